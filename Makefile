@@ -1,0 +1,46 @@
+# Zicht: the two commands are `make demo` and `make test`; both set themselves up.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+PG_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
+
+.PHONY: demo test lint typecheck unit bench setup lock clean
+
+## setup: create .venv and install the locked dependencies and Zicht itself
+setup: $(STAMP)
+
+$(STAMP): requirements.lock pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet --require-hashes -r requirements.lock
+	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
+	touch $(STAMP)
+
+## demo: synthesise a world, ingest, link, estimate, report (and serve unless --no-serve)
+demo: setup
+	$(BIN)/zicht demo $(DEMO_ARGS)
+
+## test: lint, type check and every test (PostgreSQL included when CI=true)
+test: lint unit
+
+lint: setup
+	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff format --check src tests benchmarks
+	$(BIN)/mypy
+
+unit: setup
+	ZICHT_TEST_POSTGRES_URL=$${ZICHT_TEST_POSTGRES_URL:-$(PG_URL)} $(BIN)/pytest -n 2 --dist loadfile
+
+## bench: the measurements in benchmarks/ (each prints JSON)
+bench: setup
+	@for script in benchmarks/bench_*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done
+
+## lock: re-resolve requirements.lock from pyproject.toml (needs network to PyPI)
+lock: setup
+	$(BIN)/python -m pip install --quiet uv
+	$(BIN)/uv pip compile pyproject.toml --extra dev --extra spark --python-version 3.11 \
+		--generate-hashes -o requirements.lock
+
+clean:
+	rm -rf $(VENV) var .mypy_cache .ruff_cache .pytest_cache
