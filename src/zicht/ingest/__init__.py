@@ -1,0 +1,1 @@
+"""Ingest of partner files: source file + mapping -> standard records + quarantined rows."""
