@@ -89,9 +89,7 @@ class CaptureTable:
     def rows(self) -> list[tuple[tuple[int, ...], int]]:
         """The non-zero cells as ``(history, count)`` pairs."""
         h = self.histories
-        return [
-            (tuple(int(v) for v in h[i]), int(c)) for i, c in enumerate(self.counts) if c > 0
-        ]
+        return [(tuple(int(v) for v in h[i]), int(c)) for i, c in enumerate(self.counts) if c > 0]
 
     @classmethod
     def from_rows(
@@ -118,8 +116,7 @@ class CaptureTable:
             code = int(np.dot(np.asarray(row, dtype=np.int64), weights))
             if code == 0:
                 raise EstimationError(
-                    f"row {number}: the all-zero history is the unobserved cell and "
-                    "cannot be given"
+                    f"row {number}: the all-zero history is the unobserved cell and cannot be given"
                 )
             cells[code - 1] += int(count)
         return cls(tuple(lists), cells)
