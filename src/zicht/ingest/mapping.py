@@ -59,14 +59,14 @@ class Mapping(BaseModel):
     true_values: list[str] = Field(
         default_factory=lambda: ["1", "true", "yes", "y", "ja", "j", "waar"]
     )
-    false_values: list[str] = Field(default_factory=lambda: ["0", "false", "no", "n", "nee", "onwaar"])
+    false_values: list[str] = Field(
+        default_factory=lambda: ["0", "false", "no", "n", "nee", "onwaar"]
+    )
 
     @model_validator(mode="after")
     def _known_names(self) -> Mapping:
         if self.record_type not in RECORD_TYPES:
-            raise ValueError(
-                f"record_type must be one of {', '.join(RECORD_TYPES)}"
-            )
+            raise ValueError(f"record_type must be one of {', '.join(RECORD_TYPES)}")
         if self.source is not None and self.source not in ORGANISATIONS:
             raise ValueError("source is not a known organisation code")
         known = set(self.kind.fields)

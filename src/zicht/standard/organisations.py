@@ -4,14 +4,16 @@ from __future__ import annotations
 
 from zicht.standard.vocabulary import Term, Vocabulary
 
-__all__ = ["ORGANISATION_KINDS", "ORGANISATIONS", "organisation_kind"]
+__all__ = ["ORGANISATIONS", "ORGANISATION_KINDS", "organisation_kind"]
 
 ORGANISATION_KINDS = Vocabulary(
     name="organisation_kind",
     nl="Soort organisatie",
     en="Kind of organisation",
     terms=(
-        Term("law_enforcement", "Opsporing en handhaving", "Law enforcement", htcds="LawEnforcement"),
+        Term(
+            "law_enforcement", "Opsporing en handhaving", "Law enforcement", htcds="LawEnforcement"
+        ),
         Term("ngo", "Maatschappelijke organisatie", "Non-governmental organisation", htcds="NGO"),
         Term(
             "central_government",
@@ -59,7 +61,9 @@ ORGANISATIONS = Vocabulary(
         _org("care_coordinator", "Zorgcoördinator", "Care coordinator", "local_government"),
         _org("shelter", "Opvangorganisatie", "Shelter", "health_service"),
         _org("comensha", "CoMensha", "CoMensha (national coordination centre)", "ngo"),
-        _org("ind", "Immigratie- en Naturalisatiedienst", "Immigration service (IND)", "immigration"),
+        _org(
+            "ind", "Immigratie- en Naturalisatiedienst", "Immigration service (IND)", "immigration"
+        ),
         _org("om", "Openbaar Ministerie", "Public Prosecution Service", "law_enforcement"),
         _org("lawyer", "Advocaat", "Lawyer", "legal_service"),
         _org("other", "Overig", "Other", "ngo"),

@@ -37,7 +37,13 @@ GENDERS = Vocabulary(
             ctdc="Transgender/NonConforming",
             htcds="TransgenderMasculine",
         ),
-        Term("non_conforming", "Non-binair", "Non-conforming", ctdc="Transgender/NonConforming", htcds="NonConforming"),
+        Term(
+            "non_conforming",
+            "Non-binair",
+            "Non-conforming",
+            ctdc="Transgender/NonConforming",
+            htcds="NonConforming",
+        ),
         Term("unknown", "Onbekend", "Unknown", ctdc="-99", htcds="NonSpecifiedUnknown"),
     ),
 )
@@ -93,7 +99,7 @@ def age_band(age: int) -> str:
 
 
 def majority(age: int) -> str:
-    """"minor" under 18, else "adult"."""
+    """ "minor" under 18, else "adult"."""
     return "minor" if age < 18 else "adult"
 
 
@@ -103,7 +109,12 @@ VICTIM_STATUSES = Vocabulary(
     en="Victim status",
     description_en="A registration is not a finding: most are possible victims.",
     terms=(
-        Term("possible", "Mogelijk slachtoffer", "Possible victim", htcds="PossibleVictimOfTrafficking"),
+        Term(
+            "possible",
+            "Mogelijk slachtoffer",
+            "Possible victim",
+            htcds="PossibleVictimOfTrafficking",
+        ),
         Term("actual", "Slachtoffer", "Actual victim", htcds="ActualVictimOfTrafficking"),
         Term("not_a_victim", "Geen slachtoffer", "Not a victim", htcds="NotAVictimOfTrafficking"),
     ),

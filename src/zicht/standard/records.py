@@ -86,9 +86,7 @@ class VictimRegistration(_Registered):
     age: int | None = described(
         "Leeftijd bij registratie", "Age at registration in whole years", default=None, ge=0, le=120
     )
-    minor: bool | None = described(
-        "Minderjarig", "Minor (under 18) at registration", default=None
-    )
+    minor: bool | None = described("Minderjarig", "Minor (under 18) at registration", default=None)
     nationality: Country | None = described(
         "Nationaliteit", "Nationality (ISO 3166-1 alpha-2)", vocabulary=COUNTRIES, default=None
     )
@@ -102,7 +100,10 @@ class VictimRegistration(_Registered):
         default=None,
     )
     referred_by: Organisation | None = described(
-        "Doorverwezen door", "Organisation that referred the case", vocabulary=ORGANISATIONS, default=None
+        "Doorverwezen door",
+        "Organisation that referred the case",
+        vocabulary=ORGANISATIONS,
+        default=None,
     )
 
     @model_validator(mode="after")
@@ -125,8 +126,12 @@ class _PersonIdentity(_Model):
         "Geboortedatum", "Date of birth", identity=True, default=None
     )
     birth_year: int | None = described(
-        "Geboortejaar", "Year of birth (when only the year is known)", identity=True,
-        default=None, ge=1900, le=2100,
+        "Geboortejaar",
+        "Year of birth (when only the year is known)",
+        identity=True,
+        default=None,
+        ge=1900,
+        le=2100,
     )
     place_of_birth: Text | None = described(
         "Geboorteplaats", "Place of birth", identity=True, default=None
@@ -202,7 +207,9 @@ class SuspectIdentity(_PersonIdentity):
     """Identity of a suspect, with the company they run or act for."""
 
     company_registration_number: Text | None = described(
-        "KvK-nummer", "Company registration number (Chamber of Commerce)", identity=True,
+        "KvK-nummer",
+        "Company registration number (Chamber of Commerce)",
+        identity=True,
         default=None,
     )
 
@@ -233,7 +240,9 @@ class ReportRecord(_Registered):
 class ReportIdentity(_Model):
     """Personal data in a report: the reporter's contact details and the free text."""
 
-    reporter_name: Text | None = described("Naam melder", "Reporter's name", identity=True, default=None)
+    reporter_name: Text | None = described(
+        "Naam melder", "Reporter's name", identity=True, default=None
+    )
     reporter_phone: Text | None = described(
         "Telefoon melder", "Reporter's phone", identity=True, default=None
     )

@@ -119,7 +119,9 @@ def json_schemas() -> dict[str, dict[str, Any]]:
             "$schema": "https://json-schema.org/draft/2020-12/schema",
             "$id": f"https://zicht.example/standard/{STANDARD_VERSION}/{record_type.name}.json",
             "title": record_type.en,
-            "description": f"{record_type.en} / {record_type.nl} (Zicht standard {STANDARD_VERSION})",
+            "description": (
+                f"{record_type.en} / {record_type.nl} (Zicht standard {STANDARD_VERSION})"
+            ),
             "type": "object",
             "properties": {
                 "record": analytic,

@@ -1,0 +1,59 @@
+"""Reading stored registrations back as tables, identities decrypted on request."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+from sqlalchemy import Engine, select
+
+from zicht.privacy import Cipher
+from zicht.standard import RECORD_TYPES
+from zicht.store.models import RECORD_TABLES
+
+__all__ = ["identity_context", "read_records"]
+
+
+def identity_context(record_type: str, source: str, source_record_id: str) -> str:
+    """The associated data that binds an identity token to its record."""
+    return f"{record_type}/{source}/{source_record_id}"
+
+
+def read_records(
+    engine: Engine,
+    record_type: str = "victim_registration",
+    *,
+    cipher: Cipher | None = None,
+    chunk_size: int = 50_000,
+) -> pd.DataFrame:
+    """All stored records of `record_type` as a DataFrame, ordered by id.
+
+    Columns: `registration_id` (the row id), the analytic columns of the table, and,
+    when `cipher` is given, one column per identity field of the standard (decrypted;
+    missing values are None). Without a cipher no identity column is returned.
+    """
+    table = RECORD_TABLES[record_type]
+    identity_fields = RECORD_TYPES[record_type].identity_fields
+    columns = [c for c in table.__table__.columns if c.name not in ("identity", "content_hash")]
+    rows: list[dict[str, Any]] = []
+    statement = select(*columns, table.identity).order_by(table.id)
+    with engine.connect() as connection:
+        result = connection.execution_options(yield_per=chunk_size).execute(statement)
+        for row in result:
+            record = dict(row._mapping)
+            token = record.pop("identity")
+            if cipher is not None:
+                identity: dict[str, Any] = {}
+                if token is not None:
+                    context = identity_context(
+                        record_type, record["source"], record["source_record_id"]
+                    )
+                    identity = cipher.decrypt_json(token, context)
+                for name in identity_fields:
+                    record[name] = identity.get(name)
+            rows.append(record)
+    frame = pd.DataFrame(
+        rows,
+        columns=[c.name for c in columns] + (list(identity_fields) if cipher is not None else []),
+    )
+    return frame.rename(columns={"id": "registration_id"})
