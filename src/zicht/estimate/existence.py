@@ -15,7 +15,7 @@ import numpy as np
 import numpy.typing as npt
 from scipy.optimize import linprog
 
-__all__ = ["Check", "check_design"]
+__all__ = ["Check", "certify_existence", "check_design"]
 
 _LP_ZERO = 1e-7
 
@@ -65,3 +65,23 @@ def check_design(x: npt.NDArray[np.float64], y: npt.NDArray[np.float64]) -> Chec
     # when every cell is positive, x = y itself is a strictly positive solution
     exists = bool((y > 0).all()) or _lp_optimum(x.T, x.T @ y) > _LP_ZERO
     return Check(exists=exists, identifiable=identifiable)
+
+
+def certify_existence(
+    x: npt.NDArray[np.float64], y: npt.NDArray[np.float64], mu: npt.NDArray[np.float64]
+) -> bool:
+    """Cheap sufficient test that the MLE exists, from converged fitted values ``mu``.
+
+    ``mu`` nearly solves the likelihood equations ``x.T @ mu = x.T @ y``; correcting it by
+    the least-norm ``delta`` in the column space of ``x`` gives an exact solution. If
+    that solution is still strictly positive it is a feasible point of the LP with
+    ``f > 0``, so the MLE exists. False means "not shown", not "does not exist".
+    """
+    residual = x.T @ (y - mu)
+    try:
+        delta = x @ np.linalg.solve(x.T @ x, residual)
+    except np.linalg.LinAlgError:
+        return False
+    # any strictly positive exact solution proves existence, however small; the margin
+    # only has to exceed rounding error in x.T @ (mu + delta) - x.T @ y
+    return bool(np.min(mu + delta) > 1e-10 * max(1.0, float(np.sum(y))))

@@ -2,8 +2,10 @@
 
 Matches R (``stats::glm.fit``, ``poisson()`` family) in the details that decide the
 last digits: start at ``mu = y + 0.1``; stop when
-``|dev - dev_old| / (|dev| + 0.1) < 1e-8``; the unscaled covariance comes from the QR
-factor of the last iteration's weighted design (``summary.glm``'s ``cov.unscaled``).
+``|dev - dev_old| / (|dev| + 0.1) < 1e-8``; the unscaled covariance is the inverse
+information at the last iteration's weights (``summary.glm``'s ``cov.unscaled``, which
+is ``chol2inv`` of that iteration's QR factor).
+The normal equations replace R's QR: the designs here are small and well conditioned.
 """
 
 from __future__ import annotations
@@ -71,17 +73,18 @@ def poisson_irls(
     mu = y + 0.1 if start_mu is None else np.maximum(start_mu, 1e-10)
     eta = np.log(mu)
     dev_old = poisson_deviance(y, mu)
-    coef = np.zeros(x.shape[1])
-    r = np.eye(x.shape[1])
+    coef: npt.NDArray[np.float64] = np.zeros(x.shape[1])
+    information = np.eye(x.shape[1])
     converged = False
     iteration = 0
     dev = dev_old
     with np.errstate(over="ignore", under="ignore"):
         for iteration in range(1, maxit + 1):  # noqa: B007 - iteration is reported
-            w = np.sqrt(mu)
+            # weighted least squares step; weights mu, working response z (glm.fit)
             z = eta + (y - mu) / mu
-            q, r = np.linalg.qr(x * w[:, None])
-            coef = np.linalg.solve(r, q.T @ (z * w))
+            xw = x.T * mu
+            information = xw @ x
+            coef = np.asarray(np.linalg.solve(information, xw @ z), dtype=np.float64)
             eta = np.minimum(x @ coef, 700.0)
             mu = np.maximum(np.exp(eta), _EPS)  # R: pmax(exp(eta), .Machine$double.eps)
             dev = poisson_deviance(y, mu)
@@ -89,8 +92,8 @@ def poisson_irls(
                 converged = True
                 break
             dev_old = dev
-    r_inv = np.linalg.inv(r)
-    cov = r_inv @ r_inv.T
+    # summary.glm: (R'R)^-1 of the last iteration's weighted design = its information^-1
+    cov = np.asarray(np.linalg.inv(information), dtype=np.float64)
     return PoissonFit(
         coefficients=coef,
         fitted=mu,

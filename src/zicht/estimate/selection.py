@@ -19,11 +19,12 @@ from typing import Literal
 
 import numpy as np
 import numpy.typing as npt
-from scipy.stats import norm, poisson
+from scipy.special import pdtr, pdtrc
+from scipy.stats import norm
 
 from zicht.estimate.design import Pair, _pair_columns, all_pairs, build_design, pair_name
 from zicht.estimate.errors import EstimationError
-from zicht.estimate.existence import Check, check_design
+from zicht.estimate.existence import Check, certify_existence, check_design
 from zicht.estimate.loglinear import LoglinearFit, fit_loglinear
 from zicht.estimate.table import CaptureTable
 
@@ -95,6 +96,20 @@ def _fit(table: CaptureTable, pairs: tuple[Pair, ...], warm: LoglinearFit | None
     return fit_loglinear(table, pairs, check=False, start=start)
 
 
+def _certified_fit(
+    table: CaptureTable, pairs: tuple[Pair, ...], warm: LoglinearFit
+) -> LoglinearFit | None:
+    """Fit from a warm start; return it only if it proves identifiability and existence."""
+    design = build_design(table.counts, table.n_lists, pairs)
+    if np.linalg.matrix_rank(design.matrix) < design.matrix.shape[1]:
+        return None
+    fit = fit_loglinear(table, pairs, check=False, start=_full_mu(warm))
+    y = table.counts[design.cells].astype(np.float64)
+    if fit.glm.converged and certify_existence(design.matrix, y, fit.glm.fitted):
+        return fit
+    return None
+
+
 def stepwise_pvalue(
     table: CaptureTable,
     pthresh: float = 0.02,
@@ -103,6 +118,11 @@ def stepwise_pvalue(
     warm_start: bool = False,
 ) -> Selection:
     """SparseMSE ``stepwisefit``.
+
+    With ``warm_start`` (used by the bootstrap) each fit starts from the previous
+    model's fitted values and a candidate whose converged fit certifies existence
+    (:func:`~zicht.estimate.existence.certify_existence`) skips the linear program; the
+    path is the same, the last digits of the fits may differ within R's tolerance.
 
     At each cycle every pair not yet in the model gets the p-value
     ``min(P(X <= n*), P(X >= n*))`` for ``X ~ Poisson(lambda*)``, where ``n*`` is the
@@ -130,19 +150,32 @@ def stepwise_pvalue(
         mu = np.zeros(table.counts.size)
         mu[fit.design.cells] = fit.glm.fitted
         pstar = pcols.T @ mu
-        pvals = np.minimum(poisson.cdf(nstar, pstar), poisson.sf(nstar - 1.0, pstar))
+        # min(ppois(n*, l*), ppois(n* - 1, l*, lower.tail = FALSE))
+        upper = np.where(nstar > 0, pdtrc(np.maximum(nstar - 1.0, 0.0), pstar), 1.0)
+        pvals = np.minimum(pdtr(nstar, pstar), upper)
         order = sorted((float(pvals[k]), k) for k, p in enumerate(candidates) if p not in included)
         chosen: tuple[float, Pair] | None = None
+        trial: LoglinearFit | None = None
         for pval, k in order:
             if pval >= pthresh:
                 break
-            if cache.check(table, (*included, candidates[k])).ok:
+            model = (*included, candidates[k])
+            if warm_start:
+                trial = _certified_fit(table, model, fit)
+                if trial is not None:
+                    chosen = (pval, candidates[k])
+                    break
+            if cache.check(table, model).ok:
                 chosen = (pval, candidates[k])
                 break
         if chosen is None:
             break
         included.append(chosen[1])
-        fit = _fit(table, tuple(included), fit if warm_start else None)
+        fit = (
+            trial
+            if trial is not None
+            else _fit(table, tuple(included), fit if warm_start else None)
+        )
         fitted += 1
         path.append(Step(pair_name(table.lists, chosen[1]), chosen[0], fit.aic, fit.estimate))
     return Selection("stepwise", fit, tuple(path), models_fitted=fitted)

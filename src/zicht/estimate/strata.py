@@ -1,0 +1,94 @@
+"""Capture-history tables from linked registrations, whole population or by stratum.
+
+Lists are the registering organisations. A person is on a list in a stratum when that
+organisation registered them there. Organisations with fewer than ``merge_below``
+persons (counted over the whole frame, so every stratum has the same lists) are merged
+into one list ``OTHER``, a common remedy for sparse lists (van Dijk et al. 2017).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+
+from zicht.estimate.errors import EstimationError
+from zicht.estimate.table import MAX_LISTS, CaptureTable
+
+__all__ = ["STRATA", "capture_histories_from_registrations"]
+
+STRATA: tuple[str, ...] = ("year", "form", "minor", "gender", "dutch")
+REQUIRED = ("person_id", "organisation", "year", "forms", "minor", "gender", "dutch")
+MERGED = "OTHER"
+
+StratumKey = tuple[object, ...]
+
+
+def _explode_forms(frame: pd.DataFrame) -> pd.DataFrame:
+    forms = frame["forms"].fillna("").astype(str).str.split(",")
+    out = frame.assign(form=forms).explode("form")
+    out["form"] = out["form"].str.strip()
+    return out[out["form"] != ""]
+
+
+def capture_histories_from_registrations(
+    frame: pd.DataFrame,
+    by: Sequence[str] = (),
+    merge_below: int = 0,
+) -> dict[StratumKey, CaptureTable]:
+    """One capture-history table per stratum.
+
+    Args:
+        frame: one row per registration with columns person_id, organisation (list
+            code), year (int), forms (comma-joined codes), minor (bool), gender (str),
+            dutch (bool).
+        by: stratum variables among year, form, minor, gender, dutch; a person with
+            several forms counts in each form's stratum.
+        merge_below: organisations with fewer persons than this are merged into
+            ``OTHER``.
+
+    Returns:
+        Tables keyed by the tuple of stratum values (``()`` for the whole population).
+        Lists without cases in a stratum are left out of that stratum's table; a stratum
+        with fewer than two lists left is omitted.
+    """
+    missing = [c for c in REQUIRED if c not in frame.columns]
+    if missing:
+        raise EstimationError(f"registrations lack column(s) {', '.join(missing)}")
+    unknown = [b for b in by if b not in STRATA]
+    if unknown:
+        raise EstimationError(
+            f"unknown stratum {', '.join(unknown)}; choose from {', '.join(STRATA)}"
+        )
+    data = frame.loc[:, list(REQUIRED)].copy()
+    data["organisation"] = data["organisation"].astype(str)
+    persons = data.groupby("organisation")["person_id"].nunique()
+    small = set(persons[persons < merge_below].index)
+    if small:
+        data.loc[data["organisation"].isin(small), "organisation"] = MERGED
+    if "form" in by:
+        data = _explode_forms(data)
+    keys = list(by)
+    tables: dict[StratumKey, CaptureTable] = {}
+    groups = data.groupby(keys, sort=True) if keys else [((), data)]
+    for key, group in groups:
+        stratum = key if isinstance(key, tuple) else (key,)
+        lists = sorted(group["organisation"].unique())
+        if len(lists) < 2:
+            continue
+        if len(lists) > MAX_LISTS:
+            raise EstimationError(
+                f"stratum {stratum} has {len(lists)} lists; merge small ones (merge_below)"
+            )
+        bit = {name: 1 << k for k, name in enumerate(lists)}
+        codes = (
+            group.assign(bit=group["organisation"].map(bit))
+            .drop_duplicates(["person_id", "organisation"])
+            .groupby("person_id")["bit"]
+            .sum()
+            .to_numpy(dtype=np.int64)
+        )
+        counts = np.bincount(codes, minlength=2 ** len(lists))[1:].astype(np.int64)
+        tables[tuple(stratum)] = CaptureTable(tuple(lists), counts)
+    return tables
