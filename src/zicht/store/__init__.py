@@ -14,7 +14,7 @@ from zicht.store.models import (
     SuspectRegistrationRow,
     VictimRegistrationRow,
 )
-from zicht.store.reading import identity_context, read_records
+from zicht.store.reading import count_records, identity_context, read_quarantine, read_records
 
 __all__ = [
     "RECORD_TABLES",
@@ -24,10 +24,12 @@ __all__ = [
     "ReportRow",
     "SuspectRegistrationRow",
     "VictimRegistrationRow",
+    "count_records",
     "current_revision",
     "head_revision",
     "identity_context",
     "make_engine",
+    "read_quarantine",
     "read_records",
     "upgrade",
 ]

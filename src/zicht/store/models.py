@@ -149,6 +149,7 @@ class QuarantineRow(Base):
     row_number: Mapped[int] = mapped_column(Integer)
     errors: Mapped[list[Any]] = mapped_column(JSON)
     original: Mapped[bytes] = mapped_column(LargeBinary)
+    original_hash: Mapped[str] = mapped_column(String(64), index=True)
     status: Mapped[str] = mapped_column(String(20), default="open", index=True)
     resolved_batch_id: Mapped[int | None] = mapped_column(
         ForeignKey("ingest_batch.id"), nullable=True

@@ -5,13 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, func, select
 
 from zicht.privacy import Cipher
 from zicht.standard import RECORD_TYPES
-from zicht.store.models import RECORD_TABLES
+from zicht.store.models import RECORD_TABLES, QuarantineRow
 
-__all__ = ["identity_context", "read_records"]
+__all__ = ["count_records", "identity_context", "read_quarantine", "read_records"]
 
 
 def identity_context(record_type: str, source: str, source_record_id: str) -> str:
@@ -57,3 +57,33 @@ def read_records(
         columns=[c.name for c in columns] + (list(identity_fields) if cipher is not None else []),
     )
     return frame.rename(columns={"id": "registration_id"})
+
+
+def read_quarantine(
+    engine: Engine, *, source: str | None = None, status: str | None = "open"
+) -> list[dict[str, Any]]:
+    """Quarantine entries as dicts (original rows still encrypted), oldest first."""
+    table = QuarantineRow.__table__
+    statement = select(table).order_by(table.c.id)
+    if source is not None:
+        statement = statement.where(table.c.source == source)
+    if status is not None:
+        statement = statement.where(table.c.status == status)
+    with engine.connect() as connection:
+        return [dict(row._mapping) for row in connection.execute(statement)]
+
+
+def count_records(engine: Engine) -> dict[str, dict[str, int]]:
+    """Stored records per record type and source, and open quarantine rows per source."""
+    counts: dict[str, dict[str, int]] = {}
+    with engine.connect() as connection:
+        for record_type, table in RECORD_TABLES.items():
+            statement = select(table.source, func.count()).group_by(table.source)
+            counts[record_type] = dict(connection.execute(statement).tuples().all())
+        statement = (
+            select(QuarantineRow.source, func.count())
+            .where(QuarantineRow.status == "open")
+            .group_by(QuarantineRow.source)
+        )
+        counts["quarantine"] = dict(connection.execute(statement).tuples().all())
+    return counts

@@ -1,8 +1,8 @@
-"""initial: batches, registrations, reports, quarantine
+"""Initial schema: ingest batches, victim and suspect registrations, reports, quarantine.
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-29 09:04:08.013281
+Create Date: 2026-11-29 09:10:12.142427
 """
 
 from __future__ import annotations
@@ -48,6 +48,7 @@ def upgrade() -> None:
         sa.Column("row_number", sa.Integer(), nullable=False),
         sa.Column("errors", sa.JSON(), nullable=False),
         sa.Column("original", sa.LargeBinary(), nullable=False),
+        sa.Column("original_hash", sa.String(length=64), nullable=False),
         sa.Column("status", sa.String(length=20), nullable=False),
         sa.Column("resolved_batch_id", sa.Integer(), nullable=True),
         sa.Column("created_at", sa.DateTime(), nullable=False),
@@ -63,6 +64,9 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("quarantine_row", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_quarantine_row_batch_id"), ["batch_id"], unique=False)
+        batch_op.create_index(
+            batch_op.f("ix_quarantine_row_original_hash"), ["original_hash"], unique=False
+        )
         batch_op.create_index(batch_op.f("ix_quarantine_row_source"), ["source"], unique=False)
         batch_op.create_index(batch_op.f("ix_quarantine_row_status"), ["status"], unique=False)
 
@@ -199,6 +203,7 @@ def downgrade() -> None:
     with op.batch_alter_table("quarantine_row", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_quarantine_row_status"))
         batch_op.drop_index(batch_op.f("ix_quarantine_row_source"))
+        batch_op.drop_index(batch_op.f("ix_quarantine_row_original_hash"))
         batch_op.drop_index(batch_op.f("ix_quarantine_row_batch_id"))
 
     op.drop_table("quarantine_row")

@@ -1,0 +1,32 @@
+"""`zicht db`: migrations of the application database."""
+
+from __future__ import annotations
+
+import typer
+from sqlalchemy.exc import SQLAlchemyError
+
+from zicht.cli._common import DATABASE_OPTION, console, fail
+from zicht.config import Settings
+from zicht.store import current_revision, head_revision, make_engine, upgrade
+
+__all__ = ["register"]
+
+db_app = typer.Typer(help="The application database.", no_args_is_help=True)
+
+
+@db_app.command("upgrade")
+def upgrade_command(database_url: str | None = DATABASE_OPTION) -> None:
+    """Create or migrate the database to the newest schema (Alembic)."""
+    url = database_url or Settings.from_env().database_url
+    try:
+        engine = make_engine(url)
+        upgrade(engine)
+        revision = current_revision(engine)
+    except SQLAlchemyError as exc:
+        fail("db upgrade", f"cannot migrate the database ({type(exc).__name__})")
+    console.print(f"Database at revision {revision} (newest: {head_revision()}).")
+
+
+def register(app: typer.Typer) -> None:
+    """Add `zicht db`."""
+    app.add_typer(db_app, name="db")

@@ -1,0 +1,147 @@
+"""`zicht ingest` and `zicht quarantine`: partner files into the store, bad rows back out."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+from rich.progress import BarColumn, DownloadColumn, Progress, TimeRemainingColumn
+from rich.table import Table
+
+from zicht.cli._common import DATABASE_OPTION, console, err_console, fail, open_cipher, open_engine
+from zicht.ingest import (
+    IngestFileError,
+    IngestResult,
+    MappingError,
+    default_mapping,
+    export_quarantine,
+    ingest_file,
+    load_mapping,
+    rule_summary,
+)
+from zicht.standard import ORGANISATIONS, RECORD_TYPES
+
+__all__ = ["register", "summary_table"]
+
+_PROGRESS_FROM_BYTES = 2 * 1024 * 1024
+
+
+def summary_table(results: list[IngestResult]) -> Table:
+    """Rows per file and source: read, new, updated, unchanged, quarantined."""
+    table = Table(title="Ingest summary")
+    for column in (
+        "file",
+        "source",
+        "type",
+        "read",
+        "new",
+        "updated",
+        "unchanged",
+        "quarantined",
+        "resolved",
+    ):
+        table.add_column(
+            column, justify="right" if column not in ("file", "source", "type") else "left"
+        )
+    for result in results:
+        table.add_row(
+            Path(result.file).name,
+            result.source,
+            result.record_type,
+            str(result.rows_read),
+            str(result.new),
+            str(result.updated),
+            str(result.unchanged),
+            str(result.quarantined),
+            str(result.resolved),
+        )
+    return table
+
+
+def ingest(
+    file: Path = typer.Argument(..., help="Partner file: .csv/.tsv/.txt, .xlsx or .jsonl."),
+    source: str = typer.Option(
+        ..., "--source", help="Registering organisation code (e.g. police)."
+    ),
+    mapping: Path | None = typer.Option(
+        None, "--mapping", help="Mapping YAML of the source; default: the standard's own columns."
+    ),
+    record_type: str = typer.Option(
+        "victim_registration", "--type", help="Record type when no mapping is given."
+    ),
+    database_url: str | None = DATABASE_OPTION,
+) -> None:
+    """Validate a partner file row by row; store valid rows, quarantine the rest.
+
+    Exit code 0 when rows were stored, 1 when every row was quarantined, 2 when the
+    file could not be ingested at all (nothing from it is stored).
+    """
+    if source not in ORGANISATIONS:
+        fail(
+            "ingest", f"{file}: unknown source '{source}'; one of {', '.join(ORGANISATIONS.codes)}"
+        )
+    if record_type not in RECORD_TYPES:
+        fail("ingest", f"unknown record type '{record_type}'; one of {', '.join(RECORD_TYPES)}")
+    try:
+        chosen = load_mapping(mapping) if mapping is not None else default_mapping(record_type)
+    except MappingError as exc:
+        fail("ingest", str(exc))
+    cipher = open_cipher("ingest")
+    engine = open_engine("ingest", database_url)
+    size = file.stat().st_size if file.is_file() else 0
+    try:
+        if size >= _PROGRESS_FROM_BYTES and err_console.is_terminal:
+            columns = (BarColumn(), DownloadColumn(), TimeRemainingColumn())
+            with Progress(*columns, console=err_console, transient=True) as progress:
+                task = progress.add_task(file.name, total=size)
+                result = ingest_file(
+                    file,
+                    source=source,
+                    engine=engine,
+                    cipher=cipher,
+                    mapping=chosen,
+                    on_bytes=lambda n: progress.advance(task, n),
+                )
+        else:
+            result = ingest_file(file, source=source, engine=engine, cipher=cipher, mapping=chosen)
+    except IngestFileError as exc:
+        fail("ingest", str(exc))
+    finally:
+        engine.dispose()
+    console.print(summary_table([result]))
+    if result.quarantined:
+        console.print(
+            f"{result.quarantined} row(s) quarantined: {rule_summary(result.rules)}. "
+            f"Correct them with `zicht quarantine export --source {source} --out FILE.csv`."
+        )
+    if result.rows_read and not result.stored:
+        console.print(f"No valid rows in {file.name}: nothing was stored.")
+        raise typer.Exit(1)
+
+
+quarantine_app = typer.Typer(help="Rows that failed validation.", no_args_is_help=True)
+
+
+@quarantine_app.command("export")
+def export(
+    source: str = typer.Option(..., "--source", help="Organisation whose open rows to export."),
+    out: Path = typer.Option(..., "--out", help="File to write: .csv or .jsonl."),
+    database_url: str | None = DATABASE_OPTION,
+) -> None:
+    """Write the open quarantined rows of a source, with their errors, for correction.
+
+    The file holds personal data in the clear: keep it where the source's own data is
+    kept and delete it after re-ingesting it with `zicht ingest FILE --source ... --mapping ...`.
+    """
+    if source not in ORGANISATIONS:
+        fail("quarantine export", f"unknown source '{source}'")
+    cipher = open_cipher("quarantine export")
+    engine = open_engine("quarantine export", database_url)
+    count = export_quarantine(engine, cipher, source, out)
+    console.print(f"Wrote {count} quarantined row(s) of {source} to {out}.")
+
+
+def register(app: typer.Typer) -> None:
+    """Add `zicht ingest` and `zicht quarantine`."""
+    app.command("ingest")(ingest)
+    app.add_typer(quarantine_app, name="quarantine")

@@ -1,0 +1,85 @@
+"""What can be wrong with a file or a row, with messages in Dutch and English.
+
+Messages name the file, row, column, field and rule, never the value: a row may hold
+personal data, and a quarantine reason or a log line must not leak it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+__all__ = ["RULES", "IngestFileError", "RowProblem", "rule_message", "rule_summary"]
+
+RULES: dict[str, tuple[str, str]] = {
+    "required": ("verplicht veld ontbreekt", "required field is missing"),
+    "code": ("waarde komt niet voor in de codelijst", "value is not a code of the vocabulary"),
+    "date": (
+        "geen geldige datum in het verwachte formaat",
+        "not a valid date in the expected format",
+    ),
+    "future_date": ("datum ligt in de toekomst", "date lies in the future"),
+    "integer": ("geen geheel getal", "not a whole number"),
+    "boolean": ("geen ja/nee-waarde", "not a yes/no value"),
+    "range": ("waarde buiten het toegestane bereik", "value outside the allowed range"),
+    "too_long": ("tekst is te lang", "text is too long"),
+    "inconsistent": ("velden spreken elkaar tegen", "fields contradict each other"),
+    "invalid_json": ("regel is geen geldig JSON-object", "line is not a valid JSON object"),
+    "cell_count": (
+        "regel heeft een ander aantal cellen dan de kopregel",
+        "row has another number of cells than the header",
+    ),
+    "duplicate_record_id": (
+        "kenmerk komt al met andere inhoud in dit bestand voor",
+        "record id occurs earlier in this file with other content",
+    ),
+    "invalid": ("ongeldige waarde", "invalid value"),
+}
+
+
+def rule_message(rule: str, lang: str = "en") -> str:
+    """The message of `rule` in `lang` ("nl" or "en")."""
+    nl, en = RULES.get(rule, RULES["invalid"])
+    return nl if lang == "nl" else en
+
+
+@dataclass(frozen=True, slots=True)
+class RowProblem:
+    """One broken rule in one row: which column fed which field, and the rule."""
+
+    field: str
+    rule: str
+    column: str | None = None
+    detail: str | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        """The problem as stored in the quarantine (messages in both languages)."""
+        return {
+            "field": self.field,
+            "column": self.column,
+            "rule": self.rule,
+            "message_nl": rule_message(self.rule, "nl"),
+            "message_en": rule_message(self.rule, "en"),
+            "detail": self.detail,
+        }
+
+    def describe(self, lang: str = "en") -> str:
+        """One line: field (column): message."""
+        where = self.field if self.column in (None, self.field) else f"{self.field} ({self.column})"
+        text = f"{where}: {rule_message(self.rule, lang)}"
+        return f"{text} [{self.detail}]" if self.detail else text
+
+
+class IngestFileError(Exception):
+    """The file as a whole cannot be ingested; nothing from it is stored."""
+
+    def __init__(self, path: object, problem: str) -> None:
+        super().__init__(f"{path}: {problem}")
+        self.path = path
+        self.problem = problem
+
+
+def rule_summary(rules: dict[str, int]) -> str:
+    """E.g. "3 x code, 1 x date", most frequent first."""
+    ordered = sorted(rules.items(), key=lambda item: (-item[1], item[0]))
+    return ", ".join(f"{count} x {rule}" for rule, count in ordered)

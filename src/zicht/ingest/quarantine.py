@@ -1,0 +1,66 @@
+"""Quarantined rows back out, for a data steward to correct and re-ingest.
+
+The export holds the original rows (decrypted: the steward must see them to correct
+them) with three leading columns: the quarantine id, the row number in the original
+file and the rules broken (no values). Ingesting the corrected file with the same
+source and mapping resolves the entries whose rows now pass.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+
+from sqlalchemy import Engine
+
+from zicht.ingest.mapping import RESERVED_PREFIX
+from zicht.ingest.problems import RowProblem
+from zicht.ingest.service import QUARANTINE_ID_COLUMN, quarantine_context
+from zicht.privacy import Cipher
+from zicht.store import read_quarantine
+
+__all__ = ["export_quarantine"]
+
+ROW_COLUMN = f"{RESERVED_PREFIX}row"
+ERRORS_COLUMN = f"{RESERVED_PREFIX}errors"
+
+
+def _describe(errors: list[dict[str, str]]) -> str:
+    return "; ".join(
+        RowProblem(e["field"], e["rule"], e.get("column"), e.get("detail")).describe()
+        for e in errors
+    )
+
+
+def export_quarantine(engine: Engine, cipher: Cipher, source: str, out: Path) -> int:
+    """Write the open quarantine rows of `source` to `out` (.csv or .jsonl); return the count."""
+    entries = read_quarantine(engine, source=source)
+    rows = []
+    for entry in entries:
+        context = quarantine_context(entry["source"], entry["file_name"], entry["row_number"])
+        original = dict(cipher.decrypt_json(entry["original"], context)["cells"])
+        rows.append(
+            {
+                QUARANTINE_ID_COLUMN: entry["id"],
+                ROW_COLUMN: entry["row_number"],
+                ERRORS_COLUMN: _describe(entry["errors"]),
+                **original,
+            }
+        )
+    out.parent.mkdir(parents=True, exist_ok=True)
+    temporary = out.with_name(out.name + ".part")
+    if out.suffix.lower() in (".jsonl", ".ndjson"):
+        with temporary.open("w", encoding="utf-8") as handle:
+            for row in rows:
+                handle.write(json.dumps(row, ensure_ascii=False) + "\n")
+    else:
+        columns: list[str] = [QUARANTINE_ID_COLUMN, ROW_COLUMN, ERRORS_COLUMN]
+        for row in rows:
+            columns.extend(key for key in row if key not in columns)
+        with temporary.open("w", encoding="utf-8", newline="") as handle:
+            writer = csv.DictWriter(handle, fieldnames=columns)
+            writer.writeheader()
+            writer.writerows(rows)
+    temporary.replace(out)
+    return len(rows)

@@ -1,0 +1,312 @@
+"""Ingest one partner file into the store: one transaction, nothing lost.
+
+Every row ends up either stored (new, updated or unchanged) or quarantined with the
+rules it breaks; a problem with the file as a whole stores nothing from it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from collections import Counter
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session
+
+from zicht.ingest.convert import Converter, ValidRecord
+from zicht.ingest.mapping import RESERVED_PREFIX, Mapping, default_mapping
+from zicht.ingest.problems import IngestFileError, RowProblem
+from zicht.ingest.readers import RawRow, open_source
+from zicht.privacy import Cipher
+from zicht.standard import ORGANISATIONS, age_band
+from zicht.store import identity_context
+from zicht.store import writing as store
+
+__all__ = ["QUARANTINE_ID_COLUMN", "IngestResult", "ingest_file", "quarantine_context"]
+
+QUARANTINE_ID_COLUMN = f"{RESERVED_PREFIX}quarantine_id"
+_CHUNK = 1000
+
+
+@dataclass
+class IngestResult:
+    """What happened to every row of one file."""
+
+    file: str
+    source: str
+    record_type: str
+    batch_id: int = 0
+    rows_read: int = 0
+    new: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    quarantined: int = 0
+    resolved: int = 0
+    rules: Counter[str] = field(default_factory=Counter)
+
+    @property
+    def stored(self) -> int:
+        """Rows that are in the store after this run (new, updated or unchanged)."""
+        return self.new + self.updated + self.unchanged
+
+
+def quarantine_context(source: str, file_name: str, row_number: int) -> str:
+    """Associated data binding an encrypted original row to its quarantine entry."""
+    return f"quarantine/{source}/{file_name}/{row_number}"
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        while chunk := handle.read(1 << 20):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, dt.datetime | dt.date):
+        return value.isoformat()
+    return value
+
+
+def _check_mapping(path: Path, mapping: Mapping, source: str, header: list[str]) -> None:
+    if source not in ORGANISATIONS:
+        raise IngestFileError(path, f"unknown source '{source}': see `zicht standard vocabularies`")
+    if mapping.source is not None and mapping.source != source:
+        raise IngestFileError(path, f"mapping is for source '{mapping.source}', not '{source}'")
+    missing_fields = sorted(
+        set(mapping.kind.required_fields) - mapping.fields_provided() - {"source"}
+    )
+    if missing_fields:
+        raise IngestFileError(
+            path, f"mapping provides no column for required field(s) {', '.join(missing_fields)}"
+        )
+    missing = sorted(mapping.required_columns() - set(header))
+    if missing:
+        raise IngestFileError(
+            path, f"missing required column(s) {', '.join(repr(c) for c in missing)}"
+        )
+
+
+class _Run:
+    """The state of one ingest run inside its transaction."""
+
+    def __init__(
+        self, session: Session, cipher: Cipher, result: IngestResult, file_name: str
+    ) -> None:
+        self.session = session
+        self.cipher = cipher
+        self.result = result
+        self.file_name = file_name
+        self.record_type = result.record_type
+
+    def record_columns(self, record: ValidRecord) -> dict[str, Any]:
+        analytic = record.analytic.model_dump()
+        identity = record.identity.model_dump(exclude_none=True, mode="json")
+        columns: dict[str, Any] = {
+            key: ";".join(value) if isinstance(value, tuple) else value
+            for key, value in analytic.items()
+        }
+        columns["registration_year"] = analytic["registration_date"].year
+        if self.record_type == "victim_registration":
+            age = analytic.get("age")
+            columns["age_band"] = age_band(age) if age is not None else None
+        canonical = json.dumps({"a": analytic, "i": identity}, sort_keys=True, default=_jsonable)
+        columns["content_hash"] = self.cipher.pseudonym(canonical)
+        context = identity_context(
+            self.record_type, analytic["source"], analytic["source_record_id"]
+        )
+        columns["identity"] = self.cipher.encrypt_json(identity, context) if identity else None
+        columns["batch_id"] = self.result.batch_id
+        return columns
+
+    def store(
+        self, records: list[tuple[ValidRecord, int | None]]
+    ) -> list[tuple[RawRow | None, int, list[RowProblem]]]:
+        """Write valid records; return duplicates-with-other-content as problems."""
+        prepared = [
+            (self.record_columns(rec), quarantine_id, rec.number) for rec, quarantine_id in records
+        ]
+        ids = list(dict.fromkeys(columns["source_record_id"] for columns, _, _ in prepared))
+        existing = store.existing_records(self.session, self.record_type, self.result.source, ids)
+        new: dict[str, dict[str, Any]] = {}
+        seen: dict[str, str] = {}  # record id -> content hash, for this chunk
+        changed: list[dict[str, Any]] = []
+        resolved: list[int] = []
+        conflicts: list[tuple[RawRow | None, int, list[RowProblem]]] = []
+        for columns, quarantine_id, number in prepared:
+            record_id = columns["source_record_id"]
+            earlier = seen.get(record_id)
+            known = existing.get(record_id)
+            same_batch = earlier is not None or (
+                known is not None and known[2] == self.result.batch_id
+            )
+            known_hash = earlier if earlier is not None else (known[1] if known else None)
+            if same_batch and known_hash != columns["content_hash"]:
+                problem = RowProblem("source_record_id", "duplicate_record_id", None)
+                conflicts.append((None, number, [problem]))
+                continue
+            seen[record_id] = columns["content_hash"]
+            if known_hash == columns["content_hash"]:
+                self.result.unchanged += 1
+            elif known is not None:
+                columns["id"] = known[0]
+                changed.append(columns)
+                self.result.updated += 1
+            else:
+                new[record_id] = columns
+                self.result.new += 1
+            if quarantine_id is not None:
+                resolved.append(quarantine_id)
+        store.insert_records(self.session, self.record_type, list(new.values()))
+        store.update_records(self.session, self.record_type, changed)
+        store.resolve_quarantine(self.session, resolved, self.result.batch_id)
+        self.result.resolved += len(resolved)
+        return conflicts
+
+    def quarantine(self, rows: list[tuple[RawRow, list[RowProblem], int | None]]) -> None:
+        """Add rows to the quarantine, once: an open entry with the same original row is kept."""
+        source = self.result.source
+        reopened = store.open_quarantine_rows(
+            self.session, source, self.record_type, [q for _, _, q in rows if q is not None]
+        )
+        prepared = []
+        for row, problems, quarantine_id in rows:
+            self.result.quarantined += 1
+            self.result.rules.update(problem.rule for problem in problems)
+            cells = [
+                [column, _jsonable(value)]
+                for column, value in row.cells.items()
+                if not column.startswith(RESERVED_PREFIX)
+            ]
+            original_hash = self.cipher.pseudonym(json.dumps(cells, default=str))
+            prepared.append((row, problems, quarantine_id, cells, original_hash))
+        known = store.open_quarantine_hashes(
+            self.session, source, self.record_type, [p[4] for p in prepared]
+        )
+        fresh: list[dict[str, Any]] = []
+        again: list[dict[str, Any]] = []
+        for row, problems, quarantine_id, cells, original_hash in prepared:
+            if original_hash in known and quarantine_id is None:
+                continue  # the same bad row is already waiting for correction
+            known.add(original_hash)
+            context = quarantine_context(source, self.file_name, row.number)
+            entry = {
+                "batch_id": self.result.batch_id,
+                "file_name": self.file_name,
+                "row_number": row.number,
+                "errors": [problem.as_dict() for problem in problems],
+                "original": self.cipher.encrypt_json({"cells": cells}, context),
+                "original_hash": original_hash,
+            }
+            if quarantine_id is not None and quarantine_id in reopened:
+                again.append({"id": quarantine_id, **entry})
+            else:
+                fresh.append(
+                    {"source": source, "record_type": self.record_type, "status": "open", **entry}
+                )
+        store.insert_quarantine(self.session, fresh)
+        store.update_quarantine(self.session, again)
+
+
+def _quarantine_id(row: RawRow) -> int | None:
+    value = row.cells.get(QUARANTINE_ID_COLUMN)
+    try:
+        return int(str(value)) if value not in (None, "") else None
+    except ValueError:
+        return None
+
+
+def ingest_file(
+    path: Path,
+    *,
+    source: str,
+    engine: Engine,
+    cipher: Cipher,
+    mapping: Mapping | None = None,
+    on_bytes: Callable[[int], None] | None = None,
+) -> IngestResult:
+    """Ingest one file of `source` in one transaction.
+
+    Raises IngestFileError (nothing stored) when the file as a whole is unusable.
+    """
+    mapping = mapping or default_mapping()
+    is_mapping_format = mapping.format is None or mapping.format == _format_of(path)
+    opened = open_source(
+        path,
+        encoding=mapping.encoding if is_mapping_format else "auto",
+        delimiter=mapping.delimiter if is_mapping_format else "auto",
+        sheet=mapping.sheet,
+        on_bytes=on_bytes,
+    )
+    _check_mapping(path, mapping, source, opened.header)
+    converter = Converter(mapping, source)
+    file_name = path.name
+    result = IngestResult(file=str(path), source=source, record_type=mapping.record_type)
+    sha256 = _sha256(path)
+    with Session(engine) as session, session.begin():
+        batch = store.start_batch(
+            session,
+            source=source,
+            record_type=mapping.record_type,
+            file_name=file_name,
+            file_sha256=sha256,
+        )
+        result.batch_id = batch.id
+        run = _Run(session, cipher, result, file_name)
+        for valid, invalid in _chunks(opened.rows, converter):
+            result.rows_read += len(valid) + len(invalid)
+            conflicts = run.store([(record, q) for record, q, _ in valid])
+            rows_by_number = {record.number: (row, q) for record, q, row in valid}
+            for _, number, problems in conflicts:
+                row, q = rows_by_number[number]
+                invalid.append((row, problems, q))
+            run.quarantine(invalid)
+        store.finish_batch(
+            session,
+            batch,
+            {
+                "read": result.rows_read,
+                "new": result.new,
+                "updated": result.updated,
+                "unchanged": result.unchanged,
+                "quarantined": result.quarantined,
+                "resolved": result.resolved,
+            },
+        )
+    return result
+
+
+def _format_of(path: Path) -> str | None:
+    from zicht.ingest.readers import FORMATS
+
+    return FORMATS.get(path.suffix.lower())
+
+
+def _chunks(
+    rows: Iterator[RawRow], converter: Converter
+) -> Iterator[
+    tuple[
+        list[tuple[ValidRecord, int | None, RawRow]],
+        list[tuple[RawRow, list[RowProblem], int | None]],
+    ]
+]:
+    valid: list[tuple[ValidRecord, int | None, RawRow]] = []
+    invalid: list[tuple[RawRow, list[RowProblem], int | None]] = []
+    for row in rows:
+        outcome = converter.convert(row)
+        quarantine_id = _quarantine_id(row)
+        if isinstance(outcome, ValidRecord):
+            valid.append((outcome, quarantine_id, row))
+        else:
+            invalid.append((row, outcome, quarantine_id))
+        if len(valid) + len(invalid) >= _CHUNK:
+            yield valid, invalid
+            valid, invalid = [], []
+    if valid or invalid:
+        yield valid, invalid
