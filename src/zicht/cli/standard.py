@@ -10,6 +10,7 @@ from rich.table import Table
 
 from zicht.cli._common import console
 from zicht.standard import VOCABULARIES, json_schemas
+from zicht.standard.docs import data_standard_markdown
 
 __all__ = ["register"]
 
@@ -52,6 +53,16 @@ def vocabularies(
     for term in VOCABULARIES[name]:
         table.add_row(term.code, term.label(lang), term.ctdc or "", term.htcds or "")
     console.print(table)
+
+
+@standard_app.command("docs")
+def docs(
+    out: Path = typer.Option(..., "--out", help="Markdown file to write (docs/data-standard.md)."),
+) -> None:
+    """Write the standard, every field and value in Dutch and English, as Markdown."""
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(data_standard_markdown(), encoding="utf-8")
+    console.print(f"Wrote {out}")
 
 
 def register(app: typer.Typer) -> None:

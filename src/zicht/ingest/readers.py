@@ -53,6 +53,7 @@ class SourceFile:
     rows: Iterator[RawRow]
     encoding: str | None = None
     delimiter: str | None = None
+    close: Callable[[], None] = lambda: None
 
 
 def detect_encoding(path: Path) -> str:
@@ -131,7 +132,11 @@ def _csv(
     except (UnicodeDecodeError, csv.Error):
         raw.close()
         raise IngestFileError(path, f"header cannot be read as {encoding} CSV") from None
-    _check_header(path, header)
+    try:
+        _check_header(path, header)
+    except IngestFileError:
+        raw.close()
+        raise
 
     def rows() -> Iterator[RawRow]:
         last = 0
@@ -158,7 +163,9 @@ def _csv(
         finally:
             raw.close()
 
-    return SourceFile(path, "csv", header, rows(), encoding=encoding, delimiter=delimiter)
+    return SourceFile(
+        path, "csv", header, rows(), encoding=encoding, delimiter=delimiter, close=raw.close
+    )
 
 
 def _check_header(path: Path, header: list[str]) -> None:
@@ -197,7 +204,11 @@ def _xlsx(path: Path, sheet: str | None) -> SourceFile:
     header = ["" if cell is None else str(cell).strip() for cell in first]
     while header and header[-1] == "":
         header.pop()
-    _check_header(path, header)
+    try:
+        _check_header(path, header)
+    except IngestFileError:
+        workbook.close()
+        raise
 
     def rows() -> Iterator[RawRow]:
         try:
@@ -210,7 +221,7 @@ def _xlsx(path: Path, sheet: str | None) -> SourceFile:
         finally:
             workbook.close()
 
-    return SourceFile(path, "xlsx", header, rows())
+    return SourceFile(path, "xlsx", header, rows(), close=workbook.close)
 
 
 def _jsonl(path: Path, on_bytes: Callable[[int], None] | None) -> SourceFile:
@@ -261,7 +272,7 @@ def _jsonl(path: Path, on_bytes: Callable[[int], None] | None) -> SourceFile:
         finally:
             handle.close()
 
-    return SourceFile(path, "jsonl", header, rows(), encoding=encoding)
+    return SourceFile(path, "jsonl", header, rows(), encoding=encoding, close=handle.close)
 
 
 def open_source(

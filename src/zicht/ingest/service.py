@@ -244,41 +244,44 @@ def ingest_file(
         sheet=mapping.sheet,
         on_bytes=on_bytes,
     )
-    _check_mapping(path, mapping, source, opened.header)
-    converter = Converter(mapping, source)
-    file_name = path.name
-    result = IngestResult(file=str(path), source=source, record_type=mapping.record_type)
-    sha256 = _sha256(path)
-    with Session(engine) as session, session.begin():
-        batch = store.start_batch(
-            session,
-            source=source,
-            record_type=mapping.record_type,
-            file_name=file_name,
-            file_sha256=sha256,
-        )
-        result.batch_id = batch.id
-        run = _Run(session, cipher, result, file_name)
-        for valid, invalid in _chunks(opened.rows, converter):
-            result.rows_read += len(valid) + len(invalid)
-            conflicts = run.store([(record, q) for record, q, _ in valid])
-            rows_by_number = {record.number: (row, q) for record, q, row in valid}
-            for _, number, problems in conflicts:
-                row, q = rows_by_number[number]
-                invalid.append((row, problems, q))
-            run.quarantine(invalid)
-        store.finish_batch(
-            session,
-            batch,
-            {
-                "read": result.rows_read,
-                "new": result.new,
-                "updated": result.updated,
-                "unchanged": result.unchanged,
-                "quarantined": result.quarantined,
-                "resolved": result.resolved,
-            },
-        )
+    try:
+        _check_mapping(path, mapping, source, opened.header)
+        converter = Converter(mapping, source)
+        file_name = path.name
+        result = IngestResult(file=str(path), source=source, record_type=mapping.record_type)
+        sha256 = _sha256(path)
+        with Session(engine) as session, session.begin():
+            batch = store.start_batch(
+                session,
+                source=source,
+                record_type=mapping.record_type,
+                file_name=file_name,
+                file_sha256=sha256,
+            )
+            result.batch_id = batch.id
+            run = _Run(session, cipher, result, file_name)
+            for valid, invalid in _chunks(opened.rows, converter):
+                result.rows_read += len(valid) + len(invalid)
+                conflicts = run.store([(record, q) for record, q, _ in valid])
+                rows_by_number = {record.number: (row, q) for record, q, row in valid}
+                for _, number, problems in conflicts:
+                    row, q = rows_by_number[number]
+                    invalid.append((row, problems, q))
+                run.quarantine(invalid)
+            store.finish_batch(
+                session,
+                batch,
+                {
+                    "read": result.rows_read,
+                    "new": result.new,
+                    "updated": result.updated,
+                    "unchanged": result.unchanged,
+                    "quarantined": result.quarantined,
+                    "resolved": result.resolved,
+                },
+            )
+    finally:
+        opened.close()
     return result
 
 
