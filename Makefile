@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PG_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 
-.PHONY: demo test lint typecheck unit bench setup lock clean
+.PHONY: demo test lint unit bench setup browser lock clean
 
 ## setup: create .venv and install the locked dependencies and Zicht itself
 setup: $(STAMP)
@@ -29,8 +29,14 @@ lint: setup
 	$(BIN)/ruff format --check src tests benchmarks
 	$(BIN)/mypy
 
-unit: setup
+unit: setup browser
 	ZICHT_TEST_POSTGRES_URL=$${ZICHT_TEST_POSTGRES_URL:-$(PG_URL)} $(BIN)/pytest -n 2 --dist loadfile
+
+## browser: Debian's chromium for the browser tests (installed with apt-get when missing)
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+		echo "Installing Debian's chromium for the browser tests"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
 
 ## bench: the measurements in benchmarks/ (each prints JSON)
 bench: setup

@@ -77,3 +77,16 @@ def engine(database_url: str) -> Iterator[Engine]:
 def cipher() -> Cipher:
     """A cipher with a fresh random key."""
     return Cipher(generate_key())
+
+
+@pytest.fixture(scope="session")
+def chromium_executable() -> str:
+    """Debian's chromium (installed by `make browser`); required when CI=true."""
+    import shutil
+
+    path = os.environ.get("ZICHT_CHROMIUM") or shutil.which("chromium")
+    if not path:
+        if IN_CI:
+            pytest.fail("CI=true but chromium is not installed (make browser)")
+        pytest.skip("chromium is not installed: run `make browser`")
+    return path
