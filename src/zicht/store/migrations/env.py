@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from alembic import context
 
+import zicht.store.linkage  # noqa: F401
 from zicht.store.models import Base
 
 connection = context.config.attributes["connection"]

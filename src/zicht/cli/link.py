@@ -1,0 +1,288 @@
+"""`zicht link`: link registrations into persons; explain, export and evaluate runs.
+
+Identity values are never printed unless `--show-identities` is given.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import typer
+from rich.table import Table
+
+from zicht.cli._common import DATABASE_OPTION, console, fail, open_cipher, open_engine
+from zicht.linkage import (
+    BACKENDS,
+    METHODS,
+    EngineError,
+    ExplainError,
+    LinkageError,
+    LinkRunSummary,
+    PairExplanation,
+    ResultsError,
+    evaluate,
+    explain_pair,
+    explain_person,
+    export_persons,
+    run_linkage,
+)
+
+__all__ = ["register"]
+
+link_app = typer.Typer(
+    help="Link victim registrations into persons (Splink on DuckDB or Spark).",
+    no_args_is_help=False,
+)
+
+_COMMAND = "link"
+
+
+def _summary_table(summary: LinkRunSummary) -> Table:
+    table = Table(title=f"Link run {summary.run_id} ({summary.mode}, {summary.backend})")
+    table.add_column("measure")
+    table.add_column("value", justify="right")
+    rows = [
+        ("registrations", summary.registrations),
+        ("unique persons", summary.persons),
+        ("new registrations", summary.new_registrations),
+        ("pairs scored", summary.pairs_scored),
+        ("person ids kept", summary.persons_kept),
+        ("person ids new", summary.persons_new),
+        ("suspicious clusters", len(summary.suspicious)),
+        ("seconds", round(sum(summary.timings.values()), 1)),
+    ]
+    for name, value in rows:
+        table.add_row(name, str(value))
+    return table
+
+
+def _sizes_table(sizes: dict[int, int]) -> Table:
+    table = Table(title="Cluster sizes (registrations per person)")
+    table.add_column("size", justify="right")
+    table.add_column("persons", justify="right")
+    for size, count in sorted(sizes.items()):
+        table.add_row(str(size), str(count))
+    return table
+
+
+@link_app.callback(invoke_without_command=True)
+def link(
+    ctx: typer.Context,
+    backend: str = typer.Option("duckdb", "--backend", help="duckdb (default) or spark."),
+    spark_master: str | None = typer.Option(
+        None, "--spark-master", help="Spark master URL (default SPARK_MASTER or local)."
+    ),
+    incremental: bool = typer.Option(
+        False, "--incremental", help="Link new registrations with the latest model."
+    ),
+    threshold: float = typer.Option(
+        0.9, "--threshold", min=0.0, max=1.0, help="Match probability for the same person."
+    ),
+    method: str = typer.Option("robust", "--method", help=f"Clustering: {', '.join(METHODS)}."),
+    threads: int | None = typer.Option(None, "--threads", min=1, help="Engine threads."),
+    memory_limit: str | None = typer.Option(
+        None, "--memory-limit", help="DuckDB memory limit, e.g. 8GB."
+    ),
+    as_json: bool = typer.Option(False, "--json", help="Print the run summary as JSON."),
+    database_url: str | None = DATABASE_OPTION,
+) -> None:
+    """Train (or reuse) the model, score pairs, cluster into persons, store the run."""
+    if ctx.invoked_subcommand is not None:
+        return
+    if backend not in BACKENDS:
+        fail(_COMMAND, f"--backend must be one of {', '.join(BACKENDS)}")
+    if method not in METHODS:
+        fail(_COMMAND, f"--method must be one of {', '.join(METHODS)}")
+    engine = open_engine(_COMMAND, database_url)
+    cipher = open_cipher(_COMMAND)
+    try:
+        summary = run_linkage(
+            engine,
+            cipher,
+            backend=backend,
+            incremental=incremental,
+            threshold=threshold,
+            method=method,
+            spark_master=spark_master,
+            threads=threads,
+            memory_limit=memory_limit,
+        )
+    except (LinkageError, EngineError) as exc:
+        fail(_COMMAND, str(exc))
+    finally:
+        engine.dispose()
+    if as_json:
+        console.print_json(json.dumps(summary.as_dict()))
+        return
+    console.print(_summary_table(summary))
+    console.print(_sizes_table(summary.cluster_sizes))
+    if summary.suspicious:
+        table = Table(title="Suspicious clusters (check with `zicht link explain --person ID`)")
+        for column in ("person", "size", "density", "weakest link", "why"):
+            table.add_column(column)
+        for cluster in summary.suspicious[:20]:
+            table.add_row(
+                str(cluster.cluster_id),
+                str(cluster.size),
+                f"{cluster.density:.2f}",
+                f"{cluster.weakest_link:.4f}",
+                "; ".join(cluster.reasons),
+            )
+        console.print(table)
+
+
+def _waterfall(explanation: PairExplanation) -> Table:
+    verdict = {True: "same person", False: "different persons", None: "not in run"}[
+        explanation.same_person
+    ]
+    table = Table(
+        title=f"Registrations {explanation.registration_l} and {explanation.registration_r}: "
+        f"match probability {explanation.match_probability:.4f} ({verdict})"
+    )
+    for column in ("comparison", "level", "match weight", "m", "u"):
+        table.add_column(
+            column, justify="right" if column in ("match weight", "m", "u") else "left"
+        )
+    for bar in explanation.bars:
+        table.add_row(
+            bar.comparison,
+            bar.level,
+            f"{bar.match_weight:+.2f}",
+            "" if bar.m_probability is None else f"{bar.m_probability:.3g}",
+            "" if bar.u_probability is None else f"{bar.u_probability:.3g}",
+        )
+    return table
+
+
+def _identities(engine: Any, ids: list[int]) -> Table:
+    from zicht.store.linkage import read_victim_identities
+
+    frame = read_victim_identities(engine, open_cipher(_COMMAND), ids)
+    table = Table(title="Identity values (shown because --show-identities was given)")
+    table.add_column("field")
+    for registration_id in frame["registration_id"]:
+        table.add_column(str(registration_id))
+    for name in frame.columns[1:]:
+        values = ["" if v is None else str(v) for v in frame[name]]
+        if any(values):
+            table.add_row(name, *values)
+    return table
+
+
+@link_app.command("explain")
+def explain(
+    pair: tuple[int, int] | None = typer.Option(
+        None, "--pair", help="Two registration ids.", show_default=False
+    ),
+    person: int | None = typer.Option(None, "--person", help="A person id."),
+    run: int | None = typer.Option(None, "--run", help="Link run (default: the latest)."),
+    show_identities: bool = typer.Option(
+        False, "--show-identities", help="Also print the decrypted identity values."
+    ),
+    as_json: bool = typer.Option(False, "--json", help="Print the explanation as JSON."),
+    database_url: str | None = DATABASE_OPTION,
+) -> None:
+    """Why registrations were (not) linked: per-field match weights, as Splink's waterfall."""
+    command = f"{_COMMAND} explain"
+    if (pair is None) == (person is None):
+        fail(command, "give either --pair A B or --person ID")
+    engine = open_engine(command, database_url)
+    try:
+        if pair is not None:
+            explanation = explain_pair(engine, pair[0], pair[1], run)
+            if as_json:
+                console.print_json(json.dumps(_jsonable(explanation)))
+                return
+            console.print(_waterfall(explanation))
+            ids = [explanation.registration_l, explanation.registration_r]
+        else:
+            assert person is not None
+            found = explain_person(engine, person, run)
+            if as_json:
+                console.print_json(json.dumps(_jsonable(found)))
+                return
+            members = Table(title=f"Person {found.person_id} in run {found.run_id}")
+            for column in ("registration", "organisation", "source record id"):
+                members.add_column(column)
+            for row in found.registrations.itertuples():
+                members.add_row(str(row.registration_id), row.source, row.source_record_id)
+            console.print(members)
+            if found.suspicious:
+                console.print(f"Suspicious: {found.reasons}")
+            for note in found.notes:
+                console.print(note)
+            for link in found.links:
+                console.print(_waterfall(link))
+            ids = [int(i) for i in found.registrations["registration_id"]]
+        if show_identities:
+            console.print(_identities(engine, ids))
+    except ExplainError as exc:
+        fail(command, str(exc))
+    finally:
+        engine.dispose()
+
+
+def _jsonable(value: Any) -> Any:
+    from dataclasses import asdict, is_dataclass
+
+    import pandas as pd
+
+    if is_dataclass(value) and not isinstance(value, type):
+        return {k: _jsonable(getattr(value, k)) for k in asdict(value)}
+    if isinstance(value, pd.DataFrame):
+        return value.to_dict(orient="records")
+    if isinstance(value, tuple | list):
+        return [_jsonable(v) for v in value]
+    return value
+
+
+@link_app.command("export")
+def export(
+    out: Path = typer.Option(..., "--out", help="CSV file to write."),
+    run: int | None = typer.Option(None, "--run", help="Link run (default: the latest)."),
+    database_url: str | None = DATABASE_OPTION,
+) -> None:
+    """One row per registration: organisation, source record id, person id."""
+    command = f"{_COMMAND} export"
+    engine = open_engine(command, database_url)
+    try:
+        rows = export_persons(engine, out, run)
+    except (ResultsError, OSError) as exc:
+        fail(command, str(exc) if isinstance(exc, ResultsError) else f"cannot write {out}")
+    finally:
+        engine.dispose()
+    console.print(f"{rows} registrations written to {out}")
+
+
+@link_app.command("evaluate")
+def evaluate_command(
+    truth: Path = typer.Option(..., "--truth", help="Synthetic world folder (with truth/)."),
+    run: int | None = typer.Option(None, "--run", help="Link run (default: the latest)."),
+    as_json: bool = typer.Option(False, "--json", help="Print the measures as JSON."),
+    database_url: str | None = DATABASE_OPTION,
+) -> None:
+    """Pairwise and B-cubed precision, recall and F1 against the ground truth."""
+    command = f"{_COMMAND} evaluate"
+    engine = open_engine(command, database_url)
+    try:
+        quality = evaluate(engine, truth, run)
+    except ResultsError as exc:
+        fail(command, str(exc))
+    finally:
+        engine.dispose()
+    if as_json:
+        console.print_json(json.dumps(quality.as_dict()))
+        return
+    table = Table(title="Linkage quality against the truth")
+    table.add_column("measure")
+    table.add_column("value", justify="right")
+    for name, value in quality.as_dict().items():
+        table.add_row(name, f"{value:.4f}" if isinstance(value, float) else str(value))
+    console.print(table)
+
+
+def register(app: typer.Typer) -> None:
+    """Add `zicht link` and its subcommands."""
+    app.add_typer(link_app, name="link")

@@ -1,0 +1,98 @@
+"""The one seam between linkage and its analytics engines: DuckDB (default) or Spark.
+
+Everything else in `zicht.linkage` talks to Splink's `DatabaseAPI` and never asks
+which engine is behind it.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from typing import Any, Literal
+
+import pandas as pd
+
+__all__ = ["BACKENDS", "Backend", "EngineError", "database_api", "register_table"]
+
+Backend = Literal["duckdb", "spark"]
+BACKENDS: tuple[Backend, ...] = ("duckdb", "spark")
+
+
+class EngineError(RuntimeError):
+    """The analytics engine could not be started."""
+
+
+def _duckdb_api(*, threads: int | None, memory_limit: str | None) -> Any:
+    import duckdb
+    from splink.backends.duckdb import DuckDBAPI
+
+    connection = duckdb.connect(":memory:")
+    if threads:
+        connection.execute(f"SET threads = {int(threads)}")
+    if memory_limit:
+        connection.execute("SET memory_limit = ?", [memory_limit])
+    # Spill to a private temporary folder rather than the working directory.
+    connection.execute("SET temp_directory = ?", [tempfile.mkdtemp(prefix="zicht-duckdb-")])
+    connection.execute("SET preserve_insertion_order = false")
+    return DuckDBAPI(connection=connection)
+
+
+def _spark_api(*, master: str | None, threads: int | None) -> Any:
+    try:
+        from pyspark.sql import SparkSession
+        from splink.backends.spark import SparkAPI, similarity_jar_location
+    except ImportError:
+        raise EngineError("the spark backend needs pyspark: pip install 'zicht[spark]'") from None
+    resolved = master or os.environ.get("SPARK_MASTER") or f"local[{threads or 2}]"
+    partitions = str(max(2, (threads or 2) * 2))
+    session = (
+        SparkSession.builder.master(resolved)
+        .appName("zicht-linkage")
+        .config("spark.jars", similarity_jar_location())
+        .config("spark.sql.shuffle.partitions", partitions)
+        .config("spark.default.parallelism", partitions)
+        .config("spark.ui.enabled", "false")
+        .config("spark.sql.ansi.enabled", "false")
+        .config("spark.driver.memory", os.environ.get("ZICHT_SPARK_DRIVER_MEMORY", "2g"))
+        .getOrCreate()
+    )
+    session.sparkContext.setLogLevel("ERROR")
+    checkpoints = tempfile.mkdtemp(prefix="zicht-spark-")
+    session.sparkContext.setCheckpointDir(checkpoints)
+    return SparkAPI(  # type: ignore[no-untyped-call]
+        spark_session=session, break_lineage_method="persist"
+    )
+
+
+def database_api(
+    backend: Backend = "duckdb",
+    *,
+    spark_master: str | None = None,
+    threads: int | None = None,
+    memory_limit: str | None = None,
+) -> Any:
+    """A fresh Splink DatabaseAPI for `backend`.
+
+    Args:
+        backend: "duckdb" (embedded, the default) or "spark".
+        spark_master: Spark master URL (`local[2]`, `spark://host:7077`, `yarn`, ...);
+            default SPARK_MASTER or local mode.
+        threads: worker threads (DuckDB) or local cores (Spark); default all.
+        memory_limit: DuckDB memory limit such as "8GB"; default DuckDB's own.
+    """
+    if backend == "duckdb":
+        return _duckdb_api(threads=threads, memory_limit=memory_limit)
+    if backend == "spark":
+        return _spark_api(master=spark_master, threads=threads)
+    raise EngineError(f"unknown backend {backend!r}; choose one of {', '.join(BACKENDS)}")
+
+
+def register_table(api: Any, table: pd.DataFrame, name: str) -> Any:
+    """Register a linkage table with the engine; returns Splink's SplinkDataFrame."""
+    if api.sql_dialect.sql_dialect_str == "duckdb":
+        import pyarrow as pa
+
+        # Arrow keeps the nullable integer columns as integers (pandas NA would not).
+        return api.register(pa.Table.from_pandas(table, preserve_index=False), table_name=name)
+    frame = table.astype(object).where(table.notna(), None)
+    return api.register(frame, table_name=name)

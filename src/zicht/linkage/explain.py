@@ -1,0 +1,189 @@
+"""Why two registrations were judged the same person: per-field match weights.
+
+An explanation follows Splink's waterfall chart: the prior match weight, then for
+each comparison the level the pair fell in and its weight log2(m/u), then the
+term-frequency adjustment, and the final match weight. It is computed from the
+stored scored pair (its comparison levels and final weight) and the run's model, so
+it needs no identity values: the term-frequency adjustment is what remains of the
+stored final weight after the prior and the level weights.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+from splink import SettingsCreator
+from sqlalchemy import Engine
+
+from zicht.store import linkage as store
+
+__all__ = [
+    "ExplainError",
+    "FieldWeight",
+    "PairExplanation",
+    "PersonExplanation",
+    "explain_pair",
+    "explain_person",
+    "field_weights",
+]
+
+
+@dataclass(frozen=True)
+class FieldWeight:
+    """One bar of the waterfall: a comparison, its level, and its match weight."""
+
+    comparison: str
+    level: str
+    match_weight: float
+    m_probability: float | None = None
+    u_probability: float | None = None
+
+
+@dataclass(frozen=True)
+class PairExplanation:
+    """The waterfall of one scored pair."""
+
+    run_id: int
+    registration_l: int
+    registration_r: int
+    match_weight: float
+    match_probability: float
+    bars: tuple[FieldWeight, ...]
+    same_person: bool | None = None
+
+
+@dataclass(frozen=True)
+class PersonExplanation:
+    """A person of a run: its registrations and the links inside it."""
+
+    run_id: int
+    person_id: int
+    registrations: pd.DataFrame
+    links: tuple[PairExplanation, ...]
+    suspicious: bool = False
+    reasons: str | None = None
+    notes: list[str] = field(default_factory=list)
+
+
+class ExplainError(LookupError):
+    """What to explain is not in the run."""
+
+
+def _settings(model: dict[str, Any]) -> Any:
+    return SettingsCreator.from_path_or_dict(model).get_settings("duckdb")
+
+
+def field_weights(
+    model: dict[str, Any], gammas: str, match_weight: float
+) -> tuple[FieldWeight, ...]:
+    """The waterfall bars of a pair from its comparison levels and final weight."""
+    settings = _settings(model)
+    prior = settings._probability_two_random_records_match
+    prior_weight = math.log2(prior / (1 - prior))
+    bars = [FieldWeight("prior", "Starting match weight (prior)", round(prior_weight, 3))]
+    values = [int(v) for v in gammas.split(",")] if gammas else []
+    total = prior_weight
+    for comparison, value in zip(settings.comparisons, values, strict=False):
+        level = comparison._get_comparison_level_by_comparison_vector_value(value)
+        weight = 0.0 if level.is_null_level else float(level._log2_bayes_factor)
+        total += weight
+        bars.append(
+            FieldWeight(
+                comparison=comparison.output_column_name,
+                level=str(level.label_for_charts),
+                match_weight=round(weight, 3),
+                m_probability=None if level.is_null_level else level.m_probability,
+                u_probability=None if level.is_null_level else level.u_probability,
+            )
+        )
+    adjustment = match_weight - total
+    if abs(adjustment) > 1e-6:
+        bars.append(
+            FieldWeight("term_frequency", "Term-frequency adjustments", round(adjustment, 3))
+        )
+    bars.append(FieldWeight("final", "Final match weight", round(match_weight, 3)))
+    return tuple(bars)
+
+
+def _run(engine: Engine, run_id: int | None) -> store.LinkRunRecord:
+    run = store.latest_link_run(engine) if run_id is None else store.read_link_run(engine, run_id)
+    if run is None or run.model is None:
+        raise ExplainError("no finished link run; run `zicht link` first")
+    return run
+
+
+def explain_pair(
+    engine: Engine, registration_l: int, registration_r: int, run_id: int | None = None
+) -> PairExplanation:
+    """Explain the score of two registrations in a run (default: the latest)."""
+    run = _run(engine, run_id)
+    assert run.model is not None
+    low, high = sorted((int(registration_l), int(registration_r)))
+    pairs = store.read_scored_pairs(engine, run.id, [low, high])
+    pairs = pairs[(pairs["unique_id_l"] == low) & (pairs["unique_id_r"] == high)]
+    if pairs.empty:
+        raise ExplainError(
+            f"registrations {low} and {high} were not scored together in run {run.id} "
+            "(not blocked together, or below the pair floor)"
+        )
+    pair = pairs.iloc[0]
+    members = store.read_person_registrations(engine, run.id)
+    person = members.set_index("registration_id")["person_id"]
+    same = bool(person.get(low) == person.get(high)) if low in person and high in person else None
+    return PairExplanation(
+        run_id=run.id,
+        registration_l=low,
+        registration_r=high,
+        match_weight=float(pair["match_weight"]),
+        match_probability=float(pair["match_probability"]),
+        bars=field_weights(run.model, str(pair["gammas"]), float(pair["match_weight"])),
+        same_person=same,
+    )
+
+
+def explain_person(engine: Engine, person_id: int, run_id: int | None = None) -> PersonExplanation:
+    """Explain a person: its registrations and the scored links between them."""
+    run = _run(engine, run_id)
+    assert run.model is not None
+    members = store.read_person_registrations(engine, run.id)
+    members = members[members["person_id"] == int(person_id)]
+    if members.empty:
+        raise ExplainError(f"person {person_id} is not in run {run.id}")
+    ids = members["registration_id"].tolist()
+    pairs = store.read_scored_pairs(engine, run.id, ids)
+    links = tuple(
+        PairExplanation(
+            run_id=run.id,
+            registration_l=int(row.unique_id_l),
+            registration_r=int(row.unique_id_r),
+            match_weight=float(row.match_weight),
+            match_probability=float(row.match_probability),
+            bars=field_weights(run.model, str(row.gammas), float(row.match_weight)),
+            same_person=True,
+        )
+        for row in pairs.sort_values("match_weight", ascending=False).itertuples()
+    )
+    persons = store.read_linked_persons(engine, run.id)
+    row = persons[persons["person_id"] == int(person_id)]
+    suspicious = bool(row["suspicious"].iloc[0]) if not row.empty else False
+    reasons = row["reasons"].iloc[0] if not row.empty else None
+    notes = []
+    size = len(ids)
+    if size > 1 and len(pairs) < size * (size - 1) // 2:
+        notes.append(
+            f"{size * (size - 1) // 2 - len(pairs)} of the {size * (size - 1) // 2} pairs "
+            "were not scored (not blocked together or below the pair floor); the person "
+            "holds together through the links shown"
+        )
+    return PersonExplanation(
+        run_id=run.id,
+        person_id=int(person_id),
+        registrations=members.reset_index(drop=True),
+        links=links,
+        suspicious=suspicious,
+        reasons=reasons if isinstance(reasons, str) else None,
+        notes=notes,
+    )

@@ -1,0 +1,233 @@
+"""The Splink model: comparisons of the standard's identity fields and blocking rules.
+
+Comparisons are chosen from the columns a linkage table actually fills: a field that
+almost no partner records (say, e-mail) adds no comparison, so that EM never has to
+estimate parameters it has no data for. Level order matters: Splink assigns a pair to
+the first level whose condition holds, so stronger evidence comes first.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+import splink.comparison_level_library as cll
+import splink.comparison_library as cl
+from splink import SettingsCreator, block_on
+
+__all__ = [
+    "MIN_COVERAGE",
+    "ModelSpec",
+    "model_spec",
+    "settings_creator",
+]
+
+MIN_COVERAGE = 0.01
+"""A field needs this share of filled values to get a comparison."""
+
+
+def _given_name() -> cl.CustomComparison:
+    return cl.CustomComparison(
+        output_column_name="given_name",
+        comparison_description="Given names",
+        comparison_levels=[
+            cll.NullLevel("given_name"),
+            cll.ExactMatchLevel("given_name", term_frequency_adjustments=True),
+            cll.CustomLevel(
+                "given_name_l = family_name_r", label_for_charts="Given = other's family name"
+            ),
+            cll.JaroWinklerLevel("given_name", 0.92),
+            cll.CustomLevel(
+                "given_phonetic_l = given_phonetic_r", label_for_charts="Same metaphone"
+            ),
+            cll.ExactMatchLevel("given_first").configure(label_for_charts="Same first given name"),
+            cll.JaroWinklerLevel("given_name", 0.8),
+            cll.ElseLevel(),
+        ],
+    )
+
+
+def _family_name() -> cl.CustomComparison:
+    return cl.CustomComparison(
+        output_column_name="family_name",
+        comparison_description="Family name",
+        comparison_levels=[
+            cll.NullLevel("family_name"),
+            cll.ExactMatchLevel("family_name", term_frequency_adjustments=True),
+            cll.CustomLevel(
+                "family_name_l = given_name_r", label_for_charts="Family = other's given name"
+            ),
+            cll.JaroWinklerLevel("family_name", 0.92),
+            cll.CustomLevel(
+                "family_phonetic_l = family_phonetic_r", label_for_charts="Same metaphone"
+            ),
+            cll.JaroWinklerLevel("family_name", 0.8),
+            cll.ElseLevel(),
+        ],
+    )
+
+
+def _date_of_birth() -> cl.CustomComparison:
+    return cl.CustomComparison(
+        output_column_name="date_of_birth",
+        comparison_description="Date of birth",
+        comparison_levels=[
+            cll.CustomLevel(
+                "birth_year_l IS NULL OR birth_year_r IS NULL", label_for_charts="Unknown"
+            ).configure(is_null_level=True),
+            cll.ExactMatchLevel("dob").configure(label_for_charts="Exact date"),
+            cll.CustomLevel(
+                "birth_year_l = birth_year_r AND birth_month_l = birth_day_r "
+                "AND birth_day_l = birth_month_r",
+                label_for_charts="Day and month swapped",
+            ),
+            cll.LevenshteinLevel("dob", 1).configure(label_for_charts="One digit differs"),
+            cll.CustomLevel(
+                "(dob_l IS NULL OR dob_r IS NULL) AND birth_year_l = birth_year_r",
+                label_for_charts="Only the year known, equal",
+            ),
+            cll.LevenshteinLevel("dob", 2).configure(label_for_charts="Two digits differ"),
+            cll.CustomLevel(
+                "abs(birth_year_l - birth_year_r) <= 1", label_for_charts="Year within one"
+            ),
+            cll.ElseLevel(),
+        ],
+    )
+
+
+def _exact(column: str, description: str, *, tf: bool = False) -> cl.CustomComparison:
+    return cl.CustomComparison(
+        output_column_name=column,
+        comparison_description=description,
+        comparison_levels=[
+            cll.NullLevel(column),
+            cll.ExactMatchLevel(column, term_frequency_adjustments=tf),
+            cll.ElseLevel(),
+        ],
+    )
+
+
+def _typo(column: str, description: str) -> cl.CustomComparison:
+    return cl.CustomComparison(
+        output_column_name=column,
+        comparison_description=description,
+        comparison_levels=[
+            cll.NullLevel(column),
+            cll.ExactMatchLevel(column),
+            cll.LevenshteinLevel(column, 1).configure(label_for_charts="One character differs"),
+            cll.ElseLevel(),
+        ],
+    )
+
+
+def _address() -> cl.CustomComparison:
+    # Street, postcode and city are one comparison: they are too dependent on each
+    # other for the independence assumption of Fellegi-Sunter to hold across them.
+    unknown = " OR ".join(
+        f"(address_{side} IS NULL AND postcode_{side} IS NULL AND city_{side} IS NULL)"
+        for side in ("l", "r")
+    )
+    return cl.CustomComparison(
+        output_column_name="address",
+        comparison_description="Address, postcode and city",
+        comparison_levels=[
+            cll.CustomLevel(unknown, label_for_charts="Unknown").configure(is_null_level=True),
+            cll.ExactMatchLevel("address").configure(label_for_charts="Same street address"),
+            cll.JaroWinklerLevel("address", 0.9).configure(
+                label_for_charts="Street address similar"
+            ),
+            cll.ExactMatchLevel("postcode").configure(label_for_charts="Same postcode"),
+            cll.ExactMatchLevel("city", term_frequency_adjustments=True).configure(
+                label_for_charts="Same city"
+            ),
+            cll.ElseLevel(),
+        ],
+    )
+
+
+@dataclass(frozen=True)
+class ModelSpec:
+    """Which comparisons and blocking rules a linkage run uses (by name)."""
+
+    comparisons: tuple[str, ...]
+    prediction_rules: tuple[tuple[str, ...], ...]
+    training_rules: tuple[tuple[str, ...], ...]
+    deterministic_rules: tuple[tuple[str, ...], ...]
+
+
+# name -> (columns that must be filled, factory)
+_COMPARISONS: dict[str, tuple[tuple[str, ...], Any]] = {
+    "given_name": (("given_name",), _given_name),
+    "family_name": (("family_name",), _family_name),
+    "date_of_birth": (("birth_year",), _date_of_birth),
+    "nationality": (("nationality",), lambda: _exact("nationality", "Nationality", tf=True)),
+    "gender": (("gender",), lambda: _exact("gender", "Gender")),
+    "phone": (("phone",), lambda: _typo("phone", "Phone number")),
+    "email": (("email",), lambda: _exact("email", "E-mail address")),
+    "id_document": (("id_document",), lambda: _typo("id_document", "Identity document")),
+    "address": (("address", "postcode", "city"), _address),
+}
+
+_PREDICTION_RULES: tuple[tuple[str, ...], ...] = (
+    ("name_sorted",),
+    ("family_phonetic", "birth_year"),
+    ("given_phonetic", "birth_year"),
+    ("dob", "given_phonetic"),
+    ("dob", "family_phonetic"),
+    ("phone",),
+    ("id_document",),
+    ("email",),
+    ("postcode", "given_phonetic"),
+    ("name_phonetic_sorted", "birth_year"),
+)
+_TRAINING_RULES: tuple[tuple[str, ...], ...] = (
+    ("dob",),
+    ("given_name", "family_name"),
+    ("postcode", "birth_year"),
+    ("phone",),
+)
+_DETERMINISTIC_RULES: tuple[tuple[str, ...], ...] = (
+    ("given_name", "family_name", "dob"),
+    ("id_document",),
+    ("phone", "given_name"),
+)
+
+
+def _filled(table: pd.DataFrame, columns: Sequence[str]) -> bool:
+    if len(table) == 0:
+        return False
+    coverage = max(float(table[c].notna().mean()) for c in columns)
+    return coverage >= MIN_COVERAGE and any(table[c].nunique() > 1 for c in columns)
+
+
+def model_spec(table: pd.DataFrame) -> ModelSpec:
+    """The comparisons and rules that fit the filled columns of a linkage table."""
+    comparisons = tuple(
+        name for name, (columns, _factory) in _COMPARISONS.items() if _filled(table, columns)
+    )
+
+    def usable(rules: tuple[tuple[str, ...], ...]) -> tuple[tuple[str, ...], ...]:
+        return tuple(r for r in rules if all(_filled(table, (c,)) for c in r))
+
+    return ModelSpec(
+        comparisons=comparisons,
+        prediction_rules=usable(_PREDICTION_RULES),
+        training_rules=usable(_TRAINING_RULES),
+        deterministic_rules=usable(_DETERMINISTIC_RULES),
+    )
+
+
+def settings_creator(spec: ModelSpec) -> SettingsCreator:
+    """Splink settings (untrained) for a model spec: a deduplication of all registrations."""
+    return SettingsCreator(
+        link_type="dedupe_only",
+        unique_id_column_name="unique_id",
+        comparisons=[_COMPARISONS[name][1]() for name in spec.comparisons],
+        blocking_rules_to_generate_predictions=[block_on(*rule) for rule in spec.prediction_rules],
+        additional_columns_to_retain=["source"],
+        retain_intermediate_calculation_columns=False,
+        retain_matching_columns=False,
+        max_iterations=20,
+    )

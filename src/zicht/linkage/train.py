@@ -1,0 +1,188 @@
+"""Training the Fellegi-Sunter model without labels and scoring blocked pairs.
+
+u probabilities come from random sampling (pairs of random registrations are almost
+all different people), m probabilities from expectation maximisation, once per
+training blocking rule, so that each comparison is estimated from at least one rule
+that does not block on it (Splink's usual recipe; Fellegi & Sunter 1969; Winkler 1988).
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+from splink import Linker, block_on
+
+from zicht.linkage.engine import register_table
+from zicht.linkage.settings import ModelSpec, settings_creator
+
+__all__ = [
+    "PAIR_FLOOR",
+    "Timings",
+    "TrainingOptions",
+    "load_model",
+    "predict_new_pairs",
+    "predict_pairs",
+    "train_model",
+]
+
+logger = logging.getLogger(__name__)
+
+PAIR_FLOOR = 0.01
+"""Scored pairs below this match probability are not kept."""
+
+
+@dataclass(frozen=True)
+class TrainingOptions:
+    """Knobs of unsupervised training."""
+
+    u_max_pairs: float = 5e6
+    em_max_pairs: float | None = 2e6
+    deterministic_recall: float = 0.7
+    seed: int = 42
+
+
+@dataclass
+class Timings:
+    """Seconds spent per step, in order."""
+
+    steps: dict[str, float] = field(default_factory=dict)
+
+    def record(self, name: str, started: float) -> float:
+        now = time.perf_counter()
+        self.steps[name] = round(now - started, 3)
+        return now
+
+
+def _quiet_splink() -> None:
+    # Splink logs progress at INFO; Zicht's CLI reports its own progress.
+    for name in ("splink", "splink.internals"):
+        logging.getLogger(name).setLevel(logging.WARNING)
+
+
+def _linker(api: Any, table: pd.DataFrame, settings: Any) -> Linker:
+    _quiet_splink()
+    frame = register_table(api, table, f"__zicht_registrations_{id(table)}")
+    return Linker(frame, settings, log_level=None)
+
+
+def train_model(
+    api: Any,
+    table: pd.DataFrame,
+    spec: ModelSpec,
+    options: TrainingOptions | None = None,
+    timings: Timings | None = None,
+) -> tuple[Linker, dict[str, Any]]:
+    """Train on `table` (a linkage table) and return the linker and the model as a dict."""
+    options = options or TrainingOptions()
+    timings = timings if timings is not None else Timings()
+    started = time.perf_counter()
+    linker = _linker(api, table, settings_creator(spec))
+    if spec.deterministic_rules:
+        linker.training.estimate_probability_two_random_records_match(
+            [block_on(*rule) for rule in spec.deterministic_rules],
+            recall=options.deterministic_recall,
+        )
+    started = timings.record("prior", started)
+    linker.training.estimate_u_using_random_sampling(
+        max_pairs=options.u_max_pairs, seed=options.seed
+    )
+    started = timings.record("u_random_sampling", started)
+    for rule in spec.training_rules:
+        linker.training.estimate_parameters_using_expectation_maximisation(
+            block_on(*rule),
+            estimate_without_term_frequencies=True,
+            max_pairs=options.em_max_pairs,
+        )
+    timings.record("m_expectation_maximisation", started)
+    return linker, linker.misc.save_model_to_json()
+
+
+def load_model(api: Any, table: pd.DataFrame, model: dict[str, Any]) -> Linker:
+    """A linker over `table` with a trained model (no retraining)."""
+    return _linker(api, table, model)
+
+
+def _pairs_frame(linker: Linker, predictions: Any) -> pd.DataFrame:
+    """Scored pairs as a pandas table (ids ordered l < r), with compact gamma levels."""
+    gammas = [c.name for c in predictions.columns if c.name.startswith("gamma_")]
+    gamma_sql = (
+        "concat_ws(',', " + ", ".join(f"cast({g} as string)" for g in gammas) + ")"
+        if gammas
+        else "''"
+    )
+    sql = (
+        "select unique_id_l, unique_id_r, match_weight, match_probability, "
+        f"{gamma_sql} as gammas from {predictions.physical_name}"
+    )
+    pairs: pd.DataFrame = linker.misc.query_sql(sql, output_type="pandas")  # type: ignore[no-untyped-call]
+    predictions.drop_table_from_database_and_remove_from_cache()
+    low = pairs["unique_id_l"] > pairs["unique_id_r"]
+    pairs.loc[low, ["unique_id_l", "unique_id_r"]] = pairs.loc[
+        low, ["unique_id_r", "unique_id_l"]
+    ].to_numpy()
+    return pairs.astype(
+        {
+            "unique_id_l": "int64",
+            "unique_id_r": "int64",
+            "match_weight": "float64",
+            "match_probability": "float64",
+            "gammas": object,
+        }
+    ).reset_index(drop=True)
+
+
+def predict_pairs(
+    linker: Linker, floor: float = PAIR_FLOOR, timings: Timings | None = None
+) -> pd.DataFrame:
+    """Blocked pairs scored by the model, at or above `floor`.
+
+    Returns columns `unique_id_l`, `unique_id_r` (registration ids, l < r),
+    `match_weight`, `match_probability` and `gammas` (the comparison levels,
+    comma-separated, in the model's comparison order).
+    """
+    started = time.perf_counter()
+    pairs = _pairs_frame(linker, linker.inference.predict(threshold_match_probability=floor))
+    if timings is not None:
+        timings.record("predict", started)
+    return pairs
+
+
+def predict_new_pairs(
+    linker: Linker,
+    api: Any,
+    table: pd.DataFrame,
+    new_ids: set[int],
+    floor: float = PAIR_FLOOR,
+    timings: Timings | None = None,
+) -> pd.DataFrame:
+    """Pairs that involve at least one new registration (existing x new, new x new).
+
+    Term frequencies come from the whole table (`linker` is built over it), so a
+    new registration is weighed exactly as in a full run with the same model.
+    """
+    started = time.perf_counter()
+    for column in linker._settings_obj._term_frequency_columns:
+        linker.table_management.compute_tf_table(column.unquote().name)
+    is_new = table["unique_id"].isin(new_ids)
+    new = register_table(api, table[is_new], f"__zicht_new_{id(table)}")
+    parts = [
+        _pairs_frame(
+            linker, linker.inference.predict_within(new, threshold_match_probability=floor)
+        )
+    ]
+    if (~is_new).any():
+        existing = register_table(api, table[~is_new], f"__zicht_existing_{id(table)}")
+        parts.append(
+            _pairs_frame(
+                linker,
+                linker.inference.predict_between(existing, new, threshold_match_probability=floor),
+            )
+        )
+    pairs = pd.concat(parts, ignore_index=True)
+    if timings is not None:
+        timings.record("predict_new", started)
+    return pairs
