@@ -7,6 +7,8 @@ modules are found by name so that areas can be added without touching this file.
 from __future__ import annotations
 
 import importlib
+import logging
+import os
 import pkgutil
 
 import typer
@@ -38,4 +40,8 @@ _register_all()
 
 def main() -> None:
     """Entry point of the `zicht` console script."""
+    level = os.environ.get("ZICHT_LOG_LEVEL", "WARNING").upper()
+    logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s")
+    # Splink reports training detail at WARNING; it is noise on the terminal of a user.
+    logging.getLogger("splink").setLevel(max(logging.ERROR, logging.getLevelName(level)))
     app()

@@ -7,30 +7,20 @@ import json
 import math
 from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, Any, NoReturn
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
 from rich.console import Console
 from rich.table import Table
 
-from zicht.estimate import (
-    METHODS,
-    CaptureTable,
-    EstimationError,
-    Interval,
-    bootstrap_population,
-    capture_histories_from_registrations,
-    closedp_t,
-    normal_log_interval,
-    profile_interval,
-    read_capture_csv,
-    select_model,
-)
-from zicht.estimate.design import pair_name
+if TYPE_CHECKING:
+    from zicht.estimate import CaptureTable, Interval
 
 __all__ = ["register"]
 
 CI_METHODS = ("normal", "profile", "bootstrap")
+# zicht.estimate.METHODS, spelled out so that `zicht --help` need not import scipy.
+METHODS = ("main", "stepwise", "aic", "aic-exhaustive", "bic")
 LINKAGE_MISSING = "linked persons are not available: run `zicht link` first"
 
 
@@ -48,6 +38,8 @@ def _finite(value: float) -> float | None:
 
 
 def _interval(table: CaptureTable, fit: Any, ci: str, level: float, **boot: Any) -> Interval:
+    from zicht.estimate import Interval, bootstrap_population, normal_log_interval, profile_interval
+
     if ci == "normal":
         return normal_log_interval(fit, level)
     if ci == "profile":
@@ -69,6 +61,9 @@ def estimate_table(
     closed_models: bool,
 ) -> dict[str, Any]:
     """Everything the command reports for one table, as plain JSON-ready data."""
+    from zicht.estimate import closedp_t, select_model
+    from zicht.estimate.design import pair_name
+
     threshold = pthresh if pthresh is not None else (0.05 if method == "aic" else 0.02)
     selection = select_model(table, method, threshold)
     fit = selection.fit
@@ -119,6 +114,8 @@ def estimate_table(
 def _linked_tables(
     by: list[str], merge_below: int, database_url: str | None
 ) -> dict[tuple[object, ...], CaptureTable]:
+    from zicht.estimate import capture_histories_from_registrations
+
     try:
         linkage = importlib.import_module("zicht.linkage")
         load: Callable[..., Any] = linkage.linked_registrations_frame
@@ -199,6 +196,8 @@ def estimate(
     as_json: Annotated[bool, typer.Option("--json", help="print JSON")] = False,
 ) -> None:
     """Estimate the total number of victims, seen and unseen (multiple systems estimation)."""
+    from zicht.estimate import EstimationError, read_capture_csv
+
     try:
         if (table is None) == (not linked):
             raise _Usage("give exactly one of --table FILE or --linked")

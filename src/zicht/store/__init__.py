@@ -14,7 +14,13 @@ from zicht.store.models import (
     SuspectRegistrationRow,
     VictimRegistrationRow,
 )
-from zicht.store.reading import count_records, identity_context, read_quarantine, read_records
+from zicht.store.reading import (
+    count_records,
+    identity_context,
+    latest_year,
+    read_quarantine,
+    read_records,
+)
 
 __all__ = [
     "RECORD_TABLES",
@@ -28,6 +34,7 @@ __all__ = [
     "current_revision",
     "head_revision",
     "identity_context",
+    "latest_year",
     "make_engine",
     "read_quarantine",
     "read_records",

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pandas as pd
 from sqlalchemy import Engine, func, select
 
 from zicht.privacy import Cipher
 from zicht.standard import RECORD_TYPES
 from zicht.store.models import RECORD_TABLES, QuarantineRow
 
-__all__ = ["count_records", "identity_context", "read_quarantine", "read_records"]
+if TYPE_CHECKING:
+    import pandas as pd
+
+__all__ = ["count_records", "latest_year", "identity_context", "read_quarantine", "read_records"]
 
 
 def identity_context(record_type: str, source: str, source_record_id: str) -> str:
@@ -32,6 +34,8 @@ def read_records(
     when `cipher` is given, one column per identity field of the standard (decrypted;
     missing values are None). Without a cipher no identity column is returned.
     """
+    import pandas as pd  # here, so that importing the store stays cheap for the CLI
+
     table = RECORD_TABLES[record_type]
     identity_fields = RECORD_TYPES[record_type].identity_fields
     columns = [c for c in table.__table__.columns if c.name not in ("identity", "content_hash")]
@@ -87,3 +91,11 @@ def count_records(engine: Engine) -> dict[str, dict[str, int]]:
         )
         counts["quarantine"] = dict(connection.execute(statement).tuples().all())
     return counts
+
+
+def latest_year(engine: Engine) -> int | None:
+    """The latest registration year of a victim registration, or None for an empty store."""
+    table = RECORD_TABLES["victim_registration"]
+    with engine.connect() as connection:
+        year = connection.execute(select(func.max(table.registration_year))).scalar_one_or_none()
+    return int(year) if year is not None else None

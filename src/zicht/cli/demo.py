@@ -1,0 +1,108 @@
+"""`zicht demo`: the main job end to end on synthetic data (what `make demo` runs)."""
+
+from __future__ import annotations
+
+import os
+from collections import defaultdict
+from pathlib import Path
+
+import typer
+from rich.table import Table
+
+from zicht.cli._common import console, err_console
+
+__all__ = ["register"]
+
+_STEPS = {
+    "world": "Making the synthetic world",
+    "ingest": "Ingesting every organisation's files",
+    "link": "Linking registrations into persons",
+    "report": "Writing the monitor report",
+}
+
+
+def demo(
+    persons: int = typer.Option(
+        4000, "--persons", help="Victims in the synthetic world (all years)."
+    ),
+    seed: int = typer.Option(1, "--seed", help="Seed of the synthetic world."),
+    workdir: Path = typer.Option(
+        Path("var/demo"), "--workdir", help="Folder for everything the demo makes."
+    ),
+    no_serve: bool = typer.Option(
+        False, "--no-serve", help="Stop after the report; do not start the web app."
+    ),
+    host: str = typer.Option("127.0.0.1", "--host", help="Address of the web app."),
+    port: int = typer.Option(8000, "--port", help="Port of the web app."),
+) -> None:
+    """Synthesise a world, ingest it, link, estimate, report, and serve the web app."""
+    from zicht.demo import run_demo
+
+    database_url = os.environ.get("ZICHT_DATABASE_URL") or None
+    result = run_demo(
+        workdir,
+        persons=persons,
+        seed=seed,
+        database_url=database_url,
+        on_step=lambda name: err_console.print(f"[bold]{_STEPS.get(name, name)}[/bold] …"),
+    )
+    _print_ingest(result.ingest)
+    if result.linkage is not None:
+        registrations, persons_found = result.linkage.registrations, result.linkage.persons
+        console.print(
+            f"Linkage: {registrations} victim registrations are {persons_found} unique persons "
+            f"({registrations - persons_found} double counts removed)."
+        )
+    if result.report is not None:
+        console.print(f"Report: {result.report.html}")
+    console.print(
+        f"Database: {result.database_url}\nKey: {result.key_file}\n"
+        f"Continue with: export ZICHT_DATABASE_URL={result.database_url} "
+        f"ZICHT_SECRET_KEY_FILE={result.key_file}"
+    )
+    if not no_serve:
+        _serve(result.database_url, str(result.key_file), host, port)
+
+
+def _print_ingest(results: list) -> None:  # type: ignore[type-arg]
+    per_source: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
+    for item in results:
+        totals = per_source[item.source]
+        totals[0] += item.rows_read
+        totals[1] += item.stored
+        totals[2] += item.quarantined
+    table = Table(title="Ingest per source")
+    for column in ("source", "rows read", "stored", "quarantined"):
+        table.add_column(column, justify="left" if column == "source" else "right")
+    for source in sorted(per_source):
+        read, stored, quarantined = per_source[source]
+        table.add_row(source, str(read), str(stored), str(quarantined))
+    console.print(table)
+
+
+def _serve(database_url: str, key_file: str, host: str, port: int) -> None:
+    try:
+        from zicht.web import ensure_demo_accounts, serve
+    except ImportError:
+        console.print("The web application is not part of this build yet; stopping here.")
+        return
+    from zicht.store import make_engine
+
+    os.environ["ZICHT_DATABASE_URL"] = database_url
+    os.environ["ZICHT_SECRET_KEY_FILE"] = key_file
+    engine = make_engine(database_url)
+    accounts = ensure_demo_accounts(engine)
+    engine.dispose()
+    table = Table(title="Demo accounts (shown once)")
+    for column in ("user", "role", "organisation", "password"):
+        table.add_column(column)
+    for username, role, organisation, password in accounts:
+        table.add_row(username, role, organisation or "", password)
+    console.print(table)
+    console.print(f"Zicht runs at http://{host}:{port}/ — stop it with Ctrl-C.")
+    serve(host, port)
+
+
+def register(app: typer.Typer) -> None:
+    """Add `zicht demo`."""
+    app.command("demo")(demo)
