@@ -1,4 +1,4 @@
-"""Protection of personal data: field encryption and keyed pseudonyms."""
+"""Protection of personal data: field encryption, keyed pseudonyms, disclosure control."""
 
 from zicht.privacy.crypto import (
     KEY_BYTES,
@@ -9,13 +9,18 @@ from zicht.privacy.crypto import (
     load_cipher,
     write_key_file,
 )
+from zicht.privacy.disclosure import Protection, Relation, feasible_intervals, protect
 
 __all__ = [
     "KEY_BYTES",
     "Cipher",
     "DecryptionError",
     "MissingKeyError",
+    "Protection",
+    "Relation",
+    "feasible_intervals",
     "generate_key",
     "load_cipher",
+    "protect",
     "write_key_file",
 ]
