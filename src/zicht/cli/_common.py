@@ -38,17 +38,20 @@ def fail(command: str, message: str, code: int = 2) -> NoReturn:
 def open_engine(command: str, database_url: str | None, *, migrate: bool = False) -> Engine:
     """The engine of the configured database, checked to be at the newest migration."""
     url = database_url or Settings.from_env().database_url
+    engine = make_engine(url)
     try:
-        engine = make_engine(url)
         if migrate:
             from zicht.store import upgrade
 
             upgrade(engine)
-        elif current_revision(engine) != head_revision():
-            fail(command, "the database is not up to date: run `zicht db upgrade` first")
+            return engine
+        if current_revision(engine) == head_revision():
+            return engine
+        problem = "the database is not up to date: run `zicht db upgrade` first"
     except SQLAlchemyError as exc:
-        fail(command, f"cannot use the database ({type(exc).__name__})")
-    return engine
+        problem = f"cannot use the database ({type(exc).__name__})"
+    engine.dispose()
+    fail(command, problem)
 
 
 def open_cipher(command: str) -> Cipher:

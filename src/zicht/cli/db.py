@@ -18,12 +18,14 @@ db_app = typer.Typer(help="The application database.", no_args_is_help=True)
 def upgrade_command(database_url: str | None = DATABASE_OPTION) -> None:
     """Create or migrate the database to the newest schema (Alembic)."""
     url = database_url or Settings.from_env().database_url
+    engine = make_engine(url)
     try:
-        engine = make_engine(url)
         upgrade(engine)
         revision = current_revision(engine)
     except SQLAlchemyError as exc:
         fail("db upgrade", f"cannot migrate the database ({type(exc).__name__})")
+    finally:
+        engine.dispose()
     console.print(f"Database at revision {revision} (newest: {head_revision()}).")
 
 

@@ -137,7 +137,10 @@ def export(
         fail("quarantine export", f"unknown source '{source}'")
     cipher = open_cipher("quarantine export")
     engine = open_engine("quarantine export", database_url)
-    count = export_quarantine(engine, cipher, source, out)
+    try:
+        count = export_quarantine(engine, cipher, source, out)
+    finally:
+        engine.dispose()
     console.print(f"Wrote {count} quarantined row(s) of {source} to {out}.")
 
 

@@ -14,6 +14,7 @@ A mapping is YAML (see docs/ingest.md for the full format)::
     date_formats: {registration_date: ["%d-%m-%Y"]}
     constants: {victim_status: possible}
     null_values: ["", "NB", "onbekend"]
+    allow_missing_columns: false      # true: only columns of required fields must exist
     true_values: ["1", "ja", "j", "true", "yes", "y"]
     false_values: ["0", "nee", "n", "false", "no"]
 """
@@ -62,6 +63,7 @@ class Mapping(BaseModel):
     false_values: list[str] = Field(
         default_factory=lambda: ["0", "false", "no", "n", "nee", "onwaar"]
     )
+    allow_missing_columns: bool = False
 
     @model_validator(mode="after")
     def _known_names(self) -> Mapping:
@@ -99,7 +101,13 @@ class Mapping(BaseModel):
         return tuple(self.date_formats.get(field, DEFAULT_DATE_FORMATS))
 
     def required_columns(self) -> set[str]:
-        """Source columns the file must have: every mapped column and flag column."""
+        """Source columns the file must have: every mapped column and flag column.
+
+        With `allow_missing_columns`, only the columns that feed required fields.
+        """
+        if self.allow_missing_columns:
+            required = set(self.kind.required_fields)
+            return {column for column, field in self.columns.items() if field in required}
         columns = set(self.columns)
         for flag_columns in self.flags.values():
             columns |= set(flag_columns)
@@ -115,7 +123,8 @@ def default_mapping(record_type: str = "victim_registration") -> Mapping:
     kind = RECORD_TYPES[record_type]
     return Mapping(
         record_type=record_type,
-        columns={name: name for name in kind.fields},
+        allow_missing_columns=True,
+        columns={name: name for name in kind.fields if name != "source"},
         separators={
             name: ";"
             for name, info in {**kind.analytic.model_fields, **kind.identity.model_fields}.items()
