@@ -107,7 +107,7 @@ class _Run:
 
     def record_columns(self, record: ValidRecord) -> dict[str, Any]:
         analytic = record.analytic.model_dump()
-        identity = record.identity.model_dump(exclude_none=True, mode="json")
+        identity = record.identity.model_dump(exclude_none=True)
         columns: dict[str, Any] = {
             key: ";".join(value) if isinstance(value, tuple) else value
             for key, value in analytic.items()
@@ -116,12 +116,19 @@ class _Run:
         if self.record_type == "victim_registration":
             age = analytic.get("age")
             columns["age_band"] = age_band(age) if age is not None else None
-        canonical = json.dumps({"a": analytic, "i": identity}, sort_keys=True, default=_jsonable)
-        columns["content_hash"] = self.cipher.pseudonym(canonical)
-        context = identity_context(
-            self.record_type, analytic["source"], analytic["source_record_id"]
+        # The models fix the field order, so the values alone are a canonical form.
+        canonical = "\x1f".join(map(str, analytic.values())) + "\x1e" + "\x1f".join(
+            f"{key}={value}" for key, value in identity.items()
         )
-        columns["identity"] = self.cipher.encrypt_json(identity, context) if identity else None
+        columns["content_hash"] = self.cipher.pseudonym(canonical)
+        if identity:
+            context = identity_context(
+                self.record_type, analytic["source"], analytic["source_record_id"]
+            )
+            plain = {k: v.isoformat() if isinstance(v, dt.date) else v for k, v in identity.items()}
+            columns["identity"] = self.cipher.encrypt_json(plain, context)
+        else:
+            columns["identity"] = None
         columns["batch_id"] = self.result.batch_id
         return columns
 

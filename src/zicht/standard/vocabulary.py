@@ -44,12 +44,14 @@ class Vocabulary:
     terms: tuple[Term, ...]
     description_en: str = ""
     _by_code: dict[str, Term] = field(init=False, repr=False, compare=False)
+    _codes: tuple[str, ...] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         by_code = {term.code: term for term in self.terms}
         if len(by_code) != len(self.terms):
             raise ValueError(f"vocabulary {self.name} has duplicate codes")
         object.__setattr__(self, "_by_code", by_code)
+        object.__setattr__(self, "_codes", tuple(by_code))
 
     def __iter__(self) -> Iterator[Term]:
         return iter(self.terms)
@@ -63,7 +65,7 @@ class Vocabulary:
     @property
     def codes(self) -> tuple[str, ...]:
         """The codes in their defined order."""
-        return tuple(term.code for term in self.terms)
+        return self._codes
 
     def get(self, code: str) -> Term:
         """The term with `code`; KeyError names the vocabulary, not the value."""
