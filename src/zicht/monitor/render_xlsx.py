@@ -1,0 +1,68 @@
+"""The report's tables as an XLSX workbook: a contents sheet, then one sheet per table.
+
+Workbook properties are fixed (created and modified at the data cut-off), so the
+same inputs give the same workbook content.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from zipfile import ZIP_DEFLATED, ZipFile
+
+from zicht.monitor.i18n import SUPPRESSED, text
+from zicht.monitor.model import Report
+
+__all__ = ["SHEET_NAME_LIMIT", "sheet_name", "write_xlsx"]
+
+SHEET_NAME_LIMIT = 31
+
+
+def sheet_name(table_name: str) -> str:
+    """The sheet of a table (Excel allows 31 characters)."""
+    return table_name[:SHEET_NAME_LIMIT]
+
+
+def write_xlsx(report: Report, path: Path, cutoff: dt.date | None) -> Path:
+    """Write the workbook; returns its path."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+    from openpyxl.writer.excel import ExcelWriter
+
+    workbook = Workbook()
+    moment = dt.datetime.combine(cutoff or dt.date(2000, 1, 1), dt.time())
+    workbook.properties.creator = "Zicht"
+    workbook.properties.title = report.title
+    workbook.properties.language = report.lang
+    workbook.properties.created = moment
+    workbook.properties.modified = moment
+    workbook.properties.lastModifiedBy = "Zicht"
+    bold = Font(bold=True)
+    contents = workbook.active
+    contents.title = "contents"
+    contents.append([report.title])
+    contents["A1"].font = bold
+    contents.append([text("m_cutoff", report.lang), report.cutoff])
+    contents.append([report.suppressed_note])
+    contents.append([])
+    contents.append([text("contents", report.lang)])
+    for table in report.tables:
+        contents.append([sheet_name(table.name), table.title])
+        sheet = workbook.create_sheet(sheet_name(table.name))
+        sheet.append([table.title])
+        sheet["A1"].font = bold
+        sheet.append(list(table.header))
+        for cell in sheet[2]:
+            cell.font = bold
+        for row in table.rows:
+            sheet.append([SUPPRESSED if v is None else v for v in row])
+        if table.note:
+            sheet.append([])
+            sheet.append([table.note])
+        sheet.column_dimensions["A"].width = max(
+            12, min(60, max(len(str(r[0])) for r in table.rows) + 2 if table.rows else 12)
+        )
+    # Not `workbook.save`: it stamps `modified` with the current time.
+    with ZipFile(path, "w", ZIP_DEFLATED, allowZip64=True) as archive:
+        ExcelWriter(workbook, archive).save()
+    return path

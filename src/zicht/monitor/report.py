@@ -1,0 +1,187 @@
+"""`build_report`: the yearly monitor from the store, the linkage and the estimates."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from sqlalchemy import Engine
+
+from zicht.monitor.assemble import Inputs, assemble
+from zicht.monitor.data import load, load_captures
+from zicht.monitor.estimates import Estimate, estimate_strata, list_plan
+from zicht.monitor.i18n import LANGUAGES, fmt_date, text
+from zicht.monitor.render_csv import write_csv
+from zicht.monitor.render_html import render_html
+from zicht.monitor.render_pdf import write_pdf
+from zicht.monitor.render_xlsx import write_xlsx
+from zicht.monitor.tables import build_system
+from zicht.standard import FORMS
+
+__all__ = ["DEFAULT_TARGETS", "ReportError", "ReportSummary", "build_report"]
+
+log = logging.getLogger(__name__)
+
+DEFAULT_TARGETS: dict[int, int] = {2020: 190, 2021: 205}
+"""OM suspects targets of the programme (letter to parliament, 17 November 2021)."""
+
+
+class ReportError(ValueError):
+    """The report cannot be made from these inputs (the message names why)."""
+
+
+@dataclass(frozen=True)
+class ReportSummary:
+    """What `build_report` wrote and the headline figures (None where suppressed)."""
+
+    year: int
+    lang: str
+    k: int
+    html: Path
+    pdf: Path
+    xlsx: Path
+    csv_dir: Path
+    meta: Path
+    registrations: int | None
+    persons: int | None
+    estimate: float | None
+    estimate_lower: float | None
+    estimate_upper: float | None
+    suspects_to_prosecutor: int | None
+    target: int | None
+    linkage: bool
+    cells: int
+    suppressed_primary: int
+    suppressed_secondary: int
+    timings: dict[str, float] = field(default_factory=dict)
+
+    def as_json(self) -> dict[str, object]:
+        """Plain JSON-ready data."""
+        return {k: str(v) if isinstance(v, Path) else v for k, v in asdict(self).items()}
+
+
+def _estimates(
+    engine: Engine, data_run: int, year: int, k: int
+) -> tuple[list[Estimate], list[Estimate], dict[str, str]]:
+    captures = load_captures(engine, data_run, year, FORMS.codes)
+    organisations, plan = list_plan(captures.persons_per_organisation)
+    by_year = estimate_strata(captures.by_year, organisations, plan, k)
+    by_form = estimate_strata(captures.by_form, organisations, plan, k)
+    return by_year, by_form, plan
+
+
+def build_report(
+    engine: Engine,
+    *,
+    year: int,
+    out: Path,
+    lang: str = "nl",
+    k: int = 10,
+    targets: dict[int, int] | None = None,
+    database_url: str | None = None,
+) -> ReportSummary:
+    """Write the monitor of `year` to `out`: HTML, PDF, XLSX, one CSV per table, meta.json.
+
+    Args:
+        engine: the application database (registrations, quarantine, linkage tables).
+        year: the report year.
+        out: folder to write to (created).
+        lang: "nl" or "en".
+        k: smallest published count (zero excepted); smaller ones are suppressed.
+        targets: suspects-to-prosecutor target per year (default DEFAULT_TARGETS).
+        database_url: unused, kept so callers holding only a URL-opened engine match
+            the demo's call; everything is read through `engine`.
+    """
+    del database_url
+    if lang not in LANGUAGES:
+        raise ReportError(f"unknown language {lang!r}; choose nl or en")
+    if k < 1:
+        raise ReportError("k must be at least 1")
+    timings: dict[str, float] = {}
+    started = clock = time.perf_counter()
+
+    def lap(name: str) -> None:
+        nonlocal clock
+        now = time.perf_counter()
+        timings[name] = round(now - clock, 3)
+        clock = now
+
+    data = load(engine, year)
+    if not data.totals and not data.suspects["registered"]:
+        raise ReportError("the database holds no registrations: ingest data first")
+    lap("read")
+    by_year: list[Estimate] = []
+    by_form: list[Estimate] = []
+    plan: dict[str, str] = {}
+    if data.link_run is not None:
+        by_year, by_form, plan = _estimates(engine, data.link_run.id, year, k)
+    lap("estimate")
+    persons_by_form = {e.stratum: e.persons for e in by_form}
+    system = build_system(data, year, persons_by_form)
+    protection = system.protect(k)
+    published = protection.published(system.values)
+    lap("disclosure")
+    inputs = Inputs(
+        year=year,
+        k=k,
+        data=data,
+        system=system,
+        published=published,
+        targets=dict(DEFAULT_TARGETS if targets is None else targets),
+        by_year=by_year,
+        by_form=by_form,
+        list_plan=plan,
+    )
+    report = assemble(inputs, lang, data.cutoff)
+    lap("assemble")
+    out.mkdir(parents=True, exist_ok=True)
+    built = dt.datetime.now(dt.UTC).replace(microsecond=0)
+    report.built_at = text(
+        "built_at", lang, when=f"{fmt_date(built.date(), lang)} {built:%H:%M} UTC"
+    )
+    stem = f"monitor-{year}-{lang}"
+    html_text = render_html(report)
+    html = out / f"{stem}.html"
+    html.write_text(html_text, encoding="utf-8")
+    lap("html")
+    xlsx = write_xlsx(report, out / f"{stem}.xlsx", data.cutoff)
+    csv_dir = out / f"{stem}-csv"
+    write_csv(report, csv_dir)
+    lap("xlsx_csv")
+    pdf = write_pdf(html_text, out / f"{stem}.pdf")
+    lap("pdf")
+    timings["total"] = round(time.perf_counter() - started, 3)
+
+    headline = next((e for e in by_year if e.stratum == str(year)), None)
+    target = inputs.targets.get(year)
+    summary = ReportSummary(
+        year=year,
+        lang=lang,
+        k=k,
+        html=html,
+        pdf=pdf,
+        xlsx=xlsx,
+        csv_dir=csv_dir,
+        meta=out / f"{stem}.meta.json",
+        registrations=published.get(("registrations", year)),
+        persons=published.get(("persons", year)),
+        estimate=headline.estimate if headline else None,
+        estimate_lower=headline.lower if headline else None,
+        estimate_upper=headline.upper if headline else None,
+        suspects_to_prosecutor=published.get(("suspects", "prosecutor", year)),
+        target=target,
+        linkage=data.link_run is not None,
+        cells=len(system.values),
+        suppressed_primary=len(protection.primary),
+        suppressed_secondary=len(protection.secondary),
+        timings=timings,
+    )
+    summary.meta.write_text(
+        json.dumps(summary.as_json(), indent=2, sort_keys=True) + "\n", encoding="utf-8"
+    )
+    log.info("report %s written to %s in %.1f s", stem, out, timings["total"])
+    return summary
