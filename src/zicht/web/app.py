@@ -1,0 +1,218 @@
+"""The FastAPI application: pages, JSON API, security headers, error pages.
+
+`create_app` refuses to build an app in which a route neither declares the action
+it needs nor is marked public (deny by default).
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+
+from fastapi import FastAPI
+from fastapi.exceptions import RequestValidationError
+from fastapi.routing import APIRoute
+from fastapi.staticfiles import StaticFiles
+from sqlalchemy import Engine
+from sqlalchemy.engine import make_url
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import JSONResponse, RedirectResponse, Response
+from starlette.routing import BaseRoute, Mount
+
+from zicht.config import Settings
+from zicht.privacy import Cipher
+from zicht.store import make_engine
+from zicht.web.deps import AppState, NotAuthenticated, current_principal
+from zicht.web.i18n import Translator, language_of
+from zicht.web.rendering import render
+from zicht.web.security import SecurityMiddleware
+
+__all__ = ["PUBLIC_PATHS", "all_routes", "create_app", "route_action"]
+
+log = logging.getLogger(__name__)
+_STATIC = Path(__file__).parent / "static"
+PUBLIC_PATHS = frozenset({"/login", "/logout", "/", "/health", "/api/health", "/api/openapi.json"})
+
+
+def default_report_dir(database_url: str) -> Path:
+    """Where reports are looked for: ZICHT_REPORT_DIR, else `report/` beside an SQLite file."""
+    import os
+
+    configured = os.environ.get("ZICHT_REPORT_DIR")
+    if configured:
+        return Path(configured)
+    url = make_url(database_url)
+    if url.get_backend_name() == "sqlite" and url.database and url.database != ":memory:":
+        return Path(url.database).parent / "report"
+    return Path("var/report")
+
+
+def route_action(route: BaseRoute) -> str | None:
+    """The action a route declares ("public" for public routes), or None when it declares none."""
+    if not isinstance(route, APIRoute):
+        return None
+    pending = list(route.dependant.dependencies)
+    while pending:
+        dependency = pending.pop()
+        call = dependency.call
+        if getattr(call, "public", False):
+            return "public"
+        action = getattr(call, "action", None)
+        if isinstance(action, str):
+            return action
+        pending.extend(dependency.dependencies)
+    return None
+
+
+def all_routes(routes: list[BaseRoute]) -> list[BaseRoute]:
+    """Every route, with those of included routers flattened in."""
+    flat: list[BaseRoute] = []
+    for route in routes:
+        included = getattr(route, "original_router", None)
+        if included is not None:
+            flat.extend(all_routes(list(included.routes)))
+        else:
+            flat.append(route)
+    return flat
+
+
+def _check_routes(app: FastAPI) -> None:
+    for route in all_routes(app.routes):
+        if isinstance(route, Mount) and route.path == "/static":
+            continue
+        if isinstance(route, APIRoute):
+            if route_action(route) is None:
+                raise RuntimeError(f"route {route.path} declares no action and is not public")
+        elif getattr(route, "path", None) not in PUBLIC_PATHS:
+            raise RuntimeError(f"route {getattr(route, 'path', route)!r} is not covered")
+
+
+def _is_api(request: Request) -> bool:
+    return request.url.path.startswith("/api/")
+
+
+def _error_page(request: Request, status: int, detail: Any) -> Response:
+    t = Translator(language_of(request))
+    try:
+        principal = current_principal(request)
+    except Exception:  # an error page must not fail on the session lookup
+        principal = None
+    titles = {403: "error_403", 404: "error_404", 400: "error_400"}
+    title_key = titles.get(status, "error_other")
+    if detail == "csrf_failed":
+        message = t("error_csrf")
+    elif status in (403, 404):
+        message = t(f"error_{status}_text")
+    else:
+        message = t(title_key)
+    return render(request, "error.html", principal, title_key, status_code=status, message=message)
+
+
+def _install_handlers(app: FastAPI) -> None:
+    @app.exception_handler(NotAuthenticated)
+    async def not_authenticated(request: Request, exc: NotAuthenticated) -> Response:
+        if _is_api(request):
+            return JSONResponse(
+                {"detail": "not_authenticated"},
+                status_code=401,
+                headers={"www-authenticate": 'Bearer realm="zicht"'},
+            )
+        target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+        from urllib.parse import quote
+
+        return RedirectResponse(f"/login?next={quote(target, safe='')}", status_code=303)
+
+    @app.exception_handler(HTTPException)
+    async def http_error(request: Request, exc: HTTPException) -> Response:
+        if _is_api(request) or (exc.status_code in (405, 413, 429) and not _accepts_html(request)):
+            return JSONResponse(
+                {"detail": exc.detail},
+                status_code=exc.status_code,
+                headers=getattr(exc, "headers", None),
+            )
+        from starlette.concurrency import run_in_threadpool
+
+        return await run_in_threadpool(_error_page, request, exc.status_code, exc.detail)
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid_request(request: Request, exc: RequestValidationError) -> Response:
+        if _is_api(request):
+            errors = [
+                {"loc": list(e.get("loc", ())), "msg": e.get("msg", ""), "type": e.get("type", "")}
+                for e in exc.errors()
+            ]
+            return JSONResponse({"detail": errors}, status_code=422)
+        from starlette.concurrency import run_in_threadpool
+
+        return await run_in_threadpool(_error_page, request, 400, "bad_request")
+
+
+def _accepts_html(request: Request) -> bool:
+    return "text/html" in request.headers.get("accept", "")
+
+
+def create_app(
+    settings: Settings | None = None,
+    *,
+    engine: Engine | None = None,
+    cipher: Cipher | None = None,
+    report_dir: Path | None = None,
+) -> FastAPI:
+    """The Zicht web application.
+
+    Args:
+        settings: database URL and key (default: from the ZICHT_* environment).
+        engine: an engine to use instead of one made from the settings.
+        cipher: the identity-data cipher instead of the configured key (MissingKeyError
+            when neither is available: the app does not start without its key).
+        report_dir: folder of the report files (default: `default_report_dir`).
+    """
+    from zicht.web.routers import (
+        admin,
+        api,
+        dashboard,
+        estimates,
+        persons,
+        registrations,
+        reports,
+        session,
+        upload,
+    )
+
+    settings = settings or Settings.from_env()
+    engine = engine or make_engine(settings.database_url)
+    cipher = cipher or settings.cipher()
+    app = FastAPI(
+        title="Zicht API",
+        version="1",
+        description="JSON API of Zicht: uploads, registrations, persons, estimates and "
+        "reports, under the same permissions as the pages. Authenticate with "
+        "`Authorization: Bearer <API token>`.",
+        docs_url=None,
+        redoc_url=None,
+        openapi_url="/api/openapi.json",
+    )
+    app.state.zicht = AppState(
+        engine=engine,
+        cipher=cipher,
+        report_dir=report_dir or default_report_dir(settings.database_url),
+    )
+    for router in (
+        session,
+        dashboard,
+        upload,
+        registrations,
+        persons,
+        estimates,
+        reports,
+        admin,
+        api,
+    ):
+        app.include_router(router.router)
+    app.mount("/static", StaticFiles(directory=_STATIC), name="static")
+    _install_handlers(app)
+    app.add_middleware(SecurityMiddleware)
+    _check_routes(app)
+    return app

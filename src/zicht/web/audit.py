@@ -1,0 +1,205 @@
+"""The audit trail as a service: record an action, verify the chain, search it.
+
+Every view, export or change of personal data and every change of accounts or
+permissions goes through `log_action`, called after the change has committed. An
+entry names who, what, which records (ids only, never identity values), when, from
+where and, where one was asked, the purpose. Entries form a hash chain; `verify`
+recomputes it and reports the first entry that was altered, inserted or removed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import threading
+import time
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import Engine, func, or_, select, text
+from sqlalchemy.exc import IntegrityError, OperationalError
+
+from zicht.store.audit import GENESIS_HASH, AuditEntryRow, append_entry, head_entry, iter_entries
+from zicht.store.models import utcnow
+
+__all__ = ["AuditEvent", "ChainReport", "entry_hash", "log_action", "search", "verify"]
+
+_WRITE_LOCK = threading.Lock()
+_ATTEMPTS = 8
+# Arbitrary constant: the PostgreSQL advisory lock that serialises audit writers.
+_PG_LOCK_KEY = 0x7A696368
+
+
+@dataclass(frozen=True)
+class AuditEvent:
+    """What happened, before it gets its place in the chain."""
+
+    actor: str
+    action: str
+    actor_kind: str = "user"
+    actor_organisation: str | None = None
+    object_type: str | None = None
+    object_ids: Sequence[int | str] = ()
+    purpose: str | None = None
+    client: str | None = None
+    details: dict[str, Any] = field(default_factory=dict)
+
+
+def _canonical(values: dict[str, Any]) -> bytes:
+    fields = {
+        "seq": values["seq"],
+        "at": values["at"].isoformat(timespec="microseconds"),
+        "actor": values["actor"],
+        "actor_kind": values["actor_kind"],
+        "actor_organisation": values["actor_organisation"],
+        "action": values["action"],
+        "object_type": values["object_type"],
+        "object_ids": values["object_ids"],
+        "purpose": values["purpose"],
+        "client": values["client"],
+        "details": values["details"],
+        "previous_hash": values["previous_hash"],
+    }
+    return json.dumps(fields, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+
+
+def entry_hash(values: dict[str, Any]) -> str:
+    """SHA-256 (hex) over the canonical JSON of an entry's fields and its previous hash."""
+    return hashlib.sha256(_canonical(values)).hexdigest()
+
+
+def _values(event: AuditEvent, seq: int, previous: str) -> dict[str, Any]:
+    ids = ",".join(str(i) for i in event.object_ids) or None
+    values: dict[str, Any] = {
+        "seq": seq,
+        "at": utcnow(),
+        "actor": event.actor[:80],
+        "actor_kind": event.actor_kind,
+        "actor_organisation": event.actor_organisation,
+        "action": event.action,
+        "object_type": event.object_type,
+        "object_ids": ids,
+        "purpose": (event.purpose or None) and event.purpose[:400],
+        "client": event.client[:64] if event.client else None,
+        # Round-trip through JSON so that what is hashed is what the database returns.
+        "details": json.loads(json.dumps(event.details, sort_keys=True, default=str)),
+        "previous_hash": previous,
+    }
+    values["entry_hash"] = entry_hash(values)
+    return values
+
+
+def log_action(engine: Engine, event: AuditEvent) -> None:
+    """Append `event` to the chain (retrying when another writer got there first)."""
+    for attempt in range(_ATTEMPTS):
+        try:
+            with _WRITE_LOCK, engine.begin() as connection:
+                if connection.dialect.name == "postgresql":
+                    connection.execute(text(f"SELECT pg_advisory_xact_lock({_PG_LOCK_KEY})"))
+                seq, previous = head_entry(connection)
+                append_entry(connection, _values(event, seq + 1, previous))
+            return
+        except (IntegrityError, OperationalError):
+            # A writer in another process took this place in the chain; read the head again.
+            if attempt == _ATTEMPTS - 1:
+                raise
+            time.sleep(0.005 * (attempt + 1))
+
+
+@dataclass(frozen=True)
+class ChainReport:
+    """The outcome of verifying the audit chain."""
+
+    ok: bool
+    entries: int
+    head_hash: str
+    first_broken_id: int | None = None
+    first_broken_seq: int | None = None
+    problem: str | None = None
+
+
+def verify(engine: Engine, anchor: str | None = None) -> ChainReport:
+    """Recompute the chain; report the first entry that does not fit.
+
+    Args:
+        engine: the application database.
+        anchor: a head hash recorded earlier (e.g. printed by a previous verify); when
+            given, the chain must still contain it, which detects removal of the newest
+            entries as well.
+    """
+    previous = GENESIS_HASH
+    count = 0
+    anchor_seen = anchor is None
+    for entry in iter_entries(engine):
+        expected_seq = count + 1
+        problem = None
+        if entry["seq"] != expected_seq:
+            problem = f"sequence number {entry['seq']} where {expected_seq} was expected"
+        elif entry["previous_hash"] != previous:
+            problem = "previous hash does not match the entry before it"
+        elif entry_hash(entry) != entry["entry_hash"]:
+            problem = "entry hash does not match its contents"
+        if problem is not None:
+            return ChainReport(False, count, previous, entry["id"], entry["seq"], problem)
+        previous = entry["entry_hash"]
+        anchor_seen = anchor_seen or previous == anchor
+        count += 1
+    if not anchor_seen:
+        return ChainReport(
+            False, count, previous, None, None, "the anchor hash is not in the chain"
+        )
+    return ChainReport(True, count, previous)
+
+
+def search(
+    engine: Engine,
+    *,
+    actor: str | None = None,
+    action: str | None = None,
+    object_id: str | None = None,
+    since: dt.date | None = None,
+    until: dt.date | None = None,
+    limit: int = 50,
+    offset: int = 0,
+) -> tuple[list[dict[str, Any]], int]:
+    """Entries matching the filters, newest first, and how many match in all."""
+    table = AuditEntryRow.__table__
+    conditions: list[Any] = []
+    if actor:
+        conditions.append(table.c.actor == actor)
+    if action:
+        conditions.append(table.c.action == action)
+    if object_id:
+        ids = table.c.object_ids
+        conditions.append(
+            or_(
+                ids == object_id,
+                ids.like(f"{object_id},%"),
+                ids.like(f"%,{object_id}"),
+                ids.like(f"%,{object_id},%"),
+            )
+        )
+    if since:
+        conditions.append(table.c.at >= dt.datetime.combine(since, dt.time()))
+    if until:
+        conditions.append(table.c.at < dt.datetime.combine(until + dt.timedelta(days=1), dt.time()))
+    statement = select(table).where(*conditions)
+    with engine.connect() as connection:
+        total = connection.execute(
+            select(func.count()).select_from(table).where(*conditions)
+        ).scalar_one()
+        rows = connection.execute(
+            statement.order_by(table.c.seq.desc()).limit(limit).offset(offset)
+        ).all()
+    return [dict(row._mapping) for row in rows], int(total)
+
+
+def actions_logged(engine: Engine) -> list[str]:
+    """The distinct actions in the log (for the search form)."""
+    with engine.connect() as connection:
+        rows: Iterable[Any] = connection.execute(
+            select(AuditEntryRow.action).distinct().order_by(AuditEntryRow.action)
+        ).scalars()
+        return [str(r) for r in rows]

@@ -1,0 +1,233 @@
+"""Passwords, login with throttling and lockout, server-side sessions, API tokens.
+
+Passwords are hashed with argon2id. Session and API tokens are 256-bit random strings;
+only their SHA-256 digest is stored, so a copy of the database opens no session.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import secrets
+import threading
+import time
+from collections import deque
+from dataclasses import dataclass
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
+from sqlalchemy import Engine, delete, select, update
+from sqlalchemy.orm import Session
+
+from zicht.store.accounts import ApiTokenRow, OrganisationRow, SessionRow, UserRow
+from zicht.store.models import utcnow
+from zicht.web.permissions import Principal
+
+__all__ = [
+    "LOCKOUT_AFTER",
+    "LOCKOUT_FOR",
+    "LoginOutcome",
+    "RateLimiter",
+    "check_password",
+    "create_session",
+    "delete_session",
+    "hash_password",
+    "hash_token",
+    "login",
+    "new_token",
+    "principal_for_session",
+    "principal_for_token",
+]
+
+LOCKOUT_AFTER = 5
+LOCKOUT_FOR = dt.timedelta(minutes=15)
+SESSION_IDLE = dt.timedelta(minutes=30)
+SESSION_ABSOLUTE = dt.timedelta(hours=8)
+# last_seen_at is written at most this often, so that reading a page is not a write.
+_TOUCH_EVERY = dt.timedelta(seconds=60)
+
+password_hasher = PasswordHasher()  # argon2id with the library's (RFC 9106) defaults
+# Verified against when the user does not exist, so that timing reveals nothing.
+_DUMMY_HASH = password_hasher.hash(secrets.token_urlsafe(16))
+
+
+def hash_password(password: str) -> str:
+    """The argon2id hash of `password`."""
+    return password_hasher.hash(password)
+
+
+def check_password(stored_hash: str, password: str) -> bool:
+    """Does `password` match `stored_hash`?"""
+    try:
+        return password_hasher.verify(stored_hash, password)
+    except (VerifyMismatchError, VerificationError, InvalidHashError):
+        return False
+
+
+def new_token() -> str:
+    """A fresh 256-bit random token (URL-safe text)."""
+    return secrets.token_urlsafe(32)
+
+
+def hash_token(token: str) -> str:
+    """SHA-256 (hex) of a session or API token: what the database keeps."""
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+class RateLimiter:
+    """At most `limit` events per key within `window` seconds (in this process)."""
+
+    def __init__(self, limit: int, window: float) -> None:
+        self.limit = limit
+        self.window = window
+        self._events: dict[str, deque[float]] = {}
+        self._lock = threading.Lock()
+
+    def hit(self, key: str) -> bool:
+        """Record an event for `key`; False when the key is over its limit."""
+        now = time.monotonic()
+        with self._lock:
+            events = self._events.setdefault(key, deque())
+            while events and events[0] <= now - self.window:
+                events.popleft()
+            if len(events) >= self.limit:
+                return False
+            events.append(now)
+            if len(self._events) > 10_000:  # forget idle keys
+                for stale in [k for k, v in self._events.items() if not v]:
+                    del self._events[stale]
+            return True
+
+
+@dataclass(frozen=True)
+class LoginOutcome:
+    """The result of a login attempt; `reason` is for the audit trail, not the user."""
+
+    user_id: int | None
+    reason: str  # ok | unknown_user | bad_password | locked | disabled
+
+    @property
+    def ok(self) -> bool:
+        return self.reason == "ok"
+
+
+def login(engine: Engine, username: str, password: str) -> LoginOutcome:
+    """Check a password, counting failures and locking the account after LOCKOUT_AFTER."""
+    now = utcnow()
+    with Session(engine) as session, session.begin():
+        user = session.scalars(select(UserRow).where(UserRow.username == username)).first()
+        if user is None:
+            check_password(_DUMMY_HASH, password)
+            return LoginOutcome(None, "unknown_user")
+        if user.locked_until is not None and user.locked_until > now:
+            check_password(_DUMMY_HASH, password)
+            return LoginOutcome(user.id, "locked")
+        if not check_password(user.password_hash, password):
+            user.failed_logins += 1
+            if user.failed_logins >= LOCKOUT_AFTER:
+                user.locked_until = now + LOCKOUT_FOR
+                user.failed_logins = 0
+            return LoginOutcome(user.id, "bad_password")
+        if not user.active or not _organisation_active(session, user.organisation):
+            return LoginOutcome(user.id, "disabled")
+        user.failed_logins = 0
+        user.locked_until = None
+        user.last_login_at = now
+        if password_hasher.check_needs_rehash(user.password_hash):
+            user.password_hash = hash_password(password)
+        return LoginOutcome(user.id, "ok")
+
+
+def _organisation_active(session: Session, code: str | None) -> bool:
+    if code is None:
+        return True
+    row = session.get(OrganisationRow, code)
+    return row is None or row.active
+
+
+def create_session(engine: Engine, user_id: int, client: str | None) -> str:
+    """Start a session for `user_id`; return the token for the cookie."""
+    token = new_token()
+    now = utcnow()
+    with Session(engine) as session, session.begin():
+        session.add(
+            SessionRow(
+                token_hash=hash_token(token),
+                user_id=user_id,
+                csrf_token=secrets.token_urlsafe(32),
+                created_at=now,
+                last_seen_at=now,
+                expires_at=now + SESSION_ABSOLUTE,
+                client=client,
+            )
+        )
+    return token
+
+
+def delete_session(engine: Engine, token: str) -> None:
+    """End the session of `token` (logout)."""
+    with engine.begin() as connection:
+        connection.execute(delete(SessionRow).where(SessionRow.token_hash == hash_token(token)))
+
+
+def delete_sessions_of(engine: Engine, user_id: int) -> None:
+    """End every session of a user (disable, password reset, role change)."""
+    with engine.begin() as connection:
+        connection.execute(delete(SessionRow).where(SessionRow.user_id == user_id))
+
+
+def principal_for_session(engine: Engine, token: str) -> Principal | None:
+    """The user behind a session cookie, or None when it is unknown, idle or expired."""
+    now = utcnow()
+    statement = (
+        select(
+            SessionRow.id,
+            SessionRow.csrf_token,
+            SessionRow.last_seen_at,
+            SessionRow.expires_at,
+            UserRow.id,
+            UserRow.username,
+            UserRow.role,
+            UserRow.organisation,
+            UserRow.active,
+        )
+        .join(UserRow, UserRow.id == SessionRow.user_id)
+        .where(SessionRow.token_hash == hash_token(token))
+    )
+    with engine.connect() as connection:
+        row = connection.execute(statement).first()
+    if row is None:
+        return None
+    session_id, csrf, last_seen, expires, user_id, username, role, organisation, active = row
+    if not active or expires <= now or last_seen + SESSION_IDLE <= now:
+        return None
+    if now - last_seen >= _TOUCH_EVERY:
+        with engine.begin() as connection:
+            connection.execute(
+                update(SessionRow).where(SessionRow.id == session_id).values(last_seen_at=now)
+            )
+    return Principal.for_user(user_id, username, role, organisation, csrf)
+
+
+def principal_for_token(engine: Engine, token: str) -> Principal | None:
+    """The partner system behind an API token, or None when unknown, revoked or expired."""
+    now = utcnow()
+    table = ApiTokenRow.__table__
+    with Session(engine) as session:
+        row = session.execute(select(table).where(table.c.token_hash == hash_token(token))).first()
+        if row is None:
+            return None
+        record = row._mapping
+        if record["revoked_at"] is not None or record["expires_at"] <= now:
+            return None
+        if not _organisation_active(session, record["organisation"]):
+            return None
+    last_used = record["last_used_at"]
+    if last_used is None or now - last_used >= _TOUCH_EVERY:
+        with engine.begin() as connection:
+            connection.execute(
+                update(ApiTokenRow).where(ApiTokenRow.id == record["id"]).values(last_used_at=now)
+            )
+    return Principal.for_token(
+        record["id"], record["name"], record["organisation"], list(record["actions"])
+    )

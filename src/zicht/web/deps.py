@@ -1,0 +1,140 @@
+"""Route dependencies: who is asking (`current_principal`) and may they (`requires`).
+
+Every route declares one action with `Depends(requires("action"))` or says it is
+public with `Depends(public)`; `zicht.web.app` refuses to build an app with a route
+that does neither.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Annotated, Any
+
+from fastapi import Depends, HTTPException
+from sqlalchemy import Engine
+from starlette.requests import Request
+
+from zicht.privacy import Cipher
+from zicht.web.audit import AuditEvent, log_action
+from zicht.web.auth import RateLimiter, principal_for_session, principal_for_token
+from zicht.web.csrf import check_csrf
+from zicht.web.permissions import ACTIONS, Principal, authorize
+
+__all__ = [
+    "SESSION_COOKIE",
+    "AppState",
+    "NotAuthenticated",
+    "audit",
+    "client_of",
+    "current_principal",
+    "public",
+    "requires",
+    "state",
+]
+
+SESSION_COOKIE = "zicht_session"
+
+
+@dataclass
+class AppState:
+    """What the routes share: the database, the cipher and per-process limiters."""
+
+    engine: Engine
+    cipher: Cipher
+    report_dir: Path
+    login_limiter: RateLimiter = field(default_factory=lambda: RateLimiter(20, 300.0))
+    token_limiter: RateLimiter = field(default_factory=lambda: RateLimiter(60, 60.0))
+    cache: dict[str, Any] = field(default_factory=dict)
+
+
+class NotAuthenticated(Exception):
+    """The request carries no valid session or API token."""
+
+
+def state(request: Request) -> AppState:
+    """The app's shared state."""
+    app_state: AppState = request.app.state.zicht
+    return app_state
+
+
+def client_of(request: Request) -> str | None:
+    """Where the request comes from (the client address)."""
+    return request.client.host if request.client else None
+
+
+def current_principal(request: Request) -> Principal | None:
+    """The session user or API token of this request, or None."""
+    if hasattr(request.state, "principal"):
+        cached: Principal | None = request.state.principal
+        return cached
+    shared = state(request)
+    principal: Principal | None = None
+    authorization = request.headers.get("authorization", "")
+    scheme, _, credential = authorization.partition(" ")
+    if scheme.lower() == "bearer" and credential.strip():
+        client = client_of(request) or "unknown"
+        principal = principal_for_token(shared.engine, credential.strip())
+        if principal is None and not shared.token_limiter.hit(client):
+            raise HTTPException(status_code=429, detail="too_many_attempts")
+    else:
+        token = request.cookies.get(SESSION_COOKIE)
+        if token:
+            principal = principal_for_session(shared.engine, token)
+    request.state.principal = principal
+    return principal
+
+
+def public(request: Request) -> None:
+    """Marks a route that anyone may reach (login, static files, health)."""
+
+
+public.public = True  # type: ignore[attr-defined]
+
+
+def requires(action: str) -> Callable[..., Awaitable[Principal]]:
+    """A dependency that admits only principals granted `action` (and checks CSRF)."""
+    if action not in ACTIONS:
+        raise KeyError(f"unknown action {action!r}")
+
+    async def dependency(
+        request: Request, principal: Annotated[Principal | None, Depends(current_principal)]
+    ) -> Principal:
+        if principal is None:
+            raise NotAuthenticated
+        if not authorize(principal, action):
+            raise HTTPException(status_code=403, detail="forbidden")
+        await check_csrf(request, principal)
+        return principal
+
+    dependency.action = action  # type: ignore[attr-defined]
+    dependency.__name__ = f"requires_{action}"
+    return dependency
+
+
+def audit(
+    request: Request,
+    principal: Principal,
+    action: str,
+    *,
+    object_type: str | None = None,
+    object_ids: list[int | str] | None = None,
+    purpose: str | None = None,
+    **details: Any,
+) -> None:
+    """Record what `principal` did in this request in the audit trail."""
+    log_action(
+        state(request).engine,
+        AuditEvent(
+            actor=principal.actor,
+            actor_kind=principal.kind,
+            actor_organisation=principal.organisation,
+            action=action,
+            object_type=object_type,
+            object_ids=object_ids or [],
+            purpose=purpose,
+            client=client_of(request),
+            details={"path": request.url.path, **details},
+        ),
+    )

@@ -1,0 +1,121 @@
+"""Headline figures and bar charts for the dashboard, small counts suppressed.
+
+Charts are drawn on the server as inline SVG: every chart has a title, a text
+description and the table of its values next to it. Counts from 1 to
+SMALL_COUNT - 1 are shown as "< SMALL_COUNT" and drawn as no bar.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Engine, func, select
+
+from zicht.store import RECORD_TABLES, QuarantineRow
+from zicht.store.linkage import latest_link_run
+from zicht.web.i18n import Translator
+
+__all__ = ["SMALL_COUNT", "Bar", "Chart", "bar_chart", "dashboard_counts", "shown"]
+
+SMALL_COUNT = 5
+_BAR_HEIGHT = 26
+_GAP = 8
+_WIDTH = 640
+_LABEL_WIDTH = 230
+
+
+@dataclass(frozen=True)
+class Bar:
+    label: str
+    value: float
+    display: str
+    y: int
+    width: float
+    height: int
+
+
+@dataclass(frozen=True)
+class Chart:
+    id: str
+    title: str
+    desc: str
+    category: str
+    bars: tuple[Bar, ...]
+    width: int
+    height: int
+    label_width: int
+
+
+def shown(t: Translator, value: int) -> str:
+    """A count for display, suppressed when small."""
+    if 0 < value < SMALL_COUNT:
+        return f"< {SMALL_COUNT}"
+    return t.number(value)
+
+
+def bar_chart(
+    t: Translator,
+    chart_id: str,
+    title: str,
+    category: str,
+    items: list[tuple[str, float]],
+    display: list[str] | None = None,
+) -> Chart:
+    """A horizontal bar chart of (label, value) pairs; suppressed values get no bar."""
+    displays = display or [shown(t, int(value)) for _, value in items]
+    drawable = [
+        0.0 if text.startswith("<") else float(value)
+        for (_, value), text in zip(items, displays, strict=True)
+    ]
+    top = max(drawable, default=0.0) or 1.0
+    room = _WIDTH - _LABEL_WIDTH - 90
+    bars = tuple(
+        Bar(label, value, text, i * (_BAR_HEIGHT + _GAP), round(room * draw / top, 1), _BAR_HEIGHT)
+        for i, ((label, value), text, draw) in enumerate(
+            zip(items, displays, drawable, strict=True)
+        )
+    )
+    if bars:
+        best = max(bars, key=lambda bar: 0.0 if bar.display.startswith("<") else bar.value)
+        desc = t("chart_desc", n=len(bars), top=best.label, value=best.display)
+    else:
+        desc = t("no_data")
+    height = max(len(bars) * (_BAR_HEIGHT + _GAP), _BAR_HEIGHT)
+    return Chart(chart_id, title, desc, category, bars, _WIDTH, height, _LABEL_WIDTH)
+
+
+def dashboard_counts(engine: Engine) -> dict[str, Any]:
+    """The raw counts behind the dashboard (no labels, no suppression)."""
+    victims = RECORD_TABLES["victim_registration"]
+    counts: dict[str, Any] = {}
+    with engine.connect() as connection:
+        for record_type, table in RECORD_TABLES.items():
+            counts[record_type] = connection.execute(
+                select(func.count()).select_from(table)
+            ).scalar_one()
+        counts["quarantine"] = connection.execute(
+            select(func.count()).select_from(QuarantineRow).where(QuarantineRow.status == "open")
+        ).scalar_one()
+        counts["by_year"] = sorted(
+            connection.execute(
+                select(victims.registration_year, func.count()).group_by(victims.registration_year)
+            ).tuples()
+        )
+        counts["by_organisation"] = dict(
+            connection.execute(select(victims.source, func.count()).group_by(victims.source))
+            .tuples()
+            .all()
+        )
+        forms: Counter[str] = Counter()
+        for joined, count in connection.execute(
+            select(victims.forms, func.count()).group_by(victims.forms)
+        ).tuples():
+            for code in str(joined).split(";"):
+                if code:
+                    forms[code] += count
+        counts["by_form"] = dict(forms)
+    run = latest_link_run(engine)
+    counts["persons"] = run.persons if run is not None else None
+    return counts

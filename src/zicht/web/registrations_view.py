@@ -1,0 +1,91 @@
+"""Registrations for pages and API alike: scope, labels and identities per permission."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from zicht.standard import RECORD_TYPES
+from zicht.web.i18n import Translator
+from zicht.web.permissions import Principal, authorize, scope_of
+from zicht.web.queries import LIST_COLUMNS, LIST_IDENTITY, field_label
+
+__all__ = ["VOCABULARY_OF", "Column", "display", "list_columns", "visible_organisation"]
+
+# Which vocabulary labels a column's codes.
+VOCABULARY_OF: dict[str, str] = {
+    "source": "organisation",
+    "referred_by": "organisation",
+    "forms": "form",
+    "sectors": "sector",
+    "means_of_control": "means_of_control",
+    "gender": "gender",
+    "nationality": "country",
+    "country_of_exploitation": "country",
+    "victim_status": "victim_status",
+    "role": "suspect_role",
+    "channel": "report_channel",
+    "reporter_kind": "reporter_kind",
+    "recruiter_relation": "recruiter_relation",
+    "age_band": "age_band",
+}
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    label: str
+
+
+def visible_organisation(principal: Principal, action: str, asked: str | None) -> str | None:
+    """The organisation filter a principal gets: its own when its scope is "own"."""
+    return principal.organisation if scope_of(principal, action) == "own" else asked
+
+
+def may_identify(principal: Principal, organisation: str | None = None) -> bool:
+    """May the principal see identity data (of `organisation`)?"""
+    return authorize(principal, "view_identity", organisation)
+
+
+def list_columns(record_type: str, lang: str, with_identity: bool) -> list[Column]:
+    names = ["id", *LIST_COLUMNS[record_type]]
+    if with_identity:
+        names += LIST_IDENTITY[record_type]
+    return [Column(name, field_label(record_type, name, lang)) for name in names]
+
+
+def display(t: Translator, name: str, value: Any) -> str:
+    """A stored value as shown on a page."""
+    if value is None:
+        return ""
+    vocabulary = VOCABULARY_OF.get(name)
+    if vocabulary is not None:
+        try:
+            return t.labels(vocabulary, str(value))
+        except KeyError:
+            return str(value)
+    if isinstance(value, bool):
+        return t("yes") if value else t("no")
+    if isinstance(value, dt.date | dt.datetime):
+        return t.date(value)
+    if isinstance(value, int):
+        return str(value)
+    return str(value)
+
+
+def record_fields(t: Translator, record_type: str, record: dict[str, Any]) -> list[tuple[str, str]]:
+    """(label, display value) of the analytic fields of a record."""
+    names = [n for n in RECORD_TYPES[record_type].analytic_fields if n in record]
+    extra = [n for n in ("age_band", "registration_year", "batch_id", "updated_at") if n in record]
+    return [(field_label(record_type, n, t.lang), display(t, n, record[n])) for n in names + extra]
+
+
+def identity_fields(
+    t: Translator, record_type: str, identity: dict[str, Any]
+) -> list[tuple[str, str]]:
+    """(label, value) of every identity field of a record."""
+    return [
+        (field_label(record_type, n, t.lang), display(t, n, identity.get(n)))
+        for n in RECORD_TYPES[record_type].identity_fields
+    ]

@@ -1,0 +1,1 @@
+"""One router per area of the web app; each route declares its action."""

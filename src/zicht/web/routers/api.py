@@ -1,0 +1,508 @@
+"""The JSON API: uploads, quarantine, registrations, persons, estimates, reports.
+
+The same actions and scopes as the pages; authenticate with `Authorization: Bearer`
+(an API token) or a session. Anonymous requests get 401. Output models are separate
+from the store's models, so nothing is serialised that is not declared here.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Depends, File, Form, HTTPException, Path, Query, UploadFile
+from pydantic import BaseModel
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import Response
+
+from zicht.standard import FORMS, ORGANISATIONS
+from zicht.web.deps import audit, public, requires, state
+from zicht.web.figures import SMALL_COUNT, dashboard_counts
+from zicht.web.linked import latest_run, person_members, persons_of_run
+from zicht.web.permissions import Principal, authorize, scope_of
+from zicht.web.queries import (
+    LIST_COLUMNS,
+    MAX_PAGE_SIZE,
+    SORTS,
+    RegistrationQuery,
+    cached,
+    get_batch,
+    get_registration,
+    identities,
+    list_registrations,
+    open_quarantine,
+)
+from zicht.web.registrations_view import may_identify, visible_organisation
+from zicht.web.routers.estimates import run_estimates
+from zicht.web.routers.reports import download, report_files
+from zicht.web.uploads import UploadError, run_upload
+
+router = APIRouter(prefix="/api", tags=["api"])
+
+RecordType = Literal["victim_registration", "suspect_registration", "report"]
+Sort = Literal["id", "-id", "registration_date", "-registration_date", "source"]
+Id = Annotated[int, Path(ge=1, le=2**31 - 1)]
+MIN_PURPOSE = 5
+ERRORS: dict[int | str, dict[str, Any]] = {
+    401: {"description": "Not authenticated"},
+    403: {"description": "Not allowed"},
+}
+
+
+class Problem(BaseModel):
+    quarantine_id: int
+    row: int
+    field: str
+    column: str | None
+    rule: str
+    message: str
+    status: str
+
+
+class UploadOut(BaseModel):
+    batch_id: int
+    source: str
+    record_type: str
+    file_name: str
+    rows_read: int
+    new: int
+    updated: int
+    unchanged: int
+    quarantined: int
+    resolved: int
+    problems: list[Problem]
+
+
+class QuarantineOut(BaseModel):
+    id: int
+    batch_id: int
+    source: str
+    record_type: str
+    file_name: str
+    row_number: int
+    problems: list[dict[str, str | None]]
+
+
+class RegistrationOut(BaseModel):
+    id: int
+    record_type: str
+    fields: dict[str, Any]
+    identity: dict[str, Any] | None = None
+
+
+class RegistrationPage(BaseModel):
+    total: int
+    page: int
+    page_size: int
+    items: list[RegistrationOut]
+
+
+class PersonOut(BaseModel):
+    person_id: int
+    registrations: int
+    suspicious: bool
+
+
+class PersonPage(BaseModel):
+    run_id: int | None
+    total: int
+    page: int
+    items: list[PersonOut]
+
+
+class PersonDetail(BaseModel):
+    person_id: int
+    run_id: int
+    registrations: list[RegistrationOut]
+
+
+class EstimateOut(BaseModel):
+    stratum: str
+    observed: int
+    estimate: float | None
+    lower: float | None
+    upper: float | None
+    model: str | None
+    problem: str | None
+
+
+class EstimatesOut(BaseModel):
+    run_id: int | None
+    level: float = 0.95
+    estimates: list[EstimateOut]
+
+
+class ReportOut(BaseModel):
+    name: str
+    size: int
+
+
+class Health(BaseModel):
+    status: str
+
+
+def _upload_out(batch: dict[str, Any]) -> UploadOut:
+    problems = [
+        Problem(
+            quarantine_id=entry["id"],
+            row=entry["row_number"],
+            field=e["field"],
+            column=e.get("column"),
+            rule=e["rule"],
+            message=e.get("message_en", ""),
+            status=entry["status"],
+        )
+        for entry in batch["problems"]
+        for e in entry["errors"]
+    ]
+    return UploadOut(
+        batch_id=batch["id"],
+        source=batch["source"],
+        record_type=batch["record_type"],
+        file_name=batch["file_name"],
+        rows_read=batch["rows_read"],
+        new=batch["rows_new"],
+        updated=batch["rows_updated"],
+        unchanged=batch["rows_unchanged"],
+        quarantined=batch["rows_quarantined"],
+        resolved=batch["rows_resolved"],
+        problems=problems,
+    )
+
+
+@router.get("/health", dependencies=[Depends(public)])
+def health() -> Health:
+    """Liveness check (public)."""
+    return Health(status="ok")
+
+
+@router.get("/dashboard", responses=ERRORS)
+def dashboard(
+    request: Request, principal: Annotated[Principal, Depends(requires("view_aggregates"))]
+) -> dict[str, Any]:
+    """Headline counts; counts from 1 to 4 are reported as null (suppressed)."""
+    shared = state(request)
+    counts = cached(shared.cache, "dashboard", lambda: dashboard_counts(shared.engine))
+
+    def safe(value: int | None) -> int | None:
+        return None if value is None or 0 < value < SMALL_COUNT else value
+
+    return {
+        "victim_registrations": safe(counts["victim_registration"]),
+        "suspect_registrations": safe(counts["suspect_registration"]),
+        "reports": safe(counts["report"]),
+        "persons": safe(counts["persons"]),
+        "victim_registrations_by_year": {str(y): safe(c) for y, c in counts["by_year"]},
+        "victim_registrations_by_form": {k: safe(v) for k, v in counts["by_form"].items()},
+        "victim_registrations_by_organisation": {
+            k: safe(v) for k, v in counts["by_organisation"].items()
+        },
+        "suppressed_below": SMALL_COUNT,
+    }
+
+
+@router.post(
+    "/uploads", responses={**ERRORS, 400: {"description": "Unusable file"}}, status_code=201
+)
+async def upload(
+    request: Request,
+    principal: Annotated[Principal, Depends(requires("upload"))],
+    file: Annotated[UploadFile, File(description="CSV, TSV, XLSX or JSONL file")],
+    record_type: Annotated[RecordType, Form()] = "victim_registration",
+    mapping: Annotated[UploadFile | None, File(description="YAML mapping file")] = None,
+) -> UploadOut:
+    """Ingest a partner file of the caller's organisation; rows with problems are quarantined."""
+    content = await file.read()
+    mapping_text = ""
+    if mapping is not None and mapping.filename:
+        mapping_text = (await mapping.read()).decode("utf-8", errors="replace")
+    shared = state(request)
+    try:
+        result = await run_in_threadpool(
+            run_upload,
+            shared.engine,
+            shared.cipher,
+            organisation=principal.organisation or "",
+            uploaded_by=principal.actor,
+            file_name=file.filename,
+            content=content,
+            record_type=record_type,
+            mapping_text=mapping_text,
+        )
+    except UploadError as exc:
+        raise HTTPException(status_code=400, detail={exc.field: exc.message}) from None
+    shared.cache.clear()
+    await run_in_threadpool(
+        audit,
+        request,
+        principal,
+        "upload",
+        object_type="ingest_batch",
+        object_ids=[result.batch_id],
+        rows=result.rows_read,
+        quarantined=result.quarantined,
+    )
+    batch = await run_in_threadpool(get_batch, shared.engine, result.batch_id)
+    assert batch is not None
+    return _upload_out(batch)
+
+
+@router.get("/uploads/{batch_id}", responses={**ERRORS, 404: {"description": "Not found"}})
+def upload_result(
+    request: Request,
+    principal: Annotated[Principal, Depends(requires("upload"))],
+    batch_id: Id,
+) -> UploadOut:
+    """The result of an upload of the caller's organisation, row by row."""
+    batch = get_batch(state(request).engine, batch_id)
+    if batch is None or not authorize(principal, "upload", batch["source"]):
+        raise HTTPException(status_code=404, detail="not_found")
+    return _upload_out(batch)
+
+
+@router.get("/quarantine", responses=ERRORS)
+def quarantine(
+    request: Request, principal: Annotated[Principal, Depends(requires("correct_quarantine"))]
+) -> list[QuarantineOut]:
+    """Open quarantined rows of the caller's organisation: where and which rules, no values."""
+    organisation = (
+        principal.organisation if scope_of(principal, "correct_quarantine") == "own" else None
+    )
+    return [
+        QuarantineOut(
+            id=e["id"],
+            batch_id=e["batch_id"],
+            source=e["source"],
+            record_type=e["record_type"],
+            file_name=e["file_name"],
+            row_number=e["row_number"],
+            problems=[
+                {k: p.get(k) for k in ("field", "column", "rule", "message_en")}
+                for p in e["errors"]
+            ],
+        )
+        for e in open_quarantine(state(request).engine, organisation)
+    ]
+
+
+def _identity_request(
+    principal: Principal,
+    identities_wanted: bool,
+    purpose: str | None,
+    organisation: str | None = None,
+) -> bool:
+    if not identities_wanted:
+        return False
+    if not may_identify(principal, organisation):
+        raise HTTPException(status_code=403, detail="forbidden")
+    if purpose is None or len(purpose.strip()) < MIN_PURPOSE:
+        raise HTTPException(status_code=400, detail="purpose_required")
+    return True
+
+
+@router.get("/registrations", responses={**ERRORS, 400: {"description": "Purpose missing"}})
+def registrations(
+    request: Request,
+    principal: Annotated[Principal, Depends(requires("list_registrations"))],
+    record_type: RecordType = "victim_registration",
+    organisation: Annotated[str | None, Query(max_length=40)] = None,
+    year: Annotated[int | None, Query(ge=1900, le=2100)] = None,
+    form: Annotated[str | None, Query(max_length=40)] = None,
+    sort: Sort = "id",
+    page: Annotated[int, Query(ge=1, le=1_000_000)] = 1,
+    page_size: Annotated[int, Query(ge=1, le=MAX_PAGE_SIZE)] = 50,
+    identities_wanted: Annotated[bool, Query(alias="identities")] = False,
+    purpose: Annotated[str | None, Query(max_length=400)] = None,
+) -> RegistrationPage:
+    """Registrations in scope (own organisation for "own" scopes); identities with a purpose."""
+    if organisation is not None and organisation not in ORGANISATIONS:
+        raise HTTPException(status_code=400, detail="unknown_organisation")
+    if form is not None and form not in FORMS:
+        raise HTTPException(status_code=400, detail="unknown_form")
+    show = _identity_request(principal, identities_wanted, purpose)
+    query = RegistrationQuery(
+        record_type=record_type,
+        organisation=visible_organisation(principal, "list_registrations", organisation),
+        year=year,
+        form=form,
+        sort=sort if sort in SORTS else "id",
+        page=page,
+        page_size=page_size,
+    )
+    shared = state(request)
+    rows, total = list_registrations(shared.engine, query)
+    ids = [row["id"] for row in rows]
+    decrypted = identities(shared.engine, shared.cipher, record_type, ids) if show else {}
+    items = [
+        RegistrationOut(
+            id=row["id"],
+            record_type=record_type,
+            fields={k: row[k] for k in LIST_COLUMNS[record_type]},
+            identity=decrypted.get(row["id"], {}) if show else None,
+        )
+        for row in rows
+    ]
+    audit(
+        request,
+        principal,
+        "view_identity" if show else "list_registrations",
+        object_type=record_type,
+        object_ids=list(ids),
+        purpose=purpose.strip() if show and purpose else None,
+    )
+    return RegistrationPage(total=total, page=page, page_size=page_size, items=items)
+
+
+@router.get(
+    "/registrations/{record_type}/{record_id}",
+    responses={**ERRORS, 404: {"description": "Not found"}},
+)
+def registration(
+    request: Request,
+    principal: Annotated[Principal, Depends(requires("list_registrations"))],
+    record_type: RecordType,
+    record_id: Id,
+    identities_wanted: Annotated[bool, Query(alias="identities")] = False,
+    purpose: Annotated[str | None, Query(max_length=400)] = None,
+) -> RegistrationOut:
+    """One registration in scope (404 outside it); identity with a purpose."""
+    shared = state(request)
+    record = get_registration(shared.engine, record_type, record_id)
+    if record is None or not authorize(principal, "list_registrations", record["source"]):
+        raise HTTPException(status_code=404, detail="not_found")
+    show = _identity_request(principal, identities_wanted, purpose, record["source"])
+    identity = None
+    if show:
+        identity = identities(shared.engine, shared.cipher, record_type, [record_id]).get(
+            record_id, {}
+        )
+    audit(
+        request,
+        principal,
+        "view_identity" if show else "view_registration",
+        object_type=record_type,
+        object_ids=[record_id],
+        purpose=purpose.strip() if show and purpose else None,
+    )
+    fields = {k: v for k, v in record.items() if k not in ("id",)}
+    return RegistrationOut(id=record_id, record_type=record_type, fields=fields, identity=identity)
+
+
+@router.get("/persons", responses=ERRORS)
+def persons(
+    request: Request,
+    principal: Annotated[Principal, Depends(requires("view_persons"))],
+    suspicious: bool = False,
+    page: Annotated[int, Query(ge=1, le=1_000_000)] = 1,
+) -> PersonPage:
+    """Persons of the latest link run."""
+    shared = state(request)
+    run = latest_run(shared.engine)
+    if run is None:
+        return PersonPage(run_id=None, total=0, page=page, items=[])
+    items = persons_of_run(shared.engine, run.id, suspicious)
+    shown = items[(page - 1) * 100 : page * 100]
+    audit(
+        request,
+        principal,
+        "list_persons",
+        object_type="person",
+        object_ids=[p["person_id"] for p in shown],
+    )
+    return PersonPage(
+        run_id=run.id,
+        total=len(items),
+        page=page,
+        items=[
+            PersonOut(
+                person_id=p["person_id"],
+                registrations=p["registrations"],
+                suspicious=p["suspicious"],
+            )
+            for p in shown
+        ],
+    )
+
+
+@router.get("/persons/{person_id}", responses={**ERRORS, 404: {"description": "Not found"}})
+def person(
+    request: Request,
+    principal: Annotated[Principal, Depends(requires("view_persons"))],
+    person_id: Id,
+    identities_wanted: Annotated[bool, Query(alias="identities")] = False,
+    purpose: Annotated[str | None, Query(max_length=400)] = None,
+) -> PersonDetail:
+    """A person of the latest link run with its registrations (identities with a purpose)."""
+    shared = state(request)
+    run = latest_run(shared.engine)
+    if run is None:
+        raise HTTPException(status_code=404, detail="not_found")
+    members = person_members(shared.engine, run.id, person_id)
+    if scope_of(principal, "view_persons") == "own":
+        members = [(rid, source) for rid, source in members if source == principal.organisation]
+    if not members:
+        raise HTTPException(status_code=404, detail="not_found")
+    show = identities_wanted and all(
+        _identity_request(principal, True, purpose, source) for _, source in members
+    )
+    ids = [rid for rid, _ in members]
+    decrypted = identities(shared.engine, shared.cipher, "victim_registration", ids) if show else {}
+    registrations_out = []
+    for rid in ids:
+        record = get_registration(shared.engine, "victim_registration", rid) or {}
+        registrations_out.append(
+            RegistrationOut(
+                id=rid,
+                record_type="victim_registration",
+                fields={k: v for k, v in record.items() if k != "id"},
+                identity=decrypted.get(rid, {}) if show else None,
+            )
+        )
+    audit(
+        request,
+        principal,
+        "view_identity" if show else "view_person",
+        object_type="victim_registration",
+        object_ids=list(ids),
+        purpose=purpose.strip() if show and purpose else None,
+        person=person_id,
+    )
+    return PersonDetail(person_id=person_id, run_id=run.id, registrations=registrations_out)
+
+
+@router.get("/estimates", responses=ERRORS)
+def estimates(
+    request: Request, principal: Annotated[Principal, Depends(requires("view_estimates"))]
+) -> EstimatesOut:
+    """Multiple systems estimates of the latest link run: all victims and per year."""
+    run_id, rows = run_estimates(request)
+    return EstimatesOut(run_id=run_id, estimates=[EstimateOut(**row.__dict__) for row in rows])
+
+
+@router.get("/reports", responses=ERRORS)
+def reports(
+    request: Request, principal: Annotated[Principal, Depends(requires("download_reports"))]
+) -> list[ReportOut]:
+    """The report files available for download."""
+    folder = state(request).report_dir
+    return [
+        ReportOut(name=p.relative_to(folder).as_posix(), size=p.stat().st_size)
+        for p in report_files(folder)
+    ]
+
+
+@router.get(
+    "/reports/{name}",
+    responses={**ERRORS, 404: {"description": "Not found"}},
+    response_class=Response,
+)
+def report(
+    request: Request,
+    principal: Annotated[Principal, Depends(requires("download_reports"))],
+    name: Annotated[str, Path(max_length=200)],
+) -> Response:
+    """Download one report file."""
+    return download(request, principal, name)
+
+
+__all__ = ["router"]

@@ -1,0 +1,76 @@
+"""Estimates of the real number of victims (multiple systems estimation)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends
+from starlette.requests import Request
+from starlette.responses import Response
+
+from zicht.web.deps import requires, state
+from zicht.web.figures import bar_chart
+from zicht.web.i18n import Translator, language_of
+from zicht.web.linked import EstimateRow, estimate_rows, latest_run
+from zicht.web.permissions import Principal
+from zicht.web.queries import cached
+from zicht.web.rendering import render
+
+router = APIRouter(include_in_schema=False)
+
+
+def run_estimates(request: Request) -> tuple[int | None, list[EstimateRow]]:
+    """The estimates of the latest link run (computed once per run)."""
+    shared = state(request)
+    run = latest_run(shared.engine)
+    if run is None:
+        return None, []
+    rows = cached(
+        shared.cache, f"estimates:{run.id}", lambda: estimate_rows(shared.engine, run.id), ttl=3600
+    )
+    return run.id, rows
+
+
+@router.get("/estimates")
+def estimates(
+    request: Request, principal: Annotated[Principal, Depends(requires("view_estimates"))]
+) -> Response:
+    t = Translator(language_of(request))
+    run_id, rows = run_estimates(request)
+    shown: list[dict[str, str]] = []
+    values: list[float] = []
+    for row in rows:
+        if row.estimate is None:
+            continue
+        upper = "∞" if row.upper is None else t.number(row.upper)
+        values.append(row.estimate)
+        shown.append(
+            {
+                "stratum": row.stratum or t("whole_population"),
+                "observed": t.number(row.observed),
+                "estimate": t.number(row.estimate),
+                "interval": f"{t.number(row.lower)} – {upper}",
+                "model": row.model or "",
+            }
+        )
+    chart = None
+    if shown:
+        chart = bar_chart(
+            t,
+            "chart-estimates",
+            t("chart_estimates"),
+            t("stratum"),
+            [(s["stratum"], v) for s, v in zip(shown, values, strict=True)],
+            [s["estimate"] for s in shown],
+        )
+    message = t("no_link_run") if run_id is None else (None if shown else t("no_data"))
+    return render(
+        request,
+        "estimates.html",
+        principal,
+        "estimates",
+        estimates=shown,
+        run_id=run_id,
+        chart=chart,
+        message=message,
+    )

@@ -1,0 +1,207 @@
+"""The registrations list (filter, sort, page) and one registration, identities per permission."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Depends, HTTPException
+from starlette.requests import Request
+from starlette.responses import Response
+
+from zicht.standard import FORMS, ORGANISATIONS, RECORD_TYPES
+from zicht.store import RECORD_TABLES
+from zicht.web.deps import audit, requires, state
+from zicht.web.i18n import Translator, language_of
+from zicht.web.permissions import Principal, authorize, scope_of
+from zicht.web.queries import (
+    LIST_IDENTITY,
+    MAX_PAGE_SIZE,
+    SORTS,
+    RegistrationQuery,
+    cached,
+    get_registration,
+    identities,
+    list_registrations,
+    years,
+)
+from zicht.web.registrations_view import (
+    display,
+    identity_fields,
+    list_columns,
+    may_identify,
+    record_fields,
+    visible_organisation,
+)
+from zicht.web.rendering import render
+
+router = APIRouter(include_in_schema=False)
+MIN_PURPOSE = 5
+
+
+def _int(value: str | None, low: int, high: int) -> int | None:
+    if value is None or not value.strip().isdigit():
+        return None
+    number = int(value)
+    return number if low <= number <= high else None
+
+
+def parse_query(principal: Principal, params: Any) -> RegistrationQuery:
+    """A registrations query from request parameters, out-of-range values dropped."""
+    record_type = params.get("record_type", "victim_registration")
+    if record_type not in RECORD_TABLES:
+        record_type = "victim_registration"
+    organisation = params.get("organisation") or None
+    if organisation not in ORGANISATIONS:
+        organisation = None
+    form = params.get("form") or None
+    sort = params.get("sort", "id")
+    return RegistrationQuery(
+        record_type=record_type,
+        organisation=visible_organisation(principal, "list_registrations", organisation),
+        year=_int(params.get("year"), 1900, 2100),
+        form=form if form in FORMS else None,
+        sort=sort if sort in SORTS else "id",
+        page=_int(params.get("page"), 1, 1_000_000) or 1,
+        page_size=_int(params.get("page_size"), 1, MAX_PAGE_SIZE) or 50,
+    )
+
+
+@router.get("/registrations")
+def registrations(
+    request: Request, principal: Annotated[Principal, Depends(requires("list_registrations"))]
+) -> Response:
+    shared = state(request)
+    t = Translator(language_of(request))
+    query = parse_query(principal, request.query_params)
+    want_identities = request.query_params.get("identities") == "1"
+    purpose = request.query_params.get("purpose", "").strip()[:400]
+    can_identify = may_identify(principal)
+    errors: dict[str, str] = {}
+    show = False
+    if want_identities and can_identify:
+        if len(purpose) < MIN_PURPOSE:
+            errors["purpose"] = t("purpose_required")
+        else:
+            show = True
+    rows, total = list_registrations(shared.engine, query)
+    shown_ids = [row["id"] for row in rows]
+    decrypted = (
+        identities(shared.engine, shared.cipher, query.record_type, shown_ids) if show else {}
+    )
+    columns = list_columns(query.record_type, t.lang, show)
+    table = [
+        {
+            "id": row["id"],
+            "cells": {
+                **{c.name: display(t, c.name, row.get(c.name)) for c in columns if c.name in row},
+                **{
+                    n: display(t, n, decrypted.get(row["id"], {}).get(n))
+                    for n in (LIST_IDENTITY[query.record_type] if show else ())
+                },
+            },
+        }
+        for row in rows
+    ]
+    if show:
+        audit(
+            request,
+            principal,
+            "view_identity",
+            object_type=query.record_type,
+            object_ids=shown_ids,
+            purpose=purpose,
+        )
+    else:
+        audit(
+            request,
+            principal,
+            "list_registrations",
+            object_type=query.record_type,
+            object_ids=shown_ids,
+        )
+    pages = max(1, -(-total // query.page_size))
+    params = [(k, v) for k, v in request.query_params.multi_items() if k not in ("page", "lang")]
+    base_query = urlencode(params) + ("&" if params else "")
+    organisations = None
+    if scope_of(principal, "list_registrations") == "all":
+        organisations = [(code, t.label("organisation", code)) for code in ORGANISATIONS.codes]
+    year_options = cached(
+        shared.cache,
+        f"years:{query.record_type}",
+        lambda: years(shared.engine, query.record_type),
+        ttl=60,
+    )
+    return render(
+        request,
+        "registrations.html",
+        principal,
+        "registrations",
+        errors=errors,
+        query={**query.__dict__, "identities": show, "purpose": purpose},
+        record_types=[(n, k.nl if t.lang == "nl" else k.en) for n, k in RECORD_TYPES.items()],
+        organisations=organisations,
+        years=[(y, str(y)) for y in year_options],
+        forms=[(code, t.label("form", code)) for code in FORMS.codes],
+        sorts=[
+            (s, t(f"sort_{s.lstrip('-')}") + (" ↓" if s.startswith("-") else "")) for s in SORTS
+        ],
+        can_identify=can_identify,
+        columns=columns,
+        rows=table,
+        total=total,
+        pages=pages,
+        base_query=base_query,
+    )
+
+
+@router.get("/registrations/{record_type}/{record_id}")
+def registration(
+    request: Request,
+    record_type: str,
+    record_id: int,
+    principal: Annotated[Principal, Depends(requires("list_registrations"))],
+) -> Response:
+    shared = state(request)
+    if record_type not in RECORD_TABLES:
+        raise HTTPException(status_code=404, detail="not_found")
+    record = get_registration(shared.engine, record_type, record_id)
+    if record is None or not authorize(principal, "list_registrations", record["source"]):
+        raise HTTPException(status_code=404, detail="not_found")
+    t = Translator(language_of(request))
+    purpose = request.query_params.get("purpose", "").strip()[:400]
+    can_identify = may_identify(principal, record["source"])
+    errors: dict[str, str] = {}
+    identity = None
+    if request.query_params.get("identities") == "1" and can_identify:
+        if len(purpose) < MIN_PURPOSE:
+            errors["purpose"] = t("purpose_required")
+        else:
+            values = identities(shared.engine, shared.cipher, record_type, [record_id])
+            identity = identity_fields(t, record_type, values.get(record_id, {}))
+    if identity is not None:
+        audit(
+            request,
+            principal,
+            "view_identity",
+            object_type=record_type,
+            object_ids=[record_id],
+            purpose=purpose,
+        )
+    else:
+        audit(
+            request, principal, "view_registration", object_type=record_type, object_ids=[record_id]
+        )
+    return render(
+        request,
+        "registration.html",
+        principal,
+        "registrations",
+        title=t("registration_title", id=record_id),
+        record=record,
+        record_type=record_type,
+        fields=record_fields(t, record_type, record),
+        identity=identity,
+        can_identify=can_identify,
+        errors=errors,
+    )

@@ -1,0 +1,155 @@
+"""Upload and fix-and-resubmit as services shared by the pages and the API."""
+
+from __future__ import annotations
+
+import csv
+import re
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+from sqlalchemy import Engine
+
+from zicht.ingest import (
+    QUARANTINE_ID_COLUMN,
+    IngestFileError,
+    IngestResult,
+    Mapping,
+    MappingError,
+    default_mapping,
+    ingest_file,
+)
+from zicht.ingest.service import quarantine_context
+from zicht.privacy import Cipher
+from zicht.standard import RECORD_TYPES
+from zicht.web.queries import record_upload, upload_mapping
+
+__all__ = [
+    "SUFFIXES",
+    "UploadError",
+    "corrected_row_ingest",
+    "original_cells",
+    "parse_mapping",
+    "run_upload",
+]
+
+SUFFIXES = (".csv", ".tsv", ".txt", ".xlsx", ".jsonl", ".ndjson")
+_SAFE_NAME = re.compile(r"[^A-Za-z0-9._-]+")
+
+
+class UploadError(ValueError):
+    """An upload that cannot be ingested; `field` says which form field is at fault."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field
+        self.message = message
+
+
+def parse_mapping(text: str, record_type: str) -> Mapping:
+    """The mapping of an upload: the YAML given, else the standard's own column names."""
+    if not text.strip():
+        return default_mapping(record_type)
+    from zicht.ingest.mapping import load_mapping
+
+    with tempfile.TemporaryDirectory(prefix="zicht-mapping-") as folder:
+        path = Path(folder) / "mapping.yaml"
+        path.write_text(text, encoding="utf-8")
+        try:
+            return load_mapping(path)
+        except MappingError as exc:
+            raise UploadError("mapping", str(exc).replace(str(path), "mapping")) from None
+
+
+def safe_file_name(name: str | None) -> str:
+    """A file name without folders or odd characters, keeping an allowed suffix."""
+    base = _SAFE_NAME.sub("_", Path(name or "upload.csv").name).strip("._") or "upload.csv"
+    if not base.lower().endswith(SUFFIXES):
+        raise UploadError("file", f"the file must end in one of {', '.join(SUFFIXES)}")
+    return base[-120:]
+
+
+def run_upload(
+    engine: Engine,
+    cipher: Cipher,
+    *,
+    organisation: str,
+    uploaded_by: str,
+    file_name: str | None,
+    content: bytes,
+    record_type: str,
+    mapping_text: str,
+) -> IngestResult:
+    """Ingest an uploaded file for `organisation` and remember the mapping it used."""
+    if record_type not in RECORD_TYPES:
+        raise UploadError("record_type", "unknown record type")
+    if not content:
+        raise UploadError("file", "the file is empty")
+    name = safe_file_name(file_name)
+    mapping = parse_mapping(mapping_text, record_type)
+    if mapping.source is not None and mapping.source != organisation:
+        raise UploadError("mapping", "the mapping is for another organisation")
+    with tempfile.TemporaryDirectory(prefix="zicht-upload-") as folder:
+        path = Path(folder) / name
+        path.write_bytes(content)
+        try:
+            result = ingest_file(
+                path, source=organisation, engine=engine, cipher=cipher, mapping=mapping
+            )
+        except IngestFileError as exc:
+            raise UploadError("file", f"{name}: {exc.problem}") from None
+    record_upload(engine, result.batch_id, organisation, uploaded_by, mapping_text)
+    return result
+
+
+def original_cells(cipher: Cipher, entry: dict[str, Any]) -> list[tuple[str, Any]]:
+    """The decrypted original row of a quarantine entry, as (column, value) pairs."""
+    context = quarantine_context(entry["source"], entry["file_name"], entry["row_number"])
+    cells = cipher.decrypt_json(entry["original"], context)["cells"]
+    return [(str(column), value) for column, value in cells]
+
+
+@dataclass(frozen=True)
+class Resubmission:
+    """What happened to a corrected quarantine row."""
+
+    result: IngestResult
+    resolved: bool
+
+
+def corrected_row_ingest(
+    engine: Engine,
+    cipher: Cipher,
+    entry: dict[str, Any],
+    values: list[tuple[str, str]],
+    uploaded_by: str,
+) -> Resubmission:
+    """Resubmit one corrected quarantine row through the mapping of its upload."""
+    mapping_text = upload_mapping(engine, entry["batch_id"]) or ""
+    mapping = parse_mapping(mapping_text, entry["record_type"])
+    delimiter = mapping.delimiter if len(mapping.delimiter) == 1 else ","
+    encoding = "utf-8" if mapping.encoding in ("auto", "") else mapping.encoding
+    with tempfile.TemporaryDirectory(prefix="zicht-fix-") as folder:
+        path = Path(folder) / f"{Path(entry['file_name']).stem}-fix.csv"
+        with path.open("w", encoding=encoding, errors="replace", newline="") as handle:
+            writer = csv.writer(handle, delimiter=delimiter)
+            writer.writerow([QUARANTINE_ID_COLUMN, *(column for column, _ in values)])
+            writer.writerow([entry["id"], *(value for _, value in values)])
+        fixed = Mapping.model_validate(
+            {**mapping.model_dump(), "format": "csv", "delimiter": delimiter, "encoding": encoding}
+        )
+        try:
+            result = ingest_file(
+                path, source=entry["source"], engine=engine, cipher=cipher, mapping=fixed
+            )
+        except IngestFileError as exc:
+            raise UploadError("file", exc.problem) from None
+    record_upload(engine, result.batch_id, entry["source"], uploaded_by, mapping_text)
+    return Resubmission(result, result.resolved > 0)
+
+
+def mapping_yaml(mapping: Mapping) -> str:
+    """A mapping as YAML text."""
+    return yaml.safe_dump(mapping.model_dump(exclude_defaults=True), allow_unicode=True)
