@@ -1,7 +1,9 @@
 """Ingest throughput: a large victim-registration CSV into SQLite and PostgreSQL.
 
-Prints JSON: rows, seconds, rows/s and peak RSS (MB) per database. Each ingest runs in a
-fresh child process so that its peak memory is its own.
+Prints JSON: rows, seconds, rows/s and peak RSS (MB) per database, with two worker
+processes (what `zicht ingest` uses for files over 8 MB) and, for SQLite, with one. Each
+ingest runs in a fresh child process so that its peak memory is its own; the workers'
+peak is reported apart (the largest worker).
 
     .venv/bin/python benchmarks/bench_ingest.py [--rows 1000000] [--postgres URL]
 
@@ -67,7 +69,7 @@ def write_csv(path: Path, rows: int, seed: int = 7) -> None:
             )
 
 
-def _ingest(url: str, csv_path: str, mapping_path: str, queue: Any) -> None:
+def _ingest(url: str, csv_path: str, mapping_path: str, workers: int, queue: Any) -> None:
     from zicht.ingest import ingest_file, load_mapping
     from zicht.privacy import Cipher, generate_key
     from zicht.store import make_engine, upgrade
@@ -81,11 +83,13 @@ def _ingest(url: str, csv_path: str, mapping_path: str, queue: Any) -> None:
         engine=engine,
         cipher=Cipher(generate_key()),
         mapping=load_mapping(Path(mapping_path)),
+        workers=workers,
     )
     seconds = time.perf_counter() - start
     cpu_seconds = time.process_time() - cpu_start
     engine.dispose()
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    worker_peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     queue.put(
         {
             "rows": result.rows_read,
@@ -96,14 +100,18 @@ def _ingest(url: str, csv_path: str, mapping_path: str, queue: Any) -> None:
             "cpu_seconds": round(cpu_seconds, 1),
             "rows_per_cpu_second": round(result.rows_read / cpu_seconds),
             "peak_rss_mb": round(peak_mb),
+            "workers": workers,
+            "worker_peak_rss_mb": round(worker_peak_mb) if workers > 1 else 0,
         }
     )
 
 
-def measure(url: str, csv_path: Path, mapping_path: Path) -> dict[str, Any]:
+def measure(url: str, csv_path: Path, mapping_path: Path, workers: int = 2) -> dict[str, Any]:
     context = multiprocessing.get_context("spawn")
     queue = context.Queue()
-    process = context.Process(target=_ingest, args=(url, str(csv_path), str(mapping_path), queue))
+    process = context.Process(
+        target=_ingest, args=(url, str(csv_path), str(mapping_path), workers, queue)
+    )
     process.start()
     result: dict[str, Any] = queue.get()
     process.join()
@@ -133,10 +141,15 @@ def main() -> None:
             "generate_seconds": round(time.perf_counter() - start, 1),
         }
         report["sqlite"] = measure(f"sqlite:///{work / 'zicht.db'}", csv_path, mapping_path)
+        report["sqlite_one_process"] = measure(
+            f"sqlite:///{work / 'zicht1.db'}", csv_path, mapping_path, workers=1
+        )
         report["postgresql"] = _postgres(args.postgres, csv_path, mapping_path)
     report["goal"] = {"sqlite_rows_per_second": 20000, "peak_rss_mb": 500}
+    sqlite = report["sqlite"]
     report["goal_met"] = (
-        report["sqlite"]["rows_per_second"] >= 20000 and report["sqlite"]["peak_rss_mb"] < 500
+        sqlite["rows_per_second"] >= 20000
+        and sqlite["peak_rss_mb"] + sqlite["worker_peak_rss_mb"] * sqlite["workers"] < 500
     )
     print(json.dumps(report, indent=2))
 

@@ -232,3 +232,28 @@ def test_duplicate_id_with_other_content_in_one_file_is_quarantined(
     result = ingest_file(path, source="police", engine=engine, cipher=cipher, mapping=mapping)
     assert (result.new, result.unchanged, result.quarantined) == (1, 1, 1)
     assert result.rules == {"duplicate_record_id": 1}
+
+
+def test_worker_processes_give_the_same_result(
+    engine: Engine, cipher: Cipher, tmp_path: Path
+) -> None:
+    path = tmp_path / "many.csv"
+    lines = [f"R{i};0{1 + i % 9}-01-2020;{'AU' if i % 7 else 'XX'}" for i in range(2500)]
+    path.write_text("RegNr;DatumRegistratie;Vorm\n" + "\n".join(lines) + "\n", encoding="utf-8")
+    mapping = load_mapping(EXAMPLES / "police_victims.mapping.yaml").model_copy(
+        update={
+            "columns": {
+                "RegNr": "source_record_id",
+                "DatumRegistratie": "registration_date",
+                "Vorm": "forms",
+            }
+        }
+    )
+    result = ingest_file(
+        path, source="police", engine=engine, cipher=cipher, mapping=mapping, workers=2
+    )
+    assert (result.rows_read, result.new, result.quarantined) == (2500, 2142, 358)
+    again = ingest_file(path, source="police", engine=engine, cipher=cipher, mapping=mapping)
+    assert (again.unchanged, again.quarantined, again.new) == (2142, 358, 0)
+    frame = read_records(engine)
+    assert list(frame.source_record_id[:3]) == ["R1", "R2", "R3"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import typer
@@ -24,6 +25,7 @@ from zicht.standard import ORGANISATIONS, RECORD_TYPES
 __all__ = ["register", "summary_table"]
 
 _PROGRESS_FROM_BYTES = 2 * 1024 * 1024
+_PARALLEL_FROM_BYTES = 8 * 1024 * 1024
 
 
 def summary_table(results: list[IngestResult]) -> Table:
@@ -69,6 +71,9 @@ def ingest(
     record_type: str = typer.Option(
         "victim_registration", "--type", help="Record type when no mapping is given."
     ),
+    workers: int = typer.Option(
+        0, "--workers", help="Processes that validate and encrypt (0: 2 for files over 8 MB)."
+    ),
     database_url: str | None = DATABASE_OPTION,
 ) -> None:
     """Validate a partner file row by row; store valid rows, quarantine the rest.
@@ -89,6 +94,8 @@ def ingest(
     cipher = open_cipher("ingest")
     engine = open_engine("ingest", database_url)
     size = file.stat().st_size if file.is_file() else 0
+    if workers <= 0:
+        workers = min(2, os.cpu_count() or 1) if size >= _PARALLEL_FROM_BYTES else 1
     try:
         if size >= _PROGRESS_FROM_BYTES and err_console.is_terminal:
             columns = (BarColumn(), DownloadColumn(), TimeRemainingColumn())
@@ -101,9 +108,12 @@ def ingest(
                     cipher=cipher,
                     mapping=chosen,
                     on_bytes=lambda n: progress.advance(task, n),
+                    workers=workers,
                 )
         else:
-            result = ingest_file(file, source=source, engine=engine, cipher=cipher, mapping=chosen)
+            result = ingest_file(
+                file, source=source, engine=engine, cipher=cipher, mapping=chosen, workers=workers
+            )
     except IngestFileError as exc:
         fail("ingest", str(exc))
     finally:

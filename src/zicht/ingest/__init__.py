@@ -2,10 +2,11 @@
 
 from zicht.ingest.manifest import ManifestEntry, read_manifest
 from zicht.ingest.mapping import Mapping, MappingError, default_mapping, load_mapping
+from zicht.ingest.prepare import QUARANTINE_ID_COLUMN
 from zicht.ingest.problems import RULES, IngestFileError, RowProblem, rule_summary
 from zicht.ingest.quarantine import export_quarantine
 from zicht.ingest.readers import open_source
-from zicht.ingest.service import QUARANTINE_ID_COLUMN, IngestResult, ingest_file
+from zicht.ingest.service import IngestResult, ingest_file
 
 __all__ = [
     "QUARANTINE_ID_COLUMN",

@@ -15,8 +15,9 @@ from pathlib import Path
 from sqlalchemy import Engine
 
 from zicht.ingest.mapping import RESERVED_PREFIX
+from zicht.ingest.prepare import QUARANTINE_ID_COLUMN
 from zicht.ingest.problems import RowProblem
-from zicht.ingest.service import QUARANTINE_ID_COLUMN, quarantine_context
+from zicht.ingest.service import quarantine_context
 from zicht.privacy import Cipher
 from zicht.store import read_quarantine
 

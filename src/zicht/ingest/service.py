@@ -10,7 +10,7 @@ import datetime as dt
 import hashlib
 import json
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -18,19 +18,16 @@ from typing import Any
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
-from zicht.ingest.convert import Converter, ValidRecord
 from zicht.ingest.mapping import RESERVED_PREFIX, Mapping, default_mapping
+from zicht.ingest.parallel import prepared_chunks
+from zicht.ingest.prepare import QUARANTINE_ID_COLUMN
 from zicht.ingest.problems import IngestFileError, RowProblem
 from zicht.ingest.readers import RawRow, open_source
 from zicht.privacy import Cipher
-from zicht.standard import ORGANISATIONS, age_band
-from zicht.store import identity_context
+from zicht.standard import ORGANISATIONS
 from zicht.store import writing as store
 
 __all__ = ["QUARANTINE_ID_COLUMN", "IngestResult", "ingest_file", "quarantine_context"]
-
-QUARANTINE_ID_COLUMN = f"{RESERVED_PREFIX}quarantine_id"
-_CHUNK = 1000
 
 
 @dataclass
@@ -105,48 +102,20 @@ class _Run:
         self.file_name = file_name
         self.record_type = result.record_type
 
-    def record_columns(self, record: ValidRecord) -> dict[str, Any]:
-        analytic = record.analytic.model_dump()
-        identity = record.identity.model_dump(exclude_none=True)
-        columns: dict[str, Any] = {
-            key: ";".join(value) if isinstance(value, tuple) else value
-            for key, value in analytic.items()
-        }
-        columns["registration_year"] = analytic["registration_date"].year
-        if self.record_type == "victim_registration":
-            age = analytic.get("age")
-            columns["age_band"] = age_band(age) if age is not None else None
-        # The models fix the field order, so the values alone are a canonical form.
-        canonical = "\x1f".join(map(str, analytic.values())) + "\x1e" + "\x1f".join(
-            f"{key}={value}" for key, value in identity.items()
-        )
-        columns["content_hash"] = self.cipher.pseudonym(canonical)
-        if identity:
-            context = identity_context(
-                self.record_type, analytic["source"], analytic["source_record_id"]
-            )
-            plain = {k: v.isoformat() if isinstance(v, dt.date) else v for k, v in identity.items()}
-            columns["identity"] = self.cipher.encrypt_json(plain, context)
-        else:
-            columns["identity"] = None
-        columns["batch_id"] = self.result.batch_id
-        return columns
-
     def store(
-        self, records: list[tuple[ValidRecord, int | None]]
-    ) -> list[tuple[RawRow | None, int, list[RowProblem]]]:
-        """Write valid records; return duplicates-with-other-content as problems."""
-        prepared = [
-            (self.record_columns(rec), quarantine_id, rec.number) for rec, quarantine_id in records
-        ]
-        ids = list(dict.fromkeys(columns["source_record_id"] for columns, _, _ in prepared))
+        self, prepared: list[tuple[int, dict[str, Any], int | None]]
+    ) -> list[tuple[int, list[RowProblem]]]:
+        """Write prepared records; return rows whose id repeats with other content."""
+        for _, columns, _ in prepared:
+            columns["batch_id"] = self.result.batch_id
+        ids = list(dict.fromkeys(columns["source_record_id"] for _, columns, _ in prepared))
         existing = store.existing_records(self.session, self.record_type, self.result.source, ids)
         new: dict[str, dict[str, Any]] = {}
         seen: dict[str, str] = {}  # record id -> content hash, for this chunk
         changed: list[dict[str, Any]] = []
         resolved: list[int] = []
-        conflicts: list[tuple[RawRow | None, int, list[RowProblem]]] = []
-        for columns, quarantine_id, number in prepared:
+        conflicts: list[tuple[int, list[RowProblem]]] = []
+        for number, columns, quarantine_id in prepared:
             record_id = columns["source_record_id"]
             earlier = seen.get(record_id)
             known = existing.get(record_id)
@@ -156,7 +125,7 @@ class _Run:
             known_hash = earlier if earlier is not None else (known[1] if known else None)
             if same_batch and known_hash != columns["content_hash"]:
                 problem = RowProblem("source_record_id", "duplicate_record_id", None)
-                conflicts.append((None, number, [problem]))
+                conflicts.append((number, [problem]))
                 continue
             seen[record_id] = columns["content_hash"]
             if known_hash == columns["content_hash"]:
@@ -221,14 +190,6 @@ class _Run:
         store.update_quarantine(self.session, again)
 
 
-def _quarantine_id(row: RawRow) -> int | None:
-    value = row.cells.get(QUARANTINE_ID_COLUMN)
-    try:
-        return int(str(value)) if value not in (None, "") else None
-    except ValueError:
-        return None
-
-
 def ingest_file(
     path: Path,
     *,
@@ -237,9 +198,12 @@ def ingest_file(
     cipher: Cipher,
     mapping: Mapping | None = None,
     on_bytes: Callable[[int], None] | None = None,
+    workers: int = 1,
 ) -> IngestResult:
     """Ingest one file of `source` in one transaction.
 
+    `workers` > 1 validates and encrypts in that many processes (worth it for large
+    files; the store is still written by this process, in one transaction).
     Raises IngestFileError (nothing stored) when the file as a whole is unusable.
     """
     mapping = mapping or default_mapping()
@@ -253,7 +217,6 @@ def ingest_file(
     )
     try:
         _check_mapping(path, mapping, source, opened.header)
-        converter = Converter(mapping, source)
         file_name = path.name
         result = IngestResult(file=str(path), source=source, record_type=mapping.record_type)
         sha256 = _sha256(path)
@@ -267,13 +230,18 @@ def ingest_file(
             )
             result.batch_id = batch.id
             run = _Run(session, cipher, result, file_name)
-            for valid, invalid in _chunks(opened.rows, converter):
-                result.rows_read += len(valid) + len(invalid)
-                conflicts = run.store([(record, q) for record, q, _ in valid])
-                rows_by_number = {record.number: (row, q) for record, q, row in valid}
-                for _, number, problems in conflicts:
-                    row, q = rows_by_number[number]
-                    invalid.append((row, problems, q))
+            chunks = prepared_chunks(
+                opened.rows, mapping=mapping, source=source, cipher=cipher, workers=workers
+            )
+            for raw_rows, chunk in chunks:
+                result.rows_read += len(raw_rows)
+                by_number = {row.number: row for row in raw_rows}
+                conflicts = run.store(chunk.valid)
+                quarantine_ids = {number: q for number, _, q in chunk.valid}
+                invalid = [(by_number[n], problems, q) for n, problems, q in chunk.invalid]
+                invalid += [
+                    (by_number[n], problems, quarantine_ids[n]) for n, problems in conflicts
+                ]
                 run.quarantine(invalid)
             store.finish_batch(
                 session,
@@ -296,27 +264,3 @@ def _format_of(path: Path) -> str | None:
     from zicht.ingest.readers import FORMATS
 
     return FORMATS.get(path.suffix.lower())
-
-
-def _chunks(
-    rows: Iterator[RawRow], converter: Converter
-) -> Iterator[
-    tuple[
-        list[tuple[ValidRecord, int | None, RawRow]],
-        list[tuple[RawRow, list[RowProblem], int | None]],
-    ]
-]:
-    valid: list[tuple[ValidRecord, int | None, RawRow]] = []
-    invalid: list[tuple[RawRow, list[RowProblem], int | None]] = []
-    for row in rows:
-        outcome = converter.convert(row)
-        quarantine_id = _quarantine_id(row)
-        if isinstance(outcome, ValidRecord):
-            valid.append((outcome, quarantine_id, row))
-        else:
-            invalid.append((row, outcome, quarantine_id))
-        if len(valid) + len(invalid) >= _CHUNK:
-            yield valid, invalid
-            valid, invalid = [], []
-    if valid or invalid:
-        yield valid, invalid

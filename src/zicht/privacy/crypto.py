@@ -54,9 +54,17 @@ class Cipher:
     def __init__(self, key: bytes) -> None:
         if len(key) != KEY_BYTES:
             raise MissingKeyError(f"the key must be {KEY_BYTES} bytes; {HOW_TO_MAKE_A_KEY}")
+        self._key = key
         self._aead = AESGCM(key)
         self._pseudonym_key = hashlib.sha256(b"zicht-pseudonym" + key).digest()
         self.key_id = hashlib.sha256(b"zicht-key-id" + key).digest()[:4]
+
+    def __reduce__(self) -> tuple[type[Cipher], tuple[bytes]]:
+        # Lets ingest hand the cipher to its worker processes on this machine.
+        return (Cipher, (self._key,))
+
+    def __repr__(self) -> str:
+        return f"Cipher(key_id={self.key_id.hex()})"
 
     def encrypt(self, plaintext: bytes, context: str) -> bytes:
         """Encrypt `plaintext`, bound to `context` (e.g. "victim_registration/police/123")."""

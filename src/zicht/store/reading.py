@@ -13,7 +13,7 @@ from zicht.store.models import RECORD_TABLES, QuarantineRow
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["count_records", "latest_year", "identity_context", "read_quarantine", "read_records"]
+__all__ = ["count_records", "identity_context", "latest_year", "read_quarantine", "read_records"]
 
 
 def identity_context(record_type: str, source: str, source_record_id: str) -> str:

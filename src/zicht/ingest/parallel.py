@@ -1,0 +1,71 @@
+"""Preparing chunks of rows in worker processes, in order, with bounded memory.
+
+The main process reads the file and writes to the store; up to `workers` processes
+validate, encrypt and hash. At most `2 * workers` chunks are in flight, so memory stays
+flat however large the file is. With one worker everything runs in this process.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+from collections import deque
+from collections.abc import Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from itertools import islice
+
+from zicht.ingest.mapping import Mapping
+from zicht.ingest.prepare import PreparedChunk, Preparer
+from zicht.ingest.readers import RawRow
+from zicht.privacy import Cipher
+
+__all__ = ["prepared_chunks"]
+
+_preparer: Preparer | None = None
+
+
+def _start_worker(mapping: Mapping, source: str, cipher: Cipher) -> None:
+    global _preparer
+    _preparer = Preparer(mapping, source, cipher)
+
+
+def _prepare_in_worker(rows: list[RawRow]) -> PreparedChunk:
+    assert _preparer is not None
+    return _preparer.prepare(rows)
+
+
+def _batches(rows: Iterator[RawRow], size: int) -> Iterator[list[RawRow]]:
+    while batch := list(islice(rows, size)):
+        yield batch
+
+
+def prepared_chunks(
+    rows: Iterator[RawRow],
+    *,
+    mapping: Mapping,
+    source: str,
+    cipher: Cipher,
+    workers: int = 1,
+    chunk_size: int = 1000,
+) -> Iterator[tuple[list[RawRow], PreparedChunk]]:
+    """Each chunk of raw rows with its prepared form, in file order."""
+    if workers <= 1:
+        preparer = Preparer(mapping, source, cipher)
+        for batch in _batches(rows, chunk_size):
+            yield batch, preparer.prepare(batch)
+        return
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(
+        max_workers=workers,
+        mp_context=context,
+        initializer=_start_worker,
+        initargs=(mapping, source, cipher),
+    ) as pool:
+        pending: deque[tuple[list[RawRow], Future[PreparedChunk]]] = deque()
+        for batch in _batches(rows, chunk_size):
+            pending.append((batch, pool.submit(_prepare_in_worker, batch)))
+            if len(pending) >= 2 * workers:
+                done, future = pending.popleft()
+                yield done, future.result()
+        while pending:
+            done, future = pending.popleft()
+            yield done, future.result()
