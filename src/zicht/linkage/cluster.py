@@ -52,7 +52,7 @@ class ClusterOptions:
     """Thresholds of clustering, as match probabilities."""
 
     method: Method = "robust"
-    threshold: float = 0.9
+    threshold: float = 0.99
     strong: float = 0.999
     large: int = 8
 
@@ -240,7 +240,7 @@ def suspicious_clusters(
     clusters: pd.Series,
     pairs: pd.DataFrame,
     *,
-    threshold: float = 0.9,
+    threshold: float = 0.99,
     strong: float = 0.999,
     large: int = 8,
     min_density: float = 0.5,

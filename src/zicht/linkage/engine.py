@@ -12,7 +12,14 @@ from typing import Any, Literal
 
 import pandas as pd
 
-__all__ = ["BACKENDS", "Backend", "EngineError", "database_api", "register_table"]
+__all__ = [
+    "BACKENDS",
+    "Backend",
+    "EngineError",
+    "database_api",
+    "query_frame",
+    "register_table",
+]
 
 Backend = Literal["duckdb", "spark"]
 BACKENDS: tuple[Backend, ...] = ("duckdb", "spark")
@@ -88,11 +95,23 @@ def database_api(
 
 
 def register_table(api: Any, table: pd.DataFrame, name: str) -> Any:
-    """Register a linkage table with the engine; returns Splink's SplinkDataFrame."""
-    if api.sql_dialect.sql_dialect_str == "duckdb":
-        import pyarrow as pa
+    """Register a linkage table with the engine; returns Splink's SplinkDataFrame.
 
-        # Arrow keeps the nullable integer columns as integers (pandas NA would not).
-        return api.register(pa.Table.from_pandas(table, preserve_index=False), table_name=name)
-    frame = table.astype(object).where(table.notna(), None)
-    return api.register(frame, table_name=name)
+    Tables travel as Arrow: it keeps nullable integers as integers, and Spark reads
+    Arrow without going through its pandas conversion.
+    """
+    import pyarrow as pa
+
+    arrow = pa.Table.from_pandas(table, preserve_index=False)
+    if api.sql_dialect.sql_dialect_str == "spark":
+        return api.register(api.spark.createDataFrame(arrow), table_name=name)
+    return api.register(arrow, table_name=name)
+
+
+def query_frame(api: Any, sql: str) -> pd.DataFrame:
+    """The result of `sql` on the engine as a pandas DataFrame (via Arrow)."""
+    if api.sql_dialect.sql_dialect_str == "spark":
+        frame: pd.DataFrame = api.spark.sql(sql).toArrow().to_pandas()
+    else:
+        frame = api.duckdb_con.sql(sql).arrow().read_all().to_pandas()
+    return frame

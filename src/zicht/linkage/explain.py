@@ -1,11 +1,10 @@
 """Why two registrations were judged the same person: per-field match weights.
 
 An explanation follows Splink's waterfall chart: the prior match weight, then for
-each comparison the level the pair fell in and its weight log2(m/u), then the
-term-frequency adjustment, and the final match weight. It is computed from the
-stored scored pair (its comparison levels and final weight) and the run's model, so
-it needs no identity values: the term-frequency adjustment is what remains of the
-stored final weight after the prior and the level weights.
+each comparison the level the pair fell in and its weight log2(m/u) with its
+term-frequency adjustment, and the final match weight (the sum of the bars). It is
+read from the stored scored pair (Splink's per-comparison weights, kept with each
+pair) and the run's model, so it needs no identity values.
 """
 
 from __future__ import annotations
@@ -18,6 +17,7 @@ import pandas as pd
 from splink import SettingsCreator
 from sqlalchemy import Engine
 
+from zicht.linkage.settings import trained_settings
 from zicht.store import linkage as store
 
 __all__ = [
@@ -73,37 +73,61 @@ class ExplainError(LookupError):
 
 
 def _settings(model: dict[str, Any]) -> Any:
-    return SettingsCreator.from_path_or_dict(model).get_settings("duckdb")
+    return SettingsCreator.from_path_or_dict(trained_settings(model, "duckdb")).get_settings(
+        "duckdb"
+    )
+
+
+def _level_of(comparison: Any, weight: float) -> Any:
+    """The level of `comparison` whose match weight is `weight` (None: the null level)."""
+    best, distance = None, 0.01
+    for level in comparison.comparison_levels:
+        if level.is_null_level:
+            continue
+        gap = abs(float(level._log2_bayes_factor) - weight)
+        if gap < distance:
+            best, distance = level, gap
+    return best
 
 
 def field_weights(
-    model: dict[str, Any], gammas: str, match_weight: float
+    model: dict[str, Any], weights: str, match_weight: float
 ) -> tuple[FieldWeight, ...]:
-    """The waterfall bars of a pair from its comparison levels and final weight."""
+    """The waterfall bars of a pair from its stored per-field weights and final weight.
+
+    Args:
+        model: the run's Splink model.
+        weights: "weight/tf adjustment" per comparison, comma-separated (as stored).
+        match_weight: the pair's final match weight.
+    """
     settings = _settings(model)
     prior = settings._probability_two_random_records_match
-    prior_weight = math.log2(prior / (1 - prior))
-    bars = [FieldWeight("prior", "Starting match weight (prior)", round(prior_weight, 3))]
-    values = [int(v) for v in gammas.split(",")] if gammas else []
-    total = prior_weight
-    for comparison, value in zip(settings.comparisons, values, strict=False):
-        level = comparison._get_comparison_level_by_comparison_vector_value(value)
-        weight = 0.0 if level.is_null_level else float(level._log2_bayes_factor)
-        total += weight
+    bars = [
+        FieldWeight(
+            "prior", "Starting match weight (prior)", round(math.log2(prior / (1 - prior)), 3)
+        )
+    ]
+    parts = [p.split("/") for p in weights.split(",")] if weights else []
+    for comparison, (weight_text, tf_text) in zip(settings.comparisons, parts, strict=False):
+        weight, tf = float(weight_text), float(tf_text)
+        level = _level_of(comparison, weight)
         bars.append(
             FieldWeight(
                 comparison=comparison.output_column_name,
-                level=str(level.label_for_charts),
-                match_weight=round(weight, 3),
-                m_probability=None if level.is_null_level else level.m_probability,
-                u_probability=None if level.is_null_level else level.u_probability,
+                level="Unknown on one side" if level is None else str(level.label_for_charts),
+                match_weight=weight,
+                m_probability=None if level is None else level.m_probability,
+                u_probability=None if level is None else level.u_probability,
             )
         )
-    adjustment = match_weight - total
-    if abs(adjustment) > 1e-6:
-        bars.append(
-            FieldWeight("term_frequency", "Term-frequency adjustments", round(adjustment, 3))
-        )
+        if tf != 0:
+            bars.append(
+                FieldWeight(
+                    f"tf_{comparison.output_column_name}",
+                    "Term-frequency adjustment (rare or common value)",
+                    tf,
+                )
+            )
     bars.append(FieldWeight("final", "Final match weight", round(match_weight, 3)))
     return tuple(bars)
 
@@ -139,7 +163,7 @@ def explain_pair(
         registration_r=high,
         match_weight=float(pair["match_weight"]),
         match_probability=float(pair["match_probability"]),
-        bars=field_weights(run.model, str(pair["gammas"]), float(pair["match_weight"])),
+        bars=field_weights(run.model, str(pair["field_weights"]), float(pair["match_weight"])),
         same_person=same,
     )
 
@@ -161,7 +185,7 @@ def explain_person(engine: Engine, person_id: int, run_id: int | None = None) ->
             registration_r=int(row.unique_id_r),
             match_weight=float(row.match_weight),
             match_probability=float(row.match_probability),
-            bars=field_weights(run.model, str(row.gammas), float(row.match_weight)),
+            bars=field_weights(run.model, str(row.field_weights), float(row.match_weight)),
             same_person=True,
         )
         for row in pairs.sort_values("match_weight", ascending=False).itertuples()

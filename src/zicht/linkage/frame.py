@@ -86,6 +86,7 @@ LINKAGE_COLUMNS = (
     "phone",
     "email",
     "id_document",
+    "bank_account",
     "address",
     "postcode",
     "city",
@@ -203,7 +204,11 @@ def _dob_parts(frame: pd.DataFrame) -> pd.DataFrame:
 
 def _column(frame: pd.DataFrame, name: str) -> pd.Series:
     if name in frame:
-        return frame[name]
+        values = frame[name]
+        if values.dtype == object or pd.api.types.is_string_dtype(values):
+            # Some sources write an unknown value as an empty string.
+            return values.astype(object).where(values.notna() & (values != ""), None)
+        return values
     return pd.Series([None] * len(frame), index=frame.index, dtype=object)
 
 
@@ -247,6 +252,7 @@ def linkage_table(registrations: pd.DataFrame) -> pd.DataFrame:
     table["phone"] = _mapped(_column(registrations, "phone"), normalise_phone)
     table["email"] = _mapped(_column(registrations, "email"), _email)
     table["id_document"] = _mapped(_column(registrations, "id_document_number"), normalise_document)
+    table["bank_account"] = _mapped(_column(registrations, "bank_account"), normalise_document)
     table["address"] = _mapped(_column(registrations, "address"), normalise_text)
     table["postcode"] = _mapped(_column(registrations, "postcode"), normalise_postcode)
     table["city"] = _mapped(_column(registrations, "city"), normalise_text)

@@ -143,7 +143,7 @@ def run_linkage(
     *,
     backend: Backend = "duckdb",
     incremental: bool = False,
-    threshold: float = 0.9,
+    threshold: float = 0.99,
     method: Method = "robust",
     strong: float = 0.999,
     large: int = 8,

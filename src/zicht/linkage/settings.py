@@ -22,6 +22,7 @@ __all__ = [
     "ModelSpec",
     "model_spec",
     "settings_creator",
+    "trained_settings",
 ]
 
 MIN_COVERAGE = 0.01
@@ -167,6 +168,7 @@ _COMPARISONS: dict[str, tuple[tuple[str, ...], Any]] = {
     "phone": (("phone",), lambda: _typo("phone", "Phone number")),
     "email": (("email",), lambda: _exact("email", "E-mail address")),
     "id_document": (("id_document",), lambda: _typo("id_document", "Identity document")),
+    "bank_account": (("bank_account",), lambda: _exact("bank_account", "Bank account")),
     "address": (("address", "postcode", "city"), _address),
 }
 
@@ -179,6 +181,7 @@ _PREDICTION_RULES: tuple[tuple[str, ...], ...] = (
     ("phone",),
     ("id_document",),
     ("email",),
+    ("bank_account",),
     ("postcode", "given_phonetic"),
     ("name_phonetic_sorted", "birth_year"),
 )
@@ -227,7 +230,45 @@ def settings_creator(spec: ModelSpec) -> SettingsCreator:
         comparisons=[_COMPARISONS[name][1]() for name in spec.comparisons],
         blocking_rules_to_generate_predictions=[block_on(*rule) for rule in spec.prediction_rules],
         additional_columns_to_retain=["source"],
-        retain_intermediate_calculation_columns=False,
+        # The comparison levels (gamma_*) are kept with each pair for explanations.
+        retain_intermediate_calculation_columns=True,
         retain_matching_columns=False,
         max_iterations=20,
     )
+
+
+_TRAINED_KEYS = ("m_probability", "u_probability")
+
+
+def trained_settings(
+    model: dict[str, Any], dialect: str, spec: ModelSpec | None = None
+) -> dict[str, Any]:
+    """A trained model's settings rewritten for another SQL dialect.
+
+    Splink stores SQL in the dialect it trained on (DuckDB quotes identifiers with
+    double quotes, Spark with backticks), so a model trained on one engine is rebuilt
+    from its comparison names for the other, and its trained m and u probabilities
+    and prior are copied over level by level.
+
+    Args:
+        model: a model saved by `train_model` (Splink's settings dict).
+        dialect: "duckdb" or "spark".
+        spec: blocking rules to predict with; default: none (for explanations).
+    """
+    names = tuple(c["output_column_name"] for c in model["comparisons"])
+    unknown = [n for n in names if n not in _COMPARISONS]
+    if unknown:
+        raise ValueError(f"the model has comparison(s) Zicht does not know: {unknown}")
+    rules = spec.prediction_rules if spec is not None else ()
+    creator = settings_creator(ModelSpec(names, rules, (), ()))
+    settings = creator.create_settings_dict(dialect)
+    settings["probability_two_random_records_match"] = model["probability_two_random_records_match"]
+    for comparison, saved in zip(settings["comparisons"], model["comparisons"], strict=True):
+        levels, saved_levels = comparison["comparison_levels"], saved["comparison_levels"]
+        if len(levels) != len(saved_levels):
+            raise ValueError(f"comparison {comparison['output_column_name']} changed its levels")
+        for level, saved_level in zip(levels, saved_levels, strict=True):
+            for key in _TRAINED_KEYS:
+                if key in saved_level:
+                    level[key] = saved_level[key]
+    return settings

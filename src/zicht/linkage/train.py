@@ -10,14 +10,15 @@ from __future__ import annotations
 
 import logging
 import time
+import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
 import pandas as pd
 from splink import Linker, block_on
 
-from zicht.linkage.engine import register_table
-from zicht.linkage.settings import ModelSpec, settings_creator
+from zicht.linkage.engine import query_frame, register_table
+from zicht.linkage.settings import ModelSpec, model_spec, settings_creator, trained_settings
 
 __all__ = [
     "PAIR_FLOOR",
@@ -57,6 +58,11 @@ class Timings:
         return now
 
 
+def _table_name(role: str) -> str:
+    # Unique per call: a Spark session (and its temporary views) outlives a linker.
+    return f"__zicht_{role}_{uuid.uuid4().hex[:12]}"
+
+
 def _quiet_splink() -> None:
     # Splink logs progress at INFO; Zicht's CLI reports its own progress.
     for name in ("splink", "splink.internals"):
@@ -65,7 +71,7 @@ def _quiet_splink() -> None:
 
 def _linker(api: Any, table: pd.DataFrame, settings: Any) -> Linker:
     _quiet_splink()
-    frame = register_table(api, table, f"__zicht_registrations_{id(table)}")
+    frame = register_table(api, table, _table_name("registrations"))
     return Linker(frame, settings, log_level=None)
 
 
@@ -102,23 +108,34 @@ def train_model(
 
 
 def load_model(api: Any, table: pd.DataFrame, model: dict[str, Any]) -> Linker:
-    """A linker over `table` with a trained model (no retraining)."""
-    return _linker(api, table, model)
+    """A linker over `table` with a trained model (no retraining), on any engine."""
+    dialect = api.sql_dialect.sql_dialect_str
+    return _linker(api, table, trained_settings(model, dialect, model_spec(table)))
+
+
+def _weights_sql(linker: Linker, columns: set[str]) -> str:
+    """SQL for the compact per-field weights: "mw/tf_adj" per comparison, comma-separated."""
+    parts = []
+    for comparison in linker._settings_obj.comparisons:
+        name = comparison.output_column_name
+        weight = f"cast(round(coalesce(mw_{name}, 0), 3) as string)"
+        tf = (
+            f"cast(round(coalesce(mw_tf_adj_{name}, 0), 3) as string)"
+            if f"mw_tf_adj_{name}" in columns
+            else "'0'"
+        )
+        parts.append(f"concat({weight}, '/', {tf})")
+    return "concat_ws(',', " + ", ".join(parts) + ")" if parts else "''"
 
 
 def _pairs_frame(linker: Linker, predictions: Any) -> pd.DataFrame:
-    """Scored pairs as a pandas table (ids ordered l < r), with compact gamma levels."""
-    gammas = [c.name for c in predictions.columns if c.name.startswith("gamma_")]
-    gamma_sql = (
-        "concat_ws(',', " + ", ".join(f"cast({g} as string)" for g in gammas) + ")"
-        if gammas
-        else "''"
-    )
+    """Scored pairs as a pandas table (ids ordered l < r), with compact field weights."""
+    columns = {c.unquote().name for c in predictions.columns}
     sql = (
         "select unique_id_l, unique_id_r, match_weight, match_probability, "
-        f"{gamma_sql} as gammas from {predictions.physical_name}"
+        f"{_weights_sql(linker, columns)} as field_weights from {predictions.physical_name}"
     )
-    pairs: pd.DataFrame = linker.misc.query_sql(sql, output_type="pandas")  # type: ignore[no-untyped-call]
+    pairs = query_frame(linker._db_api, sql)
     predictions.drop_table_from_database_and_remove_from_cache()
     low = pairs["unique_id_l"] > pairs["unique_id_r"]
     pairs.loc[low, ["unique_id_l", "unique_id_r"]] = pairs.loc[
@@ -130,7 +147,7 @@ def _pairs_frame(linker: Linker, predictions: Any) -> pd.DataFrame:
             "unique_id_r": "int64",
             "match_weight": "float64",
             "match_probability": "float64",
-            "gammas": object,
+            "field_weights": object,
         }
     ).reset_index(drop=True)
 
@@ -141,8 +158,8 @@ def predict_pairs(
     """Blocked pairs scored by the model, at or above `floor`.
 
     Returns columns `unique_id_l`, `unique_id_r` (registration ids, l < r),
-    `match_weight`, `match_probability` and `gammas` (the comparison levels,
-    comma-separated, in the model's comparison order).
+    `match_weight`, `match_probability` and `field_weights` (per comparison in
+    the model's order "weight/term-frequency adjustment", comma-separated).
     """
     started = time.perf_counter()
     pairs = _pairs_frame(linker, linker.inference.predict(threshold_match_probability=floor))
@@ -168,14 +185,14 @@ def predict_new_pairs(
     for column in linker._settings_obj._term_frequency_columns:
         linker.table_management.compute_tf_table(column.unquote().name)
     is_new = table["unique_id"].isin(new_ids)
-    new = register_table(api, table[is_new], f"__zicht_new_{id(table)}")
+    new = register_table(api, table[is_new], _table_name("new"))
     parts = [
         _pairs_frame(
             linker, linker.inference.predict_within(new, threshold_match_probability=floor)
         )
     ]
     if (~is_new).any():
-        existing = register_table(api, table[~is_new], f"__zicht_existing_{id(table)}")
+        existing = register_table(api, table[~is_new], _table_name("existing"))
         parts.append(
             _pairs_frame(
                 linker,

@@ -114,7 +114,11 @@ class PersonRegistrationRow(Base):
 
 
 class ScoredPairRow(Base):
-    """A scored pair of registrations (l < r) of one run, with its comparison levels."""
+    """A scored pair of registrations (l < r) of one run, with its per-field weights.
+
+    `field_weights` holds, per comparison of the run's model in order, the match
+    weight and the term-frequency adjustment as "weight/adjustment", comma-separated.
+    """
 
     __tablename__ = "scored_pair"
 
@@ -123,7 +127,7 @@ class ScoredPairRow(Base):
     registration_id_r: Mapped[int] = mapped_column(Integer, primary_key=True, index=True)
     match_weight: Mapped[float] = mapped_column(Float)
     match_probability: Mapped[float] = mapped_column(Float)
-    gammas: Mapped[str] = mapped_column(String(100))
+    field_weights: Mapped[str] = mapped_column(String(400))
 
 
 @dataclass(frozen=True)
@@ -287,7 +291,7 @@ def write_linked_persons(engine: Engine, run_id: int, persons: pd.DataFrame) -> 
 
 
 def write_scored_pairs(engine: Engine, run_id: int, pairs: pd.DataFrame) -> None:
-    """Store scored pairs (`unique_id_l`, `unique_id_r`, weights, `gammas`) of one run."""
+    """Store scored pairs (`unique_id_l`, `unique_id_r`, weights, `field_weights`) of one run."""
     rows = [
         {
             "run_id": run_id,
@@ -295,14 +299,14 @@ def write_scored_pairs(engine: Engine, run_id: int, pairs: pd.DataFrame) -> None
             "registration_id_r": int(right),
             "match_weight": float(weight),
             "match_probability": float(probability),
-            "gammas": gammas,
+            "field_weights": field_weights,
         }
-        for left, right, weight, probability, gammas in zip(
+        for left, right, weight, probability, field_weights in zip(
             pairs["unique_id_l"].tolist(),
             pairs["unique_id_r"].tolist(),
             pairs["match_weight"].tolist(),
             pairs["match_probability"].tolist(),
-            pairs["gammas"].tolist(),
+            pairs["field_weights"].tolist(),
             strict=True,
         )
     ]
@@ -363,7 +367,7 @@ def read_scored_pairs(
         ScoredPairRow.registration_id_r,
         ScoredPairRow.match_weight,
         ScoredPairRow.match_probability,
-        ScoredPairRow.gammas,
+        ScoredPairRow.field_weights,
     ).where(ScoredPairRow.run_id == run_id)
     if registration_ids is not None:
         ids = [int(i) for i in registration_ids]
@@ -374,7 +378,13 @@ def read_scored_pairs(
         rows = connection.execute(statement).all()
     return pd.DataFrame(
         [tuple(r) for r in rows],
-        columns=["unique_id_l", "unique_id_r", "match_weight", "match_probability", "gammas"],
+        columns=[
+            "unique_id_l",
+            "unique_id_r",
+            "match_weight",
+            "match_probability",
+            "field_weights",
+        ],
     )
 
 

@@ -63,7 +63,7 @@ def upgrade() -> None:
         sa.Column("registration_id_r", sa.Integer(), nullable=False),
         sa.Column("match_weight", sa.Float(), nullable=False),
         sa.Column("match_probability", sa.Float(), nullable=False),
-        sa.Column("gammas", sa.String(length=100), nullable=False),
+        sa.Column("field_weights", sa.String(length=400), nullable=False),
         sa.ForeignKeyConstraint(
             ["run_id"], ["link_run.id"], name=op.f("fk_scored_pair_run_id_link_run")
         ),

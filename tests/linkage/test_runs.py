@@ -1,0 +1,136 @@
+"""Link runs over the store on DuckDB, on SQLite and PostgreSQL: versioning, stable ids,
+incremental runs, explanations, export and the estimation frame."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from sqlalchemy import Engine
+
+from tests.linkage.conftest import febrl_slice, ingest_frame, truth_of
+from zicht.linkage import (
+    ExplainError,
+    LinkageError,
+    explain_pair,
+    explain_person,
+    export_persons,
+    linkage_quality,
+    person_table,
+    run_linkage,
+)
+from zicht.linkage.results import linked_registrations_frame
+from zicht.privacy import Cipher
+from zicht.store import linkage as store
+
+
+def test_full_run_is_versioned_and_accurate(febrl_engine: Engine, cipher: Cipher) -> None:
+    summary = run_linkage(febrl_engine, cipher)
+    run = store.read_link_run(febrl_engine, summary.run_id)
+    assert run is not None
+    assert run.status == "done"
+    assert run.mode == "full"
+    assert run.model is not None
+    assert run.model["comparisons"]
+    assert run.timings is not None
+    assert "predict" in run.timings
+    assert run.parameters["threshold"] == 0.99
+    assert run.metrics is not None
+    assert run.metrics["cluster_sizes"]
+    assert summary.registrations == run.registrations
+    assert summary.persons == run.persons
+    assert sum(k * v for k, v in summary.cluster_sizes.items()) == summary.registrations
+    found = person_table(febrl_engine).set_index("source_record_id")["person_id"]
+    quality = linkage_quality(found, truth_of(found.index))
+    assert quality.pairwise_f1 >= 0.95
+
+
+def test_incremental_run_keeps_ids_and_links_the_new_batch(
+    febrl_engine: Engine, cipher: Cipher, tmp_path: Path
+) -> None:
+    first = run_linkage(febrl_engine, cipher)
+    before = person_table(febrl_engine, first.run_id)
+    _originals, duplicates = febrl_slice()
+    stored = ingest_frame(duplicates.iloc[-5:], tmp_path / "late.csv", febrl_engine, cipher)
+    second = run_linkage(febrl_engine, cipher, incremental=True)
+    assert second.mode == "incremental"
+    assert second.new_registrations == stored >= 3
+    run = store.read_link_run(febrl_engine, second.run_id)
+    assert run is not None
+    assert run.model_run_id == first.run_id
+    assert run.model == store.read_link_run(febrl_engine, first.run_id).model  # type: ignore[union-attr]
+    after = person_table(febrl_engine, second.run_id)
+    assert len(after) == len(before) + stored
+    # Persons the new batch did not touch keep their ids.
+    new_records = set(duplicates.index[-5:])
+    touched = set(after[after["source_record_id"].isin(new_records)]["person_id"])
+    merged = after.merge(before, on="registration_id", suffixes=("", "_before"))
+    untouched = merged[~merged["person_id"].isin(touched)]
+    assert (untouched["person_id"] == untouched["person_id_before"]).all()
+    assert len(untouched) >= len(before) - 10
+    # The new duplicates joined their originals.
+    found = after.set_index("source_record_id")["person_id"]
+    joined = [found[r.replace("dup-0", "org")] == found[r] for r in new_records if r in found.index]
+    assert sum(joined) >= stored - 1
+    # A full run over unchanged data keeps every person id.
+    third = run_linkage(febrl_engine, cipher)
+    again = person_table(febrl_engine, third.run_id)
+    unchanged = after.merge(again, on="registration_id", suffixes=("", "_again"))
+    same_clusters = unchanged.groupby("person_id")["person_id_again"].nunique().eq(1)
+    assert same_clusters.mean() > 0.97
+    assert third.persons_kept >= 0.97 * third.persons
+
+
+def test_incremental_needs_an_earlier_run(febrl_engine: Engine, cipher: Cipher) -> None:
+    with pytest.raises(LinkageError, match="no earlier link run"):
+        run_linkage(febrl_engine, cipher, incremental=True)
+
+
+def test_an_empty_store_is_an_error(engine: Engine, cipher: Cipher) -> None:
+    with pytest.raises(LinkageError, match="no victim registrations"):
+        run_linkage(engine, cipher)
+
+
+def test_explanations_add_up(febrl_engine: Engine, cipher: Cipher) -> None:
+    summary = run_linkage(febrl_engine, cipher)
+    pairs = store.read_scored_pairs(febrl_engine, summary.run_id)
+    best = pairs.sort_values("match_weight").iloc[-1]
+    explained = explain_pair(febrl_engine, int(best.unique_id_r), int(best.unique_id_l))
+    assert explained.same_person is True
+    assert explained.bars[0].comparison == "prior"
+    assert explained.bars[-1].match_weight == pytest.approx(best.match_weight, abs=1e-3)
+    parts = sum(bar.match_weight for bar in explained.bars[:-1])
+    assert parts == pytest.approx(explained.bars[-1].match_weight, abs=0.01)
+    assert {bar.comparison for bar in explained.bars} >= {"given_name", "date_of_birth"}
+    persons = person_table(febrl_engine, summary.run_id)
+    person_id = int(persons.set_index("registration_id").loc[int(best.unique_id_l), "person_id"])
+    person = explain_person(febrl_engine, person_id)
+    assert int(best.unique_id_l) in set(person.registrations["registration_id"])
+    assert person.links
+    with pytest.raises(ExplainError):
+        explain_person(febrl_engine, 10**9)
+
+
+def test_export_and_estimation_frame(
+    febrl_engine: Engine, cipher: Cipher, tmp_path: Path, database_url: str
+) -> None:
+    summary = run_linkage(febrl_engine, cipher)
+    rows = export_persons(febrl_engine, tmp_path / "persons.csv")
+    exported = pd.read_csv(tmp_path / "persons.csv")
+    assert rows == summary.registrations == len(exported)
+    assert list(exported.columns[:3]) == ["organisation", "source_record_id", "person_id"]
+    frame = linked_registrations_frame(database_url)
+    assert list(frame.columns) == [
+        "person_id",
+        "organisation",
+        "year",
+        "forms",
+        "minor",
+        "gender",
+        "dutch",
+    ]
+    assert len(frame) == summary.registrations
+    assert frame["person_id"].nunique() == summary.persons
+    assert (frame["year"] == 2024).all()
+    assert frame["dutch"].dtype == bool
