@@ -20,6 +20,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from zicht.standard import FORMS
 from zicht.synth.scenario import COVARIATES, LISTS, Capture
 
 __all__ = ["CHUNK", "covariates", "simulate_capture", "step_effects"]
@@ -30,16 +31,21 @@ Matrix = npt.NDArray[np.float64]
 
 def covariates(victims: pd.DataFrame) -> npt.NDArray[np.float64]:
     """The 0/1 covariate matrix (persons x COVARIATES) of the capture model."""
-    forms = victims["forms"].astype(str)
+    bits = victims["form_bits"].to_numpy(np.int64)
+
+    def has(form: str) -> npt.NDArray[np.bool_]:
+        flags: npt.NDArray[np.bool_] = ((bits >> FORMS.codes.index(form)) & 1).astype(bool)
+        return flags
+
     columns = {
-        "sexual": forms.str.contains("sexual_"),
-        "labour": forms.str.contains("labour"),
-        "criminal": forms.str.contains("criminal"),
-        "minor": victims["age"] < 18,
-        "female": victims["gender"].isin(["female", "transgender_female"]),
-        "foreign": victims["nationality"] != "NL",
-        "cross_border": forms.str.contains("sexual_cross_border")
-        | (victims["country_of_exploitation"] != "NL"),
+        "sexual": pd.Series(has("sexual_domestic") | has("sexual_cross_border")),
+        "labour": pd.Series(has("labour")),
+        "criminal": pd.Series(has("criminal")),
+        "minor": (victims["age"] < 18).reset_index(drop=True),
+        "female": victims["gender"].isin(["female", "transgender_female"]).reset_index(drop=True),
+        "foreign": (victims["nationality"] != "NL").reset_index(drop=True),
+        "cross_border": pd.Series(has("sexual_cross_border"))
+        | (victims["country_of_exploitation"] != "NL").reset_index(drop=True),
     }
     return np.column_stack([columns[name].to_numpy(bool) for name in COVARIATES]).astype(float)
 
@@ -99,18 +105,24 @@ def simulate_capture(
     main = _main_effects(cfg, victims, z)
     h = _histories()
     g = interaction_matrix(cfg)
-    pair_term = 0.5 * np.einsum("hj,jk,hk->h", h, g, h)
+    pair_term = (0.5 * np.einsum("hj,jk,hk->h", h, g, h)).astype(np.float32)
+    h32 = h.astype(np.float32)
+    main32 = main.astype(np.float32)
     captured = np.zeros((n, len(LISTS)), dtype=bool)
     marginal = np.zeros((n, len(LISTS)))
     for start in range(0, n, CHUNK):
-        block = main[start : start + CHUNK]
-        log_w = block @ h.T + pair_term
-        log_w -= log_w.max(axis=1, keepdims=True)
-        w = np.exp(log_w)
+        block = main32[start : start + CHUNK]
+        # single precision: the history matrix is the bulk of the work, and 1e-7 is
+        # far below any sampling error
+        w = block @ h32.T
+        w += pair_term
+        w -= w.max(axis=1, keepdims=True)
+        np.exp(w, out=w)
         w /= w.sum(axis=1, keepdims=True)
-        marginal[start : start + CHUNK] = w @ h
-        u = rng.random(len(block))
-        history = (np.cumsum(w, axis=1) < u[:, None]).sum(axis=1)
+        marginal[start : start + CHUNK] = w @ h32
+        u = rng.random(len(block), dtype=np.float32)
+        np.cumsum(w, axis=1, out=w)
+        history = (w < u[:, None]).sum(axis=1)
         history = np.minimum(history, len(h) - 1)
         captured[start : start + CHUNK] = h[history].astype(bool)
     return captured, marginal, z

@@ -99,9 +99,10 @@ def _fits(values: pd.Series, encoding: str) -> pd.Series:
         try:
             text.encode(encoding)
         except UnicodeEncodeError:
-            text = "".join(ch if _encodable(ch, encoding) else anyascii(ch) for ch in text)
-        fixed[cell] = text
-    return cells.map(fixed)
+            fixed[cell] = "".join(ch if _encodable(ch, encoding) else anyascii(ch) for ch in text)
+    if not fixed:
+        return cells  # the usual case for codes and dates: nothing to change
+    return cells.map(lambda cell: fixed.get(cell, cell))
 
 
 def _encodable(ch: str, encoding: str) -> bool:

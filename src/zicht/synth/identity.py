@@ -157,19 +157,9 @@ def make_identities(
     phone_since = _changes(rng, year, noise.phone_changes_mean)
 
     table = name_table()
-    ascii_given = (
-        pd.Series(table.given[given, 1], dtype=object)
-        .str.lower()
-        .str.replace(r"[^a-z]", "", regex=True)
-    )
-    ascii_family = (
-        pd.Series(table.family[family, 1], dtype=object)
-        .str.lower()
-        .str.replace(r"[^a-z]", "", regex=True)
-    )
-    number = pd.Series(rng.integers(1, 99, n)).astype(str)
-    domain = pd.Series(_DOMAINS[rng.integers(0, len(_DOMAINS), n)])
-    email = (ascii_given + "." + ascii_family + number + "@" + domain).to_numpy(object)
+    number = rng.integers(1, 99, n).astype(str).astype(object)
+    domain = _DOMAINS[rng.integers(0, len(_DOMAINS), n)]
+    email = table.given_ascii[given] + "." + table.family_ascii[family] + number + "@" + domain
     email[rng.random(n) >= noise.email_share] = ""
     documents = id_documents(rng, n)
     documents[rng.random(n) >= noise.id_document_share] = ""

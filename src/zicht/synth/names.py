@@ -354,6 +354,8 @@ class NameTable:
     nickname: npt.NDArray[np.object_]
     given_slices: dict[tuple[str, str], tuple[int, int]]
     family_slices: dict[tuple[str, str], tuple[int, int]]
+    given_ascii: npt.NDArray[np.object_]
+    family_ascii: npt.NDArray[np.object_]
 
     def pool(self, nationality: str) -> str:
         """The name pool used for a nationality (generic for those without one)."""
@@ -509,6 +511,14 @@ def _variants(name: str, nationality: str) -> tuple[str, ...]:
     return (name, stripped, german, phonetic)
 
 
+def _ascii_lower(names: npt.NDArray[np.object_]) -> npt.NDArray[np.object_]:
+    """Lower-case ASCII letters only (for e-mail addresses)."""
+    return np.array(
+        ["".join(ch for ch in anyascii(str(name)).lower() if "a" <= ch <= "z") for name in names],
+        dtype=object,
+    )
+
+
 @cache
 def name_table() -> NameTable:
     """The name table (built once per process; deterministic)."""
@@ -534,6 +544,8 @@ def name_table() -> NameTable:
     family_array = np.empty((len(family), VARIANTS), dtype=object)
     family_array[:] = family
     return NameTable(
+        given_ascii=_ascii_lower(given_array[:, 1]),
+        family_ascii=_ascii_lower(family_array[:, 1]),
         given=given_array,
         family=family_array,
         nickname=np.array(nicknames, dtype=object),

@@ -9,7 +9,7 @@ import pandas as pd
 from zicht.standard import FORMS, MEANS_OF_CONTROL, SECTORS, age_band
 from zicht.synth.scenario import Population
 
-__all__ = ["choose", "joined_codes", "simulate_victims"]
+__all__ = ["category", "choose", "joined_codes", "lookup", "simulate_victims"]
 
 Index = npt.NDArray[np.int64]
 _OTHER_GENDERS = ("transgender_female", "transgender_male", "non_conforming", "unknown")
@@ -20,6 +20,11 @@ _FORM_SECTOR = {
 }
 _BAND_EDGES = np.array([0, 9, 18, 21, 24, 27, 30, 39, 48])
 _BANDS = np.array([age_band(int(edge)) for edge in _BAND_EDGES], dtype=object)
+
+
+def _ids(prefix: str, n: int) -> pd.Series:
+    """Ids prefix + seven digits, 1..n."""
+    return prefix + pd.Series(np.arange(1, n + 1)).astype(str).str.zfill(7)
 
 
 def choose(rng: np.random.Generator, weights: dict[str, float], n: int) -> npt.NDArray[np.object_]:
@@ -39,10 +44,25 @@ def joined_codes(bits: Index, codes: tuple[str, ...]) -> npt.NDArray[np.object_]
     return labels[inverse.reshape(-1)]
 
 
+def lookup(
+    values: npt.NDArray[np.object_], table: dict[str, float], default: float
+) -> npt.NDArray[np.float64]:
+    """``table[value]`` for each value (``default`` where absent), via the distinct values."""
+    codes, uniques = pd.factorize(values)
+    found = np.array([table.get(str(u), default) for u in uniques] + [default], dtype=float)
+    result: npt.NDArray[np.float64] = found[codes]  # code -1 (missing) takes the default
+    return result
+
+
+def category(values: npt.NDArray[np.object_]) -> pd.Categorical:
+    """A categorical with sorted categories, built through the distinct values."""
+    codes, uniques = pd.factorize(values, sort=True)
+    return pd.Categorical.from_codes(codes, categories=[str(u) for u in uniques])
+
+
 def _bits(values: npt.NDArray[np.object_], codes: tuple[str, ...]) -> Index:
-    position = {code: 1 << k for k, code in enumerate(codes)}
-    lookup = np.vectorize(lambda code: position.get(code, 0), otypes=[np.int64])
-    return lookup(values) if len(values) else np.zeros(0, dtype=np.int64)
+    position = {code: float(1 << k) for k, code in enumerate(codes)}
+    return lookup(values, position, 0.0).astype(np.int64)
 
 
 def _forms(
@@ -77,12 +97,12 @@ def simulate_victims(
     has_second = (rng.random(n) < pop.second_form_share) & (second != form)
     form_bits |= np.where(has_second, _bits(second, FORMS.codes), 0)
 
-    female_share = np.vectorize(lambda f: pop.female_share_by_form.get(f, 0.5))(form)
+    female_share = lookup(form, pop.female_share_by_form, 0.5)
     gender = np.where(rng.random(n) < female_share, "female", "male").astype(object)
     other = rng.random(n) < pop.other_gender_share
     gender[other] = np.array(_OTHER_GENDERS, dtype=object)[rng.integers(0, 4, other.sum())]
 
-    minor_share = np.vectorize(lambda f: pop.minor_share_by_form.get(f, 0.1))(form)
+    minor_share = lookup(form, pop.minor_share_by_form, 0.1)
     minor = rng.random(n) < minor_share
     ages = pop.age
     adult_age = 18 + rng.gamma(ages.adult_shape, (ages.adult_mean - 18) / ages.adult_shape, n)
@@ -123,12 +143,9 @@ def simulate_victims(
         )
         relation[rows] = choose(rng, weights, len(rows))
 
-    def category(values: npt.NDArray[np.object_]) -> pd.Categorical:
-        return pd.Categorical(values, categories=sorted(set(values.tolist())))
-
     return pd.DataFrame(
         {
-            "person_id": [f"V{i:07d}" for i in range(1, n + 1)],
+            "person_id": _ids("V", n),
             "year": year.astype(np.int16),
             "form": category(form),
             "forms": category(joined_codes(form_bits, FORMS.codes)),

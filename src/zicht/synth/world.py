@@ -98,6 +98,12 @@ def _rngs(seed: int) -> dict[str, np.random.Generator]:
     return {name: np.random.default_rng([seed, index]) for index, name in enumerate(_STREAMS)}
 
 
+def _values(column: pd.Series) -> np.ndarray:
+    """A categorical column as an object array (through its codes: no string copies)."""
+    values: np.ndarray = column.cat.categories.to_numpy(object)[column.cat.codes.to_numpy()]
+    return values
+
+
 def _blank(values: pd.Series, rng: np.random.Generator, share: float) -> pd.Series:
     out = values.astype(object).copy()
     out[rng.random(len(out)) < share] = ""
@@ -187,8 +193,8 @@ def _victim_rows(
 ) -> pd.DataFrame:
     noise = scenario.noise
     person = vreg["person"].to_numpy(np.int64)
-    true_forms = victims["forms"].astype(str).to_numpy(object)[person]
-    primary = victims["form"].astype(str).to_numpy(object)[person]
+    true_forms = _values(victims["forms"])[person]
+    primary = _values(victims["form"])[person]
     several = pd.Series(true_forms).str.contains(";").to_numpy(bool)
     forms = np.where(
         several & (rng.random(len(person)) < noise.only_primary_form), primary, true_forms
@@ -197,7 +203,7 @@ def _victim_rows(
 
     def field(name: str) -> pd.Series:
         return _blank(
-            victims[name].astype(str).iloc[person].reset_index(drop=True),
+            pd.Series(_values(victims[name])[person], dtype=object),
             rng,
             missing.get(name, 0.0),
         )
@@ -298,22 +304,28 @@ def _add_identities(
         networks,
         networks.victim_network[registered],
     )
+    # suspects: likewise only those ever registered
+    seen = np.zeros(len(suspects), dtype=bool)
+    seen[suspect_part["person"].to_numpy(np.int64)] = True
+    known = np.flatnonzero(seen)
+    suspect_position = np.full(len(suspects), -1, dtype=np.int64)
+    suspect_position[known] = np.arange(len(known))
     suspect_ids = make_identities(
         rng["identity_suspects"],
         scenario.noise,
         scenario.networks,
-        suspects,
+        suspects.iloc[known],
         networks,
-        suspects["network"].to_numpy(np.int64),
+        suspects["network"].to_numpy(np.int64)[known],
         fixed={
-            "address": suspects["address_index"].to_numpy(np.int64),
-            "phone": suspects["phone_index"].to_numpy(np.int64),
-            "bank": suspects["bank_index"].to_numpy(np.int64),
+            "address": suspects["address_index"].to_numpy(np.int64)[known],
+            "phone": suspects["phone_index"].to_numpy(np.int64)[known],
+            "bank": suspects["bank_index"].to_numpy(np.int64)[known],
         },
     )
     for part, ids, index in (
         (victim_part, victim_ids, position[victim_part["person"].to_numpy(np.int64)]),
-        (suspect_part, suspect_ids, suspect_part["person"].to_numpy(np.int64)),
+        (suspect_part, suspect_ids, suspect_position[suspect_part["person"].to_numpy(np.int64)]),
     ):
         noisy = noisy_identities(
             rng["noise"],
@@ -330,8 +342,10 @@ def _add_identities(
         full[registered] = values
         victims[column] = full
     given, family = suspect_ids.canonical_names()
-    suspects["true_given_names"] = given
-    suspects["true_family_name"] = family
+    for column, values in (("true_given_names", given), ("true_family_name", family)):
+        full = np.full(len(suspects), "", dtype=object)
+        full[known] = values
+        suspects[column] = full
 
 
 def _assign_ids(registrations: pd.DataFrame) -> pd.DataFrame:
