@@ -9,10 +9,11 @@ from typing import Any
 
 from sqlalchemy import Engine
 
+from zicht.standard import FORMS
 from zicht.store import statistics
 from zicht.store.linkage import LinkRunRecord
 
-__all__ = ["UNKNOWN", "MonitorData", "load"]
+__all__ = ["UNKNOWN", "CaptureData", "MonitorData", "load"]
 
 UNKNOWN = "unknown"
 NOT_RECORDED = "not_recorded"
@@ -35,39 +36,38 @@ class MonitorData:
     cutoff: dt.date | None
     link_run: LinkRunRecord | None = None
     linkage: dict[int, tuple[int, int]] = field(default_factory=dict)
+    captures: CaptureData | None = None
 
 
 def _code(value: Any) -> str:
     return UNKNOWN if value is None or value == "" else str(value)
 
 
-def _forms(rows: list[tuple[int, tuple[Any, ...], int]]) -> YearCounts:
-    counts: Counter[tuple[int, str]] = Counter()
-    for year, (forms,), n in rows:
-        codes = [c for c in str(forms or "").split(";") if c]
-        for code in codes or [NOT_RECORDED]:
-            counts[(year, code)] += n
-    return dict(counts)
-
-
-def _age(rows: list[tuple[int, tuple[Any, ...], int]]) -> dict[tuple[int, str, str], int]:
-    counts: Counter[tuple[int, str, str]] = Counter()
-    for year, (minor, band), n in rows:
+def _breakdowns(
+    rows: list[tuple[Any, ...]],
+) -> tuple[dict[int, int], dict[str, YearCounts], dict[tuple[int, str, str], int]]:
+    """Yearly totals, one-way breakdowns and the age table from the combined counts."""
+    totals: Counter[int] = Counter()
+    dimensions: dict[str, Counter[tuple[int, str]]] = {
+        name: Counter() for name in ("organisation", "form", "gender", "nationality")
+    }
+    age: Counter[tuple[int, str, str]] = Counter()
+    for year, source, forms, minor, band, gender, nationality, n in rows:
+        year = int(year)
+        totals[year] += n
+        dimensions["organisation"][(year, _code(source))] += n
+        dimensions["gender"][(year, _code(gender))] += n
+        dimensions["nationality"][(year, _code(nationality))] += n
+        for code in [c for c in str(forms or "").split(";") if c] or [NOT_RECORDED]:
+            dimensions["form"][(year, code)] += n
         group = UNKNOWN if minor is None else ("minor" if minor else "adult")
-        counts[(year, group, UNKNOWN if band is None else str(band))] += n
-    return dict(counts)
+        age[(year, group, _code(band))] += n
+    return dict(totals), {k: dict(v) for k, v in dimensions.items()}, dict(age)
 
 
 def load(engine: Engine, year: int) -> MonitorData:
     """Read every aggregate the report of `year` needs."""
-    totals = {y: n for y, _, n in statistics.victim_counts(engine)}
-    by_dimension: dict[str, YearCounts] = {}
-    for dimension in ("organisation", "gender", "nationality"):
-        counts: Counter[tuple[int, str]] = Counter()
-        for y, (value,), n in statistics.victim_counts(engine, dimension):
-            counts[(y, _code(value))] += n
-        by_dimension[dimension] = dict(counts)
-    by_dimension["form"] = _forms(statistics.victim_counts(engine, "form"))
+    totals, by_dimension, age = _breakdowns(statistics.victim_counts(engine))
     suspects = statistics.suspect_counts(engine)
     years = sorted(set(totals) | set(suspects["registered"]) | {year})
     rows, rules = statistics.quarantine_counts(engine)
@@ -75,7 +75,7 @@ def load(engine: Engine, year: int) -> MonitorData:
         years=years,
         totals=totals,
         by_dimension=by_dimension,
-        age=_age(statistics.victim_counts(engine, "age")),
+        age=age,
         suspects=suspects,
         quarantine_rows=rows,
         quarantine_rules=rules,
@@ -84,35 +84,53 @@ def load(engine: Engine, year: int) -> MonitorData:
     )
     run = statistics.linkage_run(engine)
     if run is not None:
+        organisations = sorted({code for _, code in by_dimension["organisation"]})
         data.link_run = run
-        data.linkage = statistics.linkage_counts(engine, run.id)
+        data.captures, data.linkage = _load_captures(engine, run.id, year, organisations)
     return data
 
 
 @dataclass
 class CaptureData:
-    """Capture-history masks of the latest link run: per year, and per form in one year."""
+    """Capture histories of the latest link run: per year, and per form in the report year.
+
+    Masks are bitmasks over `organisations` with the number of persons.
+    """
 
     organisations: list[str]
-    persons_per_organisation: dict[str, int]
     by_year: dict[str, dict[int, int]]
     by_form: dict[str, dict[int, int]]
+
+    def persons_per_organisation(self) -> dict[str, int]:
+        """Persons each organisation registered, summed over the years."""
+        totals = dict.fromkeys(self.organisations, 0)
+        for masks in self.by_year.values():
+            for mask, n in masks.items():
+                for i, organisation in enumerate(self.organisations):
+                    if mask >> i & 1:
+                        totals[organisation] += n
+        return totals
 
 
 MAX_ORGANISATION_BITS = 60
 
 
-def load_captures(engine: Engine, run_id: int, year: int, forms: tuple[str, ...]) -> CaptureData:
-    """Persons per capture history (bitmask over organisations), counted by the database."""
-    persons = statistics.persons_per_organisation(engine, run_id)
-    organisations = sorted(persons)[:MAX_ORGANISATION_BITS]
-    by_year = {
-        str(y): masks
-        for y, masks in sorted(statistics.capture_masks(engine, run_id, organisations).items())
+def _load_captures(
+    engine: Engine, run_id: int, year: int, organisations: list[str]
+) -> tuple[CaptureData, dict[int, tuple[int, int]]]:
+    """Capture data, and per year (registrations linked, persons)."""
+    if len(organisations) > MAX_ORGANISATION_BITS:
+        raise ValueError(f"more than {MAX_ORGANISATION_BITS} registering organisations")
+    masks = statistics.capture_masks(engine, run_id, organisations)
+    by_year = {str(y): {m: p for m, (p, _) in masks[y].items()} for y in sorted(masks)}
+    linkage = {
+        y: (sum(r for _, r in masks[y].values()), sum(p for p, _ in masks[y].values()))
+        for y in masks
     }
-    by_form = {}
-    for form in forms:
-        masks = statistics.capture_masks(engine, run_id, organisations, year=year, form=form)
-        if masks.get(year):
-            by_form[form] = masks[year]
-    return CaptureData(organisations, persons, by_year, by_form)
+    by_form = statistics.form_masks(engine, run_id, organisations, year)
+    ordered = {
+        f: by_form[f]
+        for f in [*FORMS.codes, *sorted(set(by_form) - set(FORMS.codes))]
+        if f in by_form
+    }
+    return CaptureData(organisations, by_year, ordered), linkage

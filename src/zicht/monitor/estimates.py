@@ -122,7 +122,7 @@ def fit_estimate(stratum: str, table: CaptureTable | None, persons: int, k: int)
         persons=persons,
         lists=table.lists,
         estimate=estimate,
-        lower=float(max(lower, persons)),
+        lower=float(lower),
         upper=float(upper),
         precision=unit,
         model=fit.label(),

@@ -12,7 +12,7 @@ from pathlib import Path
 from sqlalchemy import Engine
 
 from zicht.monitor.assemble import Inputs, assemble
-from zicht.monitor.data import load, load_captures
+from zicht.monitor.data import MonitorData, load
 from zicht.monitor.estimates import Estimate, estimate_strata, list_plan
 from zicht.monitor.i18n import LANGUAGES, fmt_date, text
 from zicht.monitor.render_csv import write_csv
@@ -20,7 +20,6 @@ from zicht.monitor.render_html import render_html
 from zicht.monitor.render_pdf import write_pdf
 from zicht.monitor.render_xlsx import write_xlsx
 from zicht.monitor.tables import build_system
-from zicht.standard import FORMS
 
 __all__ = ["DEFAULT_TARGETS", "ReportError", "ReportSummary", "build_report"]
 
@@ -64,11 +63,11 @@ class ReportSummary:
         return {k: str(v) if isinstance(v, Path) else v for k, v in asdict(self).items()}
 
 
-def _estimates(
-    engine: Engine, data_run: int, year: int, k: int
-) -> tuple[list[Estimate], list[Estimate], dict[str, str]]:
-    captures = load_captures(engine, data_run, year, FORMS.codes)
-    organisations, plan = list_plan(captures.persons_per_organisation)
+def _estimates(data: MonitorData, k: int) -> tuple[list[Estimate], list[Estimate], dict[str, str]]:
+    captures = data.captures
+    if captures is None:
+        return [], [], {}
+    organisations, plan = list_plan(captures.persons_per_organisation())
     by_year = estimate_strata(captures.by_year, organisations, plan, k)
     by_form = estimate_strata(captures.by_form, organisations, plan, k)
     return by_year, by_form, plan
@@ -114,11 +113,7 @@ def build_report(
     if not data.totals and not data.suspects["registered"]:
         raise ReportError("the database holds no registrations: ingest data first")
     lap("read")
-    by_year: list[Estimate] = []
-    by_form: list[Estimate] = []
-    plan: dict[str, str] = {}
-    if data.link_run is not None:
-        by_year, by_form, plan = _estimates(engine, data.link_run.id, year, k)
+    by_year, by_form, plan = _estimates(data, k)
     lap("estimate")
     persons_by_form = {e.stratum: e.persons for e in by_form}
     system = build_system(data, year, persons_by_form)

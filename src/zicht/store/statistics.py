@@ -10,7 +10,7 @@ import datetime as dt
 from collections import Counter
 from typing import Any
 
-from sqlalchemy import Engine, case, distinct, func, inspect, literal, select
+from sqlalchemy import Engine, case, distinct, func, inspect, select
 from sqlalchemy.exc import SQLAlchemyError
 
 from zicht.store.linkage import LinkRunRecord, PersonRegistrationRow, latest_link_run
@@ -22,13 +22,12 @@ from zicht.store.models import (
 )
 
 __all__ = [
-    "VICTIM_DIMENSIONS",
+    "VICTIM_COLUMNS",
     "capture_masks",
     "data_cutoff",
-    "linkage_counts",
+    "form_masks",
     "linkage_run",
     "missing_fields",
-    "persons_per_organisation",
     "quarantine_counts",
     "suspect_counts",
     "victim_counts",
@@ -36,13 +35,14 @@ __all__ = [
 
 V = VictimRegistrationRow
 
-VICTIM_DIMENSIONS: dict[str, tuple[Any, ...]] = {
-    "organisation": (V.source,),
-    "form": (V.forms,),
-    "age": (V.minor, V.age_band),
-    "gender": (V.gender,),
-    "nationality": (V.nationality,),
-}
+VICTIM_COLUMNS: tuple[Any, ...] = (
+    V.source,
+    V.forms,
+    V.minor,
+    V.age_band,
+    V.gender,
+    V.nationality,
+)
 """Columns the monitor breaks registrations down by (forms are ';'-joined sets)."""
 
 MISSING_FIELDS: dict[str, Any] = {
@@ -54,31 +54,17 @@ MISSING_FIELDS: dict[str, Any] = {
 }
 
 
-def victim_counts(
-    engine: Engine, dimension: str | None = None
-) -> list[tuple[int, tuple[Any, ...], int]]:
-    """Registrations per (year, values of `dimension`'s columns); `()` for the yearly total."""
-    columns = VICTIM_DIMENSIONS[dimension] if dimension is not None else ()
-    statement = select(V.registration_year, *columns, func.count()).group_by(
-        V.registration_year, *columns
-    )
-    with engine.connect() as connection:
-        return [
-            (int(row[0]), tuple(row[1:-1]), int(row[-1])) for row in connection.execute(statement)
-        ]
+def victim_counts(engine: Engine) -> list[tuple[Any, ...]]:
+    """Registrations per combination of year and every breakdown column, in one scan.
 
-
-def persons_per_organisation(engine: Engine, run_id: int) -> dict[str, int]:
-    """Distinct persons each organisation registered (all years) in a link run."""
-    p = PersonRegistrationRow
-    statement = (
-        select(V.source, func.count(distinct(p.person_id)))
-        .join(p, p.registration_id == V.id)
-        .where(p.run_id == run_id)
-        .group_by(V.source)
-    )
+    Rows are (registration_year, source, forms, minor, age_band, gender, nationality,
+    count). One GROUP BY over all columns reads the table once; the monitor sums the
+    breakdowns it needs from these (far fewer) rows.
+    """
+    columns = (V.registration_year, *VICTIM_COLUMNS)
+    statement = select(*columns, func.count()).group_by(*columns)
     with engine.connect() as connection:
-        return {str(s): int(n) for s, n in connection.execute(statement)}
+        return [tuple(row) for row in connection.execute(statement)]
 
 
 def suspect_counts(engine: Engine) -> dict[str, dict[int, int]]:
@@ -168,56 +154,64 @@ def linkage_run(engine: Engine) -> LinkRunRecord | None:
         return None
 
 
-def linkage_counts(engine: Engine, run_id: int) -> dict[int, tuple[int, int]]:
-    """Per year: (registrations linked in the run, distinct persons among them)."""
-    p = PersonRegistrationRow
-    statement = (
-        select(V.registration_year, func.count(), func.count(distinct(p.person_id)))
-        .join(p, p.registration_id == V.id)
-        .where(p.run_id == run_id)
-        .group_by(V.registration_year)
-    )
-    with engine.connect() as connection:
-        return {int(y): (int(r), int(n)) for y, r, n in connection.execute(statement)}
+def _bit(organisations: list[str]) -> Any:
+    return case(*[(V.source == code, 1 << i) for i, code in enumerate(organisations)], else_=0)
 
 
 def capture_masks(
-    engine: Engine,
-    run_id: int,
-    organisations: list[str],
-    *,
-    year: int | None = None,
-    form: str | None = None,
-) -> dict[int, dict[int, int]]:
-    """Persons per capture history, per year: {year: {bitmask: persons}}.
+    engine: Engine, run_id: int, organisations: list[str]
+) -> dict[int, dict[int, tuple[int, int]]]:
+    """Per year, per capture history: (persons, their registrations).
 
-    Bit `i` of the mask is set when organisation `organisations[i]` registered the
-    person in that year (and, with `form`, for that form). Computed by the database:
-    one row per (year, person) in a subquery, only counts come back.
+    The capture history is a bitmask: bit `i` is set when `organisations[i]` registered
+    the person in that year. The database groups by (year, person) and then by
+    (year, mask): only counts come back.
     """
     p = PersonRegistrationRow
-    bit = case(
-        *[(V.source == code, 1 << i) for i, code in enumerate(organisations)],
-        else_=0,
-    )
     inner = (
         select(
             V.registration_year.label("year"),
-            p.person_id,
-            func.sum(distinct(bit)).label("mask"),
+            func.sum(distinct(_bit(organisations))).label("mask"),
+            func.count().label("registrations"),
         )
         .join(p, p.registration_id == V.id)
         .where(p.run_id == run_id)
         .group_by(V.registration_year, p.person_id)
+        .subquery()
     )
-    if year is not None:
-        inner = inner.where(V.registration_year == year)
-    if form is not None:
-        inner = inner.where((literal(";") + V.forms + literal(";")).like(f"%;{form};%"))
-    sub = inner.subquery()
-    statement = select(sub.c.year, sub.c.mask, func.count()).group_by(sub.c.year, sub.c.mask)
-    masks: dict[int, dict[int, int]] = {}
+    statement = select(
+        inner.c.year, inner.c.mask, func.count(), func.sum(inner.c.registrations)
+    ).group_by(inner.c.year, inner.c.mask)
+    masks: dict[int, dict[int, tuple[int, int]]] = {}
     with engine.connect() as connection:
-        for y, mask, n in connection.execute(statement):
-            masks.setdefault(int(y), {})[int(mask)] = int(n)
+        for y, mask, persons, registrations in connection.execute(statement):
+            masks.setdefault(int(y), {})[int(mask)] = (int(persons), int(registrations))
     return masks
+
+
+def form_masks(
+    engine: Engine, run_id: int, organisations: list[str], year: int
+) -> dict[str, dict[int, int]]:
+    """Per form, persons per capture history in `year` (bitmasks as in `capture_masks`).
+
+    A person is in a form's stratum when any of their registrations of the year has
+    that form; their history there is the organisations that registered that form.
+    """
+    p = PersonRegistrationRow
+    statement = (
+        select(p.person_id, V.forms, func.sum(distinct(_bit(organisations))))
+        .join(p, p.registration_id == V.id)
+        .where(p.run_id == run_id, V.registration_year == year)
+        .group_by(p.person_id, V.forms)
+    )
+    per_person: dict[str, dict[int, int]] = {}
+    with engine.connect() as connection:
+        for person, forms, mask in connection.execute(statement):
+            for form in str(forms or "").split(";"):
+                if form:
+                    masks = per_person.setdefault(form, {})
+                    masks[person] = masks.get(person, 0) | int(mask)
+    counts: dict[str, dict[int, int]] = {}
+    for form, masks in per_person.items():
+        counts[form] = dict(Counter(masks.values()))
+    return counts
