@@ -10,7 +10,7 @@ never updates or deletes a row; on both engines a trigger refuses it as well
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Generator
 from typing import Any
 
 from sqlalchemy import JSON, DateTime, Engine, Integer, String, Text, insert, select
@@ -60,12 +60,15 @@ def append_entry(connection: Connection, values: dict[str, Any]) -> None:
     connection.execute(insert(AuditEntryRow), [values])
 
 
-def iter_entries(engine: Engine, chunk_size: int = 5000) -> Iterator[dict[str, Any]]:
+def iter_entries(engine: Engine, chunk_size: int = 5000) -> Generator[dict[str, Any], None, None]:
     """Every entry as a dict, in chain order."""
     table = AuditEntryRow.__table__
     with engine.connect() as connection:
         result = connection.execution_options(yield_per=chunk_size).execute(
             select(table).order_by(table.c.seq)
         )
-        for row in result:
-            yield dict(row._mapping)
+        try:
+            for row in result:
+                yield dict(row._mapping)
+        finally:
+            result.close()

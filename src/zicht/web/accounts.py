@@ -323,15 +323,11 @@ def list_tokens(engine: Engine) -> list[TokenInfo]:
 def list_organisations(engine: Engine) -> list[tuple[str, bool, int]]:
     """(code, active, users) for every organisation of the standard."""
     with Session(engine) as session:
-        active = dict(
-            session.execute(select(OrganisationRow.code, OrganisationRow.active)).tuples().all()
-        )
+        active = dict(session.execute(select(OrganisationRow.code, OrganisationRow.active)).all())
         users = dict(
             session.execute(
                 select(UserRow.organisation, func.count()).group_by(UserRow.organisation)
-            )
-            .tuples()
-            .all()
+            ).all()
         )
     return [(code, active.get(code, True), users.get(code, 0)) for code in ORGANISATIONS.codes]
 

@@ -14,7 +14,8 @@ import hashlib
 import json
 import threading
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import closing
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -129,10 +130,15 @@ def verify(engine: Engine, anchor: str | None = None) -> ChainReport:
             given, the chain must still contain it, which detects removal of the newest
             entries as well.
     """
+    with closing(iter_entries(engine)) as entries:
+        return _walk(entries, anchor)
+
+
+def _walk(entries: Iterator[dict[str, Any]], anchor: str | None) -> ChainReport:
     previous = GENESIS_HASH
     count = 0
     anchor_seen = anchor is None
-    for entry in iter_entries(engine):
+    for entry in entries:
         expected_seq = count + 1
         problem = None
         if entry["seq"] != expected_seq:

@@ -99,19 +99,18 @@ def dashboard_counts(engine: Engine) -> dict[str, Any]:
             select(func.count()).select_from(QuarantineRow).where(QuarantineRow.status == "open")
         ).scalar_one()
         counts["by_year"] = sorted(
-            connection.execute(
+            (int(year), int(count))
+            for year, count in connection.execute(
                 select(victims.registration_year, func.count()).group_by(victims.registration_year)
-            ).tuples()
+            )
         )
         counts["by_organisation"] = dict(
-            connection.execute(select(victims.source, func.count()).group_by(victims.source))
-            .tuples()
-            .all()
+            connection.execute(select(victims.source, func.count()).group_by(victims.source)).all()
         )
         forms: Counter[str] = Counter()
         for joined, count in connection.execute(
             select(victims.forms, func.count()).group_by(victims.forms)
-        ).tuples():
+        ):
             for code in str(joined).split(";"):
                 if code:
                     forms[code] += count

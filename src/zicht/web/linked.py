@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import math
 from dataclasses import dataclass
 from typing import Any
@@ -16,7 +17,16 @@ from zicht.store.linkage import (
     read_person_registrations,
 )
 
-__all__ = ["EstimateRow", "estimate_rows", "person_members", "persons_of_run"]
+__all__ = [
+    "EstimateRow",
+    "estimate_rows",
+    "explanation",
+    "latest_run",
+    "person_members",
+    "persons_of_run",
+]
+
+log = logging.getLogger(__name__)
 
 
 def latest_run(engine: Engine) -> LinkRunRecord | None:
@@ -55,7 +65,10 @@ def explanation(
         return [], []
     try:
         explained = explain_person(engine, person_id, run_id)
-    except (ExplainError, AssertionError, KeyError, ValueError):
+    except ExplainError:
+        return [], []
+    except Exception:  # an explanation that cannot be built must not hide the person
+        log.exception("cannot explain person %s of run %s", person_id, run_id)
         return [], []
     links = [
         {

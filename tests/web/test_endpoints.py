@@ -1,0 +1,257 @@
+"""Every endpoint: 401 (API) or a redirect to the login page when anonymous, 403 for every
+role without its action, admitted for every role with it, 404 outside the caller's scope."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from fastapi.routing import APIRoute
+from sqlalchemy import select
+
+from tests.web.conftest import WebWorld, build_world
+from zicht.privacy import Cipher, generate_key
+from zicht.store import RECORD_TABLES, make_engine, upgrade
+from zicht.web.accounts import AccountError, Actor, add_user, create_token
+from zicht.web.app import PUBLIC_PATHS, all_routes, route_action
+from zicht.web.permissions import ROLES, Principal, authorize
+
+# (method, route path, action, concrete path); {person} is filled in from the world.
+ENDPOINTS: list[tuple[str, str, str, str]] = [
+    ("GET", "/dashboard", "view_dashboard", "/dashboard"),
+    ("GET", "/upload", "upload", "/upload"),
+    ("POST", "/upload", "upload", "/upload"),
+    ("GET", "/uploads/{batch_id}", "upload", "/uploads/1"),
+    ("GET", "/quarantine", "correct_quarantine", "/quarantine"),
+    ("GET", "/quarantine/export.csv", "correct_quarantine", "/quarantine/export.csv"),
+    ("GET", "/quarantine/{entry_id}", "correct_quarantine", "/quarantine/1"),
+    ("POST", "/quarantine/{entry_id}", "correct_quarantine", "/quarantine/2"),
+    ("GET", "/registrations", "list_registrations", "/registrations"),
+    ("GET", "/registrations/{record_type}/{record_id}", "list_registrations",
+     "/registrations/victim_registration/1"),
+    ("GET", "/persons", "view_persons", "/persons"),
+    ("GET", "/persons/{person_id}", "view_persons", "/persons/{person}"),
+    ("GET", "/estimates", "view_estimates", "/estimates"),
+    ("GET", "/reports", "download_reports", "/reports"),
+    ("GET", "/reports/{name:path}", "download_reports", "/reports/monitor-2023.csv"),
+    ("GET", "/audit", "read_audit", "/audit"),
+    ("GET", "/admin/users", "manage_users", "/admin/users"),
+    ("POST", "/admin/users", "manage_users", "/admin/users"),
+    ("POST", "/admin/users/{username}/{operation}", "manage_users",
+     "/admin/users/target-user/enable"),
+    ("GET", "/admin/tokens", "manage_tokens", "/admin/tokens"),
+    ("POST", "/admin/tokens", "manage_tokens", "/admin/tokens"),
+    ("POST", "/admin/tokens/{token_id}/revoke", "manage_tokens", "/admin/tokens/1/revoke"),
+    ("GET", "/admin/organisations", "manage_organisations", "/admin/organisations"),
+    ("POST", "/admin/organisations/{code}", "manage_organisations", "/admin/organisations/other"),
+    ("GET", "/api/dashboard", "view_aggregates", "/api/dashboard"),
+    ("POST", "/api/uploads", "upload", "/api/uploads"),
+    ("GET", "/api/uploads/{batch_id}", "upload", "/api/uploads/1"),
+    ("GET", "/api/quarantine", "correct_quarantine", "/api/quarantine"),
+    ("GET", "/api/registrations", "list_registrations", "/api/registrations"),
+    ("GET", "/api/registrations/{record_type}/{record_id}", "list_registrations",
+     "/api/registrations/victim_registration/1"),
+    ("GET", "/api/persons", "view_persons", "/api/persons"),
+    ("GET", "/api/persons/{person_id}", "view_persons", "/api/persons/{person}"),
+    ("GET", "/api/estimates", "view_estimates", "/api/estimates"),
+    ("GET", "/api/reports", "download_reports", "/api/reports"),
+    ("GET", "/api/reports/{name}", "download_reports", "/api/reports/monitor-2023.csv"),
+]  # fmt: skip
+PUBLIC_ENDPOINTS = {
+    ("GET", "/login"), ("POST", "/login"), ("POST", "/logout"), ("GET", "/"),
+    ("GET", "/health"), ("GET", "/api/health"),
+}  # fmt: skip
+ORGANISATION_OF = {"administrator": None, "data_steward": "police", "coordinator": "comensha",
+                   "analyst": None, "auditor": None}  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def shared_world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[WebWorld]:
+    """One world for the whole table (the cases only read, or change throw-away objects)."""
+    folder = tmp_path_factory.mktemp("endpoints")
+    engine = make_engine(f"sqlite:///{folder / 'web.db'}")
+    upgrade(engine)
+    world = build_world(engine, Cipher(generate_key()), folder)
+    add_user(engine, Actor("test"), "target-user", "analyst", None, "x" * 20)
+    create_token(engine, Actor("test"), "throwaway", "police", ["upload"], days=1)
+    yield world
+    engine.dispose()
+
+
+def _path(world: WebWorld, path: str) -> str:
+    return path.replace("{person}", str(world.linked_person))
+
+
+def test_every_route_declares_an_action_or_is_public(shared_world: WebWorld) -> None:
+    declared = {(m, p) for m, p, _, _ in ENDPOINTS}
+    for route in all_routes(shared_world.app.routes):  # type: ignore[attr-defined]
+        if not isinstance(route, APIRoute):
+            continue
+        action = route_action(route)
+        assert action is not None, route.path
+        for method in route.methods - {"HEAD"}:
+            if action == "public":
+                assert route.path in PUBLIC_PATHS
+                assert (method, route.path) in PUBLIC_ENDPOINTS
+            else:
+                assert (method, route.path) in declared, f"no test case for {method} {route.path}"
+                expected = next(a for m, p, a, _ in ENDPOINTS if (m, p) == (method, route.path))
+                assert action == expected
+
+
+def test_an_undeclared_route_is_refused(shared_world: WebWorld) -> None:
+    from fastapi import APIRouter
+
+    from zicht.config import Settings
+    from zicht.web.app import _check_routes, create_app
+    from zicht.web.routers import dashboard
+
+    app = create_app(Settings("sqlite://", None, None), engine=shared_world.engine,
+                     cipher=shared_world.cipher)  # fmt: skip
+    stray = APIRouter()
+
+    @stray.get("/stray")
+    def stray_page() -> dict[str, str]:
+        return {}
+
+    app.include_router(stray)
+    with pytest.raises(RuntimeError, match="/stray"):
+        _check_routes(app)
+    del dashboard
+
+
+def _request(world: WebWorld, role: str | None, method: str, path: str) -> int:
+    client = world.client(role)
+    if method == "GET":
+        response = client.get(path, follow_redirects=False)
+    else:
+        data = {"csrf_token": world.csrf(client)} if role else {}
+        response = client.post(path, data=data, follow_redirects=False)
+    # A logged-in user is never sent to the login page.
+    assert not response.headers.get("location", "").startswith("/login")
+    return response.status_code
+
+
+@pytest.mark.parametrize(("method", "route", "action", "path"), ENDPOINTS)
+def test_anonymous(shared_world: WebWorld, method: str, route: str, action: str, path: str) -> None:
+    client = shared_world.client()
+    response = client.request(method, _path(shared_world, path), follow_redirects=False)
+    if path.startswith("/api/"):
+        assert response.status_code == 401
+        assert response.headers["www-authenticate"].startswith("Bearer")
+    else:
+        assert response.status_code == 303
+        assert response.headers["location"].startswith("/login?next=")
+
+
+@pytest.mark.parametrize("role", list(ROLES))
+@pytest.mark.parametrize(("method", "route", "action", "path"), ENDPOINTS)
+def test_role(shared_world: WebWorld, role: str, method: str, route: str, action: str,
+              path: str) -> None:  # fmt: skip
+    status = _request(shared_world, role, method, _path(shared_world, path))
+    allowed = authorize(Principal.for_user(1, role, role, ORGANISATION_OF[role]), action)
+    if allowed:
+        assert status not in (401, 403), status
+        assert status < 500
+    else:
+        assert status == 403
+
+
+@pytest.mark.parametrize(("method", "route", "action", "path"), ENDPOINTS)
+def test_token_with_and_without_the_action(
+    shared_world: WebWorld, method: str, route: str, action: str, path: str
+) -> None:
+    if not path.startswith("/api/"):
+        return
+    from zicht.web.permissions import TOKEN_ACTIONS
+
+    others = [a for a in TOKEN_ACTIONS if a != action][:2]
+    cases = [(others, False)]
+    if action in TOKEN_ACTIONS:
+        cases.append(([action], True))
+    else:  # a token can never be given this action
+        with pytest.raises(AccountError):
+            shared_world.token([action])
+    for actions, admitted in cases:
+        token = shared_world.token(actions)
+        client = shared_world.client()
+        response = client.request(method, _path(shared_world, path),
+                                  headers={"authorization": f"Bearer {token}"})  # fmt: skip
+        if admitted:
+            assert response.status_code not in (401, 403)
+        else:
+            assert response.status_code == 403
+
+
+def _other_org_registration(world: WebWorld) -> int:
+    table = RECORD_TABLES["victim_registration"]
+    with world.engine.connect() as connection:
+        return int(connection.execute(
+            select(table.id).where(table.source == "fairwork").limit(1)).scalar_one())  # fmt: skip
+
+
+NOT_FOUND = [
+    ("data_steward", "/registrations/victim_registration/{other}"),
+    ("data_steward", "/api/registrations/victim_registration/{other}"),
+    ("data_steward", "/registrations/victim_registration/999999"),
+    ("data_steward", "/api/registrations/victim_registration/999999"),
+    ("data_steward", "/registrations/no_such_type/1"),
+    ("data_steward", "/uploads/2"),  # FairWork's batch
+    ("data_steward", "/api/uploads/2"),
+    ("data_steward", "/uploads/999"),
+    ("data_steward", "/quarantine/5"),  # FairWork's quarantined row
+    ("data_steward", "/quarantine/999"),
+    ("coordinator", "/persons/999999"),
+    ("coordinator", "/api/persons/999999"),
+    ("analyst", "/reports/nothing.pdf"),
+    ("analyst", "/reports/../web.db"),
+    ("analyst", "/api/reports/nothing.pdf"),
+    ("analyst", "/no-such-page"),
+]
+
+
+@pytest.mark.parametrize(("role", "path"), NOT_FOUND)
+def test_not_found_outside_scope(shared_world: WebWorld, role: str, path: str) -> None:
+    other = _other_org_registration(shared_world)
+    response = shared_world.client(role).get(path.replace("{other}", str(other)))
+    assert response.status_code == 404
+
+
+@pytest.mark.parametrize(
+    "path", ["/admin/users/nobody/reset", "/admin/tokens/999/revoke", "/admin/organisations/xyz"]
+)
+def test_admin_not_found(shared_world: WebWorld, path: str) -> None:
+    client = shared_world.client("administrator")
+    response = client.post(path, data={"csrf_token": shared_world.csrf(client)})
+    assert response.status_code == 404
+
+
+def test_coordinator_sees_other_organisations(shared_world: WebWorld) -> None:
+    other = _other_org_registration(shared_world)
+    client = shared_world.client("coordinator")
+    assert client.get(f"/registrations/victim_registration/{other}").status_code == 200
+    listing = client.get("/api/registrations").json()
+    assert {item["fields"]["source"] for item in listing["items"]} == {"police", "fairwork"}
+
+
+def test_steward_list_is_own_organisation_even_when_asking_for_another(
+    shared_world: WebWorld,
+) -> None:
+    client = shared_world.client("data_steward")
+    listing = client.get("/api/registrations?organisation=fairwork").json()
+    assert listing["items"]
+    assert {item["fields"]["source"] for item in listing["items"]} == {"police"}
+    page = client.get("/registrations?organisation=fairwork")
+    assert "FairWork" not in page.text.split("<tbody>")[1]
+
+
+def test_home_redirects_each_role_to_a_page_it_may_see(shared_world: WebWorld) -> None:
+    for role in ROLES:
+        response = shared_world.client(role).get("/", follow_redirects=False)
+        assert response.status_code == 303
+        assert shared_world.client(role).get(response.headers["location"]).status_code == 200
+
+
+def test_health_is_public(shared_world: WebWorld) -> None:
+    assert shared_world.client().get("/health").json() == {"status": "ok"}
+    assert shared_world.client().get("/api/health").json() == {"status": "ok"}
