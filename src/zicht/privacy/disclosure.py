@@ -32,8 +32,6 @@ from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-import numpy as np
-
 __all__ = [
     "Protection",
     "Relation",
@@ -145,7 +143,9 @@ def feasible_intervals(
     Returns:
         ``(low, high)`` per cell; ``high`` is ``inf`` when nothing bounds the cell.
     """
-    from scipy.optimize import linprog  # lazily: zicht.privacy is imported by every command
+    # Imported here: zicht.privacy is imported by every command at start.
+    import numpy as np
+    from scipy.optimize import linprog
 
     hidden = [cell for cell, value in published.items() if value is None]
     if not hidden:
