@@ -64,7 +64,7 @@ def test_delimiter_is_detected(tmp_path: Path) -> None:
     path.write_text("a;b;c\n1;2,5;3\n4;5;6\n", encoding="utf-8")
     opened = open_source(path)
     assert opened.delimiter == ";"
-    assert [row.cells for row in opened.rows][0] == {"a": "1", "b": "2,5", "c": "3"}
+    assert next(row.cells for row in opened.rows) == {"a": "1", "b": "2,5", "c": "3"}
 
 
 def test_row_with_wrong_cell_count_is_marked_not_dropped(tmp_path: Path) -> None:

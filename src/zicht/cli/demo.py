@@ -5,16 +5,20 @@ from __future__ import annotations
 import os
 from collections import defaultdict
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 from rich.table import Table
 
 from zicht.cli._common import console, err_console
 
+if TYPE_CHECKING:
+    from zicht.ingest import IngestResult
+
 __all__ = ["register"]
 
 _STEPS = {
-    "world": "Making the synthetic world",
+    "world": "Making the synthetic world (2016-2023)",
     "ingest": "Ingesting every organisation's files",
     "link": "Linking registrations into persons",
     "report": "Writing the monitor report",
@@ -54,17 +58,20 @@ def demo(
             f"({registrations - persons_found} double counts removed)."
         )
     if result.report is not None:
-        console.print(f"Report: {result.report.html}")
+        console.print(
+            f"Report of {result.report_year}: {result.report.html} "
+            f"(also .pdf and .xlsx; tables as CSV in {result.report.csv_dir})"
+        )
     console.print(
         f"Database: {result.database_url}\nKey: {result.key_file}\n"
         f"Continue with: export ZICHT_DATABASE_URL={result.database_url} "
         f"ZICHT_SECRET_KEY_FILE={result.key_file}"
     )
     if not no_serve:
-        _serve(result.database_url, str(result.key_file), host, port)
+        _serve(result.database_url, result.key_file, workdir / "report", host, port)
 
 
-def _print_ingest(results: list) -> None:  # type: ignore[type-arg]
+def _print_ingest(results: list[IngestResult]) -> None:
     per_source: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
     for item in results:
         totals = per_source[item.source]
@@ -80,19 +87,17 @@ def _print_ingest(results: list) -> None:  # type: ignore[type-arg]
     console.print(table)
 
 
-def _serve(database_url: str, key_file: str, host: str, port: int) -> None:
-    try:
-        from zicht.web import ensure_demo_accounts, serve
-    except ImportError:
-        console.print("The web application is not part of this build yet; stopping here.")
-        return
+def _serve(database_url: str, key_file: Path, report_dir: Path, host: str, port: int) -> None:
     from zicht.store import make_engine
+    from zicht.web import ensure_demo_accounts, serve
 
     os.environ["ZICHT_DATABASE_URL"] = database_url
-    os.environ["ZICHT_SECRET_KEY_FILE"] = key_file
+    os.environ["ZICHT_SECRET_KEY_FILE"] = str(key_file)
     engine = make_engine(database_url)
-    accounts = ensure_demo_accounts(engine)
-    engine.dispose()
+    try:
+        accounts = ensure_demo_accounts(engine)
+    finally:
+        engine.dispose()
     table = Table(title="Demo accounts (shown once)")
     for column in ("user", "role", "organisation", "password"):
         table.add_column(column)
@@ -100,7 +105,7 @@ def _serve(database_url: str, key_file: str, host: str, port: int) -> None:
         table.add_row(username, role, organisation or "", password)
     console.print(table)
     console.print(f"Zicht runs at http://{host}:{port}/ — stop it with Ctrl-C.")
-    serve(host, port)
+    serve(host, port, report_dir=report_dir)
 
 
 def register(app: typer.Typer) -> None:

@@ -1,0 +1,39 @@
+"""The main job end to end on a small world: nothing lost, persons linked, report written."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from zicht.cli import app
+from zicht.demo import run_demo
+from zicht.ingest import read_manifest
+
+
+def test_demo_runs_the_whole_pipeline(tmp_path: Path) -> None:
+    workdir = tmp_path / "demo"
+    result = run_demo(workdir, persons=600, seed=3)
+    assert result.steps == ["world", "ingest", "link", "report"]
+    manifest = read_manifest(workdir / "world" / "manifest.json")
+    assert [entry.file for entry in manifest] == [Path(r.file) for r in result.ingest]
+    for entry, ingested in zip(manifest, result.ingest, strict=True):
+        assert ingested.stored + ingested.quarantined == entry.rows == ingested.rows_read
+        assert ingested.quarantined == entry.bad_rows
+    assert result.linkage is not None and result.report is not None
+    assert 0 < result.linkage.persons < result.linkage.registrations
+    assert result.report.year == 2023
+    for path in (result.report.html, result.report.pdf, result.report.xlsx):
+        assert path.exists() and path.parent == workdir / "report"
+
+
+def test_demo_is_repeatable_in_the_same_folder(tmp_path: Path) -> None:
+    workdir = tmp_path / "demo"
+    runner = CliRunner()
+    args = ["demo", "--persons", "300", "--workdir", str(workdir), "--no-serve"]
+    first = runner.invoke(app, args)
+    second = runner.invoke(app, args)
+    assert first.exit_code == second.exit_code == 0, first.output + second.output
+    assert "Ingest per source" in second.output and "Report of 2023" in second.output
+    line = next(x for x in second.output.splitlines() if x.startswith("Linkage:"))
+    assert line == next(x for x in first.output.splitlines() if x.startswith("Linkage:"))
