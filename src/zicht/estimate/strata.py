@@ -26,7 +26,8 @@ StratumKey = tuple[object, ...]
 
 
 def _explode_forms(frame: pd.DataFrame) -> pd.DataFrame:
-    forms = frame["forms"].fillna("").astype(str).str.split(",")
+    # The store joins a registration's forms with ";" (one string per registration).
+    forms = frame["forms"].fillna("").astype(str).str.split(r"[;,]", regex=True)
     out = frame.assign(form=forms).explode("form")
     out["form"] = out["form"].str.strip()
     return out[out["form"] != ""]
