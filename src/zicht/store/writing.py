@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import Table, insert, select, update
 from sqlalchemy.orm import Session
 
 from zicht.store.models import RECORD_TABLES, IngestBatch, QuarantineRow, utcnow
@@ -76,7 +76,9 @@ def existing_records(
 def insert_records(session: Session, record_type: str, rows: list[dict[str, Any]]) -> None:
     """Insert new records (dicts of column values)."""
     if rows:
-        session.execute(insert(RECORD_TABLES[record_type]), rows)
+        # Core insert of the table (executemany), not the ORM bulk path: several times faster.
+        table = cast(Table, RECORD_TABLES[record_type].__table__)
+        session.connection().execute(insert(table), rows)
 
 
 def update_records(session: Session, record_type: str, rows: list[dict[str, Any]]) -> None:
@@ -89,7 +91,7 @@ def insert_quarantine(session: Session, rows: Iterable[dict[str, Any]]) -> None:
     """Add quarantined rows."""
     batch = list(rows)
     if batch:
-        session.execute(insert(QuarantineRow), batch)
+        session.connection().execute(insert(cast(Table, QuarantineRow.__table__)), batch)
 
 
 def open_quarantine_rows(
