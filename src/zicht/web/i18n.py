@@ -200,6 +200,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "verbeter ze en lever ze opnieuw aan.",
         "Rows that failed the standard. Correct them here, or download, fix and upload them.",
     ),
+    "recent_uploads": ("Recente leveringen", "Recent uploads"),
     "record_id": ("Registratienummer", "Record id"),
     "record_type": ("Soort registratie", "Record type"),
     "records": ("Gegevens", "Records"),

@@ -67,17 +67,18 @@ def upload_form(
 async def upload_submit(
     request: Request, principal: Annotated[Principal, Depends(requires("upload"))]
 ) -> Response:
-    form = await request.form()
     t = Translator(language_of(request))
-    record_type = str(form.get("record_type", "victim_registration"))
-    file = form.get("file")
-    mapping = form.get("mapping")
-    if not isinstance(file, UploadFile) or not file.filename:
-        return _upload_page(request, principal, {"file": t("file_required")}, record_type, 400)
-    content = await file.read()
-    mapping_text = ""
-    if isinstance(mapping, UploadFile) and mapping.filename:
-        mapping_text = (await mapping.read()).decode("utf-8", errors="replace")
+    async with request.form() as form:
+        record_type = str(form.get("record_type", "victim_registration"))
+        file = form.get("file")
+        mapping = form.get("mapping")
+        if not isinstance(file, UploadFile) or not file.filename:
+            return _upload_page(request, principal, {"file": t("file_required")}, record_type, 400)
+        file_name = file.filename
+        content = await file.read()
+        mapping_text = ""
+        if isinstance(mapping, UploadFile) and mapping.filename:
+            mapping_text = (await mapping.read()).decode("utf-8", errors="replace")
     shared = state(request)
     try:
         result = await run_in_threadpool(
@@ -86,7 +87,7 @@ async def upload_submit(
             shared.cipher,
             organisation=principal.organisation or "",
             uploaded_by=principal.actor,
-            file_name=file.filename,
+            file_name=file_name,
             content=content,
             record_type=record_type,
             mapping_text=mapping_text,
