@@ -29,8 +29,9 @@ def test_every_identity_view_is_recorded(world: WebWorld) -> None:
     assert single.status_code == 200
     api = coordinator.get("/api/registrations", params={"identities": "true", "purpose": purpose})
     assert api.status_code == 200 and api.json()["items"][0]["identity"] is not None
-    person = coordinator.get(f"/api/persons/{world.linked_person}",
-                             params={"identities": "true", "purpose": purpose})  # fmt: skip
+    person = coordinator.get(
+        f"/api/persons/{world.linked_person}", params={"identities": "true", "purpose": purpose}
+    )
     assert person.status_code == 200
     steward = world.client("data_steward")
     steward.get("/quarantine/1")
@@ -54,16 +55,19 @@ def test_identities_need_a_purpose(world: WebWorld) -> None:
     assert "Popescu" not in page.text
     api = coordinator.get("/api/registrations", params={"identities": "true"})
     assert api.status_code == 400
-    analyst_api = world.client("analyst").get("/api/registrations",
-                                              params={"identities": "true", "purpose": "x" * 9})  # fmt: skip
+    analyst_api = world.client("analyst").get(
+        "/api/registrations", params={"identities": "true", "purpose": "x" * 9}
+    )
     assert analyst_api.status_code == 403
     assert not _entries(world.engine, "view_identity")
 
 
 def test_account_changes_are_recorded(world: WebWorld) -> None:
     client = world.client("administrator")
-    client.post("/admin/users", data={"username": "someone", "role": "analyst",
-                                      "csrf_token": world.csrf(client)})  # fmt: skip
+    client.post(
+        "/admin/users",
+        data={"username": "someone", "role": "analyst", "csrf_token": world.csrf(client)},
+    )
     client.post("/admin/users/someone/disable", data={"csrf_token": world.csrf(client)})
     actions = {e["action"] for e in _entries(world.engine, "user_added")} | {
         e["action"] for e in _entries(world.engine, "user_disabled")
@@ -83,9 +87,17 @@ def _drop_guards(engine: Engine) -> None:
 
 def _fill(engine: Engine, count: int = 6) -> None:
     for i in range(count):
-        log_action(engine, AuditEvent(actor="tester", action="view_identity",
-                                      object_type="victim_registration", object_ids=[i],
-                                      purpose="test", details={"n": i}))  # fmt: skip
+        log_action(
+            engine,
+            AuditEvent(
+                actor="tester",
+                action="view_identity",
+                object_type="victim_registration",
+                object_ids=[i],
+                purpose="test",
+                details={"n": i},
+            ),
+        )
 
 
 def test_the_database_refuses_changes(engine: Engine) -> None:

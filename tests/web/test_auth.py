@@ -19,10 +19,14 @@ def _login(client: TestClient, username: str, password: str) -> object:
     assert token is not None
     return client.post(
         "/login",
-        data={"username": username, "password": password, "csrf_token": token.group(1),
-              "next": "/registrations"},
+        data={
+            "username": username,
+            "password": password,
+            "csrf_token": token.group(1),
+            "next": "/registrations",
+        },
         follow_redirects=False,
-    )  # fmt: skip
+    )
 
 
 def test_login_sets_a_strict_http_only_session_cookie(sqlite_world: WebWorld) -> None:
@@ -117,8 +121,12 @@ def test_forms_need_the_session_csrf_token(sqlite_world: WebWorld) -> None:
 def test_logout_ends_the_session(sqlite_world: WebWorld) -> None:
     client = sqlite_world.client("analyst")
     token = client.cookies.get("zicht_session")
-    assert client.post("/logout", data={"csrf_token": sqlite_world.csrf(client)},
-                       follow_redirects=False).status_code == 303  # fmt: skip
+    assert (
+        client.post(
+            "/logout", data={"csrf_token": sqlite_world.csrf(client)}, follow_redirects=False
+        ).status_code
+        == 303
+    )
     other = sqlite_world.client()
     other.cookies.set("zicht_session", str(token))
     assert other.get("/dashboard", follow_redirects=False).status_code == 303
@@ -154,8 +162,10 @@ def test_api_token_lifecycle(sqlite_world: WebWorld) -> None:
     token_id = sqlite_world.engine.connect().execute(select(ApiTokenRow.id)).scalar_one()
     revoke_token(sqlite_world.engine, Actor("admin"), token_id)
     assert client.get("/api/registrations", headers=headers).status_code == 401
-    assert client.get("/api/registrations",
-                      headers={"authorization": "Bearer nonsense"}).status_code == 401  # fmt: skip
+    assert (
+        client.get("/api/registrations", headers={"authorization": "Bearer nonsense"}).status_code
+        == 401
+    )
 
 
 def test_api_does_not_need_csrf_with_a_token(sqlite_world: WebWorld) -> None:
@@ -175,6 +185,7 @@ def test_api_with_a_session_needs_the_csrf_header(sqlite_world: WebWorld) -> Non
     client = sqlite_world.client("data_steward")
     body = {"file": ("v.csv", b"source_record_id,registration_date,forms\nA2,2023-01-02,labour\n")}
     assert client.post("/api/uploads", files=body).status_code == 403
-    response = client.post("/api/uploads", files=body,
-                           headers={"x-csrf-token": sqlite_world.csrf(client)})  # fmt: skip
+    response = client.post(
+        "/api/uploads", files=body, headers={"x-csrf-token": sqlite_world.csrf(client)}
+    )
     assert response.status_code == 201

@@ -27,8 +27,12 @@ ENDPOINTS: list[tuple[str, str, str, str]] = [
     ("GET", "/quarantine/{entry_id}", "correct_quarantine", "/quarantine/1"),
     ("POST", "/quarantine/{entry_id}", "correct_quarantine", "/quarantine/2"),
     ("GET", "/registrations", "list_registrations", "/registrations"),
-    ("GET", "/registrations/{record_type}/{record_id}", "list_registrations",
-     "/registrations/victim_registration/1"),
+    (
+        "GET",
+        "/registrations/{record_type}/{record_id}",
+        "list_registrations",
+        "/registrations/victim_registration/1",
+    ),
     ("GET", "/persons", "view_persons", "/persons"),
     ("GET", "/persons/{person_id}", "view_persons", "/persons/{person}"),
     ("GET", "/estimates", "view_estimates", "/estimates"),
@@ -37,8 +41,12 @@ ENDPOINTS: list[tuple[str, str, str, str]] = [
     ("GET", "/audit", "read_audit", "/audit"),
     ("GET", "/admin/users", "manage_users", "/admin/users"),
     ("POST", "/admin/users", "manage_users", "/admin/users"),
-    ("POST", "/admin/users/{username}/{operation}", "manage_users",
-     "/admin/users/target-user/enable"),
+    (
+        "POST",
+        "/admin/users/{username}/{operation}",
+        "manage_users",
+        "/admin/users/target-user/enable",
+    ),
     ("GET", "/admin/tokens", "manage_tokens", "/admin/tokens"),
     ("POST", "/admin/tokens", "manage_tokens", "/admin/tokens"),
     ("POST", "/admin/tokens/{token_id}/revoke", "manage_tokens", "/admin/tokens/1/revoke"),
@@ -49,20 +57,33 @@ ENDPOINTS: list[tuple[str, str, str, str]] = [
     ("GET", "/api/uploads/{batch_id}", "upload", "/api/uploads/1"),
     ("GET", "/api/quarantine", "correct_quarantine", "/api/quarantine"),
     ("GET", "/api/registrations", "list_registrations", "/api/registrations"),
-    ("GET", "/api/registrations/{record_type}/{record_id}", "list_registrations",
-     "/api/registrations/victim_registration/1"),
+    (
+        "GET",
+        "/api/registrations/{record_type}/{record_id}",
+        "list_registrations",
+        "/api/registrations/victim_registration/1",
+    ),
     ("GET", "/api/persons", "view_persons", "/api/persons"),
     ("GET", "/api/persons/{person_id}", "view_persons", "/api/persons/{person}"),
     ("GET", "/api/estimates", "view_estimates", "/api/estimates"),
     ("GET", "/api/reports", "download_reports", "/api/reports"),
     ("GET", "/api/reports/{name}", "download_reports", "/api/reports/monitor-2023.csv"),
-]  # fmt: skip
+]
 PUBLIC_ENDPOINTS = {
-    ("GET", "/login"), ("POST", "/login"), ("POST", "/logout"), ("GET", "/"),
-    ("GET", "/health"), ("GET", "/api/health"),
-}  # fmt: skip
-ORGANISATION_OF = {"administrator": None, "data_steward": "police", "coordinator": "comensha",
-                   "analyst": None, "auditor": None}  # fmt: skip
+    ("GET", "/login"),
+    ("POST", "/login"),
+    ("POST", "/logout"),
+    ("GET", "/"),
+    ("GET", "/health"),
+    ("GET", "/api/health"),
+}
+ORGANISATION_OF = {
+    "administrator": None,
+    "data_steward": "police",
+    "coordinator": "comensha",
+    "analyst": None,
+    "auditor": None,
+}
 
 
 @pytest.fixture(scope="module")
@@ -106,8 +127,9 @@ def test_an_undeclared_route_is_refused(shared_world: WebWorld) -> None:
     from zicht.web.app import _check_routes, create_app
     from zicht.web.routers import dashboard
 
-    app = create_app(Settings("sqlite://", None, None), engine=shared_world.engine,
-                     cipher=shared_world.cipher)  # fmt: skip
+    app = create_app(
+        Settings("sqlite://", None, None), engine=shared_world.engine, cipher=shared_world.cipher
+    )
     stray = APIRouter()
 
     @stray.get("/stray")
@@ -146,8 +168,9 @@ def test_anonymous(shared_world: WebWorld, method: str, route: str, action: str,
 
 @pytest.mark.parametrize("role", list(ROLES))
 @pytest.mark.parametrize(("method", "route", "action", "path"), ENDPOINTS)
-def test_role(shared_world: WebWorld, role: str, method: str, route: str, action: str,
-              path: str) -> None:  # fmt: skip
+def test_role(
+    shared_world: WebWorld, role: str, method: str, route: str, action: str, path: str
+) -> None:
     status = _request(shared_world, role, method, _path(shared_world, path))
     allowed = authorize(Principal.for_user(1, role, role, ORGANISATION_OF[role]), action)
     if allowed:
@@ -175,8 +198,9 @@ def test_token_with_and_without_the_action(
     for actions, admitted in cases:
         token = shared_world.token(actions)
         client = shared_world.client()
-        response = client.request(method, _path(shared_world, path),
-                                  headers={"authorization": f"Bearer {token}"})  # fmt: skip
+        response = client.request(
+            method, _path(shared_world, path), headers={"authorization": f"Bearer {token}"}
+        )
         if admitted:
             assert response.status_code not in (401, 403)
         else:
@@ -186,8 +210,11 @@ def test_token_with_and_without_the_action(
 def _other_org_registration(world: WebWorld) -> int:
     table = RECORD_TABLES["victim_registration"]
     with world.engine.connect() as connection:
-        return int(connection.execute(
-            select(table.id).where(table.source == "fairwork").limit(1)).scalar_one())  # fmt: skip
+        return int(
+            connection.execute(
+                select(table.id).where(table.source == "fairwork").limit(1)
+            ).scalar_one()
+        )
 
 
 NOT_FOUND = [

@@ -13,10 +13,10 @@ from zicht.web.security import CONTENT_SECURITY_POLICY
 
 TEMPLATES = Path(__file__).parents[2] / "src" / "zicht" / "web" / "templates"
 BAD_FILE = (
-    "source_record_id,registration_date,forms,gender,age,given_names\n"
-    "W-1,2023-03-01,labour,female,31,Anna\n"
-    "W-2,2023-13-45,labour,male,40,Piet\n"
-).encode()
+    b"source_record_id,registration_date,forms,gender,age,given_names\n"
+    b"W-1,2023-03-01,labour,female,31,Anna\n"
+    b"W-2,2023-13-45,labour,male,40,Piet\n"
+)
 
 
 def _upload(world: WebWorld, content: bytes = BAD_FILE) -> str:
@@ -48,8 +48,11 @@ def test_upload_shows_each_bad_row_and_fixing_it_stores_it(world: WebWorld) -> N
     )
     column_of = {column: cell for cell, column in cells.items()}
     values[column_of["registration_date"]] = "2023-12-05"
-    fixed = client.post(f"/quarantine/{entry.group(1)}",
-                        data={**values, "csrf_token": world.csrf(client)}, follow_redirects=False)  # fmt: skip
+    fixed = client.post(
+        f"/quarantine/{entry.group(1)}",
+        data={**values, "csrf_token": world.csrf(client)},
+        follow_redirects=False,
+    )
     assert fixed.status_code == 303
     assert fixed.headers["location"] == f"/quarantine?fixed={entry.group(1)}"
     listing = client.get("/api/registrations", params={"page_size": 200}).json()
@@ -63,8 +66,9 @@ def test_a_fix_that_is_still_wrong_shows_the_problem_again(world: WebWorld) -> N
     assert entry is not None
     form = client.get(f"/quarantine/{entry.group(1)}").text
     values = dict(re.findall(r'id="(cell-\d+)" name="cell-\d+" type="text" value="([^"]*)"', form))
-    again = client.post(f"/quarantine/{entry.group(1)}",
-                        data={**values, "csrf_token": world.csrf(client)})  # fmt: skip
+    again = client.post(
+        f"/quarantine/{entry.group(1)}", data={**values, "csrf_token": world.csrf(client)}
+    )
     assert again.status_code == 400
     assert 'class="error-summary"' in again.text
 
@@ -96,8 +100,17 @@ def test_numbers_and_labels_follow_the_language() -> None:
     assert Translator("nl").label("form", "labour") != Translator("en").label("form", "labour")
 
 
-@pytest.mark.parametrize("path", ["/dashboard", "/login", "/api/health", "/static/zicht.css",
-                                  "/no-such-page", "/api/registrations"])  # fmt: skip
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/dashboard",
+        "/login",
+        "/api/health",
+        "/static/zicht.css",
+        "/no-such-page",
+        "/api/registrations",
+    ],
+)
 def test_security_headers_on_every_response(world: WebWorld, path: str) -> None:
     response = world.client("analyst").get(path, follow_redirects=False)
     headers = response.headers
@@ -130,8 +143,11 @@ def test_oversized_bodies_are_refused(world: WebWorld) -> None:
     from zicht.web.security import MAX_BODY_BYTES
 
     client = world.client("data_steward")
-    response = client.post("/upload", content=b"x" * (MAX_BODY_BYTES + 1),
-                           headers={"content-type": "application/octet-stream"})  # fmt: skip
+    response = client.post(
+        "/upload",
+        content=b"x" * (MAX_BODY_BYTES + 1),
+        headers={"content-type": "application/octet-stream"},
+    )
     assert response.status_code == 413
 
 

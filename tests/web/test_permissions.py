@@ -18,25 +18,40 @@ from zicht.web.permissions import (
 # here too, deliberately. "own" = own organisation only, "all" = every organisation.
 EXPECTED: dict[str, dict[str, str]] = {
     "administrator": {
-        "view_dashboard": "all", "view_aggregates": "all", "read_audit": "all",
-        "manage_users": "all", "manage_tokens": "all", "manage_organisations": "all",
+        "view_dashboard": "all",
+        "view_aggregates": "all",
+        "read_audit": "all",
+        "manage_users": "all",
+        "manage_tokens": "all",
+        "manage_organisations": "all",
     },
     "data_steward": {
-        "view_dashboard": "all", "view_aggregates": "all", "list_registrations": "own",
-        "view_identity": "own", "upload": "own", "correct_quarantine": "own",
-        "view_estimates": "all", "download_reports": "all",
+        "view_dashboard": "all",
+        "view_aggregates": "all",
+        "list_registrations": "own",
+        "view_identity": "own",
+        "upload": "own",
+        "correct_quarantine": "own",
+        "view_estimates": "all",
+        "download_reports": "all",
     },
     "coordinator": {
-        "view_dashboard": "all", "view_aggregates": "all", "list_registrations": "all",
-        "view_identity": "all", "view_persons": "all", "view_estimates": "all",
+        "view_dashboard": "all",
+        "view_aggregates": "all",
+        "list_registrations": "all",
+        "view_identity": "all",
+        "view_persons": "all",
+        "view_estimates": "all",
         "download_reports": "all",
     },
     "analyst": {
-        "view_dashboard": "all", "view_aggregates": "all", "view_estimates": "all",
+        "view_dashboard": "all",
+        "view_aggregates": "all",
+        "view_estimates": "all",
         "download_reports": "all",
     },
     "auditor": {"read_audit": "all"},
-}  # fmt: skip
+}
 OWN, OTHER = "police", "fairwork"
 CASES = [
     (role, action, target)
@@ -82,8 +97,11 @@ def test_token_truth_table(action: str, target: str) -> None:
 
 def test_own_scope_without_organisation_grants_nothing() -> None:
     principal = Principal.for_user(1, "u", "data_steward", None)
-    assert not any(authorize(principal, action) for action in EXPECTED["data_steward"]
-                   if EXPECTED["data_steward"][action] == "own")  # fmt: skip
+    assert not any(
+        authorize(principal, action)
+        for action in EXPECTED["data_steward"]
+        if EXPECTED["data_steward"][action] == "own"
+    )
 
 
 def test_unknown_role_and_action() -> None:

@@ -21,9 +21,15 @@ from zicht.store import make_engine, upgrade
 from zicht.web.permissions import ROLES
 
 CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-]  # fmt: skip
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 WCAG_21_AA = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
 BAD_FILE = (
     "source_record_id,registration_date,forms,gender,age,given_names\n"
@@ -48,12 +54,12 @@ def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, WebWor
     port = _free_port()
     server = uvicorn.Server(
         uvicorn.Config(
-            world.app,
+            world.app,  # type: ignore[arg-type]
             host="127.0.0.1",
             port=port,
-            log_level="warning",  # type: ignore[arg-type]
+            log_level="warning",
             lifespan="off",
-        )  # fmt: skip
+        )
     )
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
@@ -72,7 +78,7 @@ def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, WebWor
 @pytest.fixture(scope="module")
 def browser(
     chromium_executable: str, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[BrowserContext]:  # noqa: E501
+) -> Iterator[BrowserContext]:
     with sync_playwright() as playwright:
         context = playwright.chromium.launch_persistent_context(
             str(tmp_path_factory.mktemp("chromium-profile")),
@@ -138,16 +144,33 @@ def test_upload_a_bad_row_fix_it_and_see_the_dashboard(
 
 
 PAGES: dict[str, list[str]] = {
-    "administrator": ["/dashboard", "/admin/users", "/admin/tokens", "/admin/organisations",
-                      "/audit", "/no-such-page"],
-    "data_steward": ["/upload", "/quarantine", "/quarantine/1",
-                     "/registrations?identities=1&purpose=controle", "/registrations?lang=en",
-                     "/registrations/victim_registration/1"],
-    "coordinator": ["/registrations", "/persons", "/persons/{person}",
-                    "/persons/{person}?identities=1&purpose=controle", "/estimates", "/reports"],
+    "administrator": [
+        "/dashboard",
+        "/admin/users",
+        "/admin/tokens",
+        "/admin/organisations",
+        "/audit",
+        "/no-such-page",
+    ],
+    "data_steward": [
+        "/upload",
+        "/quarantine",
+        "/quarantine/1",
+        "/registrations?identities=1&purpose=controle",
+        "/registrations?lang=en",
+        "/registrations/victim_registration/1",
+    ],
+    "coordinator": [
+        "/registrations",
+        "/persons",
+        "/persons/{person}",
+        "/persons/{person}?identities=1&purpose=controle",
+        "/estimates",
+        "/reports",
+    ],
     "analyst": ["/dashboard?lang=en", "/estimates", "/reports", "/upload"],
     "auditor": ["/audit", "/audit?action=login"],
-}  # fmt: skip
+}
 
 
 @pytest.mark.parametrize("role", list(ROLES))
