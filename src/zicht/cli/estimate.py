@@ -122,6 +122,9 @@ def _linked_tables(
     except (ImportError, AttributeError):
         _fail(LINKAGE_MISSING)
     frame = load(database_url) if database_url else load()
+    if "forms" in frame.columns:
+        # the store joins several forms with ';', the strata split on ','
+        frame = frame.assign(forms=frame["forms"].fillna("").astype(str).str.replace(";", ","))
     return capture_histories_from_registrations(frame, by=by, merge_below=merge_below)
 
 
@@ -233,6 +236,9 @@ def estimate(
                 entry.update(estimate_table(stratum_table, **options))
             except EstimationError as exc:
                 entry["error"] = str(exc)
+            except (OverflowError, FloatingPointError):
+                # a nearly empty stratum: the dark figure's standard error explodes
+                entry["error"] = "the estimate is numerically unstable (too few cases)"
             results.append(entry)
     except (_Usage, EstimationError) as exc:
         _fail(str(exc))
