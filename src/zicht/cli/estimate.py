@@ -122,9 +122,6 @@ def _linked_tables(
     except (ImportError, AttributeError):
         _fail(LINKAGE_MISSING)
     frame = load(database_url) if database_url else load()
-    if "forms" in frame.columns:
-        # the store joins several forms with ';', the strata split on ','
-        frame = frame.assign(forms=frame["forms"].fillna("").astype(str).str.replace(";", ","))
     return capture_histories_from_registrations(frame, by=by, merge_below=merge_below)
 
 

@@ -40,9 +40,12 @@ def normal_log_interval(fit: LoglinearFit, level: float = 0.95) -> Interval:
     z = float(norm.ppf(0.5 + level / 2.0))
     b0, se = fit.log_dark_figure, fit.log_dark_figure_se
     n = fit.n_observed
-    return Interval(
-        "normal", n + math.exp(b0), n + math.exp(b0 - z * se), n + math.exp(b0 + z * se), level
-    )
+
+    def dark(log_value: float) -> float:
+        # A nearly empty stratum can give a log dark figure too large for a float: unbounded.
+        return math.exp(log_value) if log_value < 700.0 else math.inf
+
+    return Interval("normal", n + dark(b0), n + dark(b0 - z * se), n + dark(b0 + z * se), level)
 
 
 def cormack_correction(n0: float, total: float) -> float:
