@@ -8,6 +8,7 @@ vocabularies; numbers and dates are formatted by Babel for nl_NL or en_GB.
 from __future__ import annotations
 
 import datetime as dt
+from functools import lru_cache
 from typing import Any
 
 from babel.dates import format_date, format_datetime
@@ -322,6 +323,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
 }
 
 
+@lru_cache(maxsize=4096)
+def _labels(lang: str, vocabulary: str, codes: str) -> str:
+    terms = VOCABULARIES[vocabulary]
+    return ", ".join(terms.label(c, lang) if c in terms else c for c in codes.split(";") if c)
+
+
 def language_of(request: Request) -> str:
     """The language of this request: query parameter, cookie, else Dutch."""
     for candidate in (request.query_params.get("lang"), request.cookies.get(LANG_COOKIE)):
@@ -352,7 +359,7 @@ class Translator:
 
     def labels(self, vocabulary: str, codes: str | None) -> str:
         """Labels of ';'-joined codes."""
-        return ", ".join(self.label(vocabulary, c) for c in (codes or "").split(";") if c)
+        return _labels(self.lang, vocabulary, codes or "")
 
     def number(self, value: float | int | None, digits: int = 0) -> str:
         """A number as written in this language (nl: 1.372 and 3,5)."""

@@ -90,16 +90,12 @@ def registrations(
         identities(shared.engine, shared.cipher, query.record_type, shown_ids) if show else {}
     )
     columns = list_columns(query.record_type, t.lang, show)
+    identity_names = LIST_IDENTITY[query.record_type] if show else ()
     table = [
         {
             "id": row["id"],
-            "cells": {
-                **{c.name: display(t, c.name, row.get(c.name)) for c in columns if c.name in row},
-                **{
-                    n: display(t, n, decrypted.get(row["id"], {}).get(n))
-                    for n in (LIST_IDENTITY[query.record_type] if show else ())
-                },
-            },
+            "cells": [display(t, c.name, row.get(c.name)) for c in columns[1:] if c.name in row]
+            + [display(t, n, decrypted.get(row["id"], {}).get(n)) for n in identity_names],
         }
         for row in rows
     ]

@@ -1,0 +1,252 @@
+"""Web benchmark: requests/s and p95 latency of the dashboard and the registrations list.
+
+50 concurrent clients on loopback (127.0.0.1 only), a bounded number of requests and a
+time limit per run, against uvicorn in a separate process; once with SQLite and once
+with PostgreSQL (a fresh schema, dropped afterwards). Prints JSON.
+
+    .venv/bin/python benchmarks/bench_web.py [--requests 3000] [--registrations 5000]
+        [--workers 1] [--postgres-url postgresql+psycopg://postgres@127.0.0.1:5432/test]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import base64
+import csv
+import json
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+from typing import Any
+
+import httpx
+from sqlalchemy import text
+
+from zicht.ingest import ingest_file
+from zicht.privacy import Cipher, generate_key
+from zicht.store import make_engine, upgrade
+from zicht.web.accounts import Actor, add_user
+from zicht.web.auth import create_session
+
+CONCURRENCY = 50
+TIME_LIMIT = 60.0
+FORMS = ("labour", "sexual_domestic", "criminal", "sexual_cross_border")
+SOURCES = ("police", "fairwork", "shelter", "comensha", "inspectorate")
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _populate(url: str, key: bytes, registrations: int, folder: Path) -> str:
+    """Synthetic registrations (no real person), a coordinator, and its session token."""
+    engine = make_engine(url)
+    upgrade(engine)
+    cipher = Cipher(key)
+    per_source = registrations // len(SOURCES)
+    for number, source in enumerate(SOURCES):
+        path = folder / f"{source}.csv"
+        with path.open("w", newline="", encoding="utf-8") as handle:
+            writer = csv.writer(handle)
+            writer.writerow(
+                [
+                    "source_record_id",
+                    "registration_date",
+                    "forms",
+                    "gender",
+                    "age",
+                    "given_names",
+                    "family_name",
+                ]
+            )
+            for i in range(per_source):
+                writer.writerow(
+                    [
+                        f"{source}-{i}",
+                        f"20{19 + i % 5}-0{1 + i % 9}-1{i % 9}",
+                        FORMS[(i + number) % 4],
+                        ("female", "male")[i % 2],
+                        18 + i % 50,
+                        f"Naam{i}",
+                        f"Synth{number}",
+                    ]
+                )
+        ingest_file(path, source=source, engine=engine, cipher=cipher)
+    add_user(
+        engine,
+        Actor("bench"),
+        "bench-coordinator",
+        "coordinator",
+        "comensha",
+        "bench-password-0123",
+    )
+    with engine.connect() as connection:
+        user_id = connection.execute(
+            text("SELECT id FROM app_user WHERE username = 'bench-coordinator'")
+        ).scalar_one()
+    token = create_session(engine, int(user_id), "bench")
+    engine.dispose()
+    return token
+
+
+def _start_server(url: str, key: bytes, port: int, workers: int) -> subprocess.Popen[bytes]:
+    env = {
+        **os.environ,
+        "ZICHT_DATABASE_URL": url,
+        "ZICHT_SECRET_KEY": base64.b64encode(key).decode(),
+    }
+    env.pop("ZICHT_SECRET_KEY_FILE", None)
+    command = [
+        sys.executable,
+        "-m",
+        "uvicorn",
+        "zicht.web.app:create_app",
+        "--factory",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--workers",
+        str(workers),
+        "--no-access-log",
+        "--log-level",
+        "warning",
+        "--timeout-keep-alive",
+        "60",
+    ]
+    process = subprocess.Popen(command, env=env)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(f"http://127.0.0.1:{port}/health", timeout=1).status_code == 200:
+                return process
+        except httpx.HTTPError:
+            time.sleep(0.2)
+    process.kill()
+    raise RuntimeError("the server did not start")
+
+
+async def _client(port: int, path: str, token: str, state: dict[str, Any]) -> None:
+    """One client: a keep-alive HTTP/1.1 connection issuing requests back to back.
+
+    A minimal client on asyncio streams: a full HTTP library in the same Python process
+    costs more CPU per request than the server and would measure itself.
+    """
+    reader, writer = await asyncio.open_connection("127.0.0.1", port)
+    request = (
+        f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nCookie: zicht_session={token}\r\n\r\n"
+    ).encode()
+    try:
+        while state["issued"] < state["total"] and time.perf_counter() < state["deadline"]:
+            state["issued"] += 1
+            started = time.perf_counter()
+            writer.write(request)
+            await writer.drain()
+            head = await reader.readuntil(b"\r\n\r\n")
+            length = 0
+            for line in head.split(b"\r\n"):
+                if line.lower().startswith(b"content-length:"):
+                    length = int(line.split(b":", 1)[1])
+            await reader.readexactly(length)
+            state["latencies"].append(time.perf_counter() - started)
+            if not head.startswith(b"HTTP/1.1 200"):
+                state["errors"] += 1
+    finally:
+        writer.close()
+
+
+async def _load(port: int, path: str, token: str, total: int) -> dict[str, Any]:
+    warm: dict[str, Any] = {
+        "issued": 0,
+        "total": min(200, total),
+        "latencies": [],
+        "errors": 0,
+        "deadline": time.perf_counter() + TIME_LIMIT,
+    }
+    await asyncio.gather(*(_client(port, path, token, warm) for _ in range(5)))
+    state: dict[str, Any] = {
+        "issued": 0,
+        "total": total,
+        "latencies": [],
+        "errors": 0,
+        "deadline": time.perf_counter() + TIME_LIMIT,
+    }
+    started = time.perf_counter()
+    await asyncio.gather(*(_client(port, path, token, state) for _ in range(CONCURRENCY)))
+    elapsed = time.perf_counter() - started
+    latencies = sorted(state["latencies"])
+    return {
+        "path": path,
+        "requests": len(latencies),
+        "errors": state["errors"],
+        "seconds": round(elapsed, 2),
+        "requests_per_second": round(len(latencies) / elapsed, 1),
+        "p50_ms": round(statistics.median(latencies) * 1000, 1),
+        "p95_ms": round(latencies[int(0.95 * (len(latencies) - 1))] * 1000, 1),
+    }
+
+
+def _run(url: str, args: argparse.Namespace) -> dict[str, Any]:
+    key = generate_key()
+    with tempfile.TemporaryDirectory(prefix="zicht-bench-web-") as folder:
+        token = _populate(url, key, args.registrations, Path(folder))
+        port = _free_port()
+        server = _start_server(url, key, port, args.workers)
+        try:
+            results = [
+                asyncio.run(_load(port, path, token, args.requests))
+                for path in ("/dashboard", "/registrations")
+            ]
+        finally:
+            server.terminate()
+            server.wait(15)
+    return {"endpoints": results}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--requests", type=int, default=3000)
+    parser.add_argument("--registrations", type=int, default=5000)
+    parser.add_argument("--workers", type=int, default=1)
+    parser.add_argument(
+        "--postgres-url", default="postgresql+psycopg://postgres@127.0.0.1:5432/test"
+    )
+    parser.add_argument("--skip-postgres", action="store_true")
+    args = parser.parse_args()
+    report: dict[str, Any] = {
+        "concurrency": CONCURRENCY,
+        "requests_per_endpoint": args.requests,
+        "registrations": args.registrations,
+        "workers": args.workers,
+        "cpus": os.cpu_count(),
+        "goal": {"requests_per_second": 300, "p95_ms": 100},
+    }
+    with tempfile.TemporaryDirectory(prefix="zicht-bench-sqlite-") as folder:
+        report["sqlite"] = _run(f"sqlite:///{Path(folder) / 'zicht.db'}", args)
+    if not args.skip_postgres:
+        schema = f"zicht_bench_{uuid.uuid4().hex[:10]}"
+        admin = make_engine(args.postgres_url)
+        with admin.begin() as connection:
+            connection.execute(text(f'CREATE SCHEMA "{schema}"'))
+        try:
+            separator = "&" if "?" in args.postgres_url else "?"
+            url = f"{args.postgres_url}{separator}options=-csearch_path%3D{schema}"
+            report["postgresql"] = _run(url, args)
+        finally:
+            with admin.begin() as connection:
+                connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+            admin.dispose()
+    print(json.dumps(report, indent=2))
+
+
+if __name__ == "__main__":
+    main()
