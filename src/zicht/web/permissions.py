@@ -20,6 +20,7 @@ __all__ = [
     "Principal",
     "Scope",
     "authorize",
+    "permission_table",
     "scope_of",
 ]
 
@@ -171,3 +172,17 @@ def authorize(principal: Principal, action: str, organisation: str | None = None
     if organisation is None or scope == "all":
         return True
     return organisation == principal.organisation
+
+
+def permission_table() -> str:
+    """The roles x actions table as Markdown (docs/web.md holds this very table)."""
+    roles = list(ROLES)
+    lines = [
+        "| action | " + " | ".join(roles) + " | API token |",
+        "|---|" + "---|" * (len(roles) + 1),
+    ]
+    for action, (_, english) in ACTIONS.items():
+        cells = [ROLE_PERMISSIONS[role].get(action, "–") for role in roles]
+        token = "own" if action in TOKEN_ACTIONS else "–"
+        lines.append(f"| `{action}` ({english}) | " + " | ".join(cells) + f" | {token} |")
+    return "\n".join(lines)
