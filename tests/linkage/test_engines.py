@@ -84,6 +84,20 @@ def test_spark_and_duckdb_agree() -> None:
     trained = link_table(
         table,
         engine=EngineOptions(backend="spark", spark_master="local[1]"),
-        training=TrainingOptions(u_max_pairs=2e4, em_max_pairs=None),
+        training=TrainingOptions(u_max_pairs=2e4, u_chunks=1, em_max_pairs=None),
     )
     assert linkage_quality(trained.clusters, truth).pairwise_f1 >= 0.95
+
+
+def test_tiny_or_match_free_data_links_without_failing() -> None:
+    registrations = pd.DataFrame(
+        {
+            "registration_id": [1, 2, 3, 4],
+            "source": ["police", "shelter", "police", "fairwork"],
+            "given_names": ["Anna", "Piet", "Olena", "Kees"],
+            "family_name": ["Bakker", "Jansen", "Kowalska", "Visser"],
+        }
+    )
+    result = link_table(linkage_table(registrations))
+    assert result.clusters.tolist() == [1, 2, 3, 4]
+    assert result.model["comparisons"]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+import warnings
 from typing import Any, Literal
 
 import pandas as pd
@@ -46,8 +47,17 @@ def _duckdb_api(*, threads: int | None, memory_limit: str | None) -> Any:
 
 def _spark_api(*, master: str | None, threads: int | None) -> Any:
     try:
-        from pyspark.sql import SparkSession
-        from splink.backends.spark import SparkAPI, similarity_jar_location
+        with warnings.catch_warnings():
+            # pyspark 4.3 warns at import that it does not fully support pandas 3; Zicht
+            # hands Spark Arrow tables and reads results as Arrow, never via pandas.
+            warnings.filterwarnings(
+                "ignore",
+                message="PySpark does not yet fully support pandas",
+                category=FutureWarning,
+            )
+            from pyspark.sql import SparkSession
+            from pyspark.testing import utils as _pyspark_testing  # noqa: F401
+            from splink.backends.spark import SparkAPI, similarity_jar_location
     except ImportError:
         raise EngineError("the spark backend needs pyspark: pip install 'zicht[spark]'") from None
     resolved = master or os.environ.get("SPARK_MASTER") or f"local[{threads or 2}]"
@@ -59,6 +69,7 @@ def _spark_api(*, master: str | None, threads: int | None) -> Any:
         .config("spark.sql.shuffle.partitions", partitions)
         .config("spark.default.parallelism", partitions)
         .config("spark.ui.enabled", "false")
+        .config("spark.ui.showConsoleProgress", "false")
         .config("spark.sql.ansi.enabled", "false")
         .config("spark.driver.memory", os.environ.get("ZICHT_SPARK_DRIVER_MEMORY", "2g"))
         .getOrCreate()

@@ -186,7 +186,7 @@ def _sorted_tokens(given: Iterable[str | None], family: Iterable[str | None]) ->
 
 
 def _dob_parts(frame: pd.DataFrame) -> pd.DataFrame:
-    dob = pd.to_datetime(frame["date_of_birth"].astype(object), errors="coerce")
+    dob = pd.to_datetime(_column(frame, "date_of_birth").astype(object), errors="coerce")
     year = dob.dt.year.astype("Int64")
     if "birth_year" in frame:
         known = pd.to_numeric(frame["birth_year"], errors="coerce").astype("Int64")

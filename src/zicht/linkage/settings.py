@@ -84,7 +84,9 @@ def _date_of_birth() -> cl.CustomComparison:
                 "AND birth_day_l = birth_month_r",
                 label_for_charts="Day and month swapped",
             ),
-            cll.LevenshteinLevel("dob", 1).configure(label_for_charts="One digit differs"),
+            cll.DamerauLevenshteinLevel("dob", 1).configure(
+                label_for_charts="One digit differs or two swapped"
+            ),
             cll.CustomLevel(
                 "(dob_l IS NULL OR dob_r IS NULL) AND birth_year_l = birth_year_r",
                 label_for_charts="Only the year known, equal",
@@ -117,7 +119,9 @@ def _typo(column: str, description: str) -> cl.CustomComparison:
         comparison_levels=[
             cll.NullLevel(column),
             cll.ExactMatchLevel(column),
-            cll.LevenshteinLevel(column, 1).configure(label_for_charts="One character differs"),
+            cll.DamerauLevenshteinLevel(column, 1).configure(
+                label_for_charts="One character differs or two swapped"
+            ),
             cll.ElseLevel(),
         ],
     )
@@ -178,6 +182,8 @@ _PREDICTION_RULES: tuple[tuple[str, ...], ...] = (
     ("given_phonetic", "birth_year"),
     ("dob", "given_phonetic"),
     ("dob", "family_phonetic"),
+    ("dob", "postcode"),
+    ("address", "postcode"),
     ("phone",),
     ("id_document",),
     ("email",),
@@ -214,10 +220,14 @@ def model_spec(table: pd.DataFrame) -> ModelSpec:
     def usable(rules: tuple[tuple[str, ...], ...]) -> tuple[tuple[str, ...], ...]:
         return tuple(r for r in rules if all(_filled(table, (c,)) for c in r))
 
+    def leaves_something_to_estimate(rule: tuple[str, ...]) -> bool:
+        # EM estimates the comparisons a rule does not block on; it needs one at least.
+        return any(not set(_COMPARISONS[name][0]) & set(rule) for name in comparisons)
+
     return ModelSpec(
         comparisons=comparisons,
         prediction_rules=usable(_PREDICTION_RULES),
-        training_rules=usable(_TRAINING_RULES),
+        training_rules=tuple(r for r in usable(_TRAINING_RULES) if leaves_something_to_estimate(r)),
         deterministic_rules=usable(_DETERMINISTIC_RULES),
     )
 

@@ -11,11 +11,13 @@ from __future__ import annotations
 import logging
 import time
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 import pandas as pd
 from splink import Linker, block_on
+from splink.internals.exceptions import SplinkException
 
 from zicht.linkage.engine import query_frame, register_table
 from zicht.linkage.settings import ModelSpec, model_spec, settings_creator, trained_settings
@@ -41,6 +43,7 @@ class TrainingOptions:
     """Knobs of unsupervised training."""
 
     u_max_pairs: float = 5e6
+    u_chunks: int = 10
     em_max_pairs: float | None = 2e6
     deterministic_recall: float = 0.7
     seed: int = 42
@@ -64,15 +67,43 @@ def _table_name(role: str) -> str:
 
 
 def _quiet_splink() -> None:
-    # Splink logs progress at INFO; Zicht's CLI reports its own progress.
+    # Splink logs progress at INFO and, at WARNING, levels that training data never
+    # showed (they keep Splink's default m and u); Zicht reports its own progress and
+    # the run's model (with every m and u) is stored for inspection.
     for name in ("splink", "splink.internals"):
-        logging.getLogger(name).setLevel(logging.WARNING)
+        logging.getLogger(name).setLevel(logging.ERROR)
 
 
 def _linker(api: Any, table: pd.DataFrame, settings: Any) -> Linker:
     _quiet_splink()
     frame = register_table(api, table, _table_name("registrations"))
     return Linker(frame, settings, log_level=None)
+
+
+def _attempt(step: str, run: Callable[[], object]) -> None:
+    """Run a training step that small or duplicate-free data can make impossible.
+
+    With too few matches Splink cannot estimate the prior (no deterministic match) or
+    run EM on a rule (no blocked pair); the step then keeps its starting values, which
+    is logged, rather than failing the run.
+    """
+    try:
+        run()
+    except (ValueError, ZeroDivisionError, ArithmeticError, SplinkException) as exc:
+        logger.warning("training step %s skipped: %s", step, type(exc).__name__)
+
+
+def _em_step(
+    linker: Linker, rule: tuple[str, ...], options: TrainingOptions
+) -> Callable[[], object]:
+    def run() -> object:
+        return linker.training.estimate_parameters_using_expectation_maximisation(
+            block_on(*rule),
+            estimate_without_term_frequencies=True,
+            max_pairs=options.em_max_pairs,
+        )
+
+    return run
 
 
 def train_model(
@@ -88,21 +119,20 @@ def train_model(
     started = time.perf_counter()
     linker = _linker(api, table, settings_creator(spec))
     if spec.deterministic_rules:
-        linker.training.estimate_probability_two_random_records_match(
-            [block_on(*rule) for rule in spec.deterministic_rules],
-            recall=options.deterministic_recall,
+        _attempt(
+            "prior",
+            lambda: linker.training.estimate_probability_two_random_records_match(
+                [block_on(*rule) for rule in spec.deterministic_rules],
+                recall=options.deterministic_recall,
+            ),
         )
     started = timings.record("prior", started)
     linker.training.estimate_u_using_random_sampling(
-        max_pairs=options.u_max_pairs, seed=options.seed
+        max_pairs=options.u_max_pairs, seed=options.seed, num_chunks=options.u_chunks
     )
     started = timings.record("u_random_sampling", started)
     for rule in spec.training_rules:
-        linker.training.estimate_parameters_using_expectation_maximisation(
-            block_on(*rule),
-            estimate_without_term_frequencies=True,
-            max_pairs=options.em_max_pairs,
-        )
+        _attempt(f"EM on {'+'.join(rule)}", _em_step(linker, rule, options))
     timings.record("m_expectation_maximisation", started)
     return linker, linker.misc.save_model_to_json()
 
