@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from alembic import context
 
-import zicht.store.accounts  # noqa: F401
-import zicht.store.audit  # noqa: F401
+import zicht.store.accounts
+import zicht.store.audit
 import zicht.store.linkage  # noqa: F401
 from zicht.store.models import Base
 
