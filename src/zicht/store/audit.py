@@ -4,24 +4,52 @@
 `previous_hash`; `seq` numbers the entries without gaps and `previous_hash` is unique,
 so the chain can neither fork nor lose an entry in the middle unnoticed. The app
 never updates or deletes a row; on both engines a trigger refuses it as well
-(migration 0003). The service (`zicht.web.audit`) computes the hashes.
+(migration 0003). The service (`zicht.web.audit`) computes the hashes; this module
+appends (one writer at a time) and reads.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Generator
+import threading
+import time
+from collections.abc import Callable, Generator
 from typing import Any
 
-from sqlalchemy import JSON, DateTime, Engine, Integer, String, Text, insert, select
+from sqlalchemy import (
+    JSON,
+    DateTime,
+    Engine,
+    Integer,
+    String,
+    Text,
+    func,
+    insert,
+    or_,
+    select,
+    text,
+)
 from sqlalchemy.engine import Connection
+from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Mapped, mapped_column
 
 from zicht.store.models import Base
 
-__all__ = ["GENESIS_HASH", "AuditEntryRow", "append_entry", "head_entry", "iter_entries"]
+__all__ = [
+    "GENESIS_HASH",
+    "AuditEntryRow",
+    "append_chained",
+    "head_entry",
+    "iter_entries",
+    "logged_actions",
+    "search_entries",
+]
 
 GENESIS_HASH = "0" * 64
+_WRITE_LOCK = threading.Lock()
+_ATTEMPTS = 8
+# Arbitrary constant: the PostgreSQL advisory lock that serialises audit writers.
+_PG_LOCK_KEY = 0x7A696368
 
 
 class AuditEntryRow(Base):
@@ -55,9 +83,26 @@ def head_entry(connection: Connection) -> tuple[int, str]:
     return (0, GENESIS_HASH) if row is None else (int(row[0]), str(row[1]))
 
 
-def append_entry(connection: Connection, values: dict[str, Any]) -> None:
-    """Insert one fully computed entry (seq and both hashes included)."""
-    connection.execute(insert(AuditEntryRow), [values])
+def append_chained(engine: Engine, build: Callable[[int, str], dict[str, Any]]) -> None:
+    """Append the entry `build(seq, previous_hash)` after the newest one.
+
+    `build` gets the next sequence number and the head's hash and returns the fully
+    computed entry (seq and both hashes included). Writers are serialised by a lock in
+    this process and, on PostgreSQL, an advisory lock; when a writer in another process
+    took the place all the same, the head is read again and the entry rebuilt.
+    """
+    for attempt in range(_ATTEMPTS):
+        try:
+            with _WRITE_LOCK, engine.begin() as connection:
+                if connection.dialect.name == "postgresql":
+                    connection.execute(text(f"SELECT pg_advisory_xact_lock({_PG_LOCK_KEY})"))
+                seq, previous = head_entry(connection)
+                connection.execute(insert(AuditEntryRow), [build(seq + 1, previous)])
+            return
+        except (IntegrityError, OperationalError):
+            if attempt == _ATTEMPTS - 1:
+                raise
+            time.sleep(0.005 * (attempt + 1))
 
 
 def iter_entries(engine: Engine, chunk_size: int = 5000) -> Generator[dict[str, Any], None, None]:
@@ -72,3 +117,56 @@ def iter_entries(engine: Engine, chunk_size: int = 5000) -> Generator[dict[str, 
                 yield dict(row._mapping)
         finally:
             result.close()
+
+
+def search_entries(
+    engine: Engine,
+    *,
+    actor: str | None = None,
+    action: str | None = None,
+    object_id: str | None = None,
+    since: dt.datetime | None = None,
+    before: dt.datetime | None = None,
+    limit: int = 50,
+    offset: int = 0,
+) -> tuple[list[dict[str, Any]], int]:
+    """Entries matching the filters (`at` from `since`, before `before`), newest first,
+    and how many match in all."""
+    table = AuditEntryRow.__table__
+    conditions: list[Any] = []
+    if actor:
+        conditions.append(table.c.actor == actor)
+    if action:
+        conditions.append(table.c.action == action)
+    if object_id:
+        ids = table.c.object_ids
+        conditions.append(
+            or_(
+                ids == object_id,
+                ids.like(f"{object_id},%"),
+                ids.like(f"%,{object_id}"),
+                ids.like(f"%,{object_id},%"),
+            )
+        )
+    if since is not None:
+        conditions.append(table.c.at >= since)
+    if before is not None:
+        conditions.append(table.c.at < before)
+    statement = select(table).where(*conditions)
+    with engine.connect() as connection:
+        total = connection.execute(
+            select(func.count()).select_from(table).where(*conditions)
+        ).scalar_one()
+        rows = connection.execute(
+            statement.order_by(table.c.seq.desc()).limit(limit).offset(offset)
+        ).all()
+    return [dict(row._mapping) for row in rows], int(total)
+
+
+def logged_actions(engine: Engine) -> list[str]:
+    """The distinct actions in the log."""
+    with engine.connect() as connection:
+        rows = connection.execute(
+            select(AuditEntryRow.action).distinct().order_by(AuditEntryRow.action)
+        ).scalars()
+        return [str(r) for r in rows]

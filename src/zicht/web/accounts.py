@@ -11,12 +11,12 @@ import getpass
 import re
 import secrets
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import Engine, func, select
-from sqlalchemy.orm import Session
+from sqlalchemy import Engine
 
 from zicht.standard import ORGANISATIONS
-from zicht.store.accounts import ApiTokenRow, OrganisationRow, UserRow
+from zicht.store import accounts as store
 from zicht.store.models import utcnow
 from zicht.web.audit import AuditEvent, log_action
 from zicht.web.auth import delete_sessions_of, hash_password, hash_token, new_token
@@ -153,13 +153,6 @@ def _check_role(role: str, organisation: str | None) -> None:
         raise AccountError(f"a {role} belongs to an organisation: give one")
 
 
-def _user(session: Session, username: str) -> UserRow:
-    user = session.scalars(select(UserRow).where(UserRow.username == username)).first()
-    if user is None:
-        raise AccountError(f"no user {username!r}")
-    return user
-
-
 def add_user(
     engine: Engine,
     actor: Actor,
@@ -174,30 +167,18 @@ def add_user(
     _check_role(role, organisation)
     password = password or generate_password()
     _check_password(password)
-    with Session(engine) as session, session.begin():
-        if session.scalars(select(UserRow.id).where(UserRow.username == username)).first():
-            raise AccountError(f"user {username!r} exists already")
-        user = UserRow(
-            username=username,
-            password_hash=hash_password(password),
-            role=role,
-            organisation=organisation,
-            active=True,
-            failed_logins=0,
-        )
-        session.add(user)
-        session.flush()
-        user_id = user.id
+    user_id = store.insert_user(engine, username, hash_password(password), role, organisation)
+    if user_id is None:
+        raise AccountError(f"user {username!r} exists already")
     _audit(engine, actor, "user_added", "user", [user_id], role=role, organisation=organisation)
     return password
 
 
 def set_user_active(engine: Engine, actor: Actor, username: str, active: bool) -> None:
     """Disable (ending their sessions) or enable a user."""
-    with Session(engine) as session, session.begin():
-        user = _user(session, username)
-        user.active = active
-        user_id = user.id
+    user_id = store.update_user_active(engine, username, active)
+    if user_id is None:
+        raise AccountError(f"no user {username!r}")
     if not active:
         delete_sessions_of(engine, user_id)
     _audit(engine, actor, "user_enabled" if active else "user_disabled", "user", [user_id])
@@ -207,13 +188,9 @@ def reset_password(engine: Engine, actor: Actor, username: str, password: str | 
     """Give a user a new password, lift a lockout and end their sessions."""
     password = password or generate_password()
     _check_password(password)
-    with Session(engine) as session, session.begin():
-        user = _user(session, username)
-        user.password_hash = hash_password(password)
-        user.password_changed_at = utcnow()
-        user.failed_logins = 0
-        user.locked_until = None
-        user_id = user.id
+    user_id = store.update_password(engine, username, hash_password(password), utcnow())
+    if user_id is None:
+        raise AccountError(f"no user {username!r}")
     delete_sessions_of(engine, user_id)
     _audit(engine, actor, "password_reset", "user", [user_id])
     return password
@@ -222,35 +199,33 @@ def reset_password(engine: Engine, actor: Actor, username: str, password: str | 
 def list_users(engine: Engine) -> list[UserInfo]:
     """Every user, by username."""
     now = utcnow()
-    with Session(engine) as session:
-        users = session.scalars(select(UserRow).order_by(UserRow.username)).all()
-        return [
-            UserInfo(
-                u.id,
-                u.username,
-                u.role,
-                u.organisation,
-                u.active,
-                u.locked_until is not None and u.locked_until > now,
-                u.created_at,
-                u.last_login_at,
-            )
-            for u in users
-        ]
+    return [
+        UserInfo(
+            u["id"],
+            u["username"],
+            u["role"],
+            u["organisation"],
+            u["active"],
+            u["locked_until"] is not None and u["locked_until"] > now,
+            u["created_at"],
+            u["last_login_at"],
+        )
+        for u in store.list_user_rows(engine)
+    ]
 
 
-def _token_info(row: ApiTokenRow) -> TokenInfo:
+def _token_info(row: dict[str, Any]) -> TokenInfo:
     return TokenInfo(
-        row.id,
-        row.name,
-        row.prefix,
-        row.organisation,
-        tuple(row.actions),
-        row.created_by,
-        row.created_at,
-        row.expires_at,
-        row.revoked_at,
-        row.last_used_at,
+        row["id"],
+        row["name"],
+        row["prefix"],
+        row["organisation"],
+        tuple(row["actions"]),
+        row["created_by"],
+        row["created_at"],
+        row["expires_at"],
+        row["revoked_at"],
+        row["last_used_at"],
     )
 
 
@@ -275,20 +250,18 @@ def create_token(
         raise AccountError(f"a token expires after 1 to {MAX_TOKEN_DAYS} days")
     token = "zt_" + new_token()
     now = utcnow()
-    with Session(engine) as session, session.begin():
-        row = ApiTokenRow(
-            name=name,
-            token_hash=hash_token(token),
-            prefix=token[:10],
-            organisation=organisation,
-            actions=[a for a in TOKEN_ACTIONS if a in actions],
-            created_by=actor.name,
-            created_at=now,
-            expires_at=now + dt.timedelta(days=days),
-        )
-        session.add(row)
-        session.flush()
-        info = _token_info(row)
+    row = store.insert_api_token(
+        engine,
+        name=name,
+        token_hash=hash_token(token),
+        prefix=token[:10],
+        organisation=organisation,
+        actions=[a for a in TOKEN_ACTIONS if a in actions],
+        created_by=actor.name,
+        created_at=now,
+        expires_at=now + dt.timedelta(days=days),
+    )
+    info = _token_info(row)
     _audit(
         engine,
         actor,
@@ -304,31 +277,20 @@ def create_token(
 
 def revoke_token(engine: Engine, actor: Actor, token_id: int) -> None:
     """Revoke an API token at once."""
-    with Session(engine) as session, session.begin():
-        row = session.get(ApiTokenRow, token_id)
-        if row is None:
-            raise AccountError(f"no API token {token_id}")
-        if row.revoked_at is None:
-            row.revoked_at = utcnow()
+    if not store.revoke_api_token(engine, token_id, utcnow()):
+        raise AccountError(f"no API token {token_id}")
     _audit(engine, actor, "token_revoked", "api_token", [token_id])
 
 
 def list_tokens(engine: Engine) -> list[TokenInfo]:
     """Every API token, newest first."""
-    with Session(engine) as session:
-        rows = session.scalars(select(ApiTokenRow).order_by(ApiTokenRow.id.desc())).all()
-        return [_token_info(row) for row in rows]
+    return [_token_info(row) for row in store.list_api_tokens(engine)]
 
 
 def list_organisations(engine: Engine) -> list[tuple[str, bool, int]]:
     """(code, active, users) for every organisation of the standard."""
-    with Session(engine) as session:
-        active = dict(session.execute(select(OrganisationRow.code, OrganisationRow.active)).all())
-        users = dict(
-            session.execute(
-                select(UserRow.organisation, func.count()).group_by(UserRow.organisation)
-            ).all()
-        )
+    active = store.organisation_flags(engine)
+    users = store.users_per_organisation(engine)
     return [(code, active.get(code, True), users.get(code, 0)) for code in ORGANISATIONS.codes]
 
 
@@ -336,18 +298,10 @@ def set_organisation_active(engine: Engine, actor: Actor, code: str, active: boo
     """(De)activate an organisation: its users cannot log in, its tokens stop working."""
     if code not in ORGANISATIONS:
         raise AccountError(f"unknown organisation {code!r}")
-    with Session(engine) as session, session.begin():
-        row = session.get(OrganisationRow, code)
-        if row is None:
-            session.add(OrganisationRow(code=code, active=active))
-        else:
-            row.active = active
-        if not active:
-            ids = session.scalars(select(UserRow.id).where(UserRow.organisation == code)).all()
-        else:
-            ids = []
-    for user_id in ids:
-        delete_sessions_of(engine, user_id)
+    user_ids = store.save_organisation_active(engine, code, active)
+    if not active:
+        for user_id in user_ids:
+            delete_sessions_of(engine, user_id)
     action = "organisation_enabled" if active else "organisation_disabled"
     _audit(engine, actor, action, "organisation", [code])
 

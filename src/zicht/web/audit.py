@@ -12,25 +12,31 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-import threading
-import time
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from contextlib import closing
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Engine, func, or_, select, text
-from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy import Engine
 
-from zicht.store.audit import GENESIS_HASH, AuditEntryRow, append_entry, head_entry, iter_entries
+from zicht.store.audit import (
+    GENESIS_HASH,
+    append_chained,
+    iter_entries,
+    logged_actions,
+    search_entries,
+)
 from zicht.store.models import utcnow
 
-__all__ = ["AuditEvent", "ChainReport", "entry_hash", "log_action", "search", "verify"]
-
-_WRITE_LOCK = threading.Lock()
-_ATTEMPTS = 8
-# Arbitrary constant: the PostgreSQL advisory lock that serialises audit writers.
-_PG_LOCK_KEY = 0x7A696368
+__all__ = [
+    "AuditEvent",
+    "ChainReport",
+    "actions_logged",
+    "entry_hash",
+    "log_action",
+    "search",
+    "verify",
+]
 
 
 @dataclass(frozen=True)
@@ -94,19 +100,7 @@ def _values(event: AuditEvent, seq: int, previous: str) -> dict[str, Any]:
 
 def log_action(engine: Engine, event: AuditEvent) -> None:
     """Append `event` to the chain (retrying when another writer got there first)."""
-    for attempt in range(_ATTEMPTS):
-        try:
-            with _WRITE_LOCK, engine.begin() as connection:
-                if connection.dialect.name == "postgresql":
-                    connection.execute(text(f"SELECT pg_advisory_xact_lock({_PG_LOCK_KEY})"))
-                seq, previous = head_entry(connection)
-                append_entry(connection, _values(event, seq + 1, previous))
-            return
-        except (IntegrityError, OperationalError):
-            # A writer in another process took this place in the chain; read the head again.
-            if attempt == _ATTEMPTS - 1:
-                raise
-            time.sleep(0.005 * (attempt + 1))
+    append_chained(engine, lambda seq, previous: _values(event, seq, previous))
 
 
 @dataclass(frozen=True)
@@ -171,41 +165,18 @@ def search(
     offset: int = 0,
 ) -> tuple[list[dict[str, Any]], int]:
     """Entries matching the filters, newest first, and how many match in all."""
-    table = AuditEntryRow.__table__
-    conditions: list[Any] = []
-    if actor:
-        conditions.append(table.c.actor == actor)
-    if action:
-        conditions.append(table.c.action == action)
-    if object_id:
-        ids = table.c.object_ids
-        conditions.append(
-            or_(
-                ids == object_id,
-                ids.like(f"{object_id},%"),
-                ids.like(f"%,{object_id}"),
-                ids.like(f"%,{object_id},%"),
-            )
-        )
-    if since:
-        conditions.append(table.c.at >= dt.datetime.combine(since, dt.time()))
-    if until:
-        conditions.append(table.c.at < dt.datetime.combine(until + dt.timedelta(days=1), dt.time()))
-    statement = select(table).where(*conditions)
-    with engine.connect() as connection:
-        total = connection.execute(
-            select(func.count()).select_from(table).where(*conditions)
-        ).scalar_one()
-        rows = connection.execute(
-            statement.order_by(table.c.seq.desc()).limit(limit).offset(offset)
-        ).all()
-    return [dict(row._mapping) for row in rows], int(total)
+    return search_entries(
+        engine,
+        actor=actor,
+        action=action,
+        object_id=object_id,
+        since=dt.datetime.combine(since, dt.time()) if since else None,
+        before=dt.datetime.combine(until + dt.timedelta(days=1), dt.time()) if until else None,
+        limit=limit,
+        offset=offset,
+    )
 
 
 def actions_logged(engine: Engine) -> list[str]:
     """The distinct actions in the log (for the search form)."""
-    with engine.connect() as connection:
-        rows: Iterable[Any] = connection.execute(
-            select(AuditEntryRow.action).distinct().order_by(AuditEntryRow.action)
-        ).scalars()
-        return [str(r) for r in rows]
+    return logged_actions(engine)

@@ -16,10 +16,9 @@ from dataclasses import dataclass
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
-from sqlalchemy import Engine, delete, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy import Engine
 
-from zicht.store.accounts import ApiTokenRow, OrganisationRow, SessionRow, UserRow
+from zicht.store import accounts as store
 from zicht.store.models import utcnow
 from zicht.web.permissions import Principal
 
@@ -114,120 +113,77 @@ class LoginOutcome:
 def login(engine: Engine, username: str, password: str) -> LoginOutcome:
     """Check a password, counting failures and locking the account after LOCKOUT_AFTER."""
     now = utcnow()
-    with Session(engine) as session, session.begin():
-        user = session.scalars(select(UserRow).where(UserRow.username == username)).first()
-        if user is None:
-            check_password(_DUMMY_HASH, password)
-            return LoginOutcome(None, "unknown_user")
-        if user.locked_until is not None and user.locked_until > now:
-            check_password(_DUMMY_HASH, password)
-            return LoginOutcome(user.id, "locked")
-        if not check_password(user.password_hash, password):
-            user.failed_logins += 1
-            if user.failed_logins >= LOCKOUT_AFTER:
-                user.locked_until = now + LOCKOUT_FOR
-                user.failed_logins = 0
-            return LoginOutcome(user.id, "bad_password")
-        if not user.active or not _organisation_active(session, user.organisation):
-            return LoginOutcome(user.id, "disabled")
-        user.failed_logins = 0
-        user.locked_until = None
-        user.last_login_at = now
-        if password_hasher.check_needs_rehash(user.password_hash):
-            user.password_hash = hash_password(password)
-        return LoginOutcome(user.id, "ok")
-
-
-def _organisation_active(session: Session, code: str | None) -> bool:
-    if code is None:
-        return True
-    row = session.get(OrganisationRow, code)
-    return row is None or row.active
+    user = store.login_credentials(engine, username)
+    if user is None:
+        check_password(_DUMMY_HASH, password)
+        return LoginOutcome(None, "unknown_user")
+    if user.locked_until is not None and user.locked_until > now:
+        check_password(_DUMMY_HASH, password)
+        return LoginOutcome(user.id, "locked")
+    if not check_password(user.password_hash, password):
+        store.record_failed_login(engine, user.id, LOCKOUT_AFTER, now + LOCKOUT_FOR)
+        return LoginOutcome(user.id, "bad_password")
+    if not user.active or not user.organisation_active:
+        return LoginOutcome(user.id, "disabled")
+    rehash = None
+    if password_hasher.check_needs_rehash(user.password_hash):
+        rehash = hash_password(password)
+    store.record_login(engine, user.id, now, rehash)
+    return LoginOutcome(user.id, "ok")
 
 
 def create_session(engine: Engine, user_id: int, client: str | None) -> str:
     """Start a session for `user_id`; return the token for the cookie."""
     token = new_token()
     now = utcnow()
-    with Session(engine) as session, session.begin():
-        session.add(
-            SessionRow(
-                token_hash=hash_token(token),
-                user_id=user_id,
-                csrf_token=secrets.token_urlsafe(32),
-                created_at=now,
-                last_seen_at=now,
-                expires_at=now + SESSION_ABSOLUTE,
-                client=client,
-            )
-        )
+    store.insert_session(
+        engine,
+        token_hash=hash_token(token),
+        user_id=user_id,
+        csrf_token=secrets.token_urlsafe(32),
+        created_at=now,
+        expires_at=now + SESSION_ABSOLUTE,
+        client=client,
+    )
     return token
 
 
 def delete_session(engine: Engine, token: str) -> None:
     """End the session of `token` (logout)."""
-    with engine.begin() as connection:
-        connection.execute(delete(SessionRow).where(SessionRow.token_hash == hash_token(token)))
+    store.delete_session(engine, hash_token(token))
 
 
 def delete_sessions_of(engine: Engine, user_id: int) -> None:
     """End every session of a user (disable, password reset, role change)."""
-    with engine.begin() as connection:
-        connection.execute(delete(SessionRow).where(SessionRow.user_id == user_id))
+    store.delete_user_sessions(engine, user_id)
 
 
 def principal_for_session(engine: Engine, token: str) -> Principal | None:
     """The user behind a session cookie, or None when it is unknown, idle or expired."""
     now = utcnow()
-    statement = (
-        select(
-            SessionRow.id,
-            SessionRow.csrf_token,
-            SessionRow.last_seen_at,
-            SessionRow.expires_at,
-            UserRow.id,
-            UserRow.username,
-            UserRow.role,
-            UserRow.organisation,
-            UserRow.active,
-        )
-        .join(UserRow, UserRow.id == SessionRow.user_id)
-        .where(SessionRow.token_hash == hash_token(token))
-    )
-    with engine.connect() as connection:
-        row = connection.execute(statement).first()
+    row = store.session_user(engine, hash_token(token))
     if row is None:
         return None
-    session_id, csrf, last_seen, expires, user_id, username, role, organisation, active = row
-    if not active or expires <= now or last_seen + SESSION_IDLE <= now:
+    if not row.active or row.expires_at <= now or row.last_seen_at + SESSION_IDLE <= now:
         return None
-    if now - last_seen >= _TOUCH_EVERY:
-        with engine.begin() as connection:
-            connection.execute(
-                update(SessionRow).where(SessionRow.id == session_id).values(last_seen_at=now)
-            )
-    return Principal.for_user(user_id, username, role, organisation, csrf)
+    if now - row.last_seen_at >= _TOUCH_EVERY:
+        store.touch_session(engine, row.session_id, now)
+    return Principal.for_user(row.user_id, row.username, row.role, row.organisation, row.csrf_token)
 
 
 def principal_for_token(engine: Engine, token: str) -> Principal | None:
     """The partner system behind an API token, or None when unknown, revoked or expired."""
     now = utcnow()
-    table = ApiTokenRow.__table__
-    with Session(engine) as session:
-        row = session.execute(select(table).where(table.c.token_hash == hash_token(token))).first()
-        if row is None:
-            return None
-        record = row._mapping
-        if record["revoked_at"] is not None or record["expires_at"] <= now:
-            return None
-        if not _organisation_active(session, record["organisation"]):
-            return None
+    record = store.api_token_by_hash(engine, hash_token(token))
+    if record is None:
+        return None
+    if record["revoked_at"] is not None or record["expires_at"] <= now:
+        return None
+    if not record["organisation_active"]:
+        return None
     last_used = record["last_used_at"]
     if last_used is None or now - last_used >= _TOUCH_EVERY:
-        with engine.begin() as connection:
-            connection.execute(
-                update(ApiTokenRow).where(ApiTokenRow.id == record["id"]).values(last_used_at=now)
-            )
+        store.touch_api_token(engine, record["id"], now)
     return Principal.for_token(
         record["id"], record["name"], record["organisation"], list(record["actions"])
     )

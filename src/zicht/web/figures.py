@@ -7,14 +7,13 @@ SMALL_COUNT - 1 are shown as "< SMALL_COUNT" and drawn as no bar.
 
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Engine
 
-from zicht.store import RECORD_TABLES, QuarantineRow
 from zicht.store.linkage import latest_link_run
+from zicht.store.web_queries import record_counts
 from zicht.web.i18n import Translator
 
 __all__ = ["SMALL_COUNT", "Bar", "Chart", "bar_chart", "dashboard_counts", "shown"]
@@ -88,33 +87,7 @@ def bar_chart(
 
 def dashboard_counts(engine: Engine) -> dict[str, Any]:
     """The raw counts behind the dashboard (no labels, no suppression)."""
-    victims = RECORD_TABLES["victim_registration"]
-    counts: dict[str, Any] = {}
-    with engine.connect() as connection:
-        for record_type, table in RECORD_TABLES.items():
-            counts[record_type] = connection.execute(
-                select(func.count()).select_from(table)
-            ).scalar_one()
-        counts["quarantine"] = connection.execute(
-            select(func.count()).select_from(QuarantineRow).where(QuarantineRow.status == "open")
-        ).scalar_one()
-        counts["by_year"] = sorted(
-            (int(year), int(count))
-            for year, count in connection.execute(
-                select(victims.registration_year, func.count()).group_by(victims.registration_year)
-            )
-        )
-        counts["by_organisation"] = dict(
-            connection.execute(select(victims.source, func.count()).group_by(victims.source)).all()
-        )
-        forms: Counter[str] = Counter()
-        for joined, count in connection.execute(
-            select(victims.forms, func.count()).group_by(victims.forms)
-        ):
-            for code in str(joined).split(";"):
-                if code:
-                    forms[code] += count
-        counts["by_form"] = dict(forms)
+    counts = record_counts(engine)
     run = latest_link_run(engine)
     counts["persons"] = run.persons if run is not None else None
     return counts

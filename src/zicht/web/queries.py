@@ -1,40 +1,25 @@
-"""What the pages and the API read: registrations, quarantine, uploads, figures.
+"""How the pages and the API show registrations: list columns, sorts, labels, a small cache.
 
-Plain SQLAlchemy Core over the store's models; results are plain dicts. Identity
-values are decrypted only by `identities`, and only for the ids asked for.
+The reading itself is done by the store (`zicht.store.web_queries`).
 """
 
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable
 from typing import Any, TypeVar
 
-from sqlalchemy import Engine, func, insert, or_, select
-
-from zicht.privacy import Cipher
 from zicht.standard import RECORD_TYPES
-from zicht.store import RECORD_TABLES, IngestBatch, QuarantineRow, identity_context
-from zicht.store.accounts import UploadRow
 
 __all__ = [
     "LIST_COLUMNS",
-    "PAGE_SIZE",
+    "LIST_IDENTITY",
+    "MAX_PAGE_SIZE",
     "SORTS",
-    "RegistrationQuery",
     "cached",
     "field_label",
-    "get_batch",
-    "get_registration",
-    "identities",
-    "list_registrations",
-    "open_quarantine",
-    "quarantine_entry",
-    "record_upload",
 ]
 
-PAGE_SIZE = 50
 MAX_PAGE_SIZE = 200
 SORTS = ("id", "-id", "registration_date", "-registration_date", "source")
 
@@ -105,179 +90,3 @@ def field_label(record_type: str, name: str, lang: str) -> str:
     if name == "id":
         return "Nr." if lang == "nl" else "No."
     return name
-
-
-@dataclass(frozen=True)
-class RegistrationQuery:
-    """Filters, order and page of a registrations list."""
-
-    record_type: str = "victim_registration"
-    organisation: str | None = None
-    year: int | None = None
-    form: str | None = None
-    sort: str = "id"
-    page: int = 1
-    page_size: int = PAGE_SIZE
-
-
-def _code_in(column: Any, code: str) -> Any:
-    # Multi-valued codes are stored ';'-joined: match the whole code only.
-    return or_(
-        column == code,
-        column.like(f"{code};%"),
-        column.like(f"%;{code}"),
-        column.like(f"%;{code};%"),
-    )
-
-
-def list_registrations(
-    engine: Engine, query: RegistrationQuery
-) -> tuple[list[dict[str, Any]], int]:
-    """One page of analytic records (no identity) and the number matching in all."""
-    table = RECORD_TABLES[query.record_type].__table__
-    conditions: list[Any] = []
-    if query.organisation:
-        conditions.append(table.c.source == query.organisation)
-    if query.year:
-        conditions.append(table.c.registration_year == query.year)
-    if query.form:
-        conditions.append(_code_in(table.c.forms, query.form))
-    descending = query.sort.startswith("-")
-    column = table.c[query.sort.lstrip("-")]
-    order = [column.desc() if descending else column.asc(), table.c.id.asc()]
-    columns = [table.c.id, *(table.c[name] for name in LIST_COLUMNS[query.record_type])]
-    statement = (
-        select(*columns)
-        .where(*conditions)
-        .order_by(*order)
-        .limit(query.page_size)
-        .offset((query.page - 1) * query.page_size)
-    )
-    with engine.connect() as connection:
-        total = connection.execute(
-            select(func.count()).select_from(table).where(*conditions)
-        ).scalar_one()
-        rows = [dict(row._mapping) for row in connection.execute(statement)]
-    return rows, int(total)
-
-
-def get_registration(engine: Engine, record_type: str, record_id: int) -> dict[str, Any] | None:
-    """The analytic fields of one record (no identity), or None."""
-    table = RECORD_TABLES[record_type].__table__
-    columns = [c for c in table.c if c.name not in ("identity", "content_hash")]
-    with engine.connect() as connection:
-        row = connection.execute(select(*columns).where(table.c.id == record_id)).first()
-    return dict(row._mapping) if row is not None else None
-
-
-def identities(
-    engine: Engine, cipher: Cipher, record_type: str, ids: Sequence[int]
-) -> dict[int, dict[str, Any]]:
-    """Decrypted identity fields of the records `ids` (empty dict for none stored)."""
-    if not ids:
-        return {}
-    table = RECORD_TABLES[record_type].__table__
-    statement = select(table.c.id, table.c.source, table.c.source_record_id, table.c.identity)
-    result: dict[int, dict[str, Any]] = {}
-    with engine.connect() as connection:
-        for row in connection.execute(statement.where(table.c.id.in_(list(ids)))):
-            identity: dict[str, Any] = {}
-            if row.identity is not None:
-                context = identity_context(record_type, row.source, row.source_record_id)
-                identity = cipher.decrypt_json(row.identity, context)
-            result[int(row.id)] = identity
-    return result
-
-
-def years(engine: Engine, record_type: str) -> list[int]:
-    """Registration years present, newest first."""
-    table = RECORD_TABLES[record_type].__table__
-    with engine.connect() as connection:
-        rows = connection.execute(
-            select(table.c.registration_year).distinct().order_by(table.c.registration_year.desc())
-        ).scalars()
-        return [int(year) for year in rows]
-
-
-def open_quarantine(engine: Engine, organisation: str | None) -> list[dict[str, Any]]:
-    """Open quarantine entries (errors, not the original rows) of one or all organisations."""
-    table = QuarantineRow.__table__
-    columns = [c for c in table.c if c.name != "original"]
-    statement = select(*columns).where(table.c.status == "open").order_by(table.c.id)
-    if organisation is not None:
-        statement = statement.where(table.c.source == organisation)
-    with engine.connect() as connection:
-        return [dict(row._mapping) for row in connection.execute(statement.limit(1000))]
-
-
-def quarantine_entry(engine: Engine, entry_id: int) -> dict[str, Any] | None:
-    """One quarantine entry with its encrypted original row, or None."""
-    table = QuarantineRow.__table__
-    with engine.connect() as connection:
-        row = connection.execute(select(table).where(table.c.id == entry_id)).first()
-    return dict(row._mapping) if row is not None else None
-
-
-def get_batch(engine: Engine, batch_id: int) -> dict[str, Any] | None:
-    """An ingest batch with the quarantine entries it made (errors only)."""
-    table = IngestBatch.__table__
-    quarantine = QuarantineRow.__table__
-    with engine.connect() as connection:
-        row = connection.execute(select(table).where(table.c.id == batch_id)).first()
-        if row is None:
-            return None
-        problems = connection.execute(
-            select(
-                quarantine.c.id,
-                quarantine.c.row_number,
-                quarantine.c.errors,
-                quarantine.c.status,
-            )
-            .where(quarantine.c.batch_id == batch_id)
-            .order_by(quarantine.c.row_number)
-        ).all()
-    batch = dict(row._mapping)
-    batch["problems"] = [dict(p._mapping) for p in problems]
-    return batch
-
-
-def record_upload(
-    engine: Engine, batch_id: int, organisation: str, uploaded_by: str, mapping_yaml: str
-) -> None:
-    """Remember which mapping an upload used (for fix-and-resubmit)."""
-    with engine.begin() as connection:
-        connection.execute(
-            insert(UploadRow),
-            [
-                {
-                    "batch_id": batch_id,
-                    "organisation": organisation,
-                    "uploaded_by": uploaded_by,
-                    "mapping": mapping_yaml,
-                }
-            ],
-        )
-
-
-def upload_mapping(engine: Engine, batch_id: int) -> str | None:
-    """The mapping YAML an upload used, or None for files ingested outside the web app."""
-    with engine.connect() as connection:
-        value: str | None = connection.execute(
-            select(UploadRow.mapping).where(UploadRow.batch_id == batch_id)
-        ).scalar_one_or_none()
-    return value
-
-
-def recent_uploads(engine: Engine, organisation: str, limit: int = 10) -> list[dict[str, Any]]:
-    """The latest uploads of an organisation through the web app."""
-    statement = (
-        select(
-            UploadRow.batch_id, UploadRow.uploaded_by, UploadRow.uploaded_at, IngestBatch.file_name
-        )
-        .join(IngestBatch, IngestBatch.id == UploadRow.batch_id)
-        .where(UploadRow.organisation == organisation)
-        .order_by(UploadRow.batch_id.desc())
-        .limit(limit)
-    )
-    with engine.connect() as connection:
-        return [dict(row._mapping) for row in connection.execute(statement)]

@@ -24,7 +24,7 @@ from zicht.ingest import (
 from zicht.ingest.service import quarantine_context
 from zicht.privacy import Cipher
 from zicht.standard import RECORD_TYPES
-from zicht.web.queries import record_upload, upload_mapping
+from zicht.store.web_queries import record_upload, upload_mapping
 
 __all__ = [
     "SUFFIXES",

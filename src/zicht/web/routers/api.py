@@ -16,22 +16,19 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from zicht.standard import FORMS, ORGANISATIONS
-from zicht.web.deps import audit, public, requires, state
-from zicht.web.figures import SMALL_COUNT, dashboard_counts
-from zicht.web.linked import latest_run, person_members, persons_of_run
-from zicht.web.permissions import Principal, authorize, scope_of
-from zicht.web.queries import (
-    LIST_COLUMNS,
-    MAX_PAGE_SIZE,
-    SORTS,
+from zicht.store.web_queries import (
     RegistrationQuery,
-    cached,
     get_batch,
     get_registration,
     identities,
     list_registrations,
     open_quarantine,
 )
+from zicht.web.deps import audit, public, requires, state
+from zicht.web.figures import SMALL_COUNT, dashboard_counts
+from zicht.web.linked import latest_run, person_members, persons_of_run
+from zicht.web.permissions import Principal, authorize, scope_of
+from zicht.web.queries import LIST_COLUMNS, MAX_PAGE_SIZE, SORTS, cached
 from zicht.web.registrations_view import may_identify, visible_organisation
 from zicht.web.routers.estimates import run_estimates
 from zicht.web.routers.reports import download, report_files
@@ -330,7 +327,7 @@ def registrations(
         page_size=page_size,
     )
     shared = state(request)
-    rows, total = list_registrations(shared.engine, query)
+    rows, total = list_registrations(shared.engine, query, LIST_COLUMNS[query.record_type])
     ids = [row["id"] for row in rows]
     decrypted = identities(shared.engine, shared.cipher, record_type, ids) if show else {}
     items = [

@@ -11,20 +11,17 @@ from starlette.responses import Response
 
 from zicht.standard import FORMS, ORGANISATIONS, RECORD_TYPES
 from zicht.store import RECORD_TABLES
-from zicht.web.deps import audit, requires, state
-from zicht.web.i18n import Translator, language_of
-from zicht.web.permissions import Principal, authorize, scope_of
-from zicht.web.queries import (
-    LIST_IDENTITY,
-    MAX_PAGE_SIZE,
-    SORTS,
+from zicht.store.web_queries import (
     RegistrationQuery,
-    cached,
     get_registration,
     identities,
     list_registrations,
     years,
 )
+from zicht.web.deps import audit, requires, state
+from zicht.web.i18n import Translator, language_of
+from zicht.web.permissions import Principal, authorize, scope_of
+from zicht.web.queries import LIST_COLUMNS, LIST_IDENTITY, MAX_PAGE_SIZE, SORTS, cached
 from zicht.web.registrations_view import (
     display,
     identity_fields,
@@ -84,7 +81,7 @@ def registrations(
             errors["purpose"] = t("purpose_required")
         else:
             show = True
-    rows, total = list_registrations(shared.engine, query)
+    rows, total = list_registrations(shared.engine, query, LIST_COLUMNS[query.record_type])
     shown_ids = [row["id"] for row in rows]
     decrypted = (
         identities(shared.engine, shared.cipher, query.record_type, shown_ids) if show else {}
