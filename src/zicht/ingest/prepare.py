@@ -52,8 +52,10 @@ class Preparer:
 
     def columns(self, record: ValidRecord) -> dict[str, Any]:
         """The stored columns of a valid record; identity encrypted, content hashed (keyed)."""
-        analytic = record.analytic.model_dump()
-        identity = record.identity.model_dump(exclude_none=True)
+        # Iterating a model gives its validated values as they are (tuples, dates): no
+        # serialisation needed, and much cheaper than model_dump.
+        analytic = dict(record.analytic)
+        identity = {name: value for name, value in record.identity if value is not None}
         columns: dict[str, Any] = {
             key: ";".join(value) if isinstance(value, tuple) else value
             for key, value in analytic.items()
