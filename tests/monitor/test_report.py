@@ -66,6 +66,9 @@ def test_report_from_the_store(
     html = summary.html.read_text(encoding="utf-8")
     assert "http://" not in html.replace("http://www.w3.org", "")  # self-contained
     assert "<svg" in html
+    style = re.search(r"<style>(.*?)</style>", html, re.S)
+    assert style is not None
+    assert "&#34;" not in style.group(1)  # the stylesheet is not HTML-escaped
     assert "<title id=" in html
     assert "<desc id=" in html
 

@@ -43,5 +43,8 @@ def main() -> None:
     level = os.environ.get("ZICHT_LOG_LEVEL", "WARNING").upper()
     logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s")
     # Splink reports training detail at WARNING; it is noise on the terminal of a user.
-    logging.getLogger("splink").setLevel(max(logging.ERROR, logging.getLevelName(level)))
+    quiet = max(logging.ERROR, logging.getLevelName(level))
+    logging.getLogger("splink").setLevel(quiet)
+    # WeasyPrint reports every SVG presentation attribute it maps itself as "ignored".
+    logging.getLogger("weasyprint").setLevel(quiet)
     app()

@@ -15,5 +15,5 @@ def write_pdf(html: str, path: Path) -> Path:
         raise ValueError("the report is self-contained; no resource is fetched")
 
     document = weasyprint.HTML(string=html, url_fetcher=no_fetch)
-    document.write_pdf(str(path), metadata=None)
+    document.write_pdf(str(path))
     return path
