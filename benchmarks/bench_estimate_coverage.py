@@ -60,22 +60,10 @@ from zicht.estimate import (
     profile_interval,
     stepwise_pvalue,
 )
-from zicht.synth import load_scenario, simulate
+from zicht.synth import homogeneous_scenario, load_scenario, simulate
 from zicht.synth.scenario import LISTS, Scenario
 
 SCENARIOS = ("homogeneous", "independent", "dependent", "heterogeneous", "default")
-# Mean capture probability of each organisation for 2019 victims in the ``independent``
-# scenario (200,000 persons, seed 7): the ``homogeneous`` scenario gives every victim these.
-HOMOGENEOUS_P = {
-    "police": 0.0845,
-    "kmar": 0.0259,
-    "inspectorate": 0.018,
-    "fairwork": 0.0592,
-    "care_coordinator": 0.0571,
-    "shelter": 0.0149,
-    "other": 0.0156,
-    "comensha": 0.01,
-}
 METHODS = ("main_normal", "stepwise_normal", "stepwise_profile", "stepwise_bootstrap")
 PTHRESH = 0.02
 LEVEL = 0.95
@@ -102,23 +90,8 @@ class Result:
         return cls(math.nan, math.nan, math.nan)
 
 
-def homogeneous_scenario() -> Scenario:
-    """``independent`` without covariate or year effects: every victim has the same
-    capture probabilities (``HOMOGENEOUS_P``) and the lists are independent, so the
-    main-effects log-linear model is exactly right (Lincoln-Petersen over eight lists)."""
-    base = load_scenario("independent")
-    organisations = {
-        name: org.model_copy(
-            update={"base_probability": HOMOGENEOUS_P[name], "effects": {}, "year_effects": {}}
-        )
-        for name, org in base.capture.organisations.items()
-    }
-    capture = base.capture.model_copy(update={"organisations": organisations, "year_effects": {}})
-    return base.model_copy(update={"name": "homogeneous", "capture": capture})
-
-
 def scenario_for(name: str) -> Scenario:
-    """A shipped scenario by name, or the benchmark's own ``homogeneous``."""
+    """A shipped scenario by name, or ``homogeneous`` (built from ``independent``)."""
     return homogeneous_scenario() if name == "homogeneous" else load_scenario(name)
 
 

@@ -20,36 +20,12 @@ from zicht.estimate import (
     normal_log_interval,
     stepwise_pvalue,
 )
-from zicht.synth import load_scenario, simulate
+from zicht.synth import homogeneous_scenario, simulate
 from zicht.synth.scenario import LISTS, Scenario
 
 SEEDS = range(100, 110)
 YEAR = 2019
 VICTIMS = 2000  # all in YEAR: about 500 registered over the eight organisations
-# mean capture probabilities of the `independent` scenario in 2019 (as in the benchmark)
-HOMOGENEOUS_P = {
-    "police": 0.0845,
-    "kmar": 0.0259,
-    "inspectorate": 0.018,
-    "fairwork": 0.0592,
-    "care_coordinator": 0.0571,
-    "shelter": 0.0149,
-    "other": 0.0156,
-    "comensha": 0.01,
-}
-
-
-def _homogeneous() -> Scenario:
-    """`independent` without covariate effects: the main-effects model is exactly right."""
-    base = load_scenario("independent")
-    organisations = {
-        name: org.model_copy(
-            update={"base_probability": HOMOGENEOUS_P[name], "effects": {}, "year_effects": {}}
-        )
-        for name, org in base.capture.organisations.items()
-    }
-    capture = base.capture.model_copy(update={"organisations": organisations, "year_effects": {}})
-    return base.model_copy(update={"name": "homogeneous", "capture": capture})
 
 
 def _table_and_truth(scenario: Scenario | str, seed: int) -> tuple[CaptureTable, int]:
@@ -70,7 +46,7 @@ def test_false_failure_probability_is_small() -> None:
 def test_stepwise_normal_covers_where_the_assumptions_hold() -> None:
     covered = 0
     for seed in SEEDS:
-        table, truth = _table_and_truth(_homogeneous(), seed)
+        table, truth = _table_and_truth(homogeneous_scenario(), seed)
         interval = normal_log_interval(stepwise_pvalue(table, 0.02).fit)
         covered += interval.lower <= truth <= interval.upper
     assert covered >= 7

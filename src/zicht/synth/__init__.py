@@ -6,7 +6,14 @@ data: every name, number and address is drawn at random.
 """
 
 from zicht.synth.generate import DEFAULT_PERSONS, WorldSummary, generate_world, write_world
-from zicht.synth.scenario import LISTS, Scenario, ScenarioError, load_scenario, scenario_names
+from zicht.synth.scenario import (
+    LISTS,
+    Scenario,
+    ScenarioError,
+    homogeneous_scenario,
+    load_scenario,
+    scenario_names,
+)
 from zicht.synth.world import World, simulate
 
 __all__ = [
@@ -17,6 +24,7 @@ __all__ = [
     "World",
     "WorldSummary",
     "generate_world",
+    "homogeneous_scenario",
     "load_scenario",
     "scenario_names",
     "simulate",

@@ -18,6 +18,7 @@ __all__ = [
     "LISTS",
     "Scenario",
     "ScenarioError",
+    "homogeneous_scenario",
     "load_scenario",
     "scenario_names",
 ]
@@ -273,3 +274,32 @@ def load_scenario(name_or_path: str | Path = "default") -> Scenario:
             for error in exc.errors(include_input=False)
         )
         raise ScenarioError(f"{name_or_path}: {problems}") from None
+
+
+# Mean capture probability of each organisation for 2019 victims in the ``independent``
+# scenario (200,000 persons, seed 7): the ``homogeneous`` scenario gives every victim these.
+HOMOGENEOUS_P = {
+    "police": 0.0845,
+    "kmar": 0.0259,
+    "inspectorate": 0.018,
+    "fairwork": 0.0592,
+    "care_coordinator": 0.0571,
+    "shelter": 0.0149,
+    "other": 0.0156,
+    "comensha": 0.01,
+}
+
+
+def homogeneous_scenario() -> Scenario:
+    """``independent`` without covariate or year effects: every victim has the same capture
+    probabilities (``HOMOGENEOUS_P``) and the lists are independent, so the main-effects
+    log-linear model is exactly right (the case where MSE's assumptions hold)."""
+    base = load_scenario("independent")
+    organisations = {
+        name: org.model_copy(
+            update={"base_probability": HOMOGENEOUS_P[name], "effects": {}, "year_effects": {}}
+        )
+        for name, org in base.capture.organisations.items()
+    }
+    capture = base.capture.model_copy(update={"organisations": organisations, "year_effects": {}})
+    return base.model_copy(update={"name": "homogeneous", "capture": capture})
