@@ -18,6 +18,17 @@ from sqlalchemy import Engine, text
 from zicht.privacy import Cipher, generate_key
 from zicht.store import make_engine, upgrade
 
+# How the browser tests start Debian's chromium as root on a machine without a network.
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 POSTGRES_URL = os.environ.get("ZICHT_TEST_POSTGRES_URL", "")
 IN_CI = os.environ.get("CI", "").lower() == "true"
 

@@ -11,6 +11,7 @@ from openpyxl import load_workbook
 from pypdf import PdfReader
 from sqlalchemy import Engine
 
+from tests.conftest import CHROMIUM_ARGS
 from tests.monitor.conftest import ingest_world
 from zicht.monitor import ReportError, build_report
 from zicht.monitor.data import load
@@ -19,16 +20,6 @@ from zicht.privacy import Cipher, feasible_intervals
 
 YEAR = 2020
 K = 10
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 
 
 def html_table(html: str, name: str) -> list[list[str]]:

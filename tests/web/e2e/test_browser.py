@@ -15,21 +15,12 @@ import uvicorn
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import BrowserContext, Page, sync_playwright
 
+from tests.conftest import CHROMIUM_ARGS
 from tests.web.conftest import PASSWORD, WebWorld, build_world
 from zicht.privacy import Cipher, generate_key
 from zicht.store import make_engine, upgrade
 from zicht.web.permissions import ROLES
 
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 WCAG_21_AA = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
 BAD_FILE = (
     "source_record_id,registration_date,forms,gender,age,given_names\n"
