@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 from fastapi import Depends, HTTPException
 from sqlalchemy import Engine
@@ -22,10 +22,14 @@ from zicht.web.auth import RateLimiter, principal_for_session, principal_for_tok
 from zicht.web.csrf import check_csrf
 from zicht.web.permissions import ACTIONS, Principal, authorize
 
+if TYPE_CHECKING:
+    from zicht.ingest import IngestResult
+
 __all__ = [
     "SESSION_COOKIE",
     "AppState",
     "NotAuthenticated",
+    "accept_upload",
     "audit",
     "client_of",
     "current_principal",
@@ -138,3 +142,46 @@ def audit(
             details={"path": request.url.path, **details},
         ),
     )
+
+
+async def accept_upload(
+    request: Request,
+    principal: Principal,
+    *,
+    file_name: str | None,
+    content: bytes,
+    record_type: str,
+    mapping_text: str,
+) -> IngestResult:
+    """Ingest an upload of the caller's organisation, then refresh figures and audit it.
+
+    Raises UploadError for a file that cannot be ingested (nothing stored).
+    """
+    from starlette.concurrency import run_in_threadpool
+
+    from zicht.web.uploads import run_upload
+
+    shared = state(request)
+    result = await run_in_threadpool(
+        run_upload,
+        shared.engine,
+        shared.cipher,
+        organisation=principal.organisation or "",
+        uploaded_by=principal.actor,
+        file_name=file_name,
+        content=content,
+        record_type=record_type,
+        mapping_text=mapping_text,
+    )
+    shared.cache.clear()
+    await run_in_threadpool(
+        audit,
+        request,
+        principal,
+        "upload",
+        object_type="ingest_batch",
+        object_ids=[result.batch_id],
+        rows=result.rows_read,
+        quarantined=result.quarantined,
+    )
+    return result

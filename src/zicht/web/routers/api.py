@@ -24,7 +24,7 @@ from zicht.store.web_queries import (
     list_registrations,
     open_quarantine,
 )
-from zicht.web.deps import audit, public, requires, state
+from zicht.web.deps import accept_upload, audit, public, requires, state
 from zicht.web.figures import SMALL_COUNT, dashboard_counts
 from zicht.web.linked import latest_run, person_members, persons_of_run
 from zicht.web.permissions import Principal, authorize, scope_of
@@ -32,7 +32,7 @@ from zicht.web.queries import LIST_COLUMNS, MAX_PAGE_SIZE, SORTS, cached
 from zicht.web.registrations_view import may_identify, visible_organisation
 from zicht.web.routers.estimates import run_estimates
 from zicht.web.routers.reports import download, report_files
-from zicht.web.uploads import UploadError, run_upload
+from zicht.web.uploads import UploadError
 
 router = APIRouter(prefix="/api", tags=["api"])
 
@@ -213,14 +213,10 @@ async def upload(
     mapping_text = ""
     if mapping is not None and mapping.filename:
         mapping_text = (await mapping.read()).decode("utf-8", errors="replace")
-    shared = state(request)
     try:
-        result = await run_in_threadpool(
-            run_upload,
-            shared.engine,
-            shared.cipher,
-            organisation=principal.organisation or "",
-            uploaded_by=principal.actor,
+        result = await accept_upload(
+            request,
+            principal,
             file_name=file.filename,
             content=content,
             record_type=record_type,
@@ -228,18 +224,7 @@ async def upload(
         )
     except UploadError as exc:
         raise HTTPException(status_code=400, detail={exc.field: exc.message}) from None
-    shared.cache.clear()
-    await run_in_threadpool(
-        audit,
-        request,
-        principal,
-        "upload",
-        object_type="ingest_batch",
-        object_ids=[result.batch_id],
-        rows=result.rows_read,
-        quarantined=result.quarantined,
-    )
-    batch = await run_in_threadpool(get_batch, shared.engine, result.batch_id)
+    batch = await run_in_threadpool(get_batch, state(request).engine, result.batch_id)
     assert batch is not None
     return _upload_out(batch)
 

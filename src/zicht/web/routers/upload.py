@@ -16,11 +16,11 @@ from zicht.ingest import export_quarantine
 from zicht.ingest.problems import RowProblem
 from zicht.standard import RECORD_TYPES
 from zicht.store.web_queries import get_batch, open_quarantine, quarantine_entry, recent_uploads
-from zicht.web.deps import audit, requires, state
+from zicht.web.deps import accept_upload, audit, requires, state
 from zicht.web.i18n import Translator, language_of
 from zicht.web.permissions import Principal, authorize, scope_of
 from zicht.web.rendering import render
-from zicht.web.uploads import UploadError, corrected_row_ingest, original_cells, run_upload
+from zicht.web.uploads import UploadError, corrected_row_ingest, original_cells
 
 router = APIRouter(include_in_schema=False)
 
@@ -79,14 +79,10 @@ async def upload_submit(
         mapping_text = ""
         if isinstance(mapping, UploadFile) and mapping.filename:
             mapping_text = (await mapping.read()).decode("utf-8", errors="replace")
-    shared = state(request)
     try:
-        result = await run_in_threadpool(
-            run_upload,
-            shared.engine,
-            shared.cipher,
-            organisation=principal.organisation or "",
-            uploaded_by=principal.actor,
+        result = await accept_upload(
+            request,
+            principal,
             file_name=file_name,
             content=content,
             record_type=record_type,
@@ -94,17 +90,6 @@ async def upload_submit(
         )
     except UploadError as exc:
         return _upload_page(request, principal, {exc.field: exc.message}, record_type, 400)
-    shared.cache.clear()
-    await run_in_threadpool(
-        audit,
-        request,
-        principal,
-        "upload",
-        object_type="ingest_batch",
-        object_ids=[result.batch_id],
-        rows=result.rows_read,
-        quarantined=result.quarantined,
-    )
     return RedirectResponse(f"/uploads/{result.batch_id}", status_code=303)
 
 
