@@ -7,27 +7,26 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, Literal
 
 import typer
 from rich.table import Table
 
 from zicht.cli._common import DATABASE_OPTION, console, fail, open_cipher, open_engine
-from zicht.linkage import (
-    BACKENDS,
-    METHODS,
-    EngineError,
-    ExplainError,
-    LinkageError,
-    LinkRunSummary,
-    PairExplanation,
-    ResultsError,
-    evaluate,
-    explain_pair,
-    explain_person,
-    export_persons,
-    run_linkage,
+
+if TYPE_CHECKING:
+    from zicht.linkage import LinkRunSummary, PairExplanation
+
+# zicht.linkage.METHODS and BACKENDS, spelled out so that `zicht --help` need not import
+# Splink and pandas (a test keeps them in step).
+METHODS: tuple[Literal["components", "best_link", "bridges", "strict_large", "robust"], ...] = (
+    "components",
+    "best_link",
+    "bridges",
+    "strict_large",
+    "robust",
 )
+BACKENDS: tuple[Literal["duckdb", "spark"], ...] = ("duckdb", "spark")
 
 __all__ = ["register"]
 
@@ -95,6 +94,8 @@ def link(
         fail(_COMMAND, f"--backend must be one of {', '.join(BACKENDS)}")
     if method not in METHODS:
         fail(_COMMAND, f"--method must be one of {', '.join(METHODS)}")
+    from zicht.linkage import EngineError, LinkageError, run_linkage
+
     engine = open_engine(_COMMAND, database_url)
     cipher = open_cipher(_COMMAND)
     try:
@@ -185,6 +186,8 @@ def explain(
     database_url: str | None = DATABASE_OPTION,
 ) -> None:
     """Why registrations were (not) linked: per-field match weights, as Splink's waterfall."""
+    from zicht.linkage import ExplainError, explain_pair, explain_person
+
     command = f"{_COMMAND} explain"
     if (pair is None) == (person is None):
         fail(command, "give either --pair A B or --person ID")
@@ -245,6 +248,8 @@ def export(
     database_url: str | None = DATABASE_OPTION,
 ) -> None:
     """One row per registration: organisation, source record id, person id."""
+    from zicht.linkage import ResultsError, export_persons
+
     command = f"{_COMMAND} export"
     engine = open_engine(command, database_url)
     try:
@@ -264,6 +269,8 @@ def evaluate_command(
     database_url: str | None = DATABASE_OPTION,
 ) -> None:
     """Pairwise and B-cubed precision, recall and F1 against the ground truth."""
+    from zicht.linkage import ResultsError, evaluate
+
     command = f"{_COMMAND} evaluate"
     engine = open_engine(command, database_url)
     try:
