@@ -5,7 +5,7 @@
 so the chain can neither fork nor lose an entry in the middle unnoticed. The app
 never updates or deletes a row; on both engines a trigger refuses it as well
 (migration 0003). The service (`zicht.web.audit`) computes the hashes; this module
-appends (one writer at a time) and reads.
+appends (one writer at a time, several entries per commit when asked) and reads.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import threading
 import time
-from collections.abc import Callable, Generator
+from collections.abc import Callable, Generator, Sequence
 from typing import Any
 
 from sqlalchemy import (
@@ -39,6 +39,7 @@ __all__ = [
     "GENESIS_HASH",
     "AuditEntryRow",
     "append_chained",
+    "append_many",
     "head_entry",
     "iter_entries",
     "logged_actions",
@@ -83,21 +84,43 @@ def head_entry(connection: Connection) -> tuple[int, str]:
     return (0, GENESIS_HASH) if row is None else (int(row[0]), str(row[1]))
 
 
-def append_chained(engine: Engine, build: Callable[[int, str], dict[str, Any]]) -> None:
-    """Append the entry `build(seq, previous_hash)` after the newest one.
+def _lock_log(connection: Connection) -> None:
+    # One writer at a time across processes, taken before the head is read: PostgreSQL
+    # by an advisory lock, SQLite by BEGIN IMMEDIATE (the write lock up front, so that
+    # two processes never both read the same head).
+    if connection.dialect.name == "postgresql":
+        connection.execute(text(f"SELECT pg_advisory_xact_lock({_PG_LOCK_KEY})"))
+    elif connection.dialect.name == "sqlite":
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
 
-    `build` gets the next sequence number and the head's hash and returns the fully
-    computed entry (seq and both hashes included). Writers are serialised by a lock in
-    this process and, on PostgreSQL, an advisory lock; when a writer in another process
-    took the place all the same, the head is read again and the entry rebuilt.
+
+def append_chained(engine: Engine, build: Callable[[int, str], dict[str, Any]]) -> None:
+    """Append the entry `build(seq, previous_hash)` after the newest one (see `append_many`)."""
+    append_many(engine, [build])
+
+
+def append_many(engine: Engine, builds: Sequence[Callable[[int, str], dict[str, Any]]]) -> None:
+    """Append one entry per `build`, in order, chained after the newest one, in one commit.
+
+    Each `build` gets the next sequence number and the previous entry's hash and returns
+    the fully computed entry (seq and both hashes included). Writers are serialised by a
+    lock in this process and by a database lock across processes; should a writer in
+    another process take the place all the same, the head is read again and the
+    entries rebuilt.
     """
     for attempt in range(_ATTEMPTS):
         try:
-            with _WRITE_LOCK, engine.begin() as connection:
-                if connection.dialect.name == "postgresql":
-                    connection.execute(text(f"SELECT pg_advisory_xact_lock({_PG_LOCK_KEY})"))
+            with _WRITE_LOCK, engine.connect() as connection:
+                _lock_log(connection)
                 seq, previous = head_entry(connection)
-                connection.execute(insert(AuditEntryRow), [build(seq + 1, previous)])
+                entries = []
+                for build in builds:
+                    seq += 1
+                    entry = build(seq, previous)
+                    entries.append(entry)
+                    previous = entry["entry_hash"]
+                connection.execute(insert(AuditEntryRow), entries)
+                connection.commit()
             return
         except (IntegrityError, OperationalError):
             if attempt == _ATTEMPTS - 1:

@@ -1,7 +1,8 @@
 """The audit trail as a service: record an action, verify the chain, search it.
 
 Every view, export or change of personal data and every change of accounts or
-permissions goes through `log_action`, called after the change has committed. An
+permissions goes through `log_action`, called after the change has committed (and
+returning once the entry has committed: concurrent entries share one commit). An
 entry names who, what, which records (ids only, never identity values), when, from
 where and, where one was asked, the purpose. Entries form a hash chain; `verify`
 recomputes it and reports the first entry that was altered, inserted or removed.
@@ -12,16 +13,20 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import threading
+import weakref
 from collections.abc import Iterator, Sequence
+from concurrent.futures import Future
 from contextlib import closing
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 from sqlalchemy import Engine
 
 from zicht.store.audit import (
     GENESIS_HASH,
-    append_chained,
+    append_many,
     iter_entries,
     logged_actions,
     search_entries,
@@ -98,9 +103,58 @@ def _values(event: AuditEvent, seq: int, previous: str) -> dict[str, Any]:
     return values
 
 
+class _GroupCommit:
+    """Appends the events of concurrent callers in one transaction (group commit).
+
+    A caller queues its event and takes the writer lock; whoever holds it writes every
+    queued event (its own and those of the callers waiting behind it) in one commit,
+    in arrival order. Each caller returns only once its own entry has committed, and
+    gets the exception when the write failed.
+    """
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self._queue_lock = threading.Lock()
+        self._write_lock = threading.Lock()
+        self._queued: list[tuple[AuditEvent, Future[None]]] = []
+
+    def append(self, event: AuditEvent) -> None:
+        done: Future[None] = Future()
+        with self._queue_lock:
+            self._queued.append((event, done))
+        with self._write_lock:
+            if not done.done():
+                with self._queue_lock:
+                    batch, self._queued = self._queued, []
+                self._write(batch)
+        done.result()
+
+    def _write(self, batch: list[tuple[AuditEvent, Future[None]]]) -> None:
+        try:
+            append_many(self.engine, [partial(_values, event) for event, _ in batch])
+        except BaseException as exc:
+            for _, done in batch:
+                done.set_exception(exc)
+            return
+        for _, done in batch:
+            done.set_result(None)
+
+
+_WRITERS: weakref.WeakKeyDictionary[Engine, _GroupCommit] = weakref.WeakKeyDictionary()
+_WRITERS_LOCK = threading.Lock()
+
+
 def log_action(engine: Engine, event: AuditEvent) -> None:
-    """Append `event` to the chain (retrying when another writer got there first)."""
-    append_chained(engine, lambda seq, previous: _values(event, seq, previous))
+    """Append `event` to the chain; return once it has committed.
+
+    Concurrent calls in this process share one transaction (group commit); writers in
+    other processes take their turn through the database lock of `append_many`.
+    """
+    with _WRITERS_LOCK:
+        writer = _WRITERS.get(engine)
+        if writer is None:
+            writer = _WRITERS[engine] = _GroupCommit(engine)
+    writer.append(event)
 
 
 @dataclass(frozen=True)
