@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import subprocess
 import sys
@@ -117,6 +118,32 @@ def test_serve_refuses_without_a_key(tmp_path: Path, monkeypatch: pytest.MonkeyP
     result = runner.invoke(app, ["serve"])
     assert result.exit_code == 2
     assert result.output.startswith("zicht serve: error: ")
+
+
+def test_serve_starts_worker_processes(
+    env: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import uvicorn
+
+    calls: list[tuple[object, dict[str, object]]] = []
+    monkeypatch.setattr(uvicorn, "run", lambda target, **options: calls.append((target, options)))
+    monkeypatch.setenv("ZICHT_DATABASE_URL", "sqlite:///elsewhere.db")
+    monkeypatch.delenv("ZICHT_REPORT_DIR", raising=False)
+    result = runner.invoke(app, ["serve", "--workers", "2", "--database-url", env])
+    assert result.exit_code == 0, result.output
+    target, options = calls[0]
+    # Each worker process builds the app from the environment, set to what was asked.
+    assert target == "zicht.web.app:create_app"
+    assert options["factory"] is True and options["workers"] == 2
+    assert os.environ["ZICHT_DATABASE_URL"] == env
+    runner.invoke(app, ["serve", "--workers", "1"])
+    assert not isinstance(calls[1][0], str) and "workers" not in calls[1][1]
+
+
+def test_serve_uses_the_cores_by_default() -> None:
+    from zicht.web import default_workers
+
+    assert default_workers() == max(1, min(os.cpu_count() or 1, 4))
 
 
 def test_importing_the_cli_does_not_import_fastapi() -> None:

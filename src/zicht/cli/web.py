@@ -20,6 +20,13 @@ audit_app = typer.Typer(help="The audit trail.", no_args_is_help=True)
 def serve(
     host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on."),
     port: int = typer.Option(8000, "--port", help="Port to listen on.", min=1, max=65535),
+    workers: int | None = typer.Option(
+        None,
+        "--workers",
+        help="Server processes (default: one per CPU core, at most 4).",
+        min=1,
+        max=64,
+    ),
     database_url: str | None = DATABASE_OPTION,
 ) -> None:
     """Run the web application with uvicorn (SQLite by default, PostgreSQL via ZICHT_DATABASE_URL)."""  # noqa: E501
@@ -33,10 +40,14 @@ def serve(
     settings = Settings.from_env()
     if database_url:
         settings = dataclasses.replace(settings, database_url=database_url)
+    from zicht.web import default_workers
     from zicht.web import serve as run
 
-    console.print(f"Zicht runs at http://{host}:{port}/ — stop it with Ctrl-C.")
-    run(host, port, settings=settings)
+    processes = workers or default_workers()
+    console.print(
+        f"Zicht runs at http://{host}:{port}/ ({processes} worker processes) — stop it with Ctrl-C."
+    )
+    run(host, port, settings=settings, workers=processes)
 
 
 @users_app.command("add")

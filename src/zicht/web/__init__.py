@@ -6,6 +6,7 @@ are loaded when an app is built or served.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -16,7 +17,7 @@ if TYPE_CHECKING:
     from zicht.config import Settings
     from zicht.privacy import Cipher
 
-__all__ = ["create_app", "ensure_demo_accounts", "serve"]
+__all__ = ["create_app", "default_workers", "ensure_demo_accounts", "serve"]
 
 
 def create_app(
@@ -39,17 +40,45 @@ def ensure_demo_accounts(engine: Engine) -> list[tuple[str, str, str | None, str
     return ensure(engine)
 
 
+def default_workers() -> int:
+    """Server processes by default: one per CPU core, at most four."""
+    return max(1, min(os.cpu_count() or 1, 4))
+
+
 def serve(
     host: str = "127.0.0.1",
     port: int = 8000,
     *,
     settings: Settings | None = None,
     report_dir: Path | None = None,
+    workers: int = 1,
 ) -> None:
-    """Run the web application with uvicorn until interrupted."""
+    """Run the web application with uvicorn until interrupted.
+
+    With more than one worker, uvicorn starts that many processes, each building the app
+    from the ZICHT_* environment (set here from `settings` and `report_dir`).
+    """
     import uvicorn
 
-    app = create_app(settings, report_dir=report_dir)
-    uvicorn.run(
-        app, host=host, port=port, log_level="info", proxy_headers=False, server_header=False
-    )
+    options: dict[str, object] = {
+        "host": host,
+        "port": port,
+        "log_level": "info",
+        "proxy_headers": False,
+        "server_header": False,
+    }
+    if workers <= 1:
+        uvicorn.run(create_app(settings, report_dir=report_dir), **options)  # type: ignore[arg-type]
+        return
+    from zicht.config import Settings as Configured
+
+    settings = settings or Configured.from_env()
+    os.environ["ZICHT_DATABASE_URL"] = settings.database_url
+    if settings.secret_key_file:
+        os.environ["ZICHT_SECRET_KEY_FILE"] = settings.secret_key_file
+    if settings.secret_key:
+        os.environ["ZICHT_SECRET_KEY"] = settings.secret_key
+    if report_dir is not None:
+        os.environ["ZICHT_REPORT_DIR"] = str(report_dir)
+    settings.cipher()  # refuse to start without the key before any worker does
+    uvicorn.run("zicht.web.app:create_app", factory=True, workers=workers, **options)  # type: ignore[arg-type]
