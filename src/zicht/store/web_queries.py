@@ -15,12 +15,15 @@ from sqlalchemy import Engine, func, insert, or_, select
 
 from zicht.privacy import Cipher
 from zicht.store.accounts import UploadRow
+from zicht.store.linkage import LinkRunRow
 from zicht.store.models import RECORD_TABLES, IngestBatch, QuarantineRow
 from zicht.store.reading import identity_context
 
 __all__ = [
     "PAGE_SIZE",
     "RegistrationQuery",
+    "count_registrations",
+    "data_version",
     "get_batch",
     "get_registration",
     "identities",
@@ -30,6 +33,7 @@ __all__ = [
     "recent_uploads",
     "record_counts",
     "record_upload",
+    "registration_page",
     "upload_mapping",
     "years",
 ]
@@ -60,11 +64,7 @@ def _code_in(column: Any, code: str) -> Any:
     )
 
 
-def list_registrations(
-    engine: Engine, query: RegistrationQuery, columns: Sequence[str]
-) -> tuple[list[dict[str, Any]], int]:
-    """One page of records (the id and the analytic `columns`) and the number matching in all."""
-    table = RECORD_TABLES[query.record_type].__table__
+def _conditions(table: Any, query: RegistrationQuery) -> list[Any]:
     conditions: list[Any] = []
     if query.organisation:
         conditions.append(table.c.source == query.organisation)
@@ -72,23 +72,66 @@ def list_registrations(
         conditions.append(table.c.registration_year == query.year)
     if query.form:
         conditions.append(_code_in(table.c.forms, query.form))
+    return conditions
+
+
+def registration_page(
+    engine: Engine, query: RegistrationQuery, columns: Sequence[str]
+) -> list[dict[str, Any]]:
+    """One page of records: the id and the analytic `columns`."""
+    table = RECORD_TABLES[query.record_type].__table__
     descending = query.sort.startswith("-")
     column = table.c[query.sort.lstrip("-")]
     order = [column.desc() if descending else column.asc(), table.c.id.asc()]
     selected = [table.c.id, *(table.c[name] for name in columns)]
     statement = (
         select(*selected)
-        .where(*conditions)
+        .where(*_conditions(table, query))
         .order_by(*order)
         .limit(query.page_size)
         .offset((query.page - 1) * query.page_size)
     )
     with engine.connect() as connection:
+        result = connection.execute(statement)
+        keys = list(result.keys())
+        return [dict(zip(keys, row, strict=True)) for row in result]
+
+
+def count_registrations(engine: Engine, query: RegistrationQuery) -> int:
+    """How many records match the filters of `query` (all pages)."""
+    table = RECORD_TABLES[query.record_type].__table__
+    with engine.connect() as connection:
         total = connection.execute(
-            select(func.count()).select_from(table).where(*conditions)
+            select(func.count()).select_from(table).where(*_conditions(table, query))
         ).scalar_one()
-        rows = [dict(row._mapping) for row in connection.execute(statement)]
-    return rows, int(total)
+    return int(total)
+
+
+def list_registrations(
+    engine: Engine, query: RegistrationQuery, columns: Sequence[str]
+) -> tuple[list[dict[str, Any]], int]:
+    """One page of records (the id and the analytic `columns`) and the number matching in all."""
+    return registration_page(engine, query, columns), count_registrations(engine, query)
+
+
+def data_version(engine: Engine) -> tuple[Any, ...]:
+    """A value that changes whenever the stored records, quarantine or linked persons do.
+
+    Records and quarantine rows change only within an ingest batch, which commits with
+    its batch row (one transaction per file), and persons only with a finished link
+    run; so the number of batches and runs and their latest finish times say whether
+    anything figures are computed from has changed. Cheap: two small tables.
+    """
+    batches = IngestBatch.__table__
+    runs = LinkRunRow.__table__
+    statement = select(
+        select(func.count()).select_from(batches).scalar_subquery(),
+        select(func.max(batches.c.finished_at)).scalar_subquery(),
+        select(func.count()).select_from(runs).scalar_subquery(),
+        select(func.max(runs.c.finished_at)).scalar_subquery(),
+    )
+    with engine.connect() as connection:
+        return tuple(connection.execute(statement).one())
 
 
 def get_registration(engine: Engine, record_type: str, record_id: int) -> dict[str, Any] | None:

@@ -1,4 +1,4 @@
-"""How the pages and the API show registrations: list columns, sorts, labels, a small cache.
+"""How the pages and the API show registrations: list columns, sorts, labels, small caches.
 
 The reading itself is done by the store (`zicht.store.web_queries`).
 """
@@ -6,7 +6,7 @@ The reading itself is done by the store (`zicht.store.web_queries`).
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from typing import Any, TypeVar
 
 from zicht.standard import RECORD_TYPES
@@ -18,6 +18,7 @@ __all__ = [
     "SORTS",
     "cached",
     "field_label",
+    "versioned",
 ]
 
 MAX_PAGE_SIZE = 200
@@ -75,6 +76,17 @@ def cached(
         return value
     value = compute()
     cache[key] = (now + ttl, value)
+    return value
+
+
+def versioned(cache: dict[str, Any], key: str, version: Hashable, compute: Callable[[], T]) -> T:
+    """`compute()`, remembered in `cache` for as long as the data `version` stays the same."""
+    hit = cache.get(key)
+    if hit is not None and hit[0] == version:
+        value: T = hit[1]
+        return value
+    value = compute()
+    cache[key] = (version, value)
     return value
 
 

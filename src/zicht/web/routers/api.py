@@ -25,11 +25,12 @@ from zicht.store.web_queries import (
     open_quarantine,
 )
 from zicht.web.deps import accept_upload, audit, public, requires, state
-from zicht.web.figures import SMALL_COUNT, dashboard_counts
+from zicht.web.figures import SMALL_COUNT
 from zicht.web.linked import latest_run, person_members, persons_of_run
 from zicht.web.permissions import Principal, authorize, scope_of
-from zicht.web.queries import LIST_COLUMNS, MAX_PAGE_SIZE, SORTS, cached
+from zicht.web.queries import LIST_COLUMNS, MAX_PAGE_SIZE, SORTS
 from zicht.web.registrations_view import may_identify, visible_organisation
+from zicht.web.routers.dashboard import current_counts
 from zicht.web.routers.estimates import run_estimates
 from zicht.web.routers.reports import download, report_files
 from zicht.web.uploads import UploadError
@@ -178,8 +179,7 @@ def dashboard(
     request: Request, principal: Annotated[Principal, Depends(requires("view_aggregates"))]
 ) -> dict[str, Any]:
     """Headline counts; counts from 1 to 4 are reported as null (suppressed)."""
-    shared = state(request)
-    counts = cached(shared.cache, "dashboard", lambda: dashboard_counts(shared.engine))
+    _, counts = current_counts(request)
 
     def safe(value: int | None) -> int | None:
         return None if value is None or 0 < value < SMALL_COUNT else value

@@ -1,31 +1,33 @@
-"""The dashboard: headline figures and charts, each chart with its table."""
+"""The dashboard: headline figures and charts, each chart with its table.
+
+The figures are the same for everyone allowed to see them; their HTML is rendered once
+per language and kept until the data version (`zicht.store.web_queries.data_version`)
+changes, in every server process.
+"""
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends
+from markupsafe import Markup
 from starlette.requests import Request
 from starlette.responses import Response
 
 from zicht.standard import FORMS, ORGANISATIONS
+from zicht.store.web_queries import data_version
 from zicht.web.deps import requires, state
 from zicht.web.figures import SMALL_COUNT, bar_chart, dashboard_counts, shown
 from zicht.web.i18n import Translator, language_of
 from zicht.web.permissions import Principal
-from zicht.web.queries import cached
-from zicht.web.rendering import render
+from zicht.web.queries import versioned
+from zicht.web.rendering import environment, render
 
 router = APIRouter(include_in_schema=False)
 
 
-@router.get("/dashboard")
-def dashboard(
-    request: Request, principal: Annotated[Principal, Depends(requires("view_dashboard"))]
-) -> Response:
-    shared = state(request)
-    counts = cached(shared.cache, "dashboard", lambda: dashboard_counts(shared.engine))
-    t = Translator(language_of(request))
+def figures_html(t: Translator, counts: dict[str, Any]) -> Markup:
+    """The headline figures and the charts with their tables, as HTML."""
     headline = [
         {"label": t("victim_registrations"), "display": shown(t, counts["victim_registration"])},
         {
@@ -58,4 +60,27 @@ def dashboard(
         bar_chart(t, "chart-organisation", t("chart_organisation"), t("organisation"), by_org),
     ]
     figures = {"headline": headline, "charts": charts, "threshold": SMALL_COUNT}
-    return render(request, "dashboard.html", principal, "dashboard", figures=figures)
+    html = environment.get_template("dashboard_figures.html").render(
+        t=t, fmt=t.number, lang=t.lang, figures=figures
+    )
+    return Markup(html)  # noqa: S704 - rendered by the autoescaping environment
+
+
+def current_counts(request: Request) -> tuple[Any, dict[str, Any]]:
+    """The data version and the dashboard counts of that version."""
+    shared = state(request)
+    version = data_version(shared.engine)
+    counts = versioned(shared.cache, "dashboard", version, lambda: dashboard_counts(shared.engine))
+    return version, counts
+
+
+@router.get("/dashboard")
+def dashboard(
+    request: Request, principal: Annotated[Principal, Depends(requires("view_dashboard"))]
+) -> Response:
+    t = Translator(language_of(request))
+    version, counts = current_counts(request)
+    html = versioned(
+        state(request).cache, f"dashboard-html:{t.lang}", version, lambda: figures_html(t, counts)
+    )
+    return render(request, "dashboard.html", principal, "dashboard", figures_html=html)

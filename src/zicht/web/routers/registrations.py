@@ -13,15 +13,17 @@ from zicht.standard import FORMS, ORGANISATIONS, RECORD_TYPES
 from zicht.store import RECORD_TABLES
 from zicht.store.web_queries import (
     RegistrationQuery,
+    count_registrations,
+    data_version,
     get_registration,
     identities,
-    list_registrations,
+    registration_page,
     years,
 )
 from zicht.web.deps import audit, requires, state
 from zicht.web.i18n import Translator, language_of
 from zicht.web.permissions import Principal, authorize, scope_of
-from zicht.web.queries import LIST_COLUMNS, LIST_IDENTITY, MAX_PAGE_SIZE, SORTS, cached
+from zicht.web.queries import LIST_COLUMNS, LIST_IDENTITY, MAX_PAGE_SIZE, SORTS, versioned
 from zicht.web.registrations_view import (
     display,
     identity_fields,
@@ -81,7 +83,14 @@ def registrations(
             errors["purpose"] = t("purpose_required")
         else:
             show = True
-    rows, total = list_registrations(shared.engine, query, LIST_COLUMNS[query.record_type])
+    version = data_version(shared.engine)
+    rows = registration_page(shared.engine, query, LIST_COLUMNS[query.record_type])
+    total = versioned(
+        shared.cache,
+        f"total:{query.record_type}:{query.organisation}:{query.year}:{query.form}",
+        version,
+        lambda: count_registrations(shared.engine, query),
+    )
     shown_ids = [row["id"] for row in rows]
     decrypted = (
         identities(shared.engine, shared.cipher, query.record_type, shown_ids) if show else {}
@@ -119,11 +128,11 @@ def registrations(
     organisations = None
     if scope_of(principal, "list_registrations") == "all":
         organisations = [(code, t.label("organisation", code)) for code in ORGANISATIONS.codes]
-    year_options = cached(
+    year_options = versioned(
         shared.cache,
         f"years:{query.record_type}",
+        version,
         lambda: years(shared.engine, query.record_type),
-        ttl=60,
     )
     return render(
         request,

@@ -1,0 +1,120 @@
+"""Cached figures follow the data: a new ingest or link run shows at once, in every process.
+
+Each app below has its own cache, as each server process does; the ingest goes straight
+to the store, as `zicht ingest` in another process would, so no cache is told about it.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from pathlib import Path
+
+from sqlalchemy import Engine, func, select
+
+from tests.web.conftest import WebWorld, fake_link_run
+from zicht.config import Settings
+from zicht.ingest import ingest_file
+from zicht.store.audit import AuditEntryRow
+from zicht.store.web_queries import data_version
+from zicht.web.app import create_app
+
+NEW_ROWS = 7
+
+
+def _ingest_more(world: WebWorld, folder: Path, prefix: str = "extra") -> None:
+    path = folder / f"{prefix}.csv"
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["source_record_id", "registration_date", "forms", "gender", "age"])
+        for i in range(NEW_ROWS):
+            writer.writerow([f"{prefix}-{i}", f"2005-03-1{i}", "labour", "female", 30 + i])
+    result = ingest_file(path, source="comensha", engine=world.engine, cipher=world.cipher)
+    assert result.stored == NEW_ROWS
+
+
+def _second_process(world: WebWorld) -> WebWorld:
+    app = create_app(
+        Settings(str(world.engine.url), None, None),
+        engine=world.engine,
+        cipher=world.cipher,
+        report_dir=world.report_dir,
+    )
+    return WebWorld(world.engine, world.cipher, app, world.report_dir, world.linked_person)
+
+
+def _headline(html: str) -> int:
+    found = re.search(r"<dt>Victim registrations</dt><dd>([\d,]+)</dd>", html)
+    assert found, "no victim registrations figure"
+    return int(found.group(1).replace(",", ""))
+
+
+def _caption_total(html: str) -> int:
+    found = re.search(r"<caption>(\d+)", html)
+    assert found, "no caption"
+    return int(found.group(1))
+
+
+def test_the_dashboard_shows_new_data_in_every_process(world: WebWorld, tmp_path: Path) -> None:
+    other = _second_process(world)
+    first, second = world.client("coordinator"), other.client("coordinator")
+    before = first.get("/api/dashboard").json()["victim_registrations"]
+    page_before = _headline(first.get("/dashboard?lang=en").text)
+    assert _headline(second.get("/dashboard?lang=en").text) == page_before
+    assert second.get("/api/dashboard").json()["victim_registrations"] == before
+    first.get("/dashboard?lang=nl")  # both languages cached
+    _ingest_more(world, tmp_path)
+    for client in (first, second):
+        assert client.get("/api/dashboard").json()["victim_registrations"] == before + NEW_ROWS
+        assert _headline(client.get("/dashboard?lang=en").text) == page_before + NEW_ROWS
+        assert "2005" in client.get("/dashboard?lang=nl").text  # the year chart too
+
+
+def test_the_registrations_total_and_years_follow_new_data(world: WebWorld, tmp_path: Path) -> None:
+    other = _second_process(world)
+    first, second = world.client("coordinator"), other.client("coordinator")
+    page = first.get("/registrations?lang=en").text
+    total = _caption_total(page)
+    assert 'value="2005"' not in page
+    assert _caption_total(second.get("/registrations?lang=en").text) == total
+    filtered = _caption_total(first.get("/registrations?lang=en&organisation=comensha").text)
+    _ingest_more(world, tmp_path)
+    for client in (first, second):
+        page = client.get("/registrations?lang=en").text
+        assert _caption_total(page) == total + NEW_ROWS
+        assert 'value="2005"' in page
+        shown = client.get("/registrations?lang=en&organisation=comensha").text
+        assert _caption_total(shown) == filtered + NEW_ROWS
+
+
+def test_the_data_version_moves_with_ingests_and_link_runs_only(
+    world: WebWorld, tmp_path: Path
+) -> None:
+    engine: Engine = world.engine
+    start = data_version(engine)
+    client = world.client("coordinator")
+    client.get("/registrations?identities=1&purpose=checking+a+case")
+    client.get("/dashboard")
+    assert data_version(engine) == start  # reading and auditing change no figures
+    _ingest_more(world, tmp_path)
+    after_ingest = data_version(engine)
+    assert after_ingest != start
+    fake_link_run(engine)
+    assert data_version(engine) != after_ingest
+
+
+def test_every_list_view_is_audited_although_counts_are_cached(world: WebWorld) -> None:
+    client = world.client("coordinator")
+    views = 5
+    for _ in range(views):
+        assert client.get("/registrations").status_code == 200
+    for _ in range(views):
+        shown = client.get("/registrations?identities=1&purpose=checking+a+case")
+        assert shown.status_code == 200
+    table = AuditEntryRow.__table__
+    with world.engine.connect() as connection:
+        for action in ("list_registrations", "view_identity"):
+            logged = connection.execute(
+                select(func.count()).select_from(table).where(table.c.action == action)
+            ).scalar_one()
+            assert logged == views, action
