@@ -4,14 +4,24 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from html import escape
 from typing import Any
+
+from markupsafe import Markup
 
 from zicht.standard import RECORD_TYPES
 from zicht.web.i18n import Translator
 from zicht.web.permissions import Principal, authorize, scope_of
 from zicht.web.queries import LIST_COLUMNS, LIST_IDENTITY, field_label
 
-__all__ = ["VOCABULARY_OF", "Column", "display", "list_columns", "visible_organisation"]
+__all__ = [
+    "VOCABULARY_OF",
+    "Column",
+    "display",
+    "list_columns",
+    "table_rows",
+    "visible_organisation",
+]
 
 # Which vocabulary labels a column's codes.
 VOCABULARY_OF: dict[str, str] = {
@@ -72,6 +82,24 @@ def display(t: Translator, name: str, value: Any) -> str:
     if isinstance(value, int):
         return str(value)
     return str(value)
+
+
+def table_rows(record_type: str, rows: list[dict[str, Any]]) -> Markup:
+    """The body rows of a registrations table: the id as a link, then the display cells.
+
+    Built here rather than in a template loop: a page has 50 rows of about ten cells,
+    and escaping each with `html.escape` is several times cheaper than Jinja's loop.
+    """
+    kind = escape(record_type)
+    parts: list[str] = []
+    for row in rows:
+        ident = escape(str(row["id"]))
+        cells = "".join(f"<td>{escape(value)}</td>" for value in row["cells"])
+        parts.append(
+            f'<tr>\n<th scope="row"><a href="/registrations/{kind}/{ident}">{ident}</a></th>\n'
+            f"{cells}\n</tr>\n"
+        )
+    return Markup("".join(parts))  # noqa: S704 - every value above is escaped
 
 
 def record_fields(t: Translator, record_type: str, record: dict[str, Any]) -> list[tuple[str, str]]:

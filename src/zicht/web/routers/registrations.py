@@ -30,6 +30,7 @@ from zicht.web.registrations_view import (
     list_columns,
     may_identify,
     record_fields,
+    table_rows,
     visible_organisation,
 )
 from zicht.web.rendering import render
@@ -150,7 +151,7 @@ def registrations(
         ],
         can_identify=can_identify,
         columns=columns,
-        rows=table,
+        rows=table_rows(query.record_type, table),
         total=total,
         pages=pages,
         base_query=base_query,
