@@ -2,8 +2,10 @@
 
 Prints JSON: rows, seconds, rows/s and peak RSS (MB) per database, with two worker
 processes (what `zicht ingest` uses for files over 8 MB) and, for SQLite, with one. Each
-ingest runs in a fresh child process so that its peak memory is its own; the workers'
-peak is reported apart (the largest worker).
+ingest runs in a fresh child process so that its peak memory is its own:
+`tree_peak_rss_mb` is the largest sum of resident memory over that process and its
+workers, sampled every 50 ms (the figure the goal is about); `peak_rss_mb` is the
+writing process alone and `worker_peak_rss_mb` the largest worker.
 
     .venv/bin/python benchmarks/bench_ingest.py [--rows 1000000] [--postgres URL]
 
@@ -106,15 +108,39 @@ def _ingest(url: str, csv_path: str, mapping_path: str, workers: int, queue: Any
     )
 
 
+def _tree_rss_mb(pid: int) -> float:
+    """Resident memory of a process and all its descendants, now (Linux /proc)."""
+    total_kb, todo = 0, [pid]
+    while todo:
+        current = todo.pop()
+        try:
+            status = Path(f"/proc/{current}/status").read_text()
+            for task in Path(f"/proc/{current}/task").iterdir():
+                todo.extend(int(c) for c in (task / "children").read_text().split())
+        except (FileNotFoundError, ProcessLookupError):
+            continue
+        for line in status.splitlines():
+            if line.startswith("VmRSS:"):
+                total_kb += int(line.split()[1])
+    return total_kb / 1024
+
+
 def measure(url: str, csv_path: Path, mapping_path: Path, workers: int = 2) -> dict[str, Any]:
+    """One ingest in a fresh process; its whole process tree's memory sampled every 50 ms."""
     context = multiprocessing.get_context("spawn")
     queue = context.Queue()
     process = context.Process(
         target=_ingest, args=(url, str(csv_path), str(mapping_path), workers, queue)
     )
     process.start()
+    assert process.pid is not None
+    peak = 0.0
+    while queue.empty() and process.is_alive():
+        peak = max(peak, _tree_rss_mb(process.pid))
+        time.sleep(0.05)
     result: dict[str, Any] = queue.get()
     process.join()
+    result["tree_peak_rss_mb"] = round(peak)
     return result
 
 
@@ -147,10 +173,7 @@ def main() -> None:
         report["postgresql"] = _postgres(args.postgres, csv_path, mapping_path)
     report["goal"] = {"sqlite_rows_per_second": 20000, "peak_rss_mb": 500}
     sqlite = report["sqlite"]
-    report["goal_met"] = (
-        sqlite["rows_per_second"] >= 20000
-        and sqlite["peak_rss_mb"] + sqlite["worker_peak_rss_mb"] * sqlite["workers"] < 500
-    )
+    report["goal_met"] = sqlite["rows_per_second"] >= 20000 and sqlite["tree_peak_rss_mb"] < 500
     print(json.dumps(report, indent=2))
 
 

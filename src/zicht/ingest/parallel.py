@@ -3,6 +3,8 @@
 The main process reads the file and writes to the store; up to `workers` processes
 validate, encrypt and hash. At most `2 * workers` chunks are in flight, so memory stays
 flat however large the file is. With one worker everything runs in this process.
+Rows travel to the workers as plain tuples: pickling those stays in C, where pickling
+dataclass instances calls back into Python for every row.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from collections import deque
 from collections.abc import Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from itertools import islice
+from typing import Any
 
 from zicht.ingest.mapping import Mapping
 from zicht.ingest.prepare import PreparedChunk, Preparer
@@ -21,16 +24,17 @@ from zicht.privacy import Cipher
 __all__ = ["prepared_chunks"]
 
 _preparer: Preparer | None = None
+_Wire = list[tuple[int, dict[str, Any], str | None]]
 
 
-def _start_worker(mapping: Mapping, source: str, cipher: Cipher) -> None:
+def _start_worker(mapping: Mapping, source: str, cipher: Cipher, dialect: str) -> None:
     global _preparer
-    _preparer = Preparer(mapping, source, cipher)
+    _preparer = Preparer(mapping, source, cipher, dialect)
 
 
-def _prepare_in_worker(rows: list[RawRow]) -> PreparedChunk:
+def _prepare_in_worker(rows: _Wire) -> PreparedChunk:
     assert _preparer is not None
-    return _preparer.prepare(rows)
+    return _preparer.prepare([RawRow(number, cells, rule) for number, cells, rule in rows])
 
 
 def _batches(rows: Iterator[RawRow], size: int) -> Iterator[list[RawRow]]:
@@ -44,12 +48,13 @@ def prepared_chunks(
     mapping: Mapping,
     source: str,
     cipher: Cipher,
+    dialect: str,
     workers: int = 1,
     chunk_size: int = 1000,
 ) -> Iterator[tuple[list[RawRow], PreparedChunk]]:
     """Each chunk of raw rows with its prepared form, in file order."""
     if workers <= 1:
-        preparer = Preparer(mapping, source, cipher)
+        preparer = Preparer(mapping, source, cipher, dialect)
         for batch in _batches(rows, chunk_size):
             yield batch, preparer.prepare(batch)
         return
@@ -58,11 +63,12 @@ def prepared_chunks(
         max_workers=workers,
         mp_context=context,
         initializer=_start_worker,
-        initargs=(mapping, source, cipher),
+        initargs=(mapping, source, cipher, dialect),
     ) as pool:
         pending: deque[tuple[list[RawRow], Future[PreparedChunk]]] = deque()
         for batch in _batches(rows, chunk_size):
-            pending.append((batch, pool.submit(_prepare_in_worker, batch)))
+            wire = [(row.number, row.cells, row.unreadable) for row in batch]
+            pending.append((batch, pool.submit(_prepare_in_worker, wire)))
             if len(pending) >= 2 * workers:
                 done, future = pending.popleft()
                 yield done, future.result()

@@ -1,7 +1,9 @@
-"""Rows to storable columns: validation, encryption and hashing, free of the database.
+"""Rows to storable rows: validation, encryption and hashing, free of the database session.
 
 This is the CPU-heavy half of an ingest. It holds no session, so it can run in worker
-processes (`zicht.ingest.parallel`) while the main process writes to the store.
+processes (`zicht.ingest.parallel`) while the main process writes to the store. A
+valid row leaves here as a tuple of column values in the store's column order and in
+the form the database driver takes, so that the writing process only passes it on.
 """
 
 from __future__ import annotations
@@ -17,20 +19,24 @@ from zicht.ingest.readers import RawRow
 from zicht.privacy import Cipher
 from zicht.standard import age_band
 from zicht.store import identity_context
+from zicht.store.writing import driver_formatter, record_columns
 
-__all__ = ["QUARANTINE_ID_COLUMN", "PreparedChunk", "Preparer"]
+__all__ = ["QUARANTINE_ID_COLUMN", "PreparedChunk", "PreparedRecord", "Preparer"]
 
 QUARANTINE_ID_COLUMN = f"{RESERVED_PREFIX}quarantine_id"
+
+# (row number, source record id, keyed content hash, column values, quarantine id or None)
+PreparedRecord = tuple[int, str, str, tuple[Any, ...], int | None]
 
 
 @dataclass
 class PreparedChunk:
-    """One chunk of rows: storable columns of the valid ones, problems of the others.
+    """One chunk of rows: storable values of the valid ones, problems of the others.
 
-    Both lists hold (row number, payload, quarantine id of a resubmitted row or None).
+    `invalid` holds (row number, problems, quarantine id of a resubmitted row or None).
     """
 
-    valid: list[tuple[int, dict[str, Any], int | None]] = field(default_factory=list)
+    valid: list[PreparedRecord] = field(default_factory=list)
     invalid: list[tuple[int, list[RowProblem], int | None]] = field(default_factory=list)
 
 
@@ -43,25 +49,34 @@ def _quarantine_id(row: RawRow) -> int | None:
 
 
 class Preparer:
-    """Validates rows of one mapping and turns valid ones into table columns."""
+    """Validates rows of one mapping and turns valid ones into rows of its record table.
 
-    def __init__(self, mapping: Mapping, source: str, cipher: Cipher) -> None:
+    `dialect` is the store's SQLAlchemy dialect name: values come out as its driver
+    takes them (`zicht.store.writing.driver_formatter`).
+    """
+
+    def __init__(self, mapping: Mapping, source: str, cipher: Cipher, dialect: str) -> None:
         self.converter = Converter(mapping, source)
         self.cipher = cipher
         self.record_type = mapping.record_type
+        self.names = record_columns(self.record_type)
+        self._format = driver_formatter(self.record_type, dialect)
+        self._is_victim = self.record_type == "victim_registration"
 
     def columns(self, record: ValidRecord) -> dict[str, Any]:
         """The stored columns of a valid record; identity encrypted, content hashed (keyed)."""
-        # Iterating a model gives its validated values as they are (tuples, dates): no
-        # serialisation needed, and much cheaper than model_dump.
-        analytic = dict(record.analytic)
-        identity = {name: value for name, value in record.identity if value is not None}
+        # A model's __dict__ holds its validated values as they are (tuples, dates): no
+        # serialisation needed, and much cheaper than model_dump or iterating the model.
+        analytic: dict[str, Any] = record.analytic.__dict__
+        identity = {
+            name: value for name, value in record.identity.__dict__.items() if value is not None
+        }
         columns: dict[str, Any] = {
-            key: ";".join(value) if isinstance(value, tuple) else value
+            key: ";".join(value) if type(value) is tuple else value
             for key, value in analytic.items()
         }
         columns["registration_year"] = analytic["registration_date"].year
-        if self.record_type == "victim_registration":
+        if self._is_victim:
             age = analytic.get("age")
             columns["age_band"] = age_band(age) if age is not None else None
         # The models fix the field order, so the values alone are a canonical form.
@@ -83,11 +98,22 @@ class Preparer:
     def prepare(self, rows: list[RawRow]) -> PreparedChunk:
         """Validate and prepare a chunk of rows, in order."""
         chunk = PreparedChunk()
+        names, format_row = self.names, self._format
         for row in rows:
             outcome = self.converter.convert(row)
             quarantine_id = _quarantine_id(row)
             if isinstance(outcome, ValidRecord):
-                chunk.valid.append((row.number, self.columns(outcome), quarantine_id))
+                columns = self.columns(outcome)
+                values = format_row([columns[name] for name in names])
+                chunk.valid.append(
+                    (
+                        row.number,
+                        columns["source_record_id"],
+                        columns["content_hash"],
+                        values,
+                        quarantine_id,
+                    )
+                )
             else:
                 chunk.invalid.append((row.number, outcome, quarantine_id))
         return chunk

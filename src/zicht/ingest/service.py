@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 
 from zicht.ingest.mapping import RESERVED_PREFIX, Mapping, default_mapping
 from zicht.ingest.parallel import prepared_chunks
-from zicht.ingest.prepare import QUARANTINE_ID_COLUMN
+from zicht.ingest.prepare import QUARANTINE_ID_COLUMN, PreparedRecord
 from zicht.ingest.problems import IngestFileError, RowProblem
 from zicht.ingest.readers import RawRow, open_source
 from zicht.privacy import Cipher
@@ -101,47 +101,44 @@ class _Run:
         self.result = result
         self.file_name = file_name
         self.record_type = result.record_type
+        self._refresh_at = 4000  # new rows after which the planner's statistics are renewed
 
-    def store(
-        self, prepared: list[tuple[int, dict[str, Any], int | None]]
-    ) -> list[tuple[int, list[RowProblem]]]:
+    def store(self, prepared: list[PreparedRecord]) -> list[tuple[int, list[RowProblem]]]:
         """Write prepared records; return rows whose id repeats with other content."""
-        for _, columns, _ in prepared:
-            columns["batch_id"] = self.result.batch_id
-        ids = list(dict.fromkeys(columns["source_record_id"] for _, columns, _ in prepared))
+        ids = list(dict.fromkeys(record[1] for record in prepared))
         existing = store.existing_records(self.session, self.record_type, self.result.source, ids)
-        new: dict[str, dict[str, Any]] = {}
+        batch_id = self.result.batch_id
+        new: list[tuple[Any, ...]] = []
         seen: dict[str, str] = {}  # record id -> content hash, for this chunk
-        changed: list[dict[str, Any]] = []
+        changed: list[tuple[Any, ...]] = []
         resolved: list[int] = []
         conflicts: list[tuple[int, list[RowProblem]]] = []
-        for number, columns, quarantine_id in prepared:
-            record_id = columns["source_record_id"]
+        for number, record_id, content_hash, values, quarantine_id in prepared:
             earlier = seen.get(record_id)
             known = existing.get(record_id)
-            same_batch = earlier is not None or (
-                known is not None and known[2] == self.result.batch_id
-            )
+            same_batch = earlier is not None or (known is not None and known[2] == batch_id)
             known_hash = earlier if earlier is not None else (known[1] if known else None)
-            if same_batch and known_hash != columns["content_hash"]:
+            if same_batch and known_hash != content_hash:
                 problem = RowProblem("source_record_id", "duplicate_record_id", None)
                 conflicts.append((number, [problem]))
                 continue
-            seen[record_id] = columns["content_hash"]
-            if known_hash == columns["content_hash"]:
+            seen[record_id] = content_hash
+            if known_hash == content_hash:
                 self.result.unchanged += 1
             elif known is not None:
-                columns["id"] = known[0]
-                changed.append(columns)
+                changed.append((*values, known[0]))
                 self.result.updated += 1
             else:
-                new[record_id] = columns
+                new.append(values)
                 self.result.new += 1
             if quarantine_id is not None:
                 resolved.append(quarantine_id)
-        store.insert_records(self.session, self.record_type, list(new.values()))
-        store.update_records(self.session, self.record_type, changed)
-        store.resolve_quarantine(self.session, resolved, self.result.batch_id)
+        store.insert_records(self.session, self.record_type, new, batch_id=batch_id)
+        if self.result.new >= self._refresh_at:
+            store.refresh_statistics(self.session, self.record_type)
+            self._refresh_at *= 4
+        store.update_records(self.session, self.record_type, changed, batch_id=batch_id)
+        store.resolve_quarantine(self.session, resolved, batch_id)
         self.result.resolved += len(resolved)
         return conflicts
 
@@ -231,13 +228,18 @@ def ingest_file(
             result.batch_id = batch.id
             run = _Run(session, cipher, result, file_name)
             chunks = prepared_chunks(
-                opened.rows, mapping=mapping, source=source, cipher=cipher, workers=workers
+                opened.rows,
+                mapping=mapping,
+                source=source,
+                cipher=cipher,
+                dialect=engine.dialect.name,
+                workers=workers,
             )
             for raw_rows, chunk in chunks:
                 result.rows_read += len(raw_rows)
                 by_number = {row.number: row for row in raw_rows}
                 conflicts = run.store(chunk.valid)
-                quarantine_ids = {number: q for number, _, q in chunk.valid}
+                quarantine_ids = {record[0]: record[4] for record in chunk.valid}
                 invalid = [(by_number[n], problems, q) for n, problems, q in chunk.invalid]
                 invalid += [
                     (by_number[n], problems, quarantine_ids[n]) for n, problems in conflicts

@@ -2,23 +2,27 @@
 
 from __future__ import annotations
 
-import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
+from functools import cache
 from typing import Any, cast
 
-from sqlalchemy import Table, insert, select, update
+from sqlalchemy import Boolean, Date, String, Table, any_, bindparam, insert, select, text, update
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Session
 
 from zicht.store.models import RECORD_TABLES, IngestBatch, QuarantineRow, utcnow
 
 __all__ = [
     "ExistingRecord",
+    "driver_formatter",
     "existing_records",
     "finish_batch",
     "insert_quarantine",
     "insert_records",
     "open_quarantine_hashes",
     "open_quarantine_rows",
+    "record_columns",
+    "refresh_statistics",
     "resolve_quarantine",
     "start_batch",
     "update_quarantine",
@@ -27,12 +31,19 @@ __all__ = [
 
 ExistingRecord = tuple[int, str, int]  # (row id, content hash, batch id)
 _IN_CHUNK = 500
+_WRITTEN_BY_STORE = ("id", "batch_id", "updated_at")
 
 
 def start_batch(
     session: Session, *, source: str, record_type: str, file_name: str, file_sha256: str
 ) -> IngestBatch:
     """Record the start of an ingest run; flushed so that it has an id."""
+    if session.connection().dialect.name == "postgresql":
+        # The lookups of existing records repeat one statement thousands of times while
+        # the table grows inside this transaction. After five runs PostgreSQL would keep
+        # a generic plan made for the then nearly empty table; planning each run lets
+        # `refresh_statistics` keep the lookups on the index.
+        session.execute(text("SET LOCAL plan_cache_mode = force_custom_plan"))
     batch = IngestBatch(
         source=source,
         record_type=record_type,
@@ -64,57 +75,119 @@ def existing_records(
     """Stored records of `source` among `record_ids`: id -> (row id, hash, batch id)."""
     table = RECORD_TABLES[record_type]
     found: dict[str, ExistingRecord] = {}
+    on_postgresql = session.connection().dialect.name == "postgresql"
     for start in range(0, len(record_ids), _IN_CHUNK):
         chunk = record_ids[start : start + _IN_CHUNK]
+        # PostgreSQL takes the ids as one array: an IN list of 500 parameters costs more
+        # to send, parse and plan than the lookup itself.
+        wanted = (
+            table.source_record_id == any_(bindparam("ids", list(chunk), type_=ARRAY(String)))
+            if on_postgresql
+            else table.source_record_id.in_(chunk)
+        )
         statement = select(
             table.source_record_id, table.id, table.content_hash, table.batch_id
-        ).where(table.source == source, table.source_record_id.in_(chunk))
+        ).where(table.source == source, wanted)
         for record_id, row_id, content_hash, batch_id in session.execute(statement):
             found[record_id] = (row_id, content_hash, batch_id)
     return found
 
 
-def _driver_value(value: Any, dialect: str) -> Any:
-    """A column value as the driver takes it, stored as SQLAlchemy's own types store it."""
+@cache
+def record_columns(record_type: str) -> tuple[str, ...]:
+    """The columns of a record table that an ingest fills, in table order.
+
+    The row id is the database's; `batch_id` and `updated_at` are added on writing.
+    """
+    table = cast(Table, RECORD_TABLES[record_type].__table__)
+    return tuple(c.name for c in table.columns if c.name not in _WRITTEN_BY_STORE)
+
+
+def driver_formatter(record_type: str, dialect: str) -> Callable[[list[Any]], tuple[Any, ...]]:
+    """Turns values in `record_columns` order into the row the database driver takes.
+
+    SQLite keeps dates as ISO text and booleans as 0/1, as SQLAlchemy's own Date and
+    Boolean types store them (and read them back); other drivers take Python values.
+    The returned function needs no database, so ingest workers can apply it.
+    """
     if dialect != "sqlite":
-        return value
-    # SQLAlchemy's SQLite Date/DateTime/Boolean storage formats (read back by the same types).
-    if isinstance(value, dt.datetime):
-        return value.strftime("%Y-%m-%d %H:%M:%S.%f")
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, bool):
-        return int(value)
-    return value
+        return tuple
+    table = cast(Table, RECORD_TABLES[record_type].__table__)
+    names = record_columns(record_type)
+    dates = [i for i, name in enumerate(names) if isinstance(table.c[name].type, Date)]
+    flags = [i for i, name in enumerate(names) if isinstance(table.c[name].type, Boolean)]
+
+    def format_row(values: list[Any]) -> tuple[Any, ...]:
+        for i in dates:
+            if values[i] is not None:
+                values[i] = values[i].isoformat()
+        for i in flags:
+            if values[i] is not None:
+                values[i] = int(values[i])
+        return tuple(values)
+
+    return format_row
 
 
-def insert_records(session: Session, record_type: str, rows: list[dict[str, Any]]) -> None:
-    """Insert new records (dicts of column values; every dict has the same keys).
+def refresh_statistics(session: Session, record_type: str) -> None:
+    """Let the query planner see how large a record table has grown (PostgreSQL only).
 
-    The rows go straight to the driver's executemany: SQLAlchemy's per-row parameter
-    processing cost more than the insert itself, the largest cost left in an ingest.
+    A large ingest into a new table would otherwise be planned from the statistics of
+    an empty table: the lookup of existing records would then scan every row stored so
+    far for each chunk. ANALYZE inside the transaction also samples its own new rows.
+    """
+    if session.connection().dialect.name == "postgresql":
+        session.execute(text(f"ANALYZE {RECORD_TABLES[record_type].__tablename__}"))
+
+
+def _stamp(session: Session, batch_id: int) -> tuple[str, tuple[Any, ...]]:
+    """The connection's parameter marker and the (batch id, updated at) of written rows."""
+    connection = session.connection()
+    now: Any = utcnow()
+    if connection.dialect.name == "sqlite":
+        now = now.strftime("%Y-%m-%d %H:%M:%S.%f")  # SQLAlchemy's SQLite DateTime format
+    return ("?" if connection.dialect.paramstyle == "qmark" else "%s"), (batch_id, now)
+
+
+def insert_records(
+    session: Session, record_type: str, rows: list[tuple[Any, ...]], *, batch_id: int
+) -> None:
+    """Insert new records: driver-ready values in `record_columns` order.
+
+    The rows go straight to the driver (COPY on PostgreSQL, executemany elsewhere):
+    SQLAlchemy's per-row parameter processing cost more than the insert itself.
     """
     if not rows:
         return
-    table = cast(Table, RECORD_TABLES[record_type].__table__)
+    table = RECORD_TABLES[record_type].__tablename__
+    names = (*record_columns(record_type), *_WRITTEN_BY_STORE[1:])
+    marker, stamp = _stamp(session, batch_id)
     connection = session.connection()
-    dialect = connection.dialect.name
-    names = [name for name in rows[0] if name in table.c]
-    now = utcnow()
-    if "updated_at" not in names:
-        names.append("updated_at")
-    marker = "?" if connection.dialect.paramstyle == "qmark" else "%s"
+    if connection.dialect.driver == "psycopg":
+        # COPY streams the rows in one command instead of one INSERT per row.
+        cursor = connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
+        with cursor, cursor.copy(f"COPY {table} ({', '.join(names)}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row + stamp)
+        return
     statement = (
-        f"INSERT INTO {table.name} ({', '.join(names)}) VALUES ({', '.join([marker] * len(names))})"
+        f"INSERT INTO {table} ({', '.join(names)}) VALUES ({', '.join([marker] * len(names))})"
     )
-    values = [tuple(_driver_value(row.get(name, now), dialect) for name in names) for row in rows]
-    connection.exec_driver_sql(statement, values)
+    connection.exec_driver_sql(statement, [row + stamp for row in rows])
 
 
-def update_records(session: Session, record_type: str, rows: list[dict[str, Any]]) -> None:
-    """Update records by primary key (each dict has `id`)."""
-    if rows:
-        session.execute(update(RECORD_TABLES[record_type]), rows)
+def update_records(
+    session: Session, record_type: str, rows: list[tuple[Any, ...]], *, batch_id: int
+) -> None:
+    """Replace stored records: driver-ready values in `record_columns` order, then the row id."""
+    if not rows:
+        return
+    table = RECORD_TABLES[record_type].__tablename__
+    names = (*record_columns(record_type), *_WRITTEN_BY_STORE[1:])
+    marker, stamp = _stamp(session, batch_id)
+    assignments = ", ".join(f"{name} = {marker}" for name in names)
+    statement = f"UPDATE {table} SET {assignments} WHERE id = {marker}"
+    session.connection().exec_driver_sql(statement, [row[:-1] + stamp + row[-1:] for row in rows])
 
 
 def insert_quarantine(session: Session, rows: Iterable[dict[str, Any]]) -> None:
