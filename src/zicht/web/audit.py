@@ -10,13 +10,13 @@ recomputes it and reports the first entry that was altered, inserted or removed.
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import hashlib
 import json
 import threading
 import weakref
 from collections.abc import Iterator, Sequence
-from concurrent.futures import Future
 from contextlib import closing
 from dataclasses import dataclass, field
 from functools import partial
@@ -32,6 +32,7 @@ from zicht.store.audit import (
     search_entries,
 )
 from zicht.store.models import utcnow
+from zicht.web.audit_writer import GroupWriter
 
 __all__ = [
     "AuditEvent",
@@ -39,6 +40,7 @@ __all__ = [
     "actions_logged",
     "entry_hash",
     "log_action",
+    "log_action_async",
     "search",
     "verify",
 ]
@@ -103,58 +105,35 @@ def _values(event: AuditEvent, seq: int, previous: str) -> dict[str, Any]:
     return values
 
 
-class _GroupCommit:
-    """Appends the events of concurrent callers in one transaction (group commit).
-
-    A caller queues its event and takes the writer lock; whoever holds it writes every
-    queued event (its own and those of the callers waiting behind it) in one commit,
-    in arrival order. Each caller returns only once its own entry has committed, and
-    gets the exception when the write failed.
-    """
-
-    def __init__(self, engine: Engine) -> None:
-        self.engine = engine
-        self._queue_lock = threading.Lock()
-        self._write_lock = threading.Lock()
-        self._queued: list[tuple[AuditEvent, Future[None]]] = []
-
-    def append(self, event: AuditEvent) -> None:
-        done: Future[None] = Future()
-        with self._queue_lock:
-            self._queued.append((event, done))
-        with self._write_lock:
-            if not done.done():
-                with self._queue_lock:
-                    batch, self._queued = self._queued, []
-                self._write(batch)
-        done.result()
-
-    def _write(self, batch: list[tuple[AuditEvent, Future[None]]]) -> None:
-        try:
-            append_many(self.engine, [partial(_values, event) for event, _ in batch])
-        except BaseException as exc:
-            for _, done in batch:
-                done.set_exception(exc)
-            return
-        for _, done in batch:
-            done.set_result(None)
+def _writer(engine: Engine) -> GroupWriter[AuditEvent]:
+    with _WRITERS_LOCK:
+        writer = _WRITERS.get(engine)
+        if writer is None:
+            writer = _WRITERS[engine] = GroupWriter(partial(_append_events, engine))
+    return writer
 
 
-_WRITERS: weakref.WeakKeyDictionary[Engine, _GroupCommit] = weakref.WeakKeyDictionary()
+def _append_events(engine: Engine, events: list[AuditEvent]) -> None:
+    append_many(engine, [partial(_values, event) for event in events])
+
+
+_WRITERS: weakref.WeakKeyDictionary[Engine, GroupWriter[AuditEvent]] = weakref.WeakKeyDictionary()
 _WRITERS_LOCK = threading.Lock()
 
 
 def log_action(engine: Engine, event: AuditEvent) -> None:
     """Append `event` to the chain; return once it has committed.
 
-    Concurrent calls in this process share one transaction (group commit); writers in
-    other processes take their turn through the database lock of `append_many`.
+    Entries of concurrent callers in this process share one transaction (group commit,
+    `zicht.web.audit_writer`); writers in other processes take their turn through the
+    database lock of `append_many`.
     """
-    with _WRITERS_LOCK:
-        writer = _WRITERS.get(engine)
-        if writer is None:
-            writer = _WRITERS[engine] = _GroupCommit(engine)
-    writer.append(event)
+    _writer(engine).submit(event).result()
+
+
+async def log_action_async(engine: Engine, event: AuditEvent) -> None:
+    """`log_action` for code on the event loop: other requests go on while it waits."""
+    await asyncio.wrap_future(_writer(engine).submit(event))
 
 
 @dataclass(frozen=True)

@@ -75,9 +75,10 @@ def current_counts(request: Request) -> tuple[Any, dict[str, Any]]:
 
 
 @router.get("/dashboard")
-def dashboard(
+async def dashboard(
     request: Request, principal: Annotated[Principal, Depends(requires("view_dashboard"))]
 ) -> Response:
+    # On the event loop: one small query (the data version) and a cached fragment.
     t = Translator(language_of(request))
     version, counts = current_counts(request)
     html = versioned(

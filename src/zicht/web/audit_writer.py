@@ -1,0 +1,66 @@
+"""Group commit: one writer thread per database appends the audit entries of many callers.
+
+Callers queue an entry and wait for its future; the writer takes everything queued so
+far and appends it in one transaction, in arrival order, then resolves each future
+(with the exception when the write failed). A caller therefore returns only once its
+own entry has committed, and a burst of page views costs one commit instead of one
+each. Pages served on the event loop await the future without holding up other
+requests. The thread ends after a few idle seconds and starts again when needed.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from concurrent.futures import Future
+from typing import Generic, TypeVar
+
+__all__ = ["GroupWriter"]
+
+T = TypeVar("T")
+_IDLE_SECONDS = 5.0
+
+
+class GroupWriter(Generic[T]):
+    """Writes queued items in batches with `write` on a thread of its own."""
+
+    def __init__(self, write: Callable[[list[T]], None], idle: float = _IDLE_SECONDS) -> None:
+        self._write = write
+        self._idle = idle
+        self._lock = threading.Lock()
+        self._wakeup = threading.Condition(self._lock)
+        self._queued: list[tuple[T, Future[None]]] = []
+        self._running = False
+
+    def submit(self, item: T) -> Future[None]:
+        """Queue `item`; the future is resolved once it has been written."""
+        done: Future[None] = Future()
+        with self._lock:
+            self._queued.append((item, done))
+            if self._running:
+                self._wakeup.notify()
+            else:
+                self._running = True
+                threading.Thread(target=self._run, name="zicht-audit-writer", daemon=True).start()
+        return done
+
+    def _run(self) -> None:
+        while True:
+            with self._lock:
+                if not self._queued:
+                    self._wakeup.wait(self._idle)
+                if not self._queued:
+                    self._running = False
+                    return
+                batch, self._queued = self._queued, []
+            self._write_batch(batch)
+
+    def _write_batch(self, batch: list[tuple[T, Future[None]]]) -> None:
+        try:
+            self._write([item for item, _ in batch])
+        except BaseException as exc:  # every caller of the batch gets the failure
+            for _, done in batch:
+                done.set_exception(exc)
+            return
+        for _, done in batch:
+            done.set_result(None)
