@@ -6,7 +6,10 @@ it needs nor is marked public (deny by default).
 
 from __future__ import annotations
 
+import gc
 import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
@@ -149,6 +152,16 @@ def _install_handlers(app: FastAPI) -> None:
         return await run_in_threadpool(_error_page, request, 400, "bad_request")
 
 
+@asynccontextmanager
+async def _lifespan(_app: FastAPI) -> AsyncIterator[None]:
+    # What is alive once the app is built (modules, templates, SQLAlchemy metadata)
+    # lives as long as the process: freezing it keeps the cyclic garbage collector
+    # from walking it in every full collection, each a pause of some 80 ms otherwise.
+    gc.collect()
+    gc.freeze()
+    yield
+
+
 def _accepts_html(request: Request) -> bool:
     return "text/html" in request.headers.get("accept", "")
 
@@ -193,6 +206,7 @@ def create_app(
         docs_url=None,
         redoc_url=None,
         openapi_url="/api/openapi.json",
+        lifespan=_lifespan,
     )
     app.state.zicht = AppState(
         engine=engine,
