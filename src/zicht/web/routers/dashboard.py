@@ -69,8 +69,8 @@ def figures_html(t: Translator, counts: dict[str, Any]) -> Markup:
 def current_counts(request: Request) -> tuple[Any, dict[str, Any]]:
     """The data version and the dashboard counts of that version."""
     shared = state(request)
-    version = data_version(shared.engine)
-    counts = versioned(shared.cache, "dashboard", version, lambda: dashboard_counts(shared.engine))
+    version = data_version(shared.reader)
+    counts = versioned(shared.cache, "dashboard", version, lambda: dashboard_counts(shared.reader))
     return version, counts
 
 

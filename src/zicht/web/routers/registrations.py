@@ -86,17 +86,17 @@ async def registrations(
             errors["purpose"] = t("purpose_required")
         else:
             show = True
-    version = data_version(shared.engine)
-    rows = registration_page(shared.engine, query, LIST_COLUMNS[query.record_type])
+    version = data_version(shared.reader)
+    rows = registration_page(shared.reader, query, LIST_COLUMNS[query.record_type])
     total = versioned(
         shared.cache,
         f"total:{query.record_type}:{query.organisation}:{query.year}:{query.form}",
         version,
-        lambda: count_registrations(shared.engine, query),
+        lambda: count_registrations(shared.reader, query),
     )
     shown_ids = [row["id"] for row in rows]
     decrypted = (
-        identities(shared.engine, shared.cipher, query.record_type, shown_ids) if show else {}
+        identities(shared.reader, shared.cipher, query.record_type, shown_ids) if show else {}
     )
     columns = list_columns(query.record_type, t.lang, show)
     identity_names = LIST_IDENTITY[query.record_type] if show else ()
@@ -135,7 +135,7 @@ async def registrations(
         shared.cache,
         f"years:{query.record_type}",
         version,
-        lambda: years(shared.engine, query.record_type),
+        lambda: years(shared.reader, query.record_type),
     )
     return render(
         request,
