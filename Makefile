@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PG_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 
-.PHONY: demo test lint unit bench setup browser lock clean
+.PHONY: demo test lint unit bench setup browser pdf-libs lock clean
 
 ## setup: create .venv and install the locked dependencies and Zicht itself
 setup: $(STAMP)
@@ -18,7 +18,7 @@ $(STAMP): requirements.lock pyproject.toml
 	touch $(STAMP)
 
 ## demo: synthesise a world, ingest, link, estimate, report (and serve unless --no-serve)
-demo: setup
+demo: setup pdf-libs
 	$(BIN)/zicht demo $(DEMO_ARGS)
 
 ## test: lint, type check and every test (PostgreSQL included when CI=true)
@@ -29,7 +29,7 @@ lint: setup
 	$(BIN)/ruff format --check src tests benchmarks
 	$(BIN)/mypy
 
-unit: setup browser
+unit: setup browser pdf-libs
 	ZICHT_TEST_POSTGRES_URL=$${ZICHT_TEST_POSTGRES_URL:-$(PG_URL)} $(BIN)/pytest -n 2 --dist loadfile
 
 ## browser: Debian's chromium for the browser tests (installed with apt-get when missing)
@@ -37,6 +37,13 @@ browser:
 	@command -v chromium >/dev/null 2>&1 || { \
 		echo "Installing Debian's chromium for the browser tests"; \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+
+## pdf-libs: the Debian libraries WeasyPrint renders PDF reports with (apt-get when missing)
+pdf-libs:
+	@ldconfig -p | grep -q 'libharfbuzz-subset.so.0' && ldconfig -p | grep -q 'libpango-1.0.so.0' || { \
+		echo "Installing Debian's pango and harfbuzz-subset for PDF reports"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+			libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 >/dev/null; }
 
 ## bench: the measurements in benchmarks/ (each prints JSON)
 bench: setup

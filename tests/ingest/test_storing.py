@@ -147,3 +147,28 @@ def test_lookups_keep_the_whole_key_as_a_postgresql_table_grows(
     assert "Filter: ((source_record_id)::text" in before
     assert "Index Cond: (((source)::text = 'police'::text) AND ((source_record_id)::text" in after
     assert list(found) == ["P7"]
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_a_repeated_id_after_an_unchanged_record_is_quarantined(
+    engine: Engine, cipher: Cipher, tmp_path: Path, workers: int
+) -> None:
+    """Also when the first row left a stored record unchanged, in an earlier chunk."""
+    header = "source_record_id,registration_date,forms\n"
+    filler = "".join(f"F{i},2021-01-01,labour\n" for i in range(1500))  # > one chunk
+    path = tmp_path / "victims.csv"
+    path.write_text(header + "A,2020-01-01,labour\nB,2020-01-01,labour\n", encoding="utf-8")
+    ingest_file(path, source="shelter", engine=engine, cipher=cipher)
+    path.write_text(
+        header
+        + "A,2020-01-01,labour\nB,2020-01-01,labour\n"  # unchanged
+        + filler
+        + "A,2020-02-02,labour\nB,2020-01-01,labour\n",  # A again, other content; B the same
+        encoding="utf-8",
+    )
+    result = ingest_file(path, source="shelter", engine=engine, cipher=cipher, workers=workers)
+    assert (result.new, result.unchanged, result.updated, result.quarantined) == (1500, 3, 0, 1)
+    assert result.rules == {"duplicate_record_id": 1}
+    assert _victims(engine)["A"].registration_date == dt.date(2020, 1, 1)
+    again = ingest_file(path, source="shelter", engine=engine, cipher=cipher, workers=workers)
+    assert (again.new, again.unchanged, again.updated) == (0, 1503, 0)

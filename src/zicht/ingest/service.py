@@ -108,6 +108,11 @@ class _Run:
         ids = list(dict.fromkeys(record[1] for record in prepared))
         existing = store.existing_records(self.session, self.record_type, self.result.source, ids)
         batch_id = self.result.batch_id
+        # Records of earlier batches that an earlier chunk of this file left unchanged.
+        met = store.seen_unchanged(
+            self.session, [i for i, known in existing.items() if known[2] != batch_id]
+        )
+        unchanged: list[str] = []
         new: list[tuple[Any, ...]] = []
         seen: dict[str, str] = {}  # record id -> content hash, for this chunk
         changed: list[tuple[Any, ...]] = []
@@ -116,7 +121,9 @@ class _Run:
         for number, record_id, content_hash, values, quarantine_id in prepared:
             earlier = seen.get(record_id)
             known = existing.get(record_id)
-            same_batch = earlier is not None or (known is not None and known[2] == batch_id)
+            same_batch = earlier is not None or (
+                known is not None and (known[2] == batch_id or record_id in met)
+            )
             known_hash = earlier if earlier is not None else (known[1] if known else None)
             if same_batch and known_hash != content_hash:
                 problem = RowProblem("source_record_id", "duplicate_record_id", None)
@@ -125,6 +132,8 @@ class _Run:
             seen[record_id] = content_hash
             if known_hash == content_hash:
                 self.result.unchanged += 1
+                if earlier is None and record_id not in met:
+                    unchanged.append(record_id)
             elif known is not None:
                 changed.append((*values, known[0]))
                 self.result.updated += 1
@@ -138,6 +147,7 @@ class _Run:
             store.refresh_statistics(self.session, self.record_type)
             self._refresh_at *= 4
         store.update_records(self.session, self.record_type, changed, batch_id=batch_id)
+        store.remember_unchanged(self.session, unchanged)
         store.resolve_quarantine(self.session, resolved, batch_id)
         self.result.resolved += len(resolved)
         return conflicts

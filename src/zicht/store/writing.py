@@ -23,7 +23,9 @@ __all__ = [
     "open_quarantine_rows",
     "record_columns",
     "refresh_statistics",
+    "remember_unchanged",
     "resolve_quarantine",
+    "seen_unchanged",
     "start_batch",
     "update_quarantine",
     "update_records",
@@ -67,6 +69,8 @@ def finish_batch(session: Session, batch: IngestBatch, counts: dict[str, int]) -
         setattr(batch, f"rows_{name}", value)
     batch.finished_at = utcnow()
     session.flush()
+    if session.info.pop(_SEEN_TABLE, False):
+        session.execute(text(f"DROP TABLE IF EXISTS {_SEEN_TABLE}"))
 
 
 def existing_records(
@@ -91,6 +95,47 @@ def existing_records(
         for record_id, row_id, content_hash, batch_id in session.execute(statement):
             found[record_id] = (row_id, content_hash, batch_id)
     return found
+
+
+_SEEN_TABLE = "zicht_unchanged_seen"
+
+
+def seen_unchanged(session: Session, record_ids: Sequence[str]) -> set[str]:
+    """Which of `record_ids` this ingest met before as unchanged records (`remember_unchanged`).
+
+    A record that an ingest leaves unchanged keeps its earlier batch, so the store
+    alone cannot tell that the current file already had a row with that id.
+    """
+    if not record_ids or not session.info.get(_SEEN_TABLE):
+        return set()
+    found: set[str] = set()
+    for start in range(0, len(record_ids), _IN_CHUNK):
+        statement = text(f"SELECT record_id FROM {_SEEN_TABLE} WHERE record_id IN :ids")
+        statement = statement.bindparams(bindparam("ids", expanding=True))
+        chunk = list(record_ids[start : start + _IN_CHUNK])
+        found.update(session.execute(statement, {"ids": chunk}).scalars())
+    return found
+
+
+def remember_unchanged(session: Session, record_ids: Sequence[str]) -> None:
+    """Note ids of records this ingest found unchanged, in a temporary table of its transaction."""
+    if not record_ids:
+        return
+    if not session.info.get(_SEEN_TABLE):
+        on_postgresql = session.connection().dialect.name == "postgresql"
+        ending = " ON COMMIT DROP" if on_postgresql else ""
+        session.execute(
+            text(
+                f"CREATE TEMPORARY TABLE IF NOT EXISTS {_SEEN_TABLE} "
+                f"(record_id TEXT PRIMARY KEY){ending}"
+            )
+        )
+        session.execute(text(f"DELETE FROM {_SEEN_TABLE}"))  # SQLite keeps it per connection
+        session.info[_SEEN_TABLE] = True
+    session.execute(
+        text(f"INSERT INTO {_SEEN_TABLE} (record_id) VALUES (:record_id)"),
+        [{"record_id": record_id} for record_id in record_ids],
+    )
 
 
 @cache
