@@ -5,7 +5,9 @@ processes (what `zicht ingest` uses for files over 8 MB) and, for SQLite, with o
 ingest runs in a fresh child process so that its peak memory is its own:
 `tree_peak_rss_mb` is the largest sum of resident memory over that process and its
 workers, sampled every 50 ms (the figure the goal is about); `peak_rss_mb` is the
-writing process alone and `worker_peak_rss_mb` the largest worker.
+writing process alone and `worker_peak_rss_mb` getrusage's figure for the largest
+worker, which overstates it: it counts the parent's pages a worker shares between fork
+and exec when it is spawned (about 80 MB each while working).
 
     .venv/bin/python benchmarks/bench_ingest.py [--rows 1000000] [--postgres URL]
 
