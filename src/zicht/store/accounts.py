@@ -12,6 +12,7 @@ checks are the web service's (`zicht.web.auth`, `zicht.web.accounts`).
 from __future__ import annotations
 
 import datetime as dt
+from functools import cache
 from typing import Any, NamedTuple
 
 from sqlalchemy import (
@@ -23,6 +24,7 @@ from sqlalchemy import (
     Integer,
     String,
     Text,
+    bindparam,
     delete,
     func,
     select,
@@ -252,25 +254,31 @@ class SessionUser(NamedTuple):
     active: bool
 
 
+@cache
+def _session_user_statement() -> Any:
+    # Built once, on the tables (not the ORM classes): it runs on every page request.
+    sessions, users = SessionRow.__table__, UserRow.__table__
+    return (
+        select(
+            sessions.c.id,
+            sessions.c.csrf_token,
+            sessions.c.last_seen_at,
+            sessions.c.expires_at,
+            users.c.id,
+            users.c.username,
+            users.c.role,
+            users.c.organisation,
+            users.c.active,
+        )
+        .join(users, users.c.id == sessions.c.user_id)
+        .where(sessions.c.token_hash == bindparam("token_hash"))
+    )
+
+
 def session_user(engine: Engine, token_hash: str) -> SessionUser | None:
     """The session with token digest `token_hash` and its user, or None."""
-    statement = (
-        select(
-            SessionRow.id,
-            SessionRow.csrf_token,
-            SessionRow.last_seen_at,
-            SessionRow.expires_at,
-            UserRow.id,
-            UserRow.username,
-            UserRow.role,
-            UserRow.organisation,
-            UserRow.active,
-        )
-        .join(UserRow, UserRow.id == SessionRow.user_id)
-        .where(SessionRow.token_hash == token_hash)
-    )
     with engine.connect() as connection:
-        row = connection.execute(statement).first()
+        row = connection.execute(_session_user_statement(), {"token_hash": token_hash}).first()
     return None if row is None else SessionUser(*row)
 
 

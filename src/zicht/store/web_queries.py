@@ -9,9 +9,10 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cache, lru_cache
 from typing import Any
 
-from sqlalchemy import Engine, func, insert, or_, select
+from sqlalchemy import Engine, String, bindparam, func, insert, or_, select
 
 from zicht.privacy import Cipher
 from zicht.store.accounts import UploadRow
@@ -75,24 +76,65 @@ def _conditions(table: Any, query: RegistrationQuery) -> list[Any]:
     return conditions
 
 
+@lru_cache(maxsize=256)
+def _page_statement(
+    record_type: str,
+    sort: str,
+    columns: tuple[str, ...],
+    organisation: bool,
+    year: bool,
+    form: bool,
+) -> Any:
+    # One statement per shape of query, with the values as parameters: building it
+    # anew costs more than running it on every list page.
+    table = RECORD_TABLES[record_type].__table__
+    conditions: list[Any] = []
+    if organisation:
+        conditions.append(table.c.source == bindparam("organisation"))
+    if year:
+        conditions.append(table.c.registration_year == bindparam("year"))
+    if form:
+        code: Any = bindparam("form", type_=String)
+        conditions.append(
+            or_(
+                table.c.forms == code,
+                table.c.forms.like(code + ";%"),
+                table.c.forms.like("%;" + code),
+                table.c.forms.like("%;" + code + ";%"),
+            )
+        )
+    column = table.c[sort.lstrip("-")]
+    order = [column.desc() if sort.startswith("-") else column.asc(), table.c.id.asc()]
+    return (
+        select(table.c.id, *(table.c[name] for name in columns))
+        .where(*conditions)
+        .order_by(*order)
+        .limit(bindparam("limit"))
+        .offset(bindparam("offset"))
+    )
+
+
 def registration_page(
     engine: Engine, query: RegistrationQuery, columns: Sequence[str]
 ) -> list[dict[str, Any]]:
     """One page of records: the id and the analytic `columns`."""
-    table = RECORD_TABLES[query.record_type].__table__
-    descending = query.sort.startswith("-")
-    column = table.c[query.sort.lstrip("-")]
-    order = [column.desc() if descending else column.asc(), table.c.id.asc()]
-    selected = [table.c.id, *(table.c[name] for name in columns)]
-    statement = (
-        select(*selected)
-        .where(*_conditions(table, query))
-        .order_by(*order)
-        .limit(query.page_size)
-        .offset((query.page - 1) * query.page_size)
+    statement = _page_statement(
+        query.record_type,
+        query.sort,
+        tuple(columns),
+        bool(query.organisation),
+        bool(query.year),
+        bool(query.form),
     )
+    parameters = {
+        "organisation": query.organisation,
+        "year": query.year,
+        "form": query.form,
+        "limit": query.page_size,
+        "offset": (query.page - 1) * query.page_size,
+    }
     with engine.connect() as connection:
-        result = connection.execute(statement)
+        result = connection.execute(statement, parameters)
         keys = list(result.keys())
         return [dict(zip(keys, row, strict=True)) for row in result]
 
@@ -122,16 +164,20 @@ def data_version(engine: Engine) -> tuple[Any, ...]:
     run; so the number of batches and runs and their latest finish times say whether
     anything figures are computed from has changed. Cheap: two small tables.
     """
+    with engine.connect() as connection:
+        return tuple(connection.execute(_data_version_statement()).one())
+
+
+@cache
+def _data_version_statement() -> Any:
     batches = IngestBatch.__table__
     runs = LinkRunRow.__table__
-    statement = select(
+    return select(
         select(func.count()).select_from(batches).scalar_subquery(),
         select(func.max(batches.c.finished_at)).scalar_subquery(),
         select(func.count()).select_from(runs).scalar_subquery(),
         select(func.max(runs.c.finished_at)).scalar_subquery(),
     )
-    with engine.connect() as connection:
-        return tuple(connection.execute(statement).one())
 
 
 def get_registration(engine: Engine, record_type: str, record_id: int) -> dict[str, Any] | None:
