@@ -131,9 +131,7 @@ def run_demo(
         step("link")
         result.linkage = run_linkage(engine, cipher)
         step("report")
-        result.report = build_report(
-            engine, year=result.report_year, out=paths.report, database_url=database_url
-        )
+        result.report = build_report(engine, year=result.report_year, out=paths.report)
         return result
     finally:
         engine.dispose()

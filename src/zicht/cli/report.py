@@ -61,9 +61,7 @@ def report(
 
     engine = open_engine("report", database_url)
     try:
-        summary = build_report(
-            engine, year=year, out=out, lang=lang, k=k, targets=targets, database_url=database_url
-        )
+        summary = build_report(engine, year=year, out=out, lang=lang, k=k, targets=targets)
     except (ReportError, OSError) as exc:
         _fail(str(exc))
     except SQLAlchemyError as exc:

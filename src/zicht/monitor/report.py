@@ -81,7 +81,6 @@ def build_report(
     lang: str = "nl",
     k: int = 10,
     targets: dict[int, int] | None = None,
-    database_url: str | None = None,
 ) -> ReportSummary:
     """Write the monitor of `year` to `out`: HTML, PDF, XLSX, one CSV per table, meta.json.
 
@@ -92,10 +91,7 @@ def build_report(
         lang: "nl" or "en".
         k: smallest published count (zero excepted); smaller ones are suppressed.
         targets: suspects-to-prosecutor target per year (default DEFAULT_TARGETS).
-        database_url: unused, kept so callers holding only a URL-opened engine match
-            the demo's call; everything is read through `engine`.
     """
-    del database_url
     if lang not in LANGUAGES:
         raise ReportError(f"unknown language {lang!r}; choose nl or en")
     if k < 1:
