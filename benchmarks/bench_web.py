@@ -1,11 +1,13 @@
 """Web benchmark: requests/s and p95 latency of the dashboard and the registrations list.
 
-50 concurrent clients on loopback (127.0.0.1 only), a bounded number of requests and a
-time limit per run, against uvicorn in a separate process; once with SQLite and once
-with PostgreSQL (a fresh schema, dropped afterwards). Prints JSON.
+50 concurrent keep-alive clients on loopback (127.0.0.1 only), a bounded number of
+requests and a time limit per run, against the app served as `zicht serve` serves it
+(uvicorn, one process per CPU core unless --workers says otherwise) in separate
+processes; once with SQLite and once with PostgreSQL (a fresh schema, dropped
+afterwards). Every response is checked for status 200. Prints JSON.
 
     .venv/bin/python benchmarks/bench_web.py [--requests 3000] [--registrations 5000]
-        [--workers 1] [--postgres-url postgresql+psycopg://postgres@127.0.0.1:5432/test]
+        [--workers N] [--postgres-url postgresql+psycopg://postgres@127.0.0.1:5432/test]
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ from sqlalchemy import text
 from zicht.ingest import ingest_file
 from zicht.privacy import Cipher, generate_key
 from zicht.store import make_engine, upgrade
+from zicht.web import default_workers
 from zicht.web.accounts import Actor, add_user
 from zicht.web.auth import create_session
 
@@ -105,24 +108,13 @@ def _start_server(url: str, key: bytes, port: int, workers: int) -> subprocess.P
         "ZICHT_SECRET_KEY": base64.b64encode(key).decode(),
     }
     env.pop("ZICHT_SECRET_KEY_FILE", None)
-    command = [
-        sys.executable,
-        "-m",
-        "uvicorn",
-        "zicht.web.app:create_app",
-        "--factory",
-        "--host",
-        "127.0.0.1",
-        "--port",
-        str(port),
-        "--workers",
-        str(workers),
-        "--no-access-log",
-        "--log-level",
-        "warning",
-        "--timeout-keep-alive",
-        "60",
-    ]
+    # As `zicht serve --workers N` runs it (one listening socket per process), quieter.
+    options = {"access_log": False, "log_level": "warning", "timeout_keep_alive": 60}
+    code = (
+        "from zicht.web.workers import run_workers; "
+        f"run_workers('127.0.0.1', {port}, {workers}, {options!r})"
+    )
+    command = [sys.executable, "-c", code]
     process = subprocess.Popen(command, env=env)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
@@ -216,7 +208,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--requests", type=int, default=3000)
     parser.add_argument("--registrations", type=int, default=5000)
-    parser.add_argument("--workers", type=int, default=1)
+    parser.add_argument("--workers", type=int, default=default_workers())
     parser.add_argument(
         "--postgres-url", default="postgresql+psycopg://postgres@127.0.0.1:5432/test"
     )

@@ -125,19 +125,52 @@ def test_serve_starts_worker_processes(
 ) -> None:
     import uvicorn
 
-    calls: list[tuple[object, dict[str, object]]] = []
-    monkeypatch.setattr(uvicorn, "run", lambda target, **options: calls.append((target, options)))
+    from zicht.web import workers
+
+    started: list[tuple[str, int, int]] = []
+    single: list[object] = []
+    monkeypatch.setattr(workers, "run_workers", lambda h, p, n, _o: started.append((h, p, n)))
+    monkeypatch.setattr(uvicorn, "run", lambda app, **_options: single.append(app))
     monkeypatch.setenv("ZICHT_DATABASE_URL", "sqlite:///elsewhere.db")
     monkeypatch.delenv("ZICHT_REPORT_DIR", raising=False)
-    result = runner.invoke(app, ["serve", "--workers", "2", "--database-url", env])
+    result = runner.invoke(
+        app, ["serve", "--workers", "2", "--port", "8123", "--database-url", env]
+    )
     assert result.exit_code == 0, result.output
-    target, options = calls[0]
+    assert started == [("127.0.0.1", 8123, 2)]
     # Each worker process builds the app from the environment, set to what was asked.
-    assert target == "zicht.web.app:create_app"
-    assert options["factory"] is True and options["workers"] == 2
     assert os.environ["ZICHT_DATABASE_URL"] == env
-    runner.invoke(app, ["serve", "--workers", "1"])
-    assert not isinstance(calls[1][0], str) and "workers" not in calls[1][1]
+    assert runner.invoke(app, ["serve", "--workers", "1"]).exit_code == 0
+    assert len(single) == 1 and len(started) == 1
+
+
+def test_workers_share_the_port_and_answer(env: str) -> None:
+    """Two server processes on one port, each with its own socket, both serving."""
+    import socket
+    import time
+
+    import httpx
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    code = (
+        "from zicht.web.workers import run_workers; "
+        f"run_workers('127.0.0.1', {port}, 2, {{'log_level': 'warning'}})"
+    )
+    server = subprocess.Popen([sys.executable, "-c", code])
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                answers = [httpx.get(f"http://127.0.0.1:{port}/health") for _ in range(20)]
+                break
+            except httpx.HTTPError:
+                time.sleep(0.3)
+        assert all(answer.status_code == 200 for answer in answers)
+    finally:
+        server.terminate()
+        assert server.wait(30) == 0
 
 
 def test_serve_uses_the_cores_by_default() -> None:

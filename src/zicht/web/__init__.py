@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from fastapi import FastAPI
@@ -55,20 +55,15 @@ def serve(
 ) -> None:
     """Run the web application with uvicorn until interrupted.
 
-    With more than one worker, uvicorn starts that many processes, each building the app
-    from the ZICHT_* environment (set here from `settings` and `report_dir`).
+    With more than one worker, that many processes each build the app from the ZICHT_*
+    environment (set here from `settings` and `report_dir`) and listen on a socket of
+    their own (`zicht.web.workers`).
     """
     import uvicorn
 
-    options: dict[str, object] = {
-        "host": host,
-        "port": port,
-        "log_level": "info",
-        "proxy_headers": False,
-        "server_header": False,
-    }
+    options: dict[str, Any] = {"log_level": "info", "proxy_headers": False, "server_header": False}
     if workers <= 1:
-        uvicorn.run(create_app(settings, report_dir=report_dir), **options)  # type: ignore[arg-type]
+        uvicorn.run(create_app(settings, report_dir=report_dir), host=host, port=port, **options)
         return
     from zicht.config import Settings as Configured
 
@@ -81,4 +76,6 @@ def serve(
     if report_dir is not None:
         os.environ["ZICHT_REPORT_DIR"] = str(report_dir)
     settings.cipher()  # refuse to start without the key before any worker does
-    uvicorn.run("zicht.web.app:create_app", factory=True, workers=workers, **options)  # type: ignore[arg-type]
+    from zicht.web.workers import run_workers
+
+    run_workers(host, port, workers, options)
