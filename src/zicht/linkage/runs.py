@@ -32,6 +32,7 @@ from zicht.linkage.train import PAIR_FLOOR, Timings, TrainingOptions, load_model
 from zicht.privacy import Cipher
 from zicht.store import linkage as store
 from zicht.store import read_records
+from zicht.store.locks import JobBusyError, exclusive_job
 
 __all__ = ["LinkRunSummary", "LinkageError", "run_linkage", "stable_person_ids"]
 
@@ -168,9 +169,39 @@ def run_linkage(
         training: knobs of unsupervised training.
 
     Raises:
-        LinkageError: nothing to link, or `incremental` without an earlier run.
+        LinkageError: nothing to link, `incremental` without an earlier run, or another
+            link run in progress on the same database (one at a time, across processes).
     """
-    training = training or TrainingOptions()
+    try:
+        with exclusive_job(engine, "link"):
+            return _linkage(
+                engine,
+                cipher,
+                backend=backend,
+                incremental=incremental,
+                clustering=ClusterOptions(
+                    method=method, threshold=threshold, strong=strong, large=large
+                ),
+                engine_options=EngineOptions(backend, spark_master, threads, memory_limit),
+                training=training or TrainingOptions(),
+            )
+    except JobBusyError:
+        raise LinkageError(
+            "another link run is in progress on this database; start again when it has finished"
+        ) from None
+
+
+def _linkage(
+    engine: Engine,
+    cipher: Cipher,
+    *,
+    backend: Backend,
+    incremental: bool,
+    clustering: ClusterOptions,
+    engine_options: EngineOptions,
+    training: TrainingOptions,
+) -> LinkRunSummary:
+    """`run_linkage` while holding the database's link lock."""
     timings = Timings()
     started = time.perf_counter()
     registrations = read_records(engine, "victim_registration", cipher=cipher)
@@ -181,17 +212,15 @@ def run_linkage(
     latest = store.latest_link_run(engine)
     if incremental and (latest is None or latest.model is None):
         raise LinkageError("no earlier link run to add to; run `zicht link` first")
-    clustering = ClusterOptions(method=method, threshold=threshold, strong=strong, large=large)
-    engine_options = EngineOptions(backend, spark_master, threads, memory_limit)
     parameters = {
-        "threshold": threshold,
-        "method": method,
-        "strong": strong,
-        "large": large,
+        "threshold": clustering.threshold,
+        "method": clustering.method,
+        "strong": clustering.strong,
+        "large": clustering.large,
         "pair_floor": PAIR_FLOOR,
         "training": asdict(training),
-        "threads": threads,
-        "memory_limit": memory_limit,
+        "threads": engine_options.threads,
+        "memory_limit": engine_options.memory_limit,
     }
     run_id = store.start_link_run(
         engine,

@@ -1,0 +1,29 @@
+"""One link run at a time per database, across processes, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import Engine
+
+from zicht.linkage import LinkageError, run_linkage
+from zicht.privacy import Cipher
+from zicht.store.locks import JobBusyError, exclusive_job
+
+
+def test_a_second_holder_is_refused_until_the_first_lets_go(engine: Engine) -> None:
+    with exclusive_job(engine, "link"):
+        with pytest.raises(JobBusyError), exclusive_job(engine, "link"):
+            pass  # pragma: no cover - never entered
+        with exclusive_job(engine, "other job"):
+            pass  # another job's lock is another lock
+    with exclusive_job(engine, "link"):
+        pass
+
+
+def test_run_linkage_refuses_while_another_run_holds_the_lock(
+    engine: Engine, cipher: Cipher
+) -> None:
+    with exclusive_job(engine, "link"), pytest.raises(LinkageError, match="in progress"):
+        run_linkage(engine, cipher)
+    with pytest.raises(LinkageError, match="no victim registrations"):
+        run_linkage(engine, cipher)  # the lock is free again: the run gets as far as reading
