@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import re
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -156,6 +157,9 @@ def test_same_inputs_give_the_same_report(filled_engine: Engine, tmp_path: Path)
     assert html_a.count('<p class="built">') == 1
     assert _content(html_a) == _content(html_b)
     assert _workbook_content(first.xlsx) == _workbook_content(second.xlsx)
+    assert first.xlsx.read_bytes() == second.xlsx.read_bytes()
+    with zipfile.ZipFile(first.xlsx) as archive:  # not the time of writing, however late
+        assert {entry.date_time[3:] for entry in archive.infolist()} == {(0, 0, 0)}
     for path in first.csv_dir.glob("*.csv"):
         assert path.read_bytes() == (second.csv_dir / path.name).read_bytes()
     # English formatting.

@@ -1,14 +1,15 @@
 """The report's tables as an XLSX workbook: a contents sheet, then one sheet per table.
 
-Workbook properties are fixed (created and modified at the data cut-off), so the
-same inputs give the same workbook content.
+Workbook properties and the times of the zip entries are fixed (the data cut-off), so
+the same inputs give the same bytes.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import io
 from pathlib import Path
-from zipfile import ZIP_DEFLATED, ZipFile
+from zipfile import ZIP_DEFLATED, ZipFile, ZipInfo
 
 from zicht.monitor.i18n import SUPPRESSED, text
 from zicht.monitor.model import Report
@@ -62,7 +63,15 @@ def write_xlsx(report: Report, path: Path, cutoff: dt.date | None) -> Path:
         sheet.column_dimensions["A"].width = max(
             12, min(60, max(len(str(r[0])) for r in table.rows) + 2 if table.rows else 12)
         )
-    # Not `workbook.save`: it stamps `modified` with the current time.
-    with ZipFile(path, "w", ZIP_DEFLATED, allowZip64=True) as archive:
+    # Not `workbook.save`: it stamps `modified` with the current time. The zip entries
+    # are copied with the cut-off as their time, so that the file is the same bytes too.
+    buffer = io.BytesIO()
+    with ZipFile(buffer, "w", ZIP_DEFLATED) as archive:
         ExcelWriter(workbook, archive).save()
+    stamp = (max(moment.year, 1980), moment.month, moment.day, 0, 0, 0)
+    with ZipFile(buffer) as written, ZipFile(path, "w", ZIP_DEFLATED, allowZip64=True) as final:
+        for entry in written.infolist():
+            info = ZipInfo(entry.filename, date_time=stamp)
+            info.compress_type = ZIP_DEFLATED
+            final.writestr(info, written.read(entry))
     return path
