@@ -48,13 +48,13 @@ def is_local(request: Request) -> bool:
     return request.url.scheme == "http" and (request.url.hostname or "") in LOCAL_HOSTS
 
 
+_ENCODED_HEADERS = tuple((name.encode(), value.encode()) for name, value in SECURITY_HEADERS)
+
+
 def _headers(scope: Scope, existing: Iterable[tuple[bytes, bytes]]) -> list[tuple[bytes, bytes]]:
+    existing = list(existing)
     names = {name.lower() for name, _ in existing}
-    added = [
-        (name.encode(), value.encode())
-        for name, value in SECURITY_HEADERS
-        if name.encode() not in names
-    ]
+    added = [(name, value) for name, value in _ENCODED_HEADERS if name not in names]
     if scope.get("scheme") == "https":
         added.append((b"strict-transport-security", b"max-age=31536000; includeSubDomains"))
     if not str(scope.get("path", "")).startswith("/static/") and b"cache-control" not in names:
