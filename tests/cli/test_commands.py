@@ -207,3 +207,39 @@ def test_readme_names_every_command() -> None:
         assert any(
             all(word in line for word in words) for line in readme.splitlines() if "zicht" in line
         ), f"README does not mention `{path}`"
+
+
+def test_a_database_error_stores_nothing_and_prints_no_value(
+    env: dict[str, str], tmp_path: Path
+) -> None:
+    engine = make_engine(env["url"])
+    with engine.begin() as connection:  # a store that refuses every new registration
+        if connection.dialect.name == "sqlite":
+            connection.exec_driver_sql(
+                "CREATE TRIGGER refuse BEFORE INSERT ON victim_registration "
+                "BEGIN SELECT RAISE(ABORT, 'refused'); END"
+            )
+        else:
+            connection.exec_driver_sql(
+                "CREATE FUNCTION refuse() RETURNS trigger LANGUAGE plpgsql AS "
+                "$$ BEGIN RAISE EXCEPTION 'refused'; END $$"
+            )
+            connection.exec_driver_sql(
+                "CREATE TRIGGER refuse BEFORE INSERT ON victim_registration "
+                "FOR EACH ROW EXECUTE FUNCTION refuse()"
+            )
+    engine.dispose()
+    path = tmp_path / "victims.csv"
+    path.write_text(
+        "source_record_id,registration_date,forms,family_name\n"
+        "SECRET-ID-1,2020-01-01,labour,Kowalski\n"
+        "SECRET-ID-2,2020-01-01,nope,Okafor\n",
+        encoding="utf-8",
+    )
+    result = runner.invoke(app, ["ingest", str(path), "--source", "police"])
+    assert result.exit_code == 2
+    assert "database refused the ingest" in result.output
+    assert "nothing from the file was stored" in result.output
+    for value in ("SECRET-ID", "Kowalski", "Okafor", "2020-01-01"):
+        assert value not in result.output
+    assert _stored(env["url"]) == (0, 0)

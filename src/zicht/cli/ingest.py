@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import os
+from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
 import typer
 from rich.progress import BarColumn, DownloadColumn, Progress, TimeRemainingColumn
 from rich.table import Table
+from sqlalchemy.exc import SQLAlchemyError
 
 from zicht.cli._common import DATABASE_OPTION, console, err_console, fail, open_cipher, open_engine
 from zicht.ingest import (
@@ -116,6 +118,17 @@ def ingest(
             )
     except IngestFileError as exc:
         fail("ingest", str(exc))
+    except SQLAlchemyError as exc:
+        fail(
+            "ingest",
+            f"{file}: the database refused the ingest ({type(exc).__name__}); "
+            "nothing from the file was stored",
+        )
+    except BrokenProcessPool:
+        fail(
+            "ingest",
+            f"{file}: a worker process stopped unexpectedly; nothing from the file was stored",
+        )
     finally:
         engine.dispose()
     console.print(summary_table([result]))

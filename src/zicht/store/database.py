@@ -10,6 +10,8 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DisconnectionError
 
+from zicht.store.errors import scrub_errors
+
 __all__ = ["make_engine"]
 
 # A pooled PostgreSQL connection idle for longer than this is pinged before use.
@@ -26,7 +28,12 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
 
 
 def make_engine(url: str, **kwargs: Any) -> Engine:
-    """An engine for `url`; SQLite files get WAL mode and foreign keys, and a folder."""
+    """An engine for `url`; SQLite files get WAL mode and foreign keys, and a folder.
+
+    Statement parameters are hidden from SQLAlchemy's error messages and logs: they can
+    hold personal data, and a database error must never print it.
+    """
+    kwargs.setdefault("hide_parameters", True)
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
@@ -39,6 +46,7 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
         parsed = parsed.set(drivername="postgresql+psycopg")
     engine = create_engine(parsed, **kwargs)
     _ping_idle_connections(engine)
+    scrub_errors(engine)
     return engine
 
 

@@ -8,8 +8,10 @@ from typing import Any, cast
 
 from sqlalchemy import Boolean, Date, String, Table, any_, bindparam, insert, select, text, update
 from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
+from zicht.store.errors import scrub
 from zicht.store.models import RECORD_TABLES, IngestBatch, QuarantineRow, utcnow
 
 __all__ = [
@@ -210,10 +212,21 @@ def insert_records(
     connection = session.connection()
     if connection.dialect.driver == "psycopg":
         # COPY streams the rows in one command instead of one INSERT per row.
-        cursor = connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
-        with cursor, cursor.copy(f"COPY {table} ({', '.join(names)}) FROM STDIN") as copy:
-            for row in rows:
-                copy.write_row(row + stamp)
+        import psycopg  # the driver of this dialect
+
+        statement = f"COPY {table} ({', '.join(names)}) FROM STDIN"
+        driver: Any = connection.connection.driver_connection
+        try:
+            with driver.cursor() as cursor, cursor.copy(statement) as copy:
+                for row in rows:
+                    copy.write_row(row + stamp)
+        except psycopg.Error as exc:
+            # Raw driver use bypasses SQLAlchemy: scrub (a failed line would be in the
+            # message) and raise what SQLAlchemy would have raised.
+            scrub(exc)
+            raise DBAPIError.instance(
+                statement, None, exc, psycopg.Error, hide_parameters=True
+            ) from None
         return
     statement = (
         f"INSERT INTO {table} ({', '.join(names)}) VALUES ({', '.join([marker] * len(names))})"
