@@ -10,6 +10,7 @@ import csv
 import re
 from pathlib import Path
 
+import pytest
 from sqlalchemy import Engine, func, select
 
 from tests.web.conftest import WebWorld, fake_link_run
@@ -18,6 +19,7 @@ from zicht.ingest import ingest_file
 from zicht.store.audit import AuditEntryRow
 from zicht.store.web_queries import data_version
 from zicht.web.app import create_app
+from zicht.web.queries import LIST_IDENTITY
 
 NEW_ROWS = 7
 
@@ -118,3 +120,21 @@ def test_every_list_view_is_audited_although_counts_are_cached(world: WebWorld) 
                 select(func.count()).select_from(table).where(table.c.action == action)
             ).scalar_one()
             assert logged == views, action
+
+
+def test_identity_values_are_not_kept_in_the_cell_cache(
+    world: WebWorld, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from zicht.web import registrations_view
+
+    cached_names: list[str] = []
+    original = registrations_view._analytic_cell
+
+    def recording(lang: str, name: str, value: object) -> str:
+        cached_names.append(name)
+        return original(lang, name, value)
+
+    monkeypatch.setattr(registrations_view, "_analytic_cell", recording)
+    page = world.client("coordinator").get("/registrations?identities=1&purpose=checking+a+case")
+    assert "Popescu" in page.text
+    assert cached_names and not set(cached_names) & set(LIST_IDENTITY["victim_registration"])

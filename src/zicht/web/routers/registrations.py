@@ -25,7 +25,6 @@ from zicht.web.i18n import Translator, language_of
 from zicht.web.permissions import Principal, authorize, scope_of
 from zicht.web.queries import LIST_COLUMNS, LIST_IDENTITY, MAX_PAGE_SIZE, SORTS, versioned
 from zicht.web.registrations_view import (
-    display,
     identity_fields,
     list_columns,
     may_identify,
@@ -100,14 +99,6 @@ async def registrations(
     )
     columns = list_columns(query.record_type, t.lang, show)
     identity_names = LIST_IDENTITY[query.record_type] if show else ()
-    table = [
-        {
-            "id": row["id"],
-            "cells": [display(t, c.name, row.get(c.name)) for c in columns[1:] if c.name in row]
-            + [display(t, n, decrypted.get(row["id"], {}).get(n)) for n in identity_names],
-        }
-        for row in rows
-    ]
     if show:
         await audit_async(
             request,
@@ -153,7 +144,7 @@ async def registrations(
         ],
         can_identify=can_identify,
         columns=columns,
-        rows=table_rows(query.record_type, table),
+        rows=table_rows(t, query.record_type, rows, identity_names, decrypted),
         total=total,
         pages=pages,
         base_query=base_query,
