@@ -138,3 +138,18 @@ def test_identity_values_are_not_kept_in_the_cell_cache(
     page = world.client("coordinator").get("/registrations?identities=1&purpose=checking+a+case")
     assert "Popescu" in page.text
     assert cached_names and not set(cached_names) & set(LIST_IDENTITY["victim_registration"])
+
+
+def test_the_remembered_filter_form_shows_each_request_its_own_choices(world: WebWorld) -> None:
+    client = world.client("coordinator")
+    for _ in range(2):
+        for form in ("labour", "criminal"):
+            page = client.get(f"/registrations?lang=en&form={form}").text
+            assert f'<option value="{form}" selected' in page
+            other = "criminal" if form == "labour" else "labour"
+            assert f'<option value="{other}" selected' not in page
+    typed = client.get("/registrations?identities=1&purpose=a+typed+reason").text
+    assert "a typed reason" in typed
+    assert "a typed reason" not in client.get("/registrations").text
+    steward = world.client("data_steward").get("/registrations").text
+    assert 'name="organisation"' not in steward  # own organisation only: no choice

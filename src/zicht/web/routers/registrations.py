@@ -9,7 +9,7 @@ from fastapi import APIRouter, Depends, HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
 
-from zicht.standard import FORMS, ORGANISATIONS, RECORD_TYPES
+from zicht.standard import FORMS, ORGANISATIONS
 from zicht.store import RECORD_TABLES
 from zicht.store.web_queries import (
     RegistrationQuery,
@@ -24,6 +24,7 @@ from zicht.web.deps import audit, audit_async, requires, state
 from zicht.web.i18n import Translator, language_of
 from zicht.web.permissions import Principal, authorize, scope_of
 from zicht.web.queries import LIST_COLUMNS, LIST_IDENTITY, MAX_PAGE_SIZE, SORTS, versioned
+from zicht.web.registrations_form import filter_form
 from zicht.web.registrations_view import (
     identity_fields,
     list_columns,
@@ -119,14 +120,20 @@ async def registrations(
     pages = max(1, -(-total // query.page_size))
     params = [(k, v) for k, v in request.query_params.multi_items() if k not in ("page", "lang")]
     base_query = urlencode(params) + ("&" if params else "")
-    organisations = None
-    if scope_of(principal, "list_registrations") == "all":
-        organisations = [(code, t.label("organisation", code)) for code in ORGANISATIONS.codes]
     year_options = versioned(
         shared.cache,
         f"years:{query.record_type}",
         version,
-        lambda: years(shared.reader, query.record_type),
+        lambda: tuple(years(shared.reader, query.record_type)),
+    )
+    shown_query = {**query.__dict__, "identities": show, "purpose": purpose}
+    form_html = filter_form(
+        t,
+        shown_query,
+        errors,
+        scope_of(principal, "list_registrations") == "all",
+        year_options,
+        can_identify,
     )
     return render(
         request,
@@ -134,15 +141,8 @@ async def registrations(
         principal,
         "registrations",
         errors=errors,
-        query={**query.__dict__, "identities": show, "purpose": purpose},
-        record_types=[(n, k.nl if t.lang == "nl" else k.en) for n, k in RECORD_TYPES.items()],
-        organisations=organisations,
-        years=[(y, str(y)) for y in year_options],
-        forms=[(code, t.label("form", code)) for code in FORMS.codes],
-        sorts=[
-            (s, t(f"sort_{s.lstrip('-')}") + (" ↓" if s.startswith("-") else "")) for s in SORTS
-        ],
-        can_identify=can_identify,
+        query=shown_query,
+        filter_form=form_html,
         columns=columns,
         rows=table_rows(t, query.record_type, rows, identity_names, decrypted),
         total=total,
