@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import multiprocessing
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 from unittest import mock
 
 import pytest
@@ -95,3 +96,20 @@ def test_a_failed_write_fails_every_caller_of_its_batch(engine: Engine) -> None:
     ):
         log_action(engine, _event("t", 1))
     assert _count(engine) == 0
+
+
+def test_a_forked_child_writes_with_a_writer_of_its_own(tmp_path: Path) -> None:
+    from zicht.store import upgrade
+
+    url = f"sqlite:///{tmp_path / 'fork.db'}"
+    engine = make_engine(url)
+    upgrade(engine)
+    log_action(engine, _event("parent", 0))  # the parent's writer thread now exists
+    child = multiprocessing.get_context("fork").Process(
+        target=lambda: log_action(engine, _event("child", 1))
+    )
+    child.start()
+    child.join(30)
+    assert child.exitcode == 0
+    assert _count(engine) == 2 and verify(engine).ok
+    engine.dispose()

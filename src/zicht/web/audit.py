@@ -14,6 +14,7 @@ import asyncio
 import datetime as dt
 import hashlib
 import json
+import os
 import threading
 import weakref
 from collections.abc import Iterator, Sequence
@@ -119,6 +120,16 @@ def _append_events(engine: Engine, events: list[AuditEvent]) -> None:
 
 _WRITERS: weakref.WeakKeyDictionary[Engine, GroupWriter[AuditEvent]] = weakref.WeakKeyDictionary()
 _WRITERS_LOCK = threading.Lock()
+
+
+def _forget_writers() -> None:
+    # A forked child has none of the parent's writer threads: start afresh.
+    global _WRITERS_LOCK
+    _WRITERS.clear()
+    _WRITERS_LOCK = threading.Lock()
+
+
+os.register_at_fork(after_in_child=_forget_writers)
 
 
 def log_action(engine: Engine, event: AuditEvent) -> None:
