@@ -5,12 +5,16 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+import pytest
 from sqlalchemy import select, text, update
 
-from tests.web.conftest import PASSWORD, TestClient, WebWorld
+from tests.web.conftest import BASE_URL, PASSWORD, TestClient, WebWorld
+from zicht.config import Settings
 from zicht.store.accounts import ApiTokenRow, SessionRow, UserRow
+from zicht.web import auth
 from zicht.web.accounts import Actor, reset_password, revoke_token, set_organisation_active
-from zicht.web.auth import LOCKOUT_AFTER, hash_token
+from zicht.web.app import create_app
+from zicht.web.auth import CLIENT_FAILURES, LOCKOUT_AFTER, hash_token
 
 
 def _login(client: TestClient, username: str, password: str) -> object:
@@ -82,7 +86,29 @@ def test_per_address_throttling(sqlite_world: WebWorld) -> None:
         for i in range(25)
     ]
     assert 429 in statuses
-    assert statuses.index(429) == 20
+    assert statuses.index(429) == CLIENT_FAILURES
+
+
+def test_throttling_counts_failures_of_every_server_process(
+    world: WebWorld, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each app has its own memory, as each server process does: the count is shared."""
+    other = create_app(
+        Settings(str(world.engine.url), None, None),
+        engine=world.engine,
+        cipher=world.cipher,
+        report_dir=world.report_dir,
+    )
+    apps = [world.app, other]
+    for i in range(CLIENT_FAILURES):
+        client = TestClient(apps[i % 2], base_url=BASE_URL)  # type: ignore[arg-type]
+        assert _login(client, f"user{i}", "wrong password!").status_code == 400  # type: ignore[attr-defined]
+    for app in apps:
+        client = TestClient(app, base_url=BASE_URL)  # type: ignore[arg-type]
+        assert _login(client, "analyst", PASSWORD).status_code == 429  # type: ignore[attr-defined]
+    monkeypatch.setattr(auth, "CLIENT_WINDOW", dt.timedelta(microseconds=1))  # time passes
+    client = TestClient(other, base_url=BASE_URL)  # type: ignore[arg-type]
+    assert _login(client, "analyst", PASSWORD).status_code == 303  # type: ignore[attr-defined]
 
 
 def test_disabled_user_and_organisation_cannot_log_in(sqlite_world: WebWorld) -> None:

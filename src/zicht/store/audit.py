@@ -22,6 +22,7 @@ from sqlalchemy import (
     JSON,
     DateTime,
     Engine,
+    Index,
     Integer,
     String,
     Text,
@@ -42,6 +43,7 @@ __all__ = [
     "AuditEntryRow",
     "append_chained",
     "append_many",
+    "count_recent",
     "head_entry",
     "iter_entries",
     "logged_actions",
@@ -74,6 +76,19 @@ class AuditEntryRow(Base):
     details: Mapped[dict[str, Any]] = mapped_column(JSON)
     previous_hash: Mapped[str] = mapped_column(String(64), unique=True)
     entry_hash: Mapped[str] = mapped_column(String(64), unique=True)
+
+    __table_args__ = (Index("ix_audit_entry_action_client_at", "action", "client", "at"),)
+
+
+def count_recent(engine: Engine, action: str, client: str, since: dt.datetime) -> int:
+    """How many entries of `action` came from `client` at or after `since` (any process)."""
+    statement = select(func.count()).where(
+        AuditEntryRow.action == action,
+        AuditEntryRow.client == client,
+        AuditEntryRow.at >= since,
+    )
+    with engine.connect() as connection:
+        return int(connection.execute(statement).scalar_one())
 
 
 def head_entry(connection: Connection) -> tuple[int, str]:

@@ -19,15 +19,19 @@ from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatc
 from sqlalchemy import Engine
 
 from zicht.store import accounts as store
+from zicht.store import audit as audit_store
 from zicht.store.models import utcnow
 from zicht.web.permissions import Principal
 
 __all__ = [
+    "CLIENT_FAILURES",
+    "CLIENT_WINDOW",
     "LOCKOUT_AFTER",
     "LOCKOUT_FOR",
     "LoginOutcome",
     "RateLimiter",
     "check_password",
+    "client_throttled",
     "create_session",
     "delete_session",
     "hash_password",
@@ -40,6 +44,10 @@ __all__ = [
 
 LOCKOUT_AFTER = 5
 LOCKOUT_FOR = dt.timedelta(minutes=15)
+# Failed logins from one client address within the window before it is refused for a
+# while; counted in the audit trail, so the same in every server process.
+CLIENT_FAILURES = 20
+CLIENT_WINDOW = dt.timedelta(minutes=5)
 SESSION_IDLE = dt.timedelta(minutes=30)
 SESSION_ABSOLUTE = dt.timedelta(hours=8)
 # last_seen_at is written at most this often, so that reading a page is not a write.
@@ -71,6 +79,12 @@ def new_token() -> str:
 def hash_token(token: str) -> str:
     """SHA-256 (hex) of a session or API token: what the database keeps."""
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def client_throttled(engine: Engine, client: str) -> bool:
+    """Has `client` failed to log in `CLIENT_FAILURES` times within `CLIENT_WINDOW`?"""
+    since = utcnow() - CLIENT_WINDOW
+    return audit_store.count_recent(engine, "login_failed", client, since) >= CLIENT_FAILURES
 
 
 class RateLimiter:

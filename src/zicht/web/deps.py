@@ -49,7 +49,6 @@ class AppState:
     engine: Engine
     cipher: Cipher
     report_dir: Path
-    login_limiter: RateLimiter = field(default_factory=lambda: RateLimiter(20, 300.0))
     token_limiter: RateLimiter = field(default_factory=lambda: RateLimiter(60, 60.0))
     cache: dict[str, Any] = field(default_factory=dict)
     # The same pool in autocommit mode, for reads of one statement each: on PostgreSQL

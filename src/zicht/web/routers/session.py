@@ -9,7 +9,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 
-from zicht.web.auth import create_session, delete_session, login
+from zicht.web.auth import client_throttled, create_session, delete_session, login
 from zicht.web.csrf import LOGIN_CSRF_COOKIE, check_csrf, check_login_csrf, new_login_token
 from zicht.web.deps import SESSION_COOKIE, audit, client_of, current_principal, public, state
 from zicht.web.i18n import Translator, language_of
@@ -71,7 +71,7 @@ async def login_submit(request: Request) -> Response:
     t = Translator(language_of(request))
     shared = state(request)
     client = client_of(request) or "unknown"
-    if not shared.login_limiter.hit(client):
+    if await run_in_threadpool(client_throttled, shared.engine, client):
         return _login_page(request, {"username": t("login_throttled")}, username, next_path, 429)
     errors = {}
     if not username:
