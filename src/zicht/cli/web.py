@@ -47,7 +47,10 @@ def serve(
     console.print(
         f"Zicht runs at http://{host}:{port}/ ({processes} worker processes) — stop it with Ctrl-C."
     )
-    run(host, port, settings=settings, workers=processes)
+    try:
+        run(host, port, settings=settings, workers=processes)
+    except RuntimeError as exc:
+        fail("serve", str(exc))
 
 
 @users_app.command("add")

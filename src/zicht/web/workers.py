@@ -4,7 +4,8 @@ uvicorn's own `--workers` shares one listening socket between its processes; whi
 process wakes first accepts a whole burst of new connections, so with keep-alive
 clients one process can end up serving three times as many as the other. With a
 socket per process the kernel spreads new connections over the processes evenly.
-A process that dies is started again; Ctrl-C or SIGTERM stops them all.
+A process that dies is started again, unless processes keep ending right after their
+start (then the supervisor stops with an error); Ctrl-C or SIGTERM stops them all.
 """
 
 from __future__ import annotations
@@ -20,6 +21,10 @@ __all__ = ["run_workers"]
 
 log = logging.getLogger(__name__)
 _APP = "zicht.web.app:create_app"
+# A process that ends this soon after its start most likely cannot start at all; after
+# this many such ends in a row the supervisor gives up instead of restarting forever.
+EARLY_END_SECONDS = 10.0
+EARLY_ENDS_TO_GIVE_UP = 3
 
 
 def _listen(host: str, port: int) -> socket.socket:
@@ -64,17 +69,27 @@ def run_workers(host: str, port: int, workers: int, options: dict[str, Any]) -> 
 
     previous = {sig: signal.signal(sig, stop) for sig in (signal.SIGINT, signal.SIGTERM)}
     processes = [start(i) for i in range(workers)]
+    started = [time.monotonic()] * workers
+    early_ends = 0  # processes in a row that ended soon after they started
     try:
         while not stopping:
             time.sleep(0.5)
             for i, process in enumerate(processes):
-                if not process.is_alive() and not stopping:
-                    log.warning(
-                        "server process %s ended (%s); starting another",
-                        process.pid,
-                        process.exitcode,
+                if process.is_alive() or stopping:
+                    continue
+                early = time.monotonic() - started[i] < EARLY_END_SECONDS
+                early_ends = early_ends + 1 if early else 0
+                if early_ends >= EARLY_ENDS_TO_GIVE_UP:
+                    raise RuntimeError(
+                        f"server processes keep ending right after they start (exit code "
+                        f"{process.exitcode}); see the messages above"
                     )
-                    processes[i] = start(i)
+                log.warning(
+                    "server process %s ended (%s); starting another",
+                    process.pid,
+                    process.exitcode,
+                )
+                processes[i], started[i] = start(i), time.monotonic()
     finally:
         for process in processes:
             process.terminate()
