@@ -172,3 +172,19 @@ def test_a_repeated_id_after_an_unchanged_record_is_quarantined(
     assert _victims(engine)["A"].registration_date == dt.date(2020, 1, 1)
     again = ingest_file(path, source="shelter", engine=engine, cipher=cipher, workers=workers)
     assert (again.new, again.unchanged, again.updated) == (0, 1503, 0)
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_a_row_repeated_in_three_chunks_is_stored_once(
+    engine: Engine, cipher: Cipher, tmp_path: Path, workers: int
+) -> None:
+    header = "source_record_id,registration_date,forms\n"
+    filler = ["".join(f"F{c}-{i},2021-01-01,labour\n" for i in range(1200)) for c in range(2)]
+    row = "X,2020-01-01,labour\n"
+    path = tmp_path / "victims.csv"
+    for _ in range(2):  # new the first time, unchanged the second
+        path.write_text(header + row + filler[0] + row + filler[1] + row, encoding="utf-8")
+        result = ingest_file(path, source="shelter", engine=engine, cipher=cipher, workers=workers)
+        assert (result.rows_read, result.quarantined) == (2403, 0)
+        assert result.new + result.unchanged == 2403
+    assert len(_victims(engine)) == 2401

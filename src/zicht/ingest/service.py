@@ -132,7 +132,9 @@ class _Run:
             seen[record_id] = content_hash
             if known_hash == content_hash:
                 self.result.unchanged += 1
-                if earlier is None and record_id not in met:
+                # A record of an earlier batch, met for the first time in this file.
+                first_meeting = earlier is None and record_id not in met
+                if first_meeting and known is not None and known[2] != batch_id:
                     unchanged.append(record_id)
             elif known is not None:
                 changed.append((*values, known[0]))

@@ -135,7 +135,10 @@ def remember_unchanged(session: Session, record_ids: Sequence[str]) -> None:
         session.execute(text(f"DELETE FROM {_SEEN_TABLE}"))  # SQLite keeps it per connection
         session.info[_SEEN_TABLE] = True
     session.execute(
-        text(f"INSERT INTO {_SEEN_TABLE} (record_id) VALUES (:record_id)"),
+        text(
+            f"INSERT INTO {_SEEN_TABLE} (record_id) VALUES (:record_id) "
+            "ON CONFLICT (record_id) DO NOTHING"
+        ),
         [{"record_id": record_id} for record_id in record_ids],
     )
 
