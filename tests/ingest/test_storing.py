@@ -8,6 +8,7 @@ through the ORM's types, with and without worker processes, for new and updated 
 from __future__ import annotations
 
 import datetime as dt
+import time
 from pathlib import Path
 
 import pytest
@@ -136,7 +137,7 @@ def test_lookups_keep_the_whole_key_as_a_postgresql_table_grows(
             )
             store.insert_records(session, "victim_registration", prepared, batch_id=batch.id)
             before = "\n".join(session.execute(explain).scalars())
-            store.refresh_statistics(session, "victim_registration")
+            store.refresh_statistics(session, "victim_registration", len(prepared))
             after = "\n".join(session.execute(explain).scalars())
             found = store.existing_records(session, "victim_registration", "police", ["P7", "X"])
             session.rollback()
@@ -188,3 +189,24 @@ def test_a_row_repeated_in_three_chunks_is_stored_once(
         assert (result.rows_read, result.quarantined) == (2403, 0)
         assert result.new + result.unchanged == 2403
     assert len(_victims(engine)) == 2401
+
+
+def test_a_statistics_refresh_never_waits_for_another_ingest(
+    postgres_schema_url: str, cipher: Cipher
+) -> None:
+    """ANALYZE holds its lock until commit: a second ingest skips its refresh instead."""
+    from zicht.store import make_engine, upgrade
+
+    engine = make_engine(postgres_schema_url)
+    upgrade(engine)
+    try:
+        with Session(engine) as first, first.begin(), Session(engine) as second, second.begin():
+            first.execute(text("ANALYZE victim_registration"))  # holds the lock
+            started = time.monotonic()
+            store.refresh_statistics(second, "victim_registration", 10_000)
+            assert time.monotonic() - started < 5
+            assert second.execute(text("SHOW lock_timeout")).scalar() == "0"
+            first.rollback()
+            second.rollback()
+    finally:
+        engine.dispose()

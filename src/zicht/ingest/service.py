@@ -101,7 +101,7 @@ class _Run:
         self.result = result
         self.file_name = file_name
         self.record_type = result.record_type
-        self._refresh_at = 4000  # new rows after which the planner's statistics are renewed
+        self._refresh_at = 4000  # new rows after which the planner's statistics may be renewed
 
     def store(self, prepared: list[PreparedRecord]) -> list[tuple[int, list[RowProblem]]]:
         """Write prepared records; return rows whose id repeats with other content."""
@@ -146,7 +146,7 @@ class _Run:
                 resolved.append(quarantine_id)
         store.insert_records(self.session, self.record_type, new, batch_id=batch_id)
         if self.result.new >= self._refresh_at:
-            store.refresh_statistics(self.session, self.record_type)
+            store.refresh_statistics(self.session, self.record_type, self.result.new)
             self._refresh_at *= 4
         store.update_records(self.session, self.record_type, changed, batch_id=batch_id)
         store.remember_unchanged(self.session, unchanged)

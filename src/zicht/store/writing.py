@@ -8,7 +8,7 @@ from typing import Any, cast
 
 from sqlalchemy import Boolean, Date, String, Table, any_, bindparam, insert, select, text, update
 from sqlalchemy.dialects.postgresql import ARRAY
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import Session
 
 from zicht.store.errors import scrub
@@ -35,6 +35,7 @@ __all__ = [
 
 ExistingRecord = tuple[int, str, int]  # (row id, content hash, batch id)
 _IN_CHUNK = 500
+_LOCK_NOT_AVAILABLE = "55P03"
 _WRITTEN_BY_STORE = ("id", "batch_id", "updated_at")
 
 
@@ -179,15 +180,33 @@ def driver_formatter(record_type: str, dialect: str) -> Callable[[list[Any]], tu
     return format_row
 
 
-def refresh_statistics(session: Session, record_type: str) -> None:
+def refresh_statistics(session: Session, record_type: str, added: int) -> None:
     """Let the query planner see how large a record table has grown (PostgreSQL only).
 
     A large ingest into a new table would otherwise be planned from the statistics of
     an empty table: the lookup of existing records would then scan every row stored so
     far for each chunk. ANALYZE inside the transaction also samples its own new rows.
+    It runs only while the planner believes the table to hold fewer rows than this
+    ingest `added`, and never waits: when another ingest is analysing the same table
+    (its lock lasts until that ingest commits) this refresh is skipped.
     """
-    if session.connection().dialect.name == "postgresql":
-        session.execute(text(f"ANALYZE {RECORD_TABLES[record_type].__tablename__}"))
+    if session.connection().dialect.name != "postgresql":
+        return
+    table = RECORD_TABLES[record_type].__tablename__
+    believed = session.execute(
+        text("SELECT reltuples FROM pg_class WHERE oid = CAST(:table AS regclass)"),
+        {"table": table},
+    ).scalar()
+    if believed is not None and believed >= added:
+        return
+    try:
+        with session.begin_nested():
+            session.execute(text("SET LOCAL lock_timeout = '100ms'"))
+            session.execute(text(f"ANALYZE {table}"))
+            session.execute(text("SET LOCAL lock_timeout TO DEFAULT"))
+    except OperationalError as exc:
+        if getattr(exc.orig, "sqlstate", None) != _LOCK_NOT_AVAILABLE:
+            raise
 
 
 def _stamp(session: Session, batch_id: int) -> tuple[str, tuple[Any, ...]]:
