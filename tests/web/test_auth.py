@@ -6,7 +6,7 @@ import datetime as dt
 import re
 
 import pytest
-from sqlalchemy import select, text, update
+from sqlalchemy import Engine, select, text, update
 
 from tests.web.conftest import BASE_URL, PASSWORD, TestClient, WebWorld
 from zicht.config import Settings
@@ -14,6 +14,7 @@ from zicht.store.accounts import ApiTokenRow, SessionRow, UserRow
 from zicht.web import auth
 from zicht.web.accounts import Actor, reset_password, revoke_token, set_organisation_active
 from zicht.web.app import create_app
+from zicht.web.audit import AuditEvent, log_action
 from zicht.web.auth import CLIENT_FAILURES, LOCKOUT_AFTER, hash_token
 
 
@@ -215,3 +216,12 @@ def test_api_with_a_session_needs_the_csrf_header(sqlite_world: WebWorld) -> Non
         "/api/uploads", files=body, headers={"x-csrf-token": sqlite_world.csrf(client)}
     )
     assert response.status_code == 201
+
+
+def test_failures_without_a_known_address_are_counted_together(engine: Engine) -> None:
+    for _ in range(CLIENT_FAILURES):
+        log_action(engine, AuditEvent(actor="unknown", action="login_failed", client=None))
+    log_action(engine, AuditEvent(actor="unknown", action="login_failed", client="10.0.0.1"))
+    assert auth.client_throttled(engine, None)
+    assert not auth.client_throttled(engine, "10.0.0.1")
+    assert not auth.client_throttled(engine, "10.0.0.2")

@@ -80,11 +80,11 @@ class AuditEntryRow(Base):
     __table_args__ = (Index("ix_audit_entry_action_client_at", "action", "client", "at"),)
 
 
-def count_recent(engine: Engine, action: str, client: str, since: dt.datetime) -> int:
-    """How many entries of `action` came from `client` at or after `since` (any process)."""
+def count_recent(engine: Engine, action: str, client: str | None, since: dt.datetime) -> int:
+    """How many entries of `action` came from `client` (None: no address known) since `since`."""
     statement = select(func.count()).where(
         AuditEntryRow.action == action,
-        AuditEntryRow.client == client,
+        AuditEntryRow.client.is_(None) if client is None else AuditEntryRow.client == client,
         AuditEntryRow.at >= since,
     )
     with engine.connect() as connection:

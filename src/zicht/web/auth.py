@@ -45,7 +45,9 @@ __all__ = [
 LOCKOUT_AFTER = 5
 LOCKOUT_FOR = dt.timedelta(minutes=15)
 # Failed logins from one client address within the window before it is refused for a
-# while; counted in the audit trail, so the same in every server process.
+# while; counted in the audit trail, so the same in every server process. Attempts are
+# also limited per process as they arrive (`AppState.login_limiter`), which holds while
+# a burst of attempts is still being checked and not yet in the trail.
 CLIENT_FAILURES = 20
 CLIENT_WINDOW = dt.timedelta(minutes=5)
 SESSION_IDLE = dt.timedelta(minutes=30)
@@ -81,8 +83,9 @@ def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
-def client_throttled(engine: Engine, client: str) -> bool:
-    """Has `client` failed to log in `CLIENT_FAILURES` times within `CLIENT_WINDOW`?"""
+def client_throttled(engine: Engine, client: str | None) -> bool:
+    """Has `client` (its address as audited) failed to log in `CLIENT_FAILURES` times
+    within `CLIENT_WINDOW`, in any server process?"""
     since = utcnow() - CLIENT_WINDOW
     return audit_store.count_recent(engine, "login_failed", client, since) >= CLIENT_FAILURES
 

@@ -18,7 +18,13 @@ from starlette.requests import Request
 
 from zicht.privacy import Cipher
 from zicht.web.audit import AuditEvent, log_action, log_action_async
-from zicht.web.auth import RateLimiter, principal_for_session, principal_for_token
+from zicht.web.auth import (
+    CLIENT_FAILURES,
+    CLIENT_WINDOW,
+    RateLimiter,
+    principal_for_session,
+    principal_for_token,
+)
 from zicht.web.csrf import check_csrf
 from zicht.web.permissions import ACTIONS, Principal, authorize
 
@@ -49,6 +55,9 @@ class AppState:
     engine: Engine
     cipher: Cipher
     report_dir: Path
+    login_limiter: RateLimiter = field(
+        default_factory=lambda: RateLimiter(CLIENT_FAILURES, CLIENT_WINDOW.total_seconds())
+    )
     token_limiter: RateLimiter = field(default_factory=lambda: RateLimiter(60, 60.0))
     cache: dict[str, Any] = field(default_factory=dict)
     # The same pool in autocommit mode, for reads of one statement each: on PostgreSQL

@@ -70,8 +70,12 @@ async def login_submit(request: Request) -> Response:
     next_path = _safe_next(str(form.get("next", "/")))
     t = Translator(language_of(request))
     shared = state(request)
-    client = client_of(request) or "unknown"
-    if await run_in_threadpool(client_throttled, shared.engine, client):
+    address = client_of(request)
+    client = address or "unknown"
+    throttled = not shared.login_limiter.hit(client) or await run_in_threadpool(
+        client_throttled, shared.engine, address
+    )
+    if throttled:
         return _login_page(request, {"username": t("login_throttled")}, username, next_path, 429)
     errors = {}
     if not username:
