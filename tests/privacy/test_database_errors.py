@@ -15,7 +15,11 @@ from sqlalchemy import Engine, text
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session
 
-from zicht.store import VictimRegistrationRow, make_engine
+from zicht.ingest import default_mapping
+from zicht.ingest.prepare import Preparer
+from zicht.ingest.readers import RawRow
+from zicht.privacy import Cipher
+from zicht.store import VictimRegistrationRow, make_engine, upgrade
 from zicht.store import writing as store
 
 SECRET = "SECRET-ID-4711"
@@ -57,6 +61,8 @@ def test_a_unique_violation_names_the_constraint_not_the_key(engine: Engine) -> 
     shown = _everything_shown(caught.value)
     assert SECRET not in shown
     assert "victim_registration" in shown
+    if engine.dialect.name == "postgresql":  # DETAIL holds the key: not on what is raised
+        assert caught.value.orig.diag.message_detail is None  # type: ignore[union-attr]
 
 
 def test_a_value_the_database_cannot_read_is_not_repeated(postgres_schema_url: str) -> None:
@@ -69,3 +75,32 @@ def test_a_value_the_database_cannot_read_is_not_repeated(postgres_schema_url: s
     shown = _everything_shown(caught.value)
     assert SECRET not in shown
     assert "SQLSTATE 22P02" in shown
+
+
+def test_a_failed_copy_shows_neither_its_line_nor_the_key(
+    postgres_schema_url: str, cipher: Cipher
+) -> None:
+    engine = make_engine(postgres_schema_url)
+    upgrade(engine)
+    preparer = Preparer(default_mapping("victim_registration"), "police", cipher, "postgresql")
+    cells = {"source_record_id": SECRET, "registration_date": "2020-01-01", "forms": "labour"}
+    row = preparer.prepare([RawRow(1, cells)]).valid[0][3]
+    try:
+        with Session(engine) as session, session.begin():
+            batch = store.start_batch(
+                session,
+                source="police",
+                record_type="victim_registration",
+                file_name="f.csv",
+                file_sha256="0" * 64,
+            )
+            with pytest.raises(IntegrityError) as caught:  # the same key twice in one COPY
+                store.insert_records(session, "victim_registration", [row, row], batch_id=batch.id)
+            session.rollback()
+    finally:
+        engine.dispose()
+    shown = _everything_shown(caught.value)
+    assert SECRET not in shown and "2020-01-01" not in shown
+    assert "SQLSTATE 23505" in shown
+    diagnostics = caught.value.orig.diag  # type: ignore[union-attr]
+    assert diagnostics.message_detail is None and diagnostics.context is None

@@ -6,7 +6,9 @@ registrations, so such a message could put a record id or an analytic value into
 terminal, a log or a traceback. Every PostgreSQL error is scrubbed as it is raised: it
 keeps its class, its SQLSTATE and the names of the table, column and constraint, and
 only the messages of Zicht's own triggers (SQLSTATE class P0), which hold no values.
-Statement parameters are hidden by the engine (`hide_parameters`).
+Statement parameters are hidden by the engine (`hide_parameters`). The exception raised
+holds a copy of the driver error without PostgreSQL's diagnostic fields; the original
+remains as its chained cause, for a debugger, and Zicht reports neither.
 """
 
 from __future__ import annotations
@@ -17,7 +19,16 @@ from sqlalchemy import Engine, event
 from sqlalchemy.engine import ExceptionContext
 from sqlalchemy.exc import DBAPIError
 
-__all__ = ["scrub", "scrub_errors"]
+__all__ = ["scrub", "scrub_errors", "without_values"]
+
+
+def without_values(error: BaseException) -> BaseException:
+    """A copy of a scrubbed driver error that no longer carries the server's diagnostics
+    (DETAIL, CONTEXT and the rest stay with the original only)."""
+    try:
+        return type(error)(*error.args)
+    except TypeError:  # a driver error that cannot be built from its message alone
+        return error
 
 
 def scrub(error: BaseException) -> bool:
@@ -44,7 +55,7 @@ def _on_error(context: ExceptionContext) -> DBAPIError | None:
     replacement = DBAPIError.instance(
         context.statement,
         None,
-        original,
+        without_values(original),
         dialect.loaded_dbapi.Error,
         hide_parameters=True,
         connection_invalidated=context.is_disconnect,

@@ -11,7 +11,7 @@ from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import Session
 
-from zicht.store.errors import scrub
+from zicht.store.errors import scrub, without_values
 from zicht.store.models import RECORD_TABLES, IngestBatch, QuarantineRow, utcnow
 
 __all__ = [
@@ -247,7 +247,7 @@ def insert_records(
             # message) and raise what SQLAlchemy would have raised.
             scrub(exc)
             raise DBAPIError.instance(
-                statement, None, exc, psycopg.Error, hide_parameters=True
+                statement, None, without_values(exc), psycopg.Error, hide_parameters=True
             ) from None
         return
     statement = (
