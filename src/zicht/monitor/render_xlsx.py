@@ -73,5 +73,6 @@ def write_xlsx(report: Report, path: Path, cutoff: dt.date | None) -> Path:
         for entry in written.infolist():
             info = ZipInfo(entry.filename, date_time=stamp)
             info.compress_type = ZIP_DEFLATED
+            info.external_attr = entry.external_attr  # the permissions openpyxl gave it
             final.writestr(info, written.read(entry))
     return path
