@@ -14,9 +14,11 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine, text
+from sqlalchemy.orm import Session
 
 from zicht.privacy import Cipher, generate_key
 from zicht.store import make_engine, upgrade
+from zicht.store.writing import start_batch
 
 # How the browser tests start Debian's chromium as root on a machine without a network.
 CHROMIUM_ARGS = [
@@ -101,3 +103,15 @@ def chromium_executable() -> str:
             pytest.fail("CI=true but chromium is not installed (make browser)")
         pytest.skip("chromium is not installed: run `make browser`")
     return path
+
+
+def start_victim_batch(session: Session, source: str = "police") -> int:
+    """A victim-registration ingest batch opened in `session` (for writing rows directly)."""
+    batch = start_batch(
+        session,
+        source=source,
+        record_type="victim_registration",
+        file_name="f.csv",
+        file_sha256="0" * 64,
+    )
+    return batch.id

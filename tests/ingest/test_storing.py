@@ -15,6 +15,7 @@ import pytest
 from sqlalchemy import Engine, select, text
 from sqlalchemy.orm import Session
 
+from tests.conftest import start_victim_batch
 from zicht.ingest import default_mapping, ingest_file
 from zicht.ingest.prepare import Preparer
 from zicht.ingest.readers import RawRow
@@ -128,14 +129,8 @@ def test_lookups_keep_the_whole_key_as_a_postgresql_table_grows(
     )
     try:
         with Session(engine) as session, session.begin():
-            batch = store.start_batch(
-                session,
-                source="police",
-                record_type="victim_registration",
-                file_name="f.csv",
-                file_sha256="0" * 64,
-            )
-            store.insert_records(session, "victim_registration", prepared, batch_id=batch.id)
+            batch_id = start_victim_batch(session)
+            store.insert_records(session, "victim_registration", prepared, batch_id=batch_id)
             before = "\n".join(session.execute(explain).scalars())
             store.refresh_statistics(session, "victim_registration", len(prepared))
             after = "\n".join(session.execute(explain).scalars())

@@ -15,6 +15,7 @@ from sqlalchemy import Engine, text
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session
 
+from tests.conftest import start_victim_batch
 from zicht.ingest import default_mapping
 from zicht.ingest.prepare import Preparer
 from zicht.ingest.readers import RawRow
@@ -45,16 +46,10 @@ def _registration(batch_id: int) -> VictimRegistrationRow:
 
 def test_a_unique_violation_names_the_constraint_not_the_key(engine: Engine) -> None:
     with Session(engine) as session, session.begin():
-        batch = store.start_batch(
-            session,
-            source="police",
-            record_type="victim_registration",
-            file_name="f.csv",
-            file_sha256="0" * 64,
-        )
-        session.add(_registration(batch.id))
+        batch_id = start_victim_batch(session)
+        session.add(_registration(batch_id))
         session.flush()
-        session.add(_registration(batch.id))
+        session.add(_registration(batch_id))
         with pytest.raises(IntegrityError) as caught:
             session.flush()
         session.rollback()
@@ -87,15 +82,9 @@ def test_a_failed_copy_shows_neither_its_line_nor_the_key(
     row = preparer.prepare([RawRow(1, cells)]).valid[0][3]
     try:
         with Session(engine) as session, session.begin():
-            batch = store.start_batch(
-                session,
-                source="police",
-                record_type="victim_registration",
-                file_name="f.csv",
-                file_sha256="0" * 64,
-            )
+            batch_id = start_victim_batch(session)
             with pytest.raises(IntegrityError) as caught:  # the same key twice in one COPY
-                store.insert_records(session, "victim_registration", [row, row], batch_id=batch.id)
+                store.insert_records(session, "victim_registration", [row, row], batch_id=batch_id)
             session.rollback()
     finally:
         engine.dispose()
