@@ -4,7 +4,7 @@
 `previous_hash`; `seq` numbers the entries without gaps and `previous_hash` is unique,
 so the chain can neither fork nor lose an entry in the middle unnoticed. The app
 never updates or deletes a row; on both engines a trigger refuses it as well
-(migration 0003). The service (`zicht.web.audit`) computes the hashes; this module
+(migration 0003). The service (`zicht.access`) computes the hashes; this module
 appends (one writer at a time, several entries per commit when asked) and reads.
 """
 

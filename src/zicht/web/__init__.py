@@ -35,7 +35,7 @@ def create_app(
 
 def ensure_demo_accounts(engine: Engine) -> list[tuple[str, str, str | None, str]]:
     """One demo account per role with a fresh random password: (user, role, org, password)."""
-    from zicht.web.accounts import ensure_demo_accounts as ensure
+    from zicht.access import ensure_demo_accounts as ensure
 
     return ensure(engine)
 

@@ -16,17 +16,21 @@ from fastapi import HTTPException
 from sqlalchemy import Engine
 from starlette.requests import Request
 
-from zicht.privacy import Cipher
-from zicht.web.audit import AuditEvent, log_action, log_action_async
-from zicht.web.auth import (
+from zicht.access import (
+    ACTIONS,
     CLIENT_FAILURES,
     CLIENT_WINDOW,
+    AuditEvent,
+    Principal,
     RateLimiter,
+    authorize,
+    log_action,
+    log_action_async,
     principal_for_session,
     principal_for_token,
 )
+from zicht.privacy import Cipher
 from zicht.web.csrf import check_csrf
-from zicht.web.permissions import ACTIONS, Principal, authorize
 
 if TYPE_CHECKING:
     from zicht.ingest import IngestResult

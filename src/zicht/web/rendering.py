@@ -10,8 +10,8 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 from starlette.requests import Request
 from starlette.responses import HTMLResponse
 
+from zicht.access import ROLES, Principal, authorize
 from zicht.web.i18n import LANG_COOKIE, LANGUAGES, Translator, language_of
-from zicht.web.permissions import ROLES, Principal, authorize
 from zicht.web.security import is_local
 
 __all__ = ["NAVIGATION", "environment", "first_page", "render"]

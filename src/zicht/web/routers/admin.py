@@ -11,12 +11,11 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
+from zicht import access as accounts
+from zicht.access import ACTIONS, ROLES, TOKEN_ACTIONS, Principal, actions_logged, search, verify
 from zicht.standard import ORGANISATIONS
-from zicht.web import accounts
-from zicht.web.audit import actions_logged, search, verify
 from zicht.web.deps import audit, client_of, requires, state
 from zicht.web.i18n import Translator, language_of
-from zicht.web.permissions import ACTIONS, ROLES, TOKEN_ACTIONS, Principal
 from zicht.web.queries import cached
 from zicht.web.rendering import render
 

@@ -15,6 +15,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
 
+from zicht.access import Principal, authorize, scope_of
 from zicht.standard import FORMS, ORGANISATIONS
 from zicht.store.web_queries import (
     RegistrationQuery,
@@ -27,7 +28,6 @@ from zicht.store.web_queries import (
 from zicht.web.deps import accept_upload, audit, public, requires, state
 from zicht.web.figures import SMALL_COUNT
 from zicht.web.linked import latest_run, person_members, persons_of_run
-from zicht.web.permissions import Principal, authorize, scope_of
 from zicht.web.queries import LIST_COLUMNS, MAX_PAGE_SIZE, SORTS
 from zicht.web.registrations_view import may_identify, visible_organisation
 from zicht.web.routers.dashboard import current_counts

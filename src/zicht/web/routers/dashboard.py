@@ -14,12 +14,12 @@ from markupsafe import Markup
 from starlette.requests import Request
 from starlette.responses import Response
 
+from zicht.access import Principal
 from zicht.standard import FORMS, ORGANISATIONS
 from zicht.store.web_queries import data_version
 from zicht.web.deps import requires, state
 from zicht.web.figures import SMALL_COUNT, bar_chart, dashboard_counts, shown
 from zicht.web.i18n import Translator, language_of
-from zicht.web.permissions import Principal
 from zicht.web.queries import versioned
 from zicht.web.rendering import environment, render
 

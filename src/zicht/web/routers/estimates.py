@@ -8,11 +8,11 @@ from fastapi import APIRouter, Depends
 from starlette.requests import Request
 from starlette.responses import Response
 
+from zicht.access import Principal
 from zicht.web.deps import requires, state
 from zicht.web.figures import bar_chart
 from zicht.web.i18n import Translator, language_of
 from zicht.web.linked import EstimateRow, estimate_rows, latest_run
-from zicht.web.permissions import Principal
 from zicht.web.queries import cached
 from zicht.web.rendering import render
 

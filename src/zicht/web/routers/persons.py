@@ -9,11 +9,11 @@ from fastapi import APIRouter, Depends, HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
 
+from zicht.access import Principal, authorize, scope_of
 from zicht.store.web_queries import get_registration, identities
 from zicht.web.deps import audit, requires, state
 from zicht.web.i18n import Translator, language_of
 from zicht.web.linked import explanation, latest_run, person_members, persons_of_run
-from zicht.web.permissions import Principal, authorize, scope_of
 from zicht.web.queries import cached
 from zicht.web.registrations_view import display, list_columns, may_identify
 from zicht.web.rendering import render

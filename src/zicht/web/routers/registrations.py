@@ -9,6 +9,7 @@ from fastapi import APIRouter, Depends, HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
 
+from zicht.access import Principal, authorize, scope_of
 from zicht.standard import FORMS, ORGANISATIONS
 from zicht.store import RECORD_TABLES
 from zicht.store.web_queries import (
@@ -22,7 +23,6 @@ from zicht.store.web_queries import (
 )
 from zicht.web.deps import audit, audit_async, requires, state
 from zicht.web.i18n import Translator, language_of
-from zicht.web.permissions import Principal, authorize, scope_of
 from zicht.web.queries import LIST_COLUMNS, LIST_IDENTITY, MAX_PAGE_SIZE, SORTS, versioned
 from zicht.web.registrations_form import filter_form
 from zicht.web.registrations_view import (

@@ -12,13 +12,13 @@ from starlette.datastructures import UploadFile
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
+from zicht.access import Principal, authorize, scope_of
 from zicht.ingest import export_quarantine
 from zicht.ingest.problems import RowProblem
 from zicht.standard import RECORD_TYPES
 from zicht.store.web_queries import get_batch, open_quarantine, quarantine_entry, recent_uploads
 from zicht.web.deps import accept_upload, audit, requires, state
 from zicht.web.i18n import Translator, language_of
-from zicht.web.permissions import Principal, authorize, scope_of
 from zicht.web.rendering import render
 from zicht.web.uploads import UploadError, corrected_row_ingest, original_cells
 

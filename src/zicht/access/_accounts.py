@@ -15,12 +15,12 @@ from typing import Any
 
 from sqlalchemy import Engine
 
+from zicht.access._audit import AuditEvent, log_action
+from zicht.access._auth import delete_sessions_of, hash_password, hash_token, new_token
+from zicht.access._permissions import ROLES, ROLES_WITH_ORGANISATION, TOKEN_ACTIONS
 from zicht.standard import ORGANISATIONS
 from zicht.store import accounts as store
 from zicht.store.models import utcnow
-from zicht.web.audit import AuditEvent, log_action
-from zicht.web.auth import delete_sessions_of, hash_password, hash_token, new_token
-from zicht.web.permissions import ROLES, ROLES_WITH_ORGANISATION, TOKEN_ACTIONS
 
 __all__ = [
     "MIN_PASSWORD_LENGTH",

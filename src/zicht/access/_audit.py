@@ -25,6 +25,7 @@ from typing import Any
 
 from sqlalchemy import Engine
 
+from zicht.access._audit_writer import GroupWriter
 from zicht.store.audit import (
     GENESIS_HASH,
     append_many,
@@ -33,7 +34,6 @@ from zicht.store.audit import (
     search_entries,
 )
 from zicht.store.models import utcnow
-from zicht.web.audit_writer import GroupWriter
 
 __all__ = [
     "AuditEvent",
@@ -136,7 +136,7 @@ def log_action(engine: Engine, event: AuditEvent) -> None:
     """Append `event` to the chain; return once it has committed.
 
     Entries of concurrent callers in this process share one transaction (group commit,
-    `zicht.web.audit_writer`); writers in other processes take their turn through the
+    `zicht.access._audit_writer`); writers in other processes take their turn through the
     database lock of `append_many`.
     """
     _writer(engine).submit(event).result()

@@ -10,10 +10,10 @@ from unittest import mock
 import pytest
 from sqlalchemy import Engine, func, select
 
+from zicht.access import AuditEvent, log_action, verify
 from zicht.store import audit as audit_store
 from zicht.store import make_engine
 from zicht.store.audit import AuditEntryRow
-from zicht.web.audit import AuditEvent, log_action, verify
 
 THREADS = 6
 PER_THREAD = 15
@@ -57,7 +57,7 @@ def test_concurrent_entries_share_commits_and_each_is_logged(engine: Engine) -> 
         original(target, builds)  # type: ignore[arg-type]
 
     with (
-        mock.patch("zicht.web.audit.append_many", counting),
+        mock.patch("zicht.access._audit.append_many", counting),
         ThreadPoolExecutor(THREADS) as pool,
     ):
         list(pool.map(lambda n: log_action(engine, _event("t", n)), range(60)))
@@ -91,7 +91,7 @@ def test_a_failed_write_fails_every_caller_of_its_batch(engine: Engine) -> None:
         raise RuntimeError("database gone")
 
     with (
-        mock.patch("zicht.web.audit.append_many", failing),
+        mock.patch("zicht.access._audit.append_many", failing),
         pytest.raises(RuntimeError, match="database gone"),
     ):
         log_action(engine, _event("t", 1))

@@ -3,7 +3,7 @@
 Deny by default: a role has only the actions listed for it. The scope of an action
 is "own" (records of the principal's own organisation) or "all". API tokens carry a
 subset of TOKEN_ACTIONS, always scoped to the token's organisation. Every route
-declares the one action it needs (`zicht.web.deps.requires`).
+declares the one action it needs (in the web app, `zicht.web.deps.requires`).
 """
 
 from __future__ import annotations

@@ -18,10 +18,10 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 from sqlalchemy import Engine
 
+from zicht.access._permissions import Principal
 from zicht.store import accounts as store
 from zicht.store import audit as audit_store
 from zicht.store.models import utcnow
-from zicht.web.permissions import Principal
 
 __all__ = [
     "CLIENT_FAILURES",

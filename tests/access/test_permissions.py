@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from zicht.web.permissions import (
+from zicht.access import (
     ACTIONS,
     ROLE_PERMISSIONS,
     ROLES,
