@@ -58,7 +58,10 @@ def test_ingest_example_then_export_quarantine(env: dict[str, str], tmp_path: Pa
     assert "police_victims.csv" in result.output and "quarantined" in result.output
     assert "Kowalski" not in result.output
     out = tmp_path / "fix.csv"
-    result = runner.invoke(app, ["quarantine", "export", "--source", "police", "--out", str(out)])
+    result = runner.invoke(
+        app,
+        ["quarantine", "export", "--source", "police", "--out", str(out), "--purpose", "correct"],
+    )
     assert result.exit_code == 0
     assert out.read_text(encoding="utf-8").count("\n") == 5
 

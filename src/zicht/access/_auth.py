@@ -47,7 +47,8 @@ LOCKOUT_FOR = dt.timedelta(minutes=15)
 # Failed logins from one client address within the window before it is refused for a
 # while; counted in the audit trail, so the same in every server process. Attempts are
 # also limited per process as they arrive (`AppState.login_limiter`), which holds while
-# a burst of attempts is still being checked and not yet in the trail.
+# a burst of attempts is still being checked and not yet in the trail; a successful
+# login is taken back from it, so that only failures count (issue 11, point 10).
 CLIENT_FAILURES = 20
 CLIENT_WINDOW = dt.timedelta(minutes=5)
 SESSION_IDLE = dt.timedelta(minutes=30)
@@ -91,7 +92,12 @@ def client_throttled(engine: Engine, client: str | None) -> bool:
 
 
 class RateLimiter:
-    """At most `limit` events per key within `window` seconds (in this process)."""
+    """At most `limit` events per key within `window` seconds (in this process).
+
+    For logins an event is an attempt as it arrives; one that succeeds is taken back
+    (`forgive`), so that only failed logins count: colleagues behind one address who
+    log in correctly never lock each other out.
+    """
 
     def __init__(self, limit: int, window: float) -> None:
         self.limit = limit
@@ -113,6 +119,13 @@ class RateLimiter:
                 for stale in [k for k, v in self._events.items() if not v]:
                     del self._events[stale]
             return True
+
+    def forgive(self, key: str) -> None:
+        """Take back the newest event of `key` (an attempt that turned out well)."""
+        with self._lock:
+            events = self._events.get(key)
+            if events:
+                events.pop()
 
 
 @dataclass(frozen=True)

@@ -149,6 +149,9 @@ quarantine_app = typer.Typer(help="Rows that failed validation.", no_args_is_hel
 def export(
     source: str = typer.Option(..., "--source", help="Organisation whose open rows to export."),
     out: Path = typer.Option(..., "--out", help="File to write: .csv or .jsonl."),
+    purpose: str = typer.Option(
+        ..., "--purpose", help="Why the rows are exported (recorded in the audit trail)."
+    ),
     database_url: str | None = DATABASE_OPTION,
 ) -> None:
     """Write the open quarantined rows of a source, with their errors, for correction.
@@ -158,10 +161,16 @@ def export(
     """
     if source not in ORGANISATIONS:
         fail("quarantine export", f"unknown source '{source}'")
+    from zicht.access import Actor, Look, PurposeError
+
+    try:
+        look = Look(Actor.command_line(), purpose)
+    except PurposeError as exc:
+        fail("quarantine export", str(exc))
     cipher = open_cipher("quarantine export")
     engine = open_engine("quarantine export", database_url)
     try:
-        count = export_quarantine(engine, cipher, source, out)
+        count = export_quarantine(engine, cipher, source, out, look=look)
     finally:
         engine.dispose()
     console.print(f"Wrote {count} quarantined row(s) of {source} to {out}.")

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from sqlalchemy import Engine
 
+from zicht.access import Look, record_look
 from zicht.ingest.mapping import RESERVED_PREFIX
 from zicht.ingest.prepare import QUARANTINE_ID_COLUMN
 from zicht.ingest.problems import RowProblem
@@ -34,8 +35,12 @@ def _describe(errors: list[dict[str, str]]) -> str:
     )
 
 
-def export_quarantine(engine: Engine, cipher: Cipher, source: str, out: Path) -> int:
-    """Write the open quarantine rows of `source` to `out` (.csv or .jsonl); return the count."""
+def export_quarantine(engine: Engine, cipher: Cipher, source: str, out: Path, *, look: Look) -> int:
+    """Write the open quarantine rows of `source` to `out` (.csv or .jsonl); return the count.
+
+    The decrypted rows are a look at identity data: `look` (who, why) is audited as one
+    `export_quarantine` entry naming the rows, once the file is written.
+    """
     entries = read_quarantine(engine, source=source)
     rows = []
     for entry in entries:
@@ -64,4 +69,5 @@ def export_quarantine(engine: Engine, cipher: Cipher, source: str, out: Path) ->
             writer.writeheader()
             writer.writerows(rows)
     temporary.replace(out)
+    record_look(engine, look, "export_quarantine", "quarantine_row", [e["id"] for e in entries])
     return len(rows)

@@ -1,7 +1,7 @@
 """What the web pages and the API read and record: registrations, quarantine, uploads, counts.
 
 Plain SQLAlchemy Core over the store's models; results are plain dicts. Identity
-values are decrypted only by `identities`, and only for the ids asked for.
+values leave encrypted (`identity_tokens`); `zicht.access` decrypts and audits them.
 """
 
 from __future__ import annotations
@@ -14,7 +14,6 @@ from typing import Any
 
 from sqlalchemy import Engine, String, bindparam, func, insert, or_, select
 
-from zicht.privacy import Cipher
 from zicht.store.accounts import UploadRow
 from zicht.store.linkage import LinkRunRow
 from zicht.store.models import RECORD_TABLES, IngestBatch, QuarantineRow
@@ -27,7 +26,7 @@ __all__ = [
     "data_version",
     "get_batch",
     "get_registration",
-    "identities",
+    "identity_tokens",
     "list_registrations",
     "open_quarantine",
     "quarantine_entry",
@@ -189,23 +188,20 @@ def get_registration(engine: Engine, record_type: str, record_id: int) -> dict[s
     return dict(row._mapping) if row is not None else None
 
 
-def identities(
-    engine: Engine, cipher: Cipher, record_type: str, ids: Sequence[int]
-) -> dict[int, dict[str, Any]]:
-    """Decrypted identity fields of the records `ids` (empty dict for none stored)."""
+def identity_tokens(
+    engine: Engine, record_type: str, ids: Sequence[int]
+) -> list[tuple[int, str, bytes | None]]:
+    """(id, context, encrypted identity) of the records `ids`; decrypted by `zicht.access`."""
     if not ids:
-        return {}
+        return []
     table = RECORD_TABLES[record_type].__table__
     statement = select(table.c.id, table.c.source, table.c.source_record_id, table.c.identity)
-    result: dict[int, dict[str, Any]] = {}
     with engine.connect() as connection:
-        for row in connection.execute(statement.where(table.c.id.in_(list(ids)))):
-            identity: dict[str, Any] = {}
-            if row.identity is not None:
-                context = identity_context(record_type, row.source, row.source_record_id)
-                identity = cipher.decrypt_json(row.identity, context)
-            result[int(row.id)] = identity
-    return result
+        rows = connection.execute(statement.where(table.c.id.in_(list(ids)))).all()
+    return [
+        (int(row.id), identity_context(record_type, row.source, row.source_record_id), row.identity)
+        for row in rows
+    ]
 
 
 def years(engine: Engine, record_type: str) -> list[int]:

@@ -12,6 +12,7 @@ from typing import Any
 import yaml
 from sqlalchemy import Engine
 
+from zicht.access import Look, record_look
 from zicht.ingest import (
     QUARANTINE_ID_COLUMN,
     IngestFileError,
@@ -104,10 +105,16 @@ def run_upload(
     return result
 
 
-def original_cells(cipher: Cipher, entry: dict[str, Any]) -> list[tuple[str, Any]]:
-    """The decrypted original row of a quarantine entry, as (column, value) pairs."""
+def original_cells(
+    engine: Engine, cipher: Cipher, look: Look, entry: dict[str, Any]
+) -> list[tuple[str, Any]]:
+    """The decrypted original row of a quarantine entry, as (column, value) pairs.
+
+    A look at identity data: audited here as one `view_quarantine_row` entry.
+    """
     context = quarantine_context(entry["source"], entry["file_name"], entry["row_number"])
     cells = cipher.decrypt_json(entry["original"], context)["cells"]
+    record_look(engine, look, "view_quarantine_row", "quarantine_row", [entry["id"]])
     return [(str(column), value) for column, value in cells]
 
 

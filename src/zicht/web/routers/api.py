@@ -15,17 +15,16 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
 
-from zicht.access import Principal, authorize, scope_of
+from zicht.access import MIN_PURPOSE, Principal, authorize, reveal_identities, scope_of
 from zicht.standard import FORMS, ORGANISATIONS
 from zicht.store.web_queries import (
     RegistrationQuery,
     get_batch,
     get_registration,
-    identities,
     list_registrations,
     open_quarantine,
 )
-from zicht.web.deps import accept_upload, audit, public, requires, state
+from zicht.web.deps import accept_upload, audit, look, public, requires, state
 from zicht.web.figures import SMALL_COUNT
 from zicht.web.linked import latest_run, person_members, persons_of_run
 from zicht.web.queries import LIST_COLUMNS, MAX_PAGE_SIZE, SORTS
@@ -40,7 +39,6 @@ router = APIRouter(prefix="/api", tags=["api"])
 RecordType = Literal["victim_registration", "suspect_registration", "report"]
 Sort = Literal["id", "-id", "registration_date", "-registration_date", "source"]
 Id = Annotated[int, Path(ge=1, le=2**31 - 1)]
-MIN_PURPOSE = 5
 ERRORS: dict[int | str, dict[str, Any]] = {
     401: {"description": "Not authenticated"},
     403: {"description": "Not allowed"},
@@ -314,7 +312,13 @@ def registrations(
     shared = state(request)
     rows, total = list_registrations(shared.engine, query, LIST_COLUMNS[query.record_type])
     ids = [row["id"] for row in rows]
-    decrypted = identities(shared.engine, shared.cipher, record_type, ids) if show else {}
+    decrypted = (
+        reveal_identities(
+            shared.engine, shared.cipher, look(request, principal, purpose or ""), record_type, ids
+        )
+        if show
+        else {}
+    )
     items = [
         RegistrationOut(
             id=row["id"],
@@ -324,14 +328,10 @@ def registrations(
         )
         for row in rows
     ]
-    audit(
-        request,
-        principal,
-        "view_identity" if show else "list_registrations",
-        object_type=record_type,
-        object_ids=list(ids),
-        purpose=purpose.strip() if show and purpose else None,
-    )
+    if not show:  # a look at identities is audited by the door
+        audit(
+            request, principal, "list_registrations", object_type=record_type, object_ids=list(ids)
+        )
     return RegistrationPage(total=total, page=page, page_size=page_size, items=items)
 
 
@@ -355,17 +355,17 @@ def registration(
     show = _identity_request(principal, identities_wanted, purpose, record["source"])
     identity = None
     if show:
-        identity = identities(shared.engine, shared.cipher, record_type, [record_id]).get(
-            record_id, {}
+        identity = reveal_identities(
+            shared.engine,
+            shared.cipher,
+            look(request, principal, purpose or ""),
+            record_type,
+            [record_id],
+        ).get(record_id, {})
+    else:  # a look at the identity is audited by the door
+        audit(
+            request, principal, "view_registration", object_type=record_type, object_ids=[record_id]
         )
-    audit(
-        request,
-        principal,
-        "view_identity" if show else "view_registration",
-        object_type=record_type,
-        object_ids=[record_id],
-        purpose=purpose.strip() if show and purpose else None,
-    )
     fields = {k: v for k, v in record.items() if k not in ("id",)}
     return RegistrationOut(id=record_id, record_type=record_type, fields=fields, identity=identity)
 
@@ -428,7 +428,17 @@ def person(
         _identity_request(principal, True, purpose, source) for _, source in members
     )
     ids = [rid for rid, _ in members]
-    decrypted = identities(shared.engine, shared.cipher, "victim_registration", ids) if show else {}
+    decrypted = (
+        reveal_identities(
+            shared.engine,
+            shared.cipher,
+            look(request, principal, purpose or "", person=person_id),
+            "victim_registration",
+            ids,
+        )
+        if show
+        else {}
+    )
     registrations_out = []
     for rid in ids:
         record = get_registration(shared.engine, "victim_registration", rid) or {}
@@ -440,15 +450,15 @@ def person(
                 identity=decrypted.get(rid, {}) if show else None,
             )
         )
-    audit(
-        request,
-        principal,
-        "view_identity" if show else "view_person",
-        object_type="victim_registration",
-        object_ids=list(ids),
-        purpose=purpose.strip() if show and purpose else None,
-        person=person_id,
-    )
+    if not show:  # a look at the identities is audited by the door
+        audit(
+            request,
+            principal,
+            "view_person",
+            object_type="victim_registration",
+            object_ids=list(ids),
+            person=person_id,
+        )
     return PersonDetail(person_id=person_id, run_id=run.id, registrations=registrations_out)
 
 

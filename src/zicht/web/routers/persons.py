@@ -9,9 +9,9 @@ from fastapi import APIRouter, Depends, HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
 
-from zicht.access import Principal, authorize, scope_of
-from zicht.store.web_queries import get_registration, identities
-from zicht.web.deps import audit, requires, state
+from zicht.access import MIN_PURPOSE, Principal, authorize, reveal_identities, scope_of
+from zicht.store.web_queries import get_registration
+from zicht.web.deps import audit, look, requires, state
 from zicht.web.i18n import Translator, language_of
 from zicht.web.linked import explanation, latest_run, person_members, persons_of_run
 from zicht.web.queries import cached
@@ -20,7 +20,6 @@ from zicht.web.rendering import render
 
 router = APIRouter(include_in_schema=False)
 PAGE = 50
-MIN_PURPOSE = 5
 
 
 @router.get("/persons")
@@ -91,7 +90,17 @@ def person(
             errors["purpose"] = t("purpose_required")
         else:
             show = True
-    decrypted = identities(shared.engine, shared.cipher, "victim_registration", ids) if show else {}
+    decrypted = (
+        reveal_identities(
+            shared.engine,
+            shared.cipher,
+            look(request, principal, purpose, person=person_id),
+            "victim_registration",
+            ids,
+        )
+        if show
+        else {}
+    )
     columns = list_columns("victim_registration", t.lang, show)
     rows = []
     for rid in ids:
@@ -105,15 +114,15 @@ def person(
         (p for p in persons_of_run(shared.engine, run.id, False) if p["person_id"] == person_id),
         None,
     )
-    audit(
-        request,
-        principal,
-        "view_identity" if show else "view_person",
-        object_type="victim_registration",
-        object_ids=list(ids),
-        purpose=purpose if show else None,
-        person=person_id,
-    )
+    if not show:  # a look at the identities is audited by the door
+        audit(
+            request,
+            principal,
+            "view_person",
+            object_type="victim_registration",
+            object_ids=list(ids),
+            person=person_id,
+        )
     person_info = {
         "person_id": person_id,
         "run_id": run.id,

@@ -9,7 +9,14 @@ from fastapi import APIRouter, Depends, HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
 
-from zicht.access import Principal, authorize, scope_of
+from zicht.access import (
+    MIN_PURPOSE,
+    Principal,
+    authorize,
+    reveal_identities,
+    reveal_identities_async,
+    scope_of,
+)
 from zicht.standard import FORMS, ORGANISATIONS
 from zicht.store import RECORD_TABLES
 from zicht.store.web_queries import (
@@ -17,11 +24,10 @@ from zicht.store.web_queries import (
     count_registrations,
     data_version,
     get_registration,
-    identities,
     registration_page,
     years,
 )
-from zicht.web.deps import audit, audit_async, requires, state
+from zicht.web.deps import audit, audit_async, look, requires, state
 from zicht.web.i18n import Translator, language_of
 from zicht.web.queries import LIST_COLUMNS, LIST_IDENTITY, MAX_PAGE_SIZE, SORTS, versioned
 from zicht.web.registrations_form import filter_form
@@ -36,7 +42,6 @@ from zicht.web.registrations_view import (
 from zicht.web.rendering import render
 
 router = APIRouter(include_in_schema=False)
-MIN_PURPOSE = 5
 
 
 def _int(value: str | None, low: int, high: int) -> int | None:
@@ -95,19 +100,17 @@ async def registrations(
         lambda: count_registrations(shared.reader, query),
     )
     shown_ids = [row["id"] for row in rows]
-    decrypted = (
-        identities(shared.reader, shared.cipher, query.record_type, shown_ids) if show else {}
-    )
+    decrypted: dict[int, dict[str, Any]] = {}
     columns = list_columns(query.record_type, t.lang, show)
     identity_names = LIST_IDENTITY[query.record_type] if show else ()
-    if show:
-        await audit_async(
-            request,
-            principal,
-            "view_identity",
-            object_type=query.record_type,
-            object_ids=shown_ids,
-            purpose=purpose,
+    if show:  # the door writes the view_identity entry itself
+        decrypted = await reveal_identities_async(
+            shared.engine,
+            shared.cipher,
+            look(request, principal, purpose),
+            query.record_type,
+            shown_ids,
+            reader=shared.reader,
         )
     else:
         await audit_async(
@@ -173,18 +176,15 @@ def registration(
         if len(purpose) < MIN_PURPOSE:
             errors["purpose"] = t("purpose_required")
         else:
-            values = identities(shared.engine, shared.cipher, record_type, [record_id])
+            values = reveal_identities(
+                shared.engine,
+                shared.cipher,
+                look(request, principal, purpose),
+                record_type,
+                [record_id],
+            )
             identity = identity_fields(t, record_type, values.get(record_id, {}))
-    if identity is not None:
-        audit(
-            request,
-            principal,
-            "view_identity",
-            object_type=record_type,
-            object_ids=[record_id],
-            purpose=purpose,
-        )
-    else:
+    if identity is None:  # a look at the identity is audited by the door
         audit(
             request, principal, "view_registration", object_type=record_type, object_ids=[record_id]
         )

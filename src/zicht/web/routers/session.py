@@ -99,6 +99,7 @@ async def login_submit(request: Request) -> Response:
         )
         return _login_page(request, {"username": t("login_failed")}, username, next_path, 400)
     assert outcome.user_id is not None
+    shared.login_limiter.forgive(client)  # only failed logins count towards throttling
     token = await run_in_threadpool(create_session, shared.engine, outcome.user_id, client)
     actor = Principal("user", outcome.user_id, username, None, None)
     await run_in_threadpool(
