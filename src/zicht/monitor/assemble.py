@@ -8,9 +8,9 @@ from collections.abc import Hashable
 from dataclasses import dataclass
 from importlib import metadata
 
+from zicht.estimate import DEFAULT_POLICY, Estimate, EstimationPolicy
 from zicht.monitor.charts import Chart, bar_chart, trend_chart
 from zicht.monitor.data import MonitorData
-from zicht.monitor.estimates import MAX_LISTS, Estimate
 from zicht.monitor.i18n import SUPPRESSED, fmt_date, fmt_number, pick, text
 from zicht.monitor.model import Headline, PublishedTable, Report, Section, Value
 from zicht.monitor.tables import CountSystem, CountTable
@@ -45,7 +45,7 @@ class Inputs:
     targets: dict[int, int]
     by_year: list[Estimate]
     by_form: list[Estimate]
-    list_plan: dict[str, str]
+    policy: EstimationPolicy = DEFAULT_POLICY
 
 
 class _Writer:
@@ -313,9 +313,18 @@ class _Writer:
         )
         return section
 
+    def mse_method(self) -> str:
+        """The estimation method, written from the policy object."""
+        values = self.inputs.policy.text_values(self.lang)
+        values["method"] = self.t(f"mse_{values['method']}")
+        values["interval"] = self.t(f"ci_{values['interval']}")
+        return self.t("m_mse_method", **values)
+
     def method(self, cutoff: str) -> Section:
         section = Section(
-            "method", self.t("sec_method"), [self.t("m_disclosure"), self.t("m_rounding")]
+            "method",
+            self.t("sec_method"),
+            [self.t("m_disclosure"), self.t("m_rounding", digits=self.inputs.policy.digits)],
         )
         run = self.inputs.data.link_run
         items: list[tuple[Value, ...]] = [
@@ -337,7 +346,7 @@ class _Writer:
                 ("clustering", str(params.get("method", ""))),
                 ("registrations / persons", f"{self.n(run.registrations)} / {self.n(run.persons)}"),
             ]
-            section.paragraphs.append(self.t("m_mse_method", merge=MAX_LISTS))
+            section.paragraphs.append(self.mse_method())
         targets = ", ".join(f"{y}: {v}" for y, v in sorted(self.inputs.targets.items()))
         items.append((self.t("m_targets"), targets))
         section.items.append(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 from fastapi import APIRouter, Depends
 from starlette.requests import Request
@@ -11,22 +11,29 @@ from starlette.responses import Response
 from zicht.web.deps import requires, state
 from zicht.web.figures import bar_chart
 from zicht.web.i18n import Translator, language_of
-from zicht.web.linked import EstimateRow, estimate_rows, latest_run
+from zicht.web.linked import latest_run
+from zicht.web.linked import run_estimates as linked_estimates
 from zicht.web.permissions import Principal
 from zicht.web.queries import cached
 from zicht.web.rendering import render
 
+if TYPE_CHECKING:
+    from zicht.estimate import Estimate
+
 router = APIRouter(include_in_schema=False)
 
 
-def run_estimates(request: Request) -> tuple[int | None, list[EstimateRow]]:
-    """The estimates of the latest link run (computed once per run)."""
+def run_estimates(request: Request) -> tuple[int | None, list[Estimate]]:
+    """The published estimates of the latest link run (computed once per run)."""
     shared = state(request)
     run = latest_run(shared.engine)
     if run is None:
         return None, []
     rows = cached(
-        shared.cache, f"estimates:{run.id}", lambda: estimate_rows(shared.engine, run.id), ttl=3600
+        shared.cache,
+        f"estimates:{run.id}",
+        lambda: linked_estimates(shared.engine, run.id),
+        ttl=3600,
     )
     return run.id, rows
 
@@ -47,7 +54,7 @@ def estimates(
         shown.append(
             {
                 "stratum": row.stratum or t("whole_population"),
-                "observed": t.number(row.observed),
+                "observed": t.number(row.persons),
                 "estimate": t.number(row.estimate),
                 "interval": f"{t.number(row.lower)} – {upper}",
                 "model": row.model or "",
