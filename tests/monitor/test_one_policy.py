@@ -50,7 +50,9 @@ def test_every_edge_publishes_the_same_estimates_and_counts(
     year = load(filled_engine, None).year
     summary = build_report(filled_engine, year=year, out=tmp_path / "report", lang="en", k=10)
     report: dict[str, Published] = {}
+    persons: dict[str, int | None] = {}
     for row in _csv(summary.csv_dir, "estimate_per_year")[1:]:
+        persons[row[0]] = None if row[1] == "x" else int(row[1])
         if row[3]:  # an estimate, not a reason
             report[row[0]] = (float(row[2]), float(row[3]), float(row[4]))
     assert report, "the synthetic world should give estimates"
@@ -68,15 +70,21 @@ def test_every_edge_publishes_the_same_estimates_and_counts(
     }
 
     client = _web(filled_engine, cipher, tmp_path).client("analyst")
+    api = client.get("/api/estimates").json()["estimates"]
     from_api = {
         e["stratum"]: (e["estimate"], e["lower"], e["upper"])
-        for e in client.get("/api/estimates").json()["estimates"]
+        for e in api
         if e["problem"] is None and e["stratum"]
     }
+    # The registered persons beside each estimate are the report's published cells.
+    assert {e["stratum"]: e["observed"] for e in api if e["stratum"] in persons} == {
+        e["stratum"]: persons[e["stratum"]] for e in api if e["stratum"] in persons
+    }
+    assert any(e["stratum"] in persons for e in api)
     page = client.get("/estimates?lang=en").text
     from_page: dict[str, Published] = {}
     for stratum, estimate, low, high in re.findall(
-        r'<tr><th scope="row">(\d{4})</th><td class="numeric">[\d,]+</td>'
+        r'<tr><th scope="row">(\d{4})</th><td class="numeric">(?:[\d,]+|x)</td>'
         r'<td class="numeric">([\d,]+)</td><td class="numeric">([\d,]+) – ([\d,]+)</td>',
         page,
     ):

@@ -16,7 +16,7 @@ from zicht.monitor.model import Headline, PublishedTable, Report, Section, Value
 from zicht.monitor.tables import CountSystem, CountTable
 from zicht.standard import FORMS
 
-__all__ = ["Inputs", "assemble"]
+__all__ = ["Inputs", "assemble", "method_text"]
 
 SOFTWARE = (
     "zicht",
@@ -46,6 +46,14 @@ class Inputs:
     by_year: list[Estimate]
     by_form: list[Estimate]
     policy: EstimationPolicy = DEFAULT_POLICY
+
+
+def method_text(policy: EstimationPolicy, lang: str) -> str:
+    """The report's paragraph on the estimation method, written from the policy object."""
+    values = policy.text_values(lang)
+    values["method"] = text(f"mse_{values['method']}", lang)
+    values["interval"] = text(f"ci_{values['interval']}", lang)
+    return text("m_mse_method", lang, **values)
 
 
 class _Writer:
@@ -313,13 +321,6 @@ class _Writer:
         )
         return section
 
-    def mse_method(self) -> str:
-        """The estimation method, written from the policy object."""
-        values = self.inputs.policy.text_values(self.lang)
-        values["method"] = self.t(f"mse_{values['method']}")
-        values["interval"] = self.t(f"ci_{values['interval']}")
-        return self.t("m_mse_method", **values)
-
     def method(self, cutoff: str) -> Section:
         section = Section(
             "method",
@@ -346,7 +347,7 @@ class _Writer:
                 ("clustering", str(params.get("method", ""))),
                 ("registrations / persons", f"{self.n(run.registrations)} / {self.n(run.persons)}"),
             ]
-            section.paragraphs.append(self.mse_method())
+            section.paragraphs.append(method_text(self.inputs.policy, self.lang))
         targets = ", ".join(f"{y}: {v}" for y, v in sorted(self.inputs.targets.items()))
         items.append((self.t("m_targets"), targets))
         section.items.append(

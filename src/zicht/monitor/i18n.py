@@ -204,11 +204,12 @@ STRINGS: dict[str, Label] = {
     "m_linkage_run": ("Koppelrun", "Link run"),
     "m_linkage_none": ("geen koppeling", "no linkage"),
     "m_mse_method": (
-        "Modelkeuze {method} (p < {pthresh}), {level}-interval {interval}. Een organisatie "
-        "is een eigen lijst als zij in de koppelrun ten minste {merge} personen registreerde "
-        "en bij de {max_lists} grootste hoort; de overige zijn samengevoegd tot OTHER. Geen "
+        "Modelkeuze: {method}, drempel p < {pthresh}; {level}-interval: {interval}. Een "
+        "organisatie is een eigen lijst als zij in de koppelrun ten minste {merge} personen "
+        "registreerde en bij de {max_lists} grootste hoort; de overige zijn samengevoegd tot "
+        "OTHER. Geen "
         "schatting voor een groep met minder dan {min_persons} personen.",
-        "Model selection {method} (p < {pthresh}), {level} interval {interval}. An "
+        "Model selection: {method}, threshold p < {pthresh}; {level} interval: {interval}. An "
         "organisation is a list of its own when it registered at least {merge} persons in "
         "the link run and is among the {max_lists} largest; the others are merged into "
         "OTHER. No estimate for a group of fewer than {min_persons} persons.",

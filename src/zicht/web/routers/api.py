@@ -30,7 +30,7 @@ from zicht.web.permissions import Principal, authorize, scope_of
 from zicht.web.queries import LIST_COLUMNS, MAX_PAGE_SIZE, SORTS
 from zicht.web.registrations_view import may_identify, visible_organisation
 from zicht.web.routers.dashboard import current_counts
-from zicht.web.routers.estimates import run_estimates
+from zicht.web.routers.estimates import observed_persons, run_estimates
 from zicht.web.routers.reports import download, report_files
 from zicht.web.uploads import UploadError
 
@@ -115,7 +115,7 @@ class PersonDetail(BaseModel):
 
 class EstimateOut(BaseModel):
     stratum: str
-    observed: int
+    observed: int | None
     lists: list[str]
     estimate: float | None
     lower: float | None
@@ -464,13 +464,14 @@ def estimates(
     from zicht.estimate import DEFAULT_POLICY
 
     run_id, rows = run_estimates(request)
+    observed = observed_persons(request, rows)
     return EstimatesOut(
         run_id=run_id,
         level=DEFAULT_POLICY.level,
         estimates=[
             EstimateOut(
                 stratum=row.stratum,
-                observed=row.persons,
+                observed=persons,
                 lists=list(row.lists),
                 estimate=row.estimate,
                 lower=row.lower,
@@ -480,7 +481,7 @@ def estimates(
                 model=row.model,
                 problem=row.problem,
             )
-            for row in rows
+            for row, persons in zip(rows, observed, strict=True)
         ],
     )
 

@@ -10,12 +10,14 @@ from starlette.responses import Response
 
 from zicht.web.deps import requires, state
 from zicht.web.figures import bar_chart
+from zicht.web.figures import shown as shown_count
 from zicht.web.i18n import Translator, language_of
 from zicht.web.linked import latest_run
 from zicht.web.linked import run_estimates as linked_estimates
 from zicht.web.permissions import Principal
 from zicht.web.queries import cached
 from zicht.web.rendering import render
+from zicht.web.routers.dashboard import current_counts
 
 if TYPE_CHECKING:
     from zicht.estimate import Estimate
@@ -38,6 +40,21 @@ def run_estimates(request: Request) -> tuple[int | None, list[Estimate]]:
     return run.id, rows
 
 
+def observed_persons(request: Request, rows: list[Estimate]) -> list[int | None]:
+    """Each row's registered persons as published (the report's cells; None: suppressed).
+
+    All victims are the dashboard's persons of the run, a year the report's persons of
+    that year: both from the one publication step, so no edge shows a count another
+    suppresses.
+    """
+    _, counts = current_counts(request)
+    published = counts.published
+    return [
+        published.get(("persons", int(row.stratum)) if row.stratum else ("dashboard", "persons"))
+        for row in rows
+    ]
+
+
 @router.get("/estimates")
 def estimates(
     request: Request, principal: Annotated[Principal, Depends(requires("view_estimates"))]
@@ -46,7 +63,7 @@ def estimates(
     run_id, rows = run_estimates(request)
     shown: list[dict[str, str]] = []
     values: list[float] = []
-    for row in rows:
+    for row, observed in zip(rows, observed_persons(request, rows), strict=True):
         if row.estimate is None:
             continue
         upper = "∞" if row.upper is None else t.number(row.upper)
@@ -54,7 +71,7 @@ def estimates(
         shown.append(
             {
                 "stratum": row.stratum or t("whole_population"),
-                "observed": t.number(row.persons),
+                "observed": shown_count(t, observed),
                 "estimate": t.number(row.estimate),
                 "interval": f"{t.number(row.lower)} – {upper}",
                 "model": row.model or "",
