@@ -8,15 +8,15 @@ from collections.abc import Hashable
 from dataclasses import dataclass
 from importlib import metadata
 
+from zicht.estimate import DEFAULT_POLICY, Estimate, EstimationPolicy
 from zicht.monitor.charts import Chart, bar_chart, trend_chart
 from zicht.monitor.data import MonitorData
-from zicht.monitor.estimates import MAX_LISTS, Estimate
 from zicht.monitor.i18n import SUPPRESSED, fmt_date, fmt_number, pick, text
 from zicht.monitor.model import Headline, PublishedTable, Report, Section, Value
 from zicht.monitor.tables import CountSystem, CountTable
 from zicht.standard import FORMS
 
-__all__ = ["Inputs", "assemble"]
+__all__ = ["Inputs", "assemble", "method_text"]
 
 SOFTWARE = (
     "zicht",
@@ -45,7 +45,15 @@ class Inputs:
     targets: dict[int, int]
     by_year: list[Estimate]
     by_form: list[Estimate]
-    list_plan: dict[str, str]
+    policy: EstimationPolicy = DEFAULT_POLICY
+
+
+def method_text(policy: EstimationPolicy, lang: str) -> str:
+    """The report's paragraph on the estimation method, written from the policy object."""
+    values = policy.text_values(lang)
+    values["method"] = text(f"mse_{values['method']}", lang)
+    values["interval"] = text(f"ci_{values['interval']}", lang)
+    return text("m_mse_method", lang, **values)
 
 
 class _Writer:
@@ -315,7 +323,9 @@ class _Writer:
 
     def method(self, cutoff: str) -> Section:
         section = Section(
-            "method", self.t("sec_method"), [self.t("m_disclosure"), self.t("m_rounding")]
+            "method",
+            self.t("sec_method"),
+            [self.t("m_disclosure"), self.t("m_rounding", digits=self.inputs.policy.digits)],
         )
         run = self.inputs.data.link_run
         items: list[tuple[Value, ...]] = [
@@ -337,7 +347,7 @@ class _Writer:
                 ("clustering", str(params.get("method", ""))),
                 ("registrations / persons", f"{self.n(run.registrations)} / {self.n(run.persons)}"),
             ]
-            section.paragraphs.append(self.t("m_mse_method", merge=MAX_LISTS))
+            section.paragraphs.append(method_text(self.inputs.policy, self.lang))
         targets = ", ".join(f"{y}: {v}" for y, v in sorted(self.inputs.targets.items()))
         items.append((self.t("m_targets"), targets))
         section.items.append(

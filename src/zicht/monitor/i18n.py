@@ -196,17 +196,32 @@ STRINGS: dict[str, Label] = {
         "programming (see docs/privacy.md).",
     ),
     "m_rounding": (
-        "Schattingen zijn afgerond op twee significante cijfers van de halve intervalbreedte.",
-        "Estimates are rounded to two significant digits of the interval half-width.",
+        "Schattingen zijn afgerond op {digits} significante cijfers van de halve "
+        "intervalbreedte; de intervalgrenzen naar buiten afgerond (onder omlaag, boven omhoog).",
+        "Estimates are rounded to {digits} significant digits of the interval half-width; "
+        "the interval limits are rounded outwards (lower down, upper up).",
     ),
     "m_linkage_run": ("Koppelrun", "Link run"),
     "m_linkage_none": ("geen koppeling", "no linkage"),
     "m_mse_method": (
-        "Modelkeuze stapsgewijs (SparseMSE, p < 0,02), interval normaal op log-schaal; "
-        "organisaties met minder dan {merge} personen samengevoegd tot OTHER.",
-        "Stepwise model selection (SparseMSE, p < 0.02), normal interval on the log scale; "
-        "organisations with fewer than {merge} persons merged into OTHER.",
+        "Modelkeuze: {method}, drempel p < {pthresh}; {level}-interval: {interval}. Een "
+        "organisatie is een eigen lijst als zij in de koppelrun ten minste {merge} personen "
+        "registreerde en bij de {max_lists} grootste hoort; de overige zijn samengevoegd tot "
+        "OTHER. Geen "
+        "schatting voor een groep met minder dan {min_persons} personen.",
+        "Model selection: {method}, threshold p < {pthresh}; {level} interval: {interval}. An "
+        "organisation is a list of its own when it registered at least {merge} persons in "
+        "the link run and is among the {max_lists} largest; the others are merged into "
+        "OTHER. No estimate for a group of fewer than {min_persons} persons.",
     ),
+    "mse_stepwise": ("stapsgewijs (SparseMSE)", "stepwise (SparseMSE)"),
+    "mse_aic": ("stapsgewijs op AIC (Home Office)", "stepwise by AIC (Home Office)"),
+    "mse_aic-exhaustive": ("beste AIC van alle modellen", "best AIC of all models"),
+    "mse_bic": ("beste BIC van alle modellen", "best BIC of all models"),
+    "mse_main": ("alleen hoofdeffecten", "main effects only"),
+    "ci_normal": ("normaal op log-schaal", "normal on the log scale"),
+    "ci_profile": ("profiel-aannemelijkheid (Rcapture)", "profile likelihood (Rcapture)"),
+    "ci_bootstrap": ("BCa-bootstrap", "BCa bootstrap"),
     "m_targets": ("Doelen verdachten OM", "Targets suspects to prosecutor"),
 }
 

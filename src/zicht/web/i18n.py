@@ -240,8 +240,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "status_resolved": ("Opgelost", "Resolved"),
     "stratum": ("Groep", "Stratum"),
     "suppression_note": (
-        "Aantallen kleiner dan {threshold} worden niet getoond.",
-        "Counts below {threshold} are not shown.",
+        "x = niet gepubliceerd om personen te beschermen (aantal onder {threshold}, of af te "
+        "leiden uit andere cellen), net als in het jaarrapport.",
+        "x = not published to protect persons (count below {threshold}, or derivable from "
+        "other cells), as in the yearly report.",
     ),
     "suspicious": ("Controle nodig", "Needs review"),
     "suspicious_only": ("Alleen koppelingen die controle vragen", "Only clusters needing review"),

@@ -25,12 +25,11 @@ from zicht.store.web_queries import (
     open_quarantine,
 )
 from zicht.web.deps import accept_upload, audit, look, public, requires, state
-from zicht.web.figures import SMALL_COUNT
 from zicht.web.linked import latest_run, person_members, persons_of_run
 from zicht.web.queries import LIST_COLUMNS, MAX_PAGE_SIZE, SORTS
 from zicht.web.registrations_view import may_identify, visible_organisation
 from zicht.web.routers.dashboard import current_counts
-from zicht.web.routers.estimates import run_estimates
+from zicht.web.routers.estimates import observed_persons, run_estimates
 from zicht.web.routers.reports import download, report_files
 from zicht.web.uploads import UploadError
 
@@ -114,17 +113,20 @@ class PersonDetail(BaseModel):
 
 class EstimateOut(BaseModel):
     stratum: str
-    observed: int
+    observed: int | None
+    lists: list[str]
     estimate: float | None
     lower: float | None
     upper: float | None
+    precision: int
+    interval: str
     model: str | None
     problem: str | None
 
 
 class EstimatesOut(BaseModel):
     run_id: int | None
-    level: float = 0.95
+    level: float
     estimates: list[EstimateOut]
 
 
@@ -176,23 +178,21 @@ def health() -> Health:
 def dashboard(
     request: Request, principal: Annotated[Principal, Depends(requires("view_aggregates"))]
 ) -> dict[str, Any]:
-    """Headline counts; counts from 1 to 4 are reported as null (suppressed)."""
+    """Headline counts as published: null where suppressed (below k = 10, or secondary).
+
+    The same cells as the dashboard page and the yearly report of the latest year, from
+    the one publication step: no suppressed count is the total minus published parts.
+    """
     _, counts = current_counts(request)
-
-    def safe(value: int | None) -> int | None:
-        return None if value is None or 0 < value < SMALL_COUNT else value
-
     return {
-        "victim_registrations": safe(counts["victim_registration"]),
-        "suspect_registrations": safe(counts["suspect_registration"]),
-        "reports": safe(counts["report"]),
-        "persons": safe(counts["persons"]),
-        "victim_registrations_by_year": {str(y): safe(c) for y, c in counts["by_year"]},
-        "victim_registrations_by_form": {k: safe(v) for k, v in counts["by_form"].items()},
-        "victim_registrations_by_organisation": {
-            k: safe(v) for k, v in counts["by_organisation"].items()
-        },
-        "suppressed_below": SMALL_COUNT,
+        "victim_registrations": counts.victim_registrations,
+        "suspect_registrations": counts.suspect_registrations,
+        "reports": counts.reports,
+        "persons": counts.persons,
+        "victim_registrations_by_year": {str(y): c for y, c in counts.by_year},
+        "victim_registrations_by_form": counts.by_form,
+        "victim_registrations_by_organisation": counts.by_organisation,
+        "suppressed_below": counts.k,
     }
 
 
@@ -466,9 +466,34 @@ def person(
 def estimates(
     request: Request, principal: Annotated[Principal, Depends(requires("view_estimates"))]
 ) -> EstimatesOut:
-    """Multiple systems estimates of the latest link run: all victims and per year."""
+    """Multiple systems estimates of the latest link run: all victims and per year.
+
+    Published as the estimation policy says: rounded to the interval's precision, the
+    interval rounded outwards; a stratum with too few persons has a problem, no number.
+    """
+    from zicht.estimate import DEFAULT_POLICY
+
     run_id, rows = run_estimates(request)
-    return EstimatesOut(run_id=run_id, estimates=[EstimateOut(**row.__dict__) for row in rows])
+    observed = observed_persons(request, rows)
+    return EstimatesOut(
+        run_id=run_id,
+        level=DEFAULT_POLICY.level,
+        estimates=[
+            EstimateOut(
+                stratum=row.stratum,
+                observed=persons,
+                lists=list(row.lists),
+                estimate=row.estimate,
+                lower=row.lower,
+                upper=row.upper,
+                precision=row.precision,
+                interval=row.interval,
+                model=row.model,
+                problem=row.problem,
+            )
+            for row, persons in zip(rows, observed, strict=True)
+        ],
+    )
 
 
 @router.get("/reports", responses=ERRORS)
