@@ -7,6 +7,7 @@ source's value maps, dates through its formats), then the standard's models deci
 from __future__ import annotations
 
 import datetime as dt
+import re
 import types
 import typing
 from collections.abc import Callable
@@ -54,6 +55,7 @@ def _kind_of(annotation: Any) -> str:
     return "text"
 
 
+_WHOLE_NUMBER = re.compile(r"[+-]?[0-9]{1,18}")
 _FAILED = object()  # a cell that broke a rule (the problem is already recorded)
 Handler = Callable[[Any, str, str, list[RowProblem]], Any]
 
@@ -114,7 +116,8 @@ class Converter:
     def convert(self, row: RawRow) -> ValidRecord | list[RowProblem]:
         """Validate one row."""
         if row.unreadable is not None:
-            return [RowProblem(field="(row)", rule=row.unreadable)]
+            field = self.mapping.columns.get(row.column or "", "(row)")
+            return [RowProblem(field=field, rule=row.unreadable, column=row.column)]
         problems: list[RowProblem] = []
         values = dict(self._base)
         cells = row.cells
@@ -204,6 +207,9 @@ class Converter:
         if isinstance(cell, dt.date):
             return cell
         text = str(cell)
+        if not text.isascii() and any(char.isdigit() for char in text if not char.isascii()):
+            problems.append(RowProblem(field, "date", column))
+            return _FAILED
         for parse in parsers:
             try:
                 return parse(text)
@@ -226,11 +232,12 @@ class Converter:
     def _int(cell: Any, column: str, field: str, problems: list[RowProblem]) -> Any:
         if isinstance(cell, int) and not isinstance(cell, bool):
             return cell
-        try:
-            return int(str(cell))
-        except ValueError:
+        text = str(cell)
+        # int() also reads "1_0", Arabic-Indic and other digits: only ASCII digits count.
+        if _WHOLE_NUMBER.fullmatch(text) is None:
             problems.append(RowProblem(field, "integer", column))
             return _FAILED
+        return int(text)
 
     @staticmethod
     def _derive_age(values: dict[str, Any]) -> None:
@@ -265,6 +272,16 @@ class Converter:
             identity = self._identity.model_validate(identity_values)
         except ValidationError as exc:
             problems.extend(self._problems(exc))
+        if analytic is not None and identity is not None:
+            born = getattr(identity, "date_of_birth", None)
+            if born is not None and born > analytic.registration_date:  # type: ignore[attr-defined]
+                problems.append(
+                    RowProblem(
+                        "date_of_birth",
+                        "birth_after_registration",
+                        self._field_column.get("date_of_birth"),
+                    )
+                )
         if problems or analytic is None or identity is None:
             return problems
         return ValidRecord(number, analytic, identity)
@@ -283,6 +300,8 @@ class Converter:
                     rule = "code"
                 elif "in the future" in text:
                     rule, field = "future_date", text.split(" ")[0]
+                elif "before 1900" in text:
+                    rule, field = "range", text.split(" ")[0]
                 else:
                     rule, detail = "inconsistent", text
             problems.append(RowProblem(field, rule, self._field_column.get(field), detail))
@@ -317,4 +336,5 @@ _RULE_OF_TYPE = {
     "too_long": "too_long",
     "bool_parsing": "boolean",
     "bool_type": "boolean",
+    "string_pattern_mismatch": "control_character",
 }

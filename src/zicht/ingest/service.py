@@ -44,7 +44,9 @@ class IngestResult:
     unchanged: int = 0
     quarantined: int = 0
     resolved: int = 0
+    flagged: int = 0
     rules: Counter[str] = field(default_factory=Counter)
+    flags: Counter[str] = field(default_factory=Counter)
 
     @property
     def stored(self) -> int:
