@@ -14,12 +14,23 @@ from pathlib import Path
 from zicht.ingest.problems import IngestFileError
 from zicht.ingest.rows import RawRow, SourceFile, check_header, extra_cells, first_long_cell
 
-__all__ = ["MAX_RATIO", "MAX_SHARED_STRINGS", "MAX_UNCOMPRESSED", "check_zip", "open_xlsx"]
+__all__ = [
+    "MAX_RATIO",
+    "MAX_RUN_BYTES",
+    "MAX_SHARED_STRINGS",
+    "MAX_UNCOMPRESSED",
+    "check_zip",
+    "open_xlsx",
+]
 
 MAX_UNCOMPRESSED = 1 << 30  # all parts of the workbook together, unpacked
 MAX_SHARED_STRINGS = 64 << 20  # the shared-strings table, read whole by openpyxl
 MAX_RATIO = 100  # unpacked / packed, for any part larger than RATIO_FROM
 RATIO_FROM = 1 << 20
+# Longest text of one cell in the XML: four bytes for each of Excel's 32,767 characters at
+# most, and some room. A longer cell refuses the file; a shorter one longer than
+# MAX_CELL_CHARS quarantines its row with an excerpt.
+MAX_RUN_BYTES = 256 << 10
 
 
 def check_zip(path: Path) -> None:
@@ -51,6 +62,39 @@ def check_zip(path: Path) -> None:
     if total > MAX_UNCOMPRESSED:
         raise IngestFileError(
             path, f"XLSX unpacks to more than {MAX_UNCOMPRESSED >> 30} GB; refused before reading"
+        )
+    with zipfile.ZipFile(path) as archive:
+        for member in members:
+            name = member.filename.lower()
+            if name.endswith(".xml") and ("worksheets/" in name or "sharedstrings" in name):
+                _check_text_runs(path, archive, member)
+
+
+def _check_text_runs(path: Path, archive: zipfile.ZipFile, member: zipfile.ZipInfo) -> None:
+    """Refuse a part holding a text run longer than MAX_RUN_BYTES, by streaming it.
+
+    XML text cannot hold a raw "<", so the distance between two "<" bounds every cell's
+    text: this finds an over-long cell (also one stored inline in the sheet, and one that
+    does not compress well) without building it in memory.
+    """
+    run = 0  # bytes since the last "<"
+    try:
+        with archive.open(member) as part:
+            while run <= MAX_RUN_BYTES and (chunk := part.read(1 << 20)):
+                pieces = chunk.split(b"<")
+                if len(pieces) == 1:
+                    run += len(chunk)
+                    continue
+                inner = max(map(len, pieces[1:-1]), default=0)
+                run = max(run + len(pieces[0]), inner, len(pieces[-1]))
+                if run <= MAX_RUN_BYTES:
+                    run = len(pieces[-1])
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
+        raise IngestFileError(path, "not a valid XLSX file (broken zip)") from None
+    if run > MAX_RUN_BYTES:
+        raise IngestFileError(
+            path,
+            f"XLSX holds a cell larger than {MAX_RUN_BYTES >> 10} KB; refused before reading",
         )
 
 
