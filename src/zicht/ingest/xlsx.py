@@ -8,7 +8,7 @@ cell, so sizes and compression ratios are checked from the zip directory first.
 from __future__ import annotations
 
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from pathlib import Path
 
 from zicht.ingest.problems import IngestFileError
@@ -111,6 +111,13 @@ def open_xlsx(path: Path, sheet: str | None) -> SourceFile:
         workbook = load_workbook(path, read_only=True, data_only=True)
     except Exception:  # openpyxl raises many kinds for broken workbooks
         raise IngestFileError(path, "not a valid XLSX file") from None
+    values: Generator[tuple[object, ...], None, None] | None = None
+
+    def close() -> None:
+        if values is not None:
+            values.close()  # the sheet part it holds open
+        workbook.close()
+
     try:
         if sheet is not None and sheet not in workbook.sheetnames:
             raise IngestFileError(path, f"workbook has no sheet '{sheet}'")
@@ -124,12 +131,12 @@ def open_xlsx(path: Path, sheet: str | None) -> SourceFile:
             header.pop()
         check_header(path, header)
     except IngestFileError:
-        workbook.close()
+        close()
         raise
     except Exception:  # a sheet that breaks while its first row is read
-        workbook.close()
+        close()
         raise IngestFileError(path, "not a valid XLSX file (first row unreadable)") from None
-    return SourceFile(path, "xlsx", header, _rows(path, values, header), close=workbook.close)
+    return SourceFile(path, "xlsx", header, _rows(path, values, header), close=close)
 
 
 def _blank(cell: object) -> bool:
