@@ -38,6 +38,10 @@ def _originals(engine: Engine, cipher: Cipher) -> dict[int, dict[str, object]]:
     return found
 
 
+def _missing(value: object) -> bool:
+    return value is None or value != value  # None or NaN in a DataFrame
+
+
 def _rules(engine: Engine) -> dict[int, list[str]]:
     return {
         entry["row_number"]: [error["rule"] for error in entry["errors"]]
@@ -142,8 +146,6 @@ def test_a_one_megabyte_csv_field_quarantines_its_row_only(
     [
         ("R9,1850-06-01,labour,,", "registration_date", "range"),
         ("R9,0001-01-01,labour,,", "registration_date", "range"),
-        ("R9,2021-03-01,labour,1850-01-01,", "date_of_birth", "range"),
-        ("R9,2021-03-01,labour,2021-03-02,", "date_of_birth", "birth_after_registration"),
         ("R9,2021-03-01,labour,,٣٤", "age", "integer"),
         ("R9,2021-03-01,labour,,3_4", "age", "integer"),
         ("R9,٢٠٢١-٠٣-٠١,labour,,", "registration_date", "date"),
@@ -160,6 +162,81 @@ def test_impossible_values_are_quarantined_on_every_database(
     [entry] = read_quarantine(engine, source="police")
     assert [(e["field"], e["rule"]) for e in entry["errors"]] == [(field, rule)]
     assert _count(engine, VictimRegistrationRow) == 1
+
+
+# (row, flag, source column of the left-out value, its cell as written)
+FLAGGED = [
+    ("F1,2021-03-01,labour,Anna,1985-02-31,", "date_of_birth:date", "date_of_birth", "1985-02-31"),
+    ("F2,2021-03-01,labour,Anna,1850-01-01,", "date_of_birth:range", "date_of_birth", "1850-01-01"),
+    (
+        "F3,2021-03-01,labour,Anna,2021-03-02,",
+        "date_of_birth:birth_after_registration",
+        "date_of_birth",
+        "2021-03-02",
+    ),
+    ("F4,2021-03-01,labour,Anna,,1066", "birth_year:range", "birth_year", "1066"),
+    (
+        "F5,2021-03-01,labour,An\x07na,1990-01-01,",
+        "given_names:control_character",
+        "given_names",
+        "An\x07na",
+    ),
+    ("F6,2021-03-01,labour,Anna,,199O", "birth_year:integer", "birth_year", "199O"),
+]
+
+
+def test_a_bad_identity_value_costs_the_value_not_the_registration(
+    engine: Engine, cipher: Cipher, tmp_path: Path
+) -> None:
+    from zicht.ingest.prepare import flagged_context
+    from zicht.store import identity_context, read_records
+
+    path = tmp_path / "f.csv"
+    header = HEADER + ",given_names,date_of_birth,birth_year"
+    rows = [row for row, *_ in FLAGGED]
+    path.write_text("\n".join([header, "R1,2021-03-01,labour,Bo,1990-01-01,", *rows]) + "\n")
+    result = ingest_file(path, source="police", engine=engine, cipher=cipher)
+    assert (result.rows_read, result.new, result.quarantined) == (7, 7, 0)
+    assert result.flagged == 6
+    assert dict(result.flags) == {flag: 1 for _, flag, _, _ in FLAGGED}
+    records = read_records(engine, "victim_registration", cipher=cipher).set_index(
+        "source_record_id"
+    )
+    assert _missing(records.loc["R1", "quality_flags"])
+    with engine.connect() as connection:
+        statement = select(
+            VictimRegistrationRow.source_record_id, VictimRegistrationRow.flagged_original
+        )
+        stored = dict(connection.execute(statement).all())
+    for number, (_, flag, column, cell) in enumerate(FLAGGED, start=1):
+        record_id = f"F{number}"
+        assert records.loc[record_id, "quality_flags"] == flag
+        field = flag.split(":")[0]
+        assert _missing(records.loc[record_id, field])  # left out of the identity ...
+        expected_name = None if field == "given_names" else "Anna"  # ... the rest kept
+        assert records.loc[record_id, "given_names"] == expected_name or field == "given_names"
+        context = flagged_context(identity_context("victim_registration", "police", record_id))
+        kept = cipher.decrypt_json(stored[record_id], context)
+        assert kept["cells"] == {column: cell}
+        assert [(f["field"], f["rule"]) for f in kept["flags"]] == [tuple(flag.split(":"))]
+    assert stored["R1"] is None
+
+
+def test_a_corrected_identity_value_clears_the_flag(
+    engine: Engine, cipher: Cipher, tmp_path: Path
+) -> None:
+    from zicht.store import read_records
+
+    path = tmp_path / "f.csv"
+    path.write_text(HEADER + ",date_of_birth\nR1,2021-03-01,labour,1985-02-31\n")
+    assert ingest_file(path, source="police", engine=engine, cipher=cipher).flagged == 1
+    path.write_text(HEADER + ",date_of_birth\nR1,2021-03-01,labour,1985-02-28\n")
+    again = ingest_file(path, source="police", engine=engine, cipher=cipher)
+    assert (again.updated, again.flagged) == (1, 0)
+    record = read_records(engine, "victim_registration", cipher=cipher).iloc[0]
+    assert _missing(record["quality_flags"])
+    assert str(record["date_of_birth"]) == "1985-02-28"
+    assert record["age"] == 36
 
 
 def test_a_nul_in_a_record_id_is_quarantined_on_every_database(

@@ -6,7 +6,7 @@ by `write_generated` at test time, so that nothing large is committed.
 
 Every case names its file, its mapping (or none: the standard's own columns), and either
 the error its one stderr line must hold (exit 2, nothing stored), or the rows read,
-stored and quarantined, counted by hand from the file.
+stored, quarantined and flagged, counted by hand from the file.
 """
 
 # ruff: noqa: E501  (one case a line: the table reads best unbroken)
@@ -44,9 +44,9 @@ J1 = {"source_record_id": "R1", "registration_date": "2021-03-01", "forms": "lab
 J2 = {"source_record_id": "R2", "registration_date": "2021-03-02", "forms": "criminal"}
 
 
-def counted(read: int, stored: int, quarantined: int) -> dict[str, int]:
-    """Rows read, stored and quarantined, as counted by hand."""
-    return {"read": read, "stored": stored, "quarantined": quarantined}
+def counted(read: int, stored: int, quarantined: int, flagged: int = 0) -> dict[str, int]:
+    """Rows read, stored, quarantined and stored with an identity value left out, by hand."""
+    return {"read": read, "stored": stored, "quarantined": quarantined, "flagged": flagged}
 
 
 def error(text: str) -> dict[str, str]:
@@ -56,6 +56,7 @@ def error(text: str) -> dict[str, str]:
 
 ONE_BAD = counted(2, 1, 1)
 TWO_GOOD = counted(2, 2, 0)
+ONE_FLAGGED = counted(2, 2, 0, 1)  # a bad identity value costs the value, not the row
 
 # name -> (file name, content or None when written at test time, mapping or None, outcome)
 CSV_CASES: dict[str, tuple[str, bytes | None, str | None, dict[str, Any]]] = {
@@ -200,27 +201,32 @@ CSV_CASES: dict[str, tuple[str, bytes | None, str | None, dict[str, Any]]] = {
         None,
         TWO_GOOD,
     ),
-    "birth_1850": ("b1850.csv", _people("R2,2021-03-01,labour,,,1850-01-01,,,,"), None, ONE_BAD),
+    "birth_1850": (
+        "b1850.csv",
+        _people("R2,2021-03-01,labour,,,1850-01-01,,,,"),
+        None,
+        ONE_FLAGGED,
+    ),
     "birth_after_registration": (
         "bafter.csv",
         _people("R2,2021-03-01,labour,,,2021-03-02,,,,"),
         None,
-        ONE_BAD,
+        ONE_FLAGGED,
     ),
     "birth_future": (
         "bfuture.csv",
         _people("R2,2021-03-01,labour,,,2099-01-01,,,,"),
         None,
-        ONE_BAD,
+        ONE_FLAGGED,
     ),
     "birth_year_disagrees": (
         "byear.csv",
         _people("R2,2021-03-01,labour,,,1990-01-01,,,,1991"),
         None,
-        ONE_BAD,
+        ONE_FLAGGED,
     ),
-    "birth_year_1066": ("b1066.csv", _people("R2,2021-03-01,labour,,,,,,,1066"), None, ONE_BAD),
-    "bell_in_name": ("bell.csv", _people("R2,2021-03-01,labour,An\x07na,,,,,,"), None, ONE_BAD),
+    "birth_year_1066": ("b1066.csv", _people("R2,2021-03-01,labour,,,,,,,1066"), None, ONE_FLAGGED),
+    "bell_in_name": ("bell.csv", _people("R2,2021-03-01,labour,An\x07na,,,,,,"), None, ONE_FLAGGED),
     "escape_in_record_id": ("esc.csv", _csv(H, R1, "R\x1b[31m2,2021-03-01,labour"), None, ONE_BAD),
     "nul_in_csv": ("nul.csv", _csv(H, R1, "R\x002,2021-03-01,labour"), None, error("binary")),
     "record_id_too_long": (
@@ -261,7 +267,7 @@ CSV_CASES: dict[str, tuple[str, bytes | None, str | None, dict[str, Any]]] = {
         "namelong.csv",
         _people("R2,2021-03-01,labour," + "A" * 300 + ",,,,,,"),
         None,
-        ONE_BAD,
+        ONE_FLAGGED,
     ),
     "long_header_name": (
         "longhead.csv",
