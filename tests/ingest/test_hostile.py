@@ -332,3 +332,25 @@ def test_a_fifo_is_refused_without_reading(tmp_path: Path) -> None:
 
 def test_default_mapping_is_a_mapping() -> None:
     assert isinstance(Mapping(), Mapping)
+
+
+def test_the_monitor_counts_flagged_registrations(
+    engine: Engine, cipher: Cipher, tmp_path: Path
+) -> None:
+    from zicht.monitor.data import load
+    from zicht.monitor.tables import build_system
+
+    path = tmp_path / "f.csv"
+    path.write_text(
+        HEADER + ",date_of_birth\n"
+        "R1,2021-03-01,labour,1985-02-31\n"  # flagged, 2021
+        "R2,2021-04-01,labour,1850-01-01\n"  # flagged, 2021
+        "R3,2021-05-01,labour,1990-01-01\n"  # good, 2021
+        "R4,2020-05-01,labour,2020-06-01\n"  # flagged, 2020
+    )
+    ingest_file(path, source="police", engine=engine, cipher=cipher)
+    data = load(engine, 2021)
+    assert data.missing["police"]["registrations"] == 3
+    assert data.missing["police"]["identity_flagged"] == 2
+    table = build_system(data, 2021).tables["missing"]
+    assert ("police", "identity_flagged") in table.keys
