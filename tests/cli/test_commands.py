@@ -151,10 +151,16 @@ def test_ingest_without_key_says_how_to_make_one(
 
 
 def test_unmigrated_database_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from zicht.store import make_engine, upgrade
+
     key = tmp_path / "k"
     runner.invoke(app, ["keys", "new", "--out", str(key)])
     monkeypatch.setenv("ZICHT_SECRET_KEY_FILE", str(key))
-    monkeypatch.setenv("ZICHT_DATABASE_URL", f"sqlite:///{tmp_path / 'new.db'}")
+    url = f"sqlite:///{tmp_path / 'old.db'}"
+    engine = make_engine(url)
+    upgrade(engine, "0001")  # an older store: only a database without tables is created
+    engine.dispose()
+    monkeypatch.setenv("ZICHT_DATABASE_URL", url)
     result = runner.invoke(
         app,
         [

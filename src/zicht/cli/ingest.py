@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
@@ -24,7 +25,7 @@ from zicht.ingest import (
 )
 from zicht.standard import ORGANISATIONS, RECORD_TYPES
 
-__all__ = ["register", "summary_table"]
+__all__ = ["register", "result_json", "summary_table"]
 
 _PROGRESS_FROM_BYTES = 2 * 1024 * 1024
 _PARALLEL_FROM_BYTES = 8 * 1024 * 1024
@@ -62,6 +63,42 @@ def summary_table(results: list[IngestResult]) -> Table:
     return table
 
 
+def result_json(result: IngestResult) -> dict[str, object]:
+    """The outcome of one file as `zicht ingest --json` prints it."""
+    return {
+        "file": result.file,
+        "source": result.source,
+        "record_type": result.record_type,
+        "batch_id": result.batch_id,
+        "rows_read": result.rows_read,
+        "stored": result.stored,
+        "new": result.new,
+        "updated": result.updated,
+        "unchanged": result.unchanged,
+        "flagged": result.flagged,
+        "quarantined": result.quarantined,
+        "resolved": result.resolved,
+        "rules": dict(sorted(result.rules.items())),
+        "flags": dict(sorted(result.flags.items())),
+    }
+
+
+def _is_fresh(database_url: str | None) -> bool:
+    """True when the database has no tables at all: it is created on first use."""
+    from sqlalchemy import inspect
+
+    from zicht.config import Settings
+    from zicht.store import make_engine
+
+    engine = make_engine(database_url or Settings.from_env().database_url)
+    try:
+        return not inspect(engine).get_table_names()
+    except SQLAlchemyError:
+        return False  # open_engine reports it
+    finally:
+        engine.dispose()
+
+
 def ingest(
     file: Path = typer.Argument(..., help="Partner file: .csv/.tsv/.txt, .xlsx or .jsonl."),
     source: str = typer.Option(
@@ -76,12 +113,16 @@ def ingest(
     workers: int = typer.Option(
         0, "--workers", help="Processes that validate and encrypt (0: 2 for files over 8 MB)."
     ),
+    as_json: bool = typer.Option(
+        False, "--json", help="Print the outcome as one JSON object instead of a table."
+    ),
     database_url: str | None = DATABASE_OPTION,
 ) -> None:
     """Validate a partner file row by row; store valid rows, quarantine the rest.
 
-    Exit code 0 when rows were stored, 1 when every row was quarantined, 2 when the
-    file could not be ingested at all (nothing from it is stored).
+    A database without any tables yet is created first. Exit code 0 when rows were
+    stored, 1 when every row was quarantined, 2 when the file could not be ingested at
+    all (nothing from it is stored).
     """
     if source not in ORGANISATIONS:
         fail(
@@ -94,7 +135,7 @@ def ingest(
     except MappingError as exc:
         fail("ingest", str(exc))
     cipher = open_cipher("ingest")
-    engine = open_engine("ingest", database_url)
+    engine = open_engine("ingest", database_url, migrate=_is_fresh(database_url))
     size = file.stat().st_size if file.is_file() else 0
     if workers <= 0:
         workers = min(2, os.cpu_count() or 1) if size >= _PARALLEL_FROM_BYTES else 1
@@ -131,6 +172,9 @@ def ingest(
         )
     finally:
         engine.dispose()
+    if as_json:
+        print(json.dumps(result_json(result)))
+        raise typer.Exit(1 if result.rows_read and not result.stored else 0)
     console.print(summary_table([result]))
     if result.quarantined:
         console.print(

@@ -32,7 +32,11 @@ __all__ = ["QUARANTINE_ID_COLUMN", "IngestResult", "ingest_file", "quarantine_co
 
 @dataclass
 class IngestResult:
-    """What happened to every row of one file."""
+    """What happened to every row of one file.
+
+    `flagged` rows are stored (they count in new, updated or unchanged) with identity
+    values left out for breaking a rule.
+    """
 
     file: str
     source: str
@@ -44,7 +48,9 @@ class IngestResult:
     unchanged: int = 0
     quarantined: int = 0
     resolved: int = 0
+    flagged: int = 0
     rules: Counter[str] = field(default_factory=Counter)
+    flags: Counter[str] = field(default_factory=Counter)  # "field:rule" of flagged rows
 
     @property
     def stored(self) -> int:
@@ -251,6 +257,11 @@ def ingest_file(
                 result.rows_read += len(raw_rows)
                 by_number = {row.number: row for row in raw_rows}
                 conflicts = run.store(chunk.valid)
+                conflicted = {number for number, _ in conflicts}
+                for number, labels in chunk.flags.items():
+                    if number not in conflicted:
+                        result.flagged += 1
+                        result.flags.update(labels)
                 quarantine_ids = {record[0]: record[4] for record in chunk.valid}
                 invalid = [(by_number[n], problems, q) for n, problems, q in chunk.invalid]
                 invalid += [

@@ -168,6 +168,10 @@ STRINGS: dict[str, Label] = {
     "field_nationality": ("Nationaliteit", "Nationality"),
     "field_gender": ("Gender", "Gender"),
     "field_forms": ("Vorm van uitbuiting", "Form of exploitation"),
+    "field_identity_flagged": (
+        "Identiteitsgegeven weggelaten (gemarkeerd)",
+        "Identity value left out (flagged)",
+    ),
     "field_country_of_exploitation": ("Land van uitbuiting", "Country of exploitation"),
     # charts
     "chart_trend": (

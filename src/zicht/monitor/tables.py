@@ -313,7 +313,14 @@ def _quality_tables(system: CountSystem, data: MonitorData, year: int) -> None:
     system.tables["quarantine"] = table
 
     sources = _codes(ORGANISATIONS.codes, data.missing, [])
-    fields = ["age", "nationality", "gender", "forms", "country_of_exploitation"]
+    fields = [
+        "age",
+        "nationality",
+        "gender",
+        "forms",
+        "country_of_exploitation",
+        "identity_flagged",
+    ]
     missing = CountTable(
         name="missing_fields",
         title=STRINGS["t_missing"],

@@ -131,6 +131,10 @@ def load_cipher(key_file: str | None, key_text: str | None) -> Cipher:
             return Cipher(_decode(path.read_text(encoding="ascii"), f"key file {path}"))
         except FileNotFoundError:
             raise MissingKeyError(f"key file {path} does not exist; {HOW_TO_MAKE_A_KEY}") from None
+        except (OSError, UnicodeDecodeError) as exc:  # unreadable, a directory, not text
+            raise MissingKeyError(
+                f"key file {path} cannot be read ({type(exc).__name__})"
+            ) from None
     if key_text:
         return Cipher(_decode(key_text, "ZICHT_SECRET_KEY"))
     raise MissingKeyError(f"no encryption key is configured; {HOW_TO_MAKE_A_KEY}")

@@ -182,7 +182,7 @@ def _data_version_statement() -> Any:
 def get_registration(engine: Engine, record_type: str, record_id: int) -> dict[str, Any] | None:
     """The analytic fields of one record (no identity), or None."""
     table = RECORD_TABLES[record_type].__table__
-    columns = [c for c in table.c if c.name not in ("identity", "content_hash")]
+    columns = [c for c in table.c if c.name not in ("identity", "flagged_original", "content_hash")]
     with engine.connect() as connection:
         row = connection.execute(select(*columns).where(table.c.id == record_id)).first()
     return dict(row._mapping) if row is not None else None
