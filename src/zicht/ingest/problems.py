@@ -33,6 +33,10 @@ RULES: dict[str, tuple[str, str]] = {
         "kenmerk komt al met andere inhoud in dit bestand voor",
         "record id occurs earlier in this file with other content",
     ),
+    "quarantine_id": (
+        "quarantainenummer hoort niet bij een rij van deze organisatie en dit soort registratie",
+        "quarantine id is not a row of this organisation and record type",
+    ),
     "invalid": ("ongeldige waarde", "invalid value"),
 }
 

@@ -29,6 +29,9 @@ from zicht.store import writing as store
 
 __all__ = ["QUARANTINE_ID_COLUMN", "IngestResult", "ingest_file", "quarantine_context"]
 
+# A row naming a quarantine entry that is not of this file's organisation and record type.
+_FOREIGN_ID = RowProblem(QUARANTINE_ID_COLUMN, "quarantine_id", QUARANTINE_ID_COLUMN)
+
 
 @dataclass
 class IngestResult:
@@ -112,6 +115,9 @@ class _Run:
         met = store.seen_unchanged(
             self.session, [i for i, known in existing.items() if known[2] != batch_id]
         )
+        own = store.own_quarantine_ids(
+            self.session, self.result.source, self.record_type, [r[4] for r in prepared if r[4]]
+        )
         unchanged: list[str] = []
         new: list[tuple[Any, ...]] = []
         seen: dict[str, str] = {}  # record id -> content hash, for this chunk
@@ -119,6 +125,9 @@ class _Run:
         resolved: list[int] = []
         conflicts: list[tuple[int, list[RowProblem]]] = []
         for number, record_id, content_hash, values, quarantine_id in prepared:
+            if quarantine_id is not None and quarantine_id not in own:
+                conflicts.append((number, [_FOREIGN_ID]))  # refused: never resolve another's
+                continue
             earlier = seen.get(record_id)
             known = existing.get(record_id)
             same_batch = earlier is not None or (
@@ -150,18 +159,28 @@ class _Run:
             self._refresh_at *= 4
         store.update_records(self.session, self.record_type, changed, batch_id=batch_id)
         store.remember_unchanged(self.session, unchanged)
-        store.resolve_quarantine(self.session, resolved, batch_id)
-        self.result.resolved += len(resolved)
+        self.result.resolved += store.resolve_quarantine(
+            self.session,
+            resolved,
+            batch_id,
+            source=self.result.source,
+            record_type=self.record_type,
+        )
         return conflicts
 
     def quarantine(self, rows: list[tuple[RawRow, list[RowProblem], int | None]]) -> None:
         """Add rows to the quarantine, once: an open entry with the same original row is kept."""
         source = self.result.source
-        reopened = store.open_quarantine_rows(
-            self.session, source, self.record_type, [q for _, _, q in rows if q is not None]
-        )
+        asked = [q for _, _, q in rows if q is not None]
+        reopened = store.open_quarantine_rows(self.session, source, self.record_type, asked)
+        own = store.own_quarantine_ids(self.session, source, self.record_type, asked)
         prepared = []
         for row, problems, quarantine_id in rows:
+            if quarantine_id is not None and quarantine_id not in own:
+                # Another organisation's, another record type's or no entry: say so.
+                if _FOREIGN_ID not in problems:
+                    problems = [*problems, _FOREIGN_ID]
+                quarantine_id = None
             self.result.quarantined += 1
             self.result.rules.update(problem.rule for problem in problems)
             cells = [
