@@ -3,12 +3,13 @@
 The export holds the original rows (decrypted: the steward must see them to correct
 them) with three leading columns: the quarantine id, the row number in the original
 file and the rules broken (no values). Ingesting the corrected file with the same
-source and mapping resolves the entries whose rows now pass.
+source and mapping resolves the entries whose rows now pass. A CSV's text cells are
+neutralised against spreadsheet formulas (`zicht.privacy.cells`); the ingest of the
+corrected file takes the added quote off again.
 """
 
 from __future__ import annotations
 
-import csv
 import json
 from pathlib import Path
 
@@ -19,6 +20,7 @@ from zicht.ingest.prepare import QUARANTINE_ID_COLUMN
 from zicht.ingest.problems import RowProblem
 from zicht.ingest.service import quarantine_context
 from zicht.privacy import Cipher
+from zicht.privacy.cells import CsvWriter
 from zicht.store import read_quarantine
 
 __all__ = ["export_quarantine"]
@@ -60,8 +62,10 @@ def export_quarantine(engine: Engine, cipher: Cipher, source: str, out: Path) ->
         for row in rows:
             columns.extend(key for key in row if key not in columns)
         with temporary.open("w", encoding="utf-8", newline="") as handle:
-            writer = csv.DictWriter(handle, fieldnames=columns)
-            writer.writeheader()
-            writer.writerows(rows)
+            # Text cells cannot start a formula; the ingest of the corrected file restores them.
+            writer = CsvWriter(handle)
+            writer.writerow(columns)
+            for row in rows:
+                writer.writerow(row.get(column, "") for column in columns)
     temporary.replace(out)
     return len(rows)

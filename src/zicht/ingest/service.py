@@ -10,7 +10,7 @@ import datetime as dt
 import hashlib
 import json
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -24,6 +24,7 @@ from zicht.ingest.prepare import QUARANTINE_ID_COLUMN, PreparedRecord
 from zicht.ingest.problems import IngestFileError, RowProblem
 from zicht.ingest.readers import RawRow, open_source
 from zicht.privacy import Cipher
+from zicht.privacy.cells import restore
 from zicht.standard import ORGANISATIONS
 from zicht.store import writing as store
 
@@ -72,6 +73,16 @@ def _jsonable(value: Any) -> Any:
     if isinstance(value, dt.datetime | dt.date):
         return value.isoformat()
     return value
+
+
+def _restored(rows: Iterator[RawRow]) -> Iterator[RawRow]:
+    """Rows of a corrected export with the one quote its writer added taken off each text cell."""
+    for row in rows:
+        row.cells = {
+            restore(column): restore(value) if isinstance(value, str) else value
+            for column, value in row.cells.items()
+        }
+        yield row
 
 
 def _check_mapping(path: Path, mapping: Mapping, source: str, header: list[str]) -> None:
@@ -243,8 +254,14 @@ def ingest_file(
         sheet=mapping.sheet,
         on_bytes=on_bytes,
     )
+    rows = opened.rows
+    header = opened.header
+    if QUARANTINE_ID_COLUMN in header and opened.format != "jsonl":
+        # A spreadsheet Zicht wrote (an export for correction): its text cells were
+        # neutralised against formulas (`zicht.privacy.cells`); restore what was exported.
+        rows, header = _restored(rows), [restore(column) for column in header]
     try:
-        _check_mapping(path, mapping, source, opened.header)
+        _check_mapping(path, mapping, source, header)
         file_name = path.name
         result = IngestResult(file=str(path), source=source, record_type=mapping.record_type)
         sha256 = _sha256(path)
@@ -259,7 +276,7 @@ def ingest_file(
             result.batch_id = batch.id
             run = _Run(session, cipher, result, file_name)
             chunks = prepared_chunks(
-                opened.rows,
+                rows,
                 mapping=mapping,
                 source=source,
                 cipher=cipher,

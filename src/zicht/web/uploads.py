@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import re
 import tempfile
 from dataclasses import dataclass
@@ -23,6 +22,7 @@ from zicht.ingest import (
 )
 from zicht.ingest.service import quarantine_context
 from zicht.privacy import Cipher
+from zicht.privacy.cells import CsvWriter
 from zicht.standard import RECORD_TYPES
 from zicht.store.web_queries import record_upload, upload_mapping
 
@@ -134,7 +134,8 @@ def corrected_row_ingest(
     with tempfile.TemporaryDirectory(prefix="zicht-fix-") as folder:
         path = Path(folder) / f"{Path(entry['file_name']).stem}-fix.csv"
         with path.open("w", encoding=encoding, errors="replace", newline="") as handle:
-            writer = csv.writer(handle, delimiter=delimiter)
+            # Neutralised as every CSV Zicht writes; the ingest restores the typed values.
+            writer = CsvWriter(handle, delimiter=delimiter)
             writer.writerow([QUARANTINE_ID_COLUMN, *(column for column, _ in values)])
             writer.writerow([entry["id"], *(value for _, value in values)])
         fixed = Mapping.model_validate(
