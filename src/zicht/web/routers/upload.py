@@ -18,6 +18,7 @@ from zicht.standard import RECORD_TYPES
 from zicht.store.web_queries import get_batch, open_quarantine, quarantine_entry, recent_uploads
 from zicht.web.deps import accept_upload, audit, requires, state
 from zicht.web.i18n import Translator, language_of
+from zicht.web.params import RowId
 from zicht.web.permissions import Principal, authorize, scope_of
 from zicht.web.rendering import render
 from zicht.web.uploads import UploadError, corrected_row_ingest, original_cells
@@ -113,7 +114,7 @@ def _problems(batch: dict[str, Any], t: Translator) -> list[dict[str, Any]]:
 
 @router.get("/uploads/{batch_id}")
 def upload_result(
-    request: Request, batch_id: int, principal: Annotated[Principal, Depends(requires("upload"))]
+    request: Request, batch_id: RowId, principal: Annotated[Principal, Depends(requires("upload"))]
 ) -> Response:
     batch = get_batch(state(request).engine, batch_id)
     if batch is None or not authorize(principal, "upload", batch["source"]):
@@ -228,7 +229,7 @@ def _fix_page(
 @router.get("/quarantine/{entry_id}")
 def quarantine_row(
     request: Request,
-    entry_id: int,
+    entry_id: RowId,
     principal: Annotated[Principal, Depends(requires("correct_quarantine"))],
 ) -> Response:
     entry = _entry(request, principal, entry_id)
@@ -248,7 +249,7 @@ def quarantine_row(
 @router.post("/quarantine/{entry_id}")
 async def quarantine_fix(
     request: Request,
-    entry_id: int,
+    entry_id: RowId,
     principal: Annotated[Principal, Depends(requires("correct_quarantine"))],
 ) -> Response:
     shared = state(request)
