@@ -73,7 +73,7 @@ def test_quarantine_export_is_neutralised_and_a_correction_restores_the_values(
 ) -> None:
     ingest_police(engine, cipher, hostile_file(tmp_path))
     export = tmp_path / "fix.csv"
-    assert export_quarantine(engine, cipher, "police", export) == 1
+    assert export_quarantine(engine, cipher, "police", export, "victim_registration") == 1
     rows = _read_csv(export)
     for row in rows:
         assert_no_formula(row)

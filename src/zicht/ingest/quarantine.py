@@ -23,7 +23,7 @@ from zicht.privacy import Cipher
 from zicht.privacy.cells import CsvWriter
 from zicht.store import read_quarantine
 
-__all__ = ["export_quarantine"]
+__all__ = ["export_quarantine", "quarantined_record_types"]
 
 ROW_COLUMN = f"{RESERVED_PREFIX}row"
 ERRORS_COLUMN = f"{RESERVED_PREFIX}errors"
@@ -36,9 +36,20 @@ def _describe(errors: list[dict[str, str]]) -> str:
     )
 
 
-def export_quarantine(engine: Engine, cipher: Cipher, source: str, out: Path) -> int:
-    """Write the open quarantine rows of `source` to `out` (.csv or .jsonl); return the count."""
-    entries = read_quarantine(engine, source=source)
+def quarantined_record_types(engine: Engine, source: str) -> list[str]:
+    """Record types of which `source` has open quarantine rows, sorted."""
+    return sorted({entry["record_type"] for entry in read_quarantine(engine, source=source)})
+
+
+def export_quarantine(
+    engine: Engine, cipher: Cipher, source: str, out: Path, record_type: str
+) -> int:
+    """Write the open quarantine rows of `source` and `record_type` to `out` (.csv or .jsonl).
+
+    One record type per file, with only its columns, so that the corrected file is
+    ingested with that record type's mapping. Returns the number of rows written.
+    """
+    entries = [e for e in read_quarantine(engine, source=source) if e["record_type"] == record_type]
     rows = []
     for entry in entries:
         context = quarantine_context(entry["source"], entry["file_name"], entry["row_number"])

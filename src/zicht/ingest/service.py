@@ -26,6 +26,7 @@ from zicht.ingest.readers import RawRow, open_source
 from zicht.privacy import Cipher
 from zicht.privacy.cells import restore
 from zicht.standard import ORGANISATIONS
+from zicht.store import IngestBatch
 from zicht.store import writing as store
 
 __all__ = ["QUARANTINE_ID_COLUMN", "IngestResult", "ingest_file", "quarantine_context"]
@@ -115,6 +116,7 @@ class _Run:
         self.result = result
         self.file_name = file_name
         self.record_type = result.record_type
+        self.keep_place = False  # True when correcting rows of an earlier delivery
         self._refresh_at = 4000  # new rows after which the planner's statistics may be renewed
 
     def store(self, prepared: list[PreparedRecord]) -> list[tuple[int, list[RowProblem]]]:
@@ -210,11 +212,14 @@ class _Run:
             if original_hash in known and quarantine_id is None:
                 continue  # the same bad row is already waiting for correction
             known.add(original_hash)
-            context = quarantine_context(source, self.file_name, row.number)
+            number = row.number
+            if self.keep_place and quarantine_id in reopened:
+                number = reopened[quarantine_id].row_number  # a correction: its row of the file
+            context = quarantine_context(source, self.file_name, number)
             entry = {
                 "batch_id": self.result.batch_id,
                 "file_name": self.file_name,
-                "row_number": row.number,
+                "row_number": number,
                 "errors": [problem.as_dict() for problem in problems],
                 "original": self.cipher.encrypt_json({"cells": cells}, context),
                 "original_hash": original_hash,
@@ -238,11 +243,15 @@ def ingest_file(
     mapping: Mapping | None = None,
     on_bytes: Callable[[int], None] | None = None,
     workers: int = 1,
+    into_batch: int | None = None,
 ) -> IngestResult:
     """Ingest one file of `source` in one transaction.
 
     `workers` > 1 validates and encrypts in that many processes (worth it for large
     files; the store is still written by this process, in one transaction).
+    `into_batch` adds corrected rows of an earlier delivery to that delivery (its batch)
+    instead of making the file a delivery of its own: its stored rows grow by the rows
+    that now pass, its quarantined rows shrink by the entries they resolve.
     Raises IngestFileError (nothing stored) when the file as a whole is unusable.
     """
     mapping = mapping or default_mapping()
@@ -266,15 +275,25 @@ def ingest_file(
         result = IngestResult(file=str(path), source=source, record_type=mapping.record_type)
         sha256 = _sha256(path)
         with Session(engine) as session, session.begin():
-            batch = store.start_batch(
-                session,
-                source=source,
-                record_type=mapping.record_type,
-                file_name=file_name,
-                file_sha256=sha256,
-            )
+            if into_batch is None:
+                batch = store.start_batch(
+                    session,
+                    source=source,
+                    record_type=mapping.record_type,
+                    file_name=file_name,
+                    file_sha256=sha256,
+                )
+            else:
+                try:
+                    batch = store.reopen_batch(
+                        session, into_batch, source=source, record_type=mapping.record_type
+                    )
+                except LookupError as exc:
+                    raise IngestFileError(path, str(exc)) from None
+                file_name = batch.file_name  # entries it re-quarantines keep their file
             result.batch_id = batch.id
             run = _Run(session, cipher, result, file_name)
+            run.keep_place = into_batch is not None
             chunks = prepared_chunks(
                 rows,
                 mapping=mapping,
@@ -293,21 +312,32 @@ def ingest_file(
                     (by_number[n], problems, quarantine_ids[n]) for n, problems in conflicts
                 ]
                 run.quarantine(invalid)
-            store.finish_batch(
-                session,
-                batch,
-                {
-                    "read": result.rows_read,
-                    "new": result.new,
-                    "updated": result.updated,
-                    "unchanged": result.unchanged,
-                    "quarantined": result.quarantined,
-                    "resolved": result.resolved,
-                },
-            )
+            counts = {
+                "read": result.rows_read,
+                "new": result.new,
+                "updated": result.updated,
+                "unchanged": result.unchanged,
+                "quarantined": result.quarantined,
+                "resolved": result.resolved,
+            }
+            if into_batch is not None:
+                counts = _corrected_counts(batch, result)
+            store.finish_batch(session, batch, counts)
     finally:
         opened.close()
     return result
+
+
+def _corrected_counts(batch: IngestBatch, result: IngestResult) -> dict[str, int]:
+    """The counts of a delivery after corrections of its rows were added to it."""
+    return {
+        "read": batch.rows_read,
+        "new": batch.rows_new + result.new,
+        "updated": batch.rows_updated + result.updated,
+        "unchanged": batch.rows_unchanged + result.unchanged,
+        "quarantined": max(0, batch.rows_quarantined - result.resolved),
+        "resolved": batch.rows_resolved + result.resolved,
+    }
 
 
 def _format_of(path: Path) -> str | None:

@@ -39,6 +39,7 @@ __all__ = [
     "record_columns",
     "refresh_statistics",
     "remember_unchanged",
+    "reopen_batch",
     "resolve_quarantine",
     "seen_unchanged",
     "start_batch",
@@ -77,6 +78,17 @@ def start_batch(
     )
     session.add(batch)
     session.flush()
+    return batch
+
+
+def reopen_batch(session: Session, batch_id: int, *, source: str, record_type: str) -> IngestBatch:
+    """An earlier batch of `source` and `record_type`, to add corrections of its rows to.
+
+    Raises LookupError when there is no such batch of that source and record type.
+    """
+    batch = session.get(IngestBatch, batch_id, with_for_update=True)
+    if batch is None or batch.source != source or batch.record_type != record_type:
+        raise LookupError("no delivery of this organisation and record type with that number")
     return batch
 
 
