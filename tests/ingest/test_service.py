@@ -97,7 +97,9 @@ def test_quarantine_correct_and_resubmit(engine: Engine, cipher: Cipher, tmp_pat
     _ingest_example(engine, cipher, "police_victims")
     export = tmp_path / "correct.csv"
     look = Look(Actor("steward"), "correct the rows")
-    assert export_quarantine(engine, cipher, "police", export, look=look) == 4
+    assert (
+        export_quarantine(engine, cipher, "police", export, "victim_registration", look=look) == 4
+    )
     text_ = export.read_text(encoding="utf-8")
     assert "_zicht_errors" in text_ and "value is not a code" in text_
     fixed = (

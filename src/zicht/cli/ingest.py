@@ -196,15 +196,26 @@ def export(
     purpose: str = typer.Option(
         ..., "--purpose", help="Why the rows are exported (recorded in the audit trail)."
     ),
+    record_type: str | None = typer.Option(
+        None,
+        "--record-type",
+        help="Record type to export (one per file); needed when the source has open rows "
+        "of more than one.",
+    ),
     database_url: str | None = DATABASE_OPTION,
 ) -> None:
-    """Write the open quarantined rows of a source, with their errors, for correction.
+    """Write the open quarantined rows of a source and record type, for correction.
 
     The file holds personal data in the clear: keep it where the source's own data is
-    kept and delete it after re-ingesting it with `zicht ingest FILE --source ... --mapping ...`.
+    kept and delete it after re-ingesting it with `zicht ingest FILE --source ... --mapping ...`
+    (the mapping of that record type).
     """
+    from zicht.ingest.quarantine import quarantined_record_types
+
     if source not in ORGANISATIONS:
         fail("quarantine export", f"unknown source '{source}'")
+    if record_type is not None and record_type not in RECORD_TYPES:
+        fail("quarantine export", f"unknown record type '{record_type}'")
     from zicht.access import Actor, Look, PurposeError
 
     try:
@@ -214,10 +225,19 @@ def export(
     cipher = open_cipher("quarantine export")
     engine = open_engine("quarantine export", database_url)
     try:
-        count = export_quarantine(engine, cipher, source, out, look=look)
+        if record_type is None:
+            found = quarantined_record_types(engine, source)
+            if len(found) > 1:
+                fail(
+                    "quarantine export",
+                    f"{source} has open rows of {len(found)} record types "
+                    f"({', '.join(found)}): choose one with --record-type",
+                )
+            record_type = found[0] if found else "victim_registration"
+        count = export_quarantine(engine, cipher, source, out, record_type, look=look)
     finally:
         engine.dispose()
-    console.print(f"Wrote {count} quarantined row(s) of {source} to {out}.")
+    console.print(f"Wrote {count} quarantined {record_type} row(s) of {source} to {out}.")
 
 
 def register(app: typer.Typer) -> None:

@@ -55,11 +55,18 @@ def flagged_context(identity: str) -> str:
 
 
 def _quarantine_id(row: RawRow) -> int | None:
+    # A value that is no entry's id becomes 0 (no entry has it): the ingest refuses the
+    # row with a rule instead of storing it as if it named nothing.
     value = row.cells.get(QUARANTINE_ID_COLUMN)
-    try:
-        return int(str(value)) if value not in (None, "") else None
-    except ValueError:
+    if value is None or str(value).strip() == "":
         return None
+    if isinstance(value, float) and value.is_integer() and 0 < value < 2**63:
+        value = int(value)  # a spreadsheet's number cell
+    text = str(value).strip()
+    if not text.isascii() or not text.isdigit() or len(text) > 19:
+        return 0
+    number = int(text)
+    return number if number <= 2**63 - 1 else 0
 
 
 class Preparer:

@@ -41,6 +41,10 @@ RULES: dict[str, tuple[str, str]] = {
         "geboortedatum ligt na de registratiedatum",
         "date of birth lies after the registration date",
     ),
+    "quarantine_id": (
+        "quarantainenummer hoort niet bij een rij van deze organisatie en dit soort registratie",
+        "quarantine id is not a row of this organisation and record type",
+    ),
     "invalid": ("ongeldige waarde", "invalid value"),
 }
 

@@ -149,7 +149,11 @@ def _install_handlers(app: FastAPI) -> None:
             return JSONResponse({"detail": errors}, status_code=422)
         from starlette.concurrency import run_in_threadpool
 
-        return await run_in_threadpool(_error_page, request, 400, "bad_request")
+        # A page whose path names no possible row (an id out of range, not a number)
+        # does not exist; anything else wrong in a request is the asker's mistake.
+        in_path = all(tuple(e.get("loc", ()))[:1] == ("path",) for e in exc.errors())
+        status = 404 if in_path else 400
+        return await run_in_threadpool(_error_page, request, status, "bad_request")
 
 
 @asynccontextmanager
@@ -188,6 +192,7 @@ def create_app(
         dashboard,
         estimates,
         persons,
+        quarantine,
         registrations,
         reports,
         session,
@@ -217,6 +222,7 @@ def create_app(
         session,
         dashboard,
         upload,
+        quarantine,
         registrations,
         persons,
         estimates,

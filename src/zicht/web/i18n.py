@@ -24,6 +24,41 @@ DEFAULT_LANGUAGE = "nl"
 LANG_COOKIE = "lang"
 
 MESSAGES: dict[str, tuple[str, str]] = {
+    "clear_filter": ("Filter wissen", "Clear the filter"),
+    "delivered_value": ("Aangeleverd: {value}", "As delivered: {value}"),
+    "export_quarantine_type": (
+        "{type}: {count} regels downloaden (CSV)",
+        "{type}: download {count} rows (CSV)",
+    ),
+    "identity_hidden": (
+        "{count} velden met persoonsgegevens zijn verborgen. Ze blijven zoals aangeleverd, "
+        "tenzij u ze toont (met een doel, dat wordt vastgelegd) en verbetert.",
+        "{count} fields with personal data are hidden. They stay as delivered unless you "
+        "show them (with a purpose, which is recorded) and correct them.",
+    ),
+    "quarantine_export_intro": (
+        "Eén bestand per soort registratie, met alleen de kolommen daarvan. Verbeter het en"
+        " lever het aan als die soort registratie, met dezelfde mapping.",
+        "One file per record type, with only its columns. Correct it and upload it as that "
+        "record type, with the same mapping.",
+    ),
+    "quarantine_export_title": (
+        "Downloaden, verbeteren en opnieuw aanleveren",
+        "Download, correct and upload again",
+    ),
+    "quarantine_groups": ("Per soort registratie en probleem", "By record type and problem"),
+    "quarantine_groups_caption": (
+        "Open regels per soort registratie en probleem",
+        "Open rows by record type and problem",
+    ),
+    "quarantine_rows": ("Regels", "Rows"),
+    "show_identity": ("Persoonsgegevens tonen", "Show personal data"),
+    "upload_waiting": (
+        "{count} regels van dit bestand stonden al in quarantaine uit een eerdere levering "
+        "en zijn niet opnieuw toegevoegd. Verbeter ze in de quarantaine.",
+        "{count} rows of this file were already quarantined from an earlier delivery and "
+        "were not added again. Correct them in the quarantine.",
+    ),
     "action": ("Handeling", "Action"),
     "actions": ("Acties", "Actions"),
     "actions_granted": ("Toegestane handelingen", "Actions granted"),

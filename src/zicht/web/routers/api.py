@@ -18,6 +18,7 @@ from starlette.responses import Response
 from zicht.access import MIN_PURPOSE, Principal, authorize, reveal_identities, scope_of
 from zicht.standard import FORMS, ORGANISATIONS
 from zicht.store.web_queries import (
+    Batch,
     RegistrationQuery,
     get_batch,
     get_registration,
@@ -139,31 +140,31 @@ class Health(BaseModel):
     status: str
 
 
-def _upload_out(batch: dict[str, Any]) -> UploadOut:
+def _upload_out(batch: Batch) -> UploadOut:
     problems = [
         Problem(
-            quarantine_id=entry["id"],
-            row=entry["row_number"],
+            quarantine_id=entry.id,
+            row=entry.row_number,
             field=e["field"],
             column=e.get("column"),
             rule=e["rule"],
             message=e.get("message_en", ""),
-            status=entry["status"],
+            status=entry.status,
         )
-        for entry in batch["problems"]
-        for e in entry["errors"]
+        for entry in batch.problems
+        for e in entry.errors
     ]
     return UploadOut(
-        batch_id=batch["id"],
-        source=batch["source"],
-        record_type=batch["record_type"],
-        file_name=batch["file_name"],
-        rows_read=batch["rows_read"],
-        new=batch["rows_new"],
-        updated=batch["rows_updated"],
-        unchanged=batch["rows_unchanged"],
-        quarantined=batch["rows_quarantined"],
-        resolved=batch["rows_resolved"],
+        batch_id=batch.id,
+        source=batch.source,
+        record_type=batch.record_type,
+        file_name=batch.file_name,
+        rows_read=batch.rows_read,
+        new=batch.rows_new,
+        updated=batch.rows_updated,
+        unchanged=batch.rows_unchanged,
+        quarantined=batch.rows_quarantined,
+        resolved=batch.rows_resolved,
         problems=problems,
     )
 
@@ -235,7 +236,7 @@ def upload_result(
 ) -> UploadOut:
     """The result of an upload of the caller's organisation, row by row."""
     batch = get_batch(state(request).engine, batch_id)
-    if batch is None or not authorize(principal, "upload", batch["source"]):
+    if batch is None or not authorize(principal, "upload", batch.source):
         raise HTTPException(status_code=404, detail="not_found")
     return _upload_out(batch)
 
@@ -250,15 +251,14 @@ def quarantine(
     )
     return [
         QuarantineOut(
-            id=e["id"],
-            batch_id=e["batch_id"],
-            source=e["source"],
-            record_type=e["record_type"],
-            file_name=e["file_name"],
-            row_number=e["row_number"],
+            id=e.id,
+            batch_id=e.batch_id,
+            source=e.source,
+            record_type=e.record_type,
+            file_name=e.file_name,
+            row_number=e.row_number,
             problems=[
-                {k: p.get(k) for k in ("field", "column", "rule", "message_en")}
-                for p in e["errors"]
+                {k: p.get(k) for k in ("field", "column", "rule", "message_en")} for p in e.errors
             ],
         )
         for e in open_quarantine(state(request).engine, organisation)

@@ -14,6 +14,7 @@ from zicht.store.web_queries import get_registration
 from zicht.web.deps import audit, look, requires, state
 from zicht.web.i18n import Translator, language_of
 from zicht.web.linked import explanation, latest_run, person_members, persons_of_run
+from zicht.web.params import RowId, whole_number
 from zicht.web.queries import cached
 from zicht.web.registrations_view import display, list_columns, may_identify
 from zicht.web.rendering import render
@@ -30,7 +31,7 @@ def persons(
     run = latest_run(shared.engine)
     suspicious = request.query_params.get("suspicious") == "1"
     page_text = request.query_params.get("page", "1")
-    page = int(page_text) if page_text.isdigit() and 0 < int(page_text) < 1_000_000 else 1
+    page = whole_number(page_text, 1, 999_999) or 1
     items: list[dict[str, object]] = []
     if run is not None:
         items = cached(
@@ -67,7 +68,7 @@ def persons(
 @router.get("/persons/{person_id}")
 def person(
     request: Request,
-    person_id: int,
+    person_id: RowId,
     principal: Annotated[Principal, Depends(requires("view_persons"))],
 ) -> Response:
     shared = state(request)

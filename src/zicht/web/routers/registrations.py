@@ -29,6 +29,7 @@ from zicht.store.web_queries import (
 )
 from zicht.web.deps import audit, audit_async, look, requires, state
 from zicht.web.i18n import Translator, language_of
+from zicht.web.params import RowId, whole_number
 from zicht.web.queries import LIST_COLUMNS, LIST_IDENTITY, MAX_PAGE_SIZE, SORTS, versioned
 from zicht.web.registrations_form import filter_form
 from zicht.web.registrations_view import (
@@ -44,13 +45,6 @@ from zicht.web.rendering import render
 router = APIRouter(include_in_schema=False)
 
 
-def _int(value: str | None, low: int, high: int) -> int | None:
-    if value is None or not value.strip().isdigit():
-        return None
-    number = int(value)
-    return number if low <= number <= high else None
-
-
 def parse_query(principal: Principal, params: Any) -> RegistrationQuery:
     """A registrations query from request parameters, out-of-range values dropped."""
     record_type = params.get("record_type", "victim_registration")
@@ -64,11 +58,11 @@ def parse_query(principal: Principal, params: Any) -> RegistrationQuery:
     return RegistrationQuery(
         record_type=record_type,
         organisation=visible_organisation(principal, "list_registrations", organisation),
-        year=_int(params.get("year"), 1900, 2100),
+        year=whole_number(params.get("year"), 1900, 2100),
         form=form if form in FORMS else None,
         sort=sort if sort in SORTS else "id",
-        page=_int(params.get("page"), 1, 1_000_000) or 1,
-        page_size=_int(params.get("page_size"), 1, MAX_PAGE_SIZE) or 50,
+        page=whole_number(params.get("page"), 1, 1_000_000) or 1,
+        page_size=whole_number(params.get("page_size"), 1, MAX_PAGE_SIZE) or 50,
     )
 
 
@@ -158,7 +152,7 @@ async def registrations(
 def registration(
     request: Request,
     record_type: str,
-    record_id: int,
+    record_id: RowId,
     principal: Annotated[Principal, Depends(requires("list_registrations"))],
 ) -> Response:
     shared = state(request)
