@@ -44,6 +44,7 @@ __all__ = [
     "append_chained",
     "append_many",
     "count_recent",
+    "entry_hash_at",
     "head_entry",
     "iter_entries",
     "logged_actions",
@@ -99,6 +100,15 @@ def head_entry(connection: Connection) -> tuple[int, str]:
         .limit(1)
     ).first()
     return (0, GENESIS_HASH) if row is None else (int(row[0]), str(row[1]))
+
+
+def entry_hash_at(engine: Engine, seq: int) -> str | None:
+    """The entry hash of the entry numbered `seq`, or None when there is none."""
+    with engine.connect() as connection:
+        value = connection.execute(
+            select(AuditEntryRow.entry_hash).where(AuditEntryRow.seq == seq)
+        ).scalar_one_or_none()
+    return None if value is None else str(value)
 
 
 def _lock_log(connection: Connection) -> None:
