@@ -28,6 +28,7 @@ from zicht.access._audit import (
     AuditEvent,
     ChainReport,
     actions_logged,
+    checkpoint_audit,
     entry_hash,
     log_action,
     log_action_async,
@@ -52,6 +53,15 @@ from zicht.access._auth import (
     principal_for_session,
     principal_for_token,
 )
+from zicht.access._checkpoint import (
+    CHECKPOINT_EVERY,
+    Checkpoint,
+    CheckpointError,
+    Checkpoints,
+)
+from zicht.access._checkpoint import (
+    default_directory as default_checkpoint_directory,
+)
 from zicht.access._identities import (
     MIN_PURPOSE,
     Look,
@@ -75,6 +85,7 @@ from zicht.access._permissions import (
 
 __all__ = [
     "ACTIONS",
+    "CHECKPOINT_EVERY",
     "CLIENT_FAILURES",
     "CLIENT_WINDOW",
     "LOCKOUT_AFTER",
@@ -88,6 +99,9 @@ __all__ = [
     "Actor",
     "AuditEvent",
     "ChainReport",
+    "Checkpoint",
+    "CheckpointError",
+    "Checkpoints",
     "LoginOutcome",
     "Look",
     "Principal",
@@ -100,9 +114,11 @@ __all__ = [
     "add_user",
     "authorize",
     "check_password",
+    "checkpoint_audit",
     "client_throttled",
     "create_session",
     "create_token",
+    "default_checkpoint_directory",
     "delete_session",
     "ensure_demo_accounts",
     "entry_hash",

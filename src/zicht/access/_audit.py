@@ -14,6 +14,7 @@ import asyncio
 import datetime as dt
 import hashlib
 import json
+import logging
 import os
 import threading
 import weakref
@@ -26,9 +27,11 @@ from typing import Any
 from sqlalchemy import Engine
 
 from zicht.access._audit_writer import GroupWriter
+from zicht.access._checkpoint import CHECKPOINT_EVERY, Checkpoint, CheckpointError, Checkpoints
 from zicht.store.audit import (
     GENESIS_HASH,
     append_many,
+    head_entry,
     iter_entries,
     logged_actions,
     search_entries,
@@ -39,6 +42,7 @@ __all__ = [
     "AuditEvent",
     "ChainReport",
     "actions_logged",
+    "checkpoint_audit",
     "entry_hash",
     "log_action",
     "log_action_async",
@@ -115,11 +119,40 @@ def _writer(engine: Engine) -> GroupWriter[AuditEvent]:
 
 
 def _append_events(engine: Engine, events: list[AuditEvent]) -> None:
-    append_many(engine, [partial(_values, event) for event in events])
+    built: list[dict[str, Any]] = []
+
+    def build(event: AuditEvent, seq: int, previous: str) -> dict[str, Any]:
+        values = _values(event, seq, previous)
+        built.append(values)
+        return values
+
+    append_many(engine, [partial(build, event) for event in events])
+    checkpoints = _CHECKPOINTS.get(engine)
+    if checkpoints is None or not built:
+        return
+    first, last = built[-len(events)]["seq"], built[-1]
+    if last["seq"] // CHECKPOINT_EVERY > (first - 1) // CHECKPOINT_EVERY:
+        try:
+            checkpoints.advance(engine, last["seq"], last["entry_hash"])
+        except OSError as exc:  # the entries are written; the next checkpoint will do
+            logging.getLogger(__name__).error("audit checkpoint not written: %s", exc)
 
 
 _WRITERS: weakref.WeakKeyDictionary[Engine, GroupWriter[AuditEvent]] = weakref.WeakKeyDictionary()
 _WRITERS_LOCK = threading.Lock()
+_CHECKPOINTS: weakref.WeakKeyDictionary[Engine, Checkpoints] = weakref.WeakKeyDictionary()
+
+
+def checkpoint_audit(engine: Engine, checkpoints: Checkpoints) -> bool:
+    """Checkpoint `engine`'s audit head now and every `CHECKPOINT_EVERY` entries from now on.
+
+    Returns False when the checkpoint was refused (the chain lost the head recorded last:
+    `verify` will say where).
+    """
+    _CHECKPOINTS[engine] = checkpoints
+    with engine.connect() as connection:
+        seq, head = head_entry(connection)
+    return checkpoints.advance(engine, seq, head)
 
 
 def _forget_writers() -> None:
@@ -157,9 +190,12 @@ class ChainReport:
     first_broken_id: int | None = None
     first_broken_seq: int | None = None
     problem: str | None = None
+    checkpoint_seq: int | None = None
 
 
-def verify(engine: Engine, anchor: str | None = None) -> ChainReport:
+def verify(
+    engine: Engine, anchor: str | None = None, checkpoints: Checkpoints | None = None
+) -> ChainReport:
     """Recompute the chain; report the first entry that does not fit.
 
     Args:
@@ -167,15 +203,32 @@ def verify(engine: Engine, anchor: str | None = None) -> ChainReport:
         anchor: a head hash recorded earlier (e.g. printed by a previous verify); when
             given, the chain must still contain it, which detects removal of the newest
             entries as well.
+        checkpoints: the signed checkpoint file (default: the one `checkpoint_audit`
+            set up for `engine` in this process, if any); the chain must hold the head
+            it recorded (removal of the newest entries, or an entry rewritten with
+            every later hash, fails). An intact chain is checkpointed anew.
     """
+    checkpoints = checkpoints or _CHECKPOINTS.get(engine)
+    checkpoint = None
+    if checkpoints is not None:
+        try:
+            checkpoint = checkpoints.read()
+        except CheckpointError as exc:
+            return ChainReport(False, 0, GENESIS_HASH, problem=f"checkpoint: {exc}")
     with closing(iter_entries(engine)) as entries:
-        return _walk(entries, anchor)
+        report = _walk(entries, anchor, checkpoint)
+    if report.ok and checkpoints is not None:
+        checkpoints.advance(engine, report.entries, report.head_hash)
+    return report
 
 
-def _walk(entries: Iterator[dict[str, Any]], anchor: str | None) -> ChainReport:
+def _walk(
+    entries: Iterator[dict[str, Any]], anchor: str | None, checkpoint: Checkpoint | None
+) -> ChainReport:
     previous = GENESIS_HASH
     count = 0
     anchor_seen = anchor is None
+    mark = checkpoint.seq if checkpoint is not None else None
     for entry in entries:
         expected_seq = count + 1
         problem = None
@@ -185,16 +238,28 @@ def _walk(entries: Iterator[dict[str, Any]], anchor: str | None) -> ChainReport:
             problem = "previous hash does not match the entry before it"
         elif entry_hash(entry) != entry["entry_hash"]:
             problem = "entry hash does not match its contents"
+        elif (
+            checkpoint is not None
+            and entry["seq"] == mark
+            and entry["entry_hash"] != checkpoint.head_hash
+        ):
+            problem = f"entry differs from the signed checkpoint of {checkpoint.at}"
         if problem is not None:
-            return ChainReport(False, count, previous, entry["id"], entry["seq"], problem)
+            return ChainReport(False, count, previous, entry["id"], entry["seq"], problem, mark)
         previous = entry["entry_hash"]
         anchor_seen = anchor_seen or previous == anchor
         count += 1
+    if checkpoint is not None and count < checkpoint.seq:
+        problem = (
+            f"the chain ends at entry {count}, but the signed checkpoint of {checkpoint.at} "
+            f"recorded {checkpoint.seq}: newest entries were removed"
+        )
+        return ChainReport(False, count, previous, None, None, problem, mark)
     if not anchor_seen:
         return ChainReport(
-            False, count, previous, None, None, "the anchor hash is not in the chain"
+            False, count, previous, None, None, "the anchor hash is not in the chain", mark
         )
-    return ChainReport(True, count, previous)
+    return ChainReport(True, count, previous, checkpoint_seq=mark)
 
 
 def search(

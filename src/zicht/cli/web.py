@@ -222,12 +222,28 @@ def audit_verify(
     ),
     database_url: str | None = DATABASE_OPTION,
 ) -> None:
-    """Recompute the hash chain of the audit trail; exit 1 at the first broken entry."""
-    from zicht.access import verify
+    """Recompute the hash chain of the audit trail against its last signed checkpoint,
+    then checkpoint it anew; exit 1 at the first broken entry."""
+    from pathlib import Path
 
+    from zicht.access import Checkpoints, default_checkpoint_directory, verify
+    from zicht.config import Settings
+    from zicht.privacy import MissingKeyError
+
+    settings = Settings.from_env()
     engine = open_engine("audit verify", database_url)
+    configured = settings.audit_checkpoint_dir
+    directory = (
+        Path(configured)
+        if configured
+        else default_checkpoint_directory(engine, settings.secret_key_file)
+    )
+    try:  # the key signs the checkpoints: without it only the chain can be checked
+        checkpoints = Checkpoints.of(engine, settings.cipher(), directory) if directory else None
+    except MissingKeyError:
+        checkpoints = None
     try:
-        report = verify(engine, anchor)
+        report = verify(engine, anchor, checkpoints)
     finally:
         engine.dispose()
     if not report.ok:
@@ -242,6 +258,15 @@ def audit_verify(
         )
         raise typer.Exit(1)
     console.print(f"Audit trail intact: {report.entries} entries; head {report.head_hash}")
+    if checkpoints is None:
+        console.print(
+            "Not checked against a signed checkpoint: it needs the key and a folder "
+            "(ZICHT_SECRET_KEY_FILE or ZICHT_SECRET_KEY, ZICHT_AUDIT_CHECKPOINT_DIR)."
+        )
+    else:
+        since = report.checkpoint_seq
+        checked = "no earlier checkpoint" if since is None else f"checkpoint at entry {since} held"
+        console.print(f"{checked}; checkpoint written to {checkpoints.path}")
 
 
 def register(app: typer.Typer) -> None:

@@ -66,6 +66,15 @@ class Cipher:
     def __repr__(self) -> str:
         return f"Cipher(key_id={self.key_id.hex()})"
 
+    def derived_key(self, label: str) -> bytes:
+        """A 256-bit key for another use (e.g. signing audit checkpoints), by HKDF-SHA256
+        (RFC 5869) from this key with `label` as its info; the AES key is never reused."""
+        from cryptography.hazmat.primitives import hashes
+        from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+
+        info = b"zicht:" + label.encode("utf-8")
+        return HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=info).derive(self._key)
+
     def encrypt(self, plaintext: bytes, context: str) -> bytes:
         """Encrypt `plaintext`, bound to `context` (e.g. "victim_registration/police/123")."""
         nonce = os.urandom(_NONCE_BYTES)
