@@ -121,7 +121,9 @@ def _linked_tables(
         load: Callable[..., Any] = linkage.linked_registrations_frame
     except (ImportError, AttributeError):
         _fail(LINKAGE_MISSING)
-    frame = load(database_url) if database_url else load()
+    from zicht.cli._common import current_settings
+
+    frame = load(database_url or current_settings().database_url)
     return capture_histories_from_registrations(frame, by=by, merge_below=merge_below)
 
 
@@ -179,7 +181,8 @@ def estimate(
         int, typer.Option("--merge-below", help="merge lists with fewer persons (--linked)")
     ] = 0,
     database_url: Annotated[
-        str | None, typer.Option("--database-url", envvar="ZICHT_DATABASE_URL")
+        str | None,
+        typer.Option("--database-url", help="default: ZICHT_DATABASE_URL", show_default=False),
     ] = None,
     method: Annotated[str, typer.Option("--method", help="|".join(METHODS))] = "stepwise",
     pthresh: Annotated[

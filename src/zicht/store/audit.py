@@ -41,7 +41,6 @@ from zicht.store.models import Base
 __all__ = [
     "GENESIS_HASH",
     "AuditEntryRow",
-    "append_chained",
     "append_many",
     "count_recent",
     "head_entry",
@@ -130,11 +129,6 @@ def _sqlite_writers_queue(engine: Engine) -> Iterator[None]:
             yield
         finally:
             fcntl.flock(handle, fcntl.LOCK_UN)
-
-
-def append_chained(engine: Engine, build: Callable[[int, str], dict[str, Any]]) -> None:
-    """Append the entry `build(seq, previous_hash)` after the newest one (see `append_many`)."""
-    append_many(engine, [build])
 
 
 def append_many(engine: Engine, builds: Sequence[Callable[[int, str], dict[str, Any]]]) -> None:
