@@ -10,12 +10,13 @@ otherwise) in separate processes; once with SQLite and once with PostgreSQL (a f
 schema, dropped afterwards). Every response is checked for status 200. Prints JSON,
 with the load average of the machine before and after each database's runs.
 
-`--server both` serves each database both ways at once, gunicorn and the earlier own
-supervisor (`zicht.web.workers`, a socket per process), and measures them
+`--baseline-src DIR` serves each database a second time at once with the source of
+another checkout (e.g. the previous main's `src`), the way it served before gunicorn
+(its own supervisor `zicht.web.workers`, a socket per process), and measures both
 interleaved page by page, so that both see the same load from other work.
 
     .venv/bin/python benchmarks/bench_web.py [--requests 3000] [--registrations 5000]
-        [--workers N] [--server gunicorn|supervisor|both]
+        [--workers N] [--baseline-src ../main/src]
         [--postgres-url postgresql+psycopg://postgres@127.0.0.1:5432/test]
 """
 
@@ -118,8 +119,9 @@ def _populate(url: str, key: bytes, registrations: int, folder: Path) -> str:
 
 
 def _start_server(
-    server: str, url: str, key_file: Path, port: int, workers: int
+    server: str, url: str, key_file: Path, port: int, args: argparse.Namespace
 ) -> subprocess.Popen[bytes]:
+    workers = args.workers
     env = {k: v for k, v in os.environ.items() if not k.startswith("ZICHT_")}
     if server == "gunicorn":
         # As `zicht serve --workers N` runs it, quieter; the settings object is passed.
@@ -131,8 +133,13 @@ def _start_server(
             "keep_alive=60))"
         )
     else:
-        # The earlier supervisor builds the app from the ZICHT_* environment.
-        env |= {"ZICHT_DATABASE_URL": url, "ZICHT_SECRET_KEY_FILE": str(key_file)}
+        # The earlier supervisor, from the baseline's source, builds the app from the
+        # ZICHT_* environment.
+        env |= {
+            "ZICHT_DATABASE_URL": url,
+            "ZICHT_SECRET_KEY_FILE": str(key_file),
+            "PYTHONPATH": str(Path(args.baseline_src).resolve()),
+        }
         options = {"access_log": False, "log_level": "warning", "timeout_keep_alive": 60}
         code = (
             "from zicht.web.workers import run_workers; "
@@ -212,7 +219,7 @@ async def _load(port: int, path: str, token: str, total: int) -> dict[str, Any]:
 
 
 def _run(url: str, args: argparse.Namespace) -> dict[str, Any]:
-    servers = ("supervisor", "gunicorn") if args.server == "both" else (args.server,)
+    servers = ("baseline", "gunicorn") if args.baseline_src else ("gunicorn",)
     key = generate_key()
     with tempfile.TemporaryDirectory(prefix="zicht-bench-web-") as folder:
         key_file = Path(folder) / "zicht.key"
@@ -224,9 +231,7 @@ def _run(url: str, args: argparse.Namespace) -> dict[str, Any]:
         load_before = os.getloadavg()
         try:
             for server in servers:
-                processes[server] = _start_server(
-                    server, url, key_file, ports[server], args.workers
-                )
+                processes[server] = _start_server(server, url, key_file, ports[server], args)
             results: dict[str, list[dict[str, Any]]] = {server: [] for server in servers}
             for number, path in enumerate(PATHS):
                 # Interleaved, and each page's first turn alternating between the servers.
@@ -241,9 +246,9 @@ def _run(url: str, args: argparse.Namespace) -> dict[str, Any]:
         "load_average_before": [round(x, 2) for x in load_before],
         "load_average_after": [round(x, 2) for x in os.getloadavg()],
     }
-    if args.server == "both":
+    if args.baseline_src:
         return report | {f"{server}_endpoints": results[server] for server in servers}
-    return report | {"endpoints": results[args.server]}
+    return report | {"endpoints": results["gunicorn"]}
 
 
 def main() -> None:
@@ -256,10 +261,9 @@ def main() -> None:
     )
     parser.add_argument("--skip-postgres", action="store_true")
     parser.add_argument(
-        "--server",
-        choices=("gunicorn", "supervisor", "both"),
-        default="gunicorn",
-        help="gunicorn (as zicht serve), the earlier supervisor, or both interleaved",
+        "--baseline-src",
+        default=None,
+        help="src folder of another checkout to serve with its supervisor beside gunicorn",
     )
     args = parser.parse_args()
     report: dict[str, Any] = {
@@ -267,7 +271,7 @@ def main() -> None:
         "requests_per_endpoint": args.requests,
         "registrations": args.registrations,
         "workers": args.workers,
-        "server": args.server,
+        "baseline_src": args.baseline_src,
         "cpus": os.cpu_count(),
         "goal": {"requests_per_second": 300, "p95_ms": 100},
     }

@@ -128,7 +128,7 @@ def test_serve_hands_its_settings_to_gunicorn_and_writes_no_environment(
     from zicht.web.serving import ServerOptions
 
     served: list[tuple[Settings, ServerOptions]] = []
-    monkeypatch.setattr(serving, "serve_app", lambda s, o, **_kw: served.append((s, o)))
+    monkeypatch.setattr(serving, "serve_app", lambda s, o: served.append((s, o)))
     monkeypatch.setenv("ZICHT_DATABASE_URL", "sqlite:///elsewhere.db")
     monkeypatch.setenv("ZICHT_REPORT_DIR", "/srv/reports")
     before = dict(os.environ)
@@ -148,7 +148,7 @@ def test_gunicorn_is_configured_for_a_socket_per_process() -> None:
     from zicht.web.serving import ServerOptions, _Application
 
     options = ServerOptions(host="::1", port=8124, workers=3, keep_alive=7)
-    cfg = _Application(Settings(database_url="sqlite://"), None, options).cfg
+    cfg = _Application(Settings(database_url="sqlite://"), options).cfg
     assert cfg.bind == ["[::1]:8124"]
     assert (cfg.workers, cfg.reuse_port, cfg.keepalive) == (3, True, 7)
     assert cfg.worker_class_str == "zicht.web.serving.ZichtWorker"

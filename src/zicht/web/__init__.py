@@ -51,11 +51,11 @@ def serve(
     host: str = "127.0.0.1",
     port: int = 8000,
     workers: int = 1,
-    report_dir: Path | None = None,
 ) -> None:
     """Serve the web application with gunicorn and uvicorn workers until interrupted.
 
-    Every server process builds the app from `settings` (see `zicht.web.serving`).
+    Every server process builds the app from `settings`, report folder included (see
+    `zicht.web.serving`).
 
     Raises:
         MissingKeyError: no identity-data key is configured (checked before any
@@ -65,4 +65,4 @@ def serve(
     from zicht.web.serving import ServerOptions, serve_app
 
     settings.cipher()  # refuse to start without the key before any process does
-    serve_app(settings, ServerOptions(host, port, workers), report_dir=report_dir)
+    serve_app(settings, ServerOptions(host, port, workers))

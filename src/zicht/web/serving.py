@@ -16,7 +16,6 @@ import os
 import signal
 import sys
 from dataclasses import dataclass
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from gunicorn.app.base import BaseApplication
@@ -88,9 +87,8 @@ class ServerOptions:
 class _Application(BaseApplication):  # type: ignore[misc]
     """gunicorn's view of Zicht: its configuration and how a process builds the app."""
 
-    def __init__(self, settings: Settings, report_dir: Path | None, options: ServerOptions) -> None:
+    def __init__(self, settings: Settings, options: ServerOptions) -> None:
         self._settings = settings
-        self._report_dir = report_dir
         self._options = options
         super().__init__()
 
@@ -118,12 +116,10 @@ class _Application(BaseApplication):  # type: ignore[misc]
         # belongs to that process alone.
         from zicht.web.app import create_app
 
-        return create_app(self._settings, report_dir=self._report_dir)
+        return create_app(self._settings)
 
 
-def serve_app(
-    settings: Settings, options: ServerOptions, *, report_dir: Path | None = None
-) -> None:
+def serve_app(settings: Settings, options: ServerOptions) -> None:
     """Serve the web app with gunicorn until interrupted.
 
     Raises:
@@ -132,7 +128,7 @@ def serve_app(
     """
     arbiter = os.getpid()
     try:
-        _Application(settings, report_dir, options).run()
+        _Application(settings, options).run()
     except SystemExit as stop:  # gunicorn's arbiter ends with sys.exit
         if os.getpid() != arbiter:
             raise  # a server process's own end (its exit code tells the arbiter why)
