@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 import typer
 from rich.table import Table
 
-from zicht.cli._common import console, current_settings, err_console
+from zicht.cli._common import console, current_settings, err_console, fail
 
 if TYPE_CHECKING:
     from zicht.config import Settings
@@ -100,6 +100,7 @@ def _print_ingest(results: list[IngestResult]) -> None:
 def _serve(settings: Settings, host: str, port: int) -> None:
     from zicht.store import make_engine
     from zicht.web import ensure_demo_accounts, serve
+    from zicht.web.serving import ServingError
 
     engine = make_engine(settings.database_url)
     try:
@@ -113,7 +114,10 @@ def _serve(settings: Settings, host: str, port: int) -> None:
         table.add_row(username, role, organisation or "", password)
     console.print(table)
     console.print(f"Zicht runs at http://{host}:{port}/ — stop it with Ctrl-C.")
-    serve(settings, host=host, port=port)
+    try:
+        serve(settings, host=host, port=port)
+    except ServingError as exc:
+        fail("demo", str(exc))
 
 
 def register(app: typer.Typer) -> None:
