@@ -153,3 +153,46 @@ def test_the_settings_table_changes_with_the_settings() -> None:
         "`ZICHT_SPARK_DRIVER_MEMORY`",
     ]
     assert all(row.count(" | ") == 2 and len(row.split(" | ")[2]) > 20 for row in table[2:])
+
+
+def test_the_spark_settings_reach_the_link_run(clean: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    import zicht.linkage
+    from zicht.privacy import write_key_file
+    from zicht.store import make_engine, upgrade
+
+    url = f"sqlite:///{tmp_path / 'zicht.db'}"
+    engine = make_engine(url)
+    upgrade(engine)
+    engine.dispose()
+    write_key_file(tmp_path / "zicht.key")
+    asked: list[dict[str, object]] = []
+
+    def run_linkage(*_args: object, **options: object) -> object:
+        asked.append(options)
+        raise zicht.linkage.LinkageError("stopped by the test")
+
+    clean.setattr(zicht.linkage, "run_linkage", run_linkage)
+    clean.setenv("ZICHT_DATABASE_URL", url)
+    clean.setenv("ZICHT_SECRET_KEY_FILE", str(tmp_path / "zicht.key"))
+    clean.setenv("ZICHT_SPARK_DRIVER_MEMORY", "3g")
+    clean.setenv("SPARK_MASTER", "local[1]")
+    runner = CliRunner()
+    assert runner.invoke(app, ["link", "--backend", "spark"]).exit_code == 2
+    assert runner.invoke(app, ["link", "--spark-master", "local[2]"]).exit_code == 2
+    assert [(a["spark_master"], a["spark_driver_memory"]) for a in asked] == [
+        ("local[1]", "3g"),
+        ("local[2]", "3g"),
+    ]
+
+
+def test_the_report_folder_reaches_the_web_app(clean: pytest.MonkeyPatch) -> None:
+    from zicht.privacy import Cipher, generate_key
+    from zicht.web.app import create_app
+
+    clean.setenv("ZICHT_REPORT_DIR", "/srv/zicht-reports")
+    built = create_app(Settings(database_url="sqlite://"), cipher=Cipher(generate_key()))
+    assert built.state.zicht.report_dir == Path("/srv/zicht-reports")
+    beside = Settings(database_url="sqlite:////data/zicht.db", report_dir=None)
+    clean.delenv("ZICHT_REPORT_DIR")
+    built = create_app(beside, cipher=Cipher(generate_key()))
+    assert built.state.zicht.report_dir == Path("/data/report")
