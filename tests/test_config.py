@@ -109,6 +109,29 @@ def test_the_command_line_refuses_an_invalid_setting_in_one_line(
     ]
 
 
+def test_the_console_script_refuses_an_invalid_setting_before_anything(tmp_path: Path) -> None:
+    import os
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith("ZICHT_")}
+    env["PYTHONPATH"] = str(SOURCE.parent)  # this checkout's code, from another folder
+    finished = subprocess.run(
+        [sys.executable, "-c", "from zicht.cli import main; main()", "db", "upgrade"],
+        env=env
+        | {"ZICHT_SPARK_DRIVER_MEMORY": "plenty-9f3a", "ZICHT_DATABASE_URL": "sqlite:///z.db"},
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert finished.returncode == 2
+    assert finished.stderr.splitlines() == [
+        "zicht: error: ZICHT_SPARK_DRIVER_MEMORY: String should match pattern '^[0-9]+[kmgtKMGT]?$'"
+    ]
+    assert list(tmp_path.iterdir()) == []  # no database was made
+
+
 def test_no_code_reads_or_writes_the_environment_but_the_settings() -> None:
     """Library code and edges alike get their settings passed; only pydantic reads them."""
     pattern = re.compile(r"os\.environ|getenv|putenv|environ\[")
