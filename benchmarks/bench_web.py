@@ -5,12 +5,19 @@ for with a purpose, as a coordinator must).
 
 50 concurrent keep-alive clients on loopback (127.0.0.1 only), a bounded number of
 requests and a time limit per run, against the app served as `zicht serve` serves it
-(uvicorn, one process per CPU core unless --workers says otherwise) in separate
-processes; once with SQLite and once with PostgreSQL (a fresh schema, dropped
-afterwards). Every response is checked for status 200. Prints JSON.
+(gunicorn with uvicorn workers, one process per CPU core unless --workers says
+otherwise) in separate processes; once with SQLite and once with PostgreSQL (a fresh
+schema, dropped afterwards). Every response is checked for status 200. Prints JSON,
+with the load average of the machine before and after each database's runs.
+
+`--baseline-src DIR` serves each database a second time at once with the source of
+another checkout (e.g. the previous main's `src`), the way it served before gunicorn
+(its own supervisor `zicht.web.workers`, a socket per process), and measures both
+interleaved page by page, so that both see the same load from other work.
 
     .venv/bin/python benchmarks/bench_web.py [--requests 3000] [--registrations 5000]
-        [--workers N] [--postgres-url postgresql+psycopg://postgres@127.0.0.1:5432/test]
+        [--workers N] [--baseline-src ../main/src]
+        [--postgres-url postgresql+psycopg://postgres@127.0.0.1:5432/test]
 """
 
 from __future__ import annotations
@@ -110,19 +117,33 @@ def _populate(url: str, key: bytes, registrations: int, folder: Path) -> str:
     return token
 
 
-def _start_server(url: str, key: bytes, port: int, workers: int) -> subprocess.Popen[bytes]:
-    env = {
-        **os.environ,
-        "ZICHT_DATABASE_URL": url,
-        "ZICHT_SECRET_KEY": base64.b64encode(key).decode(),
-    }
-    env.pop("ZICHT_SECRET_KEY_FILE", None)
-    # As `zicht serve --workers N` runs it (one listening socket per process), quieter.
-    options = {"access_log": False, "log_level": "warning", "timeout_keep_alive": 60}
-    code = (
-        "from zicht.web.workers import run_workers; "
-        f"run_workers('127.0.0.1', {port}, {workers}, {options!r})"
-    )
+def _start_server(
+    server: str, url: str, key_file: Path, port: int, args: argparse.Namespace
+) -> subprocess.Popen[bytes]:
+    workers = args.workers
+    env = {k: v for k, v in os.environ.items() if not k.startswith("ZICHT_")}
+    if server == "gunicorn":
+        # As `zicht serve --workers N` runs it, quieter; the settings object is passed.
+        code = (
+            "from zicht.config import Settings; "
+            "from zicht.web.serving import ServerOptions, serve_app; "
+            f"serve_app(Settings(database_url={url!r}, secret_key_file={str(key_file)!r}), "
+            f"ServerOptions(port={port}, workers={workers}, log_level='warning', "
+            "keep_alive=60))"
+        )
+    else:
+        # The earlier supervisor, from the baseline's source, builds the app from the
+        # ZICHT_* environment.
+        env |= {
+            "ZICHT_DATABASE_URL": url,
+            "ZICHT_SECRET_KEY_FILE": str(key_file),
+            "PYTHONPATH": str(Path(args.baseline_src).resolve()),
+        }
+        options = {"access_log": False, "log_level": "warning", "timeout_keep_alive": 60}
+        code = (
+            "from zicht.web.workers import run_workers; "
+            f"run_workers('127.0.0.1', {port}, {workers}, {options!r})"
+        )
     command = [sys.executable, "-c", code]
     process = subprocess.Popen(command, env=env)
     deadline = time.monotonic() + 60
@@ -197,17 +218,36 @@ async def _load(port: int, path: str, token: str, total: int) -> dict[str, Any]:
 
 
 def _run(url: str, args: argparse.Namespace) -> dict[str, Any]:
+    servers = ("baseline", "gunicorn") if args.baseline_src else ("gunicorn",)
     key = generate_key()
     with tempfile.TemporaryDirectory(prefix="zicht-bench-web-") as folder:
+        key_file = Path(folder) / "zicht.key"
+        key_file.write_text(base64.b64encode(key).decode())
+        key_file.chmod(0o600)
         token = _populate(url, key, args.registrations, Path(folder))
-        port = _free_port()
-        server = _start_server(url, key, port, args.workers)
+        ports = {server: _free_port() for server in servers}
+        processes = {}
+        load_before = os.getloadavg()
         try:
-            results = [asyncio.run(_load(port, path, token, args.requests)) for path in PATHS]
+            for server in servers:
+                processes[server] = _start_server(server, url, key_file, ports[server], args)
+            results: dict[str, list[dict[str, Any]]] = {server: [] for server in servers}
+            for number, path in enumerate(PATHS):
+                # Interleaved, and each page's first turn alternating between the servers.
+                for server in servers[::-1] if number % 2 else servers:
+                    measured = asyncio.run(_load(ports[server], path, token, args.requests))
+                    results[server].append(measured)
         finally:
-            server.terminate()
-            server.wait(15)
-    return {"endpoints": results}
+            for process in processes.values():
+                process.terminate()
+                process.wait(15)
+    report: dict[str, Any] = {
+        "load_average_before": [round(x, 2) for x in load_before],
+        "load_average_after": [round(x, 2) for x in os.getloadavg()],
+    }
+    if args.baseline_src:
+        return report | {f"{server}_endpoints": results[server] for server in servers}
+    return report | {"endpoints": results["gunicorn"]}
 
 
 def main() -> None:
@@ -219,12 +259,18 @@ def main() -> None:
         "--postgres-url", default="postgresql+psycopg://postgres@127.0.0.1:5432/test"
     )
     parser.add_argument("--skip-postgres", action="store_true")
+    parser.add_argument(
+        "--baseline-src",
+        default=None,
+        help="src folder of another checkout to serve with its supervisor beside gunicorn",
+    )
     args = parser.parse_args()
     report: dict[str, Any] = {
         "concurrency": CONCURRENCY,
         "requests_per_endpoint": args.requests,
         "registrations": args.registrations,
         "workers": args.workers,
+        "baseline_src": args.baseline_src,
         "cpus": os.cpu_count(),
         "goal": {"requests_per_second": 300, "p95_ms": 100},
     }

@@ -1,16 +1,33 @@
-"""Settings from ZICHT_* environment variables."""
+"""Settings: every `ZICHT_*` environment variable, read once at each edge and passed down.
+
+The edges are the command line (`zicht.cli.main`, one `Settings()` per invocation),
+the web app factory (`zicht.web.app.create_app` when given none) and the server
+processes, which get the object the command read. Library code takes the values it
+needs as arguments and never reads the environment; nothing writes to it.
+"""
 
 from __future__ import annotations
 
-import os
-from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal
+
+from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from zicht.privacy import Cipher, load_cipher
 
-__all__ = ["DEFAULT_DATABASE_URL", "Settings", "sqlite_url"]
+__all__ = [
+    "DEFAULT_DATABASE_URL",
+    "Settings",
+    "settings_errors",
+    "settings_table",
+    "sqlite_url",
+    "variable_names",
+]
 
 DEFAULT_DATABASE_URL = "sqlite:///var/zicht.db"
+ENV_PREFIX = "ZICHT_"
+LogLevel = Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"]
 
 
 def sqlite_url(path: Path) -> str:
@@ -18,32 +35,98 @@ def sqlite_url(path: Path) -> str:
     return f"sqlite:///{path}"
 
 
-@dataclass(frozen=True)
-class Settings:
-    """What Zicht reads from its environment.
+class Settings(BaseSettings):
+    """What Zicht reads from its environment (an empty variable counts as unset)."""
 
-    ZICHT_DATABASE_URL     application database (default sqlite:///var/zicht.db)
-    ZICHT_SECRET_KEY_FILE  file holding the base64 AES-256 key for identity data
-    ZICHT_SECRET_KEY       the key itself (base64), when no file is used
-    ZICHT_AUDIT_CHECKPOINT_DIR  folder of the signed audit checkpoints (default: beside
-                           the SQLite database, else beside the key file)
-    """
+    model_config = SettingsConfigDict(
+        env_prefix=ENV_PREFIX,
+        env_ignore_empty=True,
+        extra="ignore",
+        frozen=True,
+        populate_by_name=True,
+    )
 
-    database_url: str
-    secret_key_file: str | None
-    secret_key: str | None
-    audit_checkpoint_dir: str | None = None
+    database_url: str = Field(
+        DEFAULT_DATABASE_URL,
+        description="SQLAlchemy URL of the application database: SQLite "
+        "(`sqlite:///FILE`) or PostgreSQL (`postgresql+psycopg://user@host/db`).",
+    )
+    secret_key_file: Path | None = Field(
+        None,
+        description="File holding the base64 AES-256 key for identity data "
+        "(`zicht keys new --out FILE`); commands that decrypt and the web app refuse "
+        "to start without a key.",
+    )
+    secret_key: SecretStr | None = Field(
+        None,
+        description="The identity-data key itself (base64), when no key file is used.",
+    )
+    report_dir: Path | None = Field(
+        None,
+        description="Folder the web app serves report files from; default `report/` "
+        "beside an SQLite database file, else `var/report`.",
+    )
+    log_level: LogLevel = Field(
+        "WARNING",
+        description="Level of the command line's log messages (DEBUG, INFO, WARNING, "
+        "ERROR, CRITICAL); identifiers are never logged at any level.",
+    )
+    spark_master: str | None = Field(
+        None,
+        validation_alias=AliasChoices("ZICHT_SPARK_MASTER", "SPARK_MASTER"),
+        description="Spark master URL for `zicht link --backend spark` when "
+        "`--spark-master` is not given (also read from `SPARK_MASTER`); default "
+        "`local[N]`.",
+    )
+    spark_driver_memory: str = Field(
+        "2g",
+        pattern=r"^[0-9]+[kmgtKMGT]?$",
+        description="Memory of the Spark driver for `zicht link --backend spark` "
+        "(`spark.driver.memory`, e.g. `4g`).",
+    )
+    audit_checkpoint_dir: Path | None = Field(
+        None,
+        description="Folder of the signed checkpoints of the audit trail's head (written at "
+        "server start, every 100 entries and on `zicht audit verify`); default beside the "
+        "SQLite database file, else beside the key file.",
+    )
 
+    @field_validator("log_level", mode="before")
     @classmethod
-    def from_env(cls) -> Settings:
-        """Read the settings from the environment."""
-        return cls(
-            database_url=os.environ.get("ZICHT_DATABASE_URL") or DEFAULT_DATABASE_URL,
-            secret_key_file=os.environ.get("ZICHT_SECRET_KEY_FILE") or None,
-            secret_key=os.environ.get("ZICHT_SECRET_KEY") or None,
-            audit_checkpoint_dir=os.environ.get("ZICHT_AUDIT_CHECKPOINT_DIR") or None,
-        )
+    def _upper(cls, value: object) -> object:
+        return value.upper() if isinstance(value, str) else value
 
     def cipher(self) -> Cipher:
         """The cipher for identity data; MissingKeyError when no key is configured."""
-        return load_cipher(self.secret_key_file, self.secret_key)
+        key = self.secret_key.get_secret_value() if self.secret_key else None
+        key_file = str(self.secret_key_file) if self.secret_key_file else None
+        return load_cipher(key_file, key)
+
+
+def variable_names(name: str) -> list[str]:
+    """The environment variables a setting is read from, first the one Zicht documents."""
+    field = Settings.model_fields[name]
+    alias = field.validation_alias
+    if isinstance(alias, AliasChoices):
+        return [str(choice) for choice in alias.choices]
+    return [f"{ENV_PREFIX}{name.upper()}"]
+
+
+def settings_errors(error: ValidationError) -> list[str]:
+    """One line per invalid setting: the variable and the rule, never the value given."""
+    lines = []
+    for item in error.errors(include_input=False, include_url=False):
+        name = str(item["loc"][0]) if item["loc"] else ""
+        variable = variable_names(name)[0] if name in Settings.model_fields else name
+        lines.append(f"{variable}: {item['msg']}")
+    return lines
+
+
+def settings_table() -> str:
+    """The Markdown table of every setting (docs/configuration.md holds this text)."""
+    rows = ["| variable | default | what it is |", "|---|---|---|"]
+    for name, field in Settings.model_fields.items():
+        variables = " or ".join(f"`{v}`" for v in variable_names(name))
+        default = "–" if field.default is None else f"`{field.default}`"
+        rows.append(f"| {variables} | {default} | {field.description} |")
+    return "\n".join(rows) + "\n"

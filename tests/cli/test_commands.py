@@ -6,7 +6,6 @@ import json
 from pathlib import Path
 
 import pytest
-import typer
 from sqlalchemy import func, select
 from typer.testing import CliRunner
 
@@ -14,7 +13,6 @@ from zicht.cli import app
 from zicht.store import QuarantineRow, VictimRegistrationRow, make_engine
 
 EXAMPLES = Path(__file__).parents[2] / "examples"
-README = Path(__file__).parents[2] / "README.md"
 runner = CliRunner()
 
 
@@ -195,27 +193,6 @@ def test_keys_new_refuses_to_overwrite(tmp_path: Path) -> None:
     assert runner.invoke(app, ["keys", "new", "--out", str(key)]).exit_code == 0
     result = runner.invoke(app, ["keys", "new", "--out", str(key)])
     assert result.exit_code == 2 and "refusing to overwrite" in result.stderr
-
-
-def _command_paths(typer_app: typer.Typer, prefix: str = "zicht") -> list[str]:
-    paths = []
-    for command in typer_app.registered_commands:
-        name = command.name or (command.callback.__name__ if command.callback else "")
-        paths.append(f"{prefix} {name}")
-    for group in typer_app.registered_groups:
-        assert group.typer_instance is not None
-        paths.append(f"{prefix} {group.name}")
-        paths.extend(_command_paths(group.typer_instance, f"{prefix} {group.name}"))
-    return paths
-
-
-def test_readme_names_every_command() -> None:
-    readme = README.read_text(encoding="utf-8")
-    for path in _command_paths(app):
-        words = path.split()[1:]
-        assert any(
-            all(word in line for word in words) for line in readme.splitlines() if "zicht" in line
-        ), f"README does not mention `{path}`"
 
 
 def test_a_database_error_stores_nothing_and_prints_no_value(

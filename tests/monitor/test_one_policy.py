@@ -39,7 +39,7 @@ def _number(text: str) -> float:
 def _web(engine: Engine, cipher: Cipher, folder: Path) -> WebWorld:
     add_user(engine, Actor("test"), "analyst", "analyst", None, PASSWORD)
     app = create_app(
-        Settings(str(engine.url), None, None), engine=engine, cipher=cipher, report_dir=folder
+        Settings(database_url=str(engine.url)), engine=engine, cipher=cipher, report_dir=folder
     )
     return WebWorld(engine, cipher, app, folder, 0)
 

@@ -158,7 +158,7 @@ def build_world(engine: Engine, cipher: Cipher, tmp_path: Path) -> WebWorld:
     (report_dir / "monitor-2023.html").write_text("<html><body>monitor</body></html>")
     (report_dir / "monitor-2023.csv").write_text("table,count\nvictims,10\n")
     app = create_app(
-        Settings(str(engine.url), None, None), engine=engine, cipher=cipher, report_dir=report_dir
+        Settings(database_url=str(engine.url)), engine=engine, cipher=cipher, report_dir=report_dir
     )
     return WebWorld(engine, cipher, app, report_dir, linked)
 

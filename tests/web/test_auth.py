@@ -103,7 +103,7 @@ def test_throttling_counts_failures_of_every_server_process(
 ) -> None:
     """Each app has its own memory, as each server process does: the count is shared."""
     other = create_app(
-        Settings(str(world.engine.url), None, None),
+        Settings(database_url=str(world.engine.url)),
         engine=world.engine,
         cipher=world.cipher,
         report_dir=world.report_dir,

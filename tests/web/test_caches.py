@@ -37,7 +37,7 @@ def _ingest_more(world: WebWorld, folder: Path, prefix: str = "extra") -> None:
 
 def _second_process(world: WebWorld) -> WebWorld:
     app = create_app(
-        Settings(str(world.engine.url), None, None),
+        Settings(database_url=str(world.engine.url)),
         engine=world.engine,
         cipher=world.cipher,
         report_dir=world.report_dir,

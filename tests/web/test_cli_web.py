@@ -120,57 +120,39 @@ def test_serve_refuses_without_a_key(tmp_path: Path, monkeypatch: pytest.MonkeyP
     assert result.output.startswith("zicht serve: error: ")
 
 
-def test_serve_starts_worker_processes(
-    env: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+def test_serve_hands_its_settings_to_gunicorn_and_writes_no_environment(
+    env: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import uvicorn
+    from zicht.config import Settings
+    from zicht.web import serving
+    from zicht.web.serving import ServerOptions
 
-    from zicht.web import workers
-
-    started: list[tuple[str, int, int]] = []
-    single: list[object] = []
-    monkeypatch.setattr(workers, "run_workers", lambda h, p, n, _o: started.append((h, p, n)))
-    monkeypatch.setattr(uvicorn, "run", lambda app, **_options: single.append(app))
+    served: list[tuple[Settings, ServerOptions]] = []
+    monkeypatch.setattr(serving, "serve_app", lambda s, o: served.append((s, o)))
     monkeypatch.setenv("ZICHT_DATABASE_URL", "sqlite:///elsewhere.db")
-    monkeypatch.delenv("ZICHT_REPORT_DIR", raising=False)
+    monkeypatch.setenv("ZICHT_REPORT_DIR", "/srv/reports")
+    before = dict(os.environ)
     result = runner.invoke(
         app, ["serve", "--workers", "2", "--port", "8123", "--database-url", env]
     )
     assert result.exit_code == 0, result.output
-    assert started == [("127.0.0.1", 8123, 2)]
-    # Each worker process builds the app from the environment, set to what was asked.
-    assert os.environ["ZICHT_DATABASE_URL"] == env
-    assert runner.invoke(app, ["serve", "--workers", "1"]).exit_code == 0
-    assert len(single) == 1 and len(started) == 1
+    assert dict(os.environ) == before
+    [(settings, options)] = served
+    assert (settings.database_url, settings.report_dir) == (env, Path("/srv/reports"))
+    assert settings.secret_key_file == Path(os.environ["ZICHT_SECRET_KEY_FILE"])
+    assert options == ServerOptions(host="127.0.0.1", port=8123, workers=2)
 
 
-def test_workers_share_the_port_and_answer(env: str) -> None:
-    """Two server processes on one port, each with its own socket, both serving."""
-    import socket
-    import time
+def test_gunicorn_is_configured_for_a_socket_per_process() -> None:
+    from zicht.config import Settings
+    from zicht.web.serving import ServerOptions, _Application
 
-    import httpx
-
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    code = (
-        "from zicht.web.workers import run_workers; "
-        f"run_workers('127.0.0.1', {port}, 2, {{'log_level': 'warning'}})"
-    )
-    server = subprocess.Popen([sys.executable, "-c", code])
-    try:
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            try:
-                answers = [httpx.get(f"http://127.0.0.1:{port}/health") for _ in range(20)]
-                break
-            except httpx.HTTPError:
-                time.sleep(0.3)
-        assert all(answer.status_code == 200 for answer in answers)
-    finally:
-        server.terminate()
-        assert server.wait(30) == 0
+    options = ServerOptions(host="::1", port=8124, workers=3, keep_alive=7)
+    cfg = _Application(Settings(database_url="sqlite://"), options).cfg
+    assert cfg.bind == ["[::1]:8124"]
+    assert (cfg.workers, cfg.reuse_port, cfg.keepalive) == (3, True, 7)
+    assert cfg.worker_class_str == "zicht.web.serving.ZichtWorker"
+    assert cfg.accesslog is None  # request paths carry record ids: no access log
 
 
 def test_serve_uses_the_cores_by_default() -> None:
@@ -180,6 +162,9 @@ def test_serve_uses_the_cores_by_default() -> None:
 
 
 def test_importing_the_cli_does_not_import_fastapi() -> None:
-    code = "import sys, zicht.cli; print('fastapi' in sys.modules, 'uvicorn' in sys.modules)"
+    code = (
+        "import sys, zicht.cli; "
+        "print(*(name in sys.modules for name in ('fastapi', 'uvicorn', 'gunicorn')))"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert out.stdout.strip() == "False False"
+    assert out.stdout.strip() == "False False False"

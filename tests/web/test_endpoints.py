@@ -127,7 +127,7 @@ def test_an_undeclared_route_is_refused(shared_world: WebWorld) -> None:
     from zicht.web.routers import dashboard
 
     app = create_app(
-        Settings("sqlite://", None, None), engine=shared_world.engine, cipher=shared_world.cipher
+        Settings(database_url="sqlite://"), engine=shared_world.engine, cipher=shared_world.cipher
     )
     stray = APIRouter()
 

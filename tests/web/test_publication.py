@@ -48,7 +48,7 @@ def steward_world(engine: Engine, cipher: Cipher, tmp_path: Path) -> WebWorld:
     _ingest(engine, cipher, tmp_path)
     add_user(engine, Actor("test"), "analyst", "analyst", None, PASSWORD)
     app = create_app(
-        Settings(str(engine.url), None, None), engine=engine, cipher=cipher, report_dir=tmp_path
+        Settings(database_url=str(engine.url)), engine=engine, cipher=cipher, report_dir=tmp_path
     )
     return WebWorld(engine, cipher, app, tmp_path, 0)
 

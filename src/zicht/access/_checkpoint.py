@@ -53,7 +53,7 @@ def _database_id(engine: Engine) -> str:
     return hashlib.sha256(engine.url.render_as_string(hide_password=True).encode()).hexdigest()
 
 
-def default_directory(engine: Engine, key_file: str | None) -> Path | None:
+def default_directory(engine: Engine, key_file: str | Path | None) -> Path | None:
     """Beside the SQLite database file, else beside the key file, else none."""
     database = engine.url.database if engine.dialect.name == "sqlite" else None
     if database and database != ":memory:" and not database.startswith("file:"):

@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import importlib
 import logging
-import os
 import pkgutil
 
 import typer
+
+from zicht.cli._common import read_settings
+from zicht.config import Settings
 
 __all__ = ["app", "main"]
 
@@ -23,6 +25,13 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
+
+
+@app.callback()
+def _settings(ctx: typer.Context) -> None:
+    # The settings are read once, here (or by `main`), and found by every command.
+    if not isinstance(ctx.obj, Settings):
+        ctx.obj = read_settings()
 
 
 def _register_all() -> None:
@@ -40,11 +49,15 @@ _register_all()
 
 def main() -> None:
     """Entry point of the `zicht` console script."""
-    level = os.environ.get("ZICHT_LOG_LEVEL", "WARNING").upper()
+    try:
+        settings = read_settings()
+    except typer.Exit as stop:
+        raise SystemExit(stop.exit_code) from None
+    level = settings.log_level
     logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s")
     # Splink reports training detail at WARNING; it is noise on the terminal of a user.
     quiet = max(logging.ERROR, logging.getLevelName(level))
     logging.getLogger("splink").setLevel(quiet)
     # WeasyPrint reports every SVG presentation attribute it maps itself as "ignored".
     logging.getLogger("weasyprint").setLevel(quiet)
-    app()
+    app(obj=settings)

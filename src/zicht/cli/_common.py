@@ -6,15 +6,26 @@ import sys
 from typing import NoReturn
 
 import typer
+from pydantic import ValidationError
 from rich.console import Console
 from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
+from typer._click.globals import get_current_context
 
-from zicht.config import Settings
+from zicht.config import Settings, settings_errors
 from zicht.privacy import Cipher, MissingKeyError
 from zicht.store import current_revision, head_revision, make_engine
 
-__all__ = ["DATABASE_OPTION", "console", "err_console", "fail", "open_cipher", "open_engine"]
+__all__ = [
+    "DATABASE_OPTION",
+    "console",
+    "current_settings",
+    "err_console",
+    "fail",
+    "open_cipher",
+    "open_engine",
+    "read_settings",
+]
 
 # Wide enough for the summary tables when output goes to a file or a pipe.
 console = Console(width=None if sys.stdout.isatty() else 160)
@@ -35,9 +46,29 @@ def fail(command: str, message: str, code: int = 2) -> NoReturn:
     raise typer.Exit(code)
 
 
+def read_settings() -> Settings:
+    """The settings from the environment, or one error line per invalid variable and exit 2."""
+    try:
+        return Settings()
+    except ValidationError as exc:
+        for line in settings_errors(exc):
+            print(f"zicht: error: {line}", file=sys.stderr)
+        raise typer.Exit(2) from None
+
+
+def current_settings() -> Settings:
+    """The settings this invocation read at its start (the root command's `obj`)."""
+    # Typer's own copy of click keeps the context of the running command.
+    context = get_current_context(silent=True)
+    root = context.find_root() if context is not None else None
+    if root is not None and isinstance(root.obj, Settings):
+        return root.obj
+    return read_settings()
+
+
 def open_engine(command: str, database_url: str | None, *, migrate: bool = False) -> Engine:
     """The engine of the configured database, checked to be at the newest migration."""
-    url = database_url or Settings.from_env().database_url
+    url = database_url or current_settings().database_url
     engine = make_engine(url)
     try:
         if migrate:
@@ -57,6 +88,6 @@ def open_engine(command: str, database_url: str | None, *, migrate: bool = False
 def open_cipher(command: str) -> Cipher:
     """The cipher for identity data, or a clear error on how to make a key."""
     try:
-        return Settings.from_env().cipher()
+        return current_settings().cipher()
     except MissingKeyError as exc:
         fail(command, str(exc))

@@ -5,8 +5,7 @@ from __future__ import annotations
 import typer
 from sqlalchemy.exc import SQLAlchemyError
 
-from zicht.cli._common import DATABASE_OPTION, console, fail
-from zicht.config import Settings
+from zicht.cli._common import DATABASE_OPTION, console, current_settings, fail
 from zicht.store import current_revision, head_revision, make_engine, upgrade
 
 __all__ = ["register"]
@@ -17,7 +16,7 @@ db_app = typer.Typer(help="The application database.", no_args_is_help=True)
 @db_app.command("upgrade")
 def upgrade_command(database_url: str | None = DATABASE_OPTION) -> None:
     """Create or migrate the database to the newest schema (Alembic)."""
-    url = database_url or Settings.from_env().database_url
+    url = database_url or current_settings().database_url
     engine = make_engine(url)
     try:
         upgrade(engine)

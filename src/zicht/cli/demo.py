@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from collections import defaultdict
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -10,9 +9,10 @@ from typing import TYPE_CHECKING
 import typer
 from rich.table import Table
 
-from zicht.cli._common import console, err_console
+from zicht.cli._common import console, current_settings, err_console, fail
 
 if TYPE_CHECKING:
+    from zicht.config import Settings
     from zicht.ingest import IngestResult
 
 __all__ = ["register"]
@@ -42,7 +42,9 @@ def demo(
     """Synthesise a world, ingest it, link, estimate, report, and serve the web app."""
     from zicht.demo import run_demo
 
-    database_url = os.environ.get("ZICHT_DATABASE_URL") or None
+    settings = current_settings()
+    # The demo makes its own SQLite database unless ZICHT_DATABASE_URL names one.
+    database_url = settings.database_url if "database_url" in settings.model_fields_set else None
     result = run_demo(
         workdir,
         persons=persons,
@@ -68,7 +70,15 @@ def demo(
         f"ZICHT_SECRET_KEY_FILE={result.key_file}"
     )
     if not no_serve:
-        _serve(result.database_url, result.key_file, workdir / "report", host, port)
+        demo_settings = settings.model_copy(
+            update={
+                "database_url": result.database_url,
+                "secret_key_file": result.key_file,
+                "secret_key": None,
+                "report_dir": workdir / "report",
+            }
+        )
+        _serve(demo_settings, host, port)
 
 
 def _print_ingest(results: list[IngestResult]) -> None:
@@ -87,14 +97,13 @@ def _print_ingest(results: list[IngestResult]) -> None:
     console.print(table)
 
 
-def _serve(database_url: str, key_file: Path, report_dir: Path, host: str, port: int) -> None:
+def _serve(settings: Settings, host: str, port: int) -> None:
     from zicht.access import ensure_demo_accounts
     from zicht.store import make_engine
     from zicht.web import serve
+    from zicht.web.serving import ServingError
 
-    os.environ["ZICHT_DATABASE_URL"] = database_url
-    os.environ["ZICHT_SECRET_KEY_FILE"] = str(key_file)
-    engine = make_engine(database_url)
+    engine = make_engine(settings.database_url)
     try:
         accounts = ensure_demo_accounts(engine)
     finally:
@@ -106,7 +115,10 @@ def _serve(database_url: str, key_file: Path, report_dir: Path, host: str, port:
         table.add_row(username, role, organisation or "", password)
     console.print(table)
     console.print(f"Zicht runs at http://{host}:{port}/ — stop it with Ctrl-C.")
-    serve(host, port, report_dir=report_dir)
+    try:
+        serve(settings, host=host, port=port)
+    except ServingError as exc:
+        fail("demo", str(exc))
 
 
 def register(app: typer.Typer) -> None:

@@ -112,10 +112,11 @@ def _linked_estimates(
     by: list[str], policy: EstimationPolicy, database_url: str | None
 ) -> list[dict[str, Any]]:
     """The published estimates of the latest link run under `policy`, one per stratum."""
+    from zicht.cli._common import current_settings
     from zicht.estimate import estimate_linked
     from zicht.linkage import linked_registrations_frame
 
-    frame = linked_registrations_frame(database_url)
+    frame = linked_registrations_frame(database_url or current_settings().database_url)
     if frame.empty:
         raise _Usage(LINKAGE_MISSING)
     return [
@@ -196,7 +197,8 @@ def estimate(
         typer.Option("--merge-below", help="merge lists with fewer persons (--linked; policy 20)"),
     ] = None,
     database_url: Annotated[
-        str | None, typer.Option("--database-url", envvar="ZICHT_DATABASE_URL")
+        str | None,
+        typer.Option("--database-url", help="default: ZICHT_DATABASE_URL", show_default=False),
     ] = None,
     method: Annotated[str | None, typer.Option("--method", help="|".join(METHODS))] = None,
     pthresh: Annotated[

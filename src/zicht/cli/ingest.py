@@ -12,7 +12,15 @@ from rich.progress import BarColumn, DownloadColumn, Progress, TimeRemainingColu
 from rich.table import Table
 from sqlalchemy.exc import SQLAlchemyError
 
-from zicht.cli._common import DATABASE_OPTION, console, err_console, fail, open_cipher, open_engine
+from zicht.cli._common import (
+    DATABASE_OPTION,
+    console,
+    current_settings,
+    err_console,
+    fail,
+    open_cipher,
+    open_engine,
+)
 from zicht.ingest import (
     IngestFileError,
     IngestResult,
@@ -87,10 +95,9 @@ def _is_fresh(database_url: str | None) -> bool:
     """True when the database has no tables at all: it is created on first use."""
     from sqlalchemy import inspect
 
-    from zicht.config import Settings
     from zicht.store import make_engine
 
-    engine = make_engine(database_url or Settings.from_env().database_url)
+    engine = make_engine(database_url or current_settings().database_url)
     try:
         return not inspect(engine).get_table_names()
     except SQLAlchemyError:

@@ -12,7 +12,14 @@ from typing import TYPE_CHECKING, Any, Literal
 import typer
 from rich.table import Table
 
-from zicht.cli._common import DATABASE_OPTION, console, fail, open_cipher, open_engine
+from zicht.cli._common import (
+    DATABASE_OPTION,
+    console,
+    current_settings,
+    fail,
+    open_cipher,
+    open_engine,
+)
 
 if TYPE_CHECKING:
     from zicht.linkage import LinkRunSummary, PairExplanation
@@ -71,7 +78,9 @@ def link(
     ctx: typer.Context,
     backend: str = typer.Option("duckdb", "--backend", help="duckdb (default) or spark."),
     spark_master: str | None = typer.Option(
-        None, "--spark-master", help="Spark master URL (default SPARK_MASTER or local)."
+        None,
+        "--spark-master",
+        help="Spark master URL (default: ZICHT_SPARK_MASTER or SPARK_MASTER, else local).",
     ),
     incremental: bool = typer.Option(
         False, "--incremental", help="Link new registrations with the latest model."
@@ -98,6 +107,7 @@ def link(
 
     engine = open_engine(_COMMAND, database_url)
     cipher = open_cipher(_COMMAND)
+    settings = current_settings()
     try:
         summary = run_linkage(
             engine,
@@ -106,9 +116,10 @@ def link(
             incremental=incremental,
             threshold=threshold,
             method=method,
-            spark_master=spark_master,
+            spark_master=spark_master or settings.spark_master,
             threads=threads,
             memory_limit=memory_limit,
+            spark_driver_memory=settings.spark_driver_memory,
         )
     except (LinkageError, EngineError) as exc:
         fail(_COMMAND, str(exc))

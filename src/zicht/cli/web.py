@@ -1,6 +1,7 @@
 """`zicht serve`, `zicht users`, `zicht tokens` and `zicht audit`: the web app and its accounts.
 
-FastAPI and uvicorn are imported inside the commands, so that starting the CLI stays cheap.
+FastAPI, uvicorn and gunicorn are imported inside the commands, so that starting the CLI
+stays cheap.
 """
 
 from __future__ import annotations
@@ -8,7 +9,14 @@ from __future__ import annotations
 import typer
 from rich.table import Table
 
-from zicht.cli._common import DATABASE_OPTION, console, fail, open_cipher, open_engine
+from zicht.cli._common import (
+    DATABASE_OPTION,
+    console,
+    current_settings,
+    fail,
+    open_cipher,
+    open_engine,
+)
 
 __all__ = ["register"]
 
@@ -29,27 +37,24 @@ def serve(
     ),
     database_url: str | None = DATABASE_OPTION,
 ) -> None:
-    """Run the web application with uvicorn (SQLite by default, PostgreSQL via ZICHT_DATABASE_URL)."""  # noqa: E501
-    import dataclasses
-
-    from zicht.config import Settings
-
+    """Run the web application: gunicorn with uvicorn workers (SQLite, or PostgreSQL via ZICHT_DATABASE_URL)."""  # noqa: E501
     engine = open_engine("serve", database_url)
     engine.dispose()
     open_cipher("serve")
-    settings = Settings.from_env()
+    settings = current_settings()
     if database_url:
-        settings = dataclasses.replace(settings, database_url=database_url)
+        settings = settings.model_copy(update={"database_url": database_url})
     from zicht.web import default_workers
     from zicht.web import serve as run
+    from zicht.web.serving import ServingError
 
     processes = workers or default_workers()
     console.print(
         f"Zicht runs at http://{host}:{port}/ ({processes} worker processes) — stop it with Ctrl-C."
     )
     try:
-        run(host, port, settings=settings, workers=processes)
-    except RuntimeError as exc:
+        run(settings, host=host, port=port, workers=processes)
+    except ServingError as exc:
         fail("serve", str(exc))
 
 
@@ -227,10 +232,9 @@ def audit_verify(
     from pathlib import Path
 
     from zicht.access import Checkpoints, default_checkpoint_directory, verify
-    from zicht.config import Settings
     from zicht.privacy import MissingKeyError
 
-    settings = Settings.from_env()
+    settings = current_settings()
     engine = open_engine("audit verify", database_url)
     configured = settings.audit_checkpoint_dir
     directory = (

@@ -6,7 +6,6 @@ which engine is behind it.
 
 from __future__ import annotations
 
-import os
 import tempfile
 import warnings
 from typing import Any, Literal
@@ -45,7 +44,7 @@ def _duckdb_api(*, threads: int | None, memory_limit: str | None) -> Any:
     return DuckDBAPI(connection=connection)
 
 
-def _spark_api(*, master: str | None, threads: int | None) -> Any:
+def _spark_api(*, master: str | None, threads: int | None, driver_memory: str) -> Any:
     try:
         with warnings.catch_warnings():
             # pyspark 4.3 warns at import that it does not fully support pandas 3; Zicht
@@ -60,7 +59,7 @@ def _spark_api(*, master: str | None, threads: int | None) -> Any:
             from splink.backends.spark import SparkAPI, similarity_jar_location
     except ImportError:
         raise EngineError("the spark backend needs pyspark: pip install 'zicht[spark]'") from None
-    resolved = master or os.environ.get("SPARK_MASTER") or f"local[{threads or 2}]"
+    resolved = master or f"local[{threads or 2}]"
     partitions = str(max(2, (threads or 2) * 2))
     session = (
         SparkSession.builder.master(resolved)
@@ -71,7 +70,7 @@ def _spark_api(*, master: str | None, threads: int | None) -> Any:
         .config("spark.ui.enabled", "false")
         .config("spark.ui.showConsoleProgress", "false")
         .config("spark.sql.ansi.enabled", "false")
-        .config("spark.driver.memory", os.environ.get("ZICHT_SPARK_DRIVER_MEMORY", "2g"))
+        .config("spark.driver.memory", driver_memory)
         .getOrCreate()
     )
     session.sparkContext.setLogLevel("ERROR")
@@ -88,20 +87,22 @@ def database_api(
     spark_master: str | None = None,
     threads: int | None = None,
     memory_limit: str | None = None,
+    spark_driver_memory: str = "2g",
 ) -> Any:
     """A fresh Splink DatabaseAPI for `backend`.
 
     Args:
         backend: "duckdb" (embedded, the default) or "spark".
         spark_master: Spark master URL (`local[2]`, `spark://host:7077`, `yarn`, ...);
-            default SPARK_MASTER or local mode.
+            default local mode.
         threads: worker threads (DuckDB) or local cores (Spark); default all.
         memory_limit: DuckDB memory limit such as "8GB"; default DuckDB's own.
+        spark_driver_memory: `spark.driver.memory` of a Spark session, e.g. "4g".
     """
     if backend == "duckdb":
         return _duckdb_api(threads=threads, memory_limit=memory_limit)
     if backend == "spark":
-        return _spark_api(master=spark_master, threads=threads)
+        return _spark_api(master=spark_master, threads=threads, driver_memory=spark_driver_memory)
     raise EngineError(f"unknown backend {backend!r}; choose one of {', '.join(BACKENDS)}")
 
 

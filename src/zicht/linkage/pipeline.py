@@ -38,6 +38,7 @@ class EngineOptions:
     spark_master: str | None = None
     threads: int | None = None
     memory_limit: str | None = None
+    spark_driver_memory: str = "2g"
 
 
 @dataclass
@@ -80,6 +81,7 @@ def link_table(
         spark_master=engine.spark_master,
         threads=engine.threads,
         memory_limit=engine.memory_limit,
+        spark_driver_memory=engine.spark_driver_memory,
     )
     timings.record("engine_start", started)
     if model is None:

@@ -80,17 +80,16 @@ def evaluate(engine: Engine, truth_dir: Path, run_id: int | None = None) -> Link
     return linkage_quality(found.loc[common], truth.loc[common])
 
 
-def linked_registrations_frame(database_url: str | None = None) -> pd.DataFrame:
+def linked_registrations_frame(database_url: str) -> pd.DataFrame:
     """The registrations of the latest link run with their person, for estimation.
 
     Columns: person_id, organisation (source code), year (registration year), forms
     (';'-joined codes), minor (bool or None), gender, dutch (nationality == "NL").
     Empty (with these columns) when there is no finished run.
     """
-    from zicht.config import Settings
     from zicht.store import make_engine
 
-    engine = make_engine(database_url or Settings.from_env().database_url)
+    engine = make_engine(database_url)
     try:
         rows = store.linked_registrations(engine)
     finally:

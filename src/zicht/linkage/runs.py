@@ -132,6 +132,7 @@ def _incremental_pairs(
         spark_master=options.spark_master,
         threads=options.threads,
         memory_limit=options.memory_limit,
+        spark_driver_memory=options.spark_driver_memory,
     )
     linker = load_model(api, table, latest.model)
     new_pairs = predict_new_pairs(linker, api, table, new_ids, PAIR_FLOOR, timings)
@@ -151,6 +152,7 @@ def run_linkage(
     spark_master: str | None = None,
     threads: int | None = None,
     memory_limit: str | None = None,
+    spark_driver_memory: str = "2g",
     training: TrainingOptions | None = None,
 ) -> LinkRunSummary:
     """Link all victim registrations in the store into persons and store the run.
@@ -166,6 +168,7 @@ def run_linkage(
         large: clusters above this size are re-clustered at `strong`.
         spark_master: Spark master URL (backend "spark").
         threads: engine threads; memory_limit: DuckDB memory limit (e.g. "8GB").
+        spark_driver_memory: memory of the Spark driver (backend "spark"), e.g. "4g".
         training: knobs of unsupervised training.
 
     Raises:
@@ -182,7 +185,9 @@ def run_linkage(
                 clustering=ClusterOptions(
                     method=method, threshold=threshold, strong=strong, large=large
                 ),
-                engine_options=EngineOptions(backend, spark_master, threads, memory_limit),
+                engine_options=EngineOptions(
+                    backend, spark_master, threads, memory_limit, spark_driver_memory
+                ),
                 training=training or TrainingOptions(),
             )
     except JobBusyError:

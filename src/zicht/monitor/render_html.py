@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 from importlib import resources
-from pathlib import Path
 
 import jinja2
 
 from zicht.monitor.i18n import fmt_number, text
 from zicht.monitor.model import PublishedTable, Report, Value
 
-__all__ = ["render_html", "write_html"]
+__all__ = ["render_html"]
 
 
 def _environment() -> jinja2.Environment:
@@ -51,9 +50,3 @@ def render_html(report: Report) -> str:
         colophon_label=text("colophon", lang),
         table_follows=text("chart_table_follows", lang),
     )
-
-
-def write_html(report: Report, path: Path) -> Path:
-    """Write the HTML file; returns its path."""
-    path.write_text(render_html(report), encoding="utf-8")
-    return path

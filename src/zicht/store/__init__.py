@@ -15,9 +15,7 @@ from zicht.store.models import (
     VictimRegistrationRow,
 )
 from zicht.store.reading import (
-    count_records,
     identity_context,
-    latest_year,
     read_quarantine,
     read_records,
 )
@@ -30,11 +28,9 @@ __all__ = [
     "ReportRow",
     "SuspectRegistrationRow",
     "VictimRegistrationRow",
-    "count_records",
     "current_revision",
     "head_revision",
     "identity_context",
-    "latest_year",
     "make_engine",
     "read_quarantine",
     "read_records",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Engine, select
 
 from zicht.privacy import Cipher
 from zicht.standard import RECORD_TYPES
@@ -13,7 +13,7 @@ from zicht.store.models import RECORD_TABLES, QuarantineRow
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["count_records", "identity_context", "latest_year", "read_quarantine", "read_records"]
+__all__ = ["identity_context", "read_quarantine", "read_records"]
 
 
 def identity_context(record_type: str, source: str, source_record_id: str) -> str:
@@ -79,27 +79,3 @@ def read_quarantine(
         statement = statement.where(table.c.status == status)
     with engine.connect() as connection:
         return [dict(row._mapping) for row in connection.execute(statement)]
-
-
-def count_records(engine: Engine) -> dict[str, dict[str, int]]:
-    """Stored records per record type and source, and open quarantine rows per source."""
-    counts: dict[str, dict[str, int]] = {}
-    with engine.connect() as connection:
-        for record_type, table in RECORD_TABLES.items():
-            statement = select(table.source, func.count()).group_by(table.source)
-            counts[record_type] = dict(connection.execute(statement).tuples().all())
-        statement = (
-            select(QuarantineRow.source, func.count())
-            .where(QuarantineRow.status == "open")
-            .group_by(QuarantineRow.source)
-        )
-        counts["quarantine"] = dict(connection.execute(statement).tuples().all())
-    return counts
-
-
-def latest_year(engine: Engine) -> int | None:
-    """The latest registration year of a victim registration, or None for an empty store."""
-    table = RECORD_TABLES["victim_registration"]
-    with engine.connect() as connection:
-        year = connection.execute(select(func.max(table.registration_year))).scalar_one_or_none()
-    return int(year) if year is not None else None

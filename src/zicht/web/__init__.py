@@ -1,14 +1,14 @@
 """The Zicht web application: server-rendered pages and a JSON API, need-to-know access.
 
-Importing this package is cheap (the CLI imports it at start); FastAPI and uvicorn
-are loaded when an app is built or served.
+Importing this package is cheap (the CLI imports it at start); FastAPI, uvicorn and
+gunicorn are loaded when an app is built or served.
 """
 
 from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from fastapi import FastAPI
@@ -39,36 +39,23 @@ def default_workers() -> int:
 
 
 def serve(
+    settings: Settings,
+    *,
     host: str = "127.0.0.1",
     port: int = 8000,
-    *,
-    settings: Settings | None = None,
-    report_dir: Path | None = None,
     workers: int = 1,
 ) -> None:
-    """Run the web application with uvicorn until interrupted.
+    """Serve the web application with gunicorn and uvicorn workers until interrupted.
 
-    With more than one worker, that many processes each build the app from the ZICHT_*
-    environment (set here from `settings` and `report_dir`) and listen on a socket of
-    their own (`zicht.web.workers`).
+    Every server process builds the app from `settings`, report folder included (see
+    `zicht.web.serving`).
+
+    Raises:
+        MissingKeyError: no identity-data key is configured (checked before any
+            process starts).
+        ServingError: the server processes could not start.
     """
-    import uvicorn
+    from zicht.web.serving import ServerOptions, serve_app
 
-    options: dict[str, Any] = {"log_level": "info", "proxy_headers": False, "server_header": False}
-    if workers <= 1:
-        uvicorn.run(create_app(settings, report_dir=report_dir), host=host, port=port, **options)
-        return
-    from zicht.config import Settings as Configured
-
-    settings = settings or Configured.from_env()
-    os.environ["ZICHT_DATABASE_URL"] = settings.database_url
-    if settings.secret_key_file:
-        os.environ["ZICHT_SECRET_KEY_FILE"] = settings.secret_key_file
-    if settings.secret_key:
-        os.environ["ZICHT_SECRET_KEY"] = settings.secret_key
-    if report_dir is not None:
-        os.environ["ZICHT_REPORT_DIR"] = str(report_dir)
-    settings.cipher()  # refuse to start without the key before any worker does
-    from zicht.web.workers import run_workers
-
-    run_workers(host, port, workers, options)
+    settings.cipher()  # refuse to start without the key before any process does
+    serve_app(settings, ServerOptions(host, port, workers))

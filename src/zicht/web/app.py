@@ -42,14 +42,11 @@ _STATIC = Path(__file__).parent / "static"
 PUBLIC_PATHS = frozenset({"/login", "/logout", "/", "/health", "/api/health", "/api/openapi.json"})
 
 
-def default_report_dir(database_url: str) -> Path:
+def default_report_dir(settings: Settings) -> Path:
     """Where reports are looked for: ZICHT_REPORT_DIR, else `report/` beside an SQLite file."""
-    import os
-
-    configured = os.environ.get("ZICHT_REPORT_DIR")
-    if configured:
-        return Path(configured)
-    url = make_url(database_url)
+    if settings.report_dir is not None:
+        return settings.report_dir
+    url = make_url(settings.database_url)
     if url.get_backend_name() == "sqlite" and url.database and url.database != ":memory:":
         return Path(url.database).parent / "report"
     return Path("var/report")
@@ -210,7 +207,8 @@ def create_app(
     """The Zicht web application.
 
     Args:
-        settings: database URL and key (default: from the ZICHT_* environment).
+        settings: database URL, key and report folder (default: read from the ZICHT_*
+            environment here, the edge of a server process that is given none).
         engine: an engine to use instead of one made from the settings.
         cipher: the identity-data cipher instead of the configured key (MissingKeyError
             when neither is available: the app does not start without its key).
@@ -229,7 +227,7 @@ def create_app(
         upload,
     )
 
-    settings = settings or Settings.from_env()
+    settings = settings or Settings()
     engine = engine or make_engine(settings.database_url)
     cipher = cipher or settings.cipher()
     app = FastAPI(
@@ -246,7 +244,7 @@ def create_app(
     app.state.zicht = AppState(
         engine=engine,
         cipher=cipher,
-        report_dir=report_dir or default_report_dir(settings.database_url),
+        report_dir=report_dir or default_report_dir(settings),
     )
     app.state.audit_checkpoints = _audit_checkpoints(engine, cipher, settings)
     for router in (
