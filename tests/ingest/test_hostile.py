@@ -354,3 +354,17 @@ def test_the_monitor_counts_flagged_registrations(
     assert data.missing["police"]["identity_flagged"] == 2
     table = build_system(data, 2021).tables["missing"]
     assert ("police", "identity_flagged") in table.keys
+
+
+def test_flags_are_counted_the_same_with_worker_processes(
+    engine: Engine, cipher: Cipher, tmp_path: Path
+) -> None:
+    path = tmp_path / "f.csv"
+    rows = [
+        f"R{n},2021-03-01,labour,{'1850-01-01' if n % 3 == 0 else '1990-01-01'}"
+        for n in range(3000)
+    ]
+    path.write_text("\n".join([HEADER + ",date_of_birth", *rows]) + "\n")
+    result = ingest_file(path, source="police", engine=engine, cipher=cipher, workers=2)
+    assert (result.rows_read, result.new, result.flagged) == (3000, 3000, 1000)
+    assert dict(result.flags) == {"date_of_birth:range": 1000}
