@@ -368,3 +368,33 @@ def test_flags_are_counted_the_same_with_worker_processes(
     result = ingest_file(path, source="police", engine=engine, cipher=cipher, workers=2)
     assert (result.rows_read, result.new, result.flagged) == (3000, 3000, 1000)
     assert dict(result.flags) == {"date_of_birth:range": 1000}
+
+
+def test_flagged_values_are_exported_for_correction(
+    engine: Engine, cipher: Cipher, tmp_path: Path
+) -> None:
+    import csv
+
+    from zicht.ingest import export_flagged
+
+    path = tmp_path / "f.csv"
+    path.write_text(
+        HEADER + ",given_names,date_of_birth\n"
+        "R1,2021-03-01,labour,Anna,1985-02-31\n"
+        "R2,2021-03-01,labour,Bo,1990-01-01\n"
+        "R3,2021-03-01,labour,Ca\x07rl,2022-01-01\n"
+    )
+    ingest_file(path, source="police", engine=engine, cipher=cipher)
+    out = tmp_path / "flagged.csv"
+    assert export_flagged(engine, cipher, "police", out) == 2
+    with out.open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    assert [(row["source_record_id"], row["date_of_birth"]) for row in rows] == [
+        ("R1", "1985-02-31"),
+        ("R3", "2022-01-01"),
+    ]
+    assert rows[1]["given_names"] == "Ca\x07rl"
+    assert "not a valid date" in rows[0]["_zicht_errors"]
+    assert "after the registration date" in rows[1]["_zicht_errors"]
+    assert "control character" in rows[1]["_zicht_errors"]
+    assert export_flagged(engine, cipher, "shelter", out) == 0

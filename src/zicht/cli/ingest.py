@@ -18,6 +18,7 @@ from zicht.ingest import (
     IngestResult,
     MappingError,
     default_mapping,
+    export_flagged,
     export_quarantine,
     ingest_file,
     load_mapping,
@@ -209,6 +210,30 @@ def export(
     finally:
         engine.dispose()
     console.print(f"Wrote {count} quarantined row(s) of {source} to {out}.")
+
+
+@quarantine_app.command("flagged")
+def flagged(
+    source: str = typer.Option(
+        ..., "--source", help="Organisation whose flagged records to export."
+    ),
+    out: Path = typer.Option(..., "--out", help="File to write: .csv or .jsonl."),
+    database_url: str | None = DATABASE_OPTION,
+) -> None:
+    """Write the records of a source stored with identity values left out, with those values.
+
+    The file holds personal data in the clear: the source corrects the values in its own
+    system and sends the records again (the flags then clear); delete the file afterwards.
+    """
+    if source not in ORGANISATIONS:
+        fail("quarantine flagged", f"unknown source '{source}'")
+    cipher = open_cipher("quarantine flagged")
+    engine = open_engine("quarantine flagged", database_url)
+    try:
+        count = export_flagged(engine, cipher, source, out)
+    finally:
+        engine.dispose()
+    console.print(f"Wrote {count} flagged record(s) of {source} to {out}.")
 
 
 def register(app: typer.Typer) -> None:

@@ -18,6 +18,7 @@ from zicht.store.reading import (
     count_records,
     identity_context,
     latest_year,
+    read_flagged,
     read_quarantine,
     read_records,
 )
@@ -36,6 +37,7 @@ __all__ = [
     "identity_context",
     "latest_year",
     "make_engine",
+    "read_flagged",
     "read_quarantine",
     "read_records",
     "upgrade",
