@@ -14,7 +14,6 @@ from sqlalchemy import Engine, func, select
 
 from tests.ingest.hostile_files import write_xlsx_parts
 from zicht.ingest import IngestFileError, MappingError, ingest_file, load_mapping, open_source
-from zicht.ingest.mapping import Mapping
 from zicht.ingest.rows import EXCERPT_CHARS
 from zicht.ingest.service import quarantine_context
 from zicht.privacy import Cipher, MissingKeyError, load_cipher
@@ -328,10 +327,6 @@ def test_a_fifo_is_refused_without_reading(tmp_path: Path) -> None:
         open_source(path)
     with pytest.raises(MappingError, match="not a regular file"):
         load_mapping(path)
-
-
-def test_default_mapping_is_a_mapping() -> None:
-    assert isinstance(Mapping(), Mapping)
 
 
 def test_the_monitor_counts_flagged_registrations(
