@@ -13,8 +13,8 @@ from openpyxl import Workbook
 from sqlalchemy import Engine, func, select
 
 from tests.ingest.hostile_files import write_xlsx_parts
+from zicht.access import Actor, Look, search
 from zicht.ingest import IngestFileError, MappingError, ingest_file, load_mapping, open_source
-from zicht.ingest.mapping import Mapping
 from zicht.ingest.rows import EXCERPT_CHARS
 from zicht.ingest.service import quarantine_context
 from zicht.privacy import Cipher, MissingKeyError, load_cipher
@@ -22,6 +22,8 @@ from zicht.store import IngestBatch, QuarantineRow, VictimRegistrationRow, read_
 
 HEADER = "source_record_id,registration_date,forms"
 GOOD = ["R1,2021-03-01,labour", "R2,2021-03-02,sexual_domestic"]
+
+LOOK = Look(Actor("steward"), "correct the flagged values")
 
 
 def _count(engine: Engine, model: type) -> int:
@@ -330,10 +332,6 @@ def test_a_fifo_is_refused_without_reading(tmp_path: Path) -> None:
         load_mapping(path)
 
 
-def test_default_mapping_is_a_mapping() -> None:
-    assert isinstance(Mapping(), Mapping)
-
-
 def test_the_monitor_counts_flagged_registrations(
     engine: Engine, cipher: Cipher, tmp_path: Path
 ) -> None:
@@ -354,3 +352,50 @@ def test_the_monitor_counts_flagged_registrations(
     assert data.missing["police"]["identity_flagged"] == 2
     table = build_system(data, 2021).tables["missing"]
     assert ("police", "identity_flagged") in table.keys
+
+
+def test_flags_are_counted_the_same_with_worker_processes(
+    engine: Engine, cipher: Cipher, tmp_path: Path
+) -> None:
+    path = tmp_path / "f.csv"
+    rows = [
+        f"R{n},2021-03-01,labour,{'1850-01-01' if n % 3 == 0 else '1990-01-01'}"
+        for n in range(3000)
+    ]
+    path.write_text("\n".join([HEADER + ",date_of_birth", *rows]) + "\n")
+    result = ingest_file(path, source="police", engine=engine, cipher=cipher, workers=2)
+    assert (result.rows_read, result.new, result.flagged) == (3000, 3000, 1000)
+    assert dict(result.flags) == {"date_of_birth:range": 1000}
+
+
+def test_flagged_values_are_exported_for_correction(
+    engine: Engine, cipher: Cipher, tmp_path: Path
+) -> None:
+    import csv
+
+    from zicht.ingest import export_flagged
+
+    path = tmp_path / "f.csv"
+    path.write_text(
+        HEADER + ",given_names,date_of_birth\n"
+        "R1,2021-03-01,labour,Anna,1985-02-31\n"
+        "R2,2021-03-01,labour,Bo,1990-01-01\n"
+        "R3,2021-03-01,labour,Ca\x07rl,2022-01-01\n"
+    )
+    ingest_file(path, source="police", engine=engine, cipher=cipher)
+    out = tmp_path / "flagged.csv"
+    assert export_flagged(engine, cipher, "police", out, look=LOOK) == 2
+    with out.open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    assert [(row["source_record_id"], row["date_of_birth"]) for row in rows] == [
+        ("R1", "1985-02-31"),
+        ("R3", "2022-01-01"),
+    ]
+    assert rows[1]["given_names"] == "Ca\x07rl"
+    assert "not a valid date" in rows[0]["_zicht_errors"]
+    assert "after the registration date" in rows[1]["_zicht_errors"]
+    assert "control character" in rows[1]["_zicht_errors"]
+    entries, total = search(engine, action="export_flagged")
+    assert total == 1 and entries[0]["purpose"] == LOOK.purpose
+    assert entries[0]["object_ids"] == "victim_registration:R1,victim_registration:R3"
+    assert export_flagged(engine, cipher, "shelter", out, look=LOOK) == 0

@@ -26,6 +26,7 @@ from zicht.ingest import (
     IngestResult,
     MappingError,
     default_mapping,
+    export_flagged,
     export_quarantine,
     ingest_file,
     load_mapping,
@@ -245,6 +246,39 @@ def export(
     finally:
         engine.dispose()
     console.print(f"Wrote {count} quarantined {record_type} row(s) of {source} to {out}.")
+
+
+@quarantine_app.command("flagged")
+def flagged(
+    source: str = typer.Option(
+        ..., "--source", help="Organisation whose flagged records to export."
+    ),
+    out: Path = typer.Option(..., "--out", help="File to write: .csv or .jsonl."),
+    purpose: str = typer.Option(
+        ..., "--purpose", help="Why the records are exported (recorded in the audit trail)."
+    ),
+    database_url: str | None = DATABASE_OPTION,
+) -> None:
+    """Write the records of a source stored with identity values left out, with those values.
+
+    The file holds personal data in the clear: the source corrects the values in its own
+    system and sends the records again (the flags then clear); delete the file afterwards.
+    """
+    if source not in ORGANISATIONS:
+        fail("quarantine flagged", f"unknown source '{source}'")
+    from zicht.access import Actor, Look, PurposeError
+
+    try:
+        look = Look(Actor.command_line(), purpose)
+    except PurposeError as exc:
+        fail("quarantine flagged", str(exc))
+    cipher = open_cipher("quarantine flagged")
+    engine = open_engine("quarantine flagged", database_url)
+    try:
+        count = export_flagged(engine, cipher, source, out, look=look)
+    finally:
+        engine.dispose()
+    console.print(f"Wrote {count} flagged record(s) of {source} to {out}.")
 
 
 def register(app: typer.Typer) -> None:

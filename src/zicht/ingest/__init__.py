@@ -4,7 +4,7 @@ from zicht.ingest.manifest import ManifestEntry, read_manifest
 from zicht.ingest.mapping import Mapping, MappingError, default_mapping, load_mapping
 from zicht.ingest.prepare import QUARANTINE_ID_COLUMN
 from zicht.ingest.problems import RULES, IngestFileError, RowProblem, rule_summary
-from zicht.ingest.quarantine import export_quarantine
+from zicht.ingest.quarantine import export_flagged, export_quarantine
 from zicht.ingest.readers import open_source
 from zicht.ingest.service import IngestResult, ingest_file
 
@@ -18,6 +18,7 @@ __all__ = [
     "MappingError",
     "RowProblem",
     "default_mapping",
+    "export_flagged",
     "export_quarantine",
     "ingest_file",
     "load_mapping",

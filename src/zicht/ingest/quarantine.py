@@ -12,22 +12,24 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import Engine
 
 from zicht.access import Look, record_look
 from zicht.ingest.mapping import RESERVED_PREFIX
-from zicht.ingest.prepare import QUARANTINE_ID_COLUMN
+from zicht.ingest.prepare import QUARANTINE_ID_COLUMN, flagged_context
 from zicht.ingest.problems import RowProblem
 from zicht.ingest.service import quarantine_context
 from zicht.privacy import Cipher
 from zicht.privacy.cells import CsvWriter
-from zicht.store import read_quarantine
+from zicht.store import identity_context, read_flagged, read_quarantine
 
-__all__ = ["export_quarantine", "quarantined_record_types"]
+__all__ = ["export_flagged", "export_quarantine", "quarantined_record_types"]
 
 ROW_COLUMN = f"{RESERVED_PREFIX}row"
 ERRORS_COLUMN = f"{RESERVED_PREFIX}errors"
+RECORD_TYPE_COLUMN = f"{RESERVED_PREFIX}record_type"
 
 
 def _describe(errors: list[dict[str, str]]) -> str:
@@ -53,7 +55,7 @@ def export_quarantine(
     `export_quarantine` entry naming the rows, once the file is written.
     """
     entries = [e for e in read_quarantine(engine, source=source) if e["record_type"] == record_type]
-    rows = []
+    rows: list[dict[str, object]] = []
     for entry in entries:
         context = quarantine_context(entry["source"], entry["file_name"], entry["row_number"])
         original = dict(cipher.decrypt_json(entry["original"], context)["cells"])
@@ -65,6 +67,45 @@ def export_quarantine(
                 **original,
             }
         )
+    _write(rows, out, [QUARANTINE_ID_COLUMN, ROW_COLUMN, ERRORS_COLUMN])
+    record_look(engine, look, "export_quarantine", "quarantine_row", [e["id"] for e in entries])
+    return len(rows)
+
+
+def export_flagged(engine: Engine, cipher: Cipher, source: str, out: Path, *, look: Look) -> int:
+    """Write `source`'s records stored with identity values left out, with those values.
+
+    Each row names the record (type and source record id), the flags (field, column and
+    rule) and the left-out cells as the source sent them; the source corrects them in
+    its own system and sends the records again. Returns the count. The decrypted cells
+    are a look at identity data: `look` (who, why) is audited as one `export_flagged`
+    entry naming the records, once the file is written.
+    """
+    rows = []
+    flagged = read_flagged(engine, source)
+    for record_type, record_id, _, token in flagged:
+        kept: dict[str, Any] = {"cells": {}, "flags": []}
+        if token is not None:
+            context = flagged_context(identity_context(record_type, source, record_id))
+            kept = cipher.decrypt_json(token, context)
+        rows.append(
+            {
+                RECORD_TYPE_COLUMN: record_type,
+                "source_record_id": record_id,
+                ERRORS_COLUMN: _describe(kept["flags"]),
+                **kept["cells"],
+            }
+        )
+    _write(rows, out, [RECORD_TYPE_COLUMN, "source_record_id", ERRORS_COLUMN])
+    ids: list[int | str] = [
+        f"{record_type}:{record_id}" for record_type, record_id, _, _ in flagged
+    ]
+    record_look(engine, look, "export_flagged", "flagged_record", ids)
+    return len(rows)
+
+
+def _write(rows: list[dict[str, object]], out: Path, first: list[str]) -> None:
+    """`rows` as CSV (columns `first`, then every other key in order met) or JSON Lines."""
     out.parent.mkdir(parents=True, exist_ok=True)
     temporary = out.with_name(out.name + ".part")
     if out.suffix.lower() in (".jsonl", ".ndjson"):
@@ -72,7 +113,7 @@ def export_quarantine(
             for row in rows:
                 handle.write(json.dumps(row, ensure_ascii=False) + "\n")
     else:
-        columns: list[str] = [QUARANTINE_ID_COLUMN, ROW_COLUMN, ERRORS_COLUMN]
+        columns = list(first)
         for row in rows:
             columns.extend(key for key in row if key not in columns)
         with temporary.open("w", encoding="utf-8", newline="") as handle:
@@ -82,5 +123,3 @@ def export_quarantine(
             for row in rows:
                 writer.writerow(row.get(column, "") for column in columns)
     temporary.replace(out)
-    record_look(engine, look, "export_quarantine", "quarantine_row", [e["id"] for e in entries])
-    return len(rows)

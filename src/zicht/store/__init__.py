@@ -16,6 +16,7 @@ from zicht.store.models import (
 )
 from zicht.store.reading import (
     identity_context,
+    read_flagged,
     read_quarantine,
     read_records,
 )
@@ -32,6 +33,7 @@ __all__ = [
     "head_revision",
     "identity_context",
     "make_engine",
+    "read_flagged",
     "read_quarantine",
     "read_records",
     "upgrade",

@@ -13,7 +13,7 @@ from zicht.store.models import RECORD_TABLES, QuarantineRow
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["identity_context", "read_quarantine", "read_records"]
+__all__ = ["identity_context", "read_flagged", "read_quarantine", "read_records"]
 
 
 def identity_context(record_type: str, source: str, source_record_id: str) -> str:
@@ -79,3 +79,18 @@ def read_quarantine(
         statement = statement.where(table.c.status == status)
     with engine.connect() as connection:
         return [dict(row._mapping) for row in connection.execute(statement)]
+
+
+def read_flagged(engine: Engine, source: str) -> list[tuple[str, str, str, bytes | None]]:
+    """(record type, source record id, flags, encrypted originals) of `source`'s flagged records."""
+    found: list[tuple[str, str, str, bytes | None]] = []
+    with engine.connect() as connection:
+        for record_type, table in RECORD_TABLES.items():
+            statement = (
+                select(table.source_record_id, table.quality_flags, table.flagged_original)
+                .where(table.source == source, table.quality_flags.is_not(None))
+                .order_by(table.id)
+            )
+            for record_id, flags, token in connection.execute(statement):
+                found.append((record_type, record_id, flags or "", token))
+    return found
