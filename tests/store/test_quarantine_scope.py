@@ -10,10 +10,12 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine
+from typer.testing import CliRunner
 
+from zicht.cli import app
 from zicht.ingest import default_mapping, ingest_file
 from zicht.ingest.service import IngestResult
-from zicht.privacy import Cipher
+from zicht.privacy import Cipher, load_cipher, write_key_file
 from zicht.store import read_quarantine
 
 HEADER = "source_record_id,registration_date,forms"
@@ -137,3 +139,23 @@ def test_a_bad_row_naming_another_organisations_id_leaves_it_untouched(
         (waiting["care_victim"], care[0]["batch_id"], "care_coordinator")
     ]
     assert care[0]["batch_id"] != result.batch_id  # not rewritten by the police upload
+
+
+def test_the_command_line_refuses_the_same_rows(
+    engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    key = tmp_path / "zicht.key"
+    write_key_file(key)
+    cipher = load_cipher(key, None)
+    folder = tmp_path / "files"
+    folder.mkdir()
+    _ingest(engine, cipher, folder, "care_coordinator", "victim_registration", f"{HEADER}\n{BAD}")
+    (care,) = _open_ids(engine, "care_coordinator")
+    correction = tmp_path / "fix.csv"
+    correction.write_text(_correction(care), encoding="utf-8")
+    monkeypatch.setenv("ZICHT_DATABASE_URL", engine.url.render_as_string(hide_password=False))
+    monkeypatch.setenv("ZICHT_SECRET_KEY_FILE", str(key))
+    result = CliRunner().invoke(app, ["ingest", str(correction), "--source", "police"])
+    assert result.exit_code == 1, result.output  # its one row was refused
+    assert "quarantine_id" in result.output
+    assert _open_ids(engine, "care_coordinator") == [care]

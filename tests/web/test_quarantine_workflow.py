@@ -236,6 +236,28 @@ def test_identity_cells_only_after_a_purpose_and_each_look_audited(world: WebWor
     assert all(str(entry) in str(e["object_ids"]) for e in entries)
 
 
+def test_a_problem_in_a_hidden_identity_cell_is_still_named(world: WebWorld) -> None:
+    client = world.client("data_steward")
+    response = client.post(
+        "/upload",
+        data={"csrf_token": world.csrf(client), "record_type": "victim_registration"},
+        files={
+            "file": (
+                "geboorte.csv",
+                b"source_record_id,registration_date,forms,given_names,date_of_birth\n"
+                b"K-1,2023-03-01,labour,Karin,1990-13-45\n",
+                "text/csv",
+            )
+        },
+        follow_redirects=False,
+    )
+    batch_id = int(str(response.headers["location"]).rsplit("/", 1)[1])
+    page = client.get(f"/quarantine/{_entry_of(world, batch_id, 1)}").text
+    assert "Karin" not in page and "1990-13-45" not in page
+    assert "date_of_birth: geen geldige datum in het verwachte formaat" in page
+    assert 'href="#purpose"' in page
+
+
 def test_cli_export_asks_for_a_record_type_when_there_are_several(
     engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

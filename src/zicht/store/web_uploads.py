@@ -64,9 +64,10 @@ class Batch:
         """Quarantined rows of this file already waiting as entries of an earlier delivery.
 
         The same bad row is kept once; a file delivered again with it gets no new entry.
+        Entries this batch made count whether open or resolved since (a correction added
+        to the batch lowers its quarantined rows as it resolves one).
         """
-        open_here = sum(1 for problem in self.problems if problem.status == "open")
-        return max(0, self.rows_quarantined - open_here)
+        return max(0, self.rows_quarantined - len(self.problems))
 
 
 @dataclass(frozen=True)

@@ -122,7 +122,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "linked persons.",
     ),
     "expires": ("Verloopt", "Expires"),
-    "export_quarantine": ("Quarantaine downloaden (CSV)", "Download quarantine (CSV)"),
     "field": ("Veld", "Field"),
     "file": ("Bestand", "File"),
     "file_hint": (

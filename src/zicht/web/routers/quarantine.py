@@ -14,7 +14,7 @@ from starlette.responses import RedirectResponse, Response
 
 from zicht.access import MIN_PURPOSE, Principal, authorize, scope_of
 from zicht.ingest import export_quarantine
-from zicht.ingest.problems import RULES, RowProblem
+from zicht.ingest.problems import RULES, RowProblem, rule_message
 from zicht.standard import RECORD_TYPES
 from zicht.store.web_quarantine import (
     QuarantineEntry,
@@ -104,7 +104,7 @@ def quarantine(
         groups=[
             {
                 "type": _type_label(t, g.record_type),
-                "rule": RowProblem("", g.rule).describe(t.lang).removeprefix(": "),
+                "rule": rule_message(g.rule, t.lang),
                 "count": g.count,
                 "query": urlencode({"record_type": g.record_type, "rule": g.rule}),
             }
@@ -112,9 +112,7 @@ def quarantine(
         ],
         exports=[(name, _type_label(t, name), count) for name, count in page.record_types],
         type_options=[(name, _type_label(t, name)) for name, _ in page.record_types],
-        rule_options=sorted(
-            {(g.rule, RowProblem("", g.rule).describe(t.lang)[2:]) for g in page.groups}
-        ),
+        rule_options=sorted({(g.rule, rule_message(g.rule, t.lang)) for g in page.groups}),
         chosen=chosen,
         filtered=bool(wanted.record_type or wanted.rule),
         page=wanted.page,
@@ -187,7 +185,6 @@ def _fix_page(
         hint = hints[column]
         if hint.identity and not purpose:
             hidden += 1  # shown only once a purpose is given (and audited)
-            by_column.pop(column, None)
             continue
         cell_id = f"cell-{index}"
         text = "" if value is None else str(value)
@@ -207,8 +204,9 @@ def _fix_page(
         )
         if column in by_column:
             errors[cell_id] = by_column.pop(column)
-    for message in by_column.values():  # problems without a shown column
-        errors[cells[0]["id"] if cells else "purpose"] = message
+    for message in by_column.values():  # problems of hidden cells, or of no column
+        where = "purpose" if hidden or not cells else cells[0]["id"]
+        errors[where] = f"{errors[where]}; {message}" if where in errors else message
     return render(
         request,
         "quarantine_row.html",
