@@ -276,6 +276,7 @@ def test_cli_export_asks_for_a_record_type_when_there_are_several(
     monkeypatch.setenv("ZICHT_SECRET_KEY_FILE", str(key))
     out = tmp_path / "fix.csv"
     command = ["quarantine", "export", "--source", "police", "--out", str(out)]
+    command += ["--purpose", "correct the rows"]
     refused = CliRunner().invoke(app, command)
     assert refused.exit_code == 2 and not out.exists()
     assert "2 record types (suspect_registration, victim_registration)" in refused.output
