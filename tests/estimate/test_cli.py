@@ -114,6 +114,10 @@ def test_unfittable_model_exits_2(app: typer.Typer, tmp_path: Path) -> None:
         (("--method", "lasso", "--table", "x.csv"), "--method must be one of"),
         (("--ci", "wald", "--table", "x.csv"), "--ci must be one of"),
         (("--table", "does-not-exist.csv"), "cannot read table"),
+        (("--table", "x.csv", "--by", "year"), "--by and --merge-below need --linked"),
+        (("--linked", "--closed-models"), "--closed-models needs --table"),
+        (("--linked", "--merge-below", "-1"), "merge_below"),
+        (("--linked", "--nboot", "0"), "nboot must be at least 1"),
     ],
 )
 def test_usage_errors_exit_2(app: typer.Typer, args: tuple[str, ...], message: str) -> None:

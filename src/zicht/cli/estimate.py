@@ -238,10 +238,13 @@ def estimate(
         if linked and closed_models:
             raise _Usage("--closed-models needs --table")
         chosen = method or DEFAULT_POLICY.method
-        policy = DEFAULT_POLICY.replace(
-            merge_below=merge_below, method=chosen, pthresh=_threshold(chosen, pthresh),
-            interval=ci, level=level, nboot=nboot, seed=seed,
-        )  # fmt: skip
+        try:
+            policy = DEFAULT_POLICY.replace(
+                merge_below=merge_below, method=chosen, pthresh=_threshold(chosen, pthresh),
+                interval=ci, level=level, nboot=nboot, seed=seed,
+            )  # fmt: skip
+        except ValueError as exc:  # a negative --merge-below or --nboot 0
+            raise _Usage(str(exc)) from None
         if table is not None:
             result = estimate_table(
                 read_capture_csv(table), method=policy.method, pthresh=pthresh,
