@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import typer
 from sqlalchemy.exc import SQLAlchemyError
 
-from zicht.cli._common import DATABASE_OPTION, console, err_console, fail, open_cipher, open_engine
+from zicht.cli._common import DATABASE_OPTION, console, fail, open_cipher, open_engine
 
 __all__ = ["register"]
 
@@ -58,9 +59,9 @@ def import_command(
     finally:
         engine.dispose()
     for line in result.refusals[:_SHOWN_REFUSALS]:
-        err_console.print(f"refused: {line}", markup=False, highlight=False)
+        print(f"refused: {line}", file=sys.stderr)
     if len(result.refusals) > _SHOWN_REFUSALS:
-        err_console.print(f"... and {len(result.refusals) - _SHOWN_REFUSALS} more")
+        print(f"... and {len(result.refusals) - _SHOWN_REFUSALS} more", file=sys.stderr)
     console.print(
         f"{file.name} ({code}): {result.rows_read} read, {result.new} new, "
         f"{result.updated} updated, {result.unchanged} unchanged, "

@@ -18,6 +18,20 @@ from anyascii import anyascii
 __all__ = ["Municipality", "distance_km", "municipalities", "municipality_by_name"]
 
 _EARTH_RADIUS_KM = 6371.0
+# Names ads use for municipalities whose official name differs.
+_ALIASES = {
+    "den haag": "GM0518",
+    "the hague": "GM0518",
+    "den bosch": "GM0796",
+    "hengelo": "GM0164",
+    "bergen": "GM0373",
+    "rijswijk": "GM0603",
+    "middelburg": "GM0687",
+    "sittard": "GM1883",
+    "geleen": "GM1883",
+    "voorburg": "GM1916",
+    "leidschendam": "GM1916",
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,12 +58,15 @@ def municipalities() -> dict[str, Municipality]:
 
 
 def _name_key(name: str) -> str:
-    return " ".join(anyascii(name).casefold().replace("-", " ").split())
+    return " ".join(anyascii(name).casefold().replace("-", " ").replace("'", "").split())
 
 
 @cache
 def _by_name() -> dict[str, Municipality]:
-    return {_name_key(m.name): m for m in municipalities().values()}
+    known = municipalities()
+    by_name = {_name_key(m.name): m for m in known.values()}
+    by_name.update({alias: known[code] for alias, code in _ALIASES.items()})
+    return by_name
 
 
 def municipality_by_name(name: str | None) -> Municipality | None:

@@ -36,6 +36,7 @@ PLATFORM_RULES: dict[str, tuple[str, str]] = {
     "integer": ("geen geheel getal", "not a whole number"),
     "range": ("waarde buiten het toegestane bereik", "value outside the allowed range"),
     "too_long": ("tekst is te lang", "text is too long"),
+    "type": ("verkeerd soort waarde (tekst verwacht)", "wrong kind of value (text expected)"),
     "list": ("geen lijst van teksten", "not a list of texts"),
     "phone": ("geen geldig telefoonnummer", "not a valid phone number"),
     "email": ("geen geldig e-mailadres", "not a valid e-mail address"),
