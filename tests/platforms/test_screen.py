@@ -152,3 +152,32 @@ def _csv_file(path: Path, ads: list[dict[str, object]]) -> Path:
         writer.writeheader()
         writer.writerows(ads)
     return path
+
+
+def test_a_new_days_template_ad_joins_yesterdays_operator(
+    engine: Engine, cipher: Cipher, tmp_path: Path
+) -> None:
+    hand = Path(__file__).parent / "data" / "hand_ads.jsonl"
+    ads = [json.loads(line) for line in hand.read_text(encoding="utf-8").splitlines()]
+    first = [ad for ad in ads if ad["ad_id"] not in ("A3", "B4")]
+    # A3 without its photo joins by its text only; B4 (no template) by its photo only.
+    day2 = {"posted_at": "2026-03-02T12:00:00"}
+    later = [{**ad, **day2, "image_hashes": []} for ad in ads if ad["ad_id"] == "A3"]
+    later += [{**ad, **day2} for ad in ads if ad["ad_id"] == "B4"]
+    screen_file(
+        _jsonl(tmp_path / "d1.jsonl", first), platform="p", engine=engine, cipher=cipher,
+        out=tmp_path / "o1",
+    )  # fmt: skip
+    screen_file(
+        _jsonl(tmp_path / "d2.jsonl", later), platform="p", engine=engine, cipher=cipher,
+        out=tmp_path / "o2",
+    )  # fmt: skip
+    with Session(engine) as session:
+        by_ad = {row.ad_id: row.cluster_id for row in session.execute(select(AdRow)).scalars()}
+    truth = {ad["ad_id"]: ad["operator"] for ad in ads}
+    for a in truth:
+        for b in truth:
+            assert (by_ad[a] == by_ad[b]) == (truth[a] == truth[b]), (a, b)
+    evidence = _csv(tmp_path / "o2" / "cluster_evidence.csv")
+    assert {row["kind"] for row in evidence} == {"template", "image"}
+    assert all(row["ad"].startswith("p/") and row["evidence"] for row in evidence)

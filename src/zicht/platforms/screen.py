@@ -1,14 +1,15 @@
 """`zicht ads screen`: store a platform's ads, screen each, group them into operators.
 
-One transaction: the ads (content encrypted, contacts as keyed pseudonyms), the
-refused rows in the shared quarantine (source = platform, record type "ad"), each
-ad's flags, score and cluster. Then `screening.csv`, `clusters.csv` (every stored ad
-of the file exactly once, singletons included) and `cluster_evidence.csv` in `out`.
+One transaction: the ads (content encrypted, contacts as keyed pseudonyms, band keys
+for templates and photos), the refused rows in the shared quarantine (source =
+platform, record type "ad"), each ad's flags, score and cluster. Stored ads of earlier
+deliveries that share a licence number, contact, template band or photo band with the
+new ones take part (their content decrypted in this process only), so a new day's ads
+join existing clusters without recomputing the rest.
 """
 
 from __future__ import annotations
 
-import csv
 import hashlib
 import json
 import re
@@ -20,13 +21,17 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from zicht.ingest.problems import IngestFileError
+from zicht.platforms.ads import Ad
 from zicht.platforms.feed import FeedRow, ad_keys, licence_in_ad, read_feed
-from zicht.platforms.operators import Link, cluster_ids, links_by_shared_key
+from zicht.platforms.grouping import Node, group_ads
+from zicht.platforms.images import image_band_keys
+from zicht.platforms.outputs import write_outputs
 from zicht.platforms.register import licence_key
 from zicht.platforms.screening import Flag, ScreeningPolicy, Usage, UsageIndex, screen_ad
+from zicht.platforms.templates import Vocabulary, band_keys, minhash_signatures
 from zicht.privacy import Cipher
 from zicht.store import writing
-from zicht.store.ads import ads_sharing, relabel_clusters, save_screening, write_ads
+from zicht.store.ads import StoredAd, ads_sharing, relabel_clusters, save_screening, write_ads
 from zicht.store.licences import licence_states
 from zicht.store.platforms import ad_context
 
@@ -34,7 +39,6 @@ __all__ = ["PLATFORM_NAME", "ScreenResult", "screen_file"]
 
 RECORD_TYPE = "ad"
 PLATFORM_NAME = re.compile(r"[a-z0-9][a-z0-9._-]{0,39}")
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 @dataclass
@@ -50,11 +54,6 @@ class ScreenResult:
     flagged: int = 0
     clusters: int = 0
     refusals: list[str] = field(default_factory=list)
-
-
-def _safe_cell(text: str) -> str:
-    # A spreadsheet must not run an ad id from a platform as a formula.
-    return f"'{text}" if text.startswith(_FORMULA_START) else text
 
 
 def _sha256(path: Path) -> str:
@@ -82,6 +81,56 @@ def _quarantine(cipher: Cipher, platform: str, batch: int, name: str, row: FeedR
     }
 
 
+def _stored_row(cipher: Cipher, ad: Ad, number_key: str | None) -> dict[str, Any]:
+    content = {
+        "url": ad.url,
+        "title": ad.title,
+        "text": ad.text,
+        "phones": list(ad.phones),
+        "emails": list(ad.emails),
+        "licence_number": ad.licence_number,
+    }
+    return {
+        "platform": ad.platform,
+        "ad_id": ad.ad_id,
+        "posted_at": ad.posted_at,
+        "city": ad.city,
+        "stated_age": ad.stated_age,
+        "licence_key": number_key,
+        "image_hashes": list(ad.image_hashes),
+        "content": cipher.encrypt_json(content, ad_context(ad.platform, ad.ad_id)),
+        "flags": [],
+        "score": 0.0,
+        "cluster_id": None,
+    }
+
+
+def _text_of(title: str | None, text: str) -> str:
+    return f"{title or ''}\n{text}"
+
+
+def _usage_indexes(
+    ads: list[Ad], keys: list[str | None], contacts: list[list[tuple[str, str]]],
+    earlier: list[StoredAd],
+) -> tuple[UsageIndex, UsageIndex]:  # fmt: skip
+    by_licence: dict[str, list[Usage]] = {}
+    by_contact: dict[str, list[Usage]] = {}
+    uses = [
+        Usage(f"{a.platform}/{a.ad_id}", a.posted_at, a.city, tuple(k for _, k in own), key)
+        for a, key, own in zip(ads, keys, contacts, strict=True)
+    ] + [
+        Usage(f"{e.platform}/{e.ad_id}", e.posted_at, e.city, tuple(k for _, k in e.contacts),
+              e.licence_key)
+        for e in earlier
+    ]  # fmt: skip
+    for use in uses:
+        if use.licence:
+            by_licence.setdefault(use.licence, []).append(use)
+        for key in use.contacts:
+            by_contact.setdefault(key, []).append(use)
+    return UsageIndex(by_licence), UsageIndex(by_contact)
+
+
 def screen_file(
     path: Path,
     *,
@@ -101,36 +150,16 @@ def screen_file(
     policy = policy or ScreeningPolicy()
     rows = list(read_feed(path, platform))
     result = ScreenResult(file=str(path), platform=platform, rows_read=len(rows))
-    good = [row for row in rows if row.ad is not None]
-    ads = [row.ad for row in good if row.ad is not None]
+    ads = [row.ad for row in rows if row.ad is not None]
     licences = [licence_in_ad(ad) for ad in ads]
     number_keys = [licence_key(cipher, str(n)) if n else None for n, _ in licences]
     contacts = [ad_keys(cipher, ad) for ad in ads]
-    stored_rows = [
-        {
-            "platform": platform,
-            "ad_id": ad.ad_id,
-            "posted_at": ad.posted_at,
-            "city": ad.city,
-            "stated_age": ad.stated_age,
-            "licence_key": key,
-            "image_hashes": list(ad.image_hashes),
-            "content": cipher.encrypt_json(
-                {
-                    "url": ad.url,
-                    "title": ad.title,
-                    "text": ad.text,
-                    "phones": list(ad.phones),
-                    "emails": list(ad.emails),
-                    "licence_number": ad.licence_number,
-                },
-                ad_context(platform, ad.ad_id),
-            ),
-            "flags": [],
-            "score": 0.0,
-            "cluster_id": None,
-        }
-        for ad, key in zip(ads, number_keys, strict=True)
+    vocabulary = Vocabulary()
+    words = [vocabulary.words(_text_of(ad.title, ad.text)) for ad in ads]
+    text_bands = band_keys(minhash_signatures(words, vocabulary))
+    bands = [
+        t + [k for pdq in ad.image_hashes for k in image_band_keys(pdq)]
+        for ad, t in zip(ads, text_bands, strict=True)
     ]
     with Session(engine) as session, session.begin():
         batch = writing.start_batch(
@@ -141,7 +170,9 @@ def screen_file(
             file_sha256=_sha256(path),
         )
         result.batch_id = batch.id
-        row_ids = write_ads(session, stored_rows, contacts, batch.id)
+        stored = [_stored_row(cipher, ad, key) for ad, key in zip(ads, number_keys, strict=True)]
+        row_ids = write_ads(session, stored, contacts, bands, batch.id)
+        del stored
         refused = [row for row in rows if row.ad is None]
         writing.insert_quarantine(
             session, [_quarantine(cipher, platform, batch.id, path.name, r) for r in refused]
@@ -153,31 +184,11 @@ def screen_file(
             session,
             [k for k in number_keys if k],
             [key for own in contacts for _, key in own],
+            [key for own in bands for key in own],
             exclude_batch=batch.id,
         )
         states = licence_states(session, [k for k in number_keys if k])
-        by_licence: dict[str, list[Usage]] = {}
-        by_contact: dict[str, list[Usage]] = {}
-        tokens = [f"{platform}/{ad.ad_id}" for ad in ads] + [
-            f"{e.platform}/{e.ad_id}" for e in earlier
-        ]
-        all_keys = [tuple(k for _, k in own) for own in contacts] + [
-            e.contact_keys for e in earlier
-        ]
-        when_where = [(a.posted_at, a.city) for a in ads] + [(e.posted_at, e.city) for e in earlier]
-        all_licences = [*number_keys, *(e.licence_key for e in earlier)]
-        uses = [
-            Usage(token, moment, city, keys, held)
-            for token, (moment, city), keys, held in zip(
-                tokens, when_where, all_keys, all_licences, strict=True
-            )
-        ]
-        for use in uses:
-            if use.licence:
-                by_licence.setdefault(use.licence, []).append(use)
-            for key in use.contacts:
-                by_contact.setdefault(key, []).append(use)
-        licence_index, contact_index = UsageIndex(by_licence), UsageIndex(by_contact)
+        licence_index, contact_index = _usage_indexes(ads, number_keys, contacts, earlier)
         screenings: list[tuple[list[Flag], float]] = [
             screen_ad(
                 ad,
@@ -191,16 +202,23 @@ def screen_file(
             )
             for ad, licence, key, own in zip(ads, licences, number_keys, contacts, strict=True)
         ]
-        kinds = [list(own) for own in contacts] + [
-            [("contact", k) for k in e.contact_keys] for e in earlier
+        earlier_words = []
+        for e in earlier:
+            content = cipher.decrypt_json(e.content, ad_context(e.platform, e.ad_id))
+            earlier_words.append(vocabulary.words(_text_of(content["title"], content["text"])))
+        earlier_bands = band_keys(minhash_signatures(earlier_words, vocabulary))
+        nodes = [
+            Node(row_id, None, own, w, t, ad.image_hashes)
+            for row_id, own, w, t, ad in zip(row_ids, contacts, words, text_bands, ads, strict=True)
+        ] + [
+            Node(e.id, e.cluster_id, e.contacts, w, t, e.image_hashes)
+            for e, w, t in zip(earlier, earlier_words, earlier_bands, strict=True)
         ]
-        links: list[Link] = links_by_shared_key(kinds)
-        existing: list[int | None] = [*(None for _ in ads), *(e.cluster_id for e in earlier)]
-        clusters = cluster_ids([*row_ids, *(e.id for e in earlier)], existing, links)
+        clusters, links = group_ads(nodes)
         renamed = {
-            old: new
-            for old, new in zip(existing[len(ads) :], clusters[len(ads) :], strict=True)
-            if old is not None and old != new
+            e.cluster_id: new
+            for e, new in zip(earlier, clusters[len(ads) :], strict=True)
+            if e.cluster_id is not None and e.cluster_id != new
         }
         relabel_clusters(session, renamed)
         save_screening(
@@ -218,45 +236,10 @@ def screen_file(
             ],
         )
         writing.finish_batch(
-            session,
-            batch,
-            {"read": result.rows_read, "new": len(ads), "quarantined": len(refused)},
+            session, batch, {"read": result.rows_read, "new": len(ads), "quarantined": len(refused)}
         )
     result.flagged = sum(1 for _, score in screenings if score > 0)
     result.clusters = len(set(clusters[: len(ads)]))
-    _write_outputs(out, ads, screenings, clusters[: len(ads)], links, tokens)
+    tokens = [f"{platform}/{ad.ad_id}" for ad in ads] + [f"{e.platform}/{e.ad_id}" for e in earlier]
+    write_outputs(out, [ad.ad_id for ad in ads], screenings, clusters[: len(ads)], links, tokens)
     return result
-
-
-def _write_outputs(
-    out: Path,
-    ads: list[Any],
-    screenings: list[tuple[list[Flag], float]],
-    clusters: list[int],
-    links: list[Link],
-    tokens: list[str],
-) -> None:
-    out.mkdir(parents=True, exist_ok=True)
-    with (out / "screening.csv").open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(["ad_id", "flags", "score", "reasons", "context"])
-        for ad, (flags, score) in zip(ads, screenings, strict=True):
-            writer.writerow([
-                _safe_cell(ad.ad_id),
-                ";".join(f.name for f in flags if f.kind == "evidence"),
-                f"{score:g}",
-                " | ".join(f.evidence for f in flags if f.kind == "evidence"),
-                " | ".join(f.evidence for f in flags if f.kind == "context"),
-            ])  # fmt: skip
-    with (out / "clusters.csv").open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(["ad_id", "cluster_id"])
-        for ad, cluster in zip(ads, clusters, strict=True):
-            writer.writerow([_safe_cell(ad.ad_id), cluster])
-    with (out / "cluster_evidence.csv").open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(["ad", "linked_ad", "kind", "evidence"])
-        for link in links:
-            writer.writerow(
-                [_safe_cell(tokens[link.a]), _safe_cell(tokens[link.b]), link.kind, link.detail]
-            )

@@ -11,7 +11,7 @@ from sqlalchemy import Table, delete, insert, select, update
 from sqlalchemy.orm import Session
 
 from zicht.store.models import utcnow
-from zicht.store.platforms import AdContactRow, AdRow
+from zicht.store.platforms import AdBandRow, AdContactRow, AdRow
 
 __all__ = [
     "StoredAd",
@@ -27,7 +27,7 @@ _IN_CHUNK = 500
 
 @dataclass(frozen=True, slots=True)
 class StoredAd:
-    """What screening and clustering need of an ad in the store (no cleartext)."""
+    """What screening and clustering need of a stored ad (content still encrypted)."""
 
     id: int
     platform: str
@@ -36,13 +36,16 @@ class StoredAd:
     city: str | None
     licence_key: str | None
     cluster_id: int | None
-    contact_keys: tuple[str, ...]
+    image_hashes: tuple[str, ...]
+    content: bytes
+    contacts: tuple[tuple[str, str], ...]
 
 
 def write_ads(
     session: Session,
     rows: Sequence[dict[str, Any]],
     contacts: Sequence[Sequence[tuple[str, str]]],
+    bands: Sequence[Sequence[str]],
     batch_id: int,
 ) -> list[int]:
     """Store ads (replacing earlier deliveries of the same platform and ad id).
@@ -50,6 +53,7 @@ def write_ads(
     Args:
         rows: column values of `AdRow` without id, batch_id and updated_at.
         contacts: per row, its (kind, key) contacts.
+        bands: per row, its band keys (text template and photo).
 
     Returns:
         The row ids, in the order of `rows`.
@@ -59,15 +63,11 @@ def write_ads(
     platform = rows[0]["platform"]
     ad_ids = [row["ad_id"] for row in rows]
     for start in range(0, len(ad_ids), _IN_CHUNK):
-        old = select(AdRow.id).where(
-            AdRow.platform == platform, AdRow.ad_id.in_(ad_ids[start : start + _IN_CHUNK])
-        )
+        chunk = ad_ids[start : start + _IN_CHUNK]
+        old = select(AdRow.id).where(AdRow.platform == platform, AdRow.ad_id.in_(chunk))
         session.execute(delete(AdContactRow).where(AdContactRow.ad.in_(old)))
-        session.execute(
-            delete(AdRow).where(
-                AdRow.platform == platform, AdRow.ad_id.in_(ad_ids[start : start + _IN_CHUNK])
-            )
-        )
+        session.execute(delete(AdBandRow).where(AdBandRow.ad.in_(old)))
+        session.execute(delete(AdRow).where(AdRow.platform == platform, AdRow.ad_id.in_(chunk)))
     now = utcnow()
     table = cast(Table, AdRow.__table__)
     ids = list(
@@ -85,6 +85,11 @@ def write_ads(
     ]
     if links:
         session.connection().execute(insert(cast(Table, AdContactRow.__table__)), links)
+    keys = [{"ad": ad, "key": key} for ad, own in zip(ids, bands, strict=True) for key in own]
+    for start in range(0, len(keys), 50_000):
+        session.connection().execute(
+            insert(cast(Table, AdBandRow.__table__)), keys[start : start + 50_000]
+        )
     return ids
 
 
@@ -92,22 +97,21 @@ def ads_sharing(
     session: Session,
     licence_keys: Iterable[str],
     contact_keys: Iterable[str],
+    band_keys: Iterable[str] = (),
     *,
     exclude_batch: int | None = None,
 ) -> list[StoredAd]:
-    """Stored ads (any platform, not of `exclude_batch`) with one of these licence/contact keys."""
+    """Stored ads (any platform, not of `exclude_batch`) sharing a licence, contact or band key."""
     found: set[int] = set()
-    for keys, column in (
-        (sorted(set(licence_keys)), AdRow.licence_key),
-        (sorted(set(contact_keys)), None),
-    ):
+    queries = (
+        (sorted(set(licence_keys)), AdRow.id, AdRow.licence_key),
+        (sorted(set(contact_keys)), AdContactRow.ad, AdContactRow.key),
+        (sorted(set(band_keys)), AdBandRow.ad, AdBandRow.key),
+    )
+    for keys, ad_column, key_column in queries:
         for start in range(0, len(keys), _IN_CHUNK):
             chunk = keys[start : start + _IN_CHUNK]
-            if column is None:
-                statement = select(AdContactRow.ad).where(AdContactRow.key.in_(chunk))
-            else:
-                statement = select(AdRow.id).where(column.in_(chunk))
-            found.update(session.scalars(statement))
+            found.update(session.scalars(select(ad_column).where(key_column.in_(chunk))))
     return stored_ads(session, sorted(found), exclude_batch=exclude_batch)
 
 
@@ -118,11 +122,13 @@ def stored_ads(
     ads: list[StoredAd] = []
     for start in range(0, len(ids), _IN_CHUNK):
         chunk = list(ids[start : start + _IN_CHUNK])
-        keys: dict[int, list[str]] = {}
-        for ad, key in session.execute(
-            select(AdContactRow.ad, AdContactRow.key).where(AdContactRow.ad.in_(chunk))
+        keys: dict[int, list[tuple[str, str]]] = {}
+        for ad, kind, key in session.execute(
+            select(AdContactRow.ad, AdContactRow.kind, AdContactRow.key).where(
+                AdContactRow.ad.in_(chunk)
+            )
         ):
-            keys.setdefault(ad, []).append(key)
+            keys.setdefault(ad, []).append((kind, key))
         statement = select(
             AdRow.id,
             AdRow.platform,
@@ -131,16 +137,26 @@ def stored_ads(
             AdRow.city,
             AdRow.licence_key,
             AdRow.cluster_id,
+            AdRow.image_hashes,
+            AdRow.content,
         ).where(AdRow.id.in_(chunk))
         if exclude_batch is not None:
             statement = statement.where(AdRow.batch_id != exclude_batch)
-        for id_, platform, ad_id, posted_at, city, licence, cluster in session.execute(statement):
+        for row in session.execute(statement):
             ads.append(
                 StoredAd(
-                    id_, platform, ad_id, posted_at, city, licence, cluster,
-                    tuple(sorted(keys.get(id_, []))),
+                    id=row.id,
+                    platform=row.platform,
+                    ad_id=row.ad_id,
+                    posted_at=row.posted_at,
+                    city=row.city,
+                    licence_key=row.licence_key,
+                    cluster_id=row.cluster_id,
+                    image_hashes=tuple(row.image_hashes),
+                    content=row.content,
+                    contacts=tuple(sorted(keys.get(row.id, []))),
                 )
-            )  # fmt: skip
+            )
     return ads
 
 

@@ -25,7 +25,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from zicht.store.models import Base, utcnow
 
-__all__ = ["AdContactRow", "AdRow", "LicenceRow", "ad_context", "licence_context"]
+__all__ = ["AdBandRow", "AdContactRow", "AdRow", "LicenceRow", "ad_context", "licence_context"]
 
 
 def licence_context(number_key: str) -> str:
@@ -87,3 +87,13 @@ class AdContactRow(Base):
     ad: Mapped[int] = mapped_column(ForeignKey("ad.id", ondelete="CASCADE"), index=True)
     kind: Mapped[str] = mapped_column(String(10))
     key: Mapped[str] = mapped_column(String(64), index=True)
+
+
+class AdBandRow(Base):
+    """A locality-sensitive key of an ad (a text-template band or a photo band)."""
+
+    __tablename__ = "ad_band"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    ad: Mapped[int] = mapped_column(ForeignKey("ad.id", ondelete="CASCADE"), index=True)
+    key: Mapped[str] = mapped_column(String(20), index=True)

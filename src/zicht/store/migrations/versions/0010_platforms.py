@@ -1,4 +1,4 @@
-"""platforms: licence register, ads and their contacts
+"""platforms: licence register, ads, their contacts and band keys
 
 Revision ID: 0010_platforms
 Revises: 0004
@@ -79,9 +79,22 @@ def upgrade() -> None:
     )
     op.create_index(op.f("ix_ad_contact_ad"), "ad_contact", ["ad"], unique=False)
     op.create_index(op.f("ix_ad_contact_key"), "ad_contact", ["key"], unique=False)
+    op.create_table(
+        "ad_band",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("ad", sa.Integer(), nullable=False),
+        sa.Column("key", sa.String(length=20), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["ad"], ["ad.id"], name=op.f("fk_ad_band_ad_ad"), ondelete="CASCADE"
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_ad_band")),
+    )
+    op.create_index(op.f("ix_ad_band_ad"), "ad_band", ["ad"], unique=False)
+    op.create_index(op.f("ix_ad_band_key"), "ad_band", ["key"], unique=False)
 
 
 def downgrade() -> None:
+    op.drop_table("ad_band")
     op.drop_table("ad_contact")
     op.drop_table("ad")
     op.drop_table("licence")
