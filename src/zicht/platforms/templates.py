@@ -38,7 +38,7 @@ __all__ = [
 PERMUTATIONS = 64
 BANDS = 16
 MIN_WORDS = 8
-TEMPLATE_SIMILARITY = 0.6
+TEMPLATE_SIMILARITY = 0.7
 _PRIME = np.uint64((1 << 61) - 1)
 _rng = np.random.default_rng(20261129)
 _A = _rng.integers(1, (1 << 61) - 1, PERMUTATIONS, dtype=np.uint64)

@@ -23,6 +23,7 @@ __all__ = [
 ]
 
 _IN_CHUNK = 500
+_KEYS_CHUNK = 2000
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,12 +63,17 @@ def write_ads(
         return []
     platform = rows[0]["platform"]
     ad_ids = [row["ad_id"] for row in rows]
-    for start in range(0, len(ad_ids), _IN_CHUNK):
-        chunk = ad_ids[start : start + _IN_CHUNK]
-        old = select(AdRow.id).where(AdRow.platform == platform, AdRow.ad_id.in_(chunk))
-        session.execute(delete(AdContactRow).where(AdContactRow.ad.in_(old)))
-        session.execute(delete(AdBandRow).where(AdBandRow.ad.in_(old)))
-        session.execute(delete(AdRow).where(AdRow.platform == platform, AdRow.ad_id.in_(chunk)))
+    for start in range(0, len(ad_ids), _KEYS_CHUNK):
+        chunk = ad_ids[start : start + _KEYS_CHUNK]
+        old = list(
+            session.scalars(
+                select(AdRow.id).where(AdRow.platform == platform, AdRow.ad_id.in_(chunk))
+            )
+        )
+        if old:
+            session.execute(delete(AdContactRow).where(AdContactRow.ad.in_(old)))
+            session.execute(delete(AdBandRow).where(AdBandRow.ad.in_(old)))
+            session.execute(delete(AdRow).where(AdRow.id.in_(old)))
     now = utcnow()
     table = cast(Table, AdRow.__table__)
     ids = list(
@@ -109,9 +115,13 @@ def ads_sharing(
         (sorted(set(band_keys)), AdBandRow.ad, AdBandRow.key),
     )
     for keys, ad_column, key_column in queries:
-        for start in range(0, len(keys), _IN_CHUNK):
-            chunk = keys[start : start + _IN_CHUNK]
-            found.update(session.scalars(select(ad_column).where(key_column.in_(chunk))))
+        for start in range(0, len(keys), _KEYS_CHUNK):
+            statement = select(ad_column).where(key_column.in_(keys[start : start + _KEYS_CHUNK]))
+            if exclude_batch is not None:
+                if ad_column is not AdRow.id:
+                    statement = statement.join(AdRow, AdRow.id == ad_column)
+                statement = statement.where(AdRow.batch_id != exclude_batch)
+            found.update(session.scalars(statement))
     return stored_ads(session, sorted(found), exclude_batch=exclude_batch)
 
 
