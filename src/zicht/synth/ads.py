@@ -25,7 +25,7 @@ from zicht.platforms.geo import municipalities
 from zicht.standard.licence import format_licence_number
 from zicht.synth.ad_texts import POOLS
 
-__all__ = ["AdWorld", "simulate_ads", "write_ad_world"]
+__all__ = ["AdWorld", "network_sizes_of", "simulate_ads", "write_ad_world"]
 
 _NAMES = [
     "Anna", "Bo", "Cleo", "Dewi", "Eva", "Fleur", "Gina", "Hanna", "Iris", "Jade", "Kim",
@@ -109,6 +109,25 @@ class _Register:
             "status": status,
         })  # fmt: skip
         return number
+
+
+def network_sizes_of(world: Any, last_year_only: bool = True) -> list[tuple[int, list[int]]]:
+    """Per sexual-exploitation network of a `World`: its number of victims and their ages.
+
+    Args:
+        world: a `zicht.synth.World`; with `last_year_only`, only the networks active in
+            its last year (the ads are of "now").
+    """
+    victims = world.victims
+    sexual = victims["form"].astype(str).str.startswith("sexual")
+    networked = victims["network_id"].astype(str) != ""
+    if last_year_only:
+        sexual &= victims["year"] == world.years[1]
+    chosen = victims[sexual & networked]
+    return [
+        (len(group), [int(a) for a in group["age"]])
+        for _, group in sorted(chosen.groupby("network_id", observed=True), key=lambda g: g[0])
+    ]
 
 
 def simulate_ads(
