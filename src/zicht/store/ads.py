@@ -7,7 +7,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, cast
 
-from sqlalchemy import Table, delete, insert, select, update
+from sqlalchemy import JSON, Table, bindparam, delete, insert, select, update
 from sqlalchemy.orm import Session
 
 from zicht.store.models import utcnow
@@ -91,10 +91,13 @@ def write_ads(
     ]
     if links:
         session.connection().execute(insert(cast(Table, AdContactRow.__table__)), links)
-    keys = [{"ad": ad, "key": key} for ad, own in zip(ids, bands, strict=True) for key in own]
+    # Sixteen or more keys an ad: straight to the driver, without building a dict each.
+    keys = [(ad, key) for ad, own in zip(ids, bands, strict=True) for key in own]
+    marker = "?" if session.connection().dialect.paramstyle == "qmark" else "%s"
     for start in range(0, len(keys), 50_000):
-        session.connection().execute(
-            insert(cast(Table, AdBandRow.__table__)), keys[start : start + 50_000]
+        session.connection().exec_driver_sql(
+            f"INSERT INTO ad_band (ad, key) VALUES ({marker}, {marker})",
+            keys[start : start + 50_000],
         )
     return ids
 
@@ -178,5 +181,27 @@ def relabel_clusters(session: Session, renamed: dict[int, int]) -> None:
 
 def save_screening(session: Session, results: Sequence[dict[str, Any]]) -> None:
     """Store flags, score and cluster of ads: dicts of `id`, `flags`, `score`, `cluster_id`."""
-    if results:
-        session.execute(update(AdRow), list(results))
+    if not results:
+        return
+    table = cast(Table, AdRow.__table__)
+    statement = (
+        update(table)
+        .where(table.c.id == bindparam("row_id"))
+        .values(
+            flags=bindparam("new_flags", type_=JSON),
+            score=bindparam("new_score"),
+            cluster_id=bindparam("new_cluster"),
+        )
+    )
+    session.connection().execute(
+        statement,
+        [
+            {
+                "row_id": r["id"],
+                "new_flags": r["flags"],
+                "new_score": r["score"],
+                "new_cluster": r["cluster_id"],
+            }
+            for r in results
+        ],
+    )
