@@ -40,7 +40,7 @@ __all__ = [
 PERMUTATIONS = 64
 BANDS = 16
 MIN_WORDS = 8
-TEMPLATE_SIMILARITY = 0.7
+TEMPLATE_SIMILARITY = 0.8
 _rng = np.random.default_rng(20261129)
 _A = _rng.integers(1, np.iinfo(np.uint64).max, PERMUTATIONS, dtype=np.uint64) | np.uint64(1)
 _B = _rng.integers(0, np.iinfo(np.uint64).max, PERMUTATIONS, dtype=np.uint64)

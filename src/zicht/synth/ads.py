@@ -166,9 +166,8 @@ def simulate_ads(
         photos = [_pdq(rng) for _ in range(int(rng.integers(1, 4)))]
         name, age = str(rng.choice(_NAMES)), int(rng.integers(21, 50))
         phones = [_phone(rng) for _ in range(1 if rng.random() < 0.85 else 2)]
-        emails = (
-            [f"{name.lower()}{int(rng.integers(1, 999))}@example.nl"] if rng.random() < 0.3 else []
-        )
+        # Unique by construction: two workers do not share an address.
+        emails = [f"{name.lower()}.{i}@example.nl"] if rng.random() < 0.3 else []
         own_text = [_template(rng, language)]
         home = [municipalities()[place].name]
         operators.append(
@@ -192,7 +191,7 @@ def simulate_ads(
         ]  # fmt: skip
         cities = list(rng.choice(names_of_places, int(rng.integers(2, 8)), replace=False))
         phones = [_phone(rng) for _ in range(int(rng.integers(2, 6)))]
-        emails = [f"vip{int(rng.integers(100, 9999))}@example.com"] if rng.random() < 0.3 else []
+        emails = [f"vip{n}@example.com"] if rng.random() < 0.3 else []
         operators.append(_Operator(f"N{n:04d}", True, language, templates, phones, emails,
                                    [str(c) for c in cities], workers))  # fmt: skip
     independents_keys = [key for key in own_licence if key not in inactive]
