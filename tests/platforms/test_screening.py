@@ -98,8 +98,14 @@ def test_far_from_the_issuing_municipality() -> None:
 
 def _uses(key: str, rows: list[tuple[int, str, tuple[str, ...], str | None]]) -> UsageIndex:
     return UsageIndex(
-        {key: [Usage(f"t{d}", POSTED + dt.timedelta(days=d), c, k, h) for d, c, k, h in rows]}
+        {key: [Usage(f"t{d}", POSTED + dt.timedelta(days=d), c, k, h, k) for d, c, k, h in rows]}
     )
+
+
+def test_a_worker_with_two_phones_and_an_address_does_not_share_her_licence() -> None:
+    ad = _ad(licence_number="GM0344-000001-70", city="Utrecht")
+    uses = [Usage(f"t{d}", POSTED, "Utrecht", (f"p{d}", "mail"), "L1", (f"p{d}",)) for d in (0, 1)]
+    assert _screen(ad, licences=UsageIndex({"L1": uses}))[0] == {}
 
 
 def test_a_borrowed_licence() -> None:

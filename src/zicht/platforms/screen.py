@@ -116,11 +116,12 @@ def _usage_indexes(
     by_licence: dict[str, list[Usage]] = {}
     by_contact: dict[str, list[Usage]] = {}
     uses = [
-        Usage(f"{a.platform}/{a.ad_id}", a.posted_at, a.city, tuple(k for _, k in own), key)
+        Usage(f"{a.platform}/{a.ad_id}", a.posted_at, a.city, tuple(k for _, k in own), key,
+              tuple(k for kind, k in own if kind == "phone"))
         for a, key, own in zip(ads, keys, contacts, strict=True)
     ] + [
         Usage(f"{e.platform}/{e.ad_id}", e.posted_at, e.city, tuple(k for _, k in e.contacts),
-              e.licence_key)
+              e.licence_key, tuple(k for kind, k in e.contacts if kind == "phone"))
         for e in earlier
     ]  # fmt: skip
     for use in uses:

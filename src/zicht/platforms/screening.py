@@ -29,7 +29,7 @@ class ScreeningPolicy:
     licence_age: int = 21
     far_km: float = 100.0
     window: dt.timedelta = dt.timedelta(days=14)
-    licence_max_contacts: int = 2
+    licence_max_phones: int = 2
     licence_max_cities: int = 2
     contact_max_cities: int = 3
     contact_max_licences: int = 2
@@ -73,6 +73,7 @@ class Usage:
     city: str | None
     contacts: tuple[str, ...]
     licence: str | None
+    phones: tuple[str, ...] = ()
 
 
 class UsageIndex:
@@ -147,13 +148,13 @@ def _sharing_flags(
     days = policy.window.days
     if licence_key is not None:
         near = licences.around(licence_key, ad.posted_at, policy.window)
-        others = {c for u in near for c in u.contacts}
+        phones = {p for u in near for p in u.phones}
         cities = {_city_key(u.city) for u in near if u.city}
-        if len(others) > policy.licence_max_contacts or len(cities) > policy.licence_max_cities:
+        if len(phones) > policy.licence_max_phones or len(cities) > policy.licence_max_cities:
             flags.append((
                 "licence_shared",
                 f"the licence number is in {len(near)} ads within {days} days of this one, "
-                f"with {len(others)} phone numbers or e-mail addresses and {len(cities)} cities",
+                f"with {len(phones)} phone numbers and {len(cities)} cities",
             ))  # fmt: skip
     for key in contact_keys:
         near = contacts.around(key, ad.posted_at, policy.window)
