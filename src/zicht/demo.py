@@ -1,5 +1,7 @@
 """The main job, end to end on synthetic data: world -> ingest -> link -> estimate -> report.
 
+Then a week of one platform's sex-work ads is screened against the licence register.
+
 The report is of the last year of the world: registrations also fall in the year after
 it (victims registered late), but that year's victims are not in the world.
 
@@ -9,6 +11,7 @@ commands call. Everything it makes lives in one working folder.
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import shutil
 from collections.abc import Callable
@@ -21,9 +24,12 @@ from zicht.config import sqlite_url
 from zicht.ingest import IngestResult, ingest_file, load_mapping, read_manifest
 from zicht.linkage import LinkRunSummary, run_linkage
 from zicht.monitor import ReportSummary, build_report
+from zicht.platforms import import_licences
+from zicht.platforms.screen import ScreenResult, screen_file
 from zicht.privacy import Cipher, load_cipher, write_key_file
 from zicht.store import make_engine, upgrade
-from zicht.synth import DEFAULT_PERSONS, generate_world
+from zicht.synth import DEFAULT_PERSONS, World, load_scenario, simulate, write_world
+from zicht.synth.ads import network_sizes_of, simulate_ads, write_ad_world
 
 __all__ = ["DEFAULT_YEARS", "DemoPaths", "DemoResult", "prepare", "run_demo"]
 
@@ -58,6 +64,14 @@ class DemoPaths:
     def report(self) -> Path:
         return self.workdir / "report"
 
+    @property
+    def ads(self) -> Path:
+        return self.workdir / "ads"
+
+    @property
+    def screening(self) -> Path:
+        return self.workdir / "screening"
+
 
 @dataclass
 class DemoResult:
@@ -69,13 +83,14 @@ class DemoResult:
     ingest: list[IngestResult] = field(default_factory=list)
     linkage: LinkRunSummary | None = None
     report: ReportSummary | None = None
+    ads: ScreenResult | None = None
     steps: list[str] = field(default_factory=list)
 
 
 def prepare(paths: DemoPaths, database_url: str | None) -> tuple[str, Cipher]:
     """A clean working folder with a key and a migrated database."""
     paths.workdir.mkdir(parents=True, exist_ok=True)
-    for stale in (paths.world, paths.truth, paths.report):
+    for stale in (paths.world, paths.truth, paths.report, paths.ads, paths.screening):
         shutil.rmtree(stale, ignore_errors=True)
     if database_url is None:
         for suffix in ("", "-wal", "-shm"):
@@ -86,8 +101,31 @@ def prepare(paths: DemoPaths, database_url: str | None) -> tuple[str, Cipher]:
     return database_url, load_cipher(str(paths.key), None)
 
 
-def _make_world(paths: DemoPaths, persons: int, seed: int, years: tuple[int, int]) -> None:
-    generate_world(paths.workdir, persons=persons, seed=seed, years=years)
+def _make_world(paths: DemoPaths, persons: int, seed: int, years: tuple[int, int]) -> World:
+    world = simulate(load_scenario("default"), persons, seed, years)
+    write_world(world, paths.workdir)
+    return world
+
+
+def _screen_ads(paths: DemoPaths, world: World, engine: Engine, cipher: Cipher) -> ScreenResult:
+    """A week of one platform's ads: the world's networks and licensed independents."""
+    ads = simulate_ads(
+        world.seed,
+        independents=200,
+        days=7,
+        start=dt.date(world.years[1] + 1, 3, 1),
+        network_sizes=network_sizes_of(world),
+    )
+    write_ad_world(ads, paths.workdir)
+    for licences in sorted((paths.ads / "licences").glob("GM*.csv")):
+        import_licences(licences, municipality=licences.stem, engine=engine, cipher=cipher)
+    return screen_file(
+        paths.ads / "synthplatform.jsonl",
+        platform="synthplatform",
+        engine=engine,
+        cipher=cipher,
+        out=paths.screening,
+    )
 
 
 def _ingest_world(paths: DemoPaths, engine: Engine, cipher: Cipher) -> list[IngestResult]:
@@ -125,13 +163,15 @@ def run_demo(
                 on_step(name)
 
         step("world")
-        _make_world(paths, persons, seed, years)
+        world = _make_world(paths, persons, seed, years)
         step("ingest")
         result.ingest = _ingest_world(paths, engine, cipher)
         step("link")
         result.linkage = run_linkage(engine, cipher)
         step("report")
         result.report = build_report(engine, year=result.report_year, out=paths.report)
+        step("ads")
+        result.ads = _screen_ads(paths, world, engine, cipher)
         return result
     finally:
         engine.dispose()

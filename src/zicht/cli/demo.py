@@ -22,6 +22,7 @@ _STEPS = {
     "ingest": "Ingesting every organisation's files",
     "link": "Linking registrations into persons",
     "report": "Writing the monitor report",
+    "ads": "Screening a week of ads against the licence register",
 }
 
 
@@ -63,6 +64,11 @@ def demo(
         console.print(
             f"Report of {result.report_year}: {result.report.html} "
             f"(also .pdf and .xlsx; tables as CSV in {result.report.csv_dir})"
+        )
+    if result.ads is not None:
+        console.print(
+            f"Ads: {result.ads.stored} ads screened, {result.ads.flagged} flagged with reasons, "
+            f"{result.ads.clusters} operator clusters ({workdir / 'screening'})."
         )
     console.print(
         f"Database: {result.database_url}\nKey: {result.key_file}\n"

@@ -44,16 +44,30 @@ def synth(
         "--scenario",
         help="A shipped scenario (default, independent, dependent, heterogeneous) or a YAML file.",
     ),
+    ad_days: int = typer.Option(
+        0,
+        "--ad-days",
+        min=0,
+        help="Also write DAYS of sex-work ads of one platform (ads/, licences per "
+        "municipality, truth/ads.csv): the world's sexual exploitation networks of its "
+        "last year and licensed independent workers.",
+    ),
+    independents: int = typer.Option(
+        300, "--independents", min=0, help="Licensed independent workers in the ad world."
+    ),
 ) -> None:
     """Simulate victims, networks and registrations and write each organisation's exports."""
-    from zicht.synth import ScenarioError, generate_world, load_scenario
+    from zicht.synth import ScenarioError, load_scenario
 
     span = _years(years)
     try:
         loaded = load_scenario(scenario)
     except ScenarioError as exc:
         fail("synth", str(exc))
-    summary = generate_world(out, persons=persons, seed=seed, years=span, scenario=loaded)
+    from zicht.synth import simulate, write_world
+
+    world = simulate(loaded, persons, seed, span)
+    summary = write_world(world, out)
     table = Table(title=f"Synthetic world '{summary.scenario}' (seed {seed}) in {out}")
     for column in ("organisation", "record type", "rows"):
         table.add_column(column, justify="right" if column == "rows" else "left")
@@ -66,6 +80,21 @@ def synth(
         f"{summary.suspects} suspects, {summary.registrations} records in {summary.files} "
         f"files, {summary.bad_rows} deliberately bad rows; truth in {out / 'truth'}"
     )
+    if ad_days:
+        from zicht.synth.ads import network_sizes_of, simulate_ads, write_ad_world
+
+        ads = simulate_ads(
+            seed,
+            independents=independents,
+            days=ad_days,
+            start=dt.date(span[1] + 1, 3, 1),
+            network_sizes=network_sizes_of(world),
+        )
+        write_ad_world(ads, out)
+        console.print(
+            f"{len(ads.ads)} ads in {out / 'ads'}, licences of {len(ads.licences)} "
+            f"municipalities in {out / 'ads' / 'licences'}; truth in {out / 'truth' / 'ads.csv'}"
+        )
 
 
 def register(app: typer.Typer) -> None:
