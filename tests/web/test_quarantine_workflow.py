@@ -236,7 +236,11 @@ def test_identity_cells_only_after_a_purpose_and_each_look_audited(world: WebWor
     assert all(str(entry) in str(e["object_ids"]) for e in entries)
 
 
-def test_a_problem_in_a_hidden_identity_cell_is_still_named(world: WebWorld) -> None:
+def test_identity_cells_of_a_quarantined_row_stay_hidden_and_a_bad_birth_date_only_flags(
+    world: WebWorld,
+) -> None:
+    """A bad birth date alone costs the value, not the row (issue 13); a row quarantined
+    for its registration date keeps its identity cells hidden until a purpose is given."""
     client = world.client("data_steward")
     response = client.post(
         "/upload",
@@ -245,17 +249,19 @@ def test_a_problem_in_a_hidden_identity_cell_is_still_named(world: WebWorld) -> 
             "file": (
                 "geboorte.csv",
                 b"source_record_id,registration_date,forms,given_names,date_of_birth\n"
-                b"K-1,2023-03-01,labour,Karin,1990-13-45\n",
+                b"K-1,2023-13-01,labour,Karin,1990-13-45\n"
+                b"K-2,2023-03-01,labour,Kees,1990-13-45\n",
                 "text/csv",
             )
         },
         follow_redirects=False,
     )
     batch_id = int(str(response.headers["location"]).rsplit("/", 1)[1])
+    entries = read_quarantine(world.engine, source="police", status=None)
+    assert [e["row_number"] for e in entries if e["batch_id"] == batch_id] == [1]
     page = client.get(f"/quarantine/{_entry_of(world, batch_id, 1)}").text
     assert "Karin" not in page and "1990-13-45" not in page
-    assert "date_of_birth: geen geldige datum in het verwachte formaat" in page
-    assert 'href="#purpose"' in page
+    assert "registration_date" in page and "2023-13-01" in page
 
 
 def test_cli_export_asks_for_a_record_type_when_there_are_several(
