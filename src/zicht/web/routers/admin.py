@@ -11,6 +11,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
+from zicht.i18n import N_
 from zicht.standard import ORGANISATIONS
 from zicht.web import accounts
 from zicht.web.audit import actions_logged, search, verify
@@ -54,7 +55,7 @@ def _users_page(
             "organisation_label": t.label("organisation", u.organisation),
             "active": u.active,
             "status": (
-                t("inactive") if not u.active else ("🔒 " if u.locked else "") + t("active")
+                t("Inactive") if not u.active else ("🔒 " if u.locked else "") + t("Active")
             ),
             "last_login": t.date(u.last_login_at),
         }
@@ -64,7 +65,7 @@ def _users_page(
         request,
         "admin_users.html",
         principal,
-        "users",
+        N_("Users"),
         status_code=status,
         users=users,
         errors=errors or {},
@@ -152,7 +153,7 @@ def _tokens_page(
             "organisation_label": t.label("organisation", tk.organisation),
             "actions_label": ", ".join(_label(t, ACTIONS, a) for a in tk.actions),
             "expires": t.date(tk.expires_at),
-            "status": t("active") if tk.usable else t("inactive"),
+            "status": t("Active") if tk.usable else t("Inactive"),
         }
         for tk in accounts.list_tokens(state(request).engine)
     ]
@@ -160,7 +161,7 @@ def _tokens_page(
         request,
         "admin_tokens.html",
         principal,
-        "tokens",
+        N_("API tokens"),
         status_code=status,
         tokens=tokens,
         errors=errors or {},
@@ -190,7 +191,7 @@ async def create_token(
     if not days_text.isdigit():
         errors["days"] = "1-366"
     if not chosen:
-        errors["actions"] = Translator(language_of(request))("field_required")
+        errors["actions"] = Translator(language_of(request))("Fill in this field")
     if not errors:
         try:
             info, token = await run_in_threadpool(
@@ -237,7 +238,7 @@ def organisations(
         for code, active, users in accounts.list_organisations(state(request).engine)
     ]
     return render(
-        request, "admin_organisations.html", principal, "organisations", organisations=rows
+        request, "admin_organisations.html", principal, N_("Organisations"), organisations=rows
     )
 
 
@@ -301,7 +302,7 @@ def audit_log(
         request,
         "audit.html",
         principal,
-        "audit",
+        N_("Audit trail"),
         entries=rows,
         total=total,
         chain=chain,

@@ -14,6 +14,7 @@ from markupsafe import Markup
 from starlette.requests import Request
 from starlette.responses import Response
 
+from zicht.i18n import N_
 from zicht.standard import FORMS, ORGANISATIONS
 from zicht.store.web_queries import data_version
 from zicht.web.deps import requires, state
@@ -29,14 +30,14 @@ router = APIRouter(include_in_schema=False)
 def figures_html(t: Translator, counts: dict[str, Any]) -> Markup:
     """The headline figures and the charts with their tables, as HTML."""
     headline = [
-        {"label": t("victim_registrations"), "display": shown(t, counts["victim_registration"])},
+        {"label": t("Victim registrations"), "display": shown(t, counts["victim_registration"])},
         {
-            "label": t("persons_count"),
+            "label": t("Persons (after linkage)"),
             "display": "–" if counts["persons"] is None else shown(t, counts["persons"]),
         },
-        {"label": t("suspect_registrations"), "display": shown(t, counts["suspect_registration"])},
-        {"label": t("reports_count"), "display": shown(t, counts["report"])},
-        {"label": t("open_quarantine"), "display": shown(t, counts["quarantine"])},
+        {"label": t("Suspect registrations"), "display": shown(t, counts["suspect_registration"])},
+        {"label": t("Reports (meldingen)"), "display": shown(t, counts["report"])},
+        {"label": t("Open quarantined rows"), "display": shown(t, counts["quarantine"])},
     ]
     by_form = [
         (t.label("form", code), counts["by_form"].get(code, 0))
@@ -52,12 +53,20 @@ def figures_html(t: Translator, counts: dict[str, Any]) -> Markup:
         bar_chart(
             t,
             "chart-year",
-            t("chart_year"),
-            t("year"),
+            t("Victim registrations per year"),
+            t("Year"),
             [(str(year), count) for year, count in counts["by_year"]],
         ),
-        bar_chart(t, "chart-form", t("chart_form"), t("form"), by_form),
-        bar_chart(t, "chart-organisation", t("chart_organisation"), t("organisation"), by_org),
+        bar_chart(
+            t, "chart-form", t("Victim registrations by form"), t("Form of exploitation"), by_form
+        ),
+        bar_chart(
+            t,
+            "chart-organisation",
+            t("Victim registrations by organisation"),
+            t("Organisation"),
+            by_org,
+        ),
     ]
     figures = {"headline": headline, "charts": charts, "threshold": SMALL_COUNT}
     html = environment.get_template("dashboard_figures.html").render(
@@ -84,4 +93,4 @@ async def dashboard(
     html = versioned(
         state(request).cache, f"dashboard-html:{t.lang}", version, lambda: figures_html(t, counts)
     )
-    return render(request, "dashboard.html", principal, "dashboard", figures_html=html)
+    return render(request, "dashboard.html", principal, N_("Dashboard"), figures_html=html)

@@ -10,6 +10,7 @@ from fastapi import APIRouter, Depends, HTTPException
 from starlette.requests import Request
 from starlette.responses import FileResponse, Response
 
+from zicht.i18n import N_
 from zicht.web.deps import audit, requires, state
 from zicht.web.i18n import Translator, language_of
 from zicht.web.permissions import Principal
@@ -77,7 +78,7 @@ def reports(
         }
         for p in report_files(folder)
     ]
-    return render(request, "reports.html", principal, "reports", reports=listing)
+    return render(request, "reports.html", principal, N_("Reports"), reports=listing)
 
 
 @router.get("/reports/{name:path}")

@@ -9,6 +9,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 
+from zicht.i18n import N_
 from zicht.web.auth import client_throttled, create_session, delete_session, login
 from zicht.web.csrf import LOGIN_CSRF_COOKIE, check_csrf, check_login_csrf, new_login_token
 from zicht.web.deps import SESSION_COOKIE, audit, client_of, current_principal, public, state
@@ -35,7 +36,7 @@ def _login_page(
         request,
         "login.html",
         None,
-        "login_title",
+        N_("Log in to Zicht"),
         status_code=status,
         errors=errors,
         username=username,
@@ -76,12 +77,22 @@ async def login_submit(request: Request) -> Response:
         client_throttled, shared.engine, address
     )
     if throttled:
-        return _login_page(request, {"username": t("login_throttled")}, username, next_path, 429)
+        return _login_page(
+            request,
+            {
+                "username": t(
+                    "Too many login attempts from this address. Try again in a few minutes."
+                )
+            },
+            username,
+            next_path,
+            429,
+        )
     errors = {}
     if not username:
-        errors["username"] = t("field_required")
+        errors["username"] = t("Fill in this field")
     if not password:
-        errors["password"] = t("field_required")
+        errors["password"] = t("Fill in this field")
     if errors:
         return _login_page(request, errors, username, next_path, 400)
     outcome = await run_in_threadpool(login, shared.engine, username, password)
@@ -98,7 +109,17 @@ async def login_submit(request: Request) -> Response:
             object_ids=[outcome.user_id] if outcome.user_id else [],
             reason=outcome.reason,
         )
-        return _login_page(request, {"username": t("login_failed")}, username, next_path, 400)
+        return _login_page(
+            request,
+            {
+                "username": t(
+                    "The username and password do not match, or the account is temporarily locked."
+                )
+            },
+            username,
+            next_path,
+            400,
+        )
     assert outcome.user_id is not None
     token = await run_in_threadpool(create_session, shared.engine, outcome.user_id, client)
     actor = Principal("user", outcome.user_id, username, None, None)

@@ -12,6 +12,7 @@ from starlette.datastructures import UploadFile
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
+from zicht.i18n import N_
 from zicht.ingest import export_quarantine
 from zicht.ingest.problems import RowProblem
 from zicht.standard import RECORD_TYPES
@@ -46,7 +47,7 @@ def _upload_page(
         request,
         "upload.html",
         principal,
-        "upload_title",
+        N_("Upload a file"),
         status_code=status,
         errors=errors,
         record_types=_record_types(t),
@@ -73,7 +74,7 @@ async def upload_submit(
         file = form.get("file")
         mapping = form.get("mapping")
         if not isinstance(file, UploadFile) or not file.filename:
-            return _upload_page(request, principal, {"file": t("file_required")}, record_type, 400)
+            return _upload_page(request, principal, {"file": t("Choose a file")}, record_type, 400)
         file_name = file.filename
         content = await file.read()
         mapping_text = ""
@@ -124,11 +125,11 @@ def upload_result(
         request,
         "upload_result.html",
         principal,
-        "upload_title",
+        N_("Upload a file"),
         batch=batch,
         stored=stored,
         problems=_problems(batch, t),
-        title=t("upload_result_title", batch=batch["id"]),
+        title=t("Result of batch %(batch)s", batch=batch["id"]),
         can_correct=authorize(principal, "correct_quarantine", batch["source"]),
     )
 
@@ -157,7 +158,7 @@ def quarantine(
         request,
         "quarantine.html",
         principal,
-        "quarantine",
+        N_("Quarantine"),
         entries=entries,
         fixed=fixed if fixed.isdigit() else "",
     )
@@ -216,12 +217,14 @@ def _fix_page(
         request,
         "quarantine_row.html",
         principal,
-        "quarantine",
+        N_("Quarantine"),
         status_code=status,
         entry=entry,
         cells=cells,
         errors=errors,
-        title=t("correct_title", row=entry["row_number"], file=entry["file_name"]),
+        title=t(
+            "Correct row %(row)s of %(file)s", row=entry["row_number"], file=entry["file_name"]
+        ),
     )
 
 
