@@ -3,62 +3,12 @@
 from __future__ import annotations
 
 import re
-from html.parser import HTMLParser
 
 import pytest
-from babel.messages.pofile import read_po
 
+from tests.i18n.english import untranslated
 from tests.web.conftest import WebWorld
 from tests.web.test_pages import BAD_FILE
-from zicht.i18n import LOCALE_DIR
-
-_PLACEHOLDER = re.compile(r"%\(\w+\)[sd]")
-
-
-def _translations(lang: str) -> dict[tuple[str, str | None], str]:
-    with (LOCALE_DIR / lang / "LC_MESSAGES" / "zicht.po").open("rb") as source:
-        catalogue = read_po(source)
-    return {(str(m.id), m.context): str(m.string) for m in catalogue if m.id}
-
-
-def english_texts() -> tuple[set[str], set[str]]:
-    """English texts that differ from their Dutch: (whole texts, long fragments)."""
-    dutch, english = _translations("nl"), _translations("en")
-    whole, fragments = set(), set()
-    for key, text in english.items():
-        text = text.replace("%%", "%")
-        if dutch[key].replace("%%", "%") == text:
-            continue  # the same in both languages (Model, Status, Dashboard)
-        if not _PLACEHOLDER.search(text):
-            whole.add(text)
-        fragments |= {f.strip() for f in _PLACEHOLDER.split(text) if len(f.split()) >= 3}
-    return whole, fragments
-
-
-class _Texts(HTMLParser):
-    """The visible texts of a page and its labels for assistive technology."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.texts: list[str] = []
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self.texts += [v for k, v in attrs if k in ("aria-label", "title", "alt") and v]
-
-    def handle_data(self, data: str) -> None:
-        if data.strip():
-            self.texts.append(" ".join(data.split()))
-
-
-def untranslated(html: str) -> list[str]:
-    """English texts of the catalogues found on a page."""
-    whole, fragments = english_texts()
-    parser = _Texts()
-    parser.feed(html)
-    page = " ".join(parser.texts)
-    found = {text for text in parser.texts if text.rstrip(":") in whole}
-    found |= {fragment for fragment in fragments if fragment in page}
-    return sorted(found)
 
 
 def _pages(world: WebWorld) -> list[tuple[str | None, str]]:

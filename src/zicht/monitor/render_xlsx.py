@@ -11,7 +11,8 @@ import io
 from pathlib import Path
 from zipfile import ZIP_DEFLATED, ZipFile, ZipInfo
 
-from zicht.monitor.i18n import SUPPRESSED, text
+from zicht.i18n import Translator
+from zicht.monitor.i18n import SUPPRESSED
 from zicht.monitor.model import Report
 
 __all__ = ["SHEET_NAME_LIMIT", "sheet_name", "write_xlsx"]
@@ -43,10 +44,11 @@ def write_xlsx(report: Report, path: Path, cutoff: dt.date | None) -> Path:
     contents.title = "contents"
     contents.append([report.title])
     contents["A1"].font = bold
-    contents.append([text("m_cutoff", report.lang), report.cutoff])
+    t = Translator(report.lang)
+    contents.append([t("Data cut-off date"), report.cutoff])
     contents.append([report.suppressed_note])
     contents.append([])
-    contents.append([text("contents", report.lang)])
+    contents.append([t("Contents")])
     for table in report.tables:
         contents.append([sheet_name(table.name), table.title])
         sheet = workbook.create_sheet(sheet_name(table.name))
