@@ -191,7 +191,8 @@ async def create_token(
     if not days_text.isdigit():
         errors["days"] = "1-366"
     if not chosen:
-        errors["actions"] = Translator(language_of(request))("Fill in this field")
+        t = Translator(language_of(request))
+        errors["actions"] = t("Fill in this field")
     if not errors:
         try:
             info, token = await run_in_threadpool(
