@@ -25,11 +25,13 @@ class Settings:
     ZICHT_DATABASE_URL     application database (default sqlite:///var/zicht.db)
     ZICHT_SECRET_KEY_FILE  file holding the base64 AES-256 key for identity data
     ZICHT_SECRET_KEY       the key itself (base64), when no file is used
+    ZICHT_LANGUAGE         language of the command line's messages (default nl)
     """
 
     database_url: str
     secret_key_file: str | None
     secret_key: str | None
+    language: str = "nl"
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -38,6 +40,7 @@ class Settings:
             database_url=os.environ.get("ZICHT_DATABASE_URL") or DEFAULT_DATABASE_URL,
             secret_key_file=os.environ.get("ZICHT_SECRET_KEY_FILE") or None,
             secret_key=os.environ.get("ZICHT_SECRET_KEY") or None,
+            language=os.environ.get("ZICHT_LANGUAGE") or "nl",
         )
 
     def cipher(self) -> Cipher:

@@ -11,10 +11,19 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
 from zicht.config import Settings
+from zicht.i18n import Translator
 from zicht.privacy import Cipher, MissingKeyError
 from zicht.store import current_revision, head_revision, make_engine
 
-__all__ = ["DATABASE_OPTION", "console", "err_console", "fail", "open_cipher", "open_engine"]
+__all__ = [
+    "DATABASE_OPTION",
+    "console",
+    "err_console",
+    "fail",
+    "messages",
+    "open_cipher",
+    "open_engine",
+]
 
 # Wide enough for the summary tables when output goes to a file or a pipe.
 console = Console(width=None if sys.stdout.isatty() else 160)
@@ -29,9 +38,18 @@ DATABASE_OPTION = typer.Option(
 )
 
 
+def messages() -> Translator:
+    """The command line's messages, in the language of ZICHT_LANGUAGE (Dutch by default)."""
+    return Translator(Settings.from_env().language)
+
+
 def fail(command: str, message: str, code: int = 2) -> NoReturn:
     """Print one error line naming the command and stop with `code`."""
-    print(f"zicht {command}: error: {message}", file=sys.stderr)
+    t = messages()
+    print(
+        t("zicht %(command)s: error: %(message)s", command=command, message=message),
+        file=sys.stderr,
+    )
     raise typer.Exit(code)
 
 
@@ -47,9 +65,11 @@ def open_engine(command: str, database_url: str | None, *, migrate: bool = False
             return engine
         if current_revision(engine) == head_revision():
             return engine
-        problem = "the database is not up to date: run `zicht db upgrade` first"
+        t = messages()
+        problem = t("the database is not up to date: run `zicht db upgrade` first")
     except SQLAlchemyError as exc:
-        problem = f"cannot use the database ({type(exc).__name__})"
+        t = messages()
+        problem = t("cannot use the database (%(error)s)", error=type(exc).__name__)
     engine.dispose()
     fail(command, problem)
 

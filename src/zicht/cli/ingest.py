@@ -11,7 +11,15 @@ from rich.progress import BarColumn, DownloadColumn, Progress, TimeRemainingColu
 from rich.table import Table
 from sqlalchemy.exc import SQLAlchemyError
 
-from zicht.cli._common import DATABASE_OPTION, console, err_console, fail, open_cipher, open_engine
+from zicht.cli._common import (
+    DATABASE_OPTION,
+    console,
+    err_console,
+    fail,
+    messages,
+    open_cipher,
+    open_engine,
+)
 from zicht.ingest import (
     IngestFileError,
     IngestResult,
@@ -132,13 +140,21 @@ def ingest(
     finally:
         engine.dispose()
     console.print(summary_table([result]))
+    t = messages()
     if result.quarantined:
         console.print(
-            f"{result.quarantined} row(s) quarantined: {rule_summary(result.rules)}. "
-            f"Correct them with `zicht quarantine export --source {source} --out FILE.csv`."
+            t.ngettext(
+                "%(num)s row quarantined: %(rules)s. Correct it with "
+                "`zicht quarantine export --source %(source)s --out FILE.csv`.",
+                "%(num)s rows quarantined: %(rules)s. Correct them with "
+                "`zicht quarantine export --source %(source)s --out FILE.csv`.",
+                result.quarantined,
+                rules=rule_summary(result.rules),
+                source=source,
+            )
         )
     if result.rows_read and not result.stored:
-        console.print(f"No valid rows in {file.name}: nothing was stored.")
+        console.print(t("No valid rows in %(file)s: nothing was stored.", file=file.name))
         raise typer.Exit(1)
 
 
@@ -164,7 +180,15 @@ def export(
         count = export_quarantine(engine, cipher, source, out)
     finally:
         engine.dispose()
-    console.print(f"Wrote {count} quarantined row(s) of {source} to {out}.")
+    console.print(
+        messages().ngettext(
+            "Wrote %(num)s quarantined row of %(source)s to %(out)s.",
+            "Wrote %(num)s quarantined rows of %(source)s to %(out)s.",
+            count,
+            source=source,
+            out=out,
+        )
+    )
 
 
 def register(app: typer.Typer) -> None:
