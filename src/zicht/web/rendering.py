@@ -127,8 +127,8 @@ def render(
         ]
     role_label = ""
     if principal is not None:
-        names = ROLES.get(principal.role or "", ("API", "API"))
-        role_label = names[0] if lang == "nl" else names[1]
+        role = principal.role or ""
+        role_label = t(ROLES[role]) if role in ROLES else "API"
     html = environment.get_template(template).render(
         t=t,
         fmt=t.number,

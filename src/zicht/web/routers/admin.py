@@ -31,11 +31,10 @@ def _actor(request: Request, principal: Principal) -> accounts.Actor:
     )
 
 
-def _label(t: Translator, names: dict[str, tuple[str, str]], key: str | None) -> str:
+def _label(t: Translator, names: dict[str, str], key: str | None) -> str:
     if key is None:
         return ""
-    pair = names.get(key, (key, key))
-    return pair[0] if t.lang == "nl" else pair[1]
+    return t(names[key]) if key in names else key
 
 
 def _users_page(
