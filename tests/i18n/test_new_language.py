@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
 
 from zicht.i18n import LOCALE_DIR, Catalogues, Translator, languages, use
 
@@ -69,3 +72,27 @@ def test_a_polish_catalogue_is_picked_up_without_code() -> None:
 def test_without_the_catalogue_there_is_no_polish() -> None:
     assert "pl" not in dict(languages())
     assert Translator("pl").lang == "nl"
+
+
+def _po(text: str) -> str:
+    return (
+        'msgid ""\nmsgstr ""\n"Language: fy\\n"\n"Content-Type: text/plain; charset=utf-8\\n"\n\n'
+        f'msgid "Log out"\nmsgstr "{text}"\n'
+    )
+
+
+def test_a_compiled_catalogue_is_used_while_it_is_newer_than_its_source(tmp_path: Path) -> None:
+    folder = tmp_path / "fy" / "LC_MESSAGES"
+    folder.mkdir(parents=True)
+    po, mo = folder / "zicht.po", folder / "zicht.mo"
+    mo.write_text(_po("from the .mo"), encoding="utf-8")
+    with mo.open("rb") as source:
+        compiled = read_po(source)
+    with mo.open("wb") as target:
+        write_mo(target, compiled)
+    po.write_text(_po("from the .po"), encoding="utf-8")
+    os.utime(po, (1_000_000, 1_000_000))
+    os.utime(mo, (2_000_000, 2_000_000))
+    assert Catalogues(tmp_path).get("fy").translations.gettext("Log out") == "from the .mo"
+    os.utime(po, (3_000_000, 3_000_000))  # the source changed after compiling: the .po wins
+    assert Catalogues(tmp_path).get("fy").translations.gettext("Log out") == "from the .po"

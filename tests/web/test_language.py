@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 
 from tests.i18n.english import untranslated
+from tests.i18n.test_new_language import add_polish
 from tests.web.conftest import WebWorld
 from tests.web.test_pages import BAD_FILE
+from zicht.i18n import Catalogues, use
 
 
 def _pages(world: WebWorld) -> list[tuple[str | None, str]]:
@@ -75,3 +78,20 @@ def test_the_check_finds_english_on_an_english_page(sqlite_world: WebWorld) -> N
 )
 def test_the_check_on_hand_written_pages(html: str, expected: list[str]) -> None:
     assert untranslated(html) == expected
+
+
+def test_a_new_language_is_offered_and_spoken_without_code(
+    sqlite_world: WebWorld, tmp_path: Path
+) -> None:
+    previous = use(Catalogues(add_polish(tmp_path / "locale")))
+    try:
+        client = sqlite_world.client("analyst")
+        polish = client.get("/dashboard?lang=pl").text
+        assert '<html lang="pl">' in polish
+        assert "Najważniejsze dane" in polish  # translated in the Polish catalogue
+        assert "Log out" in polish  # not yet translated: the English source text
+        dutch = client.get("/dashboard?lang=nl").text
+        assert 'hreflang="pl">Polski</a>' in dutch
+    finally:
+        use(previous)
+    assert 'hreflang="pl"' not in sqlite_world.client("analyst").get("/dashboard").text
