@@ -11,7 +11,8 @@ from tests.i18n.english import untranslated
 from tests.i18n.test_new_language import add_polish
 from tests.web.conftest import WebWorld
 from tests.web.test_pages import BAD_FILE
-from zicht.i18n import Catalogues, use
+from zicht.i18n import Catalogues, Translator, use
+from zicht.web.rendering import environment
 
 
 def _pages(world: WebWorld) -> list[tuple[str | None, str]]:
@@ -95,3 +96,19 @@ def test_a_new_language_is_offered_and_spoken_without_code(
     finally:
         use(previous)
     assert 'hreflang="pl"' not in sqlite_world.client("analyst").get("/dashboard").text
+
+
+@pytest.mark.parametrize(
+    ("lang", "expected"),
+    [
+        ("nl", "Uitloggen · 3 open regels · Uit quarantaine"),
+        ("en", "Log out · 3 open rows · Resolved"),
+    ],
+)
+def test_templates_translate_trans_blocks_plurals_and_contexts(lang: str, expected: str) -> None:
+    template = environment.from_string(
+        "{% trans %}\n  Log out\n{% endtrans %} · "
+        '{{ ngettext("%(num)s open row", "%(num)s open rows", 3) }} · '
+        '{{ pgettext("rows", "Resolved") }}'
+    )
+    assert template.render(t=Translator(lang)) == expected

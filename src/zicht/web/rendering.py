@@ -61,6 +61,8 @@ def _pgettext(context: Context, message_context: str, message: str) -> str:
 environment.install_gettext_callables(  # type: ignore[attr-defined]
     _gettext, _ngettext, newstyle=True, pgettext=_pgettext
 )
+# {% trans %} blocks are looked up with their whitespace collapsed, as babel.cfg extracts them.
+environment.policies["ext.i18n.trimmed"] = True
 
 # (path, message, action needed to see it in the menu)
 NAVIGATION: tuple[tuple[str, str, str], ...] = (
