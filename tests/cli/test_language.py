@@ -70,3 +70,15 @@ def test_summaries_are_dutch_with_dutch_numbers_and_plurals(store: Path) -> None
     assert " ".join(result.stdout.split()) == (
         f"2 regels van police uit de quarantaine geschreven naar {out}."
     )
+
+
+@pytest.mark.usefixtures("dutch")
+def test_synth_speaks_dutch(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["synth", "--out", str(tmp_path), "--years", "2020-2016"])
+    assert result.stderr == "zicht synth: fout: --years: het laatste jaar ligt vóór het eerste\n"
+    result = runner.invoke(app, ["synth", "--out", str(tmp_path), "--years", "2016-2017"])
+    assert result.exit_code == 0
+    text = " ".join(result.stdout.split())
+    assert "Synthetische wereld 'default' (seed 0)" in text
+    assert "organisatie" in text and "soort registratie" in text
+    assert "4.000 slachtoffers (" in text  # the default --persons 4000, written the Dutch way
