@@ -94,5 +94,6 @@ def test_a_compiled_catalogue_is_used_while_it_is_newer_than_its_source(tmp_path
     os.utime(po, (1_000_000, 1_000_000))
     os.utime(mo, (2_000_000, 2_000_000))
     assert Catalogues(tmp_path).get("fy").translations.gettext("Log out") == "from the .mo"
+    assert str(Catalogues(tmp_path).get("fy").locale) == "fy"  # from the .mo's header
     os.utime(po, (3_000_000, 3_000_000))  # the source changed after compiling: the .po wins
     assert Catalogues(tmp_path).get("fy").translations.gettext("Log out") == "from the .po"

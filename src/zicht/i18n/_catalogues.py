@@ -15,8 +15,6 @@ from gettext import GNUTranslations
 from pathlib import Path
 
 from babel import Locale
-from babel.messages.mofile import write_mo
-from babel.messages.pofile import read_po
 
 __all__ = ["DOMAIN", "LOCALE_DIR", "Catalogue", "Catalogues"]
 
@@ -41,17 +39,23 @@ class Catalogue:
 def _load(code: str, folder: Path) -> Catalogue:
     po = folder / f"{DOMAIN}.po"
     mo = folder / f"{DOMAIN}.mo"
-    with po.open("rb") as source:
-        catalog = read_po(source, locale=code, domain=DOMAIN)
-    # The .po header's Language (nl_NL, en_GB) sets the formatting region.
-    locale = catalog.locale or Locale.parse(code)
     if mo.is_file() and mo.stat().st_mtime >= po.stat().st_mtime:
         with mo.open("rb") as compiled:
-            return Catalogue(code, locale, GNUTranslations(compiled))
-    buffer = io.BytesIO()
-    write_mo(buffer, catalog)
-    buffer.seek(0)
-    return Catalogue(code, locale, GNUTranslations(buffer))
+            translations = GNUTranslations(compiled)
+    else:
+        # Babel's catalogue code is imported only here: server processes start faster.
+        from babel.messages.mofile import write_mo
+        from babel.messages.pofile import read_po
+
+        with po.open("rb") as source:
+            catalog = read_po(source, locale=code, domain=DOMAIN)
+        buffer = io.BytesIO()
+        write_mo(buffer, catalog)
+        buffer.seek(0)
+        translations = GNUTranslations(buffer)
+    # The header's Language (nl_NL, en_GB) sets how numbers and dates are written.
+    language = translations.info().get("language") or code
+    return Catalogue(code, Locale.parse(language), translations)
 
 
 class Catalogues:
