@@ -34,12 +34,11 @@ from typing import Any
 import httpx
 from sqlalchemy import text
 
+from zicht.access import Actor, add_user, create_session
 from zicht.ingest import ingest_file
 from zicht.privacy import Cipher, generate_key
 from zicht.store import make_engine, upgrade
 from zicht.web import default_workers
-from zicht.web.accounts import Actor, add_user
-from zicht.web.auth import create_session
 
 CONCURRENCY = 50
 # The two pages of the goal, then (for information) the list with the identities a

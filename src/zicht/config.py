@@ -25,12 +25,15 @@ class Settings:
     ZICHT_DATABASE_URL     application database (default sqlite:///var/zicht.db)
     ZICHT_SECRET_KEY_FILE  file holding the base64 AES-256 key for identity data
     ZICHT_SECRET_KEY       the key itself (base64), when no file is used
+    ZICHT_AUDIT_CHECKPOINT_DIR  folder of the signed audit checkpoints (default: beside
+                           the SQLite database, else beside the key file)
     ZICHT_LANGUAGE         language of the command line's messages (default nl)
     """
 
     database_url: str
     secret_key_file: str | None
     secret_key: str | None
+    audit_checkpoint_dir: str | None = None
     language: str = "nl"
 
     @classmethod
@@ -40,6 +43,7 @@ class Settings:
             database_url=os.environ.get("ZICHT_DATABASE_URL") or DEFAULT_DATABASE_URL,
             secret_key_file=os.environ.get("ZICHT_SECRET_KEY_FILE") or None,
             secret_key=os.environ.get("ZICHT_SECRET_KEY") or None,
+            audit_checkpoint_dir=os.environ.get("ZICHT_AUDIT_CHECKPOINT_DIR") or None,
             language=os.environ.get("ZICHT_LANGUAGE") or "nl",
         )
 

@@ -58,7 +58,10 @@ def test_ingest_example_then_export_quarantine(env: dict[str, str], tmp_path: Pa
     assert "police_victims.csv" in result.output and "quarantined" in result.output
     assert "Kowalski" not in result.output
     out = tmp_path / "fix.csv"
-    result = runner.invoke(app, ["quarantine", "export", "--source", "police", "--out", str(out)])
+    result = runner.invoke(
+        app,
+        ["quarantine", "export", "--source", "police", "--out", str(out), "--purpose", "correct"],
+    )
     assert result.exit_code == 0
     assert out.read_text(encoding="utf-8").count("\n") == 5
 
@@ -148,10 +151,16 @@ def test_ingest_without_key_says_how_to_make_one(
 
 
 def test_unmigrated_database_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from zicht.store import make_engine, upgrade
+
     key = tmp_path / "k"
     runner.invoke(app, ["keys", "new", "--out", str(key)])
     monkeypatch.setenv("ZICHT_SECRET_KEY_FILE", str(key))
-    monkeypatch.setenv("ZICHT_DATABASE_URL", f"sqlite:///{tmp_path / 'new.db'}")
+    url = f"sqlite:///{tmp_path / 'old.db'}"
+    engine = make_engine(url)
+    upgrade(engine, "0001")  # an older store: only a database without tables is created
+    engine.dispose()
+    monkeypatch.setenv("ZICHT_DATABASE_URL", url)
     result = runner.invoke(
         app,
         [

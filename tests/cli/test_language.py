@@ -63,12 +63,16 @@ def test_summaries_are_dutch_with_dutch_numbers_and_plurals(store: Path) -> None
     assert result.exit_code == 1
     text = " ".join(result.stdout.split())
     assert "2 regels in quarantaine: " in text
-    assert "Corrigeer ze met `zicht quarantine export --source police --out FILE.csv`." in text
+    assert (
+        "Corrigeer ze met `zicht quarantine export --source police "
+        "--record-type victim_registration --purpose DOEL --out FILE.csv`."
+    ) in text
     assert "Geen geldige regels in bad.csv: er is niets opgeslagen." in text
     out = store / "fix.csv"
-    result = runner.invoke(app, ["quarantine", "export", "--source", "police", "--out", str(out)])
+    export = ["quarantine", "export", "--source", "police", "--out", str(out)]
+    result = runner.invoke(app, [*export, "--purpose", "correctie van de levering"])
     assert " ".join(result.stdout.split()) == (
-        f"2 regels van police uit de quarantaine geschreven naar {out}."
+        f"2 regels (victim_registration) van police uit de quarantaine geschreven naar {out}."
     )
 
 

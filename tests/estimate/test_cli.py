@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import builtins
 import json
 from pathlib import Path
 from typing import Any
@@ -123,21 +122,6 @@ def test_usage_errors_exit_2(app: typer.Typer, args: tuple[str, ...], message: s
     assert message in result.stderr
 
 
-def test_linked_without_linkage_exits_2(app: typer.Typer, monkeypatch: pytest.MonkeyPatch) -> None:
-    real_import = builtins.__import__
-
-    def no_linkage(name: str, *args: Any, **kwargs: Any) -> Any:
-        if name.startswith("zicht.linkage"):
-            raise ImportError(name)
-        return real_import(name, *args, **kwargs)
-
-    monkeypatch.setattr(builtins, "__import__", no_linkage)
-    monkeypatch.setattr("importlib.import_module", lambda name: no_linkage(name))
-    result = _run(app, "--linked", "--by", "year,form")
-    assert result.exit_code == 2
-    assert "linked persons are not available: run `zicht link` first" in result.stderr
-
-
 def test_linked_with_a_frame(app: typer.Typer, monkeypatch: pytest.MonkeyPatch) -> None:
     import pandas as pd
 
@@ -157,17 +141,19 @@ def test_linked_with_a_frame(app: typer.Typer, monkeypatch: pytest.MonkeyPatch) 
 
     seen: list[str | None] = []
 
-    class FakeLinkage:
-        @staticmethod
-        def linked_registrations_frame(url: str | None = None) -> pd.DataFrame:
-            seen.append(url)
-            return frame
+    def linked_registrations_frame(url: str | None = None) -> pd.DataFrame:
+        seen.append(url)
+        return frame
 
-    monkeypatch.setattr("importlib.import_module", lambda name: FakeLinkage)
+    monkeypatch.setattr("zicht.linkage.linked_registrations_frame", linked_registrations_frame)
     monkeypatch.setenv("ZICHT_DATABASE_URL", "sqlite:///test.db")
     result = _run(app, "--linked", "--by", "year", "--method", "main", "--json")
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
     assert [d["stratum"] for d in data] == [{"year": 2019}, {"year": 2020}]
-    assert data[0]["n_observed"] == 91
+    assert data[0]["persons"] == 91  # 30 + 25 + 20 + 6 + 5 + 4 + 1
+    assert data[0]["lists"] == ["KMAR", "NGO", "POL"]
     assert seen == ["sqlite:///test.db"]
+    table = _run(app, "--linked", "--by", "year")
+    assert table.exit_code == 0, table.output
+    assert "year=2019" in table.stdout and "91" in table.stdout

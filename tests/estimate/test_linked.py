@@ -29,15 +29,14 @@ def test_estimate_linked_by_year_on_a_linked_store(tmp_path: Path) -> None:
     estimated = 0
     for entry in strata:
         assert set(entry["stratum"]) == {"year"}
-        if "error" in entry:
-            assert isinstance(entry["error"], str) and entry["error"]
+        if entry["problem"] is not None:
+            assert entry["problem"] in ("too_few", "not_estimable")
             continue
         estimated += 1
-        assert entry["n_observed"] > 0 and len(entry["lists"]) >= 2
-        assert entry["estimate"] >= entry["n_observed"]
-        interval = entry["interval"]
-        assert interval["lower"] >= entry["n_observed"] - 1e-6
-        assert interval["upper"] is None or interval["upper"] >= interval["lower"]
+        assert entry["persons"] > 0 and len(entry["lists"]) >= 2
+        assert entry["estimate"] >= entry["persons"] - entry["precision"]
+        assert entry["lower"] <= entry["estimate"] <= entry["upper"]
+        assert entry["lower"] % entry["precision"] == 0 and entry["upper"] % entry["precision"] == 0
     assert estimated > 0
 
 

@@ -75,7 +75,6 @@ def test_a_good_row_becomes_a_record_with_derived_age() -> None:
         ({"minderjarig": "misschien"}, "minor", "minderjarig", "boolean"),
         ({"minderjarig": "nee"}, "(record)", None, "inconsistent"),
         ({"land": "Atlantis"}, "nationality", "land", "code"),
-        ({"naam": "x" * 201}, "family_name", "naam", "too_long"),
     ],
 )
 def test_each_rule(changes: dict[str, str], field: str, column: str | None, rule: str) -> None:
@@ -85,6 +84,32 @@ def test_each_rule(changes: dict[str, str], field: str, column: str | None, rule
         RowProblem(p.field, p.rule, p.column) for p in problems
     ]
     assert rule in RULES
+
+
+@pytest.mark.parametrize(
+    ("changes", "flag", "column", "kept_age"),
+    [
+        ({"naam": "x" * 201}, "family_name:too_long", "naam", 16),
+        ({"geboren": "31-02-2004"}, "date_of_birth:date", "geboren", None),
+        ({"geboren": "03-04-1850"}, "date_of_birth:range", "geboren", None),
+        ({"geboren": "02-02-2021"}, "date_of_birth:birth_after_registration", "geboren", None),
+        ({"geboren": "03-04-2099"}, "date_of_birth:future_date", "geboren", None),
+        ({"naam": "Kowal\x00ska"}, "family_name:control_character", "naam", 16),
+    ],
+)
+def test_a_bad_identity_value_is_flagged_and_the_record_kept(
+    changes: dict[str, str], flag: str, column: str, kept_age: int | None
+) -> None:
+    result = convert(**changes)
+    assert isinstance(result, ValidRecord)
+    assert [f"{f.field}:{f.rule}" for f in result.flags] == [flag]
+    assert [f.column for f in result.flags] == [column]
+    assert result.originals == {column: changes[column]}
+    field = flag.split(":")[0]
+    identity = result.identity.model_dump()
+    assert identity[field] is None
+    assert (identity["family_name"] is None) == (field == "family_name")
+    assert result.analytic.model_dump()["age"] == kept_age  # never derived from a bad birth
 
 
 @given(st.dictionaries(st.sampled_from(sorted(GOOD)), st.text(max_size=30)))

@@ -8,6 +8,7 @@ import pytest
 import yaml
 from sqlalchemy import Engine, func, select, text
 
+from zicht.access import Actor, Look
 from zicht.ingest import (
     IngestFileError,
     MappingError,
@@ -95,7 +96,10 @@ def test_identity_is_encrypted_at_rest_and_readable_with_the_key(
 def test_quarantine_correct_and_resubmit(engine: Engine, cipher: Cipher, tmp_path: Path) -> None:
     _ingest_example(engine, cipher, "police_victims")
     export = tmp_path / "correct.csv"
-    assert export_quarantine(engine, cipher, "police", export) == 4
+    look = Look(Actor("steward"), "correct the rows")
+    assert (
+        export_quarantine(engine, cipher, "police", export, "victim_registration", look=look) == 4
+    )
     text_ = export.read_text(encoding="utf-8")
     assert "_zicht_errors" in text_ and "value is not a code" in text_
     fixed = (

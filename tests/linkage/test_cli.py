@@ -90,7 +90,16 @@ def test_link_explain_export_evaluate(env: dict[str, str], tmp_path: Path) -> No
 
     result = runner.invoke(
         app,
-        ["link", "explain", "--pair", str(members[0]), str(members[1]), "--show-identities"],
+        [
+            "link",
+            "explain",
+            "--pair",
+            str(members[0]),
+            str(members[1]),
+            "--show-identities",
+            "--purpose",
+            "test of the command",
+        ],
         env=env,
     )
     assert result.exit_code == 0, result.output

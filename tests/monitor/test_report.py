@@ -18,7 +18,7 @@ from tests.monitor.conftest import ingest_world
 from zicht.monitor import ReportError, build_report
 from zicht.monitor.data import load
 from zicht.monitor.tables import build_system
-from zicht.privacy import Cipher, feasible_intervals
+from zicht.privacy import Cipher, PublicationPolicy, feasible_intervals
 
 YEAR = 2020
 K = 10
@@ -134,9 +134,9 @@ def test_report_from_the_store(
 def test_no_suppressed_cell_of_the_report_can_be_recomputed(filled_engine: Engine) -> None:
     data = load(filled_engine, YEAR)
     system = build_system(data, YEAR)
-    protection = system.protect(K)
+    publication = system.publish(PublicationPolicy(k=K))
+    protection, published = publication.protection, publication.values
     assert protection.primary, "the test world should have small cells"
-    published = protection.published(system.values)
     intervals = feasible_intervals(published, system.relations)
     for cell, (low, high) in intervals.items():
         assert high - low > 1e-6, cell

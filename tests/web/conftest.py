@@ -13,16 +13,15 @@ from argon2 import PasswordHasher
 from sqlalchemy import Engine, select
 from starlette.exceptions import StarletteDeprecationWarning
 
+from zicht import access as auth
+from zicht.access import ROLES, Actor, add_user, create_token
 from zicht.config import Settings
 from zicht.ingest import ingest_file, load_mapping
 from zicht.privacy import Cipher
 from zicht.store import VictimRegistrationRow, make_engine, upgrade
 from zicht.store import linkage as link_store
 from zicht.store.accounts import SessionRow
-from zicht.web import auth
-from zicht.web.accounts import Actor, add_user, create_token
 from zicht.web.app import create_app
-from zicht.web.permissions import ROLES
 
 # Starlette's TestClient warns once, at import, that it would prefer the `httpx2`
 # package; Zicht pins httpx. The warning is about the test client only.
@@ -48,7 +47,8 @@ OTHER_ORGANISATION = "fairwork"
 def fast_password_hashing(monkeypatch: pytest.MonkeyPatch) -> None:
     """argon2id with small parameters: the tests check behaviour, not cost."""
     monkeypatch.setattr(
-        auth, "password_hasher", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+        "zicht.access._auth.password_hasher",
+        PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1),
     )
 
 

@@ -10,9 +10,9 @@ import schemathesis
 from hypothesis import HealthCheck, given, settings
 
 from tests.web.conftest import WebWorld, build_world
+from zicht.access import TOKEN_ACTIONS
 from zicht.privacy import Cipher, generate_key
 from zicht.store import make_engine, upgrade
-from zicht.web.permissions import TOKEN_ACTIONS
 
 
 @pytest.fixture(scope="module")

@@ -8,9 +8,9 @@ from sqlalchemy.exc import SQLAlchemyError
 from typer.testing import CliRunner
 
 from tests.web.conftest import WebWorld
+from zicht.access import AuditEvent, log_action, verify
 from zicht.cli import app as cli_app
 from zicht.store.audit import AuditEntryRow
-from zicht.web.audit import AuditEvent, log_action, verify
 
 
 def _entries(engine: Engine, action: str) -> list[dict[str, object]]:
@@ -130,7 +130,7 @@ def test_tampering_is_detected(engine: Engine, tamper: str, broken_seq: int) -> 
 
 
 def test_a_recomputed_entry_still_breaks_the_chain(engine: Engine) -> None:
-    from zicht.web.audit import entry_hash
+    from zicht.access import entry_hash
 
     _fill(engine)
     _drop_guards(engine)

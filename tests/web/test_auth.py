@@ -9,13 +9,21 @@ import pytest
 from sqlalchemy import Engine, select, text, update
 
 from tests.web.conftest import BASE_URL, PASSWORD, TestClient, WebWorld
+from zicht import access as auth
+from zicht.access import (
+    CLIENT_FAILURES,
+    LOCKOUT_AFTER,
+    Actor,
+    AuditEvent,
+    hash_token,
+    log_action,
+    reset_password,
+    revoke_token,
+    set_organisation_active,
+)
 from zicht.config import Settings
 from zicht.store.accounts import ApiTokenRow, SessionRow, UserRow
-from zicht.web import auth
-from zicht.web.accounts import Actor, reset_password, revoke_token, set_organisation_active
 from zicht.web.app import create_app
-from zicht.web.audit import AuditEvent, log_action
-from zicht.web.auth import CLIENT_FAILURES, LOCKOUT_AFTER, hash_token
 
 
 def _login(client: TestClient, username: str, password: str) -> object:
@@ -107,7 +115,8 @@ def test_throttling_counts_failures_of_every_server_process(
     for app in apps:
         client = TestClient(app, base_url=BASE_URL)  # type: ignore[arg-type]
         assert _login(client, "analyst", PASSWORD).status_code == 429  # type: ignore[attr-defined]
-    monkeypatch.setattr(auth, "CLIENT_WINDOW", dt.timedelta(microseconds=1))  # time passes
+    # time passes
+    monkeypatch.setattr("zicht.access._auth.CLIENT_WINDOW", dt.timedelta(microseconds=1))
     client = TestClient(other, base_url=BASE_URL)  # type: ignore[arg-type]
     assert _login(client, "analyst", PASSWORD).status_code == 303  # type: ignore[attr-defined]
 

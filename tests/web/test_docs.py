@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from zicht.web.permissions import ACTIONS, ROLES, permission_table
+from zicht.access import ACTIONS, ROLES, permission_table
 
 DOCS = Path(__file__).parents[2] / "docs"
 

@@ -10,11 +10,10 @@ from fastapi.routing import APIRoute
 from sqlalchemy import select
 
 from tests.web.conftest import WebWorld, build_world
+from zicht.access import ROLES, AccountError, Actor, Principal, add_user, authorize, create_token
 from zicht.privacy import Cipher, generate_key
 from zicht.store import RECORD_TABLES, make_engine, upgrade
-from zicht.web.accounts import AccountError, Actor, add_user, create_token
 from zicht.web.app import PUBLIC_PATHS, all_routes, route_action
-from zicht.web.permissions import ROLES, Principal, authorize
 
 # (method, route path, action, concrete path); {person} is filled in from the world.
 ENDPOINTS: list[tuple[str, str, str, str]] = [
@@ -186,7 +185,7 @@ def test_token_with_and_without_the_action(
 ) -> None:
     if not path.startswith("/api/"):
         return
-    from zicht.web.permissions import TOKEN_ACTIONS
+    from zicht.access import TOKEN_ACTIONS
 
     others = [a for a in TOKEN_ACTIONS if a != action][:2]
     cases = [(others, False)]

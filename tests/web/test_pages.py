@@ -141,10 +141,11 @@ def test_oversized_bodies_are_refused(world: WebWorld) -> None:
 
 
 def test_dashboard_suppresses_small_counts(world: WebWorld) -> None:
-    html = world.client("analyst").get("/dashboard").text
-    assert "&lt; 5" in html
+    html = world.client("analyst").get("/dashboard?lang=en").text
+    assert "x = not published to protect persons (count below 10" in html
     api = world.client("analyst").get("/api/dashboard").json()
     assert api["victim_registrations_by_organisation"]["fairwork"] is None
+    assert api["suppressed_below"] == 10
 
 
 def test_person_page_shows_why_linked_and_identities_with_purpose(world: WebWorld) -> None:

@@ -88,8 +88,9 @@ def _print_ingest(results: list[IngestResult]) -> None:
 
 
 def _serve(database_url: str, key_file: Path, report_dir: Path, host: str, port: int) -> None:
+    from zicht.access import ensure_demo_accounts
     from zicht.store import make_engine
-    from zicht.web import ensure_demo_accounts, serve
+    from zicht.web import serve
 
     os.environ["ZICHT_DATABASE_URL"] = database_url
     os.environ["ZICHT_SECRET_KEY_FILE"] = str(key_file)

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import importlib
 import json
 import math
-from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
@@ -14,12 +12,13 @@ from rich.console import Console
 from rich.table import Table
 
 if TYPE_CHECKING:
-    from zicht.estimate import CaptureTable, Interval
+    from zicht.estimate import CaptureTable, EstimationPolicy
 
 __all__ = ["register"]
 
+# zicht.estimate.INTERVALS and METHODS, spelled out so that `zicht --help` need not
+# import scipy.
 CI_METHODS = ("normal", "profile", "bootstrap")
-# zicht.estimate.METHODS, spelled out so that `zicht --help` need not import scipy.
 METHODS = ("main", "stepwise", "aic", "aic-exhaustive", "bic")
 LINKAGE_MISSING = "linked persons are not available: run `zicht link` first"
 
@@ -37,18 +36,6 @@ def _finite(value: float) -> float | None:
     return value if math.isfinite(value) else None
 
 
-def _interval(table: CaptureTable, fit: Any, ci: str, level: float, **boot: Any) -> Interval:
-    from zicht.estimate import Interval, bootstrap_population, normal_log_interval, profile_interval
-
-    if ci == "normal":
-        return normal_log_interval(fit, level)
-    if ci == "profile":
-        return profile_interval(fit, level)
-    lo, hi = (1.0 - level) / 2.0, (1.0 + level) / 2.0
-    result = bootstrap_population(table, alpha=(lo, hi), **boot)
-    return Interval("bootstrap", result.estimate, result.limits[lo], result.limits[hi], level)
-
-
 def estimate_table(
     table: CaptureTable,
     *,
@@ -61,14 +48,16 @@ def estimate_table(
     closed_models: bool,
 ) -> dict[str, Any]:
     """Everything the command reports for one table, as plain JSON-ready data."""
-    from zicht.estimate import closedp_t, select_model
+    from zicht.estimate import DEFAULT_POLICY, closedp_t, interval_of, select_model
     from zicht.estimate.design import pair_name
 
-    threshold = pthresh if pthresh is not None else (0.05 if method == "aic" else 0.02)
+    threshold = _threshold(method, pthresh)
     selection = select_model(table, method, threshold)
     fit = selection.fit
-    boot = {"nboot": nboot, "seed": seed, "method": method, "pthresh": threshold}
-    interval = _interval(table, fit, ci, level, **boot)
+    policy = DEFAULT_POLICY.replace(
+        method=method, pthresh=threshold, interval=ci, level=level, nboot=nboot, seed=seed
+    )
+    interval = interval_of(table, fit, policy)
     result: dict[str, Any] = {
         "lists": list(table.lists),
         "n_observed": table.n_observed,
@@ -111,18 +100,45 @@ def estimate_table(
     return result
 
 
-def _linked_tables(
-    by: list[str], merge_below: int, database_url: str | None
-) -> dict[tuple[object, ...], CaptureTable]:
-    from zicht.estimate import capture_histories_from_registrations
+def _threshold(method: str, pthresh: float | None) -> float:
+    from zicht.estimate import DEFAULT_POLICY
 
-    try:
-        linkage = importlib.import_module("zicht.linkage")
-        load: Callable[..., Any] = linkage.linked_registrations_frame
-    except (ImportError, AttributeError):
-        _fail(LINKAGE_MISSING)
-    frame = load(database_url) if database_url else load()
-    return capture_histories_from_registrations(frame, by=by, merge_below=merge_below)
+    if pthresh is not None:
+        return pthresh
+    return 0.05 if method == "aic" else DEFAULT_POLICY.pthresh
+
+
+def _linked_estimates(
+    by: list[str], policy: EstimationPolicy, database_url: str | None
+) -> list[dict[str, Any]]:
+    """The published estimates of the latest link run under `policy`, one per stratum."""
+    from zicht.estimate import estimate_linked
+    from zicht.linkage import linked_registrations_frame
+
+    frame = linked_registrations_frame(database_url)
+    if frame.empty:
+        raise _Usage(LINKAGE_MISSING)
+    return [
+        {**e.as_json(), "stratum": _stratum_label(by, e.key)}
+        for e in estimate_linked(frame, policy, by=by)
+    ]
+
+
+def _render_linked(console: Console, results: list[dict[str, Any]]) -> None:
+    first = results[0]
+    table = Table(title=f"Multiple systems estimates ({first['level']:.0%} {first['interval']})")
+    for column in ("stratum", "persons", "lists", "estimate", "interval", "model"):
+        table.add_column(column)
+    for r in results:
+        label = ", ".join(f"{k}={v}" for k, v in r["stratum"].items()) or "all"
+        if r["problem"] is not None:
+            table.add_row(label, f"{r['persons']:,}", ", ".join(r["lists"]), "", "", r["problem"])
+            continue
+        table.add_row(
+            label, f"{r['persons']:,}", ", ".join(r["lists"]), f"{r['estimate']:,.0f}",
+            f"{r['lower']:,.0f} – {r['upper']:,.0f}", r["model"],
+        )  # fmt: skip
+    console.print(table)
 
 
 def _render(console: Console, result: dict[str, Any], title: str) -> None:
@@ -176,79 +192,74 @@ def estimate(
         str, typer.Option("--by", help="strata for --linked: year,form,minor,gender,dutch")
     ] = "",
     merge_below: Annotated[
-        int, typer.Option("--merge-below", help="merge lists with fewer persons (--linked)")
-    ] = 0,
+        int | None,
+        typer.Option("--merge-below", help="merge lists with fewer persons (--linked; policy 20)"),
+    ] = None,
     database_url: Annotated[
         str | None, typer.Option("--database-url", envvar="ZICHT_DATABASE_URL")
     ] = None,
-    method: Annotated[str, typer.Option("--method", help="|".join(METHODS))] = "stepwise",
+    method: Annotated[str | None, typer.Option("--method", help="|".join(METHODS))] = None,
     pthresh: Annotated[
         float | None,
         typer.Option("--pthresh", help="threshold (stepwise 0.02, aic 0.05)"),
     ] = None,
-    ci: Annotated[str, typer.Option("--ci", help="normal|profile|bootstrap")] = "normal",
-    level: Annotated[float, typer.Option("--level", help="interval level")] = 0.95,
-    nboot: Annotated[int, typer.Option("--nboot", help="bootstrap replicates")] = 1000,
-    seed: Annotated[int, typer.Option("--seed", help="bootstrap seed")] = 1234,
+    ci: Annotated[str | None, typer.Option("--ci", help="normal|profile|bootstrap")] = None,
+    level: Annotated[float | None, typer.Option("--level", help="interval level")] = None,
+    nboot: Annotated[int | None, typer.Option("--nboot", help="bootstrap replicates")] = None,
+    seed: Annotated[int | None, typer.Option("--seed", help="bootstrap seed")] = None,
     closed_models: Annotated[
         bool, typer.Option("--closed-models", help="add Rcapture's closedp.t table")
     ] = False,
     as_json: Annotated[bool, typer.Option("--json", help="print JSON")] = False,
 ) -> None:
-    """Estimate the total number of victims, seen and unseen (multiple systems estimation)."""
-    from zicht.estimate import EstimationError, read_capture_csv
+    """Estimate the total number of victims, seen and unseen (multiple systems estimation).
+
+    Defaults are those of the estimation policy (docs/estimation.md); with --linked the
+    output is what the report and the web app publish, unless an option changes it.
+    """
+    from zicht.estimate import DEFAULT_POLICY, EstimationError, read_capture_csv
 
     try:
         if (table is None) == (not linked):
             raise _Usage("give exactly one of --table FILE or --linked")
-        if method not in METHODS:
+        if method is not None and method not in METHODS:
             raise _Usage(f"--method must be one of {', '.join(METHODS)}")
-        if ci not in CI_METHODS:
+        if ci is not None and ci not in CI_METHODS:
             raise _Usage(f"--ci must be one of {', '.join(CI_METHODS)}")
-        if not 0.0 < level < 1.0:
+        if level is not None and not 0.0 < level < 1.0:
             raise _Usage("--level must lie strictly between 0 and 1")
         if pthresh is not None and not 0.0 <= pthresh <= 1.0:
             raise _Usage("--pthresh must lie between 0 and 1")
         strata = [s.strip() for s in by.split(",") if s.strip()]
-        if strata and not linked:
-            raise _Usage("--by needs --linked")
-        options: dict[str, Any] = {
-            "method": method, "pthresh": pthresh, "ci": ci, "level": level,
-            "nboot": nboot, "seed": seed, "closed_models": closed_models,
-        }  # fmt: skip
+        if table is not None and (strata or merge_below is not None):
+            raise _Usage("--by and --merge-below need --linked")
+        if linked and closed_models:
+            raise _Usage("--closed-models needs --table")
+        chosen = method or DEFAULT_POLICY.method
+        policy = DEFAULT_POLICY.replace(
+            merge_below=merge_below, method=chosen, pthresh=_threshold(chosen, pthresh),
+            interval=ci, level=level, nboot=nboot, seed=seed,
+        )  # fmt: skip
         if table is not None:
-            result = estimate_table(read_capture_csv(table), **options)
+            result = estimate_table(
+                read_capture_csv(table), method=policy.method, pthresh=pthresh,
+                ci=policy.interval, level=policy.level, nboot=policy.nboot, seed=policy.seed,
+                closed_models=closed_models,
+            )  # fmt: skip
             if as_json:
                 typer.echo(json.dumps(result, indent=2))
             else:
                 _render(Console(), result, f"Multiple systems estimate: {table.name}")
             return
-        tables = _linked_tables(strata, merge_below, database_url)
-        if not tables:
-            raise EstimationError("no stratum has cases on two or more lists")
-        results: list[dict[str, Any]] = []
-        for key, stratum_table in tables.items():
-            entry: dict[str, Any] = {"stratum": _stratum_label(strata, key)}
-            try:
-                entry.update(estimate_table(stratum_table, **options))
-            except EstimationError as exc:
-                entry["error"] = str(exc)
-            except (OverflowError, FloatingPointError):
-                # a nearly empty stratum: the dark figure's standard error explodes
-                entry["error"] = "the estimate is numerically unstable (too few cases)"
-            results.append(entry)
+        results = _linked_estimates(strata, policy, database_url)
+        if not results:
+            raise EstimationError("no stratum has persons")
     except (_Usage, EstimationError) as exc:
         _fail(str(exc))
     if as_json:
         typer.echo(json.dumps(results, indent=2))
         return
-    console = Console()
-    for entry in results:
-        label = ", ".join(f"{k}={v}" for k, v in entry["stratum"].items()) or "all"
-        if "error" in entry:
-            console.print(f"[bold]{label}[/bold]: cannot estimate: {entry['error']}")
-        else:
-            _render(console, entry, f"Multiple systems estimate: {label}")
+    _render_linked(Console(), results)
 
 
 def register(app: typer.Typer) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
@@ -32,7 +33,7 @@ from zicht.ingest import (
 )
 from zicht.standard import ORGANISATIONS, RECORD_TYPES
 
-__all__ = ["register", "summary_table"]
+__all__ = ["register", "result_json", "summary_table"]
 
 _PROGRESS_FROM_BYTES = 2 * 1024 * 1024
 _PARALLEL_FROM_BYTES = 8 * 1024 * 1024
@@ -70,6 +71,42 @@ def summary_table(results: list[IngestResult]) -> Table:
     return table
 
 
+def result_json(result: IngestResult) -> dict[str, object]:
+    """The outcome of one file as `zicht ingest --json` prints it."""
+    return {
+        "file": result.file,
+        "source": result.source,
+        "record_type": result.record_type,
+        "batch_id": result.batch_id,
+        "rows_read": result.rows_read,
+        "stored": result.stored,
+        "new": result.new,
+        "updated": result.updated,
+        "unchanged": result.unchanged,
+        "flagged": result.flagged,
+        "quarantined": result.quarantined,
+        "resolved": result.resolved,
+        "rules": dict(sorted(result.rules.items())),
+        "flags": dict(sorted(result.flags.items())),
+    }
+
+
+def _is_fresh(database_url: str | None) -> bool:
+    """True when the database has no tables at all: it is created on first use."""
+    from sqlalchemy import inspect
+
+    from zicht.config import Settings
+    from zicht.store import make_engine
+
+    engine = make_engine(database_url or Settings.from_env().database_url)
+    try:
+        return not inspect(engine).get_table_names()
+    except SQLAlchemyError:
+        return False  # open_engine reports it
+    finally:
+        engine.dispose()
+
+
 def ingest(
     file: Path = typer.Argument(..., help="Partner file: .csv/.tsv/.txt, .xlsx or .jsonl."),
     source: str = typer.Option(
@@ -84,12 +121,16 @@ def ingest(
     workers: int = typer.Option(
         0, "--workers", help="Processes that validate and encrypt (0: 2 for files over 8 MB)."
     ),
+    as_json: bool = typer.Option(
+        False, "--json", help="Print the outcome as one JSON object instead of a table."
+    ),
     database_url: str | None = DATABASE_OPTION,
 ) -> None:
     """Validate a partner file row by row; store valid rows, quarantine the rest.
 
-    Exit code 0 when rows were stored, 1 when every row was quarantined, 2 when the
-    file could not be ingested at all (nothing from it is stored).
+    A database without any tables yet is created first. Exit code 0 when rows were
+    stored, 1 when every row was quarantined, 2 when the file could not be ingested at
+    all (nothing from it is stored).
     """
     if source not in ORGANISATIONS:
         fail(
@@ -102,7 +143,7 @@ def ingest(
     except MappingError as exc:
         fail("ingest", str(exc))
     cipher = open_cipher("ingest")
-    engine = open_engine("ingest", database_url)
+    engine = open_engine("ingest", database_url, migrate=_is_fresh(database_url))
     size = file.stat().st_size if file.is_file() else 0
     if workers <= 0:
         workers = min(2, os.cpu_count() or 1) if size >= _PARALLEL_FROM_BYTES else 1
@@ -139,18 +180,24 @@ def ingest(
         )
     finally:
         engine.dispose()
+    if as_json:
+        print(json.dumps(result_json(result)))
+        raise typer.Exit(1 if result.rows_read and not result.stored else 0)
     console.print(summary_table([result]))
     t = messages()
     if result.quarantined:
         console.print(
             t.ngettext(
-                "%(num)s row quarantined: %(rules)s. Correct it with "
-                "`zicht quarantine export --source %(source)s --out FILE.csv`.",
-                "%(num)s rows quarantined: %(rules)s. Correct them with "
-                "`zicht quarantine export --source %(source)s --out FILE.csv`.",
+                "%(num)s row quarantined: %(rules)s. Correct it with `zicht quarantine export "
+                "--source %(source)s --record-type %(record_type)s --purpose WHY "
+                "--out FILE.csv`.",
+                "%(num)s rows quarantined: %(rules)s. Correct them with `zicht quarantine export "
+                "--source %(source)s --record-type %(record_type)s --purpose WHY "
+                "--out FILE.csv`.",
                 result.quarantined,
                 rules=rule_summary(result.rules),
                 source=source,
+                record_type=record_type,
             )
         )
     if result.rows_read and not result.stored:
@@ -165,26 +212,62 @@ quarantine_app = typer.Typer(help="Rows that failed validation.", no_args_is_hel
 def export(
     source: str = typer.Option(..., "--source", help="Organisation whose open rows to export."),
     out: Path = typer.Option(..., "--out", help="File to write: .csv or .jsonl."),
+    purpose: str = typer.Option(
+        ..., "--purpose", help="Why the rows are exported (recorded in the audit trail)."
+    ),
+    record_type: str | None = typer.Option(
+        None,
+        "--record-type",
+        help="Record type to export (one per file); needed when the source has open rows "
+        "of more than one.",
+    ),
     database_url: str | None = DATABASE_OPTION,
 ) -> None:
-    """Write the open quarantined rows of a source, with their errors, for correction.
+    """Write the open quarantined rows of a source and record type, for correction.
 
     The file holds personal data in the clear: keep it where the source's own data is
-    kept and delete it after re-ingesting it with `zicht ingest FILE --source ... --mapping ...`.
+    kept and delete it after re-ingesting it with `zicht ingest FILE --source ... --mapping ...`
+    (the mapping of that record type).
     """
+    from zicht.ingest.quarantine import quarantined_record_types
+
     if source not in ORGANISATIONS:
         fail("quarantine export", f"unknown source '{source}'")
+    if record_type is not None and record_type not in RECORD_TYPES:
+        fail("quarantine export", f"unknown record type '{record_type}'")
+    from zicht.access import Actor, Look, PurposeError
+
+    try:
+        look = Look(Actor.command_line(), purpose)
+    except PurposeError as exc:
+        fail("quarantine export", str(exc))
     cipher = open_cipher("quarantine export")
     engine = open_engine("quarantine export", database_url)
     try:
-        count = export_quarantine(engine, cipher, source, out)
+        if record_type is None:
+            found = quarantined_record_types(engine, source)
+            if len(found) > 1:
+                t = messages()
+                fail(
+                    "quarantine export",
+                    t(
+                        "%(source)s has open rows of %(count)s record types (%(types)s): "
+                        "choose one with --record-type",
+                        source=source,
+                        count=t.number(len(found)),
+                        types=", ".join(found),
+                    ),
+                )
+            record_type = found[0] if found else "victim_registration"
+        count = export_quarantine(engine, cipher, source, out, record_type, look=look)
     finally:
         engine.dispose()
     console.print(
         messages().ngettext(
-            "Wrote %(num)s quarantined row of %(source)s to %(out)s.",
-            "Wrote %(num)s quarantined rows of %(source)s to %(out)s.",
+            "Wrote %(num)s quarantined %(record_type)s row of %(source)s to %(out)s.",
+            "Wrote %(num)s quarantined %(record_type)s rows of %(source)s to %(out)s.",
             count,
+            record_type=record_type,
             source=source,
             out=out,
         )

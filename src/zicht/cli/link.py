@@ -157,16 +157,29 @@ def _waterfall(explanation: PairExplanation) -> Table:
     return table
 
 
-def _identities(engine: Any, ids: list[int]) -> Table:
-    from zicht.store.linkage import read_victim_identities
+def _look(command: str, purpose: str | None) -> Any:
+    """The operating-system user's look at identities, for `--show-identities`."""
+    from zicht.access import Actor, Look, PurposeError
 
-    frame = read_victim_identities(engine, open_cipher(_COMMAND), ids)
+    try:
+        return Look(Actor.command_line(), purpose or "")
+    except PurposeError as exc:
+        fail(command, f"--show-identities needs --purpose: {exc}")
+
+
+def _identities(engine: Any, look: Any, ids: list[int]) -> Table:
+    from zicht.access import reveal_identities
+    from zicht.standard import RECORD_TYPES
+
+    # audited by the door itself: one view_identity entry, the OS user and the purpose
+    found = reveal_identities(engine, open_cipher(_COMMAND), look, "victim_registration", ids)
+    shown = sorted(found)
     table = Table(title="Identity values (shown because --show-identities was given)")
     table.add_column("field")
-    for registration_id in frame["registration_id"]:
+    for registration_id in shown:
         table.add_column(str(registration_id))
-    for name in frame.columns[1:]:
-        values = ["" if v is None else str(v) for v in frame[name]]
+    for name in RECORD_TYPES["victim_registration"].identity_fields:
+        values = ["" if found[i].get(name) is None else str(found[i][name]) for i in shown]
         if any(values):
             table.add_row(name, *values)
     return table
@@ -180,7 +193,10 @@ def explain(
     person: int | None = typer.Option(None, "--person", help="A person id."),
     run: int | None = typer.Option(None, "--run", help="Link run (default: the latest)."),
     show_identities: bool = typer.Option(
-        False, "--show-identities", help="Also print the decrypted identity values."
+        False, "--show-identities", help="Also print the decrypted identity values (audited)."
+    ),
+    purpose: str | None = typer.Option(
+        None, "--purpose", help="Why the identities are needed (required with --show-identities)."
     ),
     as_json: bool = typer.Option(False, "--json", help="Print the explanation as JSON."),
     database_url: str | None = DATABASE_OPTION,
@@ -191,6 +207,7 @@ def explain(
     command = f"{_COMMAND} explain"
     if (pair is None) == (person is None):
         fail(command, "give either --pair A B or --person ID")
+    look = _look(command, purpose) if show_identities and not as_json else None
     engine = open_engine(command, database_url)
     try:
         if pair is not None:
@@ -219,8 +236,8 @@ def explain(
             for link in found.links:
                 console.print(_waterfall(link))
             ids = [int(i) for i in found.registrations["registration_id"]]
-        if show_identities:
-            console.print(_identities(engine, ids))
+        if look is not None:
+            console.print(_identities(engine, look, ids))
     except ExplainError as exc:
         fail(command, str(exc))
     finally:

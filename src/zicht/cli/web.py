@@ -65,7 +65,7 @@ def users_add(
     database_url: str | None = DATABASE_OPTION,
 ) -> None:
     """Add a user; the generated password is printed once."""
-    from zicht.web.accounts import AccountError, Actor, add_user
+    from zicht.access import AccountError, Actor, add_user
 
     engine = open_engine("users add", database_url)
     try:
@@ -78,7 +78,7 @@ def users_add(
 
 
 def _set_active(command: str, username: str, active: bool, database_url: str | None) -> None:
-    from zicht.web.accounts import AccountError, Actor, set_user_active
+    from zicht.access import AccountError, Actor, set_user_active
 
     engine = open_engine(command, database_url)
     try:
@@ -111,7 +111,7 @@ def users_reset(
     username: str = typer.Argument(...), database_url: str | None = DATABASE_OPTION
 ) -> None:
     """Give a user a new password (printed once), lift a lockout, end their sessions."""
-    from zicht.web.accounts import AccountError, Actor, reset_password
+    from zicht.access import AccountError, Actor, reset_password
 
     engine = open_engine("users reset", database_url)
     try:
@@ -126,7 +126,7 @@ def users_reset(
 @users_app.command("list")
 def users_list(database_url: str | None = DATABASE_OPTION) -> None:
     """List the users (never their passwords)."""
-    from zicht.web.accounts import list_users
+    from zicht.access import list_users
 
     engine = open_engine("users list", database_url)
     try:
@@ -154,7 +154,7 @@ def tokens_create(
     database_url: str | None = DATABASE_OPTION,
 ) -> None:
     """Issue an API token; the token is printed once and stored only as a hash."""
-    from zicht.web.accounts import AccountError, Actor, create_token
+    from zicht.access import AccountError, Actor, create_token
 
     engine = open_engine("tokens create", database_url)
     chosen = [a.strip() for a in actions.split(",") if a.strip()]
@@ -176,7 +176,7 @@ def tokens_revoke(
     database_url: str | None = DATABASE_OPTION,
 ) -> None:
     """Revoke an API token at once."""
-    from zicht.web.accounts import AccountError, Actor, revoke_token
+    from zicht.access import AccountError, Actor, revoke_token
 
     engine = open_engine("tokens revoke", database_url)
     try:
@@ -191,7 +191,7 @@ def tokens_revoke(
 @tokens_app.command("list")
 def tokens_list(database_url: str | None = DATABASE_OPTION) -> None:
     """List the API tokens (never the tokens themselves)."""
-    from zicht.web.accounts import list_tokens
+    from zicht.access import list_tokens
 
     engine = open_engine("tokens list", database_url)
     try:
@@ -222,12 +222,28 @@ def audit_verify(
     ),
     database_url: str | None = DATABASE_OPTION,
 ) -> None:
-    """Recompute the hash chain of the audit trail; exit 1 at the first broken entry."""
-    from zicht.web.audit import verify
+    """Recompute the hash chain of the audit trail against its last signed checkpoint,
+    then checkpoint it anew; exit 1 at the first broken entry."""
+    from pathlib import Path
 
+    from zicht.access import Checkpoints, default_checkpoint_directory, verify
+    from zicht.config import Settings
+    from zicht.privacy import MissingKeyError
+
+    settings = Settings.from_env()
     engine = open_engine("audit verify", database_url)
+    configured = settings.audit_checkpoint_dir
+    directory = (
+        Path(configured)
+        if configured
+        else default_checkpoint_directory(engine, settings.secret_key_file)
+    )
+    try:  # the key signs the checkpoints: without it only the chain can be checked
+        checkpoints = Checkpoints.of(engine, settings.cipher(), directory) if directory else None
+    except MissingKeyError:
+        checkpoints = None
     try:
-        report = verify(engine, anchor)
+        report = verify(engine, anchor, checkpoints)
     finally:
         engine.dispose()
     if not report.ok:
@@ -242,6 +258,15 @@ def audit_verify(
         )
         raise typer.Exit(1)
     console.print(f"Audit trail intact: {report.entries} entries; head {report.head_hash}")
+    if checkpoints is None:
+        console.print(
+            "Not checked against a signed checkpoint: it needs the key and a folder "
+            "(ZICHT_SECRET_KEY_FILE or ZICHT_SECRET_KEY, ZICHT_AUDIT_CHECKPOINT_DIR)."
+        )
+    else:
+        since = report.checkpoint_seq
+        checked = "no earlier checkpoint" if since is None else f"checkpoint at entry {since} held"
+        console.print(f"{checked}; checkpoint written to {checkpoints.path}")
 
 
 def register(app: typer.Typer) -> None:

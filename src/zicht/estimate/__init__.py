@@ -4,7 +4,8 @@ Pure numpy/scipy ports of the reference R implementations: SparseMSE (Chan, Silv
 Vincent 2021) for log-linear models with empty overlaps, stepwise selection and the BCa
 bootstrap; Rcapture (Rivest & Baillargeon) for the closed-population models and the
 multinomial profile-likelihood interval; modslavmse (Bales, Hesketh & Silverman 2015)
-for the Home Office AIC-stepwise rule. See ``docs/estimation.md``.
+for the Home Office AIC-stepwise rule. Every published estimate comes from
+:func:`estimate_linked` under one :class:`EstimationPolicy`. See ``docs/estimation.md``.
 """
 
 from __future__ import annotations
@@ -15,6 +16,14 @@ from zicht.estimate.errors import EstimationError
 from zicht.estimate.existence import Check
 from zicht.estimate.intervals import Interval, normal_log_interval, profile_interval
 from zicht.estimate.loglinear import LoglinearFit, check_model, fit_loglinear
+from zicht.estimate.policy import DEFAULT_POLICY, INTERVALS, MERGED, EstimationPolicy
+from zicht.estimate.published import (
+    Estimate,
+    estimate_linked,
+    fit_estimate,
+    interval_of,
+    round_to_interval,
+)
 from zicht.estimate.rcapture import ClosedModel, closedp_t
 from zicht.estimate.selection import (
     METHODS,
@@ -25,17 +34,22 @@ from zicht.estimate.selection import (
     stepwise_aic,
     stepwise_pvalue,
 )
-from zicht.estimate.strata import STRATA, capture_histories_from_registrations
+from zicht.estimate.strata import STRATA, capture_histories_from_registrations, stratum_persons
 from zicht.estimate.table import CaptureTable, parse_capture_csv, read_capture_csv
 
 __all__ = [
+    "DEFAULT_POLICY",
+    "INTERVALS",
+    "MERGED",
     "METHODS",
     "STRATA",
     "BootstrapResult",
     "CaptureTable",
     "Check",
     "ClosedModel",
+    "Estimate",
     "EstimationError",
+    "EstimationPolicy",
     "Interval",
     "LoglinearFit",
     "Pair",
@@ -47,13 +61,18 @@ __all__ = [
     "capture_histories_from_registrations",
     "check_model",
     "closedp_t",
+    "estimate_linked",
     "exhaustive",
+    "fit_estimate",
     "fit_loglinear",
+    "interval_of",
     "normal_log_interval",
     "parse_capture_csv",
     "profile_interval",
     "read_capture_csv",
+    "round_to_interval",
     "select_model",
     "stepwise_aic",
     "stepwise_pvalue",
+    "stratum_persons",
 ]

@@ -8,7 +8,8 @@ into one list ``OTHER``, a common remedy for sparse lists (van Dijk et al. 2017)
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import math
+from collections.abc import Iterator, Sequence
 
 import numpy as np
 import pandas as pd
@@ -16,7 +17,7 @@ import pandas as pd
 from zicht.estimate.errors import EstimationError
 from zicht.estimate.table import MAX_LISTS, CaptureTable
 
-__all__ = ["STRATA", "capture_histories_from_registrations"]
+__all__ = ["STRATA", "capture_histories_from_registrations", "stratum_persons"]
 
 STRATA: tuple[str, ...] = ("year", "form", "minor", "gender", "dutch")
 REQUIRED = ("person_id", "organisation", "year", "forms", "minor", "gender", "dutch")
@@ -45,7 +46,8 @@ def capture_histories_from_registrations(
             code), year (int), forms (comma-joined codes), minor (bool), gender (str),
             dutch (bool).
         by: stratum variables among year, form, minor, gender, dutch; a person with
-            several forms counts in each form's stratum.
+            several forms counts in each form's stratum; an unknown value (None) is a
+            stratum of its own.
         merge_below: organisations with fewer persons than this are merged into
             ``OTHER``.
 
@@ -54,27 +56,9 @@ def capture_histories_from_registrations(
         Lists without cases in a stratum are left out of that stratum's table; a stratum
         with fewer than two lists left is omitted.
     """
-    missing = [c for c in REQUIRED if c not in frame.columns]
-    if missing:
-        raise EstimationError(f"registrations lack column(s) {', '.join(missing)}")
-    unknown = [b for b in by if b not in STRATA]
-    if unknown:
-        raise EstimationError(
-            f"unknown stratum {', '.join(unknown)}; choose from {', '.join(STRATA)}"
-        )
-    data = frame.loc[:, list(REQUIRED)].copy()
-    data["organisation"] = data["organisation"].astype(str)
-    persons = data.groupby("organisation")["person_id"].nunique()
-    small = set(persons[persons < merge_below].index)
-    if small:
-        data.loc[data["organisation"].isin(small), "organisation"] = MERGED
-    if "form" in by:
-        data = _explode_forms(data)
-    keys = list(by)
+    data = _prepare(frame, by, merge_below)
     tables: dict[StratumKey, CaptureTable] = {}
-    groups = data.groupby(keys, sort=True) if keys else [((), data)]
-    for key, group in groups:
-        stratum = key if isinstance(key, tuple) else (key,)
+    for stratum, group in _groups(data, by):
         lists = sorted(group["organisation"].unique())
         if len(lists) < 2:
             continue
@@ -91,5 +75,47 @@ def capture_histories_from_registrations(
             .to_numpy(dtype=np.int64)
         )
         counts = np.bincount(codes, minlength=2 ** len(lists))[1:].astype(np.int64)
-        tables[tuple(stratum)] = CaptureTable(tuple(lists), counts)
+        tables[stratum] = CaptureTable(tuple(lists), counts)
     return tables
+
+
+def stratum_persons(frame: pd.DataFrame, by: Sequence[str] = ()) -> dict[StratumKey, int]:
+    """Distinct persons per stratum, keyed as in :func:`capture_histories_from_registrations`."""
+    data = _prepare(frame, by, 0)
+    return {stratum: int(group["person_id"].nunique()) for stratum, group in _groups(data, by)}
+
+
+def _prepare(frame: pd.DataFrame, by: Sequence[str], merge_below: int) -> pd.DataFrame:
+    missing = [c for c in REQUIRED if c not in frame.columns]
+    if missing:
+        raise EstimationError(f"registrations lack column(s) {', '.join(missing)}")
+    unknown = [b for b in by if b not in STRATA]
+    if unknown:
+        raise EstimationError(
+            f"unknown stratum {', '.join(unknown)}; choose from {', '.join(STRATA)}"
+        )
+    data = frame.loc[:, list(REQUIRED)].copy()
+    data["organisation"] = data["organisation"].astype(str)
+    persons = data.groupby("organisation")["person_id"].nunique()
+    small = set(persons[persons < merge_below].index)
+    if small:
+        data.loc[data["organisation"].isin(small), "organisation"] = MERGED
+    if "form" in by:
+        data = _explode_forms(data)
+    return data
+
+
+def _value(value: object) -> object:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return None
+    return value.item() if isinstance(value, np.generic) else value
+
+
+def _groups(data: pd.DataFrame, by: Sequence[str]) -> Iterator[tuple[StratumKey, pd.DataFrame]]:
+    # dropna=False: an unknown value (minor None) is its own stratum, not dropped.
+    if not by:
+        yield (), data
+        return
+    for key, group in data.groupby(list(by), sort=True, dropna=False):
+        values = key if isinstance(key, tuple) else (key,)
+        yield tuple(_value(v) for v in values), group

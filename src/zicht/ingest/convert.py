@@ -7,15 +7,17 @@ source's value maps, dates through its formats), then the standard's models deci
 from __future__ import annotations
 
 import datetime as dt
+import re
 import types
 import typing
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
 from zicht.ingest.dates import date_parser
+from zicht.ingest.identity import validate_identity
 from zicht.ingest.mapping import RESERVED_PREFIX, Mapping
 from zicht.ingest.problems import RowProblem
 from zicht.ingest.readers import RawRow
@@ -28,11 +30,17 @@ _COUNTRY_FIELDS = frozenset({"nationality", "country_of_exploitation"})
 
 @dataclass(frozen=True, slots=True)
 class ValidRecord:
-    """A row that passed: its analytic record and its identity (possibly empty)."""
+    """A row that passed: its analytic record and its identity (possibly empty).
+
+    `flags` are identity values left out for breaking a rule; `originals` holds their
+    cells as read (source column -> text), to be kept encrypted for correction.
+    """
 
     number: int
     analytic: BaseModel
     identity: BaseModel
+    flags: tuple[RowProblem, ...] = ()
+    originals: dict[str, str] = field(default_factory=dict)
 
 
 def _kind_of(annotation: Any) -> str:
@@ -54,6 +62,7 @@ def _kind_of(annotation: Any) -> str:
     return "text"
 
 
+_WHOLE_NUMBER = re.compile(r"[+-]?[0-9]{1,18}")
 _FAILED = object()  # a cell that broke a rule (the problem is already recorded)
 Handler = Callable[[Any, str, str, list[RowProblem]], Any]
 
@@ -114,11 +123,14 @@ class Converter:
     def convert(self, row: RawRow) -> ValidRecord | list[RowProblem]:
         """Validate one row."""
         if row.unreadable is not None:
-            return [RowProblem(field="(row)", rule=row.unreadable)]
+            field = self.mapping.columns.get(row.column or "", "(row)")
+            return [RowProblem(field=field, rule=row.unreadable, column=row.column)]
         problems: list[RowProblem] = []
+        flags: list[RowProblem] = []  # identity values that are left out, not fatal
         values = dict(self._base)
         cells = row.cells
         nulls = self._nulls
+        identity_names = self._identity_names
         for column, field, handler in self._plan:
             cell = cells.get(column)
             if cell is None:
@@ -129,7 +141,7 @@ class Converter:
                     continue
             elif isinstance(cell, float) and cell.is_integer():
                 cell = int(cell)
-            converted = handler(cell, column, field, problems)
+            converted = handler(cell, column, field, flags if field in identity_names else problems)
             if converted is not _FAILED:
                 values[field] = converted
         for field, flag_columns in self.mapping.flags.items():
@@ -146,9 +158,8 @@ class Converter:
             if codes:
                 values[field] = tuple(codes)
         if problems:
-            return problems
-        self._derive_age(values)
-        return self._validate(row.number, values)
+            return [*problems, *flags]
+        return self._validate(row.number, values, flags, cells)
 
     def _clean(self, cell: Any) -> Any:
         if cell is None:
@@ -204,6 +215,9 @@ class Converter:
         if isinstance(cell, dt.date):
             return cell
         text = str(cell)
+        if not text.isascii() and any(char.isdigit() for char in text if not char.isascii()):
+            problems.append(RowProblem(field, "date", column))
+            return _FAILED
         for parse in parsers:
             try:
                 return parse(text)
@@ -226,48 +240,62 @@ class Converter:
     def _int(cell: Any, column: str, field: str, problems: list[RowProblem]) -> Any:
         if isinstance(cell, int) and not isinstance(cell, bool):
             return cell
-        try:
-            return int(str(cell))
-        except ValueError:
+        text = str(cell)
+        # int() also reads "1_0", Arabic-Indic and other digits: only ASCII digits count.
+        if _WHOLE_NUMBER.fullmatch(text) is None:
             problems.append(RowProblem(field, "integer", column))
             return _FAILED
+        return int(text)
 
     @staticmethod
-    def _derive_age(values: dict[str, Any]) -> None:
+    def _derive_age(values: dict[str, Any], identity: BaseModel) -> None:
         """Age at registration from the date (or year) of birth when the source gave none."""
         if "age" in values or not isinstance(values.get("registration_date"), dt.date):
             return
         registered: dt.date = values["registration_date"]
-        born = values.get("date_of_birth")
+        born = getattr(identity, "date_of_birth", None)
+        birth_year = getattr(identity, "birth_year", None)
         if isinstance(born, dt.date):
             age = (
                 registered.year
                 - born.year
                 - ((registered.month, registered.day) < (born.month, born.day))
             )
-        elif isinstance(values.get("birth_year"), int):
-            age = registered.year - values["birth_year"]
+        elif isinstance(birth_year, int):
+            age = registered.year - birth_year
         else:
             return
         if 0 <= age <= 120:
             values["age"] = age
 
-    def _validate(self, number: int, values: dict[str, Any]) -> ValidRecord | list[RowProblem]:
+    def _validate(
+        self, number: int, values: dict[str, Any], flags: list[RowProblem], cells: dict[str, Any]
+    ) -> ValidRecord | list[RowProblem]:
+        """Validate identity first (a bad value is flagged and left out), then the rest."""
         analytic_values = {k: v for k, v in values.items() if k not in self._identity_names}
         identity_values = {k: v for k, v in values.items() if k in self._identity_names}
-        problems: list[RowProblem] = []
-        analytic = identity = None
+        identity = validate_identity(
+            self._identity,
+            identity_values,
+            values.get("registration_date"),
+            self._problems,
+            flags,
+        )
+        flags = [
+            RowProblem(f.field, f.rule, f.column or self._field_column.get(f.field), f.detail)
+            for f in flags
+        ]
+        self._derive_age(analytic_values, identity)
         try:
             analytic = self._analytic.model_validate(analytic_values)
         except ValidationError as exc:
-            problems.extend(self._problems(exc))
-        try:
-            identity = self._identity.model_validate(identity_values)
-        except ValidationError as exc:
-            problems.extend(self._problems(exc))
-        if problems or analytic is None or identity is None:
-            return problems
-        return ValidRecord(number, analytic, identity)
+            return [*self._problems(exc), *flags]
+        originals = {
+            flag.column: _original(cells.get(flag.column))
+            for flag in flags
+            if flag.column is not None and cells.get(flag.column) is not None
+        }
+        return ValidRecord(number, analytic, identity, tuple(flags), originals)
 
     def _problems(self, exc: ValidationError) -> list[RowProblem]:
         problems = []
@@ -283,10 +311,17 @@ class Converter:
                     rule = "code"
                 elif "in the future" in text:
                     rule, field = "future_date", text.split(" ")[0]
+                elif "before 1900" in text:
+                    rule, field = "range", text.split(" ")[0]
                 else:
                     rule, detail = "inconsistent", text
             problems.append(RowProblem(field, rule, self._field_column.get(field), detail))
         return problems
+
+
+def _original(cell: Any) -> str:
+    """A cell as text, as the source sent it (dates of XLSX cells in ISO form)."""
+    return cell.isoformat() if isinstance(cell, dt.date) else str(cell)
 
 
 def _iso_date(text: str) -> dt.date | None:
@@ -317,4 +352,5 @@ _RULE_OF_TYPE = {
     "too_long": "too_long",
     "bool_parsing": "boolean",
     "bool_type": "boolean",
+    "string_pattern_mismatch": "control_character",
 }

@@ -14,12 +14,13 @@ from functools import cache
 
 __all__ = ["date_parser"]
 
-# The same patterns as the standard library's _strptime, so both accept the same text.
+# The standard library's _strptime patterns, but ASCII digits only: strptime reads
+# Arabic-Indic or other digits as numbers, which no source means to send.
 _DIRECTIVES = {
-    "%d": r"(?P<d>3[01]|[12]\d|0[1-9]|[1-9]| [1-9])",
+    "%d": r"(?P<d>3[01]|[12][0-9]|0[1-9]|[1-9]| [1-9])",
     "%m": r"(?P<m>1[0-2]|0[1-9]|[1-9])",
-    "%Y": r"(?P<Y>\d\d\d\d)",
-    "%y": r"(?P<y>\d\d)",
+    "%Y": r"(?P<Y>[0-9]{4})",
+    "%y": r"(?P<y>[0-9]{2})",
 }
 
 
@@ -28,7 +29,7 @@ def date_parser(date_format: str) -> Callable[[str], dt.date]:
     """A function parsing `date_format` text to a date; ValueError when it does not fit."""
     pattern = _compile(date_format)
     if pattern is None:
-        return lambda text: dt.datetime.strptime(text, date_format).date()
+        return lambda text: _strptime_ascii(text, date_format)
     compiled = re.compile(pattern)
 
     def parse(text: str) -> dt.date:
@@ -40,6 +41,12 @@ def date_parser(date_format: str) -> Callable[[str], dt.date]:
         return dt.date(year, int(parts["m"]), int(parts["d"]))
 
     return parse
+
+
+def _strptime_ascii(text: str, date_format: str) -> dt.date:
+    if any(char.isdigit() and not char.isascii() for char in text):
+        raise ValueError("date holds digits that are not ASCII")
+    return dt.datetime.strptime(text, date_format).date()
 
 
 def _two_digit_year(year: int) -> int:

@@ -21,6 +21,7 @@ A mapping is YAML (see docs/ingest.md for the full format)::
 
 from __future__ import annotations
 
+import codecs
 from pathlib import Path
 from typing import Any, Literal
 
@@ -83,8 +84,14 @@ class Mapping(BaseModel):
         unknown = sorted(named - known)
         if unknown:
             raise ValueError(f"unknown field(s) of {self.record_type}: {', '.join(unknown)}")
-        if len(self.delimiter) != 1 and self.delimiter != "auto":
-            raise ValueError("delimiter must be one character or 'auto'")
+        if self.delimiter != "auto" and (len(self.delimiter) != 1 or self.delimiter in '"\r\n'):
+            raise ValueError(
+                "delimiter must be one character (not a quote or line break) or 'auto'"
+            )
+        if self.encoding != "auto" and not _is_text_encoding(self.encoding):
+            raise ValueError("encoding is not a known text encoding (e.g. utf-8, cp1252, utf-16)")
+        if any(not separator for separator in self.separators.values()):
+            raise ValueError("a separator must not be empty")
         return self
 
     @property
@@ -118,6 +125,13 @@ class Mapping(BaseModel):
         return set(self.columns.values()) | set(self.flags) | set(self.constants)
 
 
+def _is_text_encoding(name: str) -> bool:
+    try:
+        return codecs.lookup(name)._is_text_encoding
+    except LookupError:
+        return False
+
+
 def default_mapping(record_type: str = "victim_registration") -> Mapping:
     """The identity mapping: the file's columns are the standard's own field names."""
     kind = RECORD_TYPES[record_type]
@@ -135,10 +149,18 @@ def default_mapping(record_type: str = "victim_registration") -> Mapping:
 
 def load_mapping(path: Path) -> Mapping:
     """Read and check a mapping file; MappingError names the file and the problem."""
+    if path.exists() and not path.is_file() and not path.is_dir():
+        raise MappingError(f"{path}: mapping path is not a regular file")
     try:
         raw = yaml.safe_load(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise MappingError(f"{path}: mapping file does not exist") from None
+    except IsADirectoryError:
+        raise MappingError(f"{path}: mapping path is a directory, not a file") from None
+    except PermissionError:
+        raise MappingError(f"{path}: mapping file cannot be read (permission denied)") from None
+    except OSError as exc:
+        raise MappingError(f"{path}: mapping file cannot be read ({type(exc).__name__})") from None
     except (yaml.YAMLError, UnicodeDecodeError) as exc:
         raise MappingError(f"{path}: mapping is not valid YAML ({type(exc).__name__})") from None
     if not isinstance(raw, dict):

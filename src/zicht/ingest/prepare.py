@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from zicht.ingest.convert import Converter, ValidRecord
+from zicht.ingest.identity import flag_labels
 from zicht.ingest.mapping import RESERVED_PREFIX, Mapping
 from zicht.ingest.problems import RowProblem
 from zicht.ingest.readers import RawRow
@@ -21,7 +22,13 @@ from zicht.standard import age_band
 from zicht.store import identity_context
 from zicht.store.writing import driver_formatter, record_columns
 
-__all__ = ["QUARANTINE_ID_COLUMN", "PreparedChunk", "PreparedRecord", "Preparer"]
+__all__ = [
+    "QUARANTINE_ID_COLUMN",
+    "PreparedChunk",
+    "PreparedRecord",
+    "Preparer",
+    "flagged_context",
+]
 
 QUARANTINE_ID_COLUMN = f"{RESERVED_PREFIX}quarantine_id"
 
@@ -33,19 +40,33 @@ PreparedRecord = tuple[int, str, str, tuple[Any, ...], int | None]
 class PreparedChunk:
     """One chunk of rows: storable values of the valid ones, problems of the others.
 
-    `invalid` holds (row number, problems, quarantine id of a resubmitted row or None).
+    `invalid` holds (row number, problems, quarantine id of a resubmitted row or None);
+    `flags` the "field:rule" labels of valid rows stored with identity values left out.
     """
 
     valid: list[PreparedRecord] = field(default_factory=list)
     invalid: list[tuple[int, list[RowProblem], int | None]] = field(default_factory=list)
+    flags: dict[int, tuple[str, ...]] = field(default_factory=dict)
+
+
+def flagged_context(identity: str) -> str:
+    """Associated data of a record's flagged originals, apart from its identity's."""
+    return f"{identity}/flagged"
 
 
 def _quarantine_id(row: RawRow) -> int | None:
+    # A value that is no entry's id becomes 0 (no entry has it): the ingest refuses the
+    # row with a rule instead of storing it as if it named nothing.
     value = row.cells.get(QUARANTINE_ID_COLUMN)
-    try:
-        return int(str(value)) if value not in (None, "") else None
-    except ValueError:
+    if value is None or str(value).strip() == "":
         return None
+    if isinstance(value, float) and value.is_integer() and 0 < value < 2**63:
+        value = int(value)  # a spreadsheet's number cell
+    text = str(value).strip()
+    if not text.isascii() or not text.isdigit() or len(text) > 19:
+        return 0
+    number = int(text)
+    return number if number <= 2**63 - 1 else 0
 
 
 class Preparer:
@@ -85,12 +106,21 @@ class Preparer:
             + "\x1e"
             + "\x1f".join(f"{key}={value}" for key, value in identity.items())
         )
+        context = identity_context(
+            self.record_type, analytic["source"], analytic["source_record_id"]
+        )
+        columns["quality_flags"] = flag_labels(record.flags)
+        columns["flagged_original"] = None
+        if record.flags:
+            # Only a flagged record's hash changes form: others keep their stored hash.
+            canonical += "\x1d" + str(columns["quality_flags"]) + "\x1d" + repr(record.originals)
+            columns["flagged_original"] = self.cipher.encrypt_json(
+                {"cells": record.originals, "flags": [flag.as_dict() for flag in record.flags]},
+                flagged_context(context),
+            )
         columns["content_hash"] = self.cipher.pseudonym(canonical)
         columns["identity"] = None
         if identity:
-            context = identity_context(
-                self.record_type, analytic["source"], analytic["source_record_id"]
-            )
             plain = {k: v.isoformat() if isinstance(v, dt.date) else v for k, v in identity.items()}
             columns["identity"] = self.cipher.encrypt_json(plain, context)
         return columns
@@ -114,6 +144,10 @@ class Preparer:
                         quarantine_id,
                     )
                 )
+                if outcome.flags:
+                    chunk.flags[row.number] = tuple(
+                        sorted({f"{flag.field}:{flag.rule}" for flag in outcome.flags})
+                    )
             else:
                 chunk.invalid.append((row.number, outcome, quarantine_id))
         return chunk

@@ -33,6 +33,18 @@ RULES: dict[str, tuple[str, str]] = {
         "kenmerk komt al met andere inhoud in dit bestand voor",
         "record id occurs earlier in this file with other content",
     ),
+    "control_character": (
+        "tekst bevat een stuurteken (zoals NUL)",
+        "text holds a control character (such as NUL)",
+    ),
+    "birth_after_registration": (
+        "geboortedatum ligt na de registratiedatum",
+        "date of birth lies after the registration date",
+    ),
+    "quarantine_id": (
+        "quarantainenummer hoort niet bij een rij van deze organisatie en dit soort registratie",
+        "quarantine id is not a row of this organisation and record type",
+    ),
     "invalid": ("ongeldige waarde", "invalid value"),
 }
 

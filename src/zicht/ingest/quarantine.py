@@ -3,25 +3,28 @@
 The export holds the original rows (decrypted: the steward must see them to correct
 them) with three leading columns: the quarantine id, the row number in the original
 file and the rules broken (no values). Ingesting the corrected file with the same
-source and mapping resolves the entries whose rows now pass.
+source and mapping resolves the entries whose rows now pass. A CSV's text cells are
+neutralised against spreadsheet formulas (`zicht.privacy.cells`); the ingest of the
+corrected file takes the added quote off again.
 """
 
 from __future__ import annotations
 
-import csv
 import json
 from pathlib import Path
 
 from sqlalchemy import Engine
 
+from zicht.access import Look, record_look
 from zicht.ingest.mapping import RESERVED_PREFIX
 from zicht.ingest.prepare import QUARANTINE_ID_COLUMN
 from zicht.ingest.problems import RowProblem
 from zicht.ingest.service import quarantine_context
 from zicht.privacy import Cipher
+from zicht.privacy.cells import CsvWriter
 from zicht.store import read_quarantine
 
-__all__ = ["export_quarantine"]
+__all__ = ["export_quarantine", "quarantined_record_types"]
 
 ROW_COLUMN = f"{RESERVED_PREFIX}row"
 ERRORS_COLUMN = f"{RESERVED_PREFIX}errors"
@@ -34,9 +37,22 @@ def _describe(errors: list[dict[str, str]]) -> str:
     )
 
 
-def export_quarantine(engine: Engine, cipher: Cipher, source: str, out: Path) -> int:
-    """Write the open quarantine rows of `source` to `out` (.csv or .jsonl); return the count."""
-    entries = read_quarantine(engine, source=source)
+def quarantined_record_types(engine: Engine, source: str) -> list[str]:
+    """Record types of which `source` has open quarantine rows, sorted."""
+    return sorted({entry["record_type"] for entry in read_quarantine(engine, source=source)})
+
+
+def export_quarantine(
+    engine: Engine, cipher: Cipher, source: str, out: Path, record_type: str, *, look: Look
+) -> int:
+    """Write the open quarantine rows of `source` and `record_type` to `out` (.csv or .jsonl).
+
+    One record type per file, with only its columns, so that the corrected file is
+    ingested with that record type's mapping. Returns the number of rows written. The
+    decrypted rows are a look at identity data: `look` (who, why) is audited as one
+    `export_quarantine` entry naming the rows, once the file is written.
+    """
+    entries = [e for e in read_quarantine(engine, source=source) if e["record_type"] == record_type]
     rows = []
     for entry in entries:
         context = quarantine_context(entry["source"], entry["file_name"], entry["row_number"])
@@ -60,8 +76,11 @@ def export_quarantine(engine: Engine, cipher: Cipher, source: str, out: Path) ->
         for row in rows:
             columns.extend(key for key in row if key not in columns)
         with temporary.open("w", encoding="utf-8", newline="") as handle:
-            writer = csv.DictWriter(handle, fieldnames=columns)
-            writer.writeheader()
-            writer.writerows(rows)
+            # Text cells cannot start a formula; the ingest of the corrected file restores them.
+            writer = CsvWriter(handle)
+            writer.writerow(columns)
+            for row in rows:
+                writer.writerow(row.get(column, "") for column in columns)
     temporary.replace(out)
+    record_look(engine, look, "export_quarantine", "quarantine_row", [e["id"] for e in entries])
     return len(rows)

@@ -10,13 +10,20 @@ import codecs
 import csv
 import io
 import json
-import zipfile
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Any
+from typing import IO
 
 from zicht.ingest.problems import IngestFileError
+from zicht.ingest.rows import (
+    MAX_CELL_CHARS,
+    RawRow,
+    SourceFile,
+    check_header,
+    excerpt,
+    extra_cells,
+)
+from zicht.ingest.rows import first_long_cell as _first_long_cell
 
 __all__ = ["FORMATS", "RawRow", "SourceFile", "detect_encoding", "open_source"]
 
@@ -30,38 +37,31 @@ FORMATS = {
 }
 _SAMPLE = 64 * 1024
 _CHUNK = 1024 * 1024
+# A CSV field larger than this stops the file (the csv module must hold it whole);
+# a smaller one longer than MAX_CELL_CHARS quarantines its row.
+_FIELD_LIMIT = 16 * 1024 * 1024
 # Bytes that cp1252 leaves undefined: a file holding them is latin-1.
 _CP1252_UNDEFINED = frozenset(b"\x81\x8d\x8f\x90\x9d")
+# Byte order marks, longest first (UTF-32 LE starts with UTF-16 LE's mark).
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
 
 
-@dataclass(slots=True)
-class RawRow:
-    """One data row as read: its number, its cells by column, or the rule it breaks as a whole."""
-
-    number: int
-    cells: dict[str, Any]
-    unreadable: str | None = None
-
-
-@dataclass
-class SourceFile:
-    """An opened partner file: its header and its rows."""
-
-    path: Path
-    format: str
-    header: list[str]
-    rows: Iterator[RawRow]
-    encoding: str | None = None
-    delimiter: str | None = None
-    close: Callable[[], None] = lambda: None
+def _bom_encoding(head: bytes) -> str | None:
+    return next((name for bom, name in _BOMS if head.startswith(bom)), None)
 
 
 def detect_encoding(path: Path) -> str:
-    """utf-8-sig, utf-8, cp1252 or latin-1, decided by reading the whole file once."""
+    """The encoding of a byte order mark, else utf-8, cp1252 or latin-1 by reading the file."""
     with path.open("rb") as handle:
-        head = handle.read(3)
-        if head == codecs.BOM_UTF8:
-            return "utf-8-sig"
+        by_bom = _bom_encoding(handle.read(4))
+        if by_bom is not None:
+            return by_bom
         handle.seek(0)
         decoder = codecs.getincrementaldecoder("utf-8")()
         seen_high: set[int] = set()
@@ -84,7 +84,7 @@ def detect_encoding(path: Path) -> str:
         return "latin-1" if seen_high & _CP1252_UNDEFINED else "cp1252"
 
 
-def _check_text(path: Path) -> bytes:
+def _check_text(path: Path, encoding: str) -> bytes:
     try:
         with path.open("rb") as handle:
             sample = handle.read(_SAMPLE)
@@ -94,6 +94,14 @@ def _check_text(path: Path) -> bytes:
         raise IngestFileError(path, "is a directory, not a file") from None
     except PermissionError:
         raise IngestFileError(path, "file cannot be read (permission denied)") from None
+    bom = _bom_encoding(sample)
+    named = encoding.lower().replace("_", "-")
+    wide = bom in ("utf-16", "utf-32") or named.startswith(("utf-16", "utf-32", "utf16", "utf32"))
+    if wide:
+        text = sample.decode(bom or encoding, errors="replace")
+        if not text.strip(" \t\r\n\ufeff"):
+            raise IngestFileError(path, "file is empty")
+        return sample
     if not sample.strip():
         raise IngestFileError(path, "file is empty")
     if b"\x00" in sample:
@@ -116,24 +124,24 @@ def _detect_delimiter(path: Path, text_sample: str) -> str:
 def _csv(
     path: Path, encoding: str, delimiter: str, on_bytes: Callable[[int], None] | None
 ) -> SourceFile:
-    sample = _check_text(path)
+    sample = _check_text(path, encoding)
     if encoding == "auto":
         encoding = detect_encoding(path)
     if delimiter == "auto":
         delimiter = _detect_delimiter(path, sample.decode(encoding, errors="replace"))
+    csv.field_size_limit(_FIELD_LIMIT)
     raw = path.open("rb")
     text = io.TextIOWrapper(raw, encoding=encoding, newline="")
     reader = csv.reader(text, delimiter=delimiter)
     try:
-        header = [column.strip() for column in next(reader)]
+        header = [column.strip().lstrip("\ufeff") for column in next(reader)]
+        check_header(path, header)
     except StopIteration:
         raw.close()
         raise IngestFileError(path, "file is empty") from None
     except (UnicodeDecodeError, csv.Error):
         raw.close()
         raise IngestFileError(path, f"header cannot be read as {encoding} CSV") from None
-    try:
-        _check_header(path, header)
     except IngestFileError:
         raw.close()
         raise
@@ -141,6 +149,7 @@ def _csv(
     def rows() -> Iterator[RawRow]:
         last = 0
         number = 0
+        width = len(header)
         try:
             for number, values in enumerate(reader, start=1):
                 if not any(value.strip() for value in values):
@@ -149,17 +158,25 @@ def _csv(
                     position = raw.tell()
                     on_bytes(position - last)
                     last = position
-                if len(values) != len(header):
-                    cells = dict(zip(header, values, strict=False))
+                cells = dict(zip(header, values, strict=False))
+                long_column = _first_long_cell(cells)
+                if len(values) > width:
+                    cells.update(extra_cells(values[width:], width))
+                    _first_long_cell(cells)
+                if long_column is not None:
+                    yield RawRow(number, cells, unreadable="too_long", column=long_column)
+                elif len(values) != width:
                     yield RawRow(number, cells, unreadable="cell_count")
-                    continue
-                yield RawRow(number, dict(zip(header, values, strict=True)))
+                else:
+                    yield RawRow(number, cells)
         except UnicodeDecodeError:
             raise IngestFileError(
-                path, f"text is not valid {encoding} after row {number - 1}"
+                path, f"text is not valid {encoding} after row {number}"
             ) from None
         except csv.Error as exc:
-            raise IngestFileError(path, f"CSV cannot be parsed near row {number}: {exc}") from None
+            raise IngestFileError(
+                path, f"CSV cannot be parsed at row {number + 1}: {_csv_problem(exc)}"
+            ) from None
         finally:
             raw.close()
 
@@ -168,107 +185,71 @@ def _csv(
     )
 
 
-def _check_header(path: Path, header: list[str]) -> None:
-    if not any(header):
-        raise IngestFileError(path, "header row is empty")
-    seen: set[str] = set()
-    for column in header:
-        if column in seen:
-            raise IngestFileError(path, f"column '{column}' appears twice in the header")
-        seen.add(column)
+def _csv_problem(exc: csv.Error) -> str:
+    if "field larger than field limit" in str(exc):
+        return f"a cell is larger than {_FIELD_LIMIT >> 20} MB"
+    return str(exc)
 
 
-def _xlsx(path: Path, sheet: str | None) -> SourceFile:
-    from openpyxl import load_workbook  # imported here: only XLSX needs it
-
-    if not path.exists():
-        raise IngestFileError(path, "file does not exist")
-    if path.stat().st_size == 0:
-        raise IngestFileError(path, "file is empty")
-    if not zipfile.is_zipfile(path):
-        raise IngestFileError(path, "not a valid XLSX file (not an Office Open XML workbook)")
+def _parse_line(number: int, line: str) -> RawRow:
     try:
-        workbook = load_workbook(path, read_only=True, data_only=True)
-    except Exception:  # openpyxl raises many kinds for broken workbooks
-        raise IngestFileError(path, "not a valid XLSX file") from None
-    if sheet is not None and sheet not in workbook.sheetnames:
-        workbook.close()
-        raise IngestFileError(path, f"workbook has no sheet '{sheet}'")
-    worksheet = workbook[sheet] if sheet else workbook.worksheets[0]
-    values = worksheet.iter_rows(values_only=True)
-    try:
-        first = next(values)
-    except StopIteration:
-        workbook.close()
-        raise IngestFileError(path, "file is empty") from None
-    header = ["" if cell is None else str(cell).strip() for cell in first]
-    while header and header[-1] == "":
-        header.pop()
-    try:
-        _check_header(path, header)
-    except IngestFileError:
-        workbook.close()
-        raise
-
-    def rows() -> Iterator[RawRow]:
-        try:
-            for number, row in enumerate(values, start=1):
-                cells = list(row[: len(header)])
-                if all(cell is None or str(cell).strip() == "" for cell in cells):
-                    continue
-                cells += [None] * (len(header) - len(cells))
-                yield RawRow(number, dict(zip(header, cells, strict=True)))
-        finally:
-            workbook.close()
-
-    return SourceFile(path, "xlsx", header, rows(), close=workbook.close)
+        parsed = json.loads(line)
+    except (ValueError, RecursionError):  # also nesting too deep, integers too long
+        parsed = None
+    if not isinstance(parsed, dict):
+        # The original text is kept, so that different bad lines stay different entries.
+        text = line.rstrip("\r\n")
+        cells = {"line": excerpt(text) if len(text) > MAX_CELL_CHARS else text}
+        return RawRow(number, cells, "invalid_json")
+    long_column = _first_long_cell(parsed)
+    if long_column is not None:
+        return RawRow(number, parsed, unreadable="too_long", column=long_column)
+    return RawRow(number, parsed)
 
 
 def _jsonl(path: Path, on_bytes: Callable[[int], None] | None) -> SourceFile:
-    _check_text(path)
+    _check_text(path, "auto")
     encoding = detect_encoding(path)
     handle: IO[str] = path.open(encoding=encoding)
-    first_objects: list[tuple[int, str]] = []
+    first_rows: list[RawRow] = []
     header: list[str] = []
-    # The header is the union of keys of the first rows that parse (up to 100).
-    for number, line in enumerate(handle, start=1):
-        if not line.strip():
-            continue
-        first_objects.append((number, line))
-        try:
-            parsed = json.loads(line)
-        except json.JSONDecodeError:
-            parsed = None
-        if isinstance(parsed, dict):
-            header.extend(key for key in parsed if key not in header)
-        if len(first_objects) >= 100:
-            break
-    if not first_objects:
+    last_number = 0
+    try:
+        # The header is the union of keys of the first rows that parse (up to 100).
+        for last_number, line in enumerate(handle, start=1):
+            if not line.strip():
+                continue
+            row = _parse_line(last_number, line)
+            first_rows.append(row)
+            if row.unreadable != "invalid_json":
+                header.extend(key for key in row.cells if key not in header)
+            if len(first_rows) >= 100:
+                break
+    except UnicodeDecodeError:
+        handle.close()
+        raise IngestFileError(
+            path, f"text is not valid {encoding} after line {last_number}"
+        ) from None
+    if not first_rows:
         handle.close()
         raise IngestFileError(path, "file is empty")
     if not header:
         handle.close()
         raise IngestFileError(path, "no line of the file is a JSON object")
 
-    def parse(number: int, line: str) -> RawRow:
-        try:
-            parsed = json.loads(line)
-        except json.JSONDecodeError:
-            return RawRow(number, {}, unreadable="invalid_json")
-        if not isinstance(parsed, dict):
-            return RawRow(number, {}, unreadable="invalid_json")
-        return RawRow(number, parsed)
-
     def rows() -> Iterator[RawRow]:
+        number = last_number
         try:
-            for number, line in first_objects:
-                yield parse(number, line)
-            start = first_objects[-1][0] + 1
-            for number, line in enumerate(handle, start=start):
+            yield from first_rows
+            for number, line in enumerate(handle, start=last_number + 1):
                 if on_bytes is not None:
                     on_bytes(len(line))
                 if line.strip():
-                    yield parse(number, line)
+                    yield _parse_line(number, line)
+        except UnicodeDecodeError:
+            raise IngestFileError(
+                path, f"text is not valid {encoding} after line {number}"
+            ) from None
         finally:
             handle.close()
 
@@ -295,6 +276,8 @@ def open_source(
         raise IngestFileError(path, "file does not exist")
     if path.is_dir():
         raise IngestFileError(path, "is a directory, not a file")
+    if not path.is_file():  # a FIFO, socket or device would block or never end
+        raise IngestFileError(path, "is not a regular file")
     if file_format == "csv":
         return _csv(
             path,
@@ -303,5 +286,7 @@ def open_source(
             on_bytes,
         )
     if file_format == "xlsx":
-        return _xlsx(path, sheet)
+        from zicht.ingest.xlsx import open_xlsx
+
+        return open_xlsx(path, sheet)
     return _jsonl(path, on_bytes)

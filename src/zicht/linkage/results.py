@@ -8,6 +8,7 @@ import pandas as pd
 from sqlalchemy import Engine
 
 from zicht.linkage.evaluate import LinkageQuality, linkage_quality
+from zicht.privacy.cells import neutralise
 from zicht.store import linkage as store
 
 __all__ = [
@@ -40,8 +41,10 @@ def person_table(engine: Engine, run_id: int | None = None) -> pd.DataFrame:
 def export_persons(engine: Engine, out: Path, run_id: int | None = None) -> int:
     """Write the registration -> person CSV of a run; returns the number of rows."""
     table = person_table(engine, run_id).rename(columns={"source": "organisation"})
+    # A partner's record id is text it chose: it must not start a spreadsheet formula.
+    table["source_record_id"] = table["source_record_id"].astype(str).map(neutralise)
     out.parent.mkdir(parents=True, exist_ok=True)
-    table.to_csv(out, index=False)
+    table.to_csv(out, index=False, lineterminator="\r\n")  # CRLF: a CR in a cell is quoted
     return len(table)
 
 

@@ -5,7 +5,7 @@ run and its MSE estimates, protects every published count (`zicht.privacy.disclo
 and writes the report. See ``docs/report.md``.
 """
 
-from zicht.monitor.estimates import Estimate, round_to_interval
+from zicht.estimate import Estimate, round_to_interval
 from zicht.monitor.report import DEFAULT_TARGETS, ReportError, ReportSummary, build_report
 
 __all__ = [

@@ -8,16 +8,18 @@ from collections.abc import Hashable
 from dataclasses import dataclass
 from importlib import metadata
 
+from babel.numbers import get_decimal_symbol
+
+from zicht.estimate import DEFAULT_POLICY, Estimate, EstimationPolicy
 from zicht.i18n import N_, Translator
 from zicht.monitor.charts import Chart, bar_chart, trend_chart
 from zicht.monitor.data import MonitorData
-from zicht.monitor.estimates import MAX_LISTS, Estimate
 from zicht.monitor.i18n import SUPPRESSED, fmt_date, fmt_number, pick
 from zicht.monitor.model import Headline, PublishedTable, Report, Section, Value
 from zicht.monitor.tables import CountSystem, CountTable
 from zicht.standard import FORMS
 
-__all__ = ["Inputs", "assemble"]
+__all__ = ["Inputs", "assemble", "method_text"]
 
 SOFTWARE = (
     "zicht",
@@ -49,7 +51,39 @@ class Inputs:
     targets: dict[int, int]
     by_year: list[Estimate]
     by_form: list[Estimate]
-    list_plan: dict[str, str]
+    policy: EstimationPolicy = DEFAULT_POLICY
+
+
+# The policy's choices of model selection and interval, as the method text names them.
+_METHODS = {
+    "stepwise": N_("stepwise (SparseMSE)"),
+    "aic": N_("stepwise by AIC (Home Office)"),
+    "aic-exhaustive": N_("best AIC of all models"),
+    "bic": N_("best BIC of all models"),
+    "main": N_("main effects only"),
+}
+_INTERVALS = {
+    "normal": N_("normal on the log scale"),
+    "profile": N_("profile likelihood (Rcapture)"),
+    "bootstrap": N_("BCa bootstrap"),
+}
+
+
+def method_text(policy: EstimationPolicy, lang: str) -> str:
+    """The report's paragraph on the estimation method, written from the policy object."""
+    t = Translator(lang)
+    values = policy.text_values(t.lang)
+    # the threshold's decimal sign of the report's language (text_values knows nl and en)
+    values["pthresh"] = f"{policy.pthresh:g}".replace(".", get_decimal_symbol(t.locale))
+    values["method"] = t(_METHODS[policy.method])
+    values["interval"] = t(_INTERVALS[policy.interval])
+    return t(
+        "Model selection: %(method)s, threshold p < %(pthresh)s; %(level)s interval: "
+        "%(interval)s. An organisation is a list of its own when it registered at least "
+        "%(merge)s persons in the link run and is among the %(max_lists)s largest; the others "
+        "are merged into OTHER. No estimate for a group of fewer than %(min_persons)s persons.",
+        **values,
+    )
 
 
 class _Writer:
@@ -395,7 +429,9 @@ class _Writer:
                     "audited by linear programming (see docs/privacy.md)."
                 ),
                 self.t(
-                    "Estimates are rounded to two significant digits of the interval half-width."
+                    "Estimates are rounded to %(digits)s significant digits of the interval "
+                    "half-width; the interval limits are rounded outwards (lower down, upper up).",
+                    digits=self.inputs.policy.digits,
                 ),
             ],
         )
@@ -419,13 +455,7 @@ class _Writer:
                 ("clustering", str(params.get("method", ""))),
                 ("registrations / persons", f"{self.n(run.registrations)} / {self.n(run.persons)}"),
             ]
-            section.paragraphs.append(
-                self.t(
-                    "Stepwise model selection (SparseMSE, p < 0.02), normal interval on the log "
-                    "scale; organisations with fewer than %(merge)s persons merged into OTHER.",
-                    merge=MAX_LISTS,
-                )
-            )
+            section.paragraphs.append(method_text(self.inputs.policy, self.lang))
         targets = ", ".join(f"{y}: {v}" for y, v in sorted(self.inputs.targets.items()))
         items.append((self.t("Targets suspects to prosecutor"), targets))
         section.items.append(

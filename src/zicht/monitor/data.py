@@ -25,6 +25,7 @@ YearCounts = dict[tuple[int, str], int]
 class MonitorData:
     """Counts for the report, without any identity."""
 
+    year: int
     years: list[int]
     totals: dict[int, int]
     by_dimension: dict[str, YearCounts]
@@ -65,13 +66,17 @@ def _breakdowns(
     return dict(totals), {k: dict(v) for k, v in dimensions.items()}, dict(age)
 
 
-def load(engine: Engine, year: int) -> MonitorData:
-    """Read every aggregate the report of `year` needs."""
+def load(engine: Engine, year: int | None) -> MonitorData:
+    """Read every aggregate the report of `year` needs (None: the latest year with data)."""
     totals, by_dimension, age = _breakdowns(statistics.victim_counts(engine))
     suspects = statistics.suspect_counts(engine)
-    years = sorted(set(totals) | set(suspects["registered"]) | {year})
+    found = set(totals) | set(suspects["registered"])
+    if year is None:
+        year = max(found, default=dt.date.today().year)
+    years = sorted(found | {year})
     rows, rules = statistics.quarantine_counts(engine)
     data = MonitorData(
+        year=year,
         years=years,
         totals=totals,
         by_dimension=by_dimension,

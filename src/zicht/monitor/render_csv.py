@@ -1,12 +1,15 @@
-"""One CSV per table: UTF-8, the row label first, suppressed cells as 'x'."""
+"""One CSV per table: UTF-8, the row label first, suppressed cells as 'x'.
+
+Text cells cannot start a spreadsheet formula and rows end in CRLF (`zicht.privacy.cells`).
+"""
 
 from __future__ import annotations
 
-import csv
 from pathlib import Path
 
 from zicht.monitor.i18n import SUPPRESSED
 from zicht.monitor.model import Report, Value
+from zicht.privacy.cells import CsvWriter
 
 __all__ = ["write_csv"]
 
@@ -26,7 +29,7 @@ def write_csv(report: Report, folder: Path) -> list[Path]:
     for table in report.tables:
         path = folder / f"{table.name}.csv"
         with path.open("w", encoding="utf-8", newline="") as handle:
-            writer = csv.writer(handle, lineterminator="\n")
+            writer = CsvWriter(handle)
             writer.writerow(table.header)
             for row in table.rows:
                 writer.writerow([_cell(v) for v in row])

@@ -1,7 +1,8 @@
 """The report's tables as an XLSX workbook: a contents sheet, then one sheet per table.
 
 Workbook properties and the times of the zip entries are fixed (the data cut-off), so
-the same inputs give the same bytes.
+the same inputs give the same bytes. Every text cell passes `zicht.privacy.cells`, so
+no cell is written as a formula (openpyxl writes a text starting with '=' as one).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from zipfile import ZIP_DEFLATED, ZipFile, ZipInfo
 from zicht.i18n import Translator
 from zicht.monitor.i18n import SUPPRESSED
 from zicht.monitor.model import Report
+from zicht.privacy.cells import neutralise, neutralise_row
 
 __all__ = ["SHEET_NAME_LIMIT", "sheet_name", "write_xlsx"]
 
@@ -42,26 +44,26 @@ def write_xlsx(report: Report, path: Path, cutoff: dt.date | None) -> Path:
     bold = Font(bold=True)
     contents = workbook.active
     contents.title = "contents"
-    contents.append([report.title])
+    contents.append([neutralise(report.title)])
     contents["A1"].font = bold
     t = Translator(report.lang)
-    contents.append([t("Data cut-off date"), report.cutoff])
-    contents.append([report.suppressed_note])
+    contents.append(neutralise_row([t("Data cut-off date"), report.cutoff]))
+    contents.append([neutralise(report.suppressed_note)])
     contents.append([])
-    contents.append([t("Contents")])
+    contents.append([neutralise(t("Contents"))])
     for table in report.tables:
-        contents.append([sheet_name(table.name), table.title])
+        contents.append(neutralise_row([sheet_name(table.name), table.title]))
         sheet = workbook.create_sheet(sheet_name(table.name))
-        sheet.append([table.title])
+        sheet.append([neutralise(table.title)])
         sheet["A1"].font = bold
-        sheet.append(list(table.header))
+        sheet.append(neutralise_row(table.header))
         for cell in sheet[2]:
             cell.font = bold
         for row in table.rows:
-            sheet.append([SUPPRESSED if v is None else v for v in row])
+            sheet.append(neutralise_row(SUPPRESSED if v is None else v for v in row))
         if table.note:
             sheet.append([])
-            sheet.append([table.note])
+            sheet.append([neutralise(table.note)])
         sheet.column_dimensions["A"].width = max(
             12, min(60, max(len(str(r[0])) for r in table.rows) + 2 if table.rows else 12)
         )

@@ -11,16 +11,18 @@ from pathlib import Path
 
 from sqlalchemy import Engine
 
+from zicht.estimate import DEFAULT_POLICY, Estimate
 from zicht.i18n import Translator
 from zicht.monitor.assemble import Inputs, assemble
 from zicht.monitor.data import MonitorData, load
-from zicht.monitor.estimates import Estimate, estimate_strata, list_plan
+from zicht.monitor.estimates import report_estimates
 from zicht.monitor.i18n import fmt_date, known_language
+from zicht.monitor.publication import publication_system
 from zicht.monitor.render_csv import write_csv
 from zicht.monitor.render_html import render_html
 from zicht.monitor.render_pdf import write_pdf
 from zicht.monitor.render_xlsx import write_xlsx
-from zicht.monitor.tables import build_system
+from zicht.privacy import PublicationPolicy
 
 __all__ = ["DEFAULT_TARGETS", "ReportError", "ReportSummary", "build_report"]
 
@@ -64,14 +66,10 @@ class ReportSummary:
         return {k: str(v) if isinstance(v, Path) else v for k, v in asdict(self).items()}
 
 
-def _estimates(data: MonitorData, k: int) -> tuple[list[Estimate], list[Estimate], dict[str, str]]:
-    captures = data.captures
-    if captures is None:
-        return [], [], {}
-    organisations, plan = list_plan(captures.persons_per_organisation())
-    by_year = estimate_strata(captures.by_year, organisations, plan, k)
-    by_form = estimate_strata(captures.by_form, organisations, plan, k)
-    return by_year, by_form, plan
+def _estimates(engine: Engine, data: MonitorData, year: int) -> tuple[list[Estimate], ...]:
+    if data.link_run is None:
+        return [], []
+    return report_estimates(engine, data.link_run.id, year, DEFAULT_POLICY)
 
 
 def build_report(
@@ -110,12 +108,11 @@ def build_report(
     if not data.totals and not data.suspects["registered"]:
         raise ReportError("the database holds no registrations: ingest data first")
     lap("read")
-    by_year, by_form, plan = _estimates(data, k)
+    by_year, by_form = _estimates(engine, data, year)
     lap("estimate")
-    persons_by_form = {e.stratum: e.persons for e in by_form}
-    system = build_system(data, year, persons_by_form)
-    protection = system.protect(k)
-    published = protection.published(system.values)
+    system = publication_system(data, year)
+    publication = system.publish(PublicationPolicy(k=k))
+    protection, published = publication.protection, publication.values
     lap("disclosure")
     inputs = Inputs(
         year=year,
@@ -126,7 +123,7 @@ def build_report(
         targets=dict(DEFAULT_TARGETS if targets is None else targets),
         by_year=by_year,
         by_form=by_form,
-        list_plan=plan,
+        policy=DEFAULT_POLICY,
     )
     report = assemble(inputs, lang, data.cutoff)
     lap("assemble")

@@ -14,10 +14,17 @@ from dataclasses import dataclass, field
 from zicht.i18n import N_
 from zicht.monitor.data import NOT_RECORDED, UNKNOWN, MonitorData
 from zicht.monitor.i18n import Label
-from zicht.privacy import Protection, Relation, protect
+from zicht.privacy import DEFAULT_PUBLICATION, PublicationPolicy, Published, Relation, publish
 from zicht.standard import AGE_BANDS, COUNTRIES, FORMS, GENDERS, MAJORITY, ORGANISATIONS
 
-__all__ = ["TOP_COUNTRIES", "CountSystem", "CountTable", "TableRow", "build_system"]
+__all__ = [
+    "ALL_YEARS",
+    "TOP_COUNTRIES",
+    "CountSystem",
+    "CountTable",
+    "TableRow",
+    "build_system",
+]
 
 TOP_COUNTRIES = 8
 OTHER_COUNTRIES = "other_countries"
@@ -34,6 +41,7 @@ _FIELDS: dict[str, Label] = {
     "gender": N_("Gender"),
     "forms": N_("Form of exploitation"),
     "country_of_exploitation": N_("Country of exploitation"),
+    "identity_flagged": N_("Identity value left out (flagged)"),
 }
 
 
@@ -89,9 +97,9 @@ class CountSystem:
         if holds:
             self.relations.append(Relation(total, parts, kind))  # type: ignore[arg-type]
 
-    def protect(self, k: int) -> Protection:
-        """Primary and secondary suppression over the whole system."""
-        return protect(self.values, self.relations, k=k)
+    def publish(self, policy: PublicationPolicy = DEFAULT_PUBLICATION) -> Published:
+        """The system as published: the one publication step over all its cells."""
+        return publish(self.values, self.relations, policy)
 
 
 def _year_columns(years: list[int]) -> list[tuple[str, Label]]:
@@ -329,7 +337,14 @@ def _quality_tables(system: CountSystem, data: MonitorData, year: int) -> None:
     system.tables["quarantine"] = table
 
     sources = _codes(ORGANISATIONS.codes, data.missing, [])
-    fields = ["age", "nationality", "gender", "forms", "country_of_exploitation"]
+    fields = [
+        "age",
+        "nationality",
+        "gender",
+        "forms",
+        "country_of_exploitation",
+        "identity_flagged",
+    ]
     missing = CountTable(
         name="missing_fields",
         title=N_("Missing fields by source, %(year)s"),
@@ -351,10 +366,42 @@ def _quality_tables(system: CountSystem, data: MonitorData, year: int) -> None:
     system.tables["missing"] = missing
 
 
+ALL_YEARS = "all"
+
+
+def _all_years(system: CountSystem, data: MonitorData) -> None:
+    """Totals over every year, as the dashboard shows them: cells of the same system.
+
+    The report does not print them, but they are protected with its cells, so the
+    dashboard and the report suppress the same cells and no subtraction between the
+    two undoes a suppression.
+    """
+    years = data.years
+    total = system.cell(("registrations", ALL_YEARS), sum(data.totals.values()))
+    system.relate(total, [("registrations", y) for y in years])
+    for dimension, kind in (("organisation", "sum"), ("form", "cover")):
+        parts = []
+        for code in system.tables[dimension].rows:
+            if code.code == TOTAL:
+                continue
+            cells = [(dimension, code.code, y) for y in years]
+            key = system.cell(
+                (dimension, code.code, ALL_YEARS), sum(system.values[c] for c in cells)
+            )
+            system.relate(key, cells)
+            parts.append(key)
+        system.relate(total, parts, kind)
+    registered = [("suspects", "registered", y) for y in years]
+    key = system.cell(
+        ("suspects", "registered", ALL_YEARS), sum(system.values[c] for c in registered)
+    )
+    system.relate(key, registered)
+
+
 def build_system(
     data: MonitorData, year: int, persons_by_form: dict[str, int] | None = None
 ) -> CountSystem:
-    """Every count table of the report of `year` in one system."""
+    """Every count table of the report of `year` in one system, with all-year totals."""
     system = CountSystem()
     _victim_tables(system, data)
     if data.link_run is not None:
@@ -364,4 +411,5 @@ def build_system(
             system.relate(("persons", year), parts, "cover")
     _suspect_table(system, data)
     _quality_tables(system, data, year)
+    _all_years(system, data)
     return system

@@ -1,4 +1,5 @@
-"""Protection of personal data: field encryption, keyed pseudonyms, disclosure control."""
+"""Protection of personal data: field encryption, keyed pseudonyms, disclosure control,
+and the one publication step (`publish`) every published count passes."""
 
 from zicht.privacy.crypto import (
     KEY_BYTES,
@@ -10,17 +11,22 @@ from zicht.privacy.crypto import (
     write_key_file,
 )
 from zicht.privacy.disclosure import Protection, Relation, feasible_intervals, protect
+from zicht.privacy.publish import DEFAULT_PUBLICATION, PublicationPolicy, Published, publish
 
 __all__ = [
+    "DEFAULT_PUBLICATION",
     "KEY_BYTES",
     "Cipher",
     "DecryptionError",
     "MissingKeyError",
     "Protection",
+    "PublicationPolicy",
+    "Published",
     "Relation",
     "feasible_intervals",
     "generate_key",
     "load_cipher",
     "protect",
+    "publish",
     "write_key_file",
 ]

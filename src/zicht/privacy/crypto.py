@@ -66,6 +66,15 @@ class Cipher:
     def __repr__(self) -> str:
         return f"Cipher(key_id={self.key_id.hex()})"
 
+    def derived_key(self, label: str) -> bytes:
+        """A 256-bit key for another use (e.g. signing audit checkpoints), by HKDF-SHA256
+        (RFC 5869) from this key with `label` as its info; the AES key is never reused."""
+        from cryptography.hazmat.primitives import hashes
+        from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+
+        info = b"zicht:" + label.encode("utf-8")
+        return HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=info).derive(self._key)
+
     def encrypt(self, plaintext: bytes, context: str) -> bytes:
         """Encrypt `plaintext`, bound to `context` (e.g. "victim_registration/police/123")."""
         nonce = os.urandom(_NONCE_BYTES)
@@ -131,6 +140,10 @@ def load_cipher(key_file: str | None, key_text: str | None) -> Cipher:
             return Cipher(_decode(path.read_text(encoding="ascii"), f"key file {path}"))
         except FileNotFoundError:
             raise MissingKeyError(f"key file {path} does not exist; {HOW_TO_MAKE_A_KEY}") from None
+        except (OSError, UnicodeDecodeError) as exc:  # unreadable, a directory, not text
+            raise MissingKeyError(
+                f"key file {path} cannot be read ({type(exc).__name__})"
+            ) from None
     if key_text:
         return Cipher(_decode(key_text, "ZICHT_SECRET_KEY"))
     raise MissingKeyError(f"no encryption key is configured; {HOW_TO_MAKE_A_KEY}")

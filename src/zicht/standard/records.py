@@ -28,6 +28,7 @@ from zicht.standard.people import (
 )
 
 __all__ = [
+    "EARLIEST_DATE",
     "ReportIdentity",
     "ReportRecord",
     "SuspectIdentity",
@@ -36,8 +37,20 @@ __all__ = [
     "VictimRegistration",
 ]
 
-Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
-RecordId = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
+# No control characters but tab and line breaks: a NUL is refused by PostgreSQL and
+# stored by SQLite, so it is refused here, the same way on both.
+_PRINTABLE = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f]*$"
+Text = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=200, pattern=_PRINTABLE),
+]
+RecordId = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=100, pattern=_PRINTABLE),
+]
+# Dates before this are typing errors (0001, 1850), not registrations or births of people
+# alive in the monitor's years.
+EARLIEST_DATE = dt.date(1900, 1, 1)
 Organisation = Annotated[str, InVocabulary(ORGANISATIONS)]
 Country = Annotated[str, InVocabulary(COUNTRIES)]
 Forms = Annotated[tuple[str, ...], InVocabulary(FORMS)]
@@ -62,6 +75,8 @@ class _Registered(_Model):
     def _not_in_future(self) -> Any:
         if self.registration_date > dt.date.today():
             raise ValueError("registration_date lies in the future")
+        if self.registration_date < EARLIEST_DATE:
+            raise ValueError("registration_date lies before 1900")
         return self
 
 
@@ -157,6 +172,8 @@ class _PersonIdentity(_Model):
                 raise ValueError("birth_year disagrees with date_of_birth")
             if self.date_of_birth > dt.date.today():
                 raise ValueError("date_of_birth lies in the future")
+            if self.date_of_birth < EARLIEST_DATE:
+                raise ValueError("date_of_birth lies before 1900")
         return self
 
     def is_empty(self) -> bool:

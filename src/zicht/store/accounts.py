@@ -6,7 +6,7 @@ The web app's record of its uploads keeps the mapping that was used, so that a
 quarantined row can be corrected and resubmitted through the same mapping.
 
 The repository functions below hold the SQL; hashing, lockout policy and permission
-checks are the web service's (`zicht.web.auth`, `zicht.web.accounts`).
+checks are the access service's (`zicht.access`).
 """
 
 from __future__ import annotations

@@ -4,7 +4,7 @@
 `previous_hash`; `seq` numbers the entries without gaps and `previous_hash` is unique,
 so the chain can neither fork nor lose an entry in the middle unnoticed. The app
 never updates or deletes a row; on both engines a trigger refuses it as well
-(migration 0003). The service (`zicht.web.audit`) computes the hashes; this module
+(migration 0003). The service (`zicht.access`) computes the hashes; this module
 appends (one writer at a time, several entries per commit when asked) and reads.
 """
 
@@ -41,9 +41,9 @@ from zicht.store.models import Base
 __all__ = [
     "GENESIS_HASH",
     "AuditEntryRow",
-    "append_chained",
     "append_many",
     "count_recent",
+    "entry_hash_at",
     "head_entry",
     "iter_entries",
     "logged_actions",
@@ -101,6 +101,15 @@ def head_entry(connection: Connection) -> tuple[int, str]:
     return (0, GENESIS_HASH) if row is None else (int(row[0]), str(row[1]))
 
 
+def entry_hash_at(engine: Engine, seq: int) -> str | None:
+    """The entry hash of the entry numbered `seq`, or None when there is none."""
+    with engine.connect() as connection:
+        value = connection.execute(
+            select(AuditEntryRow.entry_hash).where(AuditEntryRow.seq == seq)
+        ).scalar_one_or_none()
+    return None if value is None else str(value)
+
+
 def _lock_log(connection: Connection) -> None:
     # One writer at a time across processes, taken before the head is read: PostgreSQL
     # by an advisory lock, SQLite by BEGIN IMMEDIATE (the write lock up front, so that
@@ -130,11 +139,6 @@ def _sqlite_writers_queue(engine: Engine) -> Iterator[None]:
             yield
         finally:
             fcntl.flock(handle, fcntl.LOCK_UN)
-
-
-def append_chained(engine: Engine, build: Callable[[int, str], dict[str, Any]]) -> None:
-    """Append the entry `build(seq, previous_hash)` after the newest one (see `append_many`)."""
-    append_many(engine, [build])
 
 
 def append_many(engine: Engine, builds: Sequence[Callable[[int, str], dict[str, Any]]]) -> None:

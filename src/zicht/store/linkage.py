@@ -49,7 +49,6 @@ __all__ = [
     "read_linked_persons",
     "read_person_registrations",
     "read_scored_pairs",
-    "read_victim_identities",
     "start_link_run",
     "write_linked_persons",
     "write_person_registrations",
@@ -428,28 +427,3 @@ def linked_registrations(engine: Engine, run_id: int | None = None) -> pd.DataFr
     with engine.connect() as connection:
         rows = connection.execute(statement).all()
     return pd.DataFrame([tuple(r) for r in rows], columns=columns)
-
-
-def read_victim_identities(
-    engine: Engine, cipher: Any, registration_ids: Sequence[int]
-) -> pd.DataFrame:
-    """Decrypted identity fields of a few victim registrations (for `--show-identities`)."""
-    from zicht.standard import RECORD_TYPES
-    from zicht.store.reading import identity_context
-
-    v = VictimRegistrationRow
-    names = list(RECORD_TYPES["victim_registration"].identity_fields)
-    statement = select(v.id, v.source, v.source_record_id, v.identity).where(
-        v.id.in_([int(i) for i in registration_ids])
-    )
-    records = []
-    with engine.connect() as connection:
-        for row in connection.execute(statement.order_by(v.id)):
-            identity: dict[str, Any] = {}
-            if row.identity is not None:
-                context = identity_context("victim_registration", row.source, row.source_record_id)
-                identity = cipher.decrypt_json(row.identity, context)
-            records.append(
-                {"registration_id": row.id, **{name: identity.get(name) for name in names}}
-            )
-    return pd.DataFrame(records, columns=["registration_id", *names])

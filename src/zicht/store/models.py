@@ -85,6 +85,10 @@ class _RecordColumns:
     registration_year: Mapped[int] = mapped_column(Integer, index=True)
     forms: Mapped[str] = mapped_column(String(200))
     identity: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)
+    # Identity values left out for breaking a rule ("field:rule;..."), and their cells as
+    # the source sent them, encrypted, for correction (docs/ingest.md).
+    quality_flags: Mapped[str | None] = mapped_column(String(400), nullable=True)
+    flagged_original: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)
     content_hash: Mapped[str] = mapped_column(String(64))
     batch_id: Mapped[int] = mapped_column(ForeignKey("ingest_batch.id"), index=True)
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)

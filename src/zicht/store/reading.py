@@ -38,7 +38,11 @@ def read_records(
 
     table = RECORD_TABLES[record_type]
     identity_fields = RECORD_TYPES[record_type].identity_fields
-    columns = [c for c in table.__table__.columns if c.name not in ("identity", "content_hash")]
+    columns = [
+        c
+        for c in table.__table__.columns
+        if c.name not in ("identity", "flagged_original", "content_hash")
+    ]
     rows: list[dict[str, Any]] = []
     statement = select(*columns, table.identity).order_by(table.id)
     with engine.connect() as connection:

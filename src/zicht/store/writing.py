@@ -6,7 +6,19 @@ from collections.abc import Callable, Iterable, Sequence
 from functools import cache
 from typing import Any, cast
 
-from sqlalchemy import Boolean, Date, String, Table, any_, bindparam, insert, select, text, update
+from sqlalchemy import (
+    Boolean,
+    CursorResult,
+    Date,
+    String,
+    Table,
+    any_,
+    bindparam,
+    insert,
+    select,
+    text,
+    update,
+)
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import Session
@@ -23,9 +35,11 @@ __all__ = [
     "insert_records",
     "open_quarantine_hashes",
     "open_quarantine_rows",
+    "own_quarantine_ids",
     "record_columns",
     "refresh_statistics",
     "remember_unchanged",
+    "reopen_batch",
     "resolve_quarantine",
     "seen_unchanged",
     "start_batch",
@@ -35,6 +49,7 @@ __all__ = [
 
 ExistingRecord = tuple[int, str, int]  # (row id, content hash, batch id)
 _IN_CHUNK = 500
+_MAX_ID = 2**63 - 1  # the largest id either database stores
 _LOCK_NOT_AVAILABLE = "55P03"
 _WRITTEN_BY_STORE = ("id", "batch_id", "updated_at")
 
@@ -63,6 +78,17 @@ def start_batch(
     )
     session.add(batch)
     session.flush()
+    return batch
+
+
+def reopen_batch(session: Session, batch_id: int, *, source: str, record_type: str) -> IngestBatch:
+    """An earlier batch of `source` and `record_type`, to add corrections of its rows to.
+
+    Raises LookupError when there is no such batch of that source and record type.
+    """
+    batch = session.get(IngestBatch, batch_id, with_for_update=True)
+    if batch is None or batch.source != source or batch.record_type != record_type:
+        raise LookupError("no delivery of this organisation and record type with that number")
     return batch
 
 
@@ -309,14 +335,50 @@ def open_quarantine_hashes(
     return found
 
 
-def resolve_quarantine(session: Session, ids: Sequence[int], batch_id: int) -> None:
-    """Mark quarantine rows as resolved by a later batch."""
-    if ids:
-        session.execute(
+def own_quarantine_ids(
+    session: Session, source: str, record_type: str, ids: Sequence[int]
+) -> set[int]:
+    """Which of `ids` are quarantine entries of `source` and `record_type` (open or resolved).
+
+    An id of another organisation or record type, or of no entry, is not returned:
+    the caller refuses the row that names it.
+    """
+    found: set[int] = set()
+    unique = [i for i in dict.fromkeys(ids) if 0 < i <= _MAX_ID]
+    for start in range(0, len(unique), _IN_CHUNK):
+        statement = select(QuarantineRow.id).where(
+            QuarantineRow.id.in_(unique[start : start + _IN_CHUNK]),
+            QuarantineRow.source == source,
+            QuarantineRow.record_type == record_type,
+        )
+        found.update(session.scalars(statement))
+    return found
+
+
+def resolve_quarantine(
+    session: Session, ids: Sequence[int], batch_id: int, *, source: str, record_type: str
+) -> int:
+    """Mark open quarantine rows of `source` and `record_type` as resolved by a later batch.
+
+    Ids of other organisations or record types are never touched (the ingest refuses
+    the rows naming them before it gets here; this is the second lock on the door).
+    Returns how many entries were open and are now resolved.
+    """
+    resolved = 0
+    unique = [i for i in dict.fromkeys(ids) if 0 < i <= _MAX_ID]
+    for start in range(0, len(unique), _IN_CHUNK):
+        result = session.execute(
             update(QuarantineRow)
-            .where(QuarantineRow.id.in_(list(ids)))
+            .where(
+                QuarantineRow.id.in_(unique[start : start + _IN_CHUNK]),
+                QuarantineRow.source == source,
+                QuarantineRow.record_type == record_type,
+                QuarantineRow.status == "open",
+            )
             .values(status="resolved", resolved_batch_id=batch_id)
         )
+        resolved += cast(CursorResult[Any], result).rowcount
+    return resolved
 
 
 def update_quarantine(session: Session, rows: list[dict[str, Any]]) -> None:

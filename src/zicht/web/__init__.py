@@ -17,7 +17,7 @@ if TYPE_CHECKING:
     from zicht.config import Settings
     from zicht.privacy import Cipher
 
-__all__ = ["create_app", "default_workers", "ensure_demo_accounts", "serve"]
+__all__ = ["create_app", "default_workers", "serve"]
 
 
 def create_app(
@@ -31,13 +31,6 @@ def create_app(
     from zicht.web.app import create_app as build
 
     return build(settings, engine=engine, cipher=cipher, report_dir=report_dir)
-
-
-def ensure_demo_accounts(engine: Engine) -> list[tuple[str, str, str | None, str]]:
-    """One demo account per role with a fresh random password: (user, role, org, password)."""
-    from zicht.web.accounts import ensure_demo_accounts as ensure
-
-    return ensure(engine)
 
 
 def default_workers() -> int:

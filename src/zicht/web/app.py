@@ -11,7 +11,7 @@ import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from fastapi import FastAPI
 from fastapi.exceptions import RequestValidationError
@@ -32,6 +32,9 @@ from zicht.web.deps import AppState, NotAuthenticated, current_principal
 from zicht.web.i18n import Translator, language_of
 from zicht.web.rendering import render
 from zicht.web.security import SecurityMiddleware
+
+if TYPE_CHECKING:
+    from zicht.access import Checkpoints
 
 __all__ = ["PUBLIC_PATHS", "all_routes", "create_app", "route_action"]
 
@@ -156,17 +159,48 @@ def _install_handlers(app: FastAPI) -> None:
             return JSONResponse({"detail": errors}, status_code=422)
         from starlette.concurrency import run_in_threadpool
 
-        return await run_in_threadpool(_error_page, request, 400, "bad_request")
+        # A page whose path names no possible row (an id out of range, not a number)
+        # does not exist; anything else wrong in a request is the asker's mistake.
+        in_path = all(tuple(e.get("loc", ()))[:1] == ("path",) for e in exc.errors())
+        status = 404 if in_path else 400
+        return await run_in_threadpool(_error_page, request, status, "bad_request")
 
 
 @asynccontextmanager
-async def _lifespan(_app: FastAPI) -> AsyncIterator[None]:
+async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
+    from starlette.concurrency import run_in_threadpool
+
+    await run_in_threadpool(_start_checkpoints, app)  # server start: checkpoint the audit head
     # What is alive once the app is built (modules, templates, SQLAlchemy metadata)
     # lives as long as the process: freezing it keeps the cyclic garbage collector
     # from walking it in every full collection, each a pause of some 80 ms otherwise.
     gc.collect()
     gc.freeze()
     yield
+
+
+def _audit_checkpoints(engine: Engine, cipher: Cipher, settings: Settings) -> Checkpoints | None:
+    """Where the server checkpoints the audit head (at start, then every 100 entries)."""
+    from zicht.access import Checkpoints, default_checkpoint_directory
+
+    configured = settings.audit_checkpoint_dir
+    directory = (
+        Path(configured)
+        if configured
+        else default_checkpoint_directory(engine, settings.secret_key_file)
+    )
+    if directory is None:
+        log.warning("no audit checkpoints: set ZICHT_AUDIT_CHECKPOINT_DIR (docs/web.md)")
+        return None
+    return Checkpoints.of(engine, cipher, directory)
+
+
+def _start_checkpoints(app: FastAPI) -> None:
+    from zicht.access import checkpoint_audit
+
+    checkpoints = app.state.audit_checkpoints
+    if checkpoints is not None and not checkpoint_audit(app.state.zicht.engine, checkpoints):
+        log.error("the audit trail does not hold its last checkpoint")
 
 
 def _accepts_html(request: Request) -> bool:
@@ -195,6 +229,7 @@ def create_app(
         dashboard,
         estimates,
         persons,
+        quarantine,
         registrations,
         reports,
         session,
@@ -220,10 +255,12 @@ def create_app(
         cipher=cipher,
         report_dir=report_dir or default_report_dir(settings.database_url),
     )
+    app.state.audit_checkpoints = _audit_checkpoints(engine, cipher, settings)
     for router in (
         session,
         dashboard,
         upload,
+        quarantine,
         registrations,
         persons,
         estimates,

@@ -13,7 +13,7 @@ import secrets
 from fastapi import HTTPException
 from starlette.requests import Request
 
-from zicht.web.permissions import Principal
+from zicht.access import Principal
 
 __all__ = [
     "CSRF_FIELD",

@@ -16,17 +16,23 @@ from fastapi import HTTPException
 from sqlalchemy import Engine
 from starlette.requests import Request
 
-from zicht.privacy import Cipher
-from zicht.web.audit import AuditEvent, log_action, log_action_async
-from zicht.web.auth import (
+from zicht.access import (
+    ACTIONS,
     CLIENT_FAILURES,
     CLIENT_WINDOW,
+    Actor,
+    AuditEvent,
+    Look,
+    Principal,
     RateLimiter,
+    authorize,
+    log_action,
+    log_action_async,
     principal_for_session,
     principal_for_token,
 )
+from zicht.privacy import Cipher
 from zicht.web.csrf import check_csrf
-from zicht.web.permissions import ACTIONS, Principal, authorize
 
 if TYPE_CHECKING:
     from zicht.ingest import IngestResult
@@ -40,6 +46,7 @@ __all__ = [
     "audit_async",
     "client_of",
     "current_principal",
+    "look",
     "public",
     "requires",
     "state",
@@ -167,6 +174,12 @@ def audit(
     """Record what `principal` did in this request in the audit trail."""
     event = _event(request, principal, action, object_type, object_ids, purpose, details)
     log_action(state(request).engine, event)
+
+
+def look(request: Request, principal: Principal, purpose: str, **details: Any) -> Look:
+    """Who looks at identities in this request and why, for `zicht.access`'s door."""
+    actor = Actor(principal.actor, principal.kind, principal.organisation, client_of(request))
+    return Look(actor, purpose, {"path": request.url.path, **details})
 
 
 async def audit_async(

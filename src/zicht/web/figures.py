@@ -1,24 +1,26 @@
-"""Headline figures and bar charts for the dashboard, small counts suppressed.
+"""Headline figures and bar charts for the dashboard, as published.
 
 Charts are drawn on the server as inline SVG: every chart has a title, a text
-description and the table of its values next to it. Counts from 1 to
-SMALL_COUNT - 1 are shown as "< SMALL_COUNT" and drawn as no bar.
+description and the table of its values next to it. The counts are those of the one
+publication step (`zicht.privacy.publish`, through `zicht.monitor.publication`): a
+suppressed count (None) is shown as SUPPRESSED ("x", as in the report) and drawn as no
+bar.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
 
 from sqlalchemy import Engine
 
+from zicht.monitor.i18n import SUPPRESSED
+from zicht.monitor.publication import DashboardFigures, dashboard_figures
 from zicht.store.linkage import latest_link_run
 from zicht.store.web_queries import record_counts
 from zicht.web.i18n import Translator
 
-__all__ = ["SMALL_COUNT", "Bar", "Chart", "bar_chart", "dashboard_counts", "shown"]
-
-SMALL_COUNT = 5
+__all__ = ["SUPPRESSED", "Bar", "Chart", "bar_chart", "dashboard_counts", "shown"]
 _BAR_HEIGHT = 26
 _GAP = 8
 _WIDTH = 640
@@ -47,11 +49,9 @@ class Chart:
     label_width: int
 
 
-def shown(t: Translator, value: int) -> str:
-    """A count for display, suppressed when small."""
-    if 0 < value < SMALL_COUNT:
-        return f"< {SMALL_COUNT}"
-    return t.number(value)
+def shown(t: Translator, value: int | None) -> str:
+    """A published count for display; SUPPRESSED when it is not published."""
+    return SUPPRESSED if value is None else t.number(value)
 
 
 def bar_chart(
@@ -59,25 +59,20 @@ def bar_chart(
     chart_id: str,
     title: str,
     category: str,
-    items: list[tuple[str, float]],
+    items: Sequence[tuple[str, float | None]],
     display: list[str] | None = None,
 ) -> Chart:
-    """A horizontal bar chart of (label, value) pairs; suppressed values get no bar."""
-    displays = display or [shown(t, int(value)) for _, value in items]
-    drawable = [
-        0.0 if text.startswith("<") else float(value)
-        for (_, value), text in zip(items, displays, strict=True)
-    ]
+    """A horizontal bar chart of (label, value) pairs; suppressed values (None) get no bar."""
+    displays = display or [shown(t, None if v is None else int(v)) for _, v in items]
+    drawable = [0.0 if value is None else float(value) for _, value in items]
     top = max(drawable, default=0.0) or 1.0
     room = _WIDTH - _LABEL_WIDTH - 90
     bars = tuple(
-        Bar(label, value, text, i * (_BAR_HEIGHT + _GAP), round(room * draw / top, 1), _BAR_HEIGHT)
-        for i, ((label, value), text, draw) in enumerate(
-            zip(items, displays, drawable, strict=True)
-        )
+        Bar(label, draw, text, i * (_BAR_HEIGHT + _GAP), round(room * draw / top, 1), _BAR_HEIGHT)
+        for i, ((label, _), text, draw) in enumerate(zip(items, displays, drawable, strict=True))
     )
     if bars:
-        best = max(bars, key=lambda bar: 0.0 if bar.display.startswith("<") else bar.value)
+        best = max(bars, key=lambda bar: bar.value)
         desc = t(
             "Bar chart with %(n)s bars; the highest is %(top)s at %(value)s. "
             "The table below gives all values.",
@@ -91,9 +86,13 @@ def bar_chart(
     return Chart(chart_id, title, desc, category, bars, _WIDTH, height, _LABEL_WIDTH)
 
 
-def dashboard_counts(engine: Engine) -> dict[str, Any]:
-    """The raw counts behind the dashboard (no labels, no suppression)."""
+def dashboard_counts(engine: Engine) -> DashboardFigures:
+    """The dashboard's counts as published (cells of the report's protected system)."""
     counts = record_counts(engine)
     run = latest_link_run(engine)
-    counts["persons"] = run.persons if run is not None else None
-    return counts
+    extra = {
+        "reports": counts["report"],
+        "open_quarantine": counts["quarantine"],
+        "persons": run.persons if run is not None else None,
+    }
+    return dashboard_figures(engine, extra)

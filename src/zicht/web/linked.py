@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import logging
-import math
-from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Engine
 
@@ -18,13 +16,15 @@ from zicht.store.linkage import (
 )
 
 __all__ = [
-    "EstimateRow",
-    "estimate_rows",
     "explanation",
     "latest_run",
     "person_members",
     "persons_of_run",
+    "run_estimates",
 ]
+
+if TYPE_CHECKING:
+    from zicht.estimate import Estimate
 
 log = logging.getLogger(__name__)
 
@@ -59,10 +59,8 @@ def explanation(
     engine: Engine, run_id: int, person_id: int
 ) -> tuple[list[dict[str, Any]], list[str]]:
     """Why the registrations of a person were linked: per pair, the field weights."""
-    try:
-        from zicht.linkage import ExplainError, explain_person
-    except ImportError:  # pragma: no cover - linkage ships with Zicht
-        return [], []
+    from zicht.linkage import ExplainError, explain_person
+
     try:
         explained = explain_person(engine, person_id, run_id)
     except ExplainError:
@@ -86,62 +84,12 @@ def explanation(
     return links, list(explained.notes)
 
 
-@dataclass(frozen=True)
-class EstimateRow:
-    """One estimate: a stratum, the persons observed, the estimate and its interval."""
-
-    stratum: str
-    observed: int
-    estimate: float | None
-    lower: float | None
-    upper: float | None
-    model: str | None
-    problem: str | None = None
-
-
-def _finite(value: float) -> float | None:
-    return value if math.isfinite(value) else None
-
-
-def estimate_rows(engine: Engine, run_id: int) -> list[EstimateRow]:
-    """Stepwise log-linear MSE (normal log interval) for all victims and per year."""
-    from zicht.estimate import (
-        EstimationError,
-        capture_histories_from_registrations,
-        normal_log_interval,
-        select_model,
-    )
+def run_estimates(engine: Engine, run_id: int) -> list[Estimate]:
+    """The published estimates of a run: all victims, then per year (the one policy)."""
+    from zicht.estimate import DEFAULT_POLICY, estimate_linked
 
     frame = linked_registrations(engine, run_id)
-    if frame.empty:
-        return []
-    frame = frame.assign(
-        forms=frame["forms"].fillna("").str.replace(";", ","),
-        dutch=frame["nationality"] == "NL",
-        minor=frame["minor"].fillna(False).astype(bool),
-    )
-    rows: list[EstimateRow] = []
-    for by in ((), ("year",)):
-        try:
-            tables = capture_histories_from_registrations(frame, by=list(by))
-        except EstimationError as exc:
-            rows.append(EstimateRow("", 0, None, None, None, None, str(exc)))
-            continue
-        for key, table in sorted(tables.items(), key=lambda item: str(item[0])):
-            label = "" if not key else str(key[0])
-            try:
-                selection = select_model(table, "stepwise", 0.02)
-                interval = normal_log_interval(selection.fit, 0.95)
-                rows.append(
-                    EstimateRow(
-                        label,
-                        table.n_observed,
-                        _finite(selection.fit.estimate),
-                        _finite(interval.lower),
-                        _finite(interval.upper),
-                        selection.fit.label(),
-                    )
-                )
-            except (EstimationError, ValueError, ArithmeticError) as exc:
-                rows.append(EstimateRow(label, table.n_observed, None, None, None, None, str(exc)))
-    return rows
+    return [
+        *estimate_linked(frame, DEFAULT_POLICY),
+        *estimate_linked(frame, DEFAULT_POLICY, by=("year",)),
+    ]

@@ -10,9 +10,9 @@ from typing import Any
 
 from markupsafe import Markup
 
+from zicht.access import Principal, authorize, scope_of
 from zicht.standard import RECORD_TYPES
 from zicht.web.i18n import Translator
-from zicht.web.permissions import Principal, authorize, scope_of
 from zicht.web.queries import LIST_COLUMNS, LIST_IDENTITY, field_label
 
 __all__ = [

@@ -17,9 +17,9 @@ from jinja2.runtime import Context
 from starlette.requests import Request
 from starlette.responses import HTMLResponse
 
+from zicht.access import ROLES, Principal, authorize
 from zicht.i18n import N_, languages
 from zicht.web.i18n import LANG_COOKIE, Translator, known_language, language_of
-from zicht.web.permissions import ROLES, Principal, authorize
 from zicht.web.security import is_local
 
 __all__ = ["NAVIGATION", "environment", "first_page", "render"]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import re
 import tempfile
 from dataclasses import dataclass
@@ -12,6 +11,7 @@ from typing import Any
 import yaml
 from sqlalchemy import Engine
 
+from zicht.access import Look, record_look
 from zicht.ingest import (
     QUARANTINE_ID_COLUMN,
     IngestFileError,
@@ -23,13 +23,16 @@ from zicht.ingest import (
 )
 from zicht.ingest.service import quarantine_context
 from zicht.privacy import Cipher
+from zicht.privacy.cells import CsvWriter
 from zicht.standard import RECORD_TYPES
-from zicht.store.web_queries import record_upload, upload_mapping
+from zicht.store.web_quarantine import QuarantineEntry
+from zicht.store.web_uploads import record_upload, upload_mapping
 
 __all__ = [
     "SUFFIXES",
     "UploadError",
     "corrected_row_ingest",
+    "delivery_mapping",
     "original_cells",
     "parse_mapping",
     "run_upload",
@@ -104,10 +107,17 @@ def run_upload(
     return result
 
 
-def original_cells(cipher: Cipher, entry: dict[str, Any]) -> list[tuple[str, Any]]:
-    """The decrypted original row of a quarantine entry, as (column, value) pairs."""
-    context = quarantine_context(entry["source"], entry["file_name"], entry["row_number"])
-    cells = cipher.decrypt_json(entry["original"], context)["cells"]
+def original_cells(
+    engine: Engine, cipher: Cipher, look: Look, entry: QuarantineEntry
+) -> list[tuple[str, Any]]:
+    """The decrypted original row of a quarantine entry, as (column, value) pairs.
+
+    A look at identity data: audited here as one `view_quarantine_row` entry.
+    """
+    assert entry.original is not None, "read the entry with quarantine_entry"
+    context = quarantine_context(entry.source, entry.file_name, entry.row_number)
+    cells = cipher.decrypt_json(entry.original, context)["cells"]
+    record_look(engine, look, "view_quarantine_row", "quarantine_row", [entry.id])
     return [(str(column), value) for column, value in cells]
 
 
@@ -119,34 +129,51 @@ class Resubmission:
     resolved: bool
 
 
+def delivery_mapping(engine: Engine, batch_id: int, record_type: str) -> tuple[str, Mapping]:
+    """The mapping (YAML text and parsed) a delivery was read with (the standard's own
+    column names for files ingested outside the web app)."""
+    mapping_text = upload_mapping(engine, batch_id) or ""
+    try:
+        return mapping_text, parse_mapping(mapping_text, record_type)
+    except UploadError:
+        return "", parse_mapping("", record_type)
+
+
 def corrected_row_ingest(
     engine: Engine,
     cipher: Cipher,
-    entry: dict[str, Any],
+    entry: QuarantineEntry,
     values: list[tuple[str, str]],
-    uploaded_by: str,
 ) -> Resubmission:
-    """Resubmit one corrected quarantine row through the mapping of its upload."""
-    mapping_text = upload_mapping(engine, entry["batch_id"]) or ""
-    mapping = parse_mapping(mapping_text, entry["record_type"])
+    """Resubmit one corrected quarantine row through the mapping of its delivery.
+
+    The row is added to the delivery it came from (no delivery of its own): that
+    delivery then counts it as stored, or keeps it quarantined with its new problems.
+    """
+    _, mapping = delivery_mapping(engine, entry.batch_id, entry.record_type)
     delimiter = mapping.delimiter if len(mapping.delimiter) == 1 else ","
     encoding = "utf-8" if mapping.encoding in ("auto", "") else mapping.encoding
     with tempfile.TemporaryDirectory(prefix="zicht-fix-") as folder:
-        path = Path(folder) / f"{Path(entry['file_name']).stem}-fix.csv"
+        path = Path(folder) / "correction.csv"
         with path.open("w", encoding=encoding, errors="replace", newline="") as handle:
-            writer = csv.writer(handle, delimiter=delimiter)
+            # Neutralised as every CSV Zicht writes; the ingest restores the typed values.
+            writer = CsvWriter(handle, delimiter=delimiter)
             writer.writerow([QUARANTINE_ID_COLUMN, *(column for column, _ in values)])
-            writer.writerow([entry["id"], *(value for _, value in values)])
+            writer.writerow([entry.id, *(value for _, value in values)])
         fixed = Mapping.model_validate(
             {**mapping.model_dump(), "format": "csv", "delimiter": delimiter, "encoding": encoding}
         )
         try:
             result = ingest_file(
-                path, source=entry["source"], engine=engine, cipher=cipher, mapping=fixed
+                path,
+                source=entry.source,
+                engine=engine,
+                cipher=cipher,
+                mapping=fixed,
+                into_batch=entry.batch_id,
             )
         except IngestFileError as exc:
             raise UploadError("file", exc.problem) from None
-    record_upload(engine, result.batch_id, entry["source"], uploaded_by, mapping_text)
     return Resubmission(result, result.resolved > 0)
 
 

@@ -17,9 +17,9 @@ from playwright.sync_api import BrowserContext, Page, sync_playwright
 
 from tests.conftest import CHROMIUM_ARGS
 from tests.web.conftest import PASSWORD, WebWorld, build_world
+from zicht.access import ROLES
 from zicht.privacy import Cipher, generate_key
 from zicht.store import make_engine, upgrade
-from zicht.web.permissions import ROLES
 
 WCAG_21_AA = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
 BAD_FILE = (

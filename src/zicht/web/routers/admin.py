@@ -11,13 +11,13 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
+from zicht import access as accounts
+from zicht.access import ACTIONS, ROLES, TOKEN_ACTIONS, Principal, actions_logged, search, verify
 from zicht.i18n import N_
 from zicht.standard import ORGANISATIONS
-from zicht.web import accounts
-from zicht.web.audit import actions_logged, search, verify
 from zicht.web.deps import audit, client_of, requires, state
 from zicht.web.i18n import Translator, language_of
-from zicht.web.permissions import ACTIONS, ROLES, TOKEN_ACTIONS, Principal
+from zicht.web.params import RowId, whole_number
 from zicht.web.queries import cached
 from zicht.web.rendering import render
 
@@ -187,12 +187,13 @@ async def create_token(
     chosen = [str(v) for v in data.getlist("actions")]
     days_text = form.get("days", "90").strip()
     errors: dict[str, str] = {}
-    if not days_text.isdigit():
+    days = whole_number(days_text, 0, 10**6)
+    if days is None:
         errors["days"] = "1-366"
     if not chosen:
         t = Translator(language_of(request))
         errors["actions"] = t("Fill in this field")
-    if not errors:
+    if days is not None and not errors:
         try:
             info, token = await run_in_threadpool(
                 accounts.create_token,
@@ -201,7 +202,7 @@ async def create_token(
                 form.get("name", ""),
                 form.get("organisation", ""),
                 chosen,
-                int(days_text),
+                days,
             )
         except accounts.AccountError as exc:
             text = str(exc)
@@ -218,7 +219,7 @@ async def create_token(
 @router.post("/admin/tokens/{token_id}/revoke")
 def revoke_token(
     request: Request,
-    token_id: int,
+    token_id: RowId,
     principal: Annotated[Principal, Depends(requires("manage_tokens"))],
 ) -> Response:
     try:
@@ -283,7 +284,7 @@ def audit_log(
         "until": _date(params.get("until")),
     }
     page_text = params.get("page", "1")
-    page = int(page_text) if page_text.isdigit() and 0 < int(page_text) < 100_000 else 1
+    page = whole_number(page_text, 1, 99_999) or 1
     entries, total = search(
         shared.engine, **query, limit=AUDIT_PAGE, offset=(page - 1) * AUDIT_PAGE
     )

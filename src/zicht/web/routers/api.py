@@ -15,23 +15,22 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
 
+from zicht.access import MIN_PURPOSE, Principal, authorize, reveal_identities, scope_of
 from zicht.standard import FORMS, ORGANISATIONS
 from zicht.store.web_queries import (
+    Batch,
     RegistrationQuery,
     get_batch,
     get_registration,
-    identities,
     list_registrations,
     open_quarantine,
 )
-from zicht.web.deps import accept_upload, audit, public, requires, state
-from zicht.web.figures import SMALL_COUNT
+from zicht.web.deps import accept_upload, audit, look, public, requires, state
 from zicht.web.linked import latest_run, person_members, persons_of_run
-from zicht.web.permissions import Principal, authorize, scope_of
 from zicht.web.queries import LIST_COLUMNS, MAX_PAGE_SIZE, SORTS
 from zicht.web.registrations_view import may_identify, visible_organisation
 from zicht.web.routers.dashboard import current_counts
-from zicht.web.routers.estimates import run_estimates
+from zicht.web.routers.estimates import observed_persons, run_estimates
 from zicht.web.routers.reports import download, report_files
 from zicht.web.uploads import UploadError
 
@@ -40,7 +39,6 @@ router = APIRouter(prefix="/api", tags=["api"])
 RecordType = Literal["victim_registration", "suspect_registration", "report"]
 Sort = Literal["id", "-id", "registration_date", "-registration_date", "source"]
 Id = Annotated[int, Path(ge=1, le=2**31 - 1)]
-MIN_PURPOSE = 5
 ERRORS: dict[int | str, dict[str, Any]] = {
     401: {"description": "Not authenticated"},
     403: {"description": "Not allowed"},
@@ -116,17 +114,20 @@ class PersonDetail(BaseModel):
 
 class EstimateOut(BaseModel):
     stratum: str
-    observed: int
+    observed: int | None
+    lists: list[str]
     estimate: float | None
     lower: float | None
     upper: float | None
+    precision: int
+    interval: str
     model: str | None
     problem: str | None
 
 
 class EstimatesOut(BaseModel):
     run_id: int | None
-    level: float = 0.95
+    level: float
     estimates: list[EstimateOut]
 
 
@@ -139,31 +140,31 @@ class Health(BaseModel):
     status: str
 
 
-def _upload_out(batch: dict[str, Any]) -> UploadOut:
+def _upload_out(batch: Batch) -> UploadOut:
     problems = [
         Problem(
-            quarantine_id=entry["id"],
-            row=entry["row_number"],
+            quarantine_id=entry.id,
+            row=entry.row_number,
             field=e["field"],
             column=e.get("column"),
             rule=e["rule"],
             message=e.get("message_en", ""),
-            status=entry["status"],
+            status=entry.status,
         )
-        for entry in batch["problems"]
-        for e in entry["errors"]
+        for entry in batch.problems
+        for e in entry.errors
     ]
     return UploadOut(
-        batch_id=batch["id"],
-        source=batch["source"],
-        record_type=batch["record_type"],
-        file_name=batch["file_name"],
-        rows_read=batch["rows_read"],
-        new=batch["rows_new"],
-        updated=batch["rows_updated"],
-        unchanged=batch["rows_unchanged"],
-        quarantined=batch["rows_quarantined"],
-        resolved=batch["rows_resolved"],
+        batch_id=batch.id,
+        source=batch.source,
+        record_type=batch.record_type,
+        file_name=batch.file_name,
+        rows_read=batch.rows_read,
+        new=batch.rows_new,
+        updated=batch.rows_updated,
+        unchanged=batch.rows_unchanged,
+        quarantined=batch.rows_quarantined,
+        resolved=batch.rows_resolved,
         problems=problems,
     )
 
@@ -178,23 +179,21 @@ def health() -> Health:
 def dashboard(
     request: Request, principal: Annotated[Principal, Depends(requires("view_aggregates"))]
 ) -> dict[str, Any]:
-    """Headline counts; counts from 1 to 4 are reported as null (suppressed)."""
+    """Headline counts as published: null where suppressed (below k = 10, or secondary).
+
+    The same cells as the dashboard page and the yearly report of the latest year, from
+    the one publication step: no suppressed count is the total minus published parts.
+    """
     _, counts = current_counts(request)
-
-    def safe(value: int | None) -> int | None:
-        return None if value is None or 0 < value < SMALL_COUNT else value
-
     return {
-        "victim_registrations": safe(counts["victim_registration"]),
-        "suspect_registrations": safe(counts["suspect_registration"]),
-        "reports": safe(counts["report"]),
-        "persons": safe(counts["persons"]),
-        "victim_registrations_by_year": {str(y): safe(c) for y, c in counts["by_year"]},
-        "victim_registrations_by_form": {k: safe(v) for k, v in counts["by_form"].items()},
-        "victim_registrations_by_organisation": {
-            k: safe(v) for k, v in counts["by_organisation"].items()
-        },
-        "suppressed_below": SMALL_COUNT,
+        "victim_registrations": counts.victim_registrations,
+        "suspect_registrations": counts.suspect_registrations,
+        "reports": counts.reports,
+        "persons": counts.persons,
+        "victim_registrations_by_year": {str(y): c for y, c in counts.by_year},
+        "victim_registrations_by_form": counts.by_form,
+        "victim_registrations_by_organisation": counts.by_organisation,
+        "suppressed_below": counts.k,
     }
 
 
@@ -237,7 +236,7 @@ def upload_result(
 ) -> UploadOut:
     """The result of an upload of the caller's organisation, row by row."""
     batch = get_batch(state(request).engine, batch_id)
-    if batch is None or not authorize(principal, "upload", batch["source"]):
+    if batch is None or not authorize(principal, "upload", batch.source):
         raise HTTPException(status_code=404, detail="not_found")
     return _upload_out(batch)
 
@@ -252,15 +251,14 @@ def quarantine(
     )
     return [
         QuarantineOut(
-            id=e["id"],
-            batch_id=e["batch_id"],
-            source=e["source"],
-            record_type=e["record_type"],
-            file_name=e["file_name"],
-            row_number=e["row_number"],
+            id=e.id,
+            batch_id=e.batch_id,
+            source=e.source,
+            record_type=e.record_type,
+            file_name=e.file_name,
+            row_number=e.row_number,
             problems=[
-                {k: p.get(k) for k in ("field", "column", "rule", "message_en")}
-                for p in e["errors"]
+                {k: p.get(k) for k in ("field", "column", "rule", "message_en")} for p in e.errors
             ],
         )
         for e in open_quarantine(state(request).engine, organisation)
@@ -314,7 +312,13 @@ def registrations(
     shared = state(request)
     rows, total = list_registrations(shared.engine, query, LIST_COLUMNS[query.record_type])
     ids = [row["id"] for row in rows]
-    decrypted = identities(shared.engine, shared.cipher, record_type, ids) if show else {}
+    decrypted = (
+        reveal_identities(
+            shared.engine, shared.cipher, look(request, principal, purpose or ""), record_type, ids
+        )
+        if show
+        else {}
+    )
     items = [
         RegistrationOut(
             id=row["id"],
@@ -324,14 +328,10 @@ def registrations(
         )
         for row in rows
     ]
-    audit(
-        request,
-        principal,
-        "view_identity" if show else "list_registrations",
-        object_type=record_type,
-        object_ids=list(ids),
-        purpose=purpose.strip() if show and purpose else None,
-    )
+    if not show:  # a look at identities is audited by the door
+        audit(
+            request, principal, "list_registrations", object_type=record_type, object_ids=list(ids)
+        )
     return RegistrationPage(total=total, page=page, page_size=page_size, items=items)
 
 
@@ -355,17 +355,17 @@ def registration(
     show = _identity_request(principal, identities_wanted, purpose, record["source"])
     identity = None
     if show:
-        identity = identities(shared.engine, shared.cipher, record_type, [record_id]).get(
-            record_id, {}
+        identity = reveal_identities(
+            shared.engine,
+            shared.cipher,
+            look(request, principal, purpose or ""),
+            record_type,
+            [record_id],
+        ).get(record_id, {})
+    else:  # a look at the identity is audited by the door
+        audit(
+            request, principal, "view_registration", object_type=record_type, object_ids=[record_id]
         )
-    audit(
-        request,
-        principal,
-        "view_identity" if show else "view_registration",
-        object_type=record_type,
-        object_ids=[record_id],
-        purpose=purpose.strip() if show and purpose else None,
-    )
     fields = {k: v for k, v in record.items() if k not in ("id",)}
     return RegistrationOut(id=record_id, record_type=record_type, fields=fields, identity=identity)
 
@@ -428,7 +428,17 @@ def person(
         _identity_request(principal, True, purpose, source) for _, source in members
     )
     ids = [rid for rid, _ in members]
-    decrypted = identities(shared.engine, shared.cipher, "victim_registration", ids) if show else {}
+    decrypted = (
+        reveal_identities(
+            shared.engine,
+            shared.cipher,
+            look(request, principal, purpose or "", person=person_id),
+            "victim_registration",
+            ids,
+        )
+        if show
+        else {}
+    )
     registrations_out = []
     for rid in ids:
         record = get_registration(shared.engine, "victim_registration", rid) or {}
@@ -440,15 +450,15 @@ def person(
                 identity=decrypted.get(rid, {}) if show else None,
             )
         )
-    audit(
-        request,
-        principal,
-        "view_identity" if show else "view_person",
-        object_type="victim_registration",
-        object_ids=list(ids),
-        purpose=purpose.strip() if show and purpose else None,
-        person=person_id,
-    )
+    if not show:  # a look at the identities is audited by the door
+        audit(
+            request,
+            principal,
+            "view_person",
+            object_type="victim_registration",
+            object_ids=list(ids),
+            person=person_id,
+        )
     return PersonDetail(person_id=person_id, run_id=run.id, registrations=registrations_out)
 
 
@@ -456,9 +466,34 @@ def person(
 def estimates(
     request: Request, principal: Annotated[Principal, Depends(requires("view_estimates"))]
 ) -> EstimatesOut:
-    """Multiple systems estimates of the latest link run: all victims and per year."""
+    """Multiple systems estimates of the latest link run: all victims and per year.
+
+    Published as the estimation policy says: rounded to the interval's precision, the
+    interval rounded outwards; a stratum with too few persons has a problem, no number.
+    """
+    from zicht.estimate import DEFAULT_POLICY
+
     run_id, rows = run_estimates(request)
-    return EstimatesOut(run_id=run_id, estimates=[EstimateOut(**row.__dict__) for row in rows])
+    observed = observed_persons(request, rows)
+    return EstimatesOut(
+        run_id=run_id,
+        level=DEFAULT_POLICY.level,
+        estimates=[
+            EstimateOut(
+                stratum=row.stratum,
+                observed=persons,
+                lists=list(row.lists),
+                estimate=row.estimate,
+                lower=row.lower,
+                upper=row.upper,
+                precision=row.precision,
+                interval=row.interval,
+                model=row.model,
+                problem=row.problem,
+            )
+            for row, persons in zip(rows, observed, strict=True)
+        ],
+    )
 
 
 @router.get("/reports", responses=ERRORS)

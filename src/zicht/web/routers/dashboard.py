@@ -11,43 +11,41 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends
 from markupsafe import Markup
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
 
+from zicht.access import Principal
 from zicht.i18n import N_
-from zicht.standard import FORMS, ORGANISATIONS
+from zicht.monitor.publication import DashboardFigures
+from zicht.standard import ORGANISATIONS
 from zicht.store.web_queries import data_version
 from zicht.web.deps import requires, state
-from zicht.web.figures import SMALL_COUNT, bar_chart, dashboard_counts, shown
+from zicht.web.figures import bar_chart, dashboard_counts, shown
 from zicht.web.i18n import Translator, language_of
-from zicht.web.permissions import Principal
 from zicht.web.queries import versioned
 from zicht.web.rendering import environment, render
 
 router = APIRouter(include_in_schema=False)
 
 
-def figures_html(t: Translator, counts: dict[str, Any]) -> Markup:
+def figures_html(t: Translator, counts: DashboardFigures) -> Markup:
     """The headline figures and the charts with their tables, as HTML."""
     headline = [
-        {"label": t("Victim registrations"), "display": shown(t, counts["victim_registration"])},
+        {"label": t("Victim registrations"), "display": shown(t, counts.victim_registrations)},
         {
             "label": t("Persons (after linkage)"),
-            "display": "–" if counts["persons"] is None else shown(t, counts["persons"]),
+            "display": "–" if counts.persons is None else shown(t, counts.persons),
         },
-        {"label": t("Suspect registrations"), "display": shown(t, counts["suspect_registration"])},
-        {"label": t("Reports (meldingen)"), "display": shown(t, counts["report"])},
-        {"label": t("Open quarantined rows"), "display": shown(t, counts["quarantine"])},
+        {"label": t("Suspect registrations"), "display": shown(t, counts.suspect_registrations)},
+        {"label": t("Reports (meldingen)"), "display": shown(t, counts.reports)},
+        {"label": t("Open quarantined rows"), "display": shown(t, counts.open_quarantine)},
     ]
-    by_form = [
-        (t.label("form", code), counts["by_form"].get(code, 0))
-        for code in FORMS.codes
-        if counts["by_form"].get(code)
-    ]
+    by_form = [(t.label("form", code), n) for code, n in counts.by_form.items()]
     by_org = [
-        (t.label("organisation", code), counts["by_organisation"][code])
+        (t.label("organisation", code), counts.by_organisation[code])
         for code in ORGANISATIONS.codes
-        if counts["by_organisation"].get(code)
+        if code in counts.by_organisation
     ]
     charts = [
         bar_chart(
@@ -55,7 +53,7 @@ def figures_html(t: Translator, counts: dict[str, Any]) -> Markup:
             "chart-year",
             t("Victim registrations per year"),
             t("Year"),
-            [(str(year), count) for year, count in counts["by_year"]],
+            [(str(year), count) for year, count in counts.by_year],
         ),
         bar_chart(
             t, "chart-form", t("Victim registrations by form"), t("Form of exploitation"), by_form
@@ -68,18 +66,19 @@ def figures_html(t: Translator, counts: dict[str, Any]) -> Markup:
             by_org,
         ),
     ]
-    figures = {"headline": headline, "charts": charts, "threshold": SMALL_COUNT}
+    figures = {"headline": headline, "charts": charts, "threshold": counts.k}
     html = environment.get_template("dashboard_figures.html").render(
         t=t, fmt=t.number, lang=t.lang, figures=figures
     )
     return Markup(html)  # noqa: S704 - rendered by the autoescaping environment
 
 
-def current_counts(request: Request) -> tuple[Any, dict[str, Any]]:
-    """The data version and the dashboard counts of that version."""
+def current_counts(request: Request) -> tuple[Any, DashboardFigures]:
+    """The data version and the dashboard's published counts of that version."""
     shared = state(request)
     version = data_version(shared.reader)
-    counts = versioned(shared.cache, "dashboard", version, lambda: dashboard_counts(shared.reader))
+    # The engine, not the autocommit reader: the report's queries stream in a transaction.
+    counts = versioned(shared.cache, "dashboard", version, lambda: dashboard_counts(shared.engine))
     return version, counts
 
 
@@ -87,9 +86,16 @@ def current_counts(request: Request) -> tuple[Any, dict[str, Any]]:
 async def dashboard(
     request: Request, principal: Annotated[Principal, Depends(requires("view_dashboard"))]
 ) -> Response:
-    # On the event loop: one small query (the data version) and a cached fragment.
+    # On the event loop: one small query (the data version) and cached figures; the
+    # published counts (an LP audit) are computed in a worker thread once per version
+    # (the cache entry is `versioned`'s pair of version and value).
     t = Translator(language_of(request))
-    version, counts = current_counts(request)
+    version = data_version(state(request).reader)
+    hit = state(request).cache.get("dashboard")
+    if hit is not None and hit[0] == version:
+        counts: DashboardFigures = hit[1]
+    else:
+        version, counts = await run_in_threadpool(current_counts, request)
     html = versioned(
         state(request).cache, f"dashboard-html:{t.lang}", version, lambda: figures_html(t, counts)
     )

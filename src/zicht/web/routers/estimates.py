@@ -2,34 +2,58 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 from fastapi import APIRouter, Depends
 from starlette.requests import Request
 from starlette.responses import Response
 
+from zicht.access import Principal
 from zicht.i18n import N_
 from zicht.web.deps import requires, state
 from zicht.web.figures import bar_chart
+from zicht.web.figures import shown as shown_count
 from zicht.web.i18n import Translator, language_of
-from zicht.web.linked import EstimateRow, estimate_rows, latest_run
-from zicht.web.permissions import Principal
+from zicht.web.linked import latest_run
+from zicht.web.linked import run_estimates as linked_estimates
 from zicht.web.queries import cached
 from zicht.web.rendering import render
+from zicht.web.routers.dashboard import current_counts
+
+if TYPE_CHECKING:
+    from zicht.estimate import Estimate
 
 router = APIRouter(include_in_schema=False)
 
 
-def run_estimates(request: Request) -> tuple[int | None, list[EstimateRow]]:
-    """The estimates of the latest link run (computed once per run)."""
+def run_estimates(request: Request) -> tuple[int | None, list[Estimate]]:
+    """The published estimates of the latest link run (computed once per run)."""
     shared = state(request)
     run = latest_run(shared.engine)
     if run is None:
         return None, []
     rows = cached(
-        shared.cache, f"estimates:{run.id}", lambda: estimate_rows(shared.engine, run.id), ttl=3600
+        shared.cache,
+        f"estimates:{run.id}",
+        lambda: linked_estimates(shared.engine, run.id),
+        ttl=3600,
     )
     return run.id, rows
+
+
+def observed_persons(request: Request, rows: list[Estimate]) -> list[int | None]:
+    """Each row's registered persons as published (the report's cells; None: suppressed).
+
+    All victims are the dashboard's persons of the run, a year the report's persons of
+    that year: both from the one publication step, so no edge shows a count another
+    suppresses.
+    """
+    _, counts = current_counts(request)
+    published = counts.published
+    return [
+        published.get(("persons", int(row.stratum)) if row.stratum else ("dashboard", "persons"))
+        for row in rows
+    ]
 
 
 @router.get("/estimates")
@@ -40,7 +64,7 @@ def estimates(
     run_id, rows = run_estimates(request)
     shown: list[dict[str, str]] = []
     values: list[float] = []
-    for row in rows:
+    for row, observed in zip(rows, observed_persons(request, rows), strict=True):
         if row.estimate is None:
             continue
         upper = "∞" if row.upper is None else t.number(row.upper)
@@ -48,7 +72,7 @@ def estimates(
         shown.append(
             {
                 "stratum": row.stratum or t("All victims"),
-                "observed": t.number(row.observed),
+                "observed": shown_count(t, observed),
                 "estimate": t.number(row.estimate),
                 "interval": f"{t.number(row.lower)} – {upper}",
                 "model": row.model or "",

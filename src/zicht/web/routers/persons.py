@@ -9,19 +9,19 @@ from fastapi import APIRouter, Depends, HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
 
+from zicht.access import MIN_PURPOSE, Principal, authorize, reveal_identities, scope_of
 from zicht.i18n import N_
-from zicht.store.web_queries import get_registration, identities
-from zicht.web.deps import audit, requires, state
+from zicht.store.web_queries import get_registration
+from zicht.web.deps import audit, look, requires, state
 from zicht.web.i18n import Translator, language_of
 from zicht.web.linked import explanation, latest_run, person_members, persons_of_run
-from zicht.web.permissions import Principal, authorize, scope_of
+from zicht.web.params import RowId, whole_number
 from zicht.web.queries import cached
 from zicht.web.registrations_view import display, list_columns, may_identify
 from zicht.web.rendering import render
 
 router = APIRouter(include_in_schema=False)
 PAGE = 50
-MIN_PURPOSE = 5
 
 
 @router.get("/persons")
@@ -32,7 +32,7 @@ def persons(
     run = latest_run(shared.engine)
     suspicious = request.query_params.get("suspicious") == "1"
     page_text = request.query_params.get("page", "1")
-    page = int(page_text) if page_text.isdigit() and 0 < int(page_text) < 1_000_000 else 1
+    page = whole_number(page_text, 1, 999_999) or 1
     items: list[dict[str, object]] = []
     if run is not None:
         items = cached(
@@ -69,7 +69,7 @@ def persons(
 @router.get("/persons/{person_id}")
 def person(
     request: Request,
-    person_id: int,
+    person_id: RowId,
     principal: Annotated[Principal, Depends(requires("view_persons"))],
 ) -> Response:
     shared = state(request)
@@ -92,7 +92,17 @@ def person(
             errors["purpose"] = t("State the purpose of access")
         else:
             show = True
-    decrypted = identities(shared.engine, shared.cipher, "victim_registration", ids) if show else {}
+    decrypted = (
+        reveal_identities(
+            shared.engine,
+            shared.cipher,
+            look(request, principal, purpose, person=person_id),
+            "victim_registration",
+            ids,
+        )
+        if show
+        else {}
+    )
     columns = list_columns("victim_registration", t.lang, show)
     rows = []
     for rid in ids:
@@ -106,15 +116,15 @@ def person(
         (p for p in persons_of_run(shared.engine, run.id, False) if p["person_id"] == person_id),
         None,
     )
-    audit(
-        request,
-        principal,
-        "view_identity" if show else "view_person",
-        object_type="victim_registration",
-        object_ids=list(ids),
-        purpose=purpose if show else None,
-        person=person_id,
-    )
+    if not show:  # a look at the identities is audited by the door
+        audit(
+            request,
+            principal,
+            "view_person",
+            object_type="victim_registration",
+            object_ids=list(ids),
+            person=person_id,
+        )
     person_info = {
         "person_id": person_id,
         "run_id": run.id,

@@ -9,6 +9,14 @@ from fastapi import APIRouter, Depends, HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
 
+from zicht.access import (
+    MIN_PURPOSE,
+    Principal,
+    authorize,
+    reveal_identities,
+    reveal_identities_async,
+    scope_of,
+)
 from zicht.i18n import N_
 from zicht.standard import FORMS, ORGANISATIONS
 from zicht.store import RECORD_TABLES
@@ -17,13 +25,12 @@ from zicht.store.web_queries import (
     count_registrations,
     data_version,
     get_registration,
-    identities,
     registration_page,
     years,
 )
-from zicht.web.deps import audit, audit_async, requires, state
+from zicht.web.deps import audit, audit_async, look, requires, state
 from zicht.web.i18n import Translator, language_of
-from zicht.web.permissions import Principal, authorize, scope_of
+from zicht.web.params import RowId, whole_number
 from zicht.web.queries import LIST_COLUMNS, LIST_IDENTITY, MAX_PAGE_SIZE, SORTS, versioned
 from zicht.web.registrations_form import filter_form
 from zicht.web.registrations_view import (
@@ -37,14 +44,6 @@ from zicht.web.registrations_view import (
 from zicht.web.rendering import render
 
 router = APIRouter(include_in_schema=False)
-MIN_PURPOSE = 5
-
-
-def _int(value: str | None, low: int, high: int) -> int | None:
-    if value is None or not value.strip().isdigit():
-        return None
-    number = int(value)
-    return number if low <= number <= high else None
 
 
 def parse_query(principal: Principal, params: Any) -> RegistrationQuery:
@@ -60,11 +59,11 @@ def parse_query(principal: Principal, params: Any) -> RegistrationQuery:
     return RegistrationQuery(
         record_type=record_type,
         organisation=visible_organisation(principal, "list_registrations", organisation),
-        year=_int(params.get("year"), 1900, 2100),
+        year=whole_number(params.get("year"), 1900, 2100),
         form=form if form in FORMS else None,
         sort=sort if sort in SORTS else "id",
-        page=_int(params.get("page"), 1, 1_000_000) or 1,
-        page_size=_int(params.get("page_size"), 1, MAX_PAGE_SIZE) or 50,
+        page=whole_number(params.get("page"), 1, 1_000_000) or 1,
+        page_size=whole_number(params.get("page_size"), 1, MAX_PAGE_SIZE) or 50,
     )
 
 
@@ -96,19 +95,17 @@ async def registrations(
         lambda: count_registrations(shared.reader, query),
     )
     shown_ids = [row["id"] for row in rows]
-    decrypted = (
-        identities(shared.reader, shared.cipher, query.record_type, shown_ids) if show else {}
-    )
+    decrypted: dict[int, dict[str, Any]] = {}
     columns = list_columns(query.record_type, t.lang, show)
     identity_names = LIST_IDENTITY[query.record_type] if show else ()
-    if show:
-        await audit_async(
-            request,
-            principal,
-            "view_identity",
-            object_type=query.record_type,
-            object_ids=shown_ids,
-            purpose=purpose,
+    if show:  # the door writes the view_identity entry itself
+        decrypted = await reveal_identities_async(
+            shared.engine,
+            shared.cipher,
+            look(request, principal, purpose),
+            query.record_type,
+            shown_ids,
+            reader=shared.reader,
         )
     else:
         await audit_async(
@@ -156,7 +153,7 @@ async def registrations(
 def registration(
     request: Request,
     record_type: str,
-    record_id: int,
+    record_id: RowId,
     principal: Annotated[Principal, Depends(requires("list_registrations"))],
 ) -> Response:
     shared = state(request)
@@ -174,18 +171,15 @@ def registration(
         if len(purpose) < MIN_PURPOSE:
             errors["purpose"] = t("State the purpose of access")
         else:
-            values = identities(shared.engine, shared.cipher, record_type, [record_id])
+            values = reveal_identities(
+                shared.engine,
+                shared.cipher,
+                look(request, principal, purpose),
+                record_type,
+                [record_id],
+            )
             identity = identity_fields(t, record_type, values.get(record_id, {}))
-    if identity is not None:
-        audit(
-            request,
-            principal,
-            "view_identity",
-            object_type=record_type,
-            object_ids=[record_id],
-            purpose=purpose,
-        )
-    else:
+    if identity is None:  # a look at the identity is audited by the door
         audit(
             request, principal, "view_registration", object_type=record_type, object_ids=[record_id]
         )

@@ -10,10 +10,10 @@ from fastapi import APIRouter, Depends, HTTPException
 from starlette.requests import Request
 from starlette.responses import FileResponse, Response
 
+from zicht.access import Principal
 from zicht.i18n import N_
 from zicht.web.deps import audit, requires, state
 from zicht.web.i18n import Translator, language_of
-from zicht.web.permissions import Principal
 from zicht.web.rendering import render
 
 router = APIRouter(include_in_schema=False)

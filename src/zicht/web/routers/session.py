@@ -9,12 +9,11 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 
+from zicht.access import Principal, client_throttled, create_session, delete_session, login
 from zicht.i18n import N_
-from zicht.web.auth import client_throttled, create_session, delete_session, login
 from zicht.web.csrf import LOGIN_CSRF_COOKIE, check_csrf, check_login_csrf, new_login_token
 from zicht.web.deps import SESSION_COOKIE, audit, client_of, current_principal, public, state
 from zicht.web.i18n import Translator, language_of
-from zicht.web.permissions import Principal
 from zicht.web.rendering import first_page, render
 from zicht.web.security import is_local
 
@@ -121,6 +120,7 @@ async def login_submit(request: Request) -> Response:
             400,
         )
     assert outcome.user_id is not None
+    shared.login_limiter.forgive(client)  # only failed logins count towards throttling
     token = await run_in_threadpool(create_session, shared.engine, outcome.user_id, client)
     actor = Principal("user", outcome.user_id, username, None, None)
     await run_in_threadpool(

@@ -1,0 +1,190 @@
+"""Who may do what: actions, roles and their scopes, declared as data.
+
+Deny by default: a role has only the actions listed for it. The scope of an action
+is "own" (records of the principal's own organisation) or "all". API tokens carry a
+subset of TOKEN_ACTIONS, always scoped to the token's organisation. Every route
+declares the one action it needs (in the web app, `zicht.web.deps.requires`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Literal
+
+from zicht.i18n import N_
+
+__all__ = [
+    "ACTIONS",
+    "ROLES",
+    "ROLE_PERMISSIONS",
+    "TOKEN_ACTIONS",
+    "Principal",
+    "Scope",
+    "authorize",
+    "permission_table",
+    "scope_of",
+]
+
+Scope = Literal["own", "all"]
+
+# action -> description (a message of the catalogues, docs/language.md)
+ACTIONS: dict[str, str] = {
+    "view_dashboard": N_("View the dashboard of figures"),
+    "view_aggregates": N_("Read aggregate figures"),
+    "list_registrations": N_("List registrations"),
+    "view_identity": N_("View identity data"),
+    "upload": N_("Upload partner files"),
+    "correct_quarantine": N_("Inspect and correct quarantine"),
+    "view_persons": N_("View linked persons"),
+    "view_estimates": N_("View estimates"),
+    "download_reports": N_("Download reports"),
+    "read_audit": N_("Search the audit trail"),
+    "manage_users": N_("Manage users"),
+    "manage_tokens": N_("Manage API tokens"),
+    "manage_organisations": N_("Manage organisations"),
+}
+
+# role -> name (a message of the catalogues)
+ROLES: dict[str, str] = {
+    "administrator": N_("Administrator"),
+    "data_steward": N_("Data steward of an organisation"),
+    "coordinator": N_("Coordinator (central registry)"),
+    "analyst": N_("Analyst (aggregates only)"),
+    "auditor": N_("Auditor"),
+}
+
+ROLE_PERMISSIONS: dict[str, dict[str, Scope]] = {
+    "administrator": {
+        "view_dashboard": "all",
+        "view_aggregates": "all",
+        "read_audit": "all",
+        "manage_users": "all",
+        "manage_tokens": "all",
+        "manage_organisations": "all",
+    },
+    "data_steward": {
+        "view_dashboard": "all",
+        "view_aggregates": "all",
+        "list_registrations": "own",
+        "view_identity": "own",
+        "upload": "own",
+        "correct_quarantine": "own",
+        "view_estimates": "all",
+        "download_reports": "all",
+    },
+    "coordinator": {
+        "view_dashboard": "all",
+        "view_aggregates": "all",
+        "list_registrations": "all",
+        "view_identity": "all",
+        "view_persons": "all",
+        "view_estimates": "all",
+        "download_reports": "all",
+    },
+    "analyst": {
+        "view_dashboard": "all",
+        "view_aggregates": "all",
+        "view_estimates": "all",
+        "download_reports": "all",
+    },
+    "auditor": {
+        "read_audit": "all",
+    },
+}
+
+# Roles whose users belong to one organisation (their "own" scope needs one).
+ROLES_WITH_ORGANISATION = frozenset(
+    role for role, grants in ROLE_PERMISSIONS.items() if "own" in grants.values()
+)
+
+# What a partner system's API token may be granted; always for its own organisation.
+TOKEN_ACTIONS: tuple[str, ...] = (
+    "view_aggregates",
+    "list_registrations",
+    "view_identity",
+    "upload",
+    "correct_quarantine",
+    "view_estimates",
+    "download_reports",
+)
+
+
+@dataclass(frozen=True)
+class Principal:
+    """Who is asking: a logged-in user or a partner system's API token."""
+
+    kind: Literal["user", "token"]
+    id: int
+    name: str
+    role: str | None
+    organisation: str | None
+    permissions: Mapping[str, Scope] = field(default_factory=dict)
+    csrf_token: str | None = None
+
+    @classmethod
+    def for_user(
+        cls,
+        user_id: int,
+        username: str,
+        role: str,
+        organisation: str | None,
+        csrf_token: str | None = None,
+    ) -> Principal:
+        """A user's principal: the grants of their role."""
+        return cls(
+            "user",
+            user_id,
+            username,
+            role,
+            organisation,
+            ROLE_PERMISSIONS.get(role, {}),
+            csrf_token,
+        )
+
+    @classmethod
+    def for_token(
+        cls, token_id: int, name: str, organisation: str, actions: list[str]
+    ) -> Principal:
+        """A token's principal: its actions, each for its own organisation only."""
+        granted: dict[str, Scope] = {a: "own" for a in actions if a in TOKEN_ACTIONS}
+        return cls("token", token_id, name, None, organisation, granted)
+
+    @property
+    def actor(self) -> str:
+        """How the audit trail names this principal."""
+        return self.name if self.kind == "user" else f"token:{self.name}"
+
+
+def scope_of(principal: Principal, action: str) -> Scope | None:
+    """The scope `principal` has for `action`, or None when it is not granted."""
+    if action not in ACTIONS:
+        raise KeyError(f"unknown action {action!r}")
+    scope = principal.permissions.get(action)
+    if scope == "own" and principal.organisation is None:
+        return None  # an "own" grant without an organisation grants nothing
+    return scope
+
+
+def authorize(principal: Principal, action: str, organisation: str | None = None) -> bool:
+    """May `principal` do `action` (on a record of `organisation`, when given)?"""
+    scope = scope_of(principal, action)
+    if scope is None:
+        return False
+    if organisation is None or scope == "all":
+        return True
+    return organisation == principal.organisation
+
+
+def permission_table() -> str:
+    """The roles x actions table as Markdown (docs/web.md holds this very table)."""
+    roles = list(ROLES)
+    lines = [
+        "| action | " + " | ".join(roles) + " | API token |",
+        "|---|" + "---|" * (len(roles) + 1),
+    ]
+    for action, english in ACTIONS.items():
+        cells = [ROLE_PERMISSIONS[role].get(action, "–") for role in roles]
+        token = "own" if action in TOKEN_ACTIONS else "–"
+        lines.append(f"| `{action}` ({english}) | " + " | ".join(cells) + f" | {token} |")
+    return "\n".join(lines)

@@ -1,0 +1,157 @@
+"""Deliveries as the web app shows them: an ingest batch with its quarantined rows, uploads.
+
+A batch (`IngestBatch`) is one delivered file; corrections of its quarantined rows are
+added to it (`zicht.ingest.ingest_file(into_batch=...)`), so it keeps every row it had.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import Engine, insert, select
+
+from zicht.store.accounts import UploadRow
+from zicht.store.models import IngestBatch, QuarantineRow
+
+__all__ = [
+    "Batch",
+    "BatchProblem",
+    "Upload",
+    "get_batch",
+    "recent_uploads",
+    "record_upload",
+    "upload_mapping",
+]
+
+
+@dataclass(frozen=True)
+class BatchProblem:
+    """A quarantined row of a batch: where, which rules (no values), open or resolved."""
+
+    id: int
+    row_number: int
+    errors: list[dict[str, Any]]
+    status: str
+
+
+@dataclass(frozen=True)
+class Batch:
+    """One delivered file and what became of its rows."""
+
+    id: int
+    source: str
+    record_type: str
+    file_name: str
+    started_at: dt.datetime | None
+    finished_at: dt.datetime | None
+    rows_read: int
+    rows_new: int
+    rows_updated: int
+    rows_unchanged: int
+    rows_quarantined: int
+    rows_resolved: int
+    problems: list[BatchProblem] = field(default_factory=list)
+
+    @property
+    def stored(self) -> int:
+        """Rows in the store (new, updated or unchanged)."""
+        return self.rows_new + self.rows_updated + self.rows_unchanged
+
+    @property
+    def waiting_elsewhere(self) -> int:
+        """Quarantined rows of this file already waiting as entries of an earlier delivery.
+
+        The same bad row is kept once; a file delivered again with it gets no new entry.
+        """
+        open_here = sum(1 for problem in self.problems if problem.status == "open")
+        return max(0, self.rows_quarantined - open_here)
+
+
+@dataclass(frozen=True)
+class Upload:
+    """A file uploaded through the web app (its batch, who, when)."""
+
+    batch_id: int
+    file_name: str
+    uploaded_by: str
+    uploaded_at: dt.datetime
+
+
+def get_batch(engine: Engine, batch_id: int) -> Batch | None:
+    """A batch with the quarantine entries it made (errors only), or None."""
+    table = IngestBatch.__table__
+    quarantine = QuarantineRow.__table__
+    with engine.connect() as connection:
+        row = connection.execute(select(table).where(table.c.id == batch_id)).first()
+        if row is None:
+            return None
+        problems = connection.execute(
+            select(
+                quarantine.c.id,
+                quarantine.c.row_number,
+                quarantine.c.errors,
+                quarantine.c.status,
+            )
+            .where(quarantine.c.batch_id == batch_id)
+            .order_by(quarantine.c.row_number, quarantine.c.id)
+        ).all()
+    values = row._mapping
+    return Batch(
+        id=values["id"],
+        source=values["source"],
+        record_type=values["record_type"],
+        file_name=values["file_name"],
+        started_at=values["started_at"],
+        finished_at=values["finished_at"],
+        rows_read=values["rows_read"],
+        rows_new=values["rows_new"],
+        rows_updated=values["rows_updated"],
+        rows_unchanged=values["rows_unchanged"],
+        rows_quarantined=values["rows_quarantined"],
+        rows_resolved=values["rows_resolved"],
+        problems=[BatchProblem(p.id, p.row_number, list(p.errors), p.status) for p in problems],
+    )
+
+
+def record_upload(
+    engine: Engine, batch_id: int, organisation: str, uploaded_by: str, mapping_yaml: str
+) -> None:
+    """Remember which mapping an upload used (for fix-and-resubmit)."""
+    with engine.begin() as connection:
+        connection.execute(
+            insert(UploadRow),
+            [
+                {
+                    "batch_id": batch_id,
+                    "organisation": organisation,
+                    "uploaded_by": uploaded_by,
+                    "mapping": mapping_yaml,
+                }
+            ],
+        )
+
+
+def upload_mapping(engine: Engine, batch_id: int) -> str | None:
+    """The mapping YAML an upload used, or None for files ingested outside the web app."""
+    with engine.connect() as connection:
+        value: str | None = connection.execute(
+            select(UploadRow.mapping).where(UploadRow.batch_id == batch_id)
+        ).scalar_one_or_none()
+    return value
+
+
+def recent_uploads(engine: Engine, organisation: str, limit: int = 10) -> list[Upload]:
+    """The latest uploads of an organisation through the web app, newest first."""
+    statement = (
+        select(
+            UploadRow.batch_id, IngestBatch.file_name, UploadRow.uploaded_by, UploadRow.uploaded_at
+        )
+        .join(IngestBatch, IngestBatch.id == UploadRow.batch_id)
+        .where(UploadRow.organisation == organisation)
+        .order_by(UploadRow.batch_id.desc())
+        .limit(limit)
+    )
+    with engine.connect() as connection:
+        return [Upload(*row) for row in connection.execute(statement)]

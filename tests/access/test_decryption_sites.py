@@ -1,0 +1,36 @@
+"""Identity data is decrypted only where the audited door or documented processing is."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import zicht
+
+# Written from docs/privacy.md ("One audited door to identities"): every module that
+# calls `decrypt_json`, and why. A new call elsewhere fails here until it goes through
+# `zicht.access` (or is documented as processing).
+ALLOWED = {
+    "access/_identities.py": "the door: reveal_identities(_async), audited",
+    "ingest/quarantine.py": "export_quarantine, audited with its look",
+    "web/uploads.py": "original_cells, audited with its look",
+    "store/reading.py": "read_records for linkage: processing, not a look",
+}
+
+
+def _callers() -> set[str]:
+    root = Path(zicht.__file__).parent
+    return {
+        path.relative_to(root).as_posix()
+        for path in root.rglob("*.py")
+        if "decrypt_json(" in path.read_text(encoding="utf-8")
+        and path.relative_to(root).parts[0] != "privacy"  # where it is defined
+    }
+
+
+def test_only_the_known_sites_decrypt() -> None:
+    assert _callers() == set(ALLOWED)
+
+
+def test_web_routes_and_the_cli_never_decrypt_themselves() -> None:
+    callers = _callers()
+    assert not {c for c in callers if c.startswith(("web/routers/", "cli/"))}

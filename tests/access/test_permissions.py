@@ -1,0 +1,110 @@
+"""Truth tables: every role x every action x own / other / no organisation."""
+
+from __future__ import annotations
+
+import pytest
+
+from zicht.access import (
+    ACTIONS,
+    ROLE_PERMISSIONS,
+    ROLES,
+    TOKEN_ACTIONS,
+    Principal,
+    authorize,
+    scope_of,
+)
+
+# The expected grants, written out by hand: a change to the permissions must be made
+# here too, deliberately. "own" = own organisation only, "all" = every organisation.
+EXPECTED: dict[str, dict[str, str]] = {
+    "administrator": {
+        "view_dashboard": "all",
+        "view_aggregates": "all",
+        "read_audit": "all",
+        "manage_users": "all",
+        "manage_tokens": "all",
+        "manage_organisations": "all",
+    },
+    "data_steward": {
+        "view_dashboard": "all",
+        "view_aggregates": "all",
+        "list_registrations": "own",
+        "view_identity": "own",
+        "upload": "own",
+        "correct_quarantine": "own",
+        "view_estimates": "all",
+        "download_reports": "all",
+    },
+    "coordinator": {
+        "view_dashboard": "all",
+        "view_aggregates": "all",
+        "list_registrations": "all",
+        "view_identity": "all",
+        "view_persons": "all",
+        "view_estimates": "all",
+        "download_reports": "all",
+    },
+    "analyst": {
+        "view_dashboard": "all",
+        "view_aggregates": "all",
+        "view_estimates": "all",
+        "download_reports": "all",
+    },
+    "auditor": {"read_audit": "all"},
+}
+OWN, OTHER = "police", "fairwork"
+CASES = [
+    (role, action, target)
+    for role in ROLES
+    for action in ACTIONS
+    for target in ("own", "other", "none")
+]
+
+
+def _expected(role: str, action: str, target: str) -> bool:
+    scope = EXPECTED[role].get(action)
+    if scope is None:
+        return False
+    return scope == "all" or target in ("own", "none")
+
+
+@pytest.mark.parametrize(("role", "action", "target"), CASES)
+def test_role_truth_table(role: str, action: str, target: str) -> None:
+    principal = Principal.for_user(1, "u", role, OWN)
+    organisation = {"own": OWN, "other": OTHER, "none": None}[target]
+    assert authorize(principal, action, organisation) is _expected(role, action, target)
+
+
+def test_the_table_is_the_data() -> None:
+    assert ROLE_PERMISSIONS == EXPECTED
+    assert set(ROLES) == set(EXPECTED)
+
+
+@pytest.mark.parametrize("role", list(ROLES))
+def test_analyst_and_others_never_see_identities_unless_granted(role: str) -> None:
+    principal = Principal.for_user(1, "u", role, OWN)
+    sees = authorize(principal, "view_identity", OTHER)
+    assert sees is (role == "coordinator")
+
+
+@pytest.mark.parametrize(("action", "target"), [(a, t) for a in ACTIONS for t in ("own", "other")])
+def test_token_truth_table(action: str, target: str) -> None:
+    principal = Principal.for_token(1, "system", OWN, list(ACTIONS))
+    organisation = OWN if target == "own" else OTHER
+    expected = action in TOKEN_ACTIONS and target == "own"
+    assert authorize(principal, action, organisation) is expected
+
+
+def test_own_scope_without_organisation_grants_nothing() -> None:
+    principal = Principal.for_user(1, "u", "data_steward", None)
+    assert not any(
+        authorize(principal, action)
+        for action in EXPECTED["data_steward"]
+        if EXPECTED["data_steward"][action] == "own"
+    )
+
+
+def test_unknown_role_and_action() -> None:
+    assert not any(authorize(Principal.for_user(1, "u", "ghost", OWN), a) for a in ACTIONS)
+    with pytest.raises(KeyError):
+        scope_of(Principal.for_user(1, "u", "administrator", None), "launch_rockets")
