@@ -80,7 +80,7 @@ def test_upload_of_an_unusable_file_shows_an_error_summary(world: WebWorld) -> N
     )
     assert response.status_code == 400
     assert 'href="#file"' in response.text
-    assert "missing required column" in response.text
+    assert "verplichte kolommen ontbreken" in response.text  # Dutch page, Dutch error
 
 
 def test_dutch_by_default_english_on_request(world: WebWorld) -> None:

@@ -7,7 +7,10 @@ personal data, and a quarantine reason or a log line must not leak it.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
+
+from zicht.i18n import translator
 
 __all__ = ["RULES", "IngestFileError", "RowProblem", "rule_message", "rule_summary"]
 
@@ -83,12 +86,30 @@ class RowProblem:
 
 
 class IngestFileError(Exception):
-    """The file as a whole cannot be ingested; nothing from it is stored."""
+    """The file as a whole cannot be ingested; nothing from it is stored.
 
-    def __init__(self, path: object, problem: str) -> None:
-        super().__init__(f"{path}: {problem}")
+    `problem` is English (command line, logs). A problem given as a message of the
+    catalogues (marked with `N_`, placeholders `%(name)s` filled from `values`) is also
+    said in any language by `describe`; other problems stay as written. A message
+    without values is plain text (no `%%`).
+    """
+
+    def __init__(self, path: object, problem: str, **values: object) -> None:
+        text = problem % values if values else problem
+        super().__init__(f"{path}: {text}")
         self.path = path
-        self.problem = problem
+        self.problem = text
+        self.message = problem
+        self.values = values
+
+    def describe(self, lang: str) -> str:
+        """The problem in `lang` (the message translated when the catalogues have it)."""
+        translated = translator(lang).translations.gettext(self.message)
+        return translated % self.values if self.values else translated
+
+    def __reduce__(self) -> tuple[Any, tuple[()]]:
+        # raised in worker processes too: rebuilt from its parts, not from str(self)
+        return partial(type(self), self.path, self.message, **self.values), ()
 
 
 def rule_summary(rules: dict[str, int]) -> str:

@@ -289,7 +289,12 @@ async def quarantine_fix(
             **{
                 **entry.__dict__,
                 "errors": [
-                    {"field": "file", "rule": "invalid", "column": None, "detail": exc.message}
+                    {
+                        "field": "file",
+                        "rule": "invalid",
+                        "column": None,
+                        "detail": exc.describe(language_of(request)),
+                    }
                 ],
             }
         )

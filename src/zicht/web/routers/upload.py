@@ -92,7 +92,8 @@ async def upload_submit(
             mapping_text=mapping_text,
         )
     except UploadError as exc:
-        return _upload_page(request, principal, {exc.field: exc.message}, record_type, 400)
+        message = exc.describe(t.lang)
+        return _upload_page(request, principal, {exc.field: message}, record_type, 400)
     return RedirectResponse(f"/uploads/{result.batch_id}", status_code=303)
 
 
