@@ -5,10 +5,12 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PG_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 
-.PHONY: demo test lint unit bench setup browser pdf-libs lock clean
+.PHONY: demo test lint unit bench setup compile-catalogues catalogues browser pdf-libs lock clean
+
+LOCALE := src/zicht/locale
 
 ## setup: create .venv and install the locked dependencies and Zicht itself
-setup: $(STAMP)
+setup: $(STAMP) compile-catalogues
 
 $(STAMP): requirements.lock pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -16,6 +18,19 @@ $(STAMP): requirements.lock pyproject.toml
 	$(BIN)/python -m pip install --quiet --require-hashes -r requirements.lock
 	$(BIN)/python -m pip install --quiet --no-deps -e .
 	touch $(STAMP)
+
+## compile-catalogues: compile each language's zicht.po into zicht.mo (not committed)
+compile-catalogues: $(STAMP)
+	$(BIN)/pybabel compile --domain zicht --directory $(LOCALE)
+
+## catalogues: extract messages from code and templates into zicht.pot, update every zicht.po
+catalogues: $(STAMP)
+	$(BIN)/pybabel extract --mapping-file babel.cfg --keywords t --keywords N_ \
+		--add-location file --sort-output --no-wrap --project Zicht \
+		--output-file $(LOCALE)/zicht.pot src/zicht
+	$(BIN)/pybabel update --domain zicht --input-file $(LOCALE)/zicht.pot \
+		--output-dir $(LOCALE) --no-wrap --ignore-obsolete --update-header-comment
+	@echo "Translate the new or fuzzy entries in $(LOCALE)/*/LC_MESSAGES/zicht.po (remove '#, fuzzy')."
 
 ## demo: synthesise a world, ingest, link, estimate, report (and serve unless --no-serve)
 demo: setup pdf-libs

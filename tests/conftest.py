@@ -35,6 +35,15 @@ POSTGRES_URL = os.environ.get("ZICHT_TEST_POSTGRES_URL", "")
 IN_CI = os.environ.get("CI", "").lower() == "true"
 
 
+@pytest.fixture(autouse=True)
+def english_command_line(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Command-line messages in English, as the tests of each command read them.
+
+    Dutch is the default (ZICHT_LANGUAGE unset); tests/cli/test_language.py checks it.
+    """
+    monkeypatch.setenv("ZICHT_LANGUAGE", "en")
+
+
 def _postgres_or_skip() -> str:
     if not POSTGRES_URL:
         if IN_CI:

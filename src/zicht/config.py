@@ -90,6 +90,12 @@ class Settings(BaseSettings):
         "server start, every 100 entries and on `zicht audit verify`); default beside the "
         "SQLite database file, else beside the key file.",
     )
+    language: str = Field(
+        "nl",
+        description="Language of the command line's messages and of pages and reports "
+        "without a language of their own: a catalogue under `zicht/locale` (`nl`, `en`); "
+        "an unknown one falls back to Dutch.",
+    )
 
     @field_validator("log_level", mode="before")
     @classmethod

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from zicht.ingest.convert import Converter, ValidRecord
 from zicht.ingest.mapping import Mapping
-from zicht.ingest.problems import RULES, RowProblem
+from zicht.ingest.problems import RULES, RowProblem, rule_message
 from zicht.ingest.readers import RawRow
 
 MAPPING = Mapping(
@@ -127,7 +127,9 @@ def test_any_cells_give_a_record_or_named_problems(cells: dict[str, str]) -> Non
 @given(
     st.text(min_size=4, max_size=30).filter(
         lambda v: (
-            v.strip() and v.strip() not in " ".join(f"{k} {m[0]} {m[1]}" for k, m in RULES.items())
+            v.strip()
+            and v.strip()
+            not in " ".join(f"{k} {rule_message(k, 'nl')} {rule_message(k)}" for k in RULES)
         )
     )
 )

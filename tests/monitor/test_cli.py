@@ -51,7 +51,7 @@ def test_report_command_writes_every_format(
 @pytest.mark.parametrize(
     ("arguments", "message"),
     [
-        (["--lang", "de"], "--lang must be nl or en"),
+        (["--lang", "de"], "--lang must be one of en, nl"),
         (["--k", "0"], "--k must be at least 1"),
         (["--target", "2021:205"], "--target must look like YEAR=NUMBER"),
         ([], "no registrations"),

@@ -13,6 +13,7 @@ from pypdf import PdfReader
 from sqlalchemy import Engine
 
 from tests.conftest import CHROMIUM_ARGS
+from tests.i18n.english import untranslated, untranslated_texts
 from tests.monitor.conftest import ingest_world
 from zicht.monitor import ReportError, build_report
 from zicht.monitor.data import load
@@ -63,6 +64,7 @@ def test_report_from_the_store(
     assert "&#34;" not in style.group(1)  # the stylesheet is not HTML-escaped
     assert "<title id=" in html
     assert "<desc id=" in html
+    assert untranslated(html) == []  # the Dutch report has no English text of the catalogues
 
     # The headline figures are visible in a real browser.
     from playwright.sync_api import sync_playwright
@@ -107,6 +109,14 @@ def test_report_from_the_store(
         assert (
             str(xlsx_value) if xlsx_value == "x" else f"{xlsx_value:,}".replace(",", ".")
         ) == html_value
+    texts = [
+        str(cell)
+        for sheet in workbook.worksheets
+        for row in sheet.iter_rows(values_only=True)
+        for cell in row
+        if isinstance(cell, str)
+    ]
+    assert untranslated_texts(texts) == []
     summary_rows = {r[0]: r[1] for r in workbook["summary"].iter_rows(min_row=3, values_only=True)}
     assert summary.registrations in summary_rows.values()
     workbook.close()

@@ -12,6 +12,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Literal
 
+from zicht.i18n import N_
+
 __all__ = [
     "ACTIONS",
     "ROLES",
@@ -26,30 +28,30 @@ __all__ = [
 
 Scope = Literal["own", "all"]
 
-# action -> (Dutch, English) description
-ACTIONS: dict[str, tuple[str, str]] = {
-    "view_dashboard": ("Dashboard met kerncijfers bekijken", "View the dashboard of figures"),
-    "view_aggregates": ("Geaggregeerde cijfers opvragen", "Read aggregate figures"),
-    "list_registrations": ("Registraties (zonder identiteit) bekijken", "List registrations"),
-    "view_identity": ("Identiteitsgegevens bekijken", "View identity data"),
-    "upload": ("Bestanden aanleveren", "Upload partner files"),
-    "correct_quarantine": ("Quarantaine inzien en corrigeren", "Inspect and correct quarantine"),
-    "view_persons": ("Gekoppelde personen bekijken", "View linked persons"),
-    "view_estimates": ("Schattingen bekijken", "View estimates"),
-    "download_reports": ("Rapporten downloaden", "Download reports"),
-    "read_audit": ("Audittrail doorzoeken", "Search the audit trail"),
-    "manage_users": ("Gebruikers beheren", "Manage users"),
-    "manage_tokens": ("API-sleutels beheren", "Manage API tokens"),
-    "manage_organisations": ("Organisaties beheren", "Manage organisations"),
+# action -> description (a message of the catalogues, docs/language.md)
+ACTIONS: dict[str, str] = {
+    "view_dashboard": N_("View the dashboard of figures"),
+    "view_aggregates": N_("Read aggregate figures"),
+    "list_registrations": N_("List registrations"),
+    "view_identity": N_("View identity data"),
+    "upload": N_("Upload partner files"),
+    "correct_quarantine": N_("Inspect and correct quarantine"),
+    "view_persons": N_("View linked persons"),
+    "view_estimates": N_("View estimates"),
+    "download_reports": N_("Download reports"),
+    "read_audit": N_("Search the audit trail"),
+    "manage_users": N_("Manage users"),
+    "manage_tokens": N_("Manage API tokens"),
+    "manage_organisations": N_("Manage organisations"),
 }
 
-# role -> (Dutch, English) name
-ROLES: dict[str, tuple[str, str]] = {
-    "administrator": ("Beheerder", "Administrator"),
-    "data_steward": ("Gegevensbeheerder van een organisatie", "Data steward of an organisation"),
-    "coordinator": ("Coördinator (centrale registratie)", "Coordinator (central registry)"),
-    "analyst": ("Analist (alleen totalen)", "Analyst (aggregates only)"),
-    "auditor": ("Auditor", "Auditor"),
+# role -> name (a message of the catalogues)
+ROLES: dict[str, str] = {
+    "administrator": N_("Administrator"),
+    "data_steward": N_("Data steward of an organisation"),
+    "coordinator": N_("Coordinator (central registry)"),
+    "analyst": N_("Analyst (aggregates only)"),
+    "auditor": N_("Auditor"),
 }
 
 ROLE_PERMISSIONS: dict[str, dict[str, Scope]] = {
@@ -181,7 +183,7 @@ def permission_table() -> str:
         "| action | " + " | ".join(roles) + " | API token |",
         "|---|" + "---|" * (len(roles) + 1),
     ]
-    for action, (_, english) in ACTIONS.items():
+    for action, english in ACTIONS.items():
         cells = [ROLE_PERMISSIONS[role].get(action, "–") for role in roles]
         token = "own" if action in TOKEN_ACTIONS else "–"
         lines.append(f"| `{action}` ({english}) | " + " | ".join(cells) + f" | {token} |")

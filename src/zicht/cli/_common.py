@@ -13,6 +13,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from typer._click.globals import get_current_context
 
 from zicht.config import Settings, settings_errors
+from zicht.i18n import Translator
 from zicht.privacy import Cipher, MissingKeyError
 from zicht.store import current_revision, head_revision, make_engine
 
@@ -22,6 +23,7 @@ __all__ = [
     "current_settings",
     "err_console",
     "fail",
+    "messages",
     "open_cipher",
     "open_engine",
     "read_settings",
@@ -40,9 +42,18 @@ DATABASE_OPTION = typer.Option(
 )
 
 
+def messages() -> Translator:
+    """The command line's messages, in the language of ZICHT_LANGUAGE (Dutch by default)."""
+    return Translator(current_settings().language)
+
+
 def fail(command: str, message: str, code: int = 2) -> NoReturn:
     """Print one error line naming the command and stop with `code`."""
-    print(f"zicht {command}: error: {message}", file=sys.stderr)
+    t = messages()
+    print(
+        t("zicht %(command)s: error: %(message)s", command=command, message=message),
+        file=sys.stderr,
+    )
     raise typer.Exit(code)
 
 
@@ -78,9 +89,11 @@ def open_engine(command: str, database_url: str | None, *, migrate: bool = False
             return engine
         if current_revision(engine) == head_revision():
             return engine
-        problem = "the database is not up to date: run `zicht db upgrade` first"
+        t = messages()
+        problem = t("the database is not up to date: run `zicht db upgrade` first")
     except SQLAlchemyError as exc:
-        problem = f"cannot use the database ({type(exc).__name__})"
+        t = messages()
+        problem = t("cannot use the database (%(error)s)", error=type(exc).__name__)
     engine.dispose()
     fail(command, problem)
 

@@ -18,6 +18,7 @@ from zicht.cli._common import (
     current_settings,
     err_console,
     fail,
+    messages,
     open_cipher,
     open_engine,
 )
@@ -184,13 +185,24 @@ def ingest(
         print(json.dumps(result_json(result)))
         raise typer.Exit(1 if result.rows_read and not result.stored else 0)
     console.print(summary_table([result]))
+    t = messages()
     if result.quarantined:
         console.print(
-            f"{result.quarantined} row(s) quarantined: {rule_summary(result.rules)}. "
-            f"Correct them with `zicht quarantine export --source {source} --out FILE.csv`."
+            t.ngettext(
+                "%(num)s row quarantined: %(rules)s. Correct it with `zicht quarantine export "
+                "--source %(source)s --record-type %(record_type)s --purpose WHY "
+                "--out FILE.csv`.",
+                "%(num)s rows quarantined: %(rules)s. Correct them with `zicht quarantine export "
+                "--source %(source)s --record-type %(record_type)s --purpose WHY "
+                "--out FILE.csv`.",
+                result.quarantined,
+                rules=rule_summary(result.rules),
+                source=source,
+                record_type=record_type,
+            )
         )
     if result.rows_read and not result.stored:
-        console.print(f"No valid rows in {file.name}: nothing was stored.")
+        console.print(t("No valid rows in %(file)s: nothing was stored.", file=file.name))
         raise typer.Exit(1)
 
 
@@ -236,16 +248,31 @@ def export(
         if record_type is None:
             found = quarantined_record_types(engine, source)
             if len(found) > 1:
+                t = messages()
                 fail(
                     "quarantine export",
-                    f"{source} has open rows of {len(found)} record types "
-                    f"({', '.join(found)}): choose one with --record-type",
+                    t(
+                        "%(source)s has open rows of %(count)s record types (%(types)s): "
+                        "choose one with --record-type",
+                        source=source,
+                        count=t.number(len(found)),
+                        types=", ".join(found),
+                    ),
                 )
             record_type = found[0] if found else "victim_registration"
         count = export_quarantine(engine, cipher, source, out, record_type, look=look)
     finally:
         engine.dispose()
-    console.print(f"Wrote {count} quarantined {record_type} row(s) of {source} to {out}.")
+    console.print(
+        messages().ngettext(
+            "Wrote %(num)s quarantined %(record_type)s row of %(source)s to %(out)s.",
+            "Wrote %(num)s quarantined %(record_type)s rows of %(source)s to %(out)s.",
+            count,
+            record_type=record_type,
+            source=source,
+            out=out,
+        )
+    )
 
 
 @quarantine_app.command("flagged")

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import typer
 
-from zicht.cli._common import console, fail
+from zicht.cli._common import console, fail, messages
 from zicht.privacy import write_key_file
 
 __all__ = ["register"]
@@ -24,8 +24,11 @@ def new(
         write_key_file(out, overwrite=force)
     except FileExistsError as exc:
         fail("keys new", str(exc))
-    console.print(f"Wrote a new key to {out}. Use it with: export ZICHT_SECRET_KEY_FILE={out}")
-    console.print("Keep it safe: identity data encrypted with it cannot be read without it.")
+    t = messages()
+    console.print(
+        t("Wrote a new key to %(out)s. Use it with: export ZICHT_SECRET_KEY_FILE=%(out)s", out=out)
+    )
+    console.print(t("Keep it safe: identity data encrypted with it cannot be read without it."))
 
 
 def register(app: typer.Typer) -> None:

@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 from typing import NoReturn
 
 import typer
 
+from zicht.i18n import N_
+
 __all__ = ["register"]
 
 
-def _fail(message: str) -> NoReturn:
-    print(f"zicht report: error: {message}", file=sys.stderr)
-    raise typer.Exit(code=2)
+def _fail(message: str, **values: object) -> NoReturn:
+    from zicht.cli._common import fail, messages
+
+    fail("report", messages()(message, **values))
 
 
 def _targets(values: list[str]) -> dict[int, int] | None:
@@ -23,7 +25,7 @@ def _targets(values: list[str]) -> dict[int, int] | None:
     for value in values:
         year, sep, target = value.partition("=")
         if not sep or not year.strip().isdigit() or not target.strip().isdigit():
-            _fail(f"--target must look like YEAR=NUMBER, got {value!r}")
+            _fail(N_("--target must look like YEAR=NUMBER, got %(value)s"), value=repr(value))
         targets[int(year)] = int(target)
     return targets
 
@@ -31,7 +33,9 @@ def _targets(values: list[str]) -> dict[int, int] | None:
 def report(
     year: int = typer.Option(..., "--year", help="Report year."),
     out: Path = typer.Option(..., "--out", help="Folder to write the report to."),
-    lang: str = typer.Option("nl", "--lang", help="Language: nl or en."),
+    lang: str = typer.Option(
+        "nl", "--lang", help="Language of the report: nl, en, or any with a catalogue."
+    ),
     k: int = typer.Option(
         10, "--k", help="Smallest published count; smaller nonzero counts are suppressed."
     ),
@@ -49,14 +53,21 @@ def report(
     ),
 ) -> None:
     """Write the monitor of a year: HTML, PDF, XLSX and one CSV per table."""
-    if lang not in ("nl", "en"):
-        _fail(f"--lang must be nl or en, got {lang!r}")
+    from zicht.i18n import catalogues
+
+    if lang not in catalogues().codes:
+        languages = ", ".join(catalogues().codes)
+        _fail(
+            N_("--lang must be one of %(languages)s, got %(lang)s"),
+            languages=languages,
+            lang=repr(lang),
+        )
     if k < 1:
-        _fail("--k must be at least 1")
+        _fail(N_("--k must be at least 1"))
     targets = _targets(target)
     from sqlalchemy.exc import SQLAlchemyError
 
-    from zicht.cli._common import console, open_engine
+    from zicht.cli._common import console, messages, open_engine
     from zicht.monitor import ReportError, build_report
 
     engine = open_engine("report", database_url)
@@ -65,15 +76,23 @@ def report(
     except (ReportError, OSError) as exc:
         _fail(str(exc))
     except SQLAlchemyError as exc:
-        _fail(f"cannot read the database ({type(exc).__name__})")
+        _fail(N_("cannot read the database (%(error)s)"), error=type(exc).__name__)
     finally:
         engine.dispose()
-    console.print(f"Report {year} ({lang}): {summary.html}")
+    t = messages()
+    console.print(
+        t("Report %(year)s (%(lang)s): %(path)s", year=year, lang=lang, path=summary.html)
+    )
     console.print(f"PDF: {summary.pdf}\nXLSX: {summary.xlsx}\nCSV: {summary.csv_dir}")
     console.print(
-        f"{summary.suppressed_primary} cells below k={k} suppressed, "
-        f"{summary.suppressed_secondary} more to protect them; "
-        f"{summary.timings.get('total', 0):.1f} s."
+        t(
+            "%(primary)s cells below k=%(k)s suppressed, %(secondary)s more to protect them; "
+            "%(seconds)s s.",
+            primary=t.number(summary.suppressed_primary),
+            k=k,
+            secondary=t.number(summary.suppressed_secondary),
+            seconds=t.number(summary.timings.get("total", 0), 1),
+        )
     )
 
 

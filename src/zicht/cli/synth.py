@@ -9,7 +9,7 @@ from pathlib import Path
 import typer
 from rich.table import Table
 
-from zicht.cli._common import console, fail
+from zicht.cli._common import console, fail, messages
 
 __all__ = ["register"]
 
@@ -17,16 +17,17 @@ _YEARS = re.compile(r"^\s*(\d{4})\s*(?:-\s*(\d{4})\s*)?$")
 
 
 def _years(text: str) -> tuple[int, int]:
+    t = messages()
     match = _YEARS.match(text)
     if match is None:
-        fail("synth", "--years must look like 2016-2023 (or one year)")
+        fail("synth", t("--years must look like 2016-2023 (or one year)"))
     first = int(match.group(1))
     last = int(match.group(2) or first)
     if last < first:
-        fail("synth", "--years: the last year comes before the first")
+        fail("synth", t("--years: the last year comes before the first"))
     if last + 1 >= dt.date.today().year:
         # registrations run into the year after the last: they must not lie in the future
-        fail("synth", f"--years must end before {dt.date.today().year - 1}")
+        fail("synth", t("--years must end before %(year)s", year=dt.date.today().year - 1))
     return first, last
 
 
@@ -68,17 +69,34 @@ def synth(
 
     world = simulate(loaded, persons, seed, span)
     summary = write_world(world, out)
-    table = Table(title=f"Synthetic world '{summary.scenario}' (seed {seed}) in {out}")
-    for column in ("organisation", "record type", "rows"):
-        table.add_column(column, justify="right" if column == "rows" else "left")
+    t = messages()
+    title = t(
+        "Synthetic world '%(scenario)s' (seed %(seed)s) in %(out)s",
+        scenario=summary.scenario,
+        seed=seed,
+        out=out,
+    )
+    table = Table(title=title)
+    table.add_column(t("organisation"))
+    table.add_column(t("record type"))
+    table.add_column(t("rows"), justify="right")
     for organisation, counts in summary.by_organisation.items():
         for record_type, count in counts.items():
-            table.add_row(organisation, record_type, str(count))
+            table.add_row(organisation, record_type, t.number(count))
     console.print(table)
     console.print(
-        f"{summary.persons} victims ({summary.victims_registered} registered), "
-        f"{summary.suspects} suspects, {summary.registrations} records in {summary.files} "
-        f"files, {summary.bad_rows} deliberately bad rows; truth in {out / 'truth'}"
+        t(
+            "%(persons)s victims (%(registered)s registered), %(suspects)s suspects, "
+            "%(records)s records in %(files)s files, %(bad)s deliberately bad rows; "
+            "truth in %(truth)s",
+            persons=t.number(summary.persons),
+            registered=t.number(summary.victims_registered),
+            suspects=t.number(summary.suspects),
+            records=t.number(summary.registrations),
+            files=summary.files,
+            bad=t.number(summary.bad_rows),
+            truth=out / "truth",
+        )
     )
     if ad_days:
         from zicht.synth.ads import network_sizes_of, simulate_ads, write_ad_world

@@ -1,4 +1,4 @@
-"""What can be wrong with a file or a row, with messages in Dutch and English.
+"""What can be wrong with a file or a row, with messages of the catalogues.
 
 Messages name the file, row, column, field and rule, never the value: a row may hold
 personal data, and a quarantine reason or a log line must not leak it.
@@ -7,52 +7,37 @@ personal data, and a quarantine reason or a log line must not leak it.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
+
+from zicht.i18n import N_, translator
 
 __all__ = ["RULES", "IngestFileError", "RowProblem", "rule_message", "rule_summary"]
 
-RULES: dict[str, tuple[str, str]] = {
-    "required": ("verplicht veld ontbreekt", "required field is missing"),
-    "code": ("waarde komt niet voor in de codelijst", "value is not a code of the vocabulary"),
-    "date": (
-        "geen geldige datum in het verwachte formaat",
-        "not a valid date in the expected format",
-    ),
-    "future_date": ("datum ligt in de toekomst", "date lies in the future"),
-    "integer": ("geen geheel getal", "not a whole number"),
-    "boolean": ("geen ja/nee-waarde", "not a yes/no value"),
-    "range": ("waarde buiten het toegestane bereik", "value outside the allowed range"),
-    "too_long": ("tekst is te lang", "text is too long"),
-    "inconsistent": ("velden spreken elkaar tegen", "fields contradict each other"),
-    "invalid_json": ("regel is geen geldig JSON-object", "line is not a valid JSON object"),
-    "cell_count": (
-        "regel heeft een ander aantal cellen dan de kopregel",
-        "row has another number of cells than the header",
-    ),
-    "duplicate_record_id": (
-        "kenmerk komt al met andere inhoud in dit bestand voor",
-        "record id occurs earlier in this file with other content",
-    ),
-    "control_character": (
-        "tekst bevat een stuurteken (zoals NUL)",
-        "text holds a control character (such as NUL)",
-    ),
-    "birth_after_registration": (
-        "geboortedatum ligt na de registratiedatum",
-        "date of birth lies after the registration date",
-    ),
-    "quarantine_id": (
-        "quarantainenummer hoort niet bij een rij van deze organisatie en dit soort registratie",
-        "quarantine id is not a row of this organisation and record type",
-    ),
-    "invalid": ("ongeldige waarde", "invalid value"),
+# rule -> its message (English, a message of the catalogues; Dutch in nl/zicht.po)
+RULES: dict[str, str] = {
+    "required": N_("required field is missing"),
+    "code": N_("value is not a code of the vocabulary"),
+    "date": N_("not a valid date in the expected format"),
+    "future_date": N_("date lies in the future"),
+    "integer": N_("not a whole number"),
+    "boolean": N_("not a yes/no value"),
+    "range": N_("value outside the allowed range"),
+    "too_long": N_("text is too long"),
+    "inconsistent": N_("fields contradict each other"),
+    "invalid_json": N_("line is not a valid JSON object"),
+    "cell_count": N_("row has another number of cells than the header"),
+    "duplicate_record_id": N_("record id occurs earlier in this file with other content"),
+    "control_character": N_("text holds a control character (such as NUL)"),
+    "birth_after_registration": N_("date of birth lies after the registration date"),
+    "quarantine_id": N_("quarantine id is not a row of this organisation and record type"),
+    "invalid": N_("invalid value"),
 }
 
 
 def rule_message(rule: str, lang: str = "en") -> str:
-    """The message of `rule` in `lang` ("nl" or "en")."""
-    nl, en = RULES.get(rule, RULES["invalid"])
-    return nl if lang == "nl" else en
+    """The message of `rule` in `lang` (any language with a catalogue)."""
+    return translator(lang)(RULES.get(rule, RULES["invalid"]))
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,12 +68,30 @@ class RowProblem:
 
 
 class IngestFileError(Exception):
-    """The file as a whole cannot be ingested; nothing from it is stored."""
+    """The file as a whole cannot be ingested; nothing from it is stored.
 
-    def __init__(self, path: object, problem: str) -> None:
-        super().__init__(f"{path}: {problem}")
+    `problem` is English (command line, logs). A problem given as a message of the
+    catalogues (marked with `N_`, placeholders `%(name)s` filled from `values`) is also
+    said in any language by `describe`; other problems stay as written. A message
+    without values is plain text (no `%%`).
+    """
+
+    def __init__(self, path: object, problem: str, **values: object) -> None:
+        text = problem % values if values else problem
+        super().__init__(f"{path}: {text}")
         self.path = path
-        self.problem = problem
+        self.problem = text
+        self.message = problem
+        self.values = values
+
+    def describe(self, lang: str) -> str:
+        """The problem in `lang` (the message translated when the catalogues have it)."""
+        translated = translator(lang).translations.gettext(self.message)
+        return translated % self.values if self.values else translated
+
+    def __reduce__(self) -> tuple[Any, tuple[()]]:
+        # raised in worker processes too: rebuilt from its parts, not from str(self)
+        return partial(type(self), self.path, self.message, **self.values), ()
 
 
 def rule_summary(rules: dict[str, int]) -> str:

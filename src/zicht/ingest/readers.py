@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import IO
 
+from zicht.i18n import N_
 from zicht.ingest.problems import IngestFileError
 from zicht.ingest.rows import (
     MAX_CELL_CHARS,
@@ -89,7 +90,7 @@ def _check_text(path: Path, encoding: str) -> bytes:
         with path.open("rb") as handle:
             sample = handle.read(_SAMPLE)
     except FileNotFoundError:
-        raise IngestFileError(path, "file does not exist") from None
+        raise IngestFileError(path, N_("file does not exist")) from None
     except IsADirectoryError:
         raise IngestFileError(path, "is a directory, not a file") from None
     except PermissionError:
@@ -100,19 +101,19 @@ def _check_text(path: Path, encoding: str) -> bytes:
     if wide:
         text = sample.decode(bom or encoding, errors="replace")
         if not text.strip(" \t\r\n\ufeff"):
-            raise IngestFileError(path, "file is empty")
+            raise IngestFileError(path, N_("file is empty"))
         return sample
     if not sample.strip():
-        raise IngestFileError(path, "file is empty")
+        raise IngestFileError(path, N_("file is empty"))
     if b"\x00" in sample:
-        raise IngestFileError(path, "file is binary, not text")
+        raise IngestFileError(path, N_("file is binary, not text"))
     return sample
 
 
 def _detect_delimiter(path: Path, text_sample: str) -> str:
     lines = text_sample.splitlines()[:50]
     if not lines:
-        raise IngestFileError(path, "file is empty")
+        raise IngestFileError(path, N_("file is empty"))
     try:
         return csv.Sniffer().sniff("\n".join(lines), delimiters=",;\t|").delimiter
     except csv.Error:
@@ -138,10 +139,12 @@ def _csv(
         check_header(path, header)
     except StopIteration:
         raw.close()
-        raise IngestFileError(path, "file is empty") from None
+        raise IngestFileError(path, N_("file is empty")) from None
     except (UnicodeDecodeError, csv.Error):
         raw.close()
-        raise IngestFileError(path, f"header cannot be read as {encoding} CSV") from None
+        raise IngestFileError(
+            path, N_("header cannot be read as %(encoding)s CSV"), encoding=encoding
+        ) from None
     except IngestFileError:
         raw.close()
         raise
@@ -232,10 +235,10 @@ def _jsonl(path: Path, on_bytes: Callable[[int], None] | None) -> SourceFile:
         ) from None
     if not first_rows:
         handle.close()
-        raise IngestFileError(path, "file is empty")
+        raise IngestFileError(path, N_("file is empty"))
     if not header:
         handle.close()
-        raise IngestFileError(path, "no line of the file is a JSON object")
+        raise IngestFileError(path, N_("no line of the file is a JSON object"))
 
     def rows() -> Iterator[RawRow]:
         number = last_number
@@ -273,7 +276,7 @@ def open_source(
             "use .csv, .tsv, .txt, .xlsx, .jsonl or .ndjson",
         )
     if not path.exists():
-        raise IngestFileError(path, "file does not exist")
+        raise IngestFileError(path, N_("file does not exist"))
     if path.is_dir():
         raise IngestFileError(path, "is a directory, not a file")
     if not path.is_file():  # a FIFO, socket or device would block or never end

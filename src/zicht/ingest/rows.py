@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from zicht.i18n import N_
 from zicht.ingest.problems import IngestFileError
 
 __all__ = [
@@ -76,11 +77,15 @@ def extra_cells(values: Sequence[Any], width: int) -> dict[str, Any]:
 def check_header(path: Path, header: list[str]) -> None:
     """Refuse an empty header, a repeated column or an over-long column name."""
     if not any(header):
-        raise IngestFileError(path, "header row is empty")
+        raise IngestFileError(path, N_("header row is empty"))
     seen: set[str] = set()
     for index, column in enumerate(header, start=1):
         if len(column) > 200:
-            raise IngestFileError(path, f"header column {index} is longer than 200 characters")
+            raise IngestFileError(
+                path, N_("header column %(index)s is longer than 200 characters"), index=index
+            )
         if column in seen:
-            raise IngestFileError(path, f"column '{column}' appears twice in the header")
+            raise IngestFileError(
+                path, N_("column %(column)s appears twice in the header"), column=repr(column)
+            )
         seen.add(column)

@@ -18,6 +18,7 @@ from typing import Any
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
+from zicht.i18n import N_
 from zicht.ingest.mapping import RESERVED_PREFIX, Mapping, default_mapping
 from zicht.ingest.parallel import prepared_chunks
 from zicht.ingest.prepare import QUARANTINE_ID_COLUMN, PreparedRecord
@@ -102,12 +103,16 @@ def _check_mapping(path: Path, mapping: Mapping, source: str, header: list[str])
     )
     if missing_fields:
         raise IngestFileError(
-            path, f"mapping provides no column for required field(s) {', '.join(missing_fields)}"
+            path,
+            N_("mapping provides no column for required field(s) %(fields)s"),
+            fields=", ".join(missing_fields),
         )
     missing = sorted(mapping.required_columns() - set(header))
     if missing:
         raise IngestFileError(
-            path, f"missing required column(s) {', '.join(repr(c) for c in missing)}"
+            path,
+            N_("missing required column(s) %(columns)s"),
+            columns=", ".join(repr(c) for c in missing),
         )
 
 

@@ -8,10 +8,13 @@ from collections.abc import Hashable
 from dataclasses import dataclass
 from importlib import metadata
 
+from babel.numbers import get_decimal_symbol
+
 from zicht.estimate import DEFAULT_POLICY, Estimate, EstimationPolicy
+from zicht.i18n import N_, Translator
 from zicht.monitor.charts import Chart, bar_chart, trend_chart
 from zicht.monitor.data import MonitorData
-from zicht.monitor.i18n import SUPPRESSED, fmt_date, fmt_number, pick, text
+from zicht.monitor.i18n import SUPPRESSED, fmt_date, fmt_number, pick
 from zicht.monitor.model import Headline, PublishedTable, Report, Section, Value
 from zicht.monitor.tables import CountSystem, CountTable
 from zicht.standard import FORMS
@@ -32,6 +35,9 @@ SOFTWARE = (
     "splink",
 )
 
+# Why an estimate is missing (zicht.monitor.estimates.Estimate.problem).
+_PROBLEMS = {"too_few": N_("too few persons"), "not_estimable": N_("cannot be estimated")}
+
 
 @dataclass
 class Inputs:
@@ -48,12 +54,36 @@ class Inputs:
     policy: EstimationPolicy = DEFAULT_POLICY
 
 
+# The policy's choices of model selection and interval, as the method text names them.
+_METHODS = {
+    "stepwise": N_("stepwise (SparseMSE)"),
+    "aic": N_("stepwise by AIC (Home Office)"),
+    "aic-exhaustive": N_("best AIC of all models"),
+    "bic": N_("best BIC of all models"),
+    "main": N_("main effects only"),
+}
+_INTERVALS = {
+    "normal": N_("normal on the log scale"),
+    "profile": N_("profile likelihood (Rcapture)"),
+    "bootstrap": N_("BCa bootstrap"),
+}
+
+
 def method_text(policy: EstimationPolicy, lang: str) -> str:
     """The report's paragraph on the estimation method, written from the policy object."""
-    values = policy.text_values(lang)
-    values["method"] = text(f"mse_{values['method']}", lang)
-    values["interval"] = text(f"ci_{values['interval']}", lang)
-    return text("m_mse_method", lang, **values)
+    t = Translator(lang)
+    values = policy.text_values(t.lang)
+    # the threshold's decimal sign of the report's language (text_values knows nl and en)
+    values["pthresh"] = f"{policy.pthresh:g}".replace(".", get_decimal_symbol(t.locale))
+    values["method"] = t(_METHODS[policy.method])
+    values["interval"] = t(_INTERVALS[policy.interval])
+    return t(
+        "Model selection: %(method)s, threshold p < %(pthresh)s; %(level)s interval: "
+        "%(interval)s. An organisation is a list of its own when it registered at least "
+        "%(merge)s persons in the link run and is among the %(max_lists)s largest; the others "
+        "are merged into OTHER. No estimate for a group of fewer than %(min_persons)s persons.",
+        **values,
+    )
 
 
 class _Writer:
@@ -62,11 +92,12 @@ class _Writer:
     def __init__(self, inputs: Inputs, lang: str) -> None:
         self.inputs = inputs
         self.lang = lang
+        self.translator = Translator(lang)
         self.year = inputs.year
         self.years = inputs.data.years
 
-    def t(self, key: str, **values: object) -> str:
-        return text(key, self.lang, **values)
+    def t(self, message: str, **values: object) -> str:
+        return self.translator(message, **values)
 
     def n(self, value: float | None, digits: int = 0) -> str:
         return fmt_number(value, self.lang, digits)
@@ -105,8 +136,13 @@ class _Writer:
         )
         return bar_chart(
             f"{table.name}-{self.year}",
-            self.t("chart_bar", title=title, year=self.year),
-            self.t("chart_alt_bar", title=title, year=self.year, items=listing),
+            self.t("%(title)s, %(year)s", title=title, year=self.year),
+            self.t(
+                "Bar chart: %(title)s, %(year)s. %(items)s.",
+                title=title,
+                year=self.year,
+                items=listing,
+            ),
             labels,
             values,
             number=self.n,
@@ -117,26 +153,35 @@ class _Writer:
 
     def victims(self) -> Section:
         tables = self.inputs.system.tables
-        section = Section("victims", self.t("sec_victims"), [self.t("sec_victims_intro")])
+        section = Section(
+            "victims",
+            self.t("Registered possible victims"),
+            [
+                self.t(
+                    "Registrations of possible victims by year of registration. A registration is "
+                    "not a finding: these are possible victims."
+                )
+            ],
+        )
         totals = [self.count(("registrations", y)) for y in self.years]
-        title = self.t("chart_trend", extra="")
+        title = self.t("Registrations per year%(extra)s", extra="")
         listing = "; ".join(f"{y}: {self.n(v)}" for y, v in zip(self.years, totals, strict=True))
         section.items.append(
             trend_chart(
                 "registrations",
                 title,
-                self.t("chart_alt_trend", title=title, items=listing),
+                self.t("Line chart: %(title)s. %(items)s.", title=title, items=listing),
                 self.years,
-                [(self.t("row_registrations"), totals)],
+                [(self.t("Registrations"), totals)],
                 number=self.n,
             )
         )
         section.items.append(
             PublishedTable(
                 "victims_per_year",
-                self.t("t_total"),
-                (self.t("year"), *map(str, self.years)),
-                ((self.t("row_registrations"), *totals),),
+                self.t("Registrations per year"),
+                (self.t("Year"), *map(str, self.years)),
+                ((self.t("Registrations"), *totals),),
                 (2,),
             )
         )
@@ -146,14 +191,28 @@ class _Writer:
         return section
 
     def linkage(self) -> Section:
-        section = Section("linkage", self.t("sec_linkage"), [self.t("sec_linkage_intro")])
+        section = Section(
+            "linkage",
+            self.t("Registrations and unique persons"),
+            [
+                self.t(
+                    "The same person can be registered by several organisations or several times. "
+                    "After linkage each person counts once a year."
+                )
+            ],
+        )
         table = self.inputs.system.tables.get("linkage")
         if table is None:
-            section.paragraphs.append(self.t("no_linkage"))
+            section.paragraphs.append(
+                self.t(
+                    "The database holds no linkage: this report counts registrations, not unique "
+                    "persons, and has no estimate of the real number (run `zicht link` first)."
+                )
+            )
             return section
         regs = [self.count(table.keys[("registrations", str(y))]) for y in self.years]
         persons = [self.count(table.keys[("persons", str(y))]) for y in self.years]
-        title = self.t("t_linkage")
+        title = self.t("Registrations and unique persons")
         listing = "; ".join(
             f"{y}: {self.n(r)} / {self.n(p)}"
             for y, r, p in zip(self.years, regs, persons, strict=True)
@@ -162,9 +221,9 @@ class _Writer:
             trend_chart(
                 "linkage",
                 title,
-                self.t("chart_alt_trend", title=title, items=listing),
+                self.t("Line chart: %(title)s. %(items)s.", title=title, items=listing),
                 self.years,
-                [(self.t("row_registrations"), regs), (self.t("row_persons"), persons)],
+                [(self.t("Registrations"), regs), (self.t("Unique persons"), persons)],
                 number=self.n,
             )
         )
@@ -175,7 +234,7 @@ class _Writer:
         self, label: str, estimate: Estimate, persons: int | None
     ) -> tuple[Value, ...]:
         if estimate.problem is not None:
-            reason = self.t("too_few" if estimate.problem == "too_few" else "not_estimable")
+            reason = self.t(_PROBLEMS[estimate.problem])
             return (label, persons, reason, None if persons is None else "", "", "", "")
         ratio = (
             None if persons is None or estimate.estimate is None else estimate.estimate / persons
@@ -193,18 +252,33 @@ class _Writer:
     def estimate_header(self, first: str) -> tuple[str, ...]:
         return (
             first,
-            self.t("col_persons"),
-            self.t("col_estimate"),
-            self.t("col_lower"),
-            self.t("col_upper"),
-            self.t("col_ratio"),
-            self.t("col_model"),
+            self.t("Registered persons"),
+            self.t("Estimate"),
+            self.t("Lower 95%%"),
+            self.t("Upper 95%%"),
+            self.t("Estimate / registered"),
+            self.t("Model"),
         )
 
     def estimates(self) -> Section:
-        section = Section("estimate", self.t("sec_estimate"), [self.t("sec_estimate_intro")])
+        section = Section(
+            "estimate",
+            self.t("Estimated real number of victims"),
+            [
+                self.t(
+                    "Multiple systems estimation (MSE) on the linked persons; lists are the "
+                    "registering organisations. The interval shows sampling uncertainty only, not "
+                    "model uncertainty."
+                )
+            ],
+        )
         if self.inputs.data.link_run is None:
-            section.paragraphs.append(self.t("no_linkage"))
+            section.paragraphs.append(
+                self.t(
+                    "The database holds no linkage: this report counts registrations, not unique "
+                    "persons, and has no estimate of the real number (run `zicht link` first)."
+                )
+            )
             return section
         by_year = {e.stratum: e for e in self.inputs.by_year}
         rows, points, lows, highs, registered = [], [], [], [], []
@@ -216,27 +290,31 @@ class _Writer:
             lows.append(estimate.lower)
             highs.append(estimate.upper)
             registered.append(persons)
-        title = self.t("t_estimate_year")
+        title = self.t("Estimate per year")
         listing = "; ".join(
-            f"{y}: {self.n(e) if e is not None else self.t('not_estimable')}"
+            f"{y}: {self.n(e) if e is not None else self.t('cannot be estimated')}"
             for y, e in zip(self.years, points, strict=True)
         )
         section.items.append(
             trend_chart(
                 "estimate",
                 title,
-                self.t("chart_alt_trend", title=title, items=listing),
+                self.t("Line chart: %(title)s. %(items)s.", title=title, items=listing),
                 self.years,
-                [(self.t("col_estimate"), points), (self.t("row_persons"), registered)],
+                [(self.t("Estimate"), points), (self.t("Unique persons"), registered)],
                 number=self.n,
-                band=(self.t("headline_interval", low="", high="").strip(" –"), lows, highs),
+                band=(
+                    self.t("95%% interval %(low)s – %(high)s", low="", high="").strip(" –"),
+                    lows,
+                    highs,
+                ),
             )
         )
         section.items.append(
             PublishedTable(
                 "estimate_per_year",
                 title,
-                self.estimate_header(self.t("year")),
+                self.estimate_header(self.t("Year")),
                 tuple(rows),
                 digits=1,
             )
@@ -253,7 +331,7 @@ class _Writer:
         section.items.append(
             PublishedTable(
                 "estimate_per_form",
-                self.t("t_estimate_form", year=self.year),
+                self.t("Estimate per form, %(year)s", year=self.year),
                 self.estimate_header(pick((FORMS.nl, FORMS.en), self.lang)),
                 tuple(form_rows),
                 digits=1,
@@ -262,7 +340,17 @@ class _Writer:
         return section
 
     def suspects(self) -> Section:
-        section = Section("suspects", self.t("sec_suspects"), [self.t("sec_suspects_intro")])
+        section = Section(
+            "suspects",
+            self.t("Suspects against the target"),
+            [
+                self.t(
+                    "Registered suspects and suspects brought to the Public Prosecution Service, "
+                    "against the yearly target of the programme Together against human "
+                    "trafficking."
+                )
+            ],
+        )
         table = self.inputs.system.tables["suspects"]
         published = self.count_table(table)
         targets: list[Value] = [self.inputs.targets.get(y) or "" for y in self.years]
@@ -276,11 +364,11 @@ class _Writer:
             )
         rows = (
             *published.rows,
-            (self.t("row_target"), *targets),
-            (self.t("row_target_share"), *shares),
+            (self.t("Target"), *targets),
+            (self.t("Achieved (%% of target)"), *shares),
         )
         registered = [self.count(table.keys[("registered", str(y))]) for y in self.years]
-        title = self.t("sec_suspects")
+        title = self.t("Suspects against the target")
         listing = "; ".join(
             f"{y}: {self.n(p)} / {self.n(t) if isinstance(t, int) else '–'}"
             for y, p, t in zip(self.years, prosecutor, targets, strict=True)
@@ -289,14 +377,14 @@ class _Writer:
             trend_chart(
                 "suspects",
                 title,
-                self.t("chart_alt_trend", title=title, items=listing),
+                self.t("Line chart: %(title)s. %(items)s.", title=title, items=listing),
                 self.years,
                 [
-                    (self.t("row_prosecutor"), prosecutor),
-                    (self.t("row_registered_suspects"), registered),
+                    (self.t("Brought to the prosecutor"), prosecutor),
+                    (self.t("Suspects registered"), registered),
                 ],
                 number=self.n,
-                bars=(self.t("row_target"), [t if isinstance(t, int) else None for t in targets]),
+                bars=(self.t("Target"), [t if isinstance(t, int) else None for t in targets]),
             )
         )
         section.items.append(
@@ -305,7 +393,16 @@ class _Writer:
         return section
 
     def quality(self) -> Section:
-        section = Section("quality", self.t("sec_quality"), [self.t("sec_quality_intro")])
+        section = Section(
+            "quality",
+            self.t("Data quality"),
+            [
+                self.t(
+                    "Rows that failed the data standard on ingest are quarantined; missing fields "
+                    "are counted per source over the report year."
+                )
+            ],
+        )
         tables = self.inputs.system.tables
         quarantine = self.count_table(tables["quarantine"])
         section.items.append(quarantine)
@@ -313,7 +410,7 @@ class _Writer:
         section.items.append(
             PublishedTable(
                 missing.name,
-                self.t("t_missing", year=self.year),
+                self.t("Missing fields by source, %(year)s", year=self.year),
                 missing.header,
                 missing.rows,
                 missing.levels,
@@ -324,22 +421,33 @@ class _Writer:
     def method(self, cutoff: str) -> Section:
         section = Section(
             "method",
-            self.t("sec_method"),
-            [self.t("m_disclosure"), self.t("m_rounding", digits=self.inputs.policy.digits)],
+            self.t("Method annex"),
+            [
+                self.t(
+                    "Cells below k are suppressed, and enough other cells that no suppressed cell "
+                    "can be recomputed from totals and other cells (also of linked tables); "
+                    "audited by linear programming (see docs/privacy.md)."
+                ),
+                self.t(
+                    "Estimates are rounded to %(digits)s significant digits of the interval "
+                    "half-width; the interval limits are rounded outwards (lower down, upper up).",
+                    digits=self.inputs.policy.digits,
+                ),
+            ],
         )
         run = self.inputs.data.link_run
         items: list[tuple[Value, ...]] = [
-            (self.t("m_cutoff"), cutoff),
-            (self.t("m_k"), self.inputs.k),
+            (self.t("Data cut-off date"), cutoff),
+            (self.t("Smallest published count (k)"), self.inputs.k),
         ]
         if run is None:
-            items.append((self.t("m_linkage_run"), self.t("m_linkage_none")))
+            items.append((self.t("Link run"), self.t("no linkage")))
         else:
             params = run.parameters or {}
             finished = run.finished_at.date() if run.finished_at else None
             items += [
                 (
-                    self.t("m_linkage_run"),
+                    self.t("Link run"),
                     f"#{run.id} {run.mode}, {run.backend}"
                     + (f", {fmt_date(finished, self.lang)}" if finished else ""),
                 ),
@@ -349,12 +457,12 @@ class _Writer:
             ]
             section.paragraphs.append(method_text(self.inputs.policy, self.lang))
         targets = ", ".join(f"{y}: {v}" for y, v in sorted(self.inputs.targets.items()))
-        items.append((self.t("m_targets"), targets))
+        items.append((self.t("Targets suspects to prosecutor"), targets))
         section.items.append(
             PublishedTable(
                 "method",
-                self.t("sec_method"),
-                (self.t("col_item"), self.t("col_value")),
+                self.t("Method annex"),
+                (self.t("Item"), self.t("Value")),
                 tuple(items),
             )
         )
@@ -363,7 +471,7 @@ class _Writer:
                 (
                     e.stratum,
                     ", ".join(e.lists),
-                    e.model or self.t(e.problem or "not_estimable"),
+                    e.model or self.t(_PROBLEMS[e.problem or "not_estimable"]),
                     e.aic,
                 )
                 for e in [*self.inputs.by_year, *self.inputs.by_form]
@@ -371,8 +479,8 @@ class _Writer:
             section.items.append(
                 PublishedTable(
                     "mse_models",
-                    self.t("t_models"),
-                    (self.t("col_stratum"), self.t("col_lists"), self.t("col_model"), "AIC"),
+                    self.t("MSE models chosen"),
+                    (self.t("Stratum"), self.t("Lists"), self.t("Model"), "AIC"),
                     tuple(models),
                     digits=2,
                 )
@@ -386,8 +494,8 @@ class _Writer:
         section.items.append(
             PublishedTable(
                 "software",
-                self.t("t_software"),
-                (self.t("col_package"), self.t("col_version")),
+                self.t("Software"),
+                (self.t("Package"), self.t("Version")),
                 tuple(versions),
             )
         )
@@ -402,69 +510,89 @@ class _Writer:
         change = ""
         if regs is not None and before:
             percent = self.n(100 * (regs - before) / before, 0)
-            change = f"{percent}% {self.t('headline_change', year=previous)}"
+            compared = self.t("compared with %(year)s", year=previous)
+            change = f"{percent}% {compared}"
             if regs >= before:
                 change = "+" + change
         headlines = [
             Headline(
-                "registrations", self.t("headline_registrations", year=y), self.n(regs), change
+                "registrations",
+                self.t("Registrations of possible victims in %(year)s", year=y),
+                self.n(regs),
+                change,
             )
         ]
-        rows: list[tuple[Value, ...]] = [(self.t("headline_registrations", year=y), regs)]
+        rows: list[tuple[Value, ...]] = [
+            (self.t("Registrations of possible victims in %(year)s", year=y), regs)
+        ]
         if self.inputs.data.link_run is not None:
             persons = self.count(("persons", y))
             removed = self.count(("removed", y))
             headlines.append(
                 Headline(
                     "persons",
-                    self.t("headline_persons", year=y),
+                    self.t("Unique persons after linkage in %(year)s", year=y),
                     self.n(persons),
-                    f"{self.n(removed)} {self.t('headline_double')}",
+                    self.n(removed) + " " + self.t("double counts removed"),
                 )
             )
-            rows.append((self.t("headline_persons", year=y), persons))
+            rows.append((self.t("Unique persons after linkage in %(year)s", year=y), persons))
             estimate = next((e for e in self.inputs.by_year if e.stratum == str(y)), None)
             if estimate is not None and estimate.estimate is not None:
                 ratio = estimate.estimate / persons if persons else None
                 detail = self.t(
-                    "headline_interval", low=self.n(estimate.lower), high=self.n(estimate.upper)
+                    "95%% interval %(low)s – %(high)s",
+                    low=self.n(estimate.lower),
+                    high=self.n(estimate.upper),
                 )
                 if ratio is not None:
-                    detail += "; " + self.t("headline_ratio", ratio=self.n(ratio, 1))
+                    detail += "; " + self.t(
+                        "%(ratio)s times the number registered", ratio=self.n(ratio, 1)
+                    )
                 headlines.append(
                     Headline(
                         "estimate",
-                        self.t("headline_estimate", year=y),
+                        self.t("Estimated real number of victims in %(year)s", year=y),
                         self.n(estimate.estimate),
                         detail,
                     )
                 )
                 rows += [
-                    (self.t("headline_estimate", year=y), estimate.estimate),
-                    (self.t("col_lower"), estimate.lower),
-                    (self.t("col_upper"), estimate.upper),
+                    (
+                        self.t("Estimated real number of victims in %(year)s", year=y),
+                        estimate.estimate,
+                    ),
+                    (self.t("Lower 95%%"), estimate.lower),
+                    (self.t("Upper 95%%"), estimate.upper),
                 ]
             else:
                 headlines.append(
                     Headline(
-                        "estimate", self.t("headline_estimate", year=y), self.t("not_estimable")
+                        "estimate",
+                        self.t("Estimated real number of victims in %(year)s", year=y),
+                        self.t("cannot be estimated"),
                     )
                 )
         prosecutor = self.count(("suspects", "prosecutor", y))
         target = self.inputs.targets.get(y)
         detail = (
-            self.t("headline_target", target=self.n(target))
+            self.t("target %(target)s", target=self.n(target))
             if target
-            else self.t("headline_no_target")
+            else self.t("no target set")
         )
         headlines.append(
-            Headline("suspects", self.t("headline_suspects", year=y), self.n(prosecutor), detail)
+            Headline(
+                "suspects",
+                self.t("Suspects brought to the prosecutor in %(year)s", year=y),
+                self.n(prosecutor),
+                detail,
+            )
         )
-        rows.append((self.t("headline_suspects", year=y), prosecutor))
+        rows.append((self.t("Suspects brought to the prosecutor in %(year)s", year=y), prosecutor))
         if target:
-            rows.append((self.t("row_target"), target))
+            rows.append((self.t("Target"), target))
         table = PublishedTable(
-            "summary", self.t("summary"), (self.t("col_item"), self.t("col_value")), tuple(rows)
+            "summary", self.t("Summary"), (self.t("Item"), self.t("Value")), tuple(rows)
         )
         return headlines, table
 
@@ -474,9 +602,14 @@ def assemble(inputs: Inputs, lang: str, cutoff: dt.date | None) -> Report:
     writer = _Writer(inputs, lang)
     cutoff_text = fmt_date(cutoff, lang) if cutoff else "–"
     headlines, key_figures = writer.headlines()
-    summary = Section("summary", writer.t("summary"), items=[key_figures])
+    summary = Section("summary", writer.t("Summary"), items=[key_figures])
     if inputs.data.link_run is None:
-        summary.paragraphs.append(writer.t("no_linkage"))
+        summary.paragraphs.append(
+            writer.t(
+                "The database holds no linkage: this report counts registrations, not unique "
+                "persons, and has no estimate of the real number (run `zicht link` first)."
+            )
+        )
     sections = [
         summary,
         writer.victims(),
@@ -489,10 +622,14 @@ def assemble(inputs: Inputs, lang: str, cutoff: dt.date | None) -> Report:
     return Report(
         lang=lang,
         year=inputs.year,
-        title=writer.t("title", year=inputs.year),
-        subtitle=writer.t("subtitle"),
+        title=writer.t("Human trafficking monitor %(year)s", year=inputs.year),
+        subtitle=writer.t("Registered possible victims, suspects and the estimated total"),
         cutoff=cutoff_text,
         headlines=headlines,
         sections=sections,
-        suppressed_note=writer.t("suppressed_note", k=inputs.k),
+        suppressed_note=writer.t(
+            "x = not published to protect persons (count below %(k)s, or derivable from other "
+            "cells).",
+            k=inputs.k,
+        ),
     )

@@ -6,7 +6,8 @@ from importlib import resources
 
 import jinja2
 
-from zicht.monitor.i18n import fmt_number, text
+from zicht.i18n import Translator
+from zicht.monitor.i18n import fmt_number
 from zicht.monitor.model import PublishedTable, Report, Value
 
 __all__ = ["render_html"]
@@ -29,6 +30,7 @@ def _css() -> str:
 def render_html(report: Report) -> str:
     """The HTML text of `report`."""
     lang = report.lang
+    t = Translator(lang)
 
     def show(value: Value, digits: int) -> str:
         if value is None or isinstance(value, int | float):
@@ -45,8 +47,8 @@ def render_html(report: Report) -> str:
         css=_css(),
         show=show,
         has_suppressed=has_suppressed,
-        cutoff_label=text("m_cutoff", lang),
-        contents_label=text("contents", lang),
-        colophon_label=text("colophon", lang),
-        table_follows=text("chart_table_follows", lang),
+        cutoff_label=t("Data cut-off date"),
+        contents_label=t("Contents"),
+        colophon_label=t("Colophon"),
+        table_follows=t("The table below gives the figures."),
     )

@@ -12,7 +12,8 @@ import io
 from pathlib import Path
 from zipfile import ZIP_DEFLATED, ZipFile, ZipInfo
 
-from zicht.monitor.i18n import SUPPRESSED, text
+from zicht.i18n import Translator
+from zicht.monitor.i18n import SUPPRESSED
 from zicht.monitor.model import Report
 from zicht.privacy.cells import neutralise, neutralise_row
 
@@ -45,10 +46,11 @@ def write_xlsx(report: Report, path: Path, cutoff: dt.date | None) -> Path:
     contents.title = "contents"
     contents.append([neutralise(report.title)])
     contents["A1"].font = bold
-    contents.append(neutralise_row([text("m_cutoff", report.lang), report.cutoff]))
+    t = Translator(report.lang)
+    contents.append(neutralise_row([t("Data cut-off date"), report.cutoff]))
     contents.append([neutralise(report.suppressed_note)])
     contents.append([])
-    contents.append([neutralise(text("contents", report.lang))])
+    contents.append([neutralise(t("Contents"))])
     for table in report.tables:
         contents.append(neutralise_row([sheet_name(table.name), table.title]))
         sheet = workbook.create_sheet(sheet_name(table.name))

@@ -12,10 +12,11 @@ from pathlib import Path
 from sqlalchemy import Engine
 
 from zicht.estimate import DEFAULT_POLICY, Estimate
+from zicht.i18n import Translator
 from zicht.monitor.assemble import Inputs, assemble
 from zicht.monitor.data import MonitorData, load
 from zicht.monitor.estimates import report_estimates
-from zicht.monitor.i18n import LANGUAGES, fmt_date, text
+from zicht.monitor.i18n import fmt_date, known_language
 from zicht.monitor.publication import publication_system
 from zicht.monitor.render_csv import write_csv
 from zicht.monitor.render_html import render_html
@@ -90,7 +91,7 @@ def build_report(
         k: smallest published count (zero excepted); smaller ones are suppressed.
         targets: suspects-to-prosecutor target per year (default DEFAULT_TARGETS).
     """
-    if lang not in LANGUAGES:
+    if not known_language(lang):
         raise ReportError(f"unknown language {lang!r}; choose nl or en")
     if k < 1:
         raise ReportError("k must be at least 1")
@@ -128,9 +129,9 @@ def build_report(
     lap("assemble")
     out.mkdir(parents=True, exist_ok=True)
     built = dt.datetime.now(dt.UTC).replace(microsecond=0)
-    report.built_at = text(
-        "built_at", lang, when=f"{fmt_date(built.date(), lang)} {built:%H:%M} UTC"
-    )
+    when = f"{fmt_date(built.date(), lang)} {built:%H:%M} UTC"
+    t = Translator(lang)
+    report.built_at = t("Built on %(when)s.", when=when)
     stem = f"monitor-{year}-{lang}"
     html_text = render_html(report)
     html = out / f"{stem}.html"

@@ -11,8 +11,9 @@ from __future__ import annotations
 from collections.abc import Hashable, Iterable
 from dataclasses import dataclass, field
 
+from zicht.i18n import N_
 from zicht.monitor.data import NOT_RECORDED, UNKNOWN, MonitorData
-from zicht.monitor.i18n import STRINGS, Label
+from zicht.monitor.i18n import Label
 from zicht.privacy import DEFAULT_PUBLICATION, PublicationPolicy, Published, Relation, publish
 from zicht.standard import AGE_BANDS, COUNTRIES, FORMS, GENDERS, MAJORITY, ORGANISATIONS
 
@@ -28,6 +29,20 @@ __all__ = [
 TOP_COUNTRIES = 8
 OTHER_COUNTRIES = "other_countries"
 TOTAL = "total"
+_TITLES: dict[str, Label] = {
+    "organisation": N_("By registering organisation"),
+    "form": N_("By form of exploitation"),
+    "gender": N_("By gender"),
+    "nationality": N_("By nationality"),
+}
+_FIELDS: dict[str, Label] = {
+    "age": N_("Age"),
+    "nationality": N_("Nationality"),
+    "gender": N_("Gender"),
+    "forms": N_("Form of exploitation"),
+    "country_of_exploitation": N_("Country of exploitation"),
+    "identity_flagged": N_("Identity value left out (flagged)"),
+}
 
 
 @dataclass(frozen=True)
@@ -130,9 +145,9 @@ def _one_way(
     counts = data.by_dimension[dimension] if counts is None else counts
     table = CountTable(
         name=f"victims_by_{dimension}",
-        title=STRINGS[f"t_{dimension}"],
+        title=_TITLES[dimension],
         row_header=_ROW_HEADERS[dimension],
-        rows=[TableRow(c, labels[c]) for c in codes] + [TableRow(TOTAL, STRINGS["total"], 2)],
+        rows=[TableRow(c, labels[c]) for c in codes] + [TableRow(TOTAL, N_("Total"), 2)],
         columns=_year_columns(data.years),
         keys={},
         note=note,
@@ -152,7 +167,7 @@ def _one_way(
 
 
 def _victim_tables(system: CountSystem, data: MonitorData) -> None:
-    unknown = STRINGS["unknown"]
+    unknown = N_("Unknown")
     present = {d: {c for _, c in data.by_dimension[d]} for d in data.by_dimension}
     # Organisations: all codes in the vocabulary order, then any others found.
     codes = _codes(ORGANISATIONS.codes, present["organisation"], [UNKNOWN])
@@ -160,9 +175,18 @@ def _victim_tables(system: CountSystem, data: MonitorData) -> None:
     system.tables["organisation"] = _one_way(system, data, "organisation", codes, labels)
 
     codes = _codes(FORMS.codes, set(FORMS.codes) | present["form"], [NOT_RECORDED])
-    labels = {c: _term_label(FORMS, c) for c in codes} | {NOT_RECORDED: STRINGS["not_recorded"]}
+    labels = {c: _term_label(FORMS, c) for c in codes} | {NOT_RECORDED: N_("Not recorded")}
     system.tables["form"] = _one_way(
-        system, data, "form", codes, labels, kind="cover", note=STRINGS["form_note"]
+        system,
+        data,
+        "form",
+        codes,
+        labels,
+        kind="cover",
+        note=N_(
+            "A registration can have several forms of exploitation: the rows count it under each "
+            "form, the total once."
+        ),
     )
 
     codes = _codes(GENDERS.codes, set(GENDERS.codes) | present["gender"], [UNKNOWN])
@@ -181,7 +205,7 @@ def _victim_tables(system: CountSystem, data: MonitorData) -> None:
         grouped[(year, row)] = grouped.get((year, row), 0) + n
     codes = [*top, OTHER_COUNTRIES, UNKNOWN]
     labels = {c: _term_label(COUNTRIES, c) for c in top} | {
-        OTHER_COUNTRIES: STRINGS["other_countries"],
+        OTHER_COUNTRIES: N_("Other countries"),
         UNKNOWN: unknown,
     }
     system.tables["nationality"] = _one_way(
@@ -197,7 +221,7 @@ def _age_table(system: CountSystem, data: MonitorData) -> None:
     rows: list[TableRow] = []
     layout: list[tuple[str, list[tuple[str, str]]]] = []
     for group, bands in groups.items():
-        label = STRINGS["unknown"] if group == UNKNOWN else _term_label(MAJORITY, group)
+        label = N_("Unknown") if group == UNKNOWN else _term_label(MAJORITY, group)
         rows.append(TableRow(group, label))
         subs = [(group, b) for b in bands]
         subs += sorted(p for p in present if p[0] == group and p not in subs)
@@ -205,14 +229,14 @@ def _age_table(system: CountSystem, data: MonitorData) -> None:
             subs = []
         for sub in subs:
             band_label = (
-                (STRINGS["unknown_age"]) if sub[1] == UNKNOWN else _term_label(AGE_BANDS, sub[1])
+                (N_("age unknown")) if sub[1] == UNKNOWN else _term_label(AGE_BANDS, sub[1])
             )
             rows.append(TableRow(f"{sub[0]}:{sub[1]}", band_label, 1))
         layout.append((group, subs))
-    rows.append(TableRow(TOTAL, STRINGS["total"], 2))
+    rows.append(TableRow(TOTAL, N_("Total"), 2))
     table = CountTable(
         name="victims_by_age",
-        title=STRINGS["t_age"],
+        title=N_("By age"),
         row_header=_ROW_HEADERS["age"],
         rows=rows,
         columns=_year_columns(data.years),
@@ -241,14 +265,14 @@ def _age_table(system: CountSystem, data: MonitorData) -> None:
 
 def _linkage_table(system: CountSystem, data: MonitorData) -> None:
     rows = [
-        TableRow("registrations", STRINGS["row_registrations"]),
-        TableRow("persons", STRINGS["row_persons"]),
-        TableRow("removed", STRINGS["row_removed"]),
+        TableRow("registrations", N_("Registrations")),
+        TableRow("persons", N_("Unique persons")),
+        TableRow("removed", N_("Double counts")),
     ]
     table = CountTable(
         name="registrations_and_persons",
-        title=STRINGS["t_linkage"],
-        row_header=STRINGS["year"],
+        title=N_("Registrations and unique persons"),
+        row_header=N_("Year"),
         rows=rows,
         columns=_year_columns(data.years),
         keys={},
@@ -271,11 +295,11 @@ def _linkage_table(system: CountSystem, data: MonitorData) -> None:
 def _suspect_table(system: CountSystem, data: MonitorData) -> None:
     table = CountTable(
         name="suspects",
-        title=STRINGS["t_suspects"],
-        row_header=STRINGS["year"],
+        title=N_("Suspects"),
+        row_header=N_("Year"),
         rows=[
-            TableRow("registered", STRINGS["row_registered_suspects"]),
-            TableRow("prosecutor", STRINGS["row_prosecutor"]),
+            TableRow("registered", N_("Suspects registered")),
+            TableRow("prosecutor", N_("Brought to the prosecutor")),
         ],
         columns=_year_columns(data.years),
         keys={},
@@ -292,12 +316,12 @@ def _quality_tables(system: CountSystem, data: MonitorData, year: int) -> None:
     rules = sorted({rule for _, rule in data.quarantine_rules})
     table = CountTable(
         name="quarantine",
-        title=STRINGS["t_quarantine"],
-        row_header=STRINGS["source"],
+        title=N_("Quarantined rows by source and rule"),
+        row_header=N_("Source"),
         rows=[TableRow(s, _term_label(ORGANISATIONS, s)) for s in sources],
-        columns=[("rows", STRINGS["col_rows"])] + [(r, (r, r)) for r in rules],
+        columns=[("rows", N_("Rows"))] + [(r, (r, r)) for r in rules],
         keys={},
-        note=STRINGS["quality_note"],
+        note=N_("A row can break several rules: it counts under each rule, in the total once."),
     )
     for source in sources:
         total = system.cell(("quarantine", source), data.quarantine_rows[source])
@@ -323,11 +347,10 @@ def _quality_tables(system: CountSystem, data: MonitorData, year: int) -> None:
     ]
     missing = CountTable(
         name="missing_fields",
-        title=STRINGS["t_missing"],
-        row_header=STRINGS["source"],
+        title=N_("Missing fields by source, %(year)s"),
+        row_header=N_("Source"),
         rows=[TableRow(s, _term_label(ORGANISATIONS, s)) for s in sources],
-        columns=[("registrations", STRINGS["col_registrations"])]
-        + [(f, STRINGS[f"field_{f}"]) for f in fields],
+        columns=[("registrations", N_("Registrations"))] + [(f, _FIELDS[f]) for f in fields],
         keys={},
     )
     for source in sources:

@@ -25,6 +25,7 @@ from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import BaseRoute, Mount
 
 from zicht.config import Settings
+from zicht.i18n import N_
 from zicht.privacy import Cipher
 from zicht.store import make_engine
 from zicht.web.deps import AppState, NotAuthenticated, current_principal
@@ -96,18 +97,24 @@ def _is_api(request: Request) -> bool:
     return request.url.path.startswith("/api/")
 
 
+_ERROR_TITLES = {403: N_("Access denied"), 404: N_("Not found"), 400: N_("Bad request")}
+_ERROR_TEXTS = {
+    403: N_("You are not allowed to see this page or do this."),
+    404: N_("This page or record does not exist, or lies outside your organisation."),
+}
+
+
 def _error_page(request: Request, status: int, detail: Any) -> Response:
     t = Translator(language_of(request))
     try:
         principal = current_principal(request)
     except Exception:  # an error page must not fail on the session lookup
         principal = None
-    titles = {403: "error_403", 404: "error_404", 400: "error_400"}
-    title_key = titles.get(status, "error_other")
+    title_key = _ERROR_TITLES.get(status, N_("Something went wrong"))
     if detail == "csrf_failed":
-        message = t("error_csrf")
-    elif status in (403, 404):
-        message = t(f"error_{status}_text")
+        message = t("The form has expired. Reload the page and try again.")
+    elif status in _ERROR_TEXTS:
+        message = t(_ERROR_TEXTS[status])
     else:
         message = t(title_key)
     return render(request, "error.html", principal, title_key, status_code=status, message=message)

@@ -73,9 +73,15 @@ def bar_chart(
     )
     if bars:
         best = max(bars, key=lambda bar: bar.value)
-        desc = t("chart_desc", n=len(bars), top=best.label, value=best.display)
+        desc = t(
+            "Bar chart with %(n)s bars; the highest is %(top)s at %(value)s. "
+            "The table below gives all values.",
+            n=len(bars),
+            top=best.label,
+            value=best.display,
+        )
     else:
-        desc = t("no_data")
+        desc = t("No data.")
     height = max(len(bars) * (_BAR_HEIGHT + _GAP), _BAR_HEIGHT)
     return Chart(chart_id, title, desc, category, bars, _WIDTH, height, _LABEL_WIDTH)
 

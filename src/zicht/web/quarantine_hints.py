@@ -14,6 +14,7 @@ import typing
 from dataclasses import dataclass
 from typing import Any
 
+from zicht.i18n import N_, translator
 from zicht.ingest import Mapping
 from zicht.standard import RECORD_TYPES
 from zicht.standard.fields import InVocabulary
@@ -21,10 +22,14 @@ from zicht.standard.vocabulary import Vocabulary
 
 __all__ = ["CellHint", "cell_hints", "date_pattern", "problem_hint"]
 
-# strptime directives as a person writes them (Dutch: jaar = JJJJ).
+# strptime directives as a person writes them: messages, so that Dutch writes JJJJ.
 _PATTERN = {
-    "nl": {"%d": "DD", "%m": "MM", "%Y": "JJJJ", "%y": "JJ", "%b": "mmm", "%B": "maand"},
-    "en": {"%d": "DD", "%m": "MM", "%Y": "YYYY", "%y": "YY", "%b": "Mon", "%B": "Month"},
+    "%d": N_("DD"),
+    "%m": N_("MM"),
+    "%Y": N_("YYYY"),
+    "%y": N_("YY"),
+    "%b": N_("Mon"),
+    "%B": N_("Month"),
 }
 _MAX_CHOICES = 40  # more are typed, with the hint, not picked from a list
 _COUNTRY_FIELDS = frozenset({"nationality", "country_of_exploitation"})  # any ISO code is read
@@ -46,9 +51,10 @@ class CellHint:
 
 def date_pattern(strptime_format: str, lang: str) -> str:
     """'%d-%m-%Y' as 'DD-MM-JJJJ' (nl) or 'DD-MM-YYYY' (en)."""
+    t = translator(lang)
     text = strptime_format
-    for directive, written in _PATTERN["nl" if lang == "nl" else "en"].items():
-        text = text.replace(directive, written)
+    for directive, written in _PATTERN.items():
+        text = text.replace(directive, t(written))
     return text
 
 
@@ -84,22 +90,21 @@ def _choices(mapping: Mapping, name: str, lang: str) -> list[tuple[str, str]]:
 
 
 def _hint(mapping: Mapping, name: str, choices: list[tuple[str, str]], lang: str) -> str:
+    t = translator(lang)
     if (name in mapping.kind.fields and name.endswith("date")) or name == "date_of_birth":
         formats = [date_pattern(f, lang) for f in mapping.formats_for(name)]
         iso = date_pattern("%Y-%m-%d", lang)
-        shown = " / ".join(dict.fromkeys([*formats, iso]))
-        return ("Datum als " if lang == "nl" else "Date as ") + shown
+        return t("Date as %(formats)s", formats=" / ".join(dict.fromkeys([*formats, iso])))
     if name in _COUNTRY_FIELDS:
         named = ", ".join(list(mapping.values.get(name, {}))[:12])
-        iso = "landcode (ISO 3166, bijv. NL)"
-        if lang != "nl":
-            iso = "country code (ISO 3166, e.g. NL)"
-        start = "Toegestaan: " if lang == "nl" else "Allowed: "
-        return start + (f"{named} {'of' if lang == 'nl' else 'or'} {iso}" if named else iso)
+        iso = t("country code (ISO 3166, e.g. NL)")
+        if named:
+            return t("Allowed: %(codes)s or %(iso)s", codes=named, iso=iso)
+        return t("Allowed: %(codes)s", codes=iso)
     if choices:
         codes = ", ".join(value for value, _ in choices[:12])
         more = ", …" if len(choices) > 12 else ""
-        return ("Toegestaan: " if lang == "nl" else "Allowed: ") + codes + more
+        return t("Allowed: %(codes)s", codes=codes + more)
     return ""
 
 

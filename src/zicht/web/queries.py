@@ -9,6 +9,7 @@ import time
 from collections.abc import Callable, Hashable
 from typing import Any, TypeVar
 
+from zicht.i18n import N_, translator
 from zicht.standard import RECORD_TYPES
 
 __all__ = [
@@ -90,6 +91,9 @@ def versioned(cache: dict[str, Any], key: str, version: Hashable, compute: Calla
     return value
 
 
+_ID_LABEL = N_("No.")
+
+
 def field_label(record_type: str, name: str, lang: str) -> str:
     """The standard's label of a field in `lang`."""
     kind = RECORD_TYPES[record_type]
@@ -100,5 +104,5 @@ def field_label(record_type: str, name: str, lang: str) -> str:
         if isinstance(label, str):
             return label
     if name == "id":
-        return "Nr." if lang == "nl" else "No."
+        return translator(lang)(_ID_LABEL)
     return name

@@ -14,12 +14,19 @@ from typing import Any
 
 from markupsafe import Markup
 
+from zicht.i18n import N_
 from zicht.standard import FORMS, ORGANISATIONS, RECORD_TYPES
 from zicht.web.i18n import Translator
 from zicht.web.queries import SORTS
 from zicht.web.rendering import environment
 
 __all__ = ["filter_form"]
+
+_SORT_LABELS = {
+    "id": N_("Number"),
+    "registration_date": N_("Registration date"),
+    "source": N_("Organisation"),
+}
 
 
 def _render(
@@ -42,7 +49,7 @@ def _render(
         years=[(y, str(y)) for y in years],
         forms=[(code, t.label("form", code)) for code in FORMS.codes],
         sorts=[
-            (s, t(f"sort_{s.lstrip('-')}") + (" ↓" if s.startswith("-") else "")) for s in SORTS
+            (s, t(_SORT_LABELS[s.lstrip("-")]) + (" ↓" if s.startswith("-") else "")) for s in SORTS
         ],
         can_identify=can_identify,
     )

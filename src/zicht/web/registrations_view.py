@@ -77,7 +77,7 @@ def display(t: Translator, name: str, value: Any) -> str:
         except KeyError:
             return str(value)
     if isinstance(value, bool):
-        return t("yes") if value else t("no")
+        return t("Yes") if value else t("No")
     if isinstance(value, dt.date | dt.datetime):
         return t.date(value)
     if isinstance(value, int):

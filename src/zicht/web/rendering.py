@@ -6,12 +6,20 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from jinja2 import (
+    Environment,
+    FileSystemLoader,
+    StrictUndefined,
+    pass_context,
+    select_autoescape,
+)
+from jinja2.runtime import Context
 from starlette.requests import Request
 from starlette.responses import HTMLResponse
 
 from zicht.access import ROLES, Principal, authorize
-from zicht.web.i18n import LANG_COOKIE, LANGUAGES, Translator, language_of
+from zicht.i18n import N_, languages
+from zicht.web.i18n import LANG_COOKIE, Translator, known_language, language_of
 from zicht.web.security import is_local
 
 __all__ = ["NAVIGATION", "environment", "first_page", "render"]
@@ -25,21 +33,50 @@ environment = Environment(
     trim_blocks=True,
     lstrip_blocks=True,
     auto_reload=False,
+    extensions=["jinja2.ext.i18n"],
 )
 
-# (path, message key, action needed to see it in the menu)
+
+# Templates translate with _(), gettext, ngettext, pgettext and {% trans %} (Jinja2's
+# newstyle gettext: placeholders are %(name)s, filled and escaped by Jinja2) in the
+# language of the request: the page's translator `t` is taken from the render context.
+@pass_context
+def _gettext(context: Context, message: str) -> str:
+    translator: Translator = context["t"]
+    return translator.translations.gettext(message)
+
+
+@pass_context
+def _ngettext(context: Context, singular: str, plural: str, n: int) -> str:
+    translator: Translator = context["t"]
+    return translator.translations.ngettext(singular, plural, n)
+
+
+@pass_context
+def _pgettext(context: Context, message_context: str, message: str) -> str:
+    translator: Translator = context["t"]
+    return translator.translations.pgettext(message_context, message)
+
+
+environment.install_gettext_callables(  # type: ignore[attr-defined]
+    _gettext, _ngettext, newstyle=True, pgettext=_pgettext
+)
+# {% trans %} blocks are looked up with their whitespace collapsed, as babel.cfg extracts them.
+environment.policies["ext.i18n.trimmed"] = True
+
+# (path, message, action needed to see it in the menu)
 NAVIGATION: tuple[tuple[str, str, str], ...] = (
-    ("/dashboard", "dashboard", "view_dashboard"),
-    ("/upload", "upload_title", "upload"),
-    ("/quarantine", "quarantine", "correct_quarantine"),
-    ("/registrations", "registrations", "list_registrations"),
-    ("/persons", "persons", "view_persons"),
-    ("/estimates", "estimates", "view_estimates"),
-    ("/reports", "reports", "download_reports"),
-    ("/audit", "audit", "read_audit"),
-    ("/admin/users", "users", "manage_users"),
-    ("/admin/tokens", "tokens", "manage_tokens"),
-    ("/admin/organisations", "organisations", "manage_organisations"),
+    ("/dashboard", N_("Dashboard"), "view_dashboard"),
+    ("/upload", N_("Upload a file"), "upload"),
+    ("/quarantine", N_("Quarantine"), "correct_quarantine"),
+    ("/registrations", N_("Registrations"), "list_registrations"),
+    ("/persons", N_("Persons"), "view_persons"),
+    ("/estimates", N_("Estimates"), "view_estimates"),
+    ("/reports", N_("Reports"), "download_reports"),
+    ("/audit", N_("Audit trail"), "read_audit"),
+    ("/admin/users", N_("Users"), "manage_users"),
+    ("/admin/tokens", N_("API tokens"), "manage_tokens"),
+    ("/admin/organisations", N_("Organisations"), "manage_organisations"),
 )
 
 
@@ -54,7 +91,7 @@ def first_page(principal: Principal) -> str | None:
 def _lang_links(request: Request, lang: str) -> list[dict[str, Any]]:
     links = []
     params = [(k, v) for k, v in request.query_params.multi_items() if k != "lang"]
-    for code, (label, _) in LANGUAGES.items():
+    for code, label in languages():
         query = urlencode([*params, ("lang", code)])
         links.append(
             {
@@ -75,7 +112,12 @@ def render(
     status_code: int = 200,
     **context: Any,
 ) -> HTMLResponse:
-    """Render `template` for `principal` in the language of the request."""
+    """Render `template` for `principal` in the language of the request.
+
+    Args:
+        title_key: the page title as a message (English source text, marked with N_),
+            used when the context brings no `title`.
+    """
     lang = language_of(request)
     t = Translator(lang)
     nav = []
@@ -87,8 +129,8 @@ def render(
         ]
     role_label = ""
     if principal is not None:
-        names = ROLES.get(principal.role or "", ("API", "API"))
-        role_label = names[0] if lang == "nl" else names[1]
+        role = principal.role or ""
+        role_label = t(ROLES[role]) if role in ROLES else "API"
     html = environment.get_template(template).render(
         t=t,
         fmt=t.number,
@@ -103,7 +145,7 @@ def render(
     )
     response = HTMLResponse(html, status_code=status_code)
     chosen = request.query_params.get("lang")
-    if chosen in LANGUAGES and request.cookies.get(LANG_COOKIE) != chosen:
+    if known_language(chosen) and request.cookies.get(LANG_COOKIE) != chosen:
         response.set_cookie(
             LANG_COOKIE,
             chosen,

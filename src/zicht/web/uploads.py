@@ -12,6 +12,7 @@ import yaml
 from sqlalchemy import Engine
 
 from zicht.access import Look, record_look
+from zicht.i18n import N_, translator
 from zicht.ingest import (
     QUARANTINE_ID_COLUMN,
     IngestFileError,
@@ -43,12 +44,32 @@ _SAFE_NAME = re.compile(r"[^A-Za-z0-9._-]+")
 
 
 class UploadError(ValueError):
-    """An upload that cannot be ingested; `field` says which form field is at fault."""
+    """An upload that cannot be ingested; `field` says which form field is at fault.
 
-    def __init__(self, field: str, message: str) -> None:
-        super().__init__(message)
+    `message` is English (the API); `describe` says it in a page's language: a message
+    of the catalogues (marked with `N_`, filled from `values`), and the file's own
+    problem (`cause`) in that language too.
+    """
+
+    def __init__(
+        self, field: str, message: str, cause: IngestFileError | None = None, **values: str
+    ) -> None:
         self.field = field
-        self.message = message
+        self.cause = cause
+        self.values = values
+        self.template = message
+        self.message = self._fill(message, "en")
+        super().__init__(self.message)
+
+    def _fill(self, text: str, lang: str) -> str:
+        values = dict(self.values)
+        if self.cause is not None:
+            values["problem"] = self.cause.problem if lang == "en" else self.cause.describe(lang)
+        return text % values if values else text
+
+    def describe(self, lang: str) -> str:
+        """The message in `lang` (as written when the catalogues lack it)."""
+        return self._fill(translator(lang).translations.gettext(self.template), lang)
 
 
 def parse_mapping(text: str, record_type: str) -> Mapping:
@@ -70,7 +91,9 @@ def safe_file_name(name: str | None) -> str:
     """A file name without folders or odd characters, keeping an allowed suffix."""
     base = _SAFE_NAME.sub("_", Path(name or "upload.csv").name).strip("._") or "upload.csv"
     if not base.lower().endswith(SUFFIXES):
-        raise UploadError("file", f"the file must end in one of {', '.join(SUFFIXES)}")
+        raise UploadError(
+            "file", N_("the file must end in one of %(suffixes)s"), suffixes=", ".join(SUFFIXES)
+        )
     return base[-120:]
 
 
@@ -87,13 +110,13 @@ def run_upload(
 ) -> IngestResult:
     """Ingest an uploaded file for `organisation` and remember the mapping it used."""
     if record_type not in RECORD_TYPES:
-        raise UploadError("record_type", "unknown record type")
+        raise UploadError("record_type", N_("unknown record type"))
     if not content:
-        raise UploadError("file", "the file is empty")
+        raise UploadError("file", N_("the file is empty"))
     name = safe_file_name(file_name)
     mapping = parse_mapping(mapping_text, record_type)
     if mapping.source is not None and mapping.source != organisation:
-        raise UploadError("mapping", "the mapping is for another organisation")
+        raise UploadError("mapping", N_("the mapping is for another organisation"))
     with tempfile.TemporaryDirectory(prefix="zicht-upload-") as folder:
         path = Path(folder) / name
         path.write_bytes(content)
@@ -102,7 +125,7 @@ def run_upload(
                 path, source=organisation, engine=engine, cipher=cipher, mapping=mapping
             )
         except IngestFileError as exc:
-            raise UploadError("file", f"{name}: {exc.problem}") from None
+            raise UploadError("file", "%(file)s: %(problem)s", exc, file=name) from None
     record_upload(engine, result.batch_id, organisation, uploaded_by, mapping_text)
     return result
 
@@ -173,7 +196,7 @@ def corrected_row_ingest(
                 into_batch=entry.batch_id,
             )
         except IngestFileError as exc:
-            raise UploadError("file", exc.problem) from None
+            raise UploadError("file", "%(problem)s", exc) from None
     return Resubmission(result, result.resolved > 0)
 
 

@@ -13,6 +13,7 @@ from starlette.responses import RedirectResponse, Response
 
 from zicht import access as accounts
 from zicht.access import ACTIONS, ROLES, TOKEN_ACTIONS, Principal, actions_logged, search, verify
+from zicht.i18n import N_
 from zicht.standard import ORGANISATIONS
 from zicht.web.deps import audit, client_of, requires, state
 from zicht.web.i18n import Translator, language_of
@@ -30,11 +31,10 @@ def _actor(request: Request, principal: Principal) -> accounts.Actor:
     )
 
 
-def _label(t: Translator, names: dict[str, tuple[str, str]], key: str | None) -> str:
+def _label(t: Translator, names: dict[str, str], key: str | None) -> str:
     if key is None:
         return ""
-    pair = names.get(key, (key, key))
-    return pair[0] if t.lang == "nl" else pair[1]
+    return t(names[key]) if key in names else key
 
 
 def _users_page(
@@ -54,7 +54,7 @@ def _users_page(
             "organisation_label": t.label("organisation", u.organisation),
             "active": u.active,
             "status": (
-                t("inactive") if not u.active else ("🔒 " if u.locked else "") + t("active")
+                t("Inactive") if not u.active else ("🔒 " if u.locked else "") + t("Active")
             ),
             "last_login": t.date(u.last_login_at),
         }
@@ -64,7 +64,7 @@ def _users_page(
         request,
         "admin_users.html",
         principal,
-        "users",
+        N_("Users"),
         status_code=status,
         users=users,
         errors=errors or {},
@@ -152,7 +152,7 @@ def _tokens_page(
             "organisation_label": t.label("organisation", tk.organisation),
             "actions_label": ", ".join(_label(t, ACTIONS, a) for a in tk.actions),
             "expires": t.date(tk.expires_at),
-            "status": t("active") if tk.usable else t("inactive"),
+            "status": t("Active") if tk.usable else t("Inactive"),
         }
         for tk in accounts.list_tokens(state(request).engine)
     ]
@@ -160,7 +160,7 @@ def _tokens_page(
         request,
         "admin_tokens.html",
         principal,
-        "tokens",
+        N_("API tokens"),
         status_code=status,
         tokens=tokens,
         errors=errors or {},
@@ -191,7 +191,8 @@ async def create_token(
     if days is None:
         errors["days"] = "1-366"
     if not chosen:
-        errors["actions"] = Translator(language_of(request))("field_required")
+        t = Translator(language_of(request))
+        errors["actions"] = t("Fill in this field")
     if days is not None and not errors:
         try:
             info, token = await run_in_threadpool(
@@ -238,7 +239,7 @@ def organisations(
         for code, active, users in accounts.list_organisations(state(request).engine)
     ]
     return render(
-        request, "admin_organisations.html", principal, "organisations", organisations=rows
+        request, "admin_organisations.html", principal, N_("Organisations"), organisations=rows
     )
 
 
@@ -302,7 +303,7 @@ def audit_log(
         request,
         "audit.html",
         principal,
-        "audit",
+        N_("Audit trail"),
         entries=rows,
         total=total,
         chain=chain,

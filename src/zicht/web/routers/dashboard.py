@@ -16,6 +16,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from zicht.access import Principal
+from zicht.i18n import N_
 from zicht.monitor.publication import DashboardFigures
 from zicht.standard import ORGANISATIONS
 from zicht.store.web_queries import data_version
@@ -31,14 +32,14 @@ router = APIRouter(include_in_schema=False)
 def figures_html(t: Translator, counts: DashboardFigures) -> Markup:
     """The headline figures and the charts with their tables, as HTML."""
     headline = [
-        {"label": t("victim_registrations"), "display": shown(t, counts.victim_registrations)},
+        {"label": t("Victim registrations"), "display": shown(t, counts.victim_registrations)},
         {
-            "label": t("persons_count"),
+            "label": t("Persons (after linkage)"),
             "display": "–" if counts.persons is None else shown(t, counts.persons),
         },
-        {"label": t("suspect_registrations"), "display": shown(t, counts.suspect_registrations)},
-        {"label": t("reports_count"), "display": shown(t, counts.reports)},
-        {"label": t("open_quarantine"), "display": shown(t, counts.open_quarantine)},
+        {"label": t("Suspect registrations"), "display": shown(t, counts.suspect_registrations)},
+        {"label": t("Reports (meldingen)"), "display": shown(t, counts.reports)},
+        {"label": t("Open quarantined rows"), "display": shown(t, counts.open_quarantine)},
     ]
     by_form = [(t.label("form", code), n) for code, n in counts.by_form.items()]
     by_org = [
@@ -50,12 +51,20 @@ def figures_html(t: Translator, counts: DashboardFigures) -> Markup:
         bar_chart(
             t,
             "chart-year",
-            t("chart_year"),
-            t("year"),
+            t("Victim registrations per year"),
+            t("Year"),
             [(str(year), count) for year, count in counts.by_year],
         ),
-        bar_chart(t, "chart-form", t("chart_form"), t("form"), by_form),
-        bar_chart(t, "chart-organisation", t("chart_organisation"), t("organisation"), by_org),
+        bar_chart(
+            t, "chart-form", t("Victim registrations by form"), t("Form of exploitation"), by_form
+        ),
+        bar_chart(
+            t,
+            "chart-organisation",
+            t("Victim registrations by organisation"),
+            t("Organisation"),
+            by_org,
+        ),
     ]
     figures = {"headline": headline, "charts": charts, "threshold": counts.k}
     html = environment.get_template("dashboard_figures.html").render(
@@ -90,4 +99,4 @@ async def dashboard(
     html = versioned(
         state(request).cache, f"dashboard-html:{t.lang}", version, lambda: figures_html(t, counts)
     )
-    return render(request, "dashboard.html", principal, "dashboard", figures_html=html)
+    return render(request, "dashboard.html", principal, N_("Dashboard"), figures_html=html)

@@ -9,6 +9,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from zicht.access import Principal
+from zicht.i18n import N_
 from zicht.web.deps import requires, state
 from zicht.web.figures import bar_chart
 from zicht.web.figures import shown as shown_count
@@ -70,7 +71,7 @@ def estimates(
         values.append(row.estimate)
         shown.append(
             {
-                "stratum": row.stratum or t("whole_population"),
+                "stratum": row.stratum or t("All victims"),
                 "observed": shown_count(t, observed),
                 "estimate": t.number(row.estimate),
                 "interval": f"{t.number(row.lower)} – {upper}",
@@ -82,17 +83,21 @@ def estimates(
         chart = bar_chart(
             t,
             "chart-estimates",
-            t("chart_estimates"),
-            t("stratum"),
+            t("Estimated number per stratum"),
+            t("Stratum"),
             [(s["stratum"], v) for s, v in zip(shown, values, strict=True)],
             [s["estimate"] for s in shown],
         )
-    message = t("no_link_run") if run_id is None else (None if shown else t("no_data"))
+    message = (
+        t("No linkage has run yet (zicht link).")
+        if run_id is None
+        else (None if shown else t("No data."))
+    )
     return render(
         request,
         "estimates.html",
         principal,
-        "estimates",
+        N_("Estimates"),
         estimates=shown,
         run_id=run_id,
         chart=chart,

@@ -10,6 +10,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from zicht.access import MIN_PURPOSE, Principal, authorize, reveal_identities, scope_of
+from zicht.i18n import N_
 from zicht.store.web_queries import get_registration
 from zicht.web.deps import audit, look, requires, state
 from zicht.web.i18n import Translator, language_of
@@ -54,7 +55,7 @@ def persons(
         request,
         "persons.html",
         principal,
-        "persons",
+        N_("Persons"),
         run=run,
         persons=shown,
         total=len(items),
@@ -88,7 +89,7 @@ def person(
     show = False
     if request.query_params.get("identities") == "1" and can_identify:
         if len(purpose) < MIN_PURPOSE:
-            errors["purpose"] = t("purpose_required")
+            errors["purpose"] = t("State the purpose of access")
         else:
             show = True
     decrypted = (
@@ -134,8 +135,8 @@ def person(
         request,
         "person.html",
         principal,
-        "persons",
-        title=t("person_title", id=person_id),
+        N_("Persons"),
+        title=t("Person %(id)s", id=person_id),
         person=person_info,
         registrations=rows,
         columns=columns,

@@ -13,6 +13,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from zicht.access import MIN_PURPOSE, Principal, authorize, scope_of
+from zicht.i18n import N_
 from zicht.ingest import export_quarantine
 from zicht.ingest.problems import RULES, RowProblem, rule_message
 from zicht.standard import RECORD_TYPES
@@ -89,7 +90,7 @@ def quarantine(
         request,
         "quarantine.html",
         principal,
-        "quarantine",
+        N_("Quarantine"),
         entries=[
             {
                 "id": e.id,
@@ -211,14 +212,14 @@ def _fix_page(
         request,
         "quarantine_row.html",
         principal,
-        "quarantine",
+        N_("Quarantine"),
         status_code=status,
         entry=entry,
         cells=cells,
         errors=errors,
         hidden=hidden,
         purpose=purpose,
-        title=t("correct_title", row=entry.row_number, file=entry.file_name),
+        title=t("Correct row %(row)s of %(file)s", row=entry.row_number, file=entry.file_name),
     )
 
 
@@ -286,7 +287,12 @@ async def quarantine_fix(
             **{
                 **entry.__dict__,
                 "errors": [
-                    {"field": "file", "rule": "invalid", "column": None, "detail": exc.message}
+                    {
+                        "field": "file",
+                        "rule": "invalid",
+                        "column": None,
+                        "detail": exc.describe(language_of(request)),
+                    }
                 ],
             }
         )

@@ -17,6 +17,7 @@ from zicht.access import (
     reveal_identities_async,
     scope_of,
 )
+from zicht.i18n import N_
 from zicht.standard import FORMS, ORGANISATIONS
 from zicht.store import RECORD_TABLES
 from zicht.store.web_queries import (
@@ -82,7 +83,7 @@ async def registrations(
     show = False
     if want_identities and can_identify:
         if len(purpose) < MIN_PURPOSE:
-            errors["purpose"] = t("purpose_required")
+            errors["purpose"] = t("State the purpose of access")
         else:
             show = True
     version = data_version(shared.reader)
@@ -136,7 +137,7 @@ async def registrations(
         request,
         "registrations.html",
         principal,
-        "registrations",
+        N_("Registrations"),
         errors=errors,
         query=shown_query,
         filter_form=form_html,
@@ -168,7 +169,7 @@ def registration(
     identity = None
     if request.query_params.get("identities") == "1" and can_identify:
         if len(purpose) < MIN_PURPOSE:
-            errors["purpose"] = t("purpose_required")
+            errors["purpose"] = t("State the purpose of access")
         else:
             values = reveal_identities(
                 shared.engine,
@@ -186,8 +187,8 @@ def registration(
         request,
         "registration.html",
         principal,
-        "registrations",
-        title=t("registration_title", id=record_id),
+        N_("Registrations"),
+        title=t("Registration %(id)s", id=record_id),
         record=record,
         record_type=record_type,
         fields=record_fields(t, record_type, record),

@@ -11,6 +11,7 @@ from starlette.requests import Request
 from starlette.responses import FileResponse, Response
 
 from zicht.access import Principal
+from zicht.i18n import N_
 from zicht.web.deps import audit, requires, state
 from zicht.web.i18n import Translator, language_of
 from zicht.web.rendering import render
@@ -77,7 +78,7 @@ def reports(
         }
         for p in report_files(folder)
     ]
-    return render(request, "reports.html", principal, "reports", reports=listing)
+    return render(request, "reports.html", principal, N_("Reports"), reports=listing)
 
 
 @router.get("/reports/{name:path}")

@@ -10,6 +10,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 
 from zicht.access import Principal, client_throttled, create_session, delete_session, login
+from zicht.i18n import N_
 from zicht.web.csrf import LOGIN_CSRF_COOKIE, check_csrf, check_login_csrf, new_login_token
 from zicht.web.deps import SESSION_COOKIE, audit, client_of, current_principal, public, state
 from zicht.web.i18n import Translator, language_of
@@ -34,7 +35,7 @@ def _login_page(
         request,
         "login.html",
         None,
-        "login_title",
+        N_("Log in to Zicht"),
         status_code=status,
         errors=errors,
         username=username,
@@ -75,12 +76,22 @@ async def login_submit(request: Request) -> Response:
         client_throttled, shared.engine, address
     )
     if throttled:
-        return _login_page(request, {"username": t("login_throttled")}, username, next_path, 429)
+        return _login_page(
+            request,
+            {
+                "username": t(
+                    "Too many login attempts from this address. Try again in a few minutes."
+                )
+            },
+            username,
+            next_path,
+            429,
+        )
     errors = {}
     if not username:
-        errors["username"] = t("field_required")
+        errors["username"] = t("Fill in this field")
     if not password:
-        errors["password"] = t("field_required")
+        errors["password"] = t("Fill in this field")
     if errors:
         return _login_page(request, errors, username, next_path, 400)
     outcome = await run_in_threadpool(login, shared.engine, username, password)
@@ -97,7 +108,17 @@ async def login_submit(request: Request) -> Response:
             object_ids=[outcome.user_id] if outcome.user_id else [],
             reason=outcome.reason,
         )
-        return _login_page(request, {"username": t("login_failed")}, username, next_path, 400)
+        return _login_page(
+            request,
+            {
+                "username": t(
+                    "The username and password do not match, or the account is temporarily locked."
+                )
+            },
+            username,
+            next_path,
+            400,
+        )
     assert outcome.user_id is not None
     shared.login_limiter.forgive(client)  # only failed logins count towards throttling
     token = await run_in_threadpool(create_session, shared.engine, outcome.user_id, client)

@@ -10,6 +10,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from zicht.access import Principal, authorize
+from zicht.i18n import N_
 from zicht.ingest.problems import RowProblem
 from zicht.standard import RECORD_TYPES
 from zicht.store.web_uploads import Batch, get_batch, recent_uploads
@@ -48,7 +49,7 @@ def _upload_page(
         request,
         "upload.html",
         principal,
-        "upload_title",
+        N_("Upload a file"),
         status_code=status,
         errors=errors,
         record_types=_record_types(t),
@@ -75,7 +76,7 @@ async def upload_submit(
         file = form.get("file")
         mapping = form.get("mapping")
         if not isinstance(file, UploadFile) or not file.filename:
-            return _upload_page(request, principal, {"file": t("file_required")}, record_type, 400)
+            return _upload_page(request, principal, {"file": t("Choose a file")}, record_type, 400)
         file_name = file.filename
         content = await file.read()
         mapping_text = ""
@@ -91,7 +92,8 @@ async def upload_submit(
             mapping_text=mapping_text,
         )
     except UploadError as exc:
-        return _upload_page(request, principal, {exc.field: exc.message}, record_type, 400)
+        message = exc.describe(t.lang)
+        return _upload_page(request, principal, {exc.field: message}, record_type, 400)
     return RedirectResponse(f"/uploads/{result.batch_id}", status_code=303)
 
 
@@ -129,11 +131,11 @@ def upload_result(
         request,
         "upload_result.html",
         principal,
-        "upload_title",
+        N_("Upload a file"),
         batch=batch,
         stored=batch.stored,
         waiting=batch.waiting_elsewhere,
         problems=problem_rows(request, batch, t),
-        title=t("upload_result_title", batch=batch.id),
+        title=t("Result of batch %(batch)s", batch=batch.id),
         can_correct=authorize(principal, "correct_quarantine", batch.source),
     )
