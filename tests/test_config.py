@@ -27,6 +27,7 @@ EXPECTED = {
     "ZICHT_SPARK_MASTER": ("spark://h:7077", "spark_master", "spark://h:7077"),
     "ZICHT_SPARK_DRIVER_MEMORY": ("4g", "spark_driver_memory", "4g"),
     "ZICHT_AUDIT_CHECKPOINT_DIR": ("/srv/audit", "audit_checkpoint_dir", Path("/srv/audit")),
+    "ZICHT_LANGUAGE": ("en", "language", "en"),
 }  # fmt: skip
 DEFAULTS = {
     "database_url": "sqlite:///var/zicht.db",
@@ -37,6 +38,7 @@ DEFAULTS = {
     "spark_master": None,
     "spark_driver_memory": "2g",
     "audit_checkpoint_dir": None,
+    "language": "nl",
 }
 
 
@@ -177,6 +179,7 @@ def test_the_settings_table_changes_with_the_settings() -> None:
         "`ZICHT_SPARK_MASTER` or `SPARK_MASTER`",
         "`ZICHT_SPARK_DRIVER_MEMORY`",
         "`ZICHT_AUDIT_CHECKPOINT_DIR`",
+        "`ZICHT_LANGUAGE`",
     ]
     assert all(row.count(" | ") == 2 and len(row.split(" | ")[2]) > 20 for row in table[2:])
 

@@ -239,7 +239,7 @@ def simulate_ads(
                                     "licence_case": case, "_licence": licence})  # fmt: skip
     # An independent worker whose number a network borrows: her own ads carry a number
     # that is in use by others (screening rightly flags it as shared).
-    lent = {t["_licence"] for t in world.truth if t["licence_case"] == "borrowed"}
+    lent = {row["_licence"] for row in world.truth if row["licence_case"] == "borrowed"}
     for truth in world.truth:
         if truth.pop("_licence") in lent and truth["licence_case"] == "own":
             truth["licence_case"] = "own_lent"
