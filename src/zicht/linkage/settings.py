@@ -29,6 +29,14 @@ MIN_COVERAGE = 0.01
 """A field needs this share of filled values to get a comparison."""
 
 
+def _names_split_differently() -> Any:
+    # "Anna Maria | Jansen" and "Anna | Maria Jansen": a source that keeps the whole
+    # name in one column splits it its own way; all name tokens, sorted, still agree.
+    return cll.JaroWinklerLevel("name_sorted", 0.92).configure(
+        label_for_charts="All name tokens similar, split differently"
+    )
+
+
 def _given_name() -> cl.CustomComparison:
     return cl.CustomComparison(
         output_column_name="given_name",
@@ -44,6 +52,12 @@ def _given_name() -> cl.CustomComparison:
                 "given_phonetic_l = given_phonetic_r", label_for_charts="Same metaphone"
             ),
             cll.ExactMatchLevel("given_first").configure(label_for_charts="Same first given name"),
+            cll.CustomLevel(
+                "(length(given_name_l) = 1 OR length(given_name_r) = 1) "
+                "AND given_initial_l = given_initial_r",
+                label_for_charts="An initial that agrees",
+            ),
+            _names_split_differently(),
             cll.JaroWinklerLevel("given_name", 0.8),
             cll.ElseLevel(),
         ],
@@ -64,6 +78,7 @@ def _family_name() -> cl.CustomComparison:
             cll.CustomLevel(
                 "family_phonetic_l = family_phonetic_r", label_for_charts="Same metaphone"
             ),
+            _names_split_differently(),
             cll.JaroWinklerLevel("family_name", 0.8),
             cll.ElseLevel(),
         ],
