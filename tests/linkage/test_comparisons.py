@@ -81,6 +81,12 @@ NAME_CASES = [
         _name("jahina", "ewa kruzel"),
         "All name tokens similar, split differently",
     ),
+    # Similar names split alike are not "split differently".
+    (
+        _name("anna", "jansen"),
+        _name("anne", "jansen"),
+        "Jaro-Winkler distance of given_name >= 0.8",
+    ),
 ]
 
 
@@ -92,6 +98,8 @@ def test_given_name_levels(left: dict[str, Any], right: dict[str, Any], level: s
 def test_family_name_split_differently() -> None:
     left, right = _name("janimna ewa", "kruzel"), _name("jahina", "ewa kruzel")
     assert _level("family_name", left, right) == "All name tokens similar, split differently"
+    left, right = _name("anna", "jansen"), _name("anna", "janssen")
+    assert _level("family_name", left, right) != "All name tokens similar, split differently"
 
 
 # National identification number with its country, and place of birth.
