@@ -1,8 +1,9 @@
 """Linkage accuracy on synthetic chain worlds (zicht.synth), clustering methods, noise.
 
 For each noise level (a factor on the default scenario's error and missing rates),
-one world is simulated, the model is trained once (DuckDB), and every clustering
-method is scored at several thresholds against the true persons: pairwise and
+one world is simulated, the model is trained once (DuckDB), the default (threshold
+chosen from the data, robust clustering) is scored, and every clustering method is
+scored at several thresholds against the true persons: pairwise and
 B-cubed precision, recall, F1, persons found vs true, and the largest cluster.
 Prints JSON.
 
@@ -48,10 +49,17 @@ def _one_world(
                 method=method, threshold=threshold, largest=int(clusters.value_counts().max())
             )
             scores.append(quality)
+    default = linkage_quality(result.clusters, truth).as_dict()
+    default.update(
+        threshold=result.clustering.threshold,
+        largest=int(result.clusters.value_counts().max()),
+        choice=result.threshold_choice.explanation(),
+    )
     return {
         "noise": noise,
         "registrations": len(registrations),
         "true_persons": int(truth.nunique()),
+        "default": default,
         "seconds": round(seconds, 1),
         "timings": result.timings,
         "scores": scores,

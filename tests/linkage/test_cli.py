@@ -51,11 +51,16 @@ def test_link_explain_export_evaluate(env: dict[str, str], tmp_path: Path) -> No
     assert result.exit_code == 0, result.output
     summary = json.loads(result.output)
     assert summary["registrations"] > summary["persons"] > 0
+    choice = summary["threshold_choice"]
+    assert summary["threshold"] == choice["threshold"] >= 0.5
+    assert choice["method"] == "expected_f1"
+    assert 0 < choice["pairs_kept"] <= choice["pairs_scored"] == summary["pairs_scored"]
 
     result = runner.invoke(app, ["link"], env=env)
     assert result.exit_code == 0, result.output
     assert "unique persons" in result.output
     assert "Cluster sizes" in result.output
+    assert "maximises the expected pairwise F1" in result.output
 
     out = tmp_path / "persons.csv"
     result = runner.invoke(app, ["link", "export", "--out", str(out)], env=env)
@@ -70,6 +75,10 @@ def test_link_explain_export_evaluate(env: dict[str, str], tmp_path: Path) -> No
     quality = json.loads(result.output)
     assert quality["pairwise_f1"] > 0.95
     assert quality["bcubed_f1"] > 0.95
+    assert "maximises the expected pairwise F1" in quality["threshold"]
+    result = runner.invoke(app, ["link", "evaluate", "--truth", str(tmp_path / "world")], env=env)
+    assert result.exit_code == 0, result.output
+    assert "Threshold: threshold" in result.output
 
     person = exported.groupby("person_id").size().idxmax()
     members = exported[exported["person_id"] == person]["registration_id"].tolist()
@@ -79,6 +88,8 @@ def test_link_explain_export_evaluate(env: dict[str, str], tmp_path: Path) -> No
     assert result.exit_code == 0, result.output
     assert "Final match weight" in result.output
     assert "same person" in result.output
+    assert "maximises the expected pairwise F1" in " ".join(result.output.split())
+    assert "may not hold a person together alone" in " ".join(result.output.split())
     originals, _ = febrl_slice()
     surnames = {s for s in originals["surname"].dropna() if len(s) > 4}
     assert not any(s in result.output.lower() for s in surnames)
@@ -107,6 +118,15 @@ def test_link_explain_export_evaluate(env: dict[str, str], tmp_path: Path) -> No
     names = set(originals["given_name"].dropna()) | set(originals["surname"].dropna())
     shown = set(result.output.lower().split())
     assert names & shown, result.output
+
+
+def test_a_threshold_set_by_hand_is_kept_and_said(env: dict[str, str]) -> None:
+    result = CliRunner().invoke(app, ["link", "--threshold", "0.95", "--json"], env=env)
+    assert result.exit_code == 0, result.output
+    summary = json.loads(result.output)
+    assert summary["threshold"] == 0.95
+    assert summary["threshold_choice"]["method"] == "fixed"
+    assert summary["threshold_choice"]["explanation"] == "threshold 0.95 set by hand"
 
 
 def test_errors_are_one_line_exit_2(env: dict[str, str], tmp_path: Path) -> None:

@@ -12,6 +12,7 @@ from zicht.linkage.cluster import (
     cluster_pairs,
     cluster_sizes,
     find_bridges,
+    resolve_options,
     suspicious_clusters,
 )
 
@@ -105,3 +106,34 @@ def test_a_chained_cluster_is_suspicious() -> None:
     assert any("more than 5" in r for r in found[0].reasons)
     tidy = cluster_pairs(IDS, CHAIN, ClusterOptions("robust", threshold=0.9))
     assert suspicious_clusters(tidy, CHAIN, threshold=0.9, strong=0.999) == []
+
+
+def test_no_cap_on_registrations_per_person() -> None:
+    # One person registered twelve times, every pair linked: it stays one person
+    # (a cap of 8 used to re-split it into singletons).
+    ids = np.arange(1, 13)
+    complete = _pairs([(a, b, 0.995) for a in ids for b in ids if a < b])
+    for method in ("robust", "bridges", "strict_large"):
+        clusters = cluster_pairs(ids, complete, ClusterOptions(method, threshold=0.99))  # type: ignore[arg-type]
+        assert clusters.nunique() == 1
+    capped = ClusterOptions("robust", threshold=0.99, large=8)
+    assert cluster_pairs(ids, complete, capped).nunique() == 12
+
+
+def test_the_threshold_and_strong_come_from_the_pairs_when_not_set() -> None:
+    # Probabilities 0.97, 0.97, 0.3: sum 2.24; keeping the two 0.97 gives expected F1
+    # 2·1.94/(2 + 2.24) = 0.915, the best cut at or above 0.5 -> threshold 0.97,
+    # strong 1 - 0.03/10 = 0.997.
+    pairs = _pairs([(1, 2, 0.97), (3, 4, 0.97), (5, 6, 0.3)])
+    options, choice = resolve_options(ClusterOptions(), pairs["match_probability"])
+    assert choice.threshold == 0.97
+    assert options.threshold == 0.97
+    assert options.strong == pytest.approx(0.997)
+    clusters = cluster_pairs(np.arange(1, 7), pairs)
+    assert clusters.tolist() == [1, 1, 3, 3, 5, 6]
+
+
+def test_a_weak_chain_between_two_people_is_still_cut_without_a_cap() -> None:
+    clusters = cluster_pairs(IDS, CHAIN, ClusterOptions("robust", threshold=0.9))
+    assert clusters[3] != clusters[4]
+    assert clusters.loc[[1, 2, 3]].nunique() == 1

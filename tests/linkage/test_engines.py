@@ -37,7 +37,10 @@ def _registrations() -> pd.DataFrame:
             "address": frame["address_1"].to_numpy(),
             "postcode": frame["postcode"].to_numpy(),
             "city": frame["suburb"].to_numpy(),
-            "id_document_number": frame["soc_sec_id"].to_numpy(),
+            # FEBRL's social security number is a national identification number.
+            "national_id_number": frame["soc_sec_id"].to_numpy(),
+            "national_id_country": "AU",
+            "place_of_birth": frame["state"].to_numpy(),
             "truth": [r.split("-")[1] for r in frame.index],
         }
     )
@@ -61,6 +64,12 @@ def test_duckdb_links_the_slice() -> None:
     result = link_table(linkage_table(registrations))
     truth = pd.Series(registrations["truth"].to_numpy(), index=registrations["registration_id"])
     assert linkage_quality(result.clusters, truth).pairwise_f1 >= 0.95
+    compared = [c["output_column_name"] for c in result.model["comparisons"]]
+    assert {"national_id", "place_of_birth", "address"} <= set(compared)
+    assert not {"nationality", "gender"} & set(compared)
+    # The threshold was chosen from the scored pairs, not set.
+    assert result.threshold_choice.method == "expected_f1"
+    assert result.clustering.threshold == result.threshold_choice.threshold >= 0.5
 
 
 @pytest.mark.spark
@@ -76,6 +85,7 @@ def test_spark_and_duckdb_agree() -> None:
         table, engine=EngineOptions(backend="spark", spark_master="local[1]"), model=duck.model
     )
     assert (spark.clusters.sort_index() == duck.clusters.sort_index()).all()
+    assert spark.clustering.threshold == pytest.approx(duck.clustering.threshold, abs=1e-9)
     merged = duck.pairs.merge(spark.pairs, on=["unique_id_l", "unique_id_r"])
     assert len(merged) == len(duck.pairs) == len(spark.pairs)
     assert (merged["match_weight_x"] - merged["match_weight_y"]).abs().max() < 1e-6

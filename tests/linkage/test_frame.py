@@ -92,3 +92,23 @@ def test_birth_parts_fall_back_to_the_birth_year() -> None:
     assert (table.loc[0, "birth_month"], table.loc[0, "birth_day"]) == (3, 4)
     assert table.loc[1, "dob"] is None
     assert table.loc[1, "birth_year"] == 1990
+
+
+def test_middle_names_place_of_birth_and_national_id_reach_the_table() -> None:
+    registrations = pd.DataFrame(
+        {
+            "registration_id": [1, 2],
+            "source": ["police", "fairwork"],
+            "given_names": ["Jan", "Jan"],
+            "middle_names": ["Pieter", None],
+            "place_of_birth": ["Sofiá", None],
+            "national_id_number": ["111222333", "8001011234"],
+            "national_id_country": ["NL", "RO"],
+        }
+    )
+    table = linkage_table(registrations)
+    assert table["given_name"].tolist() == ["jan pieter", "jan"]
+    assert table["given_first"].tolist() == ["jan", "jan"]
+    assert table["given_initial"].tolist() == ["j", "j"]
+    assert table["place_of_birth"].tolist() == ["sofia", None]
+    assert table["national_id"].tolist() == ["NL:111222333", "RO:8001011234"]

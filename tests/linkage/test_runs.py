@@ -21,6 +21,7 @@ from zicht.linkage import (
     run_linkage,
 )
 from zicht.linkage.results import linked_registrations_frame
+from zicht.linkage.threshold import choose_threshold
 from zicht.privacy import Cipher
 from zicht.store import linkage as store
 
@@ -35,9 +36,14 @@ def test_full_run_is_versioned_and_accurate(febrl_engine: Engine, cipher: Cipher
     assert run.model["comparisons"]
     assert run.timings is not None
     assert "predict" in run.timings
-    assert run.parameters["threshold"] == 0.99
+    assert run.parameters["threshold"] is None  # chosen from the data
     assert run.metrics is not None
     assert run.metrics["cluster_sizes"]
+    # The chosen threshold is the one that maximises expected F1 over the stored pairs.
+    pairs = store.read_scored_pairs(febrl_engine, summary.run_id)
+    assert run.metrics["threshold"] == choose_threshold(pairs["match_probability"]).threshold
+    assert summary.threshold == run.metrics["threshold"] >= 0.5
+    assert "maximises the expected pairwise F1" in summary.threshold_choice["explanation"]
     assert summary.registrations == run.registrations
     assert summary.persons == run.persons
     assert sum(k * v for k, v in summary.cluster_sizes.items()) == summary.registrations

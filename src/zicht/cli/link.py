@@ -85,8 +85,12 @@ def link(
     incremental: bool = typer.Option(
         False, "--incremental", help="Link new registrations with the latest model."
     ),
-    threshold: float = typer.Option(
-        0.99, "--threshold", min=0.0, max=1.0, help="Match probability for the same person."
+    threshold: float | None = typer.Option(
+        None,
+        "--threshold",
+        min=0.0,
+        max=1.0,
+        help="Match probability for the same person (default: chosen from the data).",
     ),
     method: str = typer.Option("robust", "--method", help=f"Clustering: {', '.join(METHODS)}."),
     threads: int | None = typer.Option(None, "--threads", min=1, help="Engine threads."),
@@ -129,6 +133,7 @@ def link(
         console.print_json(json.dumps(summary.as_dict()))
         return
     console.print(_summary_table(summary))
+    console.print(f"Threshold: {summary.threshold_choice.get('explanation', summary.threshold)}")
     console.print(_sizes_table(summary.cluster_sizes))
     if summary.suspicious:
         table = Table(title="Suspicious clusters (check with `zicht link explain --person ID`)")
@@ -227,6 +232,8 @@ def explain(
                 console.print_json(json.dumps(_jsonable(explanation)))
                 return
             console.print(_waterfall(explanation))
+            if explanation.threshold:
+                console.print(f"Threshold: {explanation.threshold}")
             ids = [explanation.registration_l, explanation.registration_r]
         else:
             assert person is not None
@@ -244,6 +251,8 @@ def explain(
                 console.print(f"Suspicious: {found.reasons}")
             for note in found.notes:
                 console.print(note)
+            if found.threshold:
+                console.print(f"Threshold: {found.threshold}")
             for link in found.links:
                 console.print(_waterfall(link))
             ids = [int(i) for i in found.registrations["registration_id"]]
@@ -297,18 +306,19 @@ def evaluate_command(
     database_url: str | None = DATABASE_OPTION,
 ) -> None:
     """Pairwise and B-cubed precision, recall and F1 against the ground truth."""
-    from zicht.linkage import ResultsError, evaluate
+    from zicht.linkage import ExplainError, ResultsError, evaluate, threshold_explanation
 
     command = f"{_COMMAND} evaluate"
     engine = open_engine(command, database_url)
     try:
         quality = evaluate(engine, truth, run)
-    except ResultsError as exc:
+        why = threshold_explanation(engine, run)
+    except (ResultsError, ExplainError) as exc:
         fail(command, str(exc))
     finally:
         engine.dispose()
     if as_json:
-        console.print_json(json.dumps(quality.as_dict()))
+        console.print_json(json.dumps({**quality.as_dict(), "threshold": why}))
         return
     table = Table(title="Linkage quality against the truth")
     table.add_column("measure")
@@ -316,6 +326,8 @@ def evaluate_command(
     for name, value in quality.as_dict().items():
         table.add_row(name, f"{value:.4f}" if isinstance(value, float) else str(value))
     console.print(table)
+    if why:
+        console.print(f"Threshold: {why}")
 
 
 def register(app: typer.Typer) -> None:

@@ -25,7 +25,7 @@ from zicht.standard import country_code
 
 __all__ = ["Converter", "ValidRecord"]
 
-_COUNTRY_FIELDS = frozenset({"nationality", "country_of_exploitation"})
+_COUNTRY_FIELDS = frozenset({"nationality", "country_of_exploitation", "national_id_country"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,6 +103,11 @@ class Converter:
             for column, field in mapping.columns.items()
             if not column.startswith(RESERVED_PREFIX)
         ]
+        self._plan += [
+            (column, field, self._handler(field, kinds.get(field, "text")))
+            for field, column in mapping.derived_columns().items()
+        ]
+        self._derives = bool(mapping.combine or mapping.split)
 
     def _handler(self, field: str, kind: str) -> Handler:
         if kind == "multi":
@@ -131,6 +136,8 @@ class Converter:
         cells = row.cells
         nulls = self._nulls
         identity_names = self._identity_names
+        if self._derives:
+            cells = {**cells, **self.mapping.derived_cells(cells, nulls)}
         for column, field, handler in self._plan:
             cell = cells.get(column)
             if cell is None:

@@ -8,6 +8,8 @@ A mapping is YAML (see docs/ingest.md for the full format)::
     delimiter: auto                   # csv only; auto-detected by default
     encoding: auto                    # csv only; UTF-8 (with or without BOM), cp1252, latin-1
     columns: {RegNr: source_record_id, Datum: registration_date, Vorm: forms}
+    combine: {address: {columns: [Straat, Huisnr]}}   # several columns -> one field
+    split: {Naam: {fields: [family_name, given_names], separator: ","}}  # one column -> fields
     flags: {forms: {IsArbeid: labour}}     # 0/1 columns that add a code to a multi-valued field
     values: {forms: {AU: labour, SU: sexual_domestic}, gender: {M: male, V: female}}
     separators: {forms: ";"}
@@ -30,7 +32,15 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 
 from zicht.standard import ORGANISATIONS, RECORD_TYPES, RecordType
 
-__all__ = ["DEFAULT_DATE_FORMATS", "Mapping", "MappingError", "default_mapping", "load_mapping"]
+__all__ = [
+    "DEFAULT_DATE_FORMATS",
+    "Combine",
+    "Mapping",
+    "MappingError",
+    "Split",
+    "default_mapping",
+    "load_mapping",
+]
 
 DEFAULT_DATE_FORMATS = ("%Y-%m-%d",)
 RESERVED_PREFIX = "_zicht_"
@@ -38,6 +48,39 @@ RESERVED_PREFIX = "_zicht_"
 
 class MappingError(ValueError):
     """A mapping file that cannot be used; the message names the file and the problem."""
+
+
+class Combine(BaseModel):
+    """One field built from several columns, joined in order (empty parts left out)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    columns: list[str] = Field(min_length=2)
+    separator: str = " "
+
+
+class Split(BaseModel):
+    """One column split into several fields.
+
+    The cell is split at `separator` (any run of whitespace when not given) into at
+    most as many parts as there are fields; the last field takes the rest, so
+    "Jan van der Berg" split into [given_names, family_name] gives "Jan" and
+    "van der Berg". A part left empty leaves its field unknown.
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    fields: list[str] = Field(min_length=2)
+    separator: str | None = None
+
+    def parts(self, text: str) -> list[str]:
+        """The cell's parts, one per field at most, stripped."""
+        pieces = (
+            text.split(None, len(self.fields) - 1)
+            if self.separator is None
+            else text.split(self.separator, len(self.fields) - 1)
+        )
+        return [piece.strip() for piece in pieces]
 
 
 class Mapping(BaseModel):
@@ -52,6 +95,8 @@ class Mapping(BaseModel):
     encoding: str = "auto"
     sheet: str | None = None
     columns: dict[str, str] = Field(default_factory=dict)
+    combine: dict[str, Combine] = Field(default_factory=dict)
+    split: dict[str, Split] = Field(default_factory=dict)
     flags: dict[str, dict[str, str]] = Field(default_factory=dict)
     values: dict[str, dict[str, str]] = Field(default_factory=dict)
     separators: dict[str, str] = Field(default_factory=dict)
@@ -73,8 +118,13 @@ class Mapping(BaseModel):
         if self.source is not None and self.source not in ORGANISATIONS:
             raise ValueError("source is not a known organisation code")
         known = set(self.kind.fields)
+        split_fields = [field for spec in self.split.values() for field in spec.fields]
+        built = list(self.columns.values()) + list(self.combine) + split_fields
+        twice = sorted({field for field in built if built.count(field) > 1} - self._multi_fields())
+        if twice:
+            raise ValueError(f"field(s) filled by more than one column: {', '.join(twice)}")
         named = (
-            set(self.columns.values())
+            set(built)
             | set(self.flags)
             | set(self.values)
             | set(self.separators)
@@ -93,6 +143,41 @@ class Mapping(BaseModel):
         if any(not separator for separator in self.separators.values()):
             raise ValueError("a separator must not be empty")
         return self
+
+    def _multi_fields(self) -> set[str]:
+        fields = {**self.kind.analytic.model_fields, **self.kind.identity.model_fields}
+        return {name for name, info in fields.items() if "tuple" in str(info.annotation)}
+
+    def derived_cells(self, cells: dict[str, Any], nulls: frozenset[str]) -> dict[str, Any]:
+        """The cells of combined and split fields, under the names `derived_columns` gives.
+
+        Args:
+            cells: a raw row's cells by source column.
+            nulls: lower-cased null values; such parts are left out.
+        """
+        derived: dict[str, Any] = {}
+        names = self.derived_columns()
+        for field, spec in self.combine.items():
+            parts = [_text(cells.get(column), nulls) for column in spec.columns]
+            kept = [part for part in parts if part]
+            if kept:
+                derived[names[field]] = spec.separator.join(kept)
+        for column, split in self.split.items():
+            text = _text(cells.get(column), nulls)
+            if not text:
+                continue
+            for field, part in zip(split.fields, split.parts(text), strict=False):
+                if part and part.lower() not in nulls:
+                    derived[names[field]] = part
+        return derived
+
+    def derived_columns(self) -> dict[str, str]:
+        """Field -> the name its combined or split cell goes by in errors ("A+B", "C[2]")."""
+        names = {field: "+".join(spec.columns) for field, spec in self.combine.items()}
+        for column, split in self.split.items():
+            for number, field in enumerate(split.fields, start=1):
+                names[field] = f"{column}[{number}]"
+        return names
 
     @property
     def kind(self) -> RecordType:
@@ -115,14 +200,33 @@ class Mapping(BaseModel):
         if self.allow_missing_columns:
             required = set(self.kind.required_fields)
             return {column for column, field in self.columns.items() if field in required}
-        columns = set(self.columns)
+        columns = set(self.columns) | set(self.split)
+        for spec in self.combine.values():
+            columns |= set(spec.columns)
         for flag_columns in self.flags.values():
             columns |= set(flag_columns)
         return columns
 
     def fields_provided(self) -> set[str]:
         """Standard fields this mapping fills."""
-        return set(self.columns.values()) | set(self.flags) | set(self.constants)
+        split_fields = {field for spec in self.split.values() for field in spec.fields}
+        return (
+            set(self.columns.values())
+            | set(self.combine)
+            | split_fields
+            | set(self.flags)
+            | set(self.constants)
+        )
+
+
+def _text(cell: Any, nulls: frozenset[str]) -> str | None:
+    """A cell as stripped text; None when empty or a null value."""
+    if cell is None:
+        return None
+    if isinstance(cell, float) and cell.is_integer():
+        cell = int(cell)
+    text = str(cell).strip()
+    return None if not text or text.lower() in nulls else text
 
 
 def _is_text_encoding(name: str) -> bool:

@@ -17,6 +17,7 @@ from zicht.linkage.explain import (
     PersonExplanation,
     explain_pair,
     explain_person,
+    threshold_explanation,
 )
 from zicht.linkage.frame import linkage_table
 from zicht.linkage.pipeline import EngineOptions, LinkResult, link_table
@@ -29,6 +30,7 @@ from zicht.linkage.results import (
     read_truth,
 )
 from zicht.linkage.runs import LinkageError, LinkRunSummary, run_linkage
+from zicht.linkage.threshold import ThresholdChoice, choose_threshold
 from zicht.linkage.train import TrainingOptions
 
 __all__ = [
@@ -47,7 +49,9 @@ __all__ = [
     "PersonExplanation",
     "ResultsError",
     "SuspiciousCluster",
+    "ThresholdChoice",
     "TrainingOptions",
+    "choose_threshold",
     "cluster_pairs",
     "evaluate",
     "explain_pair",
@@ -60,4 +64,5 @@ __all__ = [
     "person_table",
     "read_truth",
     "run_linkage",
+    "threshold_explanation",
 ]

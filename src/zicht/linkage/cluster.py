@@ -14,14 +14,21 @@ against each other in `benchmarks/bench_linkage_synth.py`:
 - ``bridges``: connected components, then links that are bridges of their cluster
   (their removal splits it) and are weaker than `strong` are cut, repeatedly.
 - ``strict_large``: clusters larger than `large` are re-clustered with the `strong`
-  threshold, repeatedly.
-- ``robust``: ``bridges`` followed by ``strict_large`` (the default; see docs/linkage.md).
+  threshold, repeatedly (only when a `large` is given: there is no cap by default, a
+  person registered twenty times by several sources is real).
+- ``robust``: ``bridges``, then ``strict_large`` when a `large` is given (the
+  default; see docs/linkage.md).
+
+The threshold is chosen from the scored pairs' own match probabilities unless set
+(`zicht.linkage.threshold`); a weak link is one whose probability of being false is
+more than ten times that of the weakest link the threshold keeps
+(`strong` = 1 - (1 - threshold) / 10) unless `strong` is set.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Literal
 
 import numpy as np
@@ -29,6 +36,8 @@ import numpy.typing as npt
 import pandas as pd
 from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
+
+from zicht.linkage.threshold import ThresholdChoice, choose_threshold
 
 __all__ = [
     "METHODS",
@@ -38,6 +47,7 @@ __all__ = [
     "cluster_pairs",
     "cluster_sizes",
     "find_bridges",
+    "resolve_options",
     "suspicious_clusters",
 ]
 
@@ -49,12 +59,29 @@ IntArray = npt.NDArray[np.int64]
 
 @dataclass(frozen=True)
 class ClusterOptions:
-    """Thresholds of clustering, as match probabilities."""
+    """Thresholds of clustering, as match probabilities.
+
+    `threshold` None: chosen from the scored pairs (expected F1); `strong` None:
+    1 - (1 - threshold) / 10; `large` None: no cap on registrations per person.
+    """
 
     method: Method = "robust"
-    threshold: float = 0.99
-    strong: float = 0.999
-    large: int = 8
+    threshold: float | None = None
+    strong: float | None = None
+    large: int | None = None
+
+
+def resolve_options(
+    options: ClusterOptions, probabilities: npt.ArrayLike
+) -> tuple[ClusterOptions, ThresholdChoice]:
+    """Options with threshold and strong filled in from the pairs, and why that threshold."""
+    choice = choose_threshold(probabilities, options.threshold)
+    strong = options.strong
+    if strong is None:
+        strong = 1 - (1 - choice.threshold) / 10
+    return replace(
+        options, threshold=choice.threshold, strong=max(strong, choice.threshold)
+    ), choice
 
 
 def _labels(n: int, left: IntArray, right: IntArray) -> IntArray:
@@ -157,9 +184,11 @@ def _strict_in_large(
     probability: npt.NDArray[np.float64],
     keep: npt.NDArray[np.bool_],
     strong: float,
-    large: int,
+    large: int | None,
 ) -> npt.NDArray[np.bool_]:
     """Within clusters larger than `large`, drop edges below `strong`; tighten until small."""
+    if large is None:
+        return keep
     keep = keep.copy()
     level = strong
     for _round in range(4):
@@ -205,6 +234,9 @@ def cluster_pairs(
     ids = np.asarray(ids, dtype=np.int64)
     n = len(ids)
     left, right, probability = _index(ids, pairs)
+    options, _choice = resolve_options(options, probability)
+    assert options.threshold is not None
+    assert options.strong is not None
     above = probability >= options.threshold
     left, right, probability = left[above], right[above], probability[above]
     keep = np.ones(len(left), dtype=bool)
@@ -242,7 +274,7 @@ def suspicious_clusters(
     *,
     threshold: float = 0.99,
     strong: float = 0.999,
-    large: int = 8,
+    large: int | None = None,
     min_density: float = 0.5,
 ) -> list[SuspiciousCluster]:
     """Clusters that are large, sparsely linked, or hang together by a weak bridge.
@@ -269,7 +301,7 @@ def suspicious_clusters(
         weights = edges["match_probability"].to_numpy()
         bridges = [b for b in find_bridges(local) if weights[b] < strong]
         reasons: list[str] = []
-        if size > large:
+        if large is not None and size > large:
             reasons.append(f"more than {large} registrations")
         if density < min_density:
             reasons.append(f"only {density:.0%} of its pairs link")

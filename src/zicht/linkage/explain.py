@@ -28,6 +28,7 @@ __all__ = [
     "explain_pair",
     "explain_person",
     "field_weights",
+    "threshold_explanation",
 ]
 
 
@@ -53,6 +54,7 @@ class PairExplanation:
     match_probability: float
     bars: tuple[FieldWeight, ...]
     same_person: bool | None = None
+    threshold: str | None = None
 
 
 @dataclass(frozen=True)
@@ -66,6 +68,7 @@ class PersonExplanation:
     suspicious: bool = False
     reasons: str | None = None
     notes: list[str] = field(default_factory=list)
+    threshold: str | None = None
 
 
 class ExplainError(LookupError):
@@ -132,6 +135,24 @@ def field_weights(
     return tuple(bars)
 
 
+def _threshold_note(run: store.LinkRunRecord) -> str | None:
+    metrics = run.metrics or {}
+    choice = metrics.get("threshold_choice")
+    if isinstance(choice, dict) and isinstance(choice.get("explanation"), str):
+        note = str(choice["explanation"])
+        strong = metrics.get("strong")
+        if isinstance(strong, float):
+            note += f"; a link weaker than {strong:.6g} may not hold a person together alone"
+        return note
+    threshold = (run.parameters or {}).get("threshold")
+    return None if threshold is None else f"threshold {threshold:g} set by hand"
+
+
+def threshold_explanation(engine: Engine, run_id: int | None = None) -> str | None:
+    """Why a run (default: the latest) links at its threshold, in one sentence."""
+    return _threshold_note(_run(engine, run_id))
+
+
 def _run(engine: Engine, run_id: int | None) -> store.LinkRunRecord:
     run = store.latest_link_run(engine) if run_id is None else store.read_link_run(engine, run_id)
     if run is None or run.model is None:
@@ -165,6 +186,7 @@ def explain_pair(
         match_probability=float(pair["match_probability"]),
         bars=field_weights(run.model, str(pair["field_weights"]), float(pair["match_weight"])),
         same_person=same,
+        threshold=_threshold_note(run),
     )
 
 
@@ -210,4 +232,5 @@ def explain_person(engine: Engine, person_id: int, run_id: int | None = None) ->
         suspicious=suspicious,
         reasons=reasons if isinstance(reasons, str) else None,
         notes=notes,
+        threshold=_threshold_note(run),
     )

@@ -72,6 +72,8 @@ LINKAGE_COLUMNS = (
     "given_name",
     "family_name",
     "given_first",
+    "given_initial",
+    "family_initial",
     "full_name",
     "name_sorted",
     "given_phonetic",
@@ -86,10 +88,12 @@ LINKAGE_COLUMNS = (
     "phone",
     "email",
     "id_document",
+    "national_id",
     "bank_account",
     "address",
     "postcode",
     "city",
+    "place_of_birth",
 )
 """Columns of the linkage table, in order; `unique_id` is the registration id."""
 
@@ -212,6 +216,35 @@ def _column(frame: pd.DataFrame, name: str) -> pd.Series:
     return pd.Series([None] * len(frame), index=frame.index, dtype=object)
 
 
+def _national_id(registrations: pd.DataFrame) -> pd.Series:
+    """Issuing country and number as one value ("NL:111222333"): equal only when both are."""
+    numbers = _mapped(_column(registrations, "national_id_number"), normalise_document)
+    countries = _column(registrations, "national_id_country").astype(object)
+    return pd.Series(
+        [
+            None if number is None else f"{country or ''}:{number}"
+            for number, country in zip(
+                numbers, countries.where(countries.notna(), None), strict=True
+            )
+        ],
+        index=registrations.index,
+        dtype=object,
+    )
+
+
+def _given_names(registrations: pd.DataFrame) -> pd.Series:
+    """Given names followed by middle names or initials, where a source keeps them apart."""
+    given = _column(registrations, "given_names").astype(object)
+    middle = _column(registrations, "middle_names").astype(object)
+    if middle.isna().all():
+        return given
+    joined = [
+        " ".join(part for part in (g, m) if isinstance(part, str)) or None
+        for g, m in zip(given, middle, strict=True)
+    ]
+    return pd.Series(joined, index=registrations.index, dtype=object)
+
+
 def linkage_table(registrations: pd.DataFrame) -> pd.DataFrame:
     """The linkage table of `read_records(..., cipher=...)` output, one row per registration.
 
@@ -222,9 +255,10 @@ def linkage_table(registrations: pd.DataFrame) -> pd.DataFrame:
     Returns:
         A DataFrame with exactly `LINKAGE_COLUMNS`; unknown values are None/NA.
     """
-    given = _mapped(_column(registrations, "given_names"), name_key)
+    given_names = _given_names(registrations)
+    given = _mapped(given_names, name_key)
     family = _mapped(_column(registrations, "family_name"), name_key)
-    given_phonetic = _mapped(_column(registrations, "given_names"), phonetic_key)
+    given_phonetic = _mapped(given_names, phonetic_key)
     family_phonetic = _mapped(_column(registrations, "family_name"), phonetic_key)
     table = pd.DataFrame(
         {
@@ -235,6 +269,8 @@ def linkage_table(registrations: pd.DataFrame) -> pd.DataFrame:
             "given_first": pd.Series(
                 [v.split()[0] if v else None for v in given], index=given.index, dtype=object
             ),
+            "given_initial": [v[0] if v else None for v in given],
+            "family_initial": [v[0] if v else None for v in family],
             "full_name": [
                 f"{g} {f}" if g and f else None for g, f in zip(given, family, strict=True)
             ],
@@ -252,10 +288,12 @@ def linkage_table(registrations: pd.DataFrame) -> pd.DataFrame:
     table["phone"] = _mapped(_column(registrations, "phone"), normalise_phone)
     table["email"] = _mapped(_column(registrations, "email"), _email)
     table["id_document"] = _mapped(_column(registrations, "id_document_number"), normalise_document)
+    table["national_id"] = _national_id(registrations)
     table["bank_account"] = _mapped(_column(registrations, "bank_account"), normalise_document)
     table["address"] = _mapped(_column(registrations, "address"), normalise_text)
     table["postcode"] = _mapped(_column(registrations, "postcode"), normalise_postcode)
     table["city"] = _mapped(_column(registrations, "city"), normalise_text)
+    table["place_of_birth"] = _mapped(_column(registrations, "place_of_birth"), normalise_text)
     table = table.reset_index(drop=True)[list(LINKAGE_COLUMNS)]
     for name in LINKAGE_COLUMNS:
         if name in ("unique_id", "birth_year", "birth_month", "birth_day"):

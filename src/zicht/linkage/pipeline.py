@@ -13,9 +13,10 @@ from typing import Any
 
 import pandas as pd
 
-from zicht.linkage.cluster import ClusterOptions, cluster_pairs
+from zicht.linkage.cluster import ClusterOptions, cluster_pairs, resolve_options
 from zicht.linkage.engine import Backend, database_api
 from zicht.linkage.settings import model_spec
+from zicht.linkage.threshold import ThresholdChoice
 from zicht.linkage.train import (
     PAIR_FLOOR,
     Timings,
@@ -48,6 +49,8 @@ class LinkResult:
     model: dict[str, Any]
     pairs: pd.DataFrame
     clusters: pd.Series
+    clustering: ClusterOptions
+    threshold_choice: ThresholdChoice
     timings: dict[str, float] = field(default_factory=dict)
 
 
@@ -65,7 +68,8 @@ def link_table(
     Args:
         table: the linkage table.
         engine: the analytics engine.
-        clustering: how pairs become persons.
+        clustering: how pairs become persons (threshold and strong, when not set,
+            are chosen from the scored pairs; the result holds them filled in).
         training: knobs of unsupervised training.
         model: a trained Splink model to use as is (no training), e.g. for
             incremental runs.
@@ -90,7 +94,16 @@ def link_table(
         linker = load_model(api, table, model)
     pairs = predict_pairs(linker, floor, timings)
     started = time.perf_counter()
+    clustering, choice = resolve_options(clustering, pairs["match_probability"].to_numpy())
+    logger.info("%s", choice.explanation())
     clusters = cluster_pairs(table["unique_id"].to_numpy(), pairs, clustering)
     timings.record("cluster", started)
     logger.info("linked %d registrations into %d persons", len(table), clusters.nunique())
-    return LinkResult(model=model, pairs=pairs, clusters=clusters, timings=timings.steps)
+    return LinkResult(
+        model=model,
+        pairs=pairs,
+        clusters=clusters,
+        clustering=clustering,
+        threshold_choice=choice,
+        timings=timings.steps,
+    )

@@ -23,6 +23,7 @@ from zicht.linkage.cluster import (
     SuspiciousCluster,
     cluster_pairs,
     cluster_sizes,
+    resolve_options,
     suspicious_clusters,
 )
 from zicht.linkage.engine import Backend, database_api
@@ -58,6 +59,8 @@ class LinkRunSummary:
     persons_new: int
     cluster_sizes: dict[int, int]
     suspicious: tuple[SuspiciousCluster, ...]
+    threshold: float = 0.0
+    threshold_choice: dict[str, Any] = field(default_factory=dict)
     timings: dict[str, float] = field(default_factory=dict)
 
     def as_dict(self) -> dict[str, Any]:
@@ -145,10 +148,10 @@ def run_linkage(
     *,
     backend: Backend = "duckdb",
     incremental: bool = False,
-    threshold: float = 0.99,
+    threshold: float | None = None,
     method: Method = "robust",
-    strong: float = 0.999,
-    large: int = 8,
+    strong: float | None = None,
+    large: int | None = None,
     spark_master: str | None = None,
     threads: int | None = None,
     memory_limit: str | None = None,
@@ -162,10 +165,12 @@ def run_linkage(
         cipher: decrypts the identity fields (they never leave this process).
         backend: "duckdb" (default) or "spark".
         incremental: keep the latest run's model and pairs; score only new registrations.
-        threshold: match probability at which two registrations are the same person.
+        threshold: match probability at which two registrations are the same person;
+            None: chosen from the scored pairs (`zicht.linkage.threshold`).
         method: clustering method (see `zicht.linkage.cluster`).
-        strong: match probability a link needs to hold a cluster together alone.
-        large: clusters above this size are re-clustered at `strong`.
+        strong: match probability a link needs to hold a cluster together alone;
+            None: 1 - (1 - threshold) / 10.
+        large: clusters above this size are re-clustered at `strong`; None: no cap.
         spark_master: Spark master URL (backend "spark").
         threads: engine threads; memory_limit: DuckDB memory limit (e.g. "8GB").
         spark_driver_memory: memory of the Spark driver (backend "spark"), e.g. "4g".
@@ -269,13 +274,17 @@ def _run(
         model = latest.model
         pairs, new_ids = _incremental_pairs(table, latest, engine, engine_options, timings)
         started = time.perf_counter()
+        clustering, choice = resolve_options(clustering, pairs["match_probability"].to_numpy())
         clusters = cluster_pairs(table["unique_id"].to_numpy(), pairs, clustering)
         timings.record("cluster", started)
     else:
         result = link_table(table, engine=engine_options, clustering=clustering, training=training)
         model, pairs, clusters = result.model, result.pairs, result.clusters
+        clustering, choice = result.clustering, result.threshold_choice
         timings.steps.update(result.timings)
         new_ids = set(table["unique_id"].tolist())
+    assert clustering.threshold is not None
+    assert clustering.strong is not None
     started = time.perf_counter()
     suspicious = suspicious_clusters(
         clusters,
@@ -323,9 +332,14 @@ def _run(
             )
             for c in suspicious
         ),
+        threshold=clustering.threshold,
+        threshold_choice={**choice.as_dict(), "explanation": choice.explanation()},
         timings=dict(timings.steps),
     )
     metrics = {
+        "threshold": clustering.threshold,
+        "strong": clustering.strong,
+        "threshold_choice": summary.threshold_choice,
         "cluster_sizes": {str(k): v for k, v in sizes.items()},
         "pairs_scored": len(pairs),
         "pairs_linked": int((pairs["match_probability"] >= clustering.threshold).sum()),

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from stdnum.nl import bsn as _bsn
+
 from zicht.standard.vocabulary import Term, Vocabulary
 
 __all__ = [
@@ -13,7 +15,9 @@ __all__ = [
     "SUSPECT_ROLES",
     "VICTIM_STATUSES",
     "age_band",
+    "is_bsn",
     "majority",
+    "normalise_national_id",
 ]
 
 GENDERS = Vocabulary(
@@ -161,3 +165,18 @@ REPORTER_KINDS = Vocabulary(
         Term("anonymous", "Anoniem", "Anonymous"),
     ),
 )
+
+
+def normalise_national_id(value: str) -> str:
+    """A national identification number without spaces, dots and dashes, upper-case."""
+    return "".join(ch for ch in value if ch.isalnum()).upper()
+
+
+def is_bsn(value: str) -> bool:
+    """True when `value` is a valid Dutch citizen service number (BSN).
+
+    A BSN has nine digits (older ones eight, written with a leading zero) and passes
+    the eleven-test ("elfproef": 9·d1 + 8·d2 + … + 2·d8 − 1·d9 is a multiple of 11);
+    python-stdnum's `stdnum.nl.bsn` does both.
+    """
+    return bool(_bsn.is_valid(value))

@@ -24,7 +24,9 @@ from zicht.standard.people import (
     REPORTER_KINDS,
     SUSPECT_ROLES,
     VICTIM_STATUSES,
+    is_bsn,
     majority,
+    normalise_national_id,
 )
 
 __all__ = [
@@ -136,6 +138,12 @@ class _PersonIdentity(_Model):
     """Identity fields of a person: personal data, stored encrypted."""
 
     given_names: Text | None = described("Voornamen", "Given names", identity=True, default=None)
+    middle_names: Text | None = described(
+        "Overige voornamen of initialen",
+        "Middle names or initials (when a source keeps them apart from the given name)",
+        identity=True,
+        default=None,
+    )
     family_name: Text | None = described("Achternaam", "Family name", identity=True, default=None)
     date_of_birth: dt.date | None = described(
         "Geboortedatum", "Date of birth", identity=True, default=None
@@ -156,8 +164,25 @@ class _PersonIdentity(_Model):
     city: Text | None = described("Woonplaats", "City", identity=True, default=None)
     phone: Text | None = described("Telefoonnummer", "Phone number", identity=True, default=None)
     email: Text | None = described("E-mailadres", "E-mail address", identity=True, default=None)
+    national_id_number: Text | None = described(
+        "Nationaal identificatienummer",
+        "National identification number: the BSN (eleven-test) when issued by the "
+        "Netherlands or when no country is given, else the issuing country's number",
+        identity=True,
+        default=None,
+    )
+    national_id_country: Country | None = described(
+        "Land van uitgifte identificatienummer",
+        "Country that issued the national identification number (ISO 3166-1 alpha-2)",
+        vocabulary=COUNTRIES,
+        identity=True,
+        default=None,
+    )
     id_document_number: Text | None = described(
-        "Nummer identiteitsbewijs", "Identity-document number", identity=True, default=None
+        "Nummer identiteitsbewijs",
+        "Identity-document number (passport, identity card, residence permit)",
+        identity=True,
+        default=None,
     )
     bank_account: Text | None = described(
         "Bankrekening (IBAN)", "Bank account (IBAN)", identity=True, default=None
@@ -174,6 +199,22 @@ class _PersonIdentity(_Model):
                 raise ValueError("date_of_birth lies in the future")
             if self.date_of_birth < EARLIEST_DATE:
                 raise ValueError("date_of_birth lies before 1900")
+        return self
+
+    @model_validator(mode="after")
+    def _national_id(self) -> Any:
+        if self.national_id_number is None:
+            if self.national_id_country is not None:
+                raise ValueError("national_id_country given without national_id_number")
+            return self
+        number = normalise_national_id(self.national_id_number)
+        if not number:
+            raise ValueError("national_id_number has no letters or digits")
+        if self.national_id_country in (None, "NL"):
+            if not is_bsn(number):
+                raise ValueError("national_id_number fails the BSN eleven-test")
+            object.__setattr__(self, "national_id_country", "NL")
+        object.__setattr__(self, "national_id_number", number)
         return self
 
     def is_empty(self) -> bool:
