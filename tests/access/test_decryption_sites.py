@@ -14,6 +14,7 @@ ALLOWED = {
     "ingest/quarantine.py": "export_quarantine, audited with its look",
     "web/uploads.py": "original_cells, audited with its look",
     "store/reading.py": "read_records for linkage: processing, not a look",
+    "platforms/screen.py": "earlier ads' content for template grouping: processing, not a look",
 }
 
 

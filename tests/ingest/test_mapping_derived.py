@@ -78,11 +78,13 @@ def test_a_bad_part_is_reported_under_its_derived_column() -> None:
         ),
         "police",
     )
-    problems = converter.convert(RawRow(3, {**ROW, "birth": "Sofia 1999-02-31"}))
-    assert isinstance(problems, list)
-    assert [(p.field, p.rule, p.column) for p in problems] == [
+    # an impossible birth date costs the value, not the row (it is flagged, issue 13)
+    record = converter.convert(RawRow(3, {**ROW, "birth": "Sofia 1999-02-31"}))
+    assert isinstance(record, ValidRecord)
+    assert [(p.field, p.rule, p.column) for p in record.flags] == [
         ("date_of_birth", "date", "birth[2]")
     ]
+    assert record.originals == {"birth[2]": "1999-02-31"}
 
 
 def test_a_field_filled_twice_is_refused() -> None:
