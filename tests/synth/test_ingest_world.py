@@ -49,16 +49,19 @@ def test_every_row_converts_or_breaks_exactly_its_rule(
         converter = Converter(mapping, str(entry["source"]))
         expected = {d["row"]: d for d in entry["bad_rows_detail"]}  # type: ignore[attr-defined]
         rows = 0
-        for row in opened.rows:
-            rows += 1
-            result = converter.convert(row)
-            if row.number in expected:
-                assert isinstance(result, list), (entry["file"], row.number)
-                rules = {(p.field, p.rule) for p in result}
-                bad = expected[row.number]
-                assert rules == {(bad["field"], bad["rule"])}, (entry["file"], row.number)
-            else:
-                assert not isinstance(result, list), (entry["file"], row.number, result)
+        try:
+            for row in opened.rows:
+                rows += 1
+                result = converter.convert(row)
+                if row.number in expected:
+                    assert isinstance(result, list), (entry["file"], row.number)
+                    rules = {(p.field, p.rule) for p in result}
+                    bad = expected[row.number]
+                    assert rules == {(bad["field"], bad["rule"])}, (entry["file"], row.number)
+                else:
+                    assert not isinstance(result, list), (entry["file"], row.number, result)
+        finally:
+            opened.close()  # the workbook holds its file open until closed
         assert rows == entry["rows"]
 
 

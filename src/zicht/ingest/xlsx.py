@@ -107,13 +107,9 @@ def open_xlsx(path: Path, sheet: str | None) -> SourceFile:
     if not zipfile.is_zipfile(path):
         raise IngestFileError(path, "not a valid XLSX file (not an Office Open XML workbook)")
     check_zip(path)
-    # Opened here and closed in `close`: openpyxl's read-only archive keeps the file open
-    # while any part it read lazily is still referenced, until the garbage collector runs.
-    handle = path.open("rb")
     try:
-        workbook = load_workbook(handle, read_only=True, data_only=True)
+        workbook = load_workbook(path, read_only=True, data_only=True)
     except Exception:  # openpyxl raises many kinds for broken workbooks
-        handle.close()
         raise IngestFileError(path, "not a valid XLSX file") from None
     values: Generator[tuple[object, ...], None, None] | None = None
 
@@ -121,7 +117,6 @@ def open_xlsx(path: Path, sheet: str | None) -> SourceFile:
         if values is not None:
             values.close()  # the sheet part it holds open
         workbook.close()
-        handle.close()
 
     try:
         if sheet is not None and sheet not in workbook.sheetnames:
