@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import pytest
 
@@ -97,3 +98,14 @@ def test_mapping_columns_values_and_formats() -> None:
 def test_mapping_refuses_unknown_fields() -> None:
     with pytest.raises(ValueError, match="unknown licence field"):
         LicenceMapping(columns={"x": "shoe_size", **{f: f for f in GOOD}})
+
+
+def test_a_licence_mapping_path_that_is_a_folder_is_one_clear_error(tmp_path: Path) -> None:
+    """The licence mapping is read by ingest's loader, with its hostile-path rules."""
+    from zicht.platforms import load_licence_mapping
+
+    with pytest.raises(ValueError, match="mapping path is a directory, not a file"):
+        load_licence_mapping(tmp_path)
+    missing = tmp_path / "nope.yaml"
+    with pytest.raises(ValueError, match="mapping file does not exist"):
+        load_licence_mapping(missing)

@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import codecs
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
@@ -40,10 +40,14 @@ __all__ = [
     "Split",
     "default_mapping",
     "load_mapping",
+    "load_settings_file",
 ]
 
 DEFAULT_DATE_FORMATS = ("%Y-%m-%d",)
 RESERVED_PREFIX = "_zicht_"
+
+
+SettingsT = TypeVar("SettingsT", bound=BaseModel)
 
 
 class MappingError(ValueError):
@@ -253,6 +257,12 @@ def default_mapping(record_type: str = "victim_registration") -> Mapping:
 
 def load_mapping(path: Path) -> Mapping:
     """Read and check a mapping file; MappingError names the file and the problem."""
+    return load_settings_file(path, Mapping)
+
+
+def load_settings_file(path: Path, model: type[SettingsT]) -> SettingsT:
+    """Read a YAML settings file (a mapping) into `model`; MappingError names the file and
+    the problem (missing, a folder, FIFO or unreadable, not YAML, or a field's rule)."""
     if path.exists() and not path.is_file() and not path.is_dir():
         raise MappingError(f"{path}: mapping path is not a regular file")
     try:
@@ -271,7 +281,7 @@ def load_mapping(path: Path) -> Mapping:
         raise MappingError(f"{path}: mapping must be a YAML mapping of settings")
     raw.pop("version", None)
     try:
-        return Mapping.model_validate(raw)
+        return model.model_validate(raw)
     except ValidationError as exc:
         problems = "; ".join(
             f"{'.'.join(str(part) for part in error['loc']) or 'mapping'}: "

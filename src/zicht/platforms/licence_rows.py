@@ -18,9 +18,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from zicht.ingest.mapping import load_settings_file
 from zicht.platforms.problems import Problem, RowRefused
 from zicht.standard.licence import (
     LICENCE_STATUSES,
@@ -84,25 +84,8 @@ class LicenceMapping(BaseModel):
 
 
 def load_licence_mapping(path: Path) -> LicenceMapping:
-    """Read a licence mapping file; ValueError names the file and the problem."""
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise ValueError(f"{path}: mapping file does not exist") from None
-    except (yaml.YAMLError, UnicodeDecodeError) as exc:
-        raise ValueError(f"{path}: mapping is not valid YAML ({type(exc).__name__})") from None
-    if not isinstance(raw, dict):
-        raise ValueError(f"{path}: mapping must be a YAML mapping of settings")
-    raw.pop("version", None)
-    try:
-        return LicenceMapping.model_validate(raw)
-    except ValidationError as exc:
-        problems = "; ".join(
-            f"{'.'.join(str(p) for p in e['loc']) or 'mapping'}: "
-            f"{e['msg'].removeprefix('Value error, ')}"
-            for e in exc.errors(include_input=False)
-        )
-        raise ValueError(f"{path}: {problems}") from None
+    """Read a licence mapping file; ValueError (MappingError) names the file and the problem."""
+    return load_settings_file(path, LicenceMapping)
 
 
 @dataclass(frozen=True, slots=True)
