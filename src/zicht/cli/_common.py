@@ -27,6 +27,7 @@ __all__ = [
     "open_cipher",
     "open_engine",
     "read_settings",
+    "show_refusals",
 ]
 
 # Wide enough for the summary tables when output goes to a file or a pipe.
@@ -104,3 +105,14 @@ def open_cipher(command: str) -> Cipher:
         return current_settings().cipher()
     except MissingKeyError as exc:
         fail(command, str(exc))
+
+
+SHOWN_REFUSALS = 20
+
+
+def show_refusals(refusals: list[str]) -> None:
+    """The first refused rows of a file on standard error (file, row, field, rule; no values)."""
+    for line in refusals[:SHOWN_REFUSALS]:
+        print(f"refused: {line}", file=sys.stderr)
+    if len(refusals) > SHOWN_REFUSALS:
+        print(f"... and {len(refusals) - SHOWN_REFUSALS} more", file=sys.stderr)

@@ -2,18 +2,23 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import typer
 from sqlalchemy.exc import SQLAlchemyError
 
-from zicht.cli._common import DATABASE_OPTION, console, fail, open_cipher, open_engine
+from zicht.cli._common import (
+    DATABASE_OPTION,
+    console,
+    fail,
+    open_cipher,
+    open_engine,
+    show_refusals,
+)
 
 __all__ = ["register"]
 
 ads_app = typer.Typer(help="Advertisements of platforms.", no_args_is_help=True)
-_SHOWN_REFUSALS = 20
 
 
 @ads_app.command("screen")
@@ -47,10 +52,7 @@ def screen_command(
         )
     finally:
         engine.dispose()
-    for line in result.refusals[:_SHOWN_REFUSALS]:
-        print(f"refused: {line}", file=sys.stderr)
-    if len(result.refusals) > _SHOWN_REFUSALS:
-        print(f"... and {len(result.refusals) - _SHOWN_REFUSALS} more", file=sys.stderr)
+    show_refusals(result.refusals)
     console.print(
         f"{file.name} ({platform}): {result.rows_read} read, {result.stored} stored, "
         f"{result.quarantined} quarantined; {result.flagged} flagged; "

@@ -2,18 +2,23 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import typer
 from sqlalchemy.exc import SQLAlchemyError
 
-from zicht.cli._common import DATABASE_OPTION, console, fail, open_cipher, open_engine
+from zicht.cli._common import (
+    DATABASE_OPTION,
+    console,
+    fail,
+    open_cipher,
+    open_engine,
+    show_refusals,
+)
 
 __all__ = ["register"]
 
 licences_app = typer.Typer(help="The register of sex-work licences.", no_args_is_help=True)
-_SHOWN_REFUSALS = 20
 
 
 @licences_app.command("import")
@@ -58,10 +63,7 @@ def import_command(
         )
     finally:
         engine.dispose()
-    for line in result.refusals[:_SHOWN_REFUSALS]:
-        print(f"refused: {line}", file=sys.stderr)
-    if len(result.refusals) > _SHOWN_REFUSALS:
-        print(f"... and {len(result.refusals) - _SHOWN_REFUSALS} more", file=sys.stderr)
+    show_refusals(result.refusals)
     console.print(
         f"{file.name} ({code}): {result.rows_read} read, {result.new} new, "
         f"{result.updated} updated, {result.unchanged} unchanged, "
