@@ -9,48 +9,33 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from zicht.i18n import N_, translator
+
 __all__ = ["PLATFORM_RULES", "Problem", "RowRefused"]
 
-PLATFORM_RULES: dict[str, tuple[str, str]] = {
-    "required": ("verplicht veld ontbreekt", "required field is missing"),
-    "date": ("geen geldige datum", "not a valid date"),
-    "datetime": ("geen geldig ISO 8601-tijdstip", "not a valid ISO 8601 date and time"),
-    "code": ("waarde komt niet voor in de codelijst", "value is not a code of the vocabulary"),
-    "malformed": (
-        "vergunningnummer heeft niet de vorm GMcccc-nnnnnn-cc",
-        "licence number does not have the form GMcccc-nnnnnn-cc",
-    ),
-    "check_digit": (
-        "controlecijfers van het vergunningnummer kloppen niet",
-        "check digits of the licence number do not match",
-    ),
-    "municipality": (
-        "vergunningnummer is niet van de opgegeven gemeente",
-        "licence number is not of the municipality given",
-    ),
-    "minimum_age": (
-        "houder was op de datum van afgifte jonger dan 21",
-        "holder was younger than 21 on the issue date",
-    ),
-    "date_order": ("einddatum ligt voor de begindatum", "end date lies before the start date"),
-    "integer": ("geen geheel getal", "not a whole number"),
-    "range": ("waarde buiten het toegestane bereik", "value outside the allowed range"),
-    "too_long": ("tekst is te lang", "text is too long"),
-    "type": ("verkeerd soort waarde (tekst verwacht)", "wrong kind of value (text expected)"),
-    "list": ("geen lijst van teksten", "not a list of texts"),
-    "phone": ("geen geldig telefoonnummer", "not a valid phone number"),
-    "email": ("geen geldig e-mailadres", "not a valid e-mail address"),
-    "image_hash": ("geen PDQ-hash (64 hexadecimale tekens)", "not a PDQ hash (64 hex digits)"),
-    "platform": ("advertentie van een ander platform", "ad of another platform"),
-    "duplicate_record_id": (
-        "kenmerk komt al eerder in dit bestand voor",
-        "record id occurs earlier in this file",
-    ),
-    "invalid_json": ("regel is geen geldig JSON-object", "line is not a valid JSON object"),
-    "cell_count": (
-        "regel heeft een ander aantal cellen dan de kopregel",
-        "row has another number of cells than the header",
-    ),
+# English messages of the catalogues (`zicht/locale`); the Dutch is in nl/zicht.po.
+PLATFORM_RULES: dict[str, str] = {
+    "required": N_("required field is missing"),
+    "date": N_("not a valid date"),
+    "datetime": N_("not a valid ISO 8601 date and time"),
+    "code": N_("value is not a code of the vocabulary"),
+    "malformed": N_("licence number does not have the form GMcccc-nnnnnn-cc"),
+    "check_digit": N_("check digits of the licence number do not match"),
+    "municipality": N_("licence number is not of the municipality given"),
+    "minimum_age": N_("holder was younger than 21 on the issue date"),
+    "date_order": N_("end date lies before the start date"),
+    "integer": N_("not a whole number"),
+    "range": N_("value outside the allowed range"),
+    "too_long": N_("text is too long"),
+    "type": N_("wrong kind of value (text expected)"),
+    "list": N_("not a list of texts"),
+    "phone": N_("not a valid phone number"),
+    "email": N_("not a valid e-mail address"),
+    "image_hash": N_("not a PDQ hash (64 hex digits)"),
+    "platform": N_("ad of another platform"),
+    "duplicate_record_id": N_("record id occurs earlier in this file"),
+    "invalid_json": N_("line is not a valid JSON object"),
+    "cell_count": N_("row has another number of cells than the header"),
 }
 
 
@@ -63,9 +48,8 @@ class Problem:
     column: str | None = None
 
     def message(self, lang: str = "en") -> str:
-        """The rule's message in `lang` ("nl" or "en")."""
-        nl, en = PLATFORM_RULES[self.rule]
-        return nl if lang == "nl" else en
+        """The rule's message in `lang` (any language with a catalogue)."""
+        return translator(lang)(PLATFORM_RULES[self.rule])
 
     def as_dict(self) -> dict[str, Any]:
         """The problem as the quarantine stores it."""
