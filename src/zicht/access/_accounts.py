@@ -11,7 +11,6 @@ import getpass
 import re
 import secrets
 from dataclasses import dataclass
-from typing import Any
 
 from sqlalchemy import Engine
 
@@ -201,31 +200,31 @@ def list_users(engine: Engine) -> list[UserInfo]:
     now = utcnow()
     return [
         UserInfo(
-            u["id"],
-            u["username"],
-            u["role"],
-            u["organisation"],
-            u["active"],
-            u["locked_until"] is not None and u["locked_until"] > now,
-            u["created_at"],
-            u["last_login_at"],
+            u.id,
+            u.username,
+            u.role,
+            u.organisation,
+            u.active,
+            u.locked_until is not None and u.locked_until > now,
+            u.created_at,
+            u.last_login_at,
         )
         for u in store.list_user_rows(engine)
     ]
 
 
-def _token_info(row: dict[str, Any]) -> TokenInfo:
+def _token_info(row: store.StoredToken) -> TokenInfo:
     return TokenInfo(
-        row["id"],
-        row["name"],
-        row["prefix"],
-        row["organisation"],
-        tuple(row["actions"]),
-        row["created_by"],
-        row["created_at"],
-        row["expires_at"],
-        row["revoked_at"],
-        row["last_used_at"],
+        row.id,
+        row.name,
+        row.prefix,
+        row.organisation,
+        row.actions,
+        row.created_by,
+        row.created_at,
+        row.expires_at,
+        row.revoked_at,
+        row.last_used_at,
     )
 
 

@@ -207,13 +207,11 @@ def principal_for_token(engine: Engine, token: str) -> Principal | None:
     record = store.api_token_by_hash(engine, hash_token(token))
     if record is None:
         return None
-    if record["revoked_at"] is not None or record["expires_at"] <= now:
+    if record.revoked_at is not None or record.expires_at <= now:
         return None
-    if not record["organisation_active"]:
+    if not record.organisation_active:
         return None
-    last_used = record["last_used_at"]
+    last_used = record.last_used_at
     if last_used is None or now - last_used >= _TOUCH_EVERY:
-        store.touch_api_token(engine, record["id"], now)
-    return Principal.for_token(
-        record["id"], record["name"], record["organisation"], list(record["actions"])
-    )
+        store.touch_api_token(engine, record.id, now)
+    return Principal.for_token(record.id, record.name, record.organisation, list(record.actions))

@@ -12,6 +12,7 @@ checks are the access service's (`zicht.access`).
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from functools import cache
 from typing import Any, NamedTuple
 
@@ -40,6 +41,8 @@ __all__ = [
     "OrganisationRow",
     "SessionRow",
     "SessionUser",
+    "StoredToken",
+    "StoredUser",
     "UploadRow",
     "UserRow",
     "api_token_by_hash",
@@ -138,8 +141,51 @@ class UploadRow(Base):
     uploaded_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
 
 
-def _as_dict(row: Base) -> dict[str, Any]:
-    return {column.key: getattr(row, column.key) for column in row.__table__.columns}
+@dataclass(frozen=True)
+class StoredToken:
+    """An API token as stored (its digest, never the token itself)."""
+
+    id: int
+    name: str
+    prefix: str
+    organisation: str
+    actions: tuple[str, ...]
+    created_by: str
+    created_at: dt.datetime
+    expires_at: dt.datetime
+    revoked_at: dt.datetime | None
+    last_used_at: dt.datetime | None
+    organisation_active: bool = True
+
+
+@dataclass(frozen=True)
+class StoredUser:
+    """A user as listed (without the password hash)."""
+
+    id: int
+    username: str
+    role: str
+    organisation: str | None
+    active: bool
+    locked_until: dt.datetime | None
+    created_at: dt.datetime
+    last_login_at: dt.datetime | None
+
+
+def _stored_token(row: Any, organisation_active: bool = True) -> StoredToken:
+    return StoredToken(
+        id=row.id,
+        name=row.name,
+        prefix=row.prefix,
+        organisation=row.organisation,
+        actions=tuple(row.actions),
+        created_by=row.created_by,
+        created_at=row.created_at,
+        expires_at=row.expires_at,
+        revoked_at=row.revoked_at,
+        last_used_at=row.last_used_at,
+        organisation_active=organisation_active,
+    )
 
 
 # Logins and sessions ------------------------------------------------------------------
@@ -293,8 +339,8 @@ def touch_session(engine: Engine, session_id: int, at: dt.datetime) -> None:
 # API tokens ---------------------------------------------------------------------------
 
 
-def api_token_by_hash(engine: Engine, token_hash: str) -> dict[str, Any] | None:
-    """The API token with digest `token_hash` as a dict, with `organisation_active`, or None."""
+def api_token_by_hash(engine: Engine, token_hash: str) -> StoredToken | None:
+    """The API token with digest `token_hash` (and whether its organisation is active)."""
     table = ApiTokenRow.__table__
     statement = (
         select(table, OrganisationRow.active.label("organisation_active"))
@@ -305,9 +351,7 @@ def api_token_by_hash(engine: Engine, token_hash: str) -> dict[str, Any] | None:
         row = connection.execute(statement).first()
     if row is None:
         return None
-    record = dict(row._mapping)
-    record["organisation_active"] = record["organisation_active"] in (None, True)
-    return record
+    return _stored_token(row, row.organisation_active in (None, True))
 
 
 def touch_api_token(engine: Engine, token_id: int, at: dt.datetime) -> None:
@@ -329,8 +373,8 @@ def insert_api_token(
     created_by: str,
     created_at: dt.datetime,
     expires_at: dt.datetime,
-) -> dict[str, Any]:
-    """Store a new API token; return its row as a dict."""
+) -> StoredToken:
+    """Store a new API token; return it as stored."""
     with Session(engine) as session, session.begin():
         row = ApiTokenRow(
             name=name,
@@ -344,7 +388,7 @@ def insert_api_token(
         )
         session.add(row)
         session.flush()
-        return _as_dict(row)
+        return _stored_token(row)
 
 
 def revoke_api_token(engine: Engine, token_id: int, at: dt.datetime) -> bool:
@@ -358,12 +402,12 @@ def revoke_api_token(engine: Engine, token_id: int, at: dt.datetime) -> bool:
     return True
 
 
-def list_api_tokens(engine: Engine) -> list[dict[str, Any]]:
-    """Every API token as a dict, newest first."""
+def list_api_tokens(engine: Engine) -> list[StoredToken]:
+    """Every API token, newest first."""
     table = ApiTokenRow.__table__
     with engine.connect() as connection:
         rows = connection.execute(select(table).order_by(table.c.id.desc()))
-        return [dict(row._mapping) for row in rows]
+        return [_stored_token(row) for row in rows]
 
 
 # Users and organisations --------------------------------------------------------------
@@ -418,8 +462,8 @@ def update_password(
         return user.id
 
 
-def list_user_rows(engine: Engine) -> list[dict[str, Any]]:
-    """Every user as a dict (without the password hash), by username."""
+def list_user_rows(engine: Engine) -> list[StoredUser]:
+    """Every user (without the password hash), by username."""
     statement = select(
         UserRow.id,
         UserRow.username,
@@ -431,7 +475,7 @@ def list_user_rows(engine: Engine) -> list[dict[str, Any]]:
         UserRow.last_login_at,
     ).order_by(UserRow.username)
     with engine.connect() as connection:
-        return [dict(row._mapping) for row in connection.execute(statement)]
+        return [StoredUser(*row) for row in connection.execute(statement)]
 
 
 def organisation_flags(engine: Engine) -> dict[str, bool]:
