@@ -17,7 +17,7 @@ from tests.web.conftest import WebWorld, fake_link_run
 from zicht.config import Settings
 from zicht.ingest import ingest_file
 from zicht.store.audit import AuditEntryRow
-from zicht.store.web_queries import data_version
+from zicht.store.web_counts import data_version
 from zicht.web.app import create_app
 from zicht.web.queries import LIST_IDENTITY
 

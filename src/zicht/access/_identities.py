@@ -19,7 +19,7 @@ from sqlalchemy import Engine
 from zicht.access._accounts import Actor
 from zicht.access._audit import AuditEvent, log_action, log_action_async
 from zicht.privacy import Cipher
-from zicht.store.web_queries import identity_tokens
+from zicht.store.web_registrations import identity_tokens
 
 __all__ = [
     "MIN_PURPOSE",

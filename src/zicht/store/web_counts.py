@@ -1,9 +1,10 @@
-"""What the dashboard reads: stored records by type, year, organisation and form, and a
-version that changes whenever any of it does."""
+"""What the dashboard reads besides the report's figures: stored records by type and open
+quarantine rows, and a version that changes whenever any of it does."""
 
 from __future__ import annotations
 
-from collections import Counter
+from collections.abc import Mapping
+from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
@@ -12,7 +13,7 @@ from sqlalchemy import Engine, func, select
 from zicht.store.linkage import LinkRunRow
 from zicht.store.models import RECORD_TABLES, IngestBatch, QuarantineRow
 
-__all__ = ["data_version", "record_counts"]
+__all__ = ["RecordCounts", "data_version", "record_counts"]
 
 
 def data_version(engine: Engine) -> tuple[Any, ...]:
@@ -39,34 +40,23 @@ def _data_version_statement() -> Any:
     )
 
 
-def record_counts(engine: Engine) -> dict[str, Any]:
-    """Stored records per record type, open quarantine rows, and victim registrations by
-    year, by organisation and by form (a multi-form record counts once for each form)."""
-    victims = RECORD_TABLES["victim_registration"]
-    counts: dict[str, Any] = {}
+@dataclass(frozen=True)
+class RecordCounts:
+    """Stored records per record type and the open quarantine rows."""
+
+    per_type: Mapping[str, int]
+    open_quarantine: int
+
+
+def record_counts(engine: Engine) -> RecordCounts:
+    """Stored records per record type and the open quarantine rows (all organisations)."""
+    per_type: dict[str, int] = {}
     with engine.connect() as connection:
         for record_type, table in RECORD_TABLES.items():
-            counts[record_type] = connection.execute(
-                select(func.count()).select_from(table)
-            ).scalar_one()
-        counts["quarantine"] = connection.execute(
+            per_type[record_type] = int(
+                connection.execute(select(func.count()).select_from(table)).scalar_one()
+            )
+        open_rows = connection.execute(
             select(func.count()).select_from(QuarantineRow).where(QuarantineRow.status == "open")
         ).scalar_one()
-        counts["by_year"] = sorted(
-            (int(year), int(count))
-            for year, count in connection.execute(
-                select(victims.registration_year, func.count()).group_by(victims.registration_year)
-            )
-        )
-        counts["by_organisation"] = dict(
-            connection.execute(select(victims.source, func.count()).group_by(victims.source)).all()
-        )
-        forms: Counter[str] = Counter()
-        for joined, count in connection.execute(
-            select(victims.forms, func.count()).group_by(victims.forms)
-        ):
-            for code in str(joined).split(";"):
-                if code:
-                    forms[code] += count
-        counts["by_form"] = dict(forms)
-    return counts
+    return RecordCounts(per_type, int(open_rows))

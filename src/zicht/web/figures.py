@@ -17,7 +17,7 @@ from sqlalchemy import Engine
 from zicht.monitor.i18n import SUPPRESSED
 from zicht.monitor.publication import DashboardFigures, dashboard_figures
 from zicht.store.linkage import latest_link_run
-from zicht.store.web_queries import record_counts
+from zicht.store.web_counts import record_counts
 from zicht.web.i18n import Translator
 
 __all__ = ["SUPPRESSED", "Bar", "Chart", "bar_chart", "dashboard_counts", "shown"]
@@ -91,8 +91,8 @@ def dashboard_counts(engine: Engine) -> DashboardFigures:
     counts = record_counts(engine)
     run = latest_link_run(engine)
     extra = {
-        "reports": counts["report"],
-        "open_quarantine": counts["quarantine"],
+        "reports": counts.per_type["report"],
+        "open_quarantine": counts.open_quarantine,
         "persons": run.persons if run is not None else None,
     }
     return dashboard_figures(engine, extra)

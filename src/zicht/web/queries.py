@@ -1,6 +1,7 @@
 """How the pages and the API show registrations: list columns, sorts, labels, small caches.
 
-The reading itself is done by the store (`zicht.store.web_queries`).
+The reading itself is done by the store (`zicht.store.web_registrations`, `web_uploads`,
+`web_quarantine`, `web_counts`).
 """
 
 from __future__ import annotations

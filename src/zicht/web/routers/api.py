@@ -17,14 +17,9 @@ from starlette.responses import Response
 
 from zicht.access import MIN_PURPOSE, Principal, authorize, reveal_identities, scope_of
 from zicht.standard import FORMS, ORGANISATIONS
-from zicht.store.web_queries import (
-    Batch,
-    RegistrationQuery,
-    get_batch,
-    get_registration,
-    list_registrations,
-    open_quarantine,
-)
+from zicht.store.web_quarantine import open_quarantine
+from zicht.store.web_registrations import RegistrationQuery, get_registration, list_registrations
+from zicht.store.web_uploads import Batch, get_batch
 from zicht.web.deps import accept_upload, audit, look, public, requires, state
 from zicht.web.linked import latest_run, person_members, persons_of_run
 from zicht.web.queries import LIST_COLUMNS, MAX_PAGE_SIZE, SORTS

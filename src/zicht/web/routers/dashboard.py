@@ -1,7 +1,7 @@
 """The dashboard: headline figures and charts, each chart with its table.
 
 The figures are the same for everyone allowed to see them; their HTML is rendered once
-per language and kept until the data version (`zicht.store.web_queries.data_version`)
+per language and kept until the data version (`zicht.store.web_counts.data_version`)
 changes, in every server process.
 """
 
@@ -19,7 +19,7 @@ from zicht.access import Principal
 from zicht.i18n import N_
 from zicht.monitor.publication import DashboardFigures
 from zicht.standard import ORGANISATIONS
-from zicht.store.web_queries import data_version
+from zicht.store.web_counts import data_version
 from zicht.web.deps import requires, state
 from zicht.web.figures import bar_chart, dashboard_counts, shown
 from zicht.web.i18n import Translator, language_of

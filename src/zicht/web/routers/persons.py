@@ -11,7 +11,7 @@ from starlette.responses import Response
 
 from zicht.access import MIN_PURPOSE, Principal, authorize, reveal_identities, scope_of
 from zicht.i18n import N_
-from zicht.store.web_queries import get_registration
+from zicht.store.web_registrations import get_registration
 from zicht.web.deps import audit, look, requires, state
 from zicht.web.i18n import Translator, language_of
 from zicht.web.linked import explanation, latest_run, person_members, persons_of_run

@@ -20,10 +20,10 @@ from zicht.access import (
 from zicht.i18n import N_
 from zicht.standard import FORMS, ORGANISATIONS
 from zicht.store import RECORD_TABLES
-from zicht.store.web_queries import (
+from zicht.store.web_counts import data_version
+from zicht.store.web_registrations import (
     RegistrationQuery,
     count_registrations,
-    data_version,
     get_registration,
     registration_page,
     years,

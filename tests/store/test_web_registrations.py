@@ -10,7 +10,7 @@ from sqlalchemy import Engine, select
 from zicht.ingest import ingest_file
 from zicht.privacy import Cipher
 from zicht.store import VictimRegistrationRow
-from zicht.store.web_queries import RegistrationQuery, count_registrations, registration_page
+from zicht.store.web_registrations import RegistrationQuery, count_registrations, registration_page
 
 FORMS = ("labour", "criminal", "labour;criminal", "sexual_domestic;labour")
 
