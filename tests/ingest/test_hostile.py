@@ -35,8 +35,8 @@ def _originals(engine: Engine, cipher: Cipher) -> dict[int, dict[str, object]]:
     """Row number -> decrypted original cells of every open quarantine entry."""
     found = {}
     for entry in read_quarantine(engine, source="police"):
-        context = quarantine_context("police", entry["file_name"], entry["row_number"])
-        found[entry["row_number"]] = dict(cipher.decrypt_json(entry["original"], context)["cells"])
+        context = quarantine_context("police", entry.file_name, entry.row_number)
+        found[entry.row_number] = dict(cipher.decrypt_json(entry.original, context)["cells"])
     return found
 
 
@@ -46,7 +46,7 @@ def _missing(value: object) -> bool:
 
 def _rules(engine: Engine) -> dict[int, list[str]]:
     return {
-        entry["row_number"]: [error["rule"] for error in entry["errors"]]
+        entry.row_number: [error["rule"] for error in entry.errors]
         for entry in read_quarantine(engine, source="police")
     }
 
@@ -162,7 +162,7 @@ def test_impossible_values_are_quarantined_on_every_database(
     result = ingest_file(path, source="police", engine=engine, cipher=cipher)
     assert (result.rows_read, result.new, result.quarantined) == (2, 1, 1)
     [entry] = read_quarantine(engine, source="police")
-    assert [(e["field"], e["rule"]) for e in entry["errors"]] == [(field, rule)]
+    assert [(e["field"], e["rule"]) for e in entry.errors] == [(field, rule)]
     assert _count(engine, VictimRegistrationRow) == 1
 
 

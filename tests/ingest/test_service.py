@@ -115,7 +115,7 @@ def test_quarantine_correct_and_resubmit(engine: Engine, cipher: Cipher, tmp_pat
     )
     assert (result.new, result.resolved, result.quarantined) == (3, 3, 1)
     open_rows = read_quarantine(engine, source="police")
-    assert len(open_rows) == 1 and open_rows[0]["errors"][0]["rule"] == "required"
+    assert len(open_rows) == 1 and open_rows[0].errors[0]["rule"] == "required"
     assert _count(engine, QuarantineRow) == 4  # the failing row was updated, not added
 
 

@@ -33,7 +33,7 @@ def _ingest(
 
 
 def _open_ids(engine: Engine, source: str) -> list[int]:
-    return [entry["id"] for entry in read_quarantine(engine, source=source)]
+    return [entry.id for entry in read_quarantine(engine, source=source)]
 
 
 @pytest.fixture
@@ -47,7 +47,7 @@ def waiting(engine: Engine, cipher: Cipher, tmp_path: Path) -> dict[str, int]:
         result = _ingest(engine, cipher, tmp_path, source, record_type, f"{HEADER}\n{BAD}")
         assert result.quarantined == 1
     ids = {
-        (entry["source"], entry["record_type"]): entry["id"]
+        (entry.source, entry.record_type): entry.id
         for entry in read_quarantine(engine, status=None)
     }
     return {
@@ -78,10 +78,10 @@ def test_ids_of_another_organisation_are_refused_per_row(
     assert result.rules == {"quarantine_id": 1}
     assert _open_ids(engine, "care_coordinator") == [waiting["care_victim"]]
     refused = [
-        e for e in read_quarantine(engine, source="police") if e["batch_id"] == result.batch_id
+        e for e in read_quarantine(engine, source="police") if e.batch_id == result.batch_id
     ]
-    assert [error["rule"] for error in refused[0]["errors"]] == ["quarantine_id"]
-    assert refused[0]["errors"][0]["message_en"] == (
+    assert [error["rule"] for error in refused[0].errors] == ["quarantine_id"]
+    assert refused[0].errors[0]["message_en"] == (
         "quarantine id is not a row of this organisation and record type"
     )
 
@@ -98,7 +98,7 @@ def test_ids_of_another_record_type_are_refused(
         _correction(waiting["police_suspect"]),
     )
     assert (result.new, result.resolved, result.rules) == (0, 0, {"quarantine_id": 1})
-    open_police = {e["id"]: e["record_type"] for e in read_quarantine(engine, source="police")}
+    open_police = {e.id: e.record_type for e in read_quarantine(engine, source="police")}
     assert open_police[waiting["police_suspect"]] == "suspect_registration"
 
 
@@ -123,7 +123,7 @@ def test_own_id_resolves_and_a_mixed_file_keeps_the_others_open(
         _correction(waiting["police_victim"], waiting["care_victim"], waiting["police_suspect"]),
     )
     assert (result.new, result.resolved, result.quarantined) == (1, 1, 2)
-    still_open = {e["id"] for e in read_quarantine(engine)}
+    still_open = {e.id for e in read_quarantine(engine)}
     assert waiting["police_victim"] not in still_open
     assert {waiting["care_victim"], waiting["police_suspect"]} <= still_open
 
@@ -135,10 +135,10 @@ def test_a_bad_row_naming_another_organisations_id_leaves_it_untouched(
     result = _ingest(engine, cipher, tmp_path, "police", "victim_registration", text)
     assert result.rules == {"code": 1, "quarantine_id": 1}
     care = read_quarantine(engine, source="care_coordinator")
-    assert [(e["id"], e["batch_id"], e["source"]) for e in care] == [
-        (waiting["care_victim"], care[0]["batch_id"], "care_coordinator")
+    assert [(e.id, e.batch_id, e.source) for e in care] == [
+        (waiting["care_victim"], care[0].batch_id, "care_coordinator")
     ]
-    assert care[0]["batch_id"] != result.batch_id  # not rewritten by the police upload
+    assert care[0].batch_id != result.batch_id  # not rewritten by the police upload
 
 
 def test_the_command_line_refuses_the_same_rows(

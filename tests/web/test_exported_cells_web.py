@@ -29,15 +29,15 @@ def test_web_export_and_the_correction_form_keep_values_and_formulas_out(world: 
     for row in rows:
         assert_no_formula(row)
     entry = next(
-        e for e in read_quarantine(world.engine, source="police") if e["file_name"] == "hostile.csv"
+        e for e in read_quarantine(world.engine, source="police") if e.file_name == "hostile.csv"
     )
-    page = client.get(f"/quarantine/{entry['id']}").text
+    page = client.get(f"/quarantine/{entry.id}").text
     labels = dict(re.findall(r'<label for="(cell-\d+)">([^<]+)</label>', page))
     form = dict.fromkeys(labels, "")
     for cell, column in labels.items():
         form[cell] = {**HOSTILE, "registration_date": GOOD_DATE, "forms": "labour"}[column]
     fixed = client.post(
-        f"/quarantine/{entry['id']}",
+        f"/quarantine/{entry.id}",
         data={**form, "csrf_token": world.csrf(client)},
         follow_redirects=False,
     )

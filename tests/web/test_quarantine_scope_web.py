@@ -7,7 +7,7 @@ from zicht.store import read_quarantine
 
 
 def test_a_steward_cannot_close_another_organisations_quarantine(world: WebWorld) -> None:
-    fairwork = [entry["id"] for entry in read_quarantine(world.engine, source="fairwork")]
+    fairwork = [entry.id for entry in read_quarantine(world.engine, source="fairwork")]
     assert len(fairwork) == 2  # the examples' two bad FairWork rows
     lines = ["_zicht_quarantine_id,source_record_id,registration_date,forms"]
     lines += [f"{entry_id},X-{entry_id},2023-03-01,labour" for entry_id in fairwork]
@@ -19,7 +19,7 @@ def test_a_steward_cannot_close_another_organisations_quarantine(world: WebWorld
         follow_redirects=False,
     )
     assert response.status_code == 303
-    assert [e["id"] for e in read_quarantine(world.engine, source="fairwork")] == fairwork
+    assert [e.id for e in read_quarantine(world.engine, source="fairwork")] == fairwork
     page = client.get(str(response.headers["location"]))
     assert page.status_code == 200
     assert page.text.count(

@@ -57,9 +57,7 @@ def _upload(world: WebWorld, lines: list[str], name: str = "levering.csv") -> in
 
 def _entry_of(world: WebWorld, batch_id: int, row_number: int) -> int:
     entries = read_quarantine(world.engine, source="police", status=None)
-    return next(
-        e["id"] for e in entries if (e["batch_id"], e["row_number"]) == (batch_id, row_number)
-    )
+    return next(e.id for e in entries if (e.batch_id, e.row_number) == (batch_id, row_number))
 
 
 def _batches(world: WebWorld) -> int:
@@ -258,7 +256,7 @@ def test_identity_cells_of_a_quarantined_row_stay_hidden_and_a_bad_birth_date_on
     )
     batch_id = int(str(response.headers["location"]).rsplit("/", 1)[1])
     entries = read_quarantine(world.engine, source="police", status=None)
-    assert [e["row_number"] for e in entries if e["batch_id"] == batch_id] == [1]
+    assert [e.row_number for e in entries if e.batch_id == batch_id] == [1]
     page = client.get(f"/quarantine/{_entry_of(world, batch_id, 1)}").text
     assert "Karin" not in page and "1990-13-45" not in page
     assert "registration_date" in page and "2023-13-01" in page

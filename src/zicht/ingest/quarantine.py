@@ -41,7 +41,7 @@ def _describe(errors: list[dict[str, str]]) -> str:
 
 def quarantined_record_types(engine: Engine, source: str) -> list[str]:
     """Record types of which `source` has open quarantine rows, sorted."""
-    return sorted({entry["record_type"] for entry in read_quarantine(engine, source=source)})
+    return sorted({entry.record_type for entry in read_quarantine(engine, source=source)})
 
 
 def export_quarantine(
@@ -54,21 +54,21 @@ def export_quarantine(
     decrypted rows are a look at identity data: `look` (who, why) is audited as one
     `export_quarantine` entry naming the rows, once the file is written.
     """
-    entries = [e for e in read_quarantine(engine, source=source) if e["record_type"] == record_type]
+    entries = [e for e in read_quarantine(engine, source=source) if e.record_type == record_type]
     rows: list[dict[str, object]] = []
     for entry in entries:
-        context = quarantine_context(entry["source"], entry["file_name"], entry["row_number"])
-        original = dict(cipher.decrypt_json(entry["original"], context)["cells"])
+        context = quarantine_context(entry.source, entry.file_name, entry.row_number)
+        original = dict(cipher.decrypt_json(entry.original, context)["cells"])
         rows.append(
             {
-                QUARANTINE_ID_COLUMN: entry["id"],
-                ROW_COLUMN: entry["row_number"],
-                ERRORS_COLUMN: _describe(entry["errors"]),
+                QUARANTINE_ID_COLUMN: entry.id,
+                ROW_COLUMN: entry.row_number,
+                ERRORS_COLUMN: _describe(entry.errors),
                 **original,
             }
         )
     _write(rows, out, [QUARANTINE_ID_COLUMN, ROW_COLUMN, ERRORS_COLUMN])
-    record_look(engine, look, "export_quarantine", "quarantine_row", [e["id"] for e in entries])
+    record_look(engine, look, "export_quarantine", "quarantine_row", [e.id for e in entries])
     return len(rows)
 
 

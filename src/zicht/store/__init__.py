@@ -15,6 +15,7 @@ from zicht.store.models import (
     VictimRegistrationRow,
 )
 from zicht.store.reading import (
+    StoredQuarantine,
     identity_context,
     read_flagged,
     read_quarantine,
@@ -27,6 +28,7 @@ __all__ = [
     "IngestBatch",
     "QuarantineRow",
     "ReportRow",
+    "StoredQuarantine",
     "SuspectRegistrationRow",
     "VictimRegistrationRow",
     "current_revision",

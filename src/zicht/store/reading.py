@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Engine, select
@@ -13,7 +15,13 @@ from zicht.store.models import RECORD_TABLES, QuarantineRow
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["identity_context", "read_flagged", "read_quarantine", "read_records"]
+__all__ = [
+    "StoredQuarantine",
+    "identity_context",
+    "read_flagged",
+    "read_quarantine",
+    "read_records",
+]
 
 
 def identity_context(record_type: str, source: str, source_record_id: str) -> str:
@@ -67,10 +75,28 @@ def read_records(
     return frame.rename(columns={"id": "registration_id"})
 
 
+@dataclass(frozen=True)
+class StoredQuarantine:
+    """A quarantined row as stored: its problems in the clear, the original encrypted."""
+
+    id: int
+    batch_id: int
+    source: str
+    record_type: str
+    file_name: str
+    row_number: int
+    errors: list[dict[str, Any]]
+    original: bytes
+    original_hash: str
+    status: str
+    resolved_batch_id: int | None
+    created_at: dt.datetime
+
+
 def read_quarantine(
     engine: Engine, *, source: str | None = None, status: str | None = "open"
-) -> list[dict[str, Any]]:
-    """Quarantine entries as dicts (original rows still encrypted), oldest first."""
+) -> list[StoredQuarantine]:
+    """Quarantine entries (original rows still encrypted), oldest first."""
     table = QuarantineRow.__table__
     statement = select(table).order_by(table.c.id)
     if source is not None:
@@ -78,7 +104,7 @@ def read_quarantine(
     if status is not None:
         statement = statement.where(table.c.status == status)
     with engine.connect() as connection:
-        return [dict(row._mapping) for row in connection.execute(statement)]
+        return [StoredQuarantine(**row._mapping) for row in connection.execute(statement)]
 
 
 def read_flagged(engine: Engine, source: str) -> list[tuple[str, str, str, bytes | None]]:
