@@ -77,9 +77,7 @@ def test_ids_of_another_organisation_are_refused_per_row(
     assert (result.new, result.resolved, result.quarantined) == (0, 0, 1)
     assert result.rules == {"quarantine_id": 1}
     assert _open_ids(engine, "care_coordinator") == [waiting["care_victim"]]
-    refused = [
-        e for e in read_quarantine(engine, source="police") if e.batch_id == result.batch_id
-    ]
+    refused = [e for e in read_quarantine(engine, source="police") if e.batch_id == result.batch_id]
     assert [error["rule"] for error in refused[0].errors] == ["quarantine_id"]
     assert refused[0].errors[0]["message_en"] == (
         "quarantine id is not a row of this organisation and record type"

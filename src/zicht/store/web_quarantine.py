@@ -13,7 +13,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, func, select
 
 from zicht.store.models import QuarantineRow
 
@@ -23,6 +23,7 @@ __all__ = [
     "QuarantineFilter",
     "QuarantineGroup",
     "QuarantinePage",
+    "count_open",
     "open_quarantine",
     "quarantine_entry",
     "quarantine_page",
@@ -102,6 +103,18 @@ def open_quarantine(
     with engine.connect() as connection:
         rows = connection.execute(_open(organisation, record_type).limit(limit))
         return [QuarantineEntry(*row) for row in rows]
+
+
+def count_open(engine: Engine, organisation: str) -> int:
+    """How many quarantined rows of `organisation` wait for a correction."""
+    table = QuarantineRow.__table__
+    statement = (
+        select(func.count())
+        .select_from(table)
+        .where(table.c.status == "open", table.c.source == organisation)
+    )
+    with engine.connect() as connection:
+        return int(connection.execute(statement).scalar_one())
 
 
 def quarantine_page(engine: Engine, wanted: QuarantineFilter) -> QuarantinePage:

@@ -10,7 +10,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Engine, insert, select
+from sqlalchemy import Engine, func, insert, select
 
 from zicht.store.accounts import UploadRow
 from zicht.store.models import IngestBatch, QuarantineRow
@@ -18,9 +18,9 @@ from zicht.store.models import IngestBatch, QuarantineRow
 __all__ = [
     "Batch",
     "BatchProblem",
-    "Upload",
+    "Delivery",
     "get_batch",
-    "recent_uploads",
+    "recent_deliveries",
     "record_upload",
     "upload_mapping",
 ]
@@ -71,13 +71,29 @@ class Batch:
 
 
 @dataclass(frozen=True)
-class Upload:
-    """A file uploaded through the web app (its batch, who, when)."""
+class Delivery:
+    """A file delivered by an organisation: its batch, how it came, its counts and status."""
 
     batch_id: int
     file_name: str
-    uploaded_by: str
-    uploaded_at: dt.datetime
+    record_type: str
+    uploaded_by: str | None
+    """Who uploaded it through the web app; None for a file ingested on the command line."""
+    started_at: dt.datetime
+    finished_at: dt.datetime | None
+    rows_read: int
+    rows_new: int
+    rows_updated: int
+    rows_quarantined: int
+    rows_still_open: int
+    """Of its quarantined rows, those not yet corrected."""
+
+    @property
+    def status(self) -> str:
+        """ "running" (not finished), "open" (rows wait in quarantine) or "done"."""
+        if self.finished_at is None:
+            return "running"
+        return "open" if self.rows_still_open else "done"
 
 
 def get_batch(engine: Engine, batch_id: int) -> Batch | None:
@@ -143,16 +159,34 @@ def upload_mapping(engine: Engine, batch_id: int) -> str | None:
     return value
 
 
-def recent_uploads(engine: Engine, organisation: str, limit: int = 10) -> list[Upload]:
-    """The latest uploads of an organisation through the web app, newest first."""
+def recent_deliveries(engine: Engine, organisation: str, limit: int = 20) -> list[Delivery]:
+    """The latest deliveries of an organisation, newest first: uploads through the web app
+    and files ingested on the command line alike, with their counts and open rows."""
+    quarantine = QuarantineRow.__table__
+    still_open = (
+        select(func.count())
+        .where(quarantine.c.batch_id == IngestBatch.id, quarantine.c.status == "open")
+        .correlate(IngestBatch)
+        .scalar_subquery()
+    )
     statement = (
         select(
-            UploadRow.batch_id, IngestBatch.file_name, UploadRow.uploaded_by, UploadRow.uploaded_at
+            IngestBatch.id,
+            IngestBatch.file_name,
+            IngestBatch.record_type,
+            UploadRow.uploaded_by,
+            IngestBatch.started_at,
+            IngestBatch.finished_at,
+            IngestBatch.rows_read,
+            IngestBatch.rows_new,
+            IngestBatch.rows_updated,
+            IngestBatch.rows_quarantined,
+            still_open,
         )
-        .join(IngestBatch, IngestBatch.id == UploadRow.batch_id)
-        .where(UploadRow.organisation == organisation)
-        .order_by(UploadRow.batch_id.desc())
+        .outerjoin(UploadRow, UploadRow.batch_id == IngestBatch.id)
+        .where(IngestBatch.source == organisation)
+        .order_by(IngestBatch.id.desc())
         .limit(limit)
     )
     with engine.connect() as connection:
-        return [Upload(*row) for row in connection.execute(statement)]
+        return [Delivery(*row) for row in connection.execute(statement)]

@@ -16,12 +16,15 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from zicht.access import MIN_PURPOSE, Principal, authorize, reveal_identities, scope_of
+from zicht.ingest.problems import rule_message
 from zicht.standard import FORMS, ORGANISATIONS
 from zicht.store.web_quarantine import open_quarantine
 from zicht.store.web_registrations import RegistrationQuery, get_registration, list_registrations
 from zicht.store.web_uploads import Batch, get_batch
 from zicht.web.deps import accept_upload, audit, look, public, requires, state
+from zicht.web.i18n import api_language
 from zicht.web.linked import latest_run, person_members, persons_of_run
+from zicht.web.params import reject_unknown_query
 from zicht.web.queries import LIST_COLUMNS, MAX_PAGE_SIZE, SORTS
 from zicht.web.registrations_view import may_identify, visible_organisation
 from zicht.web.routers.dashboard import current_counts
@@ -29,7 +32,7 @@ from zicht.web.routers.estimates import observed_persons, run_estimates
 from zicht.web.routers.reports import download, report_files
 from zicht.web.uploads import UploadError
 
-router = APIRouter(prefix="/api", tags=["api"])
+router = APIRouter(prefix="/api", tags=["api"], dependencies=[Depends(reject_unknown_query)])
 
 RecordType = Literal["victim_registration", "suspect_registration", "report"]
 Sort = Literal["id", "-id", "registration_date", "-registration_date", "source"]
@@ -178,8 +181,15 @@ def dashboard(
 
     The same cells as the dashboard page and the yearly report of the latest year, from
     the one publication step: no suppressed count is the total minus published parts.
+    A principal whose aggregates are scoped to its own organisation (a partner's token)
+    gets its own organisation's count per organisation, not the others'.
     """
     _, counts = current_counts(request)
+    by_organisation = counts.by_organisation
+    if scope_of(principal, "view_aggregates") == "own":
+        by_organisation = {
+            code: value for code, value in by_organisation.items() if code == principal.organisation
+        }
     return {
         "victim_registrations": counts.victim_registrations,
         "suspect_registrations": counts.suspect_registrations,
@@ -187,7 +197,7 @@ def dashboard(
         "persons": counts.persons,
         "victim_registrations_by_year": {str(y): c for y, c in counts.by_year},
         "victim_registrations_by_form": counts.by_form,
-        "victim_registrations_by_organisation": counts.by_organisation,
+        "victim_registrations_by_organisation": by_organisation,
         "suppressed_below": counts.k,
     }
 
@@ -240,7 +250,12 @@ def upload_result(
 def quarantine(
     request: Request, principal: Annotated[Principal, Depends(requires("correct_quarantine"))]
 ) -> list[QuarantineOut]:
-    """Open quarantined rows of the caller's organisation: where and which rules, no values."""
+    """Open quarantined rows of the caller's organisation: where and which rules, no values.
+
+    `message` is in the language asked for (`lang`, else Accept-Language, else Dutch);
+    `message_en` stays English for programs that match on it.
+    """
+    lang = api_language(request)
     organisation = (
         principal.organisation if scope_of(principal, "correct_quarantine") == "own" else None
     )
@@ -253,7 +268,11 @@ def quarantine(
             file_name=e.file_name,
             row_number=e.row_number,
             problems=[
-                {k: p.get(k) for k in ("field", "column", "rule", "message_en")} for p in e.errors
+                {
+                    **{k: p.get(k) for k in ("field", "column", "rule", "message_en")},
+                    "message": rule_message(str(p.get("rule")), lang),
+                }
+                for p in e.errors
             ],
         )
         for e in open_quarantine(state(request).engine, organisation)

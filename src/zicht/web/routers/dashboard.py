@@ -15,11 +15,12 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
 
-from zicht.access import Principal
+from zicht.access import Principal, scope_of
 from zicht.i18n import N_
 from zicht.monitor.publication import DashboardFigures
 from zicht.standard import ORGANISATIONS
 from zicht.store.web_counts import data_version
+from zicht.store.web_quarantine import count_open
 from zicht.web.deps import requires, state
 from zicht.web.figures import bar_chart, dashboard_counts, shown
 from zicht.web.i18n import Translator, language_of
@@ -39,7 +40,10 @@ def figures_html(t: Translator, counts: DashboardFigures) -> Markup:
         },
         {"label": t("Suspect registrations"), "display": shown(t, counts.suspect_registrations)},
         {"label": t("Reports (meldingen)"), "display": shown(t, counts.reports)},
-        {"label": t("Open quarantined rows"), "display": shown(t, counts.open_quarantine)},
+        {
+            "label": t("Open quarantined rows (all organisations)"),
+            "display": shown(t, counts.open_quarantine),
+        },
     ]
     by_form = [(t.label("form", code), n) for code, n in counts.by_form.items()]
     by_org = [
@@ -99,4 +103,18 @@ async def dashboard(
     html = versioned(
         state(request).cache, f"dashboard-html:{t.lang}", version, lambda: figures_html(t, counts)
     )
-    return render(request, "dashboard.html", principal, N_("Dashboard"), figures_html=html)
+    own_open = None
+    if scope_of(principal, "correct_quarantine") == "own" and principal.organisation:
+        # The steward's own rows, not a published figure: the national count above is.
+        own_open = await run_in_threadpool(
+            count_open, state(request).reader, principal.organisation
+        )
+    return render(
+        request,
+        "dashboard.html",
+        principal,
+        N_("Dashboard"),
+        figures_html=html,
+        own_open=own_open,
+        organisation_label=t.label("organisation", principal.organisation),
+    )

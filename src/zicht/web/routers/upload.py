@@ -13,7 +13,7 @@ from zicht.access import Principal, authorize
 from zicht.i18n import N_
 from zicht.ingest.problems import RowProblem
 from zicht.standard import RECORD_TYPES
-from zicht.store.web_uploads import Batch, get_batch, recent_uploads
+from zicht.store.web_uploads import Batch, get_batch, recent_deliveries
 from zicht.web.deps import accept_upload, requires, state
 from zicht.web.i18n import Translator, language_of
 from zicht.web.params import RowId
@@ -40,10 +40,26 @@ def _upload_page(
 ) -> Response:
     t = Translator(language_of(request))
     organisation = principal.organisation or ""
+    statuses = {
+        "running": t("not finished"),
+        "open": t("rows wait in quarantine"),
+        "done": t("complete"),
+    }
+    kinds = dict(_record_types(t))
     uploads = [
-        {"batch_id": u.batch_id, "file_name": u.file_name, "uploaded_by": u.uploaded_by}
-        | {"when": t.date(u.uploaded_at)}
-        for u in recent_uploads(state(request).engine, organisation)
+        {
+            "batch_id": d.batch_id,
+            "file_name": d.file_name,
+            "record_type": kinds.get(d.record_type, d.record_type),
+            "channel": d.uploaded_by or t("command line"),
+            "when": t.date(d.started_at),
+            "rows_read": t.number(d.rows_read),
+            "rows_stored": t.number(d.rows_new + d.rows_updated),
+            "rows_quarantined": t.number(d.rows_quarantined),
+            "rows_still_open": t.number(d.rows_still_open),
+            "status": statuses[d.status],
+        }
+        for d in recent_deliveries(state(request).engine, organisation)
     ]
     return render(
         request,
