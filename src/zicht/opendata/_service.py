@@ -35,6 +35,7 @@ __all__ = [
     "ExportResult",
     "OpenDataError",
     "export_ctdc",
+    "export_open_data",
     "export_synthetic",
     "export_tables",
     "load_persons",
@@ -235,3 +236,40 @@ def export_tables(
     result = ExportResult("tables", first_year, last_year, len(eurostat), files, details)
     _audit(engine, actor, "tables", result, run)
     return result
+
+
+def export_open_data(
+    engine: Engine,
+    *,
+    first_year: int,
+    last_year: int,
+    out: Path,
+    k: int,
+    epsilon: float,
+    policy: PublicationPolicy,
+    actor: Actor,
+) -> list[ExportResult]:
+    """All three exports (the demo's step): CTDC and synthetic data of the period in
+    ``out/ctdc`` and ``out/synthetic``, the tables of the last year in ``out/tables``."""
+    return [
+        export_ctdc(
+            engine, first_year=first_year, last_year=last_year, out=out / "ctdc", k=k, actor=actor
+        ),
+        export_synthetic(
+            engine,
+            first_year=first_year,
+            last_year=last_year,
+            out=out / "synthetic",
+            epsilon=epsilon,
+            rare_below=k,
+            actor=actor,
+        ),
+        export_tables(
+            engine,
+            first_year=last_year,
+            last_year=last_year,
+            out=out / "tables",
+            policy=policy,
+            actor=actor,
+        ),
+    ]
