@@ -135,6 +135,8 @@ def export_ctdc(
     """The k-anonymous CTDC file of the period, its codebook and disclosure-risk report."""
     run, persons = load_persons(engine, first_year, last_year, run_id)
     published, risk = anonymise(ctdc_frame(persons), dimensions(first_year, last_year), k)
+    # Rows in order of their values: the order of person ids says nothing to anyone.
+    published = published.sort_values(list(published.columns), kind="stable")
     book = pd.DataFrame(
         [(e.variable, e.code, e.label) for e in codebook(first_year, last_year)],
         columns=["variable", "code", "label"],
