@@ -28,6 +28,8 @@ EXPECTED = {
     "ZICHT_SPARK_DRIVER_MEMORY": ("4g", "spark_driver_memory", "4g"),
     "ZICHT_AUDIT_CHECKPOINT_DIR": ("/srv/audit", "audit_checkpoint_dir", Path("/srv/audit")),
     "ZICHT_LANGUAGE": ("en", "language", "en"),
+    "ZICHT_OPENDATA_K": ("20", "opendata_k", 20),
+    "ZICHT_OPENDATA_EPSILON": ("0.5", "opendata_epsilon", 0.5),
 }  # fmt: skip
 DEFAULTS = {
     "database_url": "sqlite:///var/zicht.db",
@@ -39,6 +41,8 @@ DEFAULTS = {
     "spark_driver_memory": "2g",
     "audit_checkpoint_dir": None,
     "language": "nl",
+    "opendata_k": 11,
+    "opendata_epsilon": 1.0,
 }
 
 
@@ -180,6 +184,8 @@ def test_the_settings_table_changes_with_the_settings() -> None:
         "`ZICHT_SPARK_DRIVER_MEMORY`",
         "`ZICHT_AUDIT_CHECKPOINT_DIR`",
         "`ZICHT_LANGUAGE`",
+        "`ZICHT_OPENDATA_K`",
+        "`ZICHT_OPENDATA_EPSILON`",
     ]
     assert all(row.count(" | ") == 2 and len(row.split(" | ")[2]) > 20 for row in table[2:])
 

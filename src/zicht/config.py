@@ -97,6 +97,21 @@ class Settings(BaseSettings):
         "an unknown one falls back to Dutch.",
     )
 
+    opendata_k: int = Field(
+        11,
+        ge=2,
+        description="k of the k-anonymity of `zicht opendata ctdc` (CTDC's own is 11: every "
+        "combination of quasi-identifiers is shared by at least k persons); also the "
+        "threshold of a rare combination in the synthetic data's utility report.",
+    )
+    opendata_epsilon: float = Field(
+        1.0,
+        gt=0,
+        le=10,
+        description="Privacy budget epsilon of `zicht opendata synthetic` when `--epsilon` "
+        "is not given (pure differential privacy, delta 0).",
+    )
+
     @field_validator("log_level", mode="before")
     @classmethod
     def _upper(cls, value: object) -> object:

@@ -1,6 +1,7 @@
 """The main job, end to end on synthetic data: world -> ingest -> link -> estimate -> report.
 
-Then a week of one platform's sex-work ads is screened against the licence register.
+Then a week of one platform's sex-work ads is screened against the licence register,
+and the linked persons are exported as open statistics (CTDC, DP synthetic, tables).
 
 The report is of the last year of the world: registrations also fall in the year after
 it (victims registered late), but that year's victims are not in the world.
@@ -20,13 +21,15 @@ from pathlib import Path
 
 from sqlalchemy import Engine
 
+from zicht.access import Actor
 from zicht.config import sqlite_url
 from zicht.ingest import IngestResult, ingest_file, load_mapping, read_manifest
 from zicht.linkage import LinkRunSummary, run_linkage
 from zicht.monitor import ReportSummary, build_report
+from zicht.opendata import ExportResult, export_open_data
 from zicht.platforms import import_licences
 from zicht.platforms.screen import ScreenResult, screen_file
-from zicht.privacy import Cipher, load_cipher, write_key_file
+from zicht.privacy import DEFAULT_PUBLICATION, Cipher, load_cipher, write_key_file
 from zicht.store import make_engine, upgrade
 from zicht.synth import DEFAULT_PERSONS, World, load_scenario, simulate, write_world
 from zicht.synth.ads import network_sizes_of, simulate_ads, write_ad_world
@@ -72,6 +75,10 @@ class DemoPaths:
     def screening(self) -> Path:
         return self.workdir / "screening"
 
+    @property
+    def opendata(self) -> Path:
+        return self.workdir / "opendata"
+
 
 @dataclass
 class DemoResult:
@@ -84,13 +91,15 @@ class DemoResult:
     linkage: LinkRunSummary | None = None
     report: ReportSummary | None = None
     ads: ScreenResult | None = None
+    opendata: list[ExportResult] = field(default_factory=list)
     steps: list[str] = field(default_factory=list)
 
 
 def prepare(paths: DemoPaths, database_url: str | None) -> tuple[str, Cipher]:
     """A clean working folder with a key and a migrated database."""
     paths.workdir.mkdir(parents=True, exist_ok=True)
-    for stale in (paths.world, paths.truth, paths.report, paths.ads, paths.screening):
+    stale_folders = (paths.world, paths.truth, paths.report, paths.ads, paths.screening)
+    for stale in (*stale_folders, paths.opendata):
         shutil.rmtree(stale, ignore_errors=True)
     if database_url is None:
         for suffix in ("", "-wal", "-shm"):
@@ -172,6 +181,17 @@ def run_demo(
         result.report = build_report(engine, year=result.report_year, out=paths.report)
         step("ads")
         result.ads = _screen_ads(paths, world, engine, cipher)
+        step("opendata")
+        result.opendata = export_open_data(
+            engine,
+            first_year=years[0],
+            last_year=years[1],
+            out=paths.opendata,
+            k=11,
+            epsilon=1.0,
+            policy=DEFAULT_PUBLICATION,
+            actor=Actor("demo", "system", None, "demo"),
+        )
         return result
     finally:
         engine.dispose()

@@ -23,6 +23,7 @@ _STEPS = {
     "link": "Linking registrations into persons",
     "report": "Writing the monitor report",
     "ads": "Screening a week of ads against the licence register",
+    "opendata": "Exporting open statistics (CTDC, DP synthetic data, tables)",
 }
 
 
@@ -69,6 +70,12 @@ def demo(
         console.print(
             f"Ads: {result.ads.stored} ads screened, {result.ads.flagged} flagged with reasons, "
             f"{result.ads.clusters} operator clusters ({workdir / 'screening'})."
+        )
+    if result.opendata:
+        console.print(
+            "Open statistics: "
+            + ", ".join(f"{r.kind} ({r.records} rows)" for r in result.opendata)
+            + f" ({workdir / 'opendata'})."
         )
     console.print(
         f"Database: {result.database_url}\nKey: {result.key_file}\n"
