@@ -3,6 +3,7 @@ incremental runs, explanations, export and the estimation frame."""
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 
 import pandas as pd
@@ -116,6 +117,18 @@ def test_explanations_add_up(febrl_engine: Engine, cipher: Cipher) -> None:
     assert person.links
     with pytest.raises(ExplainError):
         explain_person(febrl_engine, 10**9)
+
+
+def test_every_explained_pair_has_finite_bars_that_add_up(
+    febrl_engine: Engine, cipher: Cipher
+) -> None:
+    summary = run_linkage(febrl_engine, cipher)
+    pairs = store.read_scored_pairs(febrl_engine, summary.run_id)
+    for pair in pairs.sort_values("match_weight").itertuples():
+        explained = explain_pair(febrl_engine, int(pair.unique_id_l), int(pair.unique_id_r))
+        weights = [bar.match_weight for bar in explained.bars]
+        assert all(math.isfinite(w) for w in weights), explained.bars
+        assert sum(weights[:-1]) == pytest.approx(weights[-1], abs=0.01)
 
 
 def test_export_and_estimation_frame(

@@ -113,6 +113,10 @@ def field_weights(
     parts = [p.split("/") for p in weights.split(",")] if weights else []
     for comparison, (weight_text, tf_text) in zip(settings.comparisons, parts, strict=False):
         weight, tf = float(weight_text), float(tf_text)
+        # A null on one side has no term frequency: Splink stores NaN, which is no
+        # adjustment (0), not a number to print or to put in JSON.
+        tf = tf if math.isfinite(tf) else 0.0
+        weight = weight if math.isfinite(weight) else 0.0
         level = _level_of(comparison, weight)
         bars.append(
             FieldWeight(
