@@ -26,6 +26,7 @@ from zicht.shelter._vocabulary import (
     is_pseudonym,
 )
 from zicht.standard.exploitation import FORMS
+from zicht.standard.organisations import ORGANISATIONS
 from zicht.store.models import utcnow
 from zicht.store.shelter_beds import bed_counts, insert_request, shelter_facts, write_transaction
 from zicht.store.shelter_queries import RequestView, request_view, requests
@@ -101,11 +102,25 @@ def need_of(request: RequestView) -> Need:
     )
 
 
-def make_request(engine: Engine, principal: Principal, request: RequestInput) -> int:
-    """Store a request of the principal's organisation; its id (audited)."""
+def make_request(
+    engine: Engine,
+    principal: Principal,
+    request: RequestInput,
+    *,
+    organisation: str | None = None,
+) -> int:
+    """Store a request of the principal's organisation; its id (audited).
+
+    Coordinators may make a request for another partner (`organisation`), as they do
+    when a partner phones in.
+    """
     require(principal, "request_shelter")
     request.check()
-    organisation = principal.organisation or "comensha"
+    if organisation is not None and organisation != principal.organisation:
+        if organisation not in ORGANISATIONS:
+            raise _bad("organisation", "not a known code")
+        require_request(principal, "request_shelter", organisation)
+    organisation = organisation or principal.organisation or "comensha"
     values = {
         "organisation": organisation,
         "requested_by": principal.actor,
