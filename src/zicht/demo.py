@@ -27,6 +27,7 @@ from zicht.monitor import ReportSummary, build_report
 from zicht.platforms import import_licences
 from zicht.platforms.screen import ScreenResult, screen_file
 from zicht.privacy import Cipher, load_cipher, write_key_file
+from zicht.shelter import ShelterDemo, fill_demo
 from zicht.store import make_engine, upgrade
 from zicht.synth import DEFAULT_PERSONS, World, load_scenario, simulate, write_world
 from zicht.synth.ads import network_sizes_of, simulate_ads, write_ad_world
@@ -84,6 +85,7 @@ class DemoResult:
     linkage: LinkRunSummary | None = None
     report: ReportSummary | None = None
     ads: ScreenResult | None = None
+    shelter: ShelterDemo | None = None
     steps: list[str] = field(default_factory=list)
 
 
@@ -172,6 +174,8 @@ def run_demo(
         result.report = build_report(engine, year=result.report_year, out=paths.report)
         step("ads")
         result.ads = _screen_ads(paths, world, engine, cipher)
+        step("shelter")
+        result.shelter = fill_demo(engine, cipher, seed=seed)
         return result
     finally:
         engine.dispose()

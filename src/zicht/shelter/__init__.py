@@ -10,6 +10,7 @@ given twice. Every step is audited; figures pass the publication policy. SQL sta
 """
 
 from zicht.shelter._capacity import CapacityImport, import_capacity
+from zicht.shelter._demo import ShelterDemo, fill_demo
 from zicht.shelter._errors import ShelterDenied, ShelterError, ShelterNotFound
 from zicht.shelter._figures import WAIT_BANDS, ShelterFigures, shelter_figures, wait_band
 from zicht.shelter._lists import list_reservations
@@ -75,6 +76,7 @@ __all__ = [
     "RequestView",
     "ReservationOutcome",
     "ReservationView",
+    "ShelterDemo",
     "ShelterDenied",
     "ShelterError",
     "ShelterFigures",
@@ -87,6 +89,7 @@ __all__ = [
     "command_line_principal",
     "discharge",
     "expire_holds",
+    "fill_demo",
     "find_request",
     "import_capacity",
     "list_requests",

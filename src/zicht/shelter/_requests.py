@@ -7,6 +7,7 @@ pseudonyms out (people not registered yet).
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 from sqlalchemy import Engine
@@ -108,11 +109,12 @@ def make_request(
     request: RequestInput,
     *,
     organisation: str | None = None,
+    now: dt.datetime | None = None,
 ) -> int:
     """Store a request of the principal's organisation; its id (audited).
 
     Coordinators may make a request for another partner (`organisation`), as they do
-    when a partner phones in.
+    when a partner phones in. `now` is the time of the request (default: now).
     """
     require(principal, "request_shelter")
     request.check()
@@ -137,7 +139,7 @@ def make_request(
         "region": request.region,
         "form": request.form,
         "status": "open",
-        "created_at": utcnow(),
+        "created_at": now or utcnow(),
     }
     with write_transaction(engine) as connection:
         request_id = insert_request(connection, values)
