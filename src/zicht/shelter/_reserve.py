@@ -37,7 +37,12 @@ from zicht.store.shelter_beds import (
     shelter_facts,
     write_transaction,
 )
-from zicht.store.shelter_queries import RequestView, request_view, reservations, set_request_status
+from zicht.store.shelter_queries import (
+    RequestView,
+    request_view,
+    served_people,
+    set_request_status,
+)
 
 __all__ = [
     "Placement",
@@ -117,10 +122,11 @@ def _release_overdue(connection: Connection, now: dt.datetime) -> list[int]:
     return expired
 
 
-def _refresh_status(connection: Connection, request: RequestView) -> str:
-    served = {
-        r.person_index for r in reservations(connection, request_ids=[request.id], statuses=_SERVED)
-    }
+def _refresh_status(
+    connection: Connection, request: RequestView, served: set[int] | None = None
+) -> str:
+    if served is None:
+        served = served_people(connection, request.id, _SERVED)
     status = "open" if not served else "placed" if len(served) >= request.size else "partly"
     set_request_status(connection, request.id, status)
     return status
@@ -132,12 +138,12 @@ def _place(
     shelters: Sequence[str] | None,
     now: dt.datetime,
 ) -> ReservationOutcome:
-    served = {
-        r.person_index for r in reservations(connection, request_ids=[request.id], statuses=_SERVED)
-    }
+    served = served_people(connection, request.id, _SERVED)
     waiting = [i for i in range(request.size) if i not in served]
     need = need_of(request)
-    candidates = rank_places(need, shelter_facts(connection), bed_counts(connection))
+    candidates = rank_places(
+        need, shelter_facts(connection), bed_counts(connection, kind=need.bed_kind)
+    )
     if shelters is not None:
         by_code = {c.shelter.code: c for c in candidates}
         candidates = [by_code[code] for code in shelters if code in by_code]
@@ -203,7 +209,11 @@ def reserve(
                         request_id, False, outcome.placed, outcome.unplaced, outcome.already
                     )
                 )
-            _refresh_status(connection, request)
+            _refresh_status(
+                connection,
+                request,
+                served_people(connection, request.id, _SERVED),
+            )
     except _Undo as undo:
         audit(
             engine,

@@ -28,6 +28,7 @@ from sqlalchemy import (
 )
 from sqlalchemy import cast as sql_cast
 
+from zicht.store.audit import sqlite_writers_queue
 from zicht.store.shelter import (
     BedRow,
     ReservationRow,
@@ -63,8 +64,12 @@ _CLAIM_TRIES = 16
 
 @contextmanager
 def write_transaction(engine: Engine) -> Iterator[Connection]:
-    """A connection in a transaction that commits on success, rolls back on error."""
-    with engine.connect() as connection:
+    """A connection in a transaction that commits on success, rolls back on error.
+
+    On an SQLite file, writers first queue on the kernel lock the audit writers use
+    (SQLite's busy handler would poll with sleeps of up to 100 ms under contention).
+    """
+    with sqlite_writers_queue(engine), engine.connect() as connection:
         if connection.dialect.name == "sqlite":
             connection.exec_driver_sql("BEGIN IMMEDIATE")
         try:
@@ -186,8 +191,11 @@ def shelter_address(connection: Connection, code: str) -> tuple[int, bytes] | No
     return None if row is None else (int(row.id), bytes(row.address))
 
 
-def bed_counts(connection: Connection, shelter_ids: Sequence[int] | None = None) -> list[BedCount]:
-    """Beds per shelter and kind: total, taken and free (in service and not taken)."""
+def bed_counts(
+    connection: Connection, shelter_ids: Sequence[int] | None = None, kind: str | None = None
+) -> list[BedCount]:
+    """Beds per shelter and kind (or of one kind): total, taken and free (in service, not
+    taken)."""
     free = func.sum(sql_cast(BedRow.in_service.is_(True) & BedRow.taken.is_(False), Integer))
     statement = (
         select(
@@ -202,6 +210,8 @@ def bed_counts(connection: Connection, shelter_ids: Sequence[int] | None = None)
     )
     if shelter_ids is not None:
         statement = statement.where(BedRow.shelter_id.in_(list(shelter_ids)))
+    if kind is not None:
+        statement = statement.where(BedRow.kind == kind)
     return [
         BedCount(int(s), str(k), int(n), int(t or 0), int(f or 0))
         for s, k, n, t, f in connection.execute(statement)
@@ -257,6 +267,10 @@ def set_beds(connection: Connection, shelter_id: int, kind: str, total: int, fre
 
 def claim_bed(connection: Connection, shelter_id: int, kind: str) -> int | None:
     """Take one free bed of `kind` in a shelter; its id, or None when none is free."""
+    # PostgreSQL: lock the candidate rows, skipping those another transaction holds, so
+    # that concurrent claims take different beds instead of queueing on the first one.
+    # (SQLite has no row locks; its writers take turns.) The UPDATE's condition is what
+    # guarantees a bed is given once.
     candidates = connection.execute(
         select(BedRow.id)
         .where(
@@ -267,6 +281,7 @@ def claim_bed(connection: Connection, shelter_id: int, kind: str) -> int | None:
         )
         .order_by(BedRow.id)
         .limit(_CLAIM_TRIES)
+        .with_for_update(skip_locked=True)
     ).scalars()
     for bed_id in list(candidates):
         result = cast(

@@ -20,6 +20,7 @@ __all__ = [
     "request_view",
     "requests",
     "reservations",
+    "served_people",
     "set_request_status",
 ]
 
@@ -124,6 +125,14 @@ def set_request_status(connection: Connection, request_id: int, status: str) -> 
     connection.execute(
         update(ShelterRequestRow).where(ShelterRequestRow.id == request_id).values(status=status)
     )
+
+
+def served_people(connection: Connection, request_id: int, statuses: Collection[str]) -> set[int]:
+    """The person indices of a request with a reservation in one of `statuses`."""
+    statement = select(ReservationRow.person_index).where(
+        ReservationRow.request_id == request_id, ReservationRow.status.in_(list(statuses))
+    )
+    return {int(index) for index in connection.execute(statement).scalars()}
 
 
 def reservations(
