@@ -90,7 +90,8 @@ def add_command(
         shelter_id = _run(
             "add", lambda: save_shelter(engine, command_line_principal(), cipher, place)
         )
-    _echo(messages()("shelter %(code)s saved (id %(id)s)", code=code, id=shelter_id))
+    t = messages()
+    _echo(t("shelter %(code)s saved (id %(id)s)", code=code, id=shelter_id))
 
 
 @shelter_app.command("staff")
@@ -104,7 +105,8 @@ def staff_command(
 
     with _engine("staff", database_url) as engine:
         _run("staff", lambda: add_staff(engine, command_line_principal(), code, member))
-    _echo(messages()("%(member)s is staff of %(code)s", member=member, code=code))
+    t = messages()
+    _echo(t("%(member)s is staff of %(code)s", member=member, code=code))
 
 
 @shelter_app.command("beds")
@@ -123,7 +125,8 @@ def beds_command(
             "beds",
             lambda: set_availability(engine, command_line_principal(), code, kind, beds, free),
         )
-    _echo(messages()("%(code)s: %(free)s of %(beds)s free", code=code, free=offered, beds=beds))
+    t = messages()
+    _echo(t("%(code)s: %(free)s of %(beds)s free", code=code, free=offered, beds=beds))
 
 
 @shelter_app.command("capacity")
@@ -225,7 +228,8 @@ def request_command(
                 engine, command_line_principal(), request, organisation=organisation
             ),
         )
-    _echo(messages()("request %(id)s recorded", id=request_id))
+    t = messages()
+    _echo(t("request %(id)s recorded", id=request_id))
 
 
 @shelter_app.command("match")
@@ -308,7 +312,8 @@ def accept_command(
     from zicht.shelter import accept
 
     _decide("accept", lambda e, p: accept(e, p, reservation_id), database_url)
-    _echo(messages()("reservation %(id)s accepted", id=reservation_id))
+    t = messages()
+    _echo(t("reservation %(id)s accepted", id=reservation_id))
 
 
 @shelter_app.command("refuse")
@@ -321,7 +326,8 @@ def refuse_command(
     from zicht.shelter import refuse
 
     _decide("refuse", lambda e, p: refuse(e, p, reservation_id, reason), database_url)
-    _echo(messages()("reservation %(id)s refused", id=reservation_id))
+    t = messages()
+    _echo(t("reservation %(id)s refused", id=reservation_id))
 
 
 @shelter_app.command("discharge")
@@ -333,7 +339,8 @@ def discharge_command(
     from zicht.shelter import discharge
 
     _decide("discharge", lambda e, p: discharge(e, p, reservation_id), database_url)
-    _echo(messages()("reservation %(id)s discharged", id=reservation_id))
+    t = messages()
+    _echo(t("reservation %(id)s discharged", id=reservation_id))
 
 
 @shelter_app.command("expire")
@@ -343,7 +350,8 @@ def expire_command(database_url: str | None = DATABASE_OPTION) -> None:
 
     with _engine("expire", database_url) as engine:
         expired = _run("expire", lambda: expire_holds(engine))
-    _echo(messages()("%(count)s holds expired", count=len(expired)))
+    t = messages()
+    _echo(t("%(count)s holds expired", count=len(expired)))
 
 
 def register(app: typer.Typer) -> None:
