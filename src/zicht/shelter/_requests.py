@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import Engine
 
-from zicht.access import Principal, scope_of
+from zicht.access import Principal, authorize, scope_of
 from zicht.i18n import N_
 from zicht.privacy import Cipher
 from zicht.shelter._errors import ShelterError, ShelterNotFound
@@ -160,9 +160,9 @@ def find_request(engine: Engine, principal: Principal, request_id: int) -> Reque
     require(principal, "request_shelter")
     with engine.connect() as connection:
         found = request_view(connection, request_id)
-    if found is None:
+    if found is None or not authorize(principal, "request_shelter", found.organisation):
+        # another organisation's request is "not found": its existence is not told
         raise ShelterNotFound(N_("no request %(id)s"), id=request_id)
-    require_request(principal, "request_shelter", found.organisation)
     return found
 
 
