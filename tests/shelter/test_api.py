@@ -49,3 +49,15 @@ def test_availability_and_beds(places: Engine, cipher: Cipher, tmp_path: Path) -
     assert unknown.status_code == 404
     bad = client.post("/api/shelter/places/a/beds", json={"kind": "men", "beds": 1, "free": 3})
     assert bad.status_code == 400
+
+
+def test_figures_are_published(places: Engine, cipher: Cipher, tmp_path: Path) -> None:
+    _info, token = create_token(
+        places, Actor("test"), "analysis", "police", ["view_aggregates"], days=1
+    )
+    client = _client(places, cipher, token, tmp_path)
+    figures = client.get("/api/shelter/figures")
+    assert figures.status_code == 200
+    body = figures.json()
+    assert body["suppressed_below"] == 10
+    assert body["time_to_placement"]["*"] == 0 and len(body["occupancy_per_day"]) == 14

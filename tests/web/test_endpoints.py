@@ -91,6 +91,7 @@ ENDPOINTS: list[tuple[str, str, str, str]] = [
     ),
     ("GET", "/api/shelter/availability", "view_shelter_availability", "/api/shelter/availability"),
     ("POST", "/api/shelter/places/{code}/beds", "manage_shelter", "/api/shelter/places/a/beds"),
+    ("GET", "/api/shelter/figures", "view_aggregates", "/api/shelter/figures"),
 ]
 PUBLIC_ENDPOINTS = {
     ("GET", "/login"),

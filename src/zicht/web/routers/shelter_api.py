@@ -1,4 +1,5 @@
-"""Shelter API: free places for partners' systems, availability kept by a shelter's system.
+"""Shelter API: free places for partners' systems, availability kept by a shelter's system,
+and the published figures.
 
 A shelter's system uses an API token with `manage_shelter` that a coordinator made staff
 of the shelter (`zicht shelter staff CODE token:NAME`). Never an address.
@@ -19,6 +20,7 @@ from zicht.shelter import (
     ShelterNotFound,
     availability,
     set_availability,
+    shelter_figures,
 )
 from zicht.web.deps import requires, state
 from zicht.web.routers.api import ERRORS
@@ -94,3 +96,31 @@ def beds_api(
     except ShelterError as exc:
         raise HTTPException(status_code=400, detail=str(exc)) from None
     return BedsOut(kind=body.kind, beds=body.beds, taken=body.beds - free, free=free)
+
+
+class FiguresOut(BaseModel):
+    suppressed_below: int
+    occupancy_per_day: dict[str, int | None]
+    time_to_placement: dict[str, int | None]
+    refusals_by_reason: dict[str, int | None]
+    placements_by_region_and_form: dict[str, dict[str, int | None]]
+
+
+@router.get("/figures", responses=ERRORS)
+def figures_api(
+    request: Request,
+    principal: Annotated[Principal, Depends(requires("view_aggregates"))],
+) -> FiguresOut:
+    """Published figures (null where suppressed): people in a shelter per day, time from
+    request to placement, refusals by reason, placements by region and form ("*": all)."""
+    figures = shelter_figures(state(request).engine)
+    table: dict[str, dict[str, int | None]] = {}
+    for (region, form), count in figures.placements.items():
+        table.setdefault(region, {})[form] = count
+    return FiguresOut(
+        suppressed_below=figures.policy.k,
+        occupancy_per_day={day.isoformat(): n for day, n in figures.occupancy.items()},
+        time_to_placement=figures.waits,
+        refusals_by_reason=figures.refusals,
+        placements_by_region_and_form=table,
+    )
