@@ -53,7 +53,8 @@ def _integer(value: Any) -> int | None:
     if isinstance(value, float) and value.is_integer():
         return int(value)
     text = str(value).strip() if value is not None else ""
-    return int(text) if text.isdigit() else None
+    # isdigit alone takes '²' and other digits int() refuses; only ASCII 0-9 count
+    return int(text) if text.isascii() and text.isdigit() else None
 
 
 def _check(row: RawRow, codes: dict[str, int]) -> tuple[tuple[str, str] | None, tuple[Any, ...]]:
