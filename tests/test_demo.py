@@ -14,7 +14,7 @@ from zicht.ingest import read_manifest
 def test_demo_runs_the_whole_pipeline(tmp_path: Path) -> None:
     workdir = tmp_path / "demo"
     result = run_demo(workdir, persons=600, seed=3)
-    assert result.steps == ["world", "ingest", "link", "report", "ads", "opendata"]
+    assert result.steps == ["world", "ingest", "link", "report", "ads", "opendata", "shelter"]
     manifest = read_manifest(workdir / "world" / "manifest.json")
     assert [entry.file for entry in manifest] == [Path(r.file) for r in result.ingest]
     for entry, ingested in zip(manifest, result.ingest, strict=True):
@@ -26,6 +26,8 @@ def test_demo_runs_the_whole_pipeline(tmp_path: Path) -> None:
     for path in (result.report.html, result.report.pdf, result.report.xlsx):
         assert path.exists() and path.parent == workdir / "report"
     assert result.ads is not None and result.ads.stored > 0 and result.ads.quarantined == 0
+    assert result.shelter is not None and result.shelter.shelters == 8
+    assert result.shelter.accepted + result.shelter.refused == result.shelter.reserved
     clusters = (workdir / "screening" / "clusters.csv").read_text(encoding="utf-8").splitlines()
     assert len(clusters) == 1 + result.ads.stored
     assert [r.kind for r in result.opendata] == ["ctdc", "synthetic", "tables"]

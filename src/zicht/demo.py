@@ -30,6 +30,7 @@ from zicht.opendata import ExportResult, export_open_data
 from zicht.platforms import import_licences
 from zicht.platforms.screen import ScreenResult, screen_file
 from zicht.privacy import DEFAULT_PUBLICATION, Cipher, load_cipher, write_key_file
+from zicht.shelter import ShelterDemo, fill_demo
 from zicht.store import make_engine, upgrade
 from zicht.synth import DEFAULT_PERSONS, World, load_scenario, simulate, write_world
 from zicht.synth.ads import network_sizes_of, simulate_ads, write_ad_world
@@ -92,6 +93,7 @@ class DemoResult:
     report: ReportSummary | None = None
     ads: ScreenResult | None = None
     opendata: list[ExportResult] = field(default_factory=list)
+    shelter: ShelterDemo | None = None
     steps: list[str] = field(default_factory=list)
 
 
@@ -192,6 +194,8 @@ def run_demo(
             policy=DEFAULT_PUBLICATION,
             actor=Actor("demo", "system", None, "demo"),
         )
+        step("shelter")
+        result.shelter = fill_demo(engine, cipher, seed=seed)
         return result
     finally:
         engine.dispose()

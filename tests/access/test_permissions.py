@@ -43,6 +43,11 @@ EXPECTED: dict[str, dict[str, str]] = {
         "view_persons": "all",
         "view_estimates": "all",
         "download_reports": "all",
+        "request_shelter": "all",
+        "coordinate_shelter": "all",
+        "manage_shelter": "all",
+        "view_shelter_availability": "all",
+        "view_shelter_address": "all",
     },
     "analyst": {
         "view_dashboard": "all",
@@ -51,6 +56,17 @@ EXPECTED: dict[str, dict[str, str]] = {
         "download_reports": "all",
     },
     "auditor": {"read_audit": "all"},
+    "caseworker": {
+        "view_dashboard": "all",
+        "request_shelter": "own",
+        "view_shelter_availability": "all",
+    },
+    "shelter_staff": {
+        "view_dashboard": "all",
+        "manage_shelter": "own",
+        "view_shelter_availability": "all",
+        "view_shelter_address": "own",
+    },
 }
 OWN, OTHER = "police", "fairwork"
 CASES = [

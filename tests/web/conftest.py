@@ -39,6 +39,8 @@ ORGANISATION_OF = {
     "coordinator": "comensha",
     "analyst": None,
     "auditor": None,
+    "caseworker": "police",
+    "shelter_staff": "shelter",
 }
 OTHER_ORGANISATION = "fairwork"
 

@@ -67,6 +67,31 @@ ENDPOINTS: list[tuple[str, str, str, str]] = [
     ("GET", "/api/estimates", "view_estimates", "/api/estimates"),
     ("GET", "/api/reports", "download_reports", "/api/reports"),
     ("GET", "/api/reports/{name}", "download_reports", "/api/reports/monitor-2023.csv"),
+    ("GET", "/shelter", "view_shelter_availability", "/shelter"),
+    ("POST", "/shelter/requests", "request_shelter", "/shelter/requests"),
+    ("GET", "/shelter/requests/{request_id}", "request_shelter", "/shelter/requests/1"),
+    (
+        "POST",
+        "/shelter/requests/{request_id}/reserve",
+        "coordinate_shelter",
+        "/shelter/requests/1/reserve",
+    ),
+    (
+        "POST",
+        "/shelter/reservations/{reservation_id}/{decision}",
+        "manage_shelter",
+        "/shelter/reservations/1/accept",
+    ),
+    ("POST", "/shelter/places/{code}/beds", "manage_shelter", "/shelter/places/a/beds"),
+    (
+        "GET",
+        "/shelter/places/{code}/address",
+        "view_shelter_address",
+        "/shelter/places/a/address",
+    ),
+    ("GET", "/api/shelter/availability", "view_shelter_availability", "/api/shelter/availability"),
+    ("POST", "/api/shelter/places/{code}/beds", "manage_shelter", "/api/shelter/places/a/beds"),
+    ("GET", "/api/shelter/figures", "view_aggregates", "/api/shelter/figures"),
 ]
 PUBLIC_ENDPOINTS = {
     ("GET", "/login"),
@@ -82,6 +107,8 @@ ORGANISATION_OF = {
     "coordinator": "comensha",
     "analyst": None,
     "auditor": None,
+    "caseworker": "police",
+    "shelter_staff": "shelter",
 }
 
 

@@ -38,6 +38,8 @@ ORGANISATION_OF = {
     "coordinator": "comensha",
     "analyst": None,
     "auditor": None,
+    "caseworker": "police",
+    "shelter_staff": "shelter",
 }
 # Query parameters the pages read themselves, with values that are no valid number.
 QUERY_CASES = [

@@ -50,6 +50,8 @@ DEMO_ACCOUNTS: tuple[tuple[str, str, str | None], ...] = (
     ("demo-coordinator", "coordinator", "comensha"),
     ("demo-analyst", "analyst", None),
     ("demo-auditor", "auditor", None),
+    ("demo-caseworker", "caseworker", "inspectorate"),
+    ("demo-shelter", "shelter_staff", "shelter"),
 )
 
 

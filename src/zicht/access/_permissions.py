@@ -43,6 +43,11 @@ ACTIONS: dict[str, str] = {
     "manage_users": N_("Manage users"),
     "manage_tokens": N_("Manage API tokens"),
     "manage_organisations": N_("Manage organisations"),
+    "request_shelter": N_("Request shelter places and follow the requests"),
+    "coordinate_shelter": N_("Coordinate shelter: shelters, matching and reservations"),
+    "manage_shelter": N_("Keep a shelter's availability and decide on its reservations"),
+    "view_shelter_availability": N_("See which shelter places are free"),
+    "view_shelter_address": N_("See a shelter's secret address"),
 }
 
 # role -> name (a message of the catalogues)
@@ -52,6 +57,8 @@ ROLES: dict[str, str] = {
     "coordinator": N_("Coordinator (central registry)"),
     "analyst": N_("Analyst (aggregates only)"),
     "auditor": N_("Auditor"),
+    "caseworker": N_("Caseworker of a partner (shelter requests)"),
+    "shelter_staff": N_("Shelter staff (own shelter)"),
 }
 
 ROLE_PERMISSIONS: dict[str, dict[str, Scope]] = {
@@ -81,6 +88,11 @@ ROLE_PERMISSIONS: dict[str, dict[str, Scope]] = {
         "view_persons": "all",
         "view_estimates": "all",
         "download_reports": "all",
+        "request_shelter": "all",
+        "coordinate_shelter": "all",
+        "manage_shelter": "all",
+        "view_shelter_availability": "all",
+        "view_shelter_address": "all",
     },
     "analyst": {
         "view_dashboard": "all",
@@ -90,6 +102,18 @@ ROLE_PERMISSIONS: dict[str, dict[str, Scope]] = {
     },
     "auditor": {
         "read_audit": "all",
+    },
+    # Shelter staff's "own" is the shelters they are staff of (zicht.shelter checks it).
+    "caseworker": {
+        "view_dashboard": "all",
+        "request_shelter": "own",
+        "view_shelter_availability": "all",
+    },
+    "shelter_staff": {
+        "view_dashboard": "all",
+        "manage_shelter": "own",
+        "view_shelter_availability": "all",
+        "view_shelter_address": "own",
     },
 }
 
@@ -107,6 +131,9 @@ TOKEN_ACTIONS: tuple[str, ...] = (
     "correct_quarantine",
     "view_estimates",
     "download_reports",
+    "request_shelter",
+    "manage_shelter",
+    "view_shelter_availability",
 )
 
 

@@ -24,6 +24,7 @@ _STEPS = {
     "report": "Writing the monitor report",
     "ads": "Screening a week of ads against the licence register",
     "opendata": "Exporting open statistics (CTDC, DP synthetic data, tables)",
+    "shelter": "Setting up shelters, requests and placements",
 }
 
 

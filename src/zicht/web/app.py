@@ -231,6 +231,8 @@ def create_app(
         registrations,
         reports,
         session,
+        shelter,
+        shelter_api,
         upload,
     )
 
@@ -263,8 +265,10 @@ def create_app(
         persons,
         estimates,
         reports,
+        shelter,
         admin,
         api,
+        shelter_api,
     ):
         app.include_router(router.router)
     app.mount("/static", StaticFiles(directory=_STATIC), name="static")

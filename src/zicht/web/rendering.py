@@ -69,6 +69,7 @@ NAVIGATION: tuple[tuple[str, str, str], ...] = (
     ("/dashboard", N_("Dashboard"), "view_dashboard"),
     ("/upload", N_("Upload a file"), "upload"),
     ("/quarantine", N_("Quarantine"), "correct_quarantine"),
+    ("/shelter", N_("Shelter"), "view_shelter_availability"),
     ("/registrations", N_("Registrations"), "list_registrations"),
     ("/persons", N_("Persons"), "view_persons"),
     ("/estimates", N_("Estimates"), "view_estimates"),

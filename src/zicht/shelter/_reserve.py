@@ -1,0 +1,372 @@
+"""Reservations: beds held for the people of a request, then accepted, refused, left.
+
+A reservation holds a bed (`HOLD_MINUTES` by urgency) until the shelter accepts or
+refuses it. A group request is reserved in one transaction: every person gets a bed, or
+(unless a partial placement is asked for) nothing is reserved and the outcome says
+exactly who could not be placed. A bed is given by `claim_bed`'s conditional UPDATE,
+so no bed is ever given twice, whatever the concurrency.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import Connection, Engine
+from sqlalchemy.exc import IntegrityError
+
+from zicht.access import AuditEvent, Principal, log_action
+from zicht.i18n import N_
+from zicht.shelter._errors import ShelterError, ShelterNotFound
+from zicht.shelter._matching import rank_places
+from zicht.shelter._requests import need_of
+from zicht.shelter._scope import audit, require, require_shelter
+from zicht.shelter._vocabulary import HOLD_MINUTES, REFUSAL_REASONS
+from zicht.store.models import utcnow
+from zicht.store.shelter import ACTIVE_STATES
+from zicht.store.shelter_beds import (
+    ReservationState,
+    bed_counts,
+    claim_bed,
+    insert_reservation,
+    overdue_holds,
+    release_bed,
+    reservation_state,
+    set_reservation_status,
+    shelter_facts,
+    write_transaction,
+)
+from zicht.store.shelter_queries import (
+    RequestView,
+    request_view,
+    served_people,
+    set_request_status,
+)
+
+__all__ = [
+    "Placement",
+    "ReservationOutcome",
+    "Unplaced",
+    "accept",
+    "discharge",
+    "expire_holds",
+    "refuse",
+    "reserve",
+]
+
+_SERVED = (*ACTIVE_STATES, "discharged")
+
+
+@dataclass(frozen=True, slots=True)
+class Placement:
+    """A bed held for one person of a request."""
+
+    person_index: int
+    person_key: str | None
+    shelter_code: str
+    reservation_id: int
+    held_until: dt.datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Unplaced:
+    """A person of a request for whom no suitable bed was free."""
+
+    person_index: int
+    person_key: str | None
+
+
+@dataclass(frozen=True)
+class ReservationOutcome:
+    """What a reservation attempt did: who got a bed, who did not, whether it was kept.
+
+    `reserved` is False when nothing was stored: a group that did not fit whole (then
+    `placed` lists who could have been placed, `unplaced` who not).
+    """
+
+    request_id: int
+    reserved: bool
+    placed: tuple[Placement, ...]
+    unplaced: tuple[Unplaced, ...]
+    already: int = 0
+
+
+class _Undo(Exception):
+    """Roll the group's transaction back; carries what would have happened."""
+
+    def __init__(self, outcome: ReservationOutcome) -> None:
+        super().__init__("group does not fit whole")
+        self.outcome = outcome
+
+
+def _release_overdue(connection: Connection, now: dt.datetime) -> list[int]:
+    """Expire every overdue hold, free its bed, refresh its request; the expired ids."""
+    expired = []
+    requests = set()
+    for reservation_id, bed_id, request_id in overdue_holds(connection, now):
+        if set_reservation_status(
+            connection,
+            reservation_id,
+            expected="held",
+            status="expired",
+            changes={"decided_at": now},
+        ):
+            release_bed(connection, bed_id)
+            expired.append(reservation_id)
+            requests.add(request_id)
+    for request_id in sorted(requests):
+        found = request_view(connection, request_id)
+        if found is not None:
+            _refresh_status(connection, found)
+    return expired
+
+
+def _refresh_status(
+    connection: Connection, request: RequestView, served: set[int] | None = None
+) -> str:
+    if served is None:
+        served = served_people(connection, request.id, _SERVED)
+    status = "open" if not served else "placed" if len(served) >= request.size else "partly"
+    set_request_status(connection, request.id, status)
+    return status
+
+
+def _place(
+    connection: Connection,
+    request: RequestView,
+    shelters: Sequence[str] | None,
+    now: dt.datetime,
+) -> ReservationOutcome:
+    served = served_people(connection, request.id, _SERVED)
+    waiting = [i for i in range(request.size) if i not in served]
+    need = need_of(request)
+    candidates = rank_places(
+        need, shelter_facts(connection), bed_counts(connection, kind=need.bed_kind)
+    )
+    if shelters is not None:
+        by_code = {c.shelter.code: c for c in candidates}
+        candidates = [by_code[code] for code in shelters if code in by_code]
+    held_until = now + dt.timedelta(minutes=HOLD_MINUTES[request.urgency])
+    keys = list(request.person_keys)
+    placed: list[Placement] = []
+    unplaced: list[Unplaced] = []
+    open_shelters = list(candidates)
+    for index in waiting:
+        key = keys[index] if index < len(keys) else None
+        bed = None
+        while open_shelters and bed is None:
+            shelter = open_shelters[0].shelter
+            bed = claim_bed(connection, shelter.id, need.bed_kind)
+            if bed is None:
+                open_shelters.pop(0)  # full now: the next one in rank order
+        if bed is None:
+            unplaced.append(Unplaced(index, key))
+            continue
+        reservation_id = insert_reservation(
+            connection,
+            {
+                "request_id": request.id,
+                "person_index": index,
+                "bed_id": bed,
+                "shelter_id": shelter.id,
+                "status": "held",
+                "held_until": held_until,
+                "created_at": now,
+            },
+        )
+        placed.append(Placement(index, key, shelter.code, reservation_id, held_until))
+    return ReservationOutcome(request.id, True, tuple(placed), tuple(unplaced), already=len(served))
+
+
+def reserve(
+    engine: Engine,
+    principal: Principal,
+    request_id: int,
+    *,
+    shelters: Sequence[str] | None = None,
+    partial: bool = False,
+    now: dt.datetime | None = None,
+) -> ReservationOutcome:
+    """Hold a bed for every person of a request not placed yet, in one transaction.
+
+    Args:
+        shelters: shelter codes to use, in this order (default: the ranking of matching).
+        partial: keep the beds found when not everyone fits (default: all or nothing).
+    """
+    require(principal, "coordinate_shelter")
+    now = now or utcnow()
+    try:
+        with write_transaction(engine) as connection:
+            request = request_view(connection, request_id)
+            if request is None:
+                raise ShelterNotFound(N_("no request %(id)s"), id=request_id)
+            expired = _release_overdue(connection, now)
+            outcome = _place(connection, request, shelters, now)
+            if outcome.unplaced and not partial:
+                raise _Undo(
+                    ReservationOutcome(
+                        request_id, False, outcome.placed, outcome.unplaced, outcome.already
+                    )
+                )
+            _refresh_status(
+                connection,
+                request,
+                served_people(connection, request.id, _SERVED),
+            )
+    except _Undo as undo:
+        audit(
+            engine,
+            principal,
+            "shelter_reservation_failed",
+            "shelter_request",
+            [request_id],
+            could_place=len(undo.outcome.placed),
+            unplaced=len(undo.outcome.unplaced),
+        )
+        return undo.outcome
+    except IntegrityError:
+        raise ShelterError(
+            N_("request %(id)s is being reserved at this moment; try again"), id=request_id
+        ) from None
+    _log_expired(engine, expired)
+    audit(
+        engine,
+        principal,
+        "shelter_reserved",
+        "shelter_reservation",
+        [p.reservation_id for p in outcome.placed],
+        request=request_id,
+        placed=len(outcome.placed),
+        unplaced=len(outcome.unplaced),
+    )
+    return outcome
+
+
+def _log_expired(engine: Engine, expired: list[int]) -> None:
+    if expired:
+        log_action(
+            engine,
+            AuditEvent(
+                actor="system:shelter",
+                actor_kind="system",
+                action="shelter_hold_expired",
+                object_type="shelter_reservation",
+                object_ids=list(expired),
+            ),
+        )
+
+
+def expire_holds(engine: Engine, now: dt.datetime | None = None) -> list[int]:
+    """Give back every bed whose hold ran out; the expired reservations' ids (audited)."""
+    with write_transaction(engine) as connection:
+        expired = _release_overdue(connection, now or utcnow())
+    _log_expired(engine, expired)
+    return expired
+
+
+def _decision(
+    engine: Engine,
+    principal: Principal,
+    reservation_id: int,
+    *,
+    expected: str,
+    status: str,
+    reason: str | None,
+    now: dt.datetime,
+) -> ReservationState:
+    ran_out = False
+    with write_transaction(engine) as connection:
+        state = reservation_state(connection, reservation_id)
+        if state is None:
+            raise ShelterNotFound(N_("no reservation %(id)s"), id=reservation_id)
+        require_shelter(connection, principal, "manage_shelter", state.shelter_id)
+        if state.status == "held" and state.held_until < now:
+            _release_overdue(connection, now)
+            ran_out = True
+        else:
+            stamp = {"discharged_at": now} if status == "discharged" else {"decided_at": now}
+            if not set_reservation_status(
+                connection,
+                reservation_id,
+                expected=expected,
+                status=status,
+                changes={**stamp, "reason": reason} if reason else stamp,
+            ):
+                raise ShelterError(
+                    N_("reservation %(id)s is %(status)s, not %(expected)s"),
+                    id=reservation_id,
+                    status=state.status,
+                    expected=expected,
+                )
+            if status in ("refused", "discharged"):
+                release_bed(connection, state.bed_id)
+        found = request_view(connection, state.request_id)
+        if found is not None:
+            _refresh_status(connection, found)
+    if ran_out:
+        _log_expired(engine, [reservation_id])
+        raise ShelterError(N_("the hold of reservation %(id)s ran out"), id=reservation_id)
+    details: dict[str, object] = {"request": state.request_id}
+    if reason:
+        details["reason"] = reason
+    audit(
+        engine,
+        principal,
+        f"shelter_{status}",
+        "shelter_reservation",
+        [reservation_id],
+        **details,
+    )
+    return state
+
+
+def accept(
+    engine: Engine, principal: Principal, reservation_id: int, now: dt.datetime | None = None
+) -> ReservationState:
+    """The shelter takes the person in (its own staff or a coordinator)."""
+    return _decision(
+        engine,
+        principal,
+        reservation_id,
+        expected="held",
+        status="accepted",
+        reason=None,
+        now=now or utcnow(),
+    )
+
+
+def refuse(
+    engine: Engine,
+    principal: Principal,
+    reservation_id: int,
+    reason: str,
+    now: dt.datetime | None = None,
+) -> ReservationState:
+    """The shelter refuses, with a reason of `REFUSAL_REASONS`; the bed is free again."""
+    if reason not in REFUSAL_REASONS:
+        raise ShelterError(N_("field %(field)s: %(rule)s"), field="reason", rule="not a known code")
+    return _decision(
+        engine,
+        principal,
+        reservation_id,
+        expected="held",
+        status="refused",
+        reason=reason,
+        now=now or utcnow(),
+    )
+
+
+def discharge(
+    engine: Engine, principal: Principal, reservation_id: int, now: dt.datetime | None = None
+) -> ReservationState:
+    """The person left the shelter; the bed is free again."""
+    return _decision(
+        engine,
+        principal,
+        reservation_id,
+        expected="accepted",
+        status="discharged",
+        reason=None,
+        now=now or utcnow(),
+    )

@@ -1,0 +1,367 @@
+"""Repository of the shelter area: shelters, beds, availability and reservations.
+
+`write_transaction` takes the database's write lock up front (SQLite: BEGIN IMMEDIATE,
+so two writers never both read and then upgrade; PostgreSQL: READ COMMITTED, where a
+conditional UPDATE on a bed row waits for a competing one and re-checks its condition).
+`claim_bed` gives a bed only when its UPDATE changed exactly one row from free to taken,
+so a bed is never given twice, whatever the concurrency.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any, cast
+
+from sqlalchemy import (
+    Connection,
+    CursorResult,
+    Engine,
+    Integer,
+    delete,
+    func,
+    insert,
+    select,
+    update,
+)
+from sqlalchemy import cast as sql_cast
+
+from zicht.store.audit import sqlite_writers_queue
+from zicht.store.shelter import (
+    BedRow,
+    ReservationRow,
+    ShelterMemberRow,
+    ShelterRequestRow,
+    ShelterRow,
+)
+
+__all__ = [
+    "BedCount",
+    "ReservationState",
+    "ShelterFacts",
+    "add_member",
+    "bed_counts",
+    "claim_bed",
+    "insert_request",
+    "insert_reservation",
+    "member_shelters",
+    "overdue_holds",
+    "release_bed",
+    "reservation_state",
+    "set_beds",
+    "set_reservation_status",
+    "shelter_address",
+    "shelter_facts",
+    "upsert_shelter",
+    "write_transaction",
+]
+
+# How many free beds one claim tries before it gives up on a shelter and kind.
+_CLAIM_TRIES = 16
+
+
+@contextmanager
+def write_transaction(engine: Engine) -> Iterator[Connection]:
+    """A connection in a transaction that commits on success, rolls back on error.
+
+    On an SQLite file, writers first queue on the kernel lock the audit writers use
+    (SQLite's busy handler would poll with sleeps of up to 100 ms under contention).
+    """
+    with sqlite_writers_queue(engine), engine.connect() as connection:
+        if connection.dialect.name == "sqlite":
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
+        try:
+            yield connection
+        except BaseException:
+            connection.rollback()
+            raise
+        connection.commit()
+
+
+@dataclass(frozen=True, slots=True)
+class ShelterFacts:
+    """A shelter as matching sees it: no address."""
+
+    id: int
+    code: str
+    name: str
+    kind: str
+    region: str
+    languages: tuple[str, ...]
+    wheelchair: bool
+    security: int
+    care: bool
+
+
+@dataclass(frozen=True, slots=True)
+class BedCount:
+    """Beds of one kind in one shelter: all, taken (reserved or occupied), free."""
+
+    shelter_id: int
+    kind: str
+    total: int
+    taken: int
+    free: int
+
+
+@dataclass(frozen=True, slots=True)
+class ReservationState:
+    """A reservation with what the permission checks and audit entries need."""
+
+    id: int
+    request_id: int
+    person_index: int
+    shelter_id: int
+    bed_id: int
+    status: str
+    held_until: dt.datetime
+    organisation: str
+
+
+def upsert_shelter(connection: Connection, values: dict[str, Any]) -> tuple[int, bool]:
+    """Insert a shelter or update the one with the same `code`; (id, created)."""
+    found = connection.execute(
+        select(ShelterRow.id).where(ShelterRow.code == values["code"])
+    ).scalar_one_or_none()
+    if found is None:
+        new_id = connection.execute(insert(ShelterRow).values(**values)).inserted_primary_key
+        assert new_id is not None
+        return int(new_id[0]), True
+    connection.execute(update(ShelterRow).where(ShelterRow.id == found).values(**values))
+    return int(found), False
+
+
+def add_member(connection: Connection, shelter_id: int, actor: str) -> bool:
+    """Make `actor` (a username or "token:NAME") staff of a shelter; False if already."""
+    exists = connection.execute(
+        select(ShelterMemberRow.id).where(
+            ShelterMemberRow.shelter_id == shelter_id, ShelterMemberRow.actor == actor
+        )
+    ).first()
+    if exists is not None:
+        return False
+    connection.execute(insert(ShelterMemberRow).values(shelter_id=shelter_id, actor=actor))
+    return True
+
+
+def member_shelters(connection: Connection, actor: str) -> set[int]:
+    """The ids of the shelters `actor` works for."""
+    statement = select(ShelterMemberRow.shelter_id).where(ShelterMemberRow.actor == actor)
+    return set(connection.execute(statement).scalars())
+
+
+def shelter_facts(connection: Connection, ids: Sequence[int] | None = None) -> list[ShelterFacts]:
+    """Every shelter (or those of `ids`) without its address, by code."""
+    statement = select(
+        ShelterRow.id,
+        ShelterRow.code,
+        ShelterRow.name,
+        ShelterRow.kind,
+        ShelterRow.region,
+        ShelterRow.languages,
+        ShelterRow.wheelchair,
+        ShelterRow.security,
+        ShelterRow.care,
+    ).order_by(ShelterRow.code)
+    if ids is not None:
+        statement = statement.where(ShelterRow.id.in_(list(ids)))
+    return [
+        ShelterFacts(
+            row.id,
+            row.code,
+            row.name,
+            row.kind,
+            row.region,
+            tuple(code for code in row.languages.split(";") if code),
+            row.wheelchair,
+            row.security,
+            row.care,
+        )
+        for row in connection.execute(statement)
+    ]
+
+
+def shelter_address(connection: Connection, code: str) -> tuple[int, bytes] | None:
+    """A shelter's id and encrypted address, or None when there is no such shelter."""
+    row = connection.execute(
+        select(ShelterRow.id, ShelterRow.address).where(ShelterRow.code == code)
+    ).first()
+    return None if row is None else (int(row.id), bytes(row.address))
+
+
+def bed_counts(
+    connection: Connection, shelter_ids: Sequence[int] | None = None, kind: str | None = None
+) -> list[BedCount]:
+    """Beds per shelter and kind (or of one kind): total, taken and free (in service, not
+    taken)."""
+    free = func.sum(sql_cast(BedRow.in_service.is_(True) & BedRow.taken.is_(False), Integer))
+    statement = (
+        select(
+            BedRow.shelter_id,
+            BedRow.kind,
+            func.count(BedRow.id),
+            func.sum(sql_cast(BedRow.taken, Integer)),
+            free,
+        )
+        .group_by(BedRow.shelter_id, BedRow.kind)
+        .order_by(BedRow.shelter_id, BedRow.kind)
+    )
+    if shelter_ids is not None:
+        statement = statement.where(BedRow.shelter_id.in_(list(shelter_ids)))
+    if kind is not None:
+        statement = statement.where(BedRow.kind == kind)
+    return [
+        BedCount(int(s), str(k), int(n), int(t or 0), int(f or 0))
+        for s, k, n, t, f in connection.execute(statement)
+    ]
+
+
+def set_beds(connection: Connection, shelter_id: int, kind: str, total: int, free: int) -> int:
+    """Make a shelter have `total` beds of `kind`, `free` of them on offer.
+
+    Taken beds are kept; free is capped by the beds not taken. Returns the free count.
+    """
+    rows = connection.execute(
+        select(BedRow.id, BedRow.taken)
+        .where(BedRow.shelter_id == shelter_id, BedRow.kind == kind)
+        .order_by(BedRow.id)
+    ).all()
+    taken = sum(1 for row in rows if row.taken)
+    untaken = [int(row.id) for row in rows if not row.taken]
+    if total < taken:
+        raise ValueError(f"{taken} beds of this kind are reserved or occupied; total is less")
+    surplus = len(rows) - total
+    if surplus > 0:
+        connection.execute(delete(BedRow).where(BedRow.id.in_(untaken[-surplus:])))
+        untaken = untaken[:-surplus]
+    elif surplus < 0:
+        connection.execute(
+            insert(BedRow),
+            [{"shelter_id": shelter_id, "kind": kind, "in_service": False, "taken": False}]
+            * -surplus,
+        )
+        untaken = [
+            int(i)
+            for i in connection.execute(
+                select(BedRow.id).where(
+                    BedRow.shelter_id == shelter_id,
+                    BedRow.kind == kind,
+                    BedRow.taken.is_(False),
+                )
+            ).scalars()
+        ]
+        untaken.sort()
+    offered = max(0, min(free, len(untaken)))
+    if untaken[:offered]:
+        connection.execute(
+            update(BedRow).where(BedRow.id.in_(untaken[:offered])).values(in_service=True)
+        )
+    if untaken[offered:]:
+        connection.execute(
+            update(BedRow).where(BedRow.id.in_(untaken[offered:])).values(in_service=False)
+        )
+    return offered
+
+
+def claim_bed(connection: Connection, shelter_id: int, kind: str) -> int | None:
+    """Take one free bed of `kind` in a shelter; its id, or None when none is free."""
+    # PostgreSQL: lock the candidate rows, skipping those another transaction holds, so
+    # that concurrent claims take different beds instead of queueing on the first one.
+    # (SQLite has no row locks; its writers take turns.) The UPDATE's condition is what
+    # guarantees a bed is given once.
+    candidates = connection.execute(
+        select(BedRow.id)
+        .where(
+            BedRow.shelter_id == shelter_id,
+            BedRow.kind == kind,
+            BedRow.in_service.is_(True),
+            BedRow.taken.is_(False),
+        )
+        .order_by(BedRow.id)
+        .limit(_CLAIM_TRIES)
+        .with_for_update(skip_locked=True)
+    ).scalars()
+    for bed_id in list(candidates):
+        result = cast(
+            CursorResult[Any],
+            connection.execute(
+                update(BedRow)
+                .where(
+                    BedRow.id == bed_id,
+                    BedRow.taken.is_(False),
+                    BedRow.in_service.is_(True),
+                )
+                .values(taken=True)
+            ),
+        )
+        if result.rowcount == 1:
+            return int(bed_id)
+    return None
+
+
+def release_bed(connection: Connection, bed_id: int) -> None:
+    """Give a bed back (after a refusal, an expired hold or a discharge)."""
+    connection.execute(update(BedRow).where(BedRow.id == bed_id).values(taken=False))
+
+
+def insert_request(connection: Connection, values: dict[str, Any]) -> int:
+    """Store a request for a place; its id."""
+    new_id = connection.execute(insert(ShelterRequestRow).values(**values)).inserted_primary_key
+    assert new_id is not None
+    return int(new_id[0])
+
+
+def insert_reservation(connection: Connection, values: dict[str, Any]) -> int:
+    """Store a reservation of a claimed bed; its id."""
+    new_id = connection.execute(insert(ReservationRow).values(**values)).inserted_primary_key
+    assert new_id is not None
+    return int(new_id[0])
+
+
+def reservation_state(connection: Connection, reservation_id: int) -> ReservationState | None:
+    """A reservation with its request's organisation, or None."""
+    row = connection.execute(
+        select(
+            ReservationRow.id,
+            ReservationRow.request_id,
+            ReservationRow.person_index,
+            ReservationRow.shelter_id,
+            ReservationRow.bed_id,
+            ReservationRow.status,
+            ReservationRow.held_until,
+            ShelterRequestRow.organisation,
+        )
+        .join(ShelterRequestRow, ShelterRequestRow.id == ReservationRow.request_id)
+        .where(ReservationRow.id == reservation_id)
+    ).first()
+    return None if row is None else ReservationState(*row)
+
+
+def set_reservation_status(
+    connection: Connection,
+    reservation_id: int,
+    *,
+    expected: str,
+    status: str,
+    changes: dict[str, Any],
+) -> bool:
+    """Move a reservation from `expected` to `status`; False when it was not in `expected`."""
+    result = cast(
+        CursorResult[Any],
+        connection.execute(
+            update(ReservationRow)
+            .where(ReservationRow.id == reservation_id, ReservationRow.status == expected)
+            .values(status=status, **changes)
+        ),
+    )
+    return result.rowcount == 1
+
+
+def overdue_holds(connection: Connection, now: dt.datetime) -> list[tuple[int, int, int]]:
+    """(reservation id, bed id, request id) of every hold whose time ran out before `now`."""
+    statement = select(ReservationRow.id, ReservationRow.bed_id, ReservationRow.request_id).where(
+        ReservationRow.status == "held", ReservationRow.held_until < now
+    )
+    return [(int(r), int(b), int(q)) for r, b, q in connection.execute(statement)]

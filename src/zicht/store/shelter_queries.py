@@ -1,0 +1,208 @@
+"""Reads of the shelter area: requests, reservations, and the rows behind its figures."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Collection
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Connection, func, select, update
+
+from zicht.store.shelter import ReservationRow, ShelterRequestRow, ShelterRow
+
+__all__ = [
+    "PlacementRow",
+    "RequestView",
+    "ReservationView",
+    "placement_rows",
+    "refusal_counts",
+    "request_view",
+    "requests",
+    "reservations",
+    "served_people",
+    "set_request_status",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class RequestView:
+    """A request as its pages and commands show it (pseudonyms, never names)."""
+
+    id: int
+    organisation: str
+    requested_by: str
+    bed_kind: str
+    size: int
+    person_keys: tuple[str | None, ...]
+    needs: dict[str, Any]
+    urgency: str
+    region: str
+    form: str
+    status: str
+    created_at: dt.datetime
+
+
+@dataclass(frozen=True, slots=True)
+class ReservationView:
+    """A reservation with its shelter's code and its request's urgency."""
+
+    id: int
+    request_id: int
+    person_index: int
+    shelter_id: int
+    shelter_code: str
+    status: str
+    held_until: dt.datetime
+    created_at: dt.datetime
+    decided_at: dt.datetime | None
+    reason: str | None
+    discharged_at: dt.datetime | None
+    organisation: str
+    bed_kind: str
+    urgency: str
+
+
+@dataclass(frozen=True, slots=True)
+class PlacementRow:
+    """An accepted placement: when asked, when accepted, when left; region and form."""
+
+    requested_at: dt.datetime
+    accepted_at: dt.datetime
+    discharged_at: dt.datetime | None
+    region: str
+    form: str
+
+
+_REQUESTS = ShelterRequestRow.__table__
+
+
+def _request(row: Any) -> RequestView:
+    keys = tuple(row.person_keys or ())
+    return RequestView(
+        row.id,
+        row.organisation,
+        row.requested_by,
+        row.bed_kind,
+        row.size,
+        keys,
+        dict(row.needs or {}),
+        row.urgency,
+        row.region,
+        row.form,
+        row.status,
+        row.created_at,
+    )
+
+
+def requests(
+    connection: Connection,
+    *,
+    organisation: str | None = None,
+    ids: Collection[int] | None = None,
+    statuses: Collection[str] | None = None,
+    limit: int = 200,
+) -> list[RequestView]:
+    """Requests, newest first, of one organisation / ids / statuses when given."""
+    statement = select(_REQUESTS).order_by(ShelterRequestRow.id.desc()).limit(limit)
+    if organisation is not None:
+        statement = statement.where(ShelterRequestRow.organisation == organisation)
+    if ids is not None:
+        statement = statement.where(ShelterRequestRow.id.in_(list(ids)))
+    if statuses is not None:
+        statement = statement.where(ShelterRequestRow.status.in_(list(statuses)))
+    return [_request(row) for row in connection.execute(statement)]
+
+
+def request_view(connection: Connection, request_id: int) -> RequestView | None:
+    """One request, or None."""
+    row = connection.execute(select(_REQUESTS).where(ShelterRequestRow.id == request_id)).first()
+    return None if row is None else _request(row)
+
+
+def set_request_status(connection: Connection, request_id: int, status: str) -> None:
+    """Record a request's status (open, placed, partly placed, unplaced)."""
+    connection.execute(
+        update(ShelterRequestRow).where(ShelterRequestRow.id == request_id).values(status=status)
+    )
+
+
+def served_people(connection: Connection, request_id: int, statuses: Collection[str]) -> set[int]:
+    """The person indices of a request with a reservation in one of `statuses`."""
+    statement = select(ReservationRow.person_index).where(
+        ReservationRow.request_id == request_id, ReservationRow.status.in_(list(statuses))
+    )
+    return {int(index) for index in connection.execute(statement).scalars()}
+
+
+def reservations(
+    connection: Connection,
+    *,
+    shelter_ids: Collection[int] | None = None,
+    request_ids: Collection[int] | None = None,
+    statuses: Collection[str] | None = None,
+    limit: int = 500,
+) -> list[ReservationView]:
+    """Reservations, newest first, filtered by shelters, requests and statuses."""
+    statement = (
+        select(
+            ReservationRow.id,
+            ReservationRow.request_id,
+            ReservationRow.person_index,
+            ReservationRow.shelter_id,
+            ShelterRow.code.label("shelter_code"),
+            ReservationRow.status,
+            ReservationRow.held_until,
+            ReservationRow.created_at,
+            ReservationRow.decided_at,
+            ReservationRow.reason,
+            ReservationRow.discharged_at,
+            ShelterRequestRow.organisation,
+            ShelterRequestRow.bed_kind,
+            ShelterRequestRow.urgency,
+        )
+        .join(ShelterRow, ShelterRow.id == ReservationRow.shelter_id)
+        .join(ShelterRequestRow, ShelterRequestRow.id == ReservationRow.request_id)
+        .order_by(ReservationRow.id.desc())
+        .limit(limit)
+    )
+    if shelter_ids is not None:
+        statement = statement.where(ReservationRow.shelter_id.in_(list(shelter_ids)))
+    if request_ids is not None:
+        statement = statement.where(ReservationRow.request_id.in_(list(request_ids)))
+    if statuses is not None:
+        statement = statement.where(ReservationRow.status.in_(list(statuses)))
+    return [ReservationView(**row._asdict()) for row in connection.execute(statement)]
+
+
+def placement_rows(connection: Connection) -> list[PlacementRow]:
+    """Every placement that was accepted (including those discharged since)."""
+    statement = (
+        select(
+            ShelterRequestRow.created_at,
+            ReservationRow.decided_at,
+            ReservationRow.discharged_at,
+            ShelterRequestRow.region,
+            ShelterRequestRow.form,
+        )
+        .join(ShelterRequestRow, ShelterRequestRow.id == ReservationRow.request_id)
+        .where(
+            ReservationRow.status.in_(("accepted", "discharged")),
+            ReservationRow.decided_at.is_not(None),
+        )
+    )
+    return [
+        PlacementRow(asked, accepted, left, region, form)
+        for asked, accepted, left, region, form in connection.execute(statement)
+        if accepted is not None
+    ]
+
+
+def refusal_counts(connection: Connection) -> dict[str, int]:
+    """How many reservations shelters refused, per reason."""
+    statement = (
+        select(ReservationRow.reason, func.count(ReservationRow.id))
+        .where(ReservationRow.status == "refused")
+        .group_by(ReservationRow.reason)
+    )
+    return {str(reason): int(n) for reason, n in connection.execute(statement)}
