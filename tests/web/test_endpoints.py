@@ -38,6 +38,7 @@ ENDPOINTS: list[tuple[str, str, str, str]] = [
     ("GET", "/reports", "download_reports", "/reports"),
     ("GET", "/reports/{name:path}", "download_reports", "/reports/monitor-2023.csv"),
     ("GET", "/audit", "read_audit", "/audit"),
+    ("GET", "/audit/export.csv", "read_audit", "/audit/export.csv"),
     ("GET", "/admin/users", "manage_users", "/admin/users"),
     ("POST", "/admin/users", "manage_users", "/admin/users"),
     (

@@ -35,6 +35,7 @@ from zicht.access._audit import (
     search,
     verify,
 )
+from zicht.access._audit_actions import AUDIT_ACTIONS
 from zicht.access._auth import (
     CLIENT_FAILURES,
     CLIENT_WINDOW,
@@ -85,6 +86,7 @@ from zicht.access._permissions import (
 
 __all__ = [
     "ACTIONS",
+    "AUDIT_ACTIONS",
     "CHECKPOINT_EVERY",
     "CLIENT_FAILURES",
     "CLIENT_WINDOW",

@@ -206,7 +206,9 @@ def search_entries(
     table = AuditEntryRow.__table__
     conditions: list[Any] = []
     if actor:
-        conditions.append(table.c.actor == actor)
+        # Part of the name, any case: the auditor need not know the exact internal id.
+        escaped = actor.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        conditions.append(func.lower(table.c.actor).like(f"%{escaped}%", escape="\\"))
     if action:
         conditions.append(table.c.action == action)
     if object_id:

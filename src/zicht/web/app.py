@@ -224,6 +224,7 @@ def create_app(
     from zicht.web.routers import (
         admin,
         api,
+        audit,
         dashboard,
         estimates,
         persons,
@@ -267,6 +268,7 @@ def create_app(
         reports,
         shelter,
         admin,
+        audit,
         api,
         shelter_api,
     ):

@@ -1,10 +1,8 @@
-"""Administration of users, API tokens and organisations, and the audit-trail search."""
+"""Administration of users, API tokens and organisations (the audit trail is `audit.py`)."""
 
 from __future__ import annotations
 
-import datetime as dt
-from typing import Annotated, Any
-from urllib.parse import urlencode
+from typing import Annotated
 
 from fastapi import APIRouter, Depends, HTTPException
 from starlette.concurrency import run_in_threadpool
@@ -12,13 +10,12 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from zicht import access as accounts
-from zicht.access import ACTIONS, ROLES, TOKEN_ACTIONS, Principal, actions_logged, search, verify
+from zicht.access import ACTIONS, ROLES, TOKEN_ACTIONS, Principal
 from zicht.i18n import N_
 from zicht.standard import ORGANISATIONS
-from zicht.web.deps import audit, client_of, requires, state
+from zicht.web.deps import client_of, requires, state
 from zicht.web.i18n import Translator, language_of
 from zicht.web.params import RowId, whole_number
-from zicht.web.queries import cached
 from zicht.web.rendering import render
 
 router = APIRouter(include_in_schema=False)
@@ -260,56 +257,3 @@ async def change_organisation(
         active,
     )
     return RedirectResponse("/admin/organisations", status_code=303)
-
-
-def _date(value: str | None) -> dt.date | None:
-    try:
-        return dt.date.fromisoformat(value) if value else None
-    except ValueError:
-        return None
-
-
-@router.get("/audit")
-def audit_log(
-    request: Request, principal: Annotated[Principal, Depends(requires("read_audit"))]
-) -> Response:
-    shared = state(request)
-    t = Translator(language_of(request))
-    params = request.query_params
-    query: dict[str, Any] = {
-        "actor": params.get("actor", "").strip()[:80] or None,
-        "action": params.get("action", "").strip()[:60] or None,
-        "object_id": params.get("object_id", "").strip()[:100] or None,
-        "since": _date(params.get("since")),
-        "until": _date(params.get("until")),
-    }
-    page_text = params.get("page", "1")
-    page = whole_number(page_text, 1, 99_999) or 1
-    entries, total = search(
-        shared.engine, **query, limit=AUDIT_PAGE, offset=(page - 1) * AUDIT_PAGE
-    )
-    chain = cached(shared.cache, "audit-chain", lambda: verify(shared.engine), ttl=30)
-    audit(
-        request,
-        principal,
-        "search_audit",
-        object_type="audit_entry",
-        filters={k: str(v) for k, v in query.items() if v},
-    )
-    rows = [{**e, "at": t.date(e["at"])} for e in entries]
-    known = sorted(set(actions_logged(shared.engine)))
-    rest = [(k, v) for k, v in params.multi_items() if k not in ("page", "lang")]
-    return render(
-        request,
-        "audit.html",
-        principal,
-        N_("Audit trail"),
-        entries=rows,
-        total=total,
-        chain=chain,
-        page=page,
-        pages=max(1, -(-total // AUDIT_PAGE)),
-        query={k: (v.isoformat() if isinstance(v, dt.date) else v) for k, v in query.items()},
-        actions=[(a, a) for a in known],
-        base_query=urlencode(rest) + ("&" if rest else ""),
-    )
