@@ -28,6 +28,10 @@ EXPECTED = {
     "ZICHT_SPARK_DRIVER_MEMORY": ("4g", "spark_driver_memory", "4g"),
     "ZICHT_AUDIT_CHECKPOINT_DIR": ("/srv/audit", "audit_checkpoint_dir", Path("/srv/audit")),
     "ZICHT_LANGUAGE": ("en", "language", "en"),
+    "ZICHT_REPORTING_RETENTION_DAYS": ("30", "reporting_retention_days", 30),
+    "ZICHT_REPORTING_WORK_BITS": ("12", "reporting_work_bits", 12),
+    "ZICHT_REPORTING_FORM_WAIT": ("0", "reporting_form_wait", 0),
+    "ZICHT_REPORTING_MESSAGES_PER_HOUR": ("3", "reporting_messages_per_hour", 3),
 }  # fmt: skip
 DEFAULTS = {
     "database_url": "sqlite:///var/zicht.db",
@@ -39,6 +43,10 @@ DEFAULTS = {
     "spark_driver_memory": "2g",
     "audit_checkpoint_dir": None,
     "language": "nl",
+    "reporting_retention_days": 90,
+    "reporting_work_bits": 18,
+    "reporting_form_wait": 5,
+    "reporting_messages_per_hour": 20,
 }
 
 
@@ -180,6 +188,10 @@ def test_the_settings_table_changes_with_the_settings() -> None:
         "`ZICHT_SPARK_DRIVER_MEMORY`",
         "`ZICHT_AUDIT_CHECKPOINT_DIR`",
         "`ZICHT_LANGUAGE`",
+        "`ZICHT_REPORTING_RETENTION_DAYS`",
+        "`ZICHT_REPORTING_WORK_BITS`",
+        "`ZICHT_REPORTING_FORM_WAIT`",
+        "`ZICHT_REPORTING_MESSAGES_PER_HOUR`",
     ]
     assert all(row.count(" | ") == 2 and len(row.split(" | ")[2]) > 20 for row in table[2:])
 

@@ -12,12 +12,12 @@ __all__ = [
     "AUDIENCES",
     "COORDINATOR",
     "LANGUAGES",
+    "M_",
     "OUTCOMES",
     "PUBLIC_AUDIENCES",
     "REFERRALS",
     "STATUSES",
     "TOPICS",
-    "M_",
     "coordinator_of",
 ]
 
