@@ -43,6 +43,8 @@ ACTIONS: dict[str, str] = {
     "manage_users": N_("Manage users"),
     "manage_tokens": N_("Manage API tokens"),
     "manage_organisations": N_("Manage organisations"),
+    "triage_reports": N_("Triage anonymous reports"),
+    "edit_information_pages": N_("Write and review the reporting information pages"),
 }
 
 # role -> name (a message of the catalogues)
@@ -52,6 +54,7 @@ ROLES: dict[str, str] = {
     "coordinator": N_("Coordinator (central registry)"),
     "analyst": N_("Analyst (aggregates only)"),
     "auditor": N_("Auditor"),
+    "report_handler": N_("Handler of anonymous reports"),
 }
 
 ROLE_PERMISSIONS: dict[str, dict[str, Scope]] = {
@@ -90,6 +93,11 @@ ROLE_PERMISSIONS: dict[str, dict[str, Scope]] = {
     },
     "auditor": {
         "read_audit": "all",
+    },
+    "report_handler": {
+        "view_dashboard": "all",
+        "triage_reports": "own",
+        "edit_information_pages": "all",
     },
 }
 
