@@ -15,6 +15,7 @@ __all__ = [
     "M_",
     "OUTCOMES",
     "PUBLIC_AUDIENCES",
+    "PUBLIC_TOPICS",
     "REFERRALS",
     "STATUSES",
     "TOPICS",
@@ -74,6 +75,14 @@ OUTCOMES: dict[str, str] = {
     "advice": N_("Advice given"),
     "no_contact": N_("No further contact"),
     "not_taken_on": N_("Not taken on"),
+}
+
+PUBLIC_TOPICS: dict[str, str] = {
+    "rights": M_("Your rights and duties at work"),
+    "signs": M_("Signs of exploitation"),
+    "client": M_("What you can look out for and do as a client"),
+    "help": M_("Where you can find help"),
+    "after": M_("What happens after you report"),
 }
 
 # Information pages before the form, per audience (Markdown kept by the coordinators).

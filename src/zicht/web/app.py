@@ -221,16 +221,19 @@ def create_app(
             when neither is available: the app does not start without its key).
         report_dir: folder of the report files (default: `default_report_dir`).
     """
+    from zicht.reporting import ReportingPolicy
     from zicht.web.routers import (
         admin,
         api,
         dashboard,
         estimates,
+        meld,
         persons,
         quarantine,
         registrations,
         reports,
         session,
+        triage,
         upload,
     )
 
@@ -253,6 +256,7 @@ def create_app(
         cipher=cipher,
         report_dir=report_dir or default_report_dir(settings),
     )
+    app.state.reporting = ReportingPolicy.of(settings, cipher)
     app.state.audit_checkpoints = _audit_checkpoints(engine, cipher, settings)
     for router in (
         session,
@@ -263,6 +267,8 @@ def create_app(
         persons,
         estimates,
         reports,
+        triage,
+        meld,
         admin,
         api,
     ):
