@@ -20,13 +20,14 @@ from pathlib import Path
 
 from sqlalchemy import Engine
 
-from zicht.config import sqlite_url
+from zicht.config import Settings, sqlite_url
 from zicht.ingest import IngestResult, ingest_file, load_mapping, read_manifest
 from zicht.linkage import LinkRunSummary, run_linkage
 from zicht.monitor import ReportSummary, build_report
 from zicht.platforms import import_licences
 from zicht.platforms.screen import ScreenResult, screen_file
 from zicht.privacy import Cipher, load_cipher, write_key_file
+from zicht.reporting import DemoReports, ReportingPolicy, file_demo_reports
 from zicht.store import make_engine, upgrade
 from zicht.synth import DEFAULT_PERSONS, World, load_scenario, simulate, write_world
 from zicht.synth.ads import network_sizes_of, simulate_ads, write_ad_world
@@ -84,6 +85,7 @@ class DemoResult:
     linkage: LinkRunSummary | None = None
     report: ReportSummary | None = None
     ads: ScreenResult | None = None
+    reporting: DemoReports | None = None
     steps: list[str] = field(default_factory=list)
 
 
@@ -172,6 +174,8 @@ def run_demo(
         result.report = build_report(engine, year=result.report_year, out=paths.report)
         step("ads")
         result.ads = _screen_ads(paths, world, engine, cipher)
+        step("reporting")
+        result.reporting = file_demo_reports(engine, ReportingPolicy.of(Settings(), cipher))
         return result
     finally:
         engine.dispose()

@@ -51,6 +51,11 @@ EXPECTED: dict[str, dict[str, str]] = {
         "download_reports": "all",
     },
     "auditor": {"read_audit": "all"},
+    "report_handler": {
+        "view_dashboard": "all",
+        "triage_reports": "own",
+        "edit_information_pages": "all",
+    },
 }
 OWN, OTHER = "police", "fairwork"
 CASES = [

@@ -39,6 +39,7 @@ ORGANISATION_OF = {
     "coordinator": "comensha",
     "analyst": None,
     "auditor": None,
+    "report_handler": "comensha",
 }
 OTHER_ORGANISATION = "fairwork"
 

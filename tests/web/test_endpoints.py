@@ -67,6 +67,22 @@ ENDPOINTS: list[tuple[str, str, str, str]] = [
     ("GET", "/api/estimates", "view_estimates", "/api/estimates"),
     ("GET", "/api/reports", "download_reports", "/api/reports"),
     ("GET", "/api/reports/{name}", "download_reports", "/api/reports/monitor-2023.csv"),
+    ("GET", "/triage", "triage_reports", "/triage"),
+    ("GET", "/triage/{report_id}", "triage_reports", "/triage/1"),
+    ("POST", "/triage/{report_id}/open", "triage_reports", "/triage/1/open"),
+    ("POST", "/triage/{report_id}/answer", "triage_reports", "/triage/1/answer"),
+    ("POST", "/triage/{report_id}/urgent", "triage_reports", "/triage/1/urgent"),
+    ("POST", "/triage/{report_id}/refer", "triage_reports", "/triage/1/refer"),
+    ("POST", "/triage/{report_id}/close", "triage_reports", "/triage/1/close"),
+    ("POST", "/triage/{report_id}/register", "triage_reports", "/triage/1/register"),
+    ("GET", "/information-pages", "edit_information_pages", "/information-pages"),
+    ("POST", "/information-pages", "edit_information_pages", "/information-pages"),
+    (
+        "POST",
+        "/information-pages/{page_id}/review",
+        "edit_information_pages",
+        "/information-pages/1/review",
+    ),
 ]
 PUBLIC_ENDPOINTS = {
     ("GET", "/login"),
@@ -75,6 +91,13 @@ PUBLIC_ENDPOINTS = {
     ("GET", "/"),
     ("GET", "/health"),
     ("GET", "/api/health"),
+    ("GET", "/meld"),
+    ("GET", "/meld/{lang}"),
+    ("GET", "/meld/{lang}/report/{audience}"),
+    ("POST", "/meld/{lang}/report/{audience}"),
+    ("GET", "/meld/{lang}/back"),
+    ("POST", "/meld/{lang}/back"),
+    ("POST", "/meld/{lang}/reply"),
 }
 ORGANISATION_OF = {
     "administrator": None,
@@ -82,6 +105,7 @@ ORGANISATION_OF = {
     "coordinator": "comensha",
     "analyst": None,
     "auditor": None,
+    "report_handler": "comensha",
 }
 
 

@@ -38,6 +38,7 @@ ORGANISATION_OF = {
     "coordinator": "comensha",
     "analyst": None,
     "auditor": None,
+    "report_handler": "comensha",
 }
 # Query parameters the pages read themselves, with values that are no valid number.
 QUERY_CASES = [

@@ -23,6 +23,7 @@ _STEPS = {
     "link": "Linking registrations into persons",
     "report": "Writing the monitor report",
     "ads": "Screening a week of ads against the licence register",
+    "reporting": "Filing anonymous reports in six languages",
 }
 
 
@@ -70,6 +71,14 @@ def demo(
             f"Ads: {result.ads.stored} ads screened, {result.ads.flagged} flagged with reasons, "
             f"{result.ads.clusters} operator clusters ({workdir / 'screening'})."
         )
+    if result.reporting is not None:
+        languages = ", ".join(language for language, _ in result.reporting.receipts)
+        console.print(
+            f"Anonymous reports: {len(result.reporting.receipts)} filed ({languages}) at /meld; "
+            f"receipt to try the way back: {result.reporting.receipts[0][1]}."
+        )
+        for username, organisation, password in result.reporting.handlers:
+            console.print(f"Report handler of {organisation}: {username} / {password}")
     console.print(
         f"Database: {result.database_url}\nKey: {result.key_file}\n"
         f"Continue with: export ZICHT_DATABASE_URL={result.database_url} "

@@ -18,6 +18,7 @@ from zicht.reporting._conversation import (
     submit_report,
 )
 from zicht.reporting._counts import ReportingCounts, reporting_counts
+from zicht.reporting._demo import DemoReports, file_demo_reports
 from zicht.reporting._keys import create_organisation_key, grant_key, public_key_of, unlock_key
 from zicht.reporting._model import (
     AUDIENCES,
@@ -70,6 +71,7 @@ __all__ = [
     "TOPICS",
     "AttachmentError",
     "Conversation",
+    "DemoReports",
     "InformationPage",
     "Message",
     "NewReport",
@@ -88,6 +90,7 @@ __all__ = [
     "coordinator_of",
     "create_organisation_key",
     "draft_page",
+    "file_demo_reports",
     "flag_urgent",
     "grant_key",
     "information_pages",

@@ -216,8 +216,8 @@ def spend_challenge(session: Session, challenge_id: str) -> bool:
         statement = postgresql.insert(ReportChallengeRow).values(values).on_conflict_do_nothing()
     else:
         statement = sqlite.insert(ReportChallengeRow).values(values).on_conflict_do_nothing()
-    result = session.execute(statement)
-    return bool(getattr(result, "rowcount", 0) == 1)
+    inserted = session.execute(statement.returning(ReportChallengeRow.id)).scalar()
+    return inserted is not None
 
 
 def insert_report(session: Session, values: dict[str, Any]) -> int:

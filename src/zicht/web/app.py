@@ -40,7 +40,22 @@ __all__ = ["PUBLIC_PATHS", "all_routes", "create_app", "route_action"]
 
 log = logging.getLogger(__name__)
 _STATIC = Path(__file__).parent / "static"
-PUBLIC_PATHS = frozenset({"/login", "/logout", "/", "/health", "/api/health", "/api/openapi.json"})
+PUBLIC_PATHS = frozenset(
+    {
+        "/login",
+        "/logout",
+        "/",
+        "/health",
+        "/api/health",
+        "/api/openapi.json",
+        # The anonymous reporting channel (zicht.reporting): no account by design.
+        "/meld",
+        "/meld/{lang}",
+        "/meld/{lang}/report/{audience}",
+        "/meld/{lang}/back",
+        "/meld/{lang}/reply",
+    }
+)
 
 
 def default_report_dir(settings: Settings) -> Path:
