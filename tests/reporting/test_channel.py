@@ -53,7 +53,7 @@ def _look(channel: Channel, organisation: str) -> Look:
 
 
 def test_a_report_goes_to_its_coordinator_and_only_its_key_reads_it(channel: Channel) -> None:
-    receipt, report_id = _file(channel, "worker", contact="via the shop")
+    _, report_id = _file(channel, "worker", contact="via the shop")
     fairwork, comensha = channel.handlers["fairwork"], channel.handlers["comensha"]
     assert [e.id for e in triage_queue(channel.engine, fairwork)] == [report_id]
     assert triage_queue(channel.engine, comensha) == []
