@@ -29,9 +29,10 @@ key_app = typer.Typer(help="The handling organisations' keys.", no_args_is_help=
 def _staff_id(command: str, engine: Engine, username: str, password: str) -> int:
     from zicht.access import login
 
+    t = messages()
     outcome = login(engine, username, password)
     if not outcome.ok or outcome.user_id is None:
-        fail(command, messages()("the user name or password is not right"))
+        fail(command, t("the user name or password is not right"))
     return outcome.user_id
 
 
@@ -46,14 +47,15 @@ def key_create(
     from zicht.access import Actor
     from zicht.reporting import ReportingError, create_organisation_key
 
+    t = messages()
     engine = open_engine("reporting key create", database_url)
-    password = typer.prompt(messages()("Password"), hide_input=True)
+    password = typer.prompt(t("Password"), hide_input=True)
     user_id = _staff_id("reporting key create", engine, user, password)
     try:
         create_organisation_key(engine, organisation, user_id, password, Actor.command_line().name)
     except ReportingError:
-        fail("reporting key create", messages()("this organisation already has a key"))
-    console.print(messages()("Key made for %(organisation)s.", organisation=organisation))
+        fail("reporting key create", t("this organisation already has a key"))
+    console.print(t("Key made for %(organisation)s.", organisation=organisation))
 
 
 @key_app.command("grant")
@@ -67,21 +69,22 @@ def key_grant(
     from zicht.access import Principal, list_users
     from zicht.reporting import ReportingError, WrongPassword, grant_key
 
+    t = messages()
     engine = open_engine("reporting key grant", database_url)
     users = {u.username: u for u in list_users(engine)}
     if user not in users or to not in users or users[user].organisation != users[to].organisation:
-        fail("reporting key grant", messages()("both users must be of one organisation"))
-    holder_password = typer.prompt(messages()("Password of the holder"), hide_input=True)
+        fail("reporting key grant", t("both users must be of one organisation"))
+    holder_password = typer.prompt(t("Password of the holder"), hide_input=True)
     holder_id = _staff_id("reporting key grant", engine, user, holder_password)
-    password = typer.prompt(messages()("Password of the colleague"), hide_input=True)
+    password = typer.prompt(t("Password of the colleague"), hide_input=True)
     colleague_id = _staff_id("reporting key grant", engine, to, password)
     holder = users[user]
     granter = Principal.for_user(holder_id, user, holder.role, holder.organisation)
     try:
         grant_key(engine, granter, holder_password, colleague_id, password)
     except (WrongPassword, ReportingError):
-        fail("reporting key grant", messages()("the holder holds no copy of the key"))
-    console.print(messages()("Key copied to %(user)s.", user=to))
+        fail("reporting key grant", t("the holder holds no copy of the key"))
+    console.print(t("Key copied to %(user)s.", user=to))
 
 
 @reporting_app.command("purge")
@@ -90,10 +93,11 @@ def purge(database_url: str | None = DATABASE_OPTION) -> None:
     than ZICHT_REPORTING_RETENTION_DAYS, with their messages and attachments."""
     from zicht.reporting import ReportingPolicy, purge_expired
 
+    t = messages()
     engine = open_engine("reporting purge", database_url)
     policy = ReportingPolicy.of(current_settings(), open_cipher("reporting purge"))
     count = purge_expired(engine, policy)
-    console.print(messages()("Reports deleted: %(count)s.", count=count))
+    console.print(t("Reports deleted: %(count)s.", count=count))
 
 
 @reporting_app.command("counts")
