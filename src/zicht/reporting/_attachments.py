@@ -12,9 +12,15 @@ reporter sent it. Anything else is refused.
 from __future__ import annotations
 
 import io
+import logging
 import warnings
 
 __all__ = ["MAX_ATTACHMENT_BYTES", "AttachmentError", "strip_metadata"]
+
+# Pillow logs every EXIF tag it reads (camera, time, position) at DEBUG: that would put
+# the very metadata removed here into the server's log. Its loggers stay at WARNING
+# whatever level the rest of Zicht logs at (tests/reporting/test_no_trace.py).
+logging.getLogger("PIL").setLevel(logging.WARNING)
 
 MAX_ATTACHMENT_BYTES = 8 * 1024 * 1024
 _MAX_PIXELS = 40_000_000

@@ -39,6 +39,7 @@ from zicht.reporting import (
 )
 from zicht.web.deps import look, requires, state
 from zicht.web.i18n import Translator, language_of
+from zicht.web.params import RowId
 from zicht.web.rendering import render
 
 router = APIRouter(include_in_schema=False)
@@ -126,12 +127,12 @@ def _detail(
 
 
 @router.get("/triage/{report_id}")
-def report_page(request: Request, principal: Triager, report_id: int) -> Response:
+def report_page(request: Request, principal: Triager, report_id: RowId) -> Response:
     return _detail(request, principal, report_id)
 
 
 @router.post("/triage/{report_id}/open")
-async def open_report(request: Request, principal: Triager, report_id: int) -> Response:
+async def open_report(request: Request, principal: Triager, report_id: RowId) -> Response:
     async with request.form() as form:
         password = str(form.get("password", ""))
         purpose = str(form.get("purpose", ""))
@@ -192,27 +193,27 @@ async def _step(request: Request, principal: Principal, report_id: int, step: st
 
 
 @router.post("/triage/{report_id}/answer")
-async def answer(request: Request, principal: Triager, report_id: int) -> Response:
+async def answer(request: Request, principal: Triager, report_id: RowId) -> Response:
     return await _step(request, principal, report_id, "answer")
 
 
 @router.post("/triage/{report_id}/urgent")
-async def urgent(request: Request, principal: Triager, report_id: int) -> Response:
+async def urgent(request: Request, principal: Triager, report_id: RowId) -> Response:
     return await _step(request, principal, report_id, "urgent")
 
 
 @router.post("/triage/{report_id}/refer")
-async def refer(request: Request, principal: Triager, report_id: int) -> Response:
+async def refer(request: Request, principal: Triager, report_id: RowId) -> Response:
     return await _step(request, principal, report_id, "refer")
 
 
 @router.post("/triage/{report_id}/close")
-async def close(request: Request, principal: Triager, report_id: int) -> Response:
+async def close(request: Request, principal: Triager, report_id: RowId) -> Response:
     return await _step(request, principal, report_id, "close")
 
 
 @router.post("/triage/{report_id}/register")
-async def register(request: Request, principal: Triager, report_id: int) -> Response:
+async def register(request: Request, principal: Triager, report_id: RowId) -> Response:
     return await _step(request, principal, report_id, "register")
 
 
@@ -268,7 +269,7 @@ async def new_page(request: Request, principal: Editor) -> Response:
 
 
 @router.post("/information-pages/{page_id}/review")
-async def review(request: Request, principal: Editor, page_id: int) -> Response:
+async def review(request: Request, principal: Editor, page_id: RowId) -> Response:
     async with request.form() as form:
         decision = str(form.get("decision", ""))
     try:
