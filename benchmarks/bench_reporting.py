@@ -106,8 +106,14 @@ def _prepared(base: str, count: int, bits: int, seed: int) -> list[dict[str, Any
     return reporters
 
 
-def _submit(base: str, reporters: list[dict[str, Any]], spread: float) -> list[dict[str, Any]]:
-    """Submit every reporter from its own thread (at a random moment in `spread` s)."""
+def _submit(
+    base: str,
+    reporters: list[dict[str, Any]],
+    spread: float,
+    on_acknowledged: threading.Semaphore | None = None,
+) -> list[dict[str, Any]]:
+    """Submit every reporter from its own thread (at a random moment in `spread` s);
+    `on_acknowledged` is released once per acknowledged report."""
     start = threading.Barrier(len(reporters))
     results: list[dict[str, Any]] = []
     lock = threading.Lock()
@@ -128,6 +134,8 @@ def _submit(base: str, reporters: list[dict[str, Any]], spread: float) -> list[d
                 found = RECEIPT.search(answer.text)
                 if answer.status_code == 200 and found is not None:
                     outcome["receipt"] = found[1]
+                    if on_acknowledged is not None:
+                        on_acknowledged.release()
             except httpx.HTTPError as exc:
                 outcome["error"] = type(exc).__name__
         with lock:
@@ -140,6 +148,26 @@ def _submit(base: str, reporters: list[dict[str, Any]], spread: float) -> list[d
     for thread in threads:
         thread.join()
     return results
+
+
+def _service_ms(url: str, policy: ReportingPolicy, bits: int, count: int = 20) -> float:
+    """Median milliseconds of one submission in this process, one at a time (no HTTP, no
+    concurrency): what a report costs the server, apart from waiting for a CPU."""
+    from zicht.reporting import NewReport, issue_challenge, submit_report
+
+    engine = make_engine(url)
+    times = []
+    try:
+        for number in range(count):
+            challenge = issue_challenge(policy.work_key)
+            nonce = solve(challenge, bits)
+            new = NewReport(audience="witness", language="nl", what=f"Service time {number}")
+            began = time.perf_counter()
+            submit_report(engine, policy, new, challenge=challenge, nonce=nonce)
+            times.append(time.perf_counter() - began)
+    finally:
+        engine.dispose()
+    return round(sorted(times)[len(times) // 2] * 1000, 1)
 
 
 def _lost(url: str, policy: ReportingPolicy, results: list[dict[str, Any]]) -> int:
@@ -193,6 +221,7 @@ def main() -> None:
         settings = Settings()
         policy = ReportingPolicy.of(settings, load_cipher(str(folder / "zicht.key"), None))
         bits = settings.reporting_work_bits
+        service_ms = _service_ms(url, policy, bits)
         server, base = _start(folder, url, args.workers)
         try:
             spread = _submit(base, _prepared(base, args.reporters, bits, 1), args.spread)
@@ -202,15 +231,22 @@ def main() -> None:
             server.wait(60)
         lost = _lost(url, policy, spread + burst)
 
-        # Killed mid-load: SIGKILL to every server process once some are acknowledged.
+        # Killed mid-load: SIGKILL to every server process once a quarter is acknowledged.
         server, base = _start(folder, url, args.workers)
         reporters = _prepared(base, args.reporters, bits, 3)
-        killer = threading.Timer(args.spread / 2, os.killpg, (server.pid, signal.SIGKILL))
+        acknowledged = threading.Semaphore(0)
+
+        def kill_after_a_quarter() -> None:
+            for _ in range(max(1, args.reporters // 4)):
+                acknowledged.acquire()
+            os.killpg(server.pid, signal.SIGKILL)
+
+        killer = threading.Thread(target=kill_after_a_quarter, daemon=True)
         killer.start()
         try:
-            killed = _submit(base, reporters, args.spread)
+            killed = _submit(base, reporters, args.spread, acknowledged)
         finally:
-            killer.join()
+            killer.join(60)
             server.wait(60)
         killed_lost = _lost(url, policy, killed)
     spread_summary, burst_summary = _summary(spread), _summary(burst)
@@ -222,6 +258,7 @@ def main() -> None:
                 "workers": args.workers,
                 "work_bits": bits,
                 "spread_seconds": args.spread,
+                "service_ms_median_one_at_a_time": service_ms,
                 "submission_spread": spread_summary,
                 "submission_burst": burst_summary,
                 "lost_acknowledged": lost,
