@@ -218,3 +218,36 @@ def test_an_information_page_shows_only_after_another_reviewed_it(channel: Chann
     review_page(channel.engine, fairwork, page, True)
     [shown] = information_pages(channel.engine, "client", "nl")
     assert "<h1>Let op</h1>" in shown.html and "<script>" not in shown.html
+
+
+def test_an_attachment_is_stored_stripped_and_opened_with_the_key(channel: Channel) -> None:
+    import io
+
+    from PIL import Image
+
+    from zicht.reporting import read_attachment
+
+    image = Image.new("RGB", (12, 12), "blue")
+    exif = image.getexif()
+    exif[0x010F] = "SynthCamMaker"
+    buffer = io.BytesIO()
+    image.save(buffer, format="JPEG", exif=exif)
+    challenge, nonce = channel.work()
+    new = NewReport(audience="client", language="ro", what=WHAT, attachments=[buffer.getvalue()])
+    receipt = submit_report(channel.engine, channel.policy, new, challenge=challenge, nonce=nonce)
+    comensha = channel.handlers["comensha"]
+    key = unlock_key(channel.engine, "comensha", comensha.id, PASSWORDS["comensha"])
+    view = read_report(channel.engine, comensha, key, receipt.report_id, _look(channel, "comensha"))
+    [(attachment_id, media_type, _)] = view.attachments
+    opened = read_attachment(
+        channel.engine, comensha, key, receipt.report_id, attachment_id, _look(channel, "comensha")
+    )
+    assert opened[0] == media_type == "image/jpeg"
+    assert b"SynthCamMaker" not in opened[1]
+    assert Image.open(io.BytesIO(opened[1])).size == (12, 12)
+    _, total = search(channel.engine, action="view_report_attachment")
+    assert total == 1
+    with pytest.raises(ReportingError):
+        read_attachment(
+            channel.engine, comensha, key, receipt.report_id, 999, _look(channel, "comensha")
+        )

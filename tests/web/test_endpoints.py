@@ -75,6 +75,12 @@ ENDPOINTS: list[tuple[str, str, str, str]] = [
     ("POST", "/triage/{report_id}/refer", "triage_reports", "/triage/1/refer"),
     ("POST", "/triage/{report_id}/close", "triage_reports", "/triage/1/close"),
     ("POST", "/triage/{report_id}/register", "triage_reports", "/triage/1/register"),
+    (
+        "POST",
+        "/triage/{report_id}/attachments/{attachment_id}",
+        "triage_reports",
+        "/triage/1/attachments/1",
+    ),
     ("GET", "/information-pages", "edit_information_pages", "/information-pages"),
     ("POST", "/information-pages", "edit_information_pages", "/information-pages"),
     (

@@ -28,6 +28,7 @@ __all__ = [
     "close_report",
     "flag_urgent",
     "purge_expired",
+    "read_attachment",
     "read_report",
     "refer_report",
     "triage_queue",
@@ -135,6 +136,30 @@ def read_report(
         view = ReportView(_entry(row), answers, messages, files)
     record_look(engine, look, "view_report", "report", [report_id])
     return view
+
+
+def read_attachment(
+    engine: Engine,
+    principal: Principal,
+    private_key: PrivateKey,
+    report_id: int,
+    attachment_id: int,
+    look: Look,
+) -> tuple[str, bytes]:
+    """(media type, content) of one attachment, opened with the organisation's key; one
+    audited look."""
+    with Session(engine) as session:
+        row = _report(session, principal, report_id)
+        attachment = store.attachment_of(session, row.id, attachment_id)
+        if attachment is None:
+            raise ReportingError("not_found")
+        try:
+            content = open_sealed(private_key, attachment.content)
+        except ValueError as exc:
+            raise ReportingError("wrong_key") from exc
+        media_type = attachment.media_type
+    record_look(engine, look, "view_report_attachment", "report", [report_id])
+    return media_type, content
 
 
 def answer_report(engine: Engine, principal: Principal, report_id: int, text: str) -> None:

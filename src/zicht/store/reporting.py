@@ -42,6 +42,7 @@ __all__ = [
     "ReportMessageRow",
     "ReportPageRow",
     "ReportRow",
+    "attachment_of",
     "attachments_of",
     "count_reporter_messages",
     "insert_attachment",
@@ -279,6 +280,17 @@ def attachments_of(session: Session, report_id: int) -> Sequence[ReportAttachmen
         .where(ReportAttachmentRow.report_id == report_id)
         .order_by(ReportAttachmentRow.id)
     ).all()
+
+
+def attachment_of(
+    session: Session, report_id: int, attachment_id: int
+) -> ReportAttachmentRow | None:
+    """One attachment of a report, or None."""
+    return session.scalars(
+        select(ReportAttachmentRow).where(
+            ReportAttachmentRow.report_id == report_id, ReportAttachmentRow.id == attachment_id
+        )
+    ).first()
 
 
 def count_reporter_messages(session: Session, report_id: int, since: dt.datetime) -> int:

@@ -30,6 +30,7 @@ from zicht.reporting import (
     flag_urgent,
     information_pages,
     pages_to_review,
+    read_attachment,
     read_report,
     refer_report,
     register_report,
@@ -152,6 +153,41 @@ async def open_report(request: Request, principal: Triager, report_id: RowId) ->
             raise HTTPException(status_code=404, detail="not_found") from None
         return _detail(request, principal, report_id, error=exc.rule, status_code=400)
     return _detail(request, principal, report_id, view)
+
+
+@router.post("/triage/{report_id}/attachments/{attachment_id}")
+async def attachment(
+    request: Request, principal: Triager, report_id: RowId, attachment_id: RowId
+) -> Response:
+    """One attachment, opened with the password (and a purpose) like the report itself,
+    sent as a download (never shown under this site's origin)."""
+    async with request.form() as form:
+        password = str(form.get("password", ""))
+        purpose = str(form.get("purpose", ""))
+    shared = state(request)
+    try:
+        seen = look(request, principal, purpose, report=report_id, attachment=attachment_id)
+        key = await run_in_threadpool(
+            unlock_key, shared.engine, principal.organisation or "", principal.id, password
+        )
+        media_type, content = await run_in_threadpool(
+            read_attachment, shared.engine, principal, key, report_id, attachment_id, seen
+        )
+    except PurposeError:
+        return _detail(request, principal, report_id, error="purpose", status_code=400)
+    except WrongPassword:
+        return _detail(request, principal, report_id, error="wrong_password", status_code=400)
+    except ReportingError as exc:
+        if exc.rule == "not_found":
+            raise HTTPException(status_code=404, detail="not_found") from None
+        return _detail(request, principal, report_id, error=exc.rule, status_code=400)
+    suffix = {"image/jpeg": "jpg", "image/png": "png", "application/pdf": "pdf"}[media_type]
+    name = f"report-{report_id}-{attachment_id}.{suffix}"
+    return Response(
+        content,
+        media_type=media_type,
+        headers={"content-disposition": f'attachment; filename="{name}"'},
+    )
 
 
 async def _step(request: Request, principal: Principal, report_id: int, step: str) -> Response:
