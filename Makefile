@@ -19,9 +19,10 @@ $(STAMP): requirements.lock pyproject.toml
 	$(BIN)/python -m pip install --quiet --no-deps -e .
 	touch $(STAMP)
 
-## compile-catalogues: compile each language's zicht.po into zicht.mo (not committed)
+## compile-catalogues: compile each language's zicht.po and meld.po into .mo (not committed)
 compile-catalogues: $(STAMP)
 	$(BIN)/pybabel compile --domain zicht --directory $(LOCALE)
+	$(BIN)/pybabel compile --domain meld --directory $(LOCALE)
 
 ## catalogues: extract messages from code and templates into zicht.pot, update every zicht.po
 catalogues: $(STAMP)
@@ -30,7 +31,13 @@ catalogues: $(STAMP)
 		--output-file $(LOCALE)/zicht.pot src/zicht
 	$(BIN)/pybabel update --domain zicht --input-file $(LOCALE)/zicht.pot \
 		--output-dir $(LOCALE) --no-wrap --ignore-obsolete --update-header-comment
-	@echo "Translate the new or fuzzy entries in $(LOCALE)/*/LC_MESSAGES/zicht.po (remove '#, fuzzy')."
+	$(BIN)/pybabel extract --mapping-file babel-meld.cfg --no-default-keywords \
+		--keywords M_ --keywords _ --keywords ngettext:1,2 \
+		--add-location file --sort-output --no-wrap --project Zicht \
+		--output-file $(LOCALE)/meld.pot src/zicht
+	$(BIN)/pybabel update --domain meld --input-file $(LOCALE)/meld.pot \
+		--output-dir $(LOCALE) --no-wrap --ignore-obsolete --update-header-comment
+	@echo "Translate the new or fuzzy entries in $(LOCALE)/*/LC_MESSAGES/{zicht,meld}.po (remove '#, fuzzy')."
 
 ## demo: synthesise a world, ingest, link, estimate, report (and serve unless --no-serve)
 demo: setup pdf-libs

@@ -30,6 +30,10 @@ EXPECTED = {
     "ZICHT_LANGUAGE": ("en", "language", "en"),
     "ZICHT_OPENDATA_K": ("20", "opendata_k", 20),
     "ZICHT_OPENDATA_EPSILON": ("0.5", "opendata_epsilon", 0.5),
+    "ZICHT_REPORTING_RETENTION_DAYS": ("30", "reporting_retention_days", 30),
+    "ZICHT_REPORTING_WORK_BITS": ("12", "reporting_work_bits", 12),
+    "ZICHT_REPORTING_FORM_WAIT": ("0", "reporting_form_wait", 0),
+    "ZICHT_REPORTING_MESSAGES_PER_HOUR": ("3", "reporting_messages_per_hour", 3),
 }  # fmt: skip
 DEFAULTS = {
     "database_url": "sqlite:///var/zicht.db",
@@ -43,6 +47,10 @@ DEFAULTS = {
     "language": "nl",
     "opendata_k": 11,
     "opendata_epsilon": 1.0,
+    "reporting_retention_days": 90,
+    "reporting_work_bits": 18,
+    "reporting_form_wait": 5,
+    "reporting_messages_per_hour": 20,
 }
 
 
@@ -186,6 +194,10 @@ def test_the_settings_table_changes_with_the_settings() -> None:
         "`ZICHT_LANGUAGE`",
         "`ZICHT_OPENDATA_K`",
         "`ZICHT_OPENDATA_EPSILON`",
+        "`ZICHT_REPORTING_RETENTION_DAYS`",
+        "`ZICHT_REPORTING_WORK_BITS`",
+        "`ZICHT_REPORTING_FORM_WAIT`",
+        "`ZICHT_REPORTING_MESSAGES_PER_HOUR`",
     ]
     assert all(row.count(" | ") == 2 and len(row.split(" | ")[2]) > 20 for row in table[2:])
 

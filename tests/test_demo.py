@@ -14,7 +14,16 @@ from zicht.ingest import read_manifest
 def test_demo_runs_the_whole_pipeline(tmp_path: Path) -> None:
     workdir = tmp_path / "demo"
     result = run_demo(workdir, persons=600, seed=3)
-    assert result.steps == ["world", "ingest", "link", "report", "ads", "opendata", "shelter"]
+    assert result.steps == [
+        "world",
+        "ingest",
+        "link",
+        "report",
+        "ads",
+        "opendata",
+        "shelter",
+        "reporting",
+    ]
     manifest = read_manifest(workdir / "world" / "manifest.json")
     assert [entry.file for entry in manifest] == [Path(r.file) for r in result.ingest]
     for entry, ingested in zip(manifest, result.ingest, strict=True):
@@ -32,6 +41,16 @@ def test_demo_runs_the_whole_pipeline(tmp_path: Path) -> None:
     assert len(clusters) == 1 + result.ads.stored
     assert [r.kind for r in result.opendata] == ["ctdc", "synthetic", "tables"]
     assert (workdir / "opendata" / "ctdc" / "ctdc.csv").is_file()
+    assert result.reporting is not None
+    assert sorted({lang for lang, _ in result.reporting.receipts}) == [
+        "bg",
+        "en",
+        "nl",
+        "pl",
+        "ro",
+        "uk",
+    ]
+    assert len(result.reporting.handlers) == 2
 
 
 def test_demo_is_repeatable_in_the_same_folder(tmp_path: Path) -> None:

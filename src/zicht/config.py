@@ -111,6 +111,34 @@ class Settings(BaseSettings):
         description="Privacy budget epsilon of `zicht opendata synthetic` when `--epsilon` "
         "is not given (pure differential privacy, delta 0).",
     )
+    reporting_retention_days: int = Field(
+        90,
+        ge=1,
+        le=3650,
+        description="Days after its last activity that an anonymous report nobody took on "
+        "(still new, or closed) is deleted with its messages and attachments by "
+        "`zicht reporting purge` (docs/reporting.md).",
+    )
+    reporting_work_bits: int = Field(
+        18,
+        ge=0,
+        le=28,
+        description="Leading zero bits of SHA-256 a scripted client's proof of work must "
+        "give on submitting a report (each bit doubles the work; 18 is about 0.3 s).",
+    )
+    reporting_form_wait: int = Field(
+        5,
+        ge=0,
+        le=600,
+        description="Seconds after a report form was shown from which it is accepted "
+        "without a proof-of-work nonce (the browser path, which needs no JavaScript).",
+    )
+    reporting_messages_per_hour: int = Field(
+        20,
+        ge=1,
+        le=1000,
+        description="Messages a reporter may send per receipt per hour.",
+    )
 
     @field_validator("log_level", mode="before")
     @classmethod

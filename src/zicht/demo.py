@@ -22,7 +22,7 @@ from pathlib import Path
 from sqlalchemy import Engine
 
 from zicht.access import Actor
-from zicht.config import sqlite_url
+from zicht.config import Settings, sqlite_url
 from zicht.ingest import IngestResult, ingest_file, load_mapping, read_manifest
 from zicht.linkage import LinkRunSummary, run_linkage
 from zicht.monitor import ReportSummary, build_report
@@ -30,6 +30,7 @@ from zicht.opendata import ExportResult, export_open_data
 from zicht.platforms import import_licences
 from zicht.platforms.screen import ScreenResult, screen_file
 from zicht.privacy import DEFAULT_PUBLICATION, Cipher, load_cipher, write_key_file
+from zicht.reporting import DemoReports, ReportingPolicy, file_demo_reports
 from zicht.shelter import ShelterDemo, fill_demo
 from zicht.store import make_engine, upgrade
 from zicht.synth import DEFAULT_PERSONS, World, load_scenario, simulate, write_world
@@ -94,6 +95,7 @@ class DemoResult:
     ads: ScreenResult | None = None
     opendata: list[ExportResult] = field(default_factory=list)
     shelter: ShelterDemo | None = None
+    reporting: DemoReports | None = None
     steps: list[str] = field(default_factory=list)
 
 
@@ -196,6 +198,8 @@ def run_demo(
         )
         step("shelter")
         result.shelter = fill_demo(engine, cipher, seed=seed)
+        step("reporting")
+        result.reporting = file_demo_reports(engine, ReportingPolicy.of(Settings(), cipher))
         return result
     finally:
         engine.dispose()

@@ -67,6 +67,11 @@ EXPECTED: dict[str, dict[str, str]] = {
         "view_shelter_availability": "all",
         "view_shelter_address": "own",
     },
+    "report_handler": {
+        "view_dashboard": "all",
+        "triage_reports": "own",
+        "edit_information_pages": "all",
+    },
 }
 OWN, OTHER = "police", "fairwork"
 CASES = [

@@ -38,10 +38,11 @@ msgstr[2] "%(num)s wierszy"
 
 
 def add_polish(root: Path) -> Path:
-    """A copy of the catalogues of Zicht with a Polish one added; returns its folder."""
-    shutil.copytree(LOCALE_DIR, root, ignore=shutil.ignore_patterns("*.mo"))
+    """A copy of the `zicht` catalogues with a Polish one added; returns its folder."""
+    # The `meld` domain (public reporting pages) already speaks Polish: left out here.
+    shutil.copytree(LOCALE_DIR, root, ignore=shutil.ignore_patterns("*.mo", "meld.*"))
     folder = root / "pl" / "LC_MESSAGES"
-    folder.mkdir(parents=True)
+    folder.mkdir(parents=True, exist_ok=True)
     (folder / "zicht.po").write_text(POLISH, encoding="utf-8")
     return root
 

@@ -41,6 +41,7 @@ ORGANISATION_OF = {
     "auditor": None,
     "caseworker": "police",
     "shelter_staff": "shelter",
+    "report_handler": "comensha",
 }
 OTHER_ORGANISATION = "fairwork"
 

@@ -93,6 +93,28 @@ ENDPOINTS: list[tuple[str, str, str, str]] = [
     ("GET", "/api/shelter/availability", "view_shelter_availability", "/api/shelter/availability"),
     ("POST", "/api/shelter/places/{code}/beds", "manage_shelter", "/api/shelter/places/a/beds"),
     ("GET", "/api/shelter/figures", "view_aggregates", "/api/shelter/figures"),
+    ("GET", "/triage", "triage_reports", "/triage"),
+    ("GET", "/triage/{report_id}", "triage_reports", "/triage/1"),
+    ("POST", "/triage/{report_id}/open", "triage_reports", "/triage/1/open"),
+    ("POST", "/triage/{report_id}/answer", "triage_reports", "/triage/1/answer"),
+    ("POST", "/triage/{report_id}/urgent", "triage_reports", "/triage/1/urgent"),
+    ("POST", "/triage/{report_id}/refer", "triage_reports", "/triage/1/refer"),
+    ("POST", "/triage/{report_id}/close", "triage_reports", "/triage/1/close"),
+    ("POST", "/triage/{report_id}/register", "triage_reports", "/triage/1/register"),
+    (
+        "POST",
+        "/triage/{report_id}/attachments/{attachment_id}",
+        "triage_reports",
+        "/triage/1/attachments/1",
+    ),
+    ("GET", "/information-pages", "edit_information_pages", "/information-pages"),
+    ("POST", "/information-pages", "edit_information_pages", "/information-pages"),
+    (
+        "POST",
+        "/information-pages/{page_id}/review",
+        "edit_information_pages",
+        "/information-pages/1/review",
+    ),
 ]
 PUBLIC_ENDPOINTS = {
     ("GET", "/login"),
@@ -101,6 +123,13 @@ PUBLIC_ENDPOINTS = {
     ("GET", "/"),
     ("GET", "/health"),
     ("GET", "/api/health"),
+    ("GET", "/meld"),
+    ("GET", "/meld/{lang}"),
+    ("GET", "/meld/{lang}/report/{audience}"),
+    ("POST", "/meld/{lang}/report/{audience}"),
+    ("GET", "/meld/{lang}/back"),
+    ("POST", "/meld/{lang}/back"),
+    ("POST", "/meld/{lang}/reply"),
 }
 ORGANISATION_OF = {
     "administrator": None,
@@ -110,6 +139,7 @@ ORGANISATION_OF = {
     "auditor": None,
     "caseworker": "police",
     "shelter_staff": "shelter",
+    "report_handler": "comensha",
 }
 
 

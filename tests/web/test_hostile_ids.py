@@ -40,6 +40,7 @@ ORGANISATION_OF = {
     "auditor": None,
     "caseworker": "police",
     "shelter_staff": "shelter",
+    "report_handler": "comensha",
 }
 # Query parameters the pages read themselves, with values that are no valid number.
 QUERY_CASES = [

@@ -48,6 +48,8 @@ ACTIONS: dict[str, str] = {
     "manage_shelter": N_("Keep a shelter's availability and decide on its reservations"),
     "view_shelter_availability": N_("See which shelter places are free"),
     "view_shelter_address": N_("See a shelter's secret address"),
+    "triage_reports": N_("Triage anonymous reports"),
+    "edit_information_pages": N_("Write and review the reporting information pages"),
 }
 
 # role -> name (a message of the catalogues)
@@ -59,6 +61,7 @@ ROLES: dict[str, str] = {
     "auditor": N_("Auditor"),
     "caseworker": N_("Caseworker of a partner (shelter requests)"),
     "shelter_staff": N_("Shelter staff (own shelter)"),
+    "report_handler": N_("Handler of anonymous reports"),
 }
 
 ROLE_PERMISSIONS: dict[str, dict[str, Scope]] = {
@@ -114,6 +117,11 @@ ROLE_PERMISSIONS: dict[str, dict[str, Scope]] = {
         "manage_shelter": "own",
         "view_shelter_availability": "all",
         "view_shelter_address": "own",
+    },
+    "report_handler": {
+        "view_dashboard": "all",
+        "triage_reports": "own",
+        "edit_information_pages": "all",
     },
 }
 

@@ -25,6 +25,7 @@ _STEPS = {
     "ads": "Screening a week of ads against the licence register",
     "opendata": "Exporting open statistics (CTDC, DP synthetic data, tables)",
     "shelter": "Setting up shelters, requests and placements",
+    "reporting": "Filing anonymous reports in six languages",
 }
 
 
@@ -78,6 +79,14 @@ def demo(
             + ", ".join(f"{r.kind} ({r.records} rows)" for r in result.opendata)
             + f" ({workdir / 'opendata'})."
         )
+    if result.reporting is not None:
+        languages = ", ".join(language for language, _ in result.reporting.receipts)
+        console.print(
+            f"Anonymous reports: {len(result.reporting.receipts)} filed ({languages}) at /meld; "
+            f"receipt to try the way back: {result.reporting.receipts[0][1]}."
+        )
+        for username, organisation, password in result.reporting.handlers:
+            console.print(f"Report handler of {organisation}: {username} / {password}")
     console.print(
         f"Database: {result.database_url}\nKey: {result.key_file}\n"
         f"Continue with: export ZICHT_DATABASE_URL={result.database_url} "

@@ -1,5 +1,8 @@
 """The gettext catalogues: one `zicht.po` per language under `zicht/locale/`.
 
+A domain is one set of catalogues: `zicht` (the app, nl and en) and `meld` (the public
+reporting pages, in more languages); each is complete on its own.
+
 A language is a folder `locale/<code>/LC_MESSAGES/` holding `zicht.po` (the source, in
 the repository) and `zicht.mo` (compiled by `make setup`, never committed). A missing
 or stale `.mo` is compiled from the `.po` in memory at first use, so a fresh clone works
@@ -36,9 +39,9 @@ class Catalogue:
         return (self.locale.get_language_name(self.locale) or self.code).capitalize()
 
 
-def _load(code: str, folder: Path) -> Catalogue:
-    po = folder / f"{DOMAIN}.po"
-    mo = folder / f"{DOMAIN}.mo"
+def _load(code: str, folder: Path, domain: str) -> Catalogue:
+    po = folder / f"{domain}.po"
+    mo = folder / f"{domain}.mo"
     if mo.is_file() and mo.stat().st_mtime >= po.stat().st_mtime:
         with mo.open("rb") as compiled:
             translations = GNUTranslations(compiled)
@@ -48,7 +51,7 @@ def _load(code: str, folder: Path) -> Catalogue:
         from babel.messages.pofile import read_po
 
         with po.open("rb") as source:
-            catalog = read_po(source, locale=code, domain=DOMAIN)
+            catalog = read_po(source, locale=code, domain=domain)
         buffer = io.BytesIO()
         write_mo(buffer, catalog)
         buffer.seek(0)
@@ -59,10 +62,11 @@ def _load(code: str, folder: Path) -> Catalogue:
 
 
 class Catalogues:
-    """The languages found under one locale folder, each loaded once on first use."""
+    """The languages of one domain found under one locale folder, each loaded once."""
 
-    def __init__(self, root: Path = LOCALE_DIR) -> None:
+    def __init__(self, root: Path = LOCALE_DIR, domain: str = DOMAIN) -> None:
         self.root = root
+        self.domain = domain
         self._loaded: dict[str, Catalogue] = {}
         self._lock = threading.Lock()
         self._codes: tuple[str, ...] | None = None
@@ -71,7 +75,7 @@ class Catalogues:
     def codes(self) -> tuple[str, ...]:
         """Language codes with a catalogue, sorted."""
         if self._codes is None:
-            found = self.root.glob(f"*/LC_MESSAGES/{DOMAIN}.po")
+            found = self.root.glob(f"*/LC_MESSAGES/{self.domain}.po")
             self._codes = tuple(sorted(p.parent.parent.name for p in found))
         return self._codes
 
@@ -84,5 +88,6 @@ class Catalogues:
             raise KeyError(code)
         with self._lock:
             if code not in self._loaded:
-                self._loaded[code] = _load(code, self.root / code / "LC_MESSAGES")
+                folder = self.root / code / "LC_MESSAGES"
+                self._loaded[code] = _load(code, folder, self.domain)
             return self._loaded[code]

@@ -9,7 +9,7 @@ from babel import Locale
 from babel.dates import format_date, format_datetime
 from babel.numbers import format_decimal
 
-from zicht.i18n._catalogues import Catalogues
+from zicht.i18n._catalogues import DOMAIN, Catalogues
 from zicht.standard import VOCABULARIES
 
 __all__ = [
@@ -24,32 +24,36 @@ __all__ = [
 
 DEFAULT_LANGUAGE = "nl"
 
-_catalogues = Catalogues()
+_domains: dict[str, Catalogues] = {DOMAIN: Catalogues()}
 
 
-def catalogues() -> Catalogues:
-    """The catalogues in use (those under `zicht/locale/` unless `use` chose others)."""
-    return _catalogues
+def catalogues(domain: str = DOMAIN) -> Catalogues:
+    """The catalogues of `domain` in use (under `zicht/locale/` unless `use` chose others)."""
+    found = _domains.get(domain)
+    if found is None:
+        found = _domains.setdefault(domain, Catalogues(domain=domain))
+    return found
 
 
 def use(found: Catalogues) -> Catalogues:
-    """Use other catalogues from now on (tests); returns the ones used before."""
-    global _catalogues
-    previous, _catalogues = _catalogues, found
+    """Use other catalogues for their domain from now on (tests); returns the previous."""
+    previous = catalogues(found.domain)
+    _domains[found.domain] = found
     _translator.cache_clear()
     _labels.cache_clear()
     return previous
 
 
-def languages() -> list[tuple[str, str]]:
-    """(code, own name) of every language with a catalogue, Dutch first."""
-    codes = sorted(_catalogues.codes, key=lambda c: (c != DEFAULT_LANGUAGE, c))
-    return [(code, _catalogues.get(code).name) for code in codes]
+def languages(domain: str = DOMAIN) -> list[tuple[str, str]]:
+    """(code, own name) of every language with a catalogue in `domain`, Dutch first."""
+    found = catalogues(domain)
+    codes = sorted(found.codes, key=lambda c: (c != DEFAULT_LANGUAGE, c))
+    return [(code, found.get(code).name) for code in codes]
 
 
-def resolve(lang: str | None) -> str:
-    """`lang` when it has a catalogue, else Dutch."""
-    return lang if lang and lang in _catalogues.codes else DEFAULT_LANGUAGE
+def resolve(lang: str | None, domain: str = DOMAIN) -> str:
+    """`lang` when `domain` has a catalogue for it, else Dutch."""
+    return lang if lang and lang in catalogues(domain).codes else DEFAULT_LANGUAGE
 
 
 # Babel's formatting costs tens of microseconds a call; pages show the same numbers and
@@ -74,8 +78,8 @@ class Translator:
     arguments; a literal percent sign is written `%%` (as in Jinja2's newstyle gettext).
     """
 
-    def __init__(self, lang: str | None = None) -> None:
-        catalogue = _catalogues.get(resolve(lang))
+    def __init__(self, lang: str | None = None, domain: str = DOMAIN) -> None:
+        catalogue = catalogues(domain).get(resolve(lang, domain))
         self.lang = catalogue.code
         self.locale = catalogue.locale
         self.translations = catalogue.translations
@@ -125,10 +129,10 @@ def _labels(lang: str, vocabulary: str, codes: str) -> str:
 
 
 @lru_cache(maxsize=64)
-def _translator(code: str) -> Translator:
-    return Translator(code)
+def _translator(code: str, domain: str) -> Translator:
+    return Translator(code, domain)
 
 
-def translator(lang: str | None) -> Translator:
-    """The translator of `lang` (Dutch when it has no catalogue), made once per language."""
-    return _translator(resolve(lang))
+def translator(lang: str | None, domain: str = DOMAIN) -> Translator:
+    """The translator of `lang` in `domain` (Dutch when it has no catalogue), made once."""
+    return _translator(resolve(lang, domain), domain)

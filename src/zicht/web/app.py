@@ -40,7 +40,22 @@ __all__ = ["PUBLIC_PATHS", "all_routes", "create_app", "route_action"]
 
 log = logging.getLogger(__name__)
 _STATIC = Path(__file__).parent / "static"
-PUBLIC_PATHS = frozenset({"/login", "/logout", "/", "/health", "/api/health", "/api/openapi.json"})
+PUBLIC_PATHS = frozenset(
+    {
+        "/login",
+        "/logout",
+        "/",
+        "/health",
+        "/api/health",
+        "/api/openapi.json",
+        # The anonymous reporting channel (zicht.reporting): no account by design.
+        "/meld",
+        "/meld/{lang}",
+        "/meld/{lang}/report/{audience}",
+        "/meld/{lang}/back",
+        "/meld/{lang}/reply",
+    }
+)
 
 
 def default_report_dir(settings: Settings) -> Path:
@@ -221,12 +236,14 @@ def create_app(
             when neither is available: the app does not start without its key).
         report_dir: folder of the report files (default: `default_report_dir`).
     """
+    from zicht.reporting import ReportingPolicy
     from zicht.web.routers import (
         admin,
         api,
         audit,
         dashboard,
         estimates,
+        meld,
         persons,
         quarantine,
         registrations,
@@ -234,6 +251,7 @@ def create_app(
         session,
         shelter,
         shelter_api,
+        triage,
         upload,
     )
 
@@ -256,6 +274,7 @@ def create_app(
         cipher=cipher,
         report_dir=report_dir or default_report_dir(settings),
     )
+    app.state.reporting = ReportingPolicy.of(settings, cipher)
     app.state.audit_checkpoints = _audit_checkpoints(engine, cipher, settings)
     for router in (
         session,
@@ -267,6 +286,8 @@ def create_app(
         estimates,
         reports,
         shelter,
+        triage,
+        meld,
         admin,
         audit,
         api,

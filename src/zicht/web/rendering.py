@@ -74,6 +74,8 @@ NAVIGATION: tuple[tuple[str, str, str], ...] = (
     ("/persons", N_("Persons"), "view_persons"),
     ("/estimates", N_("Estimates"), "view_estimates"),
     ("/reports", N_("Reports"), "download_reports"),
+    ("/triage", N_("Anonymous reports"), "triage_reports"),
+    ("/information-pages", N_("Information pages"), "edit_information_pages"),
     ("/audit", N_("Audit trail"), "read_audit"),
     ("/admin/users", N_("Users"), "manage_users"),
     ("/admin/tokens", N_("API tokens"), "manage_tokens"),

@@ -161,6 +161,7 @@ PAGES: dict[str, list[str]] = {
     ],
     "analyst": ["/dashboard?lang=en", "/estimates", "/reports", "/upload"],
     "auditor": ["/audit", "/audit?action=login"],
+    "report_handler": ["/triage", "/triage?closed=true", "/information-pages"],
 }
 
 

@@ -1,0 +1,395 @@
+"""Models and repository of the anonymous reporting channel (`zicht.reporting`).
+
+Nothing here can be read without a key held outside the database: report content,
+messages and attachments are sealed boxes to the handling organisation's public key
+(and, for messages, also to the reporter's); the organisation's private key is stored
+only wrapped under staff passwords; a receipt is stored only as a keyed slow hash
+(`lookup`). No column holds an address, a browser or any other trace of the reporter.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import (
+    Boolean,
+    Connection,
+    DateTime,
+    ForeignKey,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+    UniqueConstraint,
+    delete,
+    func,
+    insert,
+    select,
+    update,
+)
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Mapped, Session, mapped_column
+
+from zicht.store.models import Base, utcnow
+
+__all__ = [
+    "ReportAttachmentRow",
+    "ReportChallengeRow",
+    "ReportKeyRow",
+    "ReportKeyWrapRow",
+    "ReportMessageRow",
+    "ReportPageRow",
+    "ReportRow",
+    "attachment_of",
+    "attachments_of",
+    "count_reporter_messages",
+    "insert_attachment",
+    "insert_message",
+    "insert_report",
+    "key_wrap",
+    "messages_of",
+    "organisation_key",
+    "page_rows",
+    "purge_reports",
+    "report_by_id",
+    "report_by_lookup",
+    "report_facts",
+    "report_queue",
+    "save_key_wrap",
+    "save_organisation_key",
+    "save_page",
+    "spend_challenge",
+    "update_page",
+    "update_report",
+]
+
+
+class ReportKeyRow(Base):
+    """An organisation's public key for reports (its private key: `ReportKeyWrapRow`)."""
+
+    __tablename__ = "reporting_key"
+
+    organisation: Mapped[str] = mapped_column(String(40), primary_key=True)
+    public_key: Mapped[bytes] = mapped_column(LargeBinary)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class ReportKeyWrapRow(Base):
+    """The organisation's private key wrapped under one staff member's password."""
+
+    __tablename__ = "reporting_key_wrap"
+    __table_args__ = (UniqueConstraint("organisation", "user_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    organisation: Mapped[str] = mapped_column(ForeignKey("reporting_key.organisation"))
+    user_id: Mapped[int] = mapped_column(Integer)
+    salt: Mapped[bytes] = mapped_column(LargeBinary)
+    box: Mapped[bytes] = mapped_column(LargeBinary)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class ReportRow(Base):
+    """A report (`melding`): triage facts in the clear, everything said sealed."""
+
+    __tablename__ = "reporting_report"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    lookup: Mapped[str] = mapped_column(String(64), unique=True)
+    organisation: Mapped[str] = mapped_column(String(40), index=True)
+    audience: Mapped[str] = mapped_column(String(12))
+    language: Mapped[str] = mapped_column(String(8))
+    channel: Mapped[str] = mapped_column(String(8))
+    status: Mapped[str] = mapped_column(String(16), index=True)
+    urgent: Mapped[bool] = mapped_column(Boolean, default=False)
+    referred_to: Mapped[str | None] = mapped_column(String(20), nullable=True)
+    outcome: Mapped[str | None] = mapped_column(String(20), nullable=True)
+    reporter_key: Mapped[bytes] = mapped_column(LargeBinary)
+    content: Mapped[bytes] = mapped_column(LargeBinary)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow, index=True)
+    first_answer_at: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
+    last_activity_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    consent_at: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
+    registration_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
+
+
+class ReportMessageRow(Base):
+    """One message of a conversation, sealed to the organisation and to the reporter."""
+
+    __tablename__ = "reporting_message"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    report_id: Mapped[int] = mapped_column(
+        ForeignKey("reporting_report.id", ondelete="CASCADE"), index=True
+    )
+    author: Mapped[str] = mapped_column(String(8))
+    for_organisation: Mapped[bytes] = mapped_column(LargeBinary)
+    for_reporter: Mapped[bytes] = mapped_column(LargeBinary)
+    staff: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class ReportAttachmentRow(Base):
+    """A file sent with a report, stripped of metadata, then sealed to the organisation."""
+
+    __tablename__ = "reporting_attachment"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    report_id: Mapped[int] = mapped_column(
+        ForeignKey("reporting_report.id", ondelete="CASCADE"), index=True
+    )
+    media_type: Mapped[str] = mapped_column(String(40))
+    size: Mapped[int] = mapped_column(Integer)
+    content: Mapped[bytes] = mapped_column(LargeBinary)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class ReportChallengeRow(Base):
+    """A proof-of-work challenge that has been spent (each counts once)."""
+
+    __tablename__ = "reporting_challenge"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    spent_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow, index=True)
+
+
+class ReportPageRow(Base):
+    """An information page (Markdown) for one audience, topic and language."""
+
+    __tablename__ = "reporting_page"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    audience: Mapped[str] = mapped_column(String(12))
+    topic: Mapped[str] = mapped_column(String(12))
+    language: Mapped[str] = mapped_column(String(8))
+    body: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(12), index=True)
+    author: Mapped[str] = mapped_column(String(200))
+    reviewer: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+
+def save_organisation_key(session: Session, organisation: str, public_key: bytes) -> None:
+    """Store an organisation's public key (IntegrityError when it has one)."""
+    session.add(ReportKeyRow(organisation=organisation, public_key=public_key))
+    session.flush()
+
+
+def organisation_key(connection: Connection | Session, organisation: str) -> bytes | None:
+    """The public key of `organisation`, or None when it has none."""
+    statement = select(ReportKeyRow.public_key).where(ReportKeyRow.organisation == organisation)
+    found: bytes | None = connection.execute(statement).scalar()
+    return found
+
+
+def save_key_wrap(
+    session: Session, organisation: str, user_id: int, salt: bytes, box: bytes
+) -> None:
+    """Store (or replace) one staff member's wrapped copy of the private key."""
+    session.execute(
+        delete(ReportKeyWrapRow).where(
+            ReportKeyWrapRow.organisation == organisation, ReportKeyWrapRow.user_id == user_id
+        )
+    )
+    session.add(ReportKeyWrapRow(organisation=organisation, user_id=user_id, salt=salt, box=box))
+    session.flush()
+
+
+def key_wrap(
+    connection: Connection | Session, organisation: str, user_id: int
+) -> tuple[bytes, bytes] | None:
+    """(salt, box) of a staff member's wrapped key, or None."""
+    row = connection.execute(
+        select(ReportKeyWrapRow.salt, ReportKeyWrapRow.box).where(
+            ReportKeyWrapRow.organisation == organisation, ReportKeyWrapRow.user_id == user_id
+        )
+    ).first()
+    return None if row is None else (row[0], row[1])
+
+
+def spend_challenge(session: Session, challenge_id: str) -> bool:
+    """Mark a challenge spent; False when it was spent before (nothing changes then)."""
+    dialect = session.get_bind().dialect.name
+    values = {"id": challenge_id, "spent_at": utcnow()}
+    statement: Any
+    if dialect == "postgresql":
+        statement = postgresql.insert(ReportChallengeRow).values(values).on_conflict_do_nothing()
+    else:
+        statement = sqlite.insert(ReportChallengeRow).values(values).on_conflict_do_nothing()
+    inserted = session.execute(statement.returning(ReportChallengeRow.id)).scalar()
+    return inserted is not None
+
+
+def insert_report(session: Session, values: dict[str, Any]) -> int:
+    """Insert a report; its id."""
+    now = utcnow()
+    row_id: int = session.execute(
+        insert(ReportRow)
+        .values(created_at=now, last_activity_at=now, **values)
+        .returning(ReportRow.id)
+    ).scalar_one()
+    return row_id
+
+
+def insert_message(session: Session, values: dict[str, Any]) -> int:
+    """Insert a message; its id (the report's last activity moves with it)."""
+    now = utcnow()
+    row_id: int = session.execute(
+        insert(ReportMessageRow).values(created_at=now, **values).returning(ReportMessageRow.id)
+    ).scalar_one()
+    session.execute(
+        update(ReportRow).where(ReportRow.id == values["report_id"]).values(last_activity_at=now)
+    )
+    return row_id
+
+
+def insert_attachment(session: Session, values: dict[str, Any]) -> int:
+    """Insert an attachment; its id."""
+    row_id: int = session.execute(
+        insert(ReportAttachmentRow)
+        .values(created_at=utcnow(), **values)
+        .returning(ReportAttachmentRow.id)
+    ).scalar_one()
+    return row_id
+
+
+def report_by_lookup(session: Session, lookup: str) -> ReportRow | None:
+    """The report a receipt's lookup key names, or None."""
+    return session.scalars(select(ReportRow).where(ReportRow.lookup == lookup)).first()
+
+
+def report_by_id(session: Session, report_id: int) -> ReportRow | None:
+    """The report `report_id`, or None."""
+    return session.get(ReportRow, report_id)
+
+
+def messages_of(session: Session, report_id: int) -> Sequence[ReportMessageRow]:
+    """The messages of a report, oldest first."""
+    return session.scalars(
+        select(ReportMessageRow)
+        .where(ReportMessageRow.report_id == report_id)
+        .order_by(ReportMessageRow.id)
+    ).all()
+
+
+def attachments_of(session: Session, report_id: int) -> Sequence[ReportAttachmentRow]:
+    """The attachments of a report, in the order they came."""
+    return session.scalars(
+        select(ReportAttachmentRow)
+        .where(ReportAttachmentRow.report_id == report_id)
+        .order_by(ReportAttachmentRow.id)
+    ).all()
+
+
+def attachment_of(
+    session: Session, report_id: int, attachment_id: int
+) -> ReportAttachmentRow | None:
+    """One attachment of a report, or None."""
+    return session.scalars(
+        select(ReportAttachmentRow).where(
+            ReportAttachmentRow.report_id == report_id, ReportAttachmentRow.id == attachment_id
+        )
+    ).first()
+
+
+def count_reporter_messages(session: Session, report_id: int, since: dt.datetime) -> int:
+    """How many messages the reporter sent on a report since `since`."""
+    count: int = session.execute(
+        select(func.count())
+        .select_from(ReportMessageRow)
+        .where(
+            ReportMessageRow.report_id == report_id,
+            ReportMessageRow.author == "reporter",
+            ReportMessageRow.created_at >= since,
+        )
+    ).scalar_one()
+    return count
+
+
+def report_queue(
+    session: Session, organisation: str | None, statuses: Sequence[str]
+) -> Sequence[ReportRow]:
+    """Reports of `organisation` (every one when None) in `statuses`: urgent, then oldest."""
+    statement = select(ReportRow).where(ReportRow.status.in_(list(statuses)))
+    if organisation is not None:
+        statement = statement.where(ReportRow.organisation == organisation)
+    return session.scalars(
+        statement.order_by(ReportRow.urgent.desc(), ReportRow.created_at, ReportRow.id)
+    ).all()
+
+
+def update_report(session: Session, report_id: int, **values: Any) -> None:
+    """Change triage facts of a report (status, urgency, referral, outcome, consent)."""
+    session.execute(update(ReportRow).where(ReportRow.id == report_id).values(**values))
+
+
+def purge_reports(
+    session: Session, before: dt.datetime, statuses: Sequence[str], challenges_before: dt.datetime
+) -> int:
+    """Delete reports in `statuses` without activity since `before` (messages and
+    attachments with them) and challenges spent before `challenges_before`; the count."""
+    ids = list(
+        session.scalars(
+            select(ReportRow.id).where(
+                ReportRow.status.in_(list(statuses)), ReportRow.last_activity_at < before
+            )
+        )
+    )
+    for table in (ReportMessageRow, ReportAttachmentRow):
+        session.execute(delete(table).where(table.report_id.in_(ids)))
+    session.execute(delete(ReportRow).where(ReportRow.id.in_(ids)))
+    session.execute(
+        delete(ReportChallengeRow).where(ReportChallengeRow.spent_at < challenges_before)
+    )
+    return len(ids)
+
+
+def report_facts(connection: Connection) -> list[dict[str, Any]]:
+    """Per report the facts the monitor counts (no content): channel, language,
+    audience, status, outcome, created and first answer times."""
+    rows = connection.execute(
+        select(
+            ReportRow.channel,
+            ReportRow.language,
+            ReportRow.audience,
+            ReportRow.status,
+            ReportRow.outcome,
+            ReportRow.created_at,
+            ReportRow.first_answer_at,
+        )
+    )
+    return [dict(row._mapping) for row in rows]
+
+
+def save_page(session: Session, values: dict[str, Any]) -> int:
+    """Insert an information page (a draft); its id."""
+    row_id: int = session.execute(
+        insert(ReportPageRow).values(updated_at=utcnow(), **values).returning(ReportPageRow.id)
+    ).scalar_one()
+    return row_id
+
+
+def update_page(session: Session, page_id: int, **values: Any) -> None:
+    """Change a page's status or reviewer."""
+    session.execute(
+        update(ReportPageRow)
+        .where(ReportPageRow.id == page_id)
+        .values(updated_at=utcnow(), **values)
+    )
+
+
+def page_rows(
+    session: Session,
+    *,
+    audience: str | None = None,
+    language: str | None = None,
+    statuses: Sequence[str] = ("published",),
+) -> Sequence[ReportPageRow]:
+    """Information pages in `statuses`, optionally of one audience and language."""
+    statement = select(ReportPageRow).where(ReportPageRow.status.in_(list(statuses)))
+    if audience is not None:
+        statement = statement.where(ReportPageRow.audience == audience)
+    if language is not None:
+        statement = statement.where(ReportPageRow.language == language)
+    return session.scalars(statement.order_by(ReportPageRow.topic, ReportPageRow.id)).all()
