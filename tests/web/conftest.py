@@ -39,6 +39,7 @@ ORGANISATION_OF = {
     "coordinator": "comensha",
     "analyst": None,
     "auditor": None,
+    "municipality": "GM0363",
 }
 OTHER_ORGANISATION = "fairwork"
 

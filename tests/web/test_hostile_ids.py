@@ -38,6 +38,7 @@ ORGANISATION_OF = {
     "coordinator": "comensha",
     "analyst": None,
     "auditor": None,
+    "municipality": "GM0363",
 }
 # Query parameters the pages read themselves, with values that are no valid number.
 QUERY_CASES = [

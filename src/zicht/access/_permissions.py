@@ -43,6 +43,9 @@ ACTIONS: dict[str, str] = {
     "manage_users": N_("Manage users"),
     "manage_tokens": N_("Manage API tokens"),
     "manage_organisations": N_("Manage organisations"),
+    "view_programme": N_("View the programme and published self-assessments"),
+    "manage_programme": N_("Manage the programme, its figures and assessment rounds"),
+    "self_assess": N_("Fill in the municipal self-assessment"),
 }
 
 # role -> name (a message of the catalogues)
@@ -52,6 +55,7 @@ ROLES: dict[str, str] = {
     "coordinator": N_("Coordinator (central registry)"),
     "analyst": N_("Analyst (aggregates only)"),
     "auditor": N_("Auditor"),
+    "municipality": N_("Municipality (self-assessment)"),
 }
 
 ROLE_PERMISSIONS: dict[str, dict[str, Scope]] = {
@@ -72,6 +76,7 @@ ROLE_PERMISSIONS: dict[str, dict[str, Scope]] = {
         "correct_quarantine": "own",
         "view_estimates": "all",
         "download_reports": "all",
+        "view_programme": "all",
     },
     "coordinator": {
         "view_dashboard": "all",
@@ -81,15 +86,23 @@ ROLE_PERMISSIONS: dict[str, dict[str, Scope]] = {
         "view_persons": "all",
         "view_estimates": "all",
         "download_reports": "all",
+        "view_programme": "all",
+        "manage_programme": "all",
     },
     "analyst": {
         "view_dashboard": "all",
         "view_aggregates": "all",
         "view_estimates": "all",
         "download_reports": "all",
+        "view_programme": "all",
     },
     "auditor": {
         "read_audit": "all",
+    },
+    # A municipality account's organisation is its CBS code (GM0363).
+    "municipality": {
+        "view_programme": "all",
+        "self_assess": "own",
     },
 }
 
@@ -97,6 +110,9 @@ ROLE_PERMISSIONS: dict[str, dict[str, Scope]] = {
 ROLES_WITH_ORGANISATION = frozenset(
     role for role, grants in ROLE_PERMISSIONS.items() if "own" in grants.values()
 )
+
+# Roles whose users are municipalities: their organisation is a CBS code (GM0363).
+MUNICIPAL_ROLES = frozenset({"municipality"})
 
 # What a partner system's API token may be granted; always for its own organisation.
 TOKEN_ACTIONS: tuple[str, ...] = (

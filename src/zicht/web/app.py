@@ -227,6 +227,7 @@ def create_app(
         dashboard,
         estimates,
         persons,
+        programme,
         quarantine,
         registrations,
         reports,
@@ -263,6 +264,7 @@ def create_app(
         persons,
         estimates,
         reports,
+        programme,
         admin,
         api,
     ):

@@ -158,9 +158,16 @@ PAGES: dict[str, list[str]] = {
         "/persons/{person}?identities=1&purpose=controle",
         "/estimates",
         "/reports",
+        "/programme",
     ],
     "analyst": ["/dashboard?lang=en", "/estimates", "/reports", "/upload"],
     "auditor": ["/audit", "/audit?action=login"],
+    "municipality": [
+        "/programme",
+        "/programme/assessment",
+        "/programme/municipalities/GM0363",
+        "/programme?lang=en",
+    ],
 }
 
 

@@ -7,7 +7,8 @@ from alembic import context
 import zicht.store.accounts
 import zicht.store.audit
 import zicht.store.linkage
-import zicht.store.platforms  # noqa: F401
+import zicht.store.platforms
+import zicht.store.programme  # noqa: F401
 from zicht.store.models import Base
 
 connection = context.config.attributes["connection"]
