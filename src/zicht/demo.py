@@ -1,6 +1,8 @@
 """The main job, end to end on synthetic data: world -> ingest -> link -> estimate -> report.
 
-Then a week of one platform's sex-work ads is screened against the licence register.
+Then a week of one platform's sex-work ads is screened against the licence register, and
+the programme is filled: the 2021 letter's programme, a synthetic 2022, and a synthetic
+round of municipal self-assessments for each.
 
 The report is of the last year of the world: registrations also fall in the year after
 it (victims registered late), but that year's victims are not in the world.
@@ -27,6 +29,7 @@ from zicht.monitor import ReportSummary, build_report
 from zicht.platforms import import_licences
 from zicht.platforms.screen import ScreenResult, screen_file
 from zicht.privacy import Cipher, load_cipher, write_key_file
+from zicht.programme import DemoProgramme, fill_demo_programme
 from zicht.store import make_engine, upgrade
 from zicht.synth import DEFAULT_PERSONS, World, load_scenario, simulate, write_world
 from zicht.synth.ads import network_sizes_of, simulate_ads, write_ad_world
@@ -84,6 +87,7 @@ class DemoResult:
     linkage: LinkRunSummary | None = None
     report: ReportSummary | None = None
     ads: ScreenResult | None = None
+    programme: DemoProgramme | None = None
     steps: list[str] = field(default_factory=list)
 
 
@@ -172,6 +176,8 @@ def run_demo(
         result.report = build_report(engine, year=result.report_year, out=paths.report)
         step("ads")
         result.ads = _screen_ads(paths, world, engine, cipher)
+        step("programme")
+        result.programme = fill_demo_programme(engine, seed)
         return result
     finally:
         engine.dispose()

@@ -57,6 +57,7 @@ DEMO_ACCOUNTS: tuple[tuple[str, str, str | None], ...] = (
     ("demo-coordinator", "coordinator", "comensha"),
     ("demo-analyst", "analyst", None),
     ("demo-auditor", "auditor", None),
+    ("demo-amsterdam", "municipality", "GM0363"),
 )
 
 

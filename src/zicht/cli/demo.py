@@ -23,6 +23,7 @@ _STEPS = {
     "link": "Linking registrations into persons",
     "report": "Writing the monitor report",
     "ads": "Screening a week of ads against the licence register",
+    "programme": "Filling the programme and synthetic self-assessment rounds",
 }
 
 
@@ -69,6 +70,13 @@ def demo(
         console.print(
             f"Ads: {result.ads.stored} ads screened, {result.ads.flagged} flagged with reasons, "
             f"{result.ads.clusters} operator clusters ({workdir / 'screening'})."
+        )
+    if result.programme is not None:
+        rounds = ", ".join(f"{y}: {n} answers" for y, n in result.programme.answers.items())
+        console.print(
+            f"Programme: years {', '.join(map(str, result.programme.years))}; synthetic "
+            f"self-assessment rounds, published ({rounds}); see /programme or "
+            "`zicht programme report`."
         )
     console.print(
         f"Database: {result.database_url}\nKey: {result.key_file}\n"

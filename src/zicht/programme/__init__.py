@@ -19,6 +19,7 @@ from zicht.programme._assessment import (
     save_assessment,
     visible_answers,
 )
+from zicht.programme._demo import DemoProgramme, fill_demo_programme
 from zicht.programme._documents import ResultFiles, coverage_rows, write_results
 from zicht.programme._indicators import Figure, compute_indicators
 from zicht.programme._map import BANDS, band_of, coverage_map
@@ -58,6 +59,7 @@ __all__ = [
     "AssessmentError",
     "Block",
     "Coverage",
+    "DemoProgramme",
     "Figure",
     "Indicator",
     "Programme",
@@ -77,6 +79,7 @@ __all__ = [
     "dump_programme",
     "enter_figure",
     "export_programme",
+    "fill_demo_programme",
     "import_programme",
     "load_programme",
     "municipalities_with_policy",
