@@ -28,6 +28,8 @@ __all__ = [
     "programme_of",
 ]
 
+# Where a computed figure comes from (Figure.source), as the table names it.
+SOURCE_LABELS = {"monitor": N_("monitor"), "self-assessment": N_("self-assessment")}
 STATUS_LABELS = {
     "planned": N_("Planned"),
     "running": N_("Running"),
@@ -146,7 +148,7 @@ def build_results(engine: Engine, year: int, lang: str = "nl") -> Results:
     indicators = []
     for indicator, figure in zip(programme.indicators, figures, strict=True):
         source = (
-            t("Zicht (%(what)s)", what=figure.source)
+            t("Zicht (%(what)s)", what=t(SOURCE_LABELS.get(figure.source, figure.source)))
             if indicator.kind == "computed"
             else (figure.source or "–")
         )
