@@ -23,6 +23,7 @@ def test_demo_runs_the_whole_pipeline(tmp_path: Path) -> None:
         "opendata",
         "shelter",
         "reporting",
+        "programme",
     ]
     manifest = read_manifest(workdir / "world" / "manifest.json")
     assert [entry.file for entry in manifest] == [Path(r.file) for r in result.ingest]
@@ -51,6 +52,8 @@ def test_demo_runs_the_whole_pipeline(tmp_path: Path) -> None:
         "uk",
     ]
     assert len(result.reporting.handlers) == 2
+    assert result.programme is not None and result.programme.years == (2021, 2022)
+    assert all(n > 0 for n in result.programme.answers.values())
 
 
 def test_demo_is_repeatable_in_the_same_folder(tmp_path: Path) -> None:

@@ -1,7 +1,10 @@
 """The main job, end to end on synthetic data: world -> ingest -> link -> estimate -> report.
 
 Then a week of one platform's sex-work ads is screened against the licence register,
-and the linked persons are exported as open statistics (CTDC, DP synthetic, tables).
+the linked persons are exported as open statistics (CTDC, DP synthetic, tables),
+shelters get requests and placements, anonymous reports are filed in six languages, and
+the programme is filled: the 2021 letter's programme, a synthetic 2022, and a synthetic
+round of municipal self-assessments for each.
 
 The report is of the last year of the world: registrations also fall in the year after
 it (victims registered late), but that year's victims are not in the world.
@@ -30,6 +33,7 @@ from zicht.opendata import ExportResult, export_open_data
 from zicht.platforms import import_licences
 from zicht.platforms.screen import ScreenResult, screen_file
 from zicht.privacy import DEFAULT_PUBLICATION, Cipher, load_cipher, write_key_file
+from zicht.programme import DemoProgramme, fill_demo_programme
 from zicht.reporting import DemoReports, ReportingPolicy, file_demo_reports
 from zicht.shelter import ShelterDemo, fill_demo
 from zicht.store import make_engine, upgrade
@@ -96,6 +100,7 @@ class DemoResult:
     opendata: list[ExportResult] = field(default_factory=list)
     shelter: ShelterDemo | None = None
     reporting: DemoReports | None = None
+    programme: DemoProgramme | None = None
     steps: list[str] = field(default_factory=list)
 
 
@@ -200,6 +205,8 @@ def run_demo(
         result.shelter = fill_demo(engine, cipher, seed=seed)
         step("reporting")
         result.reporting = file_demo_reports(engine, ReportingPolicy.of(Settings(), cipher))
+        step("programme")
+        result.programme = fill_demo_programme(engine, seed)
         return result
     finally:
         engine.dispose()

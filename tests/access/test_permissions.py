@@ -34,6 +34,7 @@ EXPECTED: dict[str, dict[str, str]] = {
         "correct_quarantine": "own",
         "view_estimates": "all",
         "download_reports": "all",
+        "view_programme": "all",
     },
     "coordinator": {
         "view_dashboard": "all",
@@ -48,12 +49,15 @@ EXPECTED: dict[str, dict[str, str]] = {
         "manage_shelter": "all",
         "view_shelter_availability": "all",
         "view_shelter_address": "all",
+        "view_programme": "all",
+        "manage_programme": "all",
     },
     "analyst": {
         "view_dashboard": "all",
         "view_aggregates": "all",
         "view_estimates": "all",
         "download_reports": "all",
+        "view_programme": "all",
     },
     "auditor": {"read_audit": "all"},
     "caseworker": {
@@ -72,6 +76,7 @@ EXPECTED: dict[str, dict[str, str]] = {
         "triage_reports": "own",
         "edit_information_pages": "all",
     },
+    "municipality": {"view_programme": "all", "self_assess": "own"},
 }
 OWN, OTHER = "police", "fairwork"
 CASES = [
@@ -129,3 +134,10 @@ def test_unknown_role_and_action() -> None:
     assert not any(authorize(Principal.for_user(1, "u", "ghost", OWN), a) for a in ACTIONS)
     with pytest.raises(KeyError):
         scope_of(Principal.for_user(1, "u", "administrator", None), "launch_rockets")
+
+
+@pytest.mark.parametrize("role", list(ROLES))
+def test_only_a_municipality_answers_and_only_for_itself(role: str) -> None:
+    principal = Principal.for_user(1, "u", role, "GM0363")
+    assert authorize(principal, "self_assess", "GM0363") is (role == "municipality")
+    assert not authorize(principal, "self_assess", "GM0518")

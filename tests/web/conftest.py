@@ -42,6 +42,7 @@ ORGANISATION_OF = {
     "caseworker": "police",
     "shelter_staff": "shelter",
     "report_handler": "comensha",
+    "municipality": "GM0363",
 }
 OTHER_ORGANISATION = "fairwork"
 

@@ -37,6 +37,15 @@ ENDPOINTS: list[tuple[str, str, str, str]] = [
     ("GET", "/estimates", "view_estimates", "/estimates"),
     ("GET", "/reports", "download_reports", "/reports"),
     ("GET", "/reports/{name:path}", "download_reports", "/reports/monitor-2023.csv"),
+    ("GET", "/programme", "view_programme", "/programme"),
+    ("GET", "/programme/assessment", "self_assess", "/programme/assessment"),
+    ("POST", "/programme/assessment", "self_assess", "/programme/assessment"),
+    (
+        "GET",
+        "/programme/municipalities/{code}",
+        "view_programme",
+        "/programme/municipalities/GM0363",
+    ),
     ("GET", "/audit", "read_audit", "/audit"),
     ("GET", "/audit/export.csv", "read_audit", "/audit/export.csv"),
     ("GET", "/admin/users", "manage_users", "/admin/users"),
@@ -140,6 +149,7 @@ ORGANISATION_OF = {
     "caseworker": "police",
     "shelter_staff": "shelter",
     "report_handler": "comensha",
+    "municipality": "GM0363",
 }
 
 

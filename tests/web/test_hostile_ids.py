@@ -41,6 +41,7 @@ ORGANISATION_OF = {
     "caseworker": "police",
     "shelter_staff": "shelter",
     "report_handler": "comensha",
+    "municipality": "GM0363",
 }
 # Query parameters the pages read themselves, with values that are no valid number.
 QUERY_CASES = [

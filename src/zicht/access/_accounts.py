@@ -16,8 +16,14 @@ from sqlalchemy import Engine
 
 from zicht.access._audit import AuditEvent, log_action
 from zicht.access._auth import delete_sessions_of, hash_password, hash_token, new_token
-from zicht.access._permissions import ROLES, ROLES_WITH_ORGANISATION, TOKEN_ACTIONS
+from zicht.access._permissions import (
+    MUNICIPAL_ROLES,
+    ROLES,
+    ROLES_WITH_ORGANISATION,
+    TOKEN_ACTIONS,
+)
 from zicht.standard import ORGANISATIONS
+from zicht.standard.municipalities import municipalities
 from zicht.store import accounts as store
 from zicht.store.models import utcnow
 
@@ -52,6 +58,7 @@ DEMO_ACCOUNTS: tuple[tuple[str, str, str | None], ...] = (
     ("demo-auditor", "auditor", None),
     ("demo-caseworker", "caseworker", "inspectorate"),
     ("demo-shelter", "shelter_staff", "shelter"),
+    ("demo-amsterdam", "municipality", "GM0363"),
 )
 
 
@@ -148,7 +155,11 @@ def _check_password(password: str) -> None:
 def _check_role(role: str, organisation: str | None) -> None:
     if role not in ROLES:
         raise AccountError(f"unknown role {role!r}; choose from {', '.join(ROLES)}")
-    if organisation is not None and organisation not in ORGANISATIONS:
+    if role in MUNICIPAL_ROLES:
+        # A municipality account's organisation is its CBS code of the reference list.
+        if organisation not in municipalities():
+            raise AccountError(f"a {role} account needs the CBS code of its municipality (GM0363)")
+    elif organisation is not None and organisation not in ORGANISATIONS:
         raise AccountError(f"unknown organisation {organisation!r}")
     if role in ROLES_WITH_ORGANISATION and organisation is None:
         raise AccountError(f"a {role} belongs to an organisation: give one")

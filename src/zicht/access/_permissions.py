@@ -50,6 +50,9 @@ ACTIONS: dict[str, str] = {
     "view_shelter_address": N_("See a shelter's secret address"),
     "triage_reports": N_("Triage anonymous reports"),
     "edit_information_pages": N_("Write and review the reporting information pages"),
+    "view_programme": N_("View the programme and published self-assessments"),
+    "manage_programme": N_("Manage the programme, its figures and assessment rounds"),
+    "self_assess": N_("Fill in the municipal self-assessment"),
 }
 
 # role -> name (a message of the catalogues)
@@ -62,6 +65,7 @@ ROLES: dict[str, str] = {
     "caseworker": N_("Caseworker of a partner (shelter requests)"),
     "shelter_staff": N_("Shelter staff (own shelter)"),
     "report_handler": N_("Handler of anonymous reports"),
+    "municipality": N_("Municipality (self-assessment)"),
 }
 
 ROLE_PERMISSIONS: dict[str, dict[str, Scope]] = {
@@ -82,6 +86,7 @@ ROLE_PERMISSIONS: dict[str, dict[str, Scope]] = {
         "correct_quarantine": "own",
         "view_estimates": "all",
         "download_reports": "all",
+        "view_programme": "all",
     },
     "coordinator": {
         "view_dashboard": "all",
@@ -96,12 +101,15 @@ ROLE_PERMISSIONS: dict[str, dict[str, Scope]] = {
         "manage_shelter": "all",
         "view_shelter_availability": "all",
         "view_shelter_address": "all",
+        "view_programme": "all",
+        "manage_programme": "all",
     },
     "analyst": {
         "view_dashboard": "all",
         "view_aggregates": "all",
         "view_estimates": "all",
         "download_reports": "all",
+        "view_programme": "all",
     },
     "auditor": {
         "read_audit": "all",
@@ -123,12 +131,20 @@ ROLE_PERMISSIONS: dict[str, dict[str, Scope]] = {
         "triage_reports": "own",
         "edit_information_pages": "all",
     },
+    # A municipality account's organisation is its CBS code (GM0363).
+    "municipality": {
+        "view_programme": "all",
+        "self_assess": "own",
+    },
 }
 
 # Roles whose users belong to one organisation (their "own" scope needs one).
 ROLES_WITH_ORGANISATION = frozenset(
     role for role, grants in ROLE_PERMISSIONS.items() if "own" in grants.values()
 )
+
+# Roles whose users are municipalities: their organisation is a CBS code (GM0363).
+MUNICIPAL_ROLES = frozenset({"municipality"})
 
 # What a partner system's API token may be granted; always for its own organisation.
 TOKEN_ACTIONS: tuple[str, ...] = (

@@ -26,6 +26,7 @@ _STEPS = {
     "opendata": "Exporting open statistics (CTDC, DP synthetic data, tables)",
     "shelter": "Setting up shelters, requests and placements",
     "reporting": "Filing anonymous reports in six languages",
+    "programme": "Filling the programme and synthetic self-assessment rounds",
 }
 
 
@@ -87,6 +88,13 @@ def demo(
         )
         for username, organisation, password in result.reporting.handlers:
             console.print(f"Report handler of {organisation}: {username} / {password}")
+    if result.programme is not None:
+        rounds = ", ".join(f"{y}: {n} answers" for y, n in result.programme.answers.items())
+        console.print(
+            f"Programme: years {', '.join(map(str, result.programme.years))}; synthetic "
+            f"self-assessment rounds, published ({rounds}); see /programme or "
+            "`zicht programme report`."
+        )
     console.print(
         f"Database: {result.database_url}\nKey: {result.key_file}\n"
         f"Continue with: export ZICHT_DATABASE_URL={result.database_url} "

@@ -76,6 +76,8 @@ NAVIGATION: tuple[tuple[str, str, str], ...] = (
     ("/reports", N_("Reports"), "download_reports"),
     ("/triage", N_("Anonymous reports"), "triage_reports"),
     ("/information-pages", N_("Information pages"), "edit_information_pages"),
+    ("/programme", N_("Programme"), "view_programme"),
+    ("/programme/assessment", N_("Self-assessment"), "self_assess"),
     ("/audit", N_("Audit trail"), "read_audit"),
     ("/admin/users", N_("Users"), "manage_users"),
     ("/admin/tokens", N_("API tokens"), "manage_tokens"),
@@ -125,11 +127,11 @@ def render(
     t = Translator(lang)
     nav = []
     if principal is not None:
-        nav = [
-            {"href": path, "label": t(key), "current": request.url.path.startswith(path)}
-            for path, key, action in NAVIGATION
-            if authorize(principal, action)
-        ]
+        shown = [(p, k) for p, k, action in NAVIGATION if authorize(principal, action)]
+        # The longest menu path the page is under is the current one (/programme/assessment
+        # is not also /programme).
+        here = max((p for p, _ in shown if request.url.path.startswith(p)), key=len, default=None)
+        nav = [{"href": path, "label": t(key), "current": path == here} for path, key in shown]
     role_label = ""
     if principal is not None:
         role = principal.role or ""

@@ -158,10 +158,17 @@ PAGES: dict[str, list[str]] = {
         "/persons/{person}?identities=1&purpose=controle",
         "/estimates",
         "/reports",
+        "/programme",
     ],
     "analyst": ["/dashboard?lang=en", "/estimates", "/reports", "/upload"],
     "auditor": ["/audit", "/audit?action=login"],
     "report_handler": ["/triage", "/triage?closed=true", "/information-pages"],
+    "municipality": [
+        "/programme",
+        "/programme/assessment",
+        "/programme/municipalities/GM0363",
+        "/programme?lang=en",
+    ],
 }
 
 

@@ -8,6 +8,7 @@ import zicht.store.accounts
 import zicht.store.audit
 import zicht.store.linkage
 import zicht.store.platforms
+import zicht.store.programme
 import zicht.store.reporting
 import zicht.store.shelter  # noqa: F401
 from zicht.store.models import Base

@@ -1,0 +1,92 @@
+"""`zicht programme`: import, export, figure, indicators, publish and report from the
+command line, with one clear error line and exit code 2 when a job cannot be done."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from zicht.cli import app
+from zicht.programme import load_programme, seed_programme
+from zicht.store import make_engine, upgrade
+
+
+@pytest.fixture
+def database(tmp_path: Path) -> str:
+    url = f"sqlite:///{tmp_path / 'zicht.db'}"
+    engine = make_engine(url)
+    upgrade(engine)
+    engine.dispose()
+    return url
+
+
+def _run(*args: str) -> tuple[int, str, str]:
+    result = CliRunner().invoke(app, list(args))
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_import_export_figure_publish_and_report(database: str, tmp_path: Path) -> None:
+    code, out, _ = _run("programme", "import", "--database-url", database)
+    assert code == 0 and "7 themes, 24 actions" in out and "(new)" in out
+    code, out, _ = _run(
+        "programme", "export", "--year", "2021", "--out", str(tmp_path), "--database-url", database
+    )
+    assert code == 0
+    assert load_programme(tmp_path / "programme-2021.yaml") == seed_programme()
+    code, out, _ = _run(
+        "programme", "import", str(tmp_path / "programme-2021.yaml"), "--database-url", database
+    )
+    assert code == 0 and "(replaced)" in out
+    code, _, _ = _run(
+        "programme", "figure", "anonymous_reports", "41", "--source", "Fier jaarverslag",
+        "--year", "2021", "--database-url", database,
+    )  # fmt: skip
+    assert code == 0
+    code, out, _ = _run(
+        "programme", "indicators", "--year", "2021", "--json", "--database-url", database
+    )
+    assert code == 0
+    figures = {f["indicator"]: f for f in json.loads(out)}
+    assert figures["anonymous_reports"]["value"] == 41
+    assert figures["anonymous_reports"]["source"] == "Fier jaarverslag"
+    assert figures["om_suspects"]["target"] == 205
+    assert figures["municipalities_with_policy"]["value"] is None  # no round published
+    code, _, _ = _run("programme", "publish", "--year", "2021", "--database-url", database)
+    assert code == 0
+    code, out, _ = _run(
+        "programme", "report", "--year", "2021", "--out", str(tmp_path / "r"),
+        "--database-url", database,
+    )  # fmt: skip
+    assert code == 0, out
+    names = sorted(p.name for p in (tmp_path / "r").iterdir())
+    assert names == [
+        "gemeenten-2021.csv",
+        "gemeenten-2021.svg",
+        "programme-2021-nl.docx",
+        "programme-2021-nl.pdf",
+    ]
+
+
+def test_errors_name_the_place_and_rule_and_exit_2(database: str, tmp_path: Path) -> None:
+    bad = tmp_path / "bad.yaml"
+    raw = seed_programme().model_dump(mode="json")
+    raw["themes"][2]["actions"][1]["status"] = "finished"
+    bad.write_text(json.dumps(raw), encoding="utf-8")
+    code, _, err = _run("programme", "import", str(bad), "--database-url", database)
+    assert code == 2
+    assert f"{bad}: themes.2.actions.1.status" in err
+    code, _, err = _run(
+        "programme", "report", "--year", "2019", "--out", str(tmp_path / "r"),
+        "--database-url", database,
+    )  # fmt: skip
+    assert code == 2 and "no programme is stored for 2019" in err
+    assert not (tmp_path / "r").exists()
+    _run("programme", "import", "--database-url", database)
+    code, _, err = _run(
+        "programme", "figure", "om_suspects", "3", "--source", "x", "--year", "2021",
+        "--database-url", database,
+    )  # fmt: skip
+    assert code == 2 and "computed from Zicht's data" in err
