@@ -6,12 +6,16 @@ encodings, and the attack in `frequency_attack` measures what an attacker with t
 encoded file and public name frequencies learns. See docs/pprl.md.
 """
 
+from zicht.pprl._attack import AttackOutcome, frequency_attack
 from zicht.pprl._bloom import Encoder, Hardening
 from zicht.pprl._encode import EncodeResult, Refusal, encode_file, encode_identities
 from zicht.pprl._file import EncodedFile, EncodedFileError, EncodedRow, read_encoded
+from zicht.pprl._link import link_encoded
 from zicht.pprl._secret import LinkageSecret, SecretError, new_secret, read_secret, write_secret
+from zicht.pprl._table import encoded_table
 
 __all__ = [
+    "AttackOutcome",
     "EncodeResult",
     "EncodedFile",
     "EncodedFileError",
@@ -23,6 +27,9 @@ __all__ = [
     "SecretError",
     "encode_file",
     "encode_identities",
+    "encoded_table",
+    "frequency_attack",
+    "link_encoded",
     "new_secret",
     "read_encoded",
     "read_secret",

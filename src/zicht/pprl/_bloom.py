@@ -147,8 +147,9 @@ class Encoder:
         filled[np.asarray(value_numbers, dtype=np.int64)] = True
         if self.hardening.balanced:
             table = np.concatenate([table, 1 - table], axis=1)[:, self._permutations[spec.name]]
-        # The last row of the table (picked by a missing value's code, -1) stays empty.
-        table[-1] = 0
+        # Values with no token left (and the last row, picked by a missing value's code,
+        # -1) encode to nothing.
+        table[~filled] = 0
         packed = np.packbits(table, axis=1)[codes]
         present = filled[codes]
         p = self.hardening.flip_probability

@@ -40,6 +40,7 @@ class Refusal:
 
     def describe(self, lang: str = "en") -> str:
         """One line: row N: field (column): rule; ..."""
+        from zicht.i18n import Translator
         from zicht.ingest.problems import rule_message
 
         parts = [
@@ -47,7 +48,8 @@ class Refusal:
             f"{rule_message(p.rule, lang)}"
             for p in self.problems
         ]
-        return f"row {self.row}: " + "; ".join(parts)
+        t = Translator(lang)
+        return t("row %(row)s: %(problems)s", row=self.row, problems="; ".join(parts))
 
 
 @dataclass

@@ -56,14 +56,13 @@ def _comparison(field: str, hardening: Hardening) -> cl.CustomComparison:
     scale = 1 - 2 * p * (1 - p)
     dice = _dice_sql(field, hardening)
     levels: list[Any] = [
-        cll.CustomLevel(f"{field}_n_l IS NULL OR {field}_n_r IS NULL", label_for_charts="Unknown")
-        .configure(is_null_level=True)
+        cll.CustomLevel(
+            f"{field}_n_l IS NULL OR {field}_n_r IS NULL", label_for_charts="Unknown"
+        ).configure(is_null_level=True)
     ]
     for band in DICE_LEVELS:
         levels.append(
-            cll.CustomLevel(
-                f"{dice} >= {band * scale:.4f}", label_for_charts=f"Dice >= {band:g}"
-            )
+            cll.CustomLevel(f"{dice} >= {band * scale:.4f}", label_for_charts=f"Dice >= {band:g}")
         )
     levels.append(cll.ElseLevel())
     return cl.CustomComparison(
@@ -71,6 +70,42 @@ def _comparison(field: str, hardening: Hardening) -> cl.CustomComparison:
         comparison_description=_LABELS[field],
         comparison_levels=levels,
     )
+
+
+def _address(hardening: Hardening, fields: tuple[str, ...]) -> cl.CustomComparison:
+    # One comparison, as in plain linkage: street, postcode and city are too dependent
+    # on each other for Fellegi-Sunter's independence assumption to hold across them.
+    p = hardening.flip_probability
+    exact = 0.99 * (1 - 2 * p * (1 - p))
+    unknown = " OR ".join(
+        "(" + " AND ".join(f"{f}_n_{side} IS NULL" for f in fields) + ")" for side in ("l", "r")
+    )
+    levels: list[Any] = [
+        cll.CustomLevel(unknown, label_for_charts="Unknown").configure(is_null_level=True)
+    ]
+    labels = {"address": "Same street address", "postcode": "Same postcode", "city": "Same city"}
+    for field in fields:
+        levels.append(
+            cll.CustomLevel(
+                f"{_dice_sql(field, hardening)} >= {exact:.4f}", label_for_charts=labels[field]
+            )
+        )
+        if field == "address":
+            levels.append(
+                cll.CustomLevel(
+                    f"{_dice_sql(field, hardening)} >= {0.9 * exact / 0.99:.4f}",
+                    label_for_charts="Street address similar",
+                )
+            )
+    levels.append(cll.ElseLevel())
+    return cl.CustomComparison(
+        output_column_name="address",
+        comparison_description="Address, postcode and city",
+        comparison_levels=levels,
+    )
+
+
+_ADDRESS = ("address", "postcode", "city")
 
 
 def _filled(table: pd.DataFrame, column: str) -> bool:
@@ -111,12 +146,20 @@ def encoded_spec(table: pd.DataFrame) -> ModelSpec:
     )
 
 
+def _comparisons(names: tuple[str, ...], hardening: Hardening) -> list[cl.CustomComparison]:
+    address = tuple(f for f in _ADDRESS if f in names)
+    out = [_comparison(n, hardening) for n in names if n not in _ADDRESS]
+    if address:
+        out.append(_address(hardening, address))
+    return out
+
+
 def encoded_settings(spec: ModelSpec, hardening: Hardening) -> SettingsCreator:
     """Splink settings (untrained) for encoded registrations."""
     return SettingsCreator(
         link_type="dedupe_only",
         unique_id_column_name="unique_id",
-        comparisons=[_comparison(name, hardening) for name in spec.comparisons],
+        comparisons=_comparisons(spec.comparisons, hardening),
         blocking_rules_to_generate_predictions=[block_on(*rule) for rule in spec.prediction_rules],
         additional_columns_to_retain=["source"],
         retain_intermediate_calculation_columns=True,

@@ -96,9 +96,7 @@ def encoded_table(
         for i, name in enumerate(word_columns(spec.name, hardening)):
             columns[name] = pd.Series(words[:, i], dtype="Int64").where(present, pd.NA)
         ones = np.unpackbits(packed, axis=1)
-        columns[f"{spec.name}_n"] = pd.Series(ones.sum(axis=1), dtype="Int64").where(
-            present, pd.NA
-        )
+        columns[f"{spec.name}_n"] = pd.Series(ones.sum(axis=1), dtype="Int64").where(present, pd.NA)
         unpacked[spec.name] = (ones, present)
     for family, (fields, bands, width) in BANDS.items():
         bits = np.concatenate([unpacked[f][0] for f in fields], axis=1)
