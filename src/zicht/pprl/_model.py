@@ -25,7 +25,14 @@ from zicht.pprl._table import BANDS, word_columns
 __all__ = ["DICE_LEVELS", "encoded_settings", "encoded_spec"]
 
 DICE_LEVELS = (0.99, 0.9, 0.8, 0.7)
-"""Dice bands of a comparison (before scaling for randomised response)."""
+"""Dice bands of a name or date comparison (before scaling for randomised response)."""
+
+IDENTIFIER_LEVELS = (0.99, 0.9)
+"""Bands of identifiers and places: the same value, or about one character off (as the
+plain model's exact and one-character levels). Finer bands would count chance overlap
+of digits, or names inside e-mail addresses, as evidence."""
+
+_FINE = frozenset({"given_name", "family_name", "date_of_birth"})
 
 # Fields compared (gender and nationality are analytic, not encoded: see _fields).
 _LABELS = {
@@ -60,7 +67,7 @@ def _comparison(field: str, hardening: Hardening) -> cl.CustomComparison:
             f"{field}_n_l IS NULL OR {field}_n_r IS NULL", label_for_charts="Unknown"
         ).configure(is_null_level=True)
     ]
-    for band in DICE_LEVELS:
+    for band in DICE_LEVELS if field in _FINE else IDENTIFIER_LEVELS:
         levels.append(
             cll.CustomLevel(f"{dice} >= {band * scale:.4f}", label_for_charts=f"Dice >= {band:g}")
         )
