@@ -153,9 +153,9 @@ def encoded_spec(table: pd.DataFrame) -> ModelSpec:
     )
 
 
-def _comparisons(names: tuple[str, ...], hardening: Hardening) -> list[cl.CustomComparison]:
+def _comparisons(names: tuple[str, ...], hardening: Hardening) -> list[Any]:
     address = tuple(f for f in _ADDRESS if f in names)
-    out = [_comparison(n, hardening) for n in names if n not in _ADDRESS]
+    out: list[Any] = [_comparison(n, hardening) for n in names if n not in _ADDRESS]
     if address:
         out.append(_address(hardening, address))
     return out
