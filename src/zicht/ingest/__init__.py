@@ -6,7 +6,7 @@ from zicht.ingest.prepare import QUARANTINE_ID_COLUMN
 from zicht.ingest.problems import RULES, IngestFileError, RowProblem, rule_summary
 from zicht.ingest.quarantine import export_flagged, export_quarantine
 from zicht.ingest.readers import open_source
-from zicht.ingest.service import IngestResult, ingest_file
+from zicht.ingest.service import IngestResult, ingest_file, open_checked
 
 __all__ = [
     "QUARANTINE_ID_COLUMN",
@@ -22,6 +22,7 @@ __all__ = [
     "export_quarantine",
     "ingest_file",
     "load_mapping",
+    "open_checked",
     "open_source",
     "read_manifest",
     "rule_summary",

@@ -24,6 +24,7 @@ from zicht.ingest.parallel import prepared_chunks
 from zicht.ingest.prepare import QUARANTINE_ID_COLUMN, PreparedRecord
 from zicht.ingest.problems import IngestFileError, RowProblem
 from zicht.ingest.readers import RawRow, open_source
+from zicht.ingest.rows import SourceFile
 from zicht.privacy import Cipher
 from zicht.privacy.cells import restore
 from zicht.standard import ORGANISATIONS
@@ -360,3 +361,24 @@ def _format_of(path: Path) -> str | None:
     from zicht.ingest.readers import FORMATS
 
     return FORMATS.get(path.suffix.lower())
+
+
+def open_checked(path: Path, *, source: str, mapping: Mapping) -> SourceFile:
+    """Open a partner file as `ingest_file` does and check it against the mapping.
+
+    For edges that read partner files without storing them (the encoder of
+    `zicht.pprl` runs at the partner). Raises IngestFileError; the caller closes the file.
+    """
+    is_mapping_format = mapping.format is None or mapping.format == _format_of(path)
+    opened = open_source(
+        path,
+        encoding=mapping.encoding if is_mapping_format else "auto",
+        delimiter=mapping.delimiter if is_mapping_format else "auto",
+        sheet=mapping.sheet,
+    )
+    try:
+        _check_mapping(path, mapping, source, opened.header)
+    except IngestFileError:
+        opened.close()
+        raise
+    return opened

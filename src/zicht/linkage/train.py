@@ -112,12 +112,17 @@ def train_model(
     spec: ModelSpec,
     options: TrainingOptions | None = None,
     timings: Timings | None = None,
+    settings: Any = None,
 ) -> tuple[Linker, dict[str, Any]]:
-    """Train on `table` (a linkage table) and return the linker and the model as a dict."""
+    """Train on `table` (a linkage table) and return the linker and the model as a dict.
+
+    `settings` replaces the plain model's comparisons (`settings_creator(spec)`), e.g.
+    with the Dice levels on encodings of `zicht.pprl`; the recipe stays the same.
+    """
     options = options or TrainingOptions()
     timings = timings if timings is not None else Timings()
     started = time.perf_counter()
-    linker = _linker(api, table, settings_creator(spec))
+    linker = _linker(api, table, settings if settings is not None else settings_creator(spec))
     if spec.deterministic_rules:
         _attempt(
             "prior",

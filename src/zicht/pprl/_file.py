@@ -1,0 +1,159 @@
+"""The encoded file: one JSON header line, then one line per registration.
+
+    {"zicht_pprl": 1, "secret_id": "...", "source": "police", "record_type": ...,
+     "hardening": {...}, "fields": {"given_name": 256, ...}}
+    {"row": 2, "record": {analytic fields}, "flags": [...],
+     "encoding": {"given_name": "base64", ...}}
+
+No identity value is in it: only the analytic fields of the standard (what Zicht
+stores unencrypted anyway) and the encodings.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from zicht.pprl._bloom import Hardening, filter_bits
+from zicht.pprl._fields import FIELDS
+from zicht.pprl._secret import LinkageSecret
+
+__all__ = ["FORMAT_VERSION", "EncodedFile", "EncodedFileError", "EncodedRow", "read_encoded"]
+
+FORMAT_VERSION = 1
+
+
+class EncodedFileError(ValueError):
+    """An encoded file cannot be used: which file, which line, which rule."""
+
+
+@dataclass(frozen=True)
+class EncodedRow:
+    """One encoded registration: its row in the partner's file, analytic record, encodings."""
+
+    row: int
+    record: dict[str, Any]
+    flags: tuple[str, ...]
+    encoding: dict[str, bytes]
+
+
+@dataclass
+class EncodedFile:
+    """The header of an encoded file and its rows (read lazily)."""
+
+    path: Path
+    secret_id: str
+    source: str
+    record_type: str
+    hardening: Hardening
+    rows: Iterator[EncodedRow]
+
+
+def header_line(secret: LinkageSecret, source: str, record_type: str, hardening: Hardening) -> str:
+    """The first line of an encoded file."""
+    fields = {spec.name: filter_bits(spec, hardening) for spec in FIELDS}
+    return json.dumps(
+        {
+            "zicht_pprl": FORMAT_VERSION,
+            "secret_id": secret.secret_id,
+            "source": source,
+            "record_type": record_type,
+            "hardening": hardening.as_dict(),
+            "fields": fields,
+        }
+    )
+
+
+def row_line(
+    row: int, record: dict[str, Any], flags: tuple[str, ...], encoding: dict[str, bytes]
+) -> str:
+    """One registration's line."""
+    return json.dumps(
+        {
+            "row": row,
+            "record": record,
+            "flags": list(flags),
+            "encoding": {k: base64.b64encode(v).decode("ascii") for k, v in encoding.items()},
+        },
+        separators=(",", ":"),
+    )
+
+
+def _header(path: Path, line: str, secret_id: str | None) -> dict[str, Any]:
+    try:
+        header = json.loads(line)
+    except json.JSONDecodeError:
+        header = None
+    if not isinstance(header, dict) or header.get("zicht_pprl") != FORMAT_VERSION:
+        raise EncodedFileError(f"{path}: line 1: not an encoded file of this Zicht version")
+    if secret_id is not None and header.get("secret_id") != secret_id:
+        raise EncodedFileError(
+            f"{path}: encoded with another secret (id {header.get('secret_id')}, "
+            f"expected {secret_id}); its encodings cannot be compared"
+        )
+    try:
+        hardening = Hardening(**header["hardening"])
+        expected = {spec.name: filter_bits(spec, hardening) for spec in FIELDS}
+    except (KeyError, TypeError, ValueError):
+        raise EncodedFileError(f"{path}: line 1: hardening missing or unknown") from None
+    if header.get("fields") != expected:
+        raise EncodedFileError(f"{path}: line 1: fields or filter lengths differ from this Zicht's")
+    header["_hardening"] = hardening
+    return header
+
+
+def _row(path: Path, number: int, line: str, widths: dict[str, int]) -> EncodedRow:
+    try:
+        data = json.loads(line)
+        encoding = {
+            name: base64.b64decode(text, validate=True) for name, text in data["encoding"].items()
+        }
+        record, row, flags = data["record"], int(data["row"]), tuple(data.get("flags", ()))
+    except (json.JSONDecodeError, KeyError, TypeError, ValueError, AttributeError):
+        raise EncodedFileError(f"{path}: line {number}: not an encoded registration") from None
+    for name, value in encoding.items():
+        if name not in widths or len(value) * 8 != widths[name]:
+            raise EncodedFileError(
+                f"{path}: line {number}: field {name}: unknown field or wrong length"
+            )
+    if not isinstance(record, dict):
+        raise EncodedFileError(f"{path}: line {number}: record is not an object")
+    return EncodedRow(row, record, flags, encoding)
+
+
+def read_encoded(path: Path, secret_id: str | None = None) -> EncodedFile:
+    """Open an encoded file; refuse it when its secret id is not `secret_id` (when given).
+
+    Rows are read lazily; a damaged line raises EncodedFileError with its line number.
+    """
+    try:
+        handle = path.open(encoding="utf-8")
+    except OSError:
+        raise EncodedFileError(f"{path}: cannot be read") from None
+    try:
+        header = _header(path, handle.readline(), secret_id)
+    except (EncodedFileError, UnicodeDecodeError) as exc:
+        handle.close()
+        if isinstance(exc, EncodedFileError):
+            raise
+        raise EncodedFileError(f"{path}: line 1: not UTF-8 text") from None
+    widths = dict(header["fields"])
+
+    def rows() -> Iterator[EncodedRow]:
+        with handle:
+            for number, line in enumerate(handle, start=2):
+                if line.strip():
+                    yield _row(path, number, line, widths)
+
+    return EncodedFile(
+        path=path,
+        secret_id=str(header["secret_id"]),
+        source=str(header.get("source")),
+        record_type=str(header.get("record_type")),
+        hardening=header["_hardening"],
+        rows=rows(),
+    )

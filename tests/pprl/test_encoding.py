@@ -1,0 +1,103 @@
+"""Secrets and encodings: keyed, hardened, comparable only under the same secret and salt."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from zicht.pprl import Encoder, Hardening, SecretError, new_secret, read_secret, write_secret
+from zicht.pprl._fields import FIELDS
+
+GIVEN = next(s for s in FIELDS if s.name == "given_name")
+PHONE = next(s for s in FIELDS if s.name == "phone")
+
+
+def _bits(packed: np.ndarray) -> np.ndarray:
+    return np.unpackbits(packed, axis=1)
+
+
+def _dice(a: np.ndarray, b: np.ndarray) -> float:
+    return 2 * float((a & b).sum()) / float(a.sum() + b.sum())
+
+
+def test_secret_round_trip_and_refusals(tmp_path: Path) -> None:
+    secret = new_secret()
+    path = tmp_path / "secret.json"
+    write_secret(secret, path)
+    assert path.stat().st_mode & 0o777 == 0o600
+    assert read_secret(path).secret_id == secret.secret_id
+    assert secret.key.hex() not in repr(secret)
+    with pytest.raises(FileExistsError):
+        write_secret(new_secret(), path)
+    (tmp_path / "other.json").write_text('{"kind": "something else"}')
+    with pytest.raises(SecretError, match="not a Zicht linkage secret"):
+        read_secret(tmp_path / "other.json")
+    with pytest.raises(SecretError, match="does not exist"):
+        read_secret(tmp_path / "missing.json")
+
+
+def test_same_value_same_encoding_other_secret_unrelated() -> None:
+    plain = Hardening(balanced=False, salt=None)
+    one, two = new_secret(), new_secret()
+    a, _ = Encoder(one, plain).encode_field(GIVEN, ["Olena", "Olena"], [1990, 1990])
+    b, _ = Encoder(two, plain).encode_field(GIVEN, ["Olena"], [1990])
+    assert (a[0] == a[1]).all()
+    assert _dice(_bits(a)[0], _bits(b)[0]) < 0.8
+
+
+def test_normalised_as_plain_linkage_and_similar_names_stay_similar() -> None:
+    secret = new_secret()
+    packed, _ = Encoder(secret, Hardening(salt=None)).encode_field(
+        GIVEN, ["Олена", "olena", "Olana", "Fatima"], [None] * 4
+    )
+    bits = _bits(packed)
+    assert (bits[0] == bits[1]).all()  # transliterated and lower-cased first
+    assert _dice(bits[1], bits[2]) > _dice(bits[1], bits[3])
+
+
+def test_salting_with_the_birth_year_separates_years() -> None:
+    packed, _ = Encoder(new_secret()).encode_field(GIVEN, ["Olena"] * 3, [1990, 1990, 1991])
+    bits = _bits(packed)
+    assert (bits[0] == bits[1]).all()
+    # Balanced filters of unrelated values agree on about half their bits.
+    assert _dice(bits[0], bits[2]) < 0.7
+
+
+def test_unsalted_fields_ignore_the_birth_year() -> None:
+    packed, _ = Encoder(new_secret()).encode_field(
+        PHONE, ["06-12345678", "0612345678"], [1990, 1991]
+    )
+    assert (packed[0] == packed[1]).all()
+
+
+@settings(max_examples=50, deadline=None)
+@given(st.lists(st.text(min_size=1, max_size=30), min_size=1, max_size=20))
+def test_balanced_filters_have_constant_weight(names: list[str]) -> None:
+    packed, present = Encoder(new_secret()).encode_field(GIVEN, names, [None] * len(names))
+    weights = _bits(packed).sum(axis=1)
+    assert (weights[present] == GIVEN.bits).all()
+    assert (weights[~present] == 0).all()
+
+
+def test_randomised_response_flips_the_stated_share() -> None:
+    hardening = Hardening(flip_probability=0.1)
+    assert hardening.epsilon == pytest.approx(math.log(9))
+    encoder = Encoder(new_secret(), hardening, rng=np.random.default_rng(3))
+    clean = Encoder(encoder.secret, Hardening())
+    noisy, _ = encoder.encode_field(GIVEN, ["Olena"] * 400, [1990] * 400)
+    exact, _ = clean.encode_field(GIVEN, ["Olena"] * 400, [1990] * 400)
+    share = float((_bits(noisy) != _bits(exact)).mean())
+    assert 0.09 < share < 0.11
+    with pytest.raises(ValueError):
+        Hardening(flip_probability=0.5)
+
+
+def test_missing_values_are_not_present() -> None:
+    packed, present = Encoder(new_secret()).encode_field(GIVEN, [None, " ", "An"], [None] * 3)
+    assert present.tolist() == [False, False, True]
+    assert not packed[0].any()
