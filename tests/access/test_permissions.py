@@ -41,12 +41,14 @@ EXPECTED: dict[str, dict[str, str]] = {
         "list_registrations": "all",
         "view_identity": "all",
         "view_persons": "all",
+        "view_networks": "all",
         "view_estimates": "all",
         "download_reports": "all",
     },
     "analyst": {
         "view_dashboard": "all",
         "view_aggregates": "all",
+        "view_networks": "all",
         "view_estimates": "all",
         "download_reports": "all",
     },
@@ -108,3 +110,11 @@ def test_unknown_role_and_action() -> None:
     assert not any(authorize(Principal.for_user(1, "u", "ghost", OWN), a) for a in ACTIONS)
     with pytest.raises(KeyError):
         scope_of(Principal.for_user(1, "u", "administrator", None), "launch_rockets")
+
+
+@pytest.mark.parametrize("role", list(ROLES))
+def test_only_analysts_and_coordinators_see_networks(role: str) -> None:
+    principal = Principal.for_user(1, "u", role, OWN)
+    assert authorize(principal, "view_networks") is (role in ("analyst", "coordinator"))
+    token = Principal.for_token(1, "system", OWN, list(ACTIONS))
+    assert not authorize(token, "view_networks")

@@ -71,6 +71,7 @@ NAVIGATION: tuple[tuple[str, str, str], ...] = (
     ("/quarantine", N_("Quarantine"), "correct_quarantine"),
     ("/registrations", N_("Registrations"), "list_registrations"),
     ("/persons", N_("Persons"), "view_persons"),
+    ("/networks", N_("Networks"), "view_networks"),
     ("/estimates", N_("Estimates"), "view_estimates"),
     ("/reports", N_("Reports"), "download_reports"),
     ("/audit", N_("Audit trail"), "read_audit"),
