@@ -19,7 +19,7 @@ from zicht.network._evaluate import (
     pairs,
 )
 from zicht.network._export import ExportSummary, export_network
-from zicht.network._formats import FORMATS, write_graph
+from zicht.network._formats import EDGE_ATTRIBUTES, FORMATS, NODE_ATTRIBUTES, write_graph
 from zicht.network._identifiers import HARD_KINDS, IDENTIFIER_KINDS, normal_identifier
 from zicht.network._ranking import REASONS, RECENT_DAYS, rank_networks
 from zicht.network._runs import (
@@ -41,12 +41,14 @@ from zicht.network._views import (
 __all__ = [
     "CHANGES",
     "CHANGE_TEXTS",
+    "EDGE_ATTRIBUTES",
     "FORMATS",
     "HARD_KINDS",
     "IDENTIFIER_KINDS",
     "KIND_COLOURS",
     "KIND_TEXTS",
     "MAX_DRAWN",
+    "NODE_ATTRIBUTES",
     "REASONS",
     "RECENT_DAYS",
     "EvaluationError",
