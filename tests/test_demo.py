@@ -14,7 +14,7 @@ from zicht.ingest import read_manifest
 def test_demo_runs_the_whole_pipeline(tmp_path: Path) -> None:
     workdir = tmp_path / "demo"
     result = run_demo(workdir, persons=600, seed=3)
-    assert result.steps == ["world", "ingest", "link", "report", "ads"]
+    assert result.steps == ["world", "ingest", "link", "report", "ads", "network"]
     manifest = read_manifest(workdir / "world" / "manifest.json")
     assert [entry.file for entry in manifest] == [Path(r.file) for r in result.ingest]
     for entry, ingested in zip(manifest, result.ingest, strict=True):
@@ -28,6 +28,8 @@ def test_demo_runs_the_whole_pipeline(tmp_path: Path) -> None:
     assert result.ads is not None and result.ads.stored > 0 and result.ads.quarantined == 0
     clusters = (workdir / "screening" / "clusters.csv").read_text(encoding="utf-8").splitlines()
     assert len(clusters) == 1 + result.ads.stored
+    assert result.network is not None and result.network.networks > 0
+    assert result.network.link_run_id is not None
 
 
 def test_demo_is_repeatable_in_the_same_folder(tmp_path: Path) -> None:

@@ -1,6 +1,7 @@
 """The main job, end to end on synthetic data: world -> ingest -> link -> estimate -> report.
 
-Then a week of one platform's sex-work ads is screened against the licence register.
+Then a week of one platform's sex-work ads is screened against the licence register, and
+the graph of victims, suspects, identifiers and ads is built (`zicht.network`).
 
 The report is of the last year of the world: registrations also fall in the year after
 it (victims registered late), but that year's victims are not in the world.
@@ -24,6 +25,7 @@ from zicht.config import sqlite_url
 from zicht.ingest import IngestResult, ingest_file, load_mapping, read_manifest
 from zicht.linkage import LinkRunSummary, run_linkage
 from zicht.monitor import ReportSummary, build_report
+from zicht.network import NetworkRunSummary, build_network
 from zicht.platforms import import_licences
 from zicht.platforms.screen import ScreenResult, screen_file
 from zicht.privacy import Cipher, load_cipher, write_key_file
@@ -84,6 +86,7 @@ class DemoResult:
     linkage: LinkRunSummary | None = None
     report: ReportSummary | None = None
     ads: ScreenResult | None = None
+    network: NetworkRunSummary | None = None
     steps: list[str] = field(default_factory=list)
 
 
@@ -172,6 +175,8 @@ def run_demo(
         result.report = build_report(engine, year=result.report_year, out=paths.report)
         step("ads")
         result.ads = _screen_ads(paths, world, engine, cipher)
+        step("network")
+        result.network = build_network(engine, cipher)
         return result
     finally:
         engine.dispose()

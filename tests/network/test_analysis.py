@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import pytest
 
 from tests.network.world import TRUE_NETWORKS, evidence
-from zicht.network import analyse_evidence, compare_runs
+from zicht.network import analyse, analyse_evidence, compare_runs, weighted_pairs
 
 
 def _groups(nodes: pd.DataFrame) -> list[set[str]]:
@@ -77,3 +78,18 @@ def test_change_between_runs() -> None:
     assert changes[3] == ("new", [])
     assert changes[4] == ("shrank", [5])
     assert compare_runs(current, None)[1] == ("new", [])
+
+
+def test_a_shared_address_does_not_join_two_groups() -> None:
+    # two groups held by phones (0-1-2 and 3-4-5, each: holder - phone - holder) meet at
+    # one address node (6) that a holder of each gives; the component (7 nodes) is
+    # larger than the largest hard one (3), so Leiden decides, and it cuts at the address
+    source = np.array([0, 2, 3, 5, 2, 3])
+    target = np.array([1, 1, 4, 4, 6, 6])
+    kinds = np.array(["phone"] * 4 + ["address"] * 2, dtype=object)
+    structure = analyse(7, weighted_pairs(source, target, kinds))
+    network = structure.network
+    assert network[0] == network[1] == network[2]
+    assert network[3] == network[4] == network[5]
+    assert network[0] != network[3]
+    assert len(set(structure.component.tolist())) == 3  # {0,1,2}, {3,4,5}, {6}

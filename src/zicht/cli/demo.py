@@ -23,6 +23,7 @@ _STEPS = {
     "link": "Linking registrations into persons",
     "report": "Writing the monitor report",
     "ads": "Screening a week of ads against the licence register",
+    "network": "Building the graph of victims, suspects, identifiers and ads",
 }
 
 
@@ -69,6 +70,12 @@ def demo(
         console.print(
             f"Ads: {result.ads.stored} ads screened, {result.ads.flagged} flagged with reasons, "
             f"{result.ads.clusters} operator clusters ({workdir / 'screening'})."
+        )
+    if result.network is not None:
+        console.print(
+            f"Networks: run {result.network.run_id} with {result.network.nodes} nodes and "
+            f"{result.network.edges} edges, {result.network.networks} networks ranked "
+            "(zicht network rank)."
         )
     console.print(
         f"Database: {result.database_url}\nKey: {result.key_file}\n"
