@@ -187,16 +187,13 @@ def start_network_run(
         return int(key[0])
 
 
-def _rows(run_id: int, frame: pd.DataFrame, columns: Sequence[str]) -> Iterator[list[Any]]:
-    """Batches of dicts for executemany; NaN/NaT become None."""
+def _tuples(run_id: int, frame: pd.DataFrame, columns: Sequence[str]) -> Iterator[list[Any]]:
+    """Batches of row tuples (run id first); NaN/NaT become None, numpy scalars Python's."""
     part = frame[list(columns)].astype(object)
     part = part.where(pd.notna(part), None)
-    values = part.to_numpy()
+    values = part.to_numpy().tolist()
     for start in range(0, len(values), _BATCH):
-        yield [
-            {"run_id": run_id, **dict(zip(columns, row, strict=True))}
-            for row in values[start : start + _BATCH]
-        ]
+        yield [(run_id, *row) for row in values[start : start + _BATCH]]
 
 
 def write_network_results(
@@ -206,16 +203,37 @@ def write_network_results(
     edges: pd.DataFrame,
     networks: pd.DataFrame,
 ) -> None:
-    """Store a run's nodes, edge evidence and networks in one transaction."""
+    """Store a run's nodes, edge evidence and networks in one transaction.
+
+    Rows go to the driver as tuples in one prepared statement per table (millions of
+    edges: SQLAlchemy's per-row dictionaries would take minutes); JSON columns are
+    serialised here.
+    """
+    import json
+
     with engine.begin() as connection:
+        marker = "?" if connection.dialect.paramstyle == "qmark" else "%s"
         for table, frame, columns in (
             (NetworkNodeRow, nodes, NODE_COLUMNS),
             (NetworkEdgeRow, edges, EDGE_COLUMNS),
             (NetworkRow, networks, NETWORK_COLUMNS),
         ):
             connection.execute(delete(table).where(table.run_id == run_id))
-            for batch in _rows(run_id, frame, columns):
-                connection.execute(insert(table), batch)
+            frame = frame.copy()
+            for name in columns:
+                kind = table.__table__.columns[name].type
+                if isinstance(kind, JSON):
+                    frame[name] = [json.dumps(v) for v in frame[name]]
+                elif isinstance(kind, Date):
+                    days = pd.to_datetime(frame[name])
+                    # SQLite keeps dates as ISO text (as SQLAlchemy's Date does there)
+                    shown = days.dt.strftime("%Y-%m-%d") if marker == "?" else days.dt.date
+                    frame[name] = shown.where(days.notna(), None)
+            names = ", ".join(f'"{c}"' for c in ("run_id", *columns))
+            markers = ", ".join([marker] * (len(columns) + 1))
+            sql = f'INSERT INTO "{table.__tablename__}" ({names}) VALUES ({markers})'
+            for batch in _tuples(run_id, frame, columns):
+                connection.exec_driver_sql(sql, batch)
 
 
 def finish_network_run(
