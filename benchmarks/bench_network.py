@@ -69,7 +69,7 @@ def accuracy(persons: int, seed: int, noise: float) -> dict[str, Any]:
         engine.dispose()
     return {
         "noise": noise,
-        "persons": persons,
+        "world_victims": persons,
         "seed": seed,
         "nodes": summary.nodes,
         "edges": summary.edges,
