@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from zicht.synth.scenario import load_scenario
+from zicht.synth.scenario import Scenario, load_scenario
 from zicht.synth.world import simulate
 
 # Noise fields that are probabilities of an error; scaled together by `noise`.
@@ -22,6 +22,18 @@ _ERROR_RATES = (
 )
 
 
+def noisy_scenario(noise: float = 1.0) -> Scenario:
+    """The default scenario with its error rates, moves and missing shares times `noise`."""
+    scenario = load_scenario("default")
+    rates = scenario.noise.model_dump()
+    for name in _ERROR_RATES:
+        rates[name] = min(1.0, rates[name] * noise)
+    rates["address_moves_mean"] *= noise
+    rates["phone_changes_mean"] *= noise
+    rates["missing"] = {k: min(0.95, v * noise) for k, v in rates["missing"].items()}
+    return scenario.model_copy(update={"noise": type(scenario.noise)(**rates)})
+
+
 def synth_registrations(persons: int, seed: int = 0, noise: float = 1.0) -> pd.DataFrame:
     """Victim registrations of a simulated world; `truth` is the true person id.
 
@@ -31,15 +43,7 @@ def synth_registrations(persons: int, seed: int = 0, noise: float = 1.0) -> pd.D
         noise: factor on the default scenario's error rates (1.0 = default noise),
             on the moves/phone changes and on the missing-value shares.
     """
-    scenario = load_scenario("default")
-    rates = scenario.noise.model_dump()
-    for name in _ERROR_RATES:
-        rates[name] = min(1.0, rates[name] * noise)
-    rates["address_moves_mean"] *= noise
-    rates["phone_changes_mean"] *= noise
-    rates["missing"] = {k: min(0.95, v * noise) for k, v in rates["missing"].items()}
-    scenario = scenario.model_copy(update={"noise": type(scenario.noise)(**rates)})
-    world = simulate(scenario, persons=persons, seed=seed)
+    world = simulate(noisy_scenario(noise), persons=persons, seed=seed)
     victims = world.registrations[world.registrations["record_type"] == "victim_registration"]
     frame = victims.reset_index(drop=True).copy()
     frame.insert(0, "registration_id", range(1, len(frame) + 1))

@@ -24,6 +24,7 @@ def test_demo_runs_the_whole_pipeline(tmp_path: Path) -> None:
         "shelter",
         "reporting",
         "programme",
+        "network",
     ]
     manifest = read_manifest(workdir / "world" / "manifest.json")
     assert [entry.file for entry in manifest] == [Path(r.file) for r in result.ingest]
@@ -54,6 +55,8 @@ def test_demo_runs_the_whole_pipeline(tmp_path: Path) -> None:
     assert len(result.reporting.handlers) == 2
     assert result.programme is not None and result.programme.years == (2021, 2022)
     assert all(n > 0 for n in result.programme.answers.values())
+    assert result.network is not None and result.network.networks > 0
+    assert result.network.link_run_id is not None
 
 
 def test_demo_is_repeatable_in_the_same_folder(tmp_path: Path) -> None:

@@ -4,7 +4,8 @@ Then a week of one platform's sex-work ads is screened against the licence regis
 the linked persons are exported as open statistics (CTDC, DP synthetic, tables),
 shelters get requests and placements, anonymous reports are filed in six languages, and
 the programme is filled: the 2021 letter's programme, a synthetic 2022, and a synthetic
-round of municipal self-assessments for each.
+round of municipal self-assessments for each; last, the graph of victims, suspects,
+identifiers and ads is built (`zicht.network`).
 
 The report is of the last year of the world: registrations also fall in the year after
 it (victims registered late), but that year's victims are not in the world.
@@ -29,6 +30,7 @@ from zicht.config import Settings, sqlite_url
 from zicht.ingest import IngestResult, ingest_file, load_mapping, read_manifest
 from zicht.linkage import LinkRunSummary, run_linkage
 from zicht.monitor import ReportSummary, build_report
+from zicht.network import NetworkRunSummary, build_network
 from zicht.opendata import ExportResult, export_open_data
 from zicht.platforms import import_licences
 from zicht.platforms.screen import ScreenResult, screen_file
@@ -101,6 +103,7 @@ class DemoResult:
     shelter: ShelterDemo | None = None
     reporting: DemoReports | None = None
     programme: DemoProgramme | None = None
+    network: NetworkRunSummary | None = None
     steps: list[str] = field(default_factory=list)
 
 
@@ -207,6 +210,8 @@ def run_demo(
         result.reporting = file_demo_reports(engine, ReportingPolicy.of(Settings(), cipher))
         step("programme")
         result.programme = fill_demo_programme(engine, seed)
+        step("network")
+        result.network = build_network(engine, cipher)
         return result
     finally:
         engine.dispose()

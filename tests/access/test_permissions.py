@@ -42,6 +42,7 @@ EXPECTED: dict[str, dict[str, str]] = {
         "list_registrations": "all",
         "view_identity": "all",
         "view_persons": "all",
+        "view_networks": "all",
         "view_estimates": "all",
         "download_reports": "all",
         "request_shelter": "all",
@@ -55,6 +56,7 @@ EXPECTED: dict[str, dict[str, str]] = {
     "analyst": {
         "view_dashboard": "all",
         "view_aggregates": "all",
+        "view_networks": "all",
         "view_estimates": "all",
         "download_reports": "all",
         "view_programme": "all",
@@ -141,3 +143,11 @@ def test_only_a_municipality_answers_and_only_for_itself(role: str) -> None:
     principal = Principal.for_user(1, "u", role, "GM0363")
     assert authorize(principal, "self_assess", "GM0363") is (role == "municipality")
     assert not authorize(principal, "self_assess", "GM0518")
+
+
+@pytest.mark.parametrize("role", list(ROLES))
+def test_only_analysts_and_coordinators_see_networks(role: str) -> None:
+    principal = Principal.for_user(1, "u", role, OWN)
+    assert authorize(principal, "view_networks") is (role in ("analyst", "coordinator"))
+    token = Principal.for_token(1, "system", OWN, list(ACTIONS))
+    assert not authorize(token, "view_networks")

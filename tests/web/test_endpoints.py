@@ -34,6 +34,8 @@ ENDPOINTS: list[tuple[str, str, str, str]] = [
     ),
     ("GET", "/persons", "view_persons", "/persons"),
     ("GET", "/persons/{person_id}", "view_persons", "/persons/{person}"),
+    ("GET", "/networks", "view_networks", "/networks"),
+    ("GET", "/networks/{network}", "view_networks", "/networks/1"),
     ("GET", "/estimates", "view_estimates", "/estimates"),
     ("GET", "/reports", "download_reports", "/reports"),
     ("GET", "/reports/{name:path}", "download_reports", "/reports/monitor-2023.csv"),

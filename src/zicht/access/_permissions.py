@@ -37,6 +37,7 @@ ACTIONS: dict[str, str] = {
     "upload": N_("Upload partner files"),
     "correct_quarantine": N_("Inspect and correct quarantine"),
     "view_persons": N_("View linked persons"),
+    "view_networks": N_("View the networks behind the victims"),
     "view_estimates": N_("View estimates"),
     "download_reports": N_("Download reports"),
     "read_audit": N_("Search the audit trail"),
@@ -94,6 +95,7 @@ ROLE_PERMISSIONS: dict[str, dict[str, Scope]] = {
         "list_registrations": "all",
         "view_identity": "all",
         "view_persons": "all",
+        "view_networks": "all",
         "view_estimates": "all",
         "download_reports": "all",
         "request_shelter": "all",
@@ -107,6 +109,7 @@ ROLE_PERMISSIONS: dict[str, dict[str, Scope]] = {
     "analyst": {
         "view_dashboard": "all",
         "view_aggregates": "all",
+        "view_networks": "all",
         "view_estimates": "all",
         "download_reports": "all",
         "view_programme": "all",

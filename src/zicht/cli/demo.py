@@ -27,6 +27,7 @@ _STEPS = {
     "shelter": "Setting up shelters, requests and placements",
     "reporting": "Filing anonymous reports in six languages",
     "programme": "Filling the programme and synthetic self-assessment rounds",
+    "network": "Building the graph of victims, suspects, identifiers and ads",
 }
 
 
@@ -94,6 +95,12 @@ def demo(
             f"Programme: years {', '.join(map(str, result.programme.years))}; synthetic "
             f"self-assessment rounds, published ({rounds}); see /programme or "
             "`zicht programme report`."
+        )
+    if result.network is not None:
+        console.print(
+            f"Networks: run {result.network.run_id} with {result.network.nodes} nodes and "
+            f"{result.network.edges} edges, {result.network.networks} networks ranked "
+            "(zicht network rank)."
         )
     console.print(
         f"Database: {result.database_url}\nKey: {result.key_file}\n"

@@ -72,6 +72,7 @@ NAVIGATION: tuple[tuple[str, str, str], ...] = (
     ("/shelter", N_("Shelter"), "view_shelter_availability"),
     ("/registrations", N_("Registrations"), "list_registrations"),
     ("/persons", N_("Persons"), "view_persons"),
+    ("/networks", N_("Networks"), "view_networks"),
     ("/estimates", N_("Estimates"), "view_estimates"),
     ("/reports", N_("Reports"), "download_reports"),
     ("/triage", N_("Anonymous reports"), "triage_reports"),

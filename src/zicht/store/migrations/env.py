@@ -7,6 +7,7 @@ from alembic import context
 import zicht.store.accounts
 import zicht.store.audit
 import zicht.store.linkage
+import zicht.store.network
 import zicht.store.platforms
 import zicht.store.programme
 import zicht.store.reporting

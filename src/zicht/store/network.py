@@ -1,0 +1,366 @@
+"""The chain's graph in the application database: runs, nodes, edges and networks.
+
+A network run is versioned like a link run: it names the link run whose persons it
+used, its parameters, timings and metrics. Nodes are keyed by a keyed pseudonym (never
+an identifier in the clear); each edge keeps the registration (or ad) it comes from,
+the organisation and the day. `zicht.network` computes with igraph and hands plain
+tables to the functions here; only this module writes network results with SQL.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    DateTime,
+    Engine,
+    Float,
+    ForeignKey,
+    Integer,
+    String,
+    delete,
+    insert,
+    or_,
+    select,
+    update,
+)
+from sqlalchemy.orm import Mapped, mapped_column
+
+from zicht.store.models import Base, utcnow
+
+__all__ = [
+    "EDGE_COLUMNS",
+    "NETWORK_COLUMNS",
+    "NODE_COLUMNS",
+    "NetworkEdgeRow",
+    "NetworkNodeRow",
+    "NetworkRow",
+    "NetworkRunRecord",
+    "NetworkRunRow",
+    "fail_network_run",
+    "finish_network_run",
+    "latest_network_run",
+    "list_network_runs",
+    "read_ad_links",
+    "read_network_edges",
+    "read_network_nodes",
+    "read_network_run",
+    "read_networks",
+    "start_network_run",
+    "write_network_results",
+]
+
+_BATCH = 50_000
+
+
+class NetworkRunRow(Base):
+    """One run of `zicht network build`: what it read and what it found."""
+
+    __tablename__ = "network_run"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    link_run_id: Mapped[int | None] = mapped_column(ForeignKey("link_run.id"), nullable=True)
+    status: Mapped[str] = mapped_column(String(20), default="running", index=True)
+    started_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    finished_at: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
+    parameters: Mapped[dict[str, Any]] = mapped_column(JSON)
+    timings: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
+    metrics: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
+    nodes: Mapped[int] = mapped_column(Integer, default=0)
+    edges: Mapped[int] = mapped_column(Integer, default=0)
+    networks: Mapped[int] = mapped_column(Integer, default=0)
+    error: Mapped[str | None] = mapped_column(String(400), nullable=True)
+
+
+class NetworkNodeRow(Base):
+    """A node of one run: its kind, pseudonym key, network and place in it."""
+
+    __tablename__ = "network_node"
+
+    run_id: Mapped[int] = mapped_column(ForeignKey("network_run.id"), primary_key=True)
+    node: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(12))
+    key: Mapped[str] = mapped_column(String(64))
+    label: Mapped[str] = mapped_column(String(40))
+    ref: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    component: Mapped[int] = mapped_column(Integer)
+    network: Mapped[int] = mapped_column(Integer, index=True)
+    betweenness: Mapped[float] = mapped_column(Float, default=0.0)
+    articulation: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class NetworkEdgeRow(Base):
+    """One piece of evidence for an edge: which registration (or ad) ties two nodes."""
+
+    __tablename__ = "network_edge"
+
+    run_id: Mapped[int] = mapped_column(ForeignKey("network_run.id"), primary_key=True)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    source_node: Mapped[int] = mapped_column(Integer, index=True)
+    target_node: Mapped[int] = mapped_column(Integer, index=True)
+    kind: Mapped[str] = mapped_column(String(12))
+    record_type: Mapped[str] = mapped_column(String(30))
+    record_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    organisation: Mapped[str] = mapped_column(String(60))
+    seen_on: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
+
+
+class NetworkRow(Base):
+    """A network (community) of one run with its risk score, reasons and change."""
+
+    __tablename__ = "network"
+
+    run_id: Mapped[int] = mapped_column(ForeignKey("network_run.id"), primary_key=True)
+    network: Mapped[int] = mapped_column(Integer, primary_key=True)
+    rank: Mapped[int] = mapped_column(Integer, index=True)
+    score: Mapped[float] = mapped_column(Float)
+    nodes: Mapped[int] = mapped_column(Integer)
+    victims: Mapped[int] = mapped_column(Integer)
+    minors: Mapped[int] = mapped_column(Integer)
+    suspects: Mapped[int] = mapped_column(Integer)
+    suspects_om: Mapped[int] = mapped_column(Integer)
+    ads: Mapped[int] = mapped_column(Integer)
+    forms: Mapped[str] = mapped_column(String(200))
+    cross_border: Mapped[bool] = mapped_column(Boolean)
+    recent: Mapped[bool] = mapped_column(Boolean)
+    first_seen: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
+    last_seen: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
+    reasons: Mapped[list[Any]] = mapped_column(JSON)
+    change: Mapped[str] = mapped_column(String(12))
+    previous: Mapped[list[Any]] = mapped_column(JSON)
+
+
+NODE_COLUMNS = [c.name for c in NetworkNodeRow.__table__.columns if c.name != "run_id"]
+EDGE_COLUMNS = [c.name for c in NetworkEdgeRow.__table__.columns if c.name != "run_id"]
+NETWORK_COLUMNS = [c.name for c in NetworkRow.__table__.columns if c.name != "run_id"]
+
+
+@dataclass(frozen=True)
+class NetworkRunRecord:
+    """A network run as read back (no SQLAlchemy object leaves the store)."""
+
+    id: int
+    link_run_id: int | None
+    status: str
+    started_at: dt.datetime
+    finished_at: dt.datetime | None
+    parameters: dict[str, Any]
+    timings: dict[str, Any] | None
+    metrics: dict[str, Any] | None
+    nodes: int
+    edges: int
+    networks: int
+    error: str | None
+
+
+def _record(mapping: Any) -> NetworkRunRecord:
+    return NetworkRunRecord(
+        **{name: mapping[name] for name in NetworkRunRecord.__dataclass_fields__}
+    )
+
+
+def start_network_run(
+    engine: Engine, *, link_run_id: int | None, parameters: dict[str, Any]
+) -> int:
+    """Record the start of a run; returns its id."""
+    with engine.begin() as connection:
+        result = connection.execute(
+            insert(NetworkRunRow).values(
+                link_run_id=link_run_id,
+                status="running",
+                started_at=utcnow(),
+                parameters=parameters,
+                nodes=0,
+                edges=0,
+                networks=0,
+            )
+        )
+        key = result.inserted_primary_key
+        assert key is not None
+        return int(key[0])
+
+
+def _tuples(run_id: int, frame: pd.DataFrame, columns: Sequence[str]) -> Iterator[list[Any]]:
+    """Batches of row tuples (run id first); NaN/NaT become None, numpy scalars Python's."""
+    part = frame[list(columns)].astype(object)
+    part = part.where(pd.notna(part), None)
+    values = part.to_numpy().tolist()
+    for start in range(0, len(values), _BATCH):
+        yield [(run_id, *row) for row in values[start : start + _BATCH]]
+
+
+def write_network_results(
+    engine: Engine,
+    run_id: int,
+    nodes: pd.DataFrame,
+    edges: pd.DataFrame,
+    networks: pd.DataFrame,
+) -> None:
+    """Store a run's nodes, edge evidence and networks in one transaction.
+
+    Rows go to the driver as tuples in one prepared statement per table (millions of
+    edges: SQLAlchemy's per-row dictionaries would take minutes); JSON columns are
+    serialised here.
+    """
+    import json
+
+    with engine.begin() as connection:
+        marker = "?" if connection.dialect.paramstyle == "qmark" else "%s"
+        for table, frame, columns in (
+            (NetworkNodeRow, nodes, NODE_COLUMNS),
+            (NetworkEdgeRow, edges, EDGE_COLUMNS),
+            (NetworkRow, networks, NETWORK_COLUMNS),
+        ):
+            connection.execute(delete(table).where(table.run_id == run_id))
+            frame = frame.copy()
+            for name in columns:
+                kind = table.__table__.columns[name].type
+                if isinstance(kind, JSON):
+                    frame[name] = [json.dumps(v) for v in frame[name]]
+                elif isinstance(kind, Date):
+                    days = pd.to_datetime(frame[name])
+                    # SQLite keeps dates as ISO text (as SQLAlchemy's Date does there)
+                    shown = days.dt.strftime("%Y-%m-%d") if marker == "?" else days.dt.date
+                    frame[name] = shown.where(days.notna(), None)
+            names = ", ".join(f'"{c}"' for c in ("run_id", *columns))
+            markers = ", ".join([marker] * (len(columns) + 1))
+            sql = f'INSERT INTO "{table.__tablename__}" ({names}) VALUES ({markers})'
+            for batch in _tuples(run_id, frame, columns):
+                connection.exec_driver_sql(sql, batch)
+
+
+def finish_network_run(
+    engine: Engine,
+    run_id: int,
+    *,
+    timings: dict[str, Any],
+    metrics: dict[str, Any],
+    nodes: int,
+    edges: int,
+    networks: int,
+) -> None:
+    """Mark a run done with its timings and metrics."""
+    with engine.begin() as connection:
+        connection.execute(
+            update(NetworkRunRow)
+            .where(NetworkRunRow.id == run_id)
+            .values(
+                status="done",
+                finished_at=utcnow(),
+                timings=timings,
+                metrics=metrics,
+                nodes=nodes,
+                edges=edges,
+                networks=networks,
+            )
+        )
+
+
+def fail_network_run(engine: Engine, run_id: int, error: str) -> None:
+    """Mark a run failed (the message must not hold personal data)."""
+    with engine.begin() as connection:
+        connection.execute(
+            update(NetworkRunRow)
+            .where(NetworkRunRow.id == run_id)
+            .values(status="failed", finished_at=utcnow(), error=error[:400])
+        )
+
+
+def read_network_run(engine: Engine, run_id: int) -> NetworkRunRecord | None:
+    """One run, or None."""
+    with engine.connect() as connection:
+        row = connection.execute(select(NetworkRunRow).where(NetworkRunRow.id == run_id)).first()
+    return None if row is None else _record(row._mapping)
+
+
+def latest_network_run(engine: Engine, *, before: int | None = None) -> NetworkRunRecord | None:
+    """The newest finished run (older than run `before`, when given), or None."""
+    statement = select(NetworkRunRow).where(NetworkRunRow.status == "done")
+    if before is not None:
+        statement = statement.where(NetworkRunRow.id < before)
+    with engine.connect() as connection:
+        row = connection.execute(statement.order_by(NetworkRunRow.id.desc()).limit(1)).first()
+    return None if row is None else _record(row._mapping)
+
+
+def list_network_runs(engine: Engine, limit: int = 20) -> list[NetworkRunRecord]:
+    """The newest runs, newest first."""
+    with engine.connect() as connection:
+        rows = connection.execute(
+            select(NetworkRunRow).order_by(NetworkRunRow.id.desc()).limit(limit)
+        ).all()
+    return [_record(row._mapping) for row in rows]
+
+
+def _frame(statement: Any, engine: Engine, columns: Sequence[str]) -> pd.DataFrame:
+    with engine.connect() as connection:
+        rows = connection.execute(statement).all()
+    return pd.DataFrame([tuple(r) for r in rows], columns=list(columns))
+
+
+def read_network_nodes(engine: Engine, run_id: int, *, network: int | None = None) -> pd.DataFrame:
+    """Nodes of one run (of one network, when given), ordered by node."""
+    table = NetworkNodeRow
+    statement = select(*(getattr(table, c) for c in NODE_COLUMNS)).where(table.run_id == run_id)
+    if network is not None:
+        statement = statement.where(table.network == network)
+    return _frame(statement.order_by(table.node), engine, NODE_COLUMNS)
+
+
+def read_network_edges(
+    engine: Engine, run_id: int, *, nodes: Sequence[int] | None = None
+) -> pd.DataFrame:
+    """Edge evidence of one run (from the given nodes, when given), ordered by id."""
+    table = NetworkEdgeRow
+    statement = select(*(getattr(table, c) for c in EDGE_COLUMNS)).where(table.run_id == run_id)
+    if nodes is not None:
+        wanted = [int(n) for n in nodes]
+        statement = statement.where(
+            or_(table.source_node.in_(wanted), table.target_node.in_(wanted))
+        )
+    return _frame(statement.order_by(table.id), engine, EDGE_COLUMNS)
+
+
+def read_networks(
+    engine: Engine, run_id: int, *, top: int | None = None, network: int | None = None
+) -> pd.DataFrame:
+    """Networks of one run by rank (the first `top`, or one `network`)."""
+    table = NetworkRow
+    statement = select(*(getattr(table, c) for c in NETWORK_COLUMNS)).where(table.run_id == run_id)
+    if network is not None:
+        statement = statement.where(table.network == network)
+    statement = statement.order_by(table.rank)
+    if top is not None:
+        statement = statement.limit(top)
+    return _frame(statement, engine, NETWORK_COLUMNS)
+
+
+def read_ad_links(engine: Engine) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """What the graph needs of the stored ads: the ads and their contact keys.
+
+    Returns:
+        ads (`ad`, `platform`, `posted_at`, `licence_key`, `cluster_id`) and contacts
+        (`ad`, `kind`, `key`: keyed pseudonyms of the normal forms).
+    """
+    from zicht.store.platforms import AdContactRow, AdRow
+
+    ads = _frame(
+        select(
+            AdRow.id, AdRow.platform, AdRow.posted_at, AdRow.licence_key, AdRow.cluster_id
+        ).order_by(AdRow.id),
+        engine,
+        ["ad", "platform", "posted_at", "licence_key", "cluster_id"],
+    )
+    contacts = _frame(
+        select(AdContactRow.ad, AdContactRow.kind, AdContactRow.key).order_by(AdContactRow.id),
+        engine,
+        ["ad", "kind", "key"],
+    )
+    return ads, contacts

@@ -1,0 +1,95 @@
+"""The analysis of a hand-made graph: networks, centrality, ranking, change (no database)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from tests.network.world import TRUE_NETWORKS, evidence
+from zicht.network import analyse, analyse_evidence, compare_runs, weighted_pairs
+
+
+def _groups(nodes: pd.DataFrame) -> list[set[str]]:
+    return [set(group["key"]) for _, group in nodes.groupby("network")]
+
+
+def test_networks_are_the_ones_built_in() -> None:
+    result = analyse_evidence(evidence(), None)
+    assert sorted(map(sorted, _groups(result.nodes))) == sorted(map(sorted, TRUE_NETWORKS))
+    # components over hard identifiers leave the address out: persons 3 and 4 stay apart
+    component = dict(zip(result.nodes["key"], result.nodes["component"], strict=True))
+    assert component["person:3"] != component["person:4"]
+    assert component["person:1"] == component["suspect-x"]
+
+
+def test_brokers_and_bridges_of_a_path() -> None:
+    result = analyse_evidence(evidence(), None)
+    nodes = result.nodes.set_index("key")
+    # the path person:1 - phone - person:2 - iban - suspect: its inner nodes are
+    # articulation points; betweenness counts the pairs each inner node stands between
+    assert set(nodes.index[nodes["articulation"]]) == {
+        "k-phone-a",
+        "person:2",
+        "k-iban-b",
+        "k-address-c",
+        "operator:1",
+    }
+    assert nodes.loc["person:2", "betweenness"] == pytest.approx(4.0)
+    assert nodes.loc["k-phone-a", "betweenness"] == pytest.approx(3.0)
+    assert nodes.loc["person:1", "betweenness"] == pytest.approx(0.0)
+
+
+def test_ranking_with_its_reasons() -> None:
+    result = analyse_evidence(evidence(), None)
+    nodes = result.nodes.set_index("key")
+    ranked = result.networks.set_index("rank")
+    # the path: 2 victims + 1 minor + 1 suspect at the OM + 2 forms + recent = 6
+    first = ranked.loc[1]
+    assert first["network"] == nodes.loc["person:1", "network"]
+    assert first["score"] == 6
+    assert dict(map(tuple, first["reasons"])) == {
+        "victims": 2,
+        "minors": 1,
+        "suspects_om": 1,
+        "forms": 1,
+        "recent": 1,
+    }
+    # the pair at one address, four years before the newest registration: 2 victims
+    assert ranked.loc[2, "network"] == nodes.loc["person:3", "network"]
+    assert ranked.loc[2, "reasons"] == [["victims", 2]]
+    # the ads: recent, nothing else
+    assert ranked.loc[3, "reasons"] == [["recent", 1]]
+    assert ranked.loc[3, "ads"] == 2
+    # a victim with nothing shared is not a network
+    assert len(ranked) == 3
+
+
+def test_change_between_runs() -> None:
+    current = pd.DataFrame(
+        {"key": ["a", "b", "c", "d", "e", "f", "g"], "network": [1, 1, 1, 2, 2, 3, 4]}
+    )
+    previous = pd.DataFrame(
+        {"key": ["a", "b", "c", "d", "e", "g", "h"], "network": [1, 1, 2, 3, 3, 5, 5]}
+    )
+    changes = compare_runs(current, previous)
+    assert changes[1] == ("merged", [1, 2])
+    assert changes[2] == ("same", [3])
+    assert changes[3] == ("new", [])
+    assert changes[4] == ("shrank", [5])
+    assert compare_runs(current, None)[1] == ("new", [])
+
+
+def test_a_shared_address_does_not_join_two_groups() -> None:
+    # two groups held by phones (0-1-2 and 3-4-5, each: holder - phone - holder) meet at
+    # one address node (6) that a holder of each gives; the component (7 nodes) is
+    # larger than the largest hard one (3), so Leiden decides, and it cuts at the address
+    source = np.array([0, 2, 3, 5, 2, 3])
+    target = np.array([1, 1, 4, 4, 6, 6])
+    kinds = np.array(["phone"] * 4 + ["address"] * 2, dtype=object)
+    structure = analyse(7, weighted_pairs(source, target, kinds))
+    network = structure.network
+    assert network[0] == network[1] == network[2]
+    assert network[3] == network[4] == network[5]
+    assert network[0] != network[3]
+    assert len(set(structure.component.tolist())) == 3  # {0,1,2}, {3,4,5}, {6}
