@@ -14,7 +14,7 @@ from zicht.ingest import read_manifest
 def test_demo_runs_the_whole_pipeline(tmp_path: Path) -> None:
     workdir = tmp_path / "demo"
     result = run_demo(workdir, persons=600, seed=3)
-    assert result.steps == ["world", "ingest", "link", "report", "ads"]
+    assert result.steps == ["world", "ingest", "link", "report", "ads", "notices"]
     manifest = read_manifest(workdir / "world" / "manifest.json")
     assert [entry.file for entry in manifest] == [Path(r.file) for r in result.ingest]
     for entry, ingested in zip(manifest, result.ingest, strict=True):
@@ -28,6 +28,10 @@ def test_demo_runs_the_whole_pipeline(tmp_path: Path) -> None:
     assert result.ads is not None and result.ads.stored > 0 and result.ads.quarantined == 0
     clusters = (workdir / "screening" / "clusters.csv").read_text(encoding="utf-8").splitlines()
     assert len(clusters) == 1 + result.ads.stored
+    notices = result.notices
+    assert notices is not None and notices.screening_cases > 0 and notices.referrals == 1
+    assert notices.decisions == notices.notices  # every case decided
+    assert (notices.complaints, notices.reversals) == (2, 1) and notices.statements > 0
 
 
 def test_demo_is_repeatable_in_the_same_folder(tmp_path: Path) -> None:
@@ -38,5 +42,6 @@ def test_demo_is_repeatable_in_the_same_folder(tmp_path: Path) -> None:
     second = runner.invoke(app, args)
     assert first.exit_code == second.exit_code == 0, first.output + second.output
     assert "Ingest per source" in second.output and "Report of 2023" in second.output
+    assert "Notices:" in second.output
     line = next(x for x in second.output.splitlines() if x.startswith("Linkage:"))
     assert line == next(x for x in first.output.splitlines() if x.startswith("Linkage:"))

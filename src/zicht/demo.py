@@ -25,6 +25,7 @@ from zicht.ingest import IngestResult, ingest_file, load_mapping, read_manifest
 from zicht.linkage import LinkRunSummary, run_linkage
 from zicht.monitor import ReportSummary, build_report
 from zicht.platforms import import_licences
+from zicht.platforms.notices import NoticeDemo, run_notice_demo
 from zicht.platforms.screen import ScreenResult, screen_file
 from zicht.privacy import Cipher, load_cipher, write_key_file
 from zicht.store import make_engine, upgrade
@@ -84,6 +85,7 @@ class DemoResult:
     linkage: LinkRunSummary | None = None
     report: ReportSummary | None = None
     ads: ScreenResult | None = None
+    notices: NoticeDemo | None = None
     steps: list[str] = field(default_factory=list)
 
 
@@ -172,6 +174,8 @@ def run_demo(
         result.report = build_report(engine, year=result.report_year, out=paths.report)
         step("ads")
         result.ads = _screen_ads(paths, world, engine, cipher)
+        step("notices")
+        result.notices = run_notice_demo(engine, cipher, "synthplatform")
         return result
     finally:
         engine.dispose()

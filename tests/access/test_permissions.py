@@ -6,6 +6,7 @@ import pytest
 
 from zicht.access import (
     ACTIONS,
+    PUBLIC_PERMISSIONS,
     ROLE_PERMISSIONS,
     ROLES,
     TOKEN_ACTIONS,
@@ -24,6 +25,7 @@ EXPECTED: dict[str, dict[str, str]] = {
         "manage_users": "all",
         "manage_tokens": "all",
         "manage_organisations": "all",
+        "manage_platforms": "all",
     },
     "data_steward": {
         "view_dashboard": "all",
@@ -34,6 +36,7 @@ EXPECTED: dict[str, dict[str, str]] = {
         "correct_quarantine": "own",
         "view_estimates": "all",
         "download_reports": "all",
+        "receive_referrals": "own",
     },
     "coordinator": {
         "view_dashboard": "all",
@@ -51,6 +54,13 @@ EXPECTED: dict[str, dict[str, str]] = {
         "download_reports": "all",
     },
     "auditor": {"read_audit": "all"},
+    "platform_moderator": {
+        "list_notices": "own",
+        "decide_notice": "own",
+        "review_complaint": "own",
+        "export_statements": "own",
+    },
+    "trusted_flagger": {"file_notice": "all", "list_notices": "own"},
 }
 OWN, OTHER = "police", "fairwork"
 CASES = [
@@ -108,3 +118,13 @@ def test_unknown_role_and_action() -> None:
     assert not any(authorize(Principal.for_user(1, "u", "ghost", OWN), a) for a in ACTIONS)
     with pytest.raises(KeyError):
         scope_of(Principal.for_user(1, "u", "administrator", None), "launch_rockets")
+
+
+@pytest.mark.parametrize(("action", "target"), [(a, t) for a in ACTIONS for t in ("own", "none")])
+def test_public_truth_table(action: str, target: str) -> None:
+    # Logged out: the notice form, for any platform, and nothing else.
+    principal = Principal.public("203.0.113.7")
+    organisation = OWN if target == "own" else None
+    assert authorize(principal, action, organisation) is (action == "file_notice")
+    assert principal.actor == "public"
+    assert PUBLIC_PERMISSIONS == {"file_notice": "all"}

@@ -37,6 +37,7 @@ ENDPOINTS: list[tuple[str, str, str, str]] = [
     ("GET", "/estimates", "view_estimates", "/estimates"),
     ("GET", "/reports", "download_reports", "/reports"),
     ("GET", "/reports/{name:path}", "download_reports", "/reports/monitor-2023.csv"),
+    ("GET", "/notices", "list_notices", "/notices"),
     ("GET", "/audit", "read_audit", "/audit"),
     ("GET", "/admin/users", "manage_users", "/admin/users"),
     ("POST", "/admin/users", "manage_users", "/admin/users"),
@@ -75,6 +76,7 @@ PUBLIC_ENDPOINTS = {
     ("GET", "/"),
     ("GET", "/health"),
     ("GET", "/api/health"),
+    ("POST", "/api/platforms/{platform}/notices"),  # Art. 16: anyone may file a notice
 }
 ORGANISATION_OF = {
     "administrator": None,
@@ -82,6 +84,8 @@ ORGANISATION_OF = {
     "coordinator": "comensha",
     "analyst": None,
     "auditor": None,
+    "platform_moderator": "kinky-nl",
+    "trusted_flagger": "police",
 }
 
 

@@ -38,6 +38,8 @@ ORGANISATION_OF = {
     "coordinator": "comensha",
     "analyst": None,
     "auditor": None,
+    "platform_moderator": "kinky-nl",
+    "trusted_flagger": "police",
 }
 # Query parameters the pages read themselves, with values that are no valid number.
 QUERY_CASES = [

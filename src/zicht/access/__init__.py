@@ -35,6 +35,7 @@ from zicht.access._audit import (
     search,
     verify,
 )
+from zicht.access._audit_writer import GroupWriter
 from zicht.access._auth import (
     CLIENT_FAILURES,
     CLIENT_WINDOW,
@@ -73,6 +74,7 @@ from zicht.access._identities import (
 )
 from zicht.access._permissions import (
     ACTIONS,
+    PUBLIC_PERMISSIONS,
     ROLE_PERMISSIONS,
     ROLES,
     TOKEN_ACTIONS,
@@ -92,6 +94,7 @@ __all__ = [
     "LOCKOUT_FOR",
     "MIN_PASSWORD_LENGTH",
     "MIN_PURPOSE",
+    "PUBLIC_PERMISSIONS",
     "ROLES",
     "ROLE_PERMISSIONS",
     "TOKEN_ACTIONS",
@@ -102,6 +105,7 @@ __all__ = [
     "Checkpoint",
     "CheckpointError",
     "Checkpoints",
+    "GroupWriter",
     "LoginOutcome",
     "Look",
     "Principal",

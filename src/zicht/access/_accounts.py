@@ -21,6 +21,7 @@ from zicht.access._permissions import ROLES, ROLES_WITH_ORGANISATION, TOKEN_ACTI
 from zicht.standard import ORGANISATIONS
 from zicht.store import accounts as store
 from zicht.store.models import utcnow
+from zicht.store.notice_cases import platform_by_code
 
 __all__ = [
     "MIN_PASSWORD_LENGTH",
@@ -144,9 +145,15 @@ def _check_password(password: str) -> None:
         raise AccountError(f"a password needs at least {MIN_PASSWORD_LENGTH} characters")
 
 
-def _check_role(role: str, organisation: str | None) -> None:
+def _check_role(engine: Engine, role: str, organisation: str | None) -> None:
     if role not in ROLES:
         raise AccountError(f"unknown role {role!r}; choose from {', '.join(ROLES)}")
+    if role == "platform_moderator":  # a moderator's organisation is the platform (tenant)
+        if organisation is None or platform_by_code(engine, organisation) is None:
+            raise AccountError(
+                "a platform_moderator belongs to a registered platform: give its code"
+            )
+        return
     if organisation is not None and organisation not in ORGANISATIONS:
         raise AccountError(f"unknown organisation {organisation!r}")
     if role in ROLES_WITH_ORGANISATION and organisation is None:
@@ -164,7 +171,7 @@ def add_user(
     """Create a user; return the password (a generated one when none is given)."""
     if not _USERNAME.match(username):
         raise AccountError("a username is 3-80 characters: a-z, 0-9, '.', '_', '-'")
-    _check_role(role, organisation)
+    _check_role(engine, role, organisation)
     password = password or generate_password()
     _check_password(password)
     user_id = store.insert_user(engine, username, hash_password(password), role, organisation)

@@ -23,6 +23,7 @@ _STEPS = {
     "link": "Linking registrations into persons",
     "report": "Writing the monitor report",
     "ads": "Screening a week of ads against the licence register",
+    "notices": "Notice and action (DSA) on the screened ads",
 }
 
 
@@ -69,6 +70,13 @@ def demo(
         console.print(
             f"Ads: {result.ads.stored} ads screened, {result.ads.flagged} flagged with reasons, "
             f"{result.ads.clusters} operator clusters ({workdir / 'screening'})."
+        )
+    if result.notices is not None:
+        n = result.notices
+        console.print(
+            f"Notices: {n.notices} ({n.screening_cases} from screening), {n.decisions} "
+            f"decisions, {n.referrals} referred to the police, {n.complaints} complaints "
+            f"({n.reversals} reversed), {n.statements} Transparency Database statements."
         )
     console.print(
         f"Database: {result.database_url}\nKey: {result.key_file}\n"

@@ -226,6 +226,8 @@ def create_app(
         api,
         dashboard,
         estimates,
+        notices,
+        notices_api,
         persons,
         quarantine,
         registrations,
@@ -263,8 +265,10 @@ def create_app(
         persons,
         estimates,
         reports,
+        notices,
         admin,
         api,
+        notices_api,
     ):
         app.include_router(router.router)
     app.mount("/static", StaticFiles(directory=_STATIC), name="static")

@@ -73,6 +73,7 @@ NAVIGATION: tuple[tuple[str, str, str], ...] = (
     ("/persons", N_("Persons"), "view_persons"),
     ("/estimates", N_("Estimates"), "view_estimates"),
     ("/reports", N_("Reports"), "download_reports"),
+    ("/notices", N_("Notices"), "list_notices"),
     ("/audit", N_("Audit trail"), "read_audit"),
     ("/admin/users", N_("Users"), "manage_users"),
     ("/admin/tokens", N_("API tokens"), "manage_tokens"),

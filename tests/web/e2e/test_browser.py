@@ -161,6 +161,8 @@ PAGES: dict[str, list[str]] = {
     ],
     "analyst": ["/dashboard?lang=en", "/estimates", "/reports", "/upload"],
     "auditor": ["/audit", "/audit?action=login"],
+    "platform_moderator": ["/notices", "/notices?lang=en"],
+    "trusted_flagger": ["/notices"],
 }
 
 

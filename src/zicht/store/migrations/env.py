@@ -7,6 +7,7 @@ from alembic import context
 import zicht.store.accounts
 import zicht.store.audit
 import zicht.store.linkage
+import zicht.store.notices
 import zicht.store.platforms  # noqa: F401
 from zicht.store.models import Base
 
