@@ -77,6 +77,10 @@ PUBLIC_ENDPOINTS = {
     ("GET", "/health"),
     ("GET", "/api/health"),
     ("POST", "/api/platforms/{platform}/notices"),  # Art. 16: anyone may file a notice
+    ("GET", "/report/{platform}"),
+    ("POST", "/report/{platform}"),
+    ("GET", "/report/{platform}/ad/{ad_id}"),
+    ("POST", "/report/{platform}/ad/{ad_id}"),
 }
 ORGANISATION_OF = {
     "administrator": None,
