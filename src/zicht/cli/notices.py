@@ -131,6 +131,45 @@ def transparency_command(
     console.print(f"{csv_path}\n{html_path}", markup=False, highlight=False)
 
 
+@platforms_app.command("send-outbox")
+def send_outbox_command(
+    sender_address: str = typer.Option(..., "--from", help="The platform's sender address."),
+    folder: Path | None = typer.Option(None, "--folder", help="Write .eml files here."),
+    smtp: str | None = typer.Option(None, "--smtp", help="HOST:PORT of the SMTP server."),
+    database_url: str | None = DATABASE_OPTION,
+) -> None:
+    """Send the queued receipts and decisions to notifiers who gave an e-mail address.
+
+    Exit 1 when some could not be sent (they stay queued and are tried again).
+    """
+    from zicht.cli._common import open_cipher
+    from zicht.platforms.notices import FileSender, Sender, SmtpSender, deliver_outbox
+
+    sender: Sender
+    if (folder is None) == (smtp is None):
+        fail("platforms send-outbox", "give either --folder or --smtp")
+    if folder is not None:
+        if not folder.is_dir():
+            fail("platforms send-outbox", f"--folder: {folder} does not exist")
+        sender = FileSender(folder)
+    else:
+        assert smtp is not None
+        host, _, port = smtp.rpartition(":")
+        if not host or not port.isdigit():
+            fail("platforms send-outbox", "--smtp: HOST:PORT")
+        sender = SmtpSender(host, int(port))
+    cipher = open_cipher("platforms send-outbox")
+    engine = open_engine("platforms send-outbox", database_url)
+    try:
+        actor = _command_line("administrator", None)
+        sent, failed = deliver_outbox(engine, cipher, actor, sender, sender_address)
+    finally:
+        engine.dispose()
+    console.print(f"{sent} sent, {failed} not sent", markup=False, highlight=False)
+    if failed:
+        raise typer.Exit(1)
+
+
 def register(app: typer.Typer) -> None:
     """Add `zicht platforms`."""
     app.add_typer(platforms_app, name="platforms")

@@ -17,6 +17,7 @@ from zicht.store.notices import (
     ComplaintRow,
     DecisionRow,
     NoticeRow,
+    OutboxRow,
     PlatformTenantRow,
     ReferralRow,
     TrustedFlaggerRow,
@@ -39,6 +40,8 @@ __all__ = [
     "notices_from_since",
     "notices_of",
     "open_queue",
+    "outbox_done",
+    "pending_messages",
     "platform_by_code",
     "platform_codes",
     "referrals_for",
@@ -118,13 +121,18 @@ def insert_notice(engine: Engine, values: dict[str, Any]) -> NoticeRow:
 
 
 def insert_notices(engine: Engine, rows: list[dict[str, Any]]) -> None:
-    """Store many notices in one transaction (group commit); each dict gets its `id`."""
+    """Store many notices in one transaction (group commit); each dict gets its `id`.
+
+    A row's `outbox` (a list of messages: kind, subject, body) is queued with it.
+    """
     with _session(engine) as session, session.begin():
-        made = [NoticeRow(**row) for row in rows]
+        messages = [row.get("outbox", []) for row in rows]
+        made = [NoticeRow(**{k: v for k, v in row.items() if k != "outbox"}) for row in rows]
         session.add_all(made)
         session.flush()
-        for row, stored in zip(rows, made, strict=True):
+        for row, stored, queued in zip(rows, made, messages, strict=True):
             row["id"] = stored.id
+            session.add_all(OutboxRow(notice_id=stored.id, **message) for message in queued)
 
 
 def notices_from_since(engine: Engine, notifier_key: str, since: dt.datetime) -> int:
@@ -191,7 +199,10 @@ def take_notice(engine: Engine, notice_id: int, moderator: str, at: dt.datetime)
 
 
 def insert_decision(
-    engine: Engine, values: dict[str, Any], referral: dict[str, Any] | None
+    engine: Engine,
+    values: dict[str, Any],
+    referral: dict[str, Any] | None,
+    messages: list[dict[str, Any]] | None = None,
 ) -> tuple[DecisionRow, int | None]:
     """Store a decision, close its notice and file its referral, in one transaction.
 
@@ -209,6 +220,9 @@ def insert_decision(
         row = DecisionRow(**values)
         session.add(row)
         session.flush()
+        session.add_all(
+            OutboxRow(notice_id=values["notice_id"], **message) for message in messages or ()
+        )
         referral_id = None
         if referral is not None:
             made = ReferralRow(**referral, decision_id=row.id)
@@ -425,3 +439,27 @@ def transparency_rows(
             "referrals": int(session.scalar(referred) or 0),
         }
     return rows, counts
+
+
+def pending_messages(
+    engine: Engine, limit: int, max_attempts: int
+) -> list[tuple[OutboxRow, NoticeRow]]:
+    """Unsent messages (oldest first, fewer than `max_attempts` tries) with their notice."""
+    statement = (
+        select(OutboxRow, NoticeRow)
+        .join(NoticeRow, NoticeRow.id == OutboxRow.notice_id)
+        .where(OutboxRow.sent_at.is_(None), OutboxRow.attempts < max_attempts)
+        .order_by(OutboxRow.id)
+        .limit(limit)
+    )
+    with _session(engine) as session:
+        return [(message, notice) for message, notice in session.execute(statement)]
+
+
+def outbox_done(engine: Engine, message_id: int, error: str | None) -> None:
+    """Record a try: sent now (error None), or failed with `error` (a type name, no value)."""
+    values: dict[str, Any] = {"attempts": OutboxRow.attempts + 1, "last_error": error}
+    if error is None:
+        values["sent_at"] = utcnow()
+    with _session(engine) as session, session.begin():
+        session.execute(update(OutboxRow).where(OutboxRow.id == message_id).values(**values))

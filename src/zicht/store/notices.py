@@ -32,6 +32,7 @@ __all__ = [
     "ComplaintRow",
     "DecisionRow",
     "NoticeRow",
+    "OutboxRow",
     "PlatformTenantRow",
     "ReferralRow",
     "TrustedFlaggerRow",
@@ -182,3 +183,23 @@ class ReferralRow(Base):
     content: Mapped[bytes] = mapped_column(LargeBinary)
     created_by: Mapped[str] = mapped_column(String(80))
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class OutboxRow(Base):
+    """A message to a notifier (receipt, decision), waiting for its sender.
+
+    The address is not stored here: it is read from the notice's encrypted contact when
+    the message is sent. Subject and body carry references and decisions, no identity.
+    """
+
+    __tablename__ = "dsa_outbox"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    notice_id: Mapped[int] = mapped_column(ForeignKey("notice.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    subject: Mapped[str] = mapped_column(String(200))
+    body: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    sent_at: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True, index=True)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    last_error: Mapped[str | None] = mapped_column(String(200), nullable=True)

@@ -41,6 +41,14 @@ from zicht.platforms.notices._intake import (
     check_notice,
     file_notice,
 )
+from zicht.platforms.notices._outbox import (
+    FileSender,
+    Sender,
+    SmtpSender,
+    decision_message,
+    deliver_outbox,
+    receipt_message,
+)
 from zicht.platforms.notices._own_initiative import MINOR_FLAGS, open_screening_cases
 from zicht.platforms.notices._reasons import RESTRICTION_LABELS, statement_of_reasons
 from zicht.platforms.notices._tdb import (
@@ -71,6 +79,7 @@ __all__ = [
     "SOURCE_TYPE_OF",
     "ComplaintReceipt",
     "DecisionForm",
+    "FileSender",
     "FlaggerNotice",
     "IntakePolicy",
     "NotAllowed",
@@ -81,6 +90,8 @@ __all__ = [
     "Problem",
     "QueueEntry",
     "Receipt",
+    "Sender",
+    "SmtpSender",
     "StatementError",
     "TransparencyReport",
     "approve",
@@ -89,6 +100,8 @@ __all__ = [
     "check_notice",
     "complaint_deadline",
     "decide",
+    "decision_message",
+    "deliver_outbox",
     "designate_flagger",
     "file_complaint",
     "file_notice",
@@ -98,6 +111,7 @@ __all__ = [
     "needs_second_moderator",
     "open_screening_cases",
     "queue",
+    "receipt_message",
     "referrals",
     "register_platform",
     "review_complaint",

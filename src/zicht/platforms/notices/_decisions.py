@@ -28,6 +28,7 @@ from zicht.platforms.notices._decision_rules import (
     check_decision,
     needs_second_moderator,
 )
+from zicht.platforms.notices._outbox import decision_message
 from zicht.privacy import Cipher
 from zicht.store import notice_cases as store
 from zicht.store.models import utcnow
@@ -167,8 +168,16 @@ def decide(
         "decided_at": now,
     }
     referral = _referral(engine, cipher, notice, form, principal.actor) if form.refer_to else None
+    messages = []
+    if notice.contact is not None:  # the notifier gave an address: tell the decision
+        messages.append(
+            decision_message(
+                notice.reference, form.acted, form.automated_decision,
+                notice.automated_detection, notice.language,
+            )
+        )  # fmt: skip
     try:
-        decision, referral_id = store.insert_decision(engine, values, referral)
+        decision, referral_id = store.insert_decision(engine, values, referral, messages)
     except ValueError:
         raise refuse("notice", "decided", "the notice was decided meanwhile") from None
     audit(

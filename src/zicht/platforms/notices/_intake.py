@@ -28,6 +28,7 @@ from zicht.platforms.notices._common import (
     new_reference,
     refuse,
 )
+from zicht.platforms.notices._outbox import receipt_message
 from zicht.platforms.notices._vocabulary import (
     CHILD_ABUSE_KEYWORDS,
     KEYWORDS,
@@ -268,6 +269,8 @@ def file_notice(
         "status": "open",
         "received_at": now,
     }
+    if email:  # the receipt, queued in the notice's own transaction
+        values["outbox"] = [receipt_message(reference, form.language)]
     _writer(engine).submit(values).result()  # committed: now it may be acknowledged
     notice_id: int = values["id"]
     audit(

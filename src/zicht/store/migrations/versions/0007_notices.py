@@ -182,8 +182,28 @@ def upgrade() -> None:
             batch_op.f("ix_dsa_referral_organisation"), ["organisation"], unique=False
         )
 
+    op.create_table(
+        "dsa_outbox",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("notice_id", sa.Integer(), nullable=False),
+        sa.Column("kind", sa.String(length=20), nullable=False),
+        sa.Column("subject", sa.String(length=200), nullable=False),
+        sa.Column("body", sa.Text(), nullable=False),
+        sa.Column("created_at", sa.DateTime(), nullable=False),
+        sa.Column("sent_at", sa.DateTime(), nullable=True),
+        sa.Column("attempts", sa.Integer(), nullable=False),
+        sa.Column("last_error", sa.String(length=200), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["notice_id"], ["notice.id"], name=op.f("fk_dsa_outbox_notice_id_notice")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_dsa_outbox")),
+    )
+    op.create_index(op.f("ix_dsa_outbox_notice_id"), "dsa_outbox", ["notice_id"], unique=False)
+    op.create_index(op.f("ix_dsa_outbox_sent_at"), "dsa_outbox", ["sent_at"], unique=False)
+
 
 def downgrade() -> None:
+    op.drop_table("dsa_outbox")
 
     with op.batch_alter_table("dsa_referral", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_dsa_referral_organisation"))
