@@ -40,7 +40,20 @@ __all__ = ["PUBLIC_PATHS", "all_routes", "create_app", "route_action"]
 
 log = logging.getLogger(__name__)
 _STATIC = Path(__file__).parent / "static"
-PUBLIC_PATHS = frozenset({"/login", "/logout", "/", "/health", "/api/health", "/api/openapi.json"})
+PUBLIC_PATHS = frozenset(
+    {
+        "/login",
+        "/logout",
+        "/",
+        "/health",
+        "/api/health",
+        "/api/openapi.json",
+        # DSA Art. 16: anyone may file a notice, logged out (docs/notices.md)
+        "/report/{platform}",
+        "/report/{platform}/ad/{ad_id}",
+        "/api/platforms/{platform}/notices",
+    }
+)
 
 
 def default_report_dir(settings: Settings) -> Path:
