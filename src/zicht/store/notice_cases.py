@@ -20,11 +20,13 @@ from zicht.store.notices import (
     OutboxRow,
     PlatformTenantRow,
     ReferralRow,
+    SanctionRow,
     TrustedFlaggerRow,
 )
 from zicht.store.platforms import AdRow
 
 __all__ = [
+    "active_suspension",
     "ad_postings",
     "approve_decision",
     "complaint_by",
@@ -35,7 +37,9 @@ __all__ = [
     "insert_decision",
     "insert_notice",
     "insert_notices",
+    "insert_sanction",
     "latest_decision",
+    "misuse_count",
     "notice_by",
     "notices_from_since",
     "notices_of",
@@ -46,6 +50,7 @@ __all__ = [
     "platform_codes",
     "referrals_for",
     "resolve_complaint",
+    "sanction_kinds",
     "save_platform",
     "save_trusted_flagger",
     "screened_ads",
@@ -463,3 +468,66 @@ def outbox_done(engine: Engine, message_id: int, error: str | None) -> None:
         values["sent_at"] = utcnow()
     with _session(engine) as session, session.begin():
         session.execute(update(OutboxRow).where(OutboxRow.id == message_id).values(**values))
+
+
+def misuse_count(engine: Engine, platform: str, subject: str, key: str, since: dt.datetime) -> int:
+    """Decisions since `since` that found a notifier's notice manifestly unfounded
+    (`subject` notifier) or a poster's content manifestly illegal (`poster`)."""
+    statement = (
+        select(func.count())
+        .select_from(DecisionRow)
+        .where(
+            DecisionRow.platform == platform,
+            DecisionRow.decided_at >= since,
+            DecisionRow.status != "reversed",
+        )
+    )
+    if subject == "notifier":
+        statement = statement.join(NoticeRow, NoticeRow.id == DecisionRow.notice_id).where(
+            NoticeRow.notifier_key == key, DecisionRow.unfounded.is_(True)
+        )
+    else:
+        statement = statement.where(
+            DecisionRow.poster_key == key, DecisionRow.manifestly_illegal.is_(True)
+        )
+    with _session(engine) as session:
+        return int(session.scalar(statement) or 0)
+
+
+def sanction_kinds(engine: Engine, platform: str, key: str, since: dt.datetime) -> list[str]:
+    """The kinds of measures taken against `key` on `platform` since `since`, oldest first."""
+    statement = (
+        select(SanctionRow.kind)
+        .where(
+            SanctionRow.platform == platform,
+            SanctionRow.subject_key == key,
+            SanctionRow.created_at >= since,
+        )
+        .order_by(SanctionRow.id)
+    )
+    with _session(engine) as session:
+        return list(session.scalars(statement))
+
+
+def insert_sanction(engine: Engine, values: dict[str, Any]) -> int:
+    """Store a warning or suspension; return its id."""
+    with _session(engine) as session, session.begin():
+        row = SanctionRow(**values)
+        session.add(row)
+        session.flush()
+        return row.id
+
+
+def active_suspension(
+    engine: Engine, platform: str, key: str, now: dt.datetime
+) -> dt.datetime | None:
+    """Until when `key` is suspended on `platform` (None: not suspended)."""
+    statement = select(func.max(SanctionRow.until)).where(
+        SanctionRow.platform == platform,
+        SanctionRow.subject_key == key,
+        SanctionRow.kind == "suspension",
+        SanctionRow.until > now,
+    )
+    with _session(engine) as session:
+        until: dt.datetime | None = session.scalar(statement)
+        return until

@@ -35,6 +35,7 @@ __all__ = [
     "OutboxRow",
     "PlatformTenantRow",
     "ReferralRow",
+    "SanctionRow",
     "TrustedFlaggerRow",
     "complaint_context",
     "notice_context",
@@ -145,6 +146,9 @@ class DecisionRow(Base):
     automated_detection: Mapped[bool] = mapped_column(Boolean)
     automated_decision: Mapped[str] = mapped_column(String(40))
     referred: Mapped[bool] = mapped_column(Boolean, default=False)
+    unfounded: Mapped[bool] = mapped_column(Boolean, default=False)
+    poster_key: Mapped[str | None] = mapped_column(String(64), nullable=True, index=True)
+    manifestly_illegal: Mapped[bool] = mapped_column(Boolean, default=False)
     decided_by: Mapped[str] = mapped_column(String(80))
     decided_at: Mapped[dt.datetime] = mapped_column(DateTime, index=True)
     approved_by: Mapped[str | None] = mapped_column(String(80), nullable=True)
@@ -203,3 +207,18 @@ class OutboxRow(Base):
     sent_at: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True, index=True)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     last_error: Mapped[str | None] = mapped_column(String(200), nullable=True)
+
+
+class SanctionRow(Base):
+    """An Art. 23 measure against a notifier or poster (by keyed pseudonym): a warning
+    or a suspension until a moment."""
+
+    __tablename__ = "dsa_sanction"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    platform: Mapped[str] = mapped_column(String(60))
+    subject: Mapped[str] = mapped_column(String(10))
+    subject_key: Mapped[str] = mapped_column(String(64), index=True)
+    kind: Mapped[str] = mapped_column(String(12))
+    until: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)

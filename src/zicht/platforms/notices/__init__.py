@@ -41,6 +41,7 @@ from zicht.platforms.notices._intake import (
     check_notice,
     file_notice,
 )
+from zicht.platforms.notices._misuse import MisusePolicy, apply_misuse_policy, suspended_until
 from zicht.platforms.notices._outbox import (
     FileSender,
     Sender,
@@ -82,6 +83,7 @@ __all__ = [
     "FileSender",
     "FlaggerNotice",
     "IntakePolicy",
+    "MisusePolicy",
     "NotAllowed",
     "NoticeDemo",
     "NoticeError",
@@ -94,6 +96,7 @@ __all__ = [
     "SmtpSender",
     "StatementError",
     "TransparencyReport",
+    "apply_misuse_policy",
     "approve",
     "asks_for_contact",
     "check_decision",
@@ -120,6 +123,7 @@ __all__ = [
     "statement_problems",
     "statement_schema",
     "statements_since",
+    "suspended_until",
     "take",
     "tdb_statement",
     "transparency_report",

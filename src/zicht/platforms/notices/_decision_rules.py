@@ -65,6 +65,8 @@ class DecisionForm:
     other_texts: dict[str, str] | None = None
     refer_to: str | None = None
     account_reference: str | None = None
+    unfounded: bool = False
+    manifestly_illegal: bool = False
 
     @property
     def restrictions(self) -> list[str]:
@@ -149,4 +151,10 @@ def check_decision(form: DecisionForm, today: dt.date) -> list[Problem]:
         problems.append(Problem("refer_to", "code", "police, kmar or inspectorate"))
     if form.account_reference is not None:
         _text(form.account_reference, "account_reference", 200, problems)
+    if form.unfounded and form.acted:
+        problems.append(Problem("unfounded", "acted", "only a notice not acted on is unfounded"))
+    if form.manifestly_illegal and not (form.acted and form.account_reference):
+        problems.append(
+            Problem("manifestly_illegal", "required", "a decision to act naming the account")
+        )
     return problems

@@ -28,6 +28,7 @@ from zicht.platforms.notices._decision_rules import (
     check_decision,
     needs_second_moderator,
 )
+from zicht.platforms.notices._misuse import apply_misuse_policy
 from zicht.platforms.notices._outbox import decision_message
 from zicht.privacy import Cipher
 from zicht.store import notice_cases as store
@@ -164,6 +165,13 @@ def decide(
         "automated_detection": notice.automated_detection,
         "automated_decision": form.automated_decision,
         "referred": form.refer_to is not None,
+        "unfounded": form.unfounded,
+        "manifestly_illegal": form.manifestly_illegal,
+        "poster_key": (
+            cipher.pseudonym(f"poster/{notice.platform}/{form.account_reference}")
+            if form.account_reference
+            else None
+        ),
         "decided_by": principal.actor,
         "decided_at": now,
     }
@@ -184,6 +192,10 @@ def decide(
         engine, principal, "notice_decided", "decision", [decision.id],
         notice=notice.id, acted=form.acted, status=decision.status,
     )  # fmt: skip
+    if form.unfounded and notice.notifier_key and notice.source == "notice":
+        apply_misuse_policy(engine, principal, notice.platform, "notifier", notice.notifier_key)
+    if decision.poster_key and form.manifestly_illegal:
+        apply_misuse_policy(engine, principal, notice.platform, "poster", decision.poster_key)
     if referral_id is not None:
         audit(
             engine,

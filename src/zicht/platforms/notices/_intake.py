@@ -225,6 +225,9 @@ def file_notice(
     email = (form.email or "").strip()
     now = utcnow()
     key = _notifier_key(cipher, principal, email, client)
+    if key is not None and store.active_suspension(engine, form.platform, key, now):
+        audit(engine, principal, "notice_suspended_notifier", "platform", [form.platform], client)
+        raise refuse("notifier", "suspended", "notices from this notifier are suspended (Art. 23)")
     if key is not None and principal.kind == "public":
         recent = store.notices_from_since(engine, key, now - dt.timedelta(hours=1))
         if recent >= policy.flood_per_hour:

@@ -104,6 +104,9 @@ def upgrade() -> None:
         sa.Column("automated_detection", sa.Boolean(), nullable=False),
         sa.Column("automated_decision", sa.String(length=40), nullable=False),
         sa.Column("referred", sa.Boolean(), nullable=False),
+        sa.Column("unfounded", sa.Boolean(), nullable=False),
+        sa.Column("poster_key", sa.String(length=64), nullable=True),
+        sa.Column("manifestly_illegal", sa.Boolean(), nullable=False),
         sa.Column("decided_by", sa.String(length=80), nullable=False),
         sa.Column("decided_at", sa.DateTime(), nullable=False),
         sa.Column("approved_by", sa.String(length=80), nullable=True),
@@ -200,9 +203,30 @@ def upgrade() -> None:
     )
     op.create_index(op.f("ix_dsa_outbox_notice_id"), "dsa_outbox", ["notice_id"], unique=False)
     op.create_index(op.f("ix_dsa_outbox_sent_at"), "dsa_outbox", ["sent_at"], unique=False)
+    op.create_index(
+        op.f("ix_moderation_decision_poster_key"),
+        "moderation_decision",
+        ["poster_key"],
+        unique=False,
+    )
+    op.create_table(
+        "dsa_sanction",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("platform", sa.String(length=60), nullable=False),
+        sa.Column("subject", sa.String(length=10), nullable=False),
+        sa.Column("subject_key", sa.String(length=64), nullable=False),
+        sa.Column("kind", sa.String(length=12), nullable=False),
+        sa.Column("until", sa.DateTime(), nullable=True),
+        sa.Column("created_at", sa.DateTime(), nullable=False),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_dsa_sanction")),
+    )
+    op.create_index(
+        op.f("ix_dsa_sanction_subject_key"), "dsa_sanction", ["subject_key"], unique=False
+    )
 
 
 def downgrade() -> None:
+    op.drop_table("dsa_sanction")
     op.drop_table("dsa_outbox")
 
     with op.batch_alter_table("dsa_referral", schema=None) as batch_op:
