@@ -25,6 +25,7 @@ def test_demo_runs_the_whole_pipeline(tmp_path: Path) -> None:
         "reporting",
         "programme",
         "network",
+        "notices",
     ]
     manifest = read_manifest(workdir / "world" / "manifest.json")
     assert [entry.file for entry in manifest] == [Path(r.file) for r in result.ingest]
@@ -57,6 +58,10 @@ def test_demo_runs_the_whole_pipeline(tmp_path: Path) -> None:
     assert all(n > 0 for n in result.programme.answers.values())
     assert result.network is not None and result.network.networks > 0
     assert result.network.link_run_id is not None
+    notices = result.notices
+    assert notices is not None and notices.screening_cases > 0 and notices.referrals == 1
+    assert notices.decisions == notices.notices  # every case decided
+    assert (notices.complaints, notices.reversals) == (2, 1) and notices.statements > 0
 
 
 def test_demo_is_repeatable_in_the_same_folder(tmp_path: Path) -> None:
@@ -67,5 +72,6 @@ def test_demo_is_repeatable_in_the_same_folder(tmp_path: Path) -> None:
     second = runner.invoke(app, args)
     assert first.exit_code == second.exit_code == 0, first.output + second.output
     assert "Ingest per source" in second.output and "Report of 2023" in second.output
+    assert "Notices:" in second.output
     line = next(x for x in second.output.splitlines() if x.startswith("Linkage:"))
     assert line == next(x for x in first.output.splitlines() if x.startswith("Linkage:"))

@@ -33,6 +33,7 @@ from zicht.monitor import ReportSummary, build_report
 from zicht.network import NetworkRunSummary, build_network
 from zicht.opendata import ExportResult, export_open_data
 from zicht.platforms import import_licences
+from zicht.platforms.notices import NoticeDemo, run_notice_demo
 from zicht.platforms.screen import ScreenResult, screen_file
 from zicht.privacy import DEFAULT_PUBLICATION, Cipher, load_cipher, write_key_file
 from zicht.programme import DemoProgramme, fill_demo_programme
@@ -104,6 +105,7 @@ class DemoResult:
     reporting: DemoReports | None = None
     programme: DemoProgramme | None = None
     network: NetworkRunSummary | None = None
+    notices: NoticeDemo | None = None
     steps: list[str] = field(default_factory=list)
 
 
@@ -212,6 +214,8 @@ def run_demo(
         result.programme = fill_demo_programme(engine, seed)
         step("network")
         result.network = build_network(engine, cipher)
+        step("notices")
+        result.notices = run_notice_demo(engine, cipher, "synthplatform")
         return result
     finally:
         engine.dispose()

@@ -6,6 +6,7 @@ import pytest
 
 from zicht.access import (
     ACTIONS,
+    PUBLIC_PERMISSIONS,
     ROLE_PERMISSIONS,
     ROLES,
     TOKEN_ACTIONS,
@@ -24,6 +25,7 @@ EXPECTED: dict[str, dict[str, str]] = {
         "manage_users": "all",
         "manage_tokens": "all",
         "manage_organisations": "all",
+        "manage_platforms": "all",
     },
     "data_steward": {
         "view_dashboard": "all",
@@ -35,6 +37,7 @@ EXPECTED: dict[str, dict[str, str]] = {
         "view_estimates": "all",
         "download_reports": "all",
         "view_programme": "all",
+        "receive_referrals": "own",
     },
     "coordinator": {
         "view_dashboard": "all",
@@ -79,6 +82,13 @@ EXPECTED: dict[str, dict[str, str]] = {
         "edit_information_pages": "all",
     },
     "municipality": {"view_programme": "all", "self_assess": "own"},
+    "platform_moderator": {
+        "list_notices": "own",
+        "decide_notice": "own",
+        "review_complaint": "own",
+        "export_statements": "own",
+    },
+    "trusted_flagger": {"file_notice": "all", "list_notices": "own"},
 }
 OWN, OTHER = "police", "fairwork"
 CASES = [
@@ -151,3 +161,13 @@ def test_only_analysts_and_coordinators_see_networks(role: str) -> None:
     assert authorize(principal, "view_networks") is (role in ("analyst", "coordinator"))
     token = Principal.for_token(1, "system", OWN, list(ACTIONS))
     assert not authorize(token, "view_networks")
+
+
+@pytest.mark.parametrize(("action", "target"), [(a, t) for a in ACTIONS for t in ("own", "none")])
+def test_public_truth_table(action: str, target: str) -> None:
+    # Logged out: the notice form, for any platform, and nothing else.
+    principal = Principal.public("203.0.113.7")
+    organisation = OWN if target == "own" else None
+    assert authorize(principal, action, organisation) is (action == "file_notice")
+    assert principal.actor == "public"
+    assert PUBLIC_PERMISSIONS == {"file_notice": "all"}

@@ -43,6 +43,8 @@ ORGANISATION_OF = {
     "shelter_staff": "shelter",
     "report_handler": "comensha",
     "municipality": "GM0363",
+    "platform_moderator": "kinky-nl",
+    "trusted_flagger": "police",
 }
 OTHER_ORGANISATION = "fairwork"
 
@@ -155,6 +157,9 @@ class WebWorld:
 def build_world(engine: Engine, cipher: Cipher, tmp_path: Path) -> WebWorld:
     ingest_examples(engine, cipher)
     _, linked = fake_link_run(engine)
+    from zicht.store.notice_cases import save_platform
+
+    save_platform(engine, "kinky-nl", "Kinky NL", "dsa@kinky.example", "NL")  # a tenant
     for role in ROLES:
         add_user(engine, Actor("test"), role, role, ORGANISATION_OF[role], PASSWORD)
     report_dir = tmp_path / "report"

@@ -48,6 +48,7 @@ ENDPOINTS: list[tuple[str, str, str, str]] = [
         "view_programme",
         "/programme/municipalities/GM0363",
     ),
+    ("GET", "/notices", "list_notices", "/notices"),
     ("GET", "/audit", "read_audit", "/audit"),
     ("GET", "/audit/export.csv", "read_audit", "/audit/export.csv"),
     ("GET", "/admin/users", "manage_users", "/admin/users"),
@@ -141,6 +142,11 @@ PUBLIC_ENDPOINTS = {
     ("GET", "/meld/{lang}/back"),
     ("POST", "/meld/{lang}/back"),
     ("POST", "/meld/{lang}/reply"),
+    ("POST", "/api/platforms/{platform}/notices"),  # Art. 16: anyone may file a notice
+    ("GET", "/report/{platform}"),
+    ("POST", "/report/{platform}"),
+    ("GET", "/report/{platform}/ad/{ad_id}"),
+    ("POST", "/report/{platform}/ad/{ad_id}"),
 }
 ORGANISATION_OF = {
     "administrator": None,
@@ -152,6 +158,8 @@ ORGANISATION_OF = {
     "shelter_staff": "shelter",
     "report_handler": "comensha",
     "municipality": "GM0363",
+    "platform_moderator": "kinky-nl",
+    "trusted_flagger": "police",
 }
 
 

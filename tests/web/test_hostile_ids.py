@@ -42,6 +42,8 @@ ORGANISATION_OF = {
     "shelter_staff": "shelter",
     "report_handler": "comensha",
     "municipality": "GM0363",
+    "platform_moderator": "kinky-nl",
+    "trusted_flagger": "police",
 }
 # Query parameters the pages read themselves, with values that are no valid number.
 QUERY_CASES = [

@@ -36,6 +36,7 @@ from zicht.access._audit import (
     verify,
 )
 from zicht.access._audit_actions import AUDIT_ACTIONS
+from zicht.access._audit_writer import GroupWriter
 from zicht.access._auth import (
     CLIENT_FAILURES,
     CLIENT_WINDOW,
@@ -74,6 +75,7 @@ from zicht.access._identities import (
 )
 from zicht.access._permissions import (
     ACTIONS,
+    PUBLIC_PERMISSIONS,
     ROLE_PERMISSIONS,
     ROLES,
     TOKEN_ACTIONS,
@@ -94,6 +96,7 @@ __all__ = [
     "LOCKOUT_FOR",
     "MIN_PASSWORD_LENGTH",
     "MIN_PURPOSE",
+    "PUBLIC_PERMISSIONS",
     "ROLES",
     "ROLE_PERMISSIONS",
     "TOKEN_ACTIONS",
@@ -104,6 +107,7 @@ __all__ = [
     "Checkpoint",
     "CheckpointError",
     "Checkpoints",
+    "GroupWriter",
     "LoginOutcome",
     "Look",
     "Principal",

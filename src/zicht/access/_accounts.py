@@ -26,6 +26,7 @@ from zicht.standard import ORGANISATIONS
 from zicht.standard.municipalities import municipalities
 from zicht.store import accounts as store
 from zicht.store.models import utcnow
+from zicht.store.notice_cases import platform_by_code
 
 __all__ = [
     "MIN_PASSWORD_LENGTH",
@@ -152,13 +153,19 @@ def _check_password(password: str) -> None:
         raise AccountError(f"a password needs at least {MIN_PASSWORD_LENGTH} characters")
 
 
-def _check_role(role: str, organisation: str | None) -> None:
+def _check_role(engine: Engine, role: str, organisation: str | None) -> None:
     if role not in ROLES:
         raise AccountError(f"unknown role {role!r}; choose from {', '.join(ROLES)}")
     if role in MUNICIPAL_ROLES:
         # A municipality account's organisation is its CBS code of the reference list.
         if organisation not in municipalities():
             raise AccountError(f"a {role} account needs the CBS code of its municipality (GM0363)")
+    elif role == "platform_moderator":  # a moderator's organisation is the platform (tenant)
+        if organisation is None or platform_by_code(engine, organisation) is None:
+            raise AccountError(
+                "a platform_moderator belongs to a registered platform: give its code"
+            )
+        return
     elif organisation is not None and organisation not in ORGANISATIONS:
         raise AccountError(f"unknown organisation {organisation!r}")
     if role in ROLES_WITH_ORGANISATION and organisation is None:
@@ -176,7 +183,7 @@ def add_user(
     """Create a user; return the password (a generated one when none is given)."""
     if not _USERNAME.match(username):
         raise AccountError("a username is 3-80 characters: a-z, 0-9, '.', '_', '-'")
-    _check_role(role, organisation)
+    _check_role(engine, role, organisation)
     password = password or generate_password()
     _check_password(password)
     user_id = store.insert_user(engine, username, hash_password(password), role, organisation)

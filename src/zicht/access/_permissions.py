@@ -16,6 +16,7 @@ from zicht.i18n import N_
 
 __all__ = [
     "ACTIONS",
+    "PUBLIC_PERMISSIONS",
     "ROLES",
     "ROLE_PERMISSIONS",
     "TOKEN_ACTIONS",
@@ -54,6 +55,13 @@ ACTIONS: dict[str, str] = {
     "view_programme": N_("View the programme and published self-assessments"),
     "manage_programme": N_("Manage the programme, its figures and assessment rounds"),
     "self_assess": N_("Fill in the municipal self-assessment"),
+    "file_notice": N_("File a notice of illegal content (DSA Art. 16)"),
+    "list_notices": N_("See notices and their decisions"),
+    "decide_notice": N_("Decide notices and approve decisions of others"),
+    "review_complaint": N_("Review complaints against decisions"),
+    "export_statements": N_("Export statements to the Transparency Database"),
+    "receive_referrals": N_("Receive referrals of suspected crimes (DSA Art. 18)"),
+    "manage_platforms": N_("Register platforms and trusted flaggers"),
 }
 
 # role -> name (a message of the catalogues)
@@ -67,6 +75,8 @@ ROLES: dict[str, str] = {
     "shelter_staff": N_("Shelter staff (own shelter)"),
     "report_handler": N_("Handler of anonymous reports"),
     "municipality": N_("Municipality (self-assessment)"),
+    "platform_moderator": N_("Moderator of a platform (own platform only)"),
+    "trusted_flagger": N_("Trusted flagger of a partner (own notices only)"),
 }
 
 ROLE_PERMISSIONS: dict[str, dict[str, Scope]] = {
@@ -77,6 +87,7 @@ ROLE_PERMISSIONS: dict[str, dict[str, Scope]] = {
         "manage_users": "all",
         "manage_tokens": "all",
         "manage_organisations": "all",
+        "manage_platforms": "all",
     },
     "data_steward": {
         "view_dashboard": "all",
@@ -88,6 +99,7 @@ ROLE_PERMISSIONS: dict[str, dict[str, Scope]] = {
         "view_estimates": "all",
         "download_reports": "all",
         "view_programme": "all",
+        "receive_referrals": "own",
     },
     "coordinator": {
         "view_dashboard": "all",
@@ -139,7 +151,22 @@ ROLE_PERMISSIONS: dict[str, dict[str, Scope]] = {
         "view_programme": "all",
         "self_assess": "own",
     },
+    # A moderator's organisation is the platform (the tenant), not a partner.
+    "platform_moderator": {
+        "list_notices": "own",
+        "decide_notice": "own",
+        "review_complaint": "own",
+        "export_statements": "own",
+    },
+    # A trusted flagger's organisation is the partner; "own" notices are its notices.
+    "trusted_flagger": {
+        "file_notice": "all",
+        "list_notices": "own",
+    },
 }
+
+# What anyone may do without logging in: file a notice or a complaint through the forms.
+PUBLIC_PERMISSIONS: dict[str, Scope] = {"file_notice": "all"}
 
 # Roles whose users belong to one organisation (their "own" scope needs one).
 ROLES_WITH_ORGANISATION = frozenset(
@@ -161,6 +188,9 @@ TOKEN_ACTIONS: tuple[str, ...] = (
     "request_shelter",
     "manage_shelter",
     "view_shelter_availability",
+    "file_notice",
+    "list_notices",
+    "receive_referrals",
 )
 
 
@@ -168,7 +198,7 @@ TOKEN_ACTIONS: tuple[str, ...] = (
 class Principal:
     """Who is asking: a logged-in user or a partner system's API token."""
 
-    kind: Literal["user", "token"]
+    kind: Literal["user", "token", "public"]
     id: int
     name: str
     role: str | None
@@ -204,9 +234,16 @@ class Principal:
         granted: dict[str, Scope] = {a: "own" for a in actions if a in TOKEN_ACTIONS}
         return cls("token", token_id, name, None, organisation, granted)
 
+    @classmethod
+    def public(cls, client: str = "public") -> Principal:
+        """Anyone, logged out: only the public forms (PUBLIC_PERMISSIONS)."""
+        return cls("public", 0, client, None, None, PUBLIC_PERMISSIONS)
+
     @property
     def actor(self) -> str:
         """How the audit trail names this principal."""
+        if self.kind == "public":
+            return "public"
         return self.name if self.kind == "user" else f"token:{self.name}"
 
 
@@ -234,11 +271,14 @@ def permission_table() -> str:
     """The roles x actions table as Markdown (docs/web.md holds this very table)."""
     roles = list(ROLES)
     lines = [
-        "| action | " + " | ".join(roles) + " | API token |",
-        "|---|" + "---|" * (len(roles) + 1),
+        "| action | " + " | ".join(roles) + " | API token | public |",
+        "|---|" + "---|" * (len(roles) + 2),
     ]
     for action, english in ACTIONS.items():
         cells = [ROLE_PERMISSIONS[role].get(action, "–") for role in roles]
         token = "own" if action in TOKEN_ACTIONS else "–"
-        lines.append(f"| `{action}` ({english}) | " + " | ".join(cells) + f" | {token} |")
+        public = PUBLIC_PERMISSIONS.get(action, "–")
+        lines.append(
+            f"| `{action}` ({english}) | " + " | ".join(cells) + f" | {token} | {public} |"
+        )
     return "\n".join(lines)

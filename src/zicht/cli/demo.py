@@ -28,6 +28,7 @@ _STEPS = {
     "reporting": "Filing anonymous reports in six languages",
     "programme": "Filling the programme and synthetic self-assessment rounds",
     "network": "Building the graph of victims, suspects, identifiers and ads",
+    "notices": "Notice and action (DSA) on the screened ads",
 }
 
 
@@ -101,6 +102,13 @@ def demo(
             f"Networks: run {result.network.run_id} with {result.network.nodes} nodes and "
             f"{result.network.edges} edges, {result.network.networks} networks ranked "
             "(zicht network rank)."
+        )
+    if result.notices is not None:
+        n = result.notices
+        console.print(
+            f"Notices: {n.notices} ({n.screening_cases} from screening), {n.decisions} "
+            f"decisions, {n.referrals} referred to the police, {n.complaints} complaints "
+            f"({n.reversals} reversed), {n.statements} Transparency Database statements."
         )
     console.print(
         f"Database: {result.database_url}\nKey: {result.key_file}\n"

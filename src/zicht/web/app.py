@@ -54,6 +54,10 @@ PUBLIC_PATHS = frozenset(
         "/meld/{lang}/report/{audience}",
         "/meld/{lang}/back",
         "/meld/{lang}/reply",
+        # DSA Art. 16: anyone may file a notice, logged out (docs/notices.md)
+        "/report/{platform}",
+        "/report/{platform}/ad/{ad_id}",
+        "/api/platforms/{platform}/notices",
     }
 )
 
@@ -245,6 +249,9 @@ def create_app(
         estimates,
         meld,
         networks,
+        notice_form,
+        notices,
+        notices_api,
         persons,
         programme,
         quarantine,
@@ -292,10 +299,13 @@ def create_app(
         triage,
         meld,
         programme,
+        notices,
+        notice_form,
         admin,
         audit,
         api,
         shelter_api,
+        notices_api,
     ):
         app.include_router(router.router)
     app.mount("/static", StaticFiles(directory=_STATIC), name="static")

@@ -61,9 +61,9 @@ def new_login_token() -> str:
     return secrets.token_urlsafe(32)
 
 
-async def check_login_csrf(request: Request) -> None:
-    """The login form's hidden token must equal its cookie."""
-    cookie = request.cookies.get(LOGIN_CSRF_COOKIE, "")
+async def check_login_csrf(request: Request, cookie_name: str = LOGIN_CSRF_COOKIE) -> None:
+    """A logged-out form's hidden token must equal its cookie (login, public notices)."""
+    cookie = request.cookies.get(cookie_name, "")
     submitted = await _submitted(request)
     if not cookie or not secrets.compare_digest(submitted.encode(), cookie.encode()):
         raise _refuse()

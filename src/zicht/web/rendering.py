@@ -79,6 +79,7 @@ NAVIGATION: tuple[tuple[str, str, str], ...] = (
     ("/information-pages", N_("Information pages"), "edit_information_pages"),
     ("/programme", N_("Programme"), "view_programme"),
     ("/programme/assessment", N_("Self-assessment"), "self_assess"),
+    ("/notices", N_("Notices"), "list_notices"),
     ("/audit", N_("Audit trail"), "read_audit"),
     ("/admin/users", N_("Users"), "manage_users"),
     ("/admin/tokens", N_("API tokens"), "manage_tokens"),

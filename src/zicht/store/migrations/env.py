@@ -8,6 +8,7 @@ import zicht.store.accounts
 import zicht.store.audit
 import zicht.store.linkage
 import zicht.store.network
+import zicht.store.notices
 import zicht.store.platforms
 import zicht.store.programme
 import zicht.store.reporting

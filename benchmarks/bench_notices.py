@@ -1,0 +1,163 @@
+"""Notice intake benchmark: notices per second through the API and p95 latency.
+
+The app served as `zicht serve` serves it (gunicorn with uvicorn workers) on a fresh
+SQLite database (and PostgreSQL with --postgres-url), one registered platform;
+CONCURRENCY keep-alive clients on loopback post valid public notices (one notifier
+each, so the flood rule does not apply) for --seconds after a warm-up. Every response
+must be 201; afterwards every acknowledged reference must be in the database. Prints
+JSON with the load average before and after.
+
+    nice .venv/bin/python benchmarks/bench_notices.py [--seconds 20] [--workers N]
+        [--postgres-url postgresql+psycopg://postgres@127.0.0.1:5432/test]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+from typing import Any
+
+import httpx
+from sqlalchemy import select, text
+
+from zicht.access import Principal
+from zicht.platforms.notices import register_platform
+from zicht.privacy import write_key_file
+from zicht.store import make_engine, upgrade
+from zicht.store.notices import NoticeRow
+from zicht.web import default_workers
+
+CONCURRENCY = 32
+ZICHT = str(Path(sys.executable).parent / "zicht")
+PATH = "/api/platforms/bench-platform/notices"
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _notice(number: int) -> dict[str, Any]:
+    return {
+        "category": "STATEMENT_CATEGORY_VIOLENCE",
+        "keywords": ["KEYWORD_HUMAN_TRAFFICKING"],
+        "explanation": f"Benchmark notice {number}: same template as a network's ads.",
+        "items": [{"url": f"https://bench.example/ad/{number}", "ad_id": f"A-{number}"}],
+        "good_faith": True,
+        "email": f"notifier{number}@example.org",
+    }
+
+
+async def _load(port: int, seconds: float, offset: int) -> tuple[list[float], list[str], int]:
+    latencies: list[float] = []
+    references: list[str] = []
+    failures = 0
+    counter = iter(range(offset, offset + 10**8))
+    deadline = time.monotonic() + seconds
+
+    async def client() -> None:
+        nonlocal failures
+        async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", timeout=30) as http:
+            while time.monotonic() < deadline:
+                body = _notice(next(counter))
+                started = time.perf_counter()
+                response = await http.post(PATH, json=body)
+                latencies.append(time.perf_counter() - started)
+                if response.status_code == 201:
+                    references.append(response.json()["reference"])
+                else:
+                    failures += 1
+
+    await asyncio.gather(*(client() for _ in range(CONCURRENCY)))
+    return latencies, references, failures
+
+
+def _run(url: str, folder: Path, seconds: float, workers: int) -> dict[str, Any]:
+    engine = make_engine(url)
+    upgrade(engine)
+    admin = Principal.for_user(1, "bench", "administrator", None)
+    register_platform(engine, admin, "bench-platform", "Bench", "dsa@bench.example")
+    write_key_file(folder / "zicht.key", overwrite=True)
+    port = _free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("ZICHT_")}
+    env.update(ZICHT_DATABASE_URL=url, ZICHT_SECRET_KEY_FILE=str(folder / "zicht.key"))
+    server = subprocess.Popen(
+        [ZICHT, "serve", "--port", str(port), "--workers", str(workers)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:
+            try:
+                if httpx.get(f"http://127.0.0.1:{port}/health", timeout=2).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                time.sleep(0.5)
+        asyncio.run(_load(port, 5.0, 0))  # warm-up: every worker started and compiled
+        started = time.monotonic()
+        latencies, references, failures = asyncio.run(_load(port, seconds, 10**7))
+        elapsed = time.monotonic() - started
+    finally:
+        server.terminate()
+        server.wait(timeout=60)
+    with engine.connect() as connection:
+        stored = set(connection.scalars(select(NoticeRow.reference)))
+    engine.dispose()
+    latencies.sort()
+    return {
+        "notices": len(references),
+        "failures": failures,
+        "seconds": round(elapsed, 2),
+        "notices_per_second": round(len(references) / elapsed, 1),
+        "p50_ms": round(1000 * statistics.median(latencies), 1),
+        "p95_ms": round(1000 * latencies[int(0.95 * (len(latencies) - 1))], 1),
+        "acknowledged_missing_from_database": len(set(references) - stored),
+        "workers": workers,
+        "concurrency": CONCURRENCY,
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--seconds", type=float, default=20.0)
+    parser.add_argument("--workers", type=int, default=default_workers())
+    parser.add_argument("--postgres-url", default="")
+    args = parser.parse_args()
+    results: dict[str, Any] = {"load_before": os.getloadavg()}
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        results["sqlite"] = _run(
+            f"sqlite:///{folder / 'zicht.db'}", folder, args.seconds, args.workers
+        )
+        if args.postgres_url:
+            schema = f"bench_notices_{uuid.uuid4().hex[:8]}"
+            admin = make_engine(args.postgres_url)
+            with admin.begin() as connection:
+                connection.execute(text(f'CREATE SCHEMA "{schema}"'))
+            separator = "&" if "?" in args.postgres_url else "?"
+            url = f"{args.postgres_url}{separator}options=-csearch_path%3D{schema}"
+            try:
+                results["postgresql"] = _run(url, folder, args.seconds, args.workers)
+            finally:
+                with admin.begin() as connection:
+                    connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+                admin.dispose()
+    results["load_after"] = os.getloadavg()
+    print(json.dumps(results, indent=2))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,243 @@
+"""The queue and decisions: take a notice, decide it, approve an account termination,
+refer a suspected crime against life or safety to the police (Art. 18).
+
+A moderator acts only on notices of their own platform; a record outside the scope is
+answered as if it did not exist (NotAllowed, shown as 404 at the edges).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import Engine
+
+from zicht.access import Look, Principal, authorize, record_look
+from zicht.platforms.notices._common import (
+    NotAllowed,
+    NoticeError,
+    audit,
+    new_reference,
+    refuse,
+    require,
+)
+from zicht.platforms.notices._decision_rules import (
+    DecisionForm,
+    check_decision,
+    needs_second_moderator,
+)
+from zicht.platforms.notices._misuse import apply_misuse_policy
+from zicht.platforms.notices._outbox import decision_message
+from zicht.privacy import Cipher
+from zicht.store import notice_cases as store
+from zicht.store.models import utcnow
+from zicht.store.notices import DecisionRow, NoticeRow, notice_context, referral_context
+
+__all__ = ["QueueEntry", "approve", "decide", "queue", "referrals", "take"]
+
+_AMSTERDAM = ZoneInfo("Europe/Amsterdam")
+
+
+@dataclass(frozen=True)
+class QueueEntry:
+    """An open notice in a moderator's queue, with its timer (time since receipt)."""
+
+    notice_id: int
+    lane: str
+    category: str
+    source: str
+    ad_ids: tuple[str, ...]
+    assigned_to: str | None
+    waiting: dt.timedelta
+
+
+def _own_notice(engine: Engine, principal: Principal, action: str, notice_id: int) -> NoticeRow:
+    notice = store.notice_by(engine, id=notice_id)
+    if notice is None or not authorize(principal, action, notice.platform):
+        raise NotAllowed(action)
+    return notice
+
+
+def queue(
+    engine: Engine, principal: Principal, platform: str, limit: int = 100
+) -> list[QueueEntry]:
+    """A platform's open notices in order of urgency (lane, screening score, age)."""
+    require(principal, "list_notices", platform)
+    now = utcnow()
+    return [
+        QueueEntry(
+            row.id,
+            row.lane,
+            row.category,
+            row.source,
+            tuple(row.ad_ids),
+            row.assigned_to,
+            now - row.received_at,
+        )
+        for row in store.open_queue(engine, platform, limit)
+    ]
+
+
+def take(engine: Engine, principal: Principal, notice_id: int) -> None:
+    """Assign an open notice to the moderator (refused while another holds it)."""
+    notice = _own_notice(engine, principal, "decide_notice", notice_id)
+    if not store.take_notice(engine, notice.id, principal.actor, utcnow()):
+        raise refuse("notice", "assigned", "decided, or assigned to another moderator")
+    audit(engine, principal, "notice_assigned", "notice", [notice.id])
+
+
+def _referral(
+    engine: Engine, cipher: Cipher, notice: NoticeRow, form: DecisionForm, actor: str
+) -> dict[str, Any]:
+    content = cipher.decrypt_json(notice.content, notice_context(notice.reference, "content"))
+    postings = store.ad_postings(engine, notice.platform, notice.ad_ids)
+    record = {
+        "platform": notice.platform,
+        "notice": notice.reference,
+        "items": content["items"],
+        "published": {
+            ad: at.replace(tzinfo=dt.UTC).astimezone(_AMSTERDAM).isoformat()
+            for ad, (at, _, _) in postings.items()
+        },
+        "why": form.facts,
+        "notifier_explanation": content["explanation"],
+        "category": form.category or notice.category,
+        "account": form.account_reference,
+        "operator_clusters": sorted({c for _, _, c in postings.values() if c is not None}),
+    }
+    assert form.refer_to is not None
+    return {
+        "notice_id": notice.id,
+        "platform": notice.platform,
+        "organisation": form.refer_to,
+        "content": cipher.encrypt_json(record, referral_context(notice.reference, form.refer_to)),
+        "created_by": actor,
+        "created_at": utcnow(),
+    }
+
+
+def decide(
+    engine: Engine, cipher: Cipher, principal: Principal, notice_id: int, form: DecisionForm
+) -> DecisionRow:
+    """Decide an open notice of the moderator's platform; return the stored decision.
+
+    An account termination waits for a second moderator (`approve`); every other
+    decision is in force at once. With `refer_to`, the referral is stored in the same
+    transaction and is in the partner's queue when this returns.
+    """
+    notice = _own_notice(engine, principal, "decide_notice", notice_id)
+    now = utcnow()
+    problems = check_decision(form, now.date())
+    if problems:
+        raise NoticeError(problems)
+    if not store.take_notice(engine, notice.id, principal.actor, now):
+        raise refuse("notice", "assigned", "decided, or assigned to another moderator")
+    postings = store.ad_postings(engine, notice.platform, notice.ad_ids)
+    first = min((at for at, _, _ in postings.values()), default=notice.received_at)
+    values = {
+        "puid": new_reference("D").replace("D-", "zicht-", 1),
+        "redress_key": new_reference("R"),
+        "notice_id": notice.id,
+        "platform": notice.platform,
+        "source": notice.source,
+        "status": "pending_approval" if needs_second_moderator(form) else "in_force",
+        "acted": form.acted,
+        "visibility": list(form.visibility),
+        "monetary": form.monetary,
+        "provision": form.provision,
+        "account": form.account,
+        "ground": form.ground,
+        "ground_reference": form.ground_reference,
+        "ground_explanation": form.ground_explanation,
+        "incompatible_illegal": form.incompatible_illegal,
+        "facts": form.facts.strip(),
+        "category": form.category or notice.category,
+        "keywords": list(form.keywords if form.keywords is not None else notice.keywords),
+        "content_type": list(form.content_type),
+        "other_texts": dict(form.other_texts or {}),
+        "territorial_scope": sorted(set(form.territorial_scope)),
+        "account_type": form.account_type,
+        "content_date": min(first.date(), now.date()),
+        "application_date": now.date(),
+        "end_date": form.end_date,
+        "automated_detection": notice.automated_detection,
+        "automated_decision": form.automated_decision,
+        "referred": form.refer_to is not None,
+        "unfounded": form.unfounded,
+        "manifestly_illegal": form.manifestly_illegal,
+        "poster_key": (
+            cipher.pseudonym(f"poster/{notice.platform}/{form.account_reference}")
+            if form.account_reference
+            else None
+        ),
+        "decided_by": principal.actor,
+        "decided_at": now,
+    }
+    referral = _referral(engine, cipher, notice, form, principal.actor) if form.refer_to else None
+    messages = []
+    if notice.contact is not None:  # the notifier gave an address: tell the decision
+        messages.append(
+            decision_message(
+                notice.reference, form.acted, form.automated_decision,
+                notice.automated_detection, notice.language,
+            )
+        )  # fmt: skip
+    try:
+        decision, referral_id = store.insert_decision(engine, values, referral, messages)
+    except ValueError:
+        raise refuse("notice", "decided", "the notice was decided meanwhile") from None
+    audit(
+        engine, principal, "notice_decided", "decision", [decision.id],
+        notice=notice.id, acted=form.acted, status=decision.status,
+    )  # fmt: skip
+    if form.unfounded and notice.notifier_key and notice.source == "notice":
+        apply_misuse_policy(engine, principal, notice.platform, "notifier", notice.notifier_key)
+    if decision.poster_key and form.manifestly_illegal:
+        apply_misuse_policy(engine, principal, notice.platform, "poster", decision.poster_key)
+    if referral_id is not None:
+        audit(
+            engine,
+            principal,
+            "referral_made",
+            "referral",
+            [referral_id],
+            notice=notice.id,
+            organisation=form.refer_to,
+        )
+    return decision
+
+
+def approve(engine: Engine, principal: Principal, decision_id: int) -> None:
+    """The second pair of eyes: put an account termination in force (not its decider)."""
+    decision = store.decision_by(engine, id=decision_id)
+    if decision is None or not authorize(principal, "decide_notice", decision.platform):
+        raise NotAllowed("decide_notice")
+    if decision.decided_by == principal.actor:
+        raise refuse("decision", "four_eyes", "approved by a moderator other than its decider")
+    if not store.approve_decision(engine, decision.id, principal.actor, utcnow()):
+        raise refuse("decision", "status", "not awaiting approval")
+    audit(engine, principal, "decision_approved", "decision", [decision.id])
+
+
+def referrals(
+    engine: Engine, cipher: Cipher, principal: Principal, look: Look
+) -> list[dict[str, Any]]:
+    """A partner's queue of Art. 18 referrals, decrypted for the partner.
+
+    A referral names the user's account: reading the queue is a look at identity data
+    through the audited door (one entry with the look's purpose).
+    """
+    require(principal, "receive_referrals")
+    organisation = principal.organisation
+    assert organisation is not None  # an "own" grant needs one (scope_of)
+    rows = store.referrals_for(engine, organisation)
+    found = []
+    for row in rows:
+        notice = store.notice_by(engine, id=row.notice_id)
+        assert notice is not None
+        record = cipher.decrypt_json(row.content, referral_context(notice.reference, organisation))
+        found.append({"id": row.id, "created_at": row.created_at, **record})
+    record_look(engine, look, "view_referrals", "referral", [row.id for row in rows])
+    return found

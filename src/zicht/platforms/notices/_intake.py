@@ -1,0 +1,283 @@
+"""Art. 16 notices in: check the form, choose the lane, store, acknowledge.
+
+A notice is acknowledged (its receipt reference returned) only after it is committed,
+so every acknowledged notice survives a crash. The explanation and locations, and the
+notifier's contact when given, are encrypted before they are stored.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import threading
+import weakref
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from functools import partial
+from typing import Any
+from urllib.parse import urlsplit
+
+from sqlalchemy import Engine
+
+from zicht.access import GroupWriter, Principal, scope_of
+from zicht.platforms.notices._common import (
+    NotAllowed,
+    NoticeError,
+    Problem,
+    audit,
+    new_reference,
+    refuse,
+)
+from zicht.platforms.notices._outbox import receipt_message
+from zicht.platforms.notices._vocabulary import (
+    CHILD_ABUSE_KEYWORDS,
+    KEYWORDS,
+    MINORS_CATEGORY,
+    STATEMENT_CATEGORIES,
+)
+from zicht.privacy import Cipher
+from zicht.store import notice_cases as store
+from zicht.store.models import utcnow
+from zicht.store.notices import notice_context
+
+__all__ = [
+    "LANES",
+    "IntakePolicy",
+    "NoticeForm",
+    "NoticeItem",
+    "Receipt",
+    "asks_for_contact",
+    "check_notice",
+    "file_notice",
+]
+
+# Priority lanes, most urgent first: the queue is ordered by a lane's index.
+LANES = ("life_or_safety", "minors", "trusted_flagger", "screening", "standard")
+
+_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s.]+")
+_AD_ID = re.compile(r"[\x21-\x7e]{1,200}")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+@dataclass(frozen=True)
+class IntakePolicy:
+    """Limits of a notice, and the flood rule (Art. 23: a misuse flag, not a crash)."""
+
+    max_explanation: int = 5000
+    max_items: int = 20
+    max_url: int = 2000
+    max_keywords: int = 10
+    flood_per_hour: int = 20
+
+
+@dataclass(frozen=True)
+class NoticeItem:
+    """One item a notice names: its exact URL and, on a Zicht platform, the ad id."""
+
+    url: str
+    ad_id: str | None = None
+
+
+@dataclass(frozen=True)
+class NoticeForm:
+    """A notice as a notifier fills it in (form or API), before it is checked."""
+
+    platform: str
+    category: str
+    explanation: str
+    items: Sequence[NoticeItem]
+    good_faith: bool
+    keywords: Sequence[str] = ()
+    threat_to_life: bool = False
+    name: str | None = None
+    email: str | None = None
+    language: str = "nl"
+
+
+@dataclass(frozen=True)
+class Receipt:
+    """What the notifier gets back: the reference (also the key to complain) and the lane."""
+
+    reference: str
+    lane: str
+    received_at: dt.datetime
+    notice_id: int = field(repr=False)
+
+
+def asks_for_contact(category: str, keywords: Sequence[str] = ()) -> bool:
+    """Whether the form asks for name and e-mail: never for child sexual abuse (Art. 16(2)(c))."""
+    return category != MINORS_CATEGORY and not CHILD_ABUSE_KEYWORDS & set(keywords)
+
+
+def _check_url(url: str, where: str, policy: IntakePolicy) -> Problem | None:
+    if not url or len(url) > policy.max_url:
+        return Problem(where, "url", f"a URL of 1 to {policy.max_url} characters")
+    if _CONTROL.search(url) or any(ch.isspace() for ch in url):
+        return Problem(where, "url", "a URL has no spaces or control characters")
+    try:
+        parts = urlsplit(url)
+        host = parts.hostname
+    except ValueError:
+        return Problem(where, "url", "not a valid URL")
+    if parts.scheme not in ("http", "https") or not host:
+        return Problem(where, "url", "an http(s) URL with a host")
+    return None
+
+
+def check_notice(form: NoticeForm, policy: IntakePolicy = IntakePolicy()) -> list[Problem]:
+    """Every broken rule of `form` (empty when it may be filed). Never echoes a value."""
+    problems: list[Problem] = []
+    if form.category not in STATEMENT_CATEGORIES:
+        problems.append(Problem("category", "code", "not a Transparency Database category"))
+    unknown = [k for k in form.keywords if k not in KEYWORDS]
+    if unknown or len(form.keywords) > policy.max_keywords:
+        problems.append(
+            Problem("keywords", "code", f"at most {policy.max_keywords} known keywords")
+        )
+    text = form.explanation.strip()
+    if not text or len(form.explanation) > policy.max_explanation:
+        problems.append(
+            Problem("explanation", "length", f"1 to {policy.max_explanation} characters")
+        )
+    elif _CONTROL.search(form.explanation):
+        problems.append(Problem("explanation", "text", "no control characters"))
+    if not 1 <= len(form.items) <= policy.max_items:
+        problems.append(Problem("items", "count", f"1 to {policy.max_items} items"))
+    for number, item in enumerate(form.items[: policy.max_items], start=1):
+        problem = _check_url(item.url, f"items[{number}].url", policy)
+        if problem is not None:
+            problems.append(problem)
+        if item.ad_id is not None and not _AD_ID.fullmatch(item.ad_id):
+            problems.append(Problem(f"items[{number}].ad_id", "ad_id", "1 to 200 visible ASCII"))
+    if form.good_faith is not True:
+        problems.append(Problem("good_faith", "required", "the statement of good faith"))
+    if form.language not in ("nl", "en"):
+        problems.append(Problem("language", "code", "nl or en"))
+    contact_given = bool((form.name or "").strip() or (form.email or "").strip())
+    if contact_given and not asks_for_contact(form.category, form.keywords):
+        problems.append(
+            Problem("contact", "not_asked", "no name or e-mail for child sexual abuse notices")
+        )
+    if form.name is not None and (len(form.name) > 200 or _CONTROL.search(form.name)):
+        problems.append(Problem("name", "length", "at most 200 characters"))
+    email = (form.email or "").strip()
+    if email and (len(email) > 254 or not _EMAIL.fullmatch(email)):
+        problems.append(Problem("email", "email", "not an e-mail address"))
+    return problems
+
+
+def _lane(form: NoticeForm, trusted: bool, score: float | None) -> str:
+    if form.threat_to_life:
+        return "life_or_safety"
+    if form.category == MINORS_CATEGORY or CHILD_ABUSE_KEYWORDS & set(form.keywords):
+        return "minors"
+    if trusted:
+        return "trusted_flagger"
+    return "screening" if score else "standard"
+
+
+def _notifier_key(
+    cipher: Cipher, principal: Principal, email: str, client: str | None
+) -> str | None:
+    if principal.kind != "public" and principal.organisation:
+        return cipher.pseudonym(f"notifier/organisation/{principal.organisation}")
+    if email:
+        return cipher.pseudonym(f"notifier/email/{email.lower()}")
+    return cipher.pseudonym(f"notifier/client/{client}") if client else None
+
+
+_WRITERS: weakref.WeakKeyDictionary[Engine, GroupWriter[dict[str, Any]]] = (
+    weakref.WeakKeyDictionary()
+)
+_WRITERS_LOCK = threading.Lock()
+
+
+def _writer(engine: Engine) -> GroupWriter[dict[str, Any]]:
+    """One group-commit writer of notices per database (a burst costs one commit)."""
+    with _WRITERS_LOCK:
+        writer = _WRITERS.get(engine)
+        if writer is None:
+            writer = _WRITERS[engine] = GroupWriter(partial(store.insert_notices, engine))
+    return writer
+
+
+def file_notice(
+    engine: Engine,
+    cipher: Cipher,
+    principal: Principal,
+    form: NoticeForm,
+    client: str | None = None,
+    policy: IntakePolicy = IntakePolicy(),
+) -> Receipt:
+    """Check, store and acknowledge a notice (public, partner user or trusted flagger).
+
+    Raises NoticeError naming each broken rule (a flood is the rule `flood`, written to
+    the audit trail as a misuse flag), NotAllowed without `file_notice`.
+    """
+    if scope_of(principal, "file_notice") is None:
+        raise NotAllowed("file_notice")
+    problems = check_notice(form, policy)
+    if problems:
+        raise NoticeError(problems)
+    tenant = store.platform_by_code(engine, form.platform)
+    if tenant is None:
+        raise refuse("platform", "unknown", "not a platform registered with Zicht")
+    email = (form.email or "").strip()
+    now = utcnow()
+    key = _notifier_key(cipher, principal, email, client)
+    if key is not None and store.active_suspension(engine, form.platform, key, now):
+        audit(engine, principal, "notice_suspended_notifier", "platform", [form.platform], client)
+        raise refuse("notifier", "suspended", "notices from this notifier are suspended (Art. 23)")
+    if key is not None and principal.kind == "public":
+        recent = store.notices_from_since(engine, key, now - dt.timedelta(hours=1))
+        if recent >= policy.flood_per_hour:
+            audit(engine, principal, "notice_flood", "platform", [form.platform], client)
+            raise refuse("notifier", "flood", "too many notices in the last hour")
+    trusted = principal.organisation is not None and store.trusted_flagger(
+        engine, principal.organisation
+    )
+    ads = [item.ad_id for item in form.items if item.ad_id]
+    scores = [score for _, score, _ in store.ad_postings(engine, form.platform, ads).values()]
+    score = max(scores) if scores else None
+    lane = _lane(form, trusted, score)
+    reference = new_reference("N")
+    content = {
+        "explanation": form.explanation.strip(),
+        "items": [{"url": item.url, "ad_id": item.ad_id} for item in form.items],
+    }
+    contact = None
+    if (form.name or "").strip() or email:
+        contact = cipher.encrypt_json(
+            {"name": (form.name or "").strip(), "email": email},
+            notice_context(reference, "contact"),
+        )
+    values: dict[str, Any] = {
+        "reference": reference,
+        "platform": form.platform,
+        "source": "trusted_flagger" if trusted else "notice",
+        "flagger": principal.organisation if principal.kind != "public" else None,
+        "notifier_key": key,
+        "category": form.category,
+        "keywords": list(dict.fromkeys(form.keywords)),
+        "ad_ids": ads,
+        "content": cipher.encrypt_json(content, notice_context(reference, "content")),
+        "contact": contact,
+        "good_faith": True,
+        "threat_to_life": form.threat_to_life,
+        "lane": lane,
+        "priority": LANES.index(lane),
+        "screening_score": score,
+        "automated_detection": False,
+        "language": form.language,
+        "status": "open",
+        "received_at": now,
+    }
+    if email:  # the receipt, queued in the notice's own transaction
+        values["outbox"] = [receipt_message(reference, form.language)]
+    _writer(engine).submit(values).result()  # committed: now it may be acknowledged
+    notice_id: int = values["id"]
+    audit(
+        engine, principal, "notice_filed", "notice", [notice_id], client,
+        platform=form.platform, lane=lane, source=values["source"],
+    )  # fmt: skip
+    return Receipt(reference, lane, now, notice_id)

@@ -1,0 +1,533 @@
+"""Repository of notice and action: tenants, flaggers, the queue, decisions, complaints.
+
+Every function is one transaction. Rows come back detached (read, never lazy-loaded).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from typing import Any
+
+from sqlalchemy import Engine, func, select, update
+from sqlalchemy.orm import Session
+
+from zicht.store.models import utcnow
+from zicht.store.notices import (
+    ComplaintRow,
+    DecisionRow,
+    NoticeRow,
+    OutboxRow,
+    PlatformTenantRow,
+    ReferralRow,
+    SanctionRow,
+    TrustedFlaggerRow,
+)
+from zicht.store.platforms import AdRow
+
+__all__ = [
+    "active_suspension",
+    "ad_postings",
+    "approve_decision",
+    "complaint_by",
+    "decision_by",
+    "decisions_since",
+    "flagger_outcomes",
+    "insert_complaint",
+    "insert_decision",
+    "insert_notice",
+    "insert_notices",
+    "insert_sanction",
+    "latest_decision",
+    "misuse_count",
+    "notice_by",
+    "notices_from_since",
+    "notices_of",
+    "open_queue",
+    "outbox_done",
+    "pending_messages",
+    "platform_by_code",
+    "platform_codes",
+    "referrals_for",
+    "resolve_complaint",
+    "sanction_kinds",
+    "save_platform",
+    "save_trusted_flagger",
+    "screened_ads",
+    "take_notice",
+    "transparency_rows",
+    "trusted_flagger",
+]
+
+
+def _session(engine: Engine) -> Session:
+    return Session(engine, expire_on_commit=False)
+
+
+def save_platform(engine: Engine, code: str, name: str, contact_point: str, state: str) -> bool:
+    """Register a platform (True) or update its name and contact point (False)."""
+    with _session(engine) as session, session.begin():
+        row = session.scalar(select(PlatformTenantRow).where(PlatformTenantRow.code == code))
+        if row is None:
+            session.add(
+                PlatformTenantRow(
+                    code=code, name=name, contact_point=contact_point, established_in=state
+                )
+            )
+            return True
+        row.name, row.contact_point, row.established_in = name, contact_point, state
+        return False
+
+
+def platform_by_code(engine: Engine, code: str) -> PlatformTenantRow | None:
+    """The registered platform `code`, or None."""
+    with _session(engine) as session:
+        return session.scalar(select(PlatformTenantRow).where(PlatformTenantRow.code == code))
+
+
+def platform_codes(engine: Engine) -> list[str]:
+    """The codes of every registered platform, sorted."""
+    with _session(engine) as session:
+        return sorted(session.scalars(select(PlatformTenantRow.code)))
+
+
+def save_trusted_flagger(engine: Engine, organisation: str, on: dt.date, active: bool) -> None:
+    """Designate (or withdraw) `organisation` as a trusted flagger."""
+    with _session(engine) as session, session.begin():
+        row = session.scalar(
+            select(TrustedFlaggerRow).where(TrustedFlaggerRow.organisation == organisation)
+        )
+        if row is None:
+            session.add(
+                TrustedFlaggerRow(organisation=organisation, designated_on=on, active=active)
+            )
+        else:
+            row.active = active
+
+
+def trusted_flagger(engine: Engine, organisation: str) -> bool:
+    """Whether `organisation` is an active trusted flagger."""
+    with _session(engine) as session:
+        return bool(
+            session.scalar(
+                select(TrustedFlaggerRow.active).where(
+                    TrustedFlaggerRow.organisation == organisation
+                )
+            )
+        )
+
+
+def insert_notice(engine: Engine, values: dict[str, Any]) -> NoticeRow:
+    """Store a notice; it is committed when this returns (then it may be acknowledged)."""
+    with _session(engine) as session, session.begin():
+        row = NoticeRow(**values)
+        session.add(row)
+    return row
+
+
+def insert_notices(engine: Engine, rows: list[dict[str, Any]]) -> None:
+    """Store many notices in one transaction (group commit); each dict gets its `id`.
+
+    A row's `outbox` (a list of messages: kind, subject, body) is queued with it.
+    """
+    with _session(engine) as session, session.begin():
+        messages = [row.get("outbox", []) for row in rows]
+        made = [NoticeRow(**{k: v for k, v in row.items() if k != "outbox"}) for row in rows]
+        session.add_all(made)
+        session.flush()
+        for row, stored, queued in zip(rows, made, messages, strict=True):
+            row["id"] = stored.id
+            session.add_all(OutboxRow(notice_id=stored.id, **message) for message in queued)
+
+
+def notices_from_since(engine: Engine, notifier_key: str, since: dt.datetime) -> int:
+    """How many notices the notifier with `notifier_key` filed since `since`."""
+    with _session(engine) as session:
+        statement = select(func.count()).where(
+            NoticeRow.notifier_key == notifier_key, NoticeRow.received_at >= since
+        )
+        return int(session.scalar(statement) or 0)
+
+
+def notice_by(
+    engine: Engine, *, id: int | None = None, reference: str | None = None
+) -> NoticeRow | None:
+    """The notice with row `id` or receipt `reference`, or None."""
+    with _session(engine) as session:
+        if id is not None:
+            return session.get(NoticeRow, id)
+        return session.scalar(select(NoticeRow).where(NoticeRow.reference == reference))
+
+
+def open_queue(engine: Engine, platform: str, limit: int = 100) -> list[NoticeRow]:
+    """A platform's open notices, most urgent lane first, oldest first within a lane."""
+    statement = (
+        select(NoticeRow)
+        .where(NoticeRow.platform == platform, NoticeRow.status == "open")
+        .order_by(
+            NoticeRow.priority,
+            NoticeRow.screening_score.desc().nulls_last(),
+            NoticeRow.received_at,
+            NoticeRow.id,
+        )
+        .limit(limit)
+    )
+    with _session(engine) as session:
+        return list(session.scalars(statement))
+
+
+def notices_of(engine: Engine, flagger: str, limit: int = 100) -> list[NoticeRow]:
+    """A trusted flagger's own notices, newest first."""
+    statement = (
+        select(NoticeRow)
+        .where(NoticeRow.flagger == flagger)
+        .order_by(NoticeRow.received_at.desc(), NoticeRow.id.desc())
+        .limit(limit)
+    )
+    with _session(engine) as session:
+        return list(session.scalars(statement))
+
+
+def take_notice(engine: Engine, notice_id: int, moderator: str, at: dt.datetime) -> bool:
+    """Assign an open notice to `moderator` unless another moderator holds it."""
+    statement = (
+        update(NoticeRow)
+        .where(
+            NoticeRow.id == notice_id,
+            NoticeRow.status == "open",
+            (NoticeRow.assigned_to.is_(None)) | (NoticeRow.assigned_to == moderator),
+        )
+        .values(assigned_to=moderator, assigned_at=at)
+    )
+    with _session(engine) as session, session.begin():
+        return bool(session.execute(statement).rowcount)  # type: ignore[attr-defined]
+
+
+def insert_decision(
+    engine: Engine,
+    values: dict[str, Any],
+    referral: dict[str, Any] | None,
+    messages: list[dict[str, Any]] | None = None,
+) -> tuple[DecisionRow, int | None]:
+    """Store a decision, close its notice and file its referral, in one transaction.
+
+    Returns the decision and the referral's id (None without one). Raises ValueError
+    (and stores nothing) when the notice is no longer open.
+    """
+    with _session(engine) as session, session.begin():
+        closed = session.execute(
+            update(NoticeRow)
+            .where(NoticeRow.id == values["notice_id"], NoticeRow.status == "open")
+            .values(status="decided", decided_at=values["decided_at"])
+        )
+        if not closed.rowcount:  # type: ignore[attr-defined]
+            raise ValueError("notice is not open")
+        row = DecisionRow(**values)
+        session.add(row)
+        session.flush()
+        session.add_all(
+            OutboxRow(notice_id=values["notice_id"], **message) for message in messages or ()
+        )
+        referral_id = None
+        if referral is not None:
+            made = ReferralRow(**referral, decision_id=row.id)
+            session.add(made)
+            session.flush()
+            referral_id = made.id
+    return row, referral_id
+
+
+def decision_by(
+    engine: Engine, *, id: int | None = None, redress_key: str | None = None
+) -> DecisionRow | None:
+    """The decision with row `id` or redress key, or None."""
+    with _session(engine) as session:
+        if id is not None:
+            return session.get(DecisionRow, id)
+        return session.scalar(select(DecisionRow).where(DecisionRow.redress_key == redress_key))
+
+
+def approve_decision(engine: Engine, decision_id: int, approver: str, at: dt.datetime) -> bool:
+    """Put a decision awaiting a second moderator in force (not by its own decider)."""
+    statement = (
+        update(DecisionRow)
+        .where(
+            DecisionRow.id == decision_id,
+            DecisionRow.status == "pending_approval",
+            DecisionRow.decided_by != approver,
+        )
+        .values(status="in_force", approved_by=approver, approved_at=at)
+    )
+    with _session(engine) as session, session.begin():
+        return bool(session.execute(statement).rowcount)  # type: ignore[attr-defined]
+
+
+def insert_complaint(engine: Engine, values: dict[str, Any]) -> ComplaintRow:
+    """Store a complaint."""
+    with _session(engine) as session, session.begin():
+        row = ComplaintRow(**values)
+        session.add(row)
+    return row
+
+
+def complaint_by(
+    engine: Engine, *, id: int | None = None, reference: str | None = None
+) -> ComplaintRow | None:
+    """The complaint with row `id` or `reference`, or None."""
+    with _session(engine) as session:
+        if id is not None:
+            return session.get(ComplaintRow, id)
+        return session.scalar(select(ComplaintRow).where(ComplaintRow.reference == reference))
+
+
+def latest_decision(engine: Engine, notice_id: int) -> DecisionRow | None:
+    """The newest decision on a notice (a reversed no-action is followed by a new one)."""
+    statement = (
+        select(DecisionRow)
+        .where(DecisionRow.notice_id == notice_id)
+        .order_by(DecisionRow.decided_at.desc(), DecisionRow.id.desc())
+        .limit(1)
+    )
+    with _session(engine) as session:
+        return session.scalar(statement)
+
+
+def resolve_complaint(
+    engine: Engine, complaint_id: int, reviewer: str, reverse: bool, reason: str
+) -> bool:
+    """Close an open complaint; on reversal lift the decision and reopen a no-action one.
+
+    A reversed decision to act is lifted at once (status `reversed`); a reversed decision
+    not to act sends its notice back to the queue for a new decision.
+    """
+    now = utcnow()
+    with _session(engine) as session, session.begin():
+        complaint = session.get(ComplaintRow, complaint_id, with_for_update=True)
+        if complaint is None or complaint.status != "open":
+            return False
+        complaint.status = "reversed" if reverse else "upheld"
+        complaint.reviewer, complaint.reviewed_at = reviewer, now
+        complaint.outcome_reason = reason
+        if reverse:
+            decision = session.get(DecisionRow, complaint.decision_id)
+            assert decision is not None
+            decision.status, decision.reversed_at = "reversed", now
+            if not decision.acted:
+                session.execute(
+                    update(NoticeRow)
+                    .where(NoticeRow.id == decision.notice_id)
+                    .values(status="open", decided_at=None, assigned_to=None, assigned_at=None)
+                )
+    return True
+
+
+def referrals_for(engine: Engine, organisation: str) -> list[ReferralRow]:
+    """The referrals in a partner's queue, newest first."""
+    statement = (
+        select(ReferralRow)
+        .where(ReferralRow.organisation == organisation)
+        .order_by(ReferralRow.created_at.desc(), ReferralRow.id.desc())
+    )
+    with _session(engine) as session:
+        return list(session.scalars(statement))
+
+
+def decisions_since(
+    engine: Engine, since: dt.date, platform: str | None = None
+) -> list[DecisionRow]:
+    """Decisions taken on or after `since` (of `platform` when given), oldest first."""
+    start = dt.datetime.combine(since, dt.time())
+    statement = select(DecisionRow).where(DecisionRow.decided_at >= start)
+    if platform is not None:
+        statement = statement.where(DecisionRow.platform == platform)
+    with _session(engine) as session:
+        return list(session.scalars(statement.order_by(DecisionRow.decided_at, DecisionRow.id)))
+
+
+def flagger_outcomes(engine: Engine, flagger: str) -> dict[str, int]:
+    """How a flagger's decided notices ended: `acted` and `not_acted` (accuracy, Art. 22)."""
+    statement = (
+        select(DecisionRow.acted, func.count())
+        .join(NoticeRow, NoticeRow.id == DecisionRow.notice_id)
+        .where(NoticeRow.flagger == flagger, DecisionRow.status != "reversed")
+        .group_by(DecisionRow.acted)
+    )
+    with _session(engine) as session:
+        counts = {bool(acted): int(n) for acted, n in session.execute(statement)}
+    return {"acted": counts.get(True, 0), "not_acted": counts.get(False, 0)}
+
+
+def ad_postings(
+    engine: Engine, platform: str, ad_ids: Iterable[str]
+) -> dict[str, tuple[dt.datetime, float, int | None]]:
+    """Posting time (UTC), screening score and operator cluster of stored ads by ad id."""
+    wanted = sorted(set(ad_ids))
+    if not wanted:
+        return {}
+    statement = select(AdRow.ad_id, AdRow.posted_at, AdRow.score, AdRow.cluster_id).where(
+        AdRow.platform == platform, AdRow.ad_id.in_(wanted)
+    )
+    with _session(engine) as session:
+        return {ad: (at, score, cluster) for ad, at, score, cluster in session.execute(statement)}
+
+
+def screened_ads(
+    engine: Engine, platform: str
+) -> tuple[list[tuple[str, float, list[str]]], set[str]]:
+    """A platform's screened ads with a score above 0 (ad id, score, evidence flags),
+    and the ad ids already in an own-initiative case."""
+    ads = select(AdRow.ad_id, AdRow.score, AdRow.flags).where(
+        AdRow.platform == platform, AdRow.score > 0
+    )
+    cases = select(NoticeRow.ad_ids).where(
+        NoticeRow.platform == platform, NoticeRow.source == "own_initiative"
+    )
+    with _session(engine) as session:
+        found = [(ad, float(score), list(flags)) for ad, score, flags in session.execute(ads)]
+        taken = {ad for (ids,) in session.execute(cases) for ad in ids}
+    return found, taken
+
+
+def transparency_rows(
+    engine: Engine, platform: str, start: dt.datetime, end: dt.datetime
+) -> tuple[list[dict[str, Any]], dict[str, int]]:
+    """Notices a platform received in [start, end) with their first decision, and the
+    complaints filed in the period (counted: `complaints`, `reversed`, `referrals`).
+
+    A notice's row: source, category, received_at, and of its first decision (None when
+    undecided) decided_at, acted, ground, automated_detection, automated_decision.
+    """
+    first = (
+        select(DecisionRow.notice_id, func.min(DecisionRow.id).label("decision_id"))
+        .group_by(DecisionRow.notice_id)
+        .subquery()
+    )
+    statement = (
+        select(
+            NoticeRow.source,
+            NoticeRow.category,
+            NoticeRow.received_at,
+            DecisionRow.decided_at,
+            DecisionRow.acted,
+            DecisionRow.ground,
+            DecisionRow.automated_detection,
+            DecisionRow.automated_decision,
+        )
+        .outerjoin(first, first.c.notice_id == NoticeRow.id)
+        .outerjoin(DecisionRow, DecisionRow.id == first.c.decision_id)
+        .where(
+            NoticeRow.platform == platform,
+            NoticeRow.received_at >= start,
+            NoticeRow.received_at < end,
+        )
+    )
+    complaints = (
+        select(ComplaintRow.status, func.count())
+        .where(
+            ComplaintRow.platform == platform,
+            ComplaintRow.filed_at >= start,
+            ComplaintRow.filed_at < end,
+        )
+        .group_by(ComplaintRow.status)
+    )
+    referred = select(func.count()).where(
+        ReferralRow.platform == platform,
+        ReferralRow.created_at >= start,
+        ReferralRow.created_at < end,
+    )
+    with _session(engine) as session:
+        rows = [dict(row._mapping) for row in session.execute(statement)]
+        by_status = {status: int(n) for status, n in session.execute(complaints)}
+        counts = {
+            "complaints": sum(by_status.values()),
+            "reversed": by_status.get("reversed", 0),
+            "referrals": int(session.scalar(referred) or 0),
+        }
+    return rows, counts
+
+
+def pending_messages(
+    engine: Engine, limit: int, max_attempts: int
+) -> list[tuple[OutboxRow, NoticeRow]]:
+    """Unsent messages (oldest first, fewer than `max_attempts` tries) with their notice."""
+    statement = (
+        select(OutboxRow, NoticeRow)
+        .join(NoticeRow, NoticeRow.id == OutboxRow.notice_id)
+        .where(OutboxRow.sent_at.is_(None), OutboxRow.attempts < max_attempts)
+        .order_by(OutboxRow.id)
+        .limit(limit)
+    )
+    with _session(engine) as session:
+        return [(message, notice) for message, notice in session.execute(statement)]
+
+
+def outbox_done(engine: Engine, message_id: int, error: str | None) -> None:
+    """Record a try: sent now (error None), or failed with `error` (a type name, no value)."""
+    values: dict[str, Any] = {"attempts": OutboxRow.attempts + 1, "last_error": error}
+    if error is None:
+        values["sent_at"] = utcnow()
+    with _session(engine) as session, session.begin():
+        session.execute(update(OutboxRow).where(OutboxRow.id == message_id).values(**values))
+
+
+def misuse_count(engine: Engine, platform: str, subject: str, key: str, since: dt.datetime) -> int:
+    """Decisions since `since` that found a notifier's notice manifestly unfounded
+    (`subject` notifier) or a poster's content manifestly illegal (`poster`)."""
+    statement = (
+        select(func.count())
+        .select_from(DecisionRow)
+        .where(
+            DecisionRow.platform == platform,
+            DecisionRow.decided_at >= since,
+            DecisionRow.status != "reversed",
+        )
+    )
+    if subject == "notifier":
+        statement = statement.join(NoticeRow, NoticeRow.id == DecisionRow.notice_id).where(
+            NoticeRow.notifier_key == key, DecisionRow.unfounded.is_(True)
+        )
+    else:
+        statement = statement.where(
+            DecisionRow.poster_key == key, DecisionRow.manifestly_illegal.is_(True)
+        )
+    with _session(engine) as session:
+        return int(session.scalar(statement) or 0)
+
+
+def sanction_kinds(engine: Engine, platform: str, key: str, since: dt.datetime) -> list[str]:
+    """The kinds of measures taken against `key` on `platform` since `since`, oldest first."""
+    statement = (
+        select(SanctionRow.kind)
+        .where(
+            SanctionRow.platform == platform,
+            SanctionRow.subject_key == key,
+            SanctionRow.created_at >= since,
+        )
+        .order_by(SanctionRow.id)
+    )
+    with _session(engine) as session:
+        return list(session.scalars(statement))
+
+
+def insert_sanction(engine: Engine, values: dict[str, Any]) -> int:
+    """Store a warning or suspension; return its id."""
+    with _session(engine) as session, session.begin():
+        row = SanctionRow(**values)
+        session.add(row)
+        session.flush()
+        return row.id
+
+
+def active_suspension(
+    engine: Engine, platform: str, key: str, now: dt.datetime
+) -> dt.datetime | None:
+    """Until when `key` is suspended on `platform` (None: not suspended)."""
+    statement = select(func.max(SanctionRow.until)).where(
+        SanctionRow.platform == platform,
+        SanctionRow.subject_key == key,
+        SanctionRow.kind == "suspension",
+        SanctionRow.until > now,
+    )
+    with _session(engine) as session:
+        until: dt.datetime | None = session.scalar(statement)
+        return until
