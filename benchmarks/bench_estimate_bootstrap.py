@@ -17,7 +17,7 @@ from pathlib import Path
 import numpy as np
 
 from zicht.estimate import read_capture_csv
-from zicht.estimate.bootstrap import bootstrap_population
+from zicht.estimate._bootstrap import bootstrap_population
 
 UK = Path("/work/shared/reference/mse/ukdat.csv")
 

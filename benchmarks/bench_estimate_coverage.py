@@ -61,7 +61,7 @@ from zicht.estimate import (
     stepwise_pvalue,
 )
 from zicht.synth import homogeneous_scenario, load_scenario, simulate
-from zicht.synth.scenario import LISTS, Scenario
+from zicht.synth._scenario import LISTS, Scenario
 
 SCENARIOS = ("homogeneous", "independent", "dependent", "heterogeneous", "default")
 METHODS = ("main_normal", "stepwise_normal", "stepwise_profile", "stepwise_bootstrap")

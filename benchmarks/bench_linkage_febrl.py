@@ -27,7 +27,7 @@ from febrl_data import febrl3, febrl4
 
 from zicht.ingest import ingest_file, load_mapping
 from zicht.linkage import link_table, linkage_quality, linkage_table, run_linkage
-from zicht.linkage.results import person_table
+from zicht.linkage._results import person_table
 from zicht.privacy import Cipher, generate_key
 from zicht.store import make_engine, upgrade
 

@@ -42,7 +42,7 @@ from bench_linkage_outside_data import make_outside_set
 
 from zicht.ingest import Mapping, ingest_file, load_mapping
 from zicht.linkage import linkage_quality, run_linkage
-from zicht.linkage.results import person_table
+from zicht.linkage._results import person_table
 from zicht.privacy import Cipher, generate_key
 from zicht.store import make_engine, read_records, upgrade
 

@@ -33,7 +33,7 @@ REGISTRATIONS_PER_PERSON = 0.45
 
 def _world(folder: Path, registrations: int, seed: int) -> dict[str, object]:
     from zicht.standard import RECORD_TYPES
-    from zicht.synth.world import simulate
+    from zicht.synth._world import simulate
 
     # How many victims get registered varies with the world; grow it until enough.
     persons = int(registrations / REGISTRATIONS_PER_PERSON)
@@ -66,7 +66,7 @@ def _world(folder: Path, registrations: int, seed: int) -> dict[str, object]:
 def _ingest(folder: Path) -> dict[str, object]:
     from zicht.ingest import default_mapping, ingest_file
     from zicht.privacy import write_key_file
-    from zicht.privacy.crypto import load_cipher
+    from zicht.privacy._crypto import load_cipher
     from zicht.store import make_engine, upgrade
 
     key = folder / "key"
@@ -88,7 +88,7 @@ def _ingest(folder: Path) -> dict[str, object]:
 
 def _link(folder: Path, threads: int | None) -> dict[str, object]:
     from zicht.linkage import evaluate, run_linkage
-    from zicht.privacy.crypto import load_cipher
+    from zicht.privacy._crypto import load_cipher
     from zicht.store import make_engine
 
     cipher = load_cipher(str(folder / "key"), None)

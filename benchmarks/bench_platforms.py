@@ -20,13 +20,13 @@ from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
 
-from zicht.platforms.grouping import Node, group_ads
-from zicht.platforms.register import import_licences
-from zicht.platforms.screen import screen_file
-from zicht.platforms.templates import Vocabulary, band_keys, minhash_signatures
+from zicht.platforms._grouping import Node, group_ads
+from zicht.platforms._register import import_licences
+from zicht.platforms._screen import screen_file
+from zicht.platforms._templates import Vocabulary, band_keys, minhash_signatures
 from zicht.privacy import Cipher, generate_key
 from zicht.store import make_engine, upgrade
-from zicht.synth.ads import AdWorld, simulate_ads, write_ad_world
+from zicht.synth._ads import AdWorld, simulate_ads, write_ad_world
 
 HAND_ADS = Path(__file__).parents[1] / "tests" / "platforms" / "data" / "hand_ads.jsonl"
 LICENCE_FLAGS = {

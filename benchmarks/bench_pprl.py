@@ -35,7 +35,7 @@ from synth_data import synth_registrations
 
 from zicht.ingest import load_mapping
 from zicht.linkage import link_table, linkage_quality, linkage_table
-from zicht.linkage.frame import name_key
+from zicht.linkage._frame import name_key
 from zicht.pprl import (
     Encoder,
     Hardening,

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from zicht.synth.scenario import Scenario, load_scenario
-from zicht.synth.world import simulate
+from zicht.synth._scenario import Scenario, load_scenario
+from zicht.synth._world import simulate
 
 # Noise fields that are probabilities of an error; scaled together by `noise`.
 _ERROR_RATES = (

@@ -32,16 +32,23 @@ from zicht.linkage import LinkRunSummary, run_linkage
 from zicht.monitor import ReportSummary, build_report
 from zicht.network import NetworkRunSummary, build_network
 from zicht.opendata import ExportResult, export_open_data
-from zicht.platforms import import_licences
+from zicht.platforms import ScreenResult, import_licences, screen_file
 from zicht.platforms.notices import NoticeDemo, run_notice_demo
-from zicht.platforms.screen import ScreenResult, screen_file
 from zicht.privacy import DEFAULT_PUBLICATION, Cipher, load_cipher, write_key_file
 from zicht.programme import DemoProgramme, fill_demo_programme
 from zicht.reporting import DemoReports, ReportingPolicy, file_demo_reports
 from zicht.shelter import ShelterDemo, fill_demo
 from zicht.store import make_engine, upgrade
-from zicht.synth import DEFAULT_PERSONS, World, load_scenario, simulate, write_world
-from zicht.synth.ads import network_sizes_of, simulate_ads, write_ad_world
+from zicht.synth import (
+    DEFAULT_PERSONS,
+    World,
+    load_scenario,
+    network_sizes_of,
+    simulate,
+    simulate_ads,
+    write_ad_world,
+    write_world,
+)
 
 __all__ = ["DEFAULT_YEARS", "DemoPaths", "DemoResult", "prepare", "run_demo"]
 

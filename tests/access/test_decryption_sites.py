@@ -11,10 +11,10 @@ import zicht
 # `zicht.access` (or is documented as processing).
 ALLOWED = {
     "access/_identities.py": "the door: reveal_identities(_async), audited",
-    "ingest/quarantine.py": "export_quarantine, audited with its look",
+    "ingest/_quarantine.py": "export_quarantine, audited with its look",
     "web/uploads.py": "original_cells, audited with its look",
     "store/reading.py": "read_records for linkage: processing, not a look",
-    "platforms/screen.py": "earlier ads' content for template grouping: processing, not a look",
+    "platforms/_screen.py": "earlier ads' content for template grouping: processing, not a look",
     "shelter/_places.py": "reveal_address, a shelter's secret address, audited with its look",
     "platforms/notices/_outbox.py": "a notifier's address to send receipt and decision: processing",
     "platforms/notices/_decisions.py": (

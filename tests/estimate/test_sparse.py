@@ -12,8 +12,8 @@ from zicht.estimate import (
     fit_loglinear,
     stepwise_pvalue,
 )
-from zicht.estimate.design import build_design
-from zicht.estimate.glm import poisson_irls
+from zicht.estimate._design import build_design
+from zicht.estimate._glm import poisson_irls
 
 
 def test_non_overlapping_pair_is_dropped_and_its_cells_removed(sparse: CaptureTable) -> None:

@@ -21,7 +21,7 @@ from zicht.estimate import (
     stepwise_pvalue,
 )
 from zicht.synth import homogeneous_scenario, simulate
-from zicht.synth.scenario import LISTS, Scenario
+from zicht.synth._scenario import LISTS, Scenario
 
 SEEDS = range(100, 110)
 YEAR = 2019

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from zicht.ingest.problems import RULES, RowProblem, rule_message
+from zicht.ingest._problems import RULES, RowProblem, rule_message
 
 # written by hand (the Dutch of the hand-written catalogue these messages came from)
 DUTCH = {

@@ -9,10 +9,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from zicht.ingest.convert import Converter, ValidRecord
-from zicht.ingest.mapping import Mapping
-from zicht.ingest.problems import RULES, RowProblem, rule_message
-from zicht.ingest.readers import RawRow
+from zicht.ingest._convert import Converter, ValidRecord
+from zicht.ingest._mapping import Mapping
+from zicht.ingest._problems import RULES, RowProblem, rule_message
+from zicht.ingest._readers import RawRow
 
 MAPPING = Mapping(
     source="police",

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from zicht.ingest.dates import date_parser
+from zicht.ingest._dates import date_parser
 
 FORMATS = ["%d-%m-%Y", "%Y-%m-%d", "%d/%m/%y", "%m/%d/%Y", "%d.%m.%Y", "%Y%m%d", "%d %B %Y"]
 

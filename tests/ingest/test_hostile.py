@@ -15,8 +15,8 @@ from sqlalchemy import Engine, func, select
 from tests.ingest.hostile_files import write_xlsx_parts
 from zicht.access import Actor, Look, search
 from zicht.ingest import IngestFileError, MappingError, ingest_file, load_mapping, open_source
-from zicht.ingest.rows import EXCERPT_CHARS
-from zicht.ingest.service import quarantine_context
+from zicht.ingest._rows import EXCERPT_CHARS
+from zicht.ingest._service import quarantine_context
 from zicht.privacy import Cipher, MissingKeyError, load_cipher
 from zicht.store import IngestBatch, QuarantineRow, VictimRegistrationRow, read_quarantine
 
@@ -190,7 +190,7 @@ FLAGGED = [
 def test_a_bad_identity_value_costs_the_value_not_the_registration(
     engine: Engine, cipher: Cipher, tmp_path: Path
 ) -> None:
-    from zicht.ingest.prepare import flagged_context
+    from zicht.ingest._prepare import flagged_context
     from zicht.store import identity_context, read_records
 
     path = tmp_path / "f.csv"
@@ -335,8 +335,8 @@ def test_a_fifo_is_refused_without_reading(tmp_path: Path) -> None:
 def test_the_monitor_counts_flagged_registrations(
     engine: Engine, cipher: Cipher, tmp_path: Path
 ) -> None:
-    from zicht.monitor.data import load
-    from zicht.monitor.tables import build_system
+    from zicht.monitor._data import load
+    from zicht.monitor._tables import build_system
 
     path = tmp_path / "f.csv"
     path.write_text(

@@ -6,9 +6,9 @@ from typing import Any
 
 import pytest
 
-from zicht.ingest.convert import Converter, ValidRecord
-from zicht.ingest.mapping import Mapping
-from zicht.ingest.readers import RawRow
+from zicht.ingest._convert import Converter, ValidRecord
+from zicht.ingest._mapping import Mapping
+from zicht.ingest._readers import RawRow
 
 BASE: dict[str, Any] = {
     "source": "police",

@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from zicht.ingest import IngestFileError, open_source
-from zicht.ingest.readers import detect_encoding
+from zicht.ingest._readers import detect_encoding
 
 CELL = st.text(alphabet=st.characters(codec="cp1252", exclude_categories=("Cs", "Cc")), max_size=12)
 

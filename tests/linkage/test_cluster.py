@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from zicht.linkage.cluster import (
+from zicht.linkage._cluster import (
     METHODS,
     ClusterOptions,
     cluster_pairs,

@@ -7,7 +7,7 @@ from typing import Any
 import duckdb
 import pytest
 
-from zicht.linkage.settings import ModelSpec, settings_creator
+from zicht.linkage._settings import ModelSpec, settings_creator
 
 NAMES = ("given_name", "family_name", "date_of_birth", "national_id", "place_of_birth")
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from zicht.linkage.evaluate import linkage_quality, pairs_in_clusters
-from zicht.linkage.runs import stable_person_ids
+from zicht.linkage._evaluate import linkage_quality, pairs_in_clusters
+from zicht.linkage._runs import stable_person_ids
 
 
 def test_perfect_linkage_scores_one() -> None:

@@ -8,7 +8,7 @@ import pandas as pd
 from hypothesis import given
 from hypothesis import strategies as st
 
-from zicht.linkage.frame import (
+from zicht.linkage._frame import (
     LINKAGE_COLUMNS,
     linkage_table,
     name_key,

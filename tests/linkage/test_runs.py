@@ -21,8 +21,8 @@ from zicht.linkage import (
     person_table,
     run_linkage,
 )
-from zicht.linkage.results import linked_registrations_frame
-from zicht.linkage.threshold import choose_threshold
+from zicht.linkage._results import linked_registrations_frame
+from zicht.linkage._threshold import choose_threshold
 from zicht.privacy import Cipher
 from zicht.store import linkage as store
 

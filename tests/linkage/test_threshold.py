@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from zicht.linkage.threshold import choose_threshold
+from zicht.linkage._threshold import choose_threshold
 
 # Expected F1 at a cut keeping the k most probable pairs: 2·sum(p kept) / (k + sum(p)).
 # [0.99, 0.9, 0.6, 0.3, 0.1]: sum 2.89; k=1 0.509, k=2 0.773, k=3 0.8455 (best),

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from zicht.estimate import DEFAULT_POLICY
-from zicht.monitor.assemble import method_text
+from zicht.monitor._assemble import method_text
 
 
 def test_the_default_policy_reads_as_written_by_hand() -> None:

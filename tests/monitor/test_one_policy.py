@@ -20,7 +20,7 @@ from zicht.access import Actor, add_user
 from zicht.cli import app as cli
 from zicht.config import Settings
 from zicht.monitor import build_report
-from zicht.monitor.data import load
+from zicht.monitor._data import load
 from zicht.privacy import Cipher
 from zicht.web.app import create_app
 

@@ -16,8 +16,8 @@ from tests.conftest import CHROMIUM_ARGS
 from tests.i18n.english import untranslated, untranslated_texts
 from tests.monitor.conftest import ingest_world
 from zicht.monitor import ReportError, build_report
-from zicht.monitor.data import load
-from zicht.monitor.tables import build_system
+from zicht.monitor._data import load
+from zicht.monitor._tables import build_system
 from zicht.privacy import Cipher, PublicationPolicy, feasible_intervals
 
 YEAR = 2020

@@ -7,7 +7,7 @@ from pathlib import Path
 from sqlalchemy import Engine
 
 from zicht.ingest import default_mapping, ingest_file
-from zicht.monitor.data import load
+from zicht.monitor._data import load
 from zicht.privacy import Cipher
 from zicht.store import statistics
 

@@ -11,9 +11,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from zicht.platforms.ads import AD_FIELDS, REQUIRED_AD_FIELDS, ad_from_cells
-from zicht.platforms.contacts import normalise_email, normalise_phone
-from zicht.platforms.problems import RowRefused
+from zicht.platforms._ads import AD_FIELDS, REQUIRED_AD_FIELDS, ad_from_cells
+from zicht.platforms._contacts import normalise_email, normalise_phone
+from zicht.platforms._problems import RowRefused
 
 SCHEMA = Path(__file__).parents[2] / "src" / "zicht" / "platforms" / "ad.schema.json"
 PDQ = "f" * 64

@@ -10,10 +10,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from zicht.platforms.grouping import Node, group_ads
-from zicht.platforms.images import hamming, image_band_keys
-from zicht.platforms.operators import cluster_ids, links_by_shared_key
-from zicht.platforms.templates import (
+from zicht.platforms._grouping import Node, group_ads
+from zicht.platforms._images import hamming, image_band_keys
+from zicht.platforms._operators import cluster_ids, links_by_shared_key
+from zicht.platforms._templates import (
     Vocabulary,
     band_keys,
     minhash_signatures,

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from zicht.standard.licence import (
+from zicht.standard._licence import (
     LicenceNumberError,
     format_licence_number,
     mod97_check_digits,

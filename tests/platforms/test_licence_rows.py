@@ -7,12 +7,12 @@ from pathlib import Path
 
 import pytest
 
-from zicht.platforms.licence_rows import (
+from zicht.platforms._licence_rows import (
     LicenceMapping,
     age_on,
     licence_from_cells,
 )
-from zicht.platforms.problems import RowRefused
+from zicht.platforms._problems import RowRefused
 
 GOOD = {
     "licence_number": "GM0014-004217-87",

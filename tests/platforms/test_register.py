@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 from zicht.cli import app
 from zicht.ingest import IngestFileError
 from zicht.platforms import import_licences
-from zicht.platforms.register import licence_key
+from zicht.platforms._register import licence_key
 from zicht.privacy import Cipher
 from zicht.store import QuarantineRow, make_engine
 from zicht.store.licences import licence_states

@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 
 from zicht.cli import app
 from zicht.ingest import IngestFileError
-from zicht.platforms.screen import screen_file
+from zicht.platforms._screen import screen_file
 from zicht.privacy import Cipher
 from zicht.store import IngestBatch, QuarantineRow
 from zicht.store.platforms import AdContactRow, AdRow, ad_context

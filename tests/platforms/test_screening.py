@@ -6,11 +6,11 @@ import datetime as dt
 
 import pytest
 
-from zicht.platforms.ads import Ad
-from zicht.platforms.feed import licence_in_ad
-from zicht.platforms.geo import distance_km, municipalities, municipality_by_name
-from zicht.platforms.indicators import text_indicators
-from zicht.platforms.screening import Flag, ScreeningPolicy, Usage, UsageIndex, screen_ad
+from zicht.platforms._ads import Ad
+from zicht.platforms._feed import licence_in_ad
+from zicht.platforms._geo import distance_km, municipalities, municipality_by_name
+from zicht.platforms._indicators import text_indicators
+from zicht.platforms._screening import Flag, ScreeningPolicy, Usage, UsageIndex, screen_ad
 from zicht.store.licences import LicenceState
 
 POSTED = dt.datetime(2026, 3, 10, 12, 0)

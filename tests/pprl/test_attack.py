@@ -11,11 +11,11 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from zicht.linkage.frame import name_key
+from zicht.linkage._frame import name_key
 from zicht.pprl import Encoder, Hardening, new_secret
 from zicht.pprl._attack import frequency_attack
 from zicht.pprl._fields import FIELDS
-from zicht.synth.names import name_table
+from zicht.synth._names import name_table
 
 RECORDS = 10_000
 

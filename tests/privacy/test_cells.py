@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from zicht.privacy.cells import neutralise, neutralise_row, restore
+from zicht.privacy._cells import neutralise, neutralise_row, restore
 
 # OWASP's CSV injection payloads and near misses, with what must be written (by hand).
 TABLE = [

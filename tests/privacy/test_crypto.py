@@ -9,7 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from zicht.privacy import Cipher, DecryptionError, MissingKeyError, generate_key, load_cipher
-from zicht.privacy.crypto import write_key_file
+from zicht.privacy._crypto import write_key_file
 
 
 @given(st.dictionaries(st.text(max_size=10), st.text(max_size=40), max_size=5))

@@ -17,8 +17,8 @@ from sqlalchemy.orm import Session
 
 from tests.conftest import start_victim_batch
 from zicht.ingest import default_mapping
-from zicht.ingest.prepare import Preparer
-from zicht.ingest.readers import RawRow
+from zicht.ingest._prepare import Preparer
+from zicht.ingest._readers import RawRow
 from zicht.privacy import Cipher
 from zicht.store import VictimRegistrationRow, make_engine, upgrade
 from zicht.store import writing as store

@@ -1,6 +1,6 @@
 """Disclosure control: an attacker with every published cell cannot recover a hidden one.
 
-The attacks here are written independently of `zicht.privacy.disclosure`: a rank test
+The attacks here are written independently of `zicht.privacy._disclosure`: a rank test
 (is the hidden cell a linear combination of published values?) and a linear program
 built from the tables themselves (how narrow can nonnegativity make the cell?).
 """

@@ -20,9 +20,9 @@ from sqlalchemy import Engine
 from zicht.access import Actor, Look
 from zicht.ingest import default_mapping, export_quarantine, ingest_file
 from zicht.linkage import export_persons
-from zicht.monitor.model import PublishedTable, Report, Section
-from zicht.monitor.render_csv import write_csv
-from zicht.monitor.render_xlsx import write_xlsx
+from zicht.monitor._model import PublishedTable, Report, Section
+from zicht.monitor._render_csv import write_csv
+from zicht.monitor._render_xlsx import write_xlsx
 from zicht.privacy import Cipher
 from zicht.store import linkage as link_store
 from zicht.store import read_quarantine, read_records

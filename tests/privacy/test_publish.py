@@ -1,6 +1,6 @@
 """The one publication step: k, secondary suppression and rounding, against hand tables.
 
-The attacker here is written independently of `zicht.privacy.disclosure`: it enumerates
+The attacker here is written independently of `zicht.privacy._disclosure`: it enumerates
 every nonnegative integer completion of the published table by brute force.
 """
 

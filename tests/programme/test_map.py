@@ -10,7 +10,7 @@ from importlib import resources
 
 from zicht.i18n import Translator
 from zicht.programme import Coverage, band_of, coverage_map
-from zicht.standard.municipalities import municipalities, safety_regions
+from zicht.standard._municipalities import municipalities, safety_regions
 
 SVG = "{http://www.w3.org/2000/svg}"
 

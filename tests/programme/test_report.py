@@ -15,7 +15,7 @@ from sqlalchemy import Engine
 from tests.conftest import IN_CI
 from zicht.access import Actor, Principal
 from zicht.monitor import build_report
-from zicht.monitor.publication import dashboard_figures
+from zicht.monitor._publication import dashboard_figures
 from zicht.programme import (
     AnswerInput,
     ProgrammeError,

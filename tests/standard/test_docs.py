@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from zicht.standard import RECORD_TYPES, VOCABULARIES
-from zicht.standard.docs import data_standard_markdown
+from zicht.standard._docs import data_standard_markdown
 
 DOC = Path(__file__).parents[2] / "docs" / "data-standard.md"
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from pydantic import ValidationError
 
-from zicht.standard.people import is_bsn
-from zicht.standard.records import VictimIdentity
+from zicht.standard._people import is_bsn
+from zicht.standard._records import VictimIdentity
 
 # Eleven-test by hand: 9·d1 + 8·d2 + … + 2·d8 − d9 must be a multiple of 11.
 # 123456782: 9+16+21+24+25+24+21+16 − 2 = 154 = 14·11 (valid)

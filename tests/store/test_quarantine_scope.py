@@ -14,7 +14,7 @@ from typer.testing import CliRunner
 
 from zicht.cli import app
 from zicht.ingest import default_mapping, ingest_file
-from zicht.ingest.service import IngestResult
+from zicht.ingest._service import IngestResult
 from zicht.privacy import Cipher, load_cipher, write_key_file
 from zicht.store import read_quarantine
 

@@ -7,8 +7,8 @@ from collections import Counter
 
 import pytest
 
-from zicht.standard.licence import LicenceNumberError, parse_licence_number
-from zicht.synth.ads import simulate_ads
+from zicht.standard._licence import LicenceNumberError, parse_licence_number
+from zicht.synth._ads import simulate_ads
 
 _LICENCE_IN_TEXT = re.compile(r"Vergunning (GM\d{4}-\d{6}-\d{2})")
 

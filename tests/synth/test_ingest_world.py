@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import Engine
 
 from zicht.ingest import ingest_file, load_mapping, open_source, read_manifest
-from zicht.ingest.convert import Converter
+from zicht.ingest._convert import Converter
 from zicht.privacy import Cipher, generate_key
 from zicht.store import make_engine, upgrade
 from zicht.synth import WorldSummary

@@ -8,7 +8,7 @@ import pytest
 from stdnum import iban
 
 from zicht.synth import LISTS, Scenario, load_scenario, simulate
-from zicht.synth.scenario import Capture, Interaction, Organisation
+from zicht.synth._scenario import Capture, Interaction, Organisation
 
 Z = 4.5  # standard errors allowed: the tests must not flake
 

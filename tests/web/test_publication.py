@@ -2,7 +2,7 @@
 
 Issue 11 point 3: a source with 2 registrations was null, but the total minus the
 published parts gave 2. The attacker below is written from the published JSON alone
-with `scipy.optimize.linprog`, independently of `zicht.privacy.disclosure`.
+with `scipy.optimize.linprog`, independently of `zicht.privacy._disclosure`.
 """
 
 from __future__ import annotations

@@ -22,8 +22,7 @@ from zicht.access._permissions import (
     ROLES_WITH_ORGANISATION,
     TOKEN_ACTIONS,
 )
-from zicht.standard import ORGANISATIONS
-from zicht.standard.municipalities import municipalities
+from zicht.standard import ORGANISATIONS, municipalities
 from zicht.store import accounts as store
 from zicht.store.models import utcnow
 from zicht.store.notice_cases import platform_by_code

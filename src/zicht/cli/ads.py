@@ -36,7 +36,7 @@ def screen_command(
     feed or could not be read (nothing stored).
     """
     from zicht.ingest import IngestFileError
-    from zicht.platforms.screen import screen_file
+    from zicht.platforms import screen_file
 
     cipher = open_cipher("ads screen")
     engine = open_engine("ads screen", database_url)

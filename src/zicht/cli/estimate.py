@@ -48,8 +48,7 @@ def estimate_table(
     closed_models: bool,
 ) -> dict[str, Any]:
     """Everything the command reports for one table, as plain JSON-ready data."""
-    from zicht.estimate import DEFAULT_POLICY, closedp_t, interval_of, select_model
-    from zicht.estimate.design import pair_name
+    from zicht.estimate import DEFAULT_POLICY, closedp_t, interval_of, pair_name, select_model
 
     threshold = _threshold(method, pthresh)
     selection = select_model(table, method, threshold)

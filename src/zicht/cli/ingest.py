@@ -230,7 +230,7 @@ def export(
     kept and delete it after re-ingesting it with `zicht ingest FILE --source ... --mapping ...`
     (the mapping of that record type).
     """
-    from zicht.ingest.quarantine import quarantined_record_types
+    from zicht.ingest import quarantined_record_types
 
     if source not in ORGANISATIONS:
         fail("quarantine export", f"unknown source '{source}'")

@@ -39,8 +39,7 @@ def import_command(
     file could not be imported at all (nothing from it is stored).
     """
     from zicht.ingest import IngestFileError
-    from zicht.platforms.licence_rows import LicenceMapping, load_licence_mapping
-    from zicht.platforms.register import import_licences
+    from zicht.platforms import LicenceMapping, import_licences, load_licence_mapping
 
     code = municipality.strip().upper()
     try:

@@ -9,8 +9,7 @@ import typer
 from rich.table import Table
 
 from zicht.cli._common import console
-from zicht.standard import VOCABULARIES, json_schemas
-from zicht.standard.docs import data_standard_markdown
+from zicht.standard import VOCABULARIES, data_standard_markdown, json_schemas
 
 __all__ = ["register"]
 

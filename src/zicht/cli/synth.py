@@ -99,7 +99,7 @@ def synth(
         )
     )
     if ad_days:
-        from zicht.synth.ads import network_sizes_of, simulate_ads, write_ad_world
+        from zicht.synth import network_sizes_of, simulate_ads, write_ad_world
 
         ads = simulate_ads(
             seed,

@@ -8,24 +8,22 @@ for the Home Office AIC-stepwise rule. Every published estimate comes from
 :func:`estimate_linked` under one :class:`EstimationPolicy`. See ``docs/estimation.md``.
 """
 
-from __future__ import annotations
-
-from zicht.estimate.bootstrap import BootstrapResult, bca_limits, bootstrap_population
-from zicht.estimate.design import Pair, all_pairs
-from zicht.estimate.errors import EstimationError
-from zicht.estimate.existence import Check
-from zicht.estimate.intervals import Interval, normal_log_interval, profile_interval
-from zicht.estimate.loglinear import LoglinearFit, check_model, fit_loglinear
-from zicht.estimate.policy import DEFAULT_POLICY, INTERVALS, MERGED, EstimationPolicy
-from zicht.estimate.published import (
+from zicht.estimate._bootstrap import BootstrapResult, bca_limits, bootstrap_population
+from zicht.estimate._design import Pair, all_pairs, pair_name
+from zicht.estimate._errors import EstimationError
+from zicht.estimate._existence import Check
+from zicht.estimate._intervals import Interval, normal_log_interval, profile_interval
+from zicht.estimate._loglinear import LoglinearFit, check_model, fit_loglinear
+from zicht.estimate._policy import DEFAULT_POLICY, INTERVALS, MERGED, EstimationPolicy
+from zicht.estimate._published import (
     Estimate,
     estimate_linked,
     fit_estimate,
     interval_of,
     round_to_interval,
 )
-from zicht.estimate.rcapture import ClosedModel, closedp_t
-from zicht.estimate.selection import (
+from zicht.estimate._rcapture import ClosedModel, closedp_t
+from zicht.estimate._selection import (
     METHODS,
     Selection,
     Step,
@@ -34,8 +32,8 @@ from zicht.estimate.selection import (
     stepwise_aic,
     stepwise_pvalue,
 )
-from zicht.estimate.strata import STRATA, capture_histories_from_registrations, stratum_persons
-from zicht.estimate.table import CaptureTable, parse_capture_csv, read_capture_csv
+from zicht.estimate._strata import STRATA, capture_histories_from_registrations, stratum_persons
+from zicht.estimate._table import CaptureTable, parse_capture_csv, read_capture_csv
 
 __all__ = [
     "DEFAULT_POLICY",
@@ -67,6 +65,7 @@ __all__ = [
     "fit_loglinear",
     "interval_of",
     "normal_log_interval",
+    "pair_name",
     "parse_capture_csv",
     "profile_interval",
     "read_capture_csv",

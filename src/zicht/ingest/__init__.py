@@ -1,29 +1,44 @@
 """Ingest of partner files: source file + mapping -> standard records + quarantined rows."""
 
-from zicht.ingest.manifest import ManifestEntry, read_manifest
-from zicht.ingest.mapping import Mapping, MappingError, default_mapping, load_mapping
-from zicht.ingest.prepare import QUARANTINE_ID_COLUMN
-from zicht.ingest.problems import RULES, IngestFileError, RowProblem, rule_summary
-from zicht.ingest.quarantine import export_flagged, export_quarantine
-from zicht.ingest.readers import open_source
-from zicht.ingest.service import IngestResult, ingest_file, open_checked
+from zicht.ingest._convert import Converter, ValidRecord
+from zicht.ingest._manifest import ManifestEntry, read_manifest
+from zicht.ingest._mapping import (
+    Mapping,
+    MappingError,
+    default_mapping,
+    load_mapping,
+    load_settings_file,
+)
+from zicht.ingest._prepare import QUARANTINE_ID_COLUMN
+from zicht.ingest._problems import RULES, IngestFileError, RowProblem, rule_message, rule_summary
+from zicht.ingest._quarantine import export_flagged, export_quarantine, quarantined_record_types
+from zicht.ingest._readers import FORMATS, RawRow, open_source
+from zicht.ingest._service import IngestResult, ingest_file, open_checked, quarantine_context
 
 __all__ = [
+    "FORMATS",
     "QUARANTINE_ID_COLUMN",
     "RULES",
+    "Converter",
     "IngestFileError",
     "IngestResult",
     "ManifestEntry",
     "Mapping",
     "MappingError",
+    "RawRow",
     "RowProblem",
+    "ValidRecord",
     "default_mapping",
     "export_flagged",
     "export_quarantine",
     "ingest_file",
     "load_mapping",
+    "load_settings_file",
     "open_checked",
     "open_source",
+    "quarantine_context",
+    "quarantined_record_types",
     "read_manifest",
+    "rule_message",
     "rule_summary",
 ]

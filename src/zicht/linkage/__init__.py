@@ -7,10 +7,16 @@ pairs into persons while resisting chaining, `runs` versions the run in the stor
 with stable person ids, `explain` shows why, `evaluate` measures against truth.
 """
 
-from zicht.linkage.cluster import METHODS, ClusterOptions, SuspiciousCluster, cluster_pairs
-from zicht.linkage.engine import BACKENDS, EngineError
-from zicht.linkage.evaluate import LinkageQuality, linkage_quality
-from zicht.linkage.explain import (
+from zicht.linkage._cluster import (
+    METHODS,
+    ClusterOptions,
+    SuspiciousCluster,
+    cluster_pairs,
+    resolve_options,
+)
+from zicht.linkage._engine import BACKENDS, EngineError, database_api
+from zicht.linkage._evaluate import LinkageQuality, linkage_quality
+from zicht.linkage._explain import (
     ExplainError,
     FieldWeight,
     PairExplanation,
@@ -19,9 +25,16 @@ from zicht.linkage.explain import (
     explain_person,
     threshold_explanation,
 )
-from zicht.linkage.frame import linkage_table
-from zicht.linkage.pipeline import EngineOptions, LinkResult, link_table
-from zicht.linkage.results import (
+from zicht.linkage._frame import (
+    linkage_table,
+    name_key,
+    normalise_document,
+    normalise_phone,
+    normalise_postcode,
+    normalise_text,
+)
+from zicht.linkage._pipeline import EngineOptions, LinkResult, link_table
+from zicht.linkage._results import (
     ResultsError,
     evaluate,
     export_persons,
@@ -29,13 +42,16 @@ from zicht.linkage.results import (
     person_table,
     read_truth,
 )
-from zicht.linkage.runs import LinkageError, LinkRunSummary, run_linkage
-from zicht.linkage.threshold import ThresholdChoice, choose_threshold
-from zicht.linkage.train import TrainingOptions
+from zicht.linkage._runs import LinkageError, LinkRunSummary, run_linkage
+from zicht.linkage._settings import MIN_COVERAGE, ModelSpec
+from zicht.linkage._threshold import ThresholdChoice, choose_threshold
+from zicht.linkage._train import PAIR_FLOOR, Timings, TrainingOptions, predict_pairs, train_model
 
 __all__ = [
     "BACKENDS",
     "METHODS",
+    "MIN_COVERAGE",
+    "PAIR_FLOOR",
     "ClusterOptions",
     "EngineError",
     "EngineOptions",
@@ -45,14 +61,17 @@ __all__ = [
     "LinkRunSummary",
     "LinkageError",
     "LinkageQuality",
+    "ModelSpec",
     "PairExplanation",
     "PersonExplanation",
     "ResultsError",
     "SuspiciousCluster",
     "ThresholdChoice",
+    "Timings",
     "TrainingOptions",
     "choose_threshold",
     "cluster_pairs",
+    "database_api",
     "evaluate",
     "explain_pair",
     "explain_person",
@@ -61,8 +80,16 @@ __all__ = [
     "linkage_quality",
     "linkage_table",
     "linked_registrations_frame",
+    "name_key",
+    "normalise_document",
+    "normalise_phone",
+    "normalise_postcode",
+    "normalise_text",
     "person_table",
+    "predict_pairs",
     "read_truth",
+    "resolve_options",
     "run_linkage",
     "threshold_explanation",
+    "train_model",
 ]

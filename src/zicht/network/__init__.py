@@ -21,6 +21,7 @@ from zicht.network._evaluate import (
 from zicht.network._export import ExportSummary, export_network
 from zicht.network._formats import EDGE_ATTRIBUTES, FORMATS, NODE_ATTRIBUTES, write_graph
 from zicht.network._identifiers import HARD_KINDS, IDENTIFIER_KINDS, normal_identifier
+from zicht.network._identities import node_identities
 from zicht.network._ranking import REASONS, RECENT_DAYS, rank_networks
 from zicht.network._runs import (
     NetworkError,
@@ -72,6 +73,7 @@ __all__ = [
     "graph_edges",
     "mutual_information",
     "network_detail",
+    "node_identities",
     "normal_identifier",
     "pairs",
     "rank_networks",

@@ -1,7 +1,7 @@
 """Identifiers in one normal form each, so that equal identifiers become equal keys.
 
 Phones and e-mail addresses take the normal forms of the ad screening
-(`zicht.platforms.contacts`), so a phone in a registration and the same phone in an ad
+(`zicht.platforms._contacts`), so a phone in a registration and the same phone in an ad
 give the same keyed pseudonym (``phone/+31612345678``). IBANs and KvK numbers lose
 spaces and punctuation; an address is its street line (case and spacing folded) with
 the postcode, or the city when no postcode is given. A value without a valid normal
@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 
-from zicht.platforms.contacts import normalise_email, normalise_phone
+from zicht.platforms import normalise_email, normalise_phone
 
 __all__ = ["HARD_KINDS", "IDENTIFIER_KINDS", "normal_identifier"]
 

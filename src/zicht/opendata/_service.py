@@ -27,8 +27,7 @@ from zicht.opendata._persons import LinkedPerson, linked_persons
 from zicht.opendata._synthetic import synthesise
 from zicht.opendata._tables import EUROSTAT_COLUMNS, GRETA_COLUMNS, international_tables
 from zicht.opendata._utility import utility
-from zicht.privacy import PublicationPolicy
-from zicht.privacy.cells import neutralise
+from zicht.privacy import PublicationPolicy, neutralise
 from zicht.store.opendata import linked_victim_fields
 
 __all__ = [

@@ -5,7 +5,7 @@ with citizenship group and with form of exploitation, in the long SDMX-CSV layou
 Eurostat's data collection (dimension columns, ``OBS_VALUE``, ``OBS_FLAG``), and the
 figures GRETA's evaluation questionnaire asks for (women, men, girls, boys; nationals
 and foreigners; per form). Every count is one cell of one system passed through the
-publication policy (:func:`zicht.privacy.publish`): cells shared by several tables
+publication policy (:func:`zicht.privacy._publish`): cells shared by several tables
 (the yearly total, the totals by sex) have one key, so they are protected once.
 A suppressed count is published empty with flag ``c`` (confidential), as Eurostat does.
 """

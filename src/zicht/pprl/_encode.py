@@ -18,9 +18,16 @@ from itertools import islice
 from pathlib import Path
 from typing import Any
 
-from zicht.ingest import IngestFileError, Mapping, RowProblem, default_mapping, open_checked
-from zicht.ingest.convert import Converter, ValidRecord
-from zicht.ingest.readers import RawRow
+from zicht.ingest import (
+    Converter,
+    IngestFileError,
+    Mapping,
+    RawRow,
+    RowProblem,
+    ValidRecord,
+    default_mapping,
+    open_checked,
+)
 from zicht.pprl._bloom import Encoder, Hardening
 from zicht.pprl._fields import FIELDS, identity_values
 from zicht.pprl._file import header_line, row_line
@@ -41,7 +48,7 @@ class Refusal:
     def describe(self, lang: str = "en") -> str:
         """One line: row N: field (column): rule; ..."""
         from zicht.i18n import Translator
-        from zicht.ingest.problems import rule_message
+        from zicht.ingest import rule_message
 
         parts = [
             f"{p.field}{'' if p.column in (None, p.field) else f' ({p.column})'}: "

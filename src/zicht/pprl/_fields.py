@@ -1,6 +1,6 @@
 """Which identity fields are encoded, and the tokens (q-grams) each value becomes.
 
-Values are normalised exactly as plain linkage normalises them (`zicht.linkage.frame`:
+Values are normalised exactly as plain linkage normalises them (`zicht.linkage._frame`:
 transliteration, particles, phone form, ...), so that an encoded and a plain
 registration of the same person start from the same text. Each value becomes a set of
 tokens; a Bloom filter of the tokens keeps their overlap (Dice similarity) and
@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from zicht.linkage.frame import (
+from zicht.linkage import (
     name_key,
     normalise_document,
     normalise_phone,

@@ -1,5 +1,5 @@
 """Linking encoded registrations: the plain pipeline's training, scoring and clustering
-on the encoded table and its model (`zicht.linkage.pipeline.link_table`'s twin)."""
+on the encoded table and its model (`zicht.linkage._pipeline.link_table`'s twin)."""
 
 from __future__ import annotations
 
@@ -8,10 +8,19 @@ import time
 
 import pandas as pd
 
-from zicht.linkage.cluster import ClusterOptions, cluster_pairs, resolve_options
-from zicht.linkage.engine import database_api
-from zicht.linkage.pipeline import EngineOptions, LinkResult
-from zicht.linkage.train import PAIR_FLOOR, Timings, TrainingOptions, predict_pairs, train_model
+from zicht.linkage import (
+    PAIR_FLOOR,
+    ClusterOptions,
+    EngineOptions,
+    LinkResult,
+    Timings,
+    TrainingOptions,
+    cluster_pairs,
+    database_api,
+    predict_pairs,
+    resolve_options,
+    train_model,
+)
 from zicht.pprl._bloom import Hardening
 from zicht.pprl._model import encoded_settings, encoded_spec
 

@@ -1,6 +1,6 @@
 """The Fellegi-Sunter model on encodings: Dice-similarity levels per field, LSH blocking.
 
-The same recipe as plain linkage (`zicht.linkage.settings`, `train`): a prior from
+The same recipe as plain linkage (`zicht.linkage._settings`, `train`): a prior from
 deterministic rules, u by random sampling, m by EM on blocking rules that leave the
 other fields to estimate. Levels are bands of Dice similarity of the field's
 encodings, strongest first; with randomised response, identical values no longer have
@@ -17,7 +17,7 @@ import splink.comparison_level_library as cll
 import splink.comparison_library as cl
 from splink import SettingsCreator, block_on
 
-from zicht.linkage.settings import MIN_COVERAGE, ModelSpec
+from zicht.linkage import MIN_COVERAGE, ModelSpec
 from zicht.pprl._bloom import Hardening
 from zicht.pprl._fields import FIELDS
 from zicht.pprl._table import BANDS, word_columns

@@ -1,7 +1,8 @@
 """Protection of personal data: field encryption, keyed pseudonyms, disclosure control,
 and the one publication step (`publish`) every published count passes."""
 
-from zicht.privacy.crypto import (
+from zicht.privacy._cells import CsvWriter, neutralise, neutralise_row, restore
+from zicht.privacy._crypto import (
     KEY_BYTES,
     Cipher,
     DecryptionError,
@@ -10,13 +11,14 @@ from zicht.privacy.crypto import (
     load_cipher,
     write_key_file,
 )
-from zicht.privacy.disclosure import Protection, Relation, feasible_intervals, protect
-from zicht.privacy.publish import DEFAULT_PUBLICATION, PublicationPolicy, Published, publish
+from zicht.privacy._disclosure import Protection, Relation, feasible_intervals, protect
+from zicht.privacy._publish import DEFAULT_PUBLICATION, PublicationPolicy, Published, publish
 
 __all__ = [
     "DEFAULT_PUBLICATION",
     "KEY_BYTES",
     "Cipher",
+    "CsvWriter",
     "DecryptionError",
     "MissingKeyError",
     "Protection",
@@ -26,7 +28,10 @@ __all__ = [
     "feasible_intervals",
     "generate_key",
     "load_cipher",
+    "neutralise",
+    "neutralise_row",
     "protect",
     "publish",
+    "restore",
     "write_key_file",
 ]

@@ -15,7 +15,7 @@ from sqlalchemy import Engine
 
 from zicht.access import Actor, AuditEvent, Principal, authorize, log_action
 from zicht.programme._model import ANSWERS, Programme
-from zicht.standard.municipalities import municipalities, safety_regions
+from zicht.standard import municipalities, safety_regions
 from zicht.store import programme as store
 
 __all__ = [

@@ -17,7 +17,7 @@ from zicht.access import Actor, Principal
 from zicht.programme._assessment import AnswerInput, publish_assessment, save_assessment
 from zicht.programme._model import Programme, parse_programme, seed_programme
 from zicht.programme._service import import_programme
-from zicht.standard.municipalities import municipalities
+from zicht.standard import municipalities
 
 __all__ = ["DemoProgramme", "fill_demo_programme", "synthetic_next_year"]
 

@@ -160,7 +160,7 @@ def write_results(engine: Engine, year: int, out: Path, lang: str = "nl") -> Res
 
     Files appear whole or not at all: each is written beside its name and moved in place.
     """
-    from zicht.monitor.render_pdf import write_pdf
+    from zicht.monitor import write_pdf
 
     results = build_results(engine, year, lang)
     t = Translator(lang)

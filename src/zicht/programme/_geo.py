@@ -1,4 +1,4 @@
-"""The municipalities' shapes for the map (2023 division, as `zicht.standard.municipalities`).
+"""The municipalities' shapes for the map (2023 division, as `zicht.standard._municipalities`).
 
 `nl-municipalities-regions.topo.json` is the shared reference map (342 municipalities).
 Boundaries: CBS / Kadaster (CC BY 4.0), as simplified for the government's coronavirus

@@ -50,8 +50,7 @@ class Figure:
 
 
 def _counts(engine: Engine, year: int, policy: PublicationPolicy) -> dict[str, int | None]:
-    from zicht.monitor.data import load
-    from zicht.monitor.publication import publication_system
+    from zicht.monitor import load, publication_system
 
     data = load(engine, year)
     published = publication_system(data, year).publish(policy)
@@ -64,7 +63,7 @@ def _counts(engine: Engine, year: int, policy: PublicationPolicy) -> dict[str, i
 
 def _estimate(engine: Engine, year: int) -> tuple[float | None, float | None, float | None]:
     from zicht.estimate import DEFAULT_POLICY
-    from zicht.monitor.estimates import report_estimates
+    from zicht.monitor import report_estimates
     from zicht.store import statistics
 
     run = statistics.linkage_run(engine)

@@ -16,7 +16,7 @@ from typing import Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from zicht.standard.municipalities import safety_regions
+from zicht.standard import safety_regions
 
 __all__ = [
     "ANSWERS",

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from sqlalchemy import Engine
 
 from zicht.i18n import N_, Translator
-from zicht.monitor.i18n import SUPPRESSED
+from zicht.monitor import SUPPRESSED
 from zicht.programme._assessment import Coverage, coverage
 from zicht.programme._indicators import Figure, compute_indicators
 from zicht.programme._model import Action, Programme, ProgrammeError, seed_programme

@@ -16,8 +16,7 @@ from sqlalchemy import Engine
 
 from zicht.access import Principal, scope_of
 from zicht.i18n import N_, translator
-from zicht.ingest.problems import RULES, IngestFileError
-from zicht.ingest.readers import RawRow, open_source
+from zicht.ingest import RULES, IngestFileError, RawRow, open_source
 from zicht.shelter._scope import audit, require
 from zicht.shelter._vocabulary import BED_KINDS
 from zicht.store.shelter_beds import member_shelters, set_beds, shelter_facts, write_transaction

@@ -26,8 +26,7 @@ from zicht.shelter._vocabulary import (
     URGENCIES,
     is_pseudonym,
 )
-from zicht.standard.exploitation import FORMS
-from zicht.standard.organisations import ORGANISATIONS
+from zicht.standard import FORMS, ORGANISATIONS
 from zicht.store.models import utcnow
 from zicht.store.shelter_beds import bed_counts, insert_request, shelter_facts, write_transaction
 from zicht.store.shelter_queries import RequestView, request_view, requests

@@ -3,10 +3,20 @@
 Pure: imports nothing else from Zicht and does no I/O.
 """
 
-from zicht.standard.countries import COUNTRIES, country_code
-from zicht.standard.exploitation import FORMS, MEANS_OF_CONTROL, RECRUITER_RELATIONS, SECTORS
-from zicht.standard.organisations import ORGANISATION_KINDS, ORGANISATIONS, organisation_kind
-from zicht.standard.people import (
+from zicht.standard._countries import COUNTRIES, country_code
+from zicht.standard._docs import data_standard_markdown
+from zicht.standard._exploitation import FORMS, MEANS_OF_CONTROL, RECRUITER_RELATIONS, SECTORS
+from zicht.standard._fields import InVocabulary
+from zicht.standard._licence import (
+    LICENCE_STATUSES,
+    LicenceNumber,
+    LicenceNumberError,
+    format_licence_number,
+    parse_licence_number,
+)
+from zicht.standard._municipalities import municipalities, safety_regions
+from zicht.standard._organisations import ORGANISATION_KINDS, ORGANISATIONS, organisation_kind
+from zicht.standard._people import (
     AGE_BANDS,
     GENDERS,
     MAJORITY,
@@ -17,7 +27,7 @@ from zicht.standard.people import (
     age_band,
     majority,
 )
-from zicht.standard.records import (
+from zicht.standard._records import (
     ReportIdentity,
     ReportRecord,
     SuspectIdentity,
@@ -25,14 +35,15 @@ from zicht.standard.records import (
     VictimIdentity,
     VictimRegistration,
 )
-from zicht.standard.registry import RECORD_TYPES, VOCABULARIES, RecordType, json_schemas
-from zicht.standard.vocabulary import Term, Vocabulary
+from zicht.standard._registry import RECORD_TYPES, VOCABULARIES, RecordType, json_schemas
+from zicht.standard._vocabulary import Term, Vocabulary
 
 __all__ = [
     "AGE_BANDS",
     "COUNTRIES",
     "FORMS",
     "GENDERS",
+    "LICENCE_STATUSES",
     "MAJORITY",
     "MEANS_OF_CONTROL",
     "ORGANISATIONS",
@@ -45,6 +56,9 @@ __all__ = [
     "SUSPECT_ROLES",
     "VICTIM_STATUSES",
     "VOCABULARIES",
+    "InVocabulary",
+    "LicenceNumber",
+    "LicenceNumberError",
     "RecordType",
     "ReportIdentity",
     "ReportRecord",
@@ -56,7 +70,12 @@ __all__ = [
     "Vocabulary",
     "age_band",
     "country_code",
+    "data_standard_markdown",
+    "format_licence_number",
     "json_schemas",
     "majority",
+    "municipalities",
     "organisation_kind",
+    "parse_licence_number",
+    "safety_regions",
 ]

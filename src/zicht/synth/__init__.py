@@ -5,8 +5,9 @@ organisation's exports with mapping files, a manifest and the truth. Only synthe
 data: every name, number and address is drawn at random.
 """
 
-from zicht.synth.generate import DEFAULT_PERSONS, WorldSummary, generate_world, write_world
-from zicht.synth.scenario import (
+from zicht.synth._ads import network_sizes_of, simulate_ads, write_ad_world
+from zicht.synth._generate import DEFAULT_PERSONS, WorldSummary, generate_world, write_world
+from zicht.synth._scenario import (
     LISTS,
     Scenario,
     ScenarioError,
@@ -14,7 +15,7 @@ from zicht.synth.scenario import (
     load_scenario,
     scenario_names,
 )
-from zicht.synth.world import World, simulate
+from zicht.synth._world import World, simulate
 
 __all__ = [
     "DEFAULT_PERSONS",
@@ -26,7 +27,10 @@ __all__ = [
     "generate_world",
     "homogeneous_scenario",
     "load_scenario",
+    "network_sizes_of",
     "scenario_names",
     "simulate",
+    "simulate_ads",
+    "write_ad_world",
     "write_world",
 ]

@@ -2,7 +2,7 @@
 
 Charts are drawn on the server as inline SVG: every chart has a title, a text
 description and the table of its values next to it. The counts are those of the one
-publication step (`zicht.privacy.publish`, through `zicht.monitor.publication`): a
+publication step (`zicht.privacy._publish`, through `zicht.monitor._publication`): a
 suppressed count (None) is shown as SUPPRESSED ("x", as in the report) and drawn as no
 bar.
 """
@@ -14,8 +14,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import Engine
 
-from zicht.monitor.i18n import SUPPRESSED
-from zicht.monitor.publication import DashboardFigures, dashboard_figures
+from zicht.monitor import SUPPRESSED, DashboardFigures, dashboard_figures
 from zicht.store.linkage import latest_link_run
 from zicht.store.web_counts import record_counts
 from zicht.web.i18n import Translator

@@ -16,9 +16,7 @@ from typing import Any
 
 from zicht.i18n import N_, translator
 from zicht.ingest import Mapping
-from zicht.standard import RECORD_TYPES
-from zicht.standard.fields import InVocabulary
-from zicht.standard.vocabulary import Vocabulary
+from zicht.standard import RECORD_TYPES, InVocabulary, Vocabulary
 
 __all__ = ["CellHint", "cell_hints", "date_pattern", "problem_hint"]
 

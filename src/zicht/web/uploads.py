@@ -21,10 +21,9 @@ from zicht.ingest import (
     MappingError,
     default_mapping,
     ingest_file,
+    quarantine_context,
 )
-from zicht.ingest.service import quarantine_context
-from zicht.privacy import Cipher
-from zicht.privacy.cells import CsvWriter
+from zicht.privacy import Cipher, CsvWriter
 from zicht.standard import RECORD_TYPES
 from zicht.store.web_quarantine import QuarantineEntry
 from zicht.store.web_uploads import record_upload, upload_mapping
@@ -76,7 +75,7 @@ def parse_mapping(text: str, record_type: str) -> Mapping:
     """The mapping of an upload: the YAML given, else the standard's own column names."""
     if not text.strip():
         return default_mapping(record_type)
-    from zicht.ingest.mapping import load_mapping
+    from zicht.ingest import load_mapping
 
     with tempfile.TemporaryDirectory(prefix="zicht-mapping-") as folder:
         path = Path(folder) / "mapping.yaml"

@@ -3,7 +3,7 @@
 Counts by category, by source (notice, trusted flagger, own initiative), by decision
 and ground, the automated share, complaints and reversals, referrals, and the median
 time from receipt to decision. Every count passes the publication policy
-(`zicht.privacy.publish`: small counts suppressed, with secondary suppression over the
+(`zicht.privacy._publish`: small counts suppressed, with secondary suppression over the
 totals); the median is shown only when at least k decisions stand behind it.
 """
 

@@ -16,7 +16,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from zicht.access import MIN_PURPOSE, Principal, authorize, reveal_identities, scope_of
-from zicht.ingest.problems import rule_message
+from zicht.ingest import rule_message
 from zicht.standard import FORMS, ORGANISATIONS
 from zicht.store.web_quarantine import open_quarantine
 from zicht.store.web_registrations import RegistrationQuery, get_registration, list_registrations

@@ -16,7 +16,7 @@ from starlette.responses import Response
 
 from zicht.access import AUDIT_ACTIONS, Principal, actions_logged, search, verify
 from zicht.i18n import N_
-from zicht.privacy.cells import CsvWriter
+from zicht.privacy import CsvWriter
 from zicht.web.deps import audit, requires, state
 from zicht.web.i18n import Translator, language_of
 from zicht.web.params import whole_number

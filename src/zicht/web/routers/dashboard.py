@@ -17,7 +17,7 @@ from starlette.responses import Response
 
 from zicht.access import Principal, scope_of
 from zicht.i18n import N_
-from zicht.monitor.publication import DashboardFigures
+from zicht.monitor import DashboardFigures
 from zicht.standard import ORGANISATIONS
 from zicht.store.web_counts import data_version
 from zicht.store.web_quarantine import count_open

@@ -19,11 +19,11 @@ from zicht.network import (
     RunNotFound,
     draw_svg,
     network_detail,
+    node_identities,
     ranking,
     reason_text,
     resolve_run,
 )
-from zicht.network._identities import node_identities
 from zicht.web.deps import audit, look, requires, state
 from zicht.web.i18n import Translator, language_of
 from zicht.web.params import RowId, whole_number

@@ -17,7 +17,7 @@ from zicht import programme as service
 from zicht.access import Principal, authorize
 from zicht.i18n import N_
 from zicht.programme import ANSWERS, AnswerInput, AssessmentError, Programme
-from zicht.standard.municipalities import municipalities
+from zicht.standard import municipalities
 from zicht.store import programme as store
 from zicht.web.deps import client_of, requires, state
 from zicht.web.i18n import Translator, language_of

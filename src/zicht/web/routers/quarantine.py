@@ -14,8 +14,7 @@ from starlette.responses import RedirectResponse, Response
 
 from zicht.access import MIN_PURPOSE, Principal, authorize, scope_of
 from zicht.i18n import N_
-from zicht.ingest import export_quarantine
-from zicht.ingest.problems import RULES, RowProblem, rule_message
+from zicht.ingest import RULES, RowProblem, export_quarantine, rule_message
 from zicht.standard import RECORD_TYPES
 from zicht.store.web_quarantine import (
     QuarantineEntry,

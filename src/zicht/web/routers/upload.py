@@ -11,7 +11,7 @@ from starlette.responses import RedirectResponse, Response
 
 from zicht.access import Principal, authorize
 from zicht.i18n import N_
-from zicht.ingest.problems import RowProblem
+from zicht.ingest import RowProblem
 from zicht.standard import RECORD_TYPES
 from zicht.store.web_uploads import Batch, get_batch, recent_deliveries
 from zicht.web.deps import accept_upload, requires, state

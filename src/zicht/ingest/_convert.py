@@ -1,0 +1,363 @@
+"""One raw row + its mapping -> a valid standard record, or the rules it breaks.
+
+Conversion is pure: text cells become typed candidate values (codes through the
+source's value maps, dates through its formats), then the standard's models decide.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import types
+import typing
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from zicht.ingest._dates import date_parser
+from zicht.ingest._identity import validate_identity
+from zicht.ingest._mapping import RESERVED_PREFIX, Mapping
+from zicht.ingest._problems import RowProblem
+from zicht.ingest._readers import RawRow
+from zicht.standard import country_code
+
+__all__ = ["Converter", "ValidRecord"]
+
+_COUNTRY_FIELDS = frozenset({"nationality", "country_of_exploitation", "national_id_country"})
+
+
+@dataclass(frozen=True, slots=True)
+class ValidRecord:
+    """A row that passed: its analytic record and its identity (possibly empty).
+
+    `flags` are identity values left out for breaking a rule; `originals` holds their
+    cells as read (source column -> text), to be kept encrypted for correction.
+    """
+
+    number: int
+    analytic: BaseModel
+    identity: BaseModel
+    flags: tuple[RowProblem, ...] = ()
+    originals: dict[str, str] = field(default_factory=dict)
+
+
+def _kind_of(annotation: Any) -> str:
+    """'date', 'int', 'bool', 'multi' or 'text' for a model field's annotation."""
+    args = [a for a in typing.get_args(annotation) if a is not type(None)]
+    origin = typing.get_origin(annotation)
+    if origin in (typing.Union, types.UnionType) and args:
+        return _kind_of(args[0])
+    if origin is typing.Annotated:
+        return _kind_of(args[0])
+    if annotation is dt.date:
+        return "date"
+    if annotation is bool:
+        return "bool"
+    if annotation is int:
+        return "int"
+    if origin is tuple:
+        return "multi"
+    return "text"
+
+
+_WHOLE_NUMBER = re.compile(r"[+-]?[0-9]{1,18}")
+_FAILED = object()  # a cell that broke a rule (the problem is already recorded)
+Handler = Callable[[Any, str, str, list[RowProblem]], Any]
+
+
+class Converter:
+    """Turns raw rows of one mapping into standard records.
+
+    The mapping is compiled once into a plan of (column, field, handler) so that the
+    per-row work is a loop of direct calls: ingest speed is set here.
+    """
+
+    def __init__(self, mapping: Mapping, source: str) -> None:
+        self.mapping = mapping
+        self.source = source
+        kind = mapping.kind
+        self._analytic = kind.analytic
+        self._identity = kind.identity
+        kinds = {
+            name: _kind_of(info.annotation)
+            for name, info in {**kind.analytic.model_fields, **kind.identity.model_fields}.items()
+        }
+        self._identity_names = frozenset(kind.identity_fields)
+        self._nulls = frozenset(value.strip().lower() for value in mapping.null_values)
+        self._true = frozenset(value.lower() for value in mapping.true_values)
+        self._false = frozenset(value.lower() for value in mapping.false_values)
+        self._values = {
+            field: {key.strip(): code for key, code in table.items()}
+            for field, table in mapping.values.items()
+        }
+        self._values_folded = {
+            field: {key.strip().lower(): code for key, code in table.items()}
+            for field, table in mapping.values.items()
+        }
+        self._field_column = {field: column for column, field in mapping.columns.items()}
+        self._base: dict[str, Any] = {"source": source, **mapping.constants}
+        self._plan: list[tuple[str, str, Handler]] = [
+            (column, field, self._handler(field, kinds.get(field, "text")))
+            for column, field in mapping.columns.items()
+            if not column.startswith(RESERVED_PREFIX)
+        ]
+        self._plan += [
+            (column, field, self._handler(field, kinds.get(field, "text")))
+            for field, column in mapping.derived_columns().items()
+        ]
+        self._derives = bool(mapping.combine or mapping.split)
+
+    def _handler(self, field: str, kind: str) -> Handler:
+        if kind == "multi":
+            return self._multi
+        if kind == "date":
+            parsers = [date_parser(f) for f in self.mapping.formats_for(field)]
+            return lambda cell, column, name, problems: self._date(
+                parsers, cell, column, name, problems
+            )
+        if kind == "bool":
+            return self._bool
+        if kind == "int":
+            return self._int
+        if field in self._values or field in _COUNTRY_FIELDS:
+            return lambda cell, column, name, problems: self._code(name, str(cell))
+        return lambda cell, column, name, problems: cell if isinstance(cell, str) else str(cell)
+
+    def convert(self, row: RawRow) -> ValidRecord | list[RowProblem]:
+        """Validate one row."""
+        if row.unreadable is not None:
+            field = self.mapping.columns.get(row.column or "", "(row)")
+            return [RowProblem(field=field, rule=row.unreadable, column=row.column)]
+        problems: list[RowProblem] = []
+        flags: list[RowProblem] = []  # identity values that are left out, not fatal
+        values = dict(self._base)
+        cells = row.cells
+        nulls = self._nulls
+        identity_names = self._identity_names
+        if self._derives:
+            cells = {**cells, **self.mapping.derived_cells(cells, nulls)}
+        for column, field, handler in self._plan:
+            cell = cells.get(column)
+            if cell is None:
+                continue
+            if isinstance(cell, str):
+                cell = cell.strip()
+                if not cell or cell.lower() in nulls:
+                    continue
+            elif isinstance(cell, float) and cell.is_integer():
+                cell = int(cell)
+            converted = handler(cell, column, field, flags if field in identity_names else problems)
+            if converted is not _FAILED:
+                values[field] = converted
+        for field, flag_columns in self.mapping.flags.items():
+            codes = list(values.get(field, ()))
+            for column, code in flag_columns.items():
+                cell = self._clean(cells.get(column))
+                if cell is None:
+                    continue
+                flag = self._boolean(cell)
+                if flag is None:
+                    problems.append(RowProblem(field, "boolean", column))
+                elif flag and code not in codes:
+                    codes.append(code)
+            if codes:
+                values[field] = tuple(codes)
+        if problems:
+            return [*problems, *flags]
+        return self._validate(row.number, values, flags, cells)
+
+    def _clean(self, cell: Any) -> Any:
+        if cell is None:
+            return None
+        if isinstance(cell, str):
+            text = cell.strip()
+            return None if text.lower() in self._nulls else text
+        if isinstance(cell, float) and cell.is_integer():
+            return int(cell)
+        return cell
+
+    def _boolean(self, cell: Any) -> bool | None:
+        if isinstance(cell, bool):
+            return cell
+        text = str(cell).strip().lower()
+        if text in self._true:
+            return True
+        if text in self._false:
+            return False
+        return None
+
+    def _code(self, field: str, text: str) -> str:
+        table = self._values.get(field)
+        if table is not None:
+            code = table.get(text)
+            if code is not None:
+                return code
+            folded = self._values_folded[field].get(text.lower())
+            if folded is not None:
+                return folded
+        if field in _COUNTRY_FIELDS:
+            return country_code(text) or text
+        return text
+
+    def _multi(self, cell: Any, column: str, field: str, problems: list[RowProblem]) -> Any:
+        parts = (
+            cell
+            if isinstance(cell, list)
+            else str(cell).split(self.mapping.separators.get(field, ";"))
+        )
+        return tuple(self._code(field, str(p).strip()) for p in parts if str(p).strip())
+
+    @staticmethod
+    def _date(
+        parsers: list[Callable[[str], dt.date]],
+        cell: Any,
+        column: str,
+        field: str,
+        problems: list[RowProblem],
+    ) -> Any:
+        if isinstance(cell, dt.datetime):
+            return cell.date()
+        if isinstance(cell, dt.date):
+            return cell
+        text = str(cell)
+        if not text.isascii() and any(char.isdigit() for char in text if not char.isascii()):
+            problems.append(RowProblem(field, "date", column))
+            return _FAILED
+        for parse in parsers:
+            try:
+                return parse(text)
+            except ValueError:
+                continue
+        iso = _iso_date(text)
+        if iso is not None:
+            return iso
+        problems.append(RowProblem(field, "date", column))
+        return _FAILED
+
+    def _bool(self, cell: Any, column: str, field: str, problems: list[RowProblem]) -> Any:
+        flag = self._boolean(self._code(field, str(cell)) if field in self._values else cell)
+        if flag is None:
+            problems.append(RowProblem(field, "boolean", column))
+            return _FAILED
+        return flag
+
+    @staticmethod
+    def _int(cell: Any, column: str, field: str, problems: list[RowProblem]) -> Any:
+        if isinstance(cell, int) and not isinstance(cell, bool):
+            return cell
+        text = str(cell)
+        # int() also reads "1_0", Arabic-Indic and other digits: only ASCII digits count.
+        if _WHOLE_NUMBER.fullmatch(text) is None:
+            problems.append(RowProblem(field, "integer", column))
+            return _FAILED
+        return int(text)
+
+    @staticmethod
+    def _derive_age(values: dict[str, Any], identity: BaseModel) -> None:
+        """Age at registration from the date (or year) of birth when the source gave none."""
+        if "age" in values or not isinstance(values.get("registration_date"), dt.date):
+            return
+        registered: dt.date = values["registration_date"]
+        born = getattr(identity, "date_of_birth", None)
+        birth_year = getattr(identity, "birth_year", None)
+        if isinstance(born, dt.date):
+            age = (
+                registered.year
+                - born.year
+                - ((registered.month, registered.day) < (born.month, born.day))
+            )
+        elif isinstance(birth_year, int):
+            age = registered.year - birth_year
+        else:
+            return
+        if 0 <= age <= 120:
+            values["age"] = age
+
+    def _validate(
+        self, number: int, values: dict[str, Any], flags: list[RowProblem], cells: dict[str, Any]
+    ) -> ValidRecord | list[RowProblem]:
+        """Validate identity first (a bad value is flagged and left out), then the rest."""
+        analytic_values = {k: v for k, v in values.items() if k not in self._identity_names}
+        identity_values = {k: v for k, v in values.items() if k in self._identity_names}
+        identity = validate_identity(
+            self._identity,
+            identity_values,
+            values.get("registration_date"),
+            self._problems,
+            flags,
+        )
+        flags = [
+            RowProblem(f.field, f.rule, f.column or self._field_column.get(f.field), f.detail)
+            for f in flags
+        ]
+        self._derive_age(analytic_values, identity)
+        try:
+            analytic = self._analytic.model_validate(analytic_values)
+        except ValidationError as exc:
+            return [*self._problems(exc), *flags]
+        originals = {
+            flag.column: _original(cells.get(flag.column))
+            for flag in flags
+            if flag.column is not None and cells.get(flag.column) is not None
+        }
+        return ValidRecord(number, analytic, identity, tuple(flags), originals)
+
+    def _problems(self, exc: ValidationError) -> list[RowProblem]:
+        problems = []
+        for error in exc.errors(include_input=False, include_url=False):
+            location = error["loc"]
+            field = str(location[0]) if location else "(record)"
+            message = str(error.get("msg", ""))
+            detail = None
+            rule = _RULE_OF_TYPE.get(error["type"], "invalid")
+            if error["type"] == "value_error":
+                text = message.removeprefix("Value error, ")
+                if text.startswith("not a code of vocabulary"):
+                    rule = "code"
+                elif "in the future" in text:
+                    rule, field = "future_date", text.split(" ")[0]
+                elif "before 1900" in text:
+                    rule, field = "range", text.split(" ")[0]
+                else:
+                    rule, detail = "inconsistent", text
+            problems.append(RowProblem(field, rule, self._field_column.get(field), detail))
+        return problems
+
+
+def _original(cell: Any) -> str:
+    """A cell as text, as the source sent it (dates of XLSX cells in ISO form)."""
+    return cell.isoformat() if isinstance(cell, dt.date) else str(cell)
+
+
+def _iso_date(text: str) -> dt.date | None:
+    """An ISO 8601 date or date-time (as written by XLSX cells and quarantine exports)."""
+    if len(text) < 10 or text[4] != "-" or text[7] != "-":
+        return None
+    try:
+        return dt.datetime.fromisoformat(text).date()
+    except ValueError:
+        return None
+
+
+_RULE_OF_TYPE = {
+    "missing": "required",
+    "too_short": "required",
+    "string_too_short": "required",
+    "date_parsing": "date",
+    "date_from_datetime_parsing": "date",
+    "date_type": "date",
+    "int_parsing": "integer",
+    "int_type": "integer",
+    "int_from_float": "integer",
+    "greater_than_equal": "range",
+    "less_than_equal": "range",
+    "greater_than": "range",
+    "less_than": "range",
+    "string_too_long": "too_long",
+    "too_long": "too_long",
+    "bool_parsing": "boolean",
+    "bool_type": "boolean",
+    "string_pattern_mismatch": "control_character",
+}

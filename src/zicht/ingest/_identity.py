@@ -1,0 +1,74 @@
+"""A bad identity value costs the value, not the registration (issue 13).
+
+An identity field that does not parse or breaks a rule of the standard (a birth date of
+31-02-1985, in 1850 or after the registration, a name with a control character) is
+left out of the stored identity and flagged: the registration is stored, counted and
+linked on its other fields, and the original cell is kept, encrypted, for correction.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from zicht.ingest._problems import RowProblem
+
+__all__ = ["flag_labels", "validate_identity"]
+
+Problems = Callable[[ValidationError], list[RowProblem]]
+
+
+def _named_fields(problem: RowProblem, values: dict[str, Any]) -> list[str]:
+    """The fields a problem is about: its own, or those named in a cross-field rule."""
+    if problem.field in values:
+        return [problem.field]
+    words = (problem.detail or "").replace(",", " ").split()
+    return [word for word in words if word in values]
+
+
+def validate_identity(
+    model: type[BaseModel],
+    values: dict[str, Any],
+    registered: object,
+    problems_of: Problems,
+    flags: list[RowProblem],
+) -> BaseModel:
+    """The identity without the fields that break a rule; each left-out field is flagged.
+
+    Args:
+        model: the identity model of the record type.
+        values: identity field -> converted value (fields are removed from it).
+        registered: the registration date, when it parsed: a birth after it is flagged.
+        problems_of: turns a ValidationError into problems naming field and rule.
+        flags: receives one problem per left-out field.
+    """
+    while True:
+        try:
+            identity = model.model_validate(values)
+        except ValidationError as exc:
+            dropped = False
+            for problem in problems_of(exc):
+                for name in _named_fields(problem, values):
+                    flags.append(RowProblem(name, problem.rule, problem.column, problem.detail))
+                    del values[name]
+                    dropped = True
+            if not dropped:  # a rule that names no field: keep no identity at all
+                flags.append(RowProblem("(identity)", "invalid"))
+                values.clear()
+            continue
+        born = getattr(identity, "date_of_birth", None)
+        if isinstance(registered, dt.date) and born is not None and born > registered:
+            flags.append(RowProblem("date_of_birth", "birth_after_registration"))
+            values.pop("date_of_birth", None)
+            values.pop("birth_year", None)  # derived from the same birth date
+            continue
+        return identity
+
+
+def flag_labels(flags: list[RowProblem] | tuple[RowProblem, ...]) -> str | None:
+    """The stored form of a record's flags: "field:rule" joined by ";", or None."""
+    labels = sorted({f"{flag.field}:{flag.rule}" for flag in flags})
+    return ";".join(labels) or None
