@@ -89,7 +89,11 @@ MODULES: dict[str, Module] = {
     ),
     "estimation_policy": Module(
         ("src/zicht/estimate/policy.py", "src/zicht/estimate/published.py"),
-        ("tests/estimate/test_policy.py", "tests/estimate/test_linked.py"),
+        (
+            "tests/estimate/test_policy.py",
+            "tests/estimate/test_policy_edges.py",
+            "tests/estimate/test_linked.py",
+        ),
     ),
 }
 
