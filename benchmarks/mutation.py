@@ -44,7 +44,11 @@ class Module:
 MODULES: dict[str, Module] = {
     "privacy": Module(
         ("src/zicht/privacy/crypto.py", "src/zicht/privacy/cells.py"),
-        ("tests/privacy/test_crypto.py", "tests/privacy/test_cells.py"),
+        (
+            "tests/privacy/test_crypto.py",
+            "tests/privacy/test_crypto_vectors.py",
+            "tests/privacy/test_cells.py",
+        ),
     ),
     "publication_policy": Module(
         ("src/zicht/privacy/publish.py", "src/zicht/privacy/disclosure.py"),
