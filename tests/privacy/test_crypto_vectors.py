@@ -95,7 +95,7 @@ def test_keys_of_the_wrong_size_and_missing_keys_are_refused(tmp_path: Path) -> 
 
 
 def test_a_key_file_is_private_and_never_overwritten_unasked(tmp_path: Path) -> None:
-    path = tmp_path / "keys" / "zicht.key"
+    path = tmp_path / "keys" / "deep" / "zicht.key"
     write_key_file(path)
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
     first = path.read_text(encoding="ascii")
@@ -106,3 +106,17 @@ def test_a_key_file_is_private_and_never_overwritten_unasked(tmp_path: Path) -> 
     write_key_file(path, overwrite=True)
     assert path.read_text(encoding="ascii") != first
     assert load_cipher(str(path), "ignored").key_id == load_cipher(None, path.read_text()).key_id
+
+
+def test_the_csv_writer_quotes_ends_rows_in_crlf_and_neutralises() -> None:
+    """CsvWriter by hand: delimiter, CRLF, a carriage return quoted, formulas defused."""
+    import io
+
+    from zicht.privacy.cells import CsvWriter, neutralise
+
+    handle = io.StringIO()
+    writer = CsvWriter(handle, delimiter=";")
+    writer.writerow(["=1+1", -3, "a\rb", "x;y", None])
+    writer.writerow(["''=2"])
+    assert handle.getvalue() == "'=1+1;-3;\"a\rb\";\"x;y\";\r\n'''=2\r\n"
+    assert neutralise("''x") == "''x"
