@@ -77,17 +77,15 @@ def scope_world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[WebWorld]:
 
 def _markers(engine: Engine, organisation: str) -> dict[str, set[str]]:
     """What identifies an organisation's rows, read straight from the tables."""
-    markers: dict[str, set[str]] = {"record_id": set(), "file": set(), "id": set()}
+    markers: dict[str, set[str]] = {"record_id": set(), "file": set()}
     with engine.connect() as connection:
         for table in RECORD_TABLES.values():
             for row in connection.execute(
-                select(table.id, table.source_record_id).where(table.source == organisation)
+                select(table.source_record_id).where(table.source == organisation)
             ):
                 markers["record_id"].add(str(row.source_record_id))
         for batch in connection.execute(
-            select(IngestBatch.id, IngestBatch.file_name).where(
-                IngestBatch.source == organisation
-            )
+            select(IngestBatch.id, IngestBatch.file_name).where(IngestBatch.source == organisation)
         ):
             markers["file"].add(str(batch.file_name))
     return markers
