@@ -4,8 +4,9 @@ Every GET route whose action some role holds with the "own" scope (the record ac
 a data steward) is fetched as the police steward and as a token of each organisation
 with data, and its content, not only its status, is checked: no record id (the source's
 own kenmerk), file name or JSON "source" of another organisation appears; the quarantine
-API's rows are also counted exactly. (Counts shown on HTML pages are not compared.) A new such route without a concrete
-path below fails `test_every_own_scoped_route_has_a_case`, so it is covered by default.
+API's rows are also counted exactly (counts shown on HTML pages are not compared). A new
+such route without a concrete path below fails `test_every_own_scoped_route_has_a_case`,
+so it is covered by default.
 Routes of "all"-scoped actions only (the national dashboard, estimates, reports) show
 every organisation by design and are listed as such.
 """
