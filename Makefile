@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PG_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 
-.PHONY: demo test lint unit bench setup compile-catalogues catalogues browser pdf-libs office lock clean
+.PHONY: demo test lint unit bench mutate setup compile-catalogues catalogues browser pdf-libs office lock clean
 
 LOCALE := src/zicht/locale
 
@@ -78,6 +78,11 @@ pdf-libs:
 ## bench: the measurements in benchmarks/ (each prints JSON)
 bench: setup
 	@for script in benchmarks/bench_*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done
+
+## mutate: mutation score per listed module as JSON (slow: outside `make test`; one module
+## at a time, under nice; MUTATE_ARGS="privacy access --children 2" to choose)
+mutate: setup
+	nice -n 10 $(BIN)/python benchmarks/mutation.py $(MUTATE_ARGS)
 
 ## lock: re-resolve requirements.lock from pyproject.toml (needs network to PyPI)
 lock: setup

@@ -15,11 +15,12 @@ from functools import cache
 __all__ = ["date_parser"]
 
 # The standard library's _strptime patterns, but ASCII digits only: strptime reads
-# Arabic-Indic or other digits as numbers, which no source means to send.
+# Arabic-Indic or other digits as numbers, which no source means to send. A four-digit
+# year starts with 1-9: "0001" (from "000111" as %Y%m%d) is a typing error, not year 1.
 _DIRECTIVES = {
     "%d": r"(?P<d>3[01]|[12][0-9]|0[1-9]|[1-9]| [1-9])",
     "%m": r"(?P<m>1[0-2]|0[1-9]|[1-9])",
-    "%Y": r"(?P<Y>[0-9]{4})",
+    "%Y": r"(?P<Y>[1-9][0-9]{3})",
     "%y": r"(?P<y>[0-9]{2})",
 }
 
@@ -46,7 +47,10 @@ def date_parser(date_format: str) -> Callable[[str], dt.date]:
 def _strptime_ascii(text: str, date_format: str) -> dt.date:
     if any(char.isdigit() and not char.isascii() for char in text):
         raise ValueError("date holds digits that are not ASCII")
-    return dt.datetime.strptime(text, date_format).date()
+    date = dt.datetime.strptime(text, date_format).date()
+    if "%Y" in date_format and date.year < 1000:
+        raise ValueError("a four-digit year starts with 1-9")
+    return date
 
 
 def _two_digit_year(year: int) -> int:
