@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 from sqlalchemy import Engine, text
 from sqlalchemy.orm import Session
 
@@ -31,6 +32,12 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
+# Property tests check what they find, not how fast: a loaded machine (two test workers,
+# a browser) must not turn a slow example into a failure. Found examples are kept in
+# .hypothesis/ and replayed first.
+settings.register_profile("zicht", deadline=None)
+settings.load_profile("zicht")
+
 POSTGRES_URL = os.environ.get("ZICHT_TEST_POSTGRES_URL", "")
 IN_CI = os.environ.get("CI", "").lower() == "true"
 
