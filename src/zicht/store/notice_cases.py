@@ -9,7 +9,7 @@ import datetime as dt
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import Engine, func, select, update
+from sqlalchemy import Engine, and_, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from zicht.store.models import utcnow
@@ -43,8 +43,10 @@ __all__ = [
     "notice_by",
     "notices_from_since",
     "notices_of",
+    "open_complaints",
     "open_queue",
     "outbox_done",
+    "pending_decisions",
     "pending_messages",
     "platform_by_code",
     "platform_codes",
@@ -293,7 +295,12 @@ def latest_decision(engine: Engine, notice_id: int) -> DecisionRow | None:
 
 
 def resolve_complaint(
-    engine: Engine, complaint_id: int, reviewer: str, reverse: bool, reason: str
+    engine: Engine,
+    complaint_id: int,
+    reviewer: str,
+    reverse: bool,
+    reason: str,
+    unfounded: bool = False,
 ) -> bool:
     """Close an open complaint; on reversal lift the decision and reopen a no-action one.
 
@@ -305,7 +312,7 @@ def resolve_complaint(
         complaint = session.get(ComplaintRow, complaint_id, with_for_update=True)
         if complaint is None or complaint.status != "open":
             return False
-        complaint.status = "reversed" if reverse else "upheld"
+        complaint.status = "reversed" if reverse else "unfounded" if unfounded else "upheld"
         complaint.reviewer, complaint.reviewed_at = reviewer, now
         complaint.outcome_reason = reason
         if reverse:
@@ -482,6 +489,8 @@ def misuse_count(engine: Engine, platform: str, subject: str, key: str, since: d
             DecisionRow.status != "reversed",
         )
     )
+    if subject == "complaint":
+        return _unfounded_complaints(engine, platform, key, since)
     if subject == "notifier":
         statement = statement.join(NoticeRow, NoticeRow.id == DecisionRow.notice_id).where(
             NoticeRow.notifier_key == key, DecisionRow.unfounded.is_(True)
@@ -492,6 +501,51 @@ def misuse_count(engine: Engine, platform: str, subject: str, key: str, since: d
         )
     with _session(engine) as session:
         return int(session.scalar(statement) or 0)
+
+
+def _unfounded_complaints(engine: Engine, platform: str, key: str, since: dt.datetime) -> int:
+    """Complaints since `since` found manifestly unfounded, by the notifier or poster `key`."""
+    statement = (
+        select(func.count())
+        .select_from(ComplaintRow)
+        .join(DecisionRow, DecisionRow.id == ComplaintRow.decision_id)
+        .join(NoticeRow, NoticeRow.id == DecisionRow.notice_id)
+        .where(
+            ComplaintRow.platform == platform,
+            ComplaintRow.filed_at >= since,
+            ComplaintRow.status == "unfounded",
+            or_(
+                and_(ComplaintRow.complainant == "notifier", NoticeRow.notifier_key == key),
+                and_(ComplaintRow.complainant == "poster", DecisionRow.poster_key == key),
+            ),
+        )
+    )
+    with _session(engine) as session:
+        return int(session.scalar(statement) or 0)
+
+
+def pending_decisions(engine: Engine, platform: str, limit: int = 100) -> list[DecisionRow]:
+    """A platform's decisions awaiting a second moderator (account terminations), oldest first."""
+    statement = (
+        select(DecisionRow)
+        .where(DecisionRow.platform == platform, DecisionRow.status == "pending_approval")
+        .order_by(DecisionRow.decided_at, DecisionRow.id)
+        .limit(limit)
+    )
+    with _session(engine) as session:
+        return list(session.scalars(statement))
+
+
+def open_complaints(engine: Engine, platform: str, limit: int = 100) -> list[ComplaintRow]:
+    """A platform's complaints awaiting review, oldest first."""
+    statement = (
+        select(ComplaintRow)
+        .where(ComplaintRow.platform == platform, ComplaintRow.status == "open")
+        .order_by(ComplaintRow.filed_at, ComplaintRow.id)
+        .limit(limit)
+    )
+    with _session(engine) as session:
+        return list(session.scalars(statement))
 
 
 def sanction_kinds(engine: Engine, platform: str, key: str, since: dt.datetime) -> list[str]:

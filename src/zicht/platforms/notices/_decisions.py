@@ -35,7 +35,16 @@ from zicht.store import notice_cases as store
 from zicht.store.models import utcnow
 from zicht.store.notices import DecisionRow, NoticeRow, notice_context, referral_context
 
-__all__ = ["QueueEntry", "approve", "decide", "queue", "referrals", "take"]
+__all__ = [
+    "PendingDecision",
+    "QueueEntry",
+    "approve",
+    "decide",
+    "pending_approvals",
+    "queue",
+    "referrals",
+    "take",
+]
 
 _AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 
@@ -219,6 +228,29 @@ def approve(engine: Engine, principal: Principal, decision_id: int) -> None:
     if not store.approve_decision(engine, decision.id, principal.actor, utcnow()):
         raise refuse("decision", "status", "not awaiting approval")
     audit(engine, principal, "decision_approved", "decision", [decision.id])
+
+
+@dataclass(frozen=True)
+class PendingDecision:
+    """An account termination waiting for a second moderator."""
+
+    decision_id: int
+    notice_id: int
+    account: str | None
+    ground: str | None
+    decided_by: str
+    decided_at: dt.datetime
+
+
+def pending_approvals(engine: Engine, principal: Principal, platform: str) -> list[PendingDecision]:
+    """A platform's decisions awaiting approval (four eyes), oldest first."""
+    require(principal, "decide_notice", platform)
+    return [
+        PendingDecision(
+            row.id, row.notice_id, row.account, row.ground, row.decided_by, row.decided_at
+        )
+        for row in store.pending_decisions(engine, platform)
+    ]
 
 
 def referrals(
