@@ -30,6 +30,7 @@ from zicht.platforms.notices._decisions import (
     decide,
     pending_approvals,
     queue,
+    queue_entry,
     referrals,
     take,
 )
@@ -122,6 +123,7 @@ __all__ = [
     "open_screening_cases",
     "pending_approvals",
     "queue",
+    "queue_entry",
     "receipt_message",
     "referrals",
     "register_platform",

@@ -95,8 +95,8 @@ def file_complaint(
         raise refuse("key", "reversed", "the decision was already reversed")
     if now > complaint_deadline(decision.decided_at):
         raise refuse("key", "deadline", "more than six months after the decision")
-    key = _complainant_key(engine, decision, complainant)
-    if key is not None and store.active_suspension(engine, decision.platform, key, now):
+    pseudonym = _complainant_key(engine, decision, complainant)
+    if pseudonym is not None and store.active_suspension(engine, decision.platform, pseudonym, now):
         audit(engine, principal, "complaint_suspended", "decision", [decision.id], client)
         raise refuse("complainant", "suspended", "complaints from you are suspended (Art. 23)")
     reference = new_reference("C")
@@ -168,7 +168,7 @@ class OpenComplaint:
     complainant: str
     text: str
     filed_at: dt.datetime
-    decided_by: str
+    deciders: tuple[str, ...]  # the decider and approver: they may not review it
 
 
 def open_complaints(
@@ -184,7 +184,7 @@ def open_complaints(
         text = cipher.decrypt_json(row.content, complaint_context(row.reference))["text"]
         found.append(
             OpenComplaint(row.id, row.decision_id, row.complainant, text, row.filed_at,
-                          decision.decided_by)
+                          tuple(a for a in (decision.decided_by, decision.approved_by) if a))
         )  # fmt: skip
     if rows:
         audit(engine, principal, "complaints_read", "complaint", [row.id for row in rows])

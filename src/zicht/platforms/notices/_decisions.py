@@ -42,6 +42,7 @@ __all__ = [
     "decide",
     "pending_approvals",
     "queue",
+    "queue_entry",
     "referrals",
     "take",
 ]
@@ -87,6 +88,15 @@ def queue(
         )
         for row in store.open_queue(engine, platform, limit)
     ]
+
+
+def queue_entry(engine: Engine, principal: Principal, notice_id: int) -> QueueEntry:
+    """One notice of the moderator's platform as the queue shows it (NotAllowed outside)."""
+    row = _own_notice(engine, principal, "decide_notice", notice_id)
+    waiting = (row.decided_at or utcnow()) - row.received_at
+    return QueueEntry(
+        row.id, row.lane, row.category, row.source, tuple(row.ad_ids), row.assigned_to, waiting
+    )
 
 
 def take(engine: Engine, principal: Principal, notice_id: int) -> None:
