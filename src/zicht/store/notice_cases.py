@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Engine, and_, func, or_, select, update
@@ -26,6 +27,7 @@ from zicht.store.notices import (
 from zicht.store.platforms import AdRow
 
 __all__ = [
+    "IntakeFacts",
     "active_suspension",
     "ad_postings",
     "approve_decision",
@@ -38,6 +40,7 @@ __all__ = [
     "insert_notice",
     "insert_notices",
     "insert_sanction",
+    "intake_facts",
     "latest_decision",
     "misuse_count",
     "notice_by",
@@ -117,6 +120,82 @@ def trusted_flagger(engine: Engine, organisation: str) -> bool:
                 )
             )
         )
+
+
+@dataclass(frozen=True)
+class IntakeFacts:
+    """What the intake of one notice reads before its write, read in one round trip."""
+
+    platform_known: bool
+    suspended: bool
+    recent: int
+    trusted: bool
+    scores: tuple[float, ...]
+
+
+def intake_facts(
+    engine: Engine,
+    platform: str,
+    notifier_key: str | None,
+    organisation: str | None,
+    ad_ids: Iterable[str],
+    now: dt.datetime,
+    since: dt.datetime,
+) -> IntakeFacts:
+    """The intake's reads on one connection: the platform is registered; the notifier is
+    suspended there, and filed how many notices since `since`; the organisation is an
+    active trusted flagger; the screening scores of the ads named.
+
+    One checkout and one short read transaction instead of four sessions (the intake's
+    reads cost more than its grouped write did: benchmarks/bench_notices.py).
+    """
+    wanted = sorted(set(ad_ids))
+    with engine.connect() as connection:
+        known = connection.scalar(
+            select(PlatformTenantRow.id).where(PlatformTenantRow.code == platform)
+        )
+        if known is None:
+            return IntakeFacts(False, False, 0, False, ())
+        suspended, recent = False, 0
+        if notifier_key is not None:
+            suspended = (
+                connection.scalar(
+                    select(SanctionRow.id)
+                    .where(
+                        SanctionRow.platform == platform,
+                        SanctionRow.subject_key == notifier_key,
+                        SanctionRow.kind == "suspension",
+                        SanctionRow.until > now,
+                    )
+                    .limit(1)
+                )
+                is not None
+            )
+            recent = int(
+                connection.scalar(
+                    select(func.count()).where(
+                        NoticeRow.notifier_key == notifier_key, NoticeRow.received_at >= since
+                    )
+                )
+                or 0
+            )
+        trusted = organisation is not None and bool(
+            connection.scalar(
+                select(TrustedFlaggerRow.active).where(
+                    TrustedFlaggerRow.organisation == organisation
+                )
+            )
+        )
+        scores: tuple[float, ...] = ()
+        if wanted:
+            scores = tuple(
+                float(score)
+                for score in connection.scalars(
+                    select(AdRow.score).where(AdRow.platform == platform, AdRow.ad_id.in_(wanted))
+                )
+                if score is not None
+            )
+    return IntakeFacts(True, suspended, recent, trusted, scores)
 
 
 def insert_notice(engine: Engine, values: dict[str, Any]) -> NoticeRow:
