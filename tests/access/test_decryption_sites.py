@@ -17,6 +17,9 @@ ALLOWED = {
     "platforms/_screen.py": "earlier ads' content for template grouping: processing, not a look",
     "shelter/_places.py": "reveal_address, a shelter's secret address, audited with its look",
     "platforms/notices/_outbox.py": "a notifier's address to send receipt and decision: processing",
+    "platforms/notices/_complaints.py": (
+        "a complaint's text for the moderators who may review it: audited (complaints_read)"
+    ),
     "platforms/notices/_decisions.py": (
         "a notice's locations into its Art. 18 referral: processing; a partner reading "
         "its referrals: audited with its look"

@@ -50,6 +50,16 @@ ENDPOINTS: list[tuple[str, str, str, str]] = [
         "/programme/municipalities/GM0363",
     ),
     ("GET", "/notices", "list_notices", "/notices"),
+    ("GET", "/notices/{notice_id}", "decide_notice", "/notices/999999"),
+    ("POST", "/notices/{notice_id}/take", "decide_notice", "/notices/999999/take"),
+    ("POST", "/notices/{notice_id}/decide", "decide_notice", "/notices/999999/decide"),
+    ("POST", "/decisions/{decision_id}/approve", "decide_notice", "/decisions/999999/approve"),
+    (
+        "POST",
+        "/complaints/{complaint_id}/review",
+        "review_complaint",
+        "/complaints/999999/review",
+    ),
     ("GET", "/audit", "read_audit", "/audit"),
     ("GET", "/audit/export.csv", "read_audit", "/audit/export.csv"),
     ("GET", "/admin/users", "manage_users", "/admin/users"),
@@ -149,6 +159,8 @@ PUBLIC_ENDPOINTS = {
     ("POST", "/report/{platform}"),
     ("GET", "/report/{platform}/ad/{ad_id}"),
     ("POST", "/report/{platform}/ad/{ad_id}"),
+    ("GET", "/complaint"),  # Art. 20: the poster or notifier complains with a key
+    ("POST", "/complaint"),
 }
 ORGANISATION_OF = {
     "administrator": None,

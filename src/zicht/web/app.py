@@ -58,6 +58,8 @@ PUBLIC_PATHS = frozenset(
         "/report/{platform}",
         "/report/{platform}/ad/{ad_id}",
         "/api/platforms/{platform}/notices",
+        # DSA Art. 20: the poster or notifier complains with a key, logged out
+        "/complaint",
     }
 )
 
@@ -249,7 +251,9 @@ def create_app(
         estimates,
         meld,
         networks,
+        notice_complaint,
         notice_form,
+        notice_moderation,
         notices,
         notices_api,
         persons,
@@ -300,7 +304,9 @@ def create_app(
         meld,
         programme,
         notices,
+        notice_moderation,
         notice_form,
+        notice_complaint,
         admin,
         audit,
         api,

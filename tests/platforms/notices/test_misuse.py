@@ -85,3 +85,45 @@ def test_the_marks_need_their_decision() -> None:
     assert {p.field for p in check_decision(acted_unfounded, today)} == {"unfounded"}
     no_account = dataclasses.replace(REMOVE_ILLEGAL, manifestly_illegal=True)
     assert {p.field for p in check_decision(no_account, today)} == {"manifestly_illegal"}
+
+
+def test_a_complainant_is_warned_then_suspended(tenants: Engine, cipher: Cipher) -> None:
+    """Art. 23(2): a notifier who keeps filing manifestly unfounded complaints."""
+    keys = []
+    for _ in range(6):  # every notice by the same notifier, each decided not to act
+        receipt = file_notice(tenants, cipher, PUBLIC, notice_form(email="grumbler@example.net"))
+        decide(tenants, cipher, MODERATOR, receipt.notice_id, NO_ACTION)
+        keys.append(receipt.reference)
+    measures = []
+    for number, key in enumerate(keys[:5]):
+        complaint = file_complaint(tenants, cipher, PUBLIC, key, f"Complaint {number}.")
+        measures.append(
+            review_complaint(
+                tenants, SECOND_MODERATOR, complaint.complaint_id, False, "Nothing new.", True
+            )
+        )
+    assert measures == [None, None, "warning", None, "suspension"]
+    with pytest.raises(NoticeError) as refused:
+        file_complaint(tenants, cipher, PUBLIC, keys[5], "Once more.")
+    assert [(p.field, p.rule) for p in refused.value.problems] == [("complainant", "suspended")]
+    # a complaint upheld but not marked unfounded, or reversed, counts for nothing
+    other = file_notice(tenants, cipher, PUBLIC, notice_form(email="fair@example.net"))
+    decide(tenants, cipher, MODERATOR, other.notice_id, NO_ACTION)
+    fair = file_complaint(tenants, cipher, PUBLIC, other.reference, "Please look again.")
+    assert review_complaint(tenants, SECOND_MODERATOR, fair.complaint_id, False, "No.") is None
+    with pytest.raises(NoticeError):  # a reversed complaint cannot be unfounded
+        review_complaint(tenants, SECOND_MODERATOR, fair.complaint_id, True, "Yes.", True)
+
+
+def test_an_unfounded_poster_complaint_counts_for_the_poster(
+    tenants: Engine, cipher: Cipher
+) -> None:
+    named = dataclasses.replace(REMOVE_ILLEGAL, account_reference="poster-12")
+    decisions = []
+    for _ in range(3):
+        receipt = file_notice(tenants, cipher, PUBLIC, notice_form())
+        decisions.append(decide(tenants, cipher, MODERATOR, receipt.notice_id, named))
+    for decision in decisions:
+        complaint = file_complaint(tenants, cipher, PUBLIC, decision.redress_key, "Unfair.")
+        review_complaint(tenants, SECOND_MODERATOR, complaint.complaint_id, False, "No.", True)
+    assert _measures(tenants) == ["misuse_warning"]

@@ -11,8 +11,10 @@ statement valid against `statement.schema.json`. Every step is in the audit trai
 from zicht.platforms.notices._common import NotAllowed, NoticeError, Problem
 from zicht.platforms.notices._complaints import (
     ComplaintReceipt,
+    OpenComplaint,
     complaint_deadline,
     file_complaint,
+    open_complaints,
     review_complaint,
 )
 from zicht.platforms.notices._decision_rules import (
@@ -22,10 +24,13 @@ from zicht.platforms.notices._decision_rules import (
     needs_second_moderator,
 )
 from zicht.platforms.notices._decisions import (
+    PendingDecision,
     QueueEntry,
     approve,
     decide,
+    pending_approvals,
     queue,
+    queue_entry,
     referrals,
     take,
 )
@@ -89,6 +94,8 @@ __all__ = [
     "NoticeError",
     "NoticeForm",
     "NoticeItem",
+    "OpenComplaint",
+    "PendingDecision",
     "Problem",
     "QueueEntry",
     "Receipt",
@@ -112,8 +119,11 @@ __all__ = [
     "flagger_notices",
     "load_statement_schema",
     "needs_second_moderator",
+    "open_complaints",
     "open_screening_cases",
+    "pending_approvals",
     "queue",
+    "queue_entry",
     "receipt_message",
     "referrals",
     "register_platform",

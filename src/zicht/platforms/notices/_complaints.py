@@ -12,12 +12,20 @@ from sqlalchemy import Engine
 
 from zicht.access import Principal, authorize
 from zicht.platforms.notices._common import NotAllowed, audit, new_reference, refuse, require
+from zicht.platforms.notices._misuse import MisusePolicy, apply_misuse_policy
 from zicht.privacy import Cipher
 from zicht.store import notice_cases as store
 from zicht.store.models import utcnow
-from zicht.store.notices import DecisionRow, complaint_context
+from zicht.store.notices import ComplaintRow, DecisionRow, complaint_context
 
-__all__ = ["ComplaintReceipt", "complaint_deadline", "file_complaint", "review_complaint"]
+__all__ = [
+    "ComplaintReceipt",
+    "OpenComplaint",
+    "complaint_deadline",
+    "file_complaint",
+    "open_complaints",
+    "review_complaint",
+]
 
 MAX_COMPLAINT = 5000
 
@@ -57,6 +65,18 @@ def _decision_for(engine: Engine, key: str) -> tuple[DecisionRow, str]:
     raise refuse("key", "unknown", "not the reference of a decided notice or a decision")
 
 
+def _complainant_key(engine: Engine, decision: DecisionRow, complainant: str) -> str | None:
+    """The keyed pseudonym of the complainant (Art. 23), when Zicht knows one.
+
+    A notifier is known by its notice's notifier key; a poster by the decision's poster
+    key (only when the moderator recorded the account). No key: no misuse measure.
+    """
+    if complainant == "poster":
+        return decision.poster_key
+    notice = store.notice_by(engine, id=decision.notice_id)
+    return notice.notifier_key if notice is not None else None
+
+
 def file_complaint(
     engine: Engine,
     cipher: Cipher,
@@ -75,6 +95,10 @@ def file_complaint(
         raise refuse("key", "reversed", "the decision was already reversed")
     if now > complaint_deadline(decision.decided_at):
         raise refuse("key", "deadline", "more than six months after the decision")
+    pseudonym = _complainant_key(engine, decision, complainant)
+    if pseudonym is not None and store.active_suspension(engine, decision.platform, pseudonym, now):
+        audit(engine, principal, "complaint_suspended", "decision", [decision.id], client)
+        raise refuse("complainant", "suspended", "complaints from you are suspended (Art. 23)")
     reference = new_reference("C")
     row = store.insert_complaint(
         engine,
@@ -96,11 +120,19 @@ def file_complaint(
 
 
 def review_complaint(
-    engine: Engine, principal: Principal, complaint_id: int, reverse: bool, reason: str
-) -> None:
+    engine: Engine,
+    principal: Principal,
+    complaint_id: int,
+    reverse: bool,
+    reason: str,
+    unfounded: bool = False,
+    policy: MisusePolicy | None = None,
+) -> str | None:
     """Decide a complaint: uphold the decision or reverse it (at once).
 
-    The reviewer is a person other than the decision's decider and its approver.
+    The reviewer is a person other than the decision's decider and its approver. An
+    upheld complaint marked `unfounded` (manifestly unfounded) counts towards the
+    complainant's warning and suspension (Art. 23(2)); the measure taken is returned.
     """
     complaint = store.complaint_by(engine, id=complaint_id)
     if complaint is None or not authorize(principal, "review_complaint", complaint.platform):
@@ -111,9 +143,49 @@ def review_complaint(
         raise refuse("reviewer", "four_eyes", "a moderator other than the decider reviews")
     if not reason.strip() or len(reason) > 2000:
         raise refuse("reason", "length", "1 to 2000 characters")
-    if not store.resolve_complaint(engine, complaint.id, principal.actor, reverse, reason.strip()):
+    if reverse and unfounded:
+        raise refuse("unfounded", "reversed", "a reversed complaint is not unfounded")
+    if not store.resolve_complaint(
+        engine, complaint.id, principal.actor, reverse, reason.strip(), unfounded
+    ):
         raise refuse("complaint", "status", "already reviewed")
     audit(
         engine, principal, "complaint_reviewed", "complaint", [complaint.id],
-        decision=decision.id, reversed=reverse,
+        decision=decision.id, reversed=reverse, unfounded=unfounded,
     )  # fmt: skip
+    key = _complainant_key(engine, decision, complaint.complainant) if unfounded else None
+    if key is None:
+        return None
+    return apply_misuse_policy(engine, principal, complaint.platform, "complaint", key, policy)
+
+
+@dataclass(frozen=True)
+class OpenComplaint:
+    """A complaint awaiting review, with its text and the decision it is about."""
+
+    complaint_id: int
+    decision_id: int
+    complainant: str
+    text: str
+    filed_at: dt.datetime
+    deciders: tuple[str, ...]  # the decider and approver: they may not review it
+
+
+def open_complaints(
+    engine: Engine, cipher: Cipher, principal: Principal, platform: str
+) -> list[OpenComplaint]:
+    """A platform's complaints awaiting review (reading them is an audit entry)."""
+    require(principal, "review_complaint", platform)
+    rows: list[ComplaintRow] = store.open_complaints(engine, platform)
+    found = []
+    for row in rows:
+        decision = store.decision_by(engine, id=row.decision_id)
+        assert decision is not None
+        text = cipher.decrypt_json(row.content, complaint_context(row.reference))["text"]
+        found.append(
+            OpenComplaint(row.id, row.decision_id, row.complainant, text, row.filed_at,
+                          tuple(a for a in (decision.decided_by, decision.approved_by) if a))
+        )  # fmt: skip
+    if rows:
+        audit(engine, principal, "complaints_read", "complaint", [row.id for row in rows])
+    return found

@@ -35,7 +35,17 @@ from zicht.store import notice_cases as store
 from zicht.store.models import utcnow
 from zicht.store.notices import DecisionRow, NoticeRow, notice_context, referral_context
 
-__all__ = ["QueueEntry", "approve", "decide", "queue", "referrals", "take"]
+__all__ = [
+    "PendingDecision",
+    "QueueEntry",
+    "approve",
+    "decide",
+    "pending_approvals",
+    "queue",
+    "queue_entry",
+    "referrals",
+    "take",
+]
 
 _AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 
@@ -78,6 +88,15 @@ def queue(
         )
         for row in store.open_queue(engine, platform, limit)
     ]
+
+
+def queue_entry(engine: Engine, principal: Principal, notice_id: int) -> QueueEntry:
+    """One notice of the moderator's platform as the queue shows it (NotAllowed outside)."""
+    row = _own_notice(engine, principal, "decide_notice", notice_id)
+    waiting = (row.decided_at or utcnow()) - row.received_at
+    return QueueEntry(
+        row.id, row.lane, row.category, row.source, tuple(row.ad_ids), row.assigned_to, waiting
+    )
 
 
 def take(engine: Engine, principal: Principal, notice_id: int) -> None:
@@ -219,6 +238,29 @@ def approve(engine: Engine, principal: Principal, decision_id: int) -> None:
     if not store.approve_decision(engine, decision.id, principal.actor, utcnow()):
         raise refuse("decision", "status", "not awaiting approval")
     audit(engine, principal, "decision_approved", "decision", [decision.id])
+
+
+@dataclass(frozen=True)
+class PendingDecision:
+    """An account termination waiting for a second moderator."""
+
+    decision_id: int
+    notice_id: int
+    account: str | None
+    ground: str | None
+    decided_by: str
+    decided_at: dt.datetime
+
+
+def pending_approvals(engine: Engine, principal: Principal, platform: str) -> list[PendingDecision]:
+    """A platform's decisions awaiting approval (four eyes), oldest first."""
+    require(principal, "decide_notice", platform)
+    return [
+        PendingDecision(
+            row.id, row.notice_id, row.account, row.ground, row.decided_by, row.decided_at
+        )
+        for row in store.pending_decisions(engine, platform)
+    ]
 
 
 def referrals(

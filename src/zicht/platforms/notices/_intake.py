@@ -219,26 +219,29 @@ def file_notice(
     problems = check_notice(form, policy)
     if problems:
         raise NoticeError(problems)
-    tenant = store.platform_by_code(engine, form.platform)
-    if tenant is None:
-        raise refuse("platform", "unknown", "not a platform registered with Zicht")
     email = (form.email or "").strip()
     now = utcnow()
     key = _notifier_key(cipher, principal, email, client)
-    if key is not None and store.active_suspension(engine, form.platform, key, now):
+    ads = [item.ad_id for item in form.items if item.ad_id]
+    facts = store.intake_facts(
+        engine,
+        form.platform,
+        key,
+        principal.organisation,
+        ads,
+        now,
+        now - dt.timedelta(hours=1),
+    )
+    if not facts.platform_known:
+        raise refuse("platform", "unknown", "not a platform registered with Zicht")
+    if facts.suspended:
         audit(engine, principal, "notice_suspended_notifier", "platform", [form.platform], client)
         raise refuse("notifier", "suspended", "notices from this notifier are suspended (Art. 23)")
-    if key is not None and principal.kind == "public":
-        recent = store.notices_from_since(engine, key, now - dt.timedelta(hours=1))
-        if recent >= policy.flood_per_hour:
-            audit(engine, principal, "notice_flood", "platform", [form.platform], client)
-            raise refuse("notifier", "flood", "too many notices in the last hour")
-    trusted = principal.organisation is not None and store.trusted_flagger(
-        engine, principal.organisation
-    )
-    ads = [item.ad_id for item in form.items if item.ad_id]
-    scores = [score for _, score, _ in store.ad_postings(engine, form.platform, ads).values()]
-    score = max(scores) if scores else None
+    if key is not None and principal.kind == "public" and facts.recent >= policy.flood_per_hour:
+        audit(engine, principal, "notice_flood", "platform", [form.platform], client)
+        raise refuse("notifier", "flood", "too many notices in the last hour")
+    trusted = facts.trusted
+    score = max(facts.scores) if facts.scores else None
     lane = _lane(form, trusted, score)
     reference = new_reference("N")
     content = {

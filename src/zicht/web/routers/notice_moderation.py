@@ -1,0 +1,235 @@
+"""The moderator's forms of notice and action: take a notice, decide it, approve an
+account termination (four eyes), review a complaint. Without JavaScript; every POST
+carries the session's CSRF token (`requires`). One service each:
+`zicht.platforms.notices` (`take`, `decide`, `approve`, `review_complaint`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, HTTPException
+from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import FormData
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+
+from zicht.access import Principal
+from zicht.i18n import N_
+from zicht.platforms.notices import (
+    REFERRAL_PARTNERS,
+    RESTRICTION_LABELS,
+    DecisionForm,
+    NotAllowed,
+    NoticeError,
+    approve,
+    decide,
+    queue_entry,
+    review_complaint,
+    take,
+)
+from zicht.web.deps import requires, state
+from zicht.web.i18n import Translator, language_of
+from zicht.web.rendering import render
+
+router = APIRouter(include_in_schema=False)
+
+KINDS = ("visibility", "monetary", "provision", "account")
+OTHER_FIELDS = {"visibility": "decision_visibility_other", "monetary": "decision_monetary_other"}
+GROUNDS = {
+    "DECISION_GROUND_ILLEGAL_CONTENT": N_("Illegal content (give the legal ground)"),
+    "DECISION_GROUND_INCOMPATIBLE_CONTENT": N_("Incompatible with the terms and conditions"),
+}
+PARTNER_LABELS = {
+    "police": N_("Police"),
+    "kmar": N_("Royal Netherlands Marechaussee"),
+    "inspectorate": N_("Labour inspectorate"),
+}
+# What the form says for a broken rule, by field; never the value.
+_MESSAGES = {
+    "facts": N_("Describe the facts and circumstances in 1 to 5000 characters."),
+    "restrictions": N_("Choose at least one restriction, or decide not to act."),
+    "acted": N_("A decision not to act has no restriction and no ground."),
+    "ground": N_("Choose the ground: illegal content or the terms and conditions."),
+    "ground_reference": N_("Name the legal ground or the clause (1 to 500 characters)."),
+    "ground_explanation": N_("Explain the ground in 1 to 2000 characters."),
+    "territorial_scope": N_("Give EEA country codes, such as NL or NL, BE."),
+    "end_date": N_("The end date is a date not before today."),
+    "account_reference": N_("The account reference has 1 to 200 characters."),
+    "unfounded": N_("Only a notice not acted on can be manifestly unfounded."),
+    "manifestly_illegal": N_("Manifestly illegal content needs a decision to act and the account."),
+    "decision_visibility_other": N_("Describe the other restriction of visibility."),
+    "decision_monetary_other": N_("Describe the other restriction of payments."),
+    "notice": N_("The notice was decided, or another moderator holds it."),
+}
+_INVALID = N_("This field is not valid.")
+
+
+def _options(t: Translator, kind: str) -> list[tuple[str, str]]:
+    prefix = f"DECISION_{kind.upper()}_"
+    return [
+        (code, t(label)) for code, label in RESTRICTION_LABELS.items() if code.startswith(prefix)
+    ]
+
+
+def _decision_page(
+    request: Request,
+    principal: Principal,
+    notice_id: int,
+    values: dict[str, object],
+    errors: dict[str, str],
+    status: int = 200,
+) -> Response:
+    t = Translator(language_of(request))
+    try:
+        entry = queue_entry(state(request).engine, principal, notice_id)
+    except NotAllowed:
+        raise HTTPException(status_code=404, detail="not_found") from None
+    return render(
+        request,
+        "notice_decide.html",
+        principal,
+        N_("Decide a notice"),
+        status_code=status,
+        entry=entry,
+        hours=t.number(entry.waiting.total_seconds() / 3600, 1),
+        restrictions={kind: _options(t, kind) for kind in KINDS},
+        grounds=[(code, t(label)) for code, label in GROUNDS.items()],
+        partners=[(code, t(PARTNER_LABELS[code])) for code in REFERRAL_PARTNERS],
+        values=values,
+        errors=errors,
+    )
+
+
+Moderator = Annotated[Principal, Depends(requires("decide_notice"))]
+
+
+@router.get("/notices/{notice_id}")
+def notice_page(request: Request, principal: Moderator, notice_id: int) -> Response:
+    return _decision_page(request, principal, notice_id, {"territorial_scope": "NL"}, {})
+
+
+@router.post("/notices/{notice_id}/take")
+async def take_notice(request: Request, principal: Moderator, notice_id: int) -> Response:
+    try:
+        await run_in_threadpool(take, state(request).engine, principal, notice_id)
+    except NotAllowed:
+        raise HTTPException(status_code=404, detail="not_found") from None
+    except NoticeError:
+        t = Translator(language_of(request))
+        errors = {"notice": t(_MESSAGES["notice"])}
+        return _decision_page(request, principal, notice_id, {}, errors, status=409)
+    return RedirectResponse(f"/notices/{notice_id}", status_code=303)
+
+
+def _text(form: FormData, name: str, most: int = 6000) -> str:
+    return str(form.get(name, ""))[:most]
+
+
+def decision_form(form: FormData) -> tuple[DecisionForm, dict[str, object]]:
+    """The decision as filled in (unknown codes are left for `check_decision` to refuse)."""
+    acted = form.get("acted") == "yes"
+    values: dict[str, object] = {
+        name: _text(form, name)
+        for name in (
+            "acted", "facts", "monetary", "provision", "account", "ground",
+            "ground_reference", "ground_explanation", "territorial_scope", "end_date",
+            "account_reference", "refer_to", *OTHER_FIELDS.values(),
+        )
+    }  # fmt: skip
+    visibility = [str(v)[:100] for v in form.getlist("visibility") if str(v).strip()][:10]
+    values["visibility"] = visibility
+    values["unfounded"] = form.get("unfounded") == "yes"
+    values["manifestly_illegal"] = form.get("manifestly_illegal") == "yes"
+    scope = [c.strip().upper() for c in str(values["territorial_scope"]).split(",") if c.strip()]
+    end: dt.date | None = None
+    try:
+        end = dt.date.fromisoformat(str(values["end_date"])) if values["end_date"] else None
+    except ValueError:
+        end = dt.date.min  # refused by the rule "not before today"
+
+    def chosen(name: str) -> str | None:
+        return str(values[name]).strip() or None
+
+    others = {field: str(values[field]) for field in OTHER_FIELDS.values() if chosen(field)}
+    return (
+        DecisionForm(
+            acted=acted,
+            facts=str(values["facts"]),
+            visibility=tuple(visibility),
+            monetary=chosen("monetary"),
+            provision=chosen("provision"),
+            account=chosen("account"),
+            ground=chosen("ground") if acted else None,
+            ground_reference=chosen("ground_reference") if acted else None,
+            ground_explanation=chosen("ground_explanation") if acted else None,
+            territorial_scope=tuple(scope),
+            end_date=end,
+            other_texts=others or None,
+            refer_to=chosen("refer_to"),
+            account_reference=chosen("account_reference"),
+            unfounded=bool(values["unfounded"]),
+            manifestly_illegal=bool(values["manifestly_illegal"]),
+        ),
+        values,
+    )
+
+
+@router.post("/notices/{notice_id}/decide")
+async def decide_notice(request: Request, principal: Moderator, notice_id: int) -> Response:
+    form, values = decision_form(await request.form())
+    shared = state(request)
+    try:
+        await run_in_threadpool(decide, shared.engine, shared.cipher, principal, notice_id, form)
+    except NotAllowed:
+        raise HTTPException(status_code=404, detail="not_found") from None
+    except NoticeError as exc:
+        t = Translator(language_of(request))
+        errors: dict[str, str] = {}
+        for problem in exc.problems:
+            errors.setdefault(problem.field, t(_MESSAGES.get(problem.field, _INVALID)))
+        return _decision_page(request, principal, notice_id, values, errors, status=400)
+    return RedirectResponse("/notices?done=decided", status_code=303)
+
+
+@router.post("/decisions/{decision_id}/approve")
+async def approve_decision(request: Request, principal: Moderator, decision_id: int) -> Response:
+    try:
+        await run_in_threadpool(approve, state(request).engine, principal, decision_id)
+    except NotAllowed:
+        raise HTTPException(status_code=404, detail="not_found") from None
+    except NoticeError as exc:
+        rule = exc.problems[0].rule
+        return RedirectResponse(f"/notices?refused={rule}", status_code=303)
+    return RedirectResponse("/notices?done=approved", status_code=303)
+
+
+@router.post("/complaints/{complaint_id}/review")
+async def review(
+    request: Request,
+    principal: Annotated[Principal, Depends(requires("review_complaint"))],
+    complaint_id: int,
+) -> Response:
+    form = await request.form()
+    outcome = form.get("outcome")
+    reason = _text(form, "reason", 3000)
+    unfounded = outcome == "unfounded"
+    if outcome not in ("uphold", "unfounded", "reverse"):
+        return RedirectResponse("/notices?refused=outcome", status_code=303)
+    try:
+        await run_in_threadpool(
+            review_complaint,
+            state(request).engine,
+            principal,
+            complaint_id,
+            outcome == "reverse",
+            reason,
+            unfounded,
+        )
+    except NotAllowed:
+        raise HTTPException(status_code=404, detail="not_found") from None
+    except NoticeError as exc:
+        rule = exc.problems[0].rule
+        return RedirectResponse(f"/notices?refused={rule}", status_code=303)
+    return RedirectResponse("/notices?done=reviewed", status_code=303)

@@ -1,0 +1,211 @@
+"""The moderator's forms and the public complaint form, without JavaScript: take, decide
+(with the rules' errors), four eyes on an account termination, a complaint by the
+notifier, its review by another moderator, a reversal in force at once; CSRF required."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import Engine, select
+from sqlalchemy.orm import Session
+
+from zicht.access import Actor, Principal, add_user, create_session, search
+from zicht.config import Settings
+from zicht.platforms.notices import NoticeForm, NoticeItem, file_notice, register_platform
+from zicht.privacy import Cipher, generate_key
+from zicht.store import make_engine, upgrade
+from zicht.store.notices import ComplaintRow, DecisionRow, NoticeRow
+from zicht.web import create_app
+
+ADMIN = Principal.for_user(1, "admin", "administrator", None)
+PASSWORD = "correct horse battery staple"
+Site = tuple[TestClient, Engine, Cipher, object]
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
+    folder: Path = tmp_path_factory.mktemp("notice-moderation")
+    engine = make_engine(f"sqlite:///{folder / 'web.db'}")
+    upgrade(engine)
+    cipher = Cipher(generate_key())
+    register_platform(engine, ADMIN, "kinky-nl", "Kinky NL", "dsa@kinky.example")
+    register_platform(engine, ADMIN, "elders", "Elders", "dsa@elders.example")
+    for name, platform in (("anna", "kinky-nl"), ("bert", "kinky-nl"), ("cleo", "elders")):
+        add_user(engine, Actor("test"), name, "platform_moderator", platform, PASSWORD)
+    app = create_app(
+        Settings(database_url=str(engine.url)), engine=engine, cipher=cipher, report_dir=folder
+    )
+    with TestClient(app, base_url="http://localhost") as client:  # type: ignore[arg-type]
+        yield client, engine, cipher, app
+    engine.dispose()
+
+
+def _as(site: Site, username: str) -> TestClient:
+    _, engine, _, app = site
+    from zicht.store.accounts import UserRow
+
+    with Session(engine) as session:
+        user_id = session.scalar(select(UserRow.id).where(UserRow.username == username))
+    assert user_id is not None
+    client = TestClient(app, base_url="http://localhost")  # type: ignore[arg-type]
+    client.cookies.set("zicht_session", create_session(engine, user_id, "testclient"))
+    return client
+
+
+def _token(page: str) -> str:
+    found = re.search(r'name="csrf_token" value="([^"]+)"', page)
+    assert found
+    return found.group(1)
+
+
+def _notice(site: Site, email: str | None = "melder@example.org") -> tuple[int, str]:
+    _, engine, cipher, _ = site
+    form = NoticeForm(
+        platform="kinky-nl",
+        category="STATEMENT_CATEGORY_VIOLENCE",
+        explanation="Zelfde sjabloon als advertenties van een netwerk.",
+        items=(NoticeItem("https://kinky.example/ad/A-1", "A-1"),),
+        good_faith=True,
+        email=email,
+    )
+    receipt = file_notice(engine, cipher, Principal.public("198.51.100.9"), form)
+    return receipt.notice_id, receipt.reference
+
+
+ACT = {
+    "acted": "yes",
+    "visibility": "DECISION_VISIBILITY_CONTENT_REMOVED",
+    "ground": "DECISION_GROUND_ILLEGAL_CONTENT",
+    "ground_reference": "Art. 273f Sr",
+    "ground_explanation": "Werving voor seksuele uitbuiting.",
+    "territorial_scope": "NL, BE",
+    "facts": "Advertentie biedt een persoon aan die door een derde wordt gestuurd.",
+}
+
+
+def test_take_and_decide_with_errors_then_in_force(site: Site) -> None:
+    _, engine, _, _ = site
+    notice_id, _ = _notice(site)
+    anna = _as(site, "anna")
+    queue = anna.get("/notices")
+    assert f'href="/notices/{notice_id}"' in queue.text
+    page = anna.get(f"/notices/{notice_id}")
+    assert page.status_code == 200 and 'name="visibility"' in page.text
+    # without the session's token: refused, nothing changed
+    assert anna.post(f"/notices/{notice_id}/take", data={}).status_code == 403
+    taken = anna.post(f"/notices/{notice_id}/take", data={"csrf_token": _token(page.text)})
+    assert taken.status_code == 200 and "niemand" not in taken.text  # followed the redirect
+    token = _token(taken.text)
+    broken = anna.post(
+        f"/notices/{notice_id}/decide", data={"csrf_token": token, "acted": "yes", "facts": ""}
+    )
+    assert broken.status_code == 400
+    assert 'href="#facts"' in broken.text and 'href="#restrictions"' in broken.text
+    with Session(engine) as session:
+        assert session.scalar(select(DecisionRow).where(DecisionRow.notice_id == notice_id)) is None
+    done = anna.post(
+        f"/notices/{notice_id}/decide", data={"csrf_token": token, **ACT}, follow_redirects=False
+    )
+    assert done.status_code == 303 and done.headers["location"] == "/notices?done=decided"
+    with Session(engine) as session:
+        decision = session.scalar(select(DecisionRow).where(DecisionRow.notice_id == notice_id))
+        assert decision is not None and decision.status == "in_force"
+        assert decision.territorial_scope == ["BE", "NL"]
+    # a moderator of another platform does not see it
+    cleo = _as(site, "cleo")
+    assert cleo.get(f"/notices/{notice_id}").status_code == 404
+
+
+def test_four_eyes_complaint_review_and_reversal(site: Site) -> None:
+    client, engine, _, _ = site
+    notice_id, _ = _notice(site)
+    anna, bert = _as(site, "anna"), _as(site, "bert")
+    token = _token(anna.get(f"/notices/{notice_id}").text)
+    terminate = {**ACT, "account": "DECISION_ACCOUNT_TERMINATED", "visibility": ""}
+    anna.post(f"/notices/{notice_id}/decide", data={"csrf_token": token, **terminate})
+    with Session(engine) as session:
+        decision = session.scalar(select(DecisionRow).where(DecisionRow.notice_id == notice_id))
+        assert decision is not None and decision.status == "pending_approval"
+        decision_id, redress = decision.id, decision.redress_key
+    own = anna.get("/notices")
+    assert f'action="/decisions/{decision_id}/approve"' not in own.text  # not its decider
+    refused = anna.post(f"/decisions/{decision_id}/approve", data={"csrf_token": token})
+    assert "vier ogen" in refused.text
+    page = bert.get("/notices")
+    assert f'action="/decisions/{decision_id}/approve"' in page.text
+    bert.post(f"/decisions/{decision_id}/approve", data={"csrf_token": _token(page.text)})
+    with Session(engine) as session:
+        assert session.get(DecisionRow, decision_id).status == "in_force"  # type: ignore[union-attr]
+    # the poster complains with the redress key, logged out
+    form = client.get("/complaint", params={"key": redress})
+    assert form.status_code == 200 and redress in form.text
+    empty = client.post("/complaint", data={"csrf_token": _token(form.text), "key": redress})
+    assert empty.status_code == 400 and 'href="#text"' in empty.text
+    bad = client.post(
+        "/complaint", data={"csrf_token": _token(empty.text), "key": "R-nope", "text": "Fout."}
+    )
+    assert bad.status_code == 400 and 'href="#key"' in bad.text and "R-nope" in bad.text
+    filed = client.post(
+        "/complaint",
+        data={"csrf_token": _token(bad.text), "key": redress, "text": "Dit is mijn account niet."},
+    )
+    assert filed.status_code == 201 and "C-" in filed.text
+    with Session(engine) as session:
+        complaint = session.scalar(
+            select(ComplaintRow).where(ComplaintRow.decision_id == decision_id)
+        )
+        assert complaint is not None and complaint.complainant == "poster"
+        complaint_id = complaint.id
+    # neither the decider nor the approver may review it
+    for moderator in (anna, bert):
+        listed = moderator.get("/notices")
+        assert f'action="/complaints/{complaint_id}/review"' not in listed.text
+    review = bert.post(
+        f"/complaints/{complaint_id}/review",
+        data={"csrf_token": _token(page.text), "outcome": "reverse", "reason": "Gekaapt."},
+    )
+    assert "vier ogen" in review.text  # bert approved the decision: not a reviewer either
+    with Session(engine) as session:
+        assert session.get(ComplaintRow, complaint_id).status == "open"  # type: ignore[union-attr]
+
+
+def test_a_notifier_complaint_reversed_reopens_the_notice(site: Site) -> None:
+    client, engine, _, _ = site
+    notice_id, reference = _notice(site)
+    anna, bert = _as(site, "anna"), _as(site, "bert")
+    token = _token(anna.get(f"/notices/{notice_id}").text)
+    no_action = {
+        "acted": "no",
+        "facts": "Geen aanwijzing van illegale inhoud.",
+        "territorial_scope": "NL",
+    }
+    anna.post(f"/notices/{notice_id}/decide", data={"csrf_token": token, **no_action})
+    form = client.get("/complaint")
+    client.post(
+        "/complaint",
+        data={"csrf_token": _token(form.text), "key": reference, "text": "Kijk nog eens."},
+    )
+    page = bert.get("/notices")
+    with Session(engine) as session:
+        complaint_id = session.scalar(
+            select(ComplaintRow.id)
+            .join(DecisionRow, DecisionRow.id == ComplaintRow.decision_id)
+            .where(DecisionRow.notice_id == notice_id)
+        )
+    assert f'action="/complaints/{complaint_id}/review"' in page.text
+    assert "Kijk nog eens." in page.text
+    response = bert.post(
+        f"/complaints/{complaint_id}/review",
+        data={"csrf_token": _token(page.text), "outcome": "reverse", "reason": "Toch illegaal."},
+    )
+    assert "De klacht is beoordeeld." in response.text
+    with Session(engine) as session:
+        assert session.get(NoticeRow, notice_id).status == "open"  # type: ignore[union-attr]
+    entries, _ = search(engine, limit=50)
+    assert {"complaint_filed", "complaint_reviewed", "complaints_read"} <= {
+        e["action"] for e in entries
+    }
