@@ -26,6 +26,8 @@ from zicht.shelter import (
     set_availability,
     shelter_figures,
 )
+from zicht.web.i18n import Translator
+from zicht.web.routers.dashboard import figures_html
 
 YEAR = 2025
 DAY = dt.datetime(YEAR, 6, 10, 9)
@@ -81,7 +83,8 @@ def test_dashboard_report_and_page_publish_the_same_shelter_cells(
 ) -> None:
     _registrations(places, cipher, tmp_path)
     _happen(places)
-    dashboard = dashboard_figures(places, {}).shelter
+    counts = dashboard_figures(places, {})
+    dashboard = counts.shelter
     summary = build_report(places, year=YEAR, out=tmp_path / "report", lang="en", k=10)
     page = shelter_figures(places, today=dt.date(YEAR, 12, 31))
     assert dashboard is not None and dashboard.year == YEAR
@@ -98,6 +101,11 @@ def test_dashboard_report_and_page_publish_the_same_shelter_cells(
         dt.date(YEAR, 12, 31) - dt.timedelta(days=n) for n in range(13, -1, -1)
     ]
     assert set(dashboard.occupancy.values()) == {17}
+
+    # the dashboard page draws those cells: a chart with its table per figure
+    html = str(figures_html(Translator("en"), counts))
+    assert "Refusals by reason, 2025" in html and "Placements by region, 2025" in html
+    assert '<th scope="row">rotterdam</th><td class="numeric">22</td>' in html
 
     # the page's service publishes the same cells
     assert page.waits == dashboard.waits and page.refusals == dashboard.refusals
@@ -118,7 +126,7 @@ def test_dashboard_report_and_page_publish_the_same_shelter_cells(
     assert occupancy["12 June 2025"] == ["17"]
     assert occupancy["31 December 2025"] == [_shown(dashboard.occupancy[dt.date(YEAR, 12, 31)])]
     assert len(occupancy) == (dt.date(YEAR, 12, 31) - DAY.date()).days + 1
-    html = summary.html.read_text(encoding="utf-8")
-    assert "Shelter and crisis beds" in html and "Refusals by reason, 2025" in html
+    report_html = summary.html.read_text(encoding="utf-8")
+    assert "Shelter and crisis beds" in report_html and "Refusals by reason, 2025" in report_html
     sheets = load_workbook(summary.xlsx, read_only=True).sheetnames
     assert any("shelter" in name.lower() for name in sheets), sheets
