@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 from sqlalchemy import Engine
@@ -60,4 +61,6 @@ def test_figures_are_published(places: Engine, cipher: Cipher, tmp_path: Path) -
     assert figures.status_code == 200
     body = figures.json()
     assert body["suppressed_below"] == 10
-    assert body["time_to_placement"]["*"] == 0 and len(body["occupancy_per_day"]) == 14
+    # the last 14 days of this year (fewer in its first days)
+    days = min(14, dt.date.today().timetuple().tm_yday)
+    assert body["time_to_placement"]["*"] == 0 and len(body["occupancy_per_day"]) == days

@@ -107,6 +107,9 @@ ENDPOINTS: list[tuple[str, str, str, str]] = [
         "/shelter/reservations/1/accept",
     ),
     ("POST", "/shelter/places/{code}/beds", "manage_shelter", "/shelter/places/a/beds"),
+    ("GET", "/shelter/admin", "coordinate_shelter", "/shelter/admin"),
+    ("POST", "/shelter/admin/places", "coordinate_shelter", "/shelter/admin/places"),
+    ("POST", "/shelter/admin/staff", "coordinate_shelter", "/shelter/admin/staff"),
     (
         "GET",
         "/shelter/places/{code}/address",

@@ -16,7 +16,9 @@ from zicht.monitor._charts import Chart, bar_chart, trend_chart
 from zicht.monitor._data import MonitorData
 from zicht.monitor._i18n import SUPPRESSED, fmt_date, fmt_number, pick
 from zicht.monitor._model import Headline, PublishedTable, Report, Section, Value
+from zicht.monitor._shelter import shelter_section
 from zicht.monitor._tables import CountSystem, CountTable
+from zicht.privacy import PublicationPolicy
 from zicht.standard import FORMS
 
 __all__ = ["Inputs", "assemble", "method_text"]
@@ -616,6 +618,9 @@ def assemble(inputs: Inputs, lang: str, cutoff: dt.date | None) -> Report:
         writer.linkage(),
         writer.estimates(),
         writer.suspects(),
+        shelter_section(
+            inputs.data.shelter, writer.count, PublicationPolicy(k=inputs.k), writer.lang
+        ),
         writer.quality(),
         writer.method(cutoff_text),
     ]

@@ -9,6 +9,7 @@ from typing import Any
 
 from sqlalchemy import Engine
 
+from zicht.shelter import ShelterCounts, latest_shelter_year, shelter_counts
 from zicht.standard import FORMS
 from zicht.store import statistics
 from zicht.store.linkage import LinkRunRecord
@@ -38,6 +39,7 @@ class MonitorData:
     link_run: LinkRunRecord | None = None
     linkage: dict[int, tuple[int, int]] = field(default_factory=dict)
     captures: CaptureData | None = None
+    shelter: ShelterCounts | None = None
 
 
 def _code(value: Any) -> str:
@@ -71,6 +73,9 @@ def load(engine: Engine, year: int | None) -> MonitorData:
     totals, by_dimension, age = _breakdowns(statistics.victim_counts(engine))
     suspects = statistics.suspect_counts(engine)
     found = set(totals) | set(suspects["registered"])
+    shelter_year = latest_shelter_year(engine)
+    if shelter_year is not None:
+        found.add(shelter_year)
     if year is None:
         year = max(found, default=dt.date.today().year)
     years = sorted(found | {year})
@@ -86,6 +91,7 @@ def load(engine: Engine, year: int | None) -> MonitorData:
         quarantine_rules=rules,
         missing=statistics.missing_fields(engine, year),
         cutoff=statistics.data_cutoff(engine),
+        shelter=shelter_counts(engine, year),
     )
     run = statistics.linkage_run(engine)
     if run is not None:

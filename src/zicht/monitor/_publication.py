@@ -17,6 +17,7 @@ from sqlalchemy import Engine
 from zicht.monitor._data import MonitorData, load
 from zicht.monitor._tables import ALL_YEARS, CountSystem, build_system
 from zicht.privacy import DEFAULT_PUBLICATION, PublicationPolicy, Published
+from zicht.shelter import ShelterFigures, read_figures
 from zicht.standard import FORMS
 
 __all__ = ["DashboardFigures", "dashboard_figures", "publication_system"]
@@ -45,6 +46,8 @@ class DashboardFigures:
     by_form: dict[str, int | None]
     by_organisation: dict[str, int | None]
     published: Published
+    shelter: ShelterFigures | None = None
+    """The shelter figures of the year (occupancy of its last 14 days), None without data."""
 
 
 def dashboard_figures(
@@ -88,4 +91,9 @@ def dashboard_figures(
             if system.values.get(("organisation", o, ALL_YEARS))
         },
         published=published,
+        shelter=(
+            read_figures(data.shelter, published.get, policy, days=14)
+            if data.shelter is not None and any(data.shelter.values.values())
+            else None
+        ),
     )

@@ -412,4 +412,9 @@ def build_system(
     _suspect_table(system, data)
     _quality_tables(system, data, year)
     _all_years(system, data)
+    if data.shelter is not None and data.shelter.year == year:
+        # The shelter area's cells of the year (zicht.shelter): tied only to each other.
+        for key, value in data.shelter.values.items():
+            system.cell(key, value)
+        system.relations.extend(data.shelter.relations)
     return system

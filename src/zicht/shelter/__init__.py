@@ -12,7 +12,16 @@ given twice. Every step is audited; figures pass the publication policy. SQL sta
 from zicht.shelter._capacity import CapacityImport, import_capacity
 from zicht.shelter._demo import ShelterDemo, fill_demo
 from zicht.shelter._errors import ShelterDenied, ShelterError, ShelterNotFound
-from zicht.shelter._figures import WAIT_BANDS, ShelterFigures, shelter_figures, wait_band
+from zicht.shelter._figures import (
+    WAIT_BANDS,
+    ShelterCounts,
+    ShelterFigures,
+    latest_shelter_year,
+    read_figures,
+    shelter_counts,
+    shelter_figures,
+    wait_band,
+)
 from zicht.shelter._lists import list_reservations
 from zicht.shelter._matching import Candidate, Need, Reason, rank_places
 from zicht.shelter._places import (
@@ -20,6 +29,7 @@ from zicht.shelter._places import (
     ShelterInput,
     add_staff,
     availability,
+    list_staff,
     reveal_address,
     save_shelter,
     set_availability,
@@ -76,6 +86,7 @@ __all__ = [
     "RequestView",
     "ReservationOutcome",
     "ReservationView",
+    "ShelterCounts",
     "ShelterDemo",
     "ShelterDenied",
     "ShelterError",
@@ -92,17 +103,21 @@ __all__ = [
     "fill_demo",
     "find_request",
     "import_capacity",
+    "latest_shelter_year",
     "list_requests",
     "list_reservations",
+    "list_staff",
     "make_request",
     "match_request",
     "rank_places",
+    "read_figures",
     "refuse",
     "registration_pseudonym",
     "reserve",
     "reveal_address",
     "save_shelter",
     "set_availability",
+    "shelter_counts",
     "shelter_figures",
     "shelter_id_of",
     "wait_band",

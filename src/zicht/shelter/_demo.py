@@ -1,7 +1,8 @@
 """Synthetic shelters, requests and placements for `zicht demo` (no real place or person).
 
 Eight shelters over the regions, with beds of each kind; a fortnight of requests from
-the partners (single people and one crisis group of labour exploitation), reserved
+the partners for people of the demo world's victim registrations, named by their keyed
+pseudonyms (single people and one crisis group of labour exploitation), reserved
 through the same services as the web app, then accepted, refused or discharged as a
 seeded random walk. `demo-shelter` is made staff of the first shelter.
 """
@@ -14,12 +15,16 @@ from dataclasses import dataclass
 
 from sqlalchemy import Engine
 
+from zicht.i18n import N_
 from zicht.privacy import Cipher
+from zicht.shelter._errors import ShelterError
 from zicht.shelter._places import ShelterInput, add_staff, save_shelter, set_availability
 from zicht.shelter._requests import RequestInput, make_request, registration_pseudonym
 from zicht.shelter._reserve import accept, discharge, refuse, reserve
 from zicht.shelter._scope import command_line_principal
 from zicht.shelter._vocabulary import REFUSAL_REASONS
+from zicht.standard import FORMS
+from zicht.store.shelter_queries import RegistrationRef, registration_refs
 
 __all__ = ["DEMO_SHELTERS", "ShelterDemo", "fill_demo"]
 
@@ -150,36 +155,77 @@ def _add_shelters(engine: Engine, cipher: Cipher) -> None:
     add_staff(engine, operator, DEMO_SHELTERS[0][0], "demo-shelter")
 
 
+def _bed_kind(rng: random.Random, ref: RegistrationRef) -> str:
+    """The bed a registration's person needs: minors, women, men (a family now and then)."""
+    if ref.minor:
+        return "minors"
+    if rng.random() < 0.1:
+        return "families"
+    if ref.gender in ("female", "transgender_female"):
+        return "women"
+    if ref.gender in ("male", "transgender_male"):
+        return "men"
+    return rng.choice(("women", "men"))
+
+
+def _first_form(rng: random.Random, ref: RegistrationRef) -> str:
+    forms = [form for form in ref.forms.split(";") if form in FORMS]
+    return forms[0] if forms else rng.choice(_FORMS)
+
+
+def _pseudonym(cipher: Cipher, ref: RegistrationRef) -> str:
+    return registration_pseudonym(cipher, ref.source, ref.source_record_id)
+
+
 def fill_demo(engine: Engine, cipher: Cipher, *, seed: int = 1, days: int = 14) -> ShelterDemo:
-    """Shelters, two weeks of requests and their placements, ending today."""
+    """Shelters, two weeks of requests and their placements, ending today.
+
+    Every person of a request is a victim registration of the demo world, referred to by
+    its keyed pseudonym; the bed kind and form follow the registration.
+
+    Raises:
+        ShelterError: the database holds no victim registrations (ingest the world first).
+    """
     rng = random.Random(seed)
     operator = command_line_principal()
+    with engine.connect() as connection:
+        refs = registration_refs(connection, 2000)
+    if not refs:
+        raise ShelterError(
+            N_("the shelter demo needs victim registrations: ingest the demo world first")
+        )
+    pool = iter(rng.sample(refs, len(refs)))
+    labour = [ref for ref in refs if "labour" in ref.forms.split(";")]
     _add_shelters(engine, cipher)
     today = dt.datetime.now(dt.UTC).replace(tzinfo=None, minute=0, second=0, microsecond=0)
     counts = {"requests": 0, "reserved": 0, "accepted": 0, "refused": 0, "discharged": 0}
     regions = sorted({row[3] for row in DEMO_SHELTERS})
     for day in range(days, 0, -1):
         asked = today - dt.timedelta(days=day, hours=rng.randint(0, 12))
-        for _ in range(rng.randint(2, 5)):
-            single = day != days // 2
-            kind = rng.choice(("women", "men", "minors", "families")) if single else "crisis_labour"
-            size = 1 if single else 30
-            keys = tuple(
-                registration_pseudonym(
-                    cipher, rng.choice(_PARTNERS), f"DEMO-{rng.randrange(10**6)}"
+        for n in range(rng.randint(2, 5)):
+            urgency = "tonight" if rng.random() < 0.6 else "days"
+            if day != days // 2 or n > 0:
+                ref = next(pool, None) or rng.choice(refs)
+                organisation = ref.source if ref.source in _PARTNERS else rng.choice(_PARTNERS)
+                wanted = RequestInput(
+                    _bed_kind(rng, ref),
+                    1,
+                    rng.choice(regions),
+                    _first_form(rng, ref),
+                    urgency,
+                    (_pseudonym(cipher, ref),),
                 )
-                for _ in range(size if single else 0)
-            )
-            wanted = RequestInput(
-                kind,
-                size,
-                rng.choice(regions),
-                "labour" if not single else rng.choice(_FORMS),
-                "tonight" if rng.random() < 0.6 else "days",
-                keys,
-            )
+            else:
+                # a crisis reception of a workplace: 30 people of labour registrations
+                chosen = labour if len(labour) >= 30 else refs
+                group = rng.sample(chosen, min(30, len(chosen)))
+                organisation = "inspectorate"
+                keys = tuple(dict.fromkeys(_pseudonym(cipher, ref) for ref in group))
+                wanted = RequestInput(
+                    "crisis_labour", len(keys), rng.choice(regions), "labour", urgency, keys
+                )
             request_id = make_request(
-                engine, operator, wanted, organisation=rng.choice(_PARTNERS), now=asked
+                engine, operator, wanted, organisation=organisation, now=asked
             )
             counts["requests"] += 1
             placed_at = asked + dt.timedelta(hours=rng.choice((1, 2, 3, 6, 20, 30)))

@@ -20,6 +20,7 @@ from zicht.store.shelter_beds import (
     add_member,
     bed_counts,
     member_shelters,
+    members,
     set_beds,
     shelter_address,
     shelter_facts,
@@ -32,6 +33,7 @@ __all__ = [
     "ShelterInput",
     "add_staff",
     "availability",
+    "list_staff",
     "reveal_address",
     "save_shelter",
     "set_availability",
@@ -136,6 +138,15 @@ def add_staff(engine: Engine, principal: Principal, code: str, actor: str) -> bo
     if added:
         audit(engine, principal, "shelter_staff_added", "shelter", [shelter_id], member=actor)
     return added
+
+
+def list_staff(engine: Engine, principal: Principal) -> dict[str, tuple[str, ...]]:
+    """Every shelter's staff by shelter code (for coordinators)."""
+    require(principal, "coordinate_shelter")
+    with engine.connect() as connection:
+        codes = {facts.id: facts.code for facts in shelter_facts(connection)}
+        staff = members(connection)
+    return {code: tuple(staff.get(shelter_id, ())) for shelter_id, code in codes.items()}
 
 
 def set_availability(

@@ -47,6 +47,7 @@ __all__ = [
     "insert_request",
     "insert_reservation",
     "member_shelters",
+    "members",
     "overdue_holds",
     "release_bed",
     "reservation_state",
@@ -150,6 +151,17 @@ def member_shelters(connection: Connection, actor: str) -> set[int]:
     """The ids of the shelters `actor` works for."""
     statement = select(ShelterMemberRow.shelter_id).where(ShelterMemberRow.actor == actor)
     return set(connection.execute(statement).scalars())
+
+
+def members(connection: Connection) -> dict[int, list[str]]:
+    """The staff of every shelter (usernames and "token:NAME"), by shelter id."""
+    statement = select(ShelterMemberRow.shelter_id, ShelterMemberRow.actor).order_by(
+        ShelterMemberRow.shelter_id, ShelterMemberRow.actor
+    )
+    found: dict[int, list[str]] = {}
+    for shelter_id, actor in connection.execute(statement):
+        found.setdefault(shelter_id, []).append(actor)
+    return found
 
 
 def shelter_facts(connection: Connection, ids: Sequence[int] | None = None) -> list[ShelterFacts]:

@@ -9,14 +9,18 @@ from typing import Any
 
 from sqlalchemy import Connection, func, select, update
 
+from zicht.store.models import VictimRegistrationRow
 from zicht.store.shelter import ReservationRow, ShelterRequestRow, ShelterRow
 
 __all__ = [
     "PlacementRow",
+    "RegistrationRef",
     "RequestView",
     "ReservationView",
+    "latest_decision",
     "placement_rows",
     "refusal_counts",
+    "registration_refs",
     "request_view",
     "requests",
     "reservations",
@@ -198,11 +202,47 @@ def placement_rows(connection: Connection) -> list[PlacementRow]:
     ]
 
 
-def refusal_counts(connection: Connection) -> dict[str, int]:
-    """How many reservations shelters refused, per reason."""
-    statement = (
-        select(ReservationRow.reason, func.count(ReservationRow.id))
-        .where(ReservationRow.status == "refused")
-        .group_by(ReservationRow.reason)
+def refusal_counts(
+    connection: Connection, start: dt.datetime | None = None, end: dt.datetime | None = None
+) -> dict[str, int]:
+    """How many reservations shelters refused, per reason (decided in [start, end))."""
+    statement = select(ReservationRow.reason, func.count(ReservationRow.id)).where(
+        ReservationRow.status == "refused"
     )
+    if start is not None:
+        statement = statement.where(ReservationRow.decided_at >= start)
+    if end is not None:
+        statement = statement.where(ReservationRow.decided_at < end)
+    statement = statement.group_by(ReservationRow.reason)
     return {str(reason): int(n) for reason, n in connection.execute(statement)}
+
+
+def latest_decision(connection: Connection) -> dt.datetime | None:
+    """When a shelter last accepted or refused a reservation (None: never)."""
+    statement = select(func.max(ReservationRow.decided_at)).where(
+        ReservationRow.decided_at.is_not(None)
+    )
+    latest = connection.execute(statement).scalar_one_or_none()
+    return latest if isinstance(latest, dt.datetime) else None
+
+
+@dataclass(frozen=True)
+class RegistrationRef:
+    """What a request needs of a victim registration: its key, forms, gender and minority."""
+
+    source: str
+    source_record_id: str
+    forms: str
+    gender: str
+    minor: bool | None
+
+
+def registration_refs(connection: Connection, limit: int) -> list[RegistrationRef]:
+    """Up to `limit` victim registrations, newest first (no identity is read)."""
+    row = VictimRegistrationRow
+    statement = (
+        select(row.source, row.source_record_id, row.forms, row.gender, row.minor)
+        .order_by(row.registration_date.desc(), row.id.desc())
+        .limit(limit)
+    )
+    return [RegistrationRef(*values) for values in connection.execute(statement)]

@@ -12,6 +12,7 @@ from sqlalchemy import Engine, func, select
 
 from zicht.store.linkage import LinkRunRow
 from zicht.store.models import RECORD_TABLES, IngestBatch, QuarantineRow
+from zicht.store.shelter import ReservationRow
 
 __all__ = ["RecordCounts", "data_version", "record_counts"]
 
@@ -22,7 +23,8 @@ def data_version(engine: Engine) -> tuple[Any, ...]:
     Records and quarantine rows change only within an ingest batch, which commits with
     its batch row (one transaction per file), and persons only with a finished link
     run; so the number of batches and runs and their latest finish times say whether
-    anything figures are computed from has changed. Cheap: two small tables.
+    anything figures are computed from has changed; the shelter figures change with a
+    shelter's decision or discharge, and with the day. Cheap: three small tables.
     """
     with engine.connect() as connection:
         return tuple(connection.execute(_data_version_statement()).one())
@@ -32,11 +34,24 @@ def data_version(engine: Engine) -> tuple[Any, ...]:
 def _data_version_statement() -> Any:
     batches = IngestBatch.__table__
     runs = LinkRunRow.__table__
+    held = ReservationRow.__table__
     return select(
         select(func.count()).select_from(batches).scalar_subquery(),
         select(func.max(batches.c.finished_at)).scalar_subquery(),
         select(func.count()).select_from(runs).scalar_subquery(),
         select(func.max(runs.c.finished_at)).scalar_subquery(),
+        # the shelter figures: a decision or a discharge, and the day (occupancy per day)
+        select(func.count())
+        .select_from(held)
+        .where(held.c.decided_at.is_not(None))
+        .scalar_subquery(),
+        select(func.max(held.c.decided_at)).scalar_subquery(),
+        select(func.count())
+        .select_from(held)
+        .where(held.c.discharged_at.is_not(None))
+        .scalar_subquery(),
+        select(func.max(held.c.discharged_at)).scalar_subquery(),
+        func.current_date(),
     )
 
 

@@ -100,3 +100,45 @@ def test_request_match_reserve_accept_discharge(
     assert "discharged" in page.locator("#request-reservations").inner_text()
     assert page.get_by_text("Havenweg").count() == 0  # no address for partners
     _no_violations(page)
+
+
+def test_coordinator_adds_a_shelter_and_staff(
+    live: tuple[str, WebWorld],  # noqa: F811
+    browser: BrowserContext,  # noqa: F811
+) -> None:
+    """The admin page: a refused field is named (axe-clean), then the shelter and its staff
+    are saved and listed; the address never comes back to the page."""
+    base, _world = live
+    page = browser.new_page()
+    page.set_default_timeout(10_000)
+    _login(page, base, "coordinator")
+    _english(page, base, "/shelter")
+    page.get_by_role("link", name="Add shelters and staff").click()
+    page.wait_for_load_state()
+    _no_violations(page)
+    form = page.locator("#place-form")
+    form.get_by_label("Code").fill("bad code!")
+    form.get_by_label("Name").fill("Opvang Noord")
+    form.get_by_label("Kind").select_option("municipal")
+    form.get_by_label("Region").select_option("noord-nederland")
+    form.get_by_label("Address").fill("Noorderweg 3")
+    form.get_by_role("button", name="Save shelter").click()
+    page.wait_for_load_state()
+    assert "field code" in page.locator(".field-error").first.inner_text()
+    assert page.get_by_text("Noorderweg").count() == 0
+    _no_violations(page)
+    form = page.locator("#place-form")
+    form.get_by_label("Code").fill("opvang-noord")
+    form.get_by_label("Address").fill("Noorderweg 3")
+    form.get_by_label("Wheelchair access").check()
+    form.get_by_role("button", name="Save shelter").click()
+    page.wait_for_load_state()
+    assert "Opvang Noord (opvang-noord)" in page.locator("#shelters").inner_text()
+    staff = page.locator("#staff-form")
+    staff.get_by_label("Shelter").select_option("opvang-noord")
+    staff.get_by_label("User name or token:NAME").fill("shelter_staff")
+    staff.get_by_role("button", name="Add staff").click()
+    page.wait_for_load_state()
+    assert "shelter_staff" in page.locator("#shelters").inner_text()
+    assert page.get_by_text("Noorderweg").count() == 0
+    _no_violations(page)

@@ -18,16 +18,63 @@ from starlette.responses import Response
 from zicht.access import Principal, scope_of
 from zicht.i18n import N_
 from zicht.monitor import DashboardFigures
+from zicht.shelter import REFUSAL_REASONS, WAIT_BANDS, ShelterFigures
 from zicht.standard import ORGANISATIONS
 from zicht.store.web_counts import data_version
 from zicht.store.web_quarantine import count_open
 from zicht.web.deps import requires, state
-from zicht.web.figures import bar_chart, dashboard_counts, shown
+from zicht.web.figures import Chart, bar_chart, dashboard_counts, shown
 from zicht.web.i18n import Translator, language_of
 from zicht.web.queries import versioned
 from zicht.web.rendering import environment, render
 
 router = APIRouter(include_in_schema=False)
+
+
+def shelter_charts(t: Translator, shelter: ShelterFigures) -> list[Chart]:
+    """The shelter figures of the dashboard's year: cells of the report's system."""
+    year = shelter.year
+    waits = [(t(label), shelter.waits[code]) for code, label, _bound in WAIT_BANDS]
+    refusals = [(t(label), shelter.refusals[code]) for code, label in REFUSAL_REASONS.items()]
+    regions = [(region, shelter.placements[(region, "*")]) for region in shelter.regions]
+    forms = [(t.label("form", form), shelter.placements[("*", form)]) for form in shelter.forms]
+    return [
+        bar_chart(
+            t,
+            "chart-shelter-occupancy",
+            t("People in a shelter at the end of the day (last days of %(year)s)", year=year),
+            t("Date"),
+            [(t.date(day), n) for day, n in shelter.occupancy.items()],
+        ),
+        bar_chart(
+            t,
+            "chart-shelter-wait",
+            t("Time from request to placement, %(year)s", year=year),
+            t("Time"),
+            waits,
+        ),
+        bar_chart(
+            t,
+            "chart-shelter-refusals",
+            t("Refusals by reason, %(year)s", year=year),
+            t("Reason"),
+            refusals,
+        ),
+        bar_chart(
+            t,
+            "chart-shelter-region",
+            t("Placements by region, %(year)s", year=year),
+            t("Region"),
+            regions,
+        ),
+        bar_chart(
+            t,
+            "chart-shelter-form",
+            t("Placements by form of exploitation, %(year)s", year=year),
+            t("Form of exploitation"),
+            forms,
+        ),
+    ]
 
 
 def figures_html(t: Translator, counts: DashboardFigures) -> Markup:
@@ -70,6 +117,8 @@ def figures_html(t: Translator, counts: DashboardFigures) -> Markup:
             by_org,
         ),
     ]
+    if counts.shelter is not None:
+        charts += shelter_charts(t, counts.shelter)
     figures = {"headline": headline, "charts": charts, "threshold": counts.k}
     html = environment.get_template("dashboard_figures.html").render(
         t=t, fmt=t.number, lang=t.lang, figures=figures
