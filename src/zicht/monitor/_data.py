@@ -73,11 +73,11 @@ def load(engine: Engine, year: int | None) -> MonitorData:
     totals, by_dimension, age = _breakdowns(statistics.victim_counts(engine))
     suspects = statistics.suspect_counts(engine)
     found = set(totals) | set(suspects["registered"])
-    shelter_year = latest_shelter_year(engine)
-    if shelter_year is not None:
-        found.add(shelter_year)
     if year is None:
-        year = max(found, default=dt.date.today().year)
+        # The latest year of registrations; shelter activity alone does not make a
+        # report year (a year of placements but no registrations would show every
+        # trend ending in an empty year). Without registrations, the latest shelter year.
+        year = max(found, default=latest_shelter_year(engine) or dt.date.today().year)
     years = sorted(found | {year})
     rows, rules = statistics.quarantine_counts(engine)
     data = MonitorData(
