@@ -142,3 +142,49 @@ def test_problem_messages_do_not_contain_the_cell_value(value: str) -> None:
             assert value.strip() not in problem.describe("en")
             assert value.strip() not in problem.describe("nl")
             assert value.strip() not in (problem.detail or "")
+
+
+ID_MAPPING = MAPPING.model_copy(
+    update={
+        "columns": {
+            **MAPPING.columns,
+            "bsn": "national_id_number",
+            "uitgifte": "national_id_country",
+        }
+    }
+)
+
+
+# Eleven-test by hand (9·d1 + 8·d2 + … + 2·d8 − d9 a multiple of 11):
+# 111222333: 9+8+7+12+10+8+9+6−3 = 66 = 6·11, passes; 123456789: 9+16+21+24+25+24+21+16−9
+# = 147, fails. (number, country, flags expected, number and country stored)
+NATIONAL_IDS = [
+    ("111222333", "", [], ("111222333", "NL")),
+    ("1112.22.333", "NL", [], ("111222333", "NL")),
+    ("123456789", "", ["national_id_number:eleven_test"], (None, None)),
+    (
+        "123456789",
+        "NL",
+        ["national_id_number:eleven_test", "national_id_country:eleven_test"],
+        (None, None),
+    ),
+    ("123456789", "RO", [], ("123456789", "RO")),  # a foreign number: no eleven-test
+]
+
+
+@pytest.mark.parametrize(("number", "country", "flags", "stored"), NATIONAL_IDS)
+def test_a_bsn_failing_the_eleven_test_is_flagged_not_quarantined(
+    number: str, country: str, flags: list[str], stored: tuple[str | None, str | None]
+) -> None:
+    cells = {**GOOD, "bsn": number, "uitgifte": country}
+    result = Converter(ID_MAPPING, "police").convert(RawRow(1, cells))
+    assert isinstance(result, ValidRecord)  # the registration is kept in every case
+    assert [f"{f.field}:{f.rule}" for f in result.flags] == flags
+    identity = result.identity.model_dump()
+    assert (identity["national_id_number"], identity["national_id_country"]) == stored
+    assert identity["family_name"] == "Kowalska"  # linked on its other fields
+    assert identity["date_of_birth"] == dt.date(2004, 4, 3)
+    assert result.analytic.model_dump()["age"] == 16
+    kept = {"bsn": number, "uitgifte": country}
+    assert result.originals == {f.column: kept[f.column or ""] for f in result.flags}
+    assert all(number not in f.describe() for f in result.flags)  # never the value

@@ -241,6 +241,46 @@ def test_a_corrected_identity_value_clears_the_flag(
     assert record["age"] == 36
 
 
+def test_a_bsn_failing_the_eleven_test_costs_the_number_not_the_registration(
+    engine: Engine, cipher: Cipher, tmp_path: Path
+) -> None:
+    from zicht.ingest._prepare import flagged_context
+    from zicht.store import identity_context, read_records
+
+    path = tmp_path / "f.csv"
+    header = HEADER + ",family_name,national_id_number,national_id_country"
+    rows = [
+        "B1,2021-03-01,labour,Smit,111222333,",  # passes the eleven-test
+        "B2,2021-03-01,labour,Smit,123456789,",  # fails it (147 is no multiple of 11)
+        "B3,2021-03-01,labour,Smit,123456789,NL",  # fails it, the country goes with it
+    ]
+    path.write_text("\n".join([header, *rows]) + "\n", encoding="utf-8")
+    result = ingest_file(path, source="police", engine=engine, cipher=cipher)
+    assert (result.rows_read, result.new, result.quarantined, result.flagged) == (3, 3, 0, 2)
+    assert dict(result.flags) == {
+        "national_id_number:eleven_test": 2,
+        "national_id_country:eleven_test": 1,
+    }
+    records = read_records(engine, "victim_registration", cipher=cipher).set_index(
+        "source_record_id"
+    )
+    assert records.loc["B1", "national_id_number"] == "111222333"
+    assert set(records.loc[["B2", "B3"], "family_name"]) == {"Smit"}  # linked on the rest
+    assert all(_missing(records.loc[r, "national_id_number"]) for r in ("B2", "B3"))
+    assert records.loc["B3", "quality_flags"] == (
+        "national_id_country:eleven_test;national_id_number:eleven_test"
+    )
+    with engine.connect() as connection:
+        statement = select(
+            VictimRegistrationRow.source_record_id, VictimRegistrationRow.flagged_original
+        )
+        stored = dict(connection.execute(statement).all())
+    context = flagged_context(identity_context("victim_registration", "police", "B3"))
+    kept = cipher.decrypt_json(stored["B3"], context)
+    assert kept["cells"] == {"national_id_number": "123456789", "national_id_country": "NL"}
+    assert stored["B1"] is None
+
+
 def test_a_nul_in_a_record_id_is_quarantined_on_every_database(
     engine: Engine, cipher: Cipher, tmp_path: Path
 ) -> None:

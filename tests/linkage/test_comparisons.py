@@ -127,3 +127,20 @@ def test_national_id_levels(left: str, right: str | None, level: str) -> None:
 )
 def test_place_of_birth_levels(left: str, right: str, level: str) -> None:
     assert _level("place_of_birth", {"place_of_birth": left}, {"place_of_birth": right}) == level
+
+
+@pytest.mark.parametrize(
+    ("comparison", "label"),
+    [("given_name", "Given = other's family name"), ("family_name", "Family = other's given name")],
+)
+def test_a_swapped_name_is_corrected_for_how_common_it_is_like_an_exact_one(
+    comparison: str, label: str
+) -> None:
+    # Without the correction "Lachlan Nguyen" / "Nguyen Lachlan" outweighed two exact
+    # "Lachlan Nguyen"s and linked namesakes born on other dates (FEBRL4).
+    levels = {str(level.label_for_charts): level for level in LEVELS[comparison]}
+    exact = next(level for level in LEVELS[comparison] if level._is_exact_match)
+    swapped = levels[label]
+    assert exact._has_tf_adjustments and swapped._has_tf_adjustments
+    assert swapped._tf_adjustment_input_column_name == exact._exact_match_colnames[0]
+    assert swapped._tf_adjustment_weight == exact._tf_adjustment_weight == 1.0

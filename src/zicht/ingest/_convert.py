@@ -320,6 +320,8 @@ class Converter:
                     rule, field = "future_date", text.split(" ")[0]
                 elif "before 1900" in text:
                     rule, field = "range", text.split(" ")[0]
+                elif "BSN eleven-test" in text:
+                    rule, field = "eleven_test", text.split(" ")[0]
                 else:
                     rule, detail = "inconsistent", text
             problems.append(RowProblem(field, rule, self._field_column.get(field), detail))

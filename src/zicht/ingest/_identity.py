@@ -1,9 +1,10 @@
 """A bad identity value costs the value, not the registration (issue 13).
 
 An identity field that does not parse or breaks a rule of the standard (a birth date of
-31-02-1985, in 1850 or after the registration, a name with a control character) is
-left out of the stored identity and flagged: the registration is stored, counted and
-linked on its other fields, and the original cell is kept, encrypted, for correction.
+31-02-1985, in 1850 or after the registration, a name with a control character, a BSN
+that fails the eleven-test) is left out of the stored identity and flagged: the
+registration is stored, counted and linked on its other fields, and the original cell
+is kept, encrypted, for correction.
 """
 
 from __future__ import annotations
@@ -19,6 +20,10 @@ from zicht.ingest._problems import RowProblem
 __all__ = ["flag_labels", "validate_identity"]
 
 Problems = Callable[[ValidationError], list[RowProblem]]
+
+# A field that means nothing without another: left out with it, flagged with its rule
+# (so that its cell, too, is kept for correction).
+_COMPANIONS = {"national_id_number": ("national_id_country",)}
 
 
 def _named_fields(problem: RowProblem, values: dict[str, Any]) -> list[str]:
@@ -55,6 +60,9 @@ def validate_identity(
                     flags.append(RowProblem(name, problem.rule, problem.column, problem.detail))
                     del values[name]
                     dropped = True
+                    for companion in _COMPANIONS.get(name, ()):
+                        if values.pop(companion, None) is not None:
+                            flags.append(RowProblem(companion, problem.rule, None, problem.detail))
             if not dropped:  # a rule that names no field: keep no identity at all
                 flags.append(RowProblem("(identity)", "invalid"))
                 values.clear()

@@ -30,6 +30,7 @@ RULES: dict[str, str] = {
     "duplicate_record_id": N_("record id occurs earlier in this file with other content"),
     "control_character": N_("text holds a control character (such as NUL)"),
     "birth_after_registration": N_("date of birth lies after the registration date"),
+    "eleven_test": N_("number fails the eleven-test of the BSN (citizen service number)"),
     "quarantine_id": N_("quarantine id is not a row of this organisation and record type"),
     "invalid": N_("invalid value"),
 }

@@ -44,6 +44,17 @@ def _names_split_differently() -> Any:
     ).configure(label_for_charts="All name tokens similar, split differently")
 
 
+def _swapped(condition: str, label: str, column: str) -> Any:
+    # A swapped name is the same name as an exact match, so it gets the same correction
+    # for how common the name is: without it "Lachlan Nguyen" and "Nguyen Lachlan"
+    # weighed more than two exact "Lachlan Nguyen"s, and namesakes born on other dates
+    # were linked through a swap (FEBRL4). The term frequency is the larger of the two
+    # records' (Splink's rule), i.e. that of the name where it sits as usual.
+    return cll.CustomLevel(condition, label_for_charts=label).configure(
+        tf_adjustment_column=column, tf_adjustment_weight=1.0
+    )
+
+
 def _given_name() -> cl.CustomComparison:
     return cl.CustomComparison(
         output_column_name="given_name",
@@ -51,9 +62,7 @@ def _given_name() -> cl.CustomComparison:
         comparison_levels=[
             cll.NullLevel("given_name"),
             cll.ExactMatchLevel("given_name", term_frequency_adjustments=True),
-            cll.CustomLevel(
-                "given_name_l = family_name_r", label_for_charts="Given = other's family name"
-            ),
+            _swapped("given_name_l = family_name_r", "Given = other's family name", "given_name"),
             cll.JaroWinklerLevel("given_name", 0.92),
             cll.CustomLevel(
                 "given_phonetic_l = given_phonetic_r", label_for_charts="Same metaphone"
@@ -78,9 +87,7 @@ def _family_name() -> cl.CustomComparison:
         comparison_levels=[
             cll.NullLevel("family_name"),
             cll.ExactMatchLevel("family_name", term_frequency_adjustments=True),
-            cll.CustomLevel(
-                "family_name_l = given_name_r", label_for_charts="Family = other's given name"
-            ),
+            _swapped("family_name_l = given_name_r", "Family = other's given name", "family_name"),
             cll.JaroWinklerLevel("family_name", 0.92),
             cll.CustomLevel(
                 "family_phonetic_l = family_phonetic_r", label_for_charts="Same metaphone"
