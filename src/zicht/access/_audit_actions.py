@@ -46,4 +46,12 @@ AUDIT_ACTIONS: dict[str, str] = {
     "shelter_reserved": N_("Shelter beds reserved"),
     "shelter_reservation_failed": N_("Shelter reservation failed"),
     "shelter_hold_expired": N_("Shelter hold expired"),
+    "list_ads": N_("Screened ads listed"),
+    "view_ad": N_("Screened ad viewed"),
+    "view_ad_activity": N_("Ads over time and cities viewed"),
+    "list_operators": N_("Operators listed"),
+    "view_operator": N_("Operator viewed"),
+    "export_cluster": N_("Operator exported"),
+    "lookup_licence": N_("Licence looked up"),
+    "import_licences": N_("Licences imported by API"),
 }

@@ -243,10 +243,12 @@ def create_app(
     from zicht.reporting import ReportingPolicy
     from zicht.web.routers import (
         admin,
+        ads,
         api,
         audit,
         dashboard,
         estimates,
+        licences_api,
         meld,
         networks,
         notice_form,
@@ -301,11 +303,13 @@ def create_app(
         programme,
         notices,
         notice_form,
+        ads,
         admin,
         audit,
         api,
         shelter_api,
         notices_api,
+        licences_api,
     ):
         app.include_router(router.router)
     app.mount("/static", StaticFiles(directory=_STATIC), name="static")
