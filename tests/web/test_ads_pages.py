@@ -62,9 +62,10 @@ def populate(world: WebWorld, tmp_path: Path) -> None:
 
 
 @pytest.fixture
-def ad_world(sqlite_world: WebWorld, tmp_path: Path) -> WebWorld:
-    populate(sqlite_world, tmp_path)
-    return sqlite_world
+def ad_world(world: WebWorld, tmp_path: Path) -> WebWorld:
+    """On SQLite and PostgreSQL."""
+    populate(world, tmp_path)
+    return world
 
 
 def test_a_moderator_sees_only_their_platform(ad_world: WebWorld) -> None:
