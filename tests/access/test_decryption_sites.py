@@ -15,6 +15,7 @@ ALLOWED = {
     "web/uploads.py": "original_cells, audited with its look",
     "store/reading.py": "read_records for linkage: processing, not a look",
     "platforms/_screen.py": "earlier ads' content for template grouping: processing, not a look",
+    "platforms/_licence_lookup.py": "a licence holder's identity, audited with its look",
     "shelter/_places.py": "reveal_address, a shelter's secret address, audited with its look",
     "platforms/notices/_outbox.py": "a notifier's address to send receipt and decision: processing",
     "platforms/notices/_complaints.py": (

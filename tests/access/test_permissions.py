@@ -55,6 +55,9 @@ EXPECTED: dict[str, dict[str, str]] = {
         "view_shelter_address": "all",
         "view_programme": "all",
         "manage_programme": "all",
+        "view_ads": "all",
+        "lookup_licence": "all",
+        "export_cluster": "all",
     },
     "analyst": {
         "view_dashboard": "all",
@@ -63,6 +66,9 @@ EXPECTED: dict[str, dict[str, str]] = {
         "view_estimates": "all",
         "download_reports": "all",
         "view_programme": "all",
+        "view_ads": "all",
+        "lookup_licence": "all",
+        "export_cluster": "all",
     },
     "auditor": {"read_audit": "all"},
     "caseworker": {
@@ -87,6 +93,9 @@ EXPECTED: dict[str, dict[str, str]] = {
         "decide_notice": "own",
         "review_complaint": "own",
         "export_statements": "own",
+        "view_ads": "own",
+        "lookup_licence": "all",
+        "export_cluster": "own",
     },
     "trusted_flagger": {"file_notice": "all", "list_notices": "own"},
 }
@@ -171,3 +180,21 @@ def test_public_truth_table(action: str, target: str) -> None:
     assert authorize(principal, action, organisation) is (action == "file_notice")
     assert principal.actor == "public"
     assert PUBLIC_PERMISSIONS == {"file_notice": "all"}
+
+
+def test_platform_pages_truth_table() -> None:
+    """Written out by hand: who sees ads, looks licences up, exports clusters."""
+    moderator = Principal.for_user(1, "m", "platform_moderator", "kinky-nl")
+    analyst = Principal.for_user(2, "a", "analyst", "police")
+    steward = Principal.for_user(3, "s", "data_steward", "police")
+    assert authorize(moderator, "view_ads", "kinky-nl")
+    assert not authorize(moderator, "view_ads", "other-platform")
+    assert authorize(moderator, "export_cluster", "kinky-nl")
+    assert not authorize(moderator, "export_cluster", "other-platform")
+    assert authorize(analyst, "view_ads", "kinky-nl") and authorize(analyst, "view_ads", "x")
+    assert not authorize(analyst, "view_identity")
+    assert not any(authorize(steward, a) for a in ("view_ads", "lookup_licence", "export_cluster"))
+    token = Principal.for_token(1, "gemeente", "GM0363", ["import_licences", "view_ads"])
+    assert authorize(token, "import_licences", "GM0363")
+    assert not authorize(token, "import_licences", "GM0014")
+    assert not authorize(token, "view_ads")

@@ -60,6 +60,15 @@ ENDPOINTS: list[tuple[str, str, str, str]] = [
         "review_complaint",
         "/complaints/999999/review",
     ),
+    ("GET", "/ads", "view_ads", "/ads"),
+    ("GET", "/ads/activity", "view_ads", "/ads/activity"),
+    ("GET", "/ads/{platform}/{ad_id}", "view_ads", "/ads/kinky-nl/no-such-ad"),
+    ("GET", "/operators", "view_ads", "/operators"),
+    ("GET", "/operators/{cluster}", "view_ads", "/operators/1"),
+    ("GET", "/operators/{cluster}/export.csv", "export_cluster", "/operators/1/export.csv"),
+    ("GET", "/licences/lookup", "lookup_licence", "/licences/lookup"),
+    ("POST", "/licences/lookup", "lookup_licence", "/licences/lookup"),
+    ("POST", "/api/licences", "import_licences", "/api/licences"),
     ("GET", "/audit", "read_audit", "/audit"),
     ("GET", "/audit/export.csv", "read_audit", "/audit/export.csv"),
     ("GET", "/admin/users", "manage_users", "/admin/users"),
@@ -286,7 +295,9 @@ def test_token_with_and_without_the_action(
         with pytest.raises(AccountError):
             shared_world.token([action])
     for actions, admitted in cases:
-        token = shared_world.token(actions)
+        # a municipality's token (organisation = CBS code) is the only one to import licences
+        municipal = admitted and action == "import_licences"
+        token = shared_world.token(actions, "GM0363" if municipal else "police")
         client = shared_world.client()
         response = client.request(
             method, _path(shared_world, path), headers={"authorization": f"Bearer {token}"}

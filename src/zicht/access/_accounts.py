@@ -46,6 +46,9 @@ __all__ = [
     "set_user_active",
 ]
 
+# What a municipality's API token may do (its organisation is its CBS code).
+MUNICIPAL_TOKEN_ACTIONS = frozenset({"import_licences"})
+
 MIN_PASSWORD_LENGTH = 12
 MAX_TOKEN_DAYS = 366
 _USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{2,79}$")
@@ -259,8 +262,16 @@ def create_token(
     name = name.strip()
     if not 1 <= len(name) <= 80:
         raise AccountError("a token needs a name of 1-80 characters")
-    if organisation not in ORGANISATIONS:
+    # A municipality's system (organisation = its CBS code) only delivers its licences.
+    if organisation in municipalities():
+        if set(actions) - MUNICIPAL_TOKEN_ACTIONS:
+            raise AccountError(
+                f"a municipality's token may only {', '.join(sorted(MUNICIPAL_TOKEN_ACTIONS))}"
+            )
+    elif organisation not in ORGANISATIONS:
         raise AccountError(f"unknown organisation {organisation!r}")
+    elif set(actions) & MUNICIPAL_TOKEN_ACTIONS:
+        raise AccountError("only a municipality's token may import licences")
     unknown = sorted(set(actions) - set(TOKEN_ACTIONS))
     if unknown or not actions:
         raise AccountError(f"a token's actions are some of {', '.join(TOKEN_ACTIONS)}")

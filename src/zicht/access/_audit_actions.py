@@ -79,4 +79,12 @@ AUDIT_ACTIONS: dict[str, str] = {
     "close_report": N_("Anonymous report closed"),
     "draft_page": N_("Information page drafted"),
     "publish_page": N_("Information page published"),
+    "list_ads": N_("Screened ads listed"),
+    "view_ad": N_("Screened ad viewed"),
+    "view_ad_activity": N_("Ads over time and cities viewed"),
+    "list_operators": N_("Operators listed"),
+    "view_operator": N_("Operator viewed"),
+    "export_cluster": N_("Operator exported"),
+    "lookup_licence": N_("Licence looked up"),
+    "import_licences": N_("Licences imported by API"),
 }

@@ -62,6 +62,10 @@ ACTIONS: dict[str, str] = {
     "export_statements": N_("Export statements to the Transparency Database"),
     "receive_referrals": N_("Receive referrals of suspected crimes (DSA Art. 18)"),
     "manage_platforms": N_("Register platforms and trusted flaggers"),
+    "view_ads": N_("See screened ads, their flags and operators (pseudonyms only)"),
+    "lookup_licence": N_("Look up a licence number in the register (with a purpose)"),
+    "export_cluster": N_("Export an operator cluster with its ads and evidence"),
+    "import_licences": N_("Import a municipality's licences"),
 }
 
 # role -> name (a message of the catalogues)
@@ -117,6 +121,9 @@ ROLE_PERMISSIONS: dict[str, dict[str, Scope]] = {
         "view_shelter_address": "all",
         "view_programme": "all",
         "manage_programme": "all",
+        "view_ads": "all",
+        "lookup_licence": "all",
+        "export_cluster": "all",
     },
     "analyst": {
         "view_dashboard": "all",
@@ -125,6 +132,9 @@ ROLE_PERMISSIONS: dict[str, dict[str, Scope]] = {
         "view_estimates": "all",
         "download_reports": "all",
         "view_programme": "all",
+        "view_ads": "all",
+        "lookup_licence": "all",
+        "export_cluster": "all",
     },
     "auditor": {
         "read_audit": "all",
@@ -157,6 +167,9 @@ ROLE_PERMISSIONS: dict[str, dict[str, Scope]] = {
         "decide_notice": "own",
         "review_complaint": "own",
         "export_statements": "own",
+        "view_ads": "own",
+        "lookup_licence": "all",
+        "export_cluster": "own",
     },
     # A trusted flagger's organisation is the partner; "own" notices are its notices.
     "trusted_flagger": {
@@ -191,6 +204,7 @@ TOKEN_ACTIONS: tuple[str, ...] = (
     "file_notice",
     "list_notices",
     "receive_referrals",
+    "import_licences",
 )
 
 

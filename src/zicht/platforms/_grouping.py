@@ -50,7 +50,7 @@ class _Forest:
 def _bucket_links(
     buckets: dict[str, list[int]],
     forest: _Forest,
-    matches: Callable[[int, int], tuple[str, str] | None],
+    matches: Callable[[int, int], tuple[str, str, int] | None],
 ) -> list[Link]:
     links: list[Link] = []
     tried: set[tuple[int, int]] = set()
@@ -69,7 +69,7 @@ def _bucket_links(
                 tried.add(pair)
                 evidence = matches(rep, member)
                 if evidence is not None:
-                    links.append(Link(rep, member, evidence[0], evidence[1]))
+                    links.append(Link(rep, member, *evidence))
                     forest.union(member, rep)
                     break
             else:
@@ -89,20 +89,22 @@ def group_ads(nodes: Sequence[Node]) -> tuple[list[int], list[Link]]:
     for link in links:
         forest.union(link.a, link.b)
 
-    def same_photo(a: int, b: int) -> tuple[str, str] | None:
+    def same_photo(a: int, b: int) -> tuple[str, str, int] | None:
         best = min(
             (hamming(x, y) for x in nodes[a].images for y in nodes[b].images),
             default=MATCH_DISTANCE + 1,
         )
         if best > MATCH_DISTANCE:
             return None
-        return "image", f"same photo: PDQ distance {best} of 256 bits (at most {MATCH_DISTANCE})"
+        detail = f"same photo: PDQ distance {best} of 256 bits (at most {MATCH_DISTANCE})"
+        return "image", detail, best
 
-    def same_template(a: int, b: int) -> tuple[str, str] | None:
+    def same_template(a: int, b: int) -> tuple[str, str, int] | None:
         similarity = template_similarity(nodes[a].words, nodes[b].words)
         if similarity < TEMPLATE_SIMILARITY:
             return None
-        return "template", f"same text template: {similarity:.0%} of the words align in order"
+        detail = f"same text template: {similarity:.0%} of the words align in order"
+        return "template", detail, round(similarity * 100)
 
     image_buckets: dict[str, list[int]] = {}
     text_buckets: dict[str, list[int]] = {}

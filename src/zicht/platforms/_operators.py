@@ -22,6 +22,7 @@ class Link:
     b: int
     kind: str
     detail: str
+    value: int = 0  # photo: PDQ distance in bits; template: percentage of words aligned
 
 
 class _Forest:

@@ -31,7 +31,14 @@ from zicht.platforms._screening import Flag, ScreeningPolicy, Usage, UsageIndex,
 from zicht.platforms._templates import Vocabulary, band_keys, minhash_signatures
 from zicht.privacy import Cipher
 from zicht.store import writing
-from zicht.store.ads import StoredAd, ads_sharing, relabel_clusters, save_screening, write_ads
+from zicht.store.ads import (
+    StoredAd,
+    ads_sharing,
+    relabel_clusters,
+    save_links,
+    save_screening,
+    write_ads,
+)
 from zicht.store.licences import licence_states
 from zicht.store.platforms import ad_context
 
@@ -228,12 +235,23 @@ def screen_file(
                 {
                     "id": row_id,
                     "flags": [f.name for f in flags if f.kind == "evidence"],
+                    "evidence": [[f.name, f.kind, f.message, f.params] for f in flags],
                     "score": score,
                     "cluster_id": cluster,
                 }
                 for row_id, (flags, score), cluster in zip(
                     row_ids, screenings, clusters[: len(ads)], strict=True
                 )
+            ],
+        )
+        node_rows = row_ids + [e.id for e in earlier]
+        fresh = len(ads)  # links among earlier ads are stored already
+        save_links(
+            session,
+            [
+                (node_rows[k.a], node_rows[k.b], k.kind, k.value)
+                for k in links
+                if k.a < fresh or k.b < fresh
             ],
         )
         writing.finish_batch(

@@ -13,13 +13,55 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from zicht.i18n import N_
 from zicht.platforms._ads import Ad
 from zicht.platforms._geo import distance_km, municipalities, municipality_by_name
 from zicht.platforms._indicators import text_indicators
 from zicht.standard import LicenceNumber
 from zicht.store.licences import LicenceState
 
-__all__ = ["Flag", "ScreeningPolicy", "Usage", "UsageIndex", "screen_ad"]
+__all__ = ["FLAG_LABELS", "Flag", "ScreeningPolicy", "Usage", "UsageIndex", "screen_ad"]
+
+Params = dict[str, str | int | float]
+Found = tuple[str, str, Params]
+
+# Short names of the flags, messages of the catalogues (the pages show these).
+FLAG_LABELS: dict[str, str] = {
+    "licence_missing": N_("Licence number missing"),
+    "licence_malformed": N_("Licence number malformed"),
+    "licence_check_digit": N_("Licence number fails its check digits"),
+    "licence_unknown": N_("Licence unknown to the register"),
+    "licence_not_active": N_("Licence not active"),
+    "licence_far": N_("Licence of a far municipality"),
+    "licence_shared": N_("Licence number shared"),
+    "contact_shared": N_("Contact shared"),
+    "stated_minor": N_("Stated age under 18"),
+    "under_licence_age": N_("Stated age under the licence age"),
+    "obscured_phone": N_("Obscured phone number"),
+    "youth_language": N_("Youth language"),
+    "third_person": N_("Third-person writing"),
+    "stated_ethnicity": N_("Stated ethnicity"),
+    "trust_language": N_("Trust language"),
+    "movement_language": N_("Movement language"),
+    "always_available": N_("Always available"),
+    "emoji_codes": N_("Emoji codes"),
+}
+
+# What a text indicator found means, as evidence (validated) or context (not validated).
+_TEXT_EVIDENCE: dict[str, str] = {
+    "obscured_phone": N_("in the text: a phone number written in words or with letters for digits"),
+    "youth_language": N_("in the text: youth language"),
+    "third_person": N_("in the text: writing about the worker in the third person"),
+    "stated_ethnicity": N_("in the text: stated ethnicity"),
+    "trust_language": N_('in the text: language of a "trustworthy provider"'),
+    "movement_language": N_(
+        "context only: movement language (not predictive in the validated study)"
+    ),
+    "always_available": N_("context only: always available"),
+    "emoji_codes": N_(
+        "context only: emoji codes of practitioner lists (rose, cherry, heart, plane, crown)"
+    ),
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,7 +103,13 @@ class Flag:
     name: str
     kind: str  # "evidence" or "context"
     weight: float
-    evidence: str
+    message: str  # a message of the catalogues with %(name)s placeholders
+    params: Params = field(default_factory=dict)
+
+    @property
+    def evidence(self) -> str:
+        """The evidence in English (the message's source text)."""
+        return self.message % self.params
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,30 +151,34 @@ def _licence_flags(
     rule: str | None,
     state: LicenceState | None,
     policy: ScreeningPolicy,
-) -> list[tuple[str, str]]:
+) -> list[Found]:
     if rule == "missing":
-        return [("licence_missing", "the ad carries no licence number")]
-    if rule in ("malformed", "check_digit"):
-        why = "does not have the form GMcccc-nnnnnn-cc" if rule == "malformed" else (
-            "fails its check digits (a typo or an invented number)"
-        )  # fmt: skip
-        return [(f"licence_{rule}", f"the licence number {why}")]
+        return [("licence_missing", N_("the ad carries no licence number"), {})]
+    if rule == "malformed":
+        why = N_("the licence number does not have the form GMcccc-nnnnnn-cc")
+        return [("licence_malformed", why, {})]
+    if rule == "check_digit":
+        why = N_("the licence number fails its check digits (a typo or an invented number)")
+        return [("licence_check_digit", why, {})]
     assert number is not None
     if state is None:
         return [
             (
                 "licence_unknown",
-                f"no licence with this number in the register ({number.municipality})",
+                N_("no licence with this number in the register (%(code)s)"),
+                {"code": number.municipality},
             )
         ]
-    flags: list[tuple[str, str]] = []
+    flags: list[Found] = []
     day = ad.posted_at.date()
     if not state.active_on(day):
-        until = state.valid_to.isoformat() if state.valid_to else "no end"
-        flags.append((
-            "licence_not_active",
-            f"licence is {state.status}, valid {state.valid_from} to {until}; ad posted {day}",
-        ))  # fmt: skip
+        dates: Params = {"status": state.status, "start": str(state.valid_from), "posted": str(day)}
+        if state.valid_to is None:
+            text = N_("licence is %(status)s, valid from %(start)s (no end); ad posted %(posted)s")
+        else:
+            text = N_("licence is %(status)s, valid %(start)s to %(end)s; ad posted %(posted)s")
+            dates["end"] = str(state.valid_to)
+        flags.append(("licence_not_active", text, dates))
     place = municipality_by_name(ad.city)
     issuer = municipalities().get(number.municipality)
     if place is not None and issuer is not None:
@@ -134,8 +186,10 @@ def _licence_flags(
         if km > policy.far_km:
             flags.append((
                 "licence_far",
-                f"licence issued by {issuer.name} ({issuer.code}), ad in {place.name}: "
-                f"{km:.0f} km apart (more than {policy.far_km:.0f})",
+                N_("licence issued by %(issuer)s (%(code)s), ad in %(place)s: "
+                   "%(km)s km apart (more than %(limit)s)"),
+                {"issuer": issuer.name, "code": issuer.code, "place": place.name,
+                 "km": f"{km:.0f}", "limit": f"{policy.far_km:.0f}"},
             ))  # fmt: skip
     return flags
 
@@ -143,8 +197,8 @@ def _licence_flags(
 def _sharing_flags(
     ad: Ad, licence_key: str | None, contact_keys: Sequence[str],
     licences: UsageIndex, contacts: UsageIndex, policy: ScreeningPolicy,
-) -> list[tuple[str, str]]:  # fmt: skip
-    flags: list[tuple[str, str]] = []
+) -> list[Found]:  # fmt: skip
+    flags: list[Found] = []
     days = policy.window.days
     if licence_key is not None:
         near = licences.around(licence_key, ad.posted_at, policy.window)
@@ -153,8 +207,9 @@ def _sharing_flags(
         if len(phones) > policy.licence_max_phones or len(cities) > policy.licence_max_cities:
             flags.append((
                 "licence_shared",
-                f"the licence number is in {len(near)} ads within {days} days of this one, "
-                f"with {len(phones)} phone numbers and {len(cities)} cities",
+                N_("the licence number is in %(ads)s ads within %(days)s days of this one, "
+                   "with %(phones)s phone numbers and %(cities)s cities"),
+                {"ads": len(near), "days": days, "phones": len(phones), "cities": len(cities)},
             ))  # fmt: skip
     for key in contact_keys:
         near = contacts.around(key, ad.posted_at, policy.window)
@@ -163,8 +218,9 @@ def _sharing_flags(
         if len(cities) > policy.contact_max_cities or len(held) > policy.contact_max_licences:
             flags.append((
                 "contact_shared",
-                f"a phone number or e-mail address of this ad is in {len(near)} ads within "
-                f"{days} days, across {len(cities)} cities and {len(held)} licence numbers",
+                N_("a phone number or e-mail address of this ad is in %(ads)s ads within "
+                   "%(days)s days, across %(cities)s cities and %(licences)s licence numbers"),
+                {"ads": len(near), "days": days, "cities": len(cities), "licences": len(held)},
             ))  # fmt: skip
             break
     return flags
@@ -191,18 +247,20 @@ def screen_ad(
     found = _licence_flags(ad, licence[0], licence[1], state, policy)
     found += _sharing_flags(ad, licence_key, contact_keys, licences, contacts, policy)
     if ad.stated_age is not None and ad.stated_age < 18:
-        found.append(("stated_minor", f"stated age {ad.stated_age} is under 18"))
+        found.append(("stated_minor", N_("stated age %(age)s is under 18"), {"age": ad.stated_age}))
     elif ad.stated_age is not None and ad.stated_age < policy.licence_age:
-        with_number = " and the ad carries a licence number" if licence[0] else ""
-        found.append((
-            "under_licence_age",
-            f"stated age {ad.stated_age} is under the licence age of {policy.licence_age}"
-            f"{with_number}",
-        ))  # fmt: skip
+        ages: Params = {"age": ad.stated_age, "limit": policy.licence_age}
+        if licence[0]:
+            text = N_("stated age %(age)s is under the licence age of %(limit)s "
+                      "and the ad carries a licence number")  # fmt: skip
+        else:
+            text = N_("stated age %(age)s is under the licence age of %(limit)s")
+        found.append(("under_licence_age", text, ages))
     validated, context = text_indicators(f"{ad.title or ''}\n{ad.text}")
-    found += [(i.name, f"in the text: {i.meaning}") for i in validated]
-    if ad.unreadable_contacts and not any(name == "obscured_phone" for name, _ in found):
-        found.append(("obscured_phone", "a phone number or e-mail address given is not valid"))
-    flags = [Flag(n, "evidence", float(policy.weights.get(n, 1)), e) for n, e in found]
-    flags += [Flag(i.name, "context", 0.0, f"context only: {i.meaning}") for i in context]
+    found += [(i.name, _TEXT_EVIDENCE[i.name], {}) for i in validated]
+    if ad.unreadable_contacts and not any(f[0] == "obscured_phone" for f in found):
+        why = N_("a phone number or e-mail address given is not valid")
+        found.append(("obscured_phone", why, {}))
+    flags = [Flag(n, "evidence", float(policy.weights.get(n, 1)), m, p) for n, m, p in found]
+    flags += [Flag(i.name, "context", 0.0, _TEXT_EVIDENCE[i.name]) for i in context]
     return flags, sum(f.weight for f in flags)

@@ -11,12 +11,13 @@ from sqlalchemy import JSON, Table, bindparam, delete, insert, select, update
 from sqlalchemy.orm import Session
 
 from zicht.store.models import utcnow
-from zicht.store.platforms import AdBandRow, AdContactRow, AdRow
+from zicht.store.platforms import AdBandRow, AdContactRow, AdLinkRow, AdRow
 
 __all__ = [
     "StoredAd",
     "ads_sharing",
     "relabel_clusters",
+    "save_links",
     "save_screening",
     "stored_ads",
     "write_ads",
@@ -73,6 +74,8 @@ def write_ads(
         if old:
             session.execute(delete(AdContactRow).where(AdContactRow.ad.in_(old)))
             session.execute(delete(AdBandRow).where(AdBandRow.ad.in_(old)))
+            session.execute(delete(AdLinkRow).where(AdLinkRow.ad.in_(old)))
+            session.execute(delete(AdLinkRow).where(AdLinkRow.linked_ad.in_(old)))
             session.execute(delete(AdRow).where(AdRow.id.in_(old)))
     now = utcnow()
     table = cast(Table, AdRow.__table__)
@@ -180,7 +183,8 @@ def relabel_clusters(session: Session, renamed: dict[int, int]) -> None:
 
 
 def save_screening(session: Session, results: Sequence[dict[str, Any]]) -> None:
-    """Store flags, score and cluster of ads: dicts of `id`, `flags`, `score`, `cluster_id`."""
+    """Store flags, score and cluster of ads: dicts of `id`, `flags`, `score`, `cluster_id`
+    and optionally `evidence`."""
     if not results:
         return
     table = cast(Table, AdRow.__table__)
@@ -189,6 +193,7 @@ def save_screening(session: Session, results: Sequence[dict[str, Any]]) -> None:
         .where(table.c.id == bindparam("row_id"))
         .values(
             flags=bindparam("new_flags", type_=JSON),
+            evidence=bindparam("new_evidence", type_=JSON),
             score=bindparam("new_score"),
             cluster_id=bindparam("new_cluster"),
         )
@@ -199,9 +204,22 @@ def save_screening(session: Session, results: Sequence[dict[str, Any]]) -> None:
             {
                 "row_id": r["id"],
                 "new_flags": r["flags"],
+                "new_evidence": r.get("evidence"),
                 "new_score": r["score"],
                 "new_cluster": r["cluster_id"],
             }
             for r in results
         ],
     )
+
+
+def save_links(session: Session, links: Sequence[tuple[int, int, str, int]]) -> None:
+    """Store why ads were joined: (ad row id, linked ad row id, kind, value)."""
+    if links:
+        session.connection().execute(
+            insert(cast(Table, AdLinkRow.__table__)),
+            [
+                {"ad": a, "linked_ad": b, "kind": kind, "value": value}
+                for a, b, kind, value in links
+            ],
+        )

@@ -25,7 +25,15 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from zicht.store.models import Base, utcnow
 
-__all__ = ["AdBandRow", "AdContactRow", "AdRow", "LicenceRow", "ad_context", "licence_context"]
+__all__ = [
+    "AdBandRow",
+    "AdContactRow",
+    "AdLinkRow",
+    "AdRow",
+    "LicenceRow",
+    "ad_context",
+    "licence_context",
+]
 
 
 def licence_context(number_key: str) -> str:
@@ -72,6 +80,8 @@ class AdRow(Base):
     image_hashes: Mapped[list[Any]] = mapped_column(JSON)
     content: Mapped[bytes] = mapped_column(LargeBinary)
     flags: Mapped[list[Any]] = mapped_column(JSON)
+    # [[flag, kind, message, params], ...]: the evidence of each flag, translatable
+    evidence: Mapped[list[Any] | None] = mapped_column(JSON, nullable=True)
     score: Mapped[float] = mapped_column(Float, default=0.0)
     cluster_id: Mapped[int | None] = mapped_column(Integer, nullable=True, index=True)
     batch_id: Mapped[int] = mapped_column(ForeignKey("ingest_batch.id"), index=True)
@@ -97,3 +107,15 @@ class AdBandRow(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     ad: Mapped[int] = mapped_column(ForeignKey("ad.id", ondelete="CASCADE"), index=True)
     key: Mapped[str] = mapped_column(String(20), index=True)
+
+
+class AdLinkRow(Base):
+    """Why two ads are one operator's: a shared contact, text template or photo."""
+
+    __tablename__ = "ad_link"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    ad: Mapped[int] = mapped_column(ForeignKey("ad.id", ondelete="CASCADE"), index=True)
+    linked_ad: Mapped[int] = mapped_column(ForeignKey("ad.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(10))
+    value: Mapped[int] = mapped_column(Integer, default=0)

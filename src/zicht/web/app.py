@@ -245,10 +245,12 @@ def create_app(
     from zicht.reporting import ReportingPolicy
     from zicht.web.routers import (
         admin,
+        ads,
         api,
         audit,
         dashboard,
         estimates,
+        licences_api,
         meld,
         networks,
         notice_complaint,
@@ -309,11 +311,13 @@ def create_app(
         notice_moderation,
         notice_form,
         notice_complaint,
+        ads,
         admin,
         audit,
         api,
         shelter_api,
         notices_api,
+        licences_api,
     ):
         app.include_router(router.router)
     app.mount("/static", StaticFiles(directory=_STATIC), name="static")
