@@ -20,8 +20,8 @@ from zicht.pprl import (
     read_encoded,
     write_secret,
 )
-from zicht.store import IngestBatch
-from zicht.store.pprl import EncodedRegistrationRow, read_encoded_registrations
+from zicht.store import IngestBatch, VictimRegistrationRow, read_records
+from zicht.store.pprl import RegistrationEncodingRow, read_registration_encodings
 
 EXAMPLES = Path(__file__).parents[2] / "examples"
 SOURCE = EXAMPLES / "police_victims.csv"
@@ -31,7 +31,10 @@ runner = CliRunner()
 
 def _count(engine: Engine) -> int:
     with Session(engine) as session:
-        return int(session.scalar(select(func.count()).select_from(EncodedRegistrationRow)) or 0)
+        registrations = session.scalar(select(func.count()).select_from(VictimRegistrationRow))
+        encodings = session.scalar(select(func.count()).select_from(RegistrationEncodingRow))
+        assert registrations == encodings
+        return int(registrations or 0)
 
 
 def test_encoded_registrations_are_stored_with_their_analytic_fields(
@@ -44,13 +47,17 @@ def test_encoded_registrations_are_stored_with_their_analytic_fields(
     rows = list(read_encoded(out, secret.secret_id).rows)
     result = ingest_encoded(out, source="police", engine=engine, secret=secret)
     assert (result.rows_read, result.new, result.quarantined) == (4, 4, 0)
-    stored = read_encoded_registrations(engine, secret_id=secret.secret_id)
-    assert [r["source_record_id"] for r in stored] == [r.record["source_record_id"] for r in rows]
-    first, row = stored[0], rows[0]
+    stored = read_records(engine).set_index("source_record_id")
+    encodings = {e["registration_id"]: e for e in read_registration_encodings(engine)}
+    assert sorted(stored.index) == sorted(r.record["source_record_id"] for r in rows)
+    row = rows[0]
+    first = stored.loc[row.record["source_record_id"]]
     assert first["forms"] == ";".join(row.record["forms"])
     assert first["registration_year"] == int(row.record["registration_date"][:4])
-    assert first["gender"] == row.record["gender"] and first["secret_id"] == secret.secret_id
-    assert {k: bytes.fromhex(v) for k, v in first["encoding"].items()} == row.encoding
+    assert first["gender"] == row.record["gender"]
+    encoding = encodings[int(first["registration_id"])]
+    assert encoding["secret_id"] == secret.secret_id
+    assert {k: bytes.fromhex(v) for k, v in encoding["encoding"].items()} == row.encoding
     # The same file again changes nothing; the batch is recorded.
     again = ingest_encoded(out, source="police", engine=engine, secret=secret)
     assert (again.new, again.updated, again.unchanged) == (0, 0, 4)

@@ -123,7 +123,9 @@ def _store(path: Path, encoded: EncodedFile, source: str, engine: Engine) -> Ing
         )
         result.batch_id = batch.id
         if rows:
-            result.new, result.updated, result.unchanged = write_encoded(session, rows, batch.id)
+            result.new, result.updated, result.unchanged = write_encoded(
+                session, source, rows, batch.id
+            )
         writing.finish_batch(
             session,
             batch,

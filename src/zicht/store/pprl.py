@@ -1,8 +1,10 @@
-"""Encoded registrations: analytic fields as a plain victim registration, the partner's
-Bloom-filter encodings instead of its identity (docs/pprl.md).
+"""Encoded registrations: a victim registration whose identity a partner delivered as
+Bloom-filter encodings (docs/pprl.md).
 
-No identity value is stored: the encodings are keyed with the linkage secret the
-partners share (`secret_id` names it), and are compared, never decoded.
+The registration itself is an ordinary `victim_registration` row (analytic fields as
+for any other, no identity token); its encodings are kept beside it in
+`registration_encoding`, keyed with the linkage secret the partners share (`secret_id`
+names it). They are compared, never decoded.
 """
 
 from __future__ import annotations
@@ -13,116 +15,127 @@ from typing import Any, cast
 
 from sqlalchemy import (
     JSON,
-    Boolean,
-    Date,
     DateTime,
     Engine,
     ForeignKey,
-    Integer,
     String,
     Table,
-    UniqueConstraint,
+    delete,
     insert,
     select,
     update,
 )
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from zicht.store.models import Base, utcnow
+from zicht.store.models import Base, VictimRegistrationRow, utcnow
 
-__all__ = ["EncodedRegistrationRow", "read_encoded_registrations", "write_encoded"]
+__all__ = ["RegistrationEncodingRow", "read_registration_encodings", "write_encoded"]
 
 _IN_CHUNK = 500
+_ENCODING_COLUMNS = ("secret_id", "hardening", "encoding")
 
 
-class EncodedRegistrationRow(Base):
-    """A victim registration a partner delivered encoded (`zicht ingest ENCODED.jsonl`)."""
+class RegistrationEncodingRow(Base):
+    """The encodings of a victim registration delivered encoded."""
 
-    __tablename__ = "encoded_registration"
-    __table_args__ = (UniqueConstraint("source", "source_record_id"),)
+    __tablename__ = "registration_encoding"
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    source: Mapped[str] = mapped_column(String(40))
-    source_record_id: Mapped[str] = mapped_column(String(100))
-    registration_date: Mapped[dt.date] = mapped_column(Date)
-    registration_year: Mapped[int] = mapped_column(Integer, index=True)
-    forms: Mapped[str] = mapped_column(String(200))
-    victim_status: Mapped[str] = mapped_column(String(20))
-    sectors: Mapped[str] = mapped_column(String(400), default="")
-    means_of_control: Mapped[str] = mapped_column(String(600), default="")
-    gender: Mapped[str] = mapped_column(String(30))
-    age: Mapped[int | None] = mapped_column(Integer, nullable=True)
-    age_band: Mapped[str | None] = mapped_column(String(10), nullable=True)
-    minor: Mapped[bool | None] = mapped_column(Boolean, nullable=True)
-    nationality: Mapped[str | None] = mapped_column(String(2), nullable=True)
-    country_of_exploitation: Mapped[str | None] = mapped_column(String(2), nullable=True)
-    recruiter_relation: Mapped[str | None] = mapped_column(String(30), nullable=True)
-    referred_by: Mapped[str | None] = mapped_column(String(40), nullable=True)
-    # Identity values the partner's validation left out ("field:rule;...").
-    quality_flags: Mapped[str | None] = mapped_column(String(400), nullable=True)
+    registration_id: Mapped[int] = mapped_column(
+        ForeignKey("victim_registration.id", ondelete="CASCADE"), primary_key=True
+    )
     secret_id: Mapped[str] = mapped_column(String(64), index=True)
-    # The hardening the encodings were made with, and field -> base64 filter.
+    # The hardening the encodings were made with, and field -> filter (hex).
     hardening: Mapped[dict[str, Any]] = mapped_column(JSON)
     encoding: Mapped[dict[str, Any]] = mapped_column(JSON)
-    content_hash: Mapped[str] = mapped_column(String(64))
     batch_id: Mapped[int] = mapped_column(ForeignKey("ingest_batch.id"), index=True)
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
 
 
+def _existing(session: Session, source: str, ids: Sequence[str]) -> dict[str, tuple[int, str]]:
+    found: dict[str, tuple[int, str]] = {}
+    for start in range(0, len(ids), _IN_CHUNK):
+        statement = select(
+            VictimRegistrationRow.source_record_id,
+            VictimRegistrationRow.id,
+            VictimRegistrationRow.content_hash,
+        ).where(
+            VictimRegistrationRow.source == source,
+            VictimRegistrationRow.source_record_id.in_(ids[start : start + _IN_CHUNK]),
+        )
+        found.update({key: (id_, digest) for key, id_, digest in session.execute(statement)})
+    return found
+
+
 def write_encoded(
-    session: Session, rows: Sequence[dict[str, Any]], batch_id: int
+    session: Session, source: str, rows: Sequence[dict[str, Any]], batch_id: int
 ) -> tuple[int, int, int]:
-    """Insert new encoded registrations and update changed ones (by source and record id).
+    """Insert new encoded registrations of `source` and update changed ones.
+
+    A registration is known by (source, source record id), whether it came plain or
+    encoded before; an encoded delivery replaces a plain one's identity by encodings.
 
     Args:
-        rows: column values of `EncodedRegistrationRow` (without id, batch_id, updated_at),
-            all of one source.
+        rows: the `victim_registration` columns (without id, identity, flagged_original,
+            batch_id, updated_at) plus `secret_id`, `hardening` and `encoding`.
 
     Returns:
         Counts of (new, updated, unchanged).
     """
-    existing: dict[tuple[str, str], tuple[int, str]] = {}
-    sources = {row["source"] for row in rows}
-    for source in sources:
-        ids = [row["source_record_id"] for row in rows if row["source"] == source]
-        for start in range(0, len(ids), _IN_CHUNK):
-            statement = select(
-                EncodedRegistrationRow.source_record_id,
-                EncodedRegistrationRow.id,
-                EncodedRegistrationRow.content_hash,
-            ).where(
-                EncodedRegistrationRow.source == source,
-                EncodedRegistrationRow.source_record_id.in_(ids[start : start + _IN_CHUNK]),
-            )
-            existing.update(
-                {(source, key): (id_, digest) for key, id_, digest in session.execute(statement)}
-            )
+    ids = [row["source_record_id"] for row in rows]
+    existing = _existing(session, source, ids)
     now = utcnow()
     fresh, changed = [], []
     for row in rows:
-        found = existing.get((row["source"], row["source_record_id"]))
+        columns = {k: v for k, v in row.items() if k not in _ENCODING_COLUMNS}
+        columns.update(identity=None, flagged_original=None, batch_id=batch_id, updated_at=now)
+        found = existing.get(row["source_record_id"])
         if found is None:
-            fresh.append({**row, "batch_id": batch_id, "updated_at": now})
+            fresh.append(columns)
         elif found[1] != row["content_hash"]:
-            changed.append((found[0], row))
+            changed.append((found[0], columns))
     if fresh:
-        session.connection().execute(insert(cast(Table, EncodedRegistrationRow.__table__)), fresh)
-    for row_id, row in changed:
+        session.connection().execute(insert(cast(Table, VictimRegistrationRow.__table__)), fresh)
+    for row_id, columns in changed:
         session.execute(
-            update(EncodedRegistrationRow)
-            .where(EncodedRegistrationRow.id == row_id)
-            .values(**row, batch_id=batch_id, updated_at=now)
+            update(VictimRegistrationRow)
+            .where(VictimRegistrationRow.id == row_id)
+            .values(**columns)
+        )
+    written = {row["source_record_id"] for row in [*fresh, *(c for _, c in changed)]}
+    row_ids = _existing(session, source, sorted(written))
+    encodings = [
+        {
+            "registration_id": row_ids[row["source_record_id"]][0],
+            **{name: row[name] for name in _ENCODING_COLUMNS},
+            "batch_id": batch_id,
+            "updated_at": now,
+        }
+        for row in rows
+        if row["source_record_id"] in written
+    ]
+    wanted = [e["registration_id"] for e in encodings]
+    for start in range(0, len(wanted), _IN_CHUNK):
+        session.execute(
+            delete(RegistrationEncodingRow).where(
+                RegistrationEncodingRow.registration_id.in_(wanted[start : start + _IN_CHUNK])
+            )
+        )
+    if encodings:
+        session.connection().execute(
+            insert(cast(Table, RegistrationEncodingRow.__table__)), encodings
         )
     return len(fresh), len(changed), len(rows) - len(fresh) - len(changed)
 
 
-def read_encoded_registrations(
-    engine: Engine, *, secret_id: str | None = None
-) -> list[dict[str, Any]]:
-    """Every stored encoded registration (of `secret_id` when given), ordered by row id."""
-    table = cast(Table, EncodedRegistrationRow.__table__)
-    statement = select(table).order_by(table.c.id)
-    if secret_id is not None:
-        statement = statement.where(table.c.secret_id == secret_id)
+def read_registration_encodings(engine: Engine) -> list[dict[str, Any]]:
+    """Every stored registration's encodings (registration id, secret id, hardening,
+    encoding), of registrations that have no identity token, ordered by registration id."""
+    table = cast(Table, RegistrationEncodingRow.__table__)
+    statement = (
+        select(table.c.registration_id, table.c.secret_id, table.c.hardening, table.c.encoding)
+        .join(VictimRegistrationRow, VictimRegistrationRow.id == table.c.registration_id)
+        .where(VictimRegistrationRow.identity.is_(None))
+        .order_by(table.c.registration_id)
+    )
     with engine.connect() as connection:
         return [dict(row._mapping) for row in connection.execute(statement)]

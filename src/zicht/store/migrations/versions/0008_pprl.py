@@ -1,4 +1,4 @@
-"""pprl: encoded registrations (analytic fields and Bloom-filter encodings, no identity)
+"""pprl: encodings of victim registrations delivered encoded (no identity token)
 
 Revision ID: 0008
 Revises: 0007
@@ -18,60 +18,39 @@ depends_on = None
 
 def upgrade() -> None:
     op.create_table(
-        "encoded_registration",
-        sa.Column("id", sa.Integer(), nullable=False),
-        sa.Column("source", sa.String(length=40), nullable=False),
-        sa.Column("source_record_id", sa.String(length=100), nullable=False),
-        sa.Column("registration_date", sa.Date(), nullable=False),
-        sa.Column("registration_year", sa.Integer(), nullable=False),
-        sa.Column("forms", sa.String(length=200), nullable=False),
-        sa.Column("victim_status", sa.String(length=20), nullable=False),
-        sa.Column("sectors", sa.String(length=400), nullable=False),
-        sa.Column("means_of_control", sa.String(length=600), nullable=False),
-        sa.Column("gender", sa.String(length=30), nullable=False),
-        sa.Column("age", sa.Integer(), nullable=True),
-        sa.Column("age_band", sa.String(length=10), nullable=True),
-        sa.Column("minor", sa.Boolean(), nullable=True),
-        sa.Column("nationality", sa.String(length=2), nullable=True),
-        sa.Column("country_of_exploitation", sa.String(length=2), nullable=True),
-        sa.Column("recruiter_relation", sa.String(length=30), nullable=True),
-        sa.Column("referred_by", sa.String(length=40), nullable=True),
-        sa.Column("quality_flags", sa.String(length=400), nullable=True),
+        "registration_encoding",
+        sa.Column("registration_id", sa.Integer(), nullable=False),
         sa.Column("secret_id", sa.String(length=64), nullable=False),
         sa.Column("hardening", sa.JSON(), nullable=False),
         sa.Column("encoding", sa.JSON(), nullable=False),
-        sa.Column("content_hash", sa.String(length=64), nullable=False),
         sa.Column("batch_id", sa.Integer(), nullable=False),
         sa.Column("updated_at", sa.DateTime(), nullable=False),
         sa.ForeignKeyConstraint(
             ["batch_id"],
             ["ingest_batch.id"],
-            name=op.f("fk_encoded_registration_batch_id_ingest_batch"),
+            name=op.f("fk_registration_encoding_batch_id_ingest_batch"),
         ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_encoded_registration")),
-        sa.UniqueConstraint(
-            "source", "source_record_id", name=op.f("uq_encoded_registration_source")
+        sa.ForeignKeyConstraint(
+            ["registration_id"],
+            ["victim_registration.id"],
+            name=op.f("fk_registration_encoding_registration_id_victim_registration"),
+            ondelete="CASCADE",
         ),
+        sa.PrimaryKeyConstraint("registration_id", name=op.f("pk_registration_encoding")),
     )
     op.create_index(
-        op.f("ix_encoded_registration_batch_id"),
-        "encoded_registration",
+        op.f("ix_registration_encoding_batch_id"),
+        "registration_encoding",
         ["batch_id"],
         unique=False,
     )
     op.create_index(
-        op.f("ix_encoded_registration_registration_year"),
-        "encoded_registration",
-        ["registration_year"],
-        unique=False,
-    )
-    op.create_index(
-        op.f("ix_encoded_registration_secret_id"),
-        "encoded_registration",
+        op.f("ix_registration_encoding_secret_id"),
+        "registration_encoding",
         ["secret_id"],
         unique=False,
     )
 
 
 def downgrade() -> None:
-    op.drop_table("encoded_registration")
+    op.drop_table("registration_encoding")
