@@ -127,15 +127,18 @@ def write_encoded(
     return len(fresh), len(changed), len(rows) - len(fresh) - len(changed)
 
 
-def read_registration_encodings(engine: Engine) -> list[dict[str, Any]]:
-    """Every stored registration's encodings (registration id, secret id, hardening,
-    encoding), of registrations that have no identity token, ordered by registration id."""
+def read_registration_encodings(
+    engine: Engine, *, limit: int | None = None
+) -> list[dict[str, Any]]:
+    """Stored registrations' encodings (registration id, secret id, hardening, encoding),
+    of registrations that have no identity token, ordered by registration id."""
     table = cast(Table, RegistrationEncodingRow.__table__)
     statement = (
         select(table.c.registration_id, table.c.secret_id, table.c.hardening, table.c.encoding)
         .join(VictimRegistrationRow, VictimRegistrationRow.id == table.c.registration_id)
         .where(VictimRegistrationRow.identity.is_(None))
         .order_by(table.c.registration_id)
+        .limit(limit)
     )
     with engine.connect() as connection:
         return [dict(row._mapping) for row in connection.execute(statement)]
