@@ -8,6 +8,7 @@ encoded file and public name frequencies learns. See docs/pprl.md.
 
 from zicht.pprl._attack import AttackOutcome, frequency_attack
 from zicht.pprl._bloom import Encoder, Hardening
+from zicht.pprl._demo import EncodeDemo, encode_demo
 from zicht.pprl._encode import EncodeResult, Refusal, encode_file, encode_identities
 from zicht.pprl._file import EncodedFile, EncodedFileError, EncodedRow, read_encoded
 from zicht.pprl._ingest import ingest_encoded, is_encoded_file
@@ -18,6 +19,7 @@ from zicht.pprl._table import encoded_table
 
 __all__ = [
     "AttackOutcome",
+    "EncodeDemo",
     "EncodeResult",
     "EncodedFile",
     "EncodedFileError",
@@ -27,6 +29,7 @@ __all__ = [
     "LinkageSecret",
     "Refusal",
     "SecretError",
+    "encode_demo",
     "encode_file",
     "encode_identities",
     "encoded_table",
