@@ -6,7 +6,8 @@
 - "febrl4": the FEBRL4 CSVs encoded at the source through the ordinary mapping
   (`encode_file` with benchmarks/febrl/febrl4.mapping.yaml), read back, linked on
   encodings; plain linkage of the same records beside it;
-- "encode_speed": `encode_file` on one large partner CSV (rows per second, one process);
+- "encode_speed": `encode_file` on one large partner CSV (rows per second, one and two
+  worker processes);
 - "attack": the frequency-alignment attack on the synthetic world's own name encodings
   (plain keyed vs hardened default), with the world's name frequencies as public list.
 
@@ -241,17 +242,21 @@ def encode_speed(rows: int, folder: Path) -> dict[str, Any]:
     path = folder / "partner.csv"
     frame[columns].to_csv(path, index=False)
     secret = new_secret()
-    started = time.perf_counter()
-    result = encode_file(path, source="police", secret=secret, out=folder / "partner.jsonl")
-    seconds = time.perf_counter() - started
-    return {
-        "rows": result.rows_read,
-        "encoded": result.encoded,
-        "refused": len(result.refusals),
-        "seconds": round(seconds, 2),
-        "rows_per_second": round(result.rows_read / seconds),
-        "bytes_per_row": round((folder / "partner.jsonl").stat().st_size / max(1, result.encoded)),
-    }
+    report: dict[str, Any] = {}
+    for workers in (1, 2):
+        out = folder / f"partner-{workers}.jsonl"
+        started = time.perf_counter()
+        result = encode_file(path, source="police", secret=secret, out=out, workers=workers)
+        seconds = time.perf_counter() - started
+        report[f"workers_{workers}"] = {
+            "rows": result.rows_read,
+            "encoded": result.encoded,
+            "refused": len(result.refusals),
+            "seconds": round(seconds, 2),
+            "rows_per_second": round(result.rows_read / seconds),
+            "bytes_per_row": round(out.stat().st_size / max(1, result.encoded)),
+        }
+    return report
 
 
 def attack(persons: int, seed: int) -> dict[str, Any]:

@@ -26,6 +26,7 @@ def test_demo_runs_the_whole_pipeline(tmp_path: Path) -> None:
         "programme",
         "network",
         "notices",
+        "pprl",
     ]
     manifest = read_manifest(workdir / "world" / "manifest.json")
     assert [entry.file for entry in manifest] == [Path(r.file) for r in result.ingest]
@@ -38,6 +39,15 @@ def test_demo_runs_the_whole_pipeline(tmp_path: Path) -> None:
     for path in (result.report.html, result.report.pdf, result.report.xlsx):
         assert path.exists() and path.parent == workdir / "report"
     assert result.ads is not None and result.ads.stored > 0 and result.ads.quarantined == 0
+    # A partner's file encoded at its site: every valid row, no refused one lost.
+    assert result.pprl is not None and result.pprl.secret_file.exists()
+    victims = [e for e in manifest if e.record_type == "victim_registration"]
+    encoded = min(victims, key=lambda e: (e.rows or 0, e.source))
+    assert result.pprl.result.source == encoded.source
+    # The partner's validation refuses exactly the rows ingest quarantines.
+    assert len(result.pprl.result.refusals) == encoded.bad_rows
+    assert result.pprl.result.encoded + len(result.pprl.result.refusals) == encoded.rows
+    assert result.pprl.result.out.exists()
     assert result.shelter is not None and result.shelter.shelters == 8
     assert result.shelter.accepted + result.shelter.refused == result.shelter.reserved
     clusters = (workdir / "screening" / "clusters.csv").read_text(encoding="utf-8").splitlines()

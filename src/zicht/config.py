@@ -61,6 +61,12 @@ class Settings(BaseSettings):
         None,
         description="The identity-data key itself (base64), when no key file is used.",
     )
+    pprl_secret_file: Path | None = Field(
+        None,
+        description="File holding the linkage secret shared with the partners that encode "
+        "their files (`zicht pprl secret new --out FILE`); `zicht ingest` refuses an encoded "
+        "file made with another secret.",
+    )
     report_dir: Path | None = Field(
         None,
         description="Folder the web app serves report files from; default `report/` "

@@ -34,6 +34,7 @@ from zicht.network import NetworkRunSummary, build_network
 from zicht.opendata import ExportResult, export_open_data
 from zicht.platforms import ScreenResult, import_licences, screen_file
 from zicht.platforms.notices import NoticeDemo, run_notice_demo
+from zicht.pprl import EncodeDemo, encode_demo
 from zicht.privacy import DEFAULT_PUBLICATION, Cipher, load_cipher, write_key_file
 from zicht.programme import DemoProgramme, fill_demo_programme
 from zicht.reporting import DemoReports, ReportingPolicy, file_demo_reports
@@ -113,6 +114,7 @@ class DemoResult:
     programme: DemoProgramme | None = None
     network: NetworkRunSummary | None = None
     notices: NoticeDemo | None = None
+    pprl: EncodeDemo | None = None
     steps: list[str] = field(default_factory=list)
 
 
@@ -223,6 +225,8 @@ def run_demo(
         result.network = build_network(engine, cipher)
         step("notices")
         result.notices = run_notice_demo(engine, cipher, "synthplatform")
+        step("pprl")
+        result.pprl = encode_demo(paths.world / "manifest.json", paths.workdir / "pprl")
         return result
     finally:
         engine.dispose()

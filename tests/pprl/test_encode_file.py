@@ -110,3 +110,23 @@ def test_cli_refuses_a_file_that_is_not_a_secret(tmp_path: Path) -> None:
     result = runner.invoke(app, [*args, "--secret", str(bogus), "--out", str(out)])
     assert result.exit_code == 2 and not out.exists()
     write_secret(new_secret(), tmp_path / "good.json")
+
+
+def test_worker_processes_write_the_same_file(tmp_path: Path) -> None:
+    secret = new_secret()
+    source = _with_bad_row(tmp_path)
+    outs = []
+    for workers in (1, 2):
+        out = tmp_path / f"police-{workers}.jsonl"
+        result = encode_file(
+            source,
+            source="police",
+            secret=secret,
+            out=out,
+            mapping=load_mapping(MAPPING),
+            workers=workers,
+        )
+        assert (result.rows_read, result.encoded) == (9, 4)
+        assert [r.row for r in result.refusals] == [4, 5, 6, 8, 9]
+        outs.append(out.read_text(encoding="utf-8"))
+    assert outs[0] == outs[1]

@@ -29,6 +29,7 @@ _STEPS = {
     "programme": "Filling the programme and synthetic self-assessment rounds",
     "network": "Building the graph of victims, suspects, identifiers and ads",
     "notices": "Notice and action (DSA) on the screened ads",
+    "pprl": "Encoding one partner's file for privacy-preserving linkage",
 }
 
 
@@ -109,6 +110,13 @@ def demo(
             f"Notices: {n.notices} ({n.screening_cases} from screening), {n.decisions} "
             f"decisions, {n.referrals} referred to the police, {n.complaints} complaints "
             f"({n.reversals} reversed), {n.statements} Transparency Database statements."
+        )
+    if result.pprl is not None:
+        p = result.pprl.result
+        console.print(
+            f"Privacy-preserving linkage: {p.encoded} registrations of {p.source} encoded "
+            f"at the partner ({len(p.refusals)} refused) into {p.out}, secret "
+            f"{result.pprl.secret_file} (zicht ingest {p.out.name} --source {p.source})."
         )
     console.print(
         f"Database: {result.database_url}\nKey: {result.key_file}\n"

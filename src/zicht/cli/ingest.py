@@ -33,6 +33,7 @@ from zicht.ingest import (
     load_mapping,
     rule_summary,
 )
+from zicht.pprl import SecretError, ingest_encoded, is_encoded_file, read_secret
 from zicht.standard import ORGANISATIONS, RECORD_TYPES
 
 __all__ = ["register", "result_json", "summary_table"]
@@ -139,6 +140,11 @@ def ingest(
         )
     if record_type not in RECORD_TYPES:
         fail("ingest", f"unknown record type '{record_type}'; one of {', '.join(RECORD_TYPES)}")
+    if file.is_file() and is_encoded_file(file):
+        if mapping is not None:
+            fail("ingest", f"{file}: an encoded file takes no mapping (its header says its fields)")
+        _ingest_encoded(file, source, as_json, database_url)
+        return
     try:
         chosen = load_mapping(mapping) if mapping is not None else default_mapping(record_type)
     except MappingError as exc:
@@ -203,6 +209,42 @@ def ingest(
         )
     if result.rows_read and not result.stored:
         console.print(t("No valid rows in %(file)s: nothing was stored.", file=file.name))
+        raise typer.Exit(1)
+
+
+def _ingest_encoded(file: Path, source: str, as_json: bool, database_url: str | None) -> None:
+    """`zicht ingest ENCODED.jsonl`: store a partner's encoded registrations."""
+    secret_file = current_settings().pprl_secret_file
+    if secret_file is None:
+        fail(
+            "ingest",
+            f"{file}: an encoded file needs the linkage secret: set ZICHT_PPRL_SECRET_FILE",
+        )
+    try:
+        secret = read_secret(secret_file)
+    except SecretError as exc:
+        fail("ingest", str(exc))
+    engine = open_engine("ingest", database_url, migrate=_is_fresh(database_url))
+    try:
+        result = ingest_encoded(file, source=source, engine=engine, secret=secret)
+    except IngestFileError as exc:
+        fail("ingest", str(exc))
+    except SQLAlchemyError as exc:
+        fail(
+            "ingest",
+            f"{file}: the database refused the ingest ({type(exc).__name__}); "
+            "nothing from the file was stored",
+        )
+    finally:
+        engine.dispose()
+    if as_json:
+        print(json.dumps(result_json(result)))
+    else:
+        console.print(summary_table([result]))
+    if result.rows_read and not result.stored:
+        if not as_json:
+            t = messages()
+            console.print(t("No valid rows in %(file)s: nothing was stored.", file=file.name))
         raise typer.Exit(1)
 
 

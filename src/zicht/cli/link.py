@@ -97,10 +97,21 @@ def link(
     memory_limit: str | None = typer.Option(
         None, "--memory-limit", help="DuckDB memory limit, e.g. 8GB."
     ),
+    encodings: bool = typer.Option(
+        False,
+        "--encodings",
+        help="Link on encodings even when no registration was delivered encoded "
+        "(with registrations delivered encoded this is always so).",
+    ),
     as_json: bool = typer.Option(False, "--json", help="Print the run summary as JSON."),
     database_url: str | None = DATABASE_OPTION,
 ) -> None:
-    """Train (or reuse) the model, score pairs, cluster into persons, store the run."""
+    """Train (or reuse) the model, score pairs, cluster into persons, store the run.
+
+    When the store holds registrations delivered encoded (`zicht pprl encode`), every
+    registration is linked on encodings: plain ones are encoded here with the linkage
+    secret of ZICHT_PPRL_SECRET_FILE (docs/pprl.md).
+    """
     if ctx.invoked_subcommand is not None:
         return
     if backend not in BACKENDS:
@@ -112,19 +123,25 @@ def link(
     engine = open_engine(_COMMAND, database_url)
     cipher = open_cipher(_COMMAND)
     settings = current_settings()
+    options: dict[str, Any] = {
+        "backend": backend,
+        "threshold": threshold,
+        "method": method,
+        "spark_master": spark_master or settings.spark_master,
+        "threads": threads,
+        "memory_limit": memory_limit,
+        "spark_driver_memory": settings.spark_driver_memory,
+    }
     try:
-        summary = run_linkage(
-            engine,
-            cipher,
-            backend=backend,
-            incremental=incremental,
-            threshold=threshold,
-            method=method,
-            spark_master=spark_master or settings.spark_master,
-            threads=threads,
-            memory_limit=memory_limit,
-            spark_driver_memory=settings.spark_driver_memory,
-        )
+        if encodings or _has_encodings(engine):
+            from zicht.pprl import run_encoded_linkage
+
+            secret = _linkage_secret(engine)
+            if incremental:
+                fail(_COMMAND, "a run on encodings is always full: run it without --incremental")
+            summary = run_encoded_linkage(engine, cipher, secret, **options)
+        else:
+            summary = run_linkage(engine, cipher, incremental=incremental, **options)
     except (LinkageError, EngineError) as exc:
         fail(_COMMAND, str(exc))
     finally:
@@ -148,6 +165,27 @@ def link(
                 "; ".join(cluster.reasons),
             )
         console.print(table)
+
+
+def _has_encodings(engine: Any) -> bool:
+    from zicht.pprl import has_encodings
+
+    return has_encodings(engine)
+
+
+def _linkage_secret(engine: Any) -> Any:
+    """The linkage secret of ZICHT_PPRL_SECRET_FILE, for a run on encodings."""
+    from zicht.pprl import SecretError, read_secret
+
+    secret_file = current_settings().pprl_secret_file
+    if secret_file is None:
+        engine.dispose()
+        fail(_COMMAND, "linking on encodings needs the linkage secret: set ZICHT_PPRL_SECRET_FILE")
+    try:
+        return read_secret(secret_file)
+    except SecretError as exc:
+        engine.dispose()
+        fail(_COMMAND, str(exc))
 
 
 def _waterfall(explanation: PairExplanation) -> Table:

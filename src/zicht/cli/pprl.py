@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import typer
@@ -38,6 +39,17 @@ def secret_new(
     )
 
 
+_PARALLEL_FROM_BYTES = 8 * 1024 * 1024
+
+
+def _workers(file: Path, asked: int) -> int:
+    """Worker processes for encoding, chosen as `zicht ingest` chooses them."""
+    if asked > 0:
+        return asked
+    size = file.stat().st_size if file.is_file() else 0
+    return min(2, os.cpu_count() or 1) if size >= _PARALLEL_FROM_BYTES else 1
+
+
 @pprl_app.command("encode")
 def encode(
     file: Path = typer.Argument(..., help="Partner file: .csv/.tsv/.txt, .xlsx or .jsonl."),
@@ -52,6 +64,9 @@ def encode(
     ),
     salt: str = typer.Option(
         "birth_year", "--salt", help="Salt name encodings with: birth_year (default) or none."
+    ),
+    workers: int = typer.Option(
+        0, "--workers", help="Processes that validate and encode (0: 2 for files over 8 MB)."
     ),
 ) -> None:
     """Validate a partner file as `zicht ingest` does and write its analytic fields plus
@@ -77,6 +92,7 @@ def encode(
             out=out,
             mapping=chosen,
             hardening=hardening,
+            workers=_workers(file, workers),
         )
     except (SecretError, MappingError, ValueError) as exc:
         fail(command, str(exc))

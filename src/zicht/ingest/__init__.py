@@ -9,6 +9,7 @@ from zicht.ingest._mapping import (
     load_mapping,
     load_settings_file,
 )
+from zicht.ingest._parallel import die_with_parent
 from zicht.ingest._prepare import QUARANTINE_ID_COLUMN
 from zicht.ingest._problems import RULES, IngestFileError, RowProblem, rule_message, rule_summary
 from zicht.ingest._quarantine import export_flagged, export_quarantine, quarantined_record_types
@@ -29,6 +30,7 @@ __all__ = [
     "RowProblem",
     "ValidRecord",
     "default_mapping",
+    "die_with_parent",
     "export_flagged",
     "export_quarantine",
     "ingest_file",

@@ -25,7 +25,7 @@ from zicht.ingest._prepare import PreparedChunk, Preparer
 from zicht.ingest._readers import RawRow
 from zicht.privacy import Cipher
 
-__all__ = ["prepared_chunks"]
+__all__ = ["die_with_parent", "prepared_chunks"]
 
 _PR_SET_PDEATHSIG = 1
 _preparer: Preparer | None = None
@@ -44,6 +44,9 @@ def _die_with(parent: int) -> None:
         libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
     if os.getppid() != parent:  # the parent died before prctl took effect
         os._exit(1)
+
+
+die_with_parent = _die_with
 
 
 def _start_worker(parent: int, mapping: Mapping, source: str, cipher: Cipher, dialect: str) -> None:

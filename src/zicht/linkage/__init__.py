@@ -42,7 +42,7 @@ from zicht.linkage._results import (
     person_table,
     read_truth,
 )
-from zicht.linkage._runs import LinkageError, LinkRunSummary, run_linkage
+from zicht.linkage._runs import LinkageError, LinkRunSummary, TableLinker, run_linkage
 from zicht.linkage._settings import MIN_COVERAGE, ModelSpec
 from zicht.linkage._threshold import ThresholdChoice, choose_threshold
 from zicht.linkage._train import PAIR_FLOOR, Timings, TrainingOptions, predict_pairs, train_model
@@ -66,6 +66,7 @@ __all__ = [
     "PersonExplanation",
     "ResultsError",
     "SuspiciousCluster",
+    "TableLinker",
     "ThresholdChoice",
     "Timings",
     "TrainingOptions",

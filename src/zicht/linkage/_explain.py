@@ -76,9 +76,13 @@ class ExplainError(LookupError):
 
 
 def _settings(model: dict[str, Any]) -> Any:
-    return SettingsCreator.from_path_or_dict(trained_settings(model, "duckdb")).get_settings(
-        "duckdb"
-    )
+    try:
+        settings = trained_settings(model, "duckdb")
+    except ValueError:
+        # A model not made of plain linkage's comparisons (linkage on encodings,
+        # zicht.pprl) is read as stored: its levels and weights are its own.
+        settings = model
+    return SettingsCreator.from_path_or_dict(settings).get_settings("duckdb")
 
 
 def _level_of(comparison: Any, weight: float) -> Any:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -28,14 +29,27 @@ from zicht.linkage._cluster import (
 )
 from zicht.linkage._engine import Backend, database_api
 from zicht.linkage._frame import linkage_table
-from zicht.linkage._pipeline import EngineOptions, link_table
+from zicht.linkage._pipeline import EngineOptions, LinkResult, link_table
 from zicht.linkage._train import PAIR_FLOOR, Timings, TrainingOptions, load_model, predict_new_pairs
 from zicht.privacy import Cipher
 from zicht.store import linkage as store
 from zicht.store import read_records
 from zicht.store.locks import JobBusyError, exclusive_job
 
-__all__ = ["LinkRunSummary", "LinkageError", "run_linkage", "stable_person_ids"]
+__all__ = ["LinkRunSummary", "LinkageError", "TableLinker", "run_linkage", "stable_person_ids"]
+
+# Links a linkage table: (table, engine options, clustering, training) -> result.
+TableLinker = Callable[[pd.DataFrame, EngineOptions, ClusterOptions, TrainingOptions], LinkResult]
+
+
+def _plain_linker(
+    table: pd.DataFrame,
+    engine: EngineOptions,
+    clustering: ClusterOptions,
+    training: TrainingOptions,
+) -> LinkResult:
+    return link_table(table, engine=engine, clustering=clustering, training=training)
+
 
 logger = logging.getLogger(__name__)
 
@@ -157,6 +171,9 @@ def run_linkage(
     memory_limit: str | None = None,
     spark_driver_memory: str = "2g",
     training: TrainingOptions | None = None,
+    table_of: Callable[[pd.DataFrame], pd.DataFrame] = linkage_table,
+    linker: TableLinker | None = None,
+    kind: str = "plain",
 ) -> LinkRunSummary:
     """Link all victim registrations in the store into persons and store the run.
 
@@ -175,11 +192,18 @@ def run_linkage(
         threads: engine threads; memory_limit: DuckDB memory limit (e.g. "8GB").
         spark_driver_memory: memory of the Spark driver (backend "spark"), e.g. "4g".
         training: knobs of unsupervised training.
+        table_of: makes the linkage table from the stored registrations (with their
+            decrypted identity columns); default: plain linkage's `linkage_table`.
+        linker: links that table (default: plain linkage's `link_table`); a run with
+            another linker is full only (its model is not plain linkage's).
+        kind: what the run linked on ("plain" or "encodings"), kept in its parameters.
 
     Raises:
         LinkageError: nothing to link, `incremental` without an earlier run, or another
             link run in progress on the same database (one at a time, across processes).
     """
+    if linker is not None and incremental:
+        raise LinkageError("a run on encodings is always full: run it without --incremental")
     try:
         with exclusive_job(engine, "link"):
             return _linkage(
@@ -194,6 +218,9 @@ def run_linkage(
                     backend, spark_master, threads, memory_limit, spark_driver_memory
                 ),
                 training=training or TrainingOptions(),
+                table_of=table_of,
+                linker=linker or _plain_linker,
+                kind=kind,
             )
     except JobBusyError:
         raise LinkageError(
@@ -210,6 +237,9 @@ def _linkage(
     clustering: ClusterOptions,
     engine_options: EngineOptions,
     training: TrainingOptions,
+    table_of: Callable[[pd.DataFrame], pd.DataFrame],
+    linker: TableLinker,
+    kind: str,
 ) -> LinkRunSummary:
     """`run_linkage` while holding the database's link lock."""
     timings = Timings()
@@ -217,7 +247,7 @@ def _linkage(
     registrations = read_records(engine, "victim_registration", cipher=cipher)
     if registrations.empty:
         raise LinkageError("there are no victim registrations in the store to link")
-    table = linkage_table(registrations)
+    table = table_of(registrations)
     timings.record("read_and_normalise", started)
     latest = store.latest_link_run(engine)
     if incremental and (latest is None or latest.model is None):
@@ -231,6 +261,7 @@ def _linkage(
         "training": asdict(training),
         "threads": engine_options.threads,
         "memory_limit": engine_options.memory_limit,
+        "linked_on": kind,
     }
     run_id = store.start_link_run(
         engine,
@@ -250,6 +281,7 @@ def _linkage(
             clustering,
             training,
             timings,
+            linker,
         )
     except Exception as exc:
         store.fail_link_run(engine, run_id, type(exc).__name__)
@@ -267,6 +299,7 @@ def _run(
     clustering: ClusterOptions,
     training: TrainingOptions,
     timings: Timings,
+    linker: TableLinker,
 ) -> LinkRunSummary:
     if incremental:
         assert latest is not None
@@ -278,7 +311,7 @@ def _run(
         clusters = cluster_pairs(table["unique_id"].to_numpy(), pairs, clustering)
         timings.record("cluster", started)
     else:
-        result = link_table(table, engine=engine_options, clustering=clustering, training=training)
+        result = linker(table, engine_options, clustering, training)
         model, pairs, clusters = result.model, result.pairs, result.clusters
         clustering, choice = result.clustering, result.threshold_choice
         timings.steps.update(result.timings)

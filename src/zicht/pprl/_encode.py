@@ -12,9 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import tempfile
-from collections.abc import Iterator
 from dataclasses import dataclass, field
-from itertools import islice
 from pathlib import Path
 from typing import Any
 
@@ -33,7 +31,15 @@ from zicht.pprl._fields import FIELDS, identity_values
 from zicht.pprl._file import header_line, row_line
 from zicht.pprl._secret import LinkageSecret
 
-__all__ = ["EncodeResult", "Refusal", "birth_year_of", "encode_file", "encode_identities"]
+__all__ = [
+    "ChunkEncoder",
+    "EncodeResult",
+    "EncodedChunk",
+    "Refusal",
+    "birth_year_of",
+    "encode_file",
+    "encode_identities",
+]
 
 _CHUNK = 10_000
 
@@ -95,17 +101,47 @@ def encode_identities(encoder: Encoder, identities: list[dict[str, Any]]) -> lis
     return out
 
 
-def _jsonable(value: Any) -> Any:
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, tuple):
-        return list(value)
-    return value
+@dataclass
+class EncodedChunk:
+    """A chunk of rows encoded: the file's lines, refusals, counts."""
+
+    lines: list[str]
+    refusals: list[Refusal]
+    encoded: int
+    flagged: int
 
 
-def _chunks(rows: Iterator[RawRow]) -> Iterator[list[RawRow]]:
-    while chunk := list(islice(rows, _CHUNK)):
-        yield chunk
+class ChunkEncoder:
+    """Validates and encodes chunks of raw rows of one mapping (in any process)."""
+
+    def __init__(self, mapping: Mapping, source: str, encoder: Encoder) -> None:
+        self.converter = Converter(mapping, source)
+        self.encoder = encoder
+
+    def encode(self, chunk: list[RawRow]) -> EncodedChunk:
+        """The lines of the valid rows of `chunk`, in order, and its refused rows."""
+        valid: list[ValidRecord] = []
+        refusals = []
+        for raw in chunk:
+            outcome = self.converter.convert(raw)
+            if isinstance(outcome, ValidRecord):
+                valid.append(outcome)
+            else:
+                refusals.append(Refusal(raw.number, tuple(outcome)))
+        identities = [
+            {k: v for k, v in r.identity.__dict__.items() if v is not None} for r in valid
+        ]
+        encodings = encode_identities(self.encoder, identities)
+        lines, flagged = [], 0
+        for record, encoding in zip(valid, encodings, strict=True):
+            flags = tuple(sorted({f"{f.field}:{f.rule}" for f in record.flags}))
+            flagged += bool(flags)
+            analytic = {
+                k: v.isoformat() if type(v) is dt.date else list(v) if type(v) is tuple else v
+                for k, v in record.analytic.__dict__.items()
+            }
+            lines.append(row_line(record.number, analytic, flags, encoding) + "\n")
+        return EncodedChunk(lines, refusals, len(valid), flagged)
 
 
 def encode_file(
@@ -117,9 +153,12 @@ def encode_file(
     mapping: Mapping | None = None,
     hardening: Hardening | None = None,
     encoder: Encoder | None = None,
+    workers: int = 1,
 ) -> EncodeResult:
     """Encode a partner file of `source` into `out` (JSON Lines, see `zicht.pprl._file`).
 
+    `workers` > 1 validates and encodes in that many processes (`zicht.pprl._parallel`;
+    a given `encoder` is then used for its secret and hardening only).
     Raises IngestFileError (and writes nothing) when the file as a whole is unusable.
     """
     mapping = mapping or default_mapping()
@@ -128,33 +167,29 @@ def encode_file(
     hardening = hardening or Hardening()
     encoder = encoder or Encoder(secret, hardening)
     opened = open_checked(path, source=source, mapping=mapping)
-    converter = Converter(mapping, source)
     result = EncodeResult(source=source, out=out)
     descriptor, temporary = tempfile.mkstemp(prefix=".zicht-pprl-", dir=out.parent or Path("."))
     try:
         with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
             handle.write(header_line(secret, source, mapping.record_type, encoder.hardening) + "\n")
-            for chunk in _chunks(opened.rows):
-                result.rows_read += len(chunk)
-                valid: list[ValidRecord] = []
-                for raw in chunk:
-                    outcome = converter.convert(raw)
-                    if isinstance(outcome, ValidRecord):
-                        valid.append(outcome)
-                    else:
-                        result.refusals.append(Refusal(raw.number, tuple(outcome)))
-                identities = [
-                    {k: v for k, v in r.identity.__dict__.items() if v is not None} for r in valid
-                ]
-                encodings = encode_identities(encoder, identities)
-                lines = []
-                for record, encoding in zip(valid, encodings, strict=True):
-                    flags = tuple(sorted({f"{f.field}:{f.rule}" for f in record.flags}))
-                    result.flagged += bool(flags)
-                    analytic = {k: _jsonable(v) for k, v in record.analytic.__dict__.items()}
-                    lines.append(row_line(record.number, analytic, flags, encoding) + "\n")
-                handle.writelines(lines)
-                result.encoded += len(valid)
+            from zicht.pprl._parallel import encoded_chunks
+
+            chunks = encoded_chunks(
+                opened.rows,
+                ChunkEncoder(mapping, source, encoder),
+                mapping=mapping,
+                source=source,
+                secret=secret,
+                hardening=encoder.hardening,
+                workers=workers,
+                chunk_size=_CHUNK,
+            )
+            for size, chunk in chunks:
+                result.rows_read += size
+                result.refusals.extend(chunk.refusals)
+                result.encoded += chunk.encoded
+                result.flagged += chunk.flagged
+                handle.writelines(chunk.lines)
         os.replace(temporary, out)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)

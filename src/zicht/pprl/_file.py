@@ -16,7 +16,7 @@ import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from zicht.pprl._bloom import Hardening, filter_bits
 from zicht.pprl._fields import FIELDS
@@ -51,6 +51,12 @@ class EncodedFile:
     record_type: str
     hardening: Hardening
     rows: Iterator[EncodedRow]
+    handle: IO[str] | None = None
+
+    def close(self) -> None:
+        """Close the file (reading `rows` to the end closes it too)."""
+        if self.handle is not None:
+            self.handle.close()
 
 
 def header_line(secret: LinkageSecret, source: str, record_type: str, hardening: Hardening) -> str:
@@ -156,4 +162,5 @@ def read_encoded(path: Path, secret_id: str | None = None) -> EncodedFile:
         record_type=str(header.get("record_type")),
         hardening=header["_hardening"],
         rows=rows(),
+        handle=handle,
     )

@@ -10,6 +10,7 @@ import zicht.store.linkage
 import zicht.store.network
 import zicht.store.notices
 import zicht.store.platforms
+import zicht.store.pprl
 import zicht.store.programme
 import zicht.store.reporting
 import zicht.store.shelter  # noqa: F401

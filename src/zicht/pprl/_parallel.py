@@ -1,0 +1,84 @@
+"""Validating and encoding chunks of a partner file in worker processes, in order.
+
+As ingest does (`zicht.ingest` workers): the main process reads the file and writes
+the encoded file; up to `workers` processes validate and encode, at most `2 * workers`
+chunks in flight, so memory stays flat. Rows travel as plain tuples. Each worker keeps
+its own encoder (its own cache of token positions; bit flipping draws from its own
+random generator).
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from collections import deque
+from collections.abc import Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from itertools import islice
+from typing import Any
+
+from zicht.ingest import Mapping, RawRow, die_with_parent
+from zicht.pprl._bloom import Encoder, Hardening
+from zicht.pprl._encode import ChunkEncoder, EncodedChunk
+from zicht.pprl._secret import LinkageSecret
+
+__all__ = ["encoded_chunks"]
+
+_worker: ChunkEncoder | None = None
+_Wire = list[tuple[int, dict[str, Any], str | None, str | None]]
+
+
+def _start_worker(
+    parent: int, mapping: Mapping, source: str, secret: LinkageSecret, hardening: Hardening
+) -> None:
+    global _worker
+    die_with_parent(parent)
+    _worker = ChunkEncoder(mapping, source, Encoder(secret, hardening))
+
+
+def _encode_in_worker(rows: _Wire) -> EncodedChunk:
+    assert _worker is not None
+    return _worker.encode([RawRow(*row) for row in rows])
+
+
+def _batches(rows: Iterator[RawRow], size: int) -> Iterator[list[RawRow]]:
+    while batch := list(islice(rows, size)):
+        yield batch
+
+
+def encoded_chunks(
+    rows: Iterator[RawRow],
+    local: ChunkEncoder,
+    *,
+    mapping: Mapping,
+    source: str,
+    secret: LinkageSecret,
+    hardening: Hardening,
+    workers: int = 1,
+    chunk_size: int = 10_000,
+) -> Iterator[tuple[int, EncodedChunk]]:
+    """(rows in the chunk, the chunk encoded) for each chunk, in file order.
+
+    With one worker `local` encodes in this process.
+    """
+    if workers <= 1:
+        for batch in _batches(rows, chunk_size):
+            yield len(batch), local.encode(batch)
+        return
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(
+        max_workers=workers,
+        mp_context=context,
+        initializer=_start_worker,
+        initargs=(os.getpid(), mapping, source, secret, hardening),
+    ) as pool:
+        pending: deque[tuple[int, Future[EncodedChunk]]] = deque()
+        for batch in _batches(rows, chunk_size):
+            wire = [(row.number, row.cells, row.unreadable, row.column) for row in batch]
+            pending.append((len(batch), pool.submit(_encode_in_worker, wire)))
+            if len(pending) >= 2 * workers:
+                size, future = pending.popleft()
+                yield size, future.result()
+        while pending:
+            size, future = pending.popleft()
+            yield size, future.result()
