@@ -12,11 +12,13 @@ from babel.numbers import get_decimal_symbol
 
 from zicht.estimate import DEFAULT_POLICY, Estimate, EstimationPolicy
 from zicht.i18n import N_, Translator
+from zicht.monitor._channel import channel_section
 from zicht.monitor._charts import Chart, bar_chart, trend_chart
 from zicht.monitor._data import MonitorData
 from zicht.monitor._i18n import SUPPRESSED, fmt_date, fmt_number, pick
 from zicht.monitor._model import Headline, PublishedTable, Report, Section, Value
 from zicht.monitor._tables import CountSystem, CountTable
+from zicht.reporting import ReportingCounts
 from zicht.standard import FORMS
 
 __all__ = ["Inputs", "assemble", "method_text"]
@@ -52,6 +54,8 @@ class Inputs:
     by_year: list[Estimate]
     by_form: list[Estimate]
     policy: EstimationPolicy = DEFAULT_POLICY
+    channel: ReportingCounts | None = None
+    """The anonymous channel's published counts of the year (no section when None)."""
 
 
 # The policy's choices of model selection and interval, as the method text names them.
@@ -617,8 +621,10 @@ def assemble(inputs: Inputs, lang: str, cutoff: dt.date | None) -> Report:
         writer.estimates(),
         writer.suspects(),
         writer.quality(),
-        writer.method(cutoff_text),
     ]
+    if inputs.channel is not None:
+        sections.append(channel_section(inputs.channel, inputs.year, lang))
+    sections.append(writer.method(cutoff_text))
     return Report(
         lang=lang,
         year=inputs.year,
