@@ -75,6 +75,9 @@ def test_receipt_keys_depend_on_receipt_passphrase_and_pepper() -> None:
         receipt_keys("1234567812345678", "", b"q" * 32),
     ]
     assert all(o.lookup != base.lookup for o in others)
+    # The stored public key depends on the pepper too: without the server's key, a copy
+    # of the database cannot test a guessed receipt against it.
+    assert all(bytes(o.public_key) != bytes(base.public_key) for o in others)
     # The lookup is not a plain hash of the receipt (it is keyed and slow).
     assert base.lookup != hashlib.sha256(b"1234567812345678").hexdigest()
 

@@ -101,15 +101,26 @@ def purge(database_url: str | None = DATABASE_OPTION) -> None:
 
 
 @reporting_app.command("counts")
-def counts(database_url: str | None = DATABASE_OPTION) -> None:
+def counts(
+    year: int | None = typer.Option(
+        None, "--year", help="Only the reports filed in this year (as in `zicht report`)."
+    ),
+    k: int = typer.Option(
+        10, "--k", min=1, help="Smallest published count; smaller nonzero counts are suppressed."
+    ),
+    database_url: str | None = DATABASE_OPTION,
+) -> None:
     """The channel's counts for the monitor (JSON), through the publication policy:
-    by channel, language, audience and outcome, and the median hours to a first answer."""
+    by channel, language, audience and outcome, and the median hours to a first answer.
+    The same figures as the section of `zicht report` and the dashboard."""
     from dataclasses import asdict
 
+    from zicht.privacy import PublicationPolicy
     from zicht.reporting import reporting_counts
 
     engine = open_engine("reporting counts", database_url)
-    print(json.dumps(asdict(reporting_counts(engine)), indent=2, sort_keys=True))
+    published = reporting_counts(engine, PublicationPolicy(k=k), year)
+    print(json.dumps(asdict(published), indent=2, sort_keys=True))
 
 
 def register(app: typer.Typer) -> None:

@@ -6,6 +6,7 @@ and writes the report. See ``docs/report.md``.
 """
 
 from zicht.estimate import Estimate, round_to_interval
+from zicht.monitor._channel import channel_label
 from zicht.monitor._data import load
 from zicht.monitor._estimates import report_estimates
 from zicht.monitor._i18n import SUPPRESSED
@@ -21,6 +22,7 @@ __all__ = [
     "ReportError",
     "ReportSummary",
     "build_report",
+    "channel_label",
     "dashboard_figures",
     "load",
     "publication_system",

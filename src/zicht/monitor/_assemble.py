@@ -12,6 +12,7 @@ from babel.numbers import get_decimal_symbol
 
 from zicht.estimate import DEFAULT_POLICY, Estimate, EstimationPolicy
 from zicht.i18n import N_, Translator
+from zicht.monitor._channel import channel_section
 from zicht.monitor._charts import Chart, bar_chart, trend_chart
 from zicht.monitor._data import MonitorData
 from zicht.monitor._i18n import SUPPRESSED, fmt_date, fmt_number, pick
@@ -19,6 +20,7 @@ from zicht.monitor._model import Headline, PublishedTable, Report, Section, Valu
 from zicht.monitor._shelter import shelter_section
 from zicht.monitor._tables import CountSystem, CountTable
 from zicht.privacy import PublicationPolicy
+from zicht.reporting import ReportingCounts
 from zicht.standard import FORMS
 
 __all__ = ["Inputs", "assemble", "method_text"]
@@ -54,6 +56,8 @@ class Inputs:
     by_year: list[Estimate]
     by_form: list[Estimate]
     policy: EstimationPolicy = DEFAULT_POLICY
+    channel: ReportingCounts | None = None
+    """The anonymous channel's published counts of the year (no section when None)."""
 
 
 # The policy's choices of model selection and interval, as the method text names them.
@@ -622,8 +626,10 @@ def assemble(inputs: Inputs, lang: str, cutoff: dt.date | None) -> Report:
             inputs.data.shelter, writer.count, PublicationPolicy(k=inputs.k), writer.lang
         ),
         writer.quality(),
-        writer.method(cutoff_text),
     ]
+    if inputs.channel is not None:
+        sections.append(channel_section(inputs.channel, inputs.year, lang))
+    sections.append(writer.method(cutoff_text))
     return Report(
         lang=lang,
         year=inputs.year,

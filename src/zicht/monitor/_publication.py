@@ -4,7 +4,9 @@ The dashboard's figures are cells of the report's count system (the all-year tot
 are added to it by :func:`zicht.monitor._tables.build_system`), published by the one
 publication step :func:`zicht.privacy._publish`. So the dashboard and the report of the
 latest year show the same value for every cell they share, suppress the same small
-cells, and no total minus published parts gives a suppressed count back.
+cells, and no total minus published parts gives a suppressed count back. The
+anonymous channel's counts are published by `zicht.reporting.reporting_counts` for
+the same year and policy in both.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from sqlalchemy import Engine
 from zicht.monitor._data import MonitorData, load
 from zicht.monitor._tables import ALL_YEARS, CountSystem, build_system
 from zicht.privacy import DEFAULT_PUBLICATION, PublicationPolicy, Published
+from zicht.reporting import ReportingCounts, reporting_counts
 from zicht.shelter import ShelterFigures, read_figures
 from zicht.standard import FORMS
 
@@ -46,6 +49,8 @@ class DashboardFigures:
     by_form: dict[str, int | None]
     by_organisation: dict[str, int | None]
     published: Published
+    channel: ReportingCounts
+    """The anonymous channel's counts of `year`: the report's section publishes the same."""
     shelter: ShelterFigures | None = None
     """The shelter figures of the year (occupancy of its last 14 days), None without data."""
 
@@ -96,4 +101,5 @@ def dashboard_figures(
             if data.shelter is not None and any(data.shelter.values.values())
             else None
         ),
+        channel=reporting_counts(engine, policy, data.year),
     )

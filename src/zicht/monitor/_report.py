@@ -23,6 +23,7 @@ from zicht.monitor._render_html import render_html
 from zicht.monitor._render_pdf import write_pdf
 from zicht.monitor._render_xlsx import write_xlsx
 from zicht.privacy import PublicationPolicy
+from zicht.reporting import reporting_counts
 
 __all__ = ["DEFAULT_TARGETS", "ReportError", "ReportSummary", "build_report"]
 
@@ -59,6 +60,8 @@ class ReportSummary:
     cells: int
     suppressed_primary: int
     suppressed_secondary: int
+    anonymous_reports: int | None = None
+    """Reports filed through `/meld` in the year (None: suppressed)."""
     timings: dict[str, float] = field(default_factory=dict)
 
     def as_json(self) -> dict[str, object]:
@@ -113,6 +116,8 @@ def build_report(
     system = publication_system(data, year)
     publication = system.publish(PublicationPolicy(k=k))
     protection, published = publication.protection, publication.values
+    # The anonymous channel's counts: the dashboard publishes them with the same call.
+    channel = reporting_counts(engine, PublicationPolicy(k=k), year)
     lap("disclosure")
     inputs = Inputs(
         year=year,
@@ -124,6 +129,7 @@ def build_report(
         by_year=by_year,
         by_form=by_form,
         policy=DEFAULT_POLICY,
+        channel=channel,
     )
     report = assemble(inputs, lang, data.cutoff)
     lap("assemble")
@@ -167,6 +173,7 @@ def build_report(
         cells=len(system.values),
         suppressed_primary=len(protection.primary),
         suppressed_secondary=len(protection.secondary),
+        anonymous_reports=channel.total,
         timings=timings,
     )
     summary.meta.write_text(

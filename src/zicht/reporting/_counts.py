@@ -21,8 +21,11 @@ DIMENSIONS = ("channel", "language", "audience", "outcome")
 @dataclass(frozen=True)
 class ReportingCounts:
     """Published counts (None where suppressed) and the median hours to a first answer
-    (None when fewer than k reports were answered)."""
+    (None when fewer than k reports were answered); of the reports filed in `year`, or
+    of all reports when `year` is None."""
 
+    year: int | None
+    k: int
     total: int | None
     by: dict[str, dict[str, int | None]]
     answered: int | None
@@ -30,11 +33,13 @@ class ReportingCounts:
 
 
 def reporting_counts(
-    engine: Engine, policy: PublicationPolicy = DEFAULT_PUBLICATION
+    engine: Engine, policy: PublicationPolicy = DEFAULT_PUBLICATION, year: int | None = None
 ) -> ReportingCounts:
-    """The channel's counts as they may be published."""
+    """The channel's counts as they may be published: of the reports filed in `year`
+    (UTC) when it is given. The monitor's report and the dashboard both call this with
+    the report's policy and year, so they publish the same value for every cell."""
     with engine.connect() as connection:
-        facts = store.report_facts(connection)
+        facts = store.report_facts(connection, year)
     values: dict[Hashable, int] = {"total": len(facts)}
     relations = []
     for dimension in DIMENSIONS:
@@ -56,4 +61,6 @@ def reporting_counts(
             by[cell[0]][cell[1]] = value
     enough = published.get("answered") is not None and len(waits) >= policy.k
     median = round(statistics.median(waits), 1) if enough else None
-    return ReportingCounts(published.get("total"), by, published.get("answered"), median)
+    return ReportingCounts(
+        year, policy.k, published.get("total"), by, published.get("answered"), median
+    )

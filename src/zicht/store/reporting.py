@@ -23,6 +23,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    case,
     delete,
     func,
     insert,
@@ -57,6 +58,7 @@ __all__ = [
     "report_by_lookup",
     "report_facts",
     "report_queue",
+    "reports_version",
     "save_key_wrap",
     "save_organisation_key",
     "save_page",
@@ -345,21 +347,43 @@ def purge_reports(
     return len(ids)
 
 
-def report_facts(connection: Connection) -> list[dict[str, Any]]:
+def report_facts(connection: Connection, year: int | None = None) -> list[dict[str, Any]]:
     """Per report the facts the monitor counts (no content): channel, language,
-    audience, status, outcome, created and first answer times."""
-    rows = connection.execute(
-        select(
-            ReportRow.channel,
-            ReportRow.language,
-            ReportRow.audience,
-            ReportRow.status,
-            ReportRow.outcome,
-            ReportRow.created_at,
-            ReportRow.first_answer_at,
-        )
+    audience, status, outcome, created and first answer times; only the reports filed
+    in `year` (UTC) when it is given."""
+    query = select(
+        ReportRow.channel,
+        ReportRow.language,
+        ReportRow.audience,
+        ReportRow.status,
+        ReportRow.outcome,
+        ReportRow.created_at,
+        ReportRow.first_answer_at,
     )
+    if year is not None:
+        query = query.where(
+            ReportRow.created_at >= dt.datetime(year, 1, 1),
+            ReportRow.created_at < dt.datetime(year + 1, 1, 1),
+        )
+    rows = connection.execute(query)
     return [dict(row._mapping) for row in rows]
+
+
+def reports_version() -> list[Any]:
+    """Scalar subqueries whose values change whenever a counted fact of a report does
+    (filed, answered, referred, registered, closed, deleted): the dashboard's cache key."""
+    statuses = ("referred", "registered", "closed")
+    return [
+        select(func.count()).select_from(ReportRow).scalar_subquery(),
+        select(func.max(ReportRow.last_activity_at)).scalar_subquery(),
+        select(func.count(ReportRow.first_answer_at)).scalar_subquery(),
+        *(
+            select(
+                func.coalesce(func.sum(case((ReportRow.status == status, 1), else_=0)), 0)
+            ).scalar_subquery()
+            for status in statuses
+        ),
+    ]
 
 
 def save_page(session: Session, values: dict[str, Any]) -> int:

@@ -12,6 +12,7 @@ from sqlalchemy import Engine, func, select
 
 from zicht.store.linkage import LinkRunRow
 from zicht.store.models import RECORD_TABLES, IngestBatch, QuarantineRow
+from zicht.store.reporting import reports_version
 from zicht.store.shelter import ReservationRow
 
 __all__ = ["RecordCounts", "data_version", "record_counts"]
@@ -24,7 +25,9 @@ def data_version(engine: Engine) -> tuple[Any, ...]:
     its batch row (one transaction per file), and persons only with a finished link
     run; so the number of batches and runs and their latest finish times say whether
     anything figures are computed from has changed; the shelter figures change with a
-    shelter's decision or discharge, and with the day. Cheap: three small tables.
+    shelter's decision or discharge, and with the day; the anonymous channel's reports
+    change outside ingest, so their counted facts are part of the version. Cheap: small
+    tables and one indexed column.
     """
     with engine.connect() as connection:
         return tuple(connection.execute(_data_version_statement()).one())
@@ -52,6 +55,7 @@ def _data_version_statement() -> Any:
         .scalar_subquery(),
         select(func.max(held.c.discharged_at)).scalar_subquery(),
         func.current_date(),
+        *reports_version(),
     )
 
 

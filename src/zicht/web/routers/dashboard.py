@@ -17,7 +17,7 @@ from starlette.responses import Response
 
 from zicht.access import Principal, scope_of
 from zicht.i18n import N_
-from zicht.monitor import DashboardFigures
+from zicht.monitor import DashboardFigures, channel_label
 from zicht.shelter import REFUSAL_REASONS, WAIT_BANDS, ShelterFigures
 from zicht.standard import ORGANISATIONS
 from zicht.store.web_counts import data_version
@@ -91,6 +91,10 @@ def figures_html(t: Translator, counts: DashboardFigures) -> Markup:
             "label": t("Open quarantined rows (all organisations)"),
             "display": shown(t, counts.open_quarantine),
         },
+        {
+            "label": t("Anonymous reports via /meld in %(year)s", year=counts.channel.year),
+            "display": shown(t, counts.channel.total),
+        },
     ]
     by_form = [(t.label("form", code), n) for code, n in counts.by_form.items()]
     by_org = [
@@ -115,6 +119,30 @@ def figures_html(t: Translator, counts: DashboardFigures) -> Markup:
             t("Victim registrations by organisation"),
             t("Organisation"),
             by_org,
+        ),
+        *(
+            bar_chart(
+                t,
+                f"chart-meld-{dimension}",
+                title,
+                t(category),
+                [
+                    (channel_label(t, dimension, code), n)
+                    for code, n in sorted(counts.channel.by[dimension].items())
+                ],
+            )
+            for dimension, title, category in (
+                (
+                    "language",
+                    t("Anonymous reports by language, %(year)s", year=counts.channel.year),
+                    N_("Language of the form"),
+                ),
+                (
+                    "audience",
+                    t("Anonymous reports by who reported, %(year)s", year=counts.channel.year),
+                    N_("Who reported"),
+                ),
+            )
         ),
     ]
     if counts.shelter is not None:
