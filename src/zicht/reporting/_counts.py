@@ -30,11 +30,14 @@ class ReportingCounts:
 
 
 def reporting_counts(
-    engine: Engine, policy: PublicationPolicy = DEFAULT_PUBLICATION
+    engine: Engine, policy: PublicationPolicy = DEFAULT_PUBLICATION, year: int | None = None
 ) -> ReportingCounts:
-    """The channel's counts as they may be published."""
+    """The channel's counts as they may be published: of every stored report, or of
+    those filed in `year` (purged reports are no longer counted)."""
     with engine.connect() as connection:
         facts = store.report_facts(connection)
+    if year is not None:
+        facts = [row for row in facts if row["created_at"].year == year]
     values: dict[Hashable, int] = {"total": len(facts)}
     relations = []
     for dimension in DIMENSIONS:

@@ -12,7 +12,14 @@ given twice. Every step is audited; figures pass the publication policy. SQL sta
 from zicht.shelter._capacity import CapacityImport, import_capacity
 from zicht.shelter._demo import ShelterDemo, fill_demo
 from zicht.shelter._errors import ShelterDenied, ShelterError, ShelterNotFound
-from zicht.shelter._figures import WAIT_BANDS, ShelterFigures, shelter_figures, wait_band
+from zicht.shelter._figures import (
+    WAIT_BANDS,
+    ShelterFigures,
+    WaitingTimes,
+    shelter_figures,
+    wait_band,
+    waiting_times,
+)
 from zicht.shelter._lists import list_reservations
 from zicht.shelter._matching import Candidate, Need, Reason, rank_places
 from zicht.shelter._places import (
@@ -83,6 +90,7 @@ __all__ = [
     "ShelterInput",
     "ShelterNotFound",
     "Unplaced",
+    "WaitingTimes",
     "accept",
     "add_staff",
     "availability",
@@ -106,4 +114,5 @@ __all__ = [
     "shelter_figures",
     "shelter_id_of",
     "wait_band",
+    "waiting_times",
 ]

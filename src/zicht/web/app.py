@@ -254,6 +254,7 @@ def create_app(
         notices_api,
         persons,
         programme,
+        programme_api,
         quarantine,
         registrations,
         reports,
@@ -306,6 +307,7 @@ def create_app(
         api,
         shelter_api,
         notices_api,
+        programme_api,
     ):
         app.include_router(router.router)
     app.mount("/static", StaticFiles(directory=_STATIC), name="static")
