@@ -41,7 +41,7 @@ from sqlalchemy import select, text
 from zicht.access import Actor, add_user, create_session, hash_token
 from zicht.privacy import write_key_file
 from zicht.programme import import_programme, seed_programme
-from zicht.standard._municipalities import municipalities
+from zicht.standard import municipalities
 from zicht.store import make_engine, upgrade
 from zicht.store import programme as store
 from zicht.store.accounts import SessionRow, UserRow

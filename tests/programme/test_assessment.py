@@ -11,6 +11,7 @@ from zicht.access import Actor, Principal, search
 from zicht.programme import (
     AnswerInput,
     AssessmentError,
+    Programme,
     ProgrammeError,
     can_see_answers,
     coverage,
@@ -128,6 +129,15 @@ def test_coverage_per_municipality_region_and_country(engine: Engine) -> None:
     assert nothing.answered == 0 and all(p.share is None for p in hidden)
 
 
+def manual_variant(programme: Programme, *codes: str) -> Programme:
+    """`programme` with the indicators `codes` entered by hand."""
+    raw = programme.model_dump(mode="json")
+    for indicator in raw["indicators"]:
+        if indicator["code"] in codes:
+            indicator["kind"] = "manual"
+    return Programme.model_validate(raw)
+
+
 def test_import_figures_and_the_audit_trail(engine: Engine) -> None:
     actor = Actor("coordinator")
     first = import_programme(engine, actor, seed_programme())
@@ -136,7 +146,10 @@ def test_import_figures_and_the_audit_trail(engine: Engine) -> None:
     assert (first.themes, first.actions, first.blocks) == (7, 24, 6)
     assert stored_programme(engine, 2021) == seed_programme()
     assert stored_programme(engine, 2022) is None
-    programme = seed_programme()
+    # Both are computed from Zicht's data by default; a programme may declare them manual.
+    with pytest.raises(ProgrammeError, match="computed from Zicht's data"):
+        enter_figure(engine, actor, seed_programme(), "shelter_waiting_days", 1.0, "x")
+    programme = manual_variant(seed_programme(), "shelter_waiting_days", "anonymous_reports")
     enter_figure(engine, actor, programme, "shelter_waiting_days", 12.5, "CoMensha jaarbeeld")
     assert [(f.indicator, f.value, f.source) for f in store.stored_figures(engine, [2021])] == [
         ("shelter_waiting_days", 12.5, "CoMensha jaarbeeld")

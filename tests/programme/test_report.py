@@ -74,7 +74,9 @@ def test_the_results_table_shows_the_monitors_and_the_dashboards_figures(
     assert "Opsporing en vervolging" in text and "Verankering gemeentelijke aanpak" in text
     assert "Doel 2021" in text and "205" in text  # the OM target, in Dutch
     assert str(monitor.registrations) in cells
-    assert len(document.tables) == 3
+    assert len(document.tables) == 4  # actions, indicators, labour exploitation, regions
+    labour_cells = [[c.text for c in row.cells] for row in document.tables[2].rows]
+    assert len(labour_cells) == 1 + len(results.labour.organisations) + 1
     assert len(document.tables[0].rows) == 1 + 24  # header + every action of the letter
     pdf = PdfReader(str(files.pdf))
     assert "Acties per thema" in "".join(page.extract_text() for page in pdf.pages)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select, text, update
 
 from tests.reporting.conftest import PASSWORDS, Channel
 from zicht.access import Actor, Look, search
@@ -204,6 +204,21 @@ def test_counts_pass_the_publication_policy(channel: Channel) -> None:
     exact = reporting_counts(channel.engine, PublicationPolicy(k=1))
     assert exact.total == 3 and exact.by["language"] == {"pl": 2, "ro": 1}
     assert exact.answered == 0 and exact.median_hours_to_answer is None
+
+
+def test_counts_of_one_year_count_the_reports_filed_in_it(channel: Channel) -> None:
+    for language in ("pl", "pl", "ro"):
+        _file(channel, language=language)
+    with channel.engine.begin() as connection:
+        connection.execute(
+            text("UPDATE reporting_report SET created_at = :at WHERE language = 'ro'"),
+            {"at": dt.datetime(2025, 6, 1, 12)},
+        )
+    exact = PublicationPolicy(k=1)
+    this_year = dt.datetime.now(dt.UTC).year
+    assert reporting_counts(channel.engine, exact, year=2025).total == 1
+    assert reporting_counts(channel.engine, exact, year=this_year).by["language"] == {"pl": 2}
+    assert reporting_counts(channel.engine, exact, year=2024).total == 0
 
 
 def test_an_information_page_shows_only_after_another_reviewed_it(channel: Channel) -> None:

@@ -20,8 +20,9 @@ from zicht.programme._assessment import (
     visible_answers,
 )
 from zicht.programme._demo import DemoProgramme, fill_demo_programme
-from zicht.programme._documents import ResultFiles, coverage_rows, write_results
+from zicht.programme._documents import LABOUR_NOTE, ResultFiles, coverage_rows, write_results
 from zicht.programme._indicators import Figure, compute_indicators
+from zicht.programme._labour import DEFINITIONS, LabourReports, labour_reports
 from zicht.programme._map import BANDS, band_of, coverage_map
 from zicht.programme._model import (
     ANSWERS,
@@ -37,9 +38,16 @@ from zicht.programme._model import (
     load_programme,
     seed_programme,
 )
-from zicht.programme._results import STATUS_LABELS, Results, build_results, programme_of
+from zicht.programme._results import (
+    STATUS_LABELS,
+    Results,
+    build_results,
+    labour_table,
+    programme_of,
+)
 from zicht.programme._service import (
     ProgrammeImport,
+    available_years,
     current_programme,
     enter_figure,
     export_programme,
@@ -51,6 +59,8 @@ __all__ = [
     "ANSWERS",
     "BANDS",
     "COMPUTED_INDICATORS",
+    "DEFINITIONS",
+    "LABOUR_NOTE",
     "MAX_NOTE",
     "STATUSES",
     "STATUS_LABELS",
@@ -62,12 +72,14 @@ __all__ = [
     "DemoProgramme",
     "Figure",
     "Indicator",
+    "LabourReports",
     "Programme",
     "ProgrammeError",
     "ProgrammeImport",
     "ResultFiles",
     "Results",
     "Theme",
+    "available_years",
     "band_of",
     "build_results",
     "can_see_answers",
@@ -81,6 +93,8 @@ __all__ = [
     "export_programme",
     "fill_demo_programme",
     "import_programme",
+    "labour_reports",
+    "labour_table",
     "load_programme",
     "municipalities_with_policy",
     "programme_of",

@@ -13,12 +13,17 @@ from pathlib import Path
 import jinja2
 from sqlalchemy import Engine
 
-from zicht.i18n import Translator
+from zicht.i18n import N_, Translator
 from zicht.programme._assessment import Coverage
 from zicht.programme._map import band_of, coverage_map
-from zicht.programme._results import Results, build_results
+from zicht.programme._results import Results, build_results, labour_table
 
-__all__ = ["ResultFiles", "coverage_rows", "write_results"]
+__all__ = ["LABOUR_NOTE", "ResultFiles", "coverage_rows", "write_results"]
+
+LABOUR_NOTE = N_(
+    "The partners define a report of labour exploitation differently, so each "
+    "definition is counted side by side; the columns overlap and cannot be added up."
+)
 
 
 @dataclass(frozen=True)
@@ -111,6 +116,11 @@ def _docx(results: Results, t: Translator, path: Path) -> None:
     )
     document.add_paragraph(note)
     document.add_heading(
+        t("Reports of labour exploitation per organisation and definition"), level=2
+    )
+    document.add_paragraph(t(LABOUR_NOTE))
+    table(*labour_table(t, results.labour))
+    document.add_heading(
         t("Municipal approach: self-assessment against the Kader mensenhandel"), level=2
     )
     if not results.published:
@@ -144,6 +154,8 @@ def _html(results: Results, t: Translator) -> str:
         note=note,
         map_svg=coverage_map(t, results.places, results.year),
         region_rows=coverage_rows(t, [*results.regions, results.national]),
+        labour=labour_table(t, results.labour),
+        labour_note=t(LABOUR_NOTE),
     )
 
 

@@ -9,7 +9,8 @@ monitor's (`report_estimates`, the one estimation policy).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 
 from sqlalchemy import Engine
 
@@ -18,7 +19,7 @@ from zicht.programme._assessment import municipalities_with_policy
 from zicht.programme._model import Programme
 from zicht.store import programme as store
 
-__all__ = ["COUNT_CELLS", "MUNICIPALITY_POLICY", "Figure", "compute_indicators"]
+__all__ = ["COUNT_CELLS", "MUNICIPALITY_POLICY", "OTHER_AREAS", "Figure", "compute_indicators"]
 
 # Indicator -> the monitor's cell (key without the year) it publishes.
 COUNT_CELLS: dict[str, tuple[str, ...]] = {
@@ -76,6 +77,30 @@ def _estimate(engine: Engine, year: int) -> tuple[float | None, float | None, fl
     return found.estimate, found.lower, found.upper
 
 
+def _shelter_wait(engine: Engine, year: int, policy: PublicationPolicy) -> Figure:
+    from zicht.shelter import waiting_times
+
+    waits = waiting_times(engine, year, policy)
+    suppressed = waits.placements is None
+    return Figure(
+        "shelter_waiting_days", year, waits.median_days, None, "shelter", suppressed=suppressed
+    )
+
+
+def _anonymous(engine: Engine, year: int, policy: PublicationPolicy) -> Figure:
+    from zicht.reporting import reporting_counts
+
+    total = reporting_counts(engine, policy, year=year).total
+    return Figure("anonymous_reports", year, total, None, "reporting", suppressed=total is None)
+
+
+# Indicators another area's service publishes: the shelter's and the reporting channel's.
+OTHER_AREAS: dict[str, Callable[[Engine, int, PublicationPolicy], Figure]] = {
+    "shelter_waiting_days": _shelter_wait,
+    "anonymous_reports": _anonymous,
+}
+
+
 def compute_indicators(
     engine: Engine,
     programme: Programme,
@@ -105,6 +130,9 @@ def compute_indicators(
         elif indicator.code == "estimate":
             value, lower, upper = estimate
             figures.append(Figure(indicator.code, year, value, target, "monitor", lower, upper))
+        elif indicator.code in OTHER_AREAS:
+            found = OTHER_AREAS[indicator.code](engine, year, policy)
+            figures.append(replace(found, target=target))
         elif indicator.code == "municipalities_with_policy":
             count = municipalities_with_policy(engine, programme, year)
             shown = None

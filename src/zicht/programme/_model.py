@@ -45,6 +45,8 @@ COMPUTED_INDICATORS = (
     "estimate",
     "labour_reports",
     "municipalities_with_policy",
+    "shelter_waiting_days",
+    "anonymous_reports",
 )
 _CODE = r"^[a-z0-9][a-z0-9_-]{0,39}$"
 

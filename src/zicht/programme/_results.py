@@ -14,8 +14,10 @@ from zicht.i18n import N_, Translator
 from zicht.monitor import SUPPRESSED
 from zicht.programme._assessment import Coverage, coverage
 from zicht.programme._indicators import Figure, compute_indicators
+from zicht.programme._labour import ALL, DEFINITIONS, LabourReports, labour_reports
 from zicht.programme._model import Action, Programme, ProgrammeError, seed_programme
 from zicht.programme._service import stored_programme
+from zicht.standard import ORGANISATIONS
 from zicht.store import programme as store
 from zicht.store import statistics
 
@@ -25,11 +27,17 @@ __all__ = [
     "IndicatorLine",
     "Results",
     "build_results",
+    "labour_table",
     "programme_of",
 ]
 
 # Where a computed figure comes from (Figure.source), as the table names it.
-SOURCE_LABELS = {"monitor": N_("monitor"), "self-assessment": N_("self-assessment")}
+SOURCE_LABELS = {
+    "monitor": N_("monitor"),
+    "self-assessment": N_("self-assessment"),
+    "shelter": N_("shelter coordination"),
+    "reporting": N_("anonymous reporting channel"),
+}
 STATUS_LABELS = {
     "planned": N_("Planned"),
     "running": N_("Running"),
@@ -77,6 +85,7 @@ class Results:
     regions: list[Coverage]
     national: Coverage
     published: bool
+    labour: LabourReports
 
 
 def programme_of(engine: Engine, year: int) -> Programme | None:
@@ -176,4 +185,21 @@ def build_results(engine: Engine, year: int, lang: str = "nl") -> Results:
         regions=regions,
         national=national,
         published=store.round_published(engine, year),
+        labour=labour_reports(engine, year),
     )
+
+
+def labour_table(t: Translator, labour: LabourReports) -> tuple[list[str], list[list[str]]]:
+    """The header and rows (organisation, one count per definition, total last) of the
+    labour-exploitation table, formatted for `t`; x marks a suppressed count."""
+    header = [t("Organisation"), *(t(name) for name in DEFINITIONS.values())]
+    rows = []
+    for organisation in (*labour.organisations, ALL):
+        name = t("Total") if organisation == ALL else _organisation(organisation, t.lang)
+        counts = [SUPPRESSED if n is None else t.number(n) for n in labour.row(organisation)]
+        rows.append([name, *counts])
+    return header, rows
+
+
+def _organisation(code: str, lang: str) -> str:
+    return ORGANISATIONS.label(code, lang) if code in ORGANISATIONS else code

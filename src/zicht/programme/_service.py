@@ -23,6 +23,7 @@ from zicht.store import programme as store
 
 __all__ = [
     "ProgrammeImport",
+    "available_years",
     "current_programme",
     "enter_figure",
     "export_programme",
@@ -89,6 +90,11 @@ def current_programme(engine: Engine) -> Programme:
     years = store.programme_years(engine)
     found = stored_programme(engine, years[-1]) if years else None
     return found if found is not None else seed_programme()
+
+
+def available_years(engine: Engine) -> list[int]:
+    """The years with a programme: those stored, and the shipped programme's year."""
+    return sorted({*store.programme_years(engine), seed_programme().year})
 
 
 def export_programme(engine: Engine, year: int, out: Path) -> Path:

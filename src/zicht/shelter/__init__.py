@@ -16,11 +16,13 @@ from zicht.shelter._figures import (
     WAIT_BANDS,
     ShelterCounts,
     ShelterFigures,
+    WaitingTimes,
     latest_shelter_year,
     read_figures,
     shelter_counts,
     shelter_figures,
     wait_band,
+    waiting_times,
 )
 from zicht.shelter._lists import list_reservations
 from zicht.shelter._matching import Candidate, Need, Reason, rank_places
@@ -94,6 +96,7 @@ __all__ = [
     "ShelterInput",
     "ShelterNotFound",
     "Unplaced",
+    "WaitingTimes",
     "accept",
     "add_staff",
     "availability",
@@ -121,4 +124,5 @@ __all__ = [
     "shelter_figures",
     "shelter_id_of",
     "wait_band",
+    "waiting_times",
 ]

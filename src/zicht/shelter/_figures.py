@@ -12,6 +12,7 @@ publish the same value for every cell.
 from __future__ import annotations
 
 import datetime as dt
+import statistics
 from collections import Counter
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
@@ -33,11 +34,13 @@ __all__ = [
     "WAIT_BANDS",
     "ShelterCounts",
     "ShelterFigures",
+    "WaitingTimes",
     "latest_shelter_year",
     "read_figures",
     "shelter_counts",
     "shelter_figures",
     "wait_band",
+    "waiting_times",
 ]
 
 # Time from request to placement, in bands: (code, message, upper bound in hours).
@@ -189,3 +192,33 @@ def shelter_figures(
     counts = shelter_counts(engine, today.year, today=today)
     published = publish(counts.values, counts.relations, policy)
     return read_figures(counts, published.get, policy, days)
+
+
+@dataclass(frozen=True)
+class WaitingTimes:
+    """Time from request to placement of the placements accepted in `year`, published:
+    the count per band (None where suppressed) and the median in days (None when the
+    number of placements is suppressed or under k)."""
+
+    year: int
+    placements: int | None
+    bands: dict[str, int | None]
+    median_days: float | None
+
+
+def waiting_times(
+    engine: Engine, year: int, policy: PublicationPolicy = DEFAULT_PUBLICATION
+) -> WaitingTimes:
+    """Waiting times of the placements accepted in `year`, as they may be published."""
+    with engine.connect() as connection:
+        rows = [row for row in placement_rows(connection) if row.accepted_at.year == year]
+    hours = [(row.accepted_at - row.requested_at).total_seconds() / 3600 for row in rows]
+    bands = [code for code, _label, _bound in WAIT_BANDS]
+    counted = Counter(wait_band(h) for h in hours)
+    values: dict[Hashable, int] = {band: counted[band] for band in bands}
+    values[ALL] = len(hours)
+    published = publish(values, [Relation(ALL, tuple(bands))], policy)
+    total = published[ALL]
+    enough = total is not None and len(hours) >= policy.k
+    median = round(statistics.median(hours) / 24, 1) if enough else None
+    return WaitingTimes(year, total, {band: published[band] for band in bands}, median)

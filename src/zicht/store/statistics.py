@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from typing import Any
+from typing import Any, Literal
 
 from sqlalchemy import Engine, case, distinct, func, inspect, select
 from sqlalchemy.exc import SQLAlchemyError
@@ -17,6 +17,7 @@ from zicht.store.linkage import LinkRunRecord, PersonRegistrationRow, latest_lin
 from zicht.store.models import (
     IngestBatch,
     QuarantineRow,
+    ReportRow,
     SuspectRegistrationRow,
     VictimRegistrationRow,
 )
@@ -26,6 +27,7 @@ __all__ = [
     "capture_masks",
     "data_cutoff",
     "form_masks",
+    "forms_by_source",
     "linkage_run",
     "missing_fields",
     "quarantine_counts",
@@ -67,6 +69,23 @@ def victim_counts(engine: Engine) -> list[tuple[Any, ...]]:
     statement = select(*columns, func.count()).group_by(*columns)
     with engine.connect() as connection:
         return [tuple(row) for row in connection.execute(statement)]
+
+
+def forms_by_source(
+    engine: Engine, record_type: Literal["report", "victim_registration"], year: int
+) -> list[tuple[str, str, int]]:
+    """Records of `record_type` ("report" or "victim_registration") registered in `year`,
+    counted per (source, forms): rows (source, ';'-joined forms, count)."""
+    table: type[ReportRow] | type[VictimRegistrationRow] = (
+        ReportRow if record_type == "report" else VictimRegistrationRow
+    )
+    statement = (
+        select(table.source, table.forms, func.count())
+        .where(table.registration_year == year)
+        .group_by(table.source, table.forms)
+    )
+    with engine.connect() as connection:
+        return [(str(s), str(f or ""), int(n)) for s, f, n in connection.execute(statement)]
 
 
 def suspect_counts(engine: Engine) -> dict[str, dict[int, int]]:

@@ -260,6 +260,7 @@ def create_app(
         notices_api,
         persons,
         programme,
+        programme_api,
         quarantine,
         registrations,
         reports,
@@ -318,6 +319,7 @@ def create_app(
         shelter_api,
         notices_api,
         licences_api,
+        programme_api,
     ):
         app.include_router(router.router)
     app.mount("/static", StaticFiles(directory=_STATIC), name="static")

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, HTTPException
+from fastapi import APIRouter, Depends, HTTPException, Query
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
@@ -25,6 +25,8 @@ from zicht.web.params import whole_number
 from zicht.web.rendering import render
 
 router = APIRouter(include_in_schema=False)
+
+Year = Annotated[int | None, Query(ge=2018, le=2100)]
 
 ANSWER_LABELS = {"yes": N_("Yes"), "partly": N_("Partly"), "no": N_("No")}
 
@@ -49,14 +51,27 @@ def _progress(engine: Any, t: Translator) -> list[dict[str, str]]:
     return rows
 
 
+def programme_for(engine: Any, year: int | None) -> Programme:
+    """The programme of `year` (None: the newest); 404 when there is none."""
+    if year is None:
+        return service.current_programme(engine)
+    found = service.programme_of(engine, year)
+    if found is None:
+        raise HTTPException(status_code=404, detail="not_found")
+    return found
+
+
 @router.get("/programme")
 def programme_page(
-    request: Request, principal: Annotated[Principal, Depends(requires("view_programme"))]
+    request: Request,
+    principal: Annotated[Principal, Depends(requires("view_programme"))],
+    year: Year = None,
 ) -> Response:
     engine = state(request).engine
     t = Translator(language_of(request))
-    programme = service.current_programme(engine)
+    programme = programme_for(engine, year)
     year = programme.year
+    results = service.build_results(engine, year, t.lang)
     published = store.round_published(engine, year)
     manager = authorize(principal, "manage_programme")
     places, regions, national = service.coverage(
@@ -78,6 +93,11 @@ def programme_page(
         ),
         progress=_progress(engine, t),
         can_assess=authorize(principal, "self_assess"),
+        years=service.available_years(engine),
+        year=year,
+        indicators=results.indicators,
+        labour=service.labour_table(t, results.labour),
+        labour_note=t(service.LABOUR_NOTE),
     )
 
 
@@ -187,13 +207,14 @@ def municipality_answers(
     request: Request,
     code: str,
     principal: Annotated[Principal, Depends(requires("view_programme"))],
+    year: Year = None,
 ) -> Response:
     engine = state(request).engine
     t = Translator(language_of(request))
     place = municipalities().get(code)
     if place is None:
         raise HTTPException(status_code=404, detail="not_found")
-    programme = service.current_programme(engine)
+    programme = programme_for(engine, year)
     try:
         stored = service.visible_answers(engine, principal, programme.year, code)
     except PermissionError:

@@ -1,0 +1,203 @@
+"""Programme API (read-only): the programme's actions, its indicators against targets
+(with reports of labour exploitation per organisation and definition) and the municipal
+self-assessment's coverage, for a year.
+
+The same services and permission (`view_programme`) as the pages: figures are those of
+the results table (every count through the publication policy, null where suppressed),
+and coverage counts only a published round unless the caller may manage the programme.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, HTTPException, Query
+from pydantic import BaseModel
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+
+from zicht import programme as service
+from zicht.access import Principal, authorize
+from zicht.programme import Programme
+from zicht.store import programme as store
+from zicht.web.deps import requires, state
+from zicht.web.params import reject_unknown_query
+from zicht.web.routers.api import ERRORS
+
+router = APIRouter(
+    prefix="/api/programme", tags=["programme"], dependencies=[Depends(reject_unknown_query)]
+)
+
+Year = Annotated[int | None, Query(ge=2018, le=2100)]
+
+
+class ActionOut(BaseModel):
+    theme: str
+    code: str
+    title: str
+    owners: list[str]
+    status: str
+    result: str | None
+    milestones: list[dict[str, str]]
+    regions: list[str]
+
+
+class ActionsOut(BaseModel):
+    year: int
+    years: list[int]
+    source: str
+    actions: list[ActionOut]
+
+
+class IndicatorOut(BaseModel):
+    code: str
+    name: str
+    kind: str
+    source: str
+    value: float | None
+    lower: float | None
+    upper: float | None
+    suppressed: bool
+    previous: float | None
+    target: int | None
+
+
+class IndicatorsOut(BaseModel):
+    year: int
+    suppressed_below: int
+    data_cutoff: str | None
+    indicators: list[IndicatorOut]
+    labour_definitions: dict[str, str]
+    labour_reports: dict[str, dict[str, int | None]]
+
+
+class CoverageOut(BaseModel):
+    code: str
+    name: str
+    blocks: int
+    answered: int
+    met: float
+    share: float | None
+
+
+class CoveragesOut(BaseModel):
+    year: int
+    published: bool
+    national: CoverageOut
+    regions: list[CoverageOut]
+    municipalities: list[CoverageOut]
+
+
+def _programme(engine: Any, year: int | None) -> Programme:
+    if year is None:
+        return service.current_programme(engine)
+    found = service.programme_of(engine, year)
+    if found is None:
+        raise HTTPException(status_code=404, detail="not_found")
+    return found
+
+
+@router.get("", responses={**ERRORS, 404: {"description": "No programme for that year"}})
+def actions_api(
+    request: Request,
+    principal: Annotated[Principal, Depends(requires("view_programme"))],
+    year: Year = None,
+) -> ActionsOut:
+    """The programme of `year` (default: the newest): its actions per theme."""
+    engine = state(request).engine
+    programme = _programme(engine, year)
+    return ActionsOut(
+        year=programme.year,
+        years=service.available_years(engine),
+        source=programme.source,
+        actions=[
+            ActionOut(
+                theme=theme.code,
+                code=action.code,
+                title=action.title,
+                owners=action.owners,
+                status=action.status,
+                result=action.results.get(programme.year),
+                milestones=[
+                    {"date": m.date.isoformat(), "text": m.text} for m in action.milestones
+                ],
+                regions=action.regions,
+            )
+            for theme in programme.themes
+            for action in theme.actions
+        ],
+    )
+
+
+@router.get("/indicators", responses={**ERRORS, 404: {"description": "No programme for that year"}})
+async def indicators_api(
+    request: Request,
+    principal: Annotated[Principal, Depends(requires("view_programme"))],
+    year: Year = None,
+) -> IndicatorsOut:
+    """The indicators of `year` against their targets, as the results table shows them
+    (null where not available or suppressed), and reports of labour exploitation per
+    organisation and definition ("*": all organisations)."""
+    engine = state(request).engine
+    programme = await run_in_threadpool(_programme, engine, year)
+    results = await run_in_threadpool(service.build_results, engine, programme.year, "en")
+    previous = {f.indicator: f.value for f in results.previous_figures}
+    labour: dict[str, dict[str, int | None]] = {}
+    for (organisation, code), count in results.labour.cells.items():
+        labour.setdefault(organisation, {})[code] = count
+    return IndicatorsOut(
+        year=programme.year,
+        suppressed_below=results.labour.policy.k,
+        data_cutoff=results.cutoff.isoformat() if results.cutoff else None,
+        indicators=[
+            IndicatorOut(
+                code=indicator.code,
+                name=indicator.name,
+                kind=indicator.kind,
+                source=figure.source,
+                value=figure.value,
+                lower=figure.lower,
+                upper=figure.upper,
+                suppressed=figure.suppressed,
+                previous=previous.get(indicator.code),
+                target=figure.target,
+            )
+            for indicator, figure in zip(programme.indicators, results.figures, strict=True)
+        ],
+        labour_definitions=dict(service.DEFINITIONS),
+        labour_reports=labour,
+    )
+
+
+def _out(item: service.Coverage) -> CoverageOut:
+    return CoverageOut(
+        code=item.code,
+        name=item.name,
+        blocks=item.blocks,
+        answered=item.answered,
+        met=item.met,
+        share=item.share,
+    )
+
+
+@router.get("/coverage", responses={**ERRORS, 404: {"description": "No programme for that year"}})
+def coverage_api(
+    request: Request,
+    principal: Annotated[Principal, Depends(requires("view_programme"))],
+    year: Year = None,
+) -> CoveragesOut:
+    """Coverage of the Kader per municipality, safety region and country in `year`; an
+    unpublished round counts as not answered unless the caller manages the programme."""
+    engine = state(request).engine
+    programme = _programme(engine, year)
+    manager = authorize(principal, "manage_programme")
+    places, regions, national = service.coverage(
+        engine, programme, programme.year, published_only=not manager
+    )
+    return CoveragesOut(
+        year=programme.year,
+        published=store.round_published(engine, programme.year),
+        national=_out(national),
+        regions=[_out(r) for r in regions],
+        municipalities=[_out(p) for p in places],
+    )
