@@ -169,6 +169,8 @@ PAGES: dict[str, list[str]] = {
         "/programme/municipalities/GM0363",
         "/programme?lang=en",
     ],
+    "caseworker": ["/shelter", "/shelter?lang=en"],
+    "shelter_staff": ["/shelter"],
     "platform_moderator": ["/notices", "/notices?lang=en"],
     "trusted_flagger": ["/notices"],
 }

@@ -97,7 +97,7 @@ def chromium(chromium_executable: str) -> Iterator[Browser]:
 def _no_js_page(chromium: Browser) -> Page:
     context = chromium.new_context(java_script_enabled=False)
     page = context.new_page()
-    page.set_default_timeout(15_000)
+    page.set_default_timeout(60_000)  # a loaded CI machine, not the page, is slow
     return page
 
 
