@@ -31,6 +31,7 @@ from zicht.platforms.notices import (
 )
 from zicht.web.deps import requires, state
 from zicht.web.i18n import Translator, language_of
+from zicht.web.params import RowId
 from zicht.web.rendering import render
 
 router = APIRouter(include_in_schema=False)
@@ -76,7 +77,7 @@ def _options(t: Translator, kind: str) -> list[tuple[str, str]]:
 def _decision_page(
     request: Request,
     principal: Principal,
-    notice_id: int,
+    notice_id: RowId,
     values: dict[str, object],
     errors: dict[str, str],
     status: int = 200,
@@ -106,12 +107,12 @@ Moderator = Annotated[Principal, Depends(requires("decide_notice"))]
 
 
 @router.get("/notices/{notice_id}")
-def notice_page(request: Request, principal: Moderator, notice_id: int) -> Response:
+def notice_page(request: Request, principal: Moderator, notice_id: RowId) -> Response:
     return _decision_page(request, principal, notice_id, {"territorial_scope": "NL"}, {})
 
 
 @router.post("/notices/{notice_id}/take")
-async def take_notice(request: Request, principal: Moderator, notice_id: int) -> Response:
+async def take_notice(request: Request, principal: Moderator, notice_id: RowId) -> Response:
     try:
         await run_in_threadpool(take, state(request).engine, principal, notice_id)
     except NotAllowed:
@@ -177,7 +178,7 @@ def decision_form(form: FormData) -> tuple[DecisionForm, dict[str, object]]:
 
 
 @router.post("/notices/{notice_id}/decide")
-async def decide_notice(request: Request, principal: Moderator, notice_id: int) -> Response:
+async def decide_notice(request: Request, principal: Moderator, notice_id: RowId) -> Response:
     form, values = decision_form(await request.form())
     shared = state(request)
     try:
@@ -194,7 +195,7 @@ async def decide_notice(request: Request, principal: Moderator, notice_id: int) 
 
 
 @router.post("/decisions/{decision_id}/approve")
-async def approve_decision(request: Request, principal: Moderator, decision_id: int) -> Response:
+async def approve_decision(request: Request, principal: Moderator, decision_id: RowId) -> Response:
     try:
         await run_in_threadpool(approve, state(request).engine, principal, decision_id)
     except NotAllowed:
@@ -209,7 +210,7 @@ async def approve_decision(request: Request, principal: Moderator, decision_id: 
 async def review(
     request: Request,
     principal: Annotated[Principal, Depends(requires("review_complaint"))],
-    complaint_id: int,
+    complaint_id: RowId,
 ) -> Response:
     form = await request.form()
     outcome = form.get("outcome")
