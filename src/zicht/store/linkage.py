@@ -27,10 +27,10 @@ from sqlalchemy import (
     func,
     insert,
     select,
-    update,
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
+from zicht.store._run_rows import fail_run, finish_run
 from zicht.store.models import Base, VictimRegistrationRow, utcnow
 
 __all__ = [
@@ -195,30 +195,21 @@ def finish_link_run(
     persons: int,
 ) -> None:
     """Mark a run done with its model, timings and metrics."""
-    with engine.begin() as connection:
-        connection.execute(
-            update(LinkRunRow)
-            .where(LinkRunRow.id == run_id)
-            .values(
-                status="done",
-                finished_at=utcnow(),
-                model=model,
-                timings=timings,
-                metrics=metrics,
-                registrations=registrations,
-                persons=persons,
-            )
-        )
+    finish_run(
+        engine,
+        LinkRunRow,
+        run_id,
+        model=model,
+        timings=timings,
+        metrics=metrics,
+        registrations=registrations,
+        persons=persons,
+    )
 
 
 def fail_link_run(engine: Engine, run_id: int, error: str) -> None:
     """Mark a run failed (the message must not hold personal data)."""
-    with engine.begin() as connection:
-        connection.execute(
-            update(LinkRunRow)
-            .where(LinkRunRow.id == run_id)
-            .values(status="failed", finished_at=utcnow(), error=error[:400])
-        )
+    fail_run(engine, LinkRunRow, run_id, error)
 
 
 def read_link_run(engine: Engine, run_id: int) -> LinkRunRecord | None:

@@ -29,10 +29,10 @@ from sqlalchemy import (
     insert,
     or_,
     select,
-    update,
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
+from zicht.store._run_rows import fail_run, finish_run
 from zicht.store.models import Base, utcnow
 
 __all__ = [
@@ -247,30 +247,21 @@ def finish_network_run(
     networks: int,
 ) -> None:
     """Mark a run done with its timings and metrics."""
-    with engine.begin() as connection:
-        connection.execute(
-            update(NetworkRunRow)
-            .where(NetworkRunRow.id == run_id)
-            .values(
-                status="done",
-                finished_at=utcnow(),
-                timings=timings,
-                metrics=metrics,
-                nodes=nodes,
-                edges=edges,
-                networks=networks,
-            )
-        )
+    finish_run(
+        engine,
+        NetworkRunRow,
+        run_id,
+        timings=timings,
+        metrics=metrics,
+        nodes=nodes,
+        edges=edges,
+        networks=networks,
+    )
 
 
 def fail_network_run(engine: Engine, run_id: int, error: str) -> None:
     """Mark a run failed (the message must not hold personal data)."""
-    with engine.begin() as connection:
-        connection.execute(
-            update(NetworkRunRow)
-            .where(NetworkRunRow.id == run_id)
-            .values(status="failed", finished_at=utcnow(), error=error[:400])
-        )
+    fail_run(engine, NetworkRunRow, run_id, error)
 
 
 def read_network_run(engine: Engine, run_id: int) -> NetworkRunRecord | None:
