@@ -100,7 +100,8 @@ class _Writer:
         self.lang = lang
         self.translator = Translator(lang)
         self.year = inputs.year
-        self.years = inputs.data.years
+        self.years = inputs.data.report_years
+        self.later = {str(y) for y in inputs.data.years if y > inputs.year}
 
     def t(self, message: str, **values: object) -> str:
         return self.translator(message, **values)
@@ -114,17 +115,19 @@ class _Writer:
     # -- tables -----------------------------------------------------------------------
 
     def count_table(self, table: CountTable) -> PublishedTable:
+        # Year columns after the report year are cells of the system, not of the report.
+        columns = [(c, label) for c, label in table.columns if c not in self.later]
         rows = []
         for row in table.rows:
             cells: list[Value] = [pick(row.label, self.lang)]
-            cells += [self.count(table.keys[(row.code, c)]) for c, _ in table.columns]
+            cells += [self.count(table.keys[(row.code, c)]) for c, _ in columns]
             rows.append(tuple(cells))
         return PublishedTable(
             name=table.name,
             title=pick(table.title, self.lang),
             header=(
                 pick(table.row_header, self.lang),
-                *(pick(lb, self.lang) for _, lb in table.columns),
+                *(pick(lb, self.lang) for _, lb in columns),
             ),
             rows=tuple(rows),
             levels=tuple(r.level for r in table.rows),
@@ -169,6 +172,14 @@ class _Writer:
                 )
             ],
         )
+        if self.later:
+            section.paragraphs.append(
+                self.t(
+                    "Tables and charts end at %(year)s, the report year: registrations of "
+                    "later years (until the data cut-off date) belong to a later report.",
+                    year=self.year,
+                )
+            )
         totals = [self.count(("registrations", y)) for y in self.years]
         title = self.t("Registrations per year%(extra)s", extra="")
         listing = "; ".join(f"{y}: {self.n(v)}" for y, v in zip(self.years, totals, strict=True))
@@ -240,8 +251,10 @@ class _Writer:
         self, label: str, estimate: Estimate, persons: int | None
     ) -> tuple[Value, ...]:
         if estimate.problem is not None:
+            # Why there is no estimate is text: it goes in the text column (the model's),
+            # not among the numbers.
             reason = self.t(_PROBLEMS[estimate.problem])
-            return (label, persons, reason, None if persons is None else "", "", "", "")
+            return (label, persons, "", "", "", "", reason)
         ratio = (
             None if persons is None or estimate.estimate is None else estimate.estimate / persons
         )
@@ -478,9 +491,10 @@ class _Writer:
                     e.stratum,
                     ", ".join(e.lists),
                     e.model or self.t(_PROBLEMS[e.problem or "not_estimable"]),
-                    e.aic,
+                    "" if e.aic is None else e.aic,  # no model, no AIC: nothing suppressed
                 )
                 for e in [*self.inputs.by_year, *self.inputs.by_form]
+                if e.stratum not in self.later
             ]
             section.items.append(
                 PublishedTable(
