@@ -109,6 +109,12 @@ class _Writer:
     def n(self, value: float | None, digits: int = 0) -> str:
         return fmt_number(value, self.lang, digits)
 
+    def threshold(self, value: object) -> str:
+        """The link run's threshold with the language's decimal sign ('' when unset)."""
+        if isinstance(value, int | float):
+            return self.n(value, 2)
+        return "" if value is None else str(value)
+
     def count(self, key: Hashable) -> int | None:
         return self.inputs.published.get(key)
 
@@ -470,9 +476,12 @@ class _Writer:
                     f"#{run.id} {run.mode}, {run.backend}"
                     + (f", {fmt_date(finished, self.lang)}" if finished else ""),
                 ),
-                ("threshold", str(params.get("threshold", ""))),
-                ("clustering", str(params.get("method", ""))),
-                ("registrations / persons", f"{self.n(run.registrations)} / {self.n(run.persons)}"),
+                (self.t("Match threshold"), self.threshold(params.get("threshold"))),
+                (self.t("Clustering"), str(params.get("method", ""))),
+                (
+                    self.t("Registrations / persons"),
+                    f"{self.n(run.registrations)} / {self.n(run.persons)}",
+                ),
             ]
             section.paragraphs.append(method_text(self.inputs.policy, self.lang))
         targets = ", ".join(f"{y}: {v}" for y, v in sorted(self.inputs.targets.items()))
