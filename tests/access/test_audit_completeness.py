@@ -69,15 +69,14 @@ COVERED: dict[str, str] = {
     "POST /triage/{report_id}/attachments/{attachment_id}": (
         "test_opening_a_report_and_its_attachment_is_one_look_each"
     ),
+    "GET /networks/{network}": "test_a_network_with_identities_is_one_look",
+    # one look (view_identity, with the purpose) and the export's own network_export entry
+    "cli network.export": "test_a_network_export_with_identities_is_one_look",
 }
 
-# Paths to identities that landed with the new areas on 2026-11-30 and do record one
-# look per call through their door, but have no one-entry test of this kind yet (issue 23
-# stays open for them). A path not listed here or in COVERED still fails the test below.
-NOT_YET_COVERED: dict[str, str] = {
-    "GET /networks/{network}": "network nodes' identities: network._identities.node_identities",
-    "cli network.export": "an export with identities: network._export.export_network",
-}
+# Paths to identities that record one look per call through their door but have no
+# one-entry test of this kind yet. A path not listed here or in COVERED fails below.
+NOT_YET_COVERED: dict[str, str] = {}
 
 
 def _functions(tree: ast.Module) -> dict[str, ast.FunctionDef | ast.AsyncFunctionDef]:
@@ -281,6 +280,7 @@ def test_the_doors_are_the_known_ones() -> None:
         "read_attachment",
         "lookup_licence",
         "referrals",
+        "reveal_registrations",
     }
 
 
@@ -483,3 +483,72 @@ def test_opening_a_report_and_its_attachment_is_one_look_each(
         assert wrong.status_code == aimless.status_code == 400
         assert "Wij werken" not in wrong.text + aimless.text
     assert _new_looks(world.engine, before) == []
+
+
+def _top_network(world: WebWorld) -> int:
+    from tests.network.world import fake_network_run
+    from zicht.store import network as network_store
+
+    run_id = fake_network_run(world.engine)
+    return int(network_store.read_networks(world.engine, run_id, top=1).iloc[0]["network"])
+
+
+# The top network of tests/network/world.py: victims 1 and 2 (Ioana Popescu, the first
+# police row, is registration 1) and suspect 7 (no such row in this store).
+TOP_NETWORK_IDS = "victim_registration/1,victim_registration/2,suspect_registration/7"
+
+
+def test_a_network_with_identities_is_one_look(keyed_world: WebWorld) -> None:
+    """GET /networks/{id}?identities=1: victims and suspects decrypted, one entry per call."""
+    world = keyed_world
+    top = _top_network(world)
+    client = world.client("coordinator")
+    url = f"/networks/{top}?lang=en&identities=1&purpose={PURPOSE}"
+    for _ in range(2):
+        before = len(_looks(world.engine))
+        page = client.get(url)
+        assert page.status_code == 200 and "Ioana Popescu" in page.text
+        new = _looks(world.engine)[before:]
+        assert [(e["action"], e["actor"], e["purpose"]) for e in new] == [
+            ("view_identity", "coordinator", PURPOSE)
+        ]
+        assert (new[0]["object_type"], new[0]["object_ids"]) == ("registration", TOP_NETWORK_IDS)
+    before = len(_looks(world.engine))
+    plain = client.get(f"/networks/{top}?lang=en")
+    assert plain.status_code == 200 and "Ioana Popescu" not in plain.text
+    assert _new_looks(world.engine, before) == [("view_network", "coordinator", None)]
+
+
+def test_a_network_export_with_identities_is_one_look(
+    keyed_world: WebWorld, tmp_path: Path
+) -> None:
+    """`zicht network export --show-identities`: one look with actor and purpose, then the
+    export's own entry; without identities no look at all."""
+    world = keyed_world
+    top = _top_network(world)
+    env = {
+        "ZICHT_DATABASE_URL": world.engine.url.render_as_string(hide_password=False),
+        "ZICHT_SECRET_KEY": base64.b64encode(KEY).decode(),
+        "ZICHT_SECRET_KEY_FILE": "",
+    }
+    out = tmp_path / "named.graphml"
+    arguments = ["network", "export", "--format", "graphml", "--out", str(out)]
+    arguments += ["--network", str(top)]
+    actor = f"cli:{getpass.getuser()}"
+    before = len(_looks(world.engine))
+    named = CliRunner().invoke(
+        cli_app, [*arguments, "--show-identities", "--purpose", PURPOSE], env=env
+    )
+    assert named.exit_code == 0, named.output
+    assert "Ioana Popescu" in out.read_text(encoding="utf-8")
+    new = _looks(world.engine)[before:]
+    looks = [e for e in new if e["action"] == "view_identity"]
+    assert [(e["actor"], e["purpose"], e["object_ids"]) for e in looks] == [
+        (actor, PURPOSE, TOP_NETWORK_IDS)
+    ]
+    assert [e["action"] for e in new] == ["view_identity", "network_export"]
+    before = len(_looks(world.engine))
+    plain = CliRunner().invoke(cli_app, arguments, env=env)
+    assert plain.exit_code == 0, plain.output
+    assert "Ioana Popescu" not in out.read_text(encoding="utf-8")
+    assert _new_looks(world.engine, before) == [("network_export", actor, None)]

@@ -247,3 +247,33 @@ def test_with_no_ids_nothing_is_decrypted_but_the_look_is_recorded(engine: Engin
     with engine.connect() as connection:
         count = connection.execute(select(func.count()).select_from(AuditEntryRow)).scalar_one()
     assert count == 1
+
+
+def test_registrations_of_several_types_are_one_look(keyed_world: WebWorld) -> None:
+    """reveal_registrations: every type decrypted, one entry naming `type/id` of each."""
+    from zicht.access import Actor, reveal_registrations
+
+    world = keyed_world
+    look = Look(Actor("analyst-7", kind="user", organisation="comensha"), PURPOSE)
+    asked = {"victim_registration": [1, 2], "suspect_registration": [7]}
+    found: dict[str, dict[int, dict[str, Any]]] = {}
+
+    def call() -> None:
+        found.update(reveal_registrations(world.engine, world.cipher, look, asked))
+
+    revealed = _one_new_entry(world.engine, call)
+    # registration 1 is the first police row of examples/police_victims.csv
+    assert found["victim_registration"][1]["family_name"] == "Popescu"
+    assert set(found["victim_registration"]) == {1, 2}
+    assert found["suspect_registration"] == {}  # no suspect 7 in this store
+    assert (revealed["action"], revealed["actor"], revealed["purpose"]) == (
+        "view_identity",
+        "analyst-7",
+        PURPOSE,
+    )
+    assert (revealed["object_type"], revealed["object_ids"]) == (
+        "registration",
+        "victim_registration/1,victim_registration/2,suspect_registration/7",
+    )
+    assert (revealed["actor_kind"], revealed["actor_organisation"]) == ("user", "comensha")
+    assert verify(world.engine).ok
