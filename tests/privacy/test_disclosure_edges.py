@@ -112,12 +112,27 @@ def test_the_protection_rule_at_its_edges(
     assert _is_protected(value, interval, primary=primary, margin=10) is protected
 
 
+def test_the_tolerance_itself_is_the_edge() -> None:
+    """At exactly 1e-6 beyond the rule a cell still counts as protected (the LP's own
+    rounding), and a secondary cell of width exactly 1e-6 does not count as open."""
+    tolerance = 1e-6
+    assert _is_protected(15, (5 + tolerance, 25.0), primary=True, margin=10)
+    assert _is_protected(15, (5.0, 15 + 10 - tolerance), primary=True, margin=10)
+    assert not _is_protected(50, (0.0, tolerance), primary=False, margin=10)
+
+
 def test_protect_refuses_a_k_below_one_and_a_relation_to_nothing() -> None:
     with pytest.raises(ValueError, match=r"^k must be at least 1$"):
         protect({"a": 1}, k=0)
     assert protect({"a": 1, "b": 0}, k=1).suppressed == frozenset()
-    with pytest.raises(KeyError, match="a relation names a cell that has no value"):
+    with pytest.raises(KeyError, match=r"^'a relation names a cell that has no value'$"):
         protect({"a": 1, "t": 1}, [Relation("t", ("a", "b"))])
+
+
+def test_the_default_k_is_ten() -> None:
+    values: dict[Hashable, int] = {"ten": 10, "nine": 9}
+    protection = protect(values)
+    assert protection.k == 10 and protection.suppressed == {"nine"}
 
 
 def test_k_is_the_smallest_count_published() -> None:
