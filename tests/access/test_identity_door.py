@@ -358,10 +358,12 @@ def test_records_are_read_from_the_reader_and_the_look_written_to_the_engine(
         for reveal in (plain, awaited):
             values = reveal()
             assert values[1]["family_name"] == "Popescu" and values[2] == {}
-        assert [(e["action"], e["object_ids"]) for e in _entries(trail)] == [
-            ("view_identity", "1,2"),
-            ("view_identity", "1,2"),
+        entries = _entries(trail)
+        assert [(e["action"], e["object_type"], e["object_ids"]) for e in entries] == [
+            ("view_identity", "victim_registration", "1,2"),
+            ("view_identity", "victim_registration", "1,2"),
         ]
+        assert [(e["actor"], e["purpose"]) for e in entries] == [("coordinator", PURPOSE)] * 2
         assert len(_entries(world.engine)) == before
     finally:
         trail.dispose()
