@@ -198,3 +198,37 @@ def test_a_cell_pinned_by_another_table_takes_a_partner_there() -> None:
     relations = [Relation("t1", ("a", "b")), Relation("t2", ("b", "c"))]
     protection = protect(values, relations, k=10)
     assert protection.primary == {"t1", "a", "b"} and protection.secondary == {"c"}
+
+
+def test_a_partner_of_exactly_the_margin_is_enough() -> None:
+    """p = 3 hidden (k = margin = 10): b = 10 is a partner of at least the margin, and the
+    smallest such (before c = 30): p + b = 13 lets p reach 3 + 10 exactly."""
+    values: dict[Hashable, int] = {"total": 43, "p": 3, "b": 10, "c": 30}
+    protection = protect(values, [Relation("total", ("p", "b", "c"))], k=10)
+    assert protection.secondary == {"b"}
+
+
+def test_zeros_stay_published_when_positive_partners_will_do() -> None:
+    """With a margin (20) above k (10) positive partners below the margin compete with
+    zeros; a zero is never the better partner (it hides nothing). Found by a search over
+    small tables; safety checked by the attacker of test_disclosure.py."""
+    from tests.privacy.test_disclosure import attack, two_way
+
+    values, relations, _ = two_way([[4, 25, 0], [21, 17, 0], [0, 0, 6]])
+    protection = protect(values, relations, k=10, margin=20)
+    assert not [cell for cell in protection.suppressed if values[cell] == 0]
+    hidden = sorted(protection.suppressed, key=str)
+    for cell, (low, high, determined) in attack(values, relations, hidden).items():
+        assert not determined and high - low > 1e-6, cell
+        if cell in protection.primary:
+            assert low <= 1e-6 and high >= values[cell] + 20 - 1e-6, cell
+
+
+def test_a_partner_two_relations_away_is_found() -> None:
+    """[[0, 0, 7, 6], [48, 34, 18, 9]]: a table (found by a search) where a hidden cell's
+    own relations hold no published cell left, so its partner is looked for one ring
+    further out; the attacker of test_disclosure.py finds every hidden cell safe."""
+    from tests.privacy.test_disclosure import assert_safe, two_way
+
+    values, relations, _ = two_way([[0, 0, 7, 6], [48, 34, 18, 9]])
+    assert_safe(values, relations)
