@@ -232,3 +232,21 @@ def test_a_partner_two_relations_away_is_found() -> None:
 
     values, relations, _ = two_way([[0, 0, 7, 6], [48, 34, 18, 9]])
     assert_safe(values, relations)
+
+
+def test_the_cheap_pass_reads_every_sum_after_a_bound() -> None:
+    """A bound relation listed first does not stop the cheap pass: the sum T = p + b
+    still gets p's partner b there (p + b = 53), not the smaller q = 12 of the bound
+    p + q <= U, which the attacker's LP would otherwise take first and then b as well."""
+    values: dict[Hashable, int] = {"T": 53, "p": 3, "b": 50, "U": 100, "q": 12}
+    relations = [Relation("U", ("p", "q"), "bound"), Relation("T", ("p", "b"))]
+    assert protect(values, relations, k=10).secondary == {"b"}
+
+
+def test_the_cheap_pass_goes_round_until_no_sum_has_a_lone_hidden_cell() -> None:
+    """t2 = b + c listed before t1 = a + b: a's partner b (from t1) leaves b alone in t2,
+    which the second round sees: c is its partner, t1 stays published."""
+    values: dict[Hashable, int] = {"t1": 15, "a": 3, "b": 12, "t2": 32, "c": 20}
+    relations = [Relation("t2", ("b", "c")), Relation("t1", ("a", "b"))]
+    protection = protect(values, relations, k=10)
+    assert protection.primary == {"a"} and protection.secondary == {"b", "c"}
