@@ -33,6 +33,7 @@ ENDPOINTS: list[tuple[str, str, str, str]] = [
         "list_registrations",
         "/registrations/victim_registration/1",
     ),
+    ("GET", "/deliveries", "view_deliveries", "/deliveries"),
     ("GET", "/persons", "view_persons", "/persons"),
     ("GET", "/persons/{person_id}", "view_persons", "/persons/{person}"),
     ("GET", "/networks", "view_networks", "/networks"),

@@ -30,11 +30,13 @@ from zicht.linkage._cluster import (
 from zicht.linkage._engine import Backend, database_api
 from zicht.linkage._frame import linkage_table
 from zicht.linkage._pipeline import EngineOptions, LinkResult, link_table
+from zicht.linkage._reviews import ReviewConstraints, apply_reviews, review_constraints
 from zicht.linkage._train import PAIR_FLOOR, Timings, TrainingOptions, load_model, predict_new_pairs
 from zicht.privacy import Cipher
 from zicht.store import linkage as store
 from zicht.store import read_records
 from zicht.store.locks import JobBusyError, exclusive_job
+from zicht.store.person_reviews import read_person_reviews
 
 __all__ = ["LinkRunSummary", "LinkageError", "TableLinker", "run_linkage", "stable_person_ids"]
 
@@ -263,6 +265,9 @@ def _linkage(
         "memory_limit": engine_options.memory_limit,
         "linked_on": kind,
     }
+    reviews = review_constraints(
+        (r.decision, r.registration_id, r.members) for r in read_person_reviews(engine)
+    )
     run_id = store.start_link_run(
         engine,
         mode="incremental" if incremental else "full",
@@ -282,6 +287,7 @@ def _linkage(
             training,
             timings,
             linker,
+            reviews,
         )
     except Exception as exc:
         store.fail_link_run(engine, run_id, type(exc).__name__)
@@ -300,6 +306,7 @@ def _run(
     training: TrainingOptions,
     timings: Timings,
     linker: TableLinker,
+    reviews: ReviewConstraints,
 ) -> LinkRunSummary:
     if incremental:
         assert latest is not None
@@ -319,6 +326,8 @@ def _run(
     assert clustering.threshold is not None
     assert clustering.strong is not None
     started = time.perf_counter()
+    # Human reviews override the clustering: confirmed persons stay, splits stay split.
+    clusters, reviewed = apply_reviews(clusters, reviews)
     suspicious = suspicious_clusters(
         clusters,
         pairs,
@@ -380,6 +389,7 @@ def _run(
         "persons_kept": len(kept),
         "persons_new": len(fresh),
         "new_registrations": summary.new_registrations,
+        "reviews": reviewed.as_dict(),
     }
     store.finish_link_run(
         engine,

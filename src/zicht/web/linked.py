@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Engine
@@ -14,10 +16,13 @@ from zicht.store.linkage import (
     read_linked_persons,
     read_person_registrations,
 )
+from zicht.store.web_uploads import latest_delivery_at
 
 __all__ = [
+    "Staleness",
     "explanation",
     "latest_run",
+    "linkage_staleness",
     "person_members",
     "persons_of_run",
     "run_estimates",
@@ -32,6 +37,25 @@ log = logging.getLogger(__name__)
 def latest_run(engine: Engine) -> LinkRunRecord | None:
     """The newest finished link run, or None."""
     return latest_link_run(engine)
+
+
+@dataclass(frozen=True)
+class Staleness:
+    """The latest link run began before the latest delivery finished: linked figures lag."""
+
+    run_id: int
+    run_started: dt.datetime
+    delivery_finished: dt.datetime
+
+
+def linkage_staleness(engine: Engine) -> Staleness | None:
+    """Whether the linked figures miss deliveries: the latest finished run started before
+    the latest delivery finished (None when they do not, or when no run exists)."""
+    run = latest_link_run(engine)
+    delivered = latest_delivery_at(engine)
+    if run is None or delivered is None or delivered <= run.started_at:
+        return None
+    return Staleness(run.id, run.started_at, delivered)
 
 
 def persons_of_run(engine: Engine, run_id: int, suspicious_only: bool) -> list[dict[str, Any]]:

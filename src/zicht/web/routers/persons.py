@@ -14,7 +14,13 @@ from zicht.i18n import N_
 from zicht.store.web_registrations import get_registration
 from zicht.web.deps import audit, look, requires, state
 from zicht.web.i18n import Translator, language_of
-from zicht.web.linked import explanation, latest_run, person_members, persons_of_run
+from zicht.web.linked import (
+    explanation,
+    latest_run,
+    linkage_staleness,
+    person_members,
+    persons_of_run,
+)
 from zicht.web.params import RowId, whole_number
 from zicht.web.queries import cached
 from zicht.web.registrations_view import display, list_columns, may_identify
@@ -56,6 +62,8 @@ def persons(
         "persons.html",
         principal,
         N_("Persons"),
+        stale=linkage_staleness(shared.reader),
+        can_run_linkage=authorize(principal, "run_linkage"),
         run=run,
         persons=shown,
         total=len(items),
