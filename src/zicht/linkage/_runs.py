@@ -176,6 +176,7 @@ def run_linkage(
     table_of: Callable[[pd.DataFrame], pd.DataFrame] = linkage_table,
     linker: TableLinker | None = None,
     kind: str = "plain",
+    progress: Callable[[str], None] | None = None,
 ) -> LinkRunSummary:
     """Link all victim registrations in the store into persons and store the run.
 
@@ -199,6 +200,8 @@ def run_linkage(
         linker: links that table (default: plain linkage's `link_table`); a run with
             another linker is full only (its model is not plain linkage's).
         kind: what the run linked on ("plain" or "encodings"), kept in its parameters.
+        progress: told each step as it starts ("read", "link", "write"), e.g. for the
+            progress page of a job started from the web.
 
     Raises:
         LinkageError: nothing to link, `incremental` without an earlier run, or another
@@ -223,6 +226,7 @@ def run_linkage(
                 table_of=table_of,
                 linker=linker or _plain_linker,
                 kind=kind,
+                progress=progress or (lambda step: None),
             )
     except JobBusyError:
         raise LinkageError(
@@ -242,8 +246,10 @@ def _linkage(
     table_of: Callable[[pd.DataFrame], pd.DataFrame],
     linker: TableLinker,
     kind: str,
+    progress: Callable[[str], None],
 ) -> LinkRunSummary:
     """`run_linkage` while holding the database's link lock."""
+    progress("read")
     timings = Timings()
     started = time.perf_counter()
     registrations = read_records(engine, "victim_registration", cipher=cipher)
@@ -288,6 +294,7 @@ def _linkage(
             timings,
             linker,
             reviews,
+            progress,
         )
     except Exception as exc:
         store.fail_link_run(engine, run_id, type(exc).__name__)
@@ -307,7 +314,9 @@ def _run(
     timings: Timings,
     linker: TableLinker,
     reviews: ReviewConstraints,
+    progress: Callable[[str], None],
 ) -> LinkRunSummary:
+    progress("link")
     if incremental:
         assert latest is not None
         assert latest.model is not None
@@ -328,6 +337,7 @@ def _run(
     started = time.perf_counter()
     # Human reviews override the clustering: confirmed persons stay, splits stay split.
     clusters, reviewed = apply_reviews(clusters, reviews)
+    progress("write")
     suspicious = suspicious_clusters(
         clusters,
         pairs,

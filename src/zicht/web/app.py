@@ -277,6 +277,7 @@ def create_app(
         dashboard,
         deliveries,
         estimates,
+        jobs,
         licences_api,
         meld,
         networks,
@@ -319,6 +320,7 @@ def create_app(
         report_dir=report_dir or default_report_dir(settings),
     )
     app.state.reporting = ReportingPolicy.of(settings, cipher)
+    app.state.settings = settings
     app.state.audit_checkpoints = _audit_checkpoints(engine, cipher, settings)
     for router in (
         session,
@@ -328,6 +330,7 @@ def create_app(
         registrations,
         deliveries,
         persons,
+        jobs,
         networks,
         estimates,
         reports,
