@@ -14,6 +14,7 @@ from zicht.store.web_jobs import (
     STALE_AFTER,
     WebJobRow,
     finish_job,
+    job_beat,
     job_step,
     read_job,
     recent_jobs,
@@ -72,9 +73,11 @@ def test_a_job_left_running_by_a_dead_server_does_not_block_forever(engine: Engi
     assert start_job(engine, "report", "coordinator", {}) is None
     long_ago = dt.datetime.now(dt.UTC).replace(tzinfo=None) - STALE_AFTER - dt.timedelta(1)
     with engine.begin() as connection:
-        connection.execute(
-            update(WebJobRow).where(WebJobRow.id == stuck).values(started_at=long_ago)
-        )
+        connection.execute(update(WebJobRow).where(WebJobRow.id == stuck).values(beat_at=long_ago))
+    job_beat(engine, stuck)  # a beat: alive again, still blocking
+    assert start_job(engine, "report", "coordinator", {}) is None
+    with engine.begin() as connection:
+        connection.execute(update(WebJobRow).where(WebJobRow.id == stuck).values(beat_at=long_ago))
     fresh = start_job(engine, "report", "coordinator", {})
     assert fresh is not None
     old = read_job(engine, stuck)

@@ -2,7 +2,9 @@
 job with its step, outcome and error, so that any worker process can show its progress.
 
 One job of a kind runs at a time: `start_job` refuses while a job of the kind is running
-(and `store.locks.exclusive_job` guards the work itself across processes).
+(and `store.locks.exclusive_job` guards the work itself across processes). A running job
+beats (`job_beat`) while it works; one whose beat is older than `STALE_AFTER` died with
+its process (a restart) and no longer blocks its kind.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ __all__ = [
     "JobRecord",
     "WebJobRow",
     "finish_job",
+    "job_beat",
     "job_step",
     "read_job",
     "recent_jobs",
@@ -40,6 +43,7 @@ class WebJobRow(Base):
     step: Mapped[str] = mapped_column(String(40), default="queued")
     started_by: Mapped[str] = mapped_column(String(100))
     started_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    beat_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
     finished_at: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
     parameters: Mapped[dict[str, Any]] = mapped_column(JSON)
     result: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
@@ -63,8 +67,8 @@ class JobRecord:
 
 
 _TABLE = WebJobRow.__table__
-# A job still "running" after this long died with its process (a server restart).
-STALE_AFTER = dt.timedelta(hours=12)
+# A running job whose last beat is this old died with its process (a server restart).
+STALE_AFTER = dt.timedelta(minutes=5)
 
 
 def _record(row: Any) -> JobRecord:
@@ -101,7 +105,7 @@ def start_job(engine: Engine, kind: str, started_by: str, parameters: dict[str, 
         running = WebJobRow.kind == kind, WebJobRow.status == "running"
         connection.execute(
             update(WebJobRow)
-            .where(*running, WebJobRow.started_at < utcnow() - STALE_AFTER)
+            .where(*running, WebJobRow.beat_at < utcnow() - STALE_AFTER)
             .values(
                 status="failed",
                 step="failed",
@@ -119,6 +123,7 @@ def start_job(engine: Engine, kind: str, started_by: str, parameters: dict[str, 
                 step="queued",
                 started_by=started_by,
                 started_at=utcnow(),
+                beat_at=utcnow(),
                 parameters=parameters,
             )
             .returning(WebJobRow.id)
@@ -127,9 +132,17 @@ def start_job(engine: Engine, kind: str, started_by: str, parameters: dict[str, 
 
 
 def job_step(engine: Engine, job_id: int, step: str) -> None:
-    """Record the step a running job has reached."""
+    """Record the step a running job has reached (a beat too)."""
     with engine.begin() as connection:
-        connection.execute(update(WebJobRow).where(WebJobRow.id == job_id).values(step=step))
+        connection.execute(
+            update(WebJobRow).where(WebJobRow.id == job_id).values(step=step, beat_at=utcnow())
+        )
+
+
+def job_beat(engine: Engine, job_id: int) -> None:
+    """Say that a running job is alive."""
+    with engine.begin() as connection:
+        connection.execute(update(WebJobRow).where(WebJobRow.id == job_id).values(beat_at=utcnow()))
 
 
 def finish_job(

@@ -20,7 +20,7 @@ from sqlalchemy import Engine
 
 from zicht.config import Settings
 from zicht.privacy import Cipher
-from zicht.store.web_jobs import finish_job, job_step, start_job
+from zicht.store.web_jobs import finish_job, job_beat, job_step, start_job
 
 __all__ = ["JOB_KINDS", "start_link_job", "start_report_job"]
 
@@ -43,18 +43,37 @@ def _failure(exc: BaseException) -> str:
     return f"unexpected error ({type(exc).__name__})"
 
 
+# Seconds between a running job's beats (store.web_jobs.STALE_AFTER is far longer).
+BEAT = 30.0
+
+
+def _beat(engine: Engine, job_id: int, stop: threading.Event) -> None:
+    while not stop.wait(BEAT):
+        try:
+            job_beat(engine, job_id)
+        except Exception:  # a missed beat is no failure of the job
+            log.warning("job %s: beat not recorded", job_id)
+
+
 def _background(engine: Engine, job_id: int, work: Callable[[Step], dict[str, Any]]) -> None:
     def step(name: str) -> None:
         job_step(engine, job_id, name)
 
     def run() -> None:
+        stop = threading.Event()
+        beating = threading.Thread(target=_beat, args=(engine, job_id, stop), daemon=True)
+        beating.start()
         try:
             result = work(step)
         except Exception as exc:  # the job's page shows it; the server goes on
             log.warning("job %s failed: %s", job_id, type(exc).__name__)
-            finish_job(engine, job_id, error=_failure(exc))
+            outcome: dict[str, Any] = {"error": _failure(exc)}
         else:
-            finish_job(engine, job_id, result=result)
+            outcome = {"result": result}
+        finally:
+            stop.set()
+            beating.join()
+        finish_job(engine, job_id, **outcome)
 
     threading.Thread(target=run, name=f"zicht-job-{job_id}", daemon=True).start()
 

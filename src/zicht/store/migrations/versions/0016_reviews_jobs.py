@@ -49,6 +49,7 @@ def upgrade() -> None:
         sa.Column("step", sa.String(length=40), nullable=False),
         sa.Column("started_by", sa.String(length=100), nullable=False),
         sa.Column("started_at", sa.DateTime(), nullable=False),
+        sa.Column("beat_at", sa.DateTime(), nullable=False),
         sa.Column("finished_at", sa.DateTime(), nullable=True),
         sa.Column("parameters", sa.JSON(), nullable=False),
         sa.Column("result", sa.JSON(), nullable=True),
