@@ -98,6 +98,9 @@ def test_a_failed_job_says_why(sqlite_world: WebWorld) -> None:
     html = world.client("coordinator").get(f"/jobs/{job_id}?lang=en").text
     assert "stopped with an error" in html
     assert "another link run is in progress on this database" in html
+    dutch = world.client("coordinator").get(f"/jobs/{job_id}?lang=nl").text
+    assert "gestopt met een fout" in dutch
+    assert "er loopt al een andere koppelrun op deze database" in dutch
 
 
 @pytest.mark.parametrize("form", [{"year": "1999", "lang": "en"}, {"year": "2023", "lang": "xx"}])

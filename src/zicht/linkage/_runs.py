@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 from sqlalchemy import Engine
 
+from zicht.i18n import N_
 from zicht.linkage._cluster import (
     ClusterOptions,
     Method,
@@ -230,7 +231,7 @@ def run_linkage(
             )
     except JobBusyError:
         raise LinkageError(
-            "another link run is in progress on this database; start again when it has finished"
+            N_("another link run is in progress on this database; start again when it has finished")
         ) from None
 
 
@@ -254,12 +255,12 @@ def _linkage(
     started = time.perf_counter()
     registrations = read_records(engine, "victim_registration", cipher=cipher)
     if registrations.empty:
-        raise LinkageError("there are no victim registrations in the store to link")
+        raise LinkageError(N_("there are no victim registrations in the store to link"))
     table = table_of(registrations)
     timings.record("read_and_normalise", started)
     latest = store.latest_link_run(engine)
     if incremental and (latest is None or latest.model is None):
-        raise LinkageError("no earlier link run to add to; run `zicht link` first")
+        raise LinkageError(N_("no earlier link run to add to; run `zicht link` first"))
     parameters = {
         "threshold": clustering.threshold,
         "method": clustering.method,

@@ -12,7 +12,7 @@ from pathlib import Path
 from sqlalchemy import Engine
 
 from zicht.estimate import DEFAULT_POLICY, Estimate
-from zicht.i18n import Translator
+from zicht.i18n import N_, Translator
 from zicht.monitor._assemble import Inputs, assemble
 from zicht.monitor._data import MonitorData, load
 from zicht.monitor._estimates import report_estimates
@@ -109,7 +109,7 @@ def build_report(
 
     data = load(engine, year)
     if not data.totals and not data.suspects["registered"]:
-        raise ReportError("the database holds no registrations: ingest data first")
+        raise ReportError(N_("the database holds no registrations: ingest data first"))
     lap("read")
     by_year, by_form = _estimates(engine, data, year)
     lap("estimate")

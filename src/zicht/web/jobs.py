@@ -19,6 +19,7 @@ from typing import Any
 from sqlalchemy import Engine
 
 from zicht.config import Settings
+from zicht.i18n import N_
 from zicht.privacy import Cipher
 from zicht.store.web_jobs import finish_job, job_beat, job_step, start_job
 
@@ -99,10 +100,10 @@ def start_link_job(
             from zicht.pprl import read_secret, run_encoded_linkage
 
             if incremental:
-                raise LinkageError("a run on encodings is always full: start it as a full run")
+                raise LinkageError(N_("a run on encodings is always full: start it as a full run"))
             if settings.pprl_secret_file is None:
                 raise LinkageError(
-                    "linking on encodings needs the linkage secret: set ZICHT_PPRL_SECRET_FILE"
+                    N_("linking on encodings needs the linkage secret: set ZICHT_PPRL_SECRET_FILE")
                 )
             summary = run_encoded_linkage(
                 engine, cipher, read_secret(settings.pprl_secret_file), **options

@@ -65,7 +65,8 @@ def _job_view(t: Translator, job: JobRecord) -> dict[str, Any]:
         "started_by": job.started_by,
         "started": t.date(job.started_at),
         "seconds": t.number(max(0, int((end - job.started_at).total_seconds()))),
-        "error": job.error,
+        # A service's message, translated when the catalogues know it (no placeholders).
+        "error": t.translations.gettext(job.error) if job.error else None,
         "result": result,
     }
 
