@@ -103,3 +103,16 @@ def test_linked_figures_say_when_the_linkage_is_older_than_a_delivery(
     assert NOTICE in analyst and 'href="/jobs"' not in analyst
     dutch = coordinator.get("/persons?lang=nl").text
     assert "De koppeling is ouder dan de laatste levering." in dutch
+
+
+def test_the_menu_leads_to_the_calendar_and_the_jobs_and_the_auditor_still_lands_on_the_trail(
+    world: WebWorld,
+) -> None:
+    from zicht.access import Principal
+    from zicht.web.rendering import first_page
+
+    html = world.client("coordinator").get("/dashboard?lang=en").text
+    assert 'href="/deliveries"' in html and 'href="/jobs"' in html
+    assert first_page(Principal.for_user(1, "a", "auditor", None)) == "/audit"
+    auditor = world.client("auditor").get("/audit?lang=en").text
+    assert 'href="/deliveries"' in auditor and 'href="/jobs"' not in auditor

@@ -71,7 +71,6 @@ NAVIGATION: tuple[tuple[str, str, str], ...] = (
     ("/quarantine", N_("Quarantine"), "correct_quarantine"),
     ("/shelter", N_("Shelter"), "view_shelter_availability"),
     ("/registrations", N_("Registrations"), "list_registrations"),
-    ("/deliveries", N_("Deliveries"), "view_deliveries"),
     ("/persons", N_("Persons"), "view_persons"),
     ("/networks", N_("Networks"), "view_networks"),
     ("/estimates", N_("Estimates"), "view_estimates"),
@@ -86,6 +85,8 @@ NAVIGATION: tuple[tuple[str, str, str], ...] = (
     ("/operators", N_("Operators"), "view_ads"),
     ("/licences/lookup", N_("Licence lookup"), "lookup_licence"),
     ("/audit", N_("Audit trail"), "read_audit"),
+    # After the audit trail: an auditor still lands on it (`first_page`).
+    ("/deliveries", N_("Deliveries"), "view_deliveries"),
     ("/admin/users", N_("Users"), "manage_users"),
     ("/admin/tokens", N_("API tokens"), "manage_tokens"),
     ("/admin/organisations", N_("Organisations"), "manage_organisations"),
