@@ -86,6 +86,13 @@ def persons(
             ttl=60,
         )
         items = search_persons(frame, listed, **filters)
+        named = {
+            rid
+            for r in read_person_reviews(shared.engine)
+            for rid in (r.registration_id, *r.members)
+        }
+        reviewed = set(frame.loc[frame["registration_id"].isin(named), "person_id"].astype(int))
+        items = [{**p, "reviewed": p["person_id"] in reviewed} for p in items]
     pages = max(1, -(-len(items) // PAGE))
     shown = [
         {
