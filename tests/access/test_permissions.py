@@ -58,6 +58,10 @@ EXPECTED: dict[str, dict[str, str]] = {
         "view_ads": "all",
         "lookup_licence": "all",
         "export_cluster": "all",
+        "view_deliveries": "all",
+        "review_persons": "all",
+        "run_linkage": "all",
+        "build_report": "all",
     },
     "analyst": {
         "view_dashboard": "all",
@@ -70,7 +74,7 @@ EXPECTED: dict[str, dict[str, str]] = {
         "lookup_licence": "all",
         "export_cluster": "all",
     },
-    "auditor": {"read_audit": "all"},
+    "auditor": {"read_audit": "all", "view_deliveries": "all"},
     "caseworker": {
         "view_dashboard": "all",
         "request_shelter": "own",

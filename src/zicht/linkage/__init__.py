@@ -42,6 +42,12 @@ from zicht.linkage._results import (
     person_table,
     read_truth,
 )
+from zicht.linkage._reviews import (
+    ReviewConstraints,
+    ReviewEffect,
+    apply_reviews,
+    review_constraints,
+)
 from zicht.linkage._runs import LinkageError, LinkRunSummary, TableLinker, run_linkage
 from zicht.linkage._settings import MIN_COVERAGE, ModelSpec
 from zicht.linkage._threshold import ThresholdChoice, choose_threshold
@@ -65,11 +71,14 @@ __all__ = [
     "PairExplanation",
     "PersonExplanation",
     "ResultsError",
+    "ReviewConstraints",
+    "ReviewEffect",
     "SuspiciousCluster",
     "TableLinker",
     "ThresholdChoice",
     "Timings",
     "TrainingOptions",
+    "apply_reviews",
     "choose_threshold",
     "cluster_pairs",
     "database_api",
@@ -90,6 +99,7 @@ __all__ = [
     "predict_pairs",
     "read_truth",
     "resolve_options",
+    "review_constraints",
     "run_linkage",
     "threshold_explanation",
     "train_model",
