@@ -103,7 +103,7 @@ def test_a_steward_corrects_a_delivery_in_the_quarantine(
     page.wait_for_load_state()
     assert page.get_by_label("Voornaam").input_value() == "Piet"
     _no_violations(page)
-    page.get_by_label("Datum (registration_date)").fill("28-02-2023")
+    page.get_by_label("Registratiedatum (kolom Datum)").fill("28-02-2023")
     page.get_by_role("button", name="Opnieuw aanleveren").click()
     page.wait_for_load_state()
     assert "verwerkt" in page.get_by_role("status").inner_text()

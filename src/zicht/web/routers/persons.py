@@ -13,6 +13,7 @@ from zicht.access import MIN_PURPOSE, Principal, authorize, reveal_identities, s
 from zicht.i18n import N_
 from zicht.store.web_registrations import get_registration
 from zicht.web.deps import audit, look, requires, state
+from zicht.web.explained import review_reasons
 from zicht.web.i18n import Translator, language_of
 from zicht.web.linked import explanation, latest_run, person_members, persons_of_run
 from zicht.web.params import RowId, whole_number
@@ -111,7 +112,7 @@ def person(
         rows.append(
             {"id": rid, "cells": {c.name: display(t, c.name, values.get(c.name)) for c in columns}}
         )
-    links, notes = explanation(shared.engine, run.id, person_id)
+    links, notes = explanation(shared.engine, run.id, person_id, t)
     info = next(
         (p for p in persons_of_run(shared.engine, run.id, False) if p["person_id"] == person_id),
         None,
@@ -129,7 +130,7 @@ def person(
         "person_id": person_id,
         "run_id": run.id,
         "suspicious": bool(info and info["suspicious"]),
-        "reasons": info["reasons"] if info else None,
+        "reasons": review_reasons(t, info["reasons"]) if info else None,
     }
     return render(
         request,
