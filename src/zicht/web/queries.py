@@ -11,6 +11,7 @@ from collections.abc import Callable, Hashable
 from typing import Any, TypeVar
 
 from zicht.i18n import N_, translator
+from zicht.standard import RECORD_TYPES
 from zicht.standard import field_label as standard_field_label
 
 __all__ = [
@@ -20,6 +21,7 @@ __all__ = [
     "SORTS",
     "cached",
     "field_label",
+    "record_type_label",
     "versioned",
 ]
 
@@ -110,3 +112,9 @@ def field_label(record_type: str, name: str, lang: str) -> str:
     if name in _STORE_LABELS:
         return translator(lang)(_STORE_LABELS[name])
     return name
+
+
+def record_type_label(record_type: str, lang: str) -> str:
+    """The standard's name of a record type in `lang` (Dutch for nl, else English)."""
+    kind = RECORD_TYPES[record_type]
+    return kind.nl if lang == "nl" else kind.en

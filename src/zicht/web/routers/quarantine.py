@@ -8,6 +8,7 @@ from typing import Annotated, Any
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, HTTPException
+from markupsafe import Markup
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
@@ -63,7 +64,7 @@ def _messages(
             problem = RowProblem(error["field"], error["rule"], error.get("column"))
             text = problem.describe(t.lang, entry.record_type)
             hint = problem_hint(mappings[entry.batch_id], error["field"], error["rule"], t.lang)
-            lines.append(f"{text}. {hint}" if hint else text)
+            lines.append(Markup("{}. {}").format(text, hint) if hint else text)
         shown[entry.id] = lines
     return shown
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, HTTPException
+from markupsafe import Markup
 from starlette.datastructures import UploadFile
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
@@ -130,7 +131,7 @@ def problem_rows(request: Request, batch: Batch, t: Translator) -> list[dict[str
                     "field": field_label(batch.record_type, error["field"], t.lang),
                     "column": error.get("column"),
                     "status": entry.status,
-                    "message": f"{message}. {hint}" if hint else message,
+                    "message": Markup("{}. {}").format(message, hint) if hint else message,
                 }
             )
     return rows
