@@ -271,7 +271,18 @@ def _pages(world: WebWorld) -> list[tuple[str | None, str]]:
             principal = Principal.for_user(1, role, role, ORGANISATION_OF[role])
             if action is not None and authorize(principal, action):
                 pages.append((role, path))
+    for role, path in WITH_QUERY:
+        pages.append((role, path.format(**common)))
     return pages
+
+
+# Pages whose widest form needs a query: identities shown beside the analytic columns.
+WITH_QUERY = [
+    ("coordinator", "/registrations?identities=1&purpose=controle op dubbele registraties"),
+    ("data_steward", "/registrations?identities=1&purpose=controle op dubbele registraties"),
+    ("coordinator", "/persons/{person_id}?identities=1&purpose=controle van de koppeling"),
+    ("data_steward", "/quarantine/{entry_id}?purpose=registratie verbeteren"),
+]
 
 
 def _populate(world: WebWorld, folder: Path) -> None:
