@@ -41,3 +41,17 @@ def test_every_rule_has_its_own_dutch_text() -> None:
     dutch = {rule: rule_message(rule, "nl") for rule in RULES}
     assert all(dutch[rule] != RULES[rule] for rule in RULES)
     assert len(set(dutch.values())) == len(RULES)
+
+
+def test_a_problem_of_a_record_type_names_the_field_by_its_label() -> None:
+    problem = RowProblem("registration_date", "date", "datum")
+    assert problem.describe("nl", "victim_registration") == (
+        "Registratiedatum (kolom datum): geen geldige datum in het verwachte formaat"
+    )
+    assert problem.describe("en", "victim_registration") == (
+        "Date of registration (column datum): not a valid date in the expected format"
+    )
+    same = RowProblem("gender", "code", "Geslacht")  # the column says what the label says
+    assert same.describe("nl", "victim_registration") == (
+        "Geslacht: waarde komt niet voor in de codelijst"
+    )

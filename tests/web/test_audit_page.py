@@ -31,12 +31,12 @@ def test_the_actor_search_takes_part_of_a_name_in_any_case(world: WebWorld) -> N
     log_action(world.engine, AuditEvent(actor="Data_Steward", action="view_registration"))
     log_action(world.engine, AuditEvent(actor="coordinator", action="view_registration"))
     html = world.client("auditor").get("/audit?lang=en&actor=STEW&action=view_registration").text
-    actors = re.findall(r"<td>(Data_Steward|coordinator)</td>", html)
+    actors = re.findall(r"<td[^>]*>(Data_Steward|coordinator)</td>", html)
     assert actors == ["Data_Steward"]
     # "_" is a letter here, not a wildcard: "a_s" finds Data_Steward, not DataXSteward
     log_action(world.engine, AuditEvent(actor="DataXSteward", action="view_registration"))
     html = world.client("auditor").get("/audit?lang=en&actor=a_s&action=view_registration").text
-    assert re.findall(r"<td>(Data_Steward|DataXSteward)</td>", html) == ["Data_Steward"]
+    assert re.findall(r"<td[^>]*>(Data_Steward|DataXSteward)</td>", html) == ["Data_Steward"]
 
 
 def test_the_export_holds_every_matching_entry_and_is_itself_audited(world: WebWorld) -> None:
@@ -58,7 +58,7 @@ def test_a_long_list_of_records_is_shortened_on_the_page(world: WebWorld) -> Non
         AuditEvent(actor="lister", action="list_registrations", object_type="x", object_ids=ids),
     )
     html = world.client("auditor").get("/audit?actor=lister&lang=en").text
-    assert "1, 2, 3, 4, 5 and 45 more" in html
+    assert "1, 2, 3, 4, 5</span> and 45 more" in html
     assert "6, 7" not in html
 
 

@@ -34,7 +34,10 @@ def test_web_export_and_the_correction_form_keep_values_and_formulas_out(world: 
     page = client.get(f"/quarantine/{entry.id}").text
     labels = dict(re.findall(r'<label for="(cell-\d+)">([^<]+)</label>', page))
     form = dict.fromkeys(labels, "")
-    for cell, column in labels.items():
+    for cell, label in labels.items():
+        # "Registratiedatum (kolom registration_date)": the field's label, then the column
+        named = re.search(r"\(kolom ([^)]+)\)$", label)
+        column = named.group(1) if named else label
         form[cell] = {**HOSTILE, "registration_date": GOOD_DATE, "forms": "labour"}[column]
     fixed = client.post(
         f"/quarantine/{entry.id}",

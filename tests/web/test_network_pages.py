@@ -31,7 +31,9 @@ def test_a_network_page_draws_and_shows_its_evidence(sqlite_world: WebWorld) -> 
     assert page.status_code == 200
     assert "<svg" in page.text and page.text.count("<circle") == 5
     assert "Edges and the registrations behind them" in page.text
-    assert "victim_registration 2" in page.text and "fairwork" in page.text
+    # the record type and organisation by their names, not their codes
+    assert "Registration of a (possible) victim 2" in page.text and "FairWork" in page.text
+    assert "victim_registration" not in page.text
     assert "Purpose of access" not in page.text  # an analyst never sees identities
     shown = sqlite_world.client("analyst").get(f"/networks/{top}?identities=1&purpose=casework")
     assert search(sqlite_world.engine, action="view_identity")[1] == 0

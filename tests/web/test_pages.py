@@ -34,7 +34,7 @@ def test_upload_shows_each_bad_row_and_fixing_it_stores_it(world: WebWorld) -> N
     client = world.client("data_steward")
     result = client.get(location)
     assert result.status_code == 200
-    assert "registration_date" in result.text and "Regel" in result.text
+    assert "Registratiedatum" in result.text and "Regel" in result.text
     assert "Piet" not in result.text  # problems name the field and rule, never the value
     entry = re.search(r'href="/quarantine/(\d+)"', result.text)
     assert entry is not None
@@ -45,7 +45,7 @@ def test_upload_shows_each_bad_row_and_fixing_it_stores_it(world: WebWorld) -> N
         re.findall(r'id="(cell-\d+)" name="cell-\d+" type="text" value="([^"]*)"', form.text)
     )
     column_of = {column: cell for cell, column in cells.items()}
-    values[column_of["registration_date"]] = "2023-12-05"
+    values[column_of["Registratiedatum (kolom registration_date)"]] = "2023-12-05"
     fixed = client.post(
         f"/quarantine/{entry.group(1)}",
         data={**values, "csrf_token": world.csrf(client)},

@@ -188,9 +188,10 @@ def test_messages_and_form_name_the_format_and_the_codes(world: WebWorld) -> Non
     client = world.client("data_steward")
     listing = client.get("/quarantine").text
     assert "Datum als DD-MM-JJJJ / JJJJ-MM-DD" in listing
-    assert "Toegestaan: AU, CU" in listing
+    assert "Toegestaan: <code>AU</code>, <code>CU</code>" in listing
     result = client.get(f"/uploads/{batch_id}?lang=en").text
-    assert "Date as DD-MM-YYYY / YYYY-MM-DD" in result and "Allowed: AU, CU" in result
+    assert "Date as DD-MM-YYYY / YYYY-MM-DD" in result
+    assert "Allowed: <code>AU</code>, <code>CU</code>" in result
     form = client.get(f"/quarantine/{_entry_of(world, batch_id, 1)}?lang=nl").text
     checkboxes = re.findall(r'type="checkbox" id="cell-2-\d" name="cell-2" value="(\w+)"', form)
     assert checkboxes == ["AU", "CU"]

@@ -302,7 +302,9 @@ def export(
                     ),
                 )
             record_type = found[0] if found else "victim_registration"
-        count = export_quarantine(engine, cipher, source, out, record_type, look=look)
+        count = export_quarantine(
+            engine, cipher, source, out, record_type, look=look, lang=messages().lang
+        )
     finally:
         engine.dispose()
     console.print(

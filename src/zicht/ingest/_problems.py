@@ -11,6 +11,7 @@ from functools import partial
 from typing import Any
 
 from zicht.i18n import N_, translator
+from zicht.standard import field_label
 
 __all__ = ["RULES", "IngestFileError", "RowProblem", "rule_message", "rule_summary"]
 
@@ -61,9 +62,17 @@ class RowProblem:
             "detail": self.detail,
         }
 
-    def describe(self, lang: str = "en") -> str:
-        """One line: field (column): message."""
-        where = self.field if self.column in (None, self.field) else f"{self.field} ({self.column})"
+    def describe(self, lang: str = "en", record_type: str | None = None) -> str:
+        """One line: field (column): message; the field by its label in `lang` when the
+        record type is given (a page, an export for people), else by its name."""
+        name = (field_label(record_type, self.field, lang) if record_type else None) or self.field
+        if self.column in (None, self.field, name):
+            where = name
+        elif record_type is None:
+            where = f"{self.field} ({self.column})"
+        else:
+            t = translator(lang)
+            where = t("%(field)s (column %(column)s)", field=name, column=self.column)
         text = f"{where}: {rule_message(self.rule, lang)}"
         return f"{text} [{self.detail}]" if self.detail else text
 

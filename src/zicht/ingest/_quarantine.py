@@ -31,9 +31,13 @@ ERRORS_COLUMN = f"{RESERVED_PREFIX}errors"
 RECORD_TYPE_COLUMN = f"{RESERVED_PREFIX}record_type"
 
 
-def _describe(errors: list[dict[str, str]]) -> str:
+def _describe(
+    errors: list[dict[str, str]], lang: str = "en", record_type: str | None = None
+) -> str:
     return "; ".join(
-        RowProblem(e["field"], e["rule"], e.get("column"), e.get("detail")).describe()
+        RowProblem(e["field"], e["rule"], e.get("column"), e.get("detail")).describe(
+            lang, record_type
+        )
         for e in errors
     )
 
@@ -44,14 +48,23 @@ def quarantined_record_types(engine: Engine, source: str) -> list[str]:
 
 
 def export_quarantine(
-    engine: Engine, cipher: Cipher, source: str, out: Path, record_type: str, *, look: Look
+    engine: Engine,
+    cipher: Cipher,
+    source: str,
+    out: Path,
+    record_type: str,
+    *,
+    look: Look,
+    lang: str | None = None,
 ) -> int:
     """Write the open quarantine rows of `source` and `record_type` to `out` (.csv or .jsonl).
 
     One record type per file, with only its columns, so that the corrected file is
     ingested with that record type's mapping. Returns the number of rows written. The
     decrypted rows are a look at identity data: `look` (who, why) is audited as one
-    `export_quarantine` entry naming the rows, once the file is written.
+    `export_quarantine` entry naming the rows, once the file is written. With `lang`
+    the problems are said in that language, fields by their labels (for people
+    correcting the file); without it in English with the fields' names.
     """
     entries = [e for e in read_quarantine(engine, source=source) if e.record_type == record_type]
     rows: list[dict[str, object]] = []
@@ -62,7 +75,7 @@ def export_quarantine(
             {
                 QUARANTINE_ID_COLUMN: entry.id,
                 ROW_COLUMN: entry.row_number,
-                ERRORS_COLUMN: _describe(entry.errors),
+                ERRORS_COLUMN: _describe(entry.errors, lang or "en", record_type if lang else None),
                 **original,
             }
         )

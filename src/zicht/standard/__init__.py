@@ -35,7 +35,13 @@ from zicht.standard._records import (
     VictimIdentity,
     VictimRegistration,
 )
-from zicht.standard._registry import RECORD_TYPES, VOCABULARIES, RecordType, json_schemas
+from zicht.standard._registry import (
+    RECORD_TYPES,
+    VOCABULARIES,
+    RecordType,
+    field_label,
+    json_schemas,
+)
 from zicht.standard._vocabulary import Term, Vocabulary
 
 __all__ = [
@@ -71,6 +77,7 @@ __all__ = [
     "age_band",
     "country_code",
     "data_standard_markdown",
+    "field_label",
     "format_licence_number",
     "json_schemas",
     "majority",

@@ -22,7 +22,7 @@ __all__ = [
 
 GENDERS = Vocabulary(
     name="gender",
-    nl="Gender",
+    nl="Geslacht",
     en="Gender",
     terms=(
         Term("female", "Vrouw", "Female", ctdc="Female", htcds="Feminine"),

@@ -98,7 +98,7 @@ class VictimRegistration(_Registered):
         "Middelen van controle", "Means of control", vocabulary=MEANS_OF_CONTROL, default=()
     )
     gender: Annotated[str, InVocabulary(GENDERS)] = described(
-        "Gender", "Gender", vocabulary=GENDERS, default="unknown"
+        "Geslacht", "Gender", vocabulary=GENDERS, default="unknown"
     )
     age: int | None = described(
         "Leeftijd bij registratie", "Age at registration in whole years", default=None, ge=0, le=120
@@ -236,7 +236,7 @@ class SuspectRegistration(_Registered):
         "Rol", "Role of the suspect", vocabulary=SUSPECT_ROLES, default="unknown"
     )
     gender: Annotated[str, InVocabulary(GENDERS)] = described(
-        "Gender", "Gender", vocabulary=GENDERS, default="unknown"
+        "Geslacht", "Gender", vocabulary=GENDERS, default="unknown"
     )
     age: int | None = described(
         "Leeftijd bij registratie", "Age at registration in whole years", default=None, ge=0, le=120

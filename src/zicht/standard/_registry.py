@@ -29,7 +29,7 @@ from zicht.standard._records import (
 )
 from zicht.standard._vocabulary import Vocabulary
 
-__all__ = ["RECORD_TYPES", "VOCABULARIES", "RecordType", "json_schemas"]
+__all__ = ["RECORD_TYPES", "VOCABULARIES", "RecordType", "field_label", "json_schemas"]
 
 STANDARD_VERSION = "1.0"
 
@@ -131,3 +131,17 @@ def json_schemas() -> dict[str, dict[str, Any]]:
             "additionalProperties": False,
         }
     return schemas
+
+
+def field_label(record_type: str, name: str, lang: str) -> str | None:
+    """The label of a field of `record_type` in `lang` (Dutch for nl, else English);
+    None for a name that is no field of the record type."""
+    kind = RECORD_TYPES.get(record_type)
+    if kind is None:
+        return None
+    info = kind.analytic.model_fields.get(name) or kind.identity.model_fields.get(name)
+    extra = info.json_schema_extra if info is not None else None
+    if not isinstance(extra, dict):
+        return None
+    label = extra.get("label_nl" if lang == "nl" else "label_en")
+    return label if isinstance(label, str) else None

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 from sqlalchemy import Engine
 
+from zicht.i18n import Translator
 from zicht.store.linkage import (
     LinkRunRecord,
     latest_link_run,
@@ -18,6 +19,7 @@ from zicht.store.linkage import (
     read_person_registrations,
 )
 from zicht.store.web_uploads import latest_delivery_at
+from zicht.web.explained import weight_rows
 
 __all__ = [
     "Staleness",
@@ -132,9 +134,10 @@ def search_persons(
 
 
 def explanation(
-    engine: Engine, run_id: int, person_id: int
+    engine: Engine, run_id: int, person_id: int, t: Translator
 ) -> tuple[list[dict[str, Any]], list[str]]:
-    """Why the registrations of a person were linked: per pair, the field weights."""
+    """Why the registrations of a person were linked, in `t`'s language: per pair, the
+    comparisons with their levels and weights; and notes (pairs that were not scored)."""
     from zicht.linkage import ExplainError, explain_person
 
     try:
@@ -148,16 +151,31 @@ def explanation(
         {
             "left": link.registration_l,
             "right": link.registration_r,
-            "weight": round(link.match_weight, 2),
-            "probability": round(link.match_probability, 4),
-            "bars": [
-                {"comparison": b.comparison, "level": b.level, "weight": round(b.match_weight, 2)}
-                for b in link.bars
-            ],
+            "weight": t.number(link.match_weight, 2),
+            "probability": t.number(100 * link.match_probability, 2),
+            "bars": weight_rows(
+                t,
+                [
+                    {"comparison": b.comparison, "level": b.level, "weight": b.match_weight}
+                    for b in link.bars
+                ],
+            ),
         }
         for link in explained.links
     ]
-    return links, list(explained.notes)
+    size = len(explained.registrations)
+    pairs = size * (size - 1) // 2
+    notes = []
+    if size > 1 and len(links) < pairs:
+        notes.append(
+            t(
+                "%(unscored)s of the %(pairs)s pairs were not scored (not compared, or too "
+                "unlike to keep); the person holds together through the links shown.",
+                unscored=t.number(pairs - len(links)),
+                pairs=t.number(pairs),
+            )
+        )
+    return links, notes
 
 
 def run_estimates(engine: Engine, run_id: int) -> list[Estimate]:

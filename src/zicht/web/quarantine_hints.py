@@ -14,6 +14,8 @@ import typing
 from dataclasses import dataclass
 from typing import Any
 
+from markupsafe import Markup, escape
+
 from zicht.i18n import N_, translator
 from zicht.ingest import Mapping
 from zicht.standard import RECORD_TYPES, InVocabulary, Vocabulary
@@ -45,6 +47,7 @@ class CellHint:
     multiple: str | None = None
     """The separator, when several codes may be given."""
     hint: str = ""
+    """Expected format or allowed codes (Markup: the codes marked as code)."""
 
 
 def date_pattern(strptime_format: str, lang: str) -> str:
@@ -87,23 +90,32 @@ def _choices(mapping: Mapping, name: str, lang: str) -> list[tuple[str, str]]:
     return [(code, f"{code} – {label(code)}") for code in vocabulary.codes]
 
 
-def _hint(mapping: Mapping, name: str, choices: list[tuple[str, str]], lang: str) -> str:
+def _codes(t: Any, codes: list[str], more: bool = False, iso: str = "") -> Markup:
+    """ "Allowed: A, B" with each code marked as code (what the file must hold, as written)."""
+    shown = Markup(", ").join(Markup("<code>{}</code>").format(code) for code in codes)
+    if more:
+        shown += Markup(", …")
+    if iso:
+        message = escape(t.translations.gettext("Allowed: %(codes)s or %(iso)s"))
+        return message % {"codes": shown, "iso": iso}
+    return escape(t.translations.gettext("Allowed: %(codes)s")) % {"codes": shown}
+
+
+def _hint(mapping: Mapping, name: str, choices: list[tuple[str, str]], lang: str) -> Markup:
     t = translator(lang)
     if (name in mapping.kind.fields and name.endswith("date")) or name == "date_of_birth":
         formats = [date_pattern(f, lang) for f in mapping.formats_for(name)]
         iso = date_pattern("%Y-%m-%d", lang)
-        return t("Date as %(formats)s", formats=" / ".join(dict.fromkeys([*formats, iso])))
+        return escape(t("Date as %(formats)s", formats=" / ".join(dict.fromkeys([*formats, iso]))))
     if name in _COUNTRY_FIELDS:
-        named = ", ".join(list(mapping.values.get(name, {}))[:12])
+        named = list(mapping.values.get(name, {}))[:12]
         iso = t("country code (ISO 3166, e.g. NL)")
         if named:
-            return t("Allowed: %(codes)s or %(iso)s", codes=named, iso=iso)
-        return t("Allowed: %(codes)s", codes=iso)
+            return _codes(t, named, iso=iso)
+        return escape(t("Allowed: %(codes)s", codes=iso))
     if choices:
-        codes = ", ".join(value for value, _ in choices[:12])
-        more = ", …" if len(choices) > 12 else ""
-        return t("Allowed: %(codes)s", codes=codes + more)
-    return ""
+        return _codes(t, [value for value, _ in choices[:12]], more=len(choices) > 12)
+    return Markup("")
 
 
 def cell_hints(mapping: Mapping, columns: list[str], lang: str) -> dict[str, CellHint]:
@@ -134,8 +146,8 @@ def _is_multi(mapping: Mapping, name: str) -> bool:
     return info is not None and "tuple" in str(info.annotation)
 
 
-def problem_hint(mapping: Mapping, problem_field: str, rule: str, lang: str) -> str:
+def problem_hint(mapping: Mapping, problem_field: str, rule: str, lang: str) -> Markup:
     """What a problem's message should add: the expected date format or the allowed codes."""
     if rule not in ("date", "code"):
-        return ""
+        return Markup("")
     return _hint(mapping, problem_field, _choices(mapping, problem_field, lang), lang)

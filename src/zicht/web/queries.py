@@ -12,6 +12,7 @@ from typing import Any, TypeVar
 
 from zicht.i18n import N_, translator
 from zicht.standard import RECORD_TYPES
+from zicht.standard import field_label as standard_field_label
 
 __all__ = [
     "LIST_COLUMNS",
@@ -20,6 +21,7 @@ __all__ = [
     "SORTS",
     "cached",
     "field_label",
+    "record_type_label",
     "versioned",
 ]
 
@@ -92,18 +94,27 @@ def versioned(cache: dict[str, Any], key: str, version: Hashable, compute: Calla
     return value
 
 
-_ID_LABEL = N_("No.")
+# Columns the store adds to a record of the standard (and the pages show).
+_STORE_LABELS = {
+    "id": N_("No."),
+    "age_band": N_("Age band"),
+    "registration_year": N_("Year of registration"),
+    "batch_id": N_("Delivery"),
+    "updated_at": N_("Last changed"),
+}
 
 
 def field_label(record_type: str, name: str, lang: str) -> str:
-    """The standard's label of a field in `lang`."""
-    kind = RECORD_TYPES[record_type]
-    info = kind.analytic.model_fields.get(name) or kind.identity.model_fields.get(name)
-    extra = info.json_schema_extra if info is not None else None
-    if isinstance(extra, dict):
-        label = extra.get("label_nl" if lang == "nl" else "label_en")
-        if isinstance(label, str):
-            return label
-    if name == "id":
-        return translator(lang)(_ID_LABEL)
+    """The standard's label of a field in `lang` (of a column the store adds: a message)."""
+    label = standard_field_label(record_type, name, lang)
+    if label is not None:
+        return label
+    if name in _STORE_LABELS:
+        return translator(lang)(_STORE_LABELS[name])
     return name
+
+
+def record_type_label(record_type: str, lang: str) -> str:
+    """The standard's name of a record type in `lang` (Dutch for nl, else English)."""
+    kind = RECORD_TYPES[record_type]
+    return kind.nl if lang == "nl" else kind.en

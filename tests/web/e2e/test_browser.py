@@ -116,12 +116,12 @@ def test_upload_a_bad_row_fix_it_and_see_the_dashboard(
     page.get_by_role("button", name="Aanleveren").click()
     page.wait_for_load_state()
     assert "/uploads/" in page.url
-    assert page.get_by_role("cell", name="registration_date").first.is_visible()
+    assert page.get_by_role("cell", name="Registratiedatum").first.is_visible()
     _no_violations(page)
     page.get_by_role("link", name=re.compile(r"Regel \d+ corrigeren")).first.click()
     page.wait_for_load_state()
     _no_violations(page)  # with the error summary and the invalid field
-    page.get_by_label("registration_date").fill("2023-02-28")
+    page.get_by_label("Registratiedatum (kolom registration_date)").fill("2023-02-28")
     page.get_by_role("button", name="Opnieuw aanleveren").click()
     page.wait_for_load_state()
     assert "verwerkt" in page.get_by_role("status").inner_text()

@@ -158,7 +158,7 @@ def test_file_decide_complain_reverse(
     page.goto(f"{base}/notices?lang=en")
     _no_violations(page)
     lanes = page.locator("tbody tr td:nth-child(2)").all_inner_texts()
-    assert lanes[:2] == ["trusted_flagger", "standard"]  # the flagger's notice jumps the queue
+    assert lanes[:2] == ["trusted flagger", "standard"]  # the flagger's notice jumps the queue
     assert anonymous != flagged
 
     # the flagger's notice: removed, through the decision form

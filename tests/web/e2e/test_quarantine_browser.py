@@ -103,7 +103,7 @@ def test_a_steward_corrects_a_delivery_in_the_quarantine(
     page.wait_for_load_state()
     assert page.get_by_label("Voornaam").input_value() == "Piet"
     _no_violations(page)
-    page.get_by_label("Datum (registration_date)").fill("28-02-2023")
+    page.get_by_label("Registratiedatum (kolom Datum)").fill("28-02-2023")
     page.get_by_role("button", name="Opnieuw aanleveren").click()
     page.wait_for_load_state()
     assert "verwerkt" in page.get_by_role("status").inner_text()
@@ -125,4 +125,91 @@ def test_a_steward_corrects_a_delivery_in_the_quarantine(
     page.goto(f"{base}/upload")
     deliveries = page.locator("table").last.inner_text()
     assert "fix" not in deliveries and deliveries.count("levering.csv") == 2
+    page.close()
+
+
+SUSPECTS_HEADER = "source_record_id,registration_date,forms,role\n"
+BAD_SUSPECTS = 30  # more than one page of 25
+
+
+def test_a_steward_pages_filters_and_fixes_one_record_type_by_file(
+    live: tuple[str, WebWorld],  # noqa: F811
+    browser: BrowserContext,  # noqa: F811
+    tmp_path: Path,
+) -> None:
+    """Point 1 and 2 with a file: one record type's export, corrected and uploaded again,
+    resolves exactly its rows; the quarantine pages, filters by record type, and the
+    delivery lists every row it quarantined."""
+    base, _ = live
+    page = browser.new_page()
+    page.set_default_timeout(60_000)
+    _login(page, base, "data_steward")
+    suspects = tmp_path / "verdachten.csv"
+    suspects.write_text(
+        SUSPECTS_HEADER
+        + "".join(f"S-{i},2023-02-30,labour,recruiter\n" for i in range(BAD_SUSPECTS))
+        + "S-ok,2023-02-27,labour,recruiter\n",
+        encoding="utf-8",
+    )
+    page.goto(f"{base}/upload")
+    page.get_by_label("Soort registratie").select_option("suspect_registration")
+    page.get_by_label("Bestand", exact=True).set_input_files(str(suspects))
+    page.get_by_role("button", name="Aanleveren").click()
+    page.wait_for_load_state()
+    batch_page = page.url
+    assert f"{BAD_SUSPECTS} in quarantaine" in page.get_by_role("status").inner_text()
+    listed = page.locator("table").last.locator("tbody tr").count()
+    assert listed == BAD_SUSPECTS  # the delivery lists every row it quarantined
+
+    page.goto(f"{base}/quarantine")
+    _no_violations(page)
+    exports = page.locator("#exports").get_by_role("link")
+    assert exports.count() == 2  # the victims of the examples and these suspects
+    total = int(re.sub(r"\D", "", page.locator("#entries caption").inner_text()))
+    assert total > 25 and page.locator("#entries tbody tr").count() == 25  # paged
+    page.get_by_role("link", name=re.compile("Volgende")).click()
+    page.wait_for_load_state()
+    assert page.locator("#entries tbody tr").count() == total - 25
+    _no_violations(page)
+    page.goto(f"{base}/quarantine")
+    page.get_by_label("Soort registratie").select_option("suspect_registration")
+    page.get_by_role("button", name="Filteren").click()
+    page.wait_for_load_state()
+    assert "record_type=suspect_registration" in page.url
+    caption = page.locator("#entries caption").inner_text()
+    assert caption.startswith(f"{BAD_SUSPECTS} open regels"), caption
+    types = set(page.locator("#entries tbody tr td:nth-child(2)").all_inner_texts())
+    assert types == {"Registratie verdachte"}
+
+    with page.expect_download() as download:
+        page.locator("#exports").get_by_role("link", name=re.compile("verdachte")).click()
+    exported = tmp_path / download.value.suggested_filename
+    download.value.save_as(exported)
+    assert exported.name == "quarantine-police-suspect_registration.csv"
+    lines = exported.read_text(encoding="utf-8").splitlines()
+    assert len(lines) == 1 + BAD_SUSPECTS  # this record type only
+    assert "Registratiedatum" in lines[1] and "geen geldige datum" in lines[1]  # in Dutch
+    assert "given_names" not in lines[0]  # only the columns of the delivery
+    corrected = tmp_path / "verdachten-verbeterd.csv"
+    corrected.write_text(
+        "\n".join(lines).replace("2023-02-30", "2023-02-28") + "\n", encoding="utf-8"
+    )
+    page.goto(f"{base}/upload")
+    page.get_by_label("Soort registratie").select_option("suspect_registration")
+    page.get_by_label("Bestand", exact=True).set_input_files(str(corrected))
+    page.get_by_role("button", name="Aanleveren").click()
+    page.wait_for_load_state()
+    figures = dict(
+        zip(
+            page.locator(".figure dt").all_inner_texts(),
+            page.locator(".figure dd").all_inner_texts(),
+            strict=True,
+        )
+    )
+    assert (figures["In quarantaine"], figures["Uit quarantaine"]) == ("0", str(BAD_SUSPECTS))
+    page.goto(f"{base}/quarantine?record_type=suspect_registration")
+    assert page.locator("#entries tbody tr").count() == 0
+    page.goto(batch_page)  # the first delivery now says its rows left the quarantine
+    statuses = set(page.locator("table").last.locator("tbody tr td:nth-child(5)").all_inner_texts())
+    assert statuses == {"Opgelost"}, statuses
     page.close()

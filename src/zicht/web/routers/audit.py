@@ -17,9 +17,11 @@ from starlette.responses import Response
 from zicht.access import AUDIT_ACTIONS, Principal, actions_logged, search, verify
 from zicht.i18n import N_
 from zicht.privacy import CsvWriter
+from zicht.standard import RECORD_TYPES
 from zicht.web.deps import audit, requires, state
 from zicht.web.i18n import Translator, language_of
 from zicht.web.params import whole_number
+from zicht.web.queries import record_type_label
 from zicht.web.rendering import render
 
 router = APIRouter(include_in_schema=False)
@@ -52,10 +54,13 @@ def action_label(t: Translator, code: str) -> str:
     return t(AUDIT_ACTIONS[code]) if code in AUDIT_ACTIONS else code
 
 
-def _records(entry: dict[str, Any]) -> dict[str, Any]:
+def _records(entry: dict[str, Any], t: Translator) -> dict[str, Any]:
     ids = [i for i in (entry.get("object_ids") or "").split(",") if i]
+    kind = entry.get("object_type") or ""
     return {
-        "type": entry.get("object_type") or "",
+        "type": kind,
+        # a record of the standard by its name; other kinds of object as their code
+        "type_label": record_type_label(kind, t.lang) if kind in RECORD_TYPES else "",
         "shown": ids[:SHOWN_IDS],
         "more": len(ids[SHOWN_IDS:]),
     }
@@ -84,7 +89,13 @@ async def audit_log(
     )
     chain = await run_in_threadpool(verify, shared.engine)
     rows = [
-        {**e, "at": t.date(e["at"]), "label": action_label(t, e["action"]), "records": _records(e)}
+        {
+            **e,
+            "at": t.date(e["at"]),
+            "label": action_label(t, e["action"]),
+            "label_known": e["action"] in AUDIT_ACTIONS,
+            "records": _records(e, t),
+        }
         for e in entries
     ]
     known = sorted(set(await run_in_threadpool(actions_logged, shared.engine)))

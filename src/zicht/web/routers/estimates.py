@@ -11,6 +11,7 @@ from starlette.responses import Response
 from zicht.access import Principal, authorize
 from zicht.i18n import N_
 from zicht.web.deps import requires, state
+from zicht.web.explained import model_label
 from zicht.web.figures import bar_chart
 from zicht.web.figures import shown as shown_count
 from zicht.web.i18n import Translator, language_of
@@ -75,7 +76,7 @@ def estimates(
                 "observed": shown_count(t, observed),
                 "estimate": t.number(row.estimate),
                 "interval": f"{t.number(row.lower)} – {upper}",
-                "model": row.model or "",
+                "model": model_label(t, row.model),
             }
         )
     chart = None

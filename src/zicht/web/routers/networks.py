@@ -24,9 +24,11 @@ from zicht.network import (
     reason_text,
     resolve_run,
 )
+from zicht.standard import RECORD_TYPES
 from zicht.web.deps import audit, look, requires, state
 from zicht.web.i18n import Translator, language_of
 from zicht.web.params import RowId, whole_number
+from zicht.web.queries import record_type_label
 from zicht.web.rendering import render
 
 router = APIRouter(include_in_schema=False)
@@ -145,9 +147,13 @@ def network(
             "source": label_of.get(row["source_node"], ""),
             "target": label_of.get(row["target_node"], ""),
             "kind": t(KIND_TEXTS.get(str(row["kind"]), str(row["kind"]))),
-            "record_type": row["record_type"],
+            "record_type": (
+                record_type_label(str(row["record_type"]), t.lang)
+                if row["record_type"] in RECORD_TYPES
+                else t(KIND_TEXTS.get(str(row["record_type"]), str(row["record_type"])))
+            ),
             "record_id": row["record_id"],
-            "organisation": row["organisation"],
+            "organisation": t.label("organisation", str(row["organisation"])),
             "seen_on": t.date(row["seen_on"]) if row["seen_on"] is not None else "",
         }
         for row in detail.evidence.sort_values(["seen_on", "id"]).to_dict("records")

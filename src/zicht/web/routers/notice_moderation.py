@@ -33,6 +33,7 @@ from zicht.web.deps import requires, state
 from zicht.web.i18n import Translator, language_of
 from zicht.web.params import RowId
 from zicht.web.rendering import render
+from zicht.web.routers.notices import notice_terms
 
 router = APIRouter(include_in_schema=False)
 
@@ -94,6 +95,7 @@ def _decision_page(
         N_("Decide a notice"),
         status_code=status,
         entry=entry,
+        terms=notice_terms(t, entry.lane, entry.category, entry.source),
         hours=t.number(entry.waiting.total_seconds() / 3600, 1),
         restrictions={kind: _options(t, kind) for kind in KINDS},
         grounds=[(code, t(label)) for code, label in GROUNDS.items()],

@@ -22,6 +22,7 @@ from zicht.platforms.notices import (
 from zicht.web.deps import requires, state
 from zicht.web.i18n import Translator, language_of
 from zicht.web.rendering import render
+from zicht.web.routers.notice_form import CATEGORY_LABELS
 
 router = APIRouter(include_in_schema=False)
 
@@ -40,6 +41,38 @@ REFUSED = {
 }
 
 
+# The codes of a notice (zicht.platforms.notices) as the pages say them.
+LANE_TEXTS = {
+    "life_or_safety": N_("life or safety"),
+    "minors": N_("minors"),
+    "trusted_flagger": N_("trusted flagger"),
+    "screening": N_("own screening"),
+    "standard": N_("standard"),
+}
+SOURCE_TEXTS = {
+    "notice": N_("notice"),
+    "trusted_flagger": N_("trusted flagger"),
+    "own_initiative": N_("own initiative"),
+}
+STATUS_TEXTS = {
+    "open": N_("open"),
+    "pending_approval": N_("awaiting approval"),
+    "decided": N_("decided"),
+    "in_force": N_("in force"),
+}
+
+
+def notice_terms(
+    t: Translator, lane: str, category: str, source: str | None = None
+) -> dict[str, str]:
+    """A notice's lane, category and source in `t`'s language (unknown codes as given)."""
+    return {
+        "lane": t(LANE_TEXTS[lane]) if lane in LANE_TEXTS else lane,
+        "category": t(CATEGORY_LABELS[category]) if category in CATEGORY_LABELS else category,
+        "source": t(SOURCE_TEXTS[source]) if source in SOURCE_TEXTS else (source or ""),
+    }
+
+
 @router.get("/notices")
 def notices(
     request: Request, principal: Annotated[Principal, Depends(requires("list_notices"))]
@@ -51,9 +84,7 @@ def notices(
         entries = [
             {
                 "id": entry.notice_id,
-                "lane": entry.lane,
-                "category": entry.category,
-                "source": entry.source,
+                **notice_terms(t, entry.lane, entry.category, entry.source),
                 "hours": t.number(entry.waiting.total_seconds() / 3600, 1),
                 "assigned": entry.assigned_to or "",
             }
@@ -94,9 +125,10 @@ def notices(
     own = [
         {
             "platform": notice.platform,
-            "category": notice.category,
-            "lane": notice.lane,
-            "status": notice.status,
+            **notice_terms(t, notice.lane, notice.category),
+            "status": t(STATUS_TEXTS[notice.status])
+            if notice.status in STATUS_TEXTS
+            else notice.status,
             "received": t.date(notice.received_at),
         }
         for notice in flagger_notices(engine, principal)

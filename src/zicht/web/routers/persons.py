@@ -16,6 +16,7 @@ from zicht.standard import ORGANISATIONS, VOCABULARIES
 from zicht.store.person_reviews import add_person_review, read_person_reviews
 from zicht.store.web_registrations import get_registration
 from zicht.web.deps import audit, audit_async, look, requires, state
+from zicht.web.explained import review_reasons
 from zicht.web.i18n import Translator, language_of
 from zicht.web.linked import (
     explanation,
@@ -181,7 +182,7 @@ def person(
         rows.append(
             {"id": rid, "cells": {c.name: display(t, c.name, values.get(c.name)) for c in columns}}
         )
-    links, notes = explanation(shared.engine, run.id, person_id)
+    links, notes = explanation(shared.engine, run.id, person_id, t)
     info = next(
         (p for p in persons_of_run(shared.engine, run.id, False) if p["person_id"] == person_id),
         None,
@@ -211,7 +212,7 @@ def person(
         "person_id": person_id,
         "run_id": run.id,
         "suspicious": bool(info and info["suspicious"]),
-        "reasons": info["reasons"] if info else None,
+        "reasons": review_reasons(t, info["reasons"]) if info else None,
     }
     return render(
         request,

@@ -8,6 +8,7 @@ from typing import Annotated, Any
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, HTTPException
+from markupsafe import Markup
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
@@ -27,6 +28,7 @@ from zicht.web.deps import audit, look, requires, state
 from zicht.web.i18n import Translator, language_of
 from zicht.web.params import RowId, whole_number
 from zicht.web.quarantine_hints import cell_hints, problem_hint
+from zicht.web.queries import field_label
 from zicht.web.rendering import render
 from zicht.web.uploads import UploadError, corrected_row_ingest, delivery_mapping, original_cells
 
@@ -59,9 +61,10 @@ def _messages(
             )[1]
         lines = []
         for error in entry.errors:
-            text = RowProblem(error["field"], error["rule"], error.get("column")).describe(t.lang)
+            problem = RowProblem(error["field"], error["rule"], error.get("column"))
+            text = problem.describe(t.lang, entry.record_type)
             hint = problem_hint(mappings[entry.batch_id], error["field"], error["rule"], t.lang)
-            lines.append(f"{text}. {hint}" if hint else text)
+            lines.append(Markup("{}. {}").format(text, hint) if hint else text)
         shown[entry.id] = lines
     return shown
 
@@ -147,6 +150,7 @@ def quarantine_export(
             out,
             record_type,
             look=look(request, principal, QUARANTINE_PURPOSE, rows=len(ids)),
+            lang=language_of(request),
         )
         body = out.read_bytes()
     return Response(
@@ -177,7 +181,9 @@ def _fix_page(
     by_column: dict[str, str] = {}
     for error in entry.errors:
         problem = RowProblem(error["field"], error["rule"], error.get("column"))
-        by_column.setdefault(error.get("column") or error["field"], problem.describe(t.lang))
+        by_column.setdefault(
+            error.get("column") or error["field"], problem.describe(t.lang, entry.record_type)
+        )
     cells: list[dict[str, Any]] = []
     errors: dict[str, str] = {}
     hidden = 0
@@ -193,7 +199,7 @@ def _fix_page(
             {
                 "id": cell_id,
                 "column": column,
-                "label": column if hint.field in (None, column) else f"{column} ({hint.field})",
+                "label": _cell_label(t, entry.record_type, column, hint.field),
                 "value": text,
                 "hint": hint.hint,
                 "choices": hint.choices,
@@ -220,6 +226,16 @@ def _fix_page(
         purpose=purpose,
         title=t("Correct row %(row)s of %(file)s", row=entry.row_number, file=entry.file_name),
     )
+
+
+def _cell_label(t: Translator, record_type: str, column: str, name: str | None) -> str:
+    """A column of the delivered file by the label of the field it feeds, and its name."""
+    if name is None:
+        return column
+    label = field_label(record_type, name, t.lang)
+    if label.casefold() == column.casefold():
+        return column
+    return t("%(field)s (column %(column)s)", field=label, column=column)
 
 
 def _purpose(text: str | None) -> str:

@@ -53,6 +53,17 @@ from zicht.web.params import RowId, whole_number
 from zicht.web.rendering import render
 
 router = APIRouter(include_in_schema=False)
+# The states of a request and of a reservation (zicht.shelter), as the pages say them.
+STATUS_TEXTS = {
+    "open": N_("open"),
+    "partly": N_("partly placed"),
+    "placed": N_("placed"),
+    "held": N_("held"),
+    "accepted": N_("accepted"),
+    "refused": N_("refused"),
+    "expired": N_("expired"),
+    "discharged": N_("discharged"),
+}
 T = TypeVar("T")
 _DECISIONS = ("accept", "refuse", "discharge")
 
@@ -122,6 +133,7 @@ def _overview(
         "shelter.html",
         principal,
         N_("Shelter"),
+        status_texts=STATUS_TEXTS,
         status_code=status,
         errors=errors,
         places=places,
@@ -218,6 +230,7 @@ def _request_page(
         "shelter_request.html",
         principal,
         N_("Shelter request"),
+        status_texts=STATUS_TEXTS,
         title=t("Shelter request %(id)s", id=request_id),
         found=found,
         bed_kind=t(BED_KINDS[found.bed_kind]),

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, HTTPException
+from markupsafe import Markup
 from starlette.datastructures import UploadFile
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
@@ -18,6 +19,7 @@ from zicht.web.deps import accept_upload, requires, state
 from zicht.web.i18n import Translator, language_of
 from zicht.web.params import RowId
 from zicht.web.quarantine_hints import problem_hint
+from zicht.web.queries import field_label
 from zicht.web.rendering import render
 from zicht.web.uploads import UploadError, delivery_mapping
 
@@ -127,15 +129,15 @@ def problem_rows(request: Request, batch: Batch, t: Translator) -> list[dict[str
         for error in entry.errors:
             problem = RowProblem(error["field"], error["rule"], error.get("column"))
             hint = problem_hint(mapping, error["field"], error["rule"], t.lang)
-            message = problem.describe(t.lang).split(": ", 1)[-1]
+            message = problem.describe(t.lang, batch.record_type).split(": ", 1)[-1]
             rows.append(
                 {
                     "id": entry.id,
                     "row": entry.row_number,
-                    "field": error["field"],
+                    "field": field_label(batch.record_type, error["field"], t.lang),
                     "column": error.get("column"),
                     "status": entry.status,
-                    "message": f"{message}. {hint}" if hint else message,
+                    "message": Markup("{}. {}").format(message, hint) if hint else message,
                 }
             )
     return rows
