@@ -183,6 +183,7 @@ PUBLIC_ENDPOINTS = {
     ("POST", "/report/{platform}"),
     ("GET", "/report/{platform}/ad/{ad_id}"),
     ("POST", "/report/{platform}/ad/{ad_id}"),
+    ("GET", "/api-docs"),  # the API documentation, like the schema it is drawn from
     ("GET", "/complaint"),  # Art. 20: the poster or notifier complains with a key
     ("POST", "/complaint"),
 }

@@ -48,6 +48,8 @@ PUBLIC_PATHS = frozenset(
         "/health",
         "/api/health",
         "/api/openapi.json",
+        # The API's documentation for partner developers, drawn from the schema above.
+        "/api-docs",
         # The anonymous reporting channel (zicht.reporting): no account by design.
         "/meld",
         "/meld/{lang}",
@@ -247,6 +249,7 @@ def create_app(
         admin,
         ads,
         api,
+        api_docs,
         audit,
         dashboard,
         estimates,
@@ -320,6 +323,7 @@ def create_app(
         notices_api,
         licences_api,
         programme_api,
+        api_docs,
     ):
         app.include_router(router.router)
     app.mount("/static", StaticFiles(directory=_STATIC), name="static")
