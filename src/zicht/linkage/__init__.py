@@ -41,6 +41,7 @@ from zicht.linkage._results import (
     linked_registrations_frame,
     person_table,
     read_truth,
+    unlinked_years,
 )
 from zicht.linkage._runs import LinkageError, LinkRunSummary, TableLinker, run_linkage
 from zicht.linkage._settings import MIN_COVERAGE, ModelSpec
@@ -93,4 +94,5 @@ __all__ = [
     "run_linkage",
     "threshold_explanation",
     "train_model",
+    "unlinked_years",
 ]
