@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -96,3 +97,23 @@ def test_nothing_is_added_when_every_registration_is_linked(
     rows = json.loads(result.stdout)
     assert [r["stratum"]["year"] for r in rows] == _years(engine)
     assert all(r["unlinked_registrations"] == 0 for r in rows)
+
+
+def test_the_estimates_page_names_every_year_without_an_estimate(
+    tmp_path: Path, cipher: Cipher
+) -> None:
+    from tests.web.conftest import build_world
+
+    engine = make_engine(f"sqlite:///{tmp_path / 'web.db'}")
+    upgrade(engine)
+    world = build_world(engine, cipher, tmp_path)
+    ingest_file(
+        _late_file(tmp_path, NEW_YEAR, 4, "late"), source="police", engine=engine, cipher=cipher
+    )
+    page = world.client("coordinator").get("/estimates?lang=en").text
+    for year in _years(engine):  # every year is on the page: estimated, or with a reason
+        assert re.search(rf'<th scope="row">{year}</th>', page), year
+    row = re.search(rf'<th scope="row">{NEW_YEAR}</th>.*?</tr>', page, re.S)
+    assert row is not None and "Not in the latest link run" in row.group(0)
+    assert f"{NEW_YEAR}: 4 registrations came after the latest link run" in page
+    engine.dispose()
