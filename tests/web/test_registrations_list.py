@@ -7,6 +7,7 @@ Oracles: the record tables read directly with SQLAlchemy, and the audit table.""
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import math
 import re
@@ -173,3 +174,22 @@ def test_a_look_without_the_csrf_token_is_refused(world: WebWorld) -> None:
     client = world.client("coordinator")
     refused = client.post("/registrations", data={"purpose": PURPOSE})
     assert refused.status_code == 403 and "Popescu" not in refused.text
+
+
+def test_every_list_column_is_a_field_of_the_typed_row() -> None:
+    from dataclasses import FrozenInstanceError, fields
+
+    import pytest
+
+    from zicht.store.web_registrations import RegistrationRow
+    from zicht.web.queries import LIST_COLUMNS
+
+    names = {f.name for f in fields(RegistrationRow)}
+    for record_type, columns in LIST_COLUMNS.items():
+        assert set(columns) <= names, record_type
+    row = RegistrationRow(1, "police", "P-1", dt.date(2023, 1, 2), 2023, "labour", 1)
+    assert row.value("source_record_id") == "P-1" and row.value("role") is None
+    with pytest.raises(KeyError):
+        row.value("identity")
+    with pytest.raises(FrozenInstanceError):
+        row.source = "fairwork"  # type: ignore[misc]
