@@ -193,3 +193,15 @@ def test_every_list_column_is_a_field_of_the_typed_row() -> None:
         row.value("identity")
     with pytest.raises(FrozenInstanceError):
         row.source = "fairwork"  # type: ignore[misc]
+
+
+def test_typed_search_text_is_not_remembered_by_the_form_cache(world: WebWorld) -> None:
+    from zicht.web import registrations_form
+
+    client = world.client("coordinator")
+    client.get("/registrations")
+    before = registrations_form._render.cache_info()
+    page = client.get("/registrations", params={"q": "typed-text-1"})
+    assert 'value="typed-text-1"' in page.text  # shown in its own form
+    after = registrations_form._render.cache_info()
+    assert (after.currsize, after.misses) == (before.currsize, before.misses)

@@ -63,7 +63,12 @@ def filter_form(
     all_organisations: bool,
     years: tuple[int, ...],
 ) -> Markup:
-    """The filter and search form for `query` (the page number is not part of it)."""
+    """The filter and search form for `query` (the page number is not part of it).
+
+    A form with typed search text is not remembered: what a user types is kept no
+    longer than their request."""
+    if query.search:
+        return _render.__wrapped__(t.lang, _without_page(query), all_organisations, years)
     return _render(t.lang, _without_page(query), all_organisations, years)
 
 
