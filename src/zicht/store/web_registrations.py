@@ -225,9 +225,16 @@ def _rows(result: Any, record_type: str) -> Iterator[RegistrationRow]:
         yield RegistrationRow(**dict(zip(names, row, strict=True)))
 
 
+@lru_cache(maxsize=512)
+def _paged_statement(shape: tuple[Any, ...]) -> Any:
+    # Kept whole, limit and offset included: a statement built anew per request would
+    # cost its construction and its cache key on every list page.
+    return _page_statement(shape).limit(bindparam("limit")).offset(bindparam("offset"))
+
+
 def registration_page(engine: Engine, query: RegistrationQuery) -> list[RegistrationRow]:
     """One page of records matching `query`."""
-    statement = _page_statement(_shape(query)).limit(bindparam("limit")).offset(bindparam("offset"))
+    statement = _paged_statement(_shape(query))
     parameters = {
         **_parameters(query),
         "limit": query.page_size,
