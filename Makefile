@@ -68,12 +68,14 @@ office:
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
 			--no-install-recommends libreoffice-writer-nogui >/dev/null; }
 
-## pdf-libs: the Debian libraries WeasyPrint renders PDF reports with (apt-get when missing)
+## pdf-libs: the Debian libraries WeasyPrint renders PDF reports with, and poppler-utils
+## (pdfinfo, pdftotext) the PDF tests read them with (apt-get when missing)
 pdf-libs:
-	@ldconfig -p | grep -q 'libharfbuzz-subset.so.0' && ldconfig -p | grep -q 'libpango-1.0.so.0' || { \
-		echo "Installing Debian's pango and harfbuzz-subset for PDF reports"; \
+	@ldconfig -p | grep -q 'libharfbuzz-subset.so.0' && ldconfig -p | grep -q 'libpango-1.0.so.0' \
+		&& command -v pdfinfo >/dev/null 2>&1 || { \
+		echo "Installing Debian's pango, harfbuzz-subset and poppler-utils for PDF reports"; \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
-			libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 >/dev/null; }
+			libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 poppler-utils >/dev/null; }
 
 ## bench: the measurements in benchmarks/ (each prints JSON)
 bench: setup

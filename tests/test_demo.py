@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from typer.testing import CliRunner
@@ -83,5 +84,11 @@ def test_demo_is_repeatable_in_the_same_folder(tmp_path: Path) -> None:
     assert first.exit_code == second.exit_code == 0, first.output + second.output
     assert "Ingest per source" in second.output and "Report of 2023" in second.output
     assert "Notices:" in second.output
+    shelter = next(x for x in second.output.splitlines() if x.startswith("Shelters:"))
+    assert re.fullmatch(
+        r"Shelters: 8 places; \d+ requests, (\d+) beds reserved \((\d+) accepted, (\d+) "
+        r"refused\), \d+ discharged; see /shelter .*",
+        shelter,
+    ), shelter
     line = next(x for x in second.output.splitlines() if x.startswith("Linkage:"))
     assert line == next(x for x in first.output.splitlines() if x.startswith("Linkage:"))

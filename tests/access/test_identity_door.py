@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Engine, func, select, update
 from typer.testing import CliRunner
 
 from tests.web.conftest import WebWorld, build_world
@@ -284,3 +284,123 @@ def test_with_no_ids_nothing_is_decrypted_but_the_look_is_recorded(engine: Engin
     with engine.connect() as connection:
         count = connection.execute(select(func.count()).select_from(AuditEntryRow)).scalar_one()
     assert count == 1
+
+
+def test_registrations_of_several_types_are_one_look(keyed_world: WebWorld) -> None:
+    """reveal_registrations: every type decrypted, one entry naming `type/id` of each."""
+    from zicht.access import Actor, reveal_registrations
+
+    world = keyed_world
+    look = Look(Actor("analyst-7", kind="user", organisation="comensha"), PURPOSE)
+    asked = {"victim_registration": [1, 2], "suspect_registration": [7]}
+    found: dict[str, dict[int, dict[str, Any]]] = {}
+
+    def call() -> None:
+        found.update(reveal_registrations(world.engine, world.cipher, look, asked))
+
+    revealed = _one_new_entry(world.engine, call)
+    # registration 1 is the first police row of examples/police_victims.csv
+    assert found["victim_registration"][1]["family_name"] == "Popescu"
+    assert set(found["victim_registration"]) == {1, 2}
+    assert found["suspect_registration"] == {}  # no suspect 7 in this store
+    assert (revealed["action"], revealed["actor"], revealed["purpose"]) == (
+        "view_identity",
+        "analyst-7",
+        PURPOSE,
+    )
+    assert (revealed["object_type"], revealed["object_ids"]) == (
+        "registration",
+        "victim_registration/1,victim_registration/2,suspect_registration/7",
+    )
+    assert (revealed["actor_kind"], revealed["actor_organisation"]) == ("user", "comensha")
+    assert verify(world.engine).ok
+
+
+def test_a_purpose_of_five_characters_is_enough_and_four_is_not() -> None:
+    from zicht.access import MIN_PURPOSE, Actor
+
+    assert MIN_PURPOSE == 5
+    assert Look(Actor("someone"), "  abcde ").purpose == "abcde"
+    with pytest.raises(PurposeError, match=r"^a purpose of at least 5 characters is required$"):
+        Look(Actor("someone"), " abcd  ")
+    assert Look(Actor("someone"), "x" * 401).purpose == "x" * 400  # kept to 400
+
+
+def test_a_look_s_entry_names_actor_kind_organisation_client_and_details(
+    engine: Engine,
+) -> None:
+    import asyncio
+
+    from zicht.access import Actor, record_look, record_look_async
+
+    actor = Actor("steward-3", kind="user", organisation="police", client="192.0.2.9")
+    look = Look(actor, PURPOSE, {"run": 4})
+    record_look(engine, look, "view_identity", "victim_registration", [3, 5])
+    asyncio.run(record_look_async(engine, look, "export_flagged", "flagged_record", ["a-1"]))
+    first, second = _entries(engine)
+    for entry in (first, second):
+        assert (entry["actor"], entry["actor_kind"], entry["actor_organisation"]) == (
+            "steward-3",
+            "user",
+            "police",
+        )
+        assert (entry["purpose"], entry["client"]) == (PURPOSE, "192.0.2.9")
+        assert entry["details"] == {"run": 4}
+    assert (first["action"], first["object_type"], first["object_ids"]) == (
+        "view_identity",
+        "victim_registration",
+        "3,5",
+    )
+    assert (second["action"], second["object_type"], second["object_ids"]) == (
+        "export_flagged",
+        "flagged_record",
+        "a-1",
+    )
+    assert verify(engine).ok
+
+
+def test_records_are_read_from_the_reader_and_the_look_written_to_the_engine(
+    keyed_world: WebWorld, tmp_path: Path
+) -> None:
+    """The web app reads from a read pool and writes the trail to the primary: values
+    come from `reader`, the entry goes to `engine` only; a row without identity is {}."""
+    import asyncio
+
+    from zicht.access import Actor, reveal_identities, reveal_identities_async
+    from zicht.store import VictimRegistrationRow, make_engine, upgrade
+
+    world = keyed_world
+    with world.engine.begin() as connection:
+        connection.execute(
+            update(VictimRegistrationRow).where(VictimRegistrationRow.id == 2).values(identity=None)
+        )
+    trail = make_engine(f"sqlite:///{tmp_path / 'trail.db'}")
+    upgrade(trail)
+    look = Look(Actor("coordinator"), PURPOSE)
+    before = len(_entries(world.engine))
+    try:
+
+        def plain() -> dict[int, dict[str, Any]]:
+            return reveal_identities(
+                trail, world.cipher, look, "victim_registration", [1, 2], reader=world.engine
+            )
+
+        def awaited() -> dict[int, dict[str, Any]]:
+            return asyncio.run(
+                reveal_identities_async(
+                    trail, world.cipher, look, "victim_registration", [1, 2], reader=world.engine
+                )
+            )
+
+        for reveal in (plain, awaited):
+            values = reveal()
+            assert values[1]["family_name"] == "Popescu" and values[2] == {}
+        entries = _entries(trail)
+        assert [(e["action"], e["object_type"], e["object_ids"]) for e in entries] == [
+            ("view_identity", "victim_registration", "1,2"),
+            ("view_identity", "victim_registration", "1,2"),
+        ]
+        assert [(e["actor"], e["purpose"]) for e in entries] == [("coordinator", PURPOSE)] * 2
+        assert len(_entries(world.engine)) == before
+    finally:
+        trail.dispose()

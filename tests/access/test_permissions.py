@@ -58,6 +58,10 @@ EXPECTED: dict[str, dict[str, str]] = {
         "view_ads": "all",
         "lookup_licence": "all",
         "export_cluster": "all",
+        "view_deliveries": "all",
+        "review_persons": "all",
+        "run_linkage": "all",
+        "build_report": "all",
     },
     "analyst": {
         "view_dashboard": "all",
@@ -70,7 +74,7 @@ EXPECTED: dict[str, dict[str, str]] = {
         "lookup_licence": "all",
         "export_cluster": "all",
     },
-    "auditor": {"read_audit": "all"},
+    "auditor": {"read_audit": "all", "view_deliveries": "all"},
     "caseworker": {
         "view_dashboard": "all",
         "request_shelter": "own",
@@ -198,3 +202,67 @@ def test_platform_pages_truth_table() -> None:
     assert authorize(token, "import_licences", "GM0363")
     assert not authorize(token, "import_licences", "GM0014")
     assert not authorize(token, "view_ads")
+
+
+def test_a_user_s_principal_carries_what_it_was_given() -> None:
+    principal = Principal.for_user(5, "anna", "coordinator", "comensha", "csrf-5")
+    assert (principal.kind, principal.id, principal.name) == ("user", 5, "anna")
+    assert (principal.role, principal.organisation) == ("coordinator", "comensha")
+    assert dict(principal.permissions) == EXPECTED["coordinator"]
+    assert principal.csrf_token == "csrf-5" and principal.actor == "anna"
+    assert Principal.for_user(6, "bo", "auditor", None).csrf_token is None
+    ghost = Principal.for_user(7, "gh", "ghost", OWN)
+    assert dict(ghost.permissions) == {} and scope_of(ghost, "view_dashboard") is None
+
+
+def test_a_token_s_principal_holds_its_token_actions_for_its_organisation() -> None:
+    token = Principal.for_token(9, "police-system", OWN, ["upload", "view_networks", "nonsense"])
+    assert (token.kind, token.id, token.name, token.role) == ("token", 9, "police-system", None)
+    assert token.organisation == OWN and token.csrf_token is None
+    assert dict(token.permissions) == {"upload": "own"}  # only actions a token may hold
+    assert token.actor == "token:police-system"
+
+
+def test_the_public_principal() -> None:
+    anyone = Principal.public()
+    assert (anyone.kind, anyone.id, anyone.name, anyone.role) == ("public", 0, "public", None)
+    assert anyone.organisation is None and dict(anyone.permissions) == {"file_notice": "all"}
+    assert Principal.public("203.0.113.7").name == "203.0.113.7"
+    assert Principal.public("203.0.113.7").actor == "public"
+
+
+def test_scopes_by_hand() -> None:
+    steward = Principal.for_user(1, "s", "data_steward", OWN)
+    assert scope_of(steward, "upload") == "own" and scope_of(steward, "view_dashboard") == "all"
+    assert scope_of(steward, "manage_users") is None
+    assert scope_of(Principal.for_user(1, "s", "data_steward", None), "upload") is None
+    assert scope_of(Principal.for_user(1, "s", "data_steward", None), "view_aggregates") == "all"
+    with pytest.raises(KeyError, match="unknown action 'launch_rockets'"):
+        scope_of(steward, "launch_rockets")
+
+
+def test_the_permission_table_for_the_docs() -> None:
+    """Rows written out by hand from EXPECTED, in the roles' order."""
+    from zicht.access import permission_table
+
+    lines = permission_table().splitlines()
+    header = (
+        "| action | administrator | data_steward | coordinator | analyst | auditor | "
+        "caseworker | shelter_staff | report_handler | municipality | platform_moderator | "
+        "trusted_flagger | API token | public |"
+    )
+    assert lines[0] == header
+    assert lines[1] == "|---|" + "---|" * 13
+    assert len(lines) == 2 + len(ACTIONS)
+    assert lines[2] == (
+        "| `view_dashboard` (View the dashboard of figures) | all | all | all | all | – | all "
+        "| all | all | – | – | – | – | – |"
+    )
+    assert (
+        "| `view_identity` (View identity data) | – | own | all | – | – | – | – | – | – | – "
+        "| – | own | – |"
+    ) in lines
+    assert (
+        "| `file_notice` (File a notice of illegal content (DSA Art. 16)) | – | – | – | – | – "
+        "| – | – | – | – | – | all | own | all |"
+    ) in lines

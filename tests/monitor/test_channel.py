@@ -14,8 +14,11 @@ from openpyxl import load_workbook
 from sqlalchemy import Engine, select, update
 
 from tests.reporting.conftest import Channel, open_channel
+from tests.web.conftest import web_on
 from zicht.i18n import Translator
 from zicht.monitor import SUPPRESSED, build_report, channel_label, dashboard_figures
+from zicht.monitor._data import load
+from zicht.privacy import Cipher
 from zicht.reporting import NewReport, answer_report, close_report, refer_report, submit_report
 from zicht.store.reporting import ReportRow
 
@@ -129,3 +132,31 @@ def test_a_year_without_reports_says_so(filled_engine: Engine, tmp_path: Path) -
     assert "In 2021 zijn geen meldingen via het anonieme kanaal gedaan." in html
     assert summary.anonymous_reports == 0
     assert dashboard_figures(filled_engine, {}, year=YEAR).channel.total == 0
+
+
+def test_the_api_dashboard_gives_the_channel_counts_of_the_latest_year(
+    filled_engine: Engine, cipher: Cipher, tmp_path: Path
+) -> None:
+    latest = load(filled_engine, None).year
+    channel = open_channel(filled_engine)
+    ids = [_file(channel, language, audience) for language, audience in FILED]
+    answered = ids[:10]
+    for report_id in answered:
+        answer_report(filled_engine, channel.handlers["fairwork"], report_id, "Wij helpen.")
+    _move_to(filled_engine, ids, dt.datetime(latest, 2, 1, 9))
+    _file(channel, "pl", "worker")  # filed now: not a report of the latest year
+
+    client = web_on(filled_engine, cipher, tmp_path).client("analyst")
+    body = client.get("/api/dashboard").json()
+    api = body["anonymous_reports"]
+    # an oracle from what was filed, not from the code under test
+    assert api["year"] == latest
+    assert api["total"] == len(FILED)
+    assert api["by_channel"] == {"web": len(FILED)}
+    assert _agrees(api["by_language"], Counter(lang for lang, _ in FILED), 10)
+    assert _agrees(api["by_audience"], Counter(aud for _, aud in FILED), 10)
+    assert api["by_language"]["bg"] is None  # 4 < k
+    assert _agrees(api["by_outcome"], Counter({"open": len(FILED)}), 10)
+    assert api["answered"] == 10
+    assert api["median_hours_to_answer"] is not None
+    assert body["shelter"] is None  # no shelter data in this world

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -80,3 +81,29 @@ def test_report_command_errors(tmp_path: Path, arguments: list[str], message: st
     assert len(lines) == 1
     assert lines[0].startswith("zicht report: error: ")
     assert message in lines[0]
+
+
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+def test_a_year_without_data_is_refused(
+    engine: Engine,
+    cipher: Cipher,
+    world: Path,
+    database_url: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    ingest_world(engine, cipher, world)
+    out = tmp_path / "report"
+    arguments = ["report", "--year", "2030", "--out", str(out), "--database-url", database_url]
+    result = runner.invoke(app, arguments)
+    assert result.exit_code == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1
+    assert lines[0].startswith("zicht report: error: no registrations or suspects in 2030")
+    # the message names the years that hold data (the world's, late registrations included)
+    assert re.search(r"the data hold the years 2018 to 20\d\d$", lines[0]), lines[0]
+    assert not out.exists()  # nothing written
+    monkeypatch.setenv("ZICHT_LANGUAGE", "nl")
+    result = runner.invoke(app, arguments)
+    assert result.exit_code == 2
+    assert "geen registraties of verdachten in 2030" in result.stderr

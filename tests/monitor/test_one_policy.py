@@ -15,14 +15,11 @@ from pathlib import Path
 from sqlalchemy import Engine
 from typer.testing import CliRunner
 
-from tests.web.conftest import PASSWORD, WebWorld
-from zicht.access import Actor, add_user
+from tests.web.conftest import web_on
 from zicht.cli import app as cli
-from zicht.config import Settings
 from zicht.monitor import build_report
 from zicht.monitor._data import load
 from zicht.privacy import Cipher
-from zicht.web.app import create_app
 
 Published = tuple[float, float, float]
 
@@ -34,14 +31,6 @@ def _csv(folder: Path, name: str) -> list[list[str]]:
 
 def _number(text: str) -> float:
     return float(text.replace(",", ""))
-
-
-def _web(engine: Engine, cipher: Cipher, folder: Path) -> WebWorld:
-    add_user(engine, Actor("test"), "analyst", "analyst", None, PASSWORD)
-    app = create_app(
-        Settings(database_url=str(engine.url)), engine=engine, cipher=cipher, report_dir=folder
-    )
-    return WebWorld(engine, cipher, app, folder, 0)
 
 
 def test_every_edge_publishes_the_same_estimates_and_counts(
@@ -69,7 +58,7 @@ def test_every_edge_publishes_the_same_estimates_and_counts(
         if e["problem"] is None
     }
 
-    client = _web(filled_engine, cipher, tmp_path).client("analyst")
+    client = web_on(filled_engine, cipher, tmp_path).client("analyst")
     api = client.get("/api/estimates").json()["estimates"]
     from_api = {
         e["stratum"]: (e["estimate"], e["lower"], e["upper"])

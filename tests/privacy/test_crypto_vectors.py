@@ -120,3 +120,56 @@ def test_the_csv_writer_quotes_ends_rows_in_crlf_and_neutralises() -> None:
     writer.writerow(["''=2"])
     assert handle.getvalue() == "'=1+1;-3;\"a\rb\";\"x;y\";\r\n'''=2\r\n"
     assert neutralise("''x") == "''x"
+
+
+def test_a_key_with_a_stray_character_is_refused_not_cleaned() -> None:
+    """A base64 key is read strictly: one character outside the alphabet refuses it,
+    rather than silently dropping the character and taking what is left as the key."""
+    import base64
+
+    text = base64.b64encode(KEY).decode("ascii")
+    assert load_cipher(None, text).key_id == Cipher(KEY).key_id
+    for spoiled in (text[:10] + "!" + text[10:], text[:20] + "*" + text[20:]):
+        with pytest.raises(MissingKeyError, match=r"^ZICHT_SECRET_KEY is not a base64 key"):
+            load_cipher(None, spoiled)
+
+
+def test_a_key_file_that_holds_no_key_is_named_in_the_refusal(tmp_path: Path) -> None:
+    path = tmp_path / "zicht.key"
+    path.write_text("this is no key\n", encoding="ascii")
+    with pytest.raises(MissingKeyError, match=f"^key file {re.escape(str(path))} is not a base64"):
+        load_cipher(str(path), None)
+    path.write_text("AAAA\n", encoding="ascii")
+    with pytest.raises(MissingKeyError, match=f"^key file {re.escape(str(path))} does not hold"):
+        load_cipher(str(path), None)
+
+
+def test_the_csv_writer_writes_commas_by_default() -> None:
+    import io
+
+    from zicht.privacy._cells import CsvWriter
+
+    handle = io.StringIO()
+    CsvWriter(handle).writerow(["a", "b,c", 1])
+    assert handle.getvalue() == 'a,"b,c",1\r\n'
+
+
+@pytest.mark.parametrize(
+    ("text", "neutralised"),
+    [
+        # by hand from OWASP's list: only = + - @ tab and CR start a formula, also
+        # behind quotes; a letter in front (even an X) makes the cell plain text
+        ("X=1", "X=1"),
+        ("XX@SUM(A1)", "XX@SUM(A1)"),
+        ("x-1+2", "x-1+2"),
+        ("'=1", "''=1"),
+        ("''+A1", "'''+A1"),
+        ("=1", "'=1"),
+        ("-12.5", "-12.5"),
+    ],
+)
+def test_only_quotes_in_front_of_a_formula_are_looked_through(text: str, neutralised: str) -> None:
+    from zicht.privacy._cells import neutralise, restore
+
+    assert neutralise(text) == neutralised
+    assert restore(neutralised) == text

@@ -181,7 +181,7 @@ def test_multi_valued_rows_cover_the_total(forms: list[int], overlap: int) -> No
 
 
 def test_a_single_small_cell_takes_a_partner_and_the_pair_is_safe() -> None:
-    values = {"a": 3, "b": 50, "c": 60, "total": 113}
+    values: dict[object, int] = {"a": 3, "b": 50, "c": 60, "total": 113}
     protection = protect(values, [Relation("total", ("a", "b", "c"))], k=K)
     assert protection.primary == {"a"}
     assert protection.secondary == {"b"}
@@ -192,7 +192,7 @@ def test_a_single_small_cell_takes_a_partner_and_the_pair_is_safe() -> None:
 
 
 def test_zero_is_published_and_a_table_without_small_cells_is_untouched() -> None:
-    values = {"a": 0, "b": 50, "total": 50}
+    values: dict[object, int] = {"a": 0, "b": 50, "total": 50}
     protection = protect(values, [Relation("total", ("a", "b"))], k=K)
     assert protection.suppressed == frozenset()
 

@@ -10,6 +10,8 @@ import pytest
 from typer.testing import CliRunner
 
 from zicht.cli import app
+from zicht.ingest import default_mapping, ingest_file
+from zicht.privacy import Cipher
 from zicht.programme import load_programme, seed_programme
 from zicht.store import make_engine, upgrade
 
@@ -102,3 +104,57 @@ def test_errors_name_the_place_and_rule_and_exit_2(database: str, tmp_path: Path
         "--database-url", database,
     )  # fmt: skip
     assert code == 2 and "computed from Zicht's data" in err
+
+
+def test_indicators_print_the_labour_exploitation_table(
+    database: str, cipher: Cipher, tmp_path: Path
+) -> None:
+    # 2021: FairWork 12 reports of labour alone, 3 of labour and crime; the police 2 of
+    # labour (below k = 10: hidden, and so FairWork's cells too, as the total would give
+    # them back); one 2020 report that is not counted.
+    rows = [f"f{i},2021-02-{1 + i:02d},labour" for i in range(12)]
+    rows += [f"g{i},2021-03-{1 + i:02d},criminal;labour" for i in range(3)]
+    (tmp_path / "fairwork.csv").write_text(
+        "source_record_id,registration_date,forms\n" + "\n".join(rows) + "\n", encoding="utf-8"
+    )
+    (tmp_path / "police.csv").write_text(
+        "source_record_id,registration_date,forms\n"
+        "p1,2021-04-01,labour\np2,2021-04-02,labour\np3,2020-04-03,labour\n",
+        encoding="utf-8",
+    )
+    engine = make_engine(database)
+    for source in ("fairwork", "police"):
+        ingest_file(
+            tmp_path / f"{source}.csv",
+            source=source,
+            engine=engine,
+            cipher=cipher,
+            mapping=default_mapping("report"),
+        )
+    engine.dispose()
+    _run("programme", "import", "--database-url", database)
+    code, out, _ = _run("programme", "indicators", "--year", "2021", "--database-url", database)
+    assert code == 0
+    title = "Reports of labour exploitation per organisation and definition, 2021"
+    assert title in out, out
+    table = out.split(title)[1]
+    assert "Reports naming labour exploitation" in table
+    assert "cannot be added up" in table
+    cells = {
+        line.split("│")[1].strip(): [c.strip() for c in line.split("│")[2:-1]]
+        for line in table.splitlines()
+        if line.count("│") == 5
+    }
+    # (named, only, victims) counted by hand; a shown cell is the count or x, the
+    # police's 2 are hidden (below k), and so is FairWork's or the total's named count,
+    # which would give them back
+    truth = {
+        "FairWork": ["15", "12", "0"],
+        "National Police (AVIM)": ["2", "2", "0"],
+        "Total": ["17", "14", "0"],
+    }
+    assert set(cells) == set(truth)
+    for name, counts in truth.items():
+        assert all(shown in (count, "x") for shown, count in zip(cells[name], counts, strict=True))
+    assert cells["National Police (AVIM)"] == ["x", "x", "0"]
+    assert "x" in (cells["FairWork"][0], cells["Total"][0])

@@ -13,6 +13,7 @@ from openpyxl import load_workbook
 from sqlalchemy import Engine, text
 
 from tests.shelter.conftest import CASEWORKER, COORDINATOR, STAFF_A
+from tests.web.conftest import web_on
 from zicht.ingest import ingest_file
 from zicht.monitor import build_report, dashboard_figures
 from zicht.privacy import Cipher
@@ -106,6 +107,18 @@ def test_dashboard_report_and_page_publish_the_same_shelter_cells(
     html = str(figures_html(Translator("en"), counts))
     assert "Refusals by reason, 2025" in html and "Placements by region, 2025" in html
     assert '<th scope="row">rotterdam</th><td class="numeric">22</td>' in html
+
+    # /api/dashboard gives the same cells under their codes
+    client = web_on(places, cipher, tmp_path).client("analyst")
+    api = client.get("/api/dashboard").json()["shelter"]
+    assert api["year"] == YEAR
+    assert api["placements_by_region"]["rotterdam"] == 22
+    assert api["placements_by_form"]["labour"] == 22
+    assert api["placements_by_waiting_time"] == dashboard.waits
+    assert api["refusals_by_reason"] == dashboard.refusals
+    assert api["refusals_by_reason"]["language"] is None
+    assert api["occupancy_by_day"] == {day.isoformat(): 17 for day in dashboard.occupancy}
+    assert len(api["occupancy_by_day"]) == 14
 
     # the page's service publishes the same cells
     assert page.waits == dashboard.waits and page.refusals == dashboard.refusals

@@ -172,6 +172,15 @@ def build_world(engine: Engine, cipher: Cipher, tmp_path: Path) -> WebWorld:
     return WebWorld(engine, cipher, app, report_dir, linked)
 
 
+def web_on(engine: Engine, cipher: Cipher, report_dir: Path, role: str = "analyst") -> WebWorld:
+    """The app on a store another fixture filled, with one user `role` (username = role)."""
+    add_user(engine, Actor("test"), role, role, ORGANISATION_OF[role], PASSWORD)
+    app = create_app(
+        Settings(database_url=str(engine.url)), engine=engine, cipher=cipher, report_dir=report_dir
+    )
+    return WebWorld(engine, cipher, app, report_dir, 0)
+
+
 @pytest.fixture
 def world(engine: Engine, cipher: Cipher, tmp_path: Path) -> WebWorld:
     """The web world on SQLite and on PostgreSQL."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 
+from tests.i18n.english import untranslated_texts
 from tests.web.conftest import WebWorld
 from zicht.access import Actor, Principal
 from zicht.programme import (
@@ -88,3 +89,39 @@ def test_the_page_has_a_year_picker_and_the_labour_table(sqlite_world: WebWorld)
     table = labour_reports(sqlite_world.engine, 2021)
     rows = re.findall(r'<tr><th scope="row">([^<]+)</th>', page.text.split('id="labour-table"')[1])
     assert len(rows) >= len(table.organisations) + 1
+
+
+def test_labels_follow_the_language_asked_for(sqlite_world: WebWorld) -> None:
+    client = sqlite_world.client("analyst")
+    dutch = client.get("/api/programme/indicators?year=2021&lang=nl").json()
+    english = client.get(
+        "/api/programme/indicators?year=2021", headers={"accept-language": "en-GB, nl;q=0.5"}
+    ).json()
+    assert (dutch["lang"], english["lang"]) == ("nl", "en")
+    assert dutch["labour_definitions"]["named"] == "Meldingen die arbeidsuitbuiting noemen"
+    assert english["labour_definitions"]["named"] == "Reports naming labour exploitation"
+    shelter = {i["code"]: i["source_label"] for i in dutch["indicators"]}["shelter_waiting_days"]
+    assert shelter == "Zicht (opvangcoördinatie)"
+    shelter = {i["code"]: i["source_label"] for i in english["indicators"]}["shelter_waiting_days"]
+    assert shelter == "Zicht (shelter coordination)"
+    labels = [
+        *dutch["labour_definitions"].values(),
+        *(i["source_label"] for i in dutch["indicators"]),
+    ]
+    assert untranslated_texts(labels) == []
+
+    # without lang or Accept-Language: Dutch, as every API answer
+    actions = client.get("/api/programme").json()
+    assert actions["lang"] == "nl"
+    dutch_status = {
+        "planned": "Gepland",
+        "running": "Loopt",
+        "done": "Afgerond",
+        "delayed": "Vertraagd",
+    }
+    assert all(a["status_label"] == dutch_status[a["status"]] for a in actions["actions"])
+    english_actions = client.get("/api/programme?lang=en").json()["actions"]
+    assert {a["status_label"] for a in english_actions} <= {"Planned", "Running", "Done", "Delayed"}
+    assert client.get("/api/programme/coverage").json()["national"]["name"] == "Nederland"
+    coverage = client.get("/api/programme/coverage?lang=en").json()
+    assert (coverage["lang"], coverage["national"]["name"]) == ("en", "Netherlands")

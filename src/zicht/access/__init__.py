@@ -72,6 +72,7 @@ from zicht.access._identities import (
     record_look_async,
     reveal_identities,
     reveal_identities_async,
+    reveal_registrations,
 )
 from zicht.access._permissions import (
     ACTIONS,
@@ -146,6 +147,7 @@ __all__ = [
     "reset_password",
     "reveal_identities",
     "reveal_identities_async",
+    "reveal_registrations",
     "revoke_token",
     "scope_of",
     "search",

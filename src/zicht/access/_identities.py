@@ -29,6 +29,7 @@ __all__ = [
     "record_look_async",
     "reveal_identities",
     "reveal_identities_async",
+    "reveal_registrations",
 ]
 
 MIN_PURPOSE = 5
@@ -131,4 +132,24 @@ async def reveal_identities_async(
     """`reveal_identities` for pages on the event loop: the audit entry is awaited."""
     values = _decrypt(reader or engine, cipher, record_type, ids)
     await record_look_async(engine, look, "view_identity", record_type, ids)
+    return values
+
+
+def reveal_registrations(
+    engine: Engine, cipher: Cipher, look: Look, ids_by_type: Mapping[str, Sequence[int]]
+) -> dict[str, dict[int, dict[str, Any]]]:
+    """Decrypted identity fields of registrations of several record types (the victims
+    and suspects behind a network), audited as one `view_identity` look.
+
+    The entry's object type is ``registration`` and its ids are ``record_type/id``.
+
+    Returns:
+        record type -> record id -> identity fields (empty for a record with none).
+    """
+    values = {
+        record_type: _decrypt(engine, cipher, record_type, ids)
+        for record_type, ids in ids_by_type.items()
+    }
+    ids = [f"{record_type}/{i}" for record_type, some in ids_by_type.items() for i in some]
+    record_look(engine, look, "view_identity", "registration", ids)
     return values

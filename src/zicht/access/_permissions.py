@@ -66,6 +66,10 @@ ACTIONS: dict[str, str] = {
     "lookup_licence": N_("Look up a licence number in the register (with a purpose)"),
     "export_cluster": N_("Export an operator cluster with its ads and evidence"),
     "import_licences": N_("Import a municipality's licences"),
+    "view_deliveries": N_("See the delivery calendar of every organisation (counts, no records)"),
+    "review_persons": N_("Confirm a linked person or split a registration off it"),
+    "run_linkage": N_("Start a link run from the web"),
+    "build_report": N_("Write the yearly report from the web"),
 }
 
 # role -> name (a message of the catalogues)
@@ -124,6 +128,10 @@ ROLE_PERMISSIONS: dict[str, dict[str, Scope]] = {
         "view_ads": "all",
         "lookup_licence": "all",
         "export_cluster": "all",
+        "view_deliveries": "all",
+        "review_persons": "all",
+        "run_linkage": "all",
+        "build_report": "all",
     },
     "analyst": {
         "view_dashboard": "all",
@@ -138,6 +146,7 @@ ROLE_PERMISSIONS: dict[str, dict[str, Scope]] = {
     },
     "auditor": {
         "read_audit": "all",
+        "view_deliveries": "all",
     },
     # Shelter staff's "own" is the shelters they are staff of (zicht.shelter checks it).
     "caseworker": {

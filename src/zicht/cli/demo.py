@@ -83,6 +83,13 @@ def demo(
             + ", ".join(f"{r.kind} ({r.records} rows)" for r in result.opendata)
             + f" ({workdir / 'opendata'})."
         )
+    if result.shelter is not None:
+        sh = result.shelter
+        console.print(
+            f"Shelters: {sh.shelters} places; {sh.requests} requests, {sh.reserved} beds "
+            f"reserved ({sh.accepted} accepted, {sh.refused} refused), {sh.discharged} "
+            "discharged; see /shelter (demo-shelter, demo-caseworker) or `zicht shelter places`."
+        )
     if result.reporting is not None:
         languages = ", ".join(language for language, _ in result.reporting.receipts)
         console.print(

@@ -5,10 +5,14 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
 from zicht.cli._common import DATABASE_OPTION, console, fail, open_engine
+
+if TYPE_CHECKING:
+    from zicht.programme import LabourReports
 
 __all__ = ["register"]
 
@@ -72,10 +76,11 @@ def indicators_command(
     as_json: bool = typer.Option(False, "--json", help="Print JSON instead of a table."),
     database_url: str | None = DATABASE_OPTION,
 ) -> None:
-    """Compute the indicators of a year (as published) against their targets."""
+    """Compute the indicators of a year (as published) against their targets, and the
+    reports of labour exploitation per organisation and definition."""
     from dataclasses import asdict
 
-    from zicht.programme import ProgrammeError, compute_indicators, programme_of
+    from zicht.programme import ProgrammeError, compute_indicators, labour_reports, programme_of
 
     engine = open_engine("programme indicators", database_url)
     try:
@@ -83,6 +88,7 @@ def indicators_command(
         if programme is None:
             raise ProgrammeError(f"no programme is stored for {year}: import one first")
         figures = compute_indicators(engine, programme, year)
+        labour = labour_reports(engine, year)
     except ProgrammeError as exc:
         fail("programme indicators", str(exc))
     finally:
@@ -99,6 +105,24 @@ def indicators_command(
         target = "" if figure.target is None else str(figure.target)
         table.add_row(figure.indicator, value, interval, target, figure.source)
     console.print(table)
+    _print_labour(labour)
+
+
+def _print_labour(labour: LabourReports) -> None:
+    """The labour-exploitation table as the results table and the page show it."""
+    from rich.table import Table
+
+    from zicht.cli._common import messages
+    from zicht.programme import LABOUR_NOTE, labour_table
+
+    t = messages()
+    header, rows = labour_table(t, labour)
+    title = t("Reports of labour exploitation per organisation and definition")
+    table = Table(*header, title=f"{title}, {labour.year}")
+    for row in rows:
+        table.add_row(*row)
+    console.print(table)
+    console.print(t(LABOUR_NOTE), markup=False, highlight=False)
 
 
 @programme_app.command("figure")

@@ -73,7 +73,9 @@ def report(
     engine = open_engine("report", database_url)
     try:
         summary = build_report(engine, year=year, out=out, lang=lang, k=k, targets=targets)
-    except (ReportError, OSError) as exc:
+    except ReportError as exc:
+        _fail(exc.message, **exc.values)
+    except OSError as exc:
         _fail(str(exc))
     except SQLAlchemyError as exc:
         _fail(N_("cannot read the database (%(error)s)"), error=type(exc).__name__)

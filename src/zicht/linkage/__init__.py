@@ -43,6 +43,12 @@ from zicht.linkage._results import (
     read_truth,
     unlinked_years,
 )
+from zicht.linkage._reviews import (
+    ReviewConstraints,
+    ReviewEffect,
+    apply_reviews,
+    review_constraints,
+)
 from zicht.linkage._runs import LinkageError, LinkRunSummary, TableLinker, run_linkage
 from zicht.linkage._settings import MIN_COVERAGE, ModelSpec
 from zicht.linkage._threshold import ThresholdChoice, choose_threshold
@@ -66,11 +72,14 @@ __all__ = [
     "PairExplanation",
     "PersonExplanation",
     "ResultsError",
+    "ReviewConstraints",
+    "ReviewEffect",
     "SuspiciousCluster",
     "TableLinker",
     "ThresholdChoice",
     "Timings",
     "TrainingOptions",
+    "apply_reviews",
     "choose_threshold",
     "cluster_pairs",
     "database_api",
@@ -91,6 +100,7 @@ __all__ = [
     "predict_pairs",
     "read_truth",
     "resolve_options",
+    "review_constraints",
     "run_linkage",
     "threshold_explanation",
     "train_model",

@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 from sqlalchemy import Engine
 
+from zicht.i18n import N_
 from zicht.linkage._cluster import (
     ClusterOptions,
     Method,
@@ -30,11 +31,13 @@ from zicht.linkage._cluster import (
 from zicht.linkage._engine import Backend, database_api
 from zicht.linkage._frame import linkage_table
 from zicht.linkage._pipeline import EngineOptions, LinkResult, link_table
+from zicht.linkage._reviews import ReviewConstraints, apply_reviews, review_constraints
 from zicht.linkage._train import PAIR_FLOOR, Timings, TrainingOptions, load_model, predict_new_pairs
 from zicht.privacy import Cipher
 from zicht.store import linkage as store
 from zicht.store import read_records
 from zicht.store.locks import JobBusyError, exclusive_job
+from zicht.store.person_reviews import read_person_reviews
 
 __all__ = ["LinkRunSummary", "LinkageError", "TableLinker", "run_linkage", "stable_person_ids"]
 
@@ -174,6 +177,7 @@ def run_linkage(
     table_of: Callable[[pd.DataFrame], pd.DataFrame] = linkage_table,
     linker: TableLinker | None = None,
     kind: str = "plain",
+    progress: Callable[[str], None] | None = None,
 ) -> LinkRunSummary:
     """Link all victim registrations in the store into persons and store the run.
 
@@ -197,6 +201,8 @@ def run_linkage(
         linker: links that table (default: plain linkage's `link_table`); a run with
             another linker is full only (its model is not plain linkage's).
         kind: what the run linked on ("plain" or "encodings"), kept in its parameters.
+        progress: told each step as it starts ("read", "link", "write"), e.g. for the
+            progress page of a job started from the web.
 
     Raises:
         LinkageError: nothing to link, `incremental` without an earlier run, or another
@@ -221,10 +227,11 @@ def run_linkage(
                 table_of=table_of,
                 linker=linker or _plain_linker,
                 kind=kind,
+                progress=progress or (lambda step: None),
             )
     except JobBusyError:
         raise LinkageError(
-            "another link run is in progress on this database; start again when it has finished"
+            N_("another link run is in progress on this database; start again when it has finished")
         ) from None
 
 
@@ -240,18 +247,20 @@ def _linkage(
     table_of: Callable[[pd.DataFrame], pd.DataFrame],
     linker: TableLinker,
     kind: str,
+    progress: Callable[[str], None],
 ) -> LinkRunSummary:
     """`run_linkage` while holding the database's link lock."""
+    progress("read")
     timings = Timings()
     started = time.perf_counter()
     registrations = read_records(engine, "victim_registration", cipher=cipher)
     if registrations.empty:
-        raise LinkageError("there are no victim registrations in the store to link")
+        raise LinkageError(N_("there are no victim registrations in the store to link"))
     table = table_of(registrations)
     timings.record("read_and_normalise", started)
     latest = store.latest_link_run(engine)
     if incremental and (latest is None or latest.model is None):
-        raise LinkageError("no earlier link run to add to; run `zicht link` first")
+        raise LinkageError(N_("no earlier link run to add to; run `zicht link` first"))
     parameters = {
         "threshold": clustering.threshold,
         "method": clustering.method,
@@ -263,6 +272,9 @@ def _linkage(
         "memory_limit": engine_options.memory_limit,
         "linked_on": kind,
     }
+    reviews = review_constraints(
+        (r.decision, r.registration_id, r.members) for r in read_person_reviews(engine)
+    )
     run_id = store.start_link_run(
         engine,
         mode="incremental" if incremental else "full",
@@ -282,6 +294,8 @@ def _linkage(
             training,
             timings,
             linker,
+            reviews,
+            progress,
         )
     except Exception as exc:
         store.fail_link_run(engine, run_id, type(exc).__name__)
@@ -300,7 +314,10 @@ def _run(
     training: TrainingOptions,
     timings: Timings,
     linker: TableLinker,
+    reviews: ReviewConstraints,
+    progress: Callable[[str], None],
 ) -> LinkRunSummary:
+    progress("link")
     if incremental:
         assert latest is not None
         assert latest.model is not None
@@ -319,6 +336,9 @@ def _run(
     assert clustering.threshold is not None
     assert clustering.strong is not None
     started = time.perf_counter()
+    # Human reviews override the clustering: confirmed persons stay, splits stay split.
+    clusters, reviewed = apply_reviews(clusters, reviews)
+    progress("write")
     suspicious = suspicious_clusters(
         clusters,
         pairs,
@@ -380,6 +400,7 @@ def _run(
         "persons_kept": len(kept),
         "persons_new": len(fresh),
         "new_registrations": summary.new_registrations,
+        "reviews": reviewed.as_dict(),
     }
     store.finish_link_run(
         engine,

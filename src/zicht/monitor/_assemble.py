@@ -100,7 +100,8 @@ class _Writer:
         self.lang = lang
         self.translator = Translator(lang)
         self.year = inputs.year
-        self.years = inputs.data.years
+        self.years = inputs.data.report_years
+        self.later = {str(y) for y in inputs.data.years if y > inputs.year}
 
     def t(self, message: str, **values: object) -> str:
         return self.translator(message, **values)
@@ -108,23 +109,31 @@ class _Writer:
     def n(self, value: float | None, digits: int = 0) -> str:
         return fmt_number(value, self.lang, digits)
 
+    def threshold(self, value: object) -> str:
+        """The link run's threshold with the language's decimal sign ('' when unset)."""
+        if isinstance(value, int | float):
+            return self.n(value, 2)
+        return "" if value is None else str(value)
+
     def count(self, key: Hashable) -> int | None:
         return self.inputs.published.get(key)
 
     # -- tables -----------------------------------------------------------------------
 
     def count_table(self, table: CountTable) -> PublishedTable:
+        # Year columns after the report year are cells of the system, not of the report.
+        columns = [(c, label) for c, label in table.columns if c not in self.later]
         rows = []
         for row in table.rows:
             cells: list[Value] = [pick(row.label, self.lang)]
-            cells += [self.count(table.keys[(row.code, c)]) for c, _ in table.columns]
+            cells += [self.count(table.keys[(row.code, c)]) for c, _ in columns]
             rows.append(tuple(cells))
         return PublishedTable(
             name=table.name,
             title=pick(table.title, self.lang),
             header=(
                 pick(table.row_header, self.lang),
-                *(pick(lb, self.lang) for _, lb in table.columns),
+                *(pick(lb, self.lang) for _, lb in columns),
             ),
             rows=tuple(rows),
             levels=tuple(r.level for r in table.rows),
@@ -169,6 +178,14 @@ class _Writer:
                 )
             ],
         )
+        if self.later:
+            section.paragraphs.append(
+                self.t(
+                    "Tables and charts end at %(year)s, the report year: registrations of "
+                    "later years (until the data cut-off date) belong to a later report.",
+                    year=self.year,
+                )
+            )
         totals = [self.count(("registrations", y)) for y in self.years]
         title = self.t("Registrations per year%(extra)s", extra="")
         listing = "; ".join(f"{y}: {self.n(v)}" for y, v in zip(self.years, totals, strict=True))
@@ -240,8 +257,10 @@ class _Writer:
         self, label: str, estimate: Estimate, persons: int | None
     ) -> tuple[Value, ...]:
         if estimate.problem is not None:
+            # Why there is no estimate is text: it goes in the text column (the model's),
+            # not among the numbers.
             reason = self.t(_PROBLEMS[estimate.problem])
-            return (label, persons, reason, None if persons is None else "", "", "", "")
+            return (label, persons, "", "", "", "", reason)
         ratio = (
             None if persons is None or estimate.estimate is None else estimate.estimate / persons
         )
@@ -457,9 +476,12 @@ class _Writer:
                     f"#{run.id} {run.mode}, {run.backend}"
                     + (f", {fmt_date(finished, self.lang)}" if finished else ""),
                 ),
-                ("threshold", str(params.get("threshold", ""))),
-                ("clustering", str(params.get("method", ""))),
-                ("registrations / persons", f"{self.n(run.registrations)} / {self.n(run.persons)}"),
+                (self.t("Match threshold"), self.threshold(params.get("threshold"))),
+                (self.t("Clustering"), str(params.get("method", ""))),
+                (
+                    self.t("Registrations / persons"),
+                    f"{self.n(run.registrations)} / {self.n(run.persons)}",
+                ),
             ]
             section.paragraphs.append(method_text(self.inputs.policy, self.lang))
         targets = ", ".join(f"{y}: {v}" for y, v in sorted(self.inputs.targets.items()))
@@ -478,9 +500,10 @@ class _Writer:
                     e.stratum,
                     ", ".join(e.lists),
                     e.model or self.t(_PROBLEMS[e.problem or "not_estimable"]),
-                    e.aic,
+                    "" if e.aic is None else e.aic,  # no model, no AIC: nothing suppressed
                 )
                 for e in [*self.inputs.by_year, *self.inputs.by_form]
+                if e.stratum not in self.later
             ]
             section.items.append(
                 PublishedTable(

@@ -40,6 +40,18 @@ class MonitorData:
     linkage: dict[int, tuple[int, int]] = field(default_factory=dict)
     captures: CaptureData | None = None
     shelter: ShelterCounts | None = None
+    data_years: list[int] = field(default_factory=list)
+    """The years with registrations or suspects (`years` adds the report year)."""
+
+    @property
+    def report_years(self) -> list[int]:
+        """The years the report shows: its trends and tables end at the report year.
+
+        A later year (late registrations, often a partial year) stays in the count
+        system, so that the report and the dashboard protect the same cells, but is
+        not printed: shown beside complete years it would look like a fall.
+        """
+        return [y for y in self.years if y <= self.year]
 
 
 def _code(value: Any) -> str:
@@ -92,6 +104,7 @@ def load(engine: Engine, year: int | None) -> MonitorData:
         missing=statistics.missing_fields(engine, year),
         cutoff=statistics.data_cutoff(engine),
         shelter=shelter_counts(engine, year),
+        data_years=sorted(found),
     )
     run = statistics.linkage_run(engine)
     if run is not None:

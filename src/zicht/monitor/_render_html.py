@@ -10,7 +10,10 @@ from zicht.i18n import Translator
 from zicht.monitor._i18n import fmt_number
 from zicht.monitor._model import PublishedTable, Report, Value
 
-__all__ = ["render_html"]
+__all__ = ["WIDE_COLUMNS", "render_html"]
+
+WIDE_COLUMNS = 8
+"""A table of more columns is printed on a landscape page (class ``wide``)."""
 
 
 def _environment() -> jinja2.Environment:
@@ -47,6 +50,7 @@ def render_html(report: Report) -> str:
         css=_css(),
         show=show,
         has_suppressed=has_suppressed,
+        wide_columns=WIDE_COLUMNS,
         cutoff_label=t("Data cut-off date"),
         contents_label=t("Contents"),
         colophon_label=t("Colophon"),

@@ -1,4 +1,4 @@
-"""The same HTML as a PDF (WeasyPrint, print styles in the report's CSS)."""
+"""The same HTML as a tagged PDF/UA-1 (WeasyPrint, print styles in the report's CSS)."""
 
 from __future__ import annotations
 
@@ -15,5 +15,7 @@ def write_pdf(html: str, path: Path) -> Path:
         raise ValueError("the report is self-contained; no resource is fetched")
 
     document = weasyprint.HTML(string=html, url_fetcher=no_fetch)
-    document.write_pdf(str(path))
+    # PDF/UA-1: a tagged PDF (headings, tables with their header cells, figures with the
+    # chart's <title> as alternative text), with the title and language of the HTML.
+    document.write_pdf(str(path), pdf_variant="pdf/ua-1")
     return path

@@ -12,7 +12,7 @@ from pathlib import Path
 from sqlalchemy import Engine
 
 from zicht.estimate import DEFAULT_POLICY, Estimate
-from zicht.i18n import Translator
+from zicht.i18n import N_, Translator
 from zicht.monitor._assemble import Inputs, assemble
 from zicht.monitor._data import MonitorData, load
 from zicht.monitor._estimates import report_estimates
@@ -34,7 +34,16 @@ DEFAULT_TARGETS: dict[int, int] = {2020: 190, 2021: 205}
 
 
 class ReportError(ValueError):
-    """The report cannot be made from these inputs (the message names why)."""
+    """The report cannot be made from these inputs (the message names why).
+
+    ``message`` is the catalogue's message (English) and ``values`` fill it in, so an
+    edge can show it in its own language; ``str()`` is the English text.
+    """
+
+    def __init__(self, message: str, **values: object) -> None:
+        super().__init__(message % values if values else message)
+        self.message = message
+        self.values = values
 
 
 @dataclass(frozen=True)
@@ -95,9 +104,9 @@ def build_report(
         targets: suspects-to-prosecutor target per year (default DEFAULT_TARGETS).
     """
     if not known_language(lang):
-        raise ReportError(f"unknown language {lang!r}; choose nl or en")
+        raise ReportError(N_("unknown language %(lang)s; choose nl or en"), lang=repr(lang))
     if k < 1:
-        raise ReportError("k must be at least 1")
+        raise ReportError(N_("k must be at least 1"))
     timings: dict[str, float] = {}
     started = clock = time.perf_counter()
 
@@ -108,8 +117,19 @@ def build_report(
         clock = now
 
     data = load(engine, year)
-    if not data.totals and not data.suspects["registered"]:
-        raise ReportError("the database holds no registrations: ingest data first")
+    if not data.data_years:
+        raise ReportError(N_("the database holds no registrations: ingest data first"))
+    if not data.totals.get(year) and not data.suspects["registered"].get(year):
+        # An empty report of a year without data says nothing: refuse it, naming the years.
+        raise ReportError(
+            N_(
+                "no registrations or suspects in %(year)s: the data hold the years "
+                "%(first)s to %(last)s"
+            ),
+            year=year,
+            first=data.data_years[0],
+            last=data.data_years[-1],
+        )
     lap("read")
     by_year, by_form = _estimates(engine, data, year)
     lap("estimate")

@@ -1,9 +1,10 @@
 """Identities behind a network's nodes, only through the audited door of `zicht.access`.
 
 Node labels are pseudonyms. When an analyst asks for identities, with a purpose, the
-registrations behind the nodes are decrypted by `zicht.access.reveal_identities` (one
-``view_identity`` entry per record type, actor and purpose) and each node gets its value
-back: a holder its name, an identifier the normal form whose keyed pseudonym it is.
+registrations behind the nodes are decrypted by `zicht.access.reveal_registrations`
+(one ``view_identity`` entry per call, with actor and purpose, naming every registration
+decrypted) and each node gets its value back: a holder its name, an identifier the
+normal form whose keyed pseudonym it is.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from __future__ import annotations
 import pandas as pd
 from sqlalchemy import Engine
 
-from zicht.access import Look, reveal_identities
+from zicht.access import Look, reveal_registrations
 from zicht.network._build import IDENTITY_FIELDS
 from zicht.network._identifiers import normal_identifier
 from zicht.privacy import Cipher
@@ -37,12 +38,18 @@ def node_identities(
     """
     keys = dict(zip(nodes["node"], nodes["key"], strict=True))
     labels: dict[int, str] = {}
-    for record_type in ("victim_registration", "suspect_registration"):
-        mine = edges[edges["record_type"] == record_type]
-        ids = sorted({int(i) for i in mine["record_id"].dropna()})
-        if not ids:
-            continue
-        values = reveal_identities(engine, cipher, look, record_type, ids)
+    types = ("victim_registration", "suspect_registration")
+    mine_by_type = {
+        record_type: edges[edges["record_type"] == record_type] for record_type in types
+    }
+    ids_by_type = {
+        record_type: sorted({int(i) for i in mine["record_id"].dropna()})
+        for record_type, mine in mine_by_type.items()
+    }
+    # one look for the whole network (also when it holds no registration: it was asked)
+    revealed = reveal_registrations(engine, cipher, look, ids_by_type)
+    for record_type, mine in mine_by_type.items():
+        values = revealed[record_type]
         for holder, target, record_id in zip(
             mine["source_node"], mine["target_node"], mine["record_id"], strict=True
         ):

@@ -19,7 +19,9 @@ __all__ = [
     "Batch",
     "BatchProblem",
     "Delivery",
+    "deliveries",
     "get_batch",
+    "latest_delivery_at",
     "recent_deliveries",
     "record_upload",
     "upload_mapping",
@@ -87,6 +89,8 @@ class Delivery:
     rows_quarantined: int
     rows_still_open: int
     """Of its quarantined rows, those not yet corrected."""
+    organisation: str = ""
+    """The organisation (source) that delivered it."""
 
     @property
     def status(self) -> str:
@@ -162,6 +166,21 @@ def upload_mapping(engine: Engine, batch_id: int) -> str | None:
 def recent_deliveries(engine: Engine, organisation: str, limit: int = 20) -> list[Delivery]:
     """The latest deliveries of an organisation, newest first: uploads through the web app
     and files ingested on the command line alike, with their counts and open rows."""
+    return deliveries(engine, organisation=organisation, limit=limit)
+
+
+def deliveries(
+    engine: Engine,
+    *,
+    organisation: str | None = None,
+    start: dt.datetime | None = None,
+    end: dt.datetime | None = None,
+    limit: int | None = None,
+) -> list[Delivery]:
+    """Deliveries newest first, of one organisation or all, started in [start, end).
+
+    The one query behind the steward's delivery list and the coordinator's calendar.
+    """
     quarantine = QuarantineRow.__table__
     still_open = (
         select(func.count())
@@ -182,11 +201,27 @@ def recent_deliveries(engine: Engine, organisation: str, limit: int = 20) -> lis
             IngestBatch.rows_updated,
             IngestBatch.rows_quarantined,
             still_open,
+            IngestBatch.source,
         )
         .outerjoin(UploadRow, UploadRow.batch_id == IngestBatch.id)
-        .where(IngestBatch.source == organisation)
         .order_by(IngestBatch.id.desc())
-        .limit(limit)
     )
+    if organisation is not None:
+        statement = statement.where(IngestBatch.source == organisation)
+    if start is not None:
+        statement = statement.where(IngestBatch.started_at >= start)
+    if end is not None:
+        statement = statement.where(IngestBatch.started_at < end)
+    if limit is not None:
+        statement = statement.limit(limit)
     with engine.connect() as connection:
         return [Delivery(*row) for row in connection.execute(statement)]
+
+
+def latest_delivery_at(engine: Engine) -> dt.datetime | None:
+    """When the latest delivery (of any organisation) finished, or None."""
+    with engine.connect() as connection:
+        value: dt.datetime | None = connection.execute(
+            select(func.max(IngestBatch.finished_at))
+        ).scalar_one()
+    return value

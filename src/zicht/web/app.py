@@ -24,6 +24,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import BaseRoute, Mount
 
+from zicht.access import authorize
 from zicht.config import Settings
 from zicht.i18n import N_
 from zicht.privacy import Cipher
@@ -127,6 +128,14 @@ _ERROR_TEXTS = {
 }
 
 
+_UPLOAD_REFUSAL = N_(
+    "Files are delivered by each organisation itself: its data steward uploads them here, or "
+    "its system through the API, because an organisation answers for its own registrations. "
+    "A coordinator does not upload on an organisation's behalf; ask its data steward to "
+    "deliver, and follow the deliveries of every organisation in the delivery calendar."
+)
+
+
 def _error_page(request: Request, status: int, detail: Any) -> Response:
     t = Translator(language_of(request))
     try:
@@ -136,6 +145,23 @@ def _error_page(request: Request, status: int, detail: Any) -> Response:
     title_key = _ERROR_TITLES.get(status, N_("Something went wrong"))
     if detail == "csrf_failed":
         message = t("The form has expired. Reload the page and try again.")
+    elif status == 403 and request.url.path.startswith(("/upload", "/uploads/")):
+        # Deliveries are the organisation's own: say why, and where to follow them.
+        message = t(_UPLOAD_REFUSAL)
+        link = (
+            ("/deliveries", t("Delivery calendar"))
+            if principal and authorize(principal, "view_deliveries")
+            else None
+        )
+        return render(
+            request,
+            "error.html",
+            principal,
+            N_("Uploads are made by each organisation"),
+            status_code=status,
+            message=message,
+            link=link,
+        )
     elif status in _ERROR_TEXTS:
         message = t(_ERROR_TEXTS[status])
     else:
@@ -252,7 +278,9 @@ def create_app(
         api_docs,
         audit,
         dashboard,
+        deliveries,
         estimates,
+        jobs,
         licences_api,
         meld,
         networks,
@@ -295,6 +323,7 @@ def create_app(
         report_dir=report_dir or default_report_dir(settings),
     )
     app.state.reporting = ReportingPolicy.of(settings, cipher)
+    app.state.settings = settings
     app.state.audit_checkpoints = _audit_checkpoints(engine, cipher, settings)
     for router in (
         session,
@@ -302,7 +331,9 @@ def create_app(
         upload,
         quarantine,
         registrations,
+        deliveries,
         persons,
+        jobs,
         networks,
         estimates,
         reports,

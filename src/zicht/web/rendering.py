@@ -75,6 +75,7 @@ NAVIGATION: tuple[tuple[str, str, str], ...] = (
     ("/networks", N_("Networks"), "view_networks"),
     ("/estimates", N_("Estimates"), "view_estimates"),
     ("/reports", N_("Reports"), "download_reports"),
+    ("/jobs", N_("Link and report"), "run_linkage"),
     ("/triage", N_("Anonymous reports"), "triage_reports"),
     ("/information-pages", N_("Information pages"), "edit_information_pages"),
     ("/programme", N_("Programme"), "view_programme"),
@@ -84,6 +85,8 @@ NAVIGATION: tuple[tuple[str, str, str], ...] = (
     ("/operators", N_("Operators"), "view_ads"),
     ("/licences/lookup", N_("Licence lookup"), "lookup_licence"),
     ("/audit", N_("Audit trail"), "read_audit"),
+    # After the audit trail: an auditor still lands on it (`first_page`).
+    ("/deliveries", N_("Deliveries"), "view_deliveries"),
     ("/admin/users", N_("Users"), "manage_users"),
     ("/admin/tokens", N_("API tokens"), "manage_tokens"),
     ("/admin/organisations", N_("Organisations"), "manage_organisations"),
@@ -144,6 +147,7 @@ def render(
     html = environment.get_template(template).render(
         t=t,
         fmt=t.number,
+        fmt_date=t.date,
         lang=lang,
         title=context.pop("title", None) or t(title_key),
         principal=principal,

@@ -159,9 +159,12 @@ PAGES: dict[str, list[str]] = {
         "/estimates",
         "/reports",
         "/programme",
+        "/deliveries",
+        "/jobs",
+        "/upload",
     ],
     "analyst": ["/dashboard?lang=en", "/estimates", "/reports", "/upload"],
-    "auditor": ["/audit", "/audit?action=login"],
+    "auditor": ["/audit", "/audit?action=login", "/deliveries"],
     "report_handler": ["/triage", "/triage?closed=true", "/information-pages"],
     "municipality": [
         "/programme",

@@ -9,11 +9,13 @@ import zicht.store.audit
 import zicht.store.linkage
 import zicht.store.network
 import zicht.store.notices
+import zicht.store.person_reviews
 import zicht.store.platforms
 import zicht.store.pprl
 import zicht.store.programme
 import zicht.store.reporting
-import zicht.store.shelter  # noqa: F401
+import zicht.store.shelter
+import zicht.store.web_jobs  # noqa: F401
 from zicht.store.models import Base
 
 connection = context.config.attributes["connection"]

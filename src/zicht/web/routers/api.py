@@ -17,6 +17,7 @@ from starlette.responses import Response
 
 from zicht.access import MIN_PURPOSE, Principal, authorize, reveal_identities, scope_of
 from zicht.ingest import rule_message
+from zicht.monitor import DashboardFigures
 from zicht.standard import FORMS, ORGANISATIONS
 from zicht.store.web_quarantine import open_quarantine
 from zicht.store.web_registrations import RegistrationQuery, get_registration, list_registrations
@@ -179,6 +180,11 @@ def dashboard(
 ) -> dict[str, Any]:
     """Headline counts as published: null where suppressed (below k = 10, or secondary).
 
+    Also the anonymous channel's reports of the latest year (by channel, language, who
+    reported and outcome) and the shelter figures of its year (people in a shelter per
+    day of the last 14, placements by waiting time, region and form, refusals by
+    reason; null without shelter data), each as the dashboard page shows them.
+
     The same cells as the dashboard page and the yearly report of the latest year, from
     the one publication step: no suppressed count is the total minus published parts.
     A principal whose aggregates are scoped to its own organisation (a partner's token)
@@ -198,7 +204,40 @@ def dashboard(
         "victim_registrations_by_year": {str(y): c for y, c in counts.by_year},
         "victim_registrations_by_form": counts.by_form,
         "victim_registrations_by_organisation": by_organisation,
+        "anonymous_reports": _channel_json(counts),
+        "shelter": _shelter_json(counts),
         "suppressed_below": counts.k,
+    }
+
+
+def _channel_json(counts: DashboardFigures) -> dict[str, Any]:
+    """The anonymous channel's counts of the dashboard's year, as the dashboard page shows."""
+    channel = counts.channel
+    return {
+        "year": channel.year,
+        "total": channel.total,
+        **{
+            f"by_{dimension}": dict(sorted(cells.items()))
+            for dimension, cells in channel.by.items()
+        },
+        "answered": channel.answered,
+        "median_hours_to_answer": channel.median_hours_to_answer,
+    }
+
+
+def _shelter_json(counts: DashboardFigures) -> dict[str, Any] | None:
+    """The shelter figures of the dashboard's year (cells of the report's system); None
+    when there are none."""
+    shelter = counts.shelter
+    if shelter is None:
+        return None
+    return {
+        "year": shelter.year,
+        "occupancy_by_day": {day.isoformat(): n for day, n in shelter.occupancy.items()},
+        "placements_by_waiting_time": shelter.waits,
+        "refusals_by_reason": shelter.refusals,
+        "placements_by_region": {r: shelter.placements[(r, "*")] for r in shelter.regions},
+        "placements_by_form": {f: shelter.placements[("*", f)] for f in shelter.forms},
     }
 
 

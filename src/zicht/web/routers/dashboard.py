@@ -15,7 +15,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
 
-from zicht.access import Principal, scope_of
+from zicht.access import Principal, authorize, scope_of
 from zicht.i18n import N_
 from zicht.monitor import DashboardFigures, channel_label
 from zicht.shelter import REFUSAL_REASONS, WAIT_BANDS, ShelterFigures
@@ -25,6 +25,7 @@ from zicht.store.web_quarantine import count_open
 from zicht.web.deps import requires, state
 from zicht.web.figures import Chart, bar_chart, dashboard_counts, shown
 from zicht.web.i18n import Translator, language_of
+from zicht.web.linked import linkage_staleness
 from zicht.web.queries import versioned
 from zicht.web.rendering import environment, render
 
@@ -186,12 +187,15 @@ async def dashboard(
         own_open = await run_in_threadpool(
             count_open, state(request).reader, principal.organisation
         )
+    stale = await run_in_threadpool(linkage_staleness, state(request).reader)
     return render(
         request,
         "dashboard.html",
         principal,
         N_("Dashboard"),
         figures_html=html,
+        stale=stale,
+        can_run_linkage=authorize(principal, "run_linkage"),
         own_open=own_open,
         organisation_label=t.label("organisation", principal.organisation),
     )

@@ -8,14 +8,14 @@ from fastapi import APIRouter, Depends
 from starlette.requests import Request
 from starlette.responses import Response
 
-from zicht.access import Principal
+from zicht.access import Principal, authorize
 from zicht.i18n import N_
 from zicht.store.linkage import unlinked_registrations_by_year as unlinked_years
 from zicht.web.deps import requires, state
 from zicht.web.figures import bar_chart
 from zicht.web.figures import shown as shown_count
 from zicht.web.i18n import Translator, language_of
-from zicht.web.linked import latest_run
+from zicht.web.linked import latest_run, linkage_staleness
 from zicht.web.linked import run_estimates as linked_estimates
 from zicht.web.queries import cached
 from zicht.web.rendering import render
@@ -135,6 +135,8 @@ def estimates(
         "estimates.html",
         principal,
         N_("Estimates"),
+        stale=linkage_staleness(state(request).reader),
+        can_run_linkage=authorize(principal, "run_linkage"),
         estimates=shown,
         without=sorted(without, key=lambda w: w["stratum"]),
         late=late,

@@ -107,7 +107,7 @@ def network(
             errors["purpose"] = t("State the purpose of access")
         else:
             show = True
-            # the door decrypts and writes one view_identity entry per record type
+            # the door decrypts and writes one view_identity entry for the whole network
             labels = node_identities(
                 shared.engine,
                 shared.cipher,

@@ -5,6 +5,9 @@ self-assessment's coverage, for a year.
 The same services and permission (`view_programme`) as the pages: figures are those of
 the results table (every count through the publication policy, null where suppressed),
 and coverage counts only a published round unless the caller may manage the programme.
+Labels (statuses, sources, definitions, the country) are in the language asked for
+(`lang`, else Accept-Language, else Dutch), as in `/api/quarantine`; codes stay codes,
+and the programme's own texts (themes, actions, results) are as entered.
 """
 
 from __future__ import annotations
@@ -18,9 +21,11 @@ from starlette.requests import Request
 
 from zicht import programme as service
 from zicht.access import Principal, authorize
-from zicht.programme import Programme
+from zicht.i18n import N_, Translator
+from zicht.programme import STATUS_LABELS, Programme
 from zicht.store import programme as store
 from zicht.web.deps import requires, state
+from zicht.web.i18n import api_language
 from zicht.web.params import reject_unknown_query
 from zicht.web.routers.api import ERRORS
 
@@ -37,6 +42,7 @@ class ActionOut(BaseModel):
     title: str
     owners: list[str]
     status: str
+    status_label: str
     result: str | None
     milestones: list[dict[str, str]]
     regions: list[str]
@@ -44,6 +50,7 @@ class ActionOut(BaseModel):
 
 class ActionsOut(BaseModel):
     year: int
+    lang: str
     years: list[int]
     source: str
     actions: list[ActionOut]
@@ -54,6 +61,7 @@ class IndicatorOut(BaseModel):
     name: str
     kind: str
     source: str
+    source_label: str
     value: float | None
     lower: float | None
     upper: float | None
@@ -64,6 +72,7 @@ class IndicatorOut(BaseModel):
 
 class IndicatorsOut(BaseModel):
     year: int
+    lang: str
     suppressed_below: int
     data_cutoff: str | None
     indicators: list[IndicatorOut]
@@ -82,6 +91,7 @@ class CoverageOut(BaseModel):
 
 class CoveragesOut(BaseModel):
     year: int
+    lang: str
     published: bool
     national: CoverageOut
     regions: list[CoverageOut]
@@ -106,8 +116,11 @@ def actions_api(
     """The programme of `year` (default: the newest): its actions per theme."""
     engine = state(request).engine
     programme = _programme(engine, year)
+    lang = api_language(request)
+    t = Translator(lang)
     return ActionsOut(
         year=programme.year,
+        lang=lang,
         years=service.available_years(engine),
         source=programme.source,
         actions=[
@@ -117,6 +130,7 @@ def actions_api(
                 title=action.title,
                 owners=action.owners,
                 status=action.status,
+                status_label=t(STATUS_LABELS[action.status]),
                 result=action.results.get(programme.year),
                 milestones=[
                     {"date": m.date.isoformat(), "text": m.text} for m in action.milestones
@@ -140,13 +154,16 @@ async def indicators_api(
     organisation and definition ("*": all organisations)."""
     engine = state(request).engine
     programme = await run_in_threadpool(_programme, engine, year)
-    results = await run_in_threadpool(service.build_results, engine, programme.year, "en")
+    lang = api_language(request)
+    t = Translator(lang)
+    results = await run_in_threadpool(service.build_results, engine, programme.year, lang)
     previous = {f.indicator: f.value for f in results.previous_figures}
     labour: dict[str, dict[str, int | None]] = {}
     for (organisation, code), count in results.labour.cells.items():
         labour.setdefault(organisation, {})[code] = count
     return IndicatorsOut(
         year=programme.year,
+        lang=lang,
         suppressed_below=results.labour.policy.k,
         data_cutoff=results.cutoff.isoformat() if results.cutoff else None,
         indicators=[
@@ -155,6 +172,7 @@ async def indicators_api(
                 name=indicator.name,
                 kind=indicator.kind,
                 source=figure.source,
+                source_label=line.source,
                 value=figure.value,
                 lower=figure.lower,
                 upper=figure.upper,
@@ -162,17 +180,23 @@ async def indicators_api(
                 previous=previous.get(indicator.code),
                 target=figure.target,
             )
-            for indicator, figure in zip(programme.indicators, results.figures, strict=True)
+            for indicator, figure, line in zip(
+                programme.indicators, results.figures, results.indicators, strict=True
+            )
         ],
-        labour_definitions=dict(service.DEFINITIONS),
+        labour_definitions={code: t(name) for code, name in service.DEFINITIONS.items()},
         labour_reports=labour,
     )
 
 
-def _out(item: service.Coverage) -> CoverageOut:
+# The country's name in the coverage (the service names it in Dutch).
+_COUNTRY = N_("Netherlands")
+
+
+def _out(item: service.Coverage, t: Translator | None = None) -> CoverageOut:
     return CoverageOut(
         code=item.code,
-        name=item.name,
+        name=item.name if t is None else t(_COUNTRY),
         blocks=item.blocks,
         answered=item.answered,
         met=item.met,
@@ -194,10 +218,12 @@ def coverage_api(
     places, regions, national = service.coverage(
         engine, programme, programme.year, published_only=not manager
     )
+    lang = api_language(request)
     return CoveragesOut(
         year=programme.year,
+        lang=lang,
         published=store.round_published(engine, programme.year),
-        national=_out(national),
+        national=_out(national, Translator(lang)),
         regions=[_out(r) for r in regions],
         municipalities=[_out(p) for p in places],
     )

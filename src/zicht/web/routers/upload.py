@@ -13,7 +13,7 @@ from zicht.access import Principal, authorize
 from zicht.i18n import N_
 from zicht.ingest import RowProblem
 from zicht.standard import RECORD_TYPES
-from zicht.store.web_uploads import Batch, get_batch, recent_deliveries
+from zicht.store.web_uploads import Batch, Delivery, get_batch, recent_deliveries
 from zicht.web.deps import accept_upload, requires, state
 from zicht.web.i18n import Translator, language_of
 from zicht.web.params import RowId
@@ -31,24 +31,18 @@ def _record_types(t: Translator) -> list[tuple[str, str]]:
     return [(name, kind.nl if t.lang == "nl" else kind.en) for name, kind in RECORD_TYPES.items()]
 
 
-def _upload_page(
-    request: Request,
-    principal: Principal,
-    errors: dict[str, str],
-    record_type: str = "victim_registration",
-    status: int = 200,
-) -> Response:
-    t = Translator(language_of(request))
-    organisation = principal.organisation or ""
+def delivery_rows(t: Translator, deliveries: list[Delivery]) -> list[dict[str, Any]]:
+    """Deliveries as table rows: counts and status in the reader's language."""
     statuses = {
         "running": t("not finished"),
         "open": t("rows wait in quarantine"),
         "done": t("complete"),
     }
     kinds = dict(_record_types(t))
-    uploads = [
+    return [
         {
             "batch_id": d.batch_id,
+            "organisation": t.label("organisation", d.organisation),
             "file_name": d.file_name,
             "record_type": kinds.get(d.record_type, d.record_type),
             "channel": d.uploaded_by or t("command line"),
@@ -59,8 +53,20 @@ def _upload_page(
             "rows_still_open": t.number(d.rows_still_open),
             "status": statuses[d.status],
         }
-        for d in recent_deliveries(state(request).engine, organisation)
+        for d in deliveries
     ]
+
+
+def _upload_page(
+    request: Request,
+    principal: Principal,
+    errors: dict[str, str],
+    record_type: str = "victim_registration",
+    status: int = 200,
+) -> Response:
+    t = Translator(language_of(request))
+    organisation = principal.organisation or ""
+    uploads = delivery_rows(t, recent_deliveries(state(request).engine, organisation))
     return render(
         request,
         "upload.html",
