@@ -37,6 +37,7 @@ import time
 import uuid
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
 import httpx
 from sqlalchemy import text
@@ -49,12 +50,12 @@ from zicht.web import default_workers
 
 CONCURRENCY = 50
 # The two pages of the goal, then (for information) the list with the identities a
-# coordinator asks for with a purpose: decrypted per row, audited as view_identity.
-PATHS = (
-    "/dashboard",
-    "/registrations",
-    "/registrations?identities=1&purpose=benchmark+of+identity+views",
-)
+# coordinator asks for with a purpose: decrypted per row, audited as view_identity. The
+# purpose is POSTed (never in a URL); a baseline from before that asks in the URL.
+IDENTITY_LOOK = "identities"
+PATHS = ("/dashboard", "/registrations", IDENTITY_LOOK)
+PURPOSE = "benchmark of identity views"
+BASELINE_IDENTITY_PATH = "/registrations?identities=1&purpose=benchmark+of+identity+views"
 TIME_LIMIT = 60.0
 FORMS = ("labour", "sexual_domestic", "criminal", "sexual_cross_border")
 SOURCES = ("police", "fairwork", "shelter", "comensha", "inspectorate")
@@ -66,8 +67,9 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def _populate(url: str, key: bytes, registrations: int, folder: Path) -> str:
-    """Synthetic registrations (no real person), a coordinator, and its session token."""
+def _populate(url: str, key: bytes, registrations: int, folder: Path) -> tuple[str, str]:
+    """Synthetic registrations (no real person), a coordinator, and its session token
+    with the session's CSRF token."""
     engine = make_engine(url)
     upgrade(engine)
     cipher = Cipher(key)
@@ -113,8 +115,12 @@ def _populate(url: str, key: bytes, registrations: int, folder: Path) -> str:
             text("SELECT id FROM app_user WHERE username = 'bench-coordinator'")
         ).scalar_one()
     token = create_session(engine, int(user_id), "bench")
+    with engine.connect() as connection:
+        csrf = connection.execute(
+            text("SELECT csrf_token FROM app_session WHERE user_id = :user"), {"user": user_id}
+        ).scalar_one()
     engine.dispose()
-    return token
+    return token, str(csrf)
 
 
 def _start_server(
@@ -157,16 +163,31 @@ def _start_server(
     raise RuntimeError("the server did not start")
 
 
-async def _client(port: int, path: str, token: str, state: dict[str, Any]) -> None:
+def _request(path: str, token: str, csrf: str, baseline: bool) -> bytes:
+    """The bytes of one request for `path` (IDENTITY_LOOK: the list with identities)."""
+    if path == IDENTITY_LOOK and baseline:
+        path = BASELINE_IDENTITY_PATH
+    if path != IDENTITY_LOOK:
+        return (
+            f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nCookie: zicht_session={token}\r\n\r\n"
+        ).encode()
+    body = urlencode({"purpose": PURPOSE, "csrf_token": csrf}).encode()
+    head = (
+        "POST /registrations HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+        f"Cookie: zicht_session={token}\r\n"
+        "Content-Type: application/x-www-form-urlencoded\r\n"
+        f"Content-Length: {len(body)}\r\n\r\n"
+    )
+    return head.encode() + body
+
+
+async def _client(port: int, request: bytes, state: dict[str, Any]) -> None:
     """One client: a keep-alive HTTP/1.1 connection issuing requests back to back.
 
     A minimal client on asyncio streams: a full HTTP library in the same Python process
     costs more CPU per request than the server and would measure itself.
     """
     reader, writer = await asyncio.open_connection("127.0.0.1", port)
-    request = (
-        f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nCookie: zicht_session={token}\r\n\r\n"
-    ).encode()
     try:
         while state["issued"] < state["total"] and time.perf_counter() < state["deadline"]:
             state["issued"] += 1
@@ -186,7 +207,7 @@ async def _client(port: int, path: str, token: str, state: dict[str, Any]) -> No
         writer.close()
 
 
-async def _load(port: int, path: str, token: str, total: int) -> dict[str, Any]:
+async def _load(port: int, path: str, request: bytes, total: int) -> dict[str, Any]:
     warm: dict[str, Any] = {
         "issued": 0,
         "total": min(200, total),
@@ -194,7 +215,7 @@ async def _load(port: int, path: str, token: str, total: int) -> dict[str, Any]:
         "errors": 0,
         "deadline": time.perf_counter() + TIME_LIMIT,
     }
-    await asyncio.gather(*(_client(port, path, token, warm) for _ in range(5)))
+    await asyncio.gather(*(_client(port, request, warm) for _ in range(5)))
     state: dict[str, Any] = {
         "issued": 0,
         "total": total,
@@ -203,7 +224,7 @@ async def _load(port: int, path: str, token: str, total: int) -> dict[str, Any]:
         "deadline": time.perf_counter() + TIME_LIMIT,
     }
     started = time.perf_counter()
-    await asyncio.gather(*(_client(port, path, token, state) for _ in range(CONCURRENCY)))
+    await asyncio.gather(*(_client(port, request, state) for _ in range(CONCURRENCY)))
     elapsed = time.perf_counter() - started
     latencies = sorted(state["latencies"])
     return {
@@ -224,7 +245,7 @@ def _run(url: str, args: argparse.Namespace) -> dict[str, Any]:
         key_file = Path(folder) / "zicht.key"
         key_file.write_text(base64.b64encode(key).decode())
         key_file.chmod(0o600)
-        token = _populate(url, key, args.registrations, Path(folder))
+        token, csrf = _populate(url, key, args.registrations, Path(folder))
         ports = {server: _free_port() for server in servers}
         processes = {}
         load_before = os.getloadavg()
@@ -235,7 +256,8 @@ def _run(url: str, args: argparse.Namespace) -> dict[str, Any]:
             for number, path in enumerate(PATHS):
                 # Interleaved, and each page's first turn alternating between the servers.
                 for server in servers[::-1] if number % 2 else servers:
-                    measured = asyncio.run(_load(ports[server], path, token, args.requests))
+                    request = _request(path, token, csrf, server == "baseline")
+                    measured = asyncio.run(_load(ports[server], path, request, args.requests))
                     results[server].append(measured)
         finally:
             for process in processes.values():

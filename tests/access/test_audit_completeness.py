@@ -51,6 +51,10 @@ DOOR_MODULES = {
 COVERED: dict[str, str] = {
     "GET /registrations": "test_each_web_and_api_path_leaves_one_entry",
     "GET /registrations/{record_type}/{record_id}": "test_each_web_and_api_path_leaves_one_entry",
+    "POST /registrations": "test_each_web_and_api_path_leaves_one_entry",
+    "POST /registrations/{record_type}/{record_id}": "test_each_web_and_api_path_leaves_one_entry",
+    "GET /registrations/export.csv": "test_each_web_and_api_path_leaves_one_entry",
+    "POST /registrations/export.csv": "test_each_web_and_api_path_leaves_one_entry",
     "GET /persons/{person_id}": "test_each_web_and_api_path_leaves_one_entry",
     "GET /api/registrations": "test_each_web_and_api_path_leaves_one_entry",
     "GET /api/registrations/{record_type}/{record_id}": (

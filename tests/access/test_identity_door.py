@@ -30,23 +30,56 @@ QUARANTINE_PURPOSE = "correct quarantined rows of the own organisation"
 CLI_ACTOR = f"cli:{getpass.getuser()}"
 KEY = generate_key()
 
-# (path, who asks, request, action recorded, actor recorded, purpose recorded)
+# (path, who asks, request, action recorded, actor recorded, purpose recorded); a request
+# "POST path" is a form POSTed with the purpose (the purpose never in the URL).
 WEB_CASES: list[tuple[str, str, str, str, str, str | None]] = [
     (
         "list page",
         "coordinator",
-        f"/registrations?identities=1&purpose={PURPOSE}",
+        "POST /registrations",
         "view_identity",
         "coordinator",
         PURPOSE,
     ),
     (
-        "registration page",
+        "list page without identities",
         "coordinator",
-        f"/registrations/victim_registration/1?identities=1&purpose={PURPOSE}",
+        "/registrations?q=1",
+        "list_registrations",
+        "coordinator",
+        None,
+    ),
+    (
+        "list export with identities",
+        "coordinator",
+        "POST /registrations/export.csv",
         "view_identity",
         "coordinator",
         PURPOSE,
+    ),
+    (
+        "list export",
+        "coordinator",
+        "/registrations/export.csv?year=2023",
+        "export_registrations",
+        "coordinator",
+        None,
+    ),
+    (
+        "registration page",
+        "coordinator",
+        "POST /registrations/victim_registration/1",
+        "view_identity",
+        "coordinator",
+        PURPOSE,
+    ),
+    (
+        "registration page without identities",
+        "coordinator",
+        "/registrations/victim_registration/1",
+        "view_registration",
+        "coordinator",
+        None,
     ),
     (
         "person page",
@@ -161,7 +194,11 @@ def test_each_web_and_api_path_leaves_one_entry(
     url = url.format(person=world.linked_person)
 
     def call() -> None:
-        response = client.get(url)
+        if url.startswith("POST "):
+            form = {"purpose": PURPOSE, "csrf_token": world.csrf(client)}
+            response = client.post(url.removeprefix("POST "), data=form)
+        else:
+            response = client.get(url)
         assert response.status_code == 200, response.text[:300]
 
     entry = _one_new_entry(world.engine, call)

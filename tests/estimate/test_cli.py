@@ -150,6 +150,7 @@ def test_linked_with_a_frame(app: typer.Typer, monkeypatch: pytest.MonkeyPatch) 
         return frame
 
     monkeypatch.setattr("zicht.linkage.linked_registrations_frame", linked_registrations_frame)
+    monkeypatch.setattr("zicht.linkage.unlinked_years", lambda url: {})
     monkeypatch.setenv("ZICHT_DATABASE_URL", "sqlite:///test.db")
     result = _run(app, "--linked", "--by", "year", "--method", "main", "--json")
     assert result.exit_code == 0, result.output

@@ -37,15 +37,24 @@ def english_texts() -> tuple[frozenset[str], frozenset[str]]:
 class _Texts(HTMLParser):
     """The visible texts of a page and its labels for assistive technology."""
 
+    # Text inside <code> and <pre> is code (names of fields, parameters and schemas,
+    # example requests): the same in every language.
+    _CODE = frozenset({"code", "pre"})
+
     def __init__(self) -> None:
         super().__init__()
         self.texts: list[str] = []
+        self._in_code = 0
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         self.texts += [v for k, v in attrs if k in ("aria-label", "title", "alt") and v]
+        self._in_code += tag in self._CODE
+
+    def handle_endtag(self, tag: str) -> None:
+        self._in_code -= tag in self._CODE and self._in_code > 0
 
     def handle_data(self, data: str) -> None:
-        if data.strip():
+        if data.strip() and not self._in_code:
             self.texts.append(" ".join(data.split()))
 
 

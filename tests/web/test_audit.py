@@ -23,9 +23,12 @@ def _entries(engine: Engine, action: str) -> list[dict[str, object]]:
 def test_every_identity_view_is_recorded(world: WebWorld) -> None:
     coordinator = world.client("coordinator")
     purpose = "checking a referral"
-    page = coordinator.get(f"/registrations?identities=1&purpose={purpose}")
+    csrf = world.csrf(coordinator)
+    page = coordinator.post("/registrations", data={"purpose": purpose, "csrf_token": csrf})
     assert page.status_code == 200
-    single = coordinator.get(f"/registrations/victim_registration/1?identities=1&purpose={purpose}")
+    single = coordinator.post(
+        "/registrations/victim_registration/1", data={"purpose": purpose, "csrf_token": csrf}
+    )
     assert single.status_code == 200
     api = coordinator.get("/api/registrations", params={"identities": "true", "purpose": purpose})
     assert api.status_code == 200 and api.json()["items"][0]["identity"] is not None
@@ -51,8 +54,10 @@ def test_every_identity_view_is_recorded(world: WebWorld) -> None:
 
 def test_identities_need_a_purpose(world: WebWorld) -> None:
     coordinator = world.client("coordinator")
-    page = coordinator.get("/registrations?identities=1&purpose=")
-    assert "Popescu" not in page.text
+    page = coordinator.post(
+        "/registrations", data={"purpose": "", "csrf_token": world.csrf(coordinator)}
+    )
+    assert page.status_code == 200 and "Popescu" not in page.text
     api = coordinator.get("/api/registrations", params={"identities": "true"})
     assert api.status_code == 400
     analyst_api = world.client("analyst").get(

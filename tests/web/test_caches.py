@@ -101,7 +101,9 @@ def test_the_data_version_moves_with_ingests_and_link_runs_only(
     engine: Engine = world.engine
     start = data_version(engine)
     client = world.client("coordinator")
-    client.get("/registrations?identities=1&purpose=checking+a+case")
+    client.post(
+        "/registrations", data={"purpose": "checking a case", "csrf_token": world.csrf(client)}
+    )
     client.get("/dashboard")
     assert data_version(engine) == start  # reading and auditing change no figures
     _ingest_more(world, tmp_path)
@@ -117,7 +119,9 @@ def test_every_list_view_is_audited_although_counts_are_cached(world: WebWorld) 
     for _ in range(views):
         assert client.get("/registrations").status_code == 200
     for _ in range(views):
-        shown = client.get("/registrations?identities=1&purpose=checking+a+case")
+        shown = client.post(
+            "/registrations", data={"purpose": "checking a case", "csrf_token": world.csrf(client)}
+        )
         assert shown.status_code == 200
     table = AuditEntryRow.__table__
     with world.engine.connect() as connection:
@@ -141,7 +145,10 @@ def test_identity_values_are_not_kept_in_the_cell_cache(
         return original(lang, name, value)
 
     monkeypatch.setattr(registrations_view, "_analytic_cell", recording)
-    page = world.client("coordinator").get("/registrations?identities=1&purpose=checking+a+case")
+    client = world.client("coordinator")
+    page = client.post(
+        "/registrations", data={"purpose": "checking a case", "csrf_token": world.csrf(client)}
+    )
     assert "Popescu" in page.text
     assert cached_names and not set(cached_names) & set(LIST_IDENTITY["victim_registration"])
 
@@ -154,7 +161,9 @@ def test_the_remembered_filter_form_shows_each_request_its_own_choices(world: We
             assert f'<option value="{form}" selected' in page
             other = "criminal" if form == "labour" else "labour"
             assert f'<option value="{other}" selected' not in page
-    typed = client.get("/registrations?identities=1&purpose=a+typed+reason").text
+    typed = client.post(
+        "/registrations", data={"purpose": "a typed reason", "csrf_token": world.csrf(client)}
+    ).text
     assert "a typed reason" in typed
     assert "a typed reason" not in client.get("/registrations").text
     steward = world.client("data_steward").get("/registrations").text

@@ -27,6 +27,15 @@ ENDPOINTS: list[tuple[str, str, str, str]] = [
     ("GET", "/quarantine/{entry_id}", "correct_quarantine", "/quarantine/1"),
     ("POST", "/quarantine/{entry_id}", "correct_quarantine", "/quarantine/2"),
     ("GET", "/registrations", "list_registrations", "/registrations"),
+    ("POST", "/registrations", "list_registrations", "/registrations"),
+    ("GET", "/registrations/export.csv", "list_registrations", "/registrations/export.csv"),
+    ("POST", "/registrations/export.csv", "list_registrations", "/registrations/export.csv"),
+    (
+        "POST",
+        "/registrations/{record_type}/{record_id}",
+        "list_registrations",
+        "/registrations/victim_registration/1",
+    ),
     (
         "GET",
         "/registrations/{record_type}/{record_id}",
@@ -180,6 +189,7 @@ PUBLIC_ENDPOINTS = {
     ("POST", "/report/{platform}"),
     ("GET", "/report/{platform}/ad/{ad_id}"),
     ("POST", "/report/{platform}/ad/{ad_id}"),
+    ("GET", "/api-docs"),  # the API documentation, like the schema it is drawn from
     ("GET", "/complaint"),  # Art. 20: the poster or notifier complains with a key
     ("POST", "/complaint"),
 }

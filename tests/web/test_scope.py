@@ -39,6 +39,7 @@ OWN_SCOPED: dict[str, str] = {
     "/quarantine/export.csv": "/quarantine/export.csv",
     "/quarantine/{entry_id}": "/quarantine/{entry}",
     "/registrations": "/registrations",
+    "/registrations/export.csv": "/registrations/export.csv",
     "/registrations/{record_type}/{record_id}": "/registrations/victim_registration/{registration}",
     "/api/uploads/{batch_id}": "/api/uploads/{batch}",
     "/api/quarantine": "/api/quarantine",

@@ -38,6 +38,7 @@ AUDIT_ACTIONS: dict[str, str] = {
     "download_report": N_("Report downloaded"),
     "search_audit": N_("Audit trail searched"),
     "export_audit": N_("Audit trail exported"),
+    "export_registrations": N_("Registrations exported"),
     "export_open_data": N_("Open data exported"),
     "shelter_added": N_("Shelter added"),
     "shelter_staff_added": N_("Shelter staff added"),

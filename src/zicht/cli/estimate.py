@@ -21,6 +21,13 @@ __all__ = ["register"]
 CI_METHODS = ("normal", "profile", "bootstrap")
 METHODS = ("main", "stepwise", "aic", "aic-exhaustive", "bic")
 LINKAGE_MISSING = "linked persons are not available: run `zicht link` first"
+NOT_LINKED = "not_linked"
+"""The problem of a year whose registrations all came after the latest link run."""
+_REASONS = {
+    "too_few": "too few persons to estimate",
+    "not_estimable": "not estimable: fewer than two lists, or no model fits (no overlap)",
+    NOT_LINKED: "not in the latest link run: its registrations came later; run `zicht link`",
+}
 
 
 class _Usage(Exception):
@@ -113,15 +120,44 @@ def _linked_estimates(
     """The published estimates of the latest link run under `policy`, one per stratum."""
     from zicht.cli._common import current_settings
     from zicht.estimate import estimate_linked
-    from zicht.linkage import linked_registrations_frame
+    from zicht.linkage import linked_registrations_frame, unlinked_years
 
-    frame = linked_registrations_frame(database_url or current_settings().database_url)
+    url = database_url or current_settings().database_url
+    frame = linked_registrations_frame(url)
     if frame.empty:
         raise _Usage(LINKAGE_MISSING)
-    return [
+    results = [
         {**e.as_json(), "stratum": _stratum_label(by, e.key)}
         for e in estimate_linked(frame, policy, by=by)
     ]
+    return _with_unlinked_years(results, by, unlinked_years(url)) if "year" in by else results
+
+
+def _with_unlinked_years(
+    results: list[dict[str, Any]], by: list[str], unlinked: dict[int, int]
+) -> list[dict[str, Any]]:
+    """Every stratum of a year says how many of its registrations the link run lacks; a
+    year with registrations but none linked gets a row of its own saying so (never left
+    out silently: the estimate is of the linked persons only)."""
+    years = {r["stratum"]["year"] for r in results}
+    for r in results:
+        r["unlinked_registrations"] = unlinked.get(r["stratum"]["year"], 0)
+    missing: list[dict[str, Any]] = [
+        {
+            "stratum": {name: (year if name == "year" else None) for name in by},
+            "persons": 0,
+            "lists": [],
+            "estimate": None,
+            "lower": None,
+            "upper": None,
+            "model": None,
+            "problem": NOT_LINKED,
+            "unlinked_registrations": count,
+        }
+        for year, count in unlinked.items()
+        if year not in years
+    ]
+    return sorted(results + missing, key=lambda r: r["stratum"]["year"])
 
 
 def _render_linked(console: Console, results: list[dict[str, Any]]) -> None:
@@ -130,15 +166,26 @@ def _render_linked(console: Console, results: list[dict[str, Any]]) -> None:
     for column in ("stratum", "persons", "lists", "estimate", "interval", "model"):
         table.add_column(column)
     for r in results:
-        label = ", ".join(f"{k}={v}" for k, v in r["stratum"].items()) or "all"
+        label = ", ".join(f"{k}={v}" for k, v in r["stratum"].items() if v is not None) or "all"
         if r["problem"] is not None:
-            table.add_row(label, f"{r['persons']:,}", ", ".join(r["lists"]), "", "", r["problem"])
+            reason = _REASONS.get(r["problem"], r["problem"])
+            table.add_row(label, f"{r['persons']:,}", ", ".join(r["lists"]), "", "", reason)
             continue
         table.add_row(
             label, f"{r['persons']:,}", ", ".join(r["lists"]), f"{r['estimate']:,.0f}",
             f"{r['lower']:,.0f} – {r['upper']:,.0f}", r["model"],
         )  # fmt: skip
     console.print(table)
+    late = {
+        r["stratum"]["year"]: r["unlinked_registrations"]
+        for r in results
+        if r.get("unlinked_registrations")
+    }
+    for year, count in sorted(late.items()):
+        console.print(
+            f"year {year}: {count:,} registration(s) stored after the latest link run are not "
+            "in these estimates; run `zicht link` to include them"
+        )
 
 
 def _render(console: Console, result: dict[str, Any], title: str) -> None:

@@ -41,6 +41,7 @@ from zicht.linkage._results import (
     linked_registrations_frame,
     person_table,
     read_truth,
+    unlinked_years,
 )
 from zicht.linkage._reviews import (
     ReviewConstraints,
@@ -103,4 +104,5 @@ __all__ = [
     "run_linkage",
     "threshold_explanation",
     "train_model",
+    "unlinked_years",
 ]

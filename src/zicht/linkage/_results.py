@@ -106,3 +106,15 @@ def linked_registrations_frame(database_url: str) -> pd.DataFrame:
         }
     )
     return frame.reset_index(drop=True)
+
+
+def unlinked_years(database_url: str) -> dict[int, int]:
+    """Victim registrations per registration year that the latest link run lacks (stored
+    after it), so that an estimate by year can say so instead of leaving a year out."""
+    from zicht.store import make_engine
+
+    engine = make_engine(database_url)
+    try:
+        return store.unlinked_registrations_by_year(engine)
+    finally:
+        engine.dispose()

@@ -50,6 +50,7 @@ __all__ = [
     "read_person_registrations",
     "read_scored_pairs",
     "start_link_run",
+    "unlinked_registrations_by_year",
     "write_linked_persons",
     "write_person_registrations",
     "write_scored_pairs",
@@ -418,3 +419,26 @@ def linked_registrations(engine: Engine, run_id: int | None = None) -> pd.DataFr
     with engine.connect() as connection:
         rows = connection.execute(statement).all()
     return pd.DataFrame([tuple(r) for r in rows], columns=columns)
+
+
+def unlinked_registrations_by_year(engine: Engine, run_id: int | None = None) -> dict[int, int]:
+    """Victim registrations per registration year that a run (default: the latest) does
+    not hold: those stored after it. Empty when every registration is in the run; every
+    registration's year when no run is finished."""
+    if run_id is None:
+        latest = latest_link_run(engine)
+        run_id = None if latest is None else latest.id
+    v = VictimRegistrationRow
+    in_run = (
+        select(PersonRegistrationRow.registration_id)
+        .where(PersonRegistrationRow.run_id == run_id)
+        .where(PersonRegistrationRow.registration_id == v.id)
+    )
+    statement = (
+        select(v.registration_year, func.count())
+        .where(~in_run.exists())
+        .group_by(v.registration_year)
+        .order_by(v.registration_year)
+    )
+    with engine.connect() as connection:
+        return {int(year): int(n) for year, n in connection.execute(statement)}

@@ -1,15 +1,18 @@
 """What the registrations pages and the API read: one page of records, one record, identities.
 
-Plain SQLAlchemy Core over the record tables; rows come back as plain dicts of the
-columns asked for (the list is built for speed: one cached statement per shape).
+Plain SQLAlchemy Core over the record tables; rows come back as frozen dataclasses
+(`RegistrationRow` for lists, `StoredRegistration` for one record). The list is built
+for speed: one cached statement per shape of query.
 Identity values leave encrypted (`identity_tokens`); `zicht.access` decrypts and audits them.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+import datetime as dt
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, fields
 from functools import lru_cache
+from types import MappingProxyType
 from typing import Any
 
 from sqlalchemy import Engine, String, bindparam, func, or_, select
@@ -20,9 +23,12 @@ from zicht.store.reading import identity_context
 __all__ = [
     "PAGE_SIZE",
     "RegistrationQuery",
+    "RegistrationRow",
+    "StoredRegistration",
     "count_registrations",
     "get_registration",
     "identity_tokens",
+    "iter_registrations",
     "list_registrations",
     "registration_page",
     "years",
@@ -33,7 +39,11 @@ PAGE_SIZE = 50
 
 @dataclass(frozen=True)
 class RegistrationQuery:
-    """Filters, order and page of a registrations list."""
+    """Filters, search, order and page of a registrations list.
+
+    `search` matches part of the source's own reference (`source_record_id`, any case)
+    or, when it is a whole number, the registration's number; `batch` is a delivery.
+    """
 
     record_type: str = "victim_registration"
     organisation: str | None = None
@@ -42,48 +52,86 @@ class RegistrationQuery:
     sort: str = "id"
     page: int = 1
     page_size: int = PAGE_SIZE
+    search: str | None = None
+    gender: str | None = None
+    since: dt.date | None = None
+    until: dt.date | None = None
+    batch: int | None = None
 
 
-def _code_in(column: Any, code: str) -> Any:
-    # Multi-valued codes are stored ';'-joined: match the whole code only.
-    return or_(
-        column == code,
-        column.like(f"{code};%"),
-        column.like(f"%;{code}"),
-        column.like(f"%;{code};%"),
-    )
+@dataclass(frozen=True)
+class RegistrationRow:
+    """One row of a registrations list: the columns every record type has, then those of
+    some types (None where the type has no such column)."""
+
+    id: int
+    source: str
+    source_record_id: str
+    registration_date: dt.date
+    registration_year: int
+    forms: str
+    batch_id: int
+    gender: str | None = None
+    age: int | None = None
+    nationality: str | None = None
+    role: str | None = None
+    channel: str | None = None
+    reporter_kind: str | None = None
+    municipality: str | None = None
+
+    def value(self, name: str) -> Any:
+        """The value of column `name` (a KeyError for a column no list row has)."""
+        if name not in _ROW_FIELDS:
+            raise KeyError(name)
+        return getattr(self, name)
 
 
-def _conditions(table: Any, query: RegistrationQuery) -> list[Any]:
+_ROW_FIELDS = tuple(f.name for f in fields(RegistrationRow))
+
+
+@dataclass(frozen=True)
+class StoredRegistration:
+    """One stored record without its identity: the common columns and, in `fields`, every
+    analytic column of its type by name (read-only)."""
+
+    id: int
+    record_type: str
+    source: str
+    source_record_id: str
+    registration_year: int
+    fields: Mapping[str, Any]
+
+
+def _row_columns(record_type: str) -> tuple[str, ...]:
+    table = RECORD_TABLES[record_type].__table__
+    return tuple(name for name in _ROW_FIELDS if name in table.c)
+
+
+def _escaped(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def _search_condition(table: Any, text: Any, number: Any) -> Any:
+    condition = table.c.source_record_id.ilike(text, escape="\\")
+    return condition if number is None else or_(condition, table.c.id == number)
+
+
+def _search_number(search: str) -> int | None:
+    return int(search) if search.isdigit() and len(search) < 10 else None
+
+
+def _conditions(table: Any, query: RegistrationQuery, bound: bool) -> list[Any]:
+    # The same conditions as bound parameters (the cached page statement) or values.
+    def value(name: str, given: Any, type_: Any = None) -> Any:
+        return bindparam(name, type_=type_) if bound else given
+
     conditions: list[Any] = []
     if query.organisation:
-        conditions.append(table.c.source == query.organisation)
+        conditions.append(table.c.source == value("organisation", query.organisation))
     if query.year:
-        conditions.append(table.c.registration_year == query.year)
+        conditions.append(table.c.registration_year == value("year", query.year))
     if query.form:
-        conditions.append(_code_in(table.c.forms, query.form))
-    return conditions
-
-
-@lru_cache(maxsize=256)
-def _page_statement(
-    record_type: str,
-    sort: str,
-    columns: tuple[str, ...],
-    organisation: bool,
-    year: bool,
-    form: bool,
-) -> Any:
-    # One statement per shape of query, with the values as parameters: building it
-    # anew costs more than running it on every list page.
-    table = RECORD_TABLES[record_type].__table__
-    conditions: list[Any] = []
-    if organisation:
-        conditions.append(table.c.source == bindparam("organisation"))
-    if year:
-        conditions.append(table.c.registration_year == bindparam("year"))
-    if form:
-        code: Any = bindparam("form", type_=String)
+        code: Any = value("form", query.form, String)
         conditions.append(
             or_(
                 table.c.forms == code,
@@ -92,40 +140,120 @@ def _page_statement(
                 table.c.forms.like("%;" + code + ";%"),
             )
         )
-    column = table.c[sort.lstrip("-")]
-    order = [column.desc() if sort.startswith("-") else column.asc(), table.c.id.asc()]
+    if query.search:
+        pattern = f"%{_escaped(query.search)}%"
+        number = _search_number(query.search)
+        conditions.append(
+            _search_condition(
+                table,
+                value("search", pattern, String),
+                None if number is None else value("search_id", number),
+            )
+        )
+    if query.gender and "gender" in table.c:
+        conditions.append(table.c.gender == value("gender", query.gender))
+    if query.since:
+        conditions.append(table.c.registration_date >= value("since", query.since))
+    if query.until:
+        conditions.append(table.c.registration_date <= value("until", query.until))
+    if query.batch:
+        conditions.append(table.c.batch_id == value("batch", query.batch))
+    return conditions
+
+
+def _shape(query: RegistrationQuery) -> tuple[Any, ...]:
+    search_number = _search_number(query.search) if query.search else None
     return (
-        select(table.c.id, *(table.c[name] for name in columns))
-        .where(*conditions)
-        .order_by(*order)
-        .limit(bindparam("limit"))
-        .offset(bindparam("offset"))
-    )
-
-
-def registration_page(
-    engine: Engine, query: RegistrationQuery, columns: Sequence[str]
-) -> list[dict[str, Any]]:
-    """One page of records: the id and the analytic `columns`."""
-    statement = _page_statement(
         query.record_type,
         query.sort,
-        tuple(columns),
         bool(query.organisation),
         bool(query.year),
         bool(query.form),
+        bool(query.search),
+        search_number is not None,
+        bool(query.gender),
+        bool(query.since),
+        bool(query.until),
+        bool(query.batch),
     )
-    parameters = {
+
+
+@lru_cache(maxsize=512)
+def _page_statement(shape: tuple[Any, ...]) -> Any:
+    # One statement per shape of query, with the values as parameters: building it
+    # anew costs more than running it on every list page.
+    record_type, sort, organisation, year, form, search, number, gender, since, until, batch = shape
+    table = RECORD_TABLES[record_type].__table__
+    # A query standing in for the shape: only which filters are set matters here.
+    stand_in = RegistrationQuery(
+        record_type=record_type,
+        organisation="x" if organisation else None,
+        year=1 if year else None,
+        form="x" if form else None,
+        search=("1" if number else "x") if search else None,
+        gender="x" if gender else None,
+        since=dt.date.min if since else None,
+        until=dt.date.min if until else None,
+        batch=1 if batch else None,
+    )
+    column = table.c[sort.lstrip("-")]
+    order = [column.desc() if sort.startswith("-") else column.asc(), table.c.id.asc()]
+    return (
+        select(*(table.c[name] for name in _row_columns(record_type)))
+        .where(*_conditions(table, stand_in, bound=True))
+        .order_by(*order)
+    )
+
+
+def _parameters(query: RegistrationQuery) -> dict[str, Any]:
+    return {
         "organisation": query.organisation,
         "year": query.year,
         "form": query.form,
+        "search": f"%{_escaped(query.search)}%" if query.search else None,
+        "search_id": _search_number(query.search) if query.search else None,
+        "gender": query.gender,
+        "since": query.since,
+        "until": query.until,
+        "batch": query.batch,
+    }
+
+
+def _rows(result: Any, record_type: str) -> Iterator[RegistrationRow]:
+    names = _row_columns(record_type)
+    for row in result:
+        yield RegistrationRow(**dict(zip(names, row, strict=True)))
+
+
+@lru_cache(maxsize=512)
+def _paged_statement(shape: tuple[Any, ...]) -> Any:
+    # Kept whole, limit and offset included: a statement built anew per request would
+    # cost its construction and its cache key on every list page.
+    return _page_statement(shape).limit(bindparam("limit")).offset(bindparam("offset"))
+
+
+def registration_page(engine: Engine, query: RegistrationQuery) -> list[RegistrationRow]:
+    """One page of records matching `query`."""
+    statement = _paged_statement(_shape(query))
+    parameters = {
+        **_parameters(query),
         "limit": query.page_size,
         "offset": (query.page - 1) * query.page_size,
     }
     with engine.connect() as connection:
-        result = connection.execute(statement, parameters)
-        keys = list(result.keys())
-        return [dict(zip(keys, row, strict=True)) for row in result]
+        return list(_rows(connection.execute(statement, parameters), query.record_type))
+
+
+def iter_registrations(
+    engine: Engine, query: RegistrationQuery, limit: int
+) -> Iterator[RegistrationRow]:
+    """Every record matching `query` in its order (pages ignored), at most `limit`."""
+    statement = _page_statement(_shape(query)).limit(bindparam("limit"))
+    with engine.connect() as connection:
+        result = connection.execution_options(yield_per=1000).execute(
+            statement, {**_parameters(query), "limit": limit}
+        )
+        yield from _rows(result, query.record_type)
 
 
 def count_registrations(engine: Engine, query: RegistrationQuery) -> int:
@@ -133,25 +261,35 @@ def count_registrations(engine: Engine, query: RegistrationQuery) -> int:
     table = RECORD_TABLES[query.record_type].__table__
     with engine.connect() as connection:
         total = connection.execute(
-            select(func.count()).select_from(table).where(*_conditions(table, query))
+            select(func.count()).select_from(table).where(*_conditions(table, query, bound=False))
         ).scalar_one()
     return int(total)
 
 
 def list_registrations(
-    engine: Engine, query: RegistrationQuery, columns: Sequence[str]
-) -> tuple[list[dict[str, Any]], int]:
-    """One page of records (the id and the analytic `columns`) and the number matching in all."""
-    return registration_page(engine, query, columns), count_registrations(engine, query)
+    engine: Engine, query: RegistrationQuery
+) -> tuple[list[RegistrationRow], int]:
+    """One page of records and the number matching in all."""
+    return registration_page(engine, query), count_registrations(engine, query)
 
 
-def get_registration(engine: Engine, record_type: str, record_id: int) -> dict[str, Any] | None:
+def get_registration(engine: Engine, record_type: str, record_id: int) -> StoredRegistration | None:
     """The analytic fields of one record (no identity), or None."""
     table = RECORD_TABLES[record_type].__table__
-    columns = [c for c in table.c if c.name not in ("identity", "content_hash")]
+    columns = [c for c in table.c if c.name not in ("identity", "content_hash", "flagged_original")]
     with engine.connect() as connection:
         row = connection.execute(select(*columns).where(table.c.id == record_id)).first()
-    return dict(row._mapping) if row is not None else None
+    if row is None:
+        return None
+    values = dict(row._mapping)
+    return StoredRegistration(
+        id=int(values["id"]),
+        record_type=record_type,
+        source=values["source"],
+        source_record_id=values["source_record_id"],
+        registration_year=int(values["registration_year"]),
+        fields=MappingProxyType(values),
+    )
 
 
 def identity_tokens(

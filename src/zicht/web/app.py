@@ -49,6 +49,8 @@ PUBLIC_PATHS = frozenset(
         "/health",
         "/api/health",
         "/api/openapi.json",
+        # The API's documentation for partner developers, drawn from the schema above.
+        "/api-docs",
         # The anonymous reporting channel (zicht.reporting): no account by design.
         "/meld",
         "/meld/{lang}",
@@ -273,6 +275,7 @@ def create_app(
         admin,
         ads,
         api,
+        api_docs,
         audit,
         dashboard,
         deliveries,
@@ -351,6 +354,7 @@ def create_app(
         notices_api,
         licences_api,
         programme_api,
+        api_docs,
     ):
         app.include_router(router.router)
     app.mount("/static", StaticFiles(directory=_STATIC), name="static")

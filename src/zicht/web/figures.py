@@ -22,13 +22,31 @@ from zicht.web.i18n import Translator
 __all__ = ["SUPPRESSED", "Bar", "Chart", "bar_chart", "dashboard_counts", "shown"]
 _BAR_HEIGHT = 26
 _GAP = 8
-_WIDTH = 640
-_LABEL_WIDTH = 230
+_BARS_WIDTH = 410
+"""Room right of the labels: the bars and their values."""
+_LABEL_MIN, _LABEL_MAX = 120, 360
+_CHAR_WIDTH = 8.4
+"""A generous width of one character of the 14 px labels (wide letters and digits
+included), so that the longest label fits left of its bar instead of being cut off."""
+_ELLIPSIS = "…"
+
+
+def _label_room(labels: Sequence[str]) -> int:
+    longest = max((len(label) for label in labels), default=0)
+    return int(min(_LABEL_MAX, max(_LABEL_MIN, longest * _CHAR_WIDTH + 16)))
+
+
+def _fitted(label: str, room: int) -> str:
+    # A label too long for the widest label column is shortened; the table below the
+    # chart and the bar's own title give it in full.
+    chars = int((room - 16) // _CHAR_WIDTH)
+    return label if len(label) <= chars else label[: chars - 1].rstrip() + _ELLIPSIS
 
 
 @dataclass(frozen=True)
 class Bar:
     label: str
+    short: str
     value: float
     display: str
     y: int
@@ -65,9 +83,18 @@ def bar_chart(
     displays = display or [shown(t, None if v is None else int(v)) for _, v in items]
     drawable = [0.0 if value is None else float(value) for _, value in items]
     top = max(drawable, default=0.0) or 1.0
-    room = _WIDTH - _LABEL_WIDTH - 90
+    label_width = _label_room([label for label, _ in items])
+    room = _BARS_WIDTH - 90
     bars = tuple(
-        Bar(label, draw, text, i * (_BAR_HEIGHT + _GAP), round(room * draw / top, 1), _BAR_HEIGHT)
+        Bar(
+            label,
+            _fitted(label, label_width),
+            draw,
+            text,
+            i * (_BAR_HEIGHT + _GAP),
+            round(room * draw / top, 1),
+            _BAR_HEIGHT,
+        )
         for i, ((label, _), text, draw) in enumerate(zip(items, displays, drawable, strict=True))
     )
     if bars:
@@ -82,7 +109,8 @@ def bar_chart(
     else:
         desc = t("No data.")
     height = max(len(bars) * (_BAR_HEIGHT + _GAP), _BAR_HEIGHT)
-    return Chart(chart_id, title, desc, category, bars, _WIDTH, height, _LABEL_WIDTH)
+    width = label_width + _BARS_WIDTH
+    return Chart(chart_id, title, desc, category, bars, width, height, label_width)
 
 
 def dashboard_counts(engine: Engine) -> DashboardFigures:

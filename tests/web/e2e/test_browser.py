@@ -147,7 +147,7 @@ PAGES: dict[str, list[str]] = {
         "/upload",
         "/quarantine",
         "/quarantine/1",
-        "/registrations?identities=1&purpose=controle",
+        "/registrations?q=1&year=2023",
         "/registrations?lang=en",
         "/registrations/victim_registration/1",
     ],

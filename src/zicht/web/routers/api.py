@@ -363,8 +363,8 @@ def registrations(
         page_size=page_size,
     )
     shared = state(request)
-    rows, total = list_registrations(shared.engine, query, LIST_COLUMNS[query.record_type])
-    ids = [row["id"] for row in rows]
+    rows, total = list_registrations(shared.engine, query)
+    ids = [row.id for row in rows]
     decrypted = (
         reveal_identities(
             shared.engine, shared.cipher, look(request, principal, purpose or ""), record_type, ids
@@ -374,10 +374,10 @@ def registrations(
     )
     items = [
         RegistrationOut(
-            id=row["id"],
+            id=row.id,
             record_type=record_type,
-            fields={k: row[k] for k in LIST_COLUMNS[record_type]},
-            identity=decrypted.get(row["id"], {}) if show else None,
+            fields={k: row.value(k) for k in LIST_COLUMNS[record_type]},
+            identity=decrypted.get(row.id, {}) if show else None,
         )
         for row in rows
     ]
@@ -403,9 +403,9 @@ def registration(
     """One registration in scope (404 outside it); identity with a purpose."""
     shared = state(request)
     record = get_registration(shared.engine, record_type, record_id)
-    if record is None or not authorize(principal, "list_registrations", record["source"]):
+    if record is None or not authorize(principal, "list_registrations", record.source):
         raise HTTPException(status_code=404, detail="not_found")
-    show = _identity_request(principal, identities_wanted, purpose, record["source"])
+    show = _identity_request(principal, identities_wanted, purpose, record.source)
     identity = None
     if show:
         identity = reveal_identities(
@@ -419,7 +419,7 @@ def registration(
         audit(
             request, principal, "view_registration", object_type=record_type, object_ids=[record_id]
         )
-    fields = {k: v for k, v in record.items() if k not in ("id",)}
+    fields = {k: v for k, v in record.fields.items() if k not in ("id",)}
     return RegistrationOut(id=record_id, record_type=record_type, fields=fields, identity=identity)
 
 
@@ -494,12 +494,12 @@ def person(
     )
     registrations_out = []
     for rid in ids:
-        record = get_registration(shared.engine, "victim_registration", rid) or {}
+        record = get_registration(shared.engine, "victim_registration", rid)
         registrations_out.append(
             RegistrationOut(
                 id=rid,
                 record_type="victim_registration",
-                fields={k: v for k, v in record.items() if k != "id"},
+                fields={k: v for k, v in (record.fields if record else {}).items() if k != "id"},
                 identity=decrypted.get(rid, {}) if show else None,
             )
         )

@@ -10,6 +10,7 @@ from starlette.responses import Response
 
 from zicht.access import Principal, authorize
 from zicht.i18n import N_
+from zicht.store.linkage import unlinked_registrations_by_year as unlinked_years
 from zicht.web.deps import requires, state
 from zicht.web.explained import model_label
 from zicht.web.figures import bar_chart
@@ -25,6 +26,12 @@ if TYPE_CHECKING:
     from zicht.estimate import Estimate
 
 router = APIRouter(include_in_schema=False)
+
+_REASONS = {
+    "too_few": N_("Too few persons to estimate."),
+    "not_estimable": N_("Not estimable: fewer than two lists, or no model fits the overlaps."),
+    "not_linked": N_("Not in the latest link run: its registrations came later."),
+}
 
 
 def run_estimates(request: Request) -> tuple[int | None, list[Estimate]]:
@@ -65,8 +72,18 @@ def estimates(
     run_id, rows = run_estimates(request)
     shown: list[dict[str, str]] = []
     values: list[float] = []
+    # No stratum is left out silently: one without an estimate says why, and so does a
+    # year whose registrations all came after the link run (issue 14, point 10).
+    without: list[dict[str, str]] = []
     for row, observed in zip(rows, observed_persons(request, rows), strict=True):
         if row.estimate is None:
+            without.append(
+                {
+                    "stratum": row.stratum or t("All victims"),
+                    "observed": shown_count(t, observed),
+                    "reason": t(_REASONS.get(row.problem or "", _REASONS["not_estimable"])),
+                }
+            )
             continue
         upper = "∞" if row.upper is None else t.number(row.upper)
         values.append(row.estimate)
@@ -89,10 +106,30 @@ def estimates(
             [(s["stratum"], v) for s, v in zip(shown, values, strict=True)],
             [s["estimate"] for s in shown],
         )
+    late: list[str] = []
+    if run_id is not None:
+        shared = state(request)
+        unlinked = cached(
+            shared.cache, f"unlinked-years:{run_id}", lambda: unlinked_years(shared.reader)
+        )
+        strata = {row.stratum for row in rows}
+        for year, count in unlinked.items():
+            if str(year) not in strata:
+                without.append(
+                    {"stratum": str(year), "observed": "–", "reason": t(_REASONS["not_linked"])}
+                )
+            late.append(
+                t(
+                    "%(year)s: %(n)s registrations came after the latest link run and are "
+                    "not in these estimates.",
+                    year=year,
+                    n=t.number(count),
+                )
+            )
     message = (
         t("No linkage has run yet (zicht link).")
         if run_id is None
-        else (None if shown else t("No data."))
+        else (None if shown or without else t("No data."))
     )
     return render(
         request,
@@ -102,6 +139,8 @@ def estimates(
         stale=linkage_staleness(state(request).reader),
         can_run_linkage=authorize(principal, "run_linkage"),
         estimates=shown,
+        without=sorted(without, key=lambda w: w["stratum"]),
+        late=late,
         run_id=run_id,
         chart=chart,
         message=message,

@@ -177,8 +177,8 @@ def person(
     columns = list_columns("victim_registration", t.lang, show)
     rows = []
     for rid in ids:
-        record = get_registration(shared.engine, "victim_registration", rid) or {}
-        values = {**record, **decrypted.get(rid, {})}
+        record = get_registration(shared.engine, "victim_registration", rid)
+        values = {**(record.fields if record else {}), **decrypted.get(rid, {})}
         rows.append(
             {"id": rid, "cells": {c.name: display(t, c.name, values.get(c.name)) for c in columns}}
         )
