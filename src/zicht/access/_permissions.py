@@ -66,6 +66,9 @@ ACTIONS: dict[str, str] = {
     "lookup_licence": N_("Look up a licence number in the register (with a purpose)"),
     "export_cluster": N_("Export an operator cluster with its ads and evidence"),
     "import_licences": N_("Import a municipality's licences"),
+    "export_ctdc": N_("Download the k-anonymous CTDC file of linked persons"),
+    "export_synthetic_data": N_("Download differentially private synthetic data"),
+    "export_international_tables": N_("Download Eurostat's and GRETA's tables of victims"),
 }
 
 # role -> name (a message of the catalogues)
@@ -104,6 +107,7 @@ ROLE_PERMISSIONS: dict[str, dict[str, Scope]] = {
         "download_reports": "all",
         "view_programme": "all",
         "receive_referrals": "own",
+        "export_international_tables": "all",
     },
     "coordinator": {
         "view_dashboard": "all",
@@ -124,6 +128,9 @@ ROLE_PERMISSIONS: dict[str, dict[str, Scope]] = {
         "view_ads": "all",
         "lookup_licence": "all",
         "export_cluster": "all",
+        "export_ctdc": "all",
+        "export_synthetic_data": "all",
+        "export_international_tables": "all",
     },
     "analyst": {
         "view_dashboard": "all",
@@ -135,6 +142,8 @@ ROLE_PERMISSIONS: dict[str, dict[str, Scope]] = {
         "view_ads": "all",
         "lookup_licence": "all",
         "export_cluster": "all",
+        "export_synthetic_data": "all",
+        "export_international_tables": "all",
     },
     "auditor": {
         "read_audit": "all",

@@ -258,6 +258,7 @@ def create_app(
         notice_moderation,
         notices,
         notices_api,
+        opendata,
         persons,
         programme,
         programme_api,
@@ -292,6 +293,7 @@ def create_app(
         report_dir=report_dir or default_report_dir(settings),
     )
     app.state.reporting = ReportingPolicy.of(settings, cipher)
+    app.state.opendata = {"k": settings.opendata_k, "epsilon": settings.opendata_epsilon}
     app.state.audit_checkpoints = _audit_checkpoints(engine, cipher, settings)
     for router in (
         session,
@@ -303,6 +305,7 @@ def create_app(
         networks,
         estimates,
         reports,
+        opendata,
         shelter,
         shelter_admin,
         triage,

@@ -75,6 +75,7 @@ NAVIGATION: tuple[tuple[str, str, str], ...] = (
     ("/networks", N_("Networks"), "view_networks"),
     ("/estimates", N_("Estimates"), "view_estimates"),
     ("/reports", N_("Reports"), "download_reports"),
+    ("/opendata", N_("Open data"), "export_international_tables"),
     ("/triage", N_("Anonymous reports"), "triage_reports"),
     ("/information-pages", N_("Information pages"), "edit_information_pages"),
     ("/programme", N_("Programme"), "view_programme"),
