@@ -74,6 +74,18 @@ def test_the_tables_download_holds_eurostat_and_greta(sqlite_world: WebWorld) ->
     assert header == "DATAFLOW,freq,unit,sex,age,citizen,expl,geo,TIME_PERIOD,OBS_VALUE,OBS_FLAG"
 
 
+def test_the_synthetic_download_carries_no_figure_of_the_true_data(
+    sqlite_world: WebWorld,
+) -> None:
+    response = _post(sqlite_world, "analyst", "synthetic", YEARS)
+    assert response.status_code == 200  # type: ignore[attr-defined]
+    archive = zipfile.ZipFile(io.BytesIO(response.content))  # type: ignore[attr-defined]
+    assert sorted(archive.namelist()) == ["synthetic.csv", "synthetic_report.json"]
+    report = json.loads(archive.read("synthetic_report.json"))
+    assert report["delta"] == 0.0 and report["epsilon"] > 0
+    assert "utility" not in report and "tvd" not in json.dumps(report).lower()
+
+
 def test_the_page_shows_only_the_granted_forms_in_both_languages(sqlite_world: WebWorld) -> None:
     page = sqlite_world.client("analyst").get("/opendata?lang=en").text
     assert 'action="/opendata/synthetic"' in page

@@ -2,14 +2,16 @@
 
 Each export is made on request by `zicht.opendata` (k-anonymity, differential privacy,
 the publication policy), audited there with the requester as actor, and sent as one ZIP
-of its files. The reports beside the files (disclosure risk, utility) go with them: they
-are for the data steward who downloads them, not for publication.
+of its files. The CTDC disclosure-risk report goes with it; the synthetic data's report
+goes without its utility figures, which are computed from the true data and not
+differentially private.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import io
+import json
 import tempfile
 import zipfile
 from collections.abc import Callable
@@ -154,8 +156,19 @@ def _zipped(make: Exporter, engine: Any, actor: Actor, first: int, last: int) ->
         buffer = io.BytesIO()
         with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
             for path in sorted(result.files):
-                archive.write(path, arcname=path.name)
+                if path.name == "synthetic_report.json":
+                    archive.writestr(path.name, _without_utility(path))
+                else:
+                    archive.write(path, arcname=path.name)
         return buffer.getvalue()
+
+
+def _without_utility(path: Path) -> str:
+    """The synthetic data's report without its utility figures: those are computed from
+    the true data, not differentially private, and stay with the command line's steward."""
+    report = json.loads(path.read_text(encoding="utf-8"))
+    report.pop("utility", None)
+    return json.dumps(report, indent=2, ensure_ascii=False) + "\n"
 
 
 @router.post("/opendata/ctdc")
