@@ -38,6 +38,7 @@ EXPECTED: dict[str, dict[str, str]] = {
         "download_reports": "all",
         "view_programme": "all",
         "receive_referrals": "own",
+        "export_international_tables": "all",
     },
     "coordinator": {
         "view_dashboard": "all",
@@ -62,6 +63,9 @@ EXPECTED: dict[str, dict[str, str]] = {
         "review_persons": "all",
         "run_linkage": "all",
         "build_report": "all",
+        "export_ctdc": "all",
+        "export_synthetic_data": "all",
+        "export_international_tables": "all",
     },
     "analyst": {
         "view_dashboard": "all",
@@ -73,6 +77,8 @@ EXPECTED: dict[str, dict[str, str]] = {
         "view_ads": "all",
         "lookup_licence": "all",
         "export_cluster": "all",
+        "export_synthetic_data": "all",
+        "export_international_tables": "all",
     },
     "auditor": {"read_audit": "all", "view_deliveries": "all"},
     "caseworker": {

@@ -123,3 +123,56 @@ def test_world_export(filled_engine: Engine, tmp_path: Path) -> None:
             rare_below=11,
             actor=ACTOR,
         )
+
+
+def test_raking_meets_both_margins_and_keeps_the_zero_pattern() -> None:
+    from zicht.opendata._synthetic import _rake
+
+    # With cell (1, 0) empty, the only table of rows (3, 1) and columns (1, 3) of this
+    # zero pattern is [[1, 2], [0, 1]] (solved by hand: t00 = 1, t01 = 2, t11 = 1).
+    raked = _rake(np.array([[1.0, 1.0], [0.0, 2.0]]), np.array([3.0, 1.0]), np.array([1.0, 3.0]))
+    assert raked == pytest.approx(np.array([[1.0, 2.0], [0.0, 1.0]]), abs=1e-6)
+    # An empty row with a positive target is filled, so both margins can still be met.
+    table = np.array([[2.0, 2.0, 0.0], [0.0, 0.0, 0.0]])
+    rows, columns = np.array([3.0, 5.0]), np.array([2.0, 4.0, 2.0])
+    raked = _rake(table, rows, columns)
+    assert raked.sum(axis=1) == pytest.approx(rows, abs=1e-5)
+    assert raked.sum(axis=0) == pytest.approx(columns, abs=1e-5)
+    assert (raked >= 0).all()
+
+
+def test_estimates_are_combined_by_inverse_variance() -> None:
+    from zicht.opendata._synthetic import _combined
+
+    # weights 1/1 and 1/3: (3 * 1 + 1 * 5) / 4 = 2 and (3 * 4 + 1 * 0) / 4 = 3
+    combined = _combined([(np.array([1.0, 4.0]), 1.0), (np.array([5.0, 0.0]), 3.0)])
+    assert combined == pytest.approx(np.array([2.0, 3.0]))
+
+
+def test_the_release_depends_on_the_data_only_through_the_measurements(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Post-processing only: a release of data set A whose measurements are replaced by
+    those of data set B equals B's release (the consistency step and the drawing read
+    no true count). OpenDP's calls are replaced by functions of what they are given."""
+    import zicht.opendata._synthetic as synthetic
+
+    measured: list[np.ndarray] = []
+
+    def record(counts: np.ndarray, epsilon: float) -> tuple[np.ndarray, float]:
+        measured.append(counts.astype(float))
+        return counts.astype(float), epsilon
+
+    monkeypatch.setattr(synthetic, "_noisy_max", lambda scores, epsilon: (0, epsilon))
+    monkeypatch.setattr(synthetic, "_laplace", record)
+    domain = synthetic_domain(2020, 2021)
+    a, b = _true(500, 3), _true(400, 4)
+    release_b = synthesise(b, domain, 1.0, np.random.default_rng(0))
+    replay = iter(list(measured))
+    monkeypatch.setattr(synthetic, "_laplace", lambda counts, epsilon: (next(replay), epsilon))
+    release_a = synthesise(a, domain, 1.0, np.random.default_rng(0))
+    assert len(release_a.frame) == len(b)
+    assert release_a.frame.equals(release_b.frame)
+    # without noise the consistent tables are the true ones: every tree edge is exact
+    for x, y in release_b.edges:
+        assert total_variation(b, release_b.frame, [x, y]) == pytest.approx(0.0, abs=0.01)

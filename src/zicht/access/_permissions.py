@@ -70,6 +70,9 @@ ACTIONS: dict[str, str] = {
     "review_persons": N_("Confirm a linked person or split a registration off it"),
     "run_linkage": N_("Start a link run from the web"),
     "build_report": N_("Write the yearly report from the web"),
+    "export_ctdc": N_("Download the k-anonymous CTDC file of linked persons"),
+    "export_synthetic_data": N_("Download differentially private synthetic data"),
+    "export_international_tables": N_("Download Eurostat's and GRETA's tables of victims"),
 }
 
 # role -> name (a message of the catalogues)
@@ -108,6 +111,7 @@ ROLE_PERMISSIONS: dict[str, dict[str, Scope]] = {
         "download_reports": "all",
         "view_programme": "all",
         "receive_referrals": "own",
+        "export_international_tables": "all",
     },
     "coordinator": {
         "view_dashboard": "all",
@@ -132,6 +136,9 @@ ROLE_PERMISSIONS: dict[str, dict[str, Scope]] = {
         "review_persons": "all",
         "run_linkage": "all",
         "build_report": "all",
+        "export_ctdc": "all",
+        "export_synthetic_data": "all",
+        "export_international_tables": "all",
     },
     "analyst": {
         "view_dashboard": "all",
@@ -143,6 +150,8 @@ ROLE_PERMISSIONS: dict[str, dict[str, Scope]] = {
         "view_ads": "all",
         "lookup_licence": "all",
         "export_cluster": "all",
+        "export_synthetic_data": "all",
+        "export_international_tables": "all",
     },
     "auditor": {
         "read_audit": "all",

@@ -10,16 +10,23 @@ a tree-shaped model instead of Private-PGM's general one:
 3. the two-way marginal of every edge is measured with discrete Laplace noise, the
    budget of edge e proportional to the square root of its number of cells (which
    minimises the summed expected L1 error);
-4. records are drawn from the tree: the root from its marginal, each child given its
-   parent from the edge's noisy table (negatives clipped), allocated by largest
-   remainders rather than sampled, so that the release follows the measured tables
-   without adding sampling error.
+4. consistency: each variable's marginal is estimated from every noisy table that holds
+   it (its one-way measurement and the edges' tables summed over the other variable),
+   weighted by inverse variance, and projected on the nonnegative vectors summing to
+   the estimated number of persons; each edge's table is projected likewise and then
+   raked (iterative proportional fitting) to the marginals of its two variables, so
+   that adjacent tables agree;
+5. records are drawn from the tree: the root from its marginal, each child given its
+   parent from the edge's consistent table, allocated by largest remainders rather
+   than sampled, so that the release follows the measured tables without adding
+   sampling error.
 
 All noise comes from OpenDP (``make_laplace``, ``make_noisy_max``). Neighbouring data
 sets differ by one person; each person is one cell of each marginal, so every count
 vector has L1 sensitivity 1. The release is epsilon-differentially private (pure DP,
-delta = 0) by sequential composition of the measurements; steps 4 and the clipping
-are post-processing.
+delta = 0) by sequential composition of the measurements; steps 4 and 5 read only the
+noisy measurements (post-processing; a test replays one data set's measurements on
+another and gets the same release).
 """
 
 from __future__ import annotations
@@ -149,9 +156,12 @@ def synthesise(
     # 1. noisy one-way marginals
     sums: list[tuple[float, float]] = []  # raw sum of a noisy table and its variance
     one_way = []
+    # per variable: (raw noisy estimate of its marginal, variance of each of its cells)
+    estimates: dict[int, list[tuple[np.ndarray, float]]] = {a: [] for a in range(p)}
     for a in range(p):
         noisy, used = _laplace(_marginal(codes, sizes, [a]), share_one / p)
         sums.append((float(noisy.sum()), 2 * noisy.size * (p / share_one) ** 2))
+        estimates[a].append((noisy, 2 * (p / share_one) ** 2))
         one_way.append(np.clip(noisy, 0.0, None))
         spent["one_way"] += used
     total = _combined_total(sums)
@@ -167,10 +177,20 @@ def synthesise(
         edge_epsilon = share_edges * weight / roots.sum()
         noisy, used = _laplace(_marginal(codes, sizes, [a, b]), edge_epsilon)
         sums.append((float(noisy.sum()), 2 * noisy.size / edge_epsilon**2))
+        # summed over the other variable, a table is one more noisy estimate of each margin
+        estimates[a].append((noisy.sum(axis=1), 2 * sizes[b] / edge_epsilon**2))
+        estimates[b].append((noisy.sum(axis=0), 2 * sizes[a] / edge_epsilon**2))
         raw[(a, b)] = noisy
         spent["two_way"] += used
     total = _combined_total(sums)
-    tables = {edge: _project(noisy, total) for edge, noisy in raw.items()}
+
+    # 4. consistency (post-processing): one marginal per variable from every noisy table
+    # that holds it, and every edge's table raked to the marginals of its two variables
+    margins = [_project(_combined(estimates[a]), total) for a in range(p)]
+    tables = {
+        (a, b): _rake(_project(noisy, total), margins[a], margins[b])
+        for (a, b), noisy in raw.items()
+    }
 
     frame = _draw(columns, sizes, edges, tables, one_way, round(total), rng)
     decoded = pd.DataFrame(
@@ -183,6 +203,36 @@ def synthesise(
         edges=tuple((columns[a], columns[b]) for a, b in edges),
         spent=spent,
     )
+
+
+def _combined(estimates: Sequence[tuple[np.ndarray, float]]) -> np.ndarray:
+    """Unbiased estimates of one vector weighted by inverse variance (least squares)."""
+    weights = np.array([1.0 / variance for _, variance in estimates])
+    stacked = np.stack([values for values, _ in estimates])
+    return cast(np.ndarray, (weights[:, None] * stacked).sum(axis=0) / weights.sum())
+
+
+def _rake(table: np.ndarray, rows: np.ndarray, columns: np.ndarray) -> np.ndarray:
+    """`table` adjusted to the row and column sums `rows` and `columns` (equal totals) by
+    iterative proportional fitting; a row or column with no mass gets the other margin's
+    shape, so that every target can be met."""
+    table = table.astype(float).copy()
+    if rows.sum() <= 0 or columns.sum() <= 0:
+        return table
+    column_shape = columns / columns.sum()
+    row_shape = rows / rows.sum()
+    empty_rows = (table.sum(axis=1) <= 0) & (rows > 0)
+    table[empty_rows] = np.outer(rows[empty_rows], column_shape)
+    empty_columns = (table.sum(axis=0) <= 0) & (columns > 0)
+    table[:, empty_columns] = np.outer(row_shape, columns[empty_columns])
+    for _ in range(100):
+        have = table.sum(axis=1)
+        table *= np.divide(rows, have, out=np.zeros_like(rows), where=have > 0)[:, None]
+        have = table.sum(axis=0)
+        table *= np.divide(columns, have, out=np.zeros_like(columns), where=have > 0)[None, :]
+        if np.abs(table.sum(axis=1) - rows).sum() < 1e-6 * max(1.0, rows.sum()):
+            break
+    return table
 
 
 def _combined_total(sums: Sequence[tuple[float, float]]) -> float:

@@ -289,6 +289,7 @@ def create_app(
         notice_moderation,
         notices,
         notices_api,
+        opendata,
         persons,
         programme,
         programme_api,
@@ -324,6 +325,7 @@ def create_app(
     )
     app.state.reporting = ReportingPolicy.of(settings, cipher)
     app.state.settings = settings
+    app.state.opendata = {"k": settings.opendata_k, "epsilon": settings.opendata_epsilon}
     app.state.audit_checkpoints = _audit_checkpoints(engine, cipher, settings)
     for router in (
         session,
@@ -337,6 +339,7 @@ def create_app(
         networks,
         estimates,
         reports,
+        opendata,
         shelter,
         shelter_admin,
         triage,

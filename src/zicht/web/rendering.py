@@ -76,6 +76,7 @@ NAVIGATION: tuple[tuple[str, str, str], ...] = (
     ("/estimates", N_("Estimates"), "view_estimates"),
     ("/reports", N_("Reports"), "download_reports"),
     ("/jobs", N_("Link and report"), "run_linkage"),
+    ("/opendata", N_("Open data"), "export_international_tables"),
     ("/triage", N_("Anonymous reports"), "triage_reports"),
     ("/information-pages", N_("Information pages"), "edit_information_pages"),
     ("/programme", N_("Programme"), "view_programme"),
