@@ -89,7 +89,8 @@ def entry_hash(values: dict[str, Any]) -> str:
     return hashlib.sha256(_canonical(values)).hexdigest()
 
 
-def _values(event: AuditEvent, seq: int, previous: str) -> dict[str, Any]:
+def build_values(event: AuditEvent, seq: int, previous: str) -> dict[str, Any]:
+    """The entry of `event` at place `seq` after `previous`, with its hash."""
     ids = ",".join(str(i) for i in event.object_ids) or None
     values: dict[str, Any] = {
         "seq": seq,
@@ -122,20 +123,27 @@ def _append_events(engine: Engine, events: list[AuditEvent]) -> None:
     built: list[dict[str, Any]] = []
 
     def build(event: AuditEvent, seq: int, previous: str) -> dict[str, Any]:
-        values = _values(event, seq, previous)
+        values = build_values(event, seq, previous)
         built.append(values)
         return values
 
     append_many(engine, [partial(build, event) for event in events])
-    checkpoints = _CHECKPOINTS.get(engine)
-    if checkpoints is None or not built:
-        return
-    first, last = built[-len(events)]["seq"], built[-1]
-    if last["seq"] // CHECKPOINT_EVERY > (first - 1) // CHECKPOINT_EVERY:
+    if built:
         try:
-            checkpoints.advance(engine, last["seq"], last["entry_hash"])
+            advance_checkpoint(engine, built[-len(events)]["seq"], built[-1])
         except OSError as exc:  # the entries are written; the next checkpoint will do
             logging.getLogger(__name__).error("audit checkpoint not written: %s", exc)
+
+
+def advance_checkpoint(engine: Engine, first: int, last: dict[str, Any]) -> None:
+    """After entries `first`..`last` committed: checkpoint when they crossed a multiple of
+    `CHECKPOINT_EVERY` (and `checkpoint_audit` set checkpoints up for `engine`)."""
+    checkpoints = _CHECKPOINTS.get(engine)
+    if (
+        checkpoints is not None
+        and last["seq"] // CHECKPOINT_EVERY > (first - 1) // CHECKPOINT_EVERY
+    ):
+        checkpoints.advance(engine, last["seq"], last["entry_hash"])
 
 
 _WRITERS: weakref.WeakKeyDictionary[Engine, GroupWriter[AuditEvent]] = weakref.WeakKeyDictionary()

@@ -41,7 +41,9 @@ from zicht.store.models import Base
 __all__ = [
     "GENESIS_HASH",
     "AuditEntryRow",
+    "append_in",
     "append_many",
+    "chained_transaction",
     "count_recent",
     "entry_hash_at",
     "head_entry",
@@ -160,20 +162,65 @@ def append_many(engine: Engine, builds: Sequence[Callable[[int, str], dict[str, 
         try:
             with _WRITE_LOCK, _sqlite_writers_queue(engine), engine.connect() as connection:
                 _lock_log(connection)
-                seq, previous = head_entry(connection)
-                entries = []
-                for build in builds:
-                    seq += 1
-                    entry = build(seq, previous)
-                    entries.append(entry)
-                    previous = entry["entry_hash"]
-                connection.execute(insert(AuditEntryRow), entries)
+                _append(connection, builds)
                 connection.commit()
             return
         except (IntegrityError, OperationalError):
             if attempt == _ATTEMPTS - 1:
                 raise
             time.sleep(0.005 * (attempt + 1))
+
+
+def _append(
+    connection: Connection, builds: Sequence[Callable[[int, str], dict[str, Any]]]
+) -> list[dict[str, Any]]:
+    seq, previous = head_entry(connection)
+    entries = []
+    for build in builds:
+        seq += 1
+        entry = build(seq, previous)
+        entries.append(entry)
+        previous = entry["entry_hash"]
+    if entries:
+        connection.execute(insert(AuditEntryRow), entries)
+    return entries
+
+
+@contextmanager
+def chained_transaction(engine: Engine) -> Iterator[Connection]:
+    """A write transaction that may append audit entries (`append_in`) with its own rows.
+
+    Commits when the block ends, rolls back on an error: the rows and the entries
+    recording them commit together or not at all. On SQLite the write lock is taken up
+    front (BEGIN IMMEDIATE, after the kernel lock queue the audit writers share), so no
+    other writer can move the chain's head before the commit; on PostgreSQL `append_in`
+    takes the chain's advisory lock, held until the commit.
+    """
+    with _sqlite_writers_queue(engine), engine.connect() as connection:
+        if connection.dialect.name == "sqlite":
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
+        try:
+            yield connection
+        except BaseException:
+            connection.rollback()
+            raise
+        connection.commit()
+
+
+def append_in(
+    connection: Connection, builds: Sequence[Callable[[int, str], dict[str, Any]]]
+) -> list[dict[str, Any]]:
+    """Append one entry per `build` in the caller's transaction (see `chained_transaction`).
+
+    The chain's order is taken here: on PostgreSQL the advisory lock the group writer
+    also takes (released by the caller's commit or rollback, so it is best called just
+    before the commit); on SQLite the transaction already holds the database's write
+    lock. Returns the entries as written. Should another writer have appended all the
+    same, the unique `seq` and `previous_hash` refuse the commit: the chain never forks.
+    """
+    if connection.dialect.name == "postgresql":
+        connection.execute(text(f"SELECT pg_advisory_xact_lock({_PG_LOCK_KEY})"))
+    return _append(connection, builds)
 
 
 def iter_entries(engine: Engine, chunk_size: int = 5000) -> Generator[dict[str, Any], None, None]:
