@@ -50,7 +50,6 @@ __all__ = [
     "iter_entries",
     "logged_actions",
     "search_entries",
-    "sqlite_writers_queue",
 ]
 
 GENESIS_HASH = "0" * 64
@@ -142,11 +141,6 @@ def _sqlite_writers_queue(engine: Engine) -> Iterator[None]:
             yield
         finally:
             fcntl.flock(handle, fcntl.LOCK_UN)
-
-
-# Other writers of an SQLite file (the shelter area's reservations) queue on the same
-# kernel lock, so that they and the audit writers wake each other without polling.
-sqlite_writers_queue = _sqlite_writers_queue
 
 
 def append_many(engine: Engine, builds: Sequence[Callable[[int, str], dict[str, Any]]]) -> None:

@@ -10,15 +10,13 @@ so a bed is never given twice, whatever the concurrency.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, cast
 
 from sqlalchemy import (
     Connection,
     CursorResult,
-    Engine,
     Integer,
     delete,
     func,
@@ -28,7 +26,6 @@ from sqlalchemy import (
 )
 from sqlalchemy import cast as sql_cast
 
-from zicht.store.audit import sqlite_writers_queue
 from zicht.store.shelter import (
     BedRow,
     ReservationRow,
@@ -56,29 +53,10 @@ __all__ = [
     "shelter_address",
     "shelter_facts",
     "upsert_shelter",
-    "write_transaction",
 ]
 
 # How many free beds one claim tries before it gives up on a shelter and kind.
 _CLAIM_TRIES = 16
-
-
-@contextmanager
-def write_transaction(engine: Engine) -> Iterator[Connection]:
-    """A connection in a transaction that commits on success, rolls back on error.
-
-    On an SQLite file, writers first queue on the kernel lock the audit writers use
-    (SQLite's busy handler would poll with sleeps of up to 100 ms under contention).
-    """
-    with sqlite_writers_queue(engine), engine.connect() as connection:
-        if connection.dialect.name == "sqlite":
-            connection.exec_driver_sql("BEGIN IMMEDIATE")
-        try:
-            yield connection
-        except BaseException:
-            connection.rollback()
-            raise
-        connection.commit()
 
 
 @dataclass(frozen=True, slots=True)
