@@ -156,3 +156,26 @@ def test_requests_are_checked_and_scoped(places: Engine) -> None:
         reserve(places, CASEWORKER, request_id)  # coordinators reserve
     with pytest.raises(ShelterDenied):
         match_request(places, STAFF_A, request_id)
+
+
+def test_a_reservation_whose_audit_entry_fails_is_not_kept(places: Engine) -> None:
+    from unittest import mock
+
+    request_id = make_request(places, CASEWORKER, RequestInput("women", 1, "rotterdam", "labour"))
+    before = _free(places, "a", "women")
+
+    def failing(connection: object, builds: object) -> None:
+        raise RuntimeError("audit trail unavailable")
+
+    with (
+        mock.patch("zicht.access._audit_transaction.append_in", failing),
+        pytest.raises(RuntimeError, match="audit trail unavailable"),
+    ):
+        reserve(places, COORDINATOR, request_id)
+    assert _free(places, "a", "women") == before  # no bed held
+    assert list_reservations(places, COORDINATOR) == []
+    assert list_requests(places, CASEWORKER)[0].status == "open"
+    assert search(places, action="shelter_reserved")[1] == 0
+    (placement,) = reserve(places, COORDINATOR, request_id).placed  # works once it can log
+    assert search(places, action="shelter_reserved")[1] == 1
+    assert placement.shelter_code == "a"
