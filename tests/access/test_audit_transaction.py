@@ -136,3 +136,36 @@ def test_chain_holds_under_concurrent_transactions_and_group_writes(
     with engine.connect() as connection:
         seqs = connection.execute(select(AuditEntryRow.seq).order_by(AuditEntryRow.seq)).scalars()
         assert list(seqs) == list(range(1, total + 1))
+
+
+def test_search_returns_typed_frozen_rows(engine: Engine) -> None:
+    import dataclasses
+    import datetime as dt
+
+    from zicht.access import AuditEntry, search
+
+    log_action(
+        engine,
+        AuditEvent(
+            actor="tester",
+            action="view_person",
+            object_type="person",
+            object_ids=[7, 9],
+            purpose="case review",
+            details={"path": "/persons/7"},
+        ),
+    )
+    entries, total = search(engine, action="view_person")
+    assert total == 1
+    (entry,) = entries
+    assert isinstance(entry, AuditEntry)
+    assert (entry.seq, entry.actor, entry.action, entry.purpose) == (
+        1,
+        "tester",
+        "view_person",
+        "case review",
+    )
+    assert entry.object_ids == "7,9" and entry.ids == ("7", "9")
+    assert entry.details == {"path": "/persons/7"} and isinstance(entry.at, dt.datetime)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        entry.actor = "forger"  # type: ignore[misc]

@@ -65,7 +65,7 @@ def test_whole_path(places: Engine, cipher: Cipher) -> None:
     assert _free(places, "b", "women") == 2
     with pytest.raises(ShelterError):
         discharge(places, STAFF_B, placement.reservation_id)  # already left
-    actions = [e["action"] for e in search(places, limit=100)[0]]
+    actions = [e.action for e in search(places, limit=100)[0]]
     for step in ("shelter_requested", "shelter_reserved", "shelter_accepted", "shelter_discharged"):
         assert step in actions
 
@@ -133,7 +133,7 @@ def test_addresses_only_for_coordinators_and_own_staff(places: Engine, cipher: C
         with pytest.raises(ShelterDenied):
             reveal_address(places, cipher, principal, "a", purpose)
     looks = search(places, action="shelter_address_viewed")[0]
-    assert len(looks) == 2 and all(e["purpose"] == purpose for e in looks)
+    assert len(looks) == 2 and all(e.purpose == purpose for e in looks)
     with places.connect() as connection:
         stored = connection.execute(text("SELECT address FROM shelter")).scalars().all()
     assert all(b"Street" not in bytes(token) for token in stored)

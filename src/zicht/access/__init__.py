@@ -26,6 +26,7 @@ from zicht.access._accounts import (
     set_user_active,
 )
 from zicht.access._audit import (
+    AuditEntry,
     AuditEvent,
     ChainReport,
     actions_logged,
@@ -104,6 +105,7 @@ __all__ = [
     "TOKEN_ACTIONS",
     "AccountError",
     "Actor",
+    "AuditEntry",
     "AuditEvent",
     "AuditedTransaction",
     "ChainReport",

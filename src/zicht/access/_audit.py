@@ -30,6 +30,7 @@ from zicht.access._audit_writer import GroupWriter
 from zicht.access._checkpoint import CHECKPOINT_EVERY, Checkpoint, CheckpointError, Checkpoints
 from zicht.store.audit import (
     GENESIS_HASH,
+    AuditEntry,
     append_many,
     head_entry,
     iter_entries,
@@ -39,6 +40,7 @@ from zicht.store.audit import (
 from zicht.store.models import utcnow
 
 __all__ = [
+    "AuditEntry",
     "AuditEvent",
     "ChainReport",
     "actions_logged",
@@ -231,7 +233,7 @@ def verify(
 
 
 def _walk(
-    entries: Iterator[dict[str, Any]], anchor: str | None, checkpoint: Checkpoint | None
+    entries: Iterator[AuditEntry], anchor: str | None, checkpoint: Checkpoint | None
 ) -> ChainReport:
     previous = GENESIS_HASH
     count = 0
@@ -240,21 +242,21 @@ def _walk(
     for entry in entries:
         expected_seq = count + 1
         problem = None
-        if entry["seq"] != expected_seq:
-            problem = f"sequence number {entry['seq']} where {expected_seq} was expected"
-        elif entry["previous_hash"] != previous:
+        if entry.seq != expected_seq:
+            problem = f"sequence number {entry.seq} where {expected_seq} was expected"
+        elif entry.previous_hash != previous:
             problem = "previous hash does not match the entry before it"
-        elif entry_hash(entry) != entry["entry_hash"]:
+        elif entry_hash(entry.chained_fields()) != entry.entry_hash:
             problem = "entry hash does not match its contents"
         elif (
             checkpoint is not None
-            and entry["seq"] == mark
-            and entry["entry_hash"] != checkpoint.head_hash
+            and entry.seq == mark
+            and entry.entry_hash != checkpoint.head_hash
         ):
             problem = f"entry differs from the signed checkpoint of {checkpoint.at}"
         if problem is not None:
-            return ChainReport(False, count, previous, entry["id"], entry["seq"], problem, mark)
-        previous = entry["entry_hash"]
+            return ChainReport(False, count, previous, entry.id, entry.seq, problem, mark)
+        previous = entry.entry_hash
         anchor_seen = anchor_seen or previous == anchor
         count += 1
     if checkpoint is not None and count < checkpoint.seq:
@@ -280,8 +282,8 @@ def search(
     until: dt.date | None = None,
     limit: int = 50,
     offset: int = 0,
-) -> tuple[list[dict[str, Any]], int]:
-    """Entries matching the filters, newest first, and how many match in all."""
+) -> tuple[list[AuditEntry], int]:
+    """Entries matching the filters, newest first (typed rows), and how many match in all."""
     return search_entries(
         engine,
         actor=actor,

@@ -16,6 +16,7 @@ import threading
 import time
 from collections.abc import Callable, Generator, Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import (
@@ -40,6 +41,7 @@ from zicht.store.models import Base
 
 __all__ = [
     "GENESIS_HASH",
+    "AuditEntry",
     "AuditEntryRow",
     "append_in",
     "append_many",
@@ -80,6 +82,52 @@ class AuditEntryRow(Base):
     entry_hash: Mapped[str] = mapped_column(String(64), unique=True)
 
     __table_args__ = (Index("ix_audit_entry_action_client_at", "action", "client", "at"),)
+
+
+@dataclass(frozen=True, slots=True)
+class AuditEntry:
+    """One entry as read back from the trail (record ids only, never identity values)."""
+
+    id: int
+    seq: int
+    at: dt.datetime
+    actor: str
+    actor_kind: str
+    actor_organisation: str | None
+    action: str
+    object_type: str | None
+    object_ids: str | None
+    purpose: str | None
+    client: str | None
+    details: dict[str, Any]
+    previous_hash: str
+    entry_hash: str
+
+    @property
+    def ids(self) -> tuple[str, ...]:
+        """The record ids the entry names, in order (`object_ids` is them comma-joined)."""
+        return tuple(i for i in (self.object_ids or "").split(",") if i)
+
+    def chained_fields(self) -> dict[str, Any]:
+        """The fields the entry's hash covers (all but the row id and the hash itself)."""
+        return {
+            "seq": self.seq,
+            "at": self.at,
+            "actor": self.actor,
+            "actor_kind": self.actor_kind,
+            "actor_organisation": self.actor_organisation,
+            "action": self.action,
+            "object_type": self.object_type,
+            "object_ids": self.object_ids,
+            "purpose": self.purpose,
+            "client": self.client,
+            "details": self.details,
+            "previous_hash": self.previous_hash,
+        }
+
+
+def _entry(row: Any) -> AuditEntry:
+    return AuditEntry(**row._mapping)
 
 
 def count_recent(engine: Engine, action: str, client: str | None, since: dt.datetime) -> int:
@@ -217,8 +265,8 @@ def append_in(
     return _append(connection, builds)
 
 
-def iter_entries(engine: Engine, chunk_size: int = 5000) -> Generator[dict[str, Any], None, None]:
-    """Every entry as a dict, in chain order."""
+def iter_entries(engine: Engine, chunk_size: int = 5000) -> Generator[AuditEntry, None, None]:
+    """Every entry, in chain order."""
     table = AuditEntryRow.__table__
     with engine.connect() as connection:
         result = connection.execution_options(yield_per=chunk_size).execute(
@@ -226,7 +274,7 @@ def iter_entries(engine: Engine, chunk_size: int = 5000) -> Generator[dict[str, 
         )
         try:
             for row in result:
-                yield dict(row._mapping)
+                yield _entry(row)
         finally:
             result.close()
 
@@ -241,7 +289,7 @@ def search_entries(
     before: dt.datetime | None = None,
     limit: int = 50,
     offset: int = 0,
-) -> tuple[list[dict[str, Any]], int]:
+) -> tuple[list[AuditEntry], int]:
     """Entries matching the filters (`at` from `since`, before `before`), newest first,
     and how many match in all."""
     table = AuditEntryRow.__table__
@@ -274,7 +322,7 @@ def search_entries(
         rows = connection.execute(
             statement.order_by(table.c.seq.desc()).limit(limit).offset(offset)
         ).all()
-    return [dict(row._mapping) for row in rows], int(total)
+    return [_entry(row) for row in rows], int(total)
 
 
 def logged_actions(engine: Engine) -> list[str]:

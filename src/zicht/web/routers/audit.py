@@ -14,7 +14,7 @@ from starlette.datastructures import QueryParams
 from starlette.requests import Request
 from starlette.responses import Response
 
-from zicht.access import AUDIT_ACTIONS, Principal, actions_logged, search, verify
+from zicht.access import AUDIT_ACTIONS, AuditEntry, Principal, actions_logged, search, verify
 from zicht.i18n import N_
 from zicht.privacy import CsvWriter
 from zicht.web.deps import audit, requires, state
@@ -52,11 +52,11 @@ def action_label(t: Translator, code: str) -> str:
     return t(AUDIT_ACTIONS[code]) if code in AUDIT_ACTIONS else code
 
 
-def _records(entry: dict[str, Any]) -> dict[str, Any]:
-    ids = [i for i in (entry.get("object_ids") or "").split(",") if i]
+def _records(entry: AuditEntry) -> dict[str, Any]:
+    ids = entry.ids
     return {
-        "type": entry.get("object_type") or "",
-        "shown": ids[:SHOWN_IDS],
+        "type": entry.object_type or "",
+        "shown": list(ids[:SHOWN_IDS]),
         "more": len(ids[SHOWN_IDS:]),
     }
 
@@ -84,7 +84,15 @@ async def audit_log(
     )
     chain = await run_in_threadpool(verify, shared.engine)
     rows = [
-        {**e, "at": t.date(e["at"]), "label": action_label(t, e["action"]), "records": _records(e)}
+        {
+            "seq": e.seq,
+            "at": t.date(e.at),
+            "actor": e.actor,
+            "label": action_label(t, e.action),
+            "records": _records(e),
+            "purpose": e.purpose,
+            "client": e.client,
+        }
         for e in entries
     ]
     known = sorted(set(await run_in_threadpool(actions_logged, shared.engine)))
@@ -144,17 +152,17 @@ def export_audit(
     for e in entries:
         writer.writerow(
             [
-                e["seq"],
-                e["at"].isoformat(timespec="seconds"),
-                e["actor"],
-                e["actor_organisation"] or "",
-                e["action"],
-                action_label(t, e["action"]),
-                e["object_type"] or "",
-                e["object_ids"] or "",
-                e["purpose"] or "",
-                e["client"] or "",
-                e["entry_hash"],
+                e.seq,
+                e.at.isoformat(timespec="seconds"),
+                e.actor,
+                e.actor_organisation or "",
+                e.action,
+                action_label(t, e.action),
+                e.object_type or "",
+                e.object_ids or "",
+                e.purpose or "",
+                e.client or "",
+                e.entry_hash,
             ]
         )
     name = f"audit-{dt.date.today().isoformat()}.csv"
