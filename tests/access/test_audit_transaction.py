@@ -169,3 +169,15 @@ def test_search_returns_typed_frozen_rows(engine: Engine) -> None:
     assert entry.details == {"path": "/persons/7"} and isinstance(entry.at, dt.datetime)
     with pytest.raises(dataclasses.FrozenInstanceError):
         entry.actor = "forger"  # type: ignore[misc]
+
+
+def test_an_orm_session_on_the_connection_joins_the_transaction(engine: Engine, acts: str) -> None:
+    from sqlalchemy.orm import Session
+
+    with audited_transaction(engine) as transaction:
+        with Session(bind=transaction.connection) as session:
+            session.execute(text(f"INSERT INTO {acts} (id, label) VALUES (1, 'orm')"))
+            session.flush()
+        transaction.log(_event("orm"))
+    assert _act_labels(engine, acts) == ["orm"]  # the session's close did not undo it
+    assert _logged(engine) == ["orm"] and verify(engine).ok

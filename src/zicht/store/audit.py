@@ -241,6 +241,10 @@ def chained_transaction(engine: Engine) -> Iterator[Connection]:
     with _sqlite_writers_queue(engine), engine.connect() as connection:
         if connection.dialect.name == "sqlite":
             connection.exec_driver_sql("BEGIN IMMEDIATE")
+        else:
+            # Begun now, so that an ORM Session bound to the connection joins this
+            # transaction (it would otherwise begin, and on close roll back, its own).
+            connection.begin()
         try:
             yield connection
         except BaseException:
