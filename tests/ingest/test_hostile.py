@@ -436,6 +436,6 @@ def test_flagged_values_are_exported_for_correction(
     assert "after the registration date" in rows[1]["_zicht_errors"]
     assert "control character" in rows[1]["_zicht_errors"]
     entries, total = search(engine, action="export_flagged")
-    assert total == 1 and entries[0]["purpose"] == LOOK.purpose
-    assert entries[0]["object_ids"] == "victim_registration:R1,victim_registration:R3"
+    assert total == 1 and entries[0].purpose == LOOK.purpose
+    assert entries[0].object_ids == "victim_registration:R1,victim_registration:R3"
     assert export_flagged(engine, cipher, "shelter", out, look=LOOK) == 0

@@ -76,5 +76,5 @@ def test_rank_and_export(database: str, tmp_path: Path) -> None:
     assert exported.exit_code == 0, exported.output
     assert nx.read_graphml(out).number_of_nodes() == 12  # 8 holders, 4 identifiers
     entries, total = search(engine, action="network_export")
-    assert total == 1 and entries[0]["actor"].startswith("cli:")
+    assert total == 1 and entries[0].actor.startswith("cli:")
     engine.dispose()

@@ -140,4 +140,4 @@ def _exports_parse_back(engine: Engine, tmp_path: Path, top: int) -> None:
     assert changed
     exports, total = search(engine, action="network_export")
     assert total == 4
-    assert [e["details"]["identities"] for e in exports] == [True, False, False, False]
+    assert [e.details["identities"] for e in exports] == [True, False, False, False]

@@ -73,9 +73,9 @@ def test_world_export_is_k_anonymous(filled_engine: Engine, tmp_path: Path) -> N
     assert risk["l_diversity"] == int(distinct.min())
     assert risk["homogeneous_classes"] == int((distinct == 1).sum())
     entries, count = search(filled_engine, action="export_open_data")
-    assert count == 1 and entries[0]["object_type"] == "opendata:ctdc"
-    assert entries[0]["actor"] == "cli:tester"
-    assert entries[0]["details"]["records"] == len(export)
+    assert count == 1 and entries[0].object_type == "opendata:ctdc"
+    assert entries[0].actor == "cli:tester"
+    assert entries[0].details["records"] == len(export)
 
 
 def test_one_year_export_and_larger_k(filled_engine: Engine, tmp_path: Path) -> None:

@@ -112,7 +112,7 @@ def test_world_export(filled_engine: Engine, tmp_path: Path) -> None:
         assert set(synthetic[column]) <= set(values)
     assert 0.0 <= report["utility"]["mean_two_way_tvd"] <= 1.0
     entries, count = search(filled_engine, action="export_open_data")
-    assert count == 1 and entries[0]["object_type"] == "opendata:synthetic"
+    assert count == 1 and entries[0].object_type == "opendata:synthetic"
     with pytest.raises(OpenDataError, match="epsilon"):
         export_synthetic(
             filled_engine,

@@ -101,4 +101,4 @@ def test_world_tables(filled_engine: Engine, tmp_path: Path) -> None:
     greta = pd.read_csv(tmp_path / "greta.csv", dtype=str, keep_default_na=False)
     assert set(greta["flag"]) <= {"", "c"}
     entries, count = search(filled_engine, action="export_open_data")
-    assert count == 1 and entries[0]["object_type"] == "opendata:tables"
+    assert count == 1 and entries[0].object_type == "opendata:tables"

@@ -167,7 +167,7 @@ def test_import_figures_and_the_audit_trail(engine: Engine) -> None:
     )
     publish_assessment(engine, actor, 2021)
     entries, _ = search(engine, limit=50)
-    logged = [entry["action"] for entry in entries]
+    logged = [entry.action for entry in entries]
     for action in (
         "programme_imported",
         "programme_figure_entered",

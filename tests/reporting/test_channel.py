@@ -61,8 +61,8 @@ def test_a_report_goes_to_its_coordinator_and_only_its_key_reads_it(channel: Cha
     view = read_report(channel.engine, fairwork, key, report_id, _look(channel, "fairwork"))
     assert view.answers["what"] == WHAT and view.answers["contact"] == "via the shop"
     looks, total = search(channel.engine, action="view_report")
-    assert total == 1 and looks[0]["actor"] == fairwork.name
-    assert looks[0]["purpose"] == "triage of a new report"
+    assert total == 1 and looks[0].actor == fairwork.name
+    assert looks[0].purpose == "triage of a new report"
     other_key = unlock_key(channel.engine, "comensha", comensha.id, PASSWORDS["comensha"])
     with pytest.raises(ReportingError) as caught:  # outside CoMensha's scope: not found
         read_report(channel.engine, comensha, other_key, report_id, _look(channel, "comensha"))

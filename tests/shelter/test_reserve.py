@@ -65,7 +65,7 @@ def test_whole_path(places: Engine, cipher: Cipher) -> None:
     assert _free(places, "b", "women") == 2
     with pytest.raises(ShelterError):
         discharge(places, STAFF_B, placement.reservation_id)  # already left
-    actions = [e["action"] for e in search(places, limit=100)[0]]
+    actions = [e.action for e in search(places, limit=100)[0]]
     for step in ("shelter_requested", "shelter_reserved", "shelter_accepted", "shelter_discharged"):
         assert step in actions
 
@@ -133,7 +133,7 @@ def test_addresses_only_for_coordinators_and_own_staff(places: Engine, cipher: C
         with pytest.raises(ShelterDenied):
             reveal_address(places, cipher, principal, "a", purpose)
     looks = search(places, action="shelter_address_viewed")[0]
-    assert len(looks) == 2 and all(e["purpose"] == purpose for e in looks)
+    assert len(looks) == 2 and all(e.purpose == purpose for e in looks)
     with places.connect() as connection:
         stored = connection.execute(text("SELECT address FROM shelter")).scalars().all()
     assert all(b"Street" not in bytes(token) for token in stored)
@@ -156,3 +156,26 @@ def test_requests_are_checked_and_scoped(places: Engine) -> None:
         reserve(places, CASEWORKER, request_id)  # coordinators reserve
     with pytest.raises(ShelterDenied):
         match_request(places, STAFF_A, request_id)
+
+
+def test_a_reservation_whose_audit_entry_fails_is_not_kept(places: Engine) -> None:
+    from unittest import mock
+
+    request_id = make_request(places, CASEWORKER, RequestInput("women", 1, "rotterdam", "labour"))
+    before = _free(places, "a", "women")
+
+    def failing(connection: object, builds: object) -> None:
+        raise RuntimeError("audit trail unavailable")
+
+    with (
+        mock.patch("zicht.access._audit_transaction.append_in", failing),
+        pytest.raises(RuntimeError, match="audit trail unavailable"),
+    ):
+        reserve(places, COORDINATOR, request_id)
+    assert _free(places, "a", "women") == before  # no bed held
+    assert list_reservations(places, COORDINATOR) == []
+    assert list_requests(places, CASEWORKER)[0].status == "open"
+    assert search(places, action="shelter_reserved")[1] == 0
+    (placement,) = reserve(places, COORDINATOR, request_id).placed  # works once it can log
+    assert search(places, action="shelter_reserved")[1] == 1
+    assert placement.shelter_code == "a"

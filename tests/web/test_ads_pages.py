@@ -81,7 +81,7 @@ def test_a_moderator_sees_only_their_platform(ad_world: WebWorld) -> None:
     assert "km apart" in detail.text
     assert "other-site" not in detail.text  # the link to the other platform is not named
     entries, total = search(ad_world.engine, action="view_ad")
-    assert total == 1 and entries[0]["actor"] == "platform_moderator"
+    assert total == 1 and entries[0].actor == "platform_moderator"
 
 
 def test_an_analyst_sees_across_platforms_with_evidence_in_both_languages(
@@ -111,7 +111,7 @@ def test_operators_and_their_audited_export(ad_world: WebWorld) -> None:
     assert all(r["contact_pseudonyms"].startswith("phone:") for r in rows)
     assert "12345678" not in export.text
     entries, total = search(ad_world.engine, action="export_cluster")
-    assert total == 1 and entries[0]["object_ids"]
+    assert total == 1 and entries[0].object_ids
     moderator = ad_world.client("platform_moderator")
     own = list(csv.DictReader(io.StringIO(moderator.get(f"/operators/{cluster}/export.csv").text)))
     assert [r["ad_id"] for r in own] == ["k1"]  # the other platform's ad stays out
@@ -140,7 +140,7 @@ def test_licence_lookup_needs_a_purpose_and_is_audited(ad_world: WebWorld) -> No
     )
     assert "Sanne" not in found.text and "1 Jan 2025" in found.text  # one date format
     entries, total = search(ad_world.engine, action="lookup_licence")
-    assert total == 1 and entries[0]["purpose"] == "ad k1 check"
+    assert total == 1 and entries[0].purpose == "ad k1 check"
     typo = moderator.post(
         "/licences/lookup?lang=en",
         data={"number": "GM0014-004217-88", "purpose": "ad k1 check", "csrf_token": csrf},
@@ -157,7 +157,7 @@ def test_licence_lookup_needs_a_purpose_and_is_audited(ad_world: WebWorld) -> No
     )
     assert "Sanne Voorbeeld" in shown.text
     looks, _total = search(ad_world.engine, action="view_identity")
-    assert [(e["object_type"], e["purpose"]) for e in looks] == [("licence", "case 12 intake")]
+    assert [(e.object_type, e.purpose) for e in looks] == [("licence", "case 12 intake")]
     assert ad_world.client("data_steward").get("/licences/lookup").status_code == 403
 
 

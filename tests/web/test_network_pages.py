@@ -39,7 +39,7 @@ def test_a_network_page_draws_and_shows_its_evidence(sqlite_world: WebWorld) -> 
     assert search(sqlite_world.engine, action="view_identity")[1] == 0
     assert shown.status_code == 200
     entries, total = search(sqlite_world.engine, action="view_network")
-    assert total == 2 and entries[0]["object_ids"] == str(top)
+    assert total == 2 and entries[0].object_ids == str(top)
 
 
 def test_identities_with_a_purpose_through_the_door(sqlite_world: WebWorld) -> None:
@@ -55,7 +55,7 @@ def test_identities_with_a_purpose_through_the_door(sqlite_world: WebWorld) -> N
     assert shown.status_code == 200
     assert "person:1" not in shown.text  # the holder's name replaces its pseudonym
     entries, total = search(sqlite_world.engine, action="view_identity")
-    assert total >= 1 and all(e["purpose"] == "case review 2024" for e in entries)
+    assert total >= 1 and all(e.purpose == "case review 2024" for e in entries)
 
 
 def test_unknown_networks_are_not_found(sqlite_world: WebWorld) -> None:

@@ -207,5 +207,5 @@ def test_a_notifier_complaint_reversed_reopens_the_notice(site: Site) -> None:
         assert session.get(NoticeRow, notice_id).status == "open"  # type: ignore[union-attr]
     entries, _ = search(engine, limit=50)
     assert {"complaint_filed", "complaint_reviewed", "complaints_read"} <= {
-        e["action"] for e in entries
+        e.action for e in entries
     }

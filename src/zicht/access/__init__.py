@@ -1,7 +1,8 @@
 """Who may do what, and the record of what was done: the access core under every edge.
 
 Roles and permissions as data, accounts, sessions, API tokens, login throttling and the
-hash-chained audit trail with its group-commit writer. The web app, the API and the
+hash-chained audit trail with its group-commit writer and its in-transaction append
+(`audited_transaction`: an act and its entry commit together). The web app, the API and the
 CLI all call these functions; none of them imports FastAPI, so `zicht users`,
 `zicht tokens` and `zicht audit` work without the web stack. SQL stays in `zicht.store`.
 """
@@ -25,6 +26,7 @@ from zicht.access._accounts import (
     set_user_active,
 )
 from zicht.access._audit import (
+    AuditEntry,
     AuditEvent,
     ChainReport,
     actions_logged,
@@ -36,6 +38,7 @@ from zicht.access._audit import (
     verify,
 )
 from zicht.access._audit_actions import AUDIT_ACTIONS
+from zicht.access._audit_transaction import AuditedTransaction, audited_transaction
 from zicht.access._audit_writer import GroupWriter
 from zicht.access._auth import (
     CLIENT_FAILURES,
@@ -103,7 +106,9 @@ __all__ = [
     "TOKEN_ACTIONS",
     "AccountError",
     "Actor",
+    "AuditEntry",
     "AuditEvent",
+    "AuditedTransaction",
     "ChainReport",
     "Checkpoint",
     "CheckpointError",
@@ -119,6 +124,7 @@ __all__ = [
     "UserInfo",
     "actions_logged",
     "add_user",
+    "audited_transaction",
     "authorize",
     "check_password",
     "checkpoint_audit",

@@ -30,6 +30,7 @@ from zicht.access._audit_writer import GroupWriter
 from zicht.access._checkpoint import CHECKPOINT_EVERY, Checkpoint, CheckpointError, Checkpoints
 from zicht.store.audit import (
     GENESIS_HASH,
+    AuditEntry,
     append_many,
     head_entry,
     iter_entries,
@@ -39,6 +40,7 @@ from zicht.store.audit import (
 from zicht.store.models import utcnow
 
 __all__ = [
+    "AuditEntry",
     "AuditEvent",
     "ChainReport",
     "actions_logged",
@@ -89,7 +91,8 @@ def entry_hash(values: dict[str, Any]) -> str:
     return hashlib.sha256(_canonical(values)).hexdigest()
 
 
-def _values(event: AuditEvent, seq: int, previous: str) -> dict[str, Any]:
+def build_values(event: AuditEvent, seq: int, previous: str) -> dict[str, Any]:
+    """The entry of `event` at place `seq` after `previous`, with its hash."""
     ids = ",".join(str(i) for i in event.object_ids) or None
     values: dict[str, Any] = {
         "seq": seq,
@@ -122,20 +125,27 @@ def _append_events(engine: Engine, events: list[AuditEvent]) -> None:
     built: list[dict[str, Any]] = []
 
     def build(event: AuditEvent, seq: int, previous: str) -> dict[str, Any]:
-        values = _values(event, seq, previous)
+        values = build_values(event, seq, previous)
         built.append(values)
         return values
 
     append_many(engine, [partial(build, event) for event in events])
-    checkpoints = _CHECKPOINTS.get(engine)
-    if checkpoints is None or not built:
-        return
-    first, last = built[-len(events)]["seq"], built[-1]
-    if last["seq"] // CHECKPOINT_EVERY > (first - 1) // CHECKPOINT_EVERY:
+    if built:
         try:
-            checkpoints.advance(engine, last["seq"], last["entry_hash"])
+            advance_checkpoint(engine, built[-len(events)]["seq"], built[-1])
         except OSError as exc:  # the entries are written; the next checkpoint will do
             logging.getLogger(__name__).error("audit checkpoint not written: %s", exc)
+
+
+def advance_checkpoint(engine: Engine, first: int, last: dict[str, Any]) -> None:
+    """After entries `first`..`last` committed: checkpoint when they crossed a multiple of
+    `CHECKPOINT_EVERY` (and `checkpoint_audit` set checkpoints up for `engine`)."""
+    checkpoints = _CHECKPOINTS.get(engine)
+    if (
+        checkpoints is not None
+        and last["seq"] // CHECKPOINT_EVERY > (first - 1) // CHECKPOINT_EVERY
+    ):
+        checkpoints.advance(engine, last["seq"], last["entry_hash"])
 
 
 _WRITERS: weakref.WeakKeyDictionary[Engine, GroupWriter[AuditEvent]] = weakref.WeakKeyDictionary()
@@ -223,7 +233,7 @@ def verify(
 
 
 def _walk(
-    entries: Iterator[dict[str, Any]], anchor: str | None, checkpoint: Checkpoint | None
+    entries: Iterator[AuditEntry], anchor: str | None, checkpoint: Checkpoint | None
 ) -> ChainReport:
     previous = GENESIS_HASH
     count = 0
@@ -232,21 +242,21 @@ def _walk(
     for entry in entries:
         expected_seq = count + 1
         problem = None
-        if entry["seq"] != expected_seq:
-            problem = f"sequence number {entry['seq']} where {expected_seq} was expected"
-        elif entry["previous_hash"] != previous:
+        if entry.seq != expected_seq:
+            problem = f"sequence number {entry.seq} where {expected_seq} was expected"
+        elif entry.previous_hash != previous:
             problem = "previous hash does not match the entry before it"
-        elif entry_hash(entry) != entry["entry_hash"]:
+        elif entry_hash(entry.chained_fields()) != entry.entry_hash:
             problem = "entry hash does not match its contents"
         elif (
             checkpoint is not None
-            and entry["seq"] == mark
-            and entry["entry_hash"] != checkpoint.head_hash
+            and entry.seq == mark
+            and entry.entry_hash != checkpoint.head_hash
         ):
             problem = f"entry differs from the signed checkpoint of {checkpoint.at}"
         if problem is not None:
-            return ChainReport(False, count, previous, entry["id"], entry["seq"], problem, mark)
-        previous = entry["entry_hash"]
+            return ChainReport(False, count, previous, entry.id, entry.seq, problem, mark)
+        previous = entry.entry_hash
         anchor_seen = anchor_seen or previous == anchor
         count += 1
     if checkpoint is not None and count < checkpoint.seq:
@@ -272,8 +282,8 @@ def search(
     until: dt.date | None = None,
     limit: int = 50,
     offset: int = 0,
-) -> tuple[list[dict[str, Any]], int]:
-    """Entries matching the filters, newest first, and how many match in all."""
+) -> tuple[list[AuditEntry], int]:
+    """Entries matching the filters, newest first (typed rows), and how many match in all."""
     return search_entries(
         engine,
         actor=actor,

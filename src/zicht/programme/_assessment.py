@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import Engine
 
-from zicht.access import Actor, AuditEvent, Principal, authorize, log_action
+from zicht.access import Actor, AuditEvent, Principal, audited_transaction, authorize
 from zicht.programme._model import ANSWERS, Programme
 from zicht.standard import municipalities, safety_regions
 from zicht.store import programme as store
@@ -96,21 +96,23 @@ def save_assessment(
         raise PermissionError("self_assess")
     _check(programme, given)
     rows = [(block, a.answer, (a.note or "").strip() or None) for block, a in given.items()]
-    written = store.save_answers(engine, programme.year, municipality, rows, principal.actor)
-    if written:
-        log_action(
-            engine,
-            AuditEvent(
-                actor=principal.actor,
-                actor_kind=principal.kind,
-                actor_organisation=principal.organisation,
-                action="assessment_saved",
-                object_type="assessment",
-                object_ids=[f"{programme.year}/{municipality}"],
-                client=client,
-                details={"blocks": sorted(given)},
-            ),
+    with audited_transaction(engine) as transaction:
+        written = store.save_answers(
+            transaction.connection, programme.year, municipality, rows, principal.actor
         )
+        if written:
+            transaction.log(
+                AuditEvent(
+                    actor=principal.actor,
+                    actor_kind=principal.kind,
+                    actor_organisation=principal.organisation,
+                    action="assessment_saved",
+                    object_type="assessment",
+                    object_ids=[f"{programme.year}/{municipality}"],
+                    client=client,
+                    details={"blocks": sorted(given)},
+                )
+            )
     return written
 
 
@@ -134,19 +136,19 @@ def visible_answers(
 
 def publish_assessment(engine: Engine, actor: Actor, year: int) -> None:
     """Publish the answers of `year`'s round (audited)."""
-    store.publish_round(engine, year, actor.name)
-    log_action(
-        engine,
-        AuditEvent(
-            actor=actor.name,
-            actor_kind=actor.kind,
-            actor_organisation=actor.organisation,
-            action="assessment_published",
-            object_type="assessment",
-            object_ids=[str(year)],
-            client=actor.client,
-        ),
-    )
+    with audited_transaction(engine) as transaction:
+        store.publish_round(transaction.connection, year, actor.name)
+        transaction.log(
+            AuditEvent(
+                actor=actor.name,
+                actor_kind=actor.kind,
+                actor_organisation=actor.organisation,
+                action="assessment_published",
+                object_type="assessment",
+                object_ids=[str(year)],
+                client=actor.client,
+            )
+        )
 
 
 _CREDIT = {"yes": 1.0, "partly": 0.5, "no": 0.0}

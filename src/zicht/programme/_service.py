@@ -11,7 +11,7 @@ from pathlib import Path
 
 from sqlalchemy import Engine
 
-from zicht.access import Actor, AuditEvent, log_action
+from zicht.access import Actor, AuditedTransaction, AuditEvent, audited_transaction
 from zicht.programme._model import (
     Programme,
     ProgrammeError,
@@ -44,9 +44,10 @@ class ProgrammeImport:
     new: bool
 
 
-def _audit(engine: Engine, actor: Actor, action: str, object_id: str, **details: object) -> None:
-    log_action(
-        engine,
+def _audit(
+    transaction: AuditedTransaction, actor: Actor, action: str, object_id: str, **details: object
+) -> None:
+    transaction.log(
         AuditEvent(
             actor=actor.name,
             actor_kind=actor.kind,
@@ -62,11 +63,12 @@ def _audit(engine: Engine, actor: Actor, action: str, object_id: str, **details:
 
 def import_programme(engine: Engine, actor: Actor, programme: Programme) -> ProgrammeImport:
     """Store `programme` as the version of its year (replacing an earlier import)."""
-    new = store.save_programme_document(
-        engine, programme.year, programme.model_dump(mode="json"), actor.name
-    )
+    with audited_transaction(engine) as transaction:
+        new = store.save_programme_document(
+            transaction.connection, programme.year, programme.model_dump(mode="json"), actor.name
+        )
+        _audit(transaction, actor, "programme_imported", str(programme.year), new=new)
     actions = sum(len(theme.actions) for theme in programme.themes)
-    _audit(engine, actor, "programme_imported", str(programme.year), new=new)
     return ProgrammeImport(
         programme.year,
         len(programme.themes),
@@ -127,5 +129,8 @@ def enter_figure(
         raise ProgrammeError(f"{indicator}: a hand-entered figure needs its source")
     if value < 0 or value != value:
         raise ProgrammeError(f"{indicator}: the figure must be a number of at least 0")
-    store.save_figure(engine, programme.year, indicator, value, source.strip(), actor.name)
-    _audit(engine, actor, "programme_figure_entered", f"{programme.year}/{indicator}")
+    with audited_transaction(engine) as transaction:
+        store.save_figure(
+            transaction.connection, programme.year, indicator, value, source.strip(), actor.name
+        )
+        _audit(transaction, actor, "programme_figure_entered", f"{programme.year}/{indicator}")

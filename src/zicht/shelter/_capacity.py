@@ -14,12 +14,12 @@ from typing import Any
 
 from sqlalchemy import Engine
 
-from zicht.access import Principal, scope_of
+from zicht.access import Principal, audited_transaction, scope_of
 from zicht.i18n import N_, translator
 from zicht.ingest import RULES, IngestFileError, RawRow, open_source
 from zicht.shelter._scope import audit, require
 from zicht.shelter._vocabulary import BED_KINDS
-from zicht.store.shelter_beds import member_shelters, set_beds, shelter_facts, write_transaction
+from zicht.store.shelter_beds import member_shelters, set_beds, shelter_facts
 
 __all__ = ["CAPACITY_COLUMNS", "CAPACITY_RULES", "CapacityImport", "import_capacity"]
 
@@ -106,7 +106,8 @@ def import_capacity(
         missing = [column for column in CAPACITY_COLUMNS if column not in header]
         if missing:
             raise IngestFileError(path, f"missing column(s): {', '.join(missing)}")
-        with write_transaction(engine) as connection:
+        with audited_transaction(engine) as transaction:
+            connection = transaction.connection
             codes = {f.code: f.id for f in shelter_facts(connection)}
             everywhere = scope_of(principal, "manage_shelter") == "all"
             own = set() if everywhere else member_shelters(connection, principal.actor)
@@ -133,17 +134,17 @@ def import_capacity(
                     )
                     continue
                 result.stored += 1
+            if result.stored:
+                audit(
+                    transaction,
+                    principal,
+                    "shelter_capacity_imported",
+                    "shelter",
+                    sorted({shelter_id for shelter_id, _kind in seen}),
+                    file=path.name,
+                    rows=result.rows_read,
+                    stored=result.stored,
+                )
     finally:
         source.close()
-    if result.stored:
-        audit(
-            engine,
-            principal,
-            "shelter_capacity_imported",
-            "shelter",
-            sorted({shelter_id for shelter_id, _kind in seen}),
-            file=path.name,
-            rows=result.rows_read,
-            stored=result.stored,
-        )
     return result

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import Engine
 
-from zicht.access import Look, Principal, record_look
+from zicht.access import Look, Principal, audited_transaction, record_look
 from zicht.i18n import N_
 from zicht.privacy import Cipher
 from zicht.shelter._errors import ShelterError, ShelterNotFound
@@ -25,7 +25,6 @@ from zicht.store.shelter_beds import (
     shelter_address,
     shelter_facts,
     upsert_shelter,
-    write_transaction,
 )
 
 __all__ = [
@@ -107,16 +106,16 @@ def save_shelter(engine: Engine, principal: Principal, cipher: Cipher, place: Sh
         "address": cipher.encrypt_json({"address": place.address}, address_context(place.code)),
         "updated_at": utcnow(),
     }
-    with write_transaction(engine) as connection:
-        shelter_id, created = upsert_shelter(connection, values)
-    audit(
-        engine,
-        principal,
-        "shelter_added" if created else "shelter_changed",
-        "shelter",
-        [shelter_id],
-        code=place.code,
-    )
+    with audited_transaction(engine) as transaction:
+        shelter_id, created = upsert_shelter(transaction.connection, values)
+        audit(
+            transaction,
+            principal,
+            "shelter_added" if created else "shelter_changed",
+            "shelter",
+            [shelter_id],
+            code=place.code,
+        )
     return shelter_id
 
 
@@ -133,10 +132,12 @@ def add_staff(engine: Engine, principal: Principal, code: str, actor: str) -> bo
     """Make a user ("name") or API token ("token:NAME") staff of a shelter."""
     require(principal, "coordinate_shelter")
     shelter_id = shelter_id_of(engine, code)
-    with write_transaction(engine) as connection:
-        added = add_member(connection, shelter_id, actor)
-    if added:
-        audit(engine, principal, "shelter_staff_added", "shelter", [shelter_id], member=actor)
+    with audited_transaction(engine) as transaction:
+        added = add_member(transaction.connection, shelter_id, actor)
+        if added:
+            audit(
+                transaction, principal, "shelter_staff_added", "shelter", [shelter_id], member=actor
+            )
     return added
 
 
@@ -158,7 +159,8 @@ def set_availability(
     if total < 0 or not 0 <= free <= total or total > 10_000:
         raise ShelterError(N_("field %(field)s: %(rule)s"), field="free", rule="0 <= free <= beds")
     shelter_id = shelter_id_of(engine, code)
-    with write_transaction(engine) as connection:
+    with audited_transaction(engine) as transaction:
+        connection = transaction.connection
         require_shelter(connection, principal, "manage_shelter", shelter_id)
         try:
             offered = set_beds(connection, shelter_id, kind, total, free)
@@ -166,16 +168,16 @@ def set_availability(
             raise ShelterError(
                 N_("field %(field)s: %(rule)s"), field="beds", rule="fewer than reserved"
             ) from None
-    audit(
-        engine,
-        principal,
-        "shelter_availability_set",
-        "shelter",
-        [shelter_id],
-        kind=kind,
-        beds=total,
-        free=offered,
-    )
+        audit(
+            transaction,
+            principal,
+            "shelter_availability_set",
+            "shelter",
+            [shelter_id],
+            kind=kind,
+            beds=total,
+            free=offered,
+        )
     return offered
 
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import Engine
 
-from zicht.access import Principal, authorize, scope_of
+from zicht.access import Principal, audited_transaction, authorize, scope_of
 from zicht.i18n import N_
 from zicht.privacy import Cipher
 from zicht.shelter._errors import ShelterError, ShelterNotFound
@@ -28,7 +28,7 @@ from zicht.shelter._vocabulary import (
 )
 from zicht.standard import FORMS, ORGANISATIONS
 from zicht.store.models import utcnow
-from zicht.store.shelter_beds import bed_counts, insert_request, shelter_facts, write_transaction
+from zicht.store.shelter_beds import bed_counts, insert_request, shelter_facts
 from zicht.store.shelter_queries import RequestView, request_view, requests
 
 __all__ = [
@@ -140,17 +140,17 @@ def make_request(
         "status": "open",
         "created_at": now or utcnow(),
     }
-    with write_transaction(engine) as connection:
-        request_id = insert_request(connection, values)
-    audit(
-        engine,
-        principal,
-        "shelter_requested",
-        "shelter_request",
-        [request_id],
-        size=request.size,
-        urgency=request.urgency,
-    )
+    with audited_transaction(engine) as transaction:
+        request_id = insert_request(transaction.connection, values)
+        audit(
+            transaction,
+            principal,
+            "shelter_requested",
+            "shelter_request",
+            [request_id],
+            size=request.size,
+            urgency=request.urgency,
+        )
     return request_id
 
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from sqlalchemy import Connection, Engine
 from sqlalchemy.exc import IntegrityError
 
-from zicht.access import AuditEvent, Principal, log_action
+from zicht.access import AuditedTransaction, AuditEvent, Principal, audited_transaction
 from zicht.i18n import N_
 from zicht.shelter._errors import ShelterError, ShelterNotFound
 from zicht.shelter._matching import rank_places
@@ -35,7 +35,6 @@ from zicht.store.shelter_beds import (
     reservation_state,
     set_reservation_status,
     shelter_facts,
-    write_transaction,
 )
 from zicht.store.shelter_queries import (
     RequestView,
@@ -197,7 +196,8 @@ def reserve(
     require(principal, "coordinate_shelter")
     now = now or utcnow()
     try:
-        with write_transaction(engine) as connection:
+        with audited_transaction(engine) as transaction:
+            connection = transaction.connection
             request = request_view(connection, request_id)
             if request is None:
                 raise ShelterNotFound(N_("no request %(id)s"), id=request_id)
@@ -214,6 +214,17 @@ def reserve(
                 request,
                 served_people(connection, request.id, _SERVED),
             )
+            _log_expired(transaction, expired)
+            audit(
+                transaction,
+                principal,
+                "shelter_reserved",
+                "shelter_reservation",
+                [p.reservation_id for p in outcome.placed],
+                request=request_id,
+                placed=len(outcome.placed),
+                unplaced=len(outcome.unplaced),
+            )
     except _Undo as undo:
         audit(
             engine,
@@ -229,39 +240,27 @@ def reserve(
         raise ShelterError(
             N_("request %(id)s is being reserved at this moment; try again"), id=request_id
         ) from None
-    _log_expired(engine, expired)
-    audit(
-        engine,
-        principal,
-        "shelter_reserved",
-        "shelter_reservation",
-        [p.reservation_id for p in outcome.placed],
-        request=request_id,
-        placed=len(outcome.placed),
-        unplaced=len(outcome.unplaced),
-    )
     return outcome
 
 
-def _log_expired(engine: Engine, expired: list[int]) -> None:
+def _log_expired(transaction: AuditedTransaction, expired: list[int]) -> None:
     if expired:
-        log_action(
-            engine,
+        transaction.log(
             AuditEvent(
                 actor="system:shelter",
                 actor_kind="system",
                 action="shelter_hold_expired",
                 object_type="shelter_reservation",
                 object_ids=list(expired),
-            ),
+            )
         )
 
 
 def expire_holds(engine: Engine, now: dt.datetime | None = None) -> list[int]:
     """Give back every bed whose hold ran out; the expired reservations' ids (audited)."""
-    with write_transaction(engine) as connection:
-        expired = _release_overdue(connection, now or utcnow())
-    _log_expired(engine, expired)
+    with audited_transaction(engine) as transaction:
+        expired = _release_overdue(transaction.connection, now or utcnow())
+        _log_expired(transaction, expired)
     return expired
 
 
@@ -275,15 +274,16 @@ def _decision(
     reason: str | None,
     now: dt.datetime,
 ) -> ReservationState:
-    ran_out = False
-    with write_transaction(engine) as connection:
+    ran_out, expired = False, []
+    with audited_transaction(engine) as transaction:
+        connection = transaction.connection
         state = reservation_state(connection, reservation_id)
         if state is None:
             raise ShelterNotFound(N_("no reservation %(id)s"), id=reservation_id)
         require_shelter(connection, principal, "manage_shelter", state.shelter_id)
         if state.status == "held" and state.held_until < now:
-            _release_overdue(connection, now)
             ran_out = True
+            expired = _release_overdue(connection, now)
         else:
             stamp = {"discharged_at": now} if status == "discharged" else {"decided_at": now}
             if not set_reservation_status(
@@ -304,20 +304,22 @@ def _decision(
         found = request_view(connection, state.request_id)
         if found is not None:
             _refresh_status(connection, found)
+        if ran_out:
+            _log_expired(transaction, expired)
+        else:
+            details: dict[str, object] = {"request": state.request_id}
+            if reason:
+                details["reason"] = reason
+            audit(
+                transaction,
+                principal,
+                f"shelter_{status}",
+                "shelter_reservation",
+                [reservation_id],
+                **details,
+            )
     if ran_out:
-        _log_expired(engine, [reservation_id])
         raise ShelterError(N_("the hold of reservation %(id)s ran out"), id=reservation_id)
-    details: dict[str, object] = {"request": state.request_id}
-    if reason:
-        details["reason"] = reason
-    audit(
-        engine,
-        principal,
-        f"shelter_{status}",
-        "shelter_reservation",
-        [reservation_id],
-        **details,
-    )
     return state
 
 

@@ -11,6 +11,7 @@ from sqlalchemy import Connection, Engine
 from zicht.access import (
     ROLE_PERMISSIONS,
     Actor,
+    AuditedTransaction,
     AuditEvent,
     Principal,
     authorize,
@@ -62,26 +63,28 @@ def principal_actor(principal: Principal, client: str | None = None) -> Actor:
 
 
 def audit(
-    engine: Engine,
+    target: AuditedTransaction | Engine,
     principal: Principal,
     action: str,
     object_type: str,
-    ids: list[int | str],
+    ids: list[int | str] | list[int],
     **details: object,
 ) -> None:
-    """Write one entry of the audit trail for a shelter step, after its commit."""
-    log_action(
-        engine,
-        AuditEvent(
-            actor=principal.actor,
-            action=action,
-            actor_kind="user" if principal.kind == "user" else "token",
-            actor_organisation=principal.organisation,
-            object_type=object_type,
-            object_ids=ids,
-            details=dict(details),
-        ),
+    """One entry of the audit trail for a shelter step: in the step's own transaction
+    (committed with it), or on its own for an attempt that changed nothing."""
+    event = AuditEvent(
+        actor=principal.actor,
+        action=action,
+        actor_kind="user" if principal.kind == "user" else "token",
+        actor_organisation=principal.organisation,
+        object_type=object_type,
+        object_ids=ids,
+        details=dict(details),
     )
+    if isinstance(target, AuditedTransaction):
+        target.log(event)
+    else:
+        log_action(target, event)
 
 
 def command_line_principal() -> Principal:

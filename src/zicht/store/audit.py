@@ -16,6 +16,7 @@ import threading
 import time
 from collections.abc import Callable, Generator, Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import (
@@ -40,15 +41,17 @@ from zicht.store.models import Base
 
 __all__ = [
     "GENESIS_HASH",
+    "AuditEntry",
     "AuditEntryRow",
+    "append_in",
     "append_many",
+    "chained_transaction",
     "count_recent",
     "entry_hash_at",
     "head_entry",
     "iter_entries",
     "logged_actions",
     "search_entries",
-    "sqlite_writers_queue",
 ]
 
 GENESIS_HASH = "0" * 64
@@ -79,6 +82,52 @@ class AuditEntryRow(Base):
     entry_hash: Mapped[str] = mapped_column(String(64), unique=True)
 
     __table_args__ = (Index("ix_audit_entry_action_client_at", "action", "client", "at"),)
+
+
+@dataclass(frozen=True, slots=True)
+class AuditEntry:
+    """One entry as read back from the trail (record ids only, never identity values)."""
+
+    id: int
+    seq: int
+    at: dt.datetime
+    actor: str
+    actor_kind: str
+    actor_organisation: str | None
+    action: str
+    object_type: str | None
+    object_ids: str | None
+    purpose: str | None
+    client: str | None
+    details: dict[str, Any]
+    previous_hash: str
+    entry_hash: str
+
+    @property
+    def ids(self) -> tuple[str, ...]:
+        """The record ids the entry names, in order (`object_ids` is them comma-joined)."""
+        return tuple(i for i in (self.object_ids or "").split(",") if i)
+
+    def chained_fields(self) -> dict[str, Any]:
+        """The fields the entry's hash covers (all but the row id and the hash itself)."""
+        return {
+            "seq": self.seq,
+            "at": self.at,
+            "actor": self.actor,
+            "actor_kind": self.actor_kind,
+            "actor_organisation": self.actor_organisation,
+            "action": self.action,
+            "object_type": self.object_type,
+            "object_ids": self.object_ids,
+            "purpose": self.purpose,
+            "client": self.client,
+            "details": self.details,
+            "previous_hash": self.previous_hash,
+        }
+
+
+def _entry(row: Any) -> AuditEntry:
+    return AuditEntry(**row._mapping)
 
 
 def count_recent(engine: Engine, action: str, client: str | None, since: dt.datetime) -> int:
@@ -142,11 +191,6 @@ def _sqlite_writers_queue(engine: Engine) -> Iterator[None]:
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
-# Other writers of an SQLite file (the shelter area's reservations) queue on the same
-# kernel lock, so that they and the audit writers wake each other without polling.
-sqlite_writers_queue = _sqlite_writers_queue
-
-
 def append_many(engine: Engine, builds: Sequence[Callable[[int, str], dict[str, Any]]]) -> None:
     """Append one entry per `build`, in order, chained after the newest one, in one commit.
 
@@ -160,14 +204,7 @@ def append_many(engine: Engine, builds: Sequence[Callable[[int, str], dict[str, 
         try:
             with _WRITE_LOCK, _sqlite_writers_queue(engine), engine.connect() as connection:
                 _lock_log(connection)
-                seq, previous = head_entry(connection)
-                entries = []
-                for build in builds:
-                    seq += 1
-                    entry = build(seq, previous)
-                    entries.append(entry)
-                    previous = entry["entry_hash"]
-                connection.execute(insert(AuditEntryRow), entries)
+                _append(connection, builds)
                 connection.commit()
             return
         except (IntegrityError, OperationalError):
@@ -176,8 +213,64 @@ def append_many(engine: Engine, builds: Sequence[Callable[[int, str], dict[str, 
             time.sleep(0.005 * (attempt + 1))
 
 
-def iter_entries(engine: Engine, chunk_size: int = 5000) -> Generator[dict[str, Any], None, None]:
-    """Every entry as a dict, in chain order."""
+def _append(
+    connection: Connection, builds: Sequence[Callable[[int, str], dict[str, Any]]]
+) -> list[dict[str, Any]]:
+    seq, previous = head_entry(connection)
+    entries = []
+    for build in builds:
+        seq += 1
+        entry = build(seq, previous)
+        entries.append(entry)
+        previous = entry["entry_hash"]
+    if entries:
+        connection.execute(insert(AuditEntryRow), entries)
+    return entries
+
+
+@contextmanager
+def chained_transaction(engine: Engine) -> Iterator[Connection]:
+    """A write transaction that may append audit entries (`append_in`) with its own rows.
+
+    Commits when the block ends, rolls back on an error: the rows and the entries
+    recording them commit together or not at all. On SQLite the write lock is taken up
+    front (BEGIN IMMEDIATE, after the kernel lock queue the audit writers share), so no
+    other writer can move the chain's head before the commit; on PostgreSQL `append_in`
+    takes the chain's advisory lock, held until the commit.
+    """
+    with _sqlite_writers_queue(engine), engine.connect() as connection:
+        if connection.dialect.name == "sqlite":
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
+        else:
+            # Begun now, so that an ORM Session bound to the connection joins this
+            # transaction (it would otherwise begin, and on close roll back, its own).
+            connection.begin()
+        try:
+            yield connection
+        except BaseException:
+            connection.rollback()
+            raise
+        connection.commit()
+
+
+def append_in(
+    connection: Connection, builds: Sequence[Callable[[int, str], dict[str, Any]]]
+) -> list[dict[str, Any]]:
+    """Append one entry per `build` in the caller's transaction (see `chained_transaction`).
+
+    The chain's order is taken here: on PostgreSQL the advisory lock the group writer
+    also takes (released by the caller's commit or rollback, so it is best called just
+    before the commit); on SQLite the transaction already holds the database's write
+    lock. Returns the entries as written. Should another writer have appended all the
+    same, the unique `seq` and `previous_hash` refuse the commit: the chain never forks.
+    """
+    if connection.dialect.name == "postgresql":
+        connection.execute(text(f"SELECT pg_advisory_xact_lock({_PG_LOCK_KEY})"))
+    return _append(connection, builds)
+
+
+def iter_entries(engine: Engine, chunk_size: int = 5000) -> Generator[AuditEntry, None, None]:
+    """Every entry, in chain order."""
     table = AuditEntryRow.__table__
     with engine.connect() as connection:
         result = connection.execution_options(yield_per=chunk_size).execute(
@@ -185,7 +278,7 @@ def iter_entries(engine: Engine, chunk_size: int = 5000) -> Generator[dict[str, 
         )
         try:
             for row in result:
-                yield dict(row._mapping)
+                yield _entry(row)
         finally:
             result.close()
 
@@ -200,7 +293,7 @@ def search_entries(
     before: dt.datetime | None = None,
     limit: int = 50,
     offset: int = 0,
-) -> tuple[list[dict[str, Any]], int]:
+) -> tuple[list[AuditEntry], int]:
     """Entries matching the filters (`at` from `since`, before `before`), newest first,
     and how many match in all."""
     table = AuditEntryRow.__table__
@@ -233,7 +326,7 @@ def search_entries(
         rows = connection.execute(
             statement.order_by(table.c.seq.desc()).limit(limit).offset(offset)
         ).all()
-    return [dict(row._mapping) for row in rows], int(total)
+    return [_entry(row) for row in rows], int(total)
 
 
 def logged_actions(engine: Engine) -> list[str]:

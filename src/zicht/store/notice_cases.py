@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Engine, and_, func, or_, select, update
+from sqlalchemy import Connection, Engine, and_, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from zicht.store.models import utcnow
@@ -206,12 +206,13 @@ def insert_notice(engine: Engine, values: dict[str, Any]) -> NoticeRow:
     return row
 
 
-def insert_notices(engine: Engine, rows: list[dict[str, Any]]) -> None:
-    """Store many notices in one transaction (group commit); each dict gets its `id`.
+def insert_notices(connection: Connection, rows: list[dict[str, Any]]) -> None:
+    """Store many notices in the caller's transaction (group commit); each dict gets its
+    `id`. The caller commits (with the audit entries of the notices).
 
     A row's `outbox` (a list of messages: kind, subject, body) is queued with it.
     """
-    with _session(engine) as session, session.begin():
+    with Session(bind=connection) as session:
         messages = [row.get("outbox", []) for row in rows]
         made = [NoticeRow(**{k: v for k, v in row.items() if k != "outbox"}) for row in rows]
         session.add_all(made)
@@ -219,6 +220,7 @@ def insert_notices(engine: Engine, rows: list[dict[str, Any]]) -> None:
         for row, stored, queued in zip(rows, made, messages, strict=True):
             row["id"] = stored.id
             session.add_all(OutboxRow(notice_id=stored.id, **message) for message in queued)
+        session.flush()
 
 
 def notices_from_since(engine: Engine, notifier_key: str, since: dt.datetime) -> int:

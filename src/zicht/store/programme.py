@@ -11,6 +11,7 @@ from typing import Any
 
 from sqlalchemy import (
     JSON,
+    Connection,
     DateTime,
     Engine,
     Float,
@@ -118,33 +119,33 @@ class StoredFigure:
     source: str
 
 
-def _insert(engine: Engine, table: Any) -> Any:
-    dialect = postgresql if engine.dialect.name == "postgresql" else sqlite
+def _insert(connection: Connection, table: Any) -> Any:
+    dialect = postgresql if connection.dialect.name == "postgresql" else sqlite
     return dialect.insert(table)
 
 
 def save_programme_document(
-    engine: Engine, year: int, document: dict[str, Any], imported_by: str
+    connection: Connection, year: int, document: dict[str, Any], imported_by: str
 ) -> bool:
-    """Store the programme of `year` (replacing an earlier import); True when it was new."""
+    """Store the programme of `year` (replacing an earlier import) in the caller's
+    transaction; True when it was new."""
     table = ProgrammeVersionRow.__table__
-    with engine.begin() as connection:
-        existed = connection.execute(
-            select(ProgrammeVersionRow.id).where(ProgrammeVersionRow.year == year)
-        ).first()
-        statement = _insert(engine, table).values(
-            year=year, document=document, imported_by=imported_by, imported_at=utcnow()
+    existed = connection.execute(
+        select(ProgrammeVersionRow.id).where(ProgrammeVersionRow.year == year)
+    ).first()
+    statement = _insert(connection, table).values(
+        year=year, document=document, imported_by=imported_by, imported_at=utcnow()
+    )
+    connection.execute(
+        statement.on_conflict_do_update(
+            index_elements=["year"],
+            set_={
+                "document": statement.excluded.document,
+                "imported_by": statement.excluded.imported_by,
+                "imported_at": statement.excluded.imported_at,
+            },
         )
-        connection.execute(
-            statement.on_conflict_do_update(
-                index_elements=["year"],
-                set_={
-                    "document": statement.excluded.document,
-                    "imported_by": statement.excluded.imported_by,
-                    "imported_at": statement.excluded.imported_at,
-                },
-            )
-        )
+    )
     return existed is None
 
 
@@ -168,10 +169,16 @@ def programme_years(engine: Engine) -> list[int]:
 
 
 def save_figure(
-    engine: Engine, year: int, indicator: str, value: float, source: str, entered_by: str
+    connection: Connection,
+    year: int,
+    indicator: str,
+    value: float,
+    source: str,
+    entered_by: str,
 ) -> None:
-    """Store (or replace) the hand-entered figure of `indicator` in `year`."""
-    statement = _insert(engine, FigureRow.__table__).values(
+    """Store (or replace) the hand-entered figure of `indicator` in `year` (in the caller's
+    transaction)."""
+    statement = _insert(connection, FigureRow.__table__).values(
         year=year,
         indicator=indicator,
         value=value,
@@ -179,16 +186,15 @@ def save_figure(
         entered_by=entered_by,
         entered_at=utcnow(),
     )
-    with engine.begin() as connection:
-        connection.execute(
-            statement.on_conflict_do_update(
-                index_elements=["year", "indicator"],
-                set_={
-                    name: getattr(statement.excluded, name)
-                    for name in ("value", "source", "entered_by", "entered_at")
-                },
-            )
+    connection.execute(
+        statement.on_conflict_do_update(
+            index_elements=["year", "indicator"],
+            set_={
+                name: getattr(statement.excluded, name)
+                for name in ("value", "source", "entered_by", "entered_at")
+            },
         )
+    )
 
 
 def stored_figures(engine: Engine, years: Iterable[int]) -> list[StoredFigure]:
@@ -203,13 +209,13 @@ def stored_figures(engine: Engine, years: Iterable[int]) -> list[StoredFigure]:
 
 
 def save_answers(
-    engine: Engine,
+    connection: Connection,
     year: int,
     municipality: str,
     given: Iterable[tuple[str, str, str | None]],
     updated_by: str,
 ) -> int:
-    """Store a municipality's answers (block, answer, note) in one transaction.
+    """Store a municipality's answers (block, answer, note) in the caller's transaction.
 
     Blocks not in `given` keep their stored answer (a partial save loses nothing).
     Returns the number of answers written.
@@ -229,7 +235,7 @@ def save_answers(
     ]
     if not values:
         return 0
-    statement = _insert(engine, AnswerRow.__table__)
+    statement = _insert(connection, AnswerRow.__table__)
     statement = statement.on_conflict_do_update(
         index_elements=["year", "municipality", "block"],
         set_={
@@ -237,8 +243,7 @@ def save_answers(
             for name in ("answer", "note", "updated_by", "updated_at")
         },
     )
-    with engine.begin() as connection:
-        connection.execute(statement, values)
+    connection.execute(statement, values)
     return len(values)
 
 
@@ -258,21 +263,21 @@ def answers(engine: Engine, year: int, municipality: str | None = None) -> list[
         return [StoredAnswer(*row) for row in rows]
 
 
-def publish_round(engine: Engine, year: int, published_by: str) -> None:
-    """Mark the answers of `year` as published (everyone allowed may see them)."""
-    statement = _insert(engine, AssessmentRoundRow.__table__).values(
+def publish_round(connection: Connection, year: int, published_by: str) -> None:
+    """Mark the answers of `year` as published (everyone allowed may see them), in the
+    caller's transaction."""
+    statement = _insert(connection, AssessmentRoundRow.__table__).values(
         year=year, published_at=utcnow(), published_by=published_by
     )
-    with engine.begin() as connection:
-        connection.execute(
-            statement.on_conflict_do_update(
-                index_elements=["year"],
-                set_={
-                    "published_at": statement.excluded.published_at,
-                    "published_by": statement.excluded.published_by,
-                },
-            )
+    connection.execute(
+        statement.on_conflict_do_update(
+            index_elements=["year"],
+            set_={
+                "published_at": statement.excluded.published_at,
+                "published_by": statement.excluded.published_by,
+            },
         )
+    )
 
 
 def round_published(engine: Engine, year: int) -> bool:

@@ -10,15 +10,13 @@ so a bed is never given twice, whatever the concurrency.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, cast
 
 from sqlalchemy import (
     Connection,
     CursorResult,
-    Engine,
     Integer,
     delete,
     func,
@@ -28,7 +26,6 @@ from sqlalchemy import (
 )
 from sqlalchemy import cast as sql_cast
 
-from zicht.store.audit import sqlite_writers_queue
 from zicht.store.shelter import (
     BedRow,
     ReservationRow,
@@ -56,29 +53,10 @@ __all__ = [
     "shelter_address",
     "shelter_facts",
     "upsert_shelter",
-    "write_transaction",
 ]
 
 # How many free beds one claim tries before it gives up on a shelter and kind.
 _CLAIM_TRIES = 16
-
-
-@contextmanager
-def write_transaction(engine: Engine) -> Iterator[Connection]:
-    """A connection in a transaction that commits on success, rolls back on error.
-
-    On an SQLite file, writers first queue on the kernel lock the audit writers use
-    (SQLite's busy handler would poll with sleeps of up to 100 ms under contention).
-    """
-    with sqlite_writers_queue(engine), engine.connect() as connection:
-        if connection.dialect.name == "sqlite":
-            connection.exec_driver_sql("BEGIN IMMEDIATE")
-        try:
-            yield connection
-        except BaseException:
-            connection.rollback()
-            raise
-        connection.commit()
 
 
 @dataclass(frozen=True, slots=True)
@@ -279,23 +257,31 @@ def set_beds(connection: Connection, shelter_id: int, kind: str, total: int, fre
 
 def claim_bed(connection: Connection, shelter_id: int, kind: str) -> int | None:
     """Take one free bed of `kind` in a shelter; its id, or None when none is free."""
-    # PostgreSQL: lock the candidate rows, skipping those another transaction holds, so
-    # that concurrent claims take different beds instead of queueing on the first one.
-    # (SQLite has no row locks; its writers take turns.) The UPDATE's condition is what
-    # guarantees a bed is given once.
-    candidates = connection.execute(
-        select(BedRow.id)
-        .where(
-            BedRow.shelter_id == shelter_id,
-            BedRow.kind == kind,
-            BedRow.in_service.is_(True),
-            BedRow.taken.is_(False),
+    # PostgreSQL: lock one candidate row at a time, skipping those another transaction
+    # holds, so that concurrent claims take different beds instead of queueing on the
+    # first one, and a claim holds no more rows than the bed it takes (it keeps its locks
+    # until its commit, after the audit entry: locking a batch of candidates would hide
+    # free beds from the others meanwhile). SQLite has no row locks; its writers take
+    # turns. The UPDATE's condition is what guarantees a bed is given once.
+    tried: list[int] = []
+    for _ in range(_CLAIM_TRIES):
+        statement = (
+            select(BedRow.id)
+            .where(
+                BedRow.shelter_id == shelter_id,
+                BedRow.kind == kind,
+                BedRow.in_service.is_(True),
+                BedRow.taken.is_(False),
+            )
+            .order_by(BedRow.id)
+            .limit(1)
+            .with_for_update(skip_locked=True)
         )
-        .order_by(BedRow.id)
-        .limit(_CLAIM_TRIES)
-        .with_for_update(skip_locked=True)
-    ).scalars()
-    for bed_id in list(candidates):
+        if tried:
+            statement = statement.where(BedRow.id.not_in(tried))
+        bed_id = connection.execute(statement).scalar()
+        if bed_id is None:
+            return None
         result = cast(
             CursorResult[Any],
             connection.execute(
@@ -310,6 +296,7 @@ def claim_bed(connection: Connection, shelter_id: int, kind: str) -> int | None:
         )
         if result.rowcount == 1:
             return int(bed_id)
+        tried.append(int(bed_id))
     return None
 
 

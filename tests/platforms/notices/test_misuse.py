@@ -35,7 +35,7 @@ UNFOUNDED = dataclasses.replace(NO_ACTION, unfounded=True)
 
 def _measures(engine: Engine) -> list[str]:
     entries, _ = search(engine, limit=200)
-    return [e["action"] for e in reversed(entries) if e["action"].startswith("misuse_")]
+    return [e.action for e in reversed(entries) if e.action.startswith("misuse_")]
 
 
 def test_a_notifier_is_warned_then_suspended(tenants: Engine, cipher: Cipher) -> None:

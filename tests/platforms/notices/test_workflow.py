@@ -137,7 +137,7 @@ def test_referral_reaches_the_police_queue_without_a_tip_off(
     assert referral["items"][0]["url"] == "https://kinky.example/ad/A-1"
     assert referral["why"] == form.facts
     entries, _ = search(tenants, action="view_referrals")
-    assert [entry["purpose"] for entry in entries] == ["triage of referrals"]
+    assert [entry.purpose for entry in entries] == ["triage of referrals"]
 
 
 def test_complaints_reverse_at_once_and_need_another_reviewer(
@@ -202,7 +202,7 @@ def test_a_flood_is_a_misuse_flag_and_every_step_is_audited(
         file_notice(
             tenants, cipher, POLICE_FLAGGER, notice_form(name=None, email=None), policy=policy
         )
-    actions = {entry["action"] for entry in search(tenants, limit=200)[0]}
+    actions = {entry.action for entry in search(tenants, limit=200)[0]}
     assert {"platform_registered", "flagger_designated", "notice_filed", "notice_flood"} <= actions
     assert verify(tenants).ok
 

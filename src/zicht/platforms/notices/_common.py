@@ -62,16 +62,25 @@ def audit(
     **details: Any,
 ) -> None:
     """One entry in the hash-chained trail, written after the change committed."""
-    log_action(
-        engine,
-        AuditEvent(
-            actor=principal.actor,
-            action=action,
-            actor_kind=principal.kind,
-            actor_organisation=principal.organisation,
-            object_type=object_type,
-            object_ids=ids,
-            client=client,
-            details=details,
-        ),
+    log_action(engine, audit_event(principal, action, object_type, ids, client, **details))
+
+
+def audit_event(
+    principal: Principal,
+    action: str,
+    object_type: str,
+    ids: Sequence[int | str] | int,
+    client: str | None = None,
+    **details: Any,
+) -> AuditEvent:
+    """The entry `audit` writes, for an `audited_transaction` (one id or several)."""
+    return AuditEvent(
+        actor=principal.actor,
+        action=action,
+        actor_kind=principal.kind,
+        actor_organisation=principal.organisation,
+        object_type=object_type,
+        object_ids=[ids] if isinstance(ids, int) else ids,
+        client=client,
+        details=details,
     )

@@ -11,7 +11,7 @@ import datetime as dt
 import re
 import threading
 import weakref
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import partial
 from typing import Any
@@ -19,12 +19,13 @@ from urllib.parse import urlsplit
 
 from sqlalchemy import Engine
 
-from zicht.access import GroupWriter, Principal, scope_of
+from zicht.access import AuditEvent, GroupWriter, Principal, audited_transaction, scope_of
 from zicht.platforms.notices._common import (
     NotAllowed,
     NoticeError,
     Problem,
     audit,
+    audit_event,
     new_reference,
     refuse,
 )
@@ -186,18 +187,32 @@ def _notifier_key(
     return cipher.pseudonym(f"notifier/client/{client}") if client else None
 
 
-_WRITERS: weakref.WeakKeyDictionary[Engine, GroupWriter[dict[str, Any]]] = (
-    weakref.WeakKeyDictionary()
-)
+@dataclass(frozen=True)
+class _Filed:
+    """A notice to store and the audit entry that records it (it needs the row id)."""
+
+    values: dict[str, Any]
+    entry: Callable[[int], AuditEvent]
+
+
+_WRITERS: weakref.WeakKeyDictionary[Engine, GroupWriter[_Filed]] = weakref.WeakKeyDictionary()
 _WRITERS_LOCK = threading.Lock()
 
 
-def _writer(engine: Engine) -> GroupWriter[dict[str, Any]]:
+def _store_filed(engine: Engine, filed: list[_Filed]) -> None:
+    # The notices and their "notice_filed" entries commit together: one commit a burst.
+    with audited_transaction(engine) as transaction:
+        store.insert_notices(transaction.connection, [notice.values for notice in filed])
+        for notice in filed:
+            transaction.log(notice.entry(notice.values["id"]))
+
+
+def _writer(engine: Engine) -> GroupWriter[_Filed]:
     """One group-commit writer of notices per database (a burst costs one commit)."""
     with _WRITERS_LOCK:
         writer = _WRITERS.get(engine)
         if writer is None:
-            writer = _WRITERS[engine] = GroupWriter(partial(store.insert_notices, engine))
+            writer = _WRITERS[engine] = GroupWriter(partial(_store_filed, engine))
     return writer
 
 
@@ -277,10 +292,11 @@ def file_notice(
     }
     if email:  # the receipt, queued in the notice's own transaction
         values["outbox"] = [receipt_message(reference, form.language)]
-    _writer(engine).submit(values).result()  # committed: now it may be acknowledged
-    notice_id: int = values["id"]
-    audit(
-        engine, principal, "notice_filed", "notice", [notice_id], client,
+    entry = partial(
+        audit_event, principal, "notice_filed", "notice", client=client,
         platform=form.platform, lane=lane, source=values["source"],
     )  # fmt: skip
+    # Committed with its audit entry: now it may be acknowledged.
+    _writer(engine).submit(_Filed(values, entry)).result()
+    notice_id: int = values["id"]
     return Receipt(reference, lane, now, notice_id)

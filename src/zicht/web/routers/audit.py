@@ -14,7 +14,7 @@ from starlette.datastructures import QueryParams
 from starlette.requests import Request
 from starlette.responses import Response
 
-from zicht.access import AUDIT_ACTIONS, Principal, actions_logged, search, verify
+from zicht.access import AUDIT_ACTIONS, AuditEntry, Principal, actions_logged, search, verify
 from zicht.i18n import N_
 from zicht.privacy import CsvWriter
 from zicht.standard import RECORD_TYPES
@@ -54,14 +54,14 @@ def action_label(t: Translator, code: str) -> str:
     return t(AUDIT_ACTIONS[code]) if code in AUDIT_ACTIONS else code
 
 
-def _records(entry: dict[str, Any], t: Translator) -> dict[str, Any]:
-    ids = [i for i in (entry.get("object_ids") or "").split(",") if i]
-    kind = entry.get("object_type") or ""
+def _records(entry: AuditEntry, t: Translator) -> dict[str, Any]:
+    ids = entry.ids
+    kind = entry.object_type or ""
     return {
         "type": kind,
         # a record of the standard by its name; other kinds of object as their code
         "type_label": record_type_label(kind, t.lang) if kind in RECORD_TYPES else "",
-        "shown": ids[:SHOWN_IDS],
+        "shown": list(ids[:SHOWN_IDS]),
         "more": len(ids[SHOWN_IDS:]),
     }
 
@@ -90,11 +90,14 @@ async def audit_log(
     chain = await run_in_threadpool(verify, shared.engine)
     rows = [
         {
-            **e,
-            "at": t.date(e["at"]),
-            "label": action_label(t, e["action"]),
-            "label_known": e["action"] in AUDIT_ACTIONS,
+            "seq": e.seq,
+            "at": t.date(e.at),
+            "actor": e.actor,
+            "label": action_label(t, e.action),
+            "label_known": e.action in AUDIT_ACTIONS,
             "records": _records(e, t),
+            "purpose": e.purpose,
+            "client": e.client,
         }
         for e in entries
     ]
@@ -155,17 +158,17 @@ def export_audit(
     for e in entries:
         writer.writerow(
             [
-                e["seq"],
-                e["at"].isoformat(timespec="seconds"),
-                e["actor"],
-                e["actor_organisation"] or "",
-                e["action"],
-                action_label(t, e["action"]),
-                e["object_type"] or "",
-                e["object_ids"] or "",
-                e["purpose"] or "",
-                e["client"] or "",
-                e["entry_hash"],
+                e.seq,
+                e.at.isoformat(timespec="seconds"),
+                e.actor,
+                e.actor_organisation or "",
+                e.action,
+                action_label(t, e.action),
+                e.object_type or "",
+                e.object_ids or "",
+                e.purpose or "",
+                e.client or "",
+                e.entry_hash,
             ]
         )
     name = f"audit-{dt.date.today().isoformat()}.csv"
