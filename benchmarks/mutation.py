@@ -96,7 +96,6 @@ MODULES: dict[str, Module] = {
         (
             "tests/estimate/test_policy.py",
             "tests/estimate/test_policy_edges.py",
-            "tests/estimate/test_linked.py",
         ),
     ),
 }
