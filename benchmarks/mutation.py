@@ -114,14 +114,14 @@ def _scratch_copy(name: str, module: Module) -> Path:
         shutil.rmtree(work)
     work.mkdir(parents=True)
     ignore = shutil.ignore_patterns("__pycache__", "*.pyc")
-    for folder in ("src", "tests", "examples"):
+    for folder in ("src", "tests", "examples", "docs"):
         shutil.copytree(ROOT / folder, work / folder, ignore=ignore)
     config = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
     config += "\n[tool.mutmut]\n" + "\n".join(
         [
             'source_paths = ["src"]',
             f"only_mutate = {json.dumps(list(module.sources))}",
-            'also_copy = ["examples"]',
+            'also_copy = ["examples", "docs"]',
             f"pytest_add_cli_args_test_selection = {json.dumps(list(module.tests))}",
             'pytest_add_cli_args = ["-p", "no:xdist", "-p", "no:cacheprovider", "-q"]',
             "use_git_change_detection = false",

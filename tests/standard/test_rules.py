@@ -68,7 +68,9 @@ def test_tomorrow_and_the_last_day_of_1899_are_refused_by_name(
 def test_the_birth_year_is_derived_from_the_date_and_must_agree() -> None:
     assert VictimIdentity(date_of_birth=dt.date(1990, 12, 31)).birth_year == 1990
     assert VictimIdentity(date_of_birth=dt.date(1990, 1, 1), birth_year=1990).birth_year == 1990
-    assert VictimIdentity(birth_year=1985).date_of_birth is None
+    only_year = VictimIdentity(birth_year=1985)
+    assert (only_year.birth_year, only_year.date_of_birth) == (1985, None)
+    assert VictimIdentity().birth_year is None
     with pytest.raises(ValidationError) as raised:
         VictimIdentity(date_of_birth=dt.date(1990, 1, 1), birth_year=1989)
     assert messages(raised) == ["birth_year disagrees with date_of_birth"]
@@ -121,9 +123,15 @@ def test_a_national_id_is_normalised_and_its_rules_named() -> None:
     with pytest.raises(ValidationError) as empty:
         VictimIdentity(national_id_number="-.-")
     assert messages(empty) == ["national_id_number has no letters or digits"]
-    with pytest.raises(ValidationError) as eleven:
-        VictimIdentity(national_id_number="111222334")
-    assert messages(eleven) == ["national_id_number fails the BSN eleven-test"]
+    for country in (None, "NL"):
+        with pytest.raises(ValidationError) as eleven:
+            VictimIdentity(national_id_number="111222334", national_id_country=country)
+        assert messages(eleven) == ["national_id_number fails the BSN eleven-test"]
+    # a foreign number is not a BSN: the same digits pass for Germany
+    assert (
+        VictimIdentity(national_id_number="111222334", national_id_country="DE").national_id_country
+        == "DE"
+    )
     with pytest.raises(ValidationError) as country:
         VictimIdentity(national_id_country="NL")
     assert messages(country) == ["national_id_country given without national_id_number"]
