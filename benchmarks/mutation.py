@@ -74,6 +74,7 @@ MODULES: dict[str, Module] = {
         ),
         (
             "tests/ingest/test_convert.py",
+            "tests/ingest/test_convert_edges.py",
             "tests/ingest/test_dates.py",
             "tests/ingest/test_mapping_derived.py",
             "tests/ingest/test_boundaries.py",

@@ -1,0 +1,173 @@
+"""Edges of row conversion, written after reading mutmut's survivors (issue 23).
+
+Yes/no cells and flag columns, whole numbers from spreadsheet cells, ISO dates as the
+fallback of a source's formats, the kept originals of spreadsheet date-times, rules
+that name two fields, and the stored form of a record's flags. Expected values are
+written by hand.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+
+from zicht.ingest._convert import Converter, ValidRecord
+from zicht.ingest._dates import date_parser
+from zicht.ingest._identity import _named_fields, flag_labels
+from zicht.ingest._mapping import Mapping
+from zicht.ingest._problems import RowProblem
+from zicht.ingest._readers import RawRow
+
+MAPPING = Mapping(
+    source="police",
+    columns={
+        "id": "source_record_id",
+        "datum": "registration_date",
+        "vorm": "forms",
+        "leeftijd": "age",
+        "minderjarig": "minor",
+        "geboren": "date_of_birth",
+        "jaar": "birth_year",
+    },
+    flags={"forms": {"IsSeks": "sexual_domestic", "IsArbeid": "labour"}},
+    values={"forms": {"AU": "labour"}, "minor": {"M": "ja", "V": "nee"}},
+    date_formats={"registration_date": ["%d-%m-%Y"], "date_of_birth": ["%d-%m-%Y"]},
+    null_values=["", "NB"],
+)
+BASE = {"id": "A1", "datum": "01-02-2021", "vorm": "AU"}
+
+
+def convert(**cells: Any) -> ValidRecord | list[RowProblem]:
+    return Converter(MAPPING, "police").convert(RawRow(1, {**BASE, **cells}))
+
+
+def record(**cells: Any) -> dict[str, Any]:
+    result = convert(**cells)
+    assert isinstance(result, ValidRecord), result
+    return result.analytic.model_dump()
+
+
+def rules(**cells: Any) -> list[tuple[str, str, str | None]]:
+    result = convert(**cells)
+    assert isinstance(result, list), result
+    return [(p.field, p.rule, p.column) for p in result]
+
+
+@pytest.mark.parametrize(
+    ("cell", "minor"),
+    [("ja", True), ("J", True), (" nee ", False), ("M", True), ("V", False), (True, True)],
+)
+def test_a_yes_no_cell_through_the_value_map_and_the_true_and_false_words(
+    cell: object, minor: bool
+) -> None:
+    # "M" and "V" are mapped to "ja" and "nee" first (values), then read as yes or no.
+    assert record(minderjarig=cell)["minor"] is minor
+
+
+def test_a_yes_no_cell_that_is_neither_is_named() -> None:
+    assert rules(minderjarig="misschien") == [("minor", "boolean", "minderjarig")]
+
+
+@pytest.mark.parametrize(
+    ("flags", "forms"),
+    [
+        ({"IsSeks": "1", "IsArbeid": "0"}, ("sexual_domestic", "labour")),  # labour from vorm
+        ({"IsSeks": " ja ", "IsArbeid": "ja"}, ("sexual_domestic", "labour")),
+        ({"IsSeks": "NB", "IsArbeid": ""}, ("labour",)),  # null cells add nothing
+        ({"IsSeks": 1.0}, ("sexual_domestic", "labour")),  # a spreadsheet's 1.0
+        ({"IsSeks": 0.0}, ("labour",)),
+        ({"IsSeks": True}, ("sexual_domestic", "labour")),
+    ],
+)
+def test_flag_columns_add_their_code_once(flags: dict[str, object], forms: tuple[str]) -> None:
+    assert record(**flags)["forms"] == forms
+
+
+def test_flag_columns_alone_give_the_forms() -> None:
+    assert record(vorm="", IsArbeid="1")["forms"] == ("labour",)
+    assert record(vorm="NB", IsSeks="j", IsArbeid="n")["forms"] == ("sexual_domestic",)
+
+
+@pytest.mark.parametrize("cell", ["misschien", 2.5, "2"])
+def test_a_flag_cell_that_is_not_yes_or_no_is_named(cell: object) -> None:
+    assert rules(IsSeks=cell) == [("forms", "boolean", "IsSeks")]
+
+
+@pytest.mark.parametrize(("cell", "age"), [(30, 30), (30.0, 30), ("30", 30), ("+7", 7)])
+def test_a_whole_number_from_text_or_a_spreadsheet_cell(cell: object, age: int) -> None:
+    assert record(leeftijd=cell)["age"] == age
+
+
+@pytest.mark.parametrize("cell", [True, 30.5, "1_0", "٣٠", "3 0"])
+def test_a_cell_that_is_not_a_whole_number_is_named(cell: object) -> None:
+    assert rules(leeftijd=cell) == [("age", "integer", "leeftijd")]
+
+
+@pytest.mark.parametrize(
+    ("cell", "date"),
+    [
+        ("2021-02-01", dt.date(2021, 2, 1)),  # exactly ten characters
+        ("2021-02-01T10:30:00", dt.date(2021, 2, 1)),
+        ("2021-02-01 10:30", dt.date(2021, 2, 1)),
+        (dt.datetime(2021, 2, 1, 23, 59), dt.date(2021, 2, 1)),  # a spreadsheet date-time
+        (dt.date(2021, 2, 1), dt.date(2021, 2, 1)),
+    ],
+)
+def test_an_iso_date_is_read_when_the_source_s_formats_fail(cell: object, date: dt.date) -> None:
+    assert record(datum=cell)["registration_date"] == date
+
+
+@pytest.mark.parametrize("cell", ["2021/02/01", "20210201", "2021-0201", "2021-02-1", "21-02-01"])
+def test_a_date_in_neither_the_format_nor_iso_is_named(cell: str) -> None:
+    assert rules(datum=cell) == [("registration_date", "date", "datum")]
+
+
+def test_the_original_of_a_flagged_spreadsheet_date_time_is_kept_in_iso_form() -> None:
+    result = convert(geboren=dt.datetime(1850, 4, 3, 12, 0))
+    assert isinstance(result, ValidRecord)
+    assert [(f.field, f.rule) for f in result.flags] == [("date_of_birth", "range")]
+    assert result.originals == {"geboren": "1850-04-03T12:00:00"}
+    text = convert(geboren="03-04-1850")
+    assert isinstance(text, ValidRecord) and text.originals == {"geboren": "03-04-1850"}
+
+
+def test_a_rule_naming_two_fields_leaves_both_out() -> None:
+    # birth year 1990 against a date of birth in 2004: both are flagged, the row is kept.
+    result = convert(geboren="03-04-2004", jaar="1990")
+    assert isinstance(result, ValidRecord)
+    assert sorted((f.field, f.rule, f.column) for f in result.flags) == [
+        ("birth_year", "inconsistent", "jaar"),
+        ("date_of_birth", "inconsistent", "geboren"),
+    ]
+    identity = result.identity.model_dump()
+    assert (identity["date_of_birth"], identity["birth_year"]) == (None, None)
+    assert result.originals == {"geboren": "03-04-2004", "jaar": "1990"}
+
+
+def test_the_fields_a_problem_names() -> None:
+    values = {"birth_year": 1990, "date_of_birth": dt.date(2004, 4, 3), "city": "Ede"}
+    own = RowProblem("city", "too_long")
+    assert _named_fields(own, values) == ["city"]
+    cross = RowProblem("(record)", "inconsistent", None, "birth_year,date_of_birth disagree")
+    assert _named_fields(cross, values) == ["birth_year", "date_of_birth"]
+    assert _named_fields(RowProblem("(record)", "invalid"), values) == []
+
+
+def test_the_stored_form_of_flags() -> None:
+    flags = [RowProblem("b", "x", "col"), RowProblem("a", "y"), RowProblem("a", "y", "other")]
+    assert flag_labels(flags) == "a:y;b:x"
+    assert flag_labels(()) is None
+
+
+def test_the_date_parser_s_messages() -> None:
+    with pytest.raises(ValueError) as not_ascii:
+        date_parser("%d %B %Y")("٠١ January 2020")
+    assert str(not_ascii.value) == "date holds digits that are not ASCII"
+    with pytest.raises(ValueError) as early:
+        date_parser("%d %B %Y")("01 January 0999")
+    assert str(early.value) == "a four-digit year starts with 1-9"
+    with pytest.raises(ValueError) as unfit:
+        date_parser("%d-%m-%Y")("1-13-2020")
+    assert str(unfit.value) == "date does not match format"
