@@ -90,7 +90,11 @@ MODULES: dict[str, Module] = {
     ),
     "store_statistics": Module(
         ("src/zicht/store/statistics.py",),
-        ("tests/monitor/test_suspects.py", "tests/store/test_statistics.py"),
+        (
+            "tests/monitor/test_suspects.py",
+            "tests/store/test_statistics.py",
+            "tests/store/test_statistics_by_hand.py",
+        ),
     ),
     "estimation_policy": Module(
         ("src/zicht/estimate/_policy.py", "src/zicht/estimate/_published.py"),
