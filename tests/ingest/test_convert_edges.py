@@ -12,6 +12,7 @@ import datetime as dt
 from typing import Any
 
 import pytest
+from pydantic import ValidationError
 
 from zicht.ingest._convert import Converter, ValidRecord
 from zicht.ingest._dates import date_parser
@@ -19,6 +20,7 @@ from zicht.ingest._identity import _named_fields, flag_labels
 from zicht.ingest._mapping import Mapping
 from zicht.ingest._problems import RowProblem
 from zicht.ingest._readers import RawRow
+from zicht.standard import VictimRegistration
 
 MAPPING = Mapping(
     source="police",
@@ -171,3 +173,41 @@ def test_the_date_parser_s_messages() -> None:
     with pytest.raises(ValueError) as unfit:
         date_parser("%d-%m-%Y")("1-13-2020")
     assert str(unfit.value) == "date does not match format"
+
+
+def test_a_spreadsheet_s_true_is_true_whatever_the_source_s_yes_words() -> None:
+    mapping = MAPPING.model_copy(
+        update={
+            "true_values": ["ja"],
+            "false_values": ["nee"],
+            "values": {"forms": {"AU": "labour"}},  # no value map for minor
+        }
+    )
+    cells = {**BASE, "minderjarig": True}
+    result = Converter(mapping, "police").convert(RawRow(1, cells))
+    assert isinstance(result, ValidRecord) and result.analytic.model_dump()["minor"] is True
+    refused = Converter(mapping, "police").convert(RawRow(1, {**cells, "minderjarig": "true"}))
+    assert refused == [RowProblem("minor", "boolean", "minderjarig")]
+
+
+def test_a_plain_rule_has_no_detail() -> None:
+    assert convert(vorm="XX") == [RowProblem("forms", "code", "vorm")]
+    assert convert(leeftijd="250") == [RowProblem("age", "range", "leeftijd")]
+
+
+def test_a_rule_the_converter_does_not_know_is_invalid() -> None:
+    with pytest.raises(ValidationError) as raised:
+        VictimRegistration(
+            source="police",
+            source_record_id="A1",
+            registration_date=dt.date(2021, 2, 1),
+            forms=("labour",),
+            bogus=1,  # type: ignore[call-arg]
+        )
+    problems = Converter(MAPPING, "police")._problems(raised.value)
+    assert problems == [RowProblem("bogus", "invalid", None, None)]
+
+
+def test_an_iso_week_date_is_not_taken_for_an_iso_date() -> None:
+    # "2021W05-10:00" is 1 February 2021 10:00 to fromisoformat, but not YYYY-MM-DD.
+    assert rules(datum="2021W05-10:00") == [("registration_date", "date", "datum")]
