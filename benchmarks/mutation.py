@@ -10,10 +10,12 @@ tests/mutation/equivalent.md. Mutants without a covering test count as survivors
 Each module runs in its own scratch copy of the repository (var/mutation/MODULE), one
 after the other, so that the work tree is never touched and a module can be re-run alone.
 
-Run: ``.venv/bin/python benchmarks/mutation.py [MODULE ...] [--children N]``;
+Run: ``.venv/bin/python benchmarks/mutation.py [MODULE ...] [--children N] [--recheck]``;
 prints one JSON object per module (score and counts) and writes them, with the names
 of the surviving mutants, to var/mutation/scores.json (`mutmut show NAME` in
-var/mutation/MODULE shows a mutant's change). ``make mutate`` runs every module under nice.
+var/mutation/MODULE shows a mutant's change). ``--recheck`` re-runs only the survivors of
+the last run in its scratch copy against the work tree's current tests (after writing
+tests for them; sources unchanged). ``make mutate`` runs every module under nice.
 """
 
 from __future__ import annotations
@@ -154,11 +156,31 @@ def _outcomes(work: Path) -> dict[str, str]:
     return outcomes
 
 
-def measure(name: str, children: int) -> dict[str, object]:
+def _recheck(name: str, children: int) -> tuple[Path, subprocess.CompletedProcess[str]]:
+    """Re-run only the survivors of the module's last run against the current tests.
+
+    The tests of the scratch copy are replaced by the work tree's and the coverage stats
+    collected afresh (new tests may cover a mutant that had none); the sources and
+    mutants stay those of the last run, so the work tree's sources must be unchanged.
+    """
+    work = SCRATCH / name
+    survivors = [k for k, v in _outcomes(work).items() if v not in ("killed", "timeout")]
+    for target in (work / "tests", work / "mutants" / "tests"):
+        shutil.rmtree(target)
+        shutil.copytree(ROOT / "tests", target, ignore=shutil.ignore_patterns("__pycache__"))
+    (work / "mutants" / "mutmut-stats.json").unlink(missing_ok=True)
+    run = _mutmut(work, "run", "--max-children", str(children), *survivors)
+    return work, run
+
+
+def measure(name: str, children: int, recheck: bool = False) -> dict[str, object]:
     """Run mutmut on one module and return its score and surviving mutants."""
     module = MODULES[name]
-    work = _scratch_copy(name, module)
-    run = _mutmut(work, "run", "--max-children", str(children))
+    if recheck and (SCRATCH / name / "mutants").exists():
+        work, run = _recheck(name, children)
+    else:
+        work = _scratch_copy(name, module)
+        run = _mutmut(work, "run", "--max-children", str(children))
     (work / "mutmut-run.log").write_text(run.stdout + run.stderr, encoding="utf-8")
     outcomes = _outcomes(work)
     if run.returncode != 0 or not outcomes:
@@ -183,6 +205,11 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("modules", nargs="*", help=f"some of {', '.join(MODULES)}")
     parser.add_argument("--children", type=int, default=1)
+    parser.add_argument(
+        "--recheck",
+        action="store_true",
+        help="re-run only the last run's survivors against the current tests",
+    )
     args = parser.parse_args()
     names = args.modules or list(MODULES)
     unknown = [name for name in names if name not in MODULES]
@@ -192,7 +219,7 @@ def main() -> int:
     scores = json.loads(scores_file.read_text()) if scores_file.exists() else {}
     failed = False
     for name in names:
-        result = measure(name, args.children)
+        result = measure(name, args.children, args.recheck)
         print(json.dumps({k: v for k, v in result.items() if k != "surviving"}), flush=True)
         failed = failed or "error" in result
         scores[name] = result
