@@ -131,6 +131,9 @@ def _scratch_copy(name: str, module: Module) -> Path:
             f"pytest_add_cli_args_test_selection = {json.dumps(list(module.tests))}",
             'pytest_add_cli_args = ["-p", "no:xdist", "-p", "no:cacheprovider", "-q"]',
             "use_git_change_detection = false",
+            # A mutant that loops forever is stopped after 10 x (its tests' time + 1 s) of
+            # CPU, not mutmut's 30 x: a test uses no more CPU than its (wall) duration.
+            "timeout_multiplier = 5.0",
         ]
     )
     (work / "pyproject.toml").write_text(config + "\n", encoding="utf-8")
