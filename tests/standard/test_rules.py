@@ -132,9 +132,9 @@ def test_a_national_id_is_normalised_and_its_rules_named() -> None:
         VictimIdentity(national_id_number="111222334", national_id_country="DE").national_id_country
         == "DE"
     )
-    with pytest.raises(ValidationError) as country:
+    with pytest.raises(ValidationError) as lone:
         VictimIdentity(national_id_country="NL")
-    assert messages(country) == ["national_id_country given without national_id_number"]
+    assert messages(lone) == ["national_id_country given without national_id_number"]
     assert VictimIdentity().national_id_country is None
 
 
