@@ -211,3 +211,42 @@ def test_a_rule_the_converter_does_not_know_is_invalid() -> None:
 def test_an_iso_week_date_is_not_taken_for_an_iso_date() -> None:
     # "2021W05-10:00" is 1 February 2021 10:00 to fromisoformat, but not YYYY-MM-DD.
     assert rules(datum="2021W05-10:00") == [("registration_date", "date", "datum")]
+
+
+@pytest.mark.parametrize(
+    ("cells", "age"),
+    [
+        ({"jaar": "2003"}, 18),  # only the year: 2021 - 2003
+        ({"jaar": "1901"}, 120),  # the oldest age kept
+        ({"jaar": "1900"}, None),  # 121: no age
+        ({"geboren": "01-02-1901"}, 120),
+        ({"geboren": "31-01-1900", "datum": "01-02-2021"}, None),  # 121
+        ({"leeftijd": "40", "jaar": "2003"}, 40),  # a given age is kept
+    ],
+)
+def test_the_age_from_the_year_of_birth_and_its_limit(
+    cells: dict[str, str], age: int | None
+) -> None:
+    assert record(**cells)["age"] == age
+
+
+def test_a_report_has_no_birth_and_no_age() -> None:
+    mapping = Mapping(
+        source="police",
+        record_type="report",
+        columns={"id": "source_record_id", "datum": "registration_date", "vorm": "forms"},
+        values={"forms": {"AU": "labour"}},
+        date_formats={"registration_date": ["%d-%m-%Y"]},
+    )
+    result = Converter(mapping, "police").convert(RawRow(3, BASE))
+    assert isinstance(result, ValidRecord)
+    assert result.analytic.model_dump()["forms"] == ("labour",)
+    assert "age" not in result.analytic.model_dump()
+
+
+def test_a_record_keeps_its_row_number_and_a_flag_its_detail() -> None:
+    result = Converter(MAPPING, "police").convert(
+        RawRow(7, {**BASE, "geboren": "03-04-2004", "jaar": "1990"})
+    )
+    assert isinstance(result, ValidRecord) and result.number == 7
+    assert {f.detail for f in result.flags} == {"birth_year disagrees with date_of_birth"}
