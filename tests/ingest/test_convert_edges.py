@@ -250,3 +250,25 @@ def test_a_record_keeps_its_row_number_and_a_flag_its_detail() -> None:
     )
     assert isinstance(result, ValidRecord) and result.number == 7
     assert {f.detail for f in result.flags} == {"birth_year disagrees with date_of_birth"}
+
+
+def test_the_original_of_a_flag_is_kept_only_when_its_cell_has_one() -> None:
+    # The country is the mapping's constant; its column is empty (a spreadsheet's None).
+    mapping = MAPPING.model_copy(
+        update={
+            "columns": {
+                **MAPPING.columns,
+                "bsn": "national_id_number",
+                "uitgifte": "national_id_country",
+            },
+            "constants": {"national_id_country": "NL"},
+        }
+    )
+    cells = {**BASE, "bsn": "111222334", "uitgifte": None}  # fails the eleven-test
+    result = Converter(mapping, "police").convert(RawRow(1, cells))
+    assert isinstance(result, ValidRecord)
+    assert sorted((f.field, f.column) for f in result.flags) == [
+        ("national_id_country", "uitgifte"),
+        ("national_id_number", "bsn"),
+    ]
+    assert result.originals == {"bsn": "111222334"}
