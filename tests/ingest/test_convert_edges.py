@@ -9,18 +9,19 @@ written by hand.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Any
 
 import pytest
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError, model_validator
 
 from zicht.ingest._convert import Converter, ValidRecord
 from zicht.ingest._dates import date_parser
-from zicht.ingest._identity import _named_fields, flag_labels
+from zicht.ingest._identity import _named_fields, flag_labels, validate_identity
 from zicht.ingest._mapping import Mapping
 from zicht.ingest._problems import RowProblem
 from zicht.ingest._readers import RawRow
-from zicht.standard import VictimRegistration
+from zicht.standard import VictimIdentity, VictimRegistration
 
 MAPPING = Mapping(
     source="police",
@@ -272,3 +273,51 @@ def test_the_original_of_a_flag_is_kept_only_when_its_cell_has_one() -> None:
         ("national_id_number", "bsn"),
     ]
     assert result.originals == {"bsn": "111222334"}
+
+
+class _Pair(BaseModel):
+    """An identity whose one rule names no field of its own."""
+
+    first: int | None = None
+    second: int | None = None
+
+    @model_validator(mode="after")
+    def _ordered(self) -> _Pair:
+        if self.first is not None and self.second is not None and self.first > self.second:
+            raise ValueError("the one exceeds the other")
+        return self
+
+
+def _one_problem(problem: RowProblem) -> Callable[[ValidationError], list[RowProblem]]:
+    return lambda exc: [problem]
+
+
+def test_a_rule_that_names_no_field_keeps_no_identity() -> None:
+    flags: list[RowProblem] = []
+    problem = RowProblem("(record)", "inconsistent", None, "the one exceeds the other")
+    values: dict[str, Any] = {"first": 2, "second": 1}
+    identity = validate_identity(_Pair, values, None, _one_problem(problem), flags)
+    assert identity == _Pair()
+    assert flags == [RowProblem("(identity)", "invalid")]
+    assert values == {}
+
+
+def test_a_left_out_value_is_flagged_with_its_column_and_detail() -> None:
+    flags: list[RowProblem] = []
+    problem = RowProblem("first", "range", "kolom", "first is too large")
+    values: dict[str, Any] = {"first": 2, "second": 1}
+    identity = validate_identity(_Pair, values, None, _one_problem(problem), flags)
+    assert identity == _Pair(second=1)
+    assert flags == [RowProblem("first", "range", "kolom", "first is too large")]
+
+
+def test_a_left_out_number_takes_its_country_with_it() -> None:
+    flags: list[RowProblem] = []
+    problem = RowProblem("national_id_number", "eleven_test", "bsn", "fails the test")
+    values: dict[str, Any] = {"national_id_number": "111222334", "national_id_country": "NL"}
+    identity = validate_identity(VictimIdentity, values, None, _one_problem(problem), flags)
+    assert identity == VictimIdentity()
+    assert flags == [
+        RowProblem("national_id_number", "eleven_test", "bsn", "fails the test"),
+        RowProblem("national_id_country", "eleven_test", None, "fails the test"),
+    ]
