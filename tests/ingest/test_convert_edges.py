@@ -321,3 +321,23 @@ def test_a_left_out_number_takes_its_country_with_it() -> None:
         RowProblem("national_id_number", "eleven_test", "bsn", "fails the test"),
         RowProblem("national_id_country", "eleven_test", None, "fails the test"),
     ]
+
+
+@pytest.mark.parametrize(
+    ("cell", "forms"),
+    [
+        ("AU;criminal", ("labour", "criminal")),  # ";" when the mapping names no separator
+        ("AU;;criminal ;", ("labour", "criminal")),  # empty parts are left out
+        (["AU", " ", "criminal"], ("labour", "criminal")),  # a list cell (JSON) as it is
+    ],
+)
+def test_a_multi_valued_cell(cell: object, forms: tuple[str, ...]) -> None:
+    assert record(vorm=cell)["forms"] == forms
+
+
+def test_an_exact_value_wins_over_one_that_differs_in_case() -> None:
+    mapping = MAPPING.model_copy(update={"values": {"forms": {"AU": "labour", "au": "criminal"}}})
+    for cell, forms in (("AU", ("labour",)), ("au", ("criminal",)), ("Au", ("criminal",))):
+        result = Converter(mapping, "police").convert(RawRow(1, {**BASE, "vorm": cell}))
+        assert isinstance(result, ValidRecord)
+        assert result.analytic.model_dump()["forms"] == forms
