@@ -341,3 +341,18 @@ def test_an_exact_value_wins_over_one_that_differs_in_case() -> None:
         result = Converter(mapping, "police").convert(RawRow(1, {**BASE, "vorm": cell}))
         assert isinstance(result, ValidRecord)
         assert result.analytic.model_dump()["forms"] == forms
+
+
+def test_a_value_is_found_whatever_its_case() -> None:
+    assert record(vorm="au")["forms"] == ("labour",)
+    assert record(vorm="Au;AU")["forms"] == ("labour",)
+
+
+def test_an_unreadable_row_is_named_by_its_field_or_as_the_row() -> None:
+    converter = Converter(MAPPING, "police")
+    long_cell = RawRow(5, {}, unreadable="too_long", column="datum")
+    assert converter.convert(long_cell) == [RowProblem("registration_date", "too_long", "datum")]
+    unmapped = RawRow(6, {}, unreadable="too_long", column="opmerking")
+    assert converter.convert(unmapped) == [RowProblem("(row)", "too_long", "opmerking")]
+    count = RawRow(7, {}, unreadable="cell_count")
+    assert converter.convert(count) == [RowProblem("(row)", "cell_count", None)]
