@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from typing import Any
+from typing import Annotated, Any
 
 import pytest
 from pydantic import BaseModel, ValidationError, model_validator
 
-from zicht.ingest._convert import Converter, ValidRecord
+from zicht.ingest._convert import Converter, ValidRecord, _kind_of
 from zicht.ingest._dates import date_parser
 from zicht.ingest._identity import _named_fields, flag_labels, validate_identity
 from zicht.ingest._mapping import Mapping
@@ -356,3 +356,16 @@ def test_an_unreadable_row_is_named_by_its_field_or_as_the_row() -> None:
     assert converter.convert(unmapped) == [RowProblem("(row)", "too_long", "opmerking")]
     count = RawRow(7, {}, unreadable="cell_count")
     assert converter.convert(count) == [RowProblem("(row)", "cell_count", None)]
+
+
+def test_the_kind_of_an_annotated_field() -> None:
+    assert _kind_of(Annotated[int, "a note"]) == "int"
+    assert _kind_of(Annotated[tuple[str, ...], "a note"] | None) == "multi"
+    assert _kind_of(dt.date | None) == "date"
+
+
+def test_a_converter_names_its_mapping_and_source() -> None:
+    converter = Converter(MAPPING, "kmar")
+    assert (converter.mapping, converter.source) == (MAPPING, "kmar")
+    result = converter.convert(RawRow(1, BASE))
+    assert isinstance(result, ValidRecord) and result.analytic.model_dump()["source"] == "kmar"
