@@ -369,3 +369,27 @@ def test_a_converter_names_its_mapping_and_source() -> None:
     assert (converter.mapping, converter.source) == (MAPPING, "kmar")
     result = converter.convert(RawRow(1, BASE))
     assert isinstance(result, ValidRecord) and result.analytic.model_dump()["source"] == "kmar"
+
+
+def test_each_format_is_tried_in_turn_and_literal_characters_may_be_unicode() -> None:
+    mapping = MAPPING.model_copy(
+        update={"date_formats": {"registration_date": ["%d-%m-%Y", "%Y%m%d", "%d·%m·%Y"]}}
+    )
+    converter = Converter(mapping, "police")
+    for cell in ("01-02-2021", "20210201", "01·02·2021"):
+        result = converter.convert(RawRow(1, {**BASE, "datum": cell}))
+        assert isinstance(result, ValidRecord), cell
+        assert result.analytic.model_dump()["registration_date"] == dt.date(2021, 2, 1)
+    refused = converter.convert(RawRow(1, {**BASE, "datum": "٠١·٠٢·٢٠٢١"}))
+    assert refused == [RowProblem("registration_date", "date", "datum")]
+
+
+def test_a_birth_after_registration_takes_its_year_with_it() -> None:
+    result = convert(geboren="02-02-2021", jaar="2021")  # registered 01-02-2021
+    assert isinstance(result, ValidRecord)
+    assert [(f.field, f.rule) for f in result.flags] == [
+        ("date_of_birth", "birth_after_registration")
+    ]
+    identity = result.identity.model_dump()
+    assert (identity["date_of_birth"], identity["birth_year"]) == (None, None)
+    assert result.analytic.model_dump()["age"] is None
