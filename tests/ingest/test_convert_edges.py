@@ -393,3 +393,8 @@ def test_a_birth_after_registration_takes_its_year_with_it() -> None:
     identity = result.identity.model_dump()
     assert (identity["date_of_birth"], identity["birth_year"]) == (None, None)
     assert result.analytic.model_dump()["age"] is None
+
+
+def test_a_number_in_a_text_field_is_its_text() -> None:
+    assert record(id=12345)["source_record_id"] == "12345"
+    assert record(id=12345.0)["source_record_id"] == "12345"  # a spreadsheet's whole number
