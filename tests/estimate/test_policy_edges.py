@@ -7,19 +7,22 @@ policy names and the stratum size at `min_persons`: expected values written by h
 
 from __future__ import annotations
 
+import pandas as pd
 import pytest
 
 from zicht.estimate import (
     DEFAULT_POLICY,
     MERGED,
     CaptureTable,
+    Estimate,
     EstimationPolicy,
     bootstrap_population,
+    estimate_linked,
     fit_estimate,
     round_to_interval,
 )
 from zicht.estimate._intervals import normal_log_interval, profile_interval
-from zicht.estimate._published import interval_of
+from zicht.estimate._published import _label, _order, interval_of
 from zicht.estimate._selection import select_model
 
 # (choices, accepted, the message's start when refused), by hand from the docstring.
@@ -129,3 +132,171 @@ def test_a_stratum_of_exactly_min_persons_is_estimated(uk: CaptureTable) -> None
     assert (below.problem, below.estimate, below.lists) == ("too_few", None, ())
     missing = fit_estimate("UK", None, uk.n_observed, policy)
     assert (missing.problem, missing.estimate) == ("not_estimable", None)
+
+
+def test_an_estimate_as_json_is_its_fields_without_the_key() -> None:
+    estimate = Estimate("2021, unknown", 12, key=(2021, None), lists=("A", "B"))
+    assert estimate.as_json() == {
+        "stratum": "2021, unknown",
+        "persons": 12,
+        "lists": ["A", "B"],
+        "estimate": None,
+        "lower": None,
+        "upper": None,
+        "precision": 1,
+        "level": 0.95,
+        "interval": "normal",
+        "model": None,
+        "aic": None,
+        "problem": None,
+    }
+
+
+def test_a_stratum_without_a_number_still_names_the_policy_s_interval() -> None:
+    policy = EstimationPolicy(level=0.9, interval="profile", min_persons=5)
+    few = fit_estimate("few", None, 4, policy)
+    assert (few.problem, few.level, few.interval) == ("too_few", 0.9, "profile")
+    missing = fit_estimate("none", None, 5, policy)
+    assert (missing.problem, missing.level, missing.interval) == ("not_estimable", 0.9, "profile")
+
+
+def _histories(year: int, minor: object, nationality: str, offset: int) -> pd.DataFrame:
+    """A: 40 persons, B: 30, both: 20 (Lincoln-Petersen N = 60 * 50 / 20 = 150)."""
+    rows, person = [], offset
+    for organisations, count in ((("A",), 40), (("B",), 30), (("A", "B"), 20)):
+        for _ in range(count):
+            person += 1
+            rows += [(person, o, year, "labour", minor, "male", nationality) for o in organisations]
+    columns = ["person_id", "organisation", "year", "forms", "minor", "gender", "nationality"]
+    return pd.DataFrame(rows, columns=columns)
+
+
+def test_strata_are_labelled_and_ordered_with_unknown_last() -> None:
+    frame = pd.concat(
+        [
+            _histories(2022, None, "NL", 0),
+            _histories(2021, True, "RO", 1000),
+            _histories(2022, False, "NL", 2000),
+            _histories(2021, None, "RO", 3000),
+        ]
+    )
+    main = DEFAULT_POLICY.replace(method="main")
+    published = estimate_linked(frame, main, by=("year", "minor"))
+    assert [(e.key, e.stratum, e.persons) for e in published] == [
+        ((2021, True), "2021, True", 90),
+        ((2021, None), "2021, unknown", 90),
+        ((2022, False), "2022, False", 90),
+        ((2022, None), "2022, unknown", 90),
+    ]
+    for estimate in published:
+        assert estimate.estimate is not None
+        assert abs(estimate.estimate - 150.0) <= estimate.precision / 2
+
+
+def test_dutch_is_read_from_the_nationality_when_not_given() -> None:
+    dutch = _histories(2021, False, "NL", 0)
+    frame = pd.concat([dutch[dutch["person_id"] % 3 != 0], _histories(2021, False, "RO", 1000)])
+    by_dutch = {e.key: e.persons for e in estimate_linked(frame, DEFAULT_POLICY, by=("dutch",))}
+    assert by_dutch == {(False,): 90, (True,): 60}  # 60 of the 90 Dutch kept
+    given = frame.assign(dutch=True)  # a given dutch column is used as it is
+    assert [e.key for e in estimate_linked(given, DEFAULT_POLICY, by=("dutch",))] == [(True,)]
+
+
+def test_one_year_of_a_run_keeps_only_that_year() -> None:
+    frame = pd.concat([_histories(2021, False, "NL", 0), _histories(2022, False, "NL", 1000)])
+    frame = frame[(frame["year"] == 2021) | (frame["person_id"] % 2 == 0)]
+    main = DEFAULT_POLICY.replace(method="main")
+    [only] = estimate_linked(frame, main, year=2022)
+    assert (only.key, only.persons) == ((), 45)
+    [whole] = estimate_linked(frame, main)
+    assert whole.persons == 135
+
+
+def test_the_stratum_order_by_hand() -> None:
+    keys = [(None,), (2022,), (2021,)]
+    assert sorted(keys, key=_order) == [(2021,), (2022,), (None,)]
+    # values of different types: by type name first (int before str), never compared
+    assert sorted([("b",), (None,), (1,), ("a",)], key=_order) == [(1,), ("a",), ("b",), (None,)]
+    assert sorted([(None, 2), (None, 1), (0, 5)], key=_order) == [(0, 5), (None, 1), (None, 2)]
+    assert _label((2021, None, "labour")) == "2021, unknown, labour"
+    assert _label(()) == ""
+
+
+def test_the_policy_s_model_choice_reaches_the_published_numbers(uk: CaptureTable) -> None:
+    # R (SparseMSE stepwisefit p 0.02): the Home Office model, AIC 162.659 -> 162.66.
+    chosen = fit_estimate("UK", uk, uk.n_observed, DEFAULT_POLICY)
+    assert chosen.model == "main + PF:NCA + LA:NG + NG:GP + LA:PF + PF:GP + GO:GP + NG:GO"
+    assert chosen.aic == 162.66
+    # pthresh 0: no interaction enters, so the main-effects model of R (glm, Poisson):
+    # 12213.995 (10988.800 - 13621.257), AIC 305.020; half-width 1316 -> unit 100.
+    strict = fit_estimate("UK", uk, uk.n_observed, EstimationPolicy(pthresh=0.0))
+    assert (strict.model, strict.aic) == ("main", 305.02)
+    assert (strict.estimate, strict.lower, strict.upper) == (12200.0, 10900.0, 13700.0)
+    # one digit: unit 1000, so 12000 (10000 - 14000) by hand.
+    coarse = fit_estimate("UK", uk, uk.n_observed, EstimationPolicy(method="main", digits=1))
+    assert (coarse.estimate, coarse.lower, coarse.upper, coarse.precision) == (
+        12000.0,
+        10000.0,
+        14000.0,
+        1000,
+    )
+
+
+def test_a_model_that_cannot_be_fitted_gives_not_estimable_with_its_lists() -> None:
+    # two lists that share nobody: the MLE does not exist (Fienberg & Rinaldo 2012).
+    table = CaptureTable.from_rows("AB", [(1, 0), (0, 1), (1, 1)], [10, 10, 0])
+    policy = EstimationPolicy(method="main", level=0.9)
+    published = fit_estimate("x", table, 20, policy, key=("x",))
+    assert (published.problem, published.lists, published.key) == (
+        "not_estimable",
+        ("A", "B"),
+        ("x",),
+    )
+    assert (published.estimate, published.lower, published.upper, published.model) == (
+        None,
+        None,
+        None,
+        None,
+    )
+    assert (published.level, published.interval, published.persons) == (0.9, "normal", 20)
+
+
+def test_a_bootstrap_policy_publishes_the_bootstrap_limits_rounded_outwards(
+    uk: CaptureTable,
+) -> None:
+    policy = EstimationPolicy(interval="bootstrap", level=0.8, nboot=20, seed=5, pthresh=0.05)
+    published = fit_estimate("UK", uk, uk.n_observed, policy)
+    direct = bootstrap_population(uk, alpha=(0.1, 0.9), nboot=20, seed=5, pthresh=0.05)
+    lower, upper, unit = direct.limits[0.1], direct.limits[0.9], published.precision
+    assert published.problem is None and published.interval == "bootstrap"
+    assert published.lower is not None and published.upper is not None
+    assert published.lower <= lower < published.lower + unit
+    assert published.upper - unit < upper <= published.upper
+
+
+def test_an_unbounded_interval_gives_not_estimable() -> None:
+    # A 31, B 31, both 1: Lincoln-Petersen N = 31 * 31 / 1 = 961 (by hand), but the
+    # profile likelihood never falls far enough above it: no upper limit, no number.
+    table = CaptureTable.from_rows("AB", [(1, 0), (0, 1), (1, 1)], [30, 30, 1])
+    fit = select_model(table, "main", 0.02).fit
+    assert abs(fit.estimate - 961.0) < 1e-6
+    assert profile_interval(fit).upper == float("inf")
+    policy = EstimationPolicy(method="main", interval="profile", level=0.9)
+    published = fit_estimate("x", table, 61, policy, key=("x",))
+    assert (published.problem, published.lists, published.key) == (
+        "not_estimable",
+        ("A", "B"),
+        ("x",),
+    )
+    assert (published.estimate, published.lower, published.upper) == (None, None, None)
+    assert (published.level, published.interval, published.model) == (0.9, "profile", None)
+
+
+def test_the_bootstrap_refits_with_the_policy_s_method(uk: CaptureTable) -> None:
+    policy = EstimationPolicy(method="main", interval="bootstrap", level=0.8, nboot=20, seed=5)
+    fit = select_model(uk, "main", 0.02).fit
+    booted = interval_of(uk, fit, policy)
+    direct = bootstrap_population(uk, alpha=(0.1, 0.9), nboot=20, seed=5, method="main")
+    stepwise = bootstrap_population(uk, alpha=(0.1, 0.9), nboot=20, seed=5)
+    assert (booted.lower, booted.upper) == (direct.limits[0.1], direct.limits[0.9])
+    assert (booted.lower, booted.upper) != (stepwise.limits[0.1], stepwise.limits[0.9])

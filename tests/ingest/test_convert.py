@@ -6,7 +6,7 @@ import datetime as dt
 from typing import Any
 
 import pytest
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from zicht.ingest._convert import Converter, ValidRecord
@@ -113,6 +113,14 @@ def test_a_bad_identity_value_is_flagged_and_the_record_kept(
 
 
 @given(st.dictionaries(st.sampled_from(sorted(GOOD)), st.text(max_size=30)))
+@example({"datum": "29-02-2023"})  # no such day
+@example({"datum": "29-02-2024", "geboren": "29-02-2024"})  # born on the day registered
+@example({"geboren": "01-02-2021"})  # born on the registration day
+@example({"geboren": "02-02-2021"})  # born the day after: flagged
+@example({"vorm": "|"})  # only separators: no form
+@example({"leeftijd": "-1"})
+@example({"leeftijd": "17", "minderjarig": "nee"})
+@example({"land": "NB", "sekse": "NB"})  # null values
 def test_any_cells_give_a_record_or_named_problems(cells: dict[str, str]) -> None:
     result = convert(**cells)
     if isinstance(result, ValidRecord):
@@ -133,6 +141,10 @@ def test_any_cells_give_a_record_or_named_problems(cells: dict[str, str]) -> Non
         )
     )
 )
+@example("31-02-2021")
+@example("Atlantis")
+@example("250")
+@example("misschien")
 def test_problem_messages_do_not_contain_the_cell_value(value: str) -> None:
     for column in ("datum", "vorm", "sekse", "leeftijd", "land", "minderjarig"):
         result = convert(**{column: value})

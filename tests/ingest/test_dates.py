@@ -83,3 +83,21 @@ def test_a_year_below_1000_is_refused_by_both_parsers(text: str, date_format: st
 def test_the_first_four_digit_year_is_read() -> None:
     assert date_parser("%Y%m%d")("10000101") == dt.date(1000, 1, 1)
     assert date_parser("%d %B %Y")("01 January 1000") == dt.date(1000, 1, 1)
+
+
+@pytest.mark.parametrize(
+    ("text", "date_format", "expected"),
+    [
+        # by hand, as strptime reads them (a missing day or month is 1, a missing year 1900;
+        # of two year directives the last counts): these formats are not compiled.
+        ("02/2021", "%m/%Y", dt.date(2021, 2, 1)),
+        ("01.02", "%d.%m", dt.date(1900, 2, 1)),
+        ("2021", "%Y", dt.date(2021, 1, 1)),
+        ("2021-99-02-01", "%Y-%y-%m-%d", dt.date(1999, 2, 1)),
+        ("99-2021-02-01", "%y-%Y-%m-%d", dt.date(2021, 2, 1)),
+    ],
+)
+def test_formats_without_day_month_and_one_year_read_as_strptime_does(
+    text: str, date_format: str, expected: dt.date
+) -> None:
+    assert date_parser(date_format)(text) == expected

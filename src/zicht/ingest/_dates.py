@@ -25,6 +25,10 @@ _DIRECTIVES = {
 }
 
 
+# A directive ("%" and the next character, or a lone "%" at the end) or a literal character.
+_TOKEN = re.compile(r"%.?|[^%]", re.DOTALL)
+
+
 @cache
 def date_parser(date_format: str) -> Callable[[str], dt.date]:
     """A function parsing `date_format` text to a date; ValueError when it does not fit."""
@@ -61,17 +65,13 @@ def _two_digit_year(year: int) -> int:
 def _compile(date_format: str) -> str | None:
     pieces: list[str] = []
     seen: set[str] = set()
-    index = 0
-    while index < len(date_format):
-        if date_format[index] == "%":
-            directive = date_format[index : index + 2]
-            if directive not in _DIRECTIVES or directive in seen:
+    for token in _TOKEN.findall(date_format):
+        if token.startswith("%"):
+            if token not in _DIRECTIVES or token in seen:
                 return None
-            seen.add(directive)
-            pieces.append(_DIRECTIVES[directive])
-            index += 2
+            seen.add(token)
+            pieces.append(_DIRECTIVES[token])
         else:
-            pieces.append(re.escape(date_format[index]))
-            index += 1
+            pieces.append(re.escape(token))
     has_year = bool(seen & {"%Y", "%y"}) and not {"%Y", "%y"} <= seen
     return "".join(pieces) if has_year and {"%d", "%m"} <= seen else None
