@@ -180,22 +180,26 @@ class Encoder:
         self, spec: EncodedField, keys: Sequence[str], salted: bool
     ) -> tuple[Bits, npt.NDArray[np.bool_]]:
         """Packed filters of distinct values not seen before, and whether any token was left."""
-        value_numbers: list[int] = []
-        grams: list[str] = []
-        for number, key in enumerate(keys):
-            salt, _, raw = key.rpartition("\x1f") if salted else ("", "", key)
-            tokens = field_tokens(spec, raw)
-            value_numbers.extend([number] * len(tokens))
-            # Salted: the salt is part of every hashed token, so the same name born in
-            # another year sets unrelated bits.
-            grams.extend([f"{salt}\x1f{t}" for t in tokens] if salted else tokens)
+        # Salted: the salt is part of every hashed token, so the same name born in
+        # another year sets unrelated bits.
+        parts = [key.rpartition("\x1f") if salted else ("", "", key) for key in keys]
+        token_lists = [field_tokens(spec, raw) for _, _, raw in parts]
+        grams = (
+            [
+                f"{salt}\x1f{t}"
+                for (salt, _, _), ts in zip(parts, token_lists, strict=True)
+                for t in ts
+            ]
+            if salted
+            else [t for ts in token_lists for t in ts]
+        )
+        lengths = np.fromiter(map(len, token_lists), dtype=np.int64, count=len(keys))
         token_codes, distinct_tokens = pd.factorize(np.array(grams, dtype=object))
         positions = self._token_positions(spec, list(distinct_tokens))
         table = np.zeros((len(keys), spec.bits), dtype=np.uint8)
-        rows = np.repeat(np.asarray(value_numbers, dtype=np.int64), spec.hashes)
+        rows = np.repeat(np.arange(len(keys), dtype=np.int64), lengths * spec.hashes)
         table[rows, positions[token_codes].ravel()] = 1
-        filled = np.zeros(len(keys), dtype=bool)
-        filled[np.asarray(value_numbers, dtype=np.int64)] = True
+        filled = lengths > 0
         if self.hardening.balanced:
             table = np.concatenate([table, 1 - table], axis=1)[:, self._permutations[spec.name]]
         return np.packbits(table, axis=1), filled
