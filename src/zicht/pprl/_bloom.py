@@ -37,6 +37,11 @@ __all__ = ["Encoder", "Hardening", "filter_bits"]
 
 Bits = npt.NDArray[np.uint8]
 
+# Distinct values per field whose finished filter is kept (about 100 bytes each).
+_VALUE_CACHE = 200_000
+# Distinct tokens per field whose HMAC digest is kept.
+_TOKEN_CACHE = 1_000_000
+
 
 @dataclass(frozen=True)
 class Hardening:
@@ -71,7 +76,8 @@ def filter_bits(spec: EncodedField, hardening: Hardening) -> int:
 class Encoder:
     """Encodes identity values of many records with one secret and one hardening.
 
-    Filters of distinct (field, salt, value) are computed once: names repeat a lot.
+    Filters of distinct (field, salt, value) are computed once (up to `_VALUE_CACHE`
+    per field kept across calls): names repeat a lot.
     """
 
     def __init__(
@@ -84,7 +90,8 @@ class Encoder:
         self.hardening = hardening or Hardening()
         self._rng = rng or np.random.default_rng()
         self._keys: dict[str, bytes] = {}
-        self._tokens: dict[str, dict[str, npt.NDArray[np.int64]]] = {}
+        self._tokens: dict[str, dict[str, bytes]] = {}
+        self._filters: dict[str, dict[str, bytes]] = {}
         self._permutations = {
             spec.name: self._permutation(spec) for spec in FIELDS if self.hardening.balanced
         }
@@ -100,19 +107,25 @@ class Encoder:
         return key
 
     def _token_positions(self, spec: EncodedField, tokens: Sequence[str]) -> npt.NDArray[np.int64]:
-        """(tokens x hashes) bit positions of distinct tokens; HMAC once per token ever."""
+        """(tokens x hashes) bit positions of distinct tokens; HMAC once per token ever.
+
+        The first `hashes` big-endian 16-bit words of the token's HMAC-SHA256, modulo the
+        filter length; digests are joined and read as one array.
+        """
         key = self._key(spec)
         known = self._tokens.setdefault(spec.name, {})
-        out = np.empty((len(tokens), spec.hashes), dtype=np.int64)
-        for number, token in enumerate(tokens):
-            hit = known.get(token)
-            if hit is None:
+        digests = []
+        room = _TOKEN_CACHE - len(known)
+        for token in tokens:
+            digest = known.get(token)
+            if digest is None:
                 digest = hmac.digest(key, token.encode(), hashlib.sha256)
-                hit = np.frombuffer(digest, dtype=">u2")[: spec.hashes].astype(np.int64) % spec.bits
-                if len(known) < 1_000_000:
-                    known[token] = hit
-            out[number] = hit
-        return out
+                if room > 0:
+                    known[token] = digest
+                    room -= 1
+            digests.append(digest)
+        words = np.frombuffer(b"".join(digests), dtype=">u2").reshape(len(digests), 16)
+        return words[:, : spec.hashes].astype(np.int64) % spec.bits
 
     def _salt(self, spec: EncodedField, birth_year: int | None) -> str:
         if not spec.salted or self.hardening.salt is None:
@@ -124,39 +137,72 @@ class Encoder:
     ) -> tuple[Bits, npt.NDArray[np.bool_]]:
         """Encodings of one field for many records: (records x bytes) packed bits, present."""
         salted = spec.salted and self.hardening.salt is not None
-        keys = [
-            None if raw is None else (f"{'' if year is None else year}\x1f{raw}" if salted else raw)
-            for raw, year in zip(raws, birth_years, strict=True)
-        ]
+        keys = (
+            [
+                None if raw is None else f"{'' if year is None else year}\x1f{raw}"
+                for raw, year in zip(raws, birth_years, strict=True)
+            ]
+            if salted
+            else list(raws)
+        )
         codes, distinct = pd.factorize(np.array(keys, dtype=object), use_na_sentinel=True)
-        value_numbers: list[int] = []
-        grams: list[str] = []
-        for number, key in enumerate(distinct):
-            salt, _, raw = key.rpartition("\x1f") if salted else ("", "", key)
-            tokens = field_tokens(spec, raw)
-            value_numbers.extend([number] * len(tokens))
-            # Salted: the salt is part of every hashed token, so the same name born in
-            # another year sets unrelated bits.
-            grams.extend([f"{salt}\x1f{t}" for t in tokens] if salted else tokens)
-        token_codes, distinct_tokens = pd.factorize(np.array(grams, dtype=object))
-        positions = self._token_positions(spec, list(distinct_tokens))
-        table = np.zeros((len(distinct) + 1, spec.bits), dtype=np.uint8)
-        rows = np.repeat(np.asarray(value_numbers, dtype=np.int64), spec.hashes)
-        table[rows, positions[token_codes].ravel()] = 1
+        width = filter_bits(spec, self.hardening) // 8
+        # Filters of values seen before (in this or an earlier chunk) are reused: names,
+        # dates and places repeat a lot. b"" marks a value with no token left.
+        known = self._filters.setdefault(spec.name, {})
+        found = [known.get(key) for key in distinct]
+        missing = [number for number, hit in enumerate(found) if hit is None]
+        if missing:
+            fresh, fresh_filled = self._fresh_filters(spec, [distinct[i] for i in missing], salted)
+            room = _VALUE_CACHE - len(known)
+            for at, number in enumerate(missing):
+                hit = fresh[at].tobytes() if fresh_filled[at] else b""
+                found[number] = hit
+                if room > 0:
+                    known[distinct[number]] = hit
+                    room -= 1
         filled = np.zeros(len(distinct) + 1, dtype=bool)
-        filled[np.asarray(value_numbers, dtype=np.int64)] = True
-        if self.hardening.balanced:
-            table = np.concatenate([table, 1 - table], axis=1)[:, self._permutations[spec.name]]
-        # Values with no token left (and the last row, picked by a missing value's code,
-        # -1) encode to nothing.
-        table[~filled] = 0
-        packed = np.packbits(table, axis=1)[codes]
+        filled[: len(distinct)] = [len(hit) > 0 for hit in found]  # type: ignore[arg-type]
+        empty = bytes(width)
+        table = np.frombuffer(
+            b"".join([hit or empty for hit in found]) + empty, dtype=np.uint8
+        ).reshape(len(distinct) + 1, width)
+        # A missing value's code (-1) picks the last row: encodes to nothing.
+        packed = table[codes]
         present = filled[codes]
         p = self.hardening.flip_probability
         if p > 0 and present.any():
-            flips = self._rng.random((int(present.sum()), table.shape[1])) < p
+            flips = self._rng.random((int(present.sum()), width * 8)) < p
             packed[present] ^= np.packbits(flips, axis=1)
         return packed, present
+
+    def _fresh_filters(
+        self, spec: EncodedField, keys: Sequence[str], salted: bool
+    ) -> tuple[Bits, npt.NDArray[np.bool_]]:
+        """Packed filters of distinct values not seen before, and whether any token was left."""
+        # Salted: the salt is part of every hashed token, so the same name born in
+        # another year sets unrelated bits.
+        parts = [key.rpartition("\x1f") if salted else ("", "", key) for key in keys]
+        token_lists = [field_tokens(spec, raw) for _, _, raw in parts]
+        grams = (
+            [
+                f"{salt}\x1f{t}"
+                for (salt, _, _), ts in zip(parts, token_lists, strict=True)
+                for t in ts
+            ]
+            if salted
+            else [t for ts in token_lists for t in ts]
+        )
+        lengths = np.fromiter(map(len, token_lists), dtype=np.int64, count=len(keys))
+        token_codes, distinct_tokens = pd.factorize(np.array(grams, dtype=object))
+        positions = self._token_positions(spec, list(distinct_tokens))
+        table = np.zeros((len(keys), spec.bits), dtype=np.uint8)
+        rows = np.repeat(np.arange(len(keys), dtype=np.int64), lengths * spec.hashes)
+        table[rows, positions[token_codes].ravel()] = 1
+        filled = lengths > 0
+        if self.hardening.balanced:
+            table = np.concatenate([table, 1 - table], axis=1)[:, self._permutations[spec.name]]
+        return np.packbits(table, axis=1), filled
 
     def encode(
         self, values: Sequence[dict[str, str | None]], birth_years: Sequence[int | None]

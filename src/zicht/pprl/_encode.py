@@ -9,12 +9,16 @@ done (written beside it, then renamed), so a failed run leaves nothing half-writ
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import os
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+import numpy as np
+import numpy.typing as npt
 
 from zicht.ingest import (
     Converter,
@@ -26,9 +30,9 @@ from zicht.ingest import (
     default_mapping,
     open_checked,
 )
-from zicht.pprl._bloom import Encoder, Hardening
-from zicht.pprl._fields import FIELDS, identity_values
-from zicht.pprl._file import header_line, row_line
+from zicht.pprl._bloom import Bits, Encoder, Hardening
+from zicht.pprl._fields import identity_values
+from zicht.pprl._file import header_line, row_line_text
 from zicht.pprl._secret import LinkageSecret
 
 __all__ = [
@@ -90,14 +94,46 @@ def birth_year_of(identity: dict[str, Any]) -> int | None:
 
 def encode_identities(encoder: Encoder, identities: list[dict[str, Any]]) -> list[dict[str, bytes]]:
     """Encodings per record (field -> packed bits) of identity dicts (standard field names)."""
+    out: list[dict[str, bytes]] = [{} for _ in identities]
+    for name, (packed, present) in _encode_fields(encoder, identities).items():
+        for number in present.nonzero()[0].tolist():
+            out[number][name] = packed[number].tobytes()
+    return out
+
+
+def _encode_fields(
+    encoder: Encoder, identities: list[dict[str, Any]]
+) -> dict[str, tuple[Bits, npt.NDArray[np.bool_]]]:
     values = [identity_values(i) for i in identities]
     years = [birth_year_of(i) for i in identities]
-    encoded = encoder.encode(values, years)
-    out: list[dict[str, bytes]] = [{} for _ in identities]
-    for spec in FIELDS:
-        packed, present = encoded[spec.name]
-        for number in present.nonzero()[0].tolist():
-            out[number][spec.name] = packed[number].tobytes()
+    return encoder.encode(values, years)
+
+
+def _base64_rows(packed: Bits) -> list[str]:
+    """Base64 of every row of `packed`, as `base64.b64encode(row)` gives it, in one call.
+
+    Rows are padded with zero bytes to a multiple of 3 bytes, encoded together and cut;
+    the characters that only encode the padding bytes are the "=" of the padding.
+    """
+    rows, width = packed.shape
+    pad = -width % 3
+    if pad:
+        packed = np.concatenate([packed, np.zeros((rows, pad), dtype=np.uint8)], axis=1)
+    text = base64.b64encode(packed.tobytes()).decode("ascii")
+    size = (width + pad) // 3 * 4
+    keep = size - pad
+    tail = "=" * pad
+    return [text[start : start + keep] + tail for start in range(0, rows * size, size)]
+
+
+def encoded_text(encoder: Encoder, identities: list[dict[str, Any]]) -> list[dict[str, str]]:
+    """Encodings per record (field -> base64 of packed bits, as the encoded file holds them)."""
+    out: list[dict[str, str]] = [{} for _ in identities]
+    for name, (packed, present) in _encode_fields(encoder, identities).items():
+        numbers = present.nonzero()[0]
+        if len(numbers):
+            for number, text in zip(numbers.tolist(), _base64_rows(packed[numbers]), strict=True):
+                out[number][name] = text
     return out
 
 
@@ -128,10 +164,8 @@ class ChunkEncoder:
                 valid.append(outcome)
             else:
                 refusals.append(Refusal(raw.number, tuple(outcome)))
-        identities = [
-            {k: v for k, v in r.identity.__dict__.items() if v is not None} for r in valid
-        ]
-        encodings = encode_identities(self.encoder, identities)
+        # Absent and None are alike to the encoder: the identity's own fields, as they are.
+        encodings = encoded_text(self.encoder, [r.identity.__dict__ for r in valid])
         lines, flagged = [], 0
         for record, encoding in zip(valid, encodings, strict=True):
             flags = tuple(sorted({f"{f.field}:{f.rule}" for f in record.flags}))
@@ -140,7 +174,7 @@ class ChunkEncoder:
                 k: v.isoformat() if type(v) is dt.date else list(v) if type(v) is tuple else v
                 for k, v in record.analytic.__dict__.items()
             }
-            lines.append(row_line(record.number, analytic, flags, encoding) + "\n")
+            lines.append(row_line_text(record.number, analytic, flags, encoding) + "\n")
         return EncodedChunk(lines, refusals, len(valid), flagged)
 
 

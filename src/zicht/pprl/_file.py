@@ -78,14 +78,19 @@ def row_line(
     row: int, record: dict[str, Any], flags: tuple[str, ...], encoding: dict[str, bytes]
 ) -> str:
     """One registration's line."""
-    return json.dumps(
-        {
-            "row": row,
-            "record": record,
-            "flags": list(flags),
-            "encoding": {k: base64.b64encode(v).decode("ascii") for k, v in encoding.items()},
-        },
-        separators=(",", ":"),
+    text = {k: base64.b64encode(v).decode("ascii") for k, v in encoding.items()}
+    return row_line_text(row, record, flags, text)
+
+
+_compact = json.JSONEncoder(separators=(",", ":"))
+
+
+def row_line_text(
+    row: int, record: dict[str, Any], flags: tuple[str, ...], encoding: dict[str, str]
+) -> str:
+    """One registration's line, its encodings already in base64 (`row_line`)."""
+    return _compact.encode(
+        {"row": row, "record": record, "flags": list(flags), "encoding": encoding}
     )
 
 
