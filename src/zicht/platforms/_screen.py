@@ -118,18 +118,19 @@ def _text_of(title: str | None, text: str) -> str:
 
 def _usage_indexes(
     ads: list[Ad], keys: list[str | None], contacts: list[list[tuple[str, str]]],
-    earlier: list[StoredAd],
+    earlier: list[StoredAd], clusters: list[int],
 ) -> tuple[UsageIndex, UsageIndex]:  # fmt: skip
+    """Uses of licence numbers and contacts; `clusters`: the new ads', then the earlier."""
     by_licence: dict[str, list[Usage]] = {}
     by_contact: dict[str, list[Usage]] = {}
     uses = [
         Usage(f"{a.platform}/{a.ad_id}", a.posted_at, a.city, tuple(k for _, k in own), key,
-              tuple(k for kind, k in own if kind == "phone"))
-        for a, key, own in zip(ads, keys, contacts, strict=True)
+              tuple(k for kind, k in own if kind == "phone"), cluster)
+        for a, key, own, cluster in zip(ads, keys, contacts, clusters[: len(ads)], strict=True)
     ] + [
         Usage(f"{e.platform}/{e.ad_id}", e.posted_at, e.city, tuple(k for _, k in e.contacts),
-              e.licence_key, tuple(k for kind, k in e.contacts if kind == "phone"))
-        for e in earlier
+              e.licence_key, tuple(k for kind, k in e.contacts if kind == "phone"), cluster)
+        for e, cluster in zip(earlier, clusters[len(ads) :], strict=True)
     ]  # fmt: skip
     for use in uses:
         if use.licence:
@@ -195,21 +196,6 @@ def screen_file(
             [key for own in bands for key in own],
             exclude_batch=batch.id,
         )
-        states = licence_states(session, [k for k in number_keys if k])
-        licence_index, contact_index = _usage_indexes(ads, number_keys, contacts, earlier)
-        screenings: list[tuple[list[Flag], float]] = [
-            screen_ad(
-                ad,
-                licence=licence,
-                licence_key=key,
-                state=states.get(key) if key else None,
-                contact_keys=[k for _, k in own],
-                licences=licence_index,
-                contacts=contact_index,
-                policy=policy,
-            )
-            for ad, licence, key, own in zip(ads, licences, number_keys, contacts, strict=True)
-        ]
         earlier_words = []
         for e in earlier:
             content = cipher.decrypt_json(e.content, ad_context(e.platform, e.ad_id))
@@ -223,6 +209,22 @@ def screen_file(
             for e, w, t in zip(earlier, earlier_words, earlier_bands, strict=True)
         ]
         clusters, links = group_ads(nodes)
+        # Screening after grouping: a licence number used by two operators is shared.
+        states = licence_states(session, [k for k in number_keys if k])
+        licence_index, contact_index = _usage_indexes(ads, number_keys, contacts, earlier, clusters)
+        screenings: list[tuple[list[Flag], float]] = [
+            screen_ad(
+                ad,
+                licence=licence,
+                licence_key=key,
+                state=states.get(key) if key else None,
+                contact_keys=[k for _, k in own],
+                licences=licence_index,
+                contacts=contact_index,
+                policy=policy,
+            )
+            for ad, licence, key, own in zip(ads, licences, number_keys, contacts, strict=True)
+        ]
         renamed = {
             e.cluster_id: new
             for e, new in zip(earlier, clusters[len(ads) :], strict=True)

@@ -79,14 +79,19 @@ def write_ads(
             session.execute(delete(AdRow).where(AdRow.id.in_(old)))
     now = utcnow()
     table = cast(Table, AdRow.__table__)
-    ids = list(
-        session.connection()
-        .execute(
-            insert(table).returning(table.c.id, sort_by_parameter_order=True),
-            [{**row, "batch_id": batch_id, "updated_at": now} for row in rows],
-        )
-        .scalars()
+    # One executemany, then the ids by (platform, ad_id) in chunks: RETURNING in
+    # parameter order made SQLite insert one row per statement.
+    session.connection().execute(
+        insert(table), [{**row, "batch_id": batch_id, "updated_at": now} for row in rows]
     )
+    by_ad_id: dict[str, int] = {}
+    for start in range(0, len(ad_ids), _KEYS_CHUNK):
+        chunk = ad_ids[start : start + _KEYS_CHUNK]
+        statement = select(AdRow.ad_id, AdRow.id).where(
+            AdRow.platform == platform, AdRow.ad_id.in_(chunk)
+        )
+        by_ad_id.update((ad_id, row_id) for ad_id, row_id in session.execute(statement))
+    ids = [by_ad_id[ad_id] for ad_id in ad_ids]
     links = [
         {"ad": ad, "kind": kind, "key": key}
         for ad, own in zip(ids, contacts, strict=True)
@@ -115,6 +120,10 @@ def ads_sharing(
 ) -> list[StoredAd]:
     """Stored ads (any platform, not of `exclude_batch`) sharing a licence, contact or band key."""
     found: set[int] = set()
+    if exclude_batch is not None and (
+        session.scalar(select(AdRow.id).where(AdRow.batch_id != exclude_batch).limit(1)) is None
+    ):
+        return []  # the first delivery of the store: no key lookups
     queries = (
         (sorted(set(licence_keys)), AdRow.id, AdRow.licence_key),
         (sorted(set(contact_keys)), AdContactRow.ad, AdContactRow.key),
