@@ -86,5 +86,6 @@ AUDIT_ACTIONS: dict[str, str] = {
     "view_operator": N_("Operator viewed"),
     "export_cluster": N_("Operator exported"),
     "lookup_licence": N_("Licence looked up"),
-    "import_licences": N_("Licences imported by API"),
+    "import_licences": N_("Licences imported"),
+    "import_ads": N_("Ads delivered by API"),
 }

@@ -66,6 +66,7 @@ ACTIONS: dict[str, str] = {
     "lookup_licence": N_("Look up a licence number in the register (with a purpose)"),
     "export_cluster": N_("Export an operator cluster with its ads and evidence"),
     "import_licences": N_("Import a municipality's licences"),
+    "import_ads": N_("Deliver a platform's ads for screening"),
 }
 
 # role -> name (a message of the catalogues)
@@ -160,6 +161,7 @@ ROLE_PERMISSIONS: dict[str, dict[str, Scope]] = {
     "municipality": {
         "view_programme": "all",
         "self_assess": "own",
+        "import_licences": "own",
     },
     # A moderator's organisation is the platform (the tenant), not a partner.
     "platform_moderator": {
@@ -205,6 +207,7 @@ TOKEN_ACTIONS: tuple[str, ...] = (
     "list_notices",
     "receive_referrals",
     "import_licences",
+    "import_ads",
 )
 
 

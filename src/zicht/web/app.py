@@ -246,10 +246,12 @@ def create_app(
     from zicht.web.routers import (
         admin,
         ads,
+        ads_api,
         api,
         audit,
         dashboard,
         estimates,
+        licence_import,
         licences_api,
         meld,
         networks,
@@ -313,12 +315,14 @@ def create_app(
         notice_form,
         notice_complaint,
         ads,
+        licence_import,
         admin,
         audit,
         api,
         shelter_api,
         notices_api,
         licences_api,
+        ads_api,
         programme_api,
     ):
         app.include_router(router.router)

@@ -83,6 +83,7 @@ NAVIGATION: tuple[tuple[str, str, str], ...] = (
     ("/ads", N_("Screened ads"), "view_ads"),
     ("/operators", N_("Operators"), "view_ads"),
     ("/licences/lookup", N_("Licence lookup"), "lookup_licence"),
+    ("/licences/import", N_("Import licences"), "import_licences"),
     ("/audit", N_("Audit trail"), "read_audit"),
     ("/admin/users", N_("Users"), "manage_users"),
     ("/admin/tokens", N_("API tokens"), "manage_tokens"),
