@@ -57,6 +57,9 @@ def _bucket_links(
     for members in buckets.values():
         if len(members) < 2:
             continue
+        first = forest.find(members[0])
+        if all(forest.find(m) == first for m in members):
+            continue  # one operator already: nothing to align
         representatives: list[int] = []
         for member in members:
             root = forest.find(member)
