@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 from zicht.ingest import IngestFileError
 from zicht.platforms._ads import Ad
 from zicht.platforms._feed import FeedRow, ad_keys, licence_in_ad, read_feed
-from zicht.platforms._grouping import Node, group_ads
+from zicht.platforms._grouping import REPRESENTATIVES, Node, group_ads
 from zicht.platforms._images import image_band_keys
 from zicht.platforms._outputs import write_outputs
 from zicht.platforms._register import licence_key
@@ -34,6 +34,7 @@ from zicht.store import writing
 from zicht.store.ads import (
     StoredAd,
     ads_sharing,
+    band_representatives,
     relabel_clusters,
     save_links,
     save_screening,
@@ -196,8 +197,20 @@ def screen_file(
             [key for own in bands for key in own],
             exclude_batch=batch.id,
         )
-        earlier_words = []
+        # Only a few stored ads of each text band are read (per band, one of each of the
+        # first clusters, as many as grouping aligns): an earlier ad joins the new ones
+        # by its cluster id, contacts and photos without its text being decrypted.
+        readable = band_representatives(
+            session,
+            [key for own in text_bands for key in own],
+            exclude_batch=batch.id,
+            per_key=REPRESENTATIVES,
+        )
+        earlier_words: list[list[int]] = []
         for e in earlier:
+            if e.id not in readable:
+                earlier_words.append([])
+                continue
             content = cipher.decrypt_json(e.content, ad_context(e.platform, e.ad_id))
             earlier_words.append(vocabulary.words(_text_of(content["title"], content["text"])))
         earlier_bands = band_keys(minhash_signatures(earlier_words, vocabulary))

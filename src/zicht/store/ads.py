@@ -16,6 +16,7 @@ from zicht.store.platforms import AdBandRow, AdContactRow, AdLinkRow, AdRow
 __all__ = [
     "StoredAd",
     "ads_sharing",
+    "band_representatives",
     "relabel_clusters",
     "save_links",
     "save_screening",
@@ -138,6 +139,32 @@ def ads_sharing(
                 statement = statement.where(AdRow.batch_id != exclude_batch)
             found.update(session.scalars(statement))
     return stored_ads(session, sorted(found), exclude_batch=exclude_batch)
+
+
+def band_representatives(
+    session: Session, band_keys: Iterable[str], *, exclude_batch: int, per_key: int
+) -> set[int]:
+    """Row ids of stored ads (not of `exclude_batch`) that represent each band key: per
+    key, the first ads of at most `per_key` different clusters (an ad without a cluster
+    is a cluster of its own)."""
+    keys = sorted(set(band_keys))
+    chosen: set[int] = set()
+    for start in range(0, len(keys), _KEYS_CHUNK):
+        statement = (
+            select(AdBandRow.key, AdRow.id, AdRow.cluster_id)
+            .join(AdRow, AdRow.id == AdBandRow.ad)
+            .where(AdBandRow.key.in_(keys[start : start + _KEYS_CHUNK]))
+            .where(AdRow.batch_id != exclude_batch)
+            .order_by(AdBandRow.key, AdRow.id)
+        )
+        clusters: dict[str, set[int]] = {}
+        for key, row_id, cluster in session.execute(statement):
+            seen = clusters.setdefault(key, set())
+            cluster = row_id if cluster is None else cluster
+            if cluster not in seen and len(seen) < per_key:
+                seen.add(cluster)
+                chosen.add(row_id)
+    return chosen
 
 
 def stored_ads(
