@@ -57,7 +57,7 @@ def test_platform_pages_are_accessible(
 def test_a_municipality_imports_licences_in_the_browser(
     live: tuple[str, WebWorld], browser: BrowserContext, tmp_path: Path
 ) -> None:
-    base, world = live
+    base, _ = live
     register = tmp_path / "amsterdam.csv"
     register.write_text(
         "licence_number,holder_name,date_of_birth,valid_from,valid_to,status\n"
