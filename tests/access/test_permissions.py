@@ -97,7 +97,7 @@ EXPECTED: dict[str, dict[str, str]] = {
         "triage_reports": "own",
         "edit_information_pages": "all",
     },
-    "municipality": {"view_programme": "all", "self_assess": "own"},
+    "municipality": {"view_programme": "all", "self_assess": "own", "import_licences": "own"},
     "platform_moderator": {
         "list_notices": "own",
         "decide_notice": "own",
@@ -208,6 +208,14 @@ def test_platform_pages_truth_table() -> None:
     assert authorize(token, "import_licences", "GM0363")
     assert not authorize(token, "import_licences", "GM0014")
     assert not authorize(token, "view_ads")
+    site = Principal.for_token(2, "site", "kinky-nl", ["import_ads", "view_ads"])
+    assert authorize(site, "import_ads", "kinky-nl")
+    assert not authorize(site, "import_ads", "other-platform")
+    assert not authorize(site, "view_ads")
+    municipality = Principal.for_user(3, "gemeente", "municipality", "GM0363")
+    assert authorize(municipality, "import_licences", "GM0363")
+    assert not authorize(municipality, "import_licences", "GM0014")
+    assert not any(authorize(moderator, a) for a in ("import_licences", "import_ads"))
 
 
 def test_a_user_s_principal_carries_what_it_was_given() -> None:
@@ -272,3 +280,4 @@ def test_the_permission_table_for_the_docs() -> None:
         "| `file_notice` (File a notice of illegal content (DSA Art. 16)) | – | – | – | – | – "
         "| – | – | – | – | – | all | own | all |"
     ) in lines
+

@@ -134,6 +134,52 @@ def test_a_borrowed_licence() -> None:
     assert _screen(ad, licences=outside_window)[0] == {}
 
 
+def _operator_uses(rows: list[tuple[int, str | None, str, int | None]]) -> UsageIndex:
+    """Uses of licence L1: (day, city, phone, operator cluster)."""
+    return UsageIndex(
+        {
+            "L1": [
+                Usage(f"t{d}", POSTED + dt.timedelta(days=d), c, (p,), "L1", (p,), o)
+                for d, c, p, o in rows
+            ]
+        }
+    )
+
+
+def test_a_licence_used_by_two_operators_in_different_cities_is_shared() -> None:
+    # Two phones and two cities: below the count rule (more than two of either), but the
+    # ads are of two operators (nothing in common) that share no city: two hands.
+    ad = _ad(licence_number="GM0344-000001-70", city="Utrecht")
+    two_hands = _operator_uses([(0, "Utrecht", "p1", 1), (3, "Zandvoort", "p2", 7)])
+    flags, score = _screen(ad, licences=two_hands)
+    assert list(flags) == ["licence_shared"]
+    assert score == ScreeningPolicy().weights["licence_shared"]
+    assert flags["licence_shared"].params == {"operators": 2, "days": 14}
+    assert "ads of 2 operators within 14 days" in flags["licence_shared"].evidence
+
+
+@pytest.mark.parametrize(
+    "rows",
+    [
+        # One operator (her two phones joined by her text or photo), two cities: travel.
+        [(0, "Utrecht", "p1", 1), (3, "Zandvoort", "p2", 1)],
+        # Two operators in one city (e.g. her ads split by a new phone, text and photo).
+        [(0, "Utrecht", "p1", 1), (3, " utrecht ", "p2", 7)],
+        # Two operators, one of them in Utrecht and Zandvoort: a city in common.
+        [(0, "Utrecht", "p1", 1), (1, "Zandvoort", "p1", 1), (3, "Zandvoort", "p2", 7)],
+        # The other operator's ad has no city: nothing says where it was.
+        [(0, "Utrecht", "p1", 1), (3, None, "p2", 7)],
+        # The other operator's ad is outside the window.
+        [(0, "Utrecht", "p1", 1), (20, "Zandvoort", "p2", 7)],
+    ],
+)
+def test_a_licence_is_not_shared_without_two_operators_apart(
+    rows: list[tuple[int, str | None, str, int | None]],
+) -> None:
+    ad = _ad(licence_number="GM0344-000001-70", city="Utrecht")
+    assert _screen(ad, licences=_operator_uses(rows))[0] == {}
+
+
 def test_one_phone_across_cities() -> None:
     ad = _ad(licence_number="GM0344-000001-70", city="Utrecht")
     cities = ["Utrecht", "Zeist", "Breda", "Ede"]

@@ -198,3 +198,115 @@ def test_licence_import_by_api_with_a_token(ad_world: WebWorld) -> None:
         files={"file": ("amsterdam.csv", body.encode(), "text/csv")},
     )
     assert refused.status_code == 403
+
+
+def test_ads_delivered_by_api_with_a_platform_token(ad_world: WebWorld) -> None:
+    token = ad_world.token(["import_ads"], organisation=MODERATED)
+    day = (utcnow() - dt.timedelta(days=1)).strftime("%Y-%m-%dT11:00:00")
+    body = (
+        json.dumps({"ad_id": "api1", "posted_at": day, "text": "Lisa, nieuw hier",
+                    "city": "Groningen", "phones": ["06-87654321"],
+                    "licence_number": "GM0014-004217-87"})
+        + "\n" + json.dumps({"ad_id": "api2", "posted_at": "yesterday", "text": "Mia"})
+        + "\n" + json.dumps({"ad_id": "api3", "posted_at": day, "text": "Mia",
+                             "phones": ["+31 6 8765 4321"]})
+        + "\n"
+    )  # fmt: skip
+    answer = ad_world.client().post(
+        "/api/ads",
+        headers={"Authorization": f"Bearer {token}"},
+        files={"file": ("today.jsonl", body.encode(), "application/x-ndjson")},
+    )
+    assert answer.status_code == 201, answer.text
+    out = answer.json()
+    assert (out["platform"], out["rows_read"], out["stored"], out["quarantined"]) == (
+        MODERATED, 3, 2, 1,
+    )  # fmt: skip
+    assert out["clusters"] == 1  # api1 and api3 share the phone, written two ways
+    assert out["refusals"] == [
+        "today.jsonl row 2: posted_at: datetime: not a valid ISO 8601 date and time"
+    ]
+    assert "8765" not in answer.text and "Lisa" not in answer.text
+    entries, total = search(ad_world.engine, action="import_ads")
+    assert total == 1 and entries[0]["object_ids"] == str(out["batch_id"])
+    # the moderator of the platform sees them, with the licence evidence
+    page = ad_world.client("platform_moderator").get(f"/ads/{MODERATED}/api3?lang=en")
+    assert page.status_code == 200 and "Licence number missing" in page.text
+    # a file that is not an ad feed: 400, nothing stored, nothing audited
+    not_ads = ad_world.client().post(
+        "/api/ads",
+        headers={"Authorization": f"Bearer {token}"},
+        files={"file": ("x.csv", b"a,b\n1,2\n", "text/csv")},
+    )
+    assert not_ads.status_code == 400 and "not an ad feed" in not_ads.text
+    assert search(ad_world.engine, action="import_ads")[1] == 1
+
+
+def test_only_a_platform_token_delivers_ads_and_only_its_own(ad_world: WebWorld) -> None:
+    with pytest.raises(AccountError, match="may only import_ads"):
+        ad_world.token(["upload"], organisation=MODERATED)
+    with pytest.raises(AccountError, match="only a platform"):
+        ad_world.token(["import_ads"], organisation="police")
+    with pytest.raises(AccountError, match="may only import_licences"):
+        ad_world.token(["import_ads"], organisation="GM0363")
+    for token in (
+        ad_world.token(["upload"], organisation="police"),
+        ad_world.token(["import_licences"], organisation="GM0363"),
+    ):
+        refused = ad_world.client().post(
+            "/api/ads",
+            headers={"Authorization": f"Bearer {token}"},
+            files={
+                "file": ("a.jsonl", b'{"ad_id": "x", "posted_at": "2026-01-01", "text": "t"}\n')
+            },
+        )
+        assert refused.status_code == 403
+    # a session, even of the platform's moderator, does not deliver ads
+    assert ad_world.client("platform_moderator").get("/api/ads").status_code in (403, 405)
+
+
+def test_a_municipality_imports_its_licences_on_a_page(ad_world: WebWorld) -> None:
+    client = ad_world.client("municipality")  # organisation GM0363 (Amsterdam)
+    form = client.get("/licences/import?lang=en")
+    assert form.status_code == 200 and "Import licences" in form.text
+    body = (
+        "Nummer;Naam;Geboren;Vanaf;Status\n"
+        "GM0363-000001-83;Lotte Elders;01-01-1992;01-01-2025;actief\n"
+        "GM0363-000002-80;Noor Jong;15-06-2006;14-06-2025;actief\n"
+        "GM0014-004217-87;Sanne Voorbeeld;01-05-1990;01-01-2025;actief\n"
+    )
+    mapping = (
+        "format: csv\ndelimiter: ';'\n"
+        "columns: {Nummer: licence_number, Naam: holder_name, Geboren: date_of_birth,"
+        " Vanaf: valid_from, Status: status}\n"
+        "values: {status: {actief: active}}\n"
+        "date_formats: {date_of_birth: ['%d-%m-%Y'], valid_from: ['%d-%m-%Y']}\n"
+    )
+    answer = client.post(
+        "/licences/import?lang=en",
+        data={"csrf_token": ad_world.csrf(client)},
+        files={
+            "file": ("register.csv", body.encode(), "text/csv"),
+            "mapping": ("amsterdam.yaml", mapping.encode(), "application/yaml"),
+        },
+    )
+    assert answer.status_code == 200, answer.text
+    assert "3 rows read, 1 stored, 2 quarantined" in answer.text
+    assert "holder was younger than 21 on the issue date" in answer.text
+    assert "licence number is not of the municipality given" in answer.text
+    assert "Noor" not in answer.text and "2006" not in answer.text
+    entries, total = search(ad_world.engine, action="import_licences")
+    assert total == 1 and entries[0]["actor"] == "municipality"
+    dutch = client.post(
+        "/licences/import?lang=nl",
+        data={"csrf_token": ad_world.csrf(client)},
+        files={"file": ("register.csv", body.encode(), "text/csv")},
+    )
+    assert dutch.status_code == 400  # no mapping: the register's own columns are missing
+    assert "register.csv: " in dutch.text and "Fout" in dutch.text
+    assert "missing required column(s) date_of_birth, holder_name" in dutch.text
+    assert search(ad_world.engine, action="import_licences")[1] == 1
+    empty = client.post("/licences/import", data={"csrf_token": ad_world.csrf(client)})
+    assert empty.status_code == 400
+    for role in ("platform_moderator", "analyst", "data_steward"):
+        assert ad_world.client(role).get("/licences/import").status_code == 403

@@ -88,6 +88,9 @@ ENDPOINTS: list[tuple[str, str, str, str]] = [
     ("GET", "/licences/lookup", "lookup_licence", "/licences/lookup"),
     ("POST", "/licences/lookup", "lookup_licence", "/licences/lookup"),
     ("POST", "/api/licences", "import_licences", "/api/licences"),
+    ("GET", "/licences/import", "import_licences", "/licences/import"),
+    ("POST", "/licences/import", "import_licences", "/licences/import"),
+    ("POST", "/api/ads", "import_ads", "/api/ads"),
     ("GET", "/audit", "read_audit", "/audit"),
     ("GET", "/audit/export.csv", "read_audit", "/audit/export.csv"),
     ("GET", "/admin/users", "manage_users", "/admin/users"),
@@ -318,9 +321,14 @@ def test_token_with_and_without_the_action(
         with pytest.raises(AccountError):
             shared_world.token([action])
     for actions, admitted in cases:
-        # a municipality's token (organisation = CBS code) is the only one to import licences
-        municipal = admitted and action == "import_licences"
-        token = shared_world.token(actions, "GM0363" if municipal else "police")
+        # a municipality's token (organisation = CBS code) is the only one to import
+        # licences, a platform's (organisation = its code) the only one to deliver ads
+        organisation = "police"
+        if admitted and action == "import_licences":
+            organisation = "GM0363"
+        elif admitted and action == "import_ads":
+            organisation = "kinky-nl"
+        token = shared_world.token(actions, organisation)
         client = shared_world.client()
         response = client.request(
             method, _path(shared_world, path), headers={"authorization": f"Bearer {token}"}

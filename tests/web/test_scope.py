@@ -65,6 +65,9 @@ SCOPED_ELSEWHERE: dict[str, str] = {
     "/operators/{cluster}/export.csv": (
         "tests/web/test_ads_pages.py::test_operators_and_their_audited_export"
     ),
+    "/licences/import": (
+        "tests/web/test_ads_pages.py::test_a_municipality_imports_its_licences_on_a_page"
+    ),
     "/notices": (
         "tests/platforms/notices/test_workflow.py::test_the_public_and_other_platforms_see_no_queue"
     ),
@@ -90,7 +93,7 @@ SCOPED_ELSEWHERE: dict[str, str] = {
     ),
 }
 # What a partner system's token may hold (a municipality's licence import is not one).
-PARTNER_TOKEN_ACTIONS = [a for a in TOKEN_ACTIONS if a != "import_licences"]
+PARTNER_TOKEN_ACTIONS = [a for a in TOKEN_ACTIONS if a not in ("import_licences", "import_ads")]
 
 
 def _own_scoped_actions() -> set[str]:

@@ -48,6 +48,8 @@ __all__ = [
 
 # What a municipality's API token may do (its organisation is its CBS code).
 MUNICIPAL_TOKEN_ACTIONS = frozenset({"import_licences"})
+# What a platform's API token may do (its organisation is the platform's code).
+PLATFORM_TOKEN_ACTIONS = frozenset({"import_ads"})
 
 MIN_PASSWORD_LENGTH = 12
 MAX_TOKEN_DAYS = 366
@@ -268,10 +270,18 @@ def create_token(
             raise AccountError(
                 f"a municipality's token may only {', '.join(sorted(MUNICIPAL_TOKEN_ACTIONS))}"
             )
+    elif platform_by_code(engine, organisation) is not None:
+        # A platform's system (organisation = its code) only delivers its ads.
+        if set(actions) - PLATFORM_TOKEN_ACTIONS:
+            raise AccountError(
+                f"a platform's token may only {', '.join(sorted(PLATFORM_TOKEN_ACTIONS))}"
+            )
     elif organisation not in ORGANISATIONS:
         raise AccountError(f"unknown organisation {organisation!r}")
     elif set(actions) & MUNICIPAL_TOKEN_ACTIONS:
         raise AccountError("only a municipality's token may import licences")
+    elif set(actions) & PLATFORM_TOKEN_ACTIONS:
+        raise AccountError("only a platform's token may deliver ads")
     unknown = sorted(set(actions) - set(TOKEN_ACTIONS))
     if unknown or not actions:
         raise AccountError(f"a token's actions are some of {', '.join(TOKEN_ACTIONS)}")

@@ -93,10 +93,11 @@ AUDIT_ACTIONS: dict[str, str] = {
     "view_operator": N_("Operator viewed"),
     "export_cluster": N_("Operator exported"),
     "lookup_licence": N_("Licence looked up"),
-    "import_licences": N_("Licences imported by API"),
     "list_networks": N_("Networks listed"),
     "view_network": N_("Network viewed"),
     "view_referrals": N_("Referrals viewed"),
     "view_report": N_("Anonymous report read"),
     "view_report_attachment": N_("Attachment of an anonymous report read"),
+    "import_licences": N_("Licences imported"),
+    "import_ads": N_("Ads delivered by API"),
 }

@@ -73,6 +73,7 @@ ACTIONS: dict[str, str] = {
     "export_ctdc": N_("Download the k-anonymous CTDC file of linked persons"),
     "export_synthetic_data": N_("Download differentially private synthetic data"),
     "export_international_tables": N_("Download Eurostat's and GRETA's tables of victims"),
+    "import_ads": N_("Deliver a platform's ads for screening"),
 }
 
 # role -> name (a message of the catalogues)
@@ -178,6 +179,7 @@ ROLE_PERMISSIONS: dict[str, dict[str, Scope]] = {
     "municipality": {
         "view_programme": "all",
         "self_assess": "own",
+        "import_licences": "own",
     },
     # A moderator's organisation is the platform (the tenant), not a partner.
     "platform_moderator": {
@@ -223,6 +225,7 @@ TOKEN_ACTIONS: tuple[str, ...] = (
     "list_notices",
     "receive_referrals",
     "import_licences",
+    "import_ads",
 )
 
 

@@ -3,6 +3,7 @@
 Always reasons, never a verdict: every flag carries the evidence that raised it.
 """
 
+from zicht.platforms._ads_upload import MAX_ADS_UPLOAD, screen_upload
 from zicht.platforms._contacts import normalise_email, normalise_phone
 from zicht.platforms._geo import municipalities
 from zicht.platforms._licence_lookup import LicenceLookup, LookupRefused, lookup_licence
@@ -31,6 +32,7 @@ from zicht.platforms._views import (
 __all__ = [
     "FLAG_LABELS",
     "LINK_TEXTS",
+    "MAX_ADS_UPLOAD",
     "MAX_LICENCE_UPLOAD",
     "Activity",
     "AdDetail",
@@ -57,6 +59,7 @@ __all__ = [
     "operator_detail",
     "operators_page",
     "screen_file",
+    "screen_upload",
     "screened_page",
     "visible_platform",
 ]

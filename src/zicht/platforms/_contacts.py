@@ -9,6 +9,7 @@ valid phone or address is not a contact (the ad keeps it, encrypted, as delivere
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 import phonenumbers
 
@@ -18,8 +19,12 @@ DEFAULT_REGION = "NL"
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s.]+")
 
 
+@lru_cache(maxsize=1 << 16)
 def normalise_phone(text: str, region: str = DEFAULT_REGION) -> str | None:
-    """The E.164 form of a valid phone number, else None."""
+    """The E.164 form of a valid phone number, else None.
+
+    Cached: a feed repeats its phone numbers, and parsing is most of an ad's cost.
+    """
     try:
         number = phonenumbers.parse(text, region)
     except phonenumbers.NumberParseException:

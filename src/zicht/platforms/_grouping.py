@@ -15,9 +15,9 @@ from zicht.platforms._images import MATCH_DISTANCE, hamming, image_band_keys
 from zicht.platforms._operators import Link, cluster_ids, links_by_shared_key
 from zicht.platforms._templates import TEMPLATE_SIMILARITY, template_similarity
 
-__all__ = ["Node", "group_ads"]
+__all__ = ["REPRESENTATIVES", "Node", "group_ads"]
 
-_REPRESENTATIVES = 6
+REPRESENTATIVES = 6  # ads of different clusters a bucket's new member is aligned with
 
 
 @dataclass(slots=True)
@@ -57,6 +57,9 @@ def _bucket_links(
     for members in buckets.values():
         if len(members) < 2:
             continue
+        first = forest.find(members[0])
+        if all(forest.find(m) == first for m in members):
+            continue  # one operator already: nothing to align
         representatives: list[int] = []
         for member in members:
             root = forest.find(member)
@@ -73,7 +76,7 @@ def _bucket_links(
                     forest.union(member, rep)
                     break
             else:
-                if len(representatives) < _REPRESENTATIVES:
+                if len(representatives) < REPRESENTATIVES:
                     representatives.append(member)
     return links
 

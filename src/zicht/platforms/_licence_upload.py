@@ -17,15 +17,16 @@ from zicht.platforms._licence_rows import LicenceMapping, load_licence_mapping
 from zicht.platforms._register import LicenceImport, import_licences
 from zicht.privacy import Cipher
 
-__all__ = ["MAX_LICENCE_UPLOAD", "import_licence_upload"]
+__all__ = ["MAX_LICENCE_UPLOAD", "clean_name", "import_licence_upload"]
 
 MAX_LICENCE_UPLOAD = 20 * 1024 * 1024  # bytes; a municipality's register is far smaller
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
 
 
-def _clean_name(file_name: str | None) -> str:
+def clean_name(file_name: str | None, default: str = "licences") -> str:
+    """A file name without folders or odd characters (`default` when nothing is left)."""
     base = _UNSAFE.sub("_", Path(file_name or "").name).strip("._")[:100]
-    return base or "licences"
+    return base or default
 
 
 def import_licence_upload(
@@ -43,7 +44,7 @@ def import_licence_upload(
         IngestFileError: empty, too large, an unknown kind of file, a mapping that is
             not valid, or a file unusable as a whole (nothing stored).
     """
-    name = _clean_name(file_name)
+    name = clean_name(file_name)
     if not content:
         raise IngestFileError(Path(name), "the file is empty")
     if len(content) > MAX_LICENCE_UPLOAD:

@@ -45,6 +45,8 @@ class LicenceImport:
     unchanged: int = 0
     quarantined: int = 0
     refusals: list[str] = field(default_factory=list)
+    # The same refusals as (row, problem), for a page that says them in its language.
+    problems: list[tuple[int, Problem]] = field(default_factory=list)
 
 
 def licence_key(cipher: Cipher, number: str) -> str:
@@ -167,6 +169,7 @@ def import_licences(
                 except RowRefused as refusal:
                     result.quarantined += 1
                     result.refusals += [p.describe(path.name, row.number) for p in refusal.problems]
+                    result.problems += [(row.number, p) for p in refusal.problems]
                     refused.append(
                         _quarantine_entry(cipher, result, path.name, row, refusal.problems)
                     )

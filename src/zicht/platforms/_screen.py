@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 from zicht.ingest import IngestFileError
 from zicht.platforms._ads import Ad
 from zicht.platforms._feed import FeedRow, ad_keys, licence_in_ad, read_feed
-from zicht.platforms._grouping import Node, group_ads
+from zicht.platforms._grouping import REPRESENTATIVES, Node, group_ads
 from zicht.platforms._images import image_band_keys
 from zicht.platforms._outputs import write_outputs
 from zicht.platforms._register import licence_key
@@ -34,6 +34,7 @@ from zicht.store import writing
 from zicht.store.ads import (
     StoredAd,
     ads_sharing,
+    band_representatives,
     relabel_clusters,
     save_links,
     save_screening,
@@ -118,18 +119,19 @@ def _text_of(title: str | None, text: str) -> str:
 
 def _usage_indexes(
     ads: list[Ad], keys: list[str | None], contacts: list[list[tuple[str, str]]],
-    earlier: list[StoredAd],
+    earlier: list[StoredAd], clusters: list[int],
 ) -> tuple[UsageIndex, UsageIndex]:  # fmt: skip
+    """Uses of licence numbers and contacts; `clusters`: the new ads', then the earlier."""
     by_licence: dict[str, list[Usage]] = {}
     by_contact: dict[str, list[Usage]] = {}
     uses = [
         Usage(f"{a.platform}/{a.ad_id}", a.posted_at, a.city, tuple(k for _, k in own), key,
-              tuple(k for kind, k in own if kind == "phone"))
-        for a, key, own in zip(ads, keys, contacts, strict=True)
+              tuple(k for kind, k in own if kind == "phone"), cluster)
+        for a, key, own, cluster in zip(ads, keys, contacts, clusters[: len(ads)], strict=True)
     ] + [
         Usage(f"{e.platform}/{e.ad_id}", e.posted_at, e.city, tuple(k for _, k in e.contacts),
-              e.licence_key, tuple(k for kind, k in e.contacts if kind == "phone"))
-        for e in earlier
+              e.licence_key, tuple(k for kind, k in e.contacts if kind == "phone"), cluster)
+        for e, cluster in zip(earlier, clusters[len(ads) :], strict=True)
     ]  # fmt: skip
     for use in uses:
         if use.licence:
@@ -195,8 +197,34 @@ def screen_file(
             [key for own in bands for key in own],
             exclude_batch=batch.id,
         )
+        # Only a few stored ads of each text band are read (per band, one of each of the
+        # first clusters, as many as grouping aligns): an earlier ad joins the new ones
+        # by its cluster id, contacts and photos without its text being decrypted.
+        readable = band_representatives(
+            session,
+            [key for own in text_bands for key in own],
+            exclude_batch=batch.id,
+            per_key=REPRESENTATIVES,
+        )
+        earlier_words: list[list[int]] = []
+        for e in earlier:
+            if e.id not in readable:
+                earlier_words.append([])
+                continue
+            content = cipher.decrypt_json(e.content, ad_context(e.platform, e.ad_id))
+            earlier_words.append(vocabulary.words(_text_of(content["title"], content["text"])))
+        earlier_bands = band_keys(minhash_signatures(earlier_words, vocabulary))
+        nodes = [
+            Node(row_id, None, own, w, t, ad.image_hashes)
+            for row_id, own, w, t, ad in zip(row_ids, contacts, words, text_bands, ads, strict=True)
+        ] + [
+            Node(e.id, e.cluster_id, e.contacts, w, t, e.image_hashes)
+            for e, w, t in zip(earlier, earlier_words, earlier_bands, strict=True)
+        ]
+        clusters, links = group_ads(nodes)
+        # Screening after grouping: a licence number used by two operators is shared.
         states = licence_states(session, [k for k in number_keys if k])
-        licence_index, contact_index = _usage_indexes(ads, number_keys, contacts, earlier)
+        licence_index, contact_index = _usage_indexes(ads, number_keys, contacts, earlier, clusters)
         screenings: list[tuple[list[Flag], float]] = [
             screen_ad(
                 ad,
@@ -210,19 +238,6 @@ def screen_file(
             )
             for ad, licence, key, own in zip(ads, licences, number_keys, contacts, strict=True)
         ]
-        earlier_words = []
-        for e in earlier:
-            content = cipher.decrypt_json(e.content, ad_context(e.platform, e.ad_id))
-            earlier_words.append(vocabulary.words(_text_of(content["title"], content["text"])))
-        earlier_bands = band_keys(minhash_signatures(earlier_words, vocabulary))
-        nodes = [
-            Node(row_id, None, own, w, t, ad.image_hashes)
-            for row_id, own, w, t, ad in zip(row_ids, contacts, words, text_bands, ads, strict=True)
-        ] + [
-            Node(e.id, e.cluster_id, e.contacts, w, t, e.image_hashes)
-            for e, w, t in zip(earlier, earlier_words, earlier_bands, strict=True)
-        ]
-        clusters, links = group_ads(nodes)
         renamed = {
             e.cluster_id: new
             for e, new in zip(earlier, clusters[len(ads) :], strict=True)

@@ -12,6 +12,7 @@ import bisect
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from zicht.i18n import N_
 from zicht.platforms._ads import Ad
@@ -122,6 +123,7 @@ class Usage:
     contacts: tuple[str, ...]
     licence: str | None
     phones: tuple[str, ...] = ()
+    operator: int | None = None  # the ad's operator cluster (None: not grouped)
 
 
 class UsageIndex:
@@ -141,6 +143,7 @@ class UsageIndex:
         return self._usages[key][low:high]
 
 
+@lru_cache(maxsize=1 << 14)
 def _city_key(city: str | None) -> str | None:
     return " ".join(city.casefold().split()) if city else None
 
@@ -194,6 +197,28 @@ def _licence_flags(
     return flags
 
 
+def _operators_apart(near: Sequence[Usage]) -> int:
+    """The number of operators among `near` when two of them share no city, else 0.
+
+    Operators are the clusters of grouping: ads of one operator share a phone, an
+    e-mail address, a text template or a photo. One person's ads with two phones stay
+    in one city; a number used by two operators in different cities is used by two hands.
+    """
+    cities: dict[int, set[str]] = {}
+    for use in near:
+        if use.operator is not None and use.city:
+            key = _city_key(use.city)
+            assert key is not None
+            cities.setdefault(use.operator, set()).add(key)
+    if len(cities) < 2:
+        return 0
+    groups = list(cities.values())
+    for i, one in enumerate(groups):
+        if any(one.isdisjoint(other) for other in groups[i + 1 :]):
+            return len(groups)
+    return 0
+
+
 def _sharing_flags(
     ad: Ad, licence_key: str | None, contact_keys: Sequence[str],
     licences: UsageIndex, contacts: UsageIndex, policy: ScreeningPolicy,
@@ -204,7 +229,16 @@ def _sharing_flags(
         near = licences.around(licence_key, ad.posted_at, policy.window)
         phones = {p for u in near for p in u.phones}
         cities = {_city_key(u.city) for u in near if u.city}
-        if len(phones) > policy.licence_max_phones or len(cities) > policy.licence_max_cities:
+        apart = _operators_apart(near)
+        if apart:
+            flags.append((
+                "licence_shared",
+                N_("the licence number is in ads of %(operators)s operators within %(days)s "
+                   "days of this one, at least two of them in different cities (ads with no "
+                   "phone number, e-mail address, text template or photo in common)"),
+                {"operators": apart, "days": days},
+            ))  # fmt: skip
+        elif len(phones) > policy.licence_max_phones or len(cities) > policy.licence_max_cities:
             flags.append((
                 "licence_shared",
                 N_("the licence number is in %(ads)s ads within %(days)s days of this one, "

@@ -59,14 +59,17 @@ class Vocabulary:
     def words(self, text: str) -> list[int]:
         """The text's words (lower case, every number one token) as word ids."""
         ids = self._ids
-        found: list[int] = []
-        for word in _WORD.findall(_NUMBER.sub(" 0 ", text.lower())):
-            index = ids.get(word)
-            if index is None:
-                index = ids[word] = len(ids)
-                digest = hashlib.blake2b(word.encode("utf-8"), digest_size=4).digest()
-                self._hashes.append(int.from_bytes(digest, "little"))
-            found.append(index)
+        words = _WORD.findall(_NUMBER.sub(" 0 ", text.lower()))
+        found = [ids.get(word, -1) for word in words]
+        if -1 in found:  # new words: give them ids, in order of appearance
+            for position, word in enumerate(words):
+                if found[position] == -1:
+                    index = ids.get(word)
+                    if index is None:
+                        index = ids[word] = len(ids)
+                        digest = hashlib.blake2b(word.encode("utf-8"), digest_size=4).digest()
+                        self._hashes.append(int.from_bytes(digest, "little"))
+                    found[position] = index
         return found
 
     def hashes(self) -> npt.NDArray[np.uint64]:

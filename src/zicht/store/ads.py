@@ -16,6 +16,7 @@ from zicht.store.platforms import AdBandRow, AdContactRow, AdLinkRow, AdRow
 __all__ = [
     "StoredAd",
     "ads_sharing",
+    "band_representatives",
     "relabel_clusters",
     "save_links",
     "save_screening",
@@ -79,14 +80,19 @@ def write_ads(
             session.execute(delete(AdRow).where(AdRow.id.in_(old)))
     now = utcnow()
     table = cast(Table, AdRow.__table__)
-    ids = list(
-        session.connection()
-        .execute(
-            insert(table).returning(table.c.id, sort_by_parameter_order=True),
-            [{**row, "batch_id": batch_id, "updated_at": now} for row in rows],
-        )
-        .scalars()
+    # One executemany, then the ids by (platform, ad_id) in chunks: RETURNING in
+    # parameter order made SQLite insert one row per statement.
+    session.connection().execute(
+        insert(table), [{**row, "batch_id": batch_id, "updated_at": now} for row in rows]
     )
+    by_ad_id: dict[str, int] = {}
+    for start in range(0, len(ad_ids), _KEYS_CHUNK):
+        chunk = ad_ids[start : start + _KEYS_CHUNK]
+        statement = select(AdRow.ad_id, AdRow.id).where(
+            AdRow.platform == platform, AdRow.ad_id.in_(chunk)
+        )
+        by_ad_id.update((ad_id, row_id) for ad_id, row_id in session.execute(statement))
+    ids = [by_ad_id[ad_id] for ad_id in ad_ids]
     links = [
         {"ad": ad, "kind": kind, "key": key}
         for ad, own in zip(ids, contacts, strict=True)
@@ -115,6 +121,10 @@ def ads_sharing(
 ) -> list[StoredAd]:
     """Stored ads (any platform, not of `exclude_batch`) sharing a licence, contact or band key."""
     found: set[int] = set()
+    if exclude_batch is not None and (
+        session.scalar(select(AdRow.id).where(AdRow.batch_id != exclude_batch).limit(1)) is None
+    ):
+        return []  # the first delivery of the store: no key lookups
     queries = (
         (sorted(set(licence_keys)), AdRow.id, AdRow.licence_key),
         (sorted(set(contact_keys)), AdContactRow.ad, AdContactRow.key),
@@ -129,6 +139,32 @@ def ads_sharing(
                 statement = statement.where(AdRow.batch_id != exclude_batch)
             found.update(session.scalars(statement))
     return stored_ads(session, sorted(found), exclude_batch=exclude_batch)
+
+
+def band_representatives(
+    session: Session, band_keys: Iterable[str], *, exclude_batch: int, per_key: int
+) -> set[int]:
+    """Row ids of stored ads (not of `exclude_batch`) that represent each band key: per
+    key, the first ads of at most `per_key` different clusters (an ad without a cluster
+    is a cluster of its own)."""
+    keys = sorted(set(band_keys))
+    chosen: set[int] = set()
+    for start in range(0, len(keys), _KEYS_CHUNK):
+        statement = (
+            select(AdBandRow.key, AdRow.id, AdRow.cluster_id)
+            .join(AdRow, AdRow.id == AdBandRow.ad)
+            .where(AdBandRow.key.in_(keys[start : start + _KEYS_CHUNK]))
+            .where(AdRow.batch_id != exclude_batch)
+            .order_by(AdBandRow.key, AdRow.id)
+        )
+        clusters: dict[str, set[int]] = {}
+        for key, row_id, cluster in session.execute(statement):
+            seen = clusters.setdefault(key, set())
+            cluster = row_id if cluster is None else cluster
+            if cluster not in seen and len(seen) < per_key:
+                seen.add(cluster)
+                chosen.add(row_id)
+    return chosen
 
 
 def stored_ads(

@@ -85,6 +85,7 @@ NAVIGATION: tuple[tuple[str, str, str], ...] = (
     ("/ads", N_("Screened ads"), "view_ads"),
     ("/operators", N_("Operators"), "view_ads"),
     ("/licences/lookup", N_("Licence lookup"), "lookup_licence"),
+    ("/licences/import", N_("Import licences"), "import_licences"),
     ("/audit", N_("Audit trail"), "read_audit"),
     # After the audit trail: an auditor still lands on it (`first_page`).
     ("/deliveries", N_("Deliveries"), "view_deliveries"),

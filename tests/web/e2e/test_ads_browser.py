@@ -52,3 +52,36 @@ def test_platform_pages_are_accessible(
     assert "Vandaag geldig" in page.content()
     _no_violations(page)
     page.close()
+
+
+def test_a_municipality_imports_licences_in_the_browser(
+    live: tuple[str, WebWorld], browser: BrowserContext, tmp_path: Path
+) -> None:
+    base, _ = live
+    register = tmp_path / "amsterdam.csv"
+    register.write_text(
+        "licence_number,holder_name,date_of_birth,valid_from,valid_to,status\n"
+        "GM0363-000011-53,Eva Proef,1991-04-02,2025-02-01,,active\n"
+        "GM0363-000012-50,Jet Jong,2007-01-01,2025-02-01,,active\n",
+        encoding="utf-8",
+    )
+    page = browser.new_page()
+    page.set_default_timeout(60_000)  # a loaded machine
+    _login(page, base, "municipality")
+    page.goto(f"{base}/licences/import?lang=nl")
+    assert page.get_by_role("link", name="Vergunningen importeren").count() == 1  # the menu
+    _no_violations(page)
+    page.get_by_role("button", name="Importeren").click()  # no file: the error summary
+    page.wait_for_load_state()
+    assert page.locator(".error-summary").count() == 1
+    _no_violations(page)
+    page.get_by_label("Bestand", exact=True).set_input_files(str(register))
+    page.get_by_role("button", name="Importeren").click()
+    page.wait_for_load_state()
+    content = page.content()
+    assert "2 regels gelezen, 1 opgeslagen, 1 in quarantaine" in content, content[-3000:]
+    assert "Jet" not in content and "2007" not in content
+    _no_violations(page)
+    page.goto(f"{base}/licences/import?lang=en")
+    _no_violations(page)
+    page.close()

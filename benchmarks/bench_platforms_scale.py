@@ -1,0 +1,112 @@
+"""The scale runs of issue 15: about 1,000,000 synthetic ads screened and clustered end
+to end (one delivery), then one day of about 50,000 new ads added incrementally.
+
+Each step runs in its own process so that its peak memory is its own: `world` writes
+the ad world (the feed of the first days, the feed of the last day, the licence files),
+`screen` imports the licences and screens one feed into the store (time, CPU time, peak
+RSS). Steps log to stderr as they go, so a run cut short says how far it got.
+
+Run: ``nice -n 10 .venv/bin/python benchmarks/bench_platforms_scale.py --folder DIR
+[--independents 78000] [--networks 7800] [--days 21]``; prints JSON.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+
+def _log(message: str) -> None:
+    print(f"{time.strftime('%H:%M:%S')} {message}", file=sys.stderr, flush=True)
+
+
+def _world(folder: Path, args: argparse.Namespace) -> dict[str, object]:
+    from zicht.synth._ads import AdWorld, simulate_ads, write_ad_world
+
+    world = simulate_ads(args.seed, independents=args.independents, networks=args.networks,
+                         days=args.days)  # fmt: skip
+    last = max(ad["posted_at"][:10] for ad in world.ads)
+    before = AdWorld([a for a in world.ads if a["posted_at"][:10] < last], world.licences)
+    day = AdWorld([a for a in world.ads if a["posted_at"][:10] == last], world.licences)
+    write_ad_world(before, folder / "before")
+    write_ad_world(day, folder / "day")
+    return {"ads_before": len(before.ads), "ads_day": len(day.ads),
+            "licence_files": len(world.licences)}  # fmt: skip
+
+
+def _screen(folder: Path, feed: str, step: str) -> dict[str, object]:
+    from zicht.platforms._register import import_licences
+    from zicht.platforms._screen import screen_file
+    from zicht.privacy import Cipher
+    from zicht.store import make_engine, upgrade
+
+    cipher = Cipher(bytes.fromhex((folder / "key.hex").read_text()))
+    engine = make_engine(f"sqlite:///{folder / 'zicht.db'}")
+    upgrade(engine)
+    report: dict[str, object] = {}
+    if step == "screen-before":
+        started = time.perf_counter()
+        for path in sorted((folder / "before" / "ads" / "licences").glob("*.csv")):
+            import_licences(path, municipality=path.stem, engine=engine, cipher=cipher)
+        report["licence_import_seconds"] = round(time.perf_counter() - started, 1)
+    started, cpu = time.perf_counter(), time.process_time()
+    result = screen_file(folder / feed, platform="synthplatform", engine=engine, cipher=cipher,
+                         out=folder / f"out-{step}")  # fmt: skip
+    seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
+    engine.dispose()
+    report.update({
+        "ads": result.stored, "quarantined": result.quarantined, "clusters": result.clusters,
+        "seconds": round(seconds, 1), "cpu_seconds": round(cpu, 1),
+        "ads_per_second": round(result.stored / seconds, 1),
+        "ads_per_cpu_second": round(result.stored / cpu, 1),
+    })  # fmt: skip
+    return report
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--folder", type=Path, required=True)
+    parser.add_argument("--independents", type=int, default=78_000)
+    parser.add_argument("--networks", type=int, default=7_800)
+    parser.add_argument("--days", type=int, default=21)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--step", default="all")
+    args = parser.parse_args()
+    folder: Path = args.folder
+    if args.step != "all":
+        if args.step == "world":
+            out = _world(folder, args)
+        else:
+            feed = "before/ads/synthplatform.jsonl" if args.step == "screen-before" else (
+                "day/ads/synthplatform.jsonl")  # fmt: skip
+            out = _screen(folder, feed, args.step)
+        out["peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+        print(json.dumps(out))
+        return
+    from zicht.privacy import generate_key
+
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "key.hex").write_text(generate_key().hex())
+    report: dict[str, object] = {"parameters": {k: str(v) for k, v in vars(args).items()}}
+    for step in ("world", "screen-before", "screen-day"):
+        _log(f"step {step} starts")
+        command = [sys.executable, __file__, "--folder", str(folder), "--step", step,
+                   "--independents", str(args.independents), "--networks", str(args.networks),
+                   "--days", str(args.days), "--seed", str(args.seed)]  # fmt: skip
+        done = subprocess.run(command, capture_output=True, text=True, check=False)
+        if done.returncode != 0:
+            report[step] = {"failed": done.stderr[-2000:]}
+            _log(f"step {step} failed")
+            break
+        report[step] = json.loads(done.stdout.strip().splitlines()[-1])
+        _log(f"step {step}: {report[step]}")
+    print(json.dumps(report, indent=2))
+
+
+if __name__ == "__main__":
+    main()
