@@ -280,4 +280,3 @@ def test_the_permission_table_for_the_docs() -> None:
         "| `file_notice` (File a notice of illegal content (DSA Art. 16)) | – | – | – | – | – "
         "| – | – | – | – | – | all | own | all |"
     ) in lines
-
