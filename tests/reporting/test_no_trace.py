@@ -132,6 +132,10 @@ def test_a_report_leaves_no_address_and_no_cleartext(tmp_path: Path) -> None:
             assert SECRETS[2] in reply.text
             wrong = client.post("/meld/nl/back", data={"receipt": "1111222233334444"})
             assert wrong.status_code == 400
+            # an empty reply, or one to an unknown receipt, is refused, not a server error
+            for data in ({}, {"receipt": "1111222233334444", "message": ""}):
+                refused = client.post("/meld/nl/reply", data=data)
+                assert refused.status_code == 400, refused.status_code
     finally:
         server.send_signal(signal.SIGINT)
         server.wait(timeout=60)

@@ -228,7 +228,7 @@ def test_ads_delivered_by_api_with_a_platform_token(ad_world: WebWorld) -> None:
     ]
     assert "8765" not in answer.text and "Lisa" not in answer.text
     entries, total = search(ad_world.engine, action="import_ads")
-    assert total == 1 and entries[0]["object_ids"] == str(out["batch_id"])
+    assert total == 1 and entries[0].object_ids == str(out["batch_id"])
     # the moderator of the platform sees them, with the licence evidence
     page = ad_world.client("platform_moderator").get(f"/ads/{MODERATED}/api3?lang=en")
     assert page.status_code == 200 and "Licence number missing" in page.text
@@ -296,7 +296,7 @@ def test_a_municipality_imports_its_licences_on_a_page(ad_world: WebWorld) -> No
     assert "licence number is not of the municipality given" in answer.text
     assert "Noor" not in answer.text and "2006" not in answer.text
     entries, total = search(ad_world.engine, action="import_licences")
-    assert total == 1 and entries[0]["actor"] == "municipality"
+    assert total == 1 and entries[0].actor == "municipality"
     dutch = client.post(
         "/licences/import?lang=nl",
         data={"csrf_token": ad_world.csrf(client)},

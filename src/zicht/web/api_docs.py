@@ -19,6 +19,7 @@ from urllib.parse import urlencode
 
 from fastapi import FastAPI
 from fastapi.routing import APIRoute
+from markupsafe import Markup, escape
 
 from zicht.access import ACTIONS
 from zicht.i18n import N_
@@ -133,6 +134,13 @@ OPERATIONS: dict[str, tuple[str, str]] = {
         N_("Import licences"),
         N_("Import the licences of the token's municipality."),
     ),
+    "POST /api/ads": (
+        N_("Deliver ads"),
+        N_(
+            "Store and screen a file of the token's platform's ads (JSON Lines, CSV or "
+            "XLSX); refused rows are named by row, field and rule."
+        ),
+    ),
     "GET /api/programme": (
         N_("Programme actions"),
         N_("The programme of a year (default: the newest), its actions per theme."),
@@ -147,8 +155,58 @@ OPERATIONS: dict[str, tuple[str, str]] = {
     ),
 }
 
+# The schema's own English texts (responses of the routers, descriptions of the models and
+# of the upload fields) as messages, so that the page shows them in its language.
+SCHEMA_TEXTS = (
+    N_("No programme for that year"),
+    N_("No shelter"),
+    N_("Not allowed"),
+    N_("Not allowed to file notices"),
+    N_("Not an ad feed or unusable file (nothing stored)"),
+    N_("Not authenticated"),
+    N_("Not found"),
+    N_("Platform not registered"),
+    N_("Purpose missing"),
+    N_("Rules broken"),
+    N_("Successful Response"),
+    N_("Token not valid"),
+    N_("Unusable file"),
+    N_("Unusable file (nothing stored)"),
+    N_("Validation Error"),
+    N_("What happened to every row: refusals name file, row, field and rule, never a value."),
+    N_("A notice (Art. 16): category and keywords of the Transparency Database."),
+    N_("One item: its exact URL and, on a Zicht platform, the ad id."),
+    N_("JSON Lines, CSV or XLSX ad file"),
+    N_("CSV, TSV, XLSX or JSON Lines licence file"),
+    N_("YAML mapping file"),
+    N_("CSV, TSV, XLSX or JSONL file"),
+)
+
+
+# The values a parameter's meaning lists (shown as code in its %(values)s).
+PARAMETER_VALUES: dict[str, tuple[str, ...]] = {
+    "record_type": ("victim_registration", "suspect_registration", "report"),
+}
+
+
+def _meaning(t: Translator, name: str) -> Markup | str:
+    """A parameter's meaning in the page's language, the values it lists as code."""
+    if name not in PARAMETERS:
+        return ""
+    if name not in PARAMETER_VALUES:
+        return t(PARAMETERS[name])
+    codes = Markup(", ").join(Markup("<code>%s</code>") % v for v in PARAMETER_VALUES[name])
+    return escape(t(PARAMETERS[name], values="\x00")).replace("\x00", codes)
+
+
+def _one_of(t: Translator, values: list[Any]) -> Markup:
+    """ "one of a, b, c" in the page's language, each value marked as code."""
+    codes = Markup(", ").join(Markup("<code>%s</code>") % str(v) for v in values)
+    return escape(t("one of %(values)s", values="\x00")).replace("\x00", codes)
+
+
 PARAMETERS: dict[str, str] = {
-    "record_type": N_("The kind of record: victim_registration, suspect_registration or report."),
+    "record_type": N_("The kind of record: %(values)s."),
     "organisation": N_("An organisation's code; a token of one organisation sees its own only."),
     "year": N_("A year (registration year, or the programme's year)."),
     "form": N_("A form of exploitation (a code of the data standard)."),
@@ -176,9 +234,9 @@ class Parameter:
     where: str
     required: bool
     type: str
-    limits: str
+    limits: Markup
     default: str
-    description: str
+    description: Markup | str
 
 
 @dataclass(frozen=True)
@@ -213,7 +271,7 @@ class Schema:
     anchor: str
     description: str
     fields: tuple[Field, ...]
-    values: str
+    values: Markup | str
 
 
 @dataclass(frozen=True)
@@ -248,18 +306,18 @@ def _type(schema: dict[str, Any]) -> str:
     return str(kind)
 
 
-def _limits(t: Translator, schema: dict[str, Any]) -> str:
-    parts: list[str] = []
+def _limits(t: Translator, schema: dict[str, Any]) -> Markup:
+    parts: list[Markup] = []
     for inner in [schema, *schema.get("anyOf", [])]:
         if "enum" in inner:
-            parts.append(t("one of %(values)s", values=", ".join(map(str, inner["enum"]))))
+            parts.append(_one_of(t, inner["enum"]))
         if "minimum" in inner:
-            parts.append(f"≥ {inner['minimum']}")
+            parts.append(escape(f"≥ {inner['minimum']}"))
         if "maximum" in inner:
-            parts.append(f"≤ {inner['maximum']}")
+            parts.append(escape(f"≤ {inner['maximum']}"))
         if "maxLength" in inner:
-            parts.append(t("at most %(n)s characters", n=inner["maxLength"]))
-    return "; ".join(parts)
+            parts.append(escape(t("at most %(n)s characters", n=inner["maxLength"])))
+    return Markup("; ").join(parts)
 
 
 def _example(
@@ -334,7 +392,7 @@ def _curl(
     if method != "get":
         lines[0] += f" -X {method.upper()}"
     if not public:
-        lines.append('  -H "Authorization: Bearer $ZICHT_TOKEN"')
+        lines.append('  -H "Authorization: Bearer $API_TOKEN"')
     if body_type == "multipart/form-data":
         lines += [
             f"  -F '{name}=@file.csv'" if name == "file" else f"  -F '{name}=…'"
@@ -391,7 +449,7 @@ def api_docs(app: FastAPI, t: Translator, base_url: str) -> ApiDocs:
                         if "default" in p.get("schema", {})
                         else ""
                     ),
-                    description=t(PARAMETERS[p["name"]]) if p["name"] in PARAMETERS else "",
+                    description=_meaning(t, p["name"]),
                 )
                 for p in parameters
             )
@@ -452,21 +510,17 @@ def api_docs(app: FastAPI, t: Translator, base_url: str) -> ApiDocs:
         Schema(
             name=name,
             anchor=f"schema-{name}",
-            description=str(schema.get("description", "")),
+            description=t(str(schema.get("description", ""))) if schema.get("description") else "",
             fields=tuple(
                 Field(
                     name=key,
                     type=_type(value),
                     required=key in schema.get("required", []),
-                    description=str(value.get("description", "")),
+                    description=t(str(value["description"])) if value.get("description") else "",
                 )
                 for key, value in schema.get("properties", {}).items()
             ),
-            values=(
-                t("one of %(values)s", values=", ".join(map(str, schema["enum"])))
-                if "enum" in schema
-                else ""
-            ),
+            values=(_one_of(t, schema["enum"]) if "enum" in schema else ""),
         )
         for name, schema in sorted(schemas.items())
     )

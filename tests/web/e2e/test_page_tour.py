@@ -42,6 +42,7 @@ from zicht.standard import RECORD_TYPES, VOCABULARIES
 from zicht.store import IngestBatch, QuarantineRow
 from zicht.store import network as network_store
 from zicht.store.ad_views import ad_summaries
+from zicht.store.web_jobs import finish_job, start_job
 from zicht.web.app import all_routes, route_action
 
 __all__ = ["browser", "live"]  # the fixtures, shared with the main browser test
@@ -52,6 +53,7 @@ NOT_VISITED = {
     "/quarantine/export.csv": "a CSV download",
     "/operators/{cluster}/export.csv": "a CSV download",
     "/audit/export.csv": "a CSV download",
+    "/registrations/export.csv": "a CSV download",
     "/reports/{name:path}": "a file download",
     "/health": "no page (a health check)",
     "/": "redirects to the dashboard or the login page",
@@ -222,6 +224,7 @@ def _fillers(world: WebWorld) -> tuple[dict[str, str], dict[str, dict[str, str]]
                 ),
                 ("notice_id", "SELECT min(id) FROM notice WHERE platform = 'kinky-nl'"),
                 ("shelter", "SELECT min(code) FROM shelter"),
+                ("job_id", "SELECT min(id) FROM web_job"),
             )
         }
     assert all(value is not None for value in first.values()), first
@@ -243,6 +246,7 @@ def _fillers(world: WebWorld) -> tuple[dict[str, str], dict[str, dict[str, str]]
         "request_id": str(first["request_id"]),
         "report_id": str(first["report_id"]),
         "notice_id": str(first["notice_id"]),
+        "job_id": str(first["job_id"]),
     }
     return common, {"/shelter/places/{code}/address": {"code": str(first["shelter"])}}
 
@@ -293,6 +297,10 @@ def _populate(world: WebWorld, folder: Path) -> None:
     file_demo_reports(world.engine, ReportingPolicy.of(Settings(), world.cipher))
     fill_demo_programme(world.engine, 1)
     run_notice_demo(world.engine, world.cipher, "kinky-nl")
+    # a report job that failed with the report service's own message (shown translated)
+    job = start_job(world.engine, "report", "coordinator", {"year": 2030, "lang": "nl"})
+    assert job is not None
+    finish_job(world.engine, job, error="the database holds no registrations: ingest data first")
 
 
 def _visit(page: Page, base: str, role: str | None, path: str) -> Visit:

@@ -190,9 +190,12 @@ async def meld_reply(
             return render_meld("meld/back.html", chosen, 400, error="receipt")
         error = exc.rule
     if error is not None:
-        conversation = await run_in_threadpool(
-            open_conversation, engine, policy, receipt, passphrase
-        )
+        try:
+            conversation = await run_in_threadpool(
+                open_conversation, engine, policy, receipt, passphrase
+            )
+        except ReportingError:  # the reply was refused before the receipt was checked
+            return render_meld("meld/back.html", chosen, 400, error="receipt")
     return render_meld(
         "meld/conversation.html",
         chosen,
