@@ -117,3 +117,27 @@ def test_the_estimates_page_names_every_year_without_an_estimate(
     assert row is not None and "Not in the latest link run" in row.group(0)
     assert f"{NEW_YEAR}: 4 registrations came after the latest link run" in page
     engine.dispose()
+
+
+def test_the_estimates_api_names_every_year_without_an_estimate(
+    tmp_path: Path, cipher: Cipher
+) -> None:
+    from tests.web.conftest import build_world
+
+    engine = make_engine(f"sqlite:///{tmp_path / 'web.db'}")
+    upgrade(engine)
+    world = build_world(engine, cipher, tmp_path)
+    ingest_file(
+        _late_file(tmp_path, NEW_YEAR, 4, "late"), source="police", engine=engine, cipher=cipher
+    )
+    token = world.token(["view_estimates"])
+    answer = world.client().get("/api/estimates", headers={"authorization": f"Bearer {token}"})
+    assert answer.status_code == 200, answer.text
+    body = answer.json()
+    strata = {e["stratum"]: e for e in body["estimates"]}
+    for year in _years(engine):  # every year is there: estimated, or with its problem
+        assert str(year) in strata, year
+    new = strata[str(NEW_YEAR)]
+    assert (new["problem"], new["observed"], new["estimate"]) == ("not_linked", 0, None)
+    assert body["unlinked_registrations"] == {str(NEW_YEAR): 4}
+    engine.dispose()

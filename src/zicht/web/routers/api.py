@@ -29,7 +29,7 @@ from zicht.web.params import reject_unknown_query
 from zicht.web.queries import LIST_COLUMNS, MAX_PAGE_SIZE, SORTS
 from zicht.web.registrations_view import may_identify, visible_organisation
 from zicht.web.routers.dashboard import current_counts
-from zicht.web.routers.estimates import observed_persons, run_estimates
+from zicht.web.routers.estimates import late_registrations, observed_persons, run_estimates
 from zicht.web.routers.reports import download, report_files
 from zicht.web.uploads import UploadError
 
@@ -128,6 +128,9 @@ class EstimatesOut(BaseModel):
     run_id: int | None
     level: float
     estimates: list[EstimateOut]
+    # registrations per year stored after the link run (not in these estimates); a year
+    # with no linked registration at all is a stratum with the problem "not_linked"
+    unlinked_registrations: dict[str, int]
 
 
 class ReportOut(BaseModel):
@@ -528,24 +531,44 @@ def estimates(
 
     run_id, rows = run_estimates(request)
     observed = observed_persons(request, rows)
+    estimated = [
+        EstimateOut(
+            stratum=row.stratum,
+            observed=persons,
+            lists=list(row.lists),
+            estimate=row.estimate,
+            lower=row.lower,
+            upper=row.upper,
+            precision=row.precision,
+            interval=row.interval,
+            model=row.model,
+            problem=row.problem,
+        )
+        for row, persons in zip(rows, observed, strict=True)
+    ]
+    unlinked = late_registrations(request, run_id)
+    strata = {row.stratum for row in rows}
+    for year in sorted(unlinked):
+        if str(year) not in strata:  # every registration of the year came after the run
+            estimated.append(
+                EstimateOut(
+                    stratum=str(year),
+                    observed=0,
+                    lists=[],
+                    estimate=None,
+                    lower=None,
+                    upper=None,
+                    precision=0,
+                    interval="",
+                    model=None,
+                    problem="not_linked",
+                )
+            )
     return EstimatesOut(
         run_id=run_id,
         level=DEFAULT_POLICY.level,
-        estimates=[
-            EstimateOut(
-                stratum=row.stratum,
-                observed=persons,
-                lists=list(row.lists),
-                estimate=row.estimate,
-                lower=row.lower,
-                upper=row.upper,
-                precision=row.precision,
-                interval=row.interval,
-                model=row.model,
-                problem=row.problem,
-            )
-            for row, persons in zip(rows, observed, strict=True)
-        ],
+        estimates=estimated,
+        unlinked_registrations={str(year): n for year, n in sorted(unlinked.items())},
     )
 
 

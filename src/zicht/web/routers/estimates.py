@@ -49,6 +49,15 @@ def run_estimates(request: Request) -> tuple[int | None, list[Estimate]]:
     return run.id, rows
 
 
+def late_registrations(request: Request, run_id: int | None) -> dict[int, int]:
+    """Victim registrations per year stored after the latest link run (none without a
+    run): the page and the API name these years rather than leave them out."""
+    if run_id is None:
+        return {}
+    shared = state(request)
+    return cached(shared.cache, f"unlinked-years:{run_id}", lambda: unlinked_years(shared.reader))
+
+
 def observed_persons(request: Request, rows: list[Estimate]) -> list[int | None]:
     """Each row's registered persons as published (the report's cells; None: suppressed).
 
@@ -108,10 +117,7 @@ def estimates(
         )
     late: list[str] = []
     if run_id is not None:
-        shared = state(request)
-        unlinked = cached(
-            shared.cache, f"unlinked-years:{run_id}", lambda: unlinked_years(shared.reader)
-        )
+        unlinked = late_registrations(request, run_id)
         strata = {row.stratum for row in rows}
         for year, count in unlinked.items():
             if str(year) not in strata:
