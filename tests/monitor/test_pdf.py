@@ -18,6 +18,7 @@ from typing import Any
 import pytest
 from sqlalchemy import Engine
 
+from tests.conftest import IN_CI
 from zicht.monitor import build_report
 from zicht.monitor._data import load
 
@@ -30,6 +31,8 @@ RIGHT_MARGIN_PT = 15 * 72 / 25.4  # @page margin of report.css (15 mm)
 def _poppler(tool: str) -> str:
     path = shutil.which(tool)
     if path is None:
+        if IN_CI:
+            pytest.fail(f"CI=true but {tool} (poppler-utils) is not installed (make pdf-libs)")
         pytest.skip(f"{tool} (poppler-utils) is not installed: `make pdf-libs` installs it")
     return path
 
