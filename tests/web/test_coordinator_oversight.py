@@ -105,6 +105,27 @@ def test_linked_figures_say_when_the_linkage_is_older_than_a_delivery(
     assert "De koppeling is ouder dan de laatste levering." in dutch
 
 
+def test_only_a_later_delivery_of_victims_makes_the_linkage_lag(world: WebWorld) -> None:
+    # A link run reads victim registrations only: a later file of ads, licences or
+    # suspects leaves the linked figures as current as they were.
+    now = dt.datetime.now(dt.UTC).replace(tzinfo=None) + dt.timedelta(minutes=1)
+    with world.engine.begin() as connection:
+        for record_type in ("ad", "licence", "suspect_registration"):
+            connection.execute(
+                IngestBatch.__table__.insert().values(
+                    source="police",
+                    record_type=record_type,
+                    file_name=f"{record_type}.csv",
+                    file_sha256="0" * 64,
+                    started_at=now,
+                    finished_at=now,
+                )
+            )
+    coordinator = world.client("coordinator")
+    for page in ("/dashboard?lang=en", "/persons?lang=en", "/estimates?lang=en"):
+        assert NOTICE not in coordinator.get(page).text, page
+
+
 def test_the_menu_leads_to_the_calendar_and_the_jobs_and_the_auditor_still_lands_on_the_trail(
     world: WebWorld,
 ) -> None:

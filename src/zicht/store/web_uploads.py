@@ -219,9 +219,13 @@ def deliveries(
 
 
 def latest_delivery_at(engine: Engine) -> dt.datetime | None:
-    """When the latest delivery (of any organisation) finished, or None."""
+    """When the latest delivery of victim registrations (of any organisation, plain or
+    encoded: what a link run reads) finished, or None. Ads, licences, reports and
+    suspects do not make the linked figures lag."""
     with engine.connect() as connection:
         value: dt.datetime | None = connection.execute(
-            select(func.max(IngestBatch.finished_at))
+            select(func.max(IngestBatch.finished_at)).where(
+                IngestBatch.record_type == "victim_registration"
+            )
         ).scalar_one()
     return value
