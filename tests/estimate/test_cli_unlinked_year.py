@@ -115,7 +115,8 @@ def test_the_estimates_page_names_every_year_without_an_estimate(
         assert re.search(rf'<th scope="row">{year}</th>', page), year
     row = re.search(rf'<th scope="row">{NEW_YEAR}</th>.*?</tr>', page, re.S)
     assert row is not None and "Not in the latest link run" in row.group(0)
-    assert f"{NEW_YEAR}: 4 registrations came after the latest link run" in page
+    assert f"{NEW_YEAR}: registrations came after the latest link run" in page
+    assert "4 registrations" not in page  # a small count is not published beside the totals
     engine.dispose()
 
 
@@ -139,5 +140,5 @@ def test_the_estimates_api_names_every_year_without_an_estimate(
         assert str(year) in strata, year
     new = strata[str(NEW_YEAR)]
     assert (new["problem"], new["observed"], new["estimate"]) == ("not_linked", 0, None)
-    assert body["unlinked_registrations"] == {str(NEW_YEAR): 4}
+    assert body["years_with_unlinked_registrations"] == [str(NEW_YEAR)]
     engine.dispose()

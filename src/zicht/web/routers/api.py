@@ -128,9 +128,10 @@ class EstimatesOut(BaseModel):
     run_id: int | None
     level: float
     estimates: list[EstimateOut]
-    # registrations per year stored after the link run (not in these estimates); a year
-    # with no linked registration at all is a stratum with the problem "not_linked"
-    unlinked_registrations: dict[str, int]
+    # years with registrations stored after the link run (not in these estimates; the
+    # years, not their counts, which would escape the publication policy); a year with
+    # no linked registration at all is a stratum with the problem "not_linked"
+    years_with_unlinked_registrations: list[str]
 
 
 class ReportOut(BaseModel):
@@ -568,7 +569,7 @@ def estimates(
         run_id=run_id,
         level=DEFAULT_POLICY.level,
         estimates=estimated,
-        unlinked_registrations={str(year): n for year, n in sorted(unlinked.items())},
+        years_with_unlinked_registrations=[str(year) for year in sorted(unlinked)],
     )
 
 
