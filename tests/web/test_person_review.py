@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import re
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from tests.web.conftest import WebWorld
 from zicht.store import VictimRegistrationRow
 from zicht.store.audit import AuditEntryRow
-from zicht.store.linkage import PersonRegistrationRow
+from zicht.store.linkage import LinkRunRow, PersonRegistrationRow
 from zicht.store.person_reviews import PersonReviewRow
 
 
@@ -97,11 +97,22 @@ def test_search_by_person_or_registration_id_shows_organisations_and_years(
     assert _listed(nothing) == set()
 
 
+def _latest_run(world: WebWorld) -> int:
+    # the test's own query: the newest finished link run
+    table = LinkRunRow.__table__
+    with world.engine.connect() as connection:
+        return int(
+            connection.execute(
+                select(func.max(table.c.id)).where(table.c.finished_at.is_not(None))
+            ).scalar_one()
+        )
+
+
 def _review(world: WebWorld, role: str, **form: str) -> object:
     client = world.client(role)
     return client.post(
         f"/persons/{world.linked_person}/review",
-        data={"csrf_token": world.csrf(client), **form},
+        data={"csrf_token": world.csrf(client), "run": str(_latest_run(world)), **form},
         follow_redirects=False,
     )
 
@@ -174,6 +185,17 @@ def test_a_review_without_a_reason_is_refused_and_stores_nothing(world: WebWorld
         .text
     )
     assert "State the reason for the review (at least 10 characters)." in page
+
+
+def test_a_review_of_a_page_of_an_earlier_run_is_refused(world: WebWorld) -> None:
+    # Person ids belong to one run: a form shown before a newer run finished would put
+    # the review on whoever has that id now.
+    page = world.client("coordinator").get(f"/persons/{world.linked_person}").text
+    assert f'name="run" value="{_latest_run(world)}"' in page
+    older = str(_latest_run(world) - 1)
+    response = _review(world, "coordinator", decision="confirm", reason="x" * 20, run=older)
+    assert "review_error=run" in response.headers["location"]  # type: ignore[attr-defined]
+    assert _reviews(world) == [] and _audit(world) == []
 
 
 def test_only_roles_allowed_may_review(world: WebWorld) -> None:

@@ -7,10 +7,21 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from contextlib import nullcontext
 from dataclasses import dataclass
 from typing import Literal
 
-from sqlalchemy import JSON, DateTime, Engine, ForeignKey, Integer, String, insert, select
+from sqlalchemy import (
+    JSON,
+    Connection,
+    DateTime,
+    Engine,
+    ForeignKey,
+    Integer,
+    String,
+    insert,
+    select,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from zicht.store.models import Base, utcnow
@@ -61,7 +72,7 @@ class PersonReview:
 
 
 def add_person_review(
-    engine: Engine,
+    engine: Engine | Connection,
     *,
     decision: Decision,
     registration_id: int,
@@ -71,10 +82,11 @@ def add_person_review(
     reason: str,
     reviewer: str,
 ) -> int:
-    """Store a review; returns its id."""
+    """Store a review; returns its id. Given a connection, the review is written in the
+    caller's transaction (e.g. with its audit entry, `zicht.access.audited_transaction`)."""
     if decision not in ("confirm", "split"):
         raise ValueError(f"unknown review decision {decision!r}")
-    with engine.begin() as connection:
+    with engine.begin() if isinstance(engine, Engine) else nullcontext(engine) as connection:
         result = connection.execute(
             insert(PersonReviewRow)
             .values(

@@ -182,6 +182,21 @@ def look(request: Request, principal: Principal, purpose: str, **details: Any) -
     return Look(actor, purpose, {"path": request.url.path, **details})
 
 
+def audit_event(
+    request: Request,
+    principal: Principal,
+    action: str,
+    *,
+    object_type: str | None = None,
+    object_ids: list[int | str] | None = None,
+    purpose: str | None = None,
+    **details: Any,
+) -> AuditEvent:
+    """The entry `audit` would write, for a route that writes it in its own transaction
+    (`zicht.access.audited_transaction`), so that the act and its entry commit together."""
+    return _event(request, principal, action, object_type, object_ids, purpose, details)
+
+
 async def audit_async(
     request: Request,
     principal: Principal,

@@ -10,12 +10,19 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
-from zicht.access import MIN_PURPOSE, Principal, authorize, reveal_identities, scope_of
+from zicht.access import (
+    MIN_PURPOSE,
+    Principal,
+    audited_transaction,
+    authorize,
+    reveal_identities,
+    scope_of,
+)
 from zicht.i18n import N_
 from zicht.standard import ORGANISATIONS, VOCABULARIES
 from zicht.store.person_reviews import add_person_review, read_person_reviews
 from zicht.store.web_registrations import get_registration
-from zicht.web.deps import audit, audit_async, look, requires, state
+from zicht.web.deps import audit, audit_event, look, requires, state
 from zicht.web.explained import review_reasons
 from zicht.web.i18n import Translator, language_of
 from zicht.web.linked import (
@@ -41,6 +48,10 @@ _DECISIONS = {"confirm": N_("Confirmed as one person"), "split": N_("Split off")
 _REVIEW_ERRORS = {
     "decision": N_("Choose to confirm the person or to split a registration off."),
     "single": N_("A person of one registration has nothing to confirm or split."),
+    "run": N_(
+        "A newer link run finished after this page was shown: look at the person again "
+        "before you review."
+    ),
     "reason": N_("State the reason for the review (at least %(n)s characters)."),
     "registration": N_("Choose the registration to split off."),
 }
@@ -252,10 +263,15 @@ async def review_person(
         decision = str(form.get("decision", ""))
         reason = " ".join(str(form.get("reason", "")).split())[:400]
         chosen = whole_number(str(form.get("registration", "")), 1, 2**31)
+        shown_run = whole_number(str(form.get("run", "")), 1, 2**31)
     shared = state(request)
     run = await run_in_threadpool(latest_run, shared.engine)
     if run is None or not 0 < person_id < 2**31:
         raise HTTPException(status_code=404, detail="not_found")
+    if shown_run != run.id:
+        # person ids belong to one link run: a review of the page of an earlier run would
+        # land on whoever has this id now
+        return RedirectResponse(f"/persons/{person_id}?review_error=run#review", status_code=303)
     members = await run_in_threadpool(person_members, shared.engine, run.id, person_id)
     if not members:
         raise HTTPException(status_code=404, detail="not_found")
@@ -274,28 +290,37 @@ async def review_person(
         return RedirectResponse(f"{back}?review_error={error}#review", status_code=303)
     registration = chosen if decision == "split" and chosen is not None else ids[0]
     others = [rid for rid in ids if rid != registration] if decision == "split" else ids
-    review_id = await run_in_threadpool(
-        lambda: add_person_review(
-            shared.engine,
-            decision="split" if decision == "split" else "confirm",
-            registration_id=registration,
-            members=others,
-            person_id=person_id,
-            run_id=run.id,
-            reason=reason,
-            reviewer=principal.name,
-        )
-    )
-    await audit_async(
-        request,
-        principal,
-        "person_reviewed",
-        object_type="victim_registration",
-        object_ids=list[int | str]([registration, *others] if decision == "split" else ids),
-        purpose=reason,
-        person=person_id,
-        decision=decision,
-        review=review_id,
-        run=run.id,
-    )
+
+    def store() -> int:
+        # the review and its audit entry commit together, or neither does
+        with audited_transaction(shared.engine) as tx:
+            review_id = add_person_review(
+                tx.connection,
+                decision="split" if decision == "split" else "confirm",
+                registration_id=registration,
+                members=others,
+                person_id=person_id,
+                run_id=run.id,
+                reason=reason,
+                reviewer=principal.name,
+            )
+            tx.log(
+                audit_event(
+                    request,
+                    principal,
+                    "person_reviewed",
+                    object_type="victim_registration",
+                    object_ids=list[int | str](
+                        [registration, *others] if decision == "split" else ids
+                    ),
+                    purpose=reason,
+                    person=person_id,
+                    decision=decision,
+                    review=review_id,
+                    run=run.id,
+                )
+            )
+        return review_id
+
+    review_id = await run_in_threadpool(store)
     return RedirectResponse(f"{back}?reviewed={review_id}#review", status_code=303)
