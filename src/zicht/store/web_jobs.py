@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy import JSON, DateTime, Engine, Integer, String, insert, select, update
 from sqlalchemy.orm import Mapped, mapped_column
 
+from zicht.store.audit import chained_transaction
 from zicht.store.models import Base, utcnow
 
 __all__ = [
@@ -95,8 +96,11 @@ def running_job(engine: Engine, kind: str) -> JobRecord | None:
 
 
 def start_job(engine: Engine, kind: str, started_by: str, parameters: dict[str, Any]) -> int | None:
-    """A new running job of `kind`; None when one of that kind is running already."""
-    with engine.begin() as connection:
+    """A new running job of `kind`; None when one of that kind is running already.
+
+    Two clicks cannot both see "none running": on SQLite the write lock is taken before
+    the check (BEGIN IMMEDIATE, `chained_transaction`), on PostgreSQL an advisory lock."""
+    with chained_transaction(engine) as connection:
         if engine.dialect.name == "postgresql":
             # Serialise starts of one kind: two clicks cannot both see "none running".
             connection.exec_driver_sql(
