@@ -78,6 +78,8 @@ def _notice(site: Site, email: str | None = "melder@example.org") -> tuple[int, 
 
 ACT = {
     "acted": "yes",
+    "content_type": ["CONTENT_TYPE_TEXT", "CONTENT_TYPE_IMAGE"],
+    "automated_decision": "AUTOMATED_DECISION_PARTIALLY",
     "visibility": "DECISION_VISIBILITY_CONTENT_REMOVED",
     "ground": "DECISION_GROUND_ILLEGAL_CONTENT",
     "ground_reference": "Art. 273f Sr",
@@ -110,14 +112,27 @@ def test_take_and_decide_with_errors_then_in_force(site: Site) -> None:
     done = anna.post(
         f"/notices/{notice_id}/decide", data={"csrf_token": token, **ACT}, follow_redirects=False
     )
-    assert done.status_code == 303 and done.headers["location"] == "/notices?done=decided"
     with Session(engine) as session:
         decision = session.scalar(select(DecisionRow).where(DecisionRow.notice_id == notice_id))
         assert decision is not None and decision.status == "in_force"
         assert decision.territorial_scope == ["BE", "NL"]
-    # a moderator of another platform does not see it
+        assert decision.automated_decision == "AUTOMATED_DECISION_PARTIALLY"
+        assert sorted(decision.content_type) == ["CONTENT_TYPE_IMAGE", "CONTENT_TYPE_TEXT"]
+    assert done.status_code == 303
+    assert done.headers["location"] == f"/decisions/{decision.id}?done=decided"
+    # the decision's page gives the statement of reasons with the poster's redress key
+    statement = anna.get(done.headers["location"])
+    assert statement.status_code == 200 and "Het besluit is vastgelegd." in statement.text
+    assert decision.redress_key in statement.text and "Art. 273f Sr" in statement.text
+    assert "Motivering (artikel 17" in statement.text
+    english = anna.get(f"/decisions/{decision.id}?lang=en")
+    assert "Statement of reasons (Article 17" in english.text
+    assert "The decision was taken partly by automated means." in english.text
+    assert "melder@example.org" not in english.text  # never the notifier
+    # a moderator of another platform sees neither the notice nor the decision
     cleo = _as(site, "cleo")
     assert cleo.get(f"/notices/{notice_id}").status_code == 404
+    assert cleo.get(f"/decisions/{decision.id}").status_code == 404
 
 
 def test_four_eyes_complaint_review_and_reversal(site: Site) -> None:
@@ -183,6 +198,10 @@ def test_a_notifier_complaint_reversed_reopens_the_notice(site: Site) -> None:
         "facts": "Geen aanwijzing van illegale inhoud.",
         "territorial_scope": "NL",
     }
+    # no kind of content ticked: refused with the field named, nothing decided
+    refused = anna.post(f"/notices/{notice_id}/decide", data={"csrf_token": token, **no_action})
+    assert refused.status_code == 400 and 'href="#content_type"' in refused.text
+    no_action["content_type"] = "CONTENT_TYPE_IMAGE"
     anna.post(f"/notices/{notice_id}/decide", data={"csrf_token": token, **no_action})
     form = client.get("/complaint")
     client.post(

@@ -34,6 +34,7 @@ DONE = {
 }
 REFUSED = {
     "four_eyes": N_("Someone other than the decider must do this (four eyes)."),
+    "person": N_("Only a logged-in moderator can do this."),
     "status": N_("This was already done."),
     "length": N_("Give a reason of 1 to 2000 characters."),
     "reversed": N_("A reversed complaint cannot be manifestly unfounded."),
@@ -59,6 +60,7 @@ STATUS_TEXTS = {
     "pending_approval": N_("awaiting approval"),
     "decided": N_("decided"),
     "in_force": N_("in force"),
+    "reversed": N_("reversed"),
 }
 
 
