@@ -4,6 +4,7 @@ notifier, its review by another moderator, a reversal in force at once; CSRF req
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -228,3 +229,41 @@ def test_a_notifier_complaint_reversed_reopens_the_notice(site: Site) -> None:
     assert {"complaint_filed", "complaint_reviewed", "complaints_read"} <= {
         e.action for e in entries
     }
+
+
+def test_the_public_complaint_form_needs_its_token_and_closes_after_six_months(
+    site: Site,
+) -> None:
+    client, engine, _, _ = site
+    notice_id, _ = _notice(site)
+    anna = _as(site, "anna")
+    token = _token(anna.get(f"/notices/{notice_id}").text)
+    anna.post(f"/notices/{notice_id}/decide", data={"csrf_token": token, **ACT})
+    with Session(engine) as session:
+        decision = session.scalar(select(DecisionRow).where(DecisionRow.notice_id == notice_id))
+        assert decision is not None
+        decision_id, redress = decision.id, decision.redress_key
+
+    def complaints() -> int:
+        with Session(engine) as session:
+            rows = session.scalars(
+                select(ComplaintRow).where(ComplaintRow.decision_id == decision_id)
+            )
+            return len(list(rows))
+
+    # another site's page cannot post it: no token, or a token without its cookie
+    fresh = TestClient(client.app, base_url="http://localhost")
+    assert fresh.post("/complaint", data={"key": redress, "text": "Fout."}).status_code == 403
+    form = client.get("/complaint?lang=en")
+    forged = {"csrf_token": _token(form.text), "key": redress, "text": "Fout."}
+    assert fresh.post("/complaint", data=forged).status_code == 403
+    assert complaints() == 0
+    # six calendar months and a day after the decision: refused, naming the rule
+    with Session(engine) as session, session.begin():
+        row = session.get(DecisionRow, decision_id)
+        assert row is not None
+        row.decided_at = row.decided_at - dt.timedelta(days=185)
+    late = client.post("/complaint", data={**forged, "csrf_token": _token(form.text)})
+    assert late.status_code == 400 and 'href="#key"' in late.text
+    assert "The six months to complain about this decision have passed." in late.text
+    assert complaints() == 0

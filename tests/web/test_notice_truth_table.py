@@ -164,10 +164,13 @@ def _request(
     world: WebWorld, role: str | None, method: str, path: str, form: dict[str, str]
 ) -> Response:
     client = world.client(role)
-    if method == "GET":
-        return client.get(path, follow_redirects=False)
     data = {**form, "csrf_token": world.csrf(client)} if role else dict(form)
-    return client.post(path, data=data, follow_redirects=False)
+    response: Response = (
+        client.get(path, follow_redirects=False)
+        if method == "GET"
+        else client.post(path, data=data, follow_redirects=False)
+    )
+    return response
 
 
 def _audited(world: WebWorld, actor: str, action: str) -> list[object]:
