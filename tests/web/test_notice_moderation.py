@@ -267,3 +267,25 @@ def test_the_public_complaint_form_needs_its_token_and_closes_after_six_months(
     assert late.status_code == 400 and 'href="#key"' in late.text
     assert "The six months to complain about this decision have passed." in late.text
     assert complaints() == 0
+
+
+def test_the_statement_marks_the_moderators_texts_and_escapes_them() -> None:
+    from types import SimpleNamespace
+
+    from zicht.web.routers.notice_moderation import _marked
+
+    decision = SimpleNamespace(
+        facts="<script>alert(1)</script> & no",
+        ground_reference="no",  # also a word of the markup put around the others
+        ground_explanation="span",
+        redress_key="R-abc_1",
+        other_texts={},
+    )
+    text = "Feiten: <script>alert(1)</script> & no\nGrond: no; span\nSleutel: R-abc_1"
+    html = str(_marked(text, decision))  # type: ignore[arg-type]
+    assert "<script>" not in html and "&lt;script&gt;" in html
+    assert html == (
+        'Feiten: <span translate="no">&lt;script&gt;alert(1)&lt;/script&gt; &amp; no</span>\n'
+        'Grond: <span translate="no">no</span>; <span translate="no">span</span>\n'
+        'Sleutel: <span translate="no">R-abc_1</span>'
+    )

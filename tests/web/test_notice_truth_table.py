@@ -131,6 +131,7 @@ CASES: dict[str, Case] = {
     "decide": ("POST", "/notices/{id}/decide", "decide_notice", NoticeRow, _notice, DECIDE_FORM),
     "decision page": ("GET", "/decisions/{id}", "decide_notice", DecisionRow, _pending, {}),
     "approve": ("POST", "/decisions/{id}/approve", "decide_notice", DecisionRow, _pending, {}),
+    "reject": ("POST", "/decisions/{id}/reject", "decide_notice", DecisionRow, _pending, {}),
     "review": (
         "POST",
         "/complaints/{id}/review",
@@ -152,6 +153,7 @@ ADMITTED: dict[str, tuple[str | None, tuple[object, ...] | None, str | None]] = 
         ("in_force", "platform_moderator"),
         "decision_approved",
     ),
+    "reject": ("/notices?done=rejected", ("rejected", None), "decision_rejected"),
     "review": (
         "/notices?done=reviewed",
         ("reversed", "platform_moderator"),

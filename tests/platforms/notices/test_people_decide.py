@@ -1,10 +1,12 @@
 """On SQLite and PostgreSQL: the second pair of eyes and the complaint reviewer are
-people (a logged-in moderator, never a token: Art. 20(6)), and a decision is read only
+people (a logged-in moderator, never a token: Art. 20(6)); the second moderator may
+refuse an account termination, which then never takes effect; a decision is read only
 by its own platform's moderators (the web's decision page and statement of reasons)."""
 
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 
 import pytest
 from sqlalchemy import Engine
@@ -28,8 +30,11 @@ from zicht.platforms.notices import (
     decision_of,
     file_complaint,
     file_notice,
+    queue,
+    reject,
     review_complaint,
     statement_of_reasons,
+    statements_since,
 )
 from zicht.privacy import Cipher
 
@@ -75,3 +80,38 @@ def test_a_decision_is_read_by_its_own_platform_only(tenants: Engine, cipher: Ci
             decision_of(tenants, outsider, decision.id)
     with pytest.raises(NotAllowed):  # an unknown id is answered as one outside the scope
         decision_of(tenants, MODERATOR, decision.id + 1000)
+
+
+def test_a_refused_termination_never_takes_effect(tenants: Engine, cipher: Cipher) -> None:
+    receipt = file_notice(tenants, cipher, PUBLIC, notice_form())
+    terminate = dataclasses.replace(REMOVE_ILLEGAL, account="DECISION_ACCOUNT_TERMINATED")
+    decision = decide(tenants, cipher, MODERATOR, receipt.notice_id, terminate)
+    assert receipt.notice_id not in [e.notice_id for e in queue(tenants, MODERATOR, PLATFORM)]
+    for refuser, rule in ((MODERATOR, "four_eyes"), (PLATFORM_BOT, "person")):
+        with pytest.raises(NoticeError) as refused:
+            reject(tenants, refuser, decision.id)
+        assert _rules(refused.value) == {("decision", rule)}
+    with pytest.raises(NotAllowed):
+        reject(tenants, OTHER_MODERATOR, decision.id)
+    assert decision_of(tenants, MODERATOR, decision.id).status == "pending_approval"
+
+    reject(tenants, SECOND_MODERATOR, decision.id)
+    assert decision_of(tenants, MODERATOR, decision.id).status == "rejected"
+    assert receipt.notice_id in [e.notice_id for e in queue(tenants, MODERATOR, PLATFORM)]
+    for second_try in (approve, reject):  # refused once is refused for good
+        with pytest.raises(NoticeError) as done:
+            second_try(tenants, SECOND_MODERATOR, decision.id)
+        assert _rules(done.value) == {("decision", "status")}
+    with pytest.raises(NoticeError) as no_complaint:  # it never took effect
+        file_complaint(tenants, cipher, PUBLIC, decision.redress_key, "Not my account.")
+    assert _rules(no_complaint.value) == {("key", "reversed")}
+    today = dt.date.today()
+    assert statements_since(tenants, MODERATOR, PLATFORM, today) == []  # never reported
+    entries, _ = search(tenants, limit=100)
+    assert [e.actor for e in entries if e.action == "decision_rejected"] == ["mod.bert"]
+
+    # the notice is decided anew; only that decision is in force and reported
+    again = decide(tenants, cipher, MODERATOR, receipt.notice_id, REMOVE_ILLEGAL)
+    assert again.status == "in_force"
+    reported = statements_since(tenants, MODERATOR, PLATFORM, today)
+    assert [s["puid"] for s in reported] == [again.puid]

@@ -33,6 +33,7 @@ from zicht.platforms.notices._decisions import (
     queue,
     queue_entry,
     referrals,
+    reject,
     take,
 )
 from zicht.platforms.notices._demo import NoticeDemo, run_notice_demo
@@ -129,6 +130,7 @@ __all__ = [
     "receipt_message",
     "referrals",
     "register_platform",
+    "reject",
     "review_complaint",
     "run_notice_demo",
     "statement_of_reasons",

@@ -91,8 +91,8 @@ def file_complaint(
         raise refuse("text", "length", f"1 to {MAX_COMPLAINT} characters")
     decision, complainant = _decision_for(engine, key)
     now = utcnow()
-    if decision.status == "reversed":
-        raise refuse("key", "reversed", "the decision was already reversed")
+    if decision.status in ("reversed", "rejected"):
+        raise refuse("key", "reversed", "the decision was reversed or never took effect")
     if now > complaint_deadline(decision.decided_at):
         raise refuse("key", "deadline", "more than six months after the decision")
     pseudonym = _complainant_key(engine, decision, complainant)

@@ -45,6 +45,7 @@ __all__ = [
     "queue",
     "queue_entry",
     "referrals",
+    "reject",
     "take",
 ]
 
@@ -252,6 +253,23 @@ def decision_of(engine: Engine, principal: Principal, decision_id: int) -> Decis
     if decision is None or not authorize(principal, "decide_notice", decision.platform):
         raise NotAllowed("decide_notice")
     return decision
+
+
+def reject(engine: Engine, principal: Principal, decision_id: int) -> None:
+    """The second pair of eyes refuses an account termination: it never takes effect,
+    and the notice goes back to the queue (the same rules as `approve`)."""
+    decision = store.decision_by(engine, id=decision_id)
+    if decision is None or not authorize(principal, "decide_notice", decision.platform):
+        raise NotAllowed("decide_notice")
+    if principal.kind != "user":
+        raise refuse("decision", "person", "refused by a logged-in moderator")
+    if decision.decided_by == principal.actor:
+        raise refuse("decision", "four_eyes", "refused by a moderator other than its decider")
+    if not store.reject_decision(engine, decision.id, utcnow()):
+        raise refuse("decision", "status", "not awaiting approval")
+    audit(
+        engine, principal, "decision_rejected", "decision", [decision.id], notice=decision.notice_id
+    )
 
 
 @dataclass(frozen=True)

@@ -1,8 +1,9 @@
 """The moderator's forms of notice and action: take a notice, decide it, read the
 decision with its statement of reasons (Art. 17, carrying the poster's redress key),
-approve an account termination (four eyes), review a complaint. Without JavaScript;
+approve an account termination or refuse it (four eyes), review a complaint. Without JavaScript;
 every POST carries the session's CSRF token (`requires`). One service each:
-`zicht.platforms.notices` (`take`, `decide`, `decision_of`, `approve`, `review_complaint`).
+`zicht.platforms.notices` (`take`, `decide`, `decision_of`, `approve`, `reject`,
+`review_complaint`).
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ import datetime as dt
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, HTTPException
+from markupsafe import Markup, escape
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData
 from starlette.requests import Request
@@ -28,10 +30,12 @@ from zicht.platforms.notices import (
     decide,
     decision_of,
     queue_entry,
+    reject,
     review_complaint,
     statement_of_reasons,
     take,
 )
+from zicht.store.notices import DecisionRow
 from zicht.web.deps import requires, state
 from zicht.web.i18n import Translator, language_of
 from zicht.web.params import RowId
@@ -235,6 +239,26 @@ async def decide_notice(request: Request, principal: Moderator, notice_id: RowId
     return RedirectResponse(f"/decisions/{decision.id}?done=decided", status_code=303)
 
 
+def _marked(statement: str, decision: DecisionRow) -> Markup:
+    """The statement as HTML, the moderator's own texts and the key marked translate="no"
+    (written in whatever language the moderator wrote them: data, not the page's words)."""
+    texts = (
+        decision.facts, decision.ground_reference, decision.ground_explanation,
+        decision.redress_key, *(decision.other_texts or {}).values(),
+    )  # fmt: skip
+    # Placeholders first, escaping after, so a text never matches inside inserted markup
+    # or another placeholder: these are control characters only, which no stored text
+    # holds (check_decision refuses them; the key is URL-safe base64).
+    chosen = sorted({text for text in texts if text}, key=len, reverse=True)
+    holders = [f"\x01{chr(2) * (number + 1)}\x01" for number in range(len(chosen))]
+    for text, holder in zip(chosen, holders, strict=True):
+        statement = statement.replace(text, holder)
+    marked = escape(statement)
+    for text, holder in zip(chosen, holders, strict=True):
+        marked = marked.replace(holder, Markup('<span translate="no">%s</span>') % text)
+    return marked
+
+
 @router.get("/decisions/{decision_id}")
 def decision_page(request: Request, principal: Moderator, decision_id: RowId) -> Response:
     """A decision as taken, with the statement of reasons to send to the poster."""
@@ -260,7 +284,9 @@ def decision_page(request: Request, principal: Moderator, decision_id: RowId) ->
         ground=t(GROUNDS[decision.ground]) if decision.ground in GROUNDS else "",
         decided_at=t.date(decision.decided_at),
         # the statement is shown in the page's language: switch the page to give the other
-        statement=statement_of_reasons(decision, language_of(request)) if decision.acted else "",
+        statement=_marked(statement_of_reasons(decision, language_of(request)), decision)
+        if decision.acted
+        else "",
         can_approve=decision.status == "pending_approval"
         and principal.actor != decision.decided_by,
         done=t(DONE[done]) if done in DONE else "",
@@ -277,6 +303,18 @@ async def approve_decision(request: Request, principal: Moderator, decision_id: 
         rule = exc.problems[0].rule
         return RedirectResponse(f"/notices?refused={rule}", status_code=303)
     return RedirectResponse(f"/decisions/{decision_id}?done=approved", status_code=303)
+
+
+@router.post("/decisions/{decision_id}/reject")
+async def reject_decision(request: Request, principal: Moderator, decision_id: RowId) -> Response:
+    try:
+        await run_in_threadpool(reject, state(request).engine, principal, decision_id)
+    except NotAllowed:
+        raise HTTPException(status_code=404, detail="not_found") from None
+    except NoticeError as exc:
+        rule = exc.problems[0].rule
+        return RedirectResponse(f"/notices?refused={rule}", status_code=303)
+    return RedirectResponse("/notices?done=rejected", status_code=303)
 
 
 @router.post("/complaints/{complaint_id}/review")

@@ -30,6 +30,7 @@ router = APIRouter(include_in_schema=False)
 DONE = {
     "decided": N_("The decision is recorded."),
     "approved": N_("The account termination is approved and in force."),
+    "rejected": N_("The account termination is refused; the notice is back in the queue."),
     "reviewed": N_("The complaint is reviewed."),
 }
 REFUSED = {
@@ -61,6 +62,7 @@ STATUS_TEXTS = {
     "decided": N_("decided"),
     "in_force": N_("in force"),
     "reversed": N_("reversed"),
+    "rejected": N_("refused by the second moderator"),
 }
 
 
