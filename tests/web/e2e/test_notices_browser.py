@@ -4,7 +4,8 @@ queue; the decision (with its error summary), the notifier's complaint and its r
 by another moderator, all through the web forms; an account termination proposed by
 one moderator and approved by a second on the decision page, its statement of reasons
 (Dutch) with the redress key, the poster's complaint on the public form and its
-rejection by a third moderator. axe-core finds no WCAG 2.1 A/AA violation on any page."""
+rejection by a third moderator; a termination refused by the second moderator, its
+notice back in the queue. axe-core finds no WCAG 2.1 A/AA violation on any page."""
 
 from __future__ import annotations
 
@@ -325,4 +326,42 @@ def test_four_eyes_statement_and_the_posters_complaint(
     )
     kept = decision_by(engine, id=decision.id)
     assert kept is not None and kept.status == "in_force"  # upheld: still in force
+    page.close()
+
+
+def test_a_second_moderator_refuses_a_termination(
+    live: tuple[str, Engine, Cipher], browser: BrowserContext
+) -> None:
+    base, engine, _ = live
+    page = browser.new_page()
+    page.context.clear_cookies()
+    reference = _file(
+        page, f"{base}/report/kinky-nl/ad/A-4", "STATEMENT_CATEGORY_VIOLENCE", None, english=False
+    )
+    notice = notice_by(engine, reference=reference)
+    assert notice is not None
+    _login(page, base, "mod-anna")
+    page.goto(f"{base}/notices/{notice.id}?lang=en")
+    page.check("#acted-yes")
+    page.select_option("#account", "DECISION_ACCOUNT_TERMINATED")
+    page.select_option("#ground", "DECISION_GROUND_INCOMPATIBLE_CONTENT")
+    page.fill("#ground_reference", "Terms 4.2: no ads on behalf of others")
+    page.fill("#ground_explanation", "The account posts ads for others.")
+    page.fill("#facts", "The same template on twenty ads of this account.")
+    page.locator("form[action$='/decide'] button").click()
+    page.wait_for_load_state()
+    assert page.locator("form[action$='/reject']").count() == 0  # not its own decider
+    decision = latest_decision(engine, notice.id)
+    assert decision is not None and decision.status == "pending_approval"
+
+    _login(page, base, "mod-bert")
+    page.goto(f"{base}/decisions/{decision.id}?lang=en")
+    _no_violations(page)
+    page.locator(f"form[action='/decisions/{decision.id}/reject'] button").click()
+    page.wait_for_load_state()
+    assert "The account termination is refused" in page.content()
+    _no_violations(page)
+    assert page.locator(f"a[href='/notices/{notice.id}']").count() == 1  # back in the queue
+    refused = decision_by(engine, id=decision.id)
+    assert refused is not None and refused.status == "rejected"
     page.close()
