@@ -72,7 +72,9 @@ ENDPOINTS: list[tuple[str, str, str, str]] = [
     ("GET", "/notices/{notice_id}", "decide_notice", "/notices/999999"),
     ("POST", "/notices/{notice_id}/take", "decide_notice", "/notices/999999/take"),
     ("POST", "/notices/{notice_id}/decide", "decide_notice", "/notices/999999/decide"),
+    ("GET", "/decisions/{decision_id}", "decide_notice", "/decisions/999999"),
     ("POST", "/decisions/{decision_id}/approve", "decide_notice", "/decisions/999999/approve"),
+    ("POST", "/decisions/{decision_id}/reject", "decide_notice", "/decisions/999999/reject"),
     (
         "POST",
         "/complaints/{complaint_id}/review",

@@ -4,6 +4,7 @@ notifier, its review by another moderator, a reversal in force at once; CSRF req
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -78,6 +79,8 @@ def _notice(site: Site, email: str | None = "melder@example.org") -> tuple[int, 
 
 ACT = {
     "acted": "yes",
+    "content_type": ["CONTENT_TYPE_TEXT", "CONTENT_TYPE_IMAGE"],
+    "automated_decision": "AUTOMATED_DECISION_PARTIALLY",
     "visibility": "DECISION_VISIBILITY_CONTENT_REMOVED",
     "ground": "DECISION_GROUND_ILLEGAL_CONTENT",
     "ground_reference": "Art. 273f Sr",
@@ -110,14 +113,27 @@ def test_take_and_decide_with_errors_then_in_force(site: Site) -> None:
     done = anna.post(
         f"/notices/{notice_id}/decide", data={"csrf_token": token, **ACT}, follow_redirects=False
     )
-    assert done.status_code == 303 and done.headers["location"] == "/notices?done=decided"
     with Session(engine) as session:
         decision = session.scalar(select(DecisionRow).where(DecisionRow.notice_id == notice_id))
         assert decision is not None and decision.status == "in_force"
         assert decision.territorial_scope == ["BE", "NL"]
-    # a moderator of another platform does not see it
+        assert decision.automated_decision == "AUTOMATED_DECISION_PARTIALLY"
+        assert sorted(decision.content_type) == ["CONTENT_TYPE_IMAGE", "CONTENT_TYPE_TEXT"]
+    assert done.status_code == 303
+    assert done.headers["location"] == f"/decisions/{decision.id}?done=decided"
+    # the decision's page gives the statement of reasons with the poster's redress key
+    statement = anna.get(done.headers["location"])
+    assert statement.status_code == 200 and "Het besluit is vastgelegd." in statement.text
+    assert decision.redress_key in statement.text and "Art. 273f Sr" in statement.text
+    assert "Motivering (artikel 17" in statement.text
+    english = anna.get(f"/decisions/{decision.id}?lang=en")
+    assert "Statement of reasons (Article 17" in english.text
+    assert "The decision was taken partly by automated means." in english.text
+    assert "melder@example.org" not in english.text  # never the notifier
+    # a moderator of another platform sees neither the notice nor the decision
     cleo = _as(site, "cleo")
     assert cleo.get(f"/notices/{notice_id}").status_code == 404
+    assert cleo.get(f"/decisions/{decision.id}").status_code == 404
 
 
 def test_four_eyes_complaint_review_and_reversal(site: Site) -> None:
@@ -183,6 +199,10 @@ def test_a_notifier_complaint_reversed_reopens_the_notice(site: Site) -> None:
         "facts": "Geen aanwijzing van illegale inhoud.",
         "territorial_scope": "NL",
     }
+    # no kind of content ticked: refused with the field named, nothing decided
+    refused = anna.post(f"/notices/{notice_id}/decide", data={"csrf_token": token, **no_action})
+    assert refused.status_code == 400 and 'href="#content_type"' in refused.text
+    no_action["content_type"] = "CONTENT_TYPE_IMAGE"
     anna.post(f"/notices/{notice_id}/decide", data={"csrf_token": token, **no_action})
     form = client.get("/complaint")
     client.post(
@@ -209,3 +229,63 @@ def test_a_notifier_complaint_reversed_reopens_the_notice(site: Site) -> None:
     assert {"complaint_filed", "complaint_reviewed", "complaints_read"} <= {
         e.action for e in entries
     }
+
+
+def test_the_public_complaint_form_needs_its_token_and_closes_after_six_months(
+    site: Site,
+) -> None:
+    client, engine, _, _ = site
+    notice_id, _ = _notice(site)
+    anna = _as(site, "anna")
+    token = _token(anna.get(f"/notices/{notice_id}").text)
+    anna.post(f"/notices/{notice_id}/decide", data={"csrf_token": token, **ACT})
+    with Session(engine) as session:
+        decision = session.scalar(select(DecisionRow).where(DecisionRow.notice_id == notice_id))
+        assert decision is not None
+        decision_id, redress = decision.id, decision.redress_key
+
+    def complaints() -> int:
+        with Session(engine) as session:
+            rows = session.scalars(
+                select(ComplaintRow).where(ComplaintRow.decision_id == decision_id)
+            )
+            return len(list(rows))
+
+    # another site's page cannot post it: no token, or a token without its cookie
+    fresh = TestClient(client.app, base_url="http://localhost")
+    assert fresh.post("/complaint", data={"key": redress, "text": "Fout."}).status_code == 403
+    form = client.get("/complaint?lang=en")
+    forged = {"csrf_token": _token(form.text), "key": redress, "text": "Fout."}
+    assert fresh.post("/complaint", data=forged).status_code == 403
+    assert complaints() == 0
+    # six calendar months and a day after the decision: refused, naming the rule
+    with Session(engine) as session, session.begin():
+        row = session.get(DecisionRow, decision_id)
+        assert row is not None
+        row.decided_at = row.decided_at - dt.timedelta(days=185)
+    late = client.post("/complaint", data={**forged, "csrf_token": _token(form.text)})
+    assert late.status_code == 400 and 'href="#key"' in late.text
+    assert "The six months to complain about this decision have passed." in late.text
+    assert complaints() == 0
+
+
+def test_the_statement_marks_the_moderators_texts_and_escapes_them() -> None:
+    from types import SimpleNamespace
+
+    from zicht.web.routers.notice_moderation import _marked
+
+    decision = SimpleNamespace(
+        facts="<script>alert(1)</script> & no",
+        ground_reference="no",  # also a word of the markup put around the others
+        ground_explanation="span",
+        redress_key="R-abc_1",
+        other_texts={},
+    )
+    text = "Feiten: <script>alert(1)</script> & no\nGrond: no; span\nSleutel: R-abc_1"
+    html = str(_marked(text, decision))  # type: ignore[arg-type]
+    assert "<script>" not in html and "&lt;script&gt;" in html
+    assert html == (
+        'Feiten: <span translate="no">&lt;script&gt;alert(1)&lt;/script&gt; &amp; no</span>\n'
+        'Grond: <span translate="no">no</span>; <span translate="no">span</span>\n'
+        'Sleutel: <span translate="no">R-abc_1</span>'
+    )

@@ -74,6 +74,10 @@ SCOPED_ELSEWHERE: dict[str, str] = {
     "/notices/{notice_id}": (
         "tests/platforms/notices/test_workflow.py::test_the_public_and_other_platforms_see_no_queue"
     ),
+    "/decisions/{decision_id}": (
+        "tests/platforms/notices/test_people_decide.py"
+        "::test_a_decision_is_read_by_its_own_platform_only"
+    ),
     "/programme/assessment": (
         "tests/web/test_programme_pages.py::test_answers_are_private_until_published"
     ),

@@ -59,6 +59,7 @@ AUDIT_ACTIONS: dict[str, str] = {
     "notice_assigned": N_("Notice taken by a moderator"),
     "notice_decided": N_("Notice decided"),
     "decision_approved": N_("Decision approved (four eyes)"),
+    "decision_rejected": N_("Account termination refused (four eyes)"),
     "complaint_filed": N_("Complaint filed"),
     "complaint_reviewed": N_("Complaint reviewed"),
     "complaint_suspended": N_("Complaint refused: complainant suspended"),

@@ -65,6 +65,11 @@ __all__ = [
 ]
 
 
+# Decisions that do not count (Art. 22 accuracy, Art. 23 misuse): lifted on a complaint,
+# or an account termination the second moderator refused.
+_NOT_TAKEN = ("reversed", "rejected")
+
+
 def _session(engine: Engine) -> Session:
     return Session(engine, expire_on_commit=False)
 
@@ -345,6 +350,22 @@ def approve_decision(engine: Engine, decision_id: int, approver: str, at: dt.dat
         return bool(session.execute(statement).rowcount)  # type: ignore[attr-defined]
 
 
+def reject_decision(engine: Engine, decision_id: int, at: dt.datetime) -> bool:
+    """A second moderator refuses a pending decision: it never takes effect (`rejected`)
+    and its notice goes back to the queue for a new decision."""
+    with _session(engine) as session, session.begin():
+        decision = session.get(DecisionRow, decision_id, with_for_update=True)
+        if decision is None or decision.status != "pending_approval":
+            return False
+        decision.status, decision.reversed_at = "rejected", at
+        session.execute(
+            update(NoticeRow)
+            .where(NoticeRow.id == decision.notice_id)
+            .values(status="open", decided_at=None, assigned_to=None, assigned_at=None)
+        )
+    return True
+
+
 def insert_complaint(engine: Engine, values: dict[str, Any]) -> ComplaintRow:
     """Store a complaint."""
     with _session(engine) as session, session.begin():
@@ -437,7 +458,7 @@ def flagger_outcomes(engine: Engine, flagger: str) -> dict[str, int]:
     statement = (
         select(DecisionRow.acted, func.count())
         .join(NoticeRow, NoticeRow.id == DecisionRow.notice_id)
-        .where(NoticeRow.flagger == flagger, DecisionRow.status != "reversed")
+        .where(NoticeRow.flagger == flagger, DecisionRow.status.not_in(_NOT_TAKEN))
         .group_by(DecisionRow.acted)
     )
     with _session(engine) as session:
@@ -487,6 +508,7 @@ def transparency_rows(
     """
     first = (
         select(DecisionRow.notice_id, func.min(DecisionRow.id).label("decision_id"))
+        .where(DecisionRow.status != "rejected")  # a refused proposal was never taken
         .group_by(DecisionRow.notice_id)
         .subquery()
     )
@@ -567,7 +589,7 @@ def misuse_count(engine: Engine, platform: str, subject: str, key: str, since: d
         .where(
             DecisionRow.platform == platform,
             DecisionRow.decided_at >= since,
-            DecisionRow.status != "reversed",
+            DecisionRow.status.not_in(_NOT_TAKEN),
         )
     )
     if subject == "complaint":

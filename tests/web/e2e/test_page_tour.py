@@ -223,6 +223,10 @@ def _fillers(world: WebWorld) -> tuple[dict[str, str], dict[str, dict[str, str]]
                     "SELECT min(id) FROM reporting_report WHERE organisation = 'comensha'",
                 ),
                 ("notice_id", "SELECT min(id) FROM notice WHERE platform = 'kinky-nl'"),
+                (
+                    "decision_id",
+                    "SELECT min(id) FROM moderation_decision WHERE platform = 'kinky-nl'",
+                ),
                 ("shelter", "SELECT min(code) FROM shelter"),
                 ("job_id", "SELECT min(id) FROM web_job"),
             )
@@ -246,6 +250,7 @@ def _fillers(world: WebWorld) -> tuple[dict[str, str], dict[str, dict[str, str]]
         "request_id": str(first["request_id"]),
         "report_id": str(first["report_id"]),
         "notice_id": str(first["notice_id"]),
+        "decision_id": str(first["decision_id"]),
         "job_id": str(first["job_id"]),
     }
     return common, {"/shelter/places/{code}/address": {"code": str(first["shelter"])}}

@@ -28,10 +28,12 @@ from zicht.platforms.notices._decisions import (
     QueueEntry,
     approve,
     decide,
+    decision_of,
     pending_approvals,
     queue,
     queue_entry,
     referrals,
+    reject,
     take,
 )
 from zicht.platforms.notices._demo import NoticeDemo, run_notice_demo
@@ -111,6 +113,7 @@ __all__ = [
     "complaint_deadline",
     "decide",
     "decision_message",
+    "decision_of",
     "deliver_outbox",
     "designate_flagger",
     "file_complaint",
@@ -127,6 +130,7 @@ __all__ = [
     "receipt_message",
     "referrals",
     "register_platform",
+    "reject",
     "review_complaint",
     "run_notice_demo",
     "statement_of_reasons",

@@ -91,8 +91,8 @@ def file_complaint(
         raise refuse("text", "length", f"1 to {MAX_COMPLAINT} characters")
     decision, complainant = _decision_for(engine, key)
     now = utcnow()
-    if decision.status == "reversed":
-        raise refuse("key", "reversed", "the decision was already reversed")
+    if decision.status in ("reversed", "rejected"):
+        raise refuse("key", "reversed", "the decision was reversed or never took effect")
     if now > complaint_deadline(decision.decided_at):
         raise refuse("key", "deadline", "more than six months after the decision")
     pseudonym = _complainant_key(engine, decision, complainant)
@@ -130,7 +130,8 @@ def review_complaint(
 ) -> str | None:
     """Decide a complaint: uphold the decision or reverse it (at once).
 
-    The reviewer is a person other than the decision's decider and its approver. An
+    The reviewer is a person (a logged-in user, never a token: Art. 20(6)) other than
+    the decision's decider and its approver. An
     upheld complaint marked `unfounded` (manifestly unfounded) counts towards the
     complainant's warning and suspension (Art. 23(2)); the measure taken is returned.
     """
@@ -139,6 +140,8 @@ def review_complaint(
         raise NotAllowed("review_complaint")
     decision = store.decision_by(engine, id=complaint.decision_id)
     assert decision is not None
+    if principal.kind != "user":  # Art. 20(6): not solely by automated means
+        raise refuse("reviewer", "person", "a logged-in moderator reviews")
     if principal.actor in (decision.decided_by, decision.approved_by):
         raise refuse("reviewer", "four_eyes", "a moderator other than the decider reviews")
     if not reason.strip() or len(reason) > 2000:

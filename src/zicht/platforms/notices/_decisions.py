@@ -40,10 +40,12 @@ __all__ = [
     "QueueEntry",
     "approve",
     "decide",
+    "decision_of",
     "pending_approvals",
     "queue",
     "queue_entry",
     "referrals",
+    "reject",
     "take",
 ]
 
@@ -233,11 +235,41 @@ def approve(engine: Engine, principal: Principal, decision_id: int) -> None:
     decision = store.decision_by(engine, id=decision_id)
     if decision is None or not authorize(principal, "decide_notice", decision.platform):
         raise NotAllowed("decide_notice")
+    if principal.kind != "user":  # four eyes are a person's: never a token or a rule
+        raise refuse("decision", "person", "approved by a logged-in moderator")
     if decision.decided_by == principal.actor:
         raise refuse("decision", "four_eyes", "approved by a moderator other than its decider")
     if not store.approve_decision(engine, decision.id, principal.actor, utcnow()):
         raise refuse("decision", "status", "not awaiting approval")
     audit(engine, principal, "decision_approved", "decision", [decision.id])
+
+
+def decision_of(engine: Engine, principal: Principal, decision_id: int) -> DecisionRow:
+    """A decision of the moderator's platform, to show it and its statement of reasons.
+
+    NotAllowed outside the platform: a decision of another platform does not exist.
+    """
+    decision = store.decision_by(engine, id=decision_id)
+    if decision is None or not authorize(principal, "decide_notice", decision.platform):
+        raise NotAllowed("decide_notice")
+    return decision
+
+
+def reject(engine: Engine, principal: Principal, decision_id: int) -> None:
+    """The second pair of eyes refuses an account termination: it never takes effect,
+    and the notice goes back to the queue (the same rules as `approve`)."""
+    decision = store.decision_by(engine, id=decision_id)
+    if decision is None or not authorize(principal, "decide_notice", decision.platform):
+        raise NotAllowed("decide_notice")
+    if principal.kind != "user":
+        raise refuse("decision", "person", "refused by a logged-in moderator")
+    if decision.decided_by == principal.actor:
+        raise refuse("decision", "four_eyes", "refused by a moderator other than its decider")
+    if not store.reject_decision(engine, decision.id, utcnow()):
+        raise refuse("decision", "status", "not awaiting approval")
+    audit(
+        engine, principal, "decision_rejected", "decision", [decision.id], notice=decision.notice_id
+    )
 
 
 @dataclass(frozen=True)

@@ -38,7 +38,7 @@ def statements_since(
     require(principal, "export_statements", platform)
     statements = []
     for decision in store.decisions_since(engine, since, platform):
-        if not decision.acted or decision.status == "pending_approval":
+        if not decision.acted or decision.status in ("pending_approval", "rejected"):
             continue
         statement = tdb_statement(decision)
         problems = statement_problems(statement)

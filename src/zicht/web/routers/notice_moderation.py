@@ -1,7 +1,9 @@
-"""The moderator's forms of notice and action: take a notice, decide it, approve an
-account termination (four eyes), review a complaint. Without JavaScript; every POST
-carries the session's CSRF token (`requires`). One service each:
-`zicht.platforms.notices` (`take`, `decide`, `approve`, `review_complaint`).
+"""The moderator's forms of notice and action: take a notice, decide it, read the
+decision with its statement of reasons (Art. 17, carrying the poster's redress key),
+approve an account termination or refuse it (four eyes), review a complaint. Without JavaScript;
+every POST carries the session's CSRF token (`requires`). One service each:
+`zicht.platforms.notices` (`take`, `decide`, `decision_of`, `approve`, `reject`,
+`review_complaint`).
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ import datetime as dt
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, HTTPException
+from markupsafe import Markup, escape
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData
 from starlette.requests import Request
@@ -25,23 +28,46 @@ from zicht.platforms.notices import (
     NoticeError,
     approve,
     decide,
+    decision_of,
     queue_entry,
+    reject,
     review_complaint,
+    statement_of_reasons,
     take,
 )
+from zicht.store.notices import DecisionRow
 from zicht.web.deps import requires, state
 from zicht.web.i18n import Translator, language_of
 from zicht.web.params import RowId
 from zicht.web.rendering import render
-from zicht.web.routers.notices import notice_terms
+from zicht.web.routers.notices import DONE, STATUS_TEXTS, notice_terms
 
 router = APIRouter(include_in_schema=False)
 
 KINDS = ("visibility", "monetary", "provision", "account")
-OTHER_FIELDS = {"visibility": "decision_visibility_other", "monetary": "decision_monetary_other"}
+OTHER_FIELDS = {
+    "visibility": "decision_visibility_other",
+    "monetary": "decision_monetary_other",
+    "content_type": "content_type_other",
+}
 GROUNDS = {
     "DECISION_GROUND_ILLEGAL_CONTENT": N_("Illegal content (give the legal ground)"),
     "DECISION_GROUND_INCOMPATIBLE_CONTENT": N_("Incompatible with the terms and conditions"),
+}
+AUTOMATED_LABELS = {
+    "AUTOMATED_DECISION_NOT_AUTOMATED": N_("No: a person decided"),
+    "AUTOMATED_DECISION_PARTIALLY": N_("Partly: automated means helped decide"),
+    "AUTOMATED_DECISION_FULLY": N_("Fully: decided by automated means"),
+}
+CONTENT_TYPE_LABELS = {
+    "CONTENT_TYPE_TEXT": N_("Text"),
+    "CONTENT_TYPE_IMAGE": N_("Image"),
+    "CONTENT_TYPE_VIDEO": N_("Video"),
+    "CONTENT_TYPE_AUDIO": N_("Audio"),
+    "CONTENT_TYPE_SYNTHETIC_MEDIA": N_("Synthetic media"),
+    "CONTENT_TYPE_PRODUCT": N_("Product"),
+    "CONTENT_TYPE_APP": N_("App"),
+    "CONTENT_TYPE_OTHER": N_("Other content"),
 }
 PARTNER_LABELS = {
     "police": N_("Police"),
@@ -63,6 +89,9 @@ _MESSAGES = {
     "manifestly_illegal": N_("Manifestly illegal content needs a decision to act and the account."),
     "decision_visibility_other": N_("Describe the other restriction of visibility."),
     "decision_monetary_other": N_("Describe the other restriction of payments."),
+    "content_type": N_("Choose at least one kind of content."),
+    "content_type_other": N_("Describe the other kind of content."),
+    "automated_decision": N_("Say whether automated means decided."),
     "notice": N_("The notice was decided, or another moderator holds it."),
 }
 _INVALID = N_("This field is not valid.")
@@ -100,6 +129,8 @@ def _decision_page(
         restrictions={kind: _options(t, kind) for kind in KINDS},
         grounds=[(code, t(label)) for code, label in GROUNDS.items()],
         partners=[(code, t(PARTNER_LABELS[code])) for code in REFERRAL_PARTNERS],
+        automated=[(code, t(label)) for code, label in AUTOMATED_LABELS.items()],
+        content_types=[(code, t(label)) for code, label in CONTENT_TYPE_LABELS.items()],
         values=values,
         errors=errors,
     )
@@ -110,7 +141,12 @@ Moderator = Annotated[Principal, Depends(requires("decide_notice"))]
 
 @router.get("/notices/{notice_id}")
 def notice_page(request: Request, principal: Moderator, notice_id: RowId) -> Response:
-    return _decision_page(request, principal, notice_id, {"territorial_scope": "NL"}, {})
+    defaults: dict[str, object] = {
+        "territorial_scope": "NL",
+        "content_type": ["CONTENT_TYPE_TEXT"],
+        "automated_decision": "AUTOMATED_DECISION_NOT_AUTOMATED",
+    }
+    return _decision_page(request, principal, notice_id, defaults, {})
 
 
 @router.post("/notices/{notice_id}/take")
@@ -138,11 +174,13 @@ def decision_form(form: FormData) -> tuple[DecisionForm, dict[str, object]]:
         for name in (
             "acted", "facts", "monetary", "provision", "account", "ground",
             "ground_reference", "ground_explanation", "territorial_scope", "end_date",
-            "account_reference", "refer_to", *OTHER_FIELDS.values(),
+            "account_reference", "refer_to", "automated_decision", *OTHER_FIELDS.values(),
         )
     }  # fmt: skip
     visibility = [str(v)[:100] for v in form.getlist("visibility") if str(v).strip()][:10]
     values["visibility"] = visibility
+    content_type = [str(v)[:100] for v in form.getlist("content_type") if str(v).strip()][:10]
+    values["content_type"] = content_type
     values["unfounded"] = form.get("unfounded") == "yes"
     values["manifestly_illegal"] = form.get("manifestly_illegal") == "yes"
     scope = [c.strip().upper() for c in str(values["territorial_scope"]).split(",") if c.strip()]
@@ -168,6 +206,9 @@ def decision_form(form: FormData) -> tuple[DecisionForm, dict[str, object]]:
             ground_reference=chosen("ground_reference") if acted else None,
             ground_explanation=chosen("ground_explanation") if acted else None,
             territorial_scope=tuple(scope),
+            content_type=tuple(content_type),
+            automated_decision=str(values["automated_decision"]).strip()
+            or "AUTOMATED_DECISION_NOT_AUTOMATED",
             end_date=end,
             other_texts=others or None,
             refer_to=chosen("refer_to"),
@@ -184,7 +225,9 @@ async def decide_notice(request: Request, principal: Moderator, notice_id: RowId
     form, values = decision_form(await request.form())
     shared = state(request)
     try:
-        await run_in_threadpool(decide, shared.engine, shared.cipher, principal, notice_id, form)
+        decision = await run_in_threadpool(
+            decide, shared.engine, shared.cipher, principal, notice_id, form
+        )
     except NotAllowed:
         raise HTTPException(status_code=404, detail="not_found") from None
     except NoticeError as exc:
@@ -193,7 +236,61 @@ async def decide_notice(request: Request, principal: Moderator, notice_id: RowId
         for problem in exc.problems:
             errors.setdefault(problem.field, t(_MESSAGES.get(problem.field, _INVALID)))
         return _decision_page(request, principal, notice_id, values, errors, status=400)
-    return RedirectResponse("/notices?done=decided", status_code=303)
+    return RedirectResponse(f"/decisions/{decision.id}?done=decided", status_code=303)
+
+
+def _marked(statement: str, decision: DecisionRow) -> Markup:
+    """The statement as HTML, the moderator's own texts and the key marked translate="no"
+    (written in whatever language the moderator wrote them: data, not the page's words)."""
+    texts = (
+        decision.facts, decision.ground_reference, decision.ground_explanation,
+        decision.redress_key, *(decision.other_texts or {}).values(),
+    )  # fmt: skip
+    # Placeholders first, escaping after, so a text never matches inside inserted markup
+    # or another placeholder: these are control characters only, which no stored text
+    # holds (check_decision refuses them; the key is URL-safe base64).
+    chosen = sorted({text for text in texts if text}, key=len, reverse=True)
+    holders = [f"\x01{chr(2) * (number + 1)}\x01" for number in range(len(chosen))]
+    for text, holder in zip(chosen, holders, strict=True):
+        statement = statement.replace(text, holder)
+    marked = escape(statement)
+    for text, holder in zip(chosen, holders, strict=True):
+        marked = marked.replace(holder, Markup('<span translate="no">%s</span>') % text)
+    return marked
+
+
+@router.get("/decisions/{decision_id}")
+def decision_page(request: Request, principal: Moderator, decision_id: RowId) -> Response:
+    """A decision as taken, with the statement of reasons to send to the poster."""
+    t = Translator(language_of(request))
+    try:
+        decision = decision_of(state(request).engine, principal, decision_id)
+    except NotAllowed:
+        raise HTTPException(status_code=404, detail="not_found") from None
+    restrictions = [
+        *decision.visibility, decision.monetary, decision.provision, decision.account
+    ]  # fmt: skip
+    done = request.query_params.get("done")
+    return render(
+        request,
+        "notice_decision.html",
+        principal,
+        N_("Decision and statement of reasons"),
+        decision=decision,
+        status=t(STATUS_TEXTS[decision.status])
+        if decision.status in STATUS_TEXTS
+        else decision.status,
+        restrictions=[t(RESTRICTION_LABELS[r]) for r in restrictions if r in RESTRICTION_LABELS],
+        ground=t(GROUNDS[decision.ground]) if decision.ground in GROUNDS else "",
+        decided_at=t.date(decision.decided_at),
+        # the statement is shown in the page's language: switch the page to give the other
+        statement=_marked(statement_of_reasons(decision, language_of(request)), decision)
+        if decision.acted
+        else "",
+        can_approve=decision.status == "pending_approval"
+        and principal.actor != decision.decided_by,
+        done=t(DONE[done]) if done in DONE else "",
+    )
 
 
 @router.post("/decisions/{decision_id}/approve")
@@ -205,7 +302,19 @@ async def approve_decision(request: Request, principal: Moderator, decision_id: 
     except NoticeError as exc:
         rule = exc.problems[0].rule
         return RedirectResponse(f"/notices?refused={rule}", status_code=303)
-    return RedirectResponse("/notices?done=approved", status_code=303)
+    return RedirectResponse(f"/decisions/{decision_id}?done=approved", status_code=303)
+
+
+@router.post("/decisions/{decision_id}/reject")
+async def reject_decision(request: Request, principal: Moderator, decision_id: RowId) -> Response:
+    try:
+        await run_in_threadpool(reject, state(request).engine, principal, decision_id)
+    except NotAllowed:
+        raise HTTPException(status_code=404, detail="not_found") from None
+    except NoticeError as exc:
+        rule = exc.problems[0].rule
+        return RedirectResponse(f"/notices?refused={rule}", status_code=303)
+    return RedirectResponse("/notices?done=rejected", status_code=303)
 
 
 @router.post("/complaints/{complaint_id}/review")

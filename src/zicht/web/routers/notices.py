@@ -30,10 +30,12 @@ router = APIRouter(include_in_schema=False)
 DONE = {
     "decided": N_("The decision is recorded."),
     "approved": N_("The account termination is approved and in force."),
+    "rejected": N_("The account termination is refused; the notice is back in the queue."),
     "reviewed": N_("The complaint is reviewed."),
 }
 REFUSED = {
     "four_eyes": N_("Someone other than the decider must do this (four eyes)."),
+    "person": N_("Only a logged-in moderator can do this."),
     "status": N_("This was already done."),
     "length": N_("Give a reason of 1 to 2000 characters."),
     "reversed": N_("A reversed complaint cannot be manifestly unfounded."),
@@ -59,6 +61,8 @@ STATUS_TEXTS = {
     "pending_approval": N_("awaiting approval"),
     "decided": N_("decided"),
     "in_force": N_("in force"),
+    "reversed": N_("reversed"),
+    "rejected": N_("refused by the second moderator"),
 }
 
 
