@@ -186,3 +186,26 @@ def test_a_period_is_refused_where_single_years_are_the_rule(
     assert not any((tmp_path / name).exists() for name in "cts")
     # a single year is fine
     export_ctdc(filled_engine, out=tmp_path / "c", k=11, **{**period, "first_year": last})  # type: ignore[arg-type]
+
+
+def test_models_and_migration_0017_agree(engine: Engine) -> None:
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+
+    from zicht.store.models import Base
+
+    tables = {"opendata_release", "opendata_budget_spend"}
+    with engine.connect() as connection:
+        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        differences = compare_metadata(context, Base.metadata)
+    assert [
+        d for d in differences if tables & {str(getattr(p, "name", p)) for p in _parts(d)}
+    ] == []
+
+
+def _parts(difference: object) -> list[object]:
+    found: list[object] = []
+    for item in difference if isinstance(difference, list) else [difference]:
+        for part in item if isinstance(item, tuple) else ():
+            found.append(getattr(part, "table", part))
+    return found
