@@ -8,6 +8,7 @@ service's.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -61,8 +62,12 @@ def test_the_same_year_asked_twice_gives_the_same_bytes_and_spends_once(
     second = _synthetic(filled_engine, tmp_path / "b")
     for name in ("synthetic.csv", "synthetic_report.json"):
         assert first[name] == second[name], name
-    # the ledger: one release, epsilon 1 spent once on its one year
+    # the ledger: one release, epsilon 1 spent once on its one year; the release's own
+    # account (the epsilon OpenDP's maps report per step) adds up to what the ledger holds
     assert spent_by_year(filled_engine) == {YEAR: pytest.approx(1.0)}
+    report = json.loads(first["synthetic_report.json"])
+    assert sum(report["budget"].values()) == pytest.approx(report["epsilon"]) == 1.0
+    assert report["delta"] == 0.0
     entries, count = search(filled_engine, action="export_open_data")
     assert count == 2
     made = sorted(bool(e.details["made_now"]) for e in entries)
