@@ -117,6 +117,16 @@ class Settings(BaseSettings):
         description="Privacy budget epsilon of `zicht opendata synthetic` when `--epsilon` "
         "is not given (pure differential privacy, delta 0).",
     )
+    opendata_budget: float = Field(
+        3.0,
+        gt=0,
+        le=100,
+        description="Total privacy budget (epsilon) that the differentially private "
+        "releases of one registration year may spend together, across link runs. Each "
+        "new release of `zicht opendata synthetic` (or the web's download) spends its "
+        "epsilon on every year it covers; one that would exceed this total is refused "
+        "(docs/opendata.md).",
+    )
     reporting_retention_days: int = Field(
         90,
         ge=1,

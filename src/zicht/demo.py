@@ -212,6 +212,7 @@ def run_demo(
             out=paths.opendata,
             k=11,
             epsilon=1.0,
+            budget=3.0,
             policy=DEFAULT_PUBLICATION,
             actor=Actor("demo", "system", None, "demo"),
         )

@@ -36,6 +36,24 @@ def test_the_three_exports(linked_url: str, tmp_path: Path) -> None:
     )
     assert result.exit_code == 0, result.output
     assert "epsilon 2.0, delta 0.0" in result.output
+    assert "A new release, stored" in result.output
+    assert f"Privacy budget of {last}: epsilon 2.0 of 3.0 spent." in result.output
+    csv = (tmp_path / "s" / "synthetic.csv").read_bytes()
+    # asked again: the stored release, nothing spent; --new-release would exceed the budget
+    result = runner.invoke(
+        app, ["opendata", "synthetic", *period, "--epsilon", "2", "--out", str(tmp_path / "s2")]
+    )
+    assert result.exit_code == 0, result.output
+    assert "nothing spent" in result.output
+    assert (tmp_path / "s2" / "synthetic.csv").read_bytes() == csv
+    result = runner.invoke(
+        app,
+        ["opendata", "synthetic", *period, "--epsilon", "2", "--new-release", "--out",
+         str(tmp_path / "s3")],
+    )  # fmt: skip
+    assert result.exit_code == 2
+    assert f"the privacy budget of {first} is used up" in result.output
+    assert not (tmp_path / "s3").exists()
     result = runner.invoke(app, ["opendata", "tables", *period, "--out", str(tmp_path / "t")])
     assert result.exit_code == 0, result.output
     assert (tmp_path / "t" / "eurostat_thb.csv").is_file()

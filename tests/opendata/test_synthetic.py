@@ -101,16 +101,21 @@ def test_world_export(filled_engine: Engine, tmp_path: Path) -> None:
         last_year=last,
         out=tmp_path,
         epsilon=1.0,
+        budget=3.0,
         rare_below=11,
         actor=ACTOR,
     )
     synthetic = pd.read_csv(tmp_path / "synthetic.csv", dtype=str, keep_default_na=False)
     report = json.loads((tmp_path / "synthetic_report.json").read_text())
     assert report["epsilon"] == pytest.approx(1.0) and report["delta"] == 0.0
+    assert sum(report["budget"].values()) == pytest.approx(1.0)
     assert len(synthetic) == result.records > 0
     for column, values in report["domain"].items():
         assert set(synthetic[column]) <= set(values)
-    assert 0.0 <= report["utility"]["mean_two_way_tvd"] <= 1.0
+    # the utility figures (from the true data) are beside the release, never in it
+    assert "utility" not in report
+    steward = json.loads((tmp_path / "synthetic_utility.json").read_text())
+    assert 0.0 <= steward["mean_two_way_tvd"] <= 1.0
     entries, count = search(filled_engine, action="export_open_data")
     assert count == 1 and entries[0].object_type == "opendata:synthetic"
     with pytest.raises(OpenDataError, match="epsilon"):
@@ -120,6 +125,7 @@ def test_world_export(filled_engine: Engine, tmp_path: Path) -> None:
             last_year=last,
             out=tmp_path,
             epsilon=0,
+            budget=3.0,
             rare_below=11,
             actor=ACTOR,
         )

@@ -14,8 +14,9 @@ from sqlalchemy import select
 from tests.web.conftest import WebWorld
 from zicht.access import ROLE_PERMISSIONS
 from zicht.store.audit import AuditEntryRow
+from zicht.store.opendata_releases import spent_by_year
 
-YEARS = {"first": "2016", "last": "2030"}
+YEAR = {"year": "2023"}  # the year of the examples' registrations
 
 
 def _post(world: WebWorld, role: str, kind: str, data: dict[str, str]) -> object:
@@ -35,17 +36,17 @@ def test_every_role_gets_exactly_the_exports_it_is_granted(
     sqlite_world: WebWorld, kind: str, action: str
 ) -> None:
     for role, grants in ROLE_PERMISSIONS.items():
-        response = _post(sqlite_world, role, kind, YEARS)
+        response = _post(sqlite_world, role, kind, YEAR)
         expected = 200 if action in grants else 403
         assert response.status_code == expected, (role, kind)  # type: ignore[attr-defined]
 
 
 def test_the_ctdc_download_is_a_zip_of_the_export_and_is_audited(world: WebWorld) -> None:
-    response = _post(world, "coordinator", "ctdc", YEARS)
+    response = _post(world, "coordinator", "ctdc", YEAR)
     assert response.status_code == 200  # type: ignore[attr-defined]
     assert response.headers["content-type"] == "application/zip"  # type: ignore[attr-defined]
     disposition = response.headers["content-disposition"]  # type: ignore[attr-defined]
-    assert disposition == 'attachment; filename="zicht-opendata-ctdc-2016-2030.zip"'
+    assert disposition == 'attachment; filename="zicht-opendata-ctdc-2023.zip"'
     archive = zipfile.ZipFile(io.BytesIO(response.content))  # type: ignore[attr-defined]
     assert sorted(archive.namelist()) == [
         "ctdc.csv",
@@ -66,7 +67,7 @@ def test_the_ctdc_download_is_a_zip_of_the_export_and_is_audited(world: WebWorld
 
 
 def test_the_tables_download_holds_eurostat_and_greta(sqlite_world: WebWorld) -> None:
-    response = _post(sqlite_world, "data_steward", "tables", {"first": "2023", "last": "2023"})
+    response = _post(sqlite_world, "data_steward", "tables", YEAR)
     assert response.status_code == 200  # type: ignore[attr-defined]
     archive = zipfile.ZipFile(io.BytesIO(response.content))  # type: ignore[attr-defined]
     assert sorted(archive.namelist()) == ["eurostat_thb.csv", "greta.csv", "tables_protection.json"]
@@ -77,13 +78,63 @@ def test_the_tables_download_holds_eurostat_and_greta(sqlite_world: WebWorld) ->
 def test_the_synthetic_download_carries_no_figure_of_the_true_data(
     sqlite_world: WebWorld,
 ) -> None:
-    response = _post(sqlite_world, "analyst", "synthetic", YEARS)
+    response = _post(sqlite_world, "analyst", "synthetic", YEAR)
     assert response.status_code == 200  # type: ignore[attr-defined]
     archive = zipfile.ZipFile(io.BytesIO(response.content))  # type: ignore[attr-defined]
     assert sorted(archive.namelist()) == ["synthetic.csv", "synthetic_report.json"]
     report = json.loads(archive.read("synthetic_report.json"))
     assert report["delta"] == 0.0 and report["epsilon"] > 0
     assert "utility" not in report and "tvd" not in json.dumps(report).lower()
+
+
+def test_the_synthetic_year_asked_twice_is_the_same_zip_and_spends_once(world: WebWorld) -> None:
+    first = _post(world, "analyst", "synthetic", YEAR)
+    second = _post(world, "coordinator", "synthetic", YEAR)
+    assert first.status_code == second.status_code == 200  # type: ignore[attr-defined]
+    assert first.content == second.content  # type: ignore[attr-defined]
+    assert spent_by_year(world.engine) == {2023: pytest.approx(1.0)}
+    page = world.client("analyst").get("/opendata?lang=en").text
+    budget = page[page.index('id="privacy-budget"') :]
+    assert '<th scope="row">2023</th><td class="numeric">1.00</td>' in budget
+    assert '<td class="numeric">2.00</td>' in budget  # left of the default 3
+
+
+def test_a_synthetic_release_over_the_budget_is_refused(sqlite_world: WebWorld) -> None:
+    from zicht.access import Actor
+    from zicht.opendata import export_synthetic
+
+    export_synthetic(
+        sqlite_world.engine, first_year=2023, last_year=2023, out=sqlite_world.report_dir / "x",
+        epsilon=2.5, budget=3.0, rare_below=11, actor=Actor("cli:steward", "system"),
+    )  # fmt: skip
+    before = _export_entries(sqlite_world)
+    response = _post(sqlite_world, "analyst", "synthetic?lang=en", YEAR)
+    assert response.status_code == 400  # type: ignore[attr-defined]
+    assert "privacy budget of 2023 is used up" in response.text  # type: ignore[attr-defined]
+    assert _export_entries(sqlite_world) == before
+    assert spent_by_year(sqlite_world.engine) == {2023: pytest.approx(2.5)}
+
+
+def _export_entries(world: WebWorld) -> int:
+    with world.engine.connect() as connection:
+        return len(
+            connection.execute(
+                select(AuditEntryRow.id).where(AuditEntryRow.action == "export_open_data")
+            ).all()
+        )
+
+
+@pytest.mark.parametrize("kind", ["ctdc", "synthetic", "tables"])
+def test_a_period_is_refused_on_the_web_by_the_service(sqlite_world: WebWorld, kind: str) -> None:
+    """The form offers one year; a client posting a period anyway is refused by the
+    service (overlapping periods could be subtracted from each other)."""
+    response = _post(
+        sqlite_world, "coordinator", f"{kind}?lang=en", {"first": "2022", "last": "2023"}
+    )
+    assert response.status_code == 400  # type: ignore[attr-defined]
+    assert "covers one registration year, not a period" in response.text  # type: ignore[attr-defined]
+    assert _export_entries(sqlite_world) == 0
+    assert spent_by_year(sqlite_world.engine) == {}
 
 
 def test_the_page_shows_only_the_granted_forms_in_both_languages(sqlite_world: WebWorld) -> None:
@@ -101,10 +152,10 @@ def test_the_page_shows_only_the_granted_forms_in_both_languages(sqlite_world: W
 @pytest.mark.parametrize(
     ("data", "field", "message"),
     [
-        ({"first": "20x6", "last": "2023"}, "synthetic-first", "Enter a year from 1990 to 2100"),
-        ({"first": "2023", "last": ""}, "synthetic-last", "Enter a year from 1990 to 2100"),
-        ({"first": "2024", "last": "2023"}, "synthetic-first", "The first year is after the last"),
-        ({"first": "1995", "last": "1996"}, "synthetic-first", "no linked person was registered"),
+        ({"year": "20x6"}, "synthetic-year", "Enter a year from 1990 to 2100"),
+        ({"year": ""}, "synthetic-year", "Enter a year from 1990 to 2100"),
+        ({"first": "2024", "last": "2023"}, "synthetic-year", "the first year 2024 is after"),
+        ({"year": "1995"}, "synthetic-year", "no linked person was registered"),
     ],
 )
 def test_bad_years_are_named_and_nothing_is_exported(
@@ -129,5 +180,5 @@ def test_bad_years_are_named_and_nothing_is_exported(
 
 
 def test_a_post_without_the_csrf_token_is_refused(sqlite_world: WebWorld) -> None:
-    response = sqlite_world.client("coordinator").post("/opendata/ctdc", data=YEARS)
+    response = sqlite_world.client("coordinator").post("/opendata/ctdc", data=YEAR)
     assert response.status_code == 403

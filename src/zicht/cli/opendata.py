@@ -135,9 +135,19 @@ def synthetic_command(
         None, "--epsilon", help="Privacy budget (default: ZICHT_OPENDATA_EPSILON, 1)."
     ),
     run: int | None = RUN_OPTION,
+    new_release: bool = typer.Option(
+        False,
+        "--new-release",
+        help="Draw a new release even if one of this period and epsilon is stored; "
+        "spends epsilon of the privacy budget again (ZICHT_OPENDATA_BUDGET).",
+    ),
     database_url: str | None = DATABASE_OPTION,
 ) -> None:
-    """Differentially private synthetic microdata of the linked persons, with utility report."""
+    """Differentially private synthetic microdata of the linked persons, with utility report.
+
+    The first export of a period and epsilon is stored and spends epsilon of each of its
+    years' privacy budget; asking again gives the same files and spends nothing.
+    """
     from zicht.opendata import export_synthetic
 
     settings = current_settings()
@@ -151,13 +161,37 @@ def synthetic_command(
             last_year=year,
             out=out,
             epsilon=chosen,
+            budget=settings.opendata_budget,
             rare_below=settings.opendata_k,
             actor=actor,
             run_id=run,
+            new_release=new_release,
         ),
     )
     _show(result)
     t = messages()
+    made = (
+        t(
+            "A new release, stored: it spent epsilon %(epsilon)s of each year's budget.",
+            epsilon=result.details["epsilon"],
+        )
+        if result.details["made_now"]
+        else t("The stored release of this period and epsilon: nothing spent.")
+    )
+    console.print(made, markup=False, highlight=False)
+    spent = result.details["spent"]
+    assert isinstance(spent, dict)
+    for year, used in spent.items():
+        console.print(
+            t(
+                "Privacy budget of %(year)s: epsilon %(spent)s of %(budget)s spent.",
+                year=year,
+                spent=used,
+                budget=result.details["budget"],
+            ),
+            markup=False,
+            highlight=False,
+        )
     console.print(
         t(
             "epsilon %(epsilon)s, delta %(delta)s; mean total-variation distance of the "

@@ -13,6 +13,7 @@ from zicht.opendata._domain import SYNTHETIC_COLUMNS, coarsen, synthetic_domain
 from zicht.opendata._hierarchy import QUASI_IDENTIFIERS, dimensions
 from zicht.opendata._kanon import DisclosureRisk, anonymise
 from zicht.opendata._persons import LinkedPerson, linked_persons
+from zicht.opendata._release import BudgetYear, budget_overview
 from zicht.opendata._service import (
     ExportResult,
     OpenDataError,
@@ -32,6 +33,7 @@ __all__ = [
     "MULTI_VALUED",
     "QUASI_IDENTIFIERS",
     "SYNTHETIC_COLUMNS",
+    "BudgetYear",
     "CodebookEntry",
     "DisclosureRisk",
     "ExportResult",
@@ -41,6 +43,7 @@ __all__ = [
     "SyntheticRelease",
     "UtilityReport",
     "anonymise",
+    "budget_overview",
     "coarsen",
     "codebook",
     "ctdc_frame",

@@ -38,7 +38,9 @@ from typing import cast
 import numpy as np
 import pandas as pd
 
-__all__ = ["BUDGET_SPLIT", "SyntheticRelease", "synthesise"]
+__all__ = ["BUDGET_SPLIT", "METHOD", "SyntheticRelease", "synthesise"]
+
+METHOD = "MST-style tree of noisy two-way marginals (OpenDP discrete Laplace)"
 
 BUDGET_SPLIT = (0.1, 0.1, 0.8)
 """Shares of epsilon for one-way marginals, tree selection and edge marginals."""

@@ -327,7 +327,11 @@ def create_app(
     )
     app.state.reporting = ReportingPolicy.of(settings, cipher)
     app.state.settings = settings
-    app.state.opendata = {"k": settings.opendata_k, "epsilon": settings.opendata_epsilon}
+    app.state.opendata = {
+        "k": settings.opendata_k,
+        "epsilon": settings.opendata_epsilon,
+        "budget": settings.opendata_budget,
+    }
     app.state.audit_checkpoints = _audit_checkpoints(engine, cipher, settings)
     for router in (
         session,

@@ -29,20 +29,19 @@ def test_download_the_ctdc_file_after_a_wrong_year(
     _no_violations(page)
     assert page.get_by_role("heading", name="CTDC-bestand (IOM)").is_visible()
     ctdc = page.get_by_role("region", name="CTDC-bestand (IOM)")
-    ctdc.get_by_label("Eerste jaar").fill("2016")
-    ctdc.get_by_label("Laatste jaar").fill("20x0")
+    ctdc.get_by_label("Registratiejaar").fill("20x3")
     ctdc.get_by_role("button", name="Download het CTDC-bestand").click()
     page.wait_for_load_state()
     alert = page.get_by_role("alert")
     assert "Vul een jaar in van 1990 tot en met 2100" in alert.inner_text()
     _no_violations(page)
     alert.get_by_role("link").click()
-    assert page.evaluate("document.activeElement.id") == "ctdc-last"
+    assert page.evaluate("document.activeElement.id") == "ctdc-year"
     ctdc = page.get_by_role("region", name="CTDC-bestand (IOM)")
-    ctdc.get_by_label("Laatste jaar").fill("2030")
+    ctdc.get_by_label("Registratiejaar").fill("2023")
     with page.expect_download() as download:
         ctdc.get_by_role("button", name="Download het CTDC-bestand").click()
-    assert download.value.suggested_filename == "zicht-opendata-ctdc-2016-2030.zip"
+    assert download.value.suggested_filename == "zicht-opendata-ctdc-2023.zip"
     with zipfile.ZipFile(download.value.path()) as archive:
         assert "ctdc_codebook.csv" in archive.namelist()
     page.close()

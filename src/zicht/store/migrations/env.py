@@ -9,6 +9,7 @@ import zicht.store.audit
 import zicht.store.linkage
 import zicht.store.network
 import zicht.store.notices
+import zicht.store.opendata_releases
 import zicht.store.person_reviews
 import zicht.store.platforms
 import zicht.store.pprl

@@ -2,16 +2,17 @@
 
 Each export is made on request by `zicht.opendata` (k-anonymity, differential privacy,
 the publication policy), audited there with the requester as actor, and sent as one ZIP
-of its files. The CTDC disclosure-risk report goes with it; the synthetic data's report
-goes without its utility figures, which are computed from the true data and not
-differentially private.
+of its files. Exports here cover one registration year: the service refuses a period
+(overlapping periods could be subtracted from each other). The synthetic data are the
+stored release of the year (made, and its epsilon spent, on the first request; the same
+bytes afterwards) without the utility figures, which are computed from the true data
+and not differentially private. The page shows each year's spent privacy budget.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import io
-import json
 import tempfile
 import zipfile
 from collections.abc import Callable
@@ -25,7 +26,7 @@ from starlette.responses import Response
 
 from zicht.access import Actor, Principal, authorize
 from zicht.i18n import N_
-from zicht.opendata import ExportResult, OpenDataError
+from zicht.opendata import ExportResult, OpenDataError, budget_overview
 from zicht.privacy import PublicationPolicy
 from zicht.web.deps import client_of, requires, state
 from zicht.web.i18n import Translator, language_of
@@ -44,12 +45,11 @@ FIRST_YEAR, LAST_YEAR = 1990, 2100
 
 def _defaults(request: Request) -> dict[str, Any]:
     settings = request.app.state.opendata
-    year = dt.date.today().year - 1
     return {
-        "first": str(year),
-        "last": str(year),
+        "year": str(dt.date.today().year - 1),
         "k": settings["k"],
         "epsilon": settings["epsilon"],
+        "budget": settings["budget"],
     }
 
 
@@ -64,9 +64,12 @@ def _page(
 ) -> Response:
     defaults = _defaults(request)
     shown = [k for k, action in KINDS.items() if authorize(principal, action)]
-    forms = {k: {"first": defaults["first"], "last": defaults["last"], "errors": {}} for k in shown}
+    forms = {k: {"year": defaults["year"], "errors": {}} for k in shown}
     if kind is not None:
         forms[kind] = {**forms[kind], **(values or {}), "errors": errors or {}}
+    spent = (
+        budget_overview(state(request).engine, defaults["budget"]) if "synthetic" in shown else []
+    )
     return render(
         request,
         "opendata.html",
@@ -77,6 +80,8 @@ def _page(
         errors={f"{kind}-{field}": text for field, text in (errors or {}).items()},
         k=defaults["k"],
         epsilon=defaults["epsilon"],
+        budget=defaults["budget"],
+        spent=spent,
     )
 
 
@@ -98,32 +103,29 @@ def _year(text: str) -> int | None:
 
 async def _export(request: Request, principal: Principal, kind: str) -> Response:
     async with request.form() as form:
-        values = {name: str(form.get(name, "")).strip()[:8] for name in ("first", "last")}
+        values = {"year": str(form.get("year", "")).strip()[:8]}
+        # The form sends one year; a client that sends a period anyway reaches the
+        # service with it, which refuses it (the rule lives there, not in the form).
+        period = [str(form.get(name, "")).strip()[:8] for name in ("first", "last")]
     t = Translator(language_of(request))
     errors: dict[str, str] = {}
-    first, last = _year(values["first"]), _year(values["last"])
-    if first is None:
-        errors["first"] = t("Enter a year from %(low)s to %(high)s", low=FIRST_YEAR, high=LAST_YEAR)
-    if last is None:
-        errors["last"] = t("Enter a year from %(low)s to %(high)s", low=FIRST_YEAR, high=LAST_YEAR)
-    if first is not None and last is not None and first > last:
-        errors["first"] = t("The first year is after the last")
-    if errors or first is None or last is None:
+    if any(period):
+        first, last = _year(period[0]), _year(period[1])
+    else:
+        first = last = _year(values["year"])
+    if first is None or last is None:
+        errors["year"] = t("Enter a year from %(low)s to %(high)s", low=FIRST_YEAR, high=LAST_YEAR)
         return _page(request, principal, status_code=400, errors=errors, kind=kind, values=values)
     shared = state(request)
     actor = Actor(principal.actor, principal.kind, principal.organisation, client_of(request))
     defaults = _defaults(request)
-    make = _exporter(kind, defaults["k"], defaults["epsilon"])
+    make = _exporter(kind, defaults["k"], defaults["epsilon"], defaults["budget"])
     try:
         content = await run_in_threadpool(_zipped, make, shared.engine, actor, first, last)
     except OpenDataError as error:
-        errors["first"] = t(error.message, **error.values)
+        errors["year"] = t(error.message, **error.values)
         return _page(request, principal, status_code=400, errors=errors, kind=kind, values=values)
-    name = (
-        f"zicht-opendata-{kind}-{first}-{last}.zip"
-        if first != last
-        else (f"zicht-opendata-{kind}-{last}.zip")
-    )
+    name = f"zicht-opendata-{kind}-{last}.zip"
     headers = {"content-disposition": f'attachment; filename="{name}"'}
     return Response(content, media_type="application/zip", headers=headers)
 
@@ -131,21 +133,28 @@ async def _export(request: Request, principal: Principal, kind: str) -> Response
 Exporter = Callable[..., ExportResult]
 
 
-def _exporter(kind: str, k: int, epsilon: float) -> Exporter:
+def _exporter(kind: str, k: int, epsilon: float, budget: float) -> Exporter:
     from zicht import opendata
 
     if kind == "ctdc":
         return lambda engine, actor, first, last, out: opendata.export_ctdc(
-            engine, first_year=first, last_year=last, out=out, k=k, actor=actor
-        )
+            engine, first_year=first, last_year=last, out=out, k=k, actor=actor,
+            allow_ranges=False,
+        )  # fmt: skip
     if kind == "synthetic":
+        # No utility report here: it is computed from the true data.
         return lambda engine, actor, first, last, out: opendata.export_synthetic(
             engine, first_year=first, last_year=last, out=out, epsilon=epsilon,
-            rare_below=k, actor=actor,
+            budget=budget, rare_below=k, actor=actor, allow_ranges=False, with_utility=False,
         )  # fmt: skip
     return lambda engine, actor, first, last, out: opendata.export_tables(
-        engine, first_year=first, last_year=last, out=out, policy=PublicationPolicy(), actor=actor
-    )
+        engine, first_year=first, last_year=last, out=out, policy=PublicationPolicy(),
+        actor=actor, allow_ranges=False,
+    )  # fmt: skip
+
+
+# Every member gets this time stamp, so that the same files make the same ZIP bytes.
+_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 
 
 def _zipped(make: Exporter, engine: Any, actor: Actor, first: int, last: int) -> bytes:
@@ -156,19 +165,10 @@ def _zipped(make: Exporter, engine: Any, actor: Actor, first: int, last: int) ->
         buffer = io.BytesIO()
         with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
             for path in sorted(result.files):
-                if path.name == "synthetic_report.json":
-                    archive.writestr(path.name, _without_utility(path))
-                else:
-                    archive.write(path, arcname=path.name)
+                member = zipfile.ZipInfo(path.name, date_time=_ZIP_TIME)
+                member.compress_type = zipfile.ZIP_DEFLATED
+                archive.writestr(member, path.read_bytes())
         return buffer.getvalue()
-
-
-def _without_utility(path: Path) -> str:
-    """The synthetic data's report without its utility figures: those are computed from
-    the true data, not differentially private, and stay with the command line's steward."""
-    report = json.loads(path.read_text(encoding="utf-8"))
-    report.pop("utility", None)
-    return json.dumps(report, indent=2, ensure_ascii=False) + "\n"
 
 
 @router.post("/opendata/ctdc")
