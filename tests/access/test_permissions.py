@@ -47,6 +47,7 @@ EXPECTED: dict[str, dict[str, str]] = {
         "view_identity": "all",
         "view_persons": "all",
         "view_networks": "all",
+        "view_network_identities": "all",
         "view_estimates": "all",
         "download_reports": "all",
         "request_shelter": "all",
@@ -71,6 +72,7 @@ EXPECTED: dict[str, dict[str, str]] = {
         "view_dashboard": "all",
         "view_aggregates": "all",
         "view_networks": "all",
+        "view_network_identities": "all",
         "view_estimates": "all",
         "download_reports": "all",
         "view_programme": "all",
@@ -178,8 +180,10 @@ def test_only_a_municipality_answers_and_only_for_itself(role: str) -> None:
 def test_only_analysts_and_coordinators_see_networks(role: str) -> None:
     principal = Principal.for_user(1, "u", role, OWN)
     assert authorize(principal, "view_networks") is (role in ("analyst", "coordinator"))
+    assert authorize(principal, "view_network_identities") is (role in ("analyst", "coordinator"))
     token = Principal.for_token(1, "system", OWN, list(ACTIONS))
     assert not authorize(token, "view_networks")
+    assert not authorize(token, "view_network_identities")
 
 
 @pytest.mark.parametrize(("action", "target"), [(a, t) for a in ACTIONS for t in ("own", "none")])

@@ -48,6 +48,7 @@ ENDPOINTS: list[tuple[str, str, str, str]] = [
     ("POST", "/persons/{person_id}/review", "review_persons", "/persons/{person}/review"),
     ("GET", "/networks", "view_networks", "/networks"),
     ("GET", "/networks/{network}", "view_networks", "/networks/1"),
+    ("POST", "/networks/{network}", "view_networks", "/networks/1"),
     ("GET", "/estimates", "view_estimates", "/estimates"),
     ("GET", "/reports", "download_reports", "/reports"),
     ("GET", "/jobs", "run_linkage", "/jobs"),

@@ -1,4 +1,10 @@
-"""Networks: the ranking of the latest network run, and one network drawn with its evidence."""
+"""Networks: the ranking of the latest network run, and one network drawn with its evidence.
+
+Members are shown by their pseudonyms. An analyst or coordinator
+(`view_network_identities`) may ask for the identities behind them with a purpose, in a
+POSTed form with its CSRF token (never in the URL); `zicht.network.node_identities`
+decrypts them through `zicht.access`'s door, which writes the one `view_identity` entry.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +13,7 @@ from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, HTTPException
 from markupsafe import Markup
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
 
@@ -84,12 +91,11 @@ def networks(
     )
 
 
-@router.get("/networks/{network}")
-def network(
-    request: Request,
-    network: RowId,
-    principal: Annotated[Principal, Depends(requires("view_networks"))],
-) -> Response:
+def _network(request: Request, principal: Principal, network: int, purpose: str | None) -> Response:
+    """One network; with its members' identities when `purpose` was POSTed."""
+    can_identify = authorize(principal, "view_network_identities")
+    if purpose is not None and not can_identify:
+        raise HTTPException(status_code=403, detail="forbidden")
     shared = state(request)
     t = Translator(language_of(request))
     try:
@@ -99,12 +105,11 @@ def network(
         detail = network_detail(shared.engine, run, network)
     except RunNotFound:
         raise HTTPException(status_code=404, detail="not_found") from None
-    can_identify = authorize(principal, "view_identity")
-    purpose = request.query_params.get("purpose", "").strip()[:400]
     errors: dict[str, str] = {}
     labels: dict[int, str] = {}
     show = False
-    if request.query_params.get("identities") == "1" and can_identify:
+    if purpose is not None:
+        purpose = purpose.strip()[:400]
         if len(purpose) < MIN_PURPOSE:
             errors["purpose"] = t("State the purpose of access")
         else:
@@ -175,5 +180,30 @@ def network(
         timeline=detail.timeline.to_dict("records"),
         identities_shown=show,
         can_identify=can_identify,
+        purpose=purpose if show else "",
         errors=errors,
+    )
+
+
+@router.get("/networks/{network}")
+def network(
+    request: Request,
+    network: RowId,
+    principal: Annotated[Principal, Depends(requires("view_networks"))],
+) -> Response:
+    return _network(request, principal, network, None)
+
+
+@router.post("/networks/{network}")
+async def network_with_identities(
+    request: Request,
+    network: RowId,
+    principal: Annotated[Principal, Depends(requires("view_networks"))],
+) -> Response:
+    """One network with its members' identities: the purpose comes in the POSTed form
+    (with its CSRF token, checked by `requires`), never in the URL."""
+    form = await request.form()
+    purpose = form.get("purpose")
+    return await run_in_threadpool(
+        _network, request, principal, network, purpose if isinstance(purpose, str) else ""
     )
