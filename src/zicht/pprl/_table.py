@@ -31,6 +31,7 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
+import pyarrow as pa
 
 from zicht.pprl._bloom import Hardening, filter_bits
 from zicht.pprl._fields import FIELDS
@@ -204,6 +205,17 @@ def band_keys(bits: Matrix, banding: Banding, seed: int) -> npt.NDArray[np.int64
     return keys
 
 
+def _list_column(keys: npt.NDArray[np.int64], present: npt.NDArray[np.bool_]) -> pd.Series:
+    """A column of key lists (Arrow lists: 8 bytes a key), missing where not `present`."""
+    lengths = np.where(present, keys.shape[1] if len(keys) else 0, 0)
+    offsets = np.zeros(len(present) + 1, dtype=np.int64)
+    np.cumsum(lengths, out=offsets[1:])
+    lists = pa.LargeListArray.from_arrays(
+        pa.array(offsets), pa.array(keys.ravel()), mask=pa.array(~present)
+    )
+    return pd.Series(pd.arrays.ArrowExtensionArray(lists))
+
+
 def encoded_table(
     unique_ids: Sequence[int],
     sources: Sequence[str],
@@ -256,13 +268,13 @@ def encoded_table(
     for name, family in FAMILIES.items():
         bits, present = family_bits(family.fields)
         rows = present.nonzero()[0]
-        column: list[object] = [None] * n
+        keys = np.zeros((0, 0), dtype=np.int64)
         if len(rows) > 1:
             banding = choose_banding(
                 bits[rows], family.dice, hardening.flip_probability, _seed(name)
             )
             keys = band_keys(bits[rows], banding, _seed(name) + 1)
-            for row, row_keys in zip(rows.tolist(), keys, strict=True):
-                column[row] = row_keys
-        columns[f"lsh_{name}"] = pd.Series(column, dtype=object)
+        else:
+            present = np.zeros(n, dtype=bool)
+        columns[f"lsh_{name}"] = _list_column(keys, present)
     return pd.DataFrame(columns)
