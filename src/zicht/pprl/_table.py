@@ -113,11 +113,13 @@ class Banding:
     pairs: float
 
 
-def _packed_keys(bits: Matrix, sample: npt.NDArray[np.intp]) -> npt.NDArray[np.int64]:
-    chosen = np.packbits(bits[:, sample], axis=1)
-    padded = np.zeros((len(bits), 8), dtype=np.uint8)
-    padded[:, : chosen.shape[1]] = chosen
-    return padded.view("<i8")[:, 0].copy()
+def _keys(columns: Matrix, positions: npt.NDArray[np.intp]) -> npt.NDArray[np.int64]:
+    """Per row, the bits at `positions` as one integer; `columns` is the bit matrix
+    transposed (bits x rows), so that each sampled bit is one contiguous row."""
+    key = np.zeros(columns.shape[1], dtype=np.int64)
+    for shift, position in enumerate(positions.tolist()):
+        key |= columns[position].astype(np.int64) << shift
+    return key
 
 
 def _collisions(keys: npt.NDArray[np.int64]) -> float:
@@ -157,11 +159,12 @@ def choose_banding(bits: Matrix, dice: float, flip_probability: float, seed: int
     q = 2 * flip_probability * (1 - flip_probability)
     share = share * (1 - q) + (1 - share) * q
     identical = _collisions(_packed_rows(sample)) if m > 1 else 0.0
+    columns = np.ascontiguousarray(sample.T)
     budget = PAIRS_PER_RECORD * n
     best: Banding | None = None
     for width in (w for w in _WIDTHS if w <= length):
         trials = [
-            _collisions(_packed_keys(sample, rng.choice(length, width, replace=False)))
+            _collisions(_keys(columns, rng.choice(length, width, replace=False)))
             for _ in range(_TRIALS)
         ]
         # Pairs a band adds beyond the identical encodings, which every band finds.
@@ -198,10 +201,11 @@ def _packed_rows(bits: Matrix) -> npt.NDArray[np.int64]:
 def band_keys(bits: Matrix, banding: Banding, seed: int) -> npt.NDArray[np.int64]:
     """(rows x bands) keys: the band's sampled bits, with the band number in the top byte."""
     rng = np.random.default_rng(seed)
+    columns = np.ascontiguousarray(bits.T)
     keys = np.empty((len(bits), banding.bands), dtype=np.int64)
     for band in range(banding.bands):
         sample = rng.choice(bits.shape[1], size=banding.width, replace=False)
-        keys[:, band] = _packed_keys(bits, sample) | np.int64(band << 56)
+        keys[:, band] = _keys(columns, sample) | np.int64(band << 56)
     return keys
 
 
@@ -263,7 +267,8 @@ def encoded_table(
     for name, (fields, width) in TRAINING_KEYS.items():
         bits, present = family_bits(fields)
         sample = np.random.default_rng(_seed(name)).choice(bits.shape[1], width, replace=False)
-        key = pd.Series(_packed_keys(bits, sample), dtype="Int64")
+        chosen = np.ascontiguousarray(bits[:, sample].T)
+        key = pd.Series(_keys(chosen, np.arange(width)), dtype="Int64")
         columns[f"key_{name}"] = key.where(present, pd.NA)
     for name, family in FAMILIES.items():
         bits, present = family_bits(family.fields)
