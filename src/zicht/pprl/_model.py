@@ -20,7 +20,7 @@ from splink import SettingsCreator, block_on
 from zicht.linkage import MIN_COVERAGE, ModelSpec
 from zicht.pprl._bloom import Hardening
 from zicht.pprl._fields import FIELDS
-from zicht.pprl._table import BANDS, word_columns
+from zicht.pprl._table import EXACT_COLUMNS, FAMILIES, word_columns
 
 __all__ = ["DICE_LEVELS", "encoded_settings", "encoded_spec"]
 
@@ -67,6 +67,14 @@ def _comparison(field: str, hardening: Hardening) -> cl.CustomComparison:
             f"{field}_n_l IS NULL OR {field}_n_r IS NULL", label_for_charts="Unknown"
         ).configure(is_null_level=True)
     ]
+    if field in EXACT_COLUMNS and p == 0:
+        # The same encoding, weighed by how common it is (plain linkage's term-frequency
+        # adjustment of an exact name); without bit flipping equal values encode equally.
+        levels.append(
+            cll.CustomLevel(
+                f"{field}_h_l = {field}_h_r", label_for_charts="Same encoding"
+            ).configure(tf_adjustment_column=f"{field}_h", tf_adjustment_weight=1.0)
+        )
     for band in DICE_LEVELS if field in _FINE else IDENTIFIER_LEVELS:
         levels.append(
             cll.CustomLevel(f"{dice} >= {band * scale:.4f}", label_for_charts=f"Dice >= {band:g}")
@@ -123,28 +131,18 @@ def encoded_spec(table: pd.DataFrame) -> ModelSpec:
     """Comparisons and blocking rules for the filled fields of an encoded table."""
     comparisons = tuple(s.name for s in FIELDS if _filled(table, f"{s.name}_n"))
 
-    def keys(family: str) -> list[str]:
-        return [c for c in table.columns if c.startswith(f"lsh_{family}_") and _filled(table, c)]
+    def key(name: str) -> tuple[str, ...]:
+        column = f"key_{name}"
+        return (column,) if column in table and _filled(table, column) else ()
 
-    prediction: list[tuple[str, ...]] = [(k,) for k in keys("name")]
-    for given, dob in zip(keys("given"), keys("dob"), strict=False):
-        prediction.append((given, dob))
-    for family, dob in zip(keys("family"), keys("dob"), strict=False):
-        prediction.append((family, dob))
-    for family in ("phone", "id_document", "national_id", "email", "bank_account", "address"):
-        prediction += [(k,) for k in keys(family)]
-    first = {family: keys(family)[:1] for family in BANDS}
-    training = [
-        tuple(first["dob"]),
-        tuple(first["name"]),
-        tuple(first["phone"]),
-        tuple(first["address"]),
+    # One rule per family: its array of band keys, exploded by the engine.
+    prediction = [
+        (f"lsh_{family}",)
+        for family in FAMILIES
+        if f"lsh_{family}" in table and _filled(table, f"lsh_{family}")
     ]
-    deterministic = [
-        tuple(first["name"] + first["dob"]),
-        tuple(first["id_document"]),
-        tuple(first["national_id"]),
-    ]
+    training = [key("dob"), key("name"), key("phone"), key("address")]
+    deterministic = [key("name") + key("dob"), key("id_document"), key("national_id")]
     return ModelSpec(
         comparisons=comparisons,
         prediction_rules=tuple(prediction),
@@ -167,7 +165,10 @@ def encoded_settings(spec: ModelSpec, hardening: Hardening) -> SettingsCreator:
         link_type="dedupe_only",
         unique_id_column_name="unique_id",
         comparisons=_comparisons(spec.comparisons, hardening),
-        blocking_rules_to_generate_predictions=[block_on(*rule) for rule in spec.prediction_rules],
+        blocking_rules_to_generate_predictions=[
+            block_on(*rule, arrays_to_explode=[c for c in rule if c.startswith("lsh_")] or None)
+            for rule in spec.prediction_rules
+        ],
         additional_columns_to_retain=["source"],
         retain_intermediate_calculation_columns=True,
         retain_matching_columns=False,
