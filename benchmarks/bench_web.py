@@ -16,7 +16,7 @@ another checkout (e.g. the previous main's `src`), the way it served before guni
 interleaved page by page, so that both see the same load from other work.
 
     .venv/bin/python benchmarks/bench_web.py [--requests 3000] [--registrations 5000]
-        [--workers N] [--baseline-src ../main/src]
+        [--workers N] [--baseline-src ../main/src] [--pages /dashboard,/registrations]
         [--postgres-url postgresql+psycopg://postgres@127.0.0.1:5432/test]
 """
 
@@ -57,6 +57,7 @@ PATHS = ("/dashboard", "/registrations", IDENTITY_LOOK)
 PURPOSE = "benchmark of identity views"
 BASELINE_IDENTITY_PATH = "/registrations?identities=1&purpose=benchmark+of+identity+views"
 TIME_LIMIT = 60.0
+START_SECONDS = 180
 FORMS = ("labour", "sexual_domestic", "criminal", "sexual_cross_border")
 SOURCES = ("police", "fairwork", "shelter", "comensha", "inspectorate")
 
@@ -152,7 +153,8 @@ def _start_server(
         )
     command = [sys.executable, "-c", code]
     process = subprocess.Popen(command, env=env)
-    deadline = time.monotonic() + 60
+    # Generous: on a loaded machine a server process takes long to import its modules.
+    deadline = time.monotonic() + START_SECONDS
     while time.monotonic() < deadline:
         try:
             if httpx.get(f"http://127.0.0.1:{port}/health", timeout=1).status_code == 200:
@@ -161,6 +163,24 @@ def _start_server(
             time.sleep(0.2)
     process.kill()
     raise RuntimeError("the server did not start")
+
+
+def _cpu_seconds(root: int) -> float:
+    """CPU seconds (user and system) used so far by the process `root` and its children
+    (the server's processes), from /proc; 0.0 where /proc is missing."""
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    pending = [root]
+    while pending:
+        pid = pending.pop()
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+        except OSError:
+            continue
+        total += (int(fields[11]) + int(fields[12])) / tick  # utime, stime
+        pending += [int(child) for child in children]
+    return total
 
 
 def _request(path: str, token: str, csrf: str, baseline: bool) -> bytes:
@@ -230,6 +250,7 @@ async def _load(port: int, path: str, request: bytes, total: int) -> dict[str, A
     return {
         "path": path,
         "requests": len(latencies),
+        "warm_requests": len(warm["latencies"]),
         "errors": state["errors"],
         "seconds": round(elapsed, 2),
         "requests_per_second": round(len(latencies) / elapsed, 1),
@@ -253,11 +274,20 @@ def _run(url: str, args: argparse.Namespace) -> dict[str, Any]:
             for server in servers:
                 processes[server] = _start_server(server, url, key_file, ports[server], args)
             results: dict[str, list[dict[str, Any]]] = {server: [] for server in servers}
-            for number, path in enumerate(PATHS):
+            for number, path in enumerate(args.pages):
                 # Interleaved, and each page's first turn alternating between the servers.
                 for server in servers[::-1] if number % 2 else servers:
                     request = _request(path, token, csrf, server == "baseline")
+                    cpu = _cpu_seconds(processes[server].pid)
                     measured = asyncio.run(_load(ports[server], path, request, args.requests))
+                    # The server's own CPU per request (its processes, not the database's):
+                    # what the load of other work on the machine disturbs least.
+                    measured["server_cpu_ms_per_request"] = round(
+                        (_cpu_seconds(processes[server].pid) - cpu)
+                        * 1000
+                        / max(1, measured["requests"] + measured["warm_requests"]),
+                        2,
+                    )
                     results[server].append(measured)
         finally:
             for process in processes.values():
@@ -281,6 +311,12 @@ def main() -> None:
         "--postgres-url", default="postgresql+psycopg://postgres@127.0.0.1:5432/test"
     )
     parser.add_argument("--skip-postgres", action="store_true")
+    parser.add_argument(
+        "--pages",
+        type=lambda value: tuple(value.split(",")),
+        default=PATHS,
+        help=f"comma-separated pages to measure, of {','.join(PATHS)}",
+    )
     parser.add_argument(
         "--baseline-src",
         default=None,

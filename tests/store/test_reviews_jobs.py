@@ -4,11 +4,15 @@ a kind at a time; reviews read back in order (SQLite and PostgreSQL)."""
 from __future__ import annotations
 
 import datetime as dt
+import threading
 
+import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import Engine, update
+from sqlalchemy import Engine, text, update
 
+from zicht.store import make_engine, upgrade
+from zicht.store.audit import chained_transaction
 from zicht.store.models import Base
 from zicht.store.web_jobs import (
     STALE_AFTER,
@@ -20,6 +24,7 @@ from zicht.store.web_jobs import (
     recent_jobs,
     running_job,
     start_job,
+    start_job_in,
 )
 
 TABLES = {"person_review", "web_job"}
@@ -82,3 +87,37 @@ def test_a_job_left_running_by_a_dead_server_does_not_block_forever(engine: Engi
     assert fresh is not None
     old = read_job(engine, stuck)
     assert old is not None and old.status == "failed" and "interrupted" in (old.error or "")
+
+
+@pytest.mark.postgres
+def test_job_starts_in_two_schemas_do_not_wait_for_each_other(postgres_schema_url: str) -> None:
+    # Two Zicht stores in two schemas of one server: a start held open in one (its
+    # advisory lock taken) must not hold up a start of the same kind in the other.
+    schema = postgres_schema_url.rsplit("%3D", 1)[1]
+    other_url = postgres_schema_url.replace(f"%3D{schema}", f"%3D{schema}_b")
+    first = make_engine(postgres_schema_url)
+    with first.begin() as connection:
+        connection.execute(text(f'CREATE SCHEMA "{schema}_b"'))
+    second = make_engine(other_url)
+    try:
+        upgrade(first)
+        upgrade(second)
+        started: list[int | None] = []
+        with chained_transaction(first) as connection:
+            assert start_job_in(connection, "link", "coordinator", {}) is not None
+            other = threading.Thread(
+                target=lambda: started.append(start_job(second, "link", "coordinator", {}))
+            )
+            other.start()
+            other.join(15)
+            waited = other.is_alive()
+        other.join()
+        assert not waited, "a job start in another schema waited for this one's lock"
+        assert started and started[0] is not None
+        # Within one schema the lock still serialises: the committed job blocks a second.
+        assert start_job(first, "link", "someone else", {}) is None
+    finally:
+        second.dispose()
+        with first.begin() as connection:
+            connection.execute(text(f'DROP SCHEMA "{schema}_b" CASCADE'))
+        first.dispose()

@@ -78,6 +78,27 @@ def test_the_dashboard_shows_new_data_in_every_process(world: WebWorld, tmp_path
         assert "2005" in client.get("/dashboard?lang=nl").text  # the year chart too
 
 
+STALE = "The linkage is older than the latest delivery."
+
+
+def test_the_dashboards_out_of_date_notice_follows_deliveries_and_runs(
+    world: WebWorld, tmp_path: Path
+) -> None:
+    # The notice is cached with the data version: a delivery after the latest run shows
+    # it at once, in every process, and the next run takes it away again.
+    other = _second_process(world)
+    first, second = world.client("coordinator"), other.client("coordinator")
+    for client in (first, second):
+        assert STALE not in client.get("/dashboard?lang=en").text
+        assert STALE not in client.get("/dashboard?lang=en").text  # from the cache
+    _ingest_more(world, tmp_path)
+    for client in (first, second):
+        assert STALE in client.get("/dashboard?lang=en").text
+    fake_link_run(world.engine)
+    for client in (first, second):
+        assert STALE not in client.get("/dashboard?lang=en").text
+
+
 def test_the_registrations_total_and_years_follow_new_data(world: WebWorld, tmp_path: Path) -> None:
     other = _second_process(world)
     first, second = world.client("coordinator"), other.client("coordinator")

@@ -4,15 +4,17 @@ one job of a kind at a time, failures shown, the same services as the commands."
 from __future__ import annotations
 
 import time
+from typing import Any
 
 import pytest
 from sqlalchemy import Engine, func, select
 
 from tests.web.conftest import WebWorld
+from zicht.access import AuditEvent
 from zicht.store.audit import AuditEntryRow
 from zicht.store.linkage import LinkRunRow
 from zicht.store.locks import exclusive_job
-from zicht.store.web_jobs import read_job, start_job
+from zicht.store.web_jobs import WebJobRow, read_job, start_job
 
 
 def _wait(engine: Engine, job_id: int, seconds: float = 240) -> str:
@@ -118,3 +120,58 @@ def test_only_the_roles_allowed_start_jobs(world: WebWorld) -> None:
             )
             assert response.status_code == 403
         assert client.get("/jobs").status_code == 403
+
+
+def test_a_job_and_its_audit_entry_commit_together(
+    world: WebWorld, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The job_started entry cannot be written: then no job may have been started either
+    # (before, the job committed first and ran without its entry).
+    from zicht.access import _audit, _audit_transaction
+
+    original = _audit.build_values
+
+    def failing(event: AuditEvent, seq: int, previous: str) -> dict[str, Any]:
+        if event.action == "job_started":
+            raise RuntimeError("audit trail not writable")
+        return original(event, seq, previous)
+
+    monkeypatch.setattr(_audit, "build_values", failing)
+    monkeypatch.setattr(_audit_transaction, "build_values", failing)
+    client = world.client("coordinator")
+    csrf = world.csrf(client)
+    refused = client.post(
+        "/jobs/report",
+        data={"csrf_token": csrf, "year": "2023", "lang": "en"},
+        follow_redirects=False,
+    )
+    assert refused.status_code == 500
+    with world.engine.connect() as connection:
+        assert connection.execute(select(func.count()).select_from(WebJobRow)).scalar_one() == 0
+        entries = select(func.count()).where(AuditEntryRow.action == "job_started")
+        assert connection.execute(entries).scalar_one() == 0
+    monkeypatch.undo()
+    status, job_id = _start(world, "/jobs/report", year="2023", lang="en")
+    assert status == 303
+    with world.engine.connect() as connection:
+        entry = connection.execute(
+            select(AuditEntryRow.object_ids, AuditEntryRow.actor).where(
+                AuditEntryRow.action == "job_started"
+            )
+        ).one()
+    assert entry.actor == "coordinator" and entry.object_ids == str(job_id)
+    _wait(world.engine, job_id)
+
+
+def test_a_failed_report_says_why_in_the_readers_language(sqlite_world: WebWorld) -> None:
+    # The report's message has values (the year, the years of the data): kept as the
+    # catalogue's message and its values, it is translated when the page is shown.
+    world = sqlite_world
+    status, job_id = _start(world, "/jobs/report", year="2099", lang="en")
+    assert status == 303
+    assert _wait(world.engine, job_id) == "failed"
+    english = world.client("coordinator").get(f"/jobs/{job_id}?lang=en").text
+    assert "no registrations or suspects in 2099" in english
+    dutch = world.client("coordinator").get(f"/jobs/{job_id}?lang=nl").text
+    assert "geen registraties of verdachten in 2099" in dutch
+    assert "no registrations or suspects" not in dutch

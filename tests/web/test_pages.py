@@ -153,8 +153,22 @@ def test_person_page_shows_why_linked_and_identities_with_purpose(world: WebWorl
     page = client.get(f"/persons/{world.linked_person}")
     assert page.status_code == 200
     assert "Popescu" not in page.text
-    shown = client.get(f"/persons/{world.linked_person}?identities=1&purpose=case+review")
-    assert "Popescu" in shown.text
+    # The purpose is POSTed with the CSRF token, never read from a URL.
+    form = page.text.split('class="form"', 1)[0].rsplit("<form", 1)[1]
+    assert 'method="post"' in form and f'action="/persons/{world.linked_person}"' in form
+    in_url = client.get(f"/persons/{world.linked_person}?identities=1&purpose=case+review")
+    assert in_url.status_code == 200 and "Popescu" not in in_url.text
+    no_token = client.post(f"/persons/{world.linked_person}", data={"purpose": "case review"})
+    assert no_token.status_code == 403 and "Popescu" not in no_token.text
+    shown = client.post(
+        f"/persons/{world.linked_person}",
+        data={"purpose": "case review", "csrf_token": world.csrf(client)},
+    )
+    assert shown.status_code == 200 and "Popescu" in shown.text
+    short = client.post(
+        f"/persons/{world.linked_person}", data={"purpose": "x", "csrf_token": world.csrf(client)}
+    )
+    assert "Popescu" not in short.text
 
 
 def test_report_download_is_an_attachment(world: WebWorld) -> None:

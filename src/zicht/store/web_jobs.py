@@ -13,7 +13,18 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import JSON, DateTime, Engine, Integer, String, insert, select, update
+from sqlalchemy import (
+    JSON,
+    Connection,
+    DateTime,
+    Engine,
+    Integer,
+    String,
+    insert,
+    select,
+    text,
+    update,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from zicht.store.audit import chained_transaction
@@ -30,6 +41,7 @@ __all__ = [
     "recent_jobs",
     "running_job",
     "start_job",
+    "start_job_in",
 ]
 
 
@@ -95,44 +107,59 @@ def running_job(engine: Engine, kind: str) -> JobRecord | None:
     return None if row is None else _record(row)
 
 
+_JOB_START_LOCK = text(
+    "SELECT pg_advisory_xact_lock(('x' || md5(current_schema() || '/' || :job))::bit(64)::bigint)"
+)
+
+
 def start_job(engine: Engine, kind: str, started_by: str, parameters: dict[str, Any]) -> int | None:
-    """A new running job of `kind`; None when one of that kind is running already.
+    """A new running job of `kind`, committed; None when one of that kind is running already
+    (`start_job_in` in a transaction of its own)."""
+    with chained_transaction(engine) as connection:
+        return start_job_in(connection, kind, started_by, parameters)
+
+
+def start_job_in(
+    connection: Connection, kind: str, started_by: str, parameters: dict[str, Any]
+) -> int | None:
+    """A new running job of `kind` in the caller's transaction (a `chained_transaction`, so
+    that its audit entry commits with it); None when one of that kind is running already.
 
     Two clicks cannot both see "none running": on SQLite the write lock is taken before
-    the check (BEGIN IMMEDIATE, `chained_transaction`), on PostgreSQL an advisory lock."""
-    with chained_transaction(engine) as connection:
-        if engine.dialect.name == "postgresql":
-            # Serialise starts of one kind: two clicks cannot both see "none running".
-            connection.exec_driver_sql(
-                "SELECT pg_advisory_xact_lock(hashtext('zicht-web-job-' || %s))", (kind,)
-            )
-        running = WebJobRow.kind == kind, WebJobRow.status == "running"
-        connection.execute(
-            update(WebJobRow)
-            .where(*running, WebJobRow.beat_at < utcnow() - STALE_AFTER)
-            .values(
-                status="failed",
-                step="failed",
-                finished_at=utcnow(),
-                error="interrupted: the server stopped while the job ran",
-            )
+    the check (BEGIN IMMEDIATE, `chained_transaction`), on PostgreSQL an advisory lock
+    per kind and schema (two schemas on one server do not wait for each other)."""
+    if connection.dialect.name == "postgresql":
+        # Serialise starts of one kind: two clicks cannot both see "none running". The
+        # key is derived from the current schema (the first of the search_path, where the
+        # tables are), as `store.locks.exclusive_job`'s: other schemas are other stores.
+        connection.execute(_JOB_START_LOCK, {"job": f"zicht-web-job-{kind}"})
+    running = WebJobRow.kind == kind, WebJobRow.status == "running"
+    connection.execute(
+        update(WebJobRow)
+        .where(*running, WebJobRow.beat_at < utcnow() - STALE_AFTER)
+        .values(
+            status="failed",
+            step="failed",
+            finished_at=utcnow(),
+            error="interrupted: the server stopped while the job ran",
         )
-        if connection.execute(select(WebJobRow.id).where(*running)).first() is not None:
-            return None
-        result = connection.execute(
-            insert(WebJobRow)
-            .values(
-                kind=kind,
-                status="running",
-                step="queued",
-                started_by=started_by,
-                started_at=utcnow(),
-                beat_at=utcnow(),
-                parameters=parameters,
-            )
-            .returning(WebJobRow.id)
+    )
+    if connection.execute(select(WebJobRow.id).where(*running)).first() is not None:
+        return None
+    result = connection.execute(
+        insert(WebJobRow)
+        .values(
+            kind=kind,
+            status="running",
+            step="queued",
+            started_by=started_by,
+            started_at=utcnow(),
+            beat_at=utcnow(),
+            parameters=parameters,
         )
-        return int(result.scalar_one())
+        .returning(WebJobRow.id)
+    )
+    return int(result.scalar_one())
 
 
 def job_step(engine: Engine, job_id: int, step: str) -> None:

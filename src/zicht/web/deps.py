@@ -139,28 +139,6 @@ def requires(action: str) -> Callable[..., Awaitable[Principal]]:
     return dependency
 
 
-def _event(
-    request: Request,
-    principal: Principal,
-    action: str,
-    object_type: str | None,
-    object_ids: list[int | str] | None,
-    purpose: str | None,
-    details: dict[str, Any],
-) -> AuditEvent:
-    return AuditEvent(
-        actor=principal.actor,
-        actor_kind=principal.kind,
-        actor_organisation=principal.organisation,
-        action=action,
-        object_type=object_type,
-        object_ids=object_ids or [],
-        purpose=purpose,
-        client=client_of(request),
-        details={"path": request.url.path, **details},
-    )
-
-
 def audit(
     request: Request,
     principal: Principal,
@@ -172,7 +150,15 @@ def audit(
     **details: Any,
 ) -> None:
     """Record what `principal` did in this request in the audit trail."""
-    event = _event(request, principal, action, object_type, object_ids, purpose, details)
+    event = audit_event(
+        request,
+        principal,
+        action,
+        object_type=object_type,
+        object_ids=object_ids,
+        purpose=purpose,
+        **details,
+    )
     log_action(state(request).engine, event)
 
 
@@ -192,9 +178,20 @@ def audit_event(
     purpose: str | None = None,
     **details: Any,
 ) -> AuditEvent:
-    """The entry `audit` would write, for a route that writes it in its own transaction
-    (`zicht.access.audited_transaction`), so that the act and its entry commit together."""
-    return _event(request, principal, action, object_type, object_ids, purpose, details)
+    """The audit entry of what `principal` did in this request: written by `audit` and
+    `audit_async`, or by a route in its own transaction (`zicht.access.audited_transaction`),
+    so that the act and its entry commit together."""
+    return AuditEvent(
+        actor=principal.actor,
+        actor_kind=principal.kind,
+        actor_organisation=principal.organisation,
+        action=action,
+        object_type=object_type,
+        object_ids=object_ids or [],
+        purpose=purpose,
+        client=client_of(request),
+        details={"path": request.url.path, **details},
+    )
 
 
 async def audit_async(
@@ -208,7 +205,15 @@ async def audit_async(
     **details: Any,
 ) -> None:
     """`audit` for routes on the event loop; returns once the entry has committed."""
-    event = _event(request, principal, action, object_type, object_ids, purpose, details)
+    event = audit_event(
+        request,
+        principal,
+        action,
+        object_type=object_type,
+        object_ids=object_ids,
+        purpose=purpose,
+        **details,
+    )
     await log_action_async(state(request).engine, event)
 
 

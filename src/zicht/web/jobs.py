@@ -18,10 +18,11 @@ from typing import Any
 
 from sqlalchemy import Engine
 
+from zicht.access import AuditEvent, audited_transaction
 from zicht.config import Settings
 from zicht.i18n import N_
 from zicht.privacy import Cipher
-from zicht.store.web_jobs import finish_job, job_beat, job_step, start_job
+from zicht.store.web_jobs import finish_job, job_beat, job_step, start_job_in
 
 __all__ = ["JOB_KINDS", "start_link_job", "start_report_job"]
 
@@ -31,17 +32,30 @@ log = logging.getLogger(__name__)
 JOB_KINDS = {"link": "run_linkage", "report": "build_report"}
 
 Step = Callable[[str], None]
+Record = Callable[[int], AuditEvent]
+"""The audit entry of a started job, given its id."""
 
 
-def _failure(exc: BaseException) -> str:
+def _failure(exc: BaseException) -> dict[str, Any]:
+    """How a job failed, for `finish_job`: the English text as `error`, and in the result
+    the catalogue's message with its values, so that the page translates it when shown."""
     from zicht.linkage import EngineError, LinkageError
     from zicht.monitor import ReportError
     from zicht.pprl import SecretError
 
     if isinstance(exc, LinkageError | EngineError | ReportError | SecretError):
-        return str(exc)
+        message = str(getattr(exc, "message", str(exc)))
+        values = getattr(exc, "values", None) or {}
+        filled = {
+            name: value if isinstance(value, int | float | str) else str(value)
+            for name, value in values.items()
+        }
+        return {
+            "error": str(exc),
+            "result": {"error_message": message, "error_values": filled},
+        }
     # Anything else is a fault of ours: its text may hold values, its type does not.
-    return f"unexpected error ({type(exc).__name__})"
+    return {"error": f"unexpected error ({type(exc).__name__})"}
 
 
 # Seconds between a running job's beats (store.web_jobs.STALE_AFTER is far longer).
@@ -56,6 +70,17 @@ def _beat(engine: Engine, job_id: int, stop: threading.Event) -> None:
             log.warning("job %s: beat not recorded", job_id)
 
 
+def _start(
+    engine: Engine, kind: str, started_by: str, parameters: dict[str, Any], record: Record
+) -> int | None:
+    """A new job of `kind` and its audit entry, in one transaction; None if one runs."""
+    with audited_transaction(engine) as transaction:
+        job_id = start_job_in(transaction.connection, kind, started_by, parameters)
+        if job_id is not None:
+            transaction.log(record(job_id))
+    return job_id
+
+
 def _background(engine: Engine, job_id: int, work: Callable[[Step], dict[str, Any]]) -> None:
     def step(name: str) -> None:
         job_step(engine, job_id, name)
@@ -68,7 +93,7 @@ def _background(engine: Engine, job_id: int, work: Callable[[Step], dict[str, An
             result = work(step)
         except Exception as exc:  # the job's page shows it; the server goes on
             log.warning("job %s failed: %s", job_id, type(exc).__name__)
-            outcome: dict[str, Any] = {"error": _failure(exc)}
+            outcome: dict[str, Any] = _failure(exc)
         else:
             outcome = {"result": result}
         finally:
@@ -80,10 +105,17 @@ def _background(engine: Engine, job_id: int, work: Callable[[Step], dict[str, An
 
 
 def start_link_job(
-    engine: Engine, cipher: Cipher, settings: Settings, started_by: str, incremental: bool
+    engine: Engine,
+    cipher: Cipher,
+    settings: Settings,
+    started_by: str,
+    incremental: bool,
+    record: Record,
 ) -> int | None:
-    """Start a link run as `zicht link [--incremental]` does; None if one is running."""
-    job_id = start_job(engine, "link", started_by, {"incremental": incremental})
+    """Start a link run as `zicht link [--incremental]` does; None if one is running.
+
+    `record` gives the job's `job_started` audit entry, committed with the job."""
+    job_id = _start(engine, "link", started_by, {"incremental": incremental}, record)
     if job_id is None:
         return None
 
@@ -123,11 +155,13 @@ def start_link_job(
 
 
 def start_report_job(
-    engine: Engine, report_dir: Path, started_by: str, year: int, lang: str
+    engine: Engine, report_dir: Path, started_by: str, year: int, lang: str, record: Record
 ) -> int | None:
     """Write the monitor of `year` as `zicht report` does, into the reports folder the web
-    app serves; None if a report is being written."""
-    job_id = start_job(engine, "report", started_by, {"year": year, "lang": lang})
+    app serves; None if a report is being written.
+
+    `record` gives the job's `job_started` audit entry, committed with the job."""
+    job_id = _start(engine, "report", started_by, {"year": year, "lang": lang}, record)
     if job_id is None:
         return None
 

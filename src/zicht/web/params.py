@@ -1,4 +1,5 @@
-"""Numbers from paths and query strings: a value no row can have is no row, not an error.
+"""Numbers and dates from paths and query strings: a value no row can have is no row, not
+an error.
 
 The store's ids are INTEGER columns (1 … 2^31-1). A page asked for with an id outside
 that range, or with something that is no whole number in ASCII digits ("²" passes
@@ -8,6 +9,7 @@ database driver (SQLite's raises OverflowError above 2^63-1).
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Annotated
 
 from fastapi import HTTPException, Path
@@ -19,6 +21,7 @@ __all__ = [
     "MAX_ROW_ID",
     "RowId",
     "declared_query_parameters",
+    "iso_date",
     "reject_unknown_query",
     "whole_number",
 ]
@@ -40,6 +43,17 @@ def whole_number(text: str | None, low: int, high: int) -> int | None:
         return None
     number = int(text)
     return number if low <= number <= high else None
+
+
+def iso_date(text: str | None) -> dt.date | None:
+    """`text` as an ISO date (2024-03-01), surrounding spaces ignored; else None (a filter
+    with a date no one can mean is no filter)."""
+    if not text:
+        return None
+    try:
+        return dt.date.fromisoformat(text.strip())
+    except ValueError:
+        return None
 
 
 def declared_query_parameters(dependant: Dependant) -> frozenset[str]:

@@ -15,6 +15,7 @@ from zicht.standard import RECORD_TYPES
 from zicht.standard import field_label as standard_field_label
 
 __all__ = [
+    "EXPORT_LIMIT",
     "LIST_COLUMNS",
     "LIST_IDENTITY",
     "MAX_PAGE_SIZE",
@@ -26,6 +27,8 @@ __all__ = [
 ]
 
 MAX_PAGE_SIZE = 200
+EXPORT_LIMIT = 100_000
+"""Rows (registrations, audit entries) in one CSV export at most; the rest is counted."""
 SORTS = ("id", "-id", "registration_date", "-registration_date", "source")
 
 # Analytic columns in the registrations list, per record type (after the id).

@@ -20,23 +20,15 @@ from zicht.privacy import CsvWriter
 from zicht.standard import RECORD_TYPES
 from zicht.web.deps import audit, requires, state
 from zicht.web.i18n import Translator, language_of
-from zicht.web.params import whole_number
-from zicht.web.queries import record_type_label
+from zicht.web.params import iso_date, whole_number
+from zicht.web.queries import EXPORT_LIMIT, record_type_label
 from zicht.web.rendering import render
 
 router = APIRouter(include_in_schema=False)
 
 AUDIT_PAGE = 50
-EXPORT_LIMIT = 100_000
 SHOWN_IDS = 5
 """Record ids listed per entry on the page; the rest are counted (the export has all)."""
-
-
-def _date(value: str | None) -> dt.date | None:
-    try:
-        return dt.date.fromisoformat(value) if value else None
-    except ValueError:
-        return None
 
 
 def _filters(params: QueryParams) -> dict[str, Any]:
@@ -44,8 +36,8 @@ def _filters(params: QueryParams) -> dict[str, Any]:
         "actor": params.get("actor", "").strip()[:80] or None,
         "action": params.get("action", "").strip()[:60] or None,
         "object_id": params.get("object_id", "").strip()[:100] or None,
-        "since": _date(params.get("since")),
-        "until": _date(params.get("until")),
+        "since": iso_date(params.get("since")),
+        "until": iso_date(params.get("until")),
     }
 
 

@@ -25,7 +25,7 @@ from zicht.store.web_quarantine import count_open
 from zicht.web.deps import requires, state
 from zicht.web.figures import Chart, bar_chart, dashboard_counts, shown
 from zicht.web.i18n import Translator, language_of
-from zicht.web.linked import linkage_staleness
+from zicht.web.linked import Staleness, linkage_staleness
 from zicht.web.queries import versioned
 from zicht.web.rendering import environment, render
 
@@ -169,8 +169,9 @@ async def dashboard(
     request: Request, principal: Annotated[Principal, Depends(requires("view_dashboard"))]
 ) -> Response:
     # On the event loop: one small query (the data version) and cached figures; the
-    # published counts (an LP audit) are computed in a worker thread once per version
-    # (the cache entry is `versioned`'s pair of version and value).
+    # published counts (an LP audit) and the out-of-date notice are computed in a worker
+    # thread once per version (each cache entry is `versioned`'s pair of version and
+    # value), so a request with a current cache makes no hop to a thread.
     t = Translator(language_of(request))
     version = data_version(state(request).reader)
     hit = state(request).cache.get("dashboard")
@@ -187,7 +188,14 @@ async def dashboard(
         own_open = await run_in_threadpool(
             count_open, state(request).reader, principal.organisation
         )
-    stale = await run_in_threadpool(linkage_staleness, state(request).reader)
+    # The out-of-date notice reads the latest link run and victim delivery, which change
+    # only with the data version: read once per version, not on every request.
+    hit = state(request).cache.get("dashboard-staleness")
+    if hit is not None and hit[0] == version:
+        stale: Staleness | None = hit[1]
+    else:
+        stale = await run_in_threadpool(linkage_staleness, state(request).reader)
+        state(request).cache["dashboard-staleness"] = (version, stale)
     return render(
         request,
         "dashboard.html",

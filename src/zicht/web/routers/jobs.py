@@ -8,6 +8,7 @@ a running job's page has a link to check again. One job of a kind runs at a time
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, HTTPException
@@ -15,11 +16,11 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
-from zicht.access import Principal, authorize
+from zicht.access import AuditEvent, Principal, authorize
 from zicht.config import Settings
 from zicht.i18n import N_, catalogues, languages
 from zicht.store.web_jobs import JobRecord, read_job, recent_jobs, running_job
-from zicht.web.deps import audit_async, requires, state
+from zicht.web.deps import audit_event, requires, state
 from zicht.web.i18n import Translator, language_of
 from zicht.web.jobs import JOB_KINDS, start_link_job, start_report_job
 from zicht.web.params import RowId, whole_number
@@ -65,10 +66,25 @@ def _job_view(t: Translator, job: JobRecord) -> dict[str, Any]:
         "started_by": job.started_by,
         "started": t.date(job.started_at),
         "seconds": t.number(max(0, int((end - job.started_at).total_seconds()))),
-        # A service's message, translated when the catalogues know it (no placeholders).
-        "error": t.translations.gettext(job.error) if job.error else None,
+        "error": _error(t, job),
         "result": result,
     }
+
+
+def _error(t: Translator, job: JobRecord) -> str | None:
+    """A failed job's message in the reader's language: the catalogue's message with its
+    values as the job kept them (a job from before kept only the English text, which is
+    translated when it has no values)."""
+    if not job.error:
+        return None
+    kept = job.result or {}
+    message, values = kept.get("error_message"), kept.get("error_values")
+    if isinstance(message, str) and isinstance(values, dict):
+        try:
+            return t(message, **values)
+        except (KeyError, TypeError, ValueError):  # a catalogue out of step: say it in English
+            return job.error
+    return t.translations.gettext(job.error)
 
 
 def _may(principal: Principal, kind: str) -> bool:
@@ -134,10 +150,17 @@ async def start_link(
         incremental = form.get("mode") == "incremental"
     shared = state(request)
     settings: Settings = request.app.state.settings
+    parameters = {"incremental": incremental}
     job_id = await run_in_threadpool(
-        start_link_job, shared.engine, shared.cipher, settings, principal.name, incremental
+        start_link_job,
+        shared.engine,
+        shared.cipher,
+        settings,
+        principal.name,
+        incremental,
+        _record(request, principal, "link", parameters),
     )
-    return await _started(request, principal, "link", job_id, {"incremental": incremental})
+    return await _started(request, principal, "link", job_id)
 
 
 @router.post("/jobs/report")
@@ -158,28 +181,40 @@ async def start_report(
         )
     shared = state(request)
     job_id = await run_in_threadpool(
-        start_report_job, shared.engine, shared.report_dir, principal.name, year, lang
+        start_report_job,
+        shared.engine,
+        shared.report_dir,
+        principal.name,
+        year,
+        lang,
+        _record(request, principal, "report", {"year": year, "lang": lang}),
     )
-    return await _started(request, principal, "report", job_id, {"year": year, "lang": lang})
+    return await _started(request, principal, "report", job_id)
+
+
+def _record(
+    request: Request, principal: Principal, kind: str, parameters: dict[str, Any]
+) -> Callable[[int], AuditEvent]:
+    """The `job_started` entry of a job, committed with the job (`zicht.web.jobs`)."""
+
+    def event(job_id: int) -> AuditEvent:
+        return audit_event(
+            request,
+            principal,
+            "job_started",
+            object_type="job",
+            object_ids=[job_id],
+            kind=kind,
+            **parameters,
+        )
+
+    return event
 
 
 async def _started(
-    request: Request,
-    principal: Principal,
-    kind: str,
-    job_id: int | None,
-    parameters: dict[str, Any],
+    request: Request, principal: Principal, kind: str, job_id: int | None
 ) -> Response:
     if job_id is None:
         t = Translator(language_of(request))
         return await run_in_threadpool(_jobs_page, request, principal, t(_BUSY[kind]), 409)
-    await audit_async(
-        request,
-        principal,
-        "job_started",
-        object_type="job",
-        object_ids=[job_id],
-        kind=kind,
-        **parameters,
-    )
     return RedirectResponse(f"/jobs/{job_id}", status_code=303)

@@ -154,6 +154,28 @@ def person(
     person_id: RowId,
     principal: Annotated[Principal, Depends(requires("view_persons"))],
 ) -> Response:
+    """A linked person without identities (a purpose in the URL is never read)."""
+    return _person(request, person_id, principal, None)
+
+
+@router.post("/persons/{person_id}")
+async def person_with_identities(
+    request: Request,
+    person_id: RowId,
+    principal: Annotated[Principal, Depends(requires("view_persons"))],
+) -> Response:
+    """A linked person with identities: the purpose comes in the POSTed form (with its CSRF
+    token), never in a URL, as on a registration's page."""
+    async with request.form() as form:
+        purpose = form.get("purpose")
+    return await run_in_threadpool(
+        _person, request, person_id, principal, purpose if isinstance(purpose, str) else ""
+    )
+
+
+def _person(
+    request: Request, person_id: int, principal: Principal, purpose: str | None
+) -> Response:
     shared = state(request)
     run = latest_run(shared.engine)
     if run is None or not 0 < person_id < 2**31:
@@ -165,11 +187,11 @@ def person(
         raise HTTPException(status_code=404, detail="not_found")
     t = Translator(language_of(request))
     ids = [rid for rid, _ in members]
-    purpose = request.query_params.get("purpose", "").strip()[:400]
     can_identify = all(may_identify(principal, source) for _, source in members)
     errors: dict[str, str] = {}
     show = False
-    if request.query_params.get("identities") == "1" and can_identify:
+    if purpose is not None and can_identify:
+        purpose = purpose.strip()[:400]
         if len(purpose) < MIN_PURPOSE:
             errors["purpose"] = t("State the purpose of access")
         else:
@@ -178,7 +200,7 @@ def person(
         reveal_identities(
             shared.engine,
             shared.cipher,
-            look(request, principal, purpose, person=person_id),
+            look(request, principal, purpose or "", person=person_id),
             "victim_registration",
             ids,
         )
