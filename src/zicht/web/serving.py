@@ -104,6 +104,10 @@ class _Application(BaseApplication):  # type: ignore[misc]
             "errorlog": "-",
             "proc_name": "zicht",
             "graceful_timeout": 15,
+            # A uvicorn worker's heartbeat runs on its event loop; on a machine at load
+            # 20+ it was missed for gunicorn's default 30 s and both workers were killed
+            # mid-request. Two minutes still replaces a worker that truly hangs.
+            "timeout": 120,
             # No gunicornc control socket: nothing uses it, and it would be a file in
             # the home folder of whoever runs the server.
             "control_socket_disable": True,
