@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine
+from sqlalchemy import Connection, Engine
 from sqlalchemy.orm import Session
 
 from zicht.ingest import IngestFileError
@@ -145,7 +145,7 @@ def screen_file(
     path: Path,
     *,
     platform: str,
-    engine: Engine,
+    engine: Engine | Connection,
     cipher: Cipher,
     out: Path,
     policy: ScreeningPolicy | None = None,
