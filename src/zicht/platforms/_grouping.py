@@ -139,8 +139,12 @@ class Grouping:
         matches: Callable[[int, int], tuple[str, str, int] | None],
         links: list[Link],
     ) -> bool:
-        root = self.find(member)
-        if any(self.find(r) == root for r in representatives):
+        if not representatives:  # a new bucket (most are): no one to align with
+            representatives.append(member)
+            return True
+        find = self.find
+        root = find(member)
+        if root in [find(r) for r in representatives]:
             return False  # one operator already: nothing to align
         for rep in representatives:
             if rep in tried:
