@@ -61,6 +61,7 @@ from zicht.store.ads import (
     grouping_facts,
     relabel_clusters,
     save_bands,
+    save_clusters,
     save_links,
     save_screening,
     screened_ads,
@@ -292,6 +293,7 @@ def _screen_sharing(run: _Run, ids: Sequence[int], outputs: CsvOutputs) -> list[
 
     licence_index, contact_index = index(by_licence), index(by_contact)
     results: list[dict[str, Any]] = []
+    clusters: list[tuple[int, int]] = []
     scores: list[float] = []
     for row_id, ad_id, posted_at, number_key, evidence, contacts in ads:
         shared = sharing_flags(
@@ -300,13 +302,17 @@ def _screen_sharing(run: _Run, ids: Sequence[int], outputs: CsvOutputs) -> list[
         )  # fmt: skip
         flags, score = with_sharing(_stored_flags(evidence, policy), shared)
         cluster = run.cluster(row_id)
-        results.append({
-            "id": row_id, "flags": [f.name for f in flags if f.kind == "evidence"],
-            "evidence": _evidence(flags), "score": score, "cluster_id": cluster,
-        })  # fmt: skip
+        if shared:
+            results.append({
+                "id": row_id, "flags": [f.name for f in flags if f.kind == "evidence"],
+                "evidence": _evidence(flags), "score": score, "cluster_id": cluster,
+            })  # fmt: skip
+        else:  # its own flags are stored already
+            clusters.append((row_id, cluster))
         outputs.ad(ad_id, flags, score, cluster)
         scores.append(score)
     save_screening(session, results)
+    save_clusters(session, clusters)
     return scores
 
 

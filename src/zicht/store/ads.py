@@ -22,6 +22,7 @@ __all__ = [
     "grouping_facts",
     "relabel_clusters",
     "save_bands",
+    "save_clusters",
     "save_links",
     "save_screening",
     "screened_ads",
@@ -140,7 +141,7 @@ def first_with_contact(session: Session, keys: Iterable[str]) -> dict[str, int]:
             .where(AdContactRow.key.in_(chunk))
             .group_by(AdContactRow.key)
         )
-        first.update((key, int(ad)) for key, ad in session.execute(statement))
+        first.update((key, int(ad)) for key, ad in session.connection().execute(statement))
     return first
 
 
@@ -155,7 +156,7 @@ def band_representatives(
             .where(AdBandRow.key.in_(chunk))
             .order_by(AdBandRow.key, AdBandRow.ad)
         )
-        for key, ad in session.execute(statement):
+        for key, ad in session.connection().execute(statement):
             members = found.setdefault(key, [])
             if len(members) < per_key:
                 members.append(ad)
@@ -171,7 +172,7 @@ def grouping_facts(session: Session, ids: Iterable[int]) -> dict[int, AdFacts]:
             AdRow.id, AdRow.platform, AdRow.ad_id, AdRow.cluster_id, AdRow.image_hashes,
             AdRow.content,
         ).where(AdRow.id.in_(ordered[start : start + _IN_CHUNK]))  # fmt: skip
-        for row in session.execute(statement):
+        for row in session.connection().execute(statement):
             facts[row.id] = AdFacts(
                 row.id, row.platform, row.ad_id, row.cluster_id, tuple(row.image_hashes),
                 row.content,
@@ -193,15 +194,17 @@ def usages(
         by_key = select(
             AdRow.id, AdRow.licence_key, AdRow.posted_at, AdRow.city, AdRow.cluster_id
         ).where(AdRow.licence_key.in_(chunk), AdRow.posted_at.between(start, end))
-        by_licence += [Usage(r.id, r.licence_key, r.posted_at, r.city, r.licence_key,
-                             r.cluster_id) for r in session.execute(by_key)]  # fmt: skip
+        by_licence += [
+            Usage(r.id, r.licence_key, r.posted_at, r.city, r.licence_key, r.cluster_id)
+            for r in session.connection().execute(by_key)
+        ]
     phones: dict[int, list[str]] = {}
     ids = sorted({u.id for u in by_licence})
     for at in range(0, len(ids), _IN_CHUNK):
         of_ads = select(AdContactRow.ad, AdContactRow.key).where(
             AdContactRow.ad.in_(ids[at : at + _IN_CHUNK]), AdContactRow.kind == "phone"
         )
-        for ad, key in session.execute(of_ads):
+        for ad, key in session.connection().execute(of_ads):
             phones.setdefault(ad, []).append(key)
     by_licence = [
         Usage(u.id, u.key, u.posted_at, u.city, u.licence_key, u.cluster_id,
@@ -216,7 +219,7 @@ def usages(
             .join(AdRow, AdRow.id == AdContactRow.ad)
             .where(AdContactRow.key.in_(chunk), AdRow.posted_at.between(start, end))
         )  # fmt: skip
-        by_contact += [Usage(*row) for row in session.execute(sharing)]
+        by_contact += [Usage(*row) for row in session.connection().execute(sharing)]
     return by_licence, by_contact
 
 
@@ -232,8 +235,8 @@ def screened_ads(
         statement = select(
             AdRow.id, AdRow.ad_id, AdRow.posted_at, AdRow.licence_key, AdRow.evidence
         ).where(AdRow.id.in_(chunk))
-        rows.update((row.id, row) for row in session.execute(statement))
-        for ad, kind, key in session.execute(
+        rows.update((row.id, row) for row in session.connection().execute(statement))
+        for ad, kind, key in session.connection().execute(
             select(AdContactRow.ad, AdContactRow.kind, AdContactRow.key)
             .where(AdContactRow.ad.in_(chunk))
             .order_by(AdContactRow.id)
@@ -258,7 +261,7 @@ def batch_links(session: Session, batch_id: int) -> Iterable[tuple[str, str, str
         .where(joined.batch_id == batch_id)
         .order_by(AdLinkRow.id)
     )  # fmt: skip
-    for row in session.execute(statement):
+    for row in session.connection().execute(statement):
         yield f"{row[0]}/{row[1]}", f"{row[2]}/{row[3]}", row[4], row[5]
 
 
@@ -297,6 +300,20 @@ def save_screening(session: Session, results: Sequence[dict[str, Any]]) -> None:
             for r in results
         ],
     )
+
+
+def save_clusters(session: Session, clusters: Sequence[tuple[int, int]]) -> None:
+    """Store the cluster of ads: (row id, cluster id)."""
+    if clusters:
+        table = cast(Table, AdRow.__table__)
+        statement = (
+            update(table)
+            .where(table.c.id == bindparam("row_id"))
+            .values(cluster_id=bindparam("new_cluster"))
+        )
+        session.connection().execute(
+            statement, [{"row_id": a, "new_cluster": c} for a, c in clusters]
+        )
 
 
 def save_links(session: Session, links: Sequence[tuple[int, int, str, int]]) -> None:
