@@ -242,7 +242,7 @@ def test_screening_in_chunks_gives_what_one_chunk_gives(
         return outputs
 
     whole = run(10_000)
-    screened, operators, links = whole[-1]
+    screened, operators, _ = whole[-1]
     assert len(screened) == len(days[1]) and len({len(group) for group in operators}) > 2
     flags = {flag for rows, _, _ in whole for row in rows for flag in row["flags"].split(";")}
     kinds = {link["kind"] for _, _, found in whole for link in found}
