@@ -7,16 +7,18 @@ import json
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Engine, delete, func, select
 from sqlalchemy.orm import Session
 from typer.testing import CliRunner
 
 from zicht.cli import app
 from zicht.ingest import IngestFileError
+from zicht.platforms import import_licences
 from zicht.platforms._screen import screen_file
 from zicht.privacy import Cipher
 from zicht.store import IngestBatch, QuarantineRow
-from zicht.store.platforms import AdContactRow, AdRow, ad_context
+from zicht.store.platforms import AdBandRow, AdContactRow, AdLinkRow, AdRow, ad_context
+from zicht.synth._ads import simulate_ads, write_ad_world
 
 DAY1 = [
     {"ad_id": "a1", "posted_at": "2026-03-01T10:00:00", "text": "Anna, Utrecht",
@@ -181,3 +183,69 @@ def test_a_new_days_template_ad_joins_yesterdays_operator(
     evidence = _csv(tmp_path / "o2" / "cluster_evidence.csv")
     assert {row["kind"] for row in evidence} == {"template", "image"}
     assert all(row["ad"].startswith("p/") and row["evidence"] for row in evidence)
+
+
+def _wipe_ads(engine: Engine) -> None:
+    """Remove the stored ads and their batches (the licences stay), in the test's schema."""
+    with Session(engine) as session, session.begin():
+        for table in (AdLinkRow, AdBandRow, AdContactRow, AdRow):
+            session.execute(delete(table))
+        session.execute(delete(QuarantineRow).where(QuarantineRow.record_type == "ad"))
+        session.execute(delete(IngestBatch).where(IngestBatch.record_type == "ad"))
+
+
+def _partition(rows: list[dict[str, str]]) -> set[frozenset[str]]:
+    members: dict[str, set[str]] = {}
+    for row in rows:
+        members.setdefault(row["cluster_id"], set()).add(row["ad_id"])
+    return {frozenset(m) for m in members.values()}
+
+
+@pytest.mark.parametrize("chunk_size", [1, 7])
+def test_screening_in_chunks_gives_what_one_chunk_gives(
+    engine: Engine, cipher: Cipher, tmp_path: Path, chunk_size: int
+) -> None:
+    """Two deliveries (three days, then a fourth) of a synthetic world with hand-written
+    ads: the same flags, reasons, scores, operators and links with chunks of 1 or 7 ads as in
+    one chunk. The grouping state between chunks is the store; an order that depends on
+    the chunk (e.g. all contacts of a chunk linked before its templates) fails here."""
+    world = simulate_ads(3, independents=25, networks=5, days=4)
+    hand = (Path(__file__).parent / "data" / "hand_ads.jsonl").read_text(encoding="utf-8")
+    write_ad_world(world, tmp_path / "world")
+    for licences in sorted((tmp_path / "world" / "ads" / "licences").glob("*.csv")):
+        import_licences(licences, municipality=licences.stem, engine=engine, cipher=cipher)
+    last = max(ad["posted_at"][:10] for ad in world.ads)
+    lines = (tmp_path / "world" / "ads" / "synthplatform.jsonl").read_text().splitlines()
+    days = [
+        [line for line in lines if json.loads(line)["posted_at"][:10] < last] + hand.splitlines(),
+        [line for line in lines if json.loads(line)["posted_at"][:10] == last],
+    ]
+    files = []
+    for number, day in enumerate(days):
+        files.append(tmp_path / f"day{number}.jsonl")
+        files[-1].write_text("\n".join(day) + "\n", encoding="utf-8")
+
+    Output = tuple[list[dict[str, str]], set[frozenset[str]], list[dict[str, str]]]
+
+    def run(size: int) -> list[Output]:
+        _wipe_ads(engine)
+        outputs = []
+        for number, path in enumerate(files):
+            out = tmp_path / f"out-{size}-{number}"
+            screen_file(path, platform="synthplatform", engine=engine, cipher=cipher, out=out,
+                        chunk_size=size)  # fmt: skip
+            with Session(engine) as session:
+                stored = [{"ad_id": r.ad_id, "cluster_id": str(r.cluster_id)}
+                          for r in session.execute(select(AdRow)).scalars()]  # fmt: skip
+            links = _csv(out / "cluster_evidence.csv")
+            outputs.append((_csv(out / "screening.csv"), _partition(stored), links))
+        return outputs
+
+    whole = run(10_000)
+    screened, operators, _ = whole[-1]
+    assert len(screened) == len(days[1]) and len({len(group) for group in operators}) > 2
+    flags = {flag for rows, _, _ in whole for row in rows for flag in row["flags"].split(";")}
+    kinds = {link["kind"] for _, _, found in whole for link in found}
+    assert kinds == {"phone", "email", "template", "image"}
+    assert {"licence_shared", "licence_not_active", "licence_unknown"} <= flags
+    assert run(chunk_size) == whole

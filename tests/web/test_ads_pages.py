@@ -10,13 +10,17 @@ import datetime as dt
 import io
 import json
 from pathlib import Path
+from unittest import mock
 
 import pytest
+from sqlalchemy import func, select
+from sqlalchemy.exc import OperationalError
 
 from tests.web.conftest import WebWorld
 from zicht.access import AccountError, search
 from zicht.platforms import import_licences, screen_file
-from zicht.store.models import utcnow
+from zicht.store.models import IngestBatch, utcnow
+from zicht.store.platforms import AdRow, LicenceRow
 
 MODERATED, OTHER = "kinky-nl", "other-site"
 LICENCES = (
@@ -310,3 +314,65 @@ def test_a_municipality_imports_its_licences_on_a_page(ad_world: WebWorld) -> No
     assert empty.status_code == 400
     for role in ("platform_moderator", "analyst", "data_steward"):
         assert ad_world.client(role).get("/licences/import").status_code == 403
+
+
+def _stored(world: WebWorld) -> tuple[int, int, int]:
+    """Ads, licences and ingest batches in the store (the test's own counts)."""
+    with world.engine.connect() as connection:
+        return tuple(  # type: ignore[return-value]
+            int(connection.execute(select(func.count()).select_from(table)).scalar_one())
+            for table in (AdRow.__table__, LicenceRow.__table__, IngestBatch.__table__)
+        )
+
+
+def test_a_delivery_whose_audit_entry_fails_stores_nothing(ad_world: WebWorld) -> None:
+    """The act and its entry commit together: a failing audit write undoes the delivery
+    (ads by API, licences by API and on the page); a success stores both."""
+
+    def failing(connection: object, builds: object) -> None:
+        raise OperationalError("append audit entry", {}, RuntimeError("audit trail down"))
+
+    day = (utcnow() - dt.timedelta(days=1)).strftime("%Y-%m-%dT12:00:00")
+    ads = json.dumps({"ad_id": "aud1", "posted_at": day, "text": "Eva, nieuw"}) + "\n"
+    licences = (
+        "licence_number,holder_name,date_of_birth,valid_from,valid_to,status\n"
+        "GM0363-000001-83,Lotte Elders,1992-01-01,2025-01-01,,active\n"
+    )
+    platform = ad_world.token(["import_ads"], organisation=MODERATED)
+    municipality = ad_world.token(["import_licences"], organisation="GM0363")
+    page = ad_world.client("municipality")
+
+    def deliveries() -> list[int]:
+        return [
+            ad_world.client()
+            .post(
+                "/api/ads",
+                headers={"Authorization": f"Bearer {platform}"},
+                files={"file": ("today.jsonl", ads.encode(), "application/x-ndjson")},
+            )
+            .status_code,
+            ad_world.client()
+            .post(
+                "/api/licences",
+                headers={"Authorization": f"Bearer {municipality}"},
+                files={"file": ("amsterdam.csv", licences.encode(), "text/csv")},
+            )
+            .status_code,
+            page.post(
+                "/licences/import?lang=en",
+                data={"csrf_token": ad_world.csrf(page)},
+                files={"file": ("register.csv", licences.encode(), "text/csv")},
+            ).status_code,
+        ]
+
+    before = _stored(ad_world)
+    with mock.patch("zicht.access._audit_transaction.append_in", failing):
+        assert deliveries() == [400, 400, 400]
+    assert _stored(ad_world) == before
+    for action in ("import_ads", "import_licences"):
+        assert search(ad_world.engine, action=action)[1] == 0
+    assert deliveries() == [201, 201, 200]
+    ads_now, licences_now, batches_now = _stored(ad_world)
+    assert (ads_now, licences_now, batches_now) == (before[0] + 1, before[1] + 1, before[2] + 3)
+    assert search(ad_world.engine, action="import_ads")[1] == 1
+    assert search(ad_world.engine, action="import_licences")[1] == 2

@@ -1,23 +1,30 @@
 """Group ads into operators: links by contact, text template and photo, then clusters.
 
-Every link carries its evidence. Candidates within a bucket (ads sharing a template
-band or a photo band) are checked against a few representatives of the bucket, and
-never when the two ads are already in one cluster: the number of alignments stays
-close to the number of ads.
+Every link carries its evidence. Grouping is online: ads are taken one at a time in
+the order they were stored (row id), and each is compared only with what came before
+it, so a delivery gives the same operators whether it is grouped at once, in chunks
+or day by day (`screen_file` keeps the state in the store between chunks):
+
+- a contact (phone, e-mail) links the ad to the first ad with that contact;
+- a bucket (ads sharing a template band or a photo band) keeps a few representatives
+  of different clusters: a new member is aligned with them (never when it is in one
+  cluster with one of them already) and, matching none, becomes one while there is
+  room. The number of alignments per ad stays bounded, whatever the size of the store.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from zicht.platforms._images import MATCH_DISTANCE, hamming, image_band_keys
-from zicht.platforms._operators import Link, cluster_ids, links_by_shared_key
+from zicht.platforms._operators import Link
 from zicht.platforms._templates import TEMPLATE_SIMILARITY, template_similarity
 
-__all__ = ["REPRESENTATIVES", "Node", "group_ads"]
+__all__ = ["CONTACT_DETAIL", "REPRESENTATIVES", "Grouping", "Node", "group_ads", "link_detail"]
 
 REPRESENTATIVES = 6  # ads of different clusters a bucket's new member is aligned with
+CONTACT_DETAIL = "shares a {kind}"
 
 
 @dataclass(slots=True)
@@ -32,92 +39,163 @@ class Node:
     images: Sequence[str]
 
 
-class _Forest:
-    def __init__(self, size: int) -> None:
-        self.parent = list(range(size))
+def link_detail(kind: str, value: int) -> str:
+    """The evidence text of a link of `kind` with its `value` (bits, percent)."""
+    if kind == "image":
+        return f"same photo: PDQ distance {value} of 256 bits (at most {MATCH_DISTANCE})"
+    if kind == "template":
+        return f"same text template: {value}% of the words align in order"
+    return CONTACT_DETAIL.format(kind=kind)
+
+
+class Grouping:
+    """Clusters of ads (by row id) as links join them; an earlier ad's stored cluster
+    is a node of its own (`-cluster`), so that ads of one cluster stay together.
+
+    Args:
+        words: the word ids of an ad (by row id), for template alignment.
+        images: the PDQ hashes of an ad (by row id).
+    """
+
+    def __init__(
+        self,
+        words: Callable[[int], Sequence[int]],
+        images: Callable[[int], Sequence[str]],
+    ) -> None:
+        self._parent: dict[int, int] = {}
+        self._label: dict[int, int] = {}  # root -> smallest row id or cluster id
+        self._words = words
+        self._images = images
 
     def find(self, node: int) -> int:
-        parent = self.parent
-        while parent[node] != node:
-            parent[node] = parent[parent[node]]
-            node = parent[node]
-        return node
+        """The root of `node`'s cluster."""
+        parent = self._parent
+        root = node
+        while (up := parent.get(root, root)) != root:
+            root = up
+        while node != root:  # path compression
+            parent[node], node = root, parent[node]
+        return root
 
     def union(self, a: int, b: int) -> None:
-        self.parent[self.find(a)] = self.find(b)
+        """Join the clusters of `a` and `b`."""
+        root_a, root_b = self.find(a), self.find(b)
+        if root_a != root_b:
+            self._parent[root_b] = root_a
+            self._label[root_a] = min(self.label(root_a), self.label(root_b))
+            self._label.pop(root_b, None)
 
+    def label(self, root: int) -> int:
+        """The cluster id of a root: the smallest row id or stored cluster id in it."""
+        return self._label.get(root, abs(root))
 
-def _bucket_links(
-    buckets: dict[str, list[int]],
-    forest: _Forest,
-    matches: Callable[[int, int], tuple[str, str, int] | None],
-) -> list[Link]:
-    links: list[Link] = []
-    tried: set[tuple[int, int]] = set()
-    for members in buckets.values():
-        if len(members) < 2:
-            continue
-        first = forest.find(members[0])
-        if all(forest.find(m) == first for m in members):
-            continue  # one operator already: nothing to align
-        representatives: list[int] = []
-        for member in members:
-            root = forest.find(member)
-            if any(forest.find(r) == root for r in representatives):
+    def cluster_of(self, node: int) -> int:
+        """The cluster id of an ad (row id) or of a stored cluster (`-cluster`)."""
+        return self.label(self.find(node))
+
+    def stored(self, row_id: int, cluster: int | None) -> None:
+        """An earlier ad in its stored cluster."""
+        if cluster is not None:
+            self.union(-cluster, row_id)
+
+    def add(
+        self,
+        row_id: int,
+        firsts: Iterable[tuple[str, int]],
+        image_buckets: Iterable[list[int]],
+        text_buckets: Iterable[list[int]],
+    ) -> tuple[list[Link], list[int]]:
+        """Take one ad: its links and the buckets (indexes, images then text) it joined
+        as a representative.
+
+        Args:
+            firsts: per contact of the ad, its kind and the first ad with it.
+            image_buckets, text_buckets: per band key of the ad, the bucket's
+                representatives so far (the ad is appended where it becomes one).
+        """
+        links: list[Link] = []
+        for kind, first in firsts:
+            if first != row_id:
+                links.append(Link(first, row_id, kind, CONTACT_DETAIL.format(kind=kind)))
+                self.union(first, row_id)
+        tried: set[int] = set()
+        joined: list[int] = []
+        position = 0
+        for matches, buckets in (
+            (self._same_photo, image_buckets),
+            (self._same_template, text_buckets),
+        ):
+            for representatives in buckets:
+                if self._bucket(row_id, representatives, tried, matches, links):
+                    joined.append(position)
+                position += 1
+        return links, joined
+
+    def _bucket(
+        self,
+        member: int,
+        representatives: list[int],
+        tried: set[int],
+        matches: Callable[[int, int], tuple[str, str, int] | None],
+        links: list[Link],
+    ) -> bool:
+        if not representatives:  # a new bucket (most are): no one to align with
+            representatives.append(member)
+            return True
+        find = self.find
+        root = find(member)
+        if root in [find(r) for r in representatives]:
+            return False  # one operator already: nothing to align
+        for rep in representatives:
+            if rep in tried:
                 continue
-            for rep in representatives:
-                pair = (min(rep, member), max(rep, member))
-                if pair in tried:
-                    continue
-                tried.add(pair)
-                evidence = matches(rep, member)
-                if evidence is not None:
-                    links.append(Link(rep, member, *evidence))
-                    forest.union(member, rep)
-                    break
-            else:
-                if len(representatives) < REPRESENTATIVES:
-                    representatives.append(member)
-    return links
+            tried.add(rep)
+            evidence = matches(rep, member)
+            if evidence is not None:
+                links.append(Link(rep, member, *evidence))
+                self.union(rep, member)
+                return False
+        if len(representatives) < REPRESENTATIVES:
+            representatives.append(member)
+            return True
+        return False
 
-
-def group_ads(nodes: Sequence[Node]) -> tuple[list[int], list[Link]]:
-    """Cluster ids (smallest row id or existing cluster id) and the links that made them."""
-    forest = _Forest(len(nodes))
-    by_cluster: dict[int, int] = {}
-    for index, node in enumerate(nodes):
-        if node.cluster is not None:
-            forest.union(index, by_cluster.setdefault(node.cluster, index))
-    links = links_by_shared_key([node.contacts for node in nodes])
-    for link in links:
-        forest.union(link.a, link.b)
-
-    def same_photo(a: int, b: int) -> tuple[str, str, int] | None:
+    def _same_photo(self, a: int, b: int) -> tuple[str, str, int] | None:
         best = min(
-            (hamming(x, y) for x in nodes[a].images for y in nodes[b].images),
+            (hamming(x, y) for x in self._images(a) for y in self._images(b)),
             default=MATCH_DISTANCE + 1,
         )
         if best > MATCH_DISTANCE:
             return None
-        detail = f"same photo: PDQ distance {best} of 256 bits (at most {MATCH_DISTANCE})"
-        return "image", detail, best
+        return "image", link_detail("image", best), best
 
-    def same_template(a: int, b: int) -> tuple[str, str, int] | None:
-        similarity = template_similarity(nodes[a].words, nodes[b].words)
+    def _same_template(self, a: int, b: int) -> tuple[str, str, int] | None:
+        similarity = template_similarity(self._words(a), self._words(b))
         if similarity < TEMPLATE_SIMILARITY:
             return None
-        detail = f"same text template: {similarity:.0%} of the words align in order"
-        return "template", detail, round(similarity * 100)
+        value = round(similarity * 100)
+        return "template", link_detail("template", value), value
 
-    image_buckets: dict[str, list[int]] = {}
-    text_buckets: dict[str, list[int]] = {}
-    for index, node in enumerate(nodes):
-        for pdq in node.images:
-            for key in image_band_keys(pdq):
-                image_buckets.setdefault(key, []).append(index)
-        for key in node.text_bands:
-            text_buckets.setdefault(key, []).append(index)
-    links += _bucket_links(image_buckets, forest, same_photo)
-    links += _bucket_links(text_buckets, forest, same_template)
-    ids = cluster_ids([n.row_id for n in nodes], [n.cluster for n in nodes], links)
-    return ids, links
+
+def group_ads(nodes: Sequence[Node]) -> tuple[list[int], list[Link]]:
+    """Cluster ids (smallest row id or existing cluster id) and the links that made them,
+    grouping `nodes` in memory in the order of their row ids (links between indexes)."""
+    by_row = {node.row_id: index for index, node in enumerate(nodes)}
+    grouping = Grouping(lambda row: nodes[by_row[row]].words, lambda row: nodes[by_row[row]].images)
+    firsts: dict[str, int] = {}
+    buckets: dict[str, list[int]] = {}
+    links: list[Link] = []
+    for node in sorted(nodes, key=lambda n: n.row_id):
+        grouping.stored(node.row_id, node.cluster)
+        own = [(kind, firsts.setdefault(key, node.row_id)) for kind, key in node.contacts]
+        images = [key for pdq in node.images for key in image_band_keys(pdq)]
+        found, _ = grouping.add(
+            node.row_id,
+            own,
+            [buckets.setdefault(key, []) for key in images],
+            [buckets.setdefault(key, []) for key in node.text_bands],
+        )
+        links += found
+    return [grouping.cluster_of(node.row_id) for node in nodes], [
+        Link(by_row[k.a], by_row[k.b], k.kind, k.detail, k.value) for k in links
+    ]

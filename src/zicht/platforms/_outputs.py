@@ -6,10 +6,9 @@ import csv
 from collections.abc import Sequence
 from pathlib import Path
 
-from zicht.platforms._operators import Link
 from zicht.platforms._screening import Flag
 
-__all__ = ["write_outputs"]
+__all__ = ["CsvOutputs"]
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -19,40 +18,38 @@ def _safe_cell(text: str) -> str:
     return f"'{text}" if text.startswith(_FORMULA_START) else text
 
 
-def write_outputs(
-    out: Path,
-    ad_ids: Sequence[str],
-    screenings: Sequence[tuple[list[Flag], float]],
-    clusters: Sequence[int],
-    links: Sequence[Link],
-    tokens: Sequence[str],
-) -> None:
-    """Write the three CSV files of one screened delivery to `out`.
+class CsvOutputs:
+    """The three CSV files of one screened delivery, written row by row (a context)."""
 
-    Args:
-        tokens: "platform/ad_id" of every node the links refer to.
-    """
-    out.mkdir(parents=True, exist_ok=True)
-    with (out / "screening.csv").open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(["ad_id", "flags", "score", "reasons", "context"])
-        for ad_id, (flags, score) in zip(ad_ids, screenings, strict=True):
-            writer.writerow([
-                _safe_cell(ad_id),
-                ";".join(f.name for f in flags if f.kind == "evidence"),
-                f"{score:g}",
-                " | ".join(f.evidence for f in flags if f.kind == "evidence"),
-                " | ".join(f.evidence for f in flags if f.kind == "context"),
-            ])  # fmt: skip
-    with (out / "clusters.csv").open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(["ad_id", "cluster_id"])
-        for ad_id, cluster in zip(ad_ids, clusters, strict=True):
-            writer.writerow([_safe_cell(ad_id), cluster])
-    with (out / "cluster_evidence.csv").open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(["ad", "linked_ad", "kind", "evidence"])
-        for link in links:
-            writer.writerow(
-                [_safe_cell(tokens[link.a]), _safe_cell(tokens[link.b]), link.kind, link.detail]
-            )
+    def __init__(self, out: Path) -> None:
+        out.mkdir(parents=True, exist_ok=True)
+        self._handles = [
+            (out / name).open("w", newline="", encoding="utf-8")
+            for name in ("screening.csv", "clusters.csv", "cluster_evidence.csv")
+        ]
+        self._screening, self._clusters, self._evidence = (csv.writer(h) for h in self._handles)
+        self._screening.writerow(["ad_id", "flags", "score", "reasons", "context"])
+        self._clusters.writerow(["ad_id", "cluster_id"])
+        self._evidence.writerow(["ad", "linked_ad", "kind", "evidence"])
+
+    def __enter__(self) -> CsvOutputs:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        for handle in self._handles:
+            handle.close()
+
+    def ad(self, ad_id: str, flags: Sequence[Flag], score: float, cluster: int) -> None:
+        """One ad's screening row and cluster row."""
+        self._screening.writerow([
+            _safe_cell(ad_id),
+            ";".join(f.name for f in flags if f.kind == "evidence"),
+            f"{score:g}",
+            " | ".join(f.evidence for f in flags if f.kind == "evidence"),
+            " | ".join(f.evidence for f in flags if f.kind == "context"),
+        ])  # fmt: skip
+        self._clusters.writerow([_safe_cell(ad_id), cluster])
+
+    def link(self, ad: str, linked_ad: str, kind: str, detail: str) -> None:
+        """One link of the delivery's ads ("platform/ad_id" of both ends)."""
+        self._evidence.writerow([_safe_cell(ad), _safe_cell(linked_ad), kind, detail])

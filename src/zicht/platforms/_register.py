@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine
+from sqlalchemy import Connection, Engine
 from sqlalchemy.orm import Session
 
 from zicht.ingest import FORMATS, IngestFileError, RawRow, open_source
@@ -112,11 +112,12 @@ def import_licences(
     path: Path,
     *,
     municipality: str,
-    engine: Engine,
+    engine: Engine | Connection,
     cipher: Cipher,
     mapping: LicenceMapping | None = None,
 ) -> LicenceImport:
-    """Import one licence file of `municipality` ("GM0363") in one transaction.
+    """Import one licence file of `municipality` ("GM0363") in one transaction (the
+    caller's, given a connection: e.g. with its audit entry, `audited_transaction`).
 
     Raises:
         IngestFileError: the file as a whole is unusable (nothing stored).

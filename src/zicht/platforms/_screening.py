@@ -21,7 +21,17 @@ from zicht.platforms._indicators import text_indicators
 from zicht.standard import LicenceNumber
 from zicht.store.licences import LicenceState
 
-__all__ = ["FLAG_LABELS", "Flag", "ScreeningPolicy", "Usage", "UsageIndex", "screen_ad"]
+__all__ = [
+    "FLAG_LABELS",
+    "Flag",
+    "ScreeningPolicy",
+    "Usage",
+    "UsageIndex",
+    "ad_flags",
+    "screen_ad",
+    "sharing_flags",
+    "with_sharing",
+]
 
 Params = dict[str, str | int | float]
 Found = tuple[str, str, Params]
@@ -220,13 +230,13 @@ def _operators_apart(near: Sequence[Usage]) -> int:
 
 
 def _sharing_flags(
-    ad: Ad, licence_key: str | None, contact_keys: Sequence[str],
+    posted_at: dt.datetime, licence_key: str | None, contact_keys: Sequence[str],
     licences: UsageIndex, contacts: UsageIndex, policy: ScreeningPolicy,
 ) -> list[Found]:  # fmt: skip
     flags: list[Found] = []
     days = policy.window.days
     if licence_key is not None:
-        near = licences.around(licence_key, ad.posted_at, policy.window)
+        near = licences.around(licence_key, posted_at, policy.window)
         phones = {p for u in near for p in u.phones}
         cities = {_city_key(u.city) for u in near if u.city}
         apart = _operators_apart(near)
@@ -246,7 +256,7 @@ def _sharing_flags(
                 {"ads": len(near), "days": days, "phones": len(phones), "cities": len(cities)},
             ))  # fmt: skip
     for key in contact_keys:
-        near = contacts.around(key, ad.posted_at, policy.window)
+        near = contacts.around(key, posted_at, policy.window)
         cities = {_city_key(u.city) for u in near if u.city}
         held = {u.licence for u in near if u.licence}
         if len(cities) > policy.contact_max_cities or len(held) > policy.contact_max_licences:
@@ -258,6 +268,70 @@ def _sharing_flags(
             ))  # fmt: skip
             break
     return flags
+
+
+# The flags of an ad's own licence, before the flags of its sharing (the order shown).
+_OWN_LICENCE = frozenset(
+    ("licence_missing", "licence_malformed", "licence_check_digit", "licence_unknown",
+     "licence_not_active", "licence_far")
+)  # fmt: skip
+
+
+def _flags(found: list[Found], policy: ScreeningPolicy) -> list[Flag]:
+    return [Flag(n, "evidence", float(policy.weights.get(n, 1)), m, p) for n, m, p in found]
+
+
+def ad_flags(
+    ad: Ad,
+    *,
+    licence: tuple[LicenceNumber | None, str | None],
+    state: LicenceState | None,
+    policy: ScreeningPolicy,
+) -> list[Flag]:
+    """The flags of one ad on its own (licence, age, text): all but its sharing."""
+    found = _licence_flags(ad, licence[0], licence[1], state, policy)
+    if ad.stated_age is not None and ad.stated_age < 18:
+        found.append(("stated_minor", N_("stated age %(age)s is under 18"), {"age": ad.stated_age}))
+    elif ad.stated_age is not None and ad.stated_age < policy.licence_age:
+        ages: Params = {"age": ad.stated_age, "limit": policy.licence_age}
+        if licence[0]:
+            text = N_("stated age %(age)s is under the licence age of %(limit)s "
+                      "and the ad carries a licence number")  # fmt: skip
+        else:
+            text = N_("stated age %(age)s is under the licence age of %(limit)s")
+        found.append(("under_licence_age", text, ages))
+    validated, context = text_indicators(f"{ad.title or ''}\n{ad.text}")
+    found += [(i.name, _TEXT_EVIDENCE[i.name], {}) for i in validated]
+    if ad.unreadable_contacts and not any(f[0] == "obscured_phone" for f in found):
+        why = N_("a phone number or e-mail address given is not valid")
+        found.append(("obscured_phone", why, {}))
+    flags = _flags(found, policy)
+    flags += [Flag(i.name, "context", 0.0, _TEXT_EVIDENCE[i.name]) for i in context]
+    return flags
+
+
+def sharing_flags(
+    posted_at: dt.datetime,
+    *,
+    licence_key: str | None,
+    contact_keys: Sequence[str],
+    licences: UsageIndex,
+    contacts: UsageIndex,
+    policy: ScreeningPolicy,
+) -> list[Flag]:
+    """The flags of an ad's licence number and contacts as other ads use them."""
+    found = _sharing_flags(posted_at, licence_key, contact_keys, licences, contacts, policy)
+    return _flags(found, policy)
+
+
+def with_sharing(own: list[Flag], shared: list[Flag]) -> tuple[list[Flag], float]:
+    """An ad's flags in the order shown (its licence, sharing, the rest) and its score
+    (the sum of the evidence weights)."""
+    at = 0
+    while at < len(own) and own[at].name in _OWN_LICENCE:
+        at += 1
+    flags = own[:at] + shared + own[at:]
+    return flags, sum(f.weight for f in flags)
 
 
 def screen_ad(
@@ -278,23 +352,9 @@ def screen_ad(
             "check_digit").
         state: what the register says of the number (None: no hit).
     """
-    found = _licence_flags(ad, licence[0], licence[1], state, policy)
-    found += _sharing_flags(ad, licence_key, contact_keys, licences, contacts, policy)
-    if ad.stated_age is not None and ad.stated_age < 18:
-        found.append(("stated_minor", N_("stated age %(age)s is under 18"), {"age": ad.stated_age}))
-    elif ad.stated_age is not None and ad.stated_age < policy.licence_age:
-        ages: Params = {"age": ad.stated_age, "limit": policy.licence_age}
-        if licence[0]:
-            text = N_("stated age %(age)s is under the licence age of %(limit)s "
-                      "and the ad carries a licence number")  # fmt: skip
-        else:
-            text = N_("stated age %(age)s is under the licence age of %(limit)s")
-        found.append(("under_licence_age", text, ages))
-    validated, context = text_indicators(f"{ad.title or ''}\n{ad.text}")
-    found += [(i.name, _TEXT_EVIDENCE[i.name], {}) for i in validated]
-    if ad.unreadable_contacts and not any(f[0] == "obscured_phone" for f in found):
-        why = N_("a phone number or e-mail address given is not valid")
-        found.append(("obscured_phone", why, {}))
-    flags = [Flag(n, "evidence", float(policy.weights.get(n, 1)), m, p) for n, m, p in found]
-    flags += [Flag(i.name, "context", 0.0, _TEXT_EVIDENCE[i.name]) for i in context]
-    return flags, sum(f.weight for f in flags)
+    own = ad_flags(ad, licence=licence, state=state, policy=policy)
+    shared = sharing_flags(
+        ad.posted_at, licence_key=licence_key, contact_keys=contact_keys,
+        licences=licences, contacts=contacts, policy=policy,
+    )  # fmt: skip
+    return with_sharing(own, shared)

@@ -14,14 +14,14 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, File, HTTPException, UploadFile
 from pydantic import BaseModel
 from sqlalchemy.exc import SQLAlchemyError
-from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 
 from zicht.access import Principal
 from zicht.ingest import IngestFileError
 from zicht.platforms import MAX_ADS_UPLOAD, screen_upload
-from zicht.web.deps import audit, requires, state
+from zicht.web.deps import requires, state
 from zicht.web.params import reject_unknown_query
+from zicht.web.routers._delivery import deliver_audited
 
 router = APIRouter(prefix="/api", tags=["ads"], dependencies=[Depends(reject_unknown_query)])
 ERRORS: dict[int | str, dict[str, Any]] = {
@@ -54,13 +54,17 @@ async def deliver_ads_api(
     content = await file.read(MAX_ADS_UPLOAD + 1)
     shared = state(request)
     try:
-        result = await run_in_threadpool(
-            screen_upload,
-            content,
-            file_name=file.filename,
-            platform=principal.organisation or "",
-            engine=shared.engine,
-            cipher=shared.cipher,
+        result = await deliver_audited(
+            request,
+            principal,
+            "import_ads",
+            lambda connection: screen_upload(
+                content,
+                file_name=file.filename,
+                platform=principal.organisation or "",
+                engine=connection,
+                cipher=shared.cipher,
+            ),
         )
     except IngestFileError as exc:
         raise HTTPException(status_code=400, detail={"file": exc.problem}) from None
@@ -68,10 +72,6 @@ async def deliver_ads_api(
         raise HTTPException(
             status_code=400, detail={"file": "the database refused the delivery; nothing stored"}
         ) from None
-    await run_in_threadpool(
-        audit, request, principal, "import_ads", object_type="ingest_batch",
-        object_ids=[result.batch_id],
-    )  # fmt: skip
     return AdsDeliveryOut(
         platform=result.platform,
         batch_id=result.batch_id,

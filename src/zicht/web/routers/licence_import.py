@@ -14,7 +14,6 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends
 from sqlalchemy.exc import SQLAlchemyError
-from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 from starlette.requests import Request
 from starlette.responses import Response
@@ -23,9 +22,10 @@ from zicht.access import Principal
 from zicht.i18n import N_
 from zicht.ingest import IngestFileError
 from zicht.platforms import MAX_LICENCE_UPLOAD, LicenceImport, import_licence_upload
-from zicht.web.deps import audit, requires, state
+from zicht.web.deps import requires, state
 from zicht.web.i18n import Translator, language_of
 from zicht.web.rendering import render
+from zicht.web.routers._delivery import deliver_audited
 
 router = APIRouter(include_in_schema=False)
 Importer = Annotated[Principal, Depends(requires("import_licences"))]
@@ -73,14 +73,18 @@ async def import_submit(request: Request, principal: Importer) -> Response:
             mapping_text = (await mapping.read(64 * 1024)).decode("utf-8", errors="replace")
     shared = state(request)
     try:
-        result = await run_in_threadpool(
-            import_licence_upload,
-            content,
-            file_name=file_name,
-            municipality=principal.organisation or "",
-            engine=shared.engine,
-            cipher=shared.cipher,
-            mapping_text=mapping_text,
+        result = await deliver_audited(
+            request,
+            principal,
+            "import_licences",
+            lambda connection: import_licence_upload(
+                content,
+                file_name=file_name,
+                municipality=principal.organisation or "",
+                mapping_text=mapping_text,
+                engine=connection,
+                cipher=shared.cipher,
+            ),
         )
     except IngestFileError as exc:
         field = "mapping" if exc.problem.startswith("mapping:") else "file"
@@ -90,8 +94,4 @@ async def import_submit(request: Request, principal: Importer) -> Response:
     except SQLAlchemyError:
         message = t("The database refused the import; nothing was stored.")
         return _page(request, principal, {"file": message}, status=400)
-    await run_in_threadpool(
-        audit, request, principal, "import_licences", object_type="ingest_batch",
-        object_ids=[result.batch_id],
-    )  # fmt: skip
     return _page(request, principal, {}, result)

@@ -12,14 +12,14 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, File, HTTPException, UploadFile
 from pydantic import BaseModel
 from sqlalchemy.exc import SQLAlchemyError
-from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 
 from zicht.access import Principal
 from zicht.ingest import IngestFileError
 from zicht.platforms import MAX_LICENCE_UPLOAD, import_licence_upload
-from zicht.web.deps import audit, requires, state
+from zicht.web.deps import requires, state
 from zicht.web.params import reject_unknown_query
+from zicht.web.routers._delivery import deliver_audited
 
 router = APIRouter(prefix="/api", tags=["licences"], dependencies=[Depends(reject_unknown_query)])
 ERRORS: dict[int | str, dict[str, Any]] = {
@@ -55,14 +55,18 @@ async def import_licences_api(
         mapping_text = (await mapping.read(64 * 1024)).decode("utf-8", errors="replace")
     shared = state(request)
     try:
-        result = await run_in_threadpool(
-            import_licence_upload,
-            content,
-            file_name=file.filename,
-            municipality=principal.organisation or "",
-            engine=shared.engine,
-            cipher=shared.cipher,
-            mapping_text=mapping_text,
+        result = await deliver_audited(
+            request,
+            principal,
+            "import_licences",
+            lambda connection: import_licence_upload(
+                content,
+                file_name=file.filename,
+                municipality=principal.organisation or "",
+                mapping_text=mapping_text,
+                engine=connection,
+                cipher=shared.cipher,
+            ),
         )
     except IngestFileError as exc:
         raise HTTPException(status_code=400, detail={"file": exc.problem}) from None
@@ -70,10 +74,6 @@ async def import_licences_api(
         raise HTTPException(
             status_code=400, detail={"file": "the database refused the import; nothing stored"}
         ) from None
-    await run_in_threadpool(
-        audit, request, principal, "import_licences", object_type="ingest_batch",
-        object_ids=[result.batch_id],
-    )  # fmt: skip
     return LicenceImportOut(
         municipality=result.municipality,
         rows_read=result.rows_read,
