@@ -127,6 +127,8 @@ async def meld_send(request: Request, lang: str, audience: str) -> Response:
         return _form(request, chosen, audience, values, "attachment", 400)
     except ReportingError as exc:
         return _form(request, chosen, audience, values, exc.rule, 400)
+    # Filed and committed: the receipt's slow derivation follows, off this request.
+    request.app.state.reporting_finisher.notify(receipt.report_id)
     return render_meld(
         "meld/receipt.html",
         chosen,
