@@ -140,43 +140,31 @@ def submit_report(
     content = seal(org_key, json.dumps(answers, ensure_ascii=False).encode())
     server_key = bytes(pending_private_key(policy).public_key)
     pending = seal_pending(server_key, number, new.passphrase, new.what)
-    with Session(engine) as session, session.begin():
-        if not store.spend_challenge(session, spent.id):
+    report = {
+        "lookup": pending_lookup(),
+        "organisation": organisation,
+        "audience": new.audience,
+        "language": new.language,
+        "channel": new.channel,
+        "status": "new",
+        "urgent": False,
+        "reporter_key": server_key,
+        "content": content,
+    }
+    message = {
+        "author": "reporter",
+        "for_organisation": seal(org_key, new.what.encode()),
+        "for_reporter": pending,
+    }
+    attachments = [
+        {"media_type": media_type, "size": len(stripped), "content": seal(org_key, stripped)}
+        for media_type, stripped in files
+    ]
+    # Everything sealed before the transaction: it holds the write lock only to write.
+    with engine.begin() as connection:
+        report_id = store.file_report(connection, spent.id, report, message, attachments)
+        if report_id is None:
             raise WorkError("spent")
-        report_id = store.insert_report(
-            session,
-            {
-                "lookup": pending_lookup(),
-                "organisation": organisation,
-                "audience": new.audience,
-                "language": new.language,
-                "channel": new.channel,
-                "status": "new",
-                "urgent": False,
-                "reporter_key": server_key,
-                "content": content,
-            },
-        )
-        text = new.what.encode()
-        store.insert_message(
-            session,
-            {
-                "report_id": report_id,
-                "author": "reporter",
-                "for_organisation": seal(org_key, text),
-                "for_reporter": pending,
-            },
-        )
-        for media_type, stripped in files:
-            store.insert_attachment(
-                session,
-                {
-                    "report_id": report_id,
-                    "media_type": media_type,
-                    "size": len(stripped),
-                    "content": seal(org_key, stripped),
-                },
-            )
     return Receipt(number, report_id)
 
 

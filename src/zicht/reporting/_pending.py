@@ -25,6 +25,7 @@ the keys anyway and finishes its report if nothing else has yet.
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import hmac
 import json
@@ -63,7 +64,12 @@ BATCH = 32  # derivations written in one transaction
 
 def pending_private_key(policy: ReportingPolicy) -> PrivateKey:
     """The server's key for pending receipts (BLAKE2b keyed with the pepper)."""
-    seed = hashlib.blake2b(b"zicht/meld/pending/v1", key=policy.pepper, digest_size=32).digest()
+    return _pending_key(policy.pepper)
+
+
+@functools.lru_cache(maxsize=4)
+def _pending_key(pepper: bytes) -> PrivateKey:
+    seed = hashlib.blake2b(b"zicht/meld/pending/v1", key=pepper, digest_size=32).digest()
     return PrivateKey(seed)
 
 
@@ -171,7 +177,8 @@ def _lower_priority(steps: int) -> None:
 class PendingFinisher:
     """Finishes the reports a server process files, after they are acknowledged.
 
-    One thread per process, `nice` steps below the request handlers, so a burst of
+    One thread per process, `nice` steps below the request handlers (Linux's lowest
+    priority by default), so a burst of
     submissions is answered first and derived afterwards. At start, and when idle for
     `sweep_every` seconds, it also finishes reports pending for more than `sweep_after`
     seconds (left by a process that was killed).
@@ -182,7 +189,7 @@ class PendingFinisher:
         engine: Engine,
         policy: ReportingPolicy,
         *,
-        nice: int = 10,
+        nice: int = 19,
         sweep_every: float = 60.0,
         sweep_after: float = 30.0,
     ) -> None:

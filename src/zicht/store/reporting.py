@@ -51,6 +51,7 @@ __all__ = [
     "attachment_of",
     "attachments_of",
     "count_reporter_messages",
+    "file_report",
     "finish_pending_report",
     "insert_attachment",
     "insert_message",
@@ -253,6 +254,47 @@ def insert_message(session: Session, values: dict[str, Any]) -> int:
         update(ReportRow).where(ReportRow.id == values["report_id"]).values(last_activity_at=now)
     )
     return row_id
+
+
+# A submission's statements, built once: their compiled form is cached, and only the
+# parameters change (building `.values(...)` per call cost more than the insert).
+_SPEND = {
+    "postgresql": postgresql.insert(ReportChallengeRow)
+    .on_conflict_do_nothing()
+    .returning(ReportChallengeRow.id),
+    "sqlite": sqlite.insert(ReportChallengeRow)
+    .on_conflict_do_nothing()
+    .returning(ReportChallengeRow.id),
+}
+_NEW_REPORT = insert(ReportRow).returning(ReportRow.id)
+_NEW_MESSAGE = insert(ReportMessageRow)
+_NEW_ATTACHMENT = insert(ReportAttachmentRow)
+
+
+def file_report(
+    connection: Connection,
+    challenge_id: str,
+    report: dict[str, Any],
+    message: dict[str, Any],
+    attachments: Sequence[dict[str, Any]],
+) -> int | None:
+    """Spend the challenge, insert a report, its first message and its attachments (in
+    the caller's transaction); the report's id, or None when the challenge was spent
+    before (nothing is written then)."""
+    now = utcnow()
+    spend = _SPEND["postgresql" if connection.dialect.name == "postgresql" else "sqlite"]
+    if connection.execute(spend, {"id": challenge_id, "spent_at": now}).scalar() is None:
+        return None
+    report_id: int = connection.execute(
+        _NEW_REPORT, {**report, "created_at": now, "last_activity_at": now}
+    ).scalar_one()
+    connection.execute(_NEW_MESSAGE, {**message, "report_id": report_id, "created_at": now})
+    if attachments:
+        connection.execute(
+            _NEW_ATTACHMENT,
+            [{**values, "report_id": report_id, "created_at": now} for values in attachments],
+        )
+    return report_id
 
 
 def insert_attachment(session: Session, values: dict[str, Any]) -> int:
