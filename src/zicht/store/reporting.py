@@ -53,9 +53,7 @@ __all__ = [
     "count_reporter_messages",
     "file_report",
     "finish_pending_report",
-    "insert_attachment",
     "insert_message",
-    "insert_report",
     "key_wrap",
     "messages_of",
     "organisation_key",
@@ -72,7 +70,6 @@ __all__ = [
     "save_key_wrap",
     "save_organisation_key",
     "save_page",
-    "spend_challenge",
     "update_page",
     "update_report",
 ]
@@ -220,30 +217,6 @@ def key_wrap(
     return None if row is None else (row[0], row[1])
 
 
-def spend_challenge(session: Session, challenge_id: str) -> bool:
-    """Mark a challenge spent; False when it was spent before (nothing changes then)."""
-    dialect = session.get_bind().dialect.name
-    values = {"id": challenge_id, "spent_at": utcnow()}
-    statement: Any
-    if dialect == "postgresql":
-        statement = postgresql.insert(ReportChallengeRow).values(values).on_conflict_do_nothing()
-    else:
-        statement = sqlite.insert(ReportChallengeRow).values(values).on_conflict_do_nothing()
-    inserted = session.execute(statement.returning(ReportChallengeRow.id)).scalar()
-    return inserted is not None
-
-
-def insert_report(session: Session, values: dict[str, Any]) -> int:
-    """Insert a report; its id."""
-    now = utcnow()
-    row_id: int = session.execute(
-        insert(ReportRow)
-        .values(created_at=now, last_activity_at=now, **values)
-        .returning(ReportRow.id)
-    ).scalar_one()
-    return row_id
-
-
 def insert_message(session: Session, values: dict[str, Any]) -> int:
     """Insert a message; its id (the report's last activity moves with it)."""
     now = utcnow()
@@ -295,16 +268,6 @@ def file_report(
             [{**values, "report_id": report_id, "created_at": now} for values in attachments],
         )
     return report_id
-
-
-def insert_attachment(session: Session, values: dict[str, Any]) -> int:
-    """Insert an attachment; its id."""
-    row_id: int = session.execute(
-        insert(ReportAttachmentRow)
-        .values(created_at=utcnow(), **values)
-        .returning(ReportAttachmentRow.id)
-    ).scalar_one()
-    return row_id
 
 
 def report_by_lookup(session: Session, lookup: str) -> ReportRow | None:
