@@ -178,8 +178,9 @@ class PendingFinisher:
     """Finishes the reports a server process files, after they are acknowledged.
 
     One thread per process, `nice` steps below the request handlers (Linux's lowest
-    priority by default), so a burst of
-    submissions is answered first and derived afterwards. At start, and when idle for
+    priority by default). It starts deriving once no report has come for `lull` seconds
+    (or `max_wait` seconds after the first waiting one), so a burst of submissions is
+    answered first and derived afterwards. At start, and when idle for
     `sweep_every` seconds, it also finishes reports pending for more than `sweep_after`
     seconds (left by a process that was killed).
     """
@@ -192,12 +193,16 @@ class PendingFinisher:
         nice: int = 19,
         sweep_every: float = 60.0,
         sweep_after: float = 30.0,
+        lull: float = 0.2,
+        max_wait: float = 5.0,
     ) -> None:
         self._engine = engine
         self._policy = policy
         self._nice = nice
         self._sweep_every = sweep_every
         self._sweep_after = sweep_after
+        self._lull = lull
+        self._max_wait = max_wait
         self._queue: queue.SimpleQueue[int | None] = queue.SimpleQueue()
         self._thread: threading.Thread | None = None
 
@@ -240,10 +245,13 @@ class PendingFinisher:
             ending = first is None
             if first is not None:
                 ids.append(first)
-            while not ending and len(ids) < BATCH:
+            # Wait for a lull (or at most `max_wait`): a burst is answered first, and
+            # its reports are then derived together.
+            until = time.monotonic() + self._max_wait
+            while not ending:
                 try:
-                    more = self._queue.get_nowait()
-                except queue.Empty:
+                    more = self._queue.get(timeout=min(self._lull, until - time.monotonic()))
+                except (queue.Empty, ValueError):  # ValueError: the deadline has passed
                     break
                 if more is None:
                     ending = True
