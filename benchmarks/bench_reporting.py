@@ -7,10 +7,17 @@ server's. Then the 100 reporters submit: once spread over a few seconds (each at
 random moment, as people finishing a form at the same time do), and once, for
 information, all at the same instant (a burst). A submission's latency is the POST:
 challenge and proof-of-work verification, the single-use check, the receipt's argon2id,
-sealing and the write. Each acknowledged receipt is then opened through
-`zicht.reporting.open_conversation` against the database: its text must be there (no
-lost message). Finally the server is killed (SIGKILL, every process) while 100 more
-reporters submit; every receipt that was acknowledged before the kill must open.
+sealing and the write (the receipt's argon2id follows after the acknowledgement, on
+each server process's low-priority finisher thread: `zicht.reporting._pending`). The
+benchmark then waits until no report is pending (the finishers' backlog, timed) and
+opens each acknowledged receipt through `zicht.reporting.open_conversation` against
+the database: its text must be there (no lost message). Finally the server is killed
+(SIGKILL, every process) while 100 more reporters submit; the server is started again,
+its start-up sweep must finish what the killed one left pending, and every receipt that
+was acknowledged before the kill must open.
+
+CPU: the server processes' user+system CPU seconds over each phase (from /proc), per
+submission, so a figure can be read apart from the machine's load.
 
 Loopback only (127.0.0.1), SQLite in WAL mode, `--workers` server processes (default
 2). Prints JSON with the machine's load average before and after.
@@ -54,6 +61,46 @@ AUDIENCES = ("worker", "victim", "witness", "client")
 LANGUAGES = ("nl", "en", "pl", "ro", "bg", "uk")
 CHALLENGE = re.compile(r'name="challenge" value="([^"]+)"')
 RECEIPT = re.compile(r'data-testid="receipt">([^<]+)<')
+
+
+def _server_cpu(server: subprocess.Popen[bytes]) -> float:
+    """CPU seconds (user + system) used so far by the server's processes (its session)."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[3]) == server.pid:  # the process group started with the server
+            total += int(fields[11]) + int(fields[12])
+    return total / ticks
+
+
+def _pending(url: str) -> int:
+    """Reports whose receipt is not derived yet."""
+    from sqlalchemy import func, select
+
+    from zicht.reporting._pending import PENDING_PREFIX
+    from zicht.store.reporting import ReportRow
+
+    engine = make_engine(url)
+    try:
+        with engine.connect() as connection:
+            statement = select(func.count()).where(ReportRow.lookup.startswith(PENDING_PREFIX))
+            return int(connection.execute(statement).scalar_one())
+    finally:
+        engine.dispose()
+
+
+def _wait_finished(url: str, limit: float = 300) -> float:
+    """Seconds until no report is pending (the finishers' backlog)."""
+    began = time.perf_counter()
+    while _pending(url) and time.perf_counter() - began < limit:
+        time.sleep(0.1)
+    return round(time.perf_counter() - began, 2)
 
 
 def _free_port() -> int:
@@ -150,24 +197,31 @@ def _submit(
     return results
 
 
-def _service_ms(url: str, policy: ReportingPolicy, bits: int, count: int = 20) -> float:
-    """Median milliseconds of one submission in this process, one at a time (no HTTP, no
-    concurrency): what a report costs the server, apart from waiting for a CPU."""
-    from zicht.reporting import NewReport, issue_challenge, submit_report
+def _service_ms(url: str, policy: ReportingPolicy, bits: int, count: int = 20) -> dict[str, float]:
+    """Median milliseconds of one submission, and of finishing one (the receipt's
+    argon2id), in this process, one at a time (no HTTP, no concurrency): what a report
+    costs the server, apart from waiting for a CPU."""
+    from zicht.reporting import NewReport, finish_pending, issue_challenge, submit_report
 
     engine = make_engine(url)
-    times = []
+    submit, finish = [], []
     try:
         for number in range(count):
             challenge = issue_challenge(policy.work_key)
             nonce = solve(challenge, bits)
             new = NewReport(audience="witness", language="nl", what=f"Service time {number}")
             began = time.perf_counter()
-            submit_report(engine, policy, new, challenge=challenge, nonce=nonce)
-            times.append(time.perf_counter() - began)
+            receipt = submit_report(engine, policy, new, challenge=challenge, nonce=nonce)
+            submit.append(time.perf_counter() - began)
+            began = time.perf_counter()
+            finish_pending(engine, policy, [receipt.report_id])
+            finish.append(time.perf_counter() - began)
     finally:
         engine.dispose()
-    return round(sorted(times)[len(times) // 2] * 1000, 1)
+    return {
+        "submit_ms_median": round(sorted(submit)[count // 2] * 1000, 1),
+        "finish_ms_median": round(sorted(finish)[count // 2] * 1000, 1),
+    }
 
 
 def _lost(url: str, policy: ReportingPolicy, results: list[dict[str, Any]]) -> int:
@@ -224,12 +278,26 @@ def main() -> None:
         service_ms = _service_ms(url, policy, bits)
         server, base = _start(folder, url, args.workers)
         try:
-            spread = _submit(base, _prepared(base, args.reporters, bits, 1), args.spread)
-            burst = _submit(base, _prepared(base, args.reporters, bits, 2), 0.0)
+            phases = {}
+            for name, seed, spread_seconds in (("spread", 1, args.spread), ("burst", 2, 0.0)):
+                prepared = _prepared(base, args.reporters, bits, seed)
+                cpu = _server_cpu(server)
+                results = _submit(base, prepared, spread_seconds)
+                answered = _server_cpu(server) - cpu
+                backlog = _wait_finished(url)
+                phases[name] = {
+                    **_summary(results),
+                    "server_cpu_ms_per_submission": round(answered / len(results) * 1000, 1),
+                    "seconds_until_every_receipt_derived": backlog,
+                    "server_cpu_ms_per_report_with_derivation": round(
+                        (_server_cpu(server) - cpu) / len(results) * 1000, 1
+                    ),
+                    "results": results,
+                }
         finally:
             os.killpg(server.pid, signal.SIGTERM)
             server.wait(60)
-        lost = _lost(url, policy, spread + burst)
+        lost = _lost(url, policy, phases["spread"]["results"] + phases["burst"]["results"])
 
         # Killed mid-load: SIGKILL to every server process once a quarter is acknowledged.
         server, base = _start(folder, url, args.workers)
@@ -248,8 +316,18 @@ def main() -> None:
         finally:
             killer.join(60)
             server.wait(60)
+        left_pending = _pending(url)
+        # Started again: its start-up sweep finishes what the killed processes left.
+        server, base = _start(folder, url, args.workers)
+        try:
+            recovered_in = _wait_finished(url)
+            still_pending = _pending(url)
+        finally:
+            os.killpg(server.pid, signal.SIGTERM)
+            server.wait(60)
         killed_lost = _lost(url, policy, killed)
-    spread_summary, burst_summary = _summary(spread), _summary(burst)
+    spread_summary = {k: v for k, v in phases["spread"].items() if k != "results"}
+    burst_summary = {k: v for k, v in phases["burst"].items() if k != "results"}
     print(
         json.dumps(
             {
@@ -258,19 +336,25 @@ def main() -> None:
                 "workers": args.workers,
                 "work_bits": bits,
                 "spread_seconds": args.spread,
-                "service_ms_median_one_at_a_time": service_ms,
+                "cpu_count": os.cpu_count(),
+                "one_at_a_time_in_process": service_ms,
                 "submission_spread": spread_summary,
                 "submission_burst": burst_summary,
                 "lost_acknowledged": lost,
                 "killed_mid_load": {
                     "acknowledged_before_kill": sum(o["receipt"] is not None for o in killed),
                     "refused_or_cut": sum(o["receipt"] is None for o in killed),
+                    "pending_after_the_kill": left_pending,
+                    "seconds_to_finish_them_after_a_restart": recovered_in,
+                    "pending_after_the_restart": still_pending,
                     "lost_acknowledged": killed_lost,
                 },
                 "load_average_before": [round(x, 2) for x in load_before],
                 "load_average_after": [round(x, 2) for x in os.getloadavg()],
-                "goal": {"p95_ms": 300, "lost_acknowledged": 0},
-                "met": spread_summary["p95_ms"] < 300 and lost == 0 and killed_lost == 0,
+                "goal": {"p95_ms": 300, "lost_acknowledged": 0, "cases": "spread and burst"},
+                "met": max(spread_summary["p95_ms"], burst_summary["p95_ms"]) < 300
+                and lost == 0
+                and killed_lost == 0,
             },
             indent=2,
         )

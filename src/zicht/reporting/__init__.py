@@ -41,6 +41,7 @@ from zicht.reporting._pages import (
     render_markdown,
     review_page,
 )
+from zicht.reporting._pending import PendingFinisher, finish_pending
 from zicht.reporting._policy import RateLimited, ReportingError, ReportingPolicy
 from zicht.reporting._registration import RegistrationFacts, register_report
 from zicht.reporting._sealing import WrongPassword, normalise_receipt
@@ -76,6 +77,7 @@ __all__ = [
     "InformationPage",
     "Message",
     "NewReport",
+    "PendingFinisher",
     "QueueEntry",
     "RateLimited",
     "Receipt",
@@ -92,6 +94,7 @@ __all__ = [
     "create_organisation_key",
     "draft_page",
     "file_demo_reports",
+    "finish_pending",
     "flag_urgent",
     "grant_key",
     "information_pages",

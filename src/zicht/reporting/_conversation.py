@@ -17,6 +17,12 @@ from sqlalchemy.orm import Session
 from zicht.reporting._attachments import strip_metadata
 from zicht.reporting._keys import public_key_of
 from zicht.reporting._model import LANGUAGES, PUBLIC_AUDIENCES, coordinator_of
+from zicht.reporting._pending import (
+    finish_own_report,
+    pending_lookup,
+    pending_private_key,
+    seal_pending,
+)
 from zicht.reporting._policy import RateLimited, ReportingError, ReportingPolicy
 from zicht.reporting._sealing import (
     ReceiptKeys,
@@ -114,6 +120,11 @@ def submit_report(
 ) -> Receipt:
     """File a report: checks, proof of work, metadata stripped, sealed, one transaction.
 
+    The report is filed pending: the receipt's slow derivation is left to
+    `finish_pending` (the web app's `PendingFinisher`, after the receipt is shown) or to
+    the reporter's first visit; nothing slow runs here (docs/reporting.md, "Cost of a
+    receipt").
+
     Raises ReportingError (rule: audience, language, what, ..., no_key, spent),
     WorkError or AttachmentError; nothing is written then.
     """
@@ -125,55 +136,59 @@ def submit_report(
     organisation = coordinator_of(new.audience)
     org_key = public_key_of(engine, organisation)
     number = new_receipt()
-    keys = receipt_keys(number, new.passphrase, policy.pepper)
     answers = {"what": new.what, "where": new.where, "when": new.when, "contact": new.contact}
     content = seal(org_key, json.dumps(answers, ensure_ascii=False).encode())
-    reporter_key = bytes(keys.public_key)
-    with Session(engine) as session, session.begin():
-        if not store.spend_challenge(session, spent.id):
+    server_key = bytes(pending_private_key(policy).public_key)
+    pending = seal_pending(server_key, number, new.passphrase, new.what)
+    report = {
+        "lookup": pending_lookup(),
+        "organisation": organisation,
+        "audience": new.audience,
+        "language": new.language,
+        "channel": new.channel,
+        "status": "new",
+        "urgent": False,
+        "reporter_key": server_key,
+        "content": content,
+    }
+    message = {
+        "author": "reporter",
+        "for_organisation": seal(org_key, new.what.encode()),
+        "for_reporter": pending,
+    }
+    attachments = [
+        {"media_type": media_type, "size": len(stripped), "content": seal(org_key, stripped)}
+        for media_type, stripped in files
+    ]
+    # Everything sealed before the transaction: it holds the write lock only to write.
+    with engine.begin() as connection:
+        report_id = store.file_report(connection, spent.id, report, message, attachments)
+        if report_id is None:
             raise WorkError("spent")
-        report_id = store.insert_report(
-            session,
-            {
-                "lookup": keys.lookup,
-                "organisation": organisation,
-                "audience": new.audience,
-                "language": new.language,
-                "channel": new.channel,
-                "status": "new",
-                "urgent": False,
-                "reporter_key": reporter_key,
-                "content": content,
-            },
-        )
-        text = new.what.encode()
-        store.insert_message(
-            session,
-            {
-                "report_id": report_id,
-                "author": "reporter",
-                "for_organisation": seal(org_key, text),
-                "for_reporter": seal(reporter_key, text),
-            },
-        )
-        for media_type, stripped in files:
-            store.insert_attachment(
-                session,
-                {
-                    "report_id": report_id,
-                    "media_type": media_type,
-                    "size": len(stripped),
-                    "content": seal(org_key, stripped),
-                },
-            )
     return Receipt(number, report_id)
 
 
-def _keys(policy: ReportingPolicy, receipt: str, passphrase: str) -> ReceiptKeys:
+def _keys(policy: ReportingPolicy, receipt: str, passphrase: str) -> tuple[str, ReceiptKeys]:
     number = normalise_receipt(receipt)
     if number is None or len(passphrase) > MAX_SHORT:
         raise ReportingError("receipt")
-    return receipt_keys(number, passphrase, policy.pepper)
+    return number, receipt_keys(number, passphrase, policy.pepper)
+
+
+def _find(
+    engine: Engine, policy: ReportingPolicy, receipt: str, passphrase: str
+) -> tuple[ReceiptKeys, int]:
+    """The keys and report id a receipt opens (its report finished first when it is
+    still pending); ReportingError `receipt` when none."""
+    number, keys = _keys(policy, receipt, passphrase)
+    with Session(engine) as session:
+        report = store.report_by_lookup(session, keys.lookup)
+    if report is None and finish_own_report(engine, policy, number, passphrase, keys):
+        with Session(engine) as session:
+            report = store.report_by_lookup(session, keys.lookup)
+    if report is None:
+        raise ReportingError("receipt")
+    return keys, report.id
 
 
 def open_conversation(
@@ -181,10 +196,10 @@ def open_conversation(
 ) -> Conversation:
     """The conversation a receipt (and passphrase) opens; ReportingError `receipt` when
     none (the same answer for a wrong receipt and a wrong passphrase)."""
-    keys = _keys(policy, receipt, passphrase)
+    keys, report_id = _find(engine, policy, receipt, passphrase)
     with Session(engine) as session:
-        report = store.report_by_lookup(session, keys.lookup)
-        if report is None:
+        report = store.report_by_id(session, report_id)
+        if report is None:  # deleted in between (retention)
             raise ReportingError("receipt")
         return _read(session, report, keys)
 
@@ -204,10 +219,10 @@ def reply_as_reporter(
     per receipt); the conversation after it."""
     if not text.strip() or len(text) > MAX_TEXT:
         raise ReportingError("what")
-    keys = _keys(policy, receipt, passphrase)
+    keys, report_id = _find(engine, policy, receipt, passphrase)
     with Session(engine) as session, session.begin():
-        report = store.report_by_lookup(session, keys.lookup)
-        if report is None:
+        report = store.report_by_id(session, report_id)
+        if report is None:  # deleted in between (retention)
             raise ReportingError("receipt")
         hour_ago = utcnow() - dt.timedelta(hours=1)
         if store.count_reporter_messages(session, report.id, hour_ago) >= policy.messages_per_hour:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import weakref
+
 from nacl.public import PrivateKey
 from sqlalchemy import Engine
 from sqlalchemy.exc import IntegrityError
@@ -15,12 +17,22 @@ from zicht.store import reporting as store
 __all__ = ["create_organisation_key", "grant_key", "public_key_of", "unlock_key"]
 
 
+# An organisation's public key never changes once made (`create_organisation_key`
+# refuses a second pair), so a process keeps those it has read: one query less on every
+# submission. A missing key is not kept.
+_PUBLIC_KEYS: weakref.WeakKeyDictionary[Engine, dict[str, bytes]] = weakref.WeakKeyDictionary()
+
+
 def public_key_of(engine: Engine, organisation: str) -> bytes:
     """The public key reports to `organisation` are sealed to; ReportingError `no_key`."""
-    with Session(engine) as session:
-        key = store.organisation_key(session, organisation)
+    known = _PUBLIC_KEYS.setdefault(engine, {})
+    key = known.get(organisation)
     if key is None:
-        raise ReportingError("no_key")
+        with Session(engine) as session:
+            key = store.organisation_key(session, organisation)
+        if key is None:
+            raise ReportingError("no_key")
+        known[organisation] = key
     return key
 
 

@@ -172,13 +172,15 @@ def answer_report(engine: Engine, principal: Principal, report_id: int, text: st
         org_key = store.organisation_key(session, row.organisation)
         if org_key is None:
             raise ReportingError("no_key")
+        # Read under the row's lock: a pending report may be finished meanwhile.
+        reporter_key = store.reporter_key_for_update(session, row.id)
         store.insert_message(
             session,
             {
                 "report_id": row.id,
                 "author": "staff",
                 "for_organisation": seal(org_key, text.encode()),
-                "for_reporter": seal(row.reporter_key, text.encode()),
+                "for_reporter": seal(reporter_key, text.encode()),
                 "staff": principal.actor,
             },
         )

@@ -6,7 +6,7 @@ work: a nonce such that SHA-256(challenge ":" nonce) starts with `bits` zero bit
 (hashcash). A person in a browser without JavaScript cannot compute, so a form may pay
 in time instead: the challenge is accepted without a nonce once it is `wait` seconds
 old (a human takes longer than that to fill in the form). Either way each challenge
-counts once: the store refuses a challenge id it has seen (`spend_challenge`).
+counts once: the store refuses a challenge id it has seen (`file_report`).
 """
 
 from __future__ import annotations

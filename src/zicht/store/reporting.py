@@ -5,12 +5,16 @@ messages and attachments are sealed boxes to the handling organisation's public 
 (and, for messages, also to the reporter's); the organisation's private key is stored
 only wrapped under staff passwords; a receipt is stored only as a keyed slow hash
 (`lookup`). No column holds an address, a browser or any other trace of the reporter.
+Until a report's receipt is derived after its acknowledgement (`zicht.reporting._pending`)
+its `lookup` is a `pending:` stand-in, its `reporter_key` the server's pending key and its
+first message's `for_reporter` the receipt sealed to that key.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import (
@@ -36,6 +40,7 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 from zicht.store.models import Base, utcnow
 
 __all__ = [
+    "PendingRow",
     "ReportAttachmentRow",
     "ReportChallengeRow",
     "ReportKeyRow",
@@ -46,23 +51,25 @@ __all__ = [
     "attachment_of",
     "attachments_of",
     "count_reporter_messages",
-    "insert_attachment",
+    "file_report",
+    "finish_pending_report",
     "insert_message",
-    "insert_report",
     "key_wrap",
     "messages_of",
     "organisation_key",
     "page_rows",
+    "pending_reports",
     "purge_reports",
     "report_by_id",
     "report_by_lookup",
     "report_facts",
     "report_queue",
+    "reporter_key_for_update",
     "reports_version",
+    "reseal_message",
     "save_key_wrap",
     "save_organisation_key",
     "save_page",
-    "spend_challenge",
     "update_page",
     "update_report",
 ]
@@ -210,30 +217,6 @@ def key_wrap(
     return None if row is None else (row[0], row[1])
 
 
-def spend_challenge(session: Session, challenge_id: str) -> bool:
-    """Mark a challenge spent; False when it was spent before (nothing changes then)."""
-    dialect = session.get_bind().dialect.name
-    values = {"id": challenge_id, "spent_at": utcnow()}
-    statement: Any
-    if dialect == "postgresql":
-        statement = postgresql.insert(ReportChallengeRow).values(values).on_conflict_do_nothing()
-    else:
-        statement = sqlite.insert(ReportChallengeRow).values(values).on_conflict_do_nothing()
-    inserted = session.execute(statement.returning(ReportChallengeRow.id)).scalar()
-    return inserted is not None
-
-
-def insert_report(session: Session, values: dict[str, Any]) -> int:
-    """Insert a report; its id."""
-    now = utcnow()
-    row_id: int = session.execute(
-        insert(ReportRow)
-        .values(created_at=now, last_activity_at=now, **values)
-        .returning(ReportRow.id)
-    ).scalar_one()
-    return row_id
-
-
 def insert_message(session: Session, values: dict[str, Any]) -> int:
     """Insert a message; its id (the report's last activity moves with it)."""
     now = utcnow()
@@ -246,19 +229,123 @@ def insert_message(session: Session, values: dict[str, Any]) -> int:
     return row_id
 
 
-def insert_attachment(session: Session, values: dict[str, Any]) -> int:
-    """Insert an attachment; its id."""
-    row_id: int = session.execute(
-        insert(ReportAttachmentRow)
-        .values(created_at=utcnow(), **values)
-        .returning(ReportAttachmentRow.id)
+# A submission's statements, built once: their compiled form is cached, and only the
+# parameters change (building `.values(...)` per call cost more than the insert).
+_SPEND = {
+    "postgresql": postgresql.insert(ReportChallengeRow)
+    .on_conflict_do_nothing()
+    .returning(ReportChallengeRow.id),
+    "sqlite": sqlite.insert(ReportChallengeRow)
+    .on_conflict_do_nothing()
+    .returning(ReportChallengeRow.id),
+}
+_NEW_REPORT = insert(ReportRow).returning(ReportRow.id)
+_NEW_MESSAGE = insert(ReportMessageRow)
+_NEW_ATTACHMENT = insert(ReportAttachmentRow)
+
+
+def file_report(
+    connection: Connection,
+    challenge_id: str,
+    report: dict[str, Any],
+    message: dict[str, Any],
+    attachments: Sequence[dict[str, Any]],
+) -> int | None:
+    """Spend the challenge, insert a report, its first message and its attachments (in
+    the caller's transaction); the report's id, or None when the challenge was spent
+    before (nothing is written then)."""
+    now = utcnow()
+    spend = _SPEND["postgresql" if connection.dialect.name == "postgresql" else "sqlite"]
+    if connection.execute(spend, {"id": challenge_id, "spent_at": now}).scalar() is None:
+        return None
+    report_id: int = connection.execute(
+        _NEW_REPORT, {**report, "created_at": now, "last_activity_at": now}
     ).scalar_one()
-    return row_id
+    connection.execute(_NEW_MESSAGE, {**message, "report_id": report_id, "created_at": now})
+    if attachments:
+        connection.execute(
+            _NEW_ATTACHMENT,
+            [{**values, "report_id": report_id, "created_at": now} for values in attachments],
+        )
+    return report_id
 
 
 def report_by_lookup(session: Session, lookup: str) -> ReportRow | None:
     """The report a receipt's lookup key names, or None."""
     return session.scalars(select(ReportRow).where(ReportRow.lookup == lookup)).first()
+
+
+@dataclass(frozen=True)
+class PendingRow:
+    """A report whose receipt is not derived yet (zicht.reporting._pending): its id, its
+    stand-in lookup and its first message's box sealed to the server's pending key."""
+
+    report_id: int
+    lookup: str
+    sealed: bytes
+
+
+def pending_reports(
+    session: Session,
+    prefix: str,
+    report_ids: Sequence[int] | None,
+    older_than: float | None,
+) -> list[PendingRow]:
+    """Reports whose lookup starts with `prefix` (of `report_ids` when given; filed more
+    than `older_than` seconds ago when given), oldest first."""
+    first = (
+        select(func.min(ReportMessageRow.id))
+        .where(ReportMessageRow.report_id == ReportRow.id)
+        .correlate(ReportRow)
+        .scalar_subquery()
+    )
+    statement = (
+        select(ReportRow.id, ReportRow.lookup, ReportMessageRow.for_reporter)
+        .join(ReportMessageRow, ReportMessageRow.id == first)
+        .where(ReportRow.lookup.startswith(prefix, autoescape=True))
+        .order_by(ReportRow.id)
+    )
+    if report_ids is not None:
+        statement = statement.where(ReportRow.id.in_(list(report_ids)))
+    if older_than is not None:
+        before = utcnow() - dt.timedelta(seconds=older_than)
+        statement = statement.where(ReportRow.created_at < before)
+    return [PendingRow(row[0], row[1], row[2]) for row in session.execute(statement)]
+
+
+def finish_pending_report(
+    session: Session, report_id: int, placeholder: str, lookup: str, reporter_key: bytes
+) -> bool:
+    """Give a pending report its derived lookup and reporter key; False when it is not
+    pending under `placeholder` any more (finished by another process)."""
+    result = session.execute(
+        update(ReportRow)
+        .where(ReportRow.id == report_id, ReportRow.lookup == placeholder)
+        .values(lookup=lookup, reporter_key=reporter_key)
+    )
+    return bool(result.rowcount)  # type: ignore[attr-defined]
+
+
+def reseal_message(session: Session, message_id: int, for_reporter: bytes) -> None:
+    """Replace the reporter's copy of a message (resealed when its report is finished)."""
+    session.execute(
+        update(ReportMessageRow)
+        .where(ReportMessageRow.id == message_id)
+        .values(for_reporter=for_reporter)
+    )
+
+
+def reporter_key_for_update(session: Session, report_id: int) -> bytes:
+    """The key a new message is sealed to for the reporter, read by a write (the
+    report's last activity) that locks the row (PostgreSQL) or the database (SQLite)
+    first, so that finishing a pending report cannot slip in before the message."""
+    key: bytes = session.execute(
+        update(ReportRow)
+        .where(ReportRow.id == report_id)
+        .values(last_activity_at=utcnow())
+        .returning(ReportRow.reporter_key)
+    ).scalar_one()
+    return key
 
 
 def report_by_id(session: Session, report_id: int) -> ReportRow | None:

@@ -217,12 +217,16 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     from starlette.concurrency import run_in_threadpool
 
     await run_in_threadpool(_start_checkpoints, app)  # server start: checkpoint the audit head
+    # Receipts of anonymous reports are derived after the reporter has theirs, on a
+    # thread of lower priority (zicht.reporting._pending); it first finishes any left.
+    app.state.reporting_finisher.start()
     # What is alive once the app is built (modules, templates, SQLAlchemy metadata)
     # lives as long as the process: freezing it keeps the cyclic garbage collector
     # from walking it in every full collection, each a pause of some 80 ms otherwise.
     gc.collect()
     gc.freeze()
     yield
+    await run_in_threadpool(app.state.reporting_finisher.stop)
 
 
 def _audit_checkpoints(engine: Engine, cipher: Cipher, settings: Settings) -> Checkpoints | None:
@@ -270,7 +274,7 @@ def create_app(
             when neither is available: the app does not start without its key).
         report_dir: folder of the report files (default: `default_report_dir`).
     """
-    from zicht.reporting import ReportingPolicy
+    from zicht.reporting import PendingFinisher, ReportingPolicy
     from zicht.web.routers import (
         admin,
         ads,
@@ -326,6 +330,7 @@ def create_app(
         report_dir=report_dir or default_report_dir(settings),
     )
     app.state.reporting = ReportingPolicy.of(settings, cipher)
+    app.state.reporting_finisher = PendingFinisher(engine, app.state.reporting)
     app.state.settings = settings
     app.state.opendata = {
         "k": settings.opendata_k,

@@ -1,0 +1,270 @@
+"""A receipt's slow derivation after the report is acknowledged, off the request path.
+
+A submission must be quick when many people send at once, and the receipt's argon2id
+(docs/reporting.md, "Cost of a receipt") is most of its cost. So a report is filed
+*pending*: its content is sealed to the organisation as always, and what the receipt
+needs later (the receipt, the extra password and the first message's text) is one
+sealed box to the server's own pending key (derived from the pepper, itself derived
+from Zicht's key). The row is committed before the receipt is shown, so an
+acknowledged report survives a killed server. Afterwards `finish_pending` derives the
+receipt's keys, gives the row its real lookup and the reporter's public key, reseals
+every message of the conversation to that key, and drops the sealed receipt. While a
+report is pending:
+
+- `lookup` is `pending:` and 32 random hex digits (a real lookup is 64 hex digits);
+- `reporter_key` is the server's pending public key, so a staff answer written in the
+  meantime is sealed to it and resealed to the reporter when the report is finished;
+- the first message's `for_reporter` is the sealed box (receipt, extra password, text).
+
+Who finishes: the process that filed it, on a thread of lower priority
+(`PendingFinisher`, started with the web app); any process at start and every minute
+for reports left pending by a killed one; and the reporter's own visit, which derives
+the keys anyway and finishes its report if nothing else has yet.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import hashlib
+import hmac
+import json
+import logging
+import os
+import queue
+import secrets
+import threading
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from nacl.public import PrivateKey
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session
+
+from zicht.reporting._policy import ReportingPolicy
+from zicht.reporting._sealing import ReceiptKeys, open_sealed, receipt_keys, seal
+from zicht.store import reporting as store
+
+__all__ = [
+    "PENDING_PREFIX",
+    "PendingFinisher",
+    "finish_own_report",
+    "finish_pending",
+    "pending_lookup",
+    "pending_private_key",
+    "seal_pending",
+]
+
+log = logging.getLogger(__name__)
+
+PENDING_PREFIX = "pending:"
+BATCH = 32  # derivations written in one transaction
+
+
+def pending_private_key(policy: ReportingPolicy) -> PrivateKey:
+    """The server's key for pending receipts (BLAKE2b keyed with the pepper)."""
+    return _pending_key(policy.pepper)
+
+
+@functools.lru_cache(maxsize=4)
+def _pending_key(pepper: bytes) -> PrivateKey:
+    seed = hashlib.blake2b(b"zicht/meld/pending/v1", key=pepper, digest_size=32).digest()
+    return PrivateKey(seed)
+
+
+def pending_lookup() -> str:
+    """A unique stand-in for the lookup of a report whose receipt is not derived yet."""
+    return PENDING_PREFIX + secrets.token_hex(16)
+
+
+def seal_pending(server_public: bytes, receipt: str, passphrase: str, text: str) -> bytes:
+    """What finishing a report needs, sealed to the server's pending key."""
+    body = {"receipt": receipt, "passphrase": passphrase, "text": text}
+    return seal(server_public, json.dumps(body, ensure_ascii=False).encode())
+
+
+@dataclass(frozen=True)
+class _Opened:
+    report_id: int
+    placeholder: str
+    receipt: str
+    passphrase: str
+
+
+def _open(server: PrivateKey, row: store.PendingRow) -> _Opened:
+    body = json.loads(open_sealed(server, row.sealed))
+    return _Opened(row.report_id, row.lookup, body["receipt"], body["passphrase"])
+
+
+def _complete(
+    engine: Engine, server: PrivateKey, done: Sequence[tuple[_Opened, ReceiptKeys]]
+) -> int:
+    """Write derived keys in one short transaction (no slow work inside); how many
+    reports this call finished (another process may have finished some first)."""
+    finished = 0
+    with Session(engine) as session, session.begin():
+        for opened, keys in done:
+            reporter = bytes(keys.public_key)
+            # The row's update comes first: it takes the write lock (SQLite) or the row
+            # lock (PostgreSQL) before the messages are read, so no answer slips in
+            # sealed to the pending key after they were resealed.
+            if not store.finish_pending_report(
+                session, opened.report_id, opened.placeholder, keys.lookup, reporter
+            ):
+                continue
+            messages = store.messages_of(session, opened.report_id)
+            for index, message in enumerate(messages):
+                plain = open_sealed(server, message.for_reporter)
+                text = json.loads(plain)["text"].encode() if index == 0 else plain
+                store.reseal_message(session, message.id, seal(reporter, text))
+            finished += 1
+    return finished
+
+
+def finish_pending(
+    engine: Engine,
+    policy: ReportingPolicy,
+    report_ids: Sequence[int] | None = None,
+    *,
+    older_than: float | None = None,
+) -> int:
+    """Derive the receipts of pending reports (those of `report_ids`, or every one, or
+    those filed more than `older_than` seconds ago); how many this call finished.
+
+    The derivations run outside any transaction; their results are written `BATCH` at a
+    time.
+    """
+    server = pending_private_key(policy)
+    with Session(engine) as session:
+        rows = store.pending_reports(session, PENDING_PREFIX, report_ids, older_than)
+    finished = 0
+    for start in range(0, len(rows), BATCH):
+        done = []
+        for row in rows[start : start + BATCH]:
+            opened = _open(server, row)
+            done.append((opened, receipt_keys(opened.receipt, opened.passphrase, policy.pepper)))
+        finished += _complete(engine, server, done)
+    return finished
+
+
+def finish_own_report(
+    engine: Engine, policy: ReportingPolicy, receipt: str, passphrase: str, keys: ReceiptKeys
+) -> bool:
+    """On a visit whose lookup found nothing: finish the pending report of this receipt
+    and passphrase with the keys the visit derived (opening a sealed box per pending
+    report costs far less than a derivation); False when there is none."""
+    server = pending_private_key(policy)
+    with Session(engine) as session:
+        rows = store.pending_reports(session, PENDING_PREFIX, None, None)
+    for row in rows:
+        opened = _open(server, row)
+        same = hmac.compare_digest(opened.receipt.encode(), receipt.encode())
+        if same and hmac.compare_digest(opened.passphrase.encode(), passphrase.encode()):
+            _complete(engine, server, [(opened, keys)])
+            return True
+    return False
+
+
+def _lower_priority(steps: int) -> None:
+    """Lower this thread's CPU priority (Linux nice is per thread); ignored elsewhere."""
+    with contextlib.suppress(AttributeError, OSError):
+        thread = threading.get_native_id()
+        current = os.getpriority(os.PRIO_PROCESS, thread)
+        os.setpriority(os.PRIO_PROCESS, thread, min(19, current + steps))
+
+
+class PendingFinisher:
+    """Finishes the reports a server process files, after they are acknowledged.
+
+    One thread per process, `nice` steps below the request handlers (Linux's lowest
+    priority by default). It starts deriving once no report has come for `lull` seconds
+    (or `max_wait` seconds after the first waiting one), so a burst of submissions is
+    answered first and derived afterwards. At start, and when idle for
+    `sweep_every` seconds, it also finishes reports pending for more than `sweep_after`
+    seconds (left by a process that was killed).
+    """
+
+    def __init__(
+        self,
+        engine: Engine,
+        policy: ReportingPolicy,
+        *,
+        nice: int = 19,
+        sweep_every: float = 60.0,
+        sweep_after: float = 30.0,
+        lull: float = 0.2,
+        max_wait: float = 5.0,
+    ) -> None:
+        self._engine = engine
+        self._policy = policy
+        self._nice = nice
+        self._sweep_every = sweep_every
+        self._sweep_after = sweep_after
+        self._lull = lull
+        self._max_wait = max_wait
+        self._queue: queue.SimpleQueue[int | None] = queue.SimpleQueue()
+        self._thread: threading.Thread | None = None
+
+    def start(self) -> None:
+        """Start the thread (it first finishes whatever is pending)."""
+        if self._thread is None:
+            self._thread = threading.Thread(
+                target=self._run, name="zicht-meld-finisher", daemon=True
+            )
+            self._thread.start()
+
+    def notify(self, report_id: int) -> None:
+        """A report was filed here; finished soon when the thread runs (else by a sweep
+        or the reporter's visit)."""
+        if self._thread is not None:
+            self._queue.put(report_id)
+
+    def stop(self, timeout: float = 10.0) -> None:
+        """Finish what was notified, then end the thread."""
+        if self._thread is not None:
+            self._queue.put(None)
+            self._thread.join(timeout)
+            self._thread = None
+
+    def _run(self) -> None:
+        _lower_priority(self._nice)
+        self._safely(None, None)
+        last_sweep = time.monotonic()
+        while True:
+            try:
+                first = self._queue.get(timeout=self._sweep_every)
+            except queue.Empty:
+                first = -1
+            if time.monotonic() - last_sweep >= self._sweep_every:
+                self._safely(None, self._sweep_after)
+                last_sweep = time.monotonic()
+            if first == -1:
+                continue
+            ids: list[int] = []
+            ending = first is None
+            if first is not None:
+                ids.append(first)
+            # Wait for a lull (or at most `max_wait`): a burst is answered first, and
+            # its reports are then derived together.
+            until = time.monotonic() + self._max_wait
+            while not ending:
+                try:
+                    more = self._queue.get(timeout=min(self._lull, until - time.monotonic()))
+                except (queue.Empty, ValueError):  # ValueError: the deadline has passed
+                    break
+                if more is None:
+                    ending = True
+                else:
+                    ids.append(more)
+            if ids:
+                self._safely(ids, None)
+            if ending:
+                return
+
+    def _safely(self, ids: list[int] | None, older_than: float | None) -> None:
+        try:
+            finish_pending(self._engine, self._policy, ids, older_than=older_than)
+        except Exception as exc:  # the thread must go on; a sweep or a visit retries
+            # Only the type: a message could carry a value.
+            log.error("finishing pending reports failed: %s", type(exc).__name__)

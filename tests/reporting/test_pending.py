@@ -1,0 +1,140 @@
+"""A receipt is derived after the report is acknowledged (zicht.reporting._pending):
+the submission runs no slow hash, an acknowledged report opens with its receipt whoever
+finishes it (the filing process, a sweep after a kill, or the reporter's own visit), and
+once finished the database holds what it held before the change: the receipt's keyed
+slow hash as lookup, the reporter's derived key, every message sealed to it, and no
+trace of the receipt sealed to the server."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+from nacl.public import PrivateKey
+from sqlalchemy import Engine, select
+
+from tests.reporting.conftest import Channel
+from zicht.reporting import (
+    NewReport,
+    PendingFinisher,
+    ReportingError,
+    answer_report,
+    finish_pending,
+    open_conversation,
+    reply_as_reporter,
+    submit_report,
+)
+from zicht.reporting._pending import PENDING_PREFIX, pending_private_key
+from zicht.reporting._sealing import open_sealed, receipt_keys
+from zicht.store.reporting import ReportMessageRow, ReportRow
+
+WHAT = "Ze houden onze paspoorten vast"
+
+
+def _file(channel: Channel, passphrase: str = "") -> tuple[str, int]:
+    challenge, nonce = channel.work()
+    new = NewReport(audience="victim", language="nl", what=WHAT, passphrase=passphrase)
+    receipt = submit_report(channel.engine, channel.policy, new, challenge=challenge, nonce=nonce)
+    return receipt.number, receipt.report_id
+
+
+def _row(engine: Engine, report_id: int) -> tuple[str, bytes, list[bytes]]:
+    with engine.connect() as connection:
+        lookup, key = connection.execute(
+            select(ReportRow.lookup, ReportRow.reporter_key).where(ReportRow.id == report_id)
+        ).one()
+        sealed = connection.execute(
+            select(ReportMessageRow.for_reporter)
+            .where(ReportMessageRow.report_id == report_id)
+            .order_by(ReportMessageRow.id)
+        ).scalars()
+        return lookup, key, list(sealed)
+
+
+def _assert_finished(channel: Channel, receipt: str, passphrase: str, report_id: int) -> None:
+    """The row as a finished report must be: computed here from the receipt with the
+    derivation itself (the oracle), not read back through the code that wrote it."""
+    expected = receipt_keys(receipt, passphrase, channel.policy.pepper)
+    lookup, key, sealed = _row(channel.engine, report_id)
+    assert lookup == expected.lookup
+    assert key == bytes(expected.public_key)
+    server = pending_private_key(channel.policy)
+    for box in sealed:
+        open_sealed(expected.private_key, box)  # every message opens for the reporter
+        with pytest.raises(ValueError):  # and none for the server's pending key any more
+            open_sealed(server, box)
+
+
+def test_a_submission_runs_no_slow_hash(channel: Channel, monkeypatch: pytest.MonkeyPatch) -> None:
+    def refuse(*_args: object) -> None:
+        raise AssertionError("argon2id on the request path")
+
+    monkeypatch.setattr("zicht.reporting._sealing.argon2id.kdf", refuse)
+    receipt, report_id = _file(channel)
+    lookup, key, _ = _row(channel.engine, report_id)
+    assert lookup.startswith(PENDING_PREFIX) and len(receipt) == 16
+    assert key == bytes(pending_private_key(channel.policy).public_key)
+
+
+def test_finishing_gives_the_row_the_receipts_keys_and_drops_the_sealed_receipt(
+    channel: Channel,
+) -> None:
+    receipt, report_id = _file(channel, passphrase="zonnebloem")
+    # A staff answer while pending is sealed to the pending key, and resealed later.
+    answer_report(channel.engine, channel.handlers["comensha"], report_id, "Bent u veilig?")
+    assert finish_pending(channel.engine, channel.policy) == 1
+    _assert_finished(channel, receipt, "zonnebloem", report_id)
+    conversation = open_conversation(channel.engine, channel.policy, receipt, "zonnebloem")
+    assert [m.text for m in conversation.messages] == [WHAT, "Bent u veilig?"]
+    assert finish_pending(channel.engine, channel.policy) == 0  # nothing left, nothing redone
+
+
+def test_the_reporters_visit_finishes_its_own_report_only(channel: Channel) -> None:
+    receipt, report_id = _file(channel, passphrase="zonnebloem")
+    _, other_id = _file(channel)
+    with pytest.raises(ReportingError):  # the right receipt without its passphrase
+        open_conversation(channel.engine, channel.policy, receipt)
+    assert _row(channel.engine, report_id)[0].startswith(PENDING_PREFIX)
+    after = reply_as_reporter(channel.engine, channel.policy, receipt, "zonnebloem", "Nog iets")
+    assert [m.text for m in after.messages] == [WHAT, "Nog iets"]
+    _assert_finished(channel, receipt, "zonnebloem", report_id)
+    assert _row(channel.engine, other_id)[0].startswith(PENDING_PREFIX)
+
+
+def test_a_report_finished_twice_is_written_once(channel: Channel) -> None:
+    receipt, report_id = _file(channel)
+    # Two processes finishing the same reports: the second finds them done.
+    assert finish_pending(channel.engine, channel.policy, [report_id]) == 1
+    assert finish_pending(channel.engine, channel.policy, [report_id]) == 0
+    _assert_finished(channel, receipt, "", report_id)
+
+
+def test_the_finisher_finishes_what_it_is_told_and_what_a_killed_process_left(
+    channel: Channel,
+) -> None:
+    left_receipt, left_id = _file(channel)  # filed by a process killed before finishing
+    finisher = PendingFinisher(channel.engine, channel.policy)
+    finisher.start()  # its first sweep finishes what was left
+    try:
+        receipt, report_id = _file(channel)
+        finisher.notify(report_id)
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            lookups = [_row(channel.engine, i)[0] for i in (left_id, report_id)]
+            if not any(lookup.startswith(PENDING_PREFIX) for lookup in lookups):
+                break
+            time.sleep(0.05)
+    finally:
+        finisher.stop()
+    _assert_finished(channel, left_receipt, "", left_id)
+    _assert_finished(channel, receipt, "", report_id)
+
+
+def test_the_pending_key_is_the_servers_own() -> None:
+    from zicht.reporting import ReportingPolicy
+
+    one = ReportingPolicy(work_key=b"w" * 32, pepper=b"p" * 32)
+    other = ReportingPolicy(work_key=b"w" * 32, pepper=b"q" * 32)
+    assert bytes(pending_private_key(one)) == bytes(pending_private_key(one))
+    assert bytes(pending_private_key(one)) != bytes(pending_private_key(other))
+    assert isinstance(pending_private_key(one), PrivateKey)
