@@ -56,6 +56,7 @@ COVERED: dict[str, str] = {
     "GET /registrations/export.csv": "test_each_web_and_api_path_leaves_one_entry",
     "POST /registrations/export.csv": "test_each_web_and_api_path_leaves_one_entry",
     "GET /persons/{person_id}": "test_each_web_and_api_path_leaves_one_entry",
+    "POST /persons/{person_id}": "test_each_web_and_api_path_leaves_one_entry",
     "GET /api/registrations": "test_each_web_and_api_path_leaves_one_entry",
     "GET /api/registrations/{record_type}/{record_id}": (
         "test_each_web_and_api_path_leaves_one_entry"
@@ -74,6 +75,7 @@ COVERED: dict[str, str] = {
         "test_opening_a_report_and_its_attachment_is_one_look_each"
     ),
     "GET /networks/{network}": "test_a_network_with_identities_is_one_look",
+    "POST /networks/{network}": "test_a_network_with_identities_is_one_look",
     # one look (view_identity, with the purpose) and the export's own network_export entry
     "cli network.export": "test_a_network_export_with_identities_is_one_look",
 }
@@ -503,14 +505,15 @@ TOP_NETWORK_IDS = "victim_registration/1,victim_registration/2,suspect_registrat
 
 
 def test_a_network_with_identities_is_one_look(keyed_world: WebWorld) -> None:
-    """GET /networks/{id}?identities=1: victims and suspects decrypted, one entry per call."""
+    """POST /networks/{id} with a purpose: victims and suspects decrypted, one entry per call;
+    a purpose in the URL decrypts nothing."""
     world = keyed_world
     top = _top_network(world)
     client = world.client("coordinator")
-    url = f"/networks/{top}?lang=en&identities=1&purpose={PURPOSE}"
+    url = f"/networks/{top}?lang=en"
     for _ in range(2):
         before = len(_looks(world.engine))
-        page = client.get(url)
+        page = client.post(url, data={"purpose": PURPOSE, "csrf_token": world.csrf(client)})
         assert page.status_code == 200 and "Ioana Popescu" in page.text
         new = _looks(world.engine)[before:]
         assert [(e["action"], e["actor"], e["purpose"]) for e in new] == [
@@ -518,7 +521,7 @@ def test_a_network_with_identities_is_one_look(keyed_world: WebWorld) -> None:
         ]
         assert (new[0]["object_type"], new[0]["object_ids"]) == ("registration", TOP_NETWORK_IDS)
     before = len(_looks(world.engine))
-    plain = client.get(f"/networks/{top}?lang=en")
+    plain = client.get(f"/networks/{top}?lang=en&identities=1&purpose={PURPOSE}")
     assert plain.status_code == 200 and "Ioana Popescu" not in plain.text
     assert _new_looks(world.engine, before) == [("view_network", "coordinator", None)]
 
