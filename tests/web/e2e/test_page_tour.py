@@ -11,6 +11,11 @@ its path filled from a world that has rows of every kind. Two checks over one to
 - no page is wider than the window (document.documentElement.scrollWidth against
   clientWidth) and no table is wider than the space it is given.
 
+The registrations and a person are also measured in their widest form, identities shown
+beside the analytic columns, reached as a person does: the page's purpose form filled in
+and submitted (a purpose in the URL decrypts nothing). A check fails if that shows no
+identity columns or no known synthetic name.
+
 A route the tour cannot fill is named in NOT_VISITED with the reason, so a new page is
 visited by default.
 """
