@@ -11,6 +11,11 @@ its path filled from a world that has rows of every kind. Two checks over one to
 - no page is wider than the window (document.documentElement.scrollWidth against
   clientWidth) and no table is wider than the space it is given.
 
+The registrations and a person are also measured in their widest form, identities shown
+beside the analytic columns, reached as a person does: the page's purpose form filled in
+and submitted (a purpose in the URL decrypts nothing). A check fails if that shows no
+identity columns or no known synthetic name.
+
 A route the tour cannot fill is named in NOT_VISITED with the reason, so a new page is
 visited by default.
 """
@@ -44,6 +49,7 @@ from zicht.store import network as network_store
 from zicht.store.ad_views import ad_summaries
 from zicht.store.web_jobs import finish_job, start_job
 from zicht.web.app import all_routes, route_action
+from zicht.web.queries import LIST_IDENTITY, field_label
 
 __all__ = ["browser", "live"]  # the fixtures, shared with the main browser test
 
@@ -80,6 +86,7 @@ class Visit:
     scroll_width: int
     client_width: int
     wide_tables: list[str]
+    html: str = ""  # kept only for a page reached through its purpose form
 
 
 def _words(text: str) -> set[str]:
@@ -285,13 +292,21 @@ def _pages(world: WebWorld) -> list[tuple[str | None, str]]:
     return pages
 
 
-# Pages whose widest form needs a query: identities shown beside the analytic columns.
+# Pages whose widest form needs a query (the quarantine row's purpose form is a GET form).
 WITH_QUERY = [
-    ("coordinator", "/registrations?identities=1&purpose=controle op dubbele registraties"),
-    ("data_steward", "/registrations?identities=1&purpose=controle op dubbele registraties"),
-    ("coordinator", "/persons/{person_id}?identities=1&purpose=controle van de koppeling"),
     ("data_steward", "/quarantine/{entry_id}?purpose=registratie verbeteren"),
 ]
+# Pages whose widest form, identities shown beside the analytic columns, is reached by
+# submitting the page's own purpose form (POSTed with its CSRF token; a purpose in the
+# URL decrypts nothing): (role, path, purpose).
+WITH_FORM = [
+    ("coordinator", "/registrations", "controle op dubbele registraties"),
+    ("data_steward", "/registrations", "controle op dubbele registraties"),
+    ("coordinator", "/persons/{person_id}", "controle van de koppeling"),
+]
+# A synthetic identity of the world (police_victims.csv) that each of those pages shows
+# only once the form has been submitted.
+KNOWN_NAME = "Popescu"
 
 
 def _populate(world: WebWorld, folder: Path) -> None:
@@ -311,16 +326,35 @@ def _populate(world: WebWorld, folder: Path) -> None:
 def _visit(page: Page, base: str, role: str | None, path: str) -> Visit:
     response = page.goto(base + path)
     page.wait_for_load_state()
+    return _measured(page, role, path, response.status if response is not None else 0)
+
+
+def _measured(page: Page, role: str | None, path: str, status: int, html: str = "") -> Visit:
     measured = page.evaluate(_MEASURE)
     return Visit(
         role or "public",
         path,
-        response.status if response is not None else 0,
+        status,
         str(measured["text"]),
         int(measured["scrollWidth"]),
         int(measured["clientWidth"]),
         list(measured["wide"]),
+        html,
     )
+
+
+def _visit_with_identities(page: Page, base: str, role: str, path: str, purpose: str) -> Visit:
+    """The page as its purpose form shows it: the purpose filled in and submitted in the
+    browser, as a person does."""
+    page.goto(base + path)
+    page.wait_for_load_state()
+    form = page.locator("form", has=page.locator("input[name=purpose]"))
+    form.get_by_label("Doel van inzage").fill(purpose)
+    with page.expect_response(lambda r: r.request.method == "POST") as posted:
+        form.get_by_role("button", name="Identiteitsgegevens tonen").click()
+    page.wait_for_load_state()
+    assert "purpose" not in page.url, f"{role} {path}: the purpose went into the URL"
+    return _measured(page, role, f"{path} (POST purpose)", posted.value.status, page.content())
 
 
 @pytest.fixture(scope="module")
@@ -337,6 +371,7 @@ def tour(
     page.set_default_timeout(60_000)
     visits: list[Visit] = []
     pages = _pages(world)
+    common, _ = _fillers(world)
     for role in [None, *ROLES]:
         wanted = [path for who, path in pages if who == role]
         if role is None:
@@ -345,6 +380,11 @@ def tour(
             _login(page, base, role)
         page.goto(f"{base}/login?lang=nl")  # Dutch, remembered in the cookie
         visits += [_visit(page, base, role, path) for path in wanted]
+        visits += [
+            _visit_with_identities(page, base, role, path.format(**common), purpose)
+            for who, path, purpose in WITH_FORM
+            if who == role
+        ]
     page.close()
     return visits
 
@@ -354,6 +394,23 @@ def test_the_tour_visits_every_role_and_page(tour: list[Visit]) -> None:
     visited = {v.path for v in tour}
     assert {"/login", "/quarantine", "/audit", "/persons", "/notices", "/triage"} <= visited
     assert all(v.status < 500 for v in tour), [(v.role, v.path) for v in tour if v.status >= 500]
+
+
+def test_the_purpose_forms_show_identities(tour: list[Visit]) -> None:
+    """The widest forms are measured with identities shown: the purpose form worked, the
+    purpose stayed out of the URL, and the identity columns and a known name are there."""
+    identity_headers = [
+        field_label("victim_registration", name, "nl")
+        for name in LIST_IDENTITY["victim_registration"]
+    ]
+    posted = {(v.role, v.path): v for v in tour if v.path.endswith("(POST purpose)")}
+    assert len(posted) == len(WITH_FORM), sorted(posted)
+    for (role, path), visit in posted.items():
+        assert visit.status == 200, (role, path, visit.status)
+        headers = [h.strip() for h in re.findall(r"<th\b[^>]*>(.*?)</th>", visit.html, re.S)]
+        missing = [h for h in identity_headers if h not in headers]
+        assert not missing, f"{role} {path}: no identity columns {missing}"
+        assert KNOWN_NAME in visit.html, f"{role} {path}: no identity shown"
 
 
 def test_dutch_pages_show_no_english_and_no_code(tour: list[Visit]) -> None:
