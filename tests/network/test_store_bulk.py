@@ -3,9 +3,11 @@ databases, whether the secondary indexes are kept or dropped and built again."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import pandas as pd
 import pytest
-from sqlalchemy import Engine, inspect
+from sqlalchemy import Engine, Index, inspect
 
 from tests.network.world import evidence
 from zicht.network import analyse_evidence
@@ -85,3 +87,24 @@ def test_a_bulk_load_leaves_the_sqlite_connection_as_it_was(
         after = [raw.execute(f"PRAGMA {p}").fetchone()[0] for p in ("cache_size", "temp_store")]
     assert after == before
     engine.dispose()
+
+
+def test_only_sqlite_drops_indexes_for_a_bulk_load(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """DROP INDEX on PostgreSQL locks the table against readers until the commit, so
+    the network pages would wait for the whole load: there the indexes stay."""
+    monkeypatch.setattr(store, "BULK_LOAD_ROWS", 1)
+    dropped: list[str] = []
+    original = Index.drop
+
+    def drop(index: Index, *args: Any, **kwargs: Any) -> None:
+        dropped.append(str(index.name))
+        original(index, *args, **kwargs)
+
+    monkeypatch.setattr(Index, "drop", drop)
+    _write(engine)
+    if engine.dialect.name == "postgresql":
+        assert dropped == []
+    else:
+        assert "ix_network_edge_source_node" in dropped

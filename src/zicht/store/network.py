@@ -289,10 +289,12 @@ def write_network_results(
 
     Millions of edges are a bulk load: rows go to the driver as tuples built column by
     column, through COPY on PostgreSQL and one executemany on SQLite (with a larger
-    page cache for the operation). A table that receives at least `BULK_LOAD_ROWS` rows
-    and no fewer than it holds is loaded without its secondary indexes, which are built
-    again inside the same transaction (on SQLite readers keep their snapshot meanwhile;
-    on PostgreSQL they wait for the commit).
+    page cache for the operation). On SQLite a table that receives at least
+    `BULK_LOAD_ROWS` rows and no fewer than it holds is loaded without its secondary
+    indexes, which are built again inside the same transaction (readers keep their WAL
+    snapshot meanwhile). PostgreSQL keeps its indexes: DROP INDEX takes an ACCESS
+    EXCLUSIVE lock until the commit, which would stop every network page for the
+    minutes a large load takes.
     """
     sqlite = engine.dialect.name == "sqlite"
     with engine.begin() as connection:
@@ -304,7 +306,7 @@ def write_network_results(
                 (NetworkRow, networks, NETWORK_COLUMNS),
             ):
                 connection.execute(delete(table).where(table.run_id == run_id))
-                dropped = _secondary_indexes(connection, table, len(frame))
+                dropped = _secondary_indexes(connection, table, len(frame)) if sqlite else []
                 for index in dropped:
                     index.drop(connection)
                 _insert(connection, table, columns, _rows(run_id, frame, table, columns, sqlite))
