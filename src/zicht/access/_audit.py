@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from functools import partial
 from typing import Any
 
-from sqlalchemy import Engine
+from sqlalchemy import Engine, event
 
 from zicht.access._audit_writer import GroupWriter
 from zicht.access._checkpoint import CHECKPOINT_EVERY, Checkpoint, CheckpointError, Checkpoints
@@ -41,6 +41,7 @@ from zicht.store.audit import (
     logged_actions,
     search_entries,
 )
+from zicht.store.database import make_engine
 from zicht.store.models import utcnow
 
 __all__ = [
@@ -133,11 +134,34 @@ def _writer(engine: Engine) -> GroupWriter[AuditEvent | None]:
     return writer
 
 
+def _chain_engine(engine: Engine) -> Engine:
+    """The engine the group writer appends with: on PostgreSQL one with a connection of
+    its own, so that the chaining step never queues behind busy callers for one of the
+    pool's connections (every act waits for that step). Disposed with `engine`."""
+    if engine.dialect.name != "postgresql":
+        return engine
+    with _WRITERS_LOCK:
+        own = _CHAIN_ENGINES.get(engine)
+        if own is None:
+            own = make_engine(
+                engine.url.render_as_string(hide_password=False), pool_size=1, max_overflow=1
+            )
+            _CHAIN_ENGINES[engine] = own
+            event.listen(engine, "engine_disposed", partial(_dispose_chain_engine, own))
+    return own
+
+
+def _dispose_chain_engine(own: Engine, _engine: Engine) -> None:
+    own.dispose()
+
+
 def _append_events(engine: Engine, events: list[AuditEvent | None]) -> None:
     # Every batch chains the entries waiting in audit_pending first (None asks for that
     # alone): the acts' entries, and any a crashed process left behind.
     written = append_many(
-        engine, [partial(build_values, e) for e in events if e is not None], chain_values
+        _chain_engine(engine),
+        [partial(build_values, e) for e in events if e is not None],
+        chain_values,
     )
     if written:
         try:
@@ -175,6 +199,7 @@ _WRITERS: weakref.WeakKeyDictionary[Engine, GroupWriter[AuditEvent | None]] = (
     weakref.WeakKeyDictionary()
 )
 _WRITERS_LOCK = threading.Lock()
+_CHAIN_ENGINES: weakref.WeakKeyDictionary[Engine, Engine] = weakref.WeakKeyDictionary()
 _CHECKPOINTS: weakref.WeakKeyDictionary[Engine, Checkpoints] = weakref.WeakKeyDictionary()
 
 
@@ -193,9 +218,11 @@ def checkpoint_audit(engine: Engine, checkpoints: Checkpoints) -> bool:
 
 def _forget_writers() -> None:
     # A forked child has none of the parent's writer threads: start afresh.
-    global _WRITERS_LOCK
+    global _WRITERS_LOCK, _CHAIN_ENGINES
     _WRITERS.clear()
     _WRITERS_LOCK = threading.Lock()
+    # Nor may it share the parent's connections.
+    _CHAIN_ENGINES = weakref.WeakKeyDictionary()
 
 
 os.register_at_fork(after_in_child=_forget_writers)

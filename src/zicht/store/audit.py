@@ -71,7 +71,6 @@ _ATTEMPTS = 8
 # The PostgreSQL advisory lock that serialises audit writers: an arbitrary constant and
 # the schema, since each schema of a database holds a store (and a chain) of its own.
 _PG_LOCK = "SELECT pg_advisory_xact_lock(2053729128, hashtext(current_schema()))"
-_DELETE_CHUNK = 1000
 
 
 class AuditEntryRow(Base):
@@ -262,13 +261,13 @@ def _append(
 ) -> list[dict[str, Any]]:
     seq, previous = head_entry(connection)
     entries = []
-    chained: list[int] = []
     if pending is not None:
-        table = AuditPendingRow.__table__
-        # Under the chain's lock: each waiting row is read (and removed) by one chainer.
-        for row in connection.execute(select(table).order_by(table.c.id)):
-            fields = dict(row._mapping)
-            chained.append(fields.pop("id"))
+        # Under the chain's lock, one statement takes the waiting rows out and returns
+        # exactly those; a row committed meanwhile waits for the next step.
+        taking = delete(AuditPendingRow).returning(*AuditPendingRow.__table__.columns)
+        taken = [dict(row._mapping) for row in connection.execute(taking)]
+        for fields in sorted(taken, key=lambda row: int(row["id"])):
+            del fields["id"]
             seq += 1
             entry = pending(fields, seq, previous)
             entries.append(entry)
@@ -280,10 +279,6 @@ def _append(
         previous = entry["entry_hash"]
     if entries:
         connection.execute(insert(AuditEntryRow), entries)
-    # Exactly the rows chained: a row committed since the read waits for the next step.
-    for start in range(0, len(chained), _DELETE_CHUNK):
-        ids = chained[start : start + _DELETE_CHUNK]
-        connection.execute(delete(AuditPendingRow).where(AuditPendingRow.id.in_(ids)))
     return entries
 
 
@@ -322,7 +317,13 @@ def chained_transaction(engine: Engine) -> Iterator[Connection]:
         except BaseException:
             connection.rollback()
             raise
-        connection.commit()
+        try:
+            connection.commit()
+        except BaseException:
+            # A COMMIT that SQLite refuses (a deferred constraint) leaves its transaction
+            # open: never hand that connection, the act still in it, to the next user.
+            connection.invalidate()
+            raise
 
 
 def append_in(
