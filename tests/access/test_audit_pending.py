@@ -10,6 +10,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import threading
+import time
 import uuid
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -92,7 +93,7 @@ def _count(engine: Engine) -> int:
         return int(connection.execute(select(func.count()).select_from(AuditEntryRow)).scalar_one())
 
 
-def _crash_after_commit(engine: Engine) -> None:
+def _crash_after_commit(engine: Engine, wait: bool = True) -> None:
     """Stands in for `chain_pending`: the process is gone before its entries are chained."""
 
 
@@ -102,6 +103,22 @@ def test_the_act_returns_with_its_entry_chained(engine: Engine, acts: str) -> No
     assert _chained(engine) == ["a1"] and _waiting(engine) == []
     report = verify(engine)
     assert report.ok and report.entries == 1
+
+
+def test_an_act_that_does_not_wait_is_chained_moments_later(engine: Engine, acts: str) -> None:
+    for number in range(1, 6):
+        with audited_transaction(engine, await_chain=False) as transaction:
+            transaction.connection.execute(
+                text(f"INSERT INTO {acts} (id, label, parent) VALUES (:id, :label, 1)"),
+                {"id": number, "label": f"a{number}"},
+            )
+            transaction.log(_event(f"a{number}"))
+    deadline = time.monotonic() + 30
+    while _waiting(engine) and time.monotonic() < deadline:  # no reader asks for it
+        time.sleep(0.05)
+    assert _waiting(engine) == []
+    assert _chained(engine) == _act_labels(engine, acts) == [f"a{n}" for n in range(1, 6)]
+    assert verify(engine).entries == 5
 
 
 def test_an_act_refused_at_its_commit_leaves_no_entry_waiting(engine: Engine, acts: str) -> None:
@@ -234,7 +251,7 @@ def test_concurrent_acts_failures_and_page_views_keep_one_chain(engine: Engine, 
         assert list(seqs) == list(range(1, len(kept) + views + 1))
 
 
-def _exit_at_once(_engine: Engine) -> None:
+def _exit_at_once(_engine: Engine, wait: bool = True) -> None:
     os._exit(0)
 
 

@@ -64,11 +64,17 @@ class AuditedTransaction:
 
 
 @contextmanager
-def audited_transaction(engine: Engine) -> Iterator[AuditedTransaction]:
+def audited_transaction(engine: Engine, *, batched: bool = False) -> Iterator[AuditedTransaction]:
     """A write transaction whose audit entries commit with it (or roll back with it).
 
     Returns once the act has committed and its entries are in the chain. Raises what
     the block raises (nothing committed).
+
+    Args:
+        batched: the caller batches many acts in one transaction from one thread per
+            process (notice intake): its entries are chained within the transaction on
+            PostgreSQL too. The chain's lock is then held for the end of the transaction,
+            but by few writers, and each batch saves the chaining step's own commit.
     """
     written: list[dict[str, Any]] = []
     deferred = False
@@ -76,7 +82,7 @@ def audited_transaction(engine: Engine) -> Iterator[AuditedTransaction]:
         transaction = AuditedTransaction(connection)
         yield transaction
         if transaction._events:
-            if connection.dialect.name in _DEFERRING_DIALECTS:
+            if connection.dialect.name in _DEFERRING_DIALECTS and not batched:
                 add_pending(connection, [entry_fields(event) for event in transaction._events])
                 deferred = True
             else:
