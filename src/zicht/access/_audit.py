@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from functools import partial
 from typing import Any
 
-from sqlalchemy import Engine, event
+from sqlalchemy import Connection, Engine, event
 
 from zicht.access._audit_writer import GroupWriter
 from zicht.access._checkpoint import CHECKPOINT_EVERY, Checkpoint, CheckpointError, Checkpoints
@@ -155,13 +155,20 @@ def _dispose_chain_engine(own: Engine, _engine: Engine) -> None:
     own.dispose()
 
 
+def defers(engine: Engine | Connection) -> bool:
+    """Whether acts on this engine leave their entries waiting in `audit_pending`."""
+    return engine.dialect.name in _DEFERRING_DIALECTS
+
+
 def _append_events(engine: Engine, events: list[AuditEvent | None]) -> None:
-    # Every batch chains the entries waiting in audit_pending first (None asks for that
-    # alone): the acts' entries, and any a crashed process left behind.
+    # A batch chains the entries waiting in audit_pending first: the acts' entries, and
+    # any a crashed process left behind. None asks for that alone; where acts do not
+    # defer (SQLite) nothing waits, so only such an explicit request looks.
+    sweep = defers(engine) or any(event is None for event in events)
     written = append_many(
         _chain_engine(engine),
         [partial(build_values, e) for e in events if e is not None],
-        chain_values,
+        chain_values if sweep else None,
     )
     if written:
         try:
@@ -199,6 +206,9 @@ _WRITERS: weakref.WeakKeyDictionary[Engine, GroupWriter[AuditEvent | None]] = (
     weakref.WeakKeyDictionary()
 )
 _WRITERS_LOCK = threading.Lock()
+# The engines whose acts leave their entries waiting for the chaining step
+# (`zicht.access._audit_transaction`).
+_DEFERRING_DIALECTS = frozenset({"postgresql"})
 _CHAIN_ENGINES: weakref.WeakKeyDictionary[Engine, Engine] = weakref.WeakKeyDictionary()
 _CHECKPOINTS: weakref.WeakKeyDictionary[Engine, Checkpoints] = weakref.WeakKeyDictionary()
 

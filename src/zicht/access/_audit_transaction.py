@@ -36,14 +36,12 @@ from zicht.access._audit import (
     advance_checkpoint,
     build_values,
     chain_pending,
+    defers,
     entry_fields,
 )
 from zicht.store.audit import add_pending, append_in, chained_transaction
 
 __all__ = ["AuditedTransaction", "audited_transaction"]
-
-# The engines whose acts leave their entries waiting for the chaining step.
-_DEFERRING_DIALECTS = frozenset({"postgresql"})
 
 
 @dataclass
@@ -82,7 +80,7 @@ def audited_transaction(engine: Engine, *, batched: bool = False) -> Iterator[Au
         transaction = AuditedTransaction(connection)
         yield transaction
         if transaction._events:
-            if connection.dialect.name in _DEFERRING_DIALECTS and not batched:
+            if defers(connection) and not batched:
                 add_pending(connection, [entry_fields(event) for event in transaction._events])
                 deferred = True
             else:
