@@ -52,9 +52,9 @@ def test_concurrent_entries_share_commits_and_each_is_logged(engine: Engine) -> 
     calls: list[int] = []
     original = audit_store.append_many
 
-    def counting(target: Engine, builds: list[object]) -> None:
+    def counting(target: Engine, builds: list[object], pending: object = None) -> object:
         calls.append(len(builds))
-        original(target, builds)  # type: ignore[arg-type]
+        return original(target, builds, pending)  # type: ignore[arg-type]
 
     with (
         mock.patch("zicht.access._audit.append_many", counting),
@@ -87,7 +87,7 @@ def test_two_processes_keep_one_chain(engine: Engine) -> None:
 
 
 def test_a_failed_write_fails_every_caller_of_its_batch(engine: Engine) -> None:
-    def failing(target: Engine, builds: list[object]) -> None:
+    def failing(target: Engine, builds: list[object], pending: object = None) -> None:
         raise RuntimeError("database gone")
 
     with (

@@ -91,8 +91,9 @@ def test_an_entry_that_cannot_be_written_undoes_the_act(engine: Engine, acts: st
     def failing(connection: object, builds: object) -> None:
         raise RuntimeError("audit trail unavailable")
 
-    with (
+    with (  # the chain on SQLite, the waiting entries on PostgreSQL
         mock.patch("zicht.access._audit_transaction.append_in", failing),
+        mock.patch("zicht.access._audit_transaction.add_pending", failing),
         pytest.raises(RuntimeError, match="audit trail unavailable"),
     ):
         _act(engine, acts, 1, "unrecorded")

@@ -167,8 +167,9 @@ def test_a_reservation_whose_audit_entry_fails_is_not_kept(places: Engine) -> No
     def failing(connection: object, builds: object) -> None:
         raise RuntimeError("audit trail unavailable")
 
-    with (
+    with (  # the chain on SQLite, the waiting entries on PostgreSQL
         mock.patch("zicht.access._audit_transaction.append_in", failing),
+        mock.patch("zicht.access._audit_transaction.add_pending", failing),
         pytest.raises(RuntimeError, match="audit trail unavailable"),
     ):
         reserve(places, COORDINATOR, request_id)

@@ -6,6 +6,9 @@ returning once the entry has committed: concurrent entries share one commit). An
 entry names who, what, which records (ids only, never identity values), when, from
 where and, where one was asked, the purpose. Entries form a hash chain; `verify`
 recomputes it and reports the first entry that was altered, inserted or removed.
+Entries that an act committed on PostgreSQL and that still wait for their place in the
+chain (`zicht.access._audit_transaction`) are chained by the next group write, and
+before the trail is read (`verify`, `search`), so that no reader misses one.
 """
 
 from __future__ import annotations
@@ -24,7 +27,7 @@ from dataclasses import dataclass, field
 from functools import partial
 from typing import Any
 
-from sqlalchemy import Engine
+from sqlalchemy import Connection, Engine, event
 
 from zicht.access._audit_writer import GroupWriter
 from zicht.access._checkpoint import CHECKPOINT_EVERY, Checkpoint, CheckpointError, Checkpoints
@@ -32,11 +35,13 @@ from zicht.store.audit import (
     GENESIS_HASH,
     AuditEntry,
     append_many,
+    has_pending,
     head_entry,
     iter_entries,
     logged_actions,
     search_entries,
 )
+from zicht.store.database import make_engine
 from zicht.store.models import utcnow
 
 __all__ = [
@@ -44,6 +49,7 @@ __all__ = [
     "AuditEvent",
     "ChainReport",
     "actions_logged",
+    "chain_pending",
     "checkpoint_audit",
     "entry_hash",
     "log_action",
@@ -91,29 +97,36 @@ def entry_hash(values: dict[str, Any]) -> str:
     return hashlib.sha256(_canonical(values)).hexdigest()
 
 
-def build_values(event: AuditEvent, seq: int, previous: str) -> dict[str, Any]:
-    """The entry of `event` at place `seq` after `previous`, with its hash."""
-    ids = ",".join(str(i) for i in event.object_ids) or None
-    values: dict[str, Any] = {
-        "seq": seq,
-        "at": utcnow(),
+def entry_fields(event: AuditEvent, at: dt.datetime | None = None) -> dict[str, Any]:
+    """The fields of `event`'s entry (at `at`, default now), without its place in the chain."""
+    return {
+        "at": at or utcnow(),
         "actor": event.actor[:80],
         "actor_kind": event.actor_kind,
         "actor_organisation": event.actor_organisation,
         "action": event.action,
         "object_type": event.object_type,
-        "object_ids": ids,
+        "object_ids": ",".join(str(i) for i in event.object_ids) or None,
         "purpose": (event.purpose or None) and event.purpose[:400],
         "client": event.client[:64] if event.client else None,
         # Round-trip through JSON so that what is hashed is what the database returns.
         "details": json.loads(json.dumps(event.details, sort_keys=True, default=str)),
-        "previous_hash": previous,
     }
+
+
+def chain_values(fields: dict[str, Any], seq: int, previous: str) -> dict[str, Any]:
+    """The entry of `fields` at place `seq` after `previous`, with its hash."""
+    values = {**fields, "seq": seq, "previous_hash": previous}
     values["entry_hash"] = entry_hash(values)
     return values
 
 
-def _writer(engine: Engine) -> GroupWriter[AuditEvent]:
+def build_values(event: AuditEvent, seq: int, previous: str) -> dict[str, Any]:
+    """The entry of `event` at place `seq` after `previous`, with its hash."""
+    return chain_values(entry_fields(event), seq, previous)
+
+
+def _writer(engine: Engine) -> GroupWriter[AuditEvent | None]:
     with _WRITERS_LOCK:
         writer = _WRITERS.get(engine)
         if writer is None:
@@ -121,20 +134,61 @@ def _writer(engine: Engine) -> GroupWriter[AuditEvent]:
     return writer
 
 
-def _append_events(engine: Engine, events: list[AuditEvent]) -> None:
-    built: list[dict[str, Any]] = []
+def _chain_engine(engine: Engine) -> Engine:
+    """The engine the group writer appends with: on PostgreSQL one with a connection of
+    its own, so that the chaining step never queues behind busy callers for one of the
+    pool's connections (every act waits for that step). Disposed with `engine`."""
+    if engine.dialect.name != "postgresql":
+        return engine
+    with _WRITERS_LOCK:
+        own = _CHAIN_ENGINES.get(engine)
+        if own is None:
+            own = make_engine(
+                engine.url.render_as_string(hide_password=False), pool_size=1, max_overflow=1
+            )
+            _CHAIN_ENGINES[engine] = own
+            event.listen(engine, "engine_disposed", partial(_dispose_chain_engine, own))
+    return own
 
-    def build(event: AuditEvent, seq: int, previous: str) -> dict[str, Any]:
-        values = build_values(event, seq, previous)
-        built.append(values)
-        return values
 
-    append_many(engine, [partial(build, event) for event in events])
-    if built:
+def _dispose_chain_engine(own: Engine, _engine: Engine) -> None:
+    own.dispose()
+
+
+def defers(engine: Engine | Connection) -> bool:
+    """Whether acts on this engine leave their entries waiting in `audit_pending`."""
+    return engine.dialect.name in _DEFERRING_DIALECTS
+
+
+def _append_events(engine: Engine, events: list[AuditEvent | None]) -> None:
+    # A batch chains the entries waiting in audit_pending first: the acts' entries, and
+    # any a crashed process left behind. None asks for that alone; where acts do not
+    # defer (SQLite) nothing waits, so only such an explicit request looks.
+    sweep = defers(engine) or any(event is None for event in events)
+    written = append_many(
+        _chain_engine(engine),
+        [partial(build_values, e) for e in events if e is not None],
+        chain_values if sweep else None,
+    )
+    if written:
         try:
-            advance_checkpoint(engine, built[-len(events)]["seq"], built[-1])
+            advance_checkpoint(engine, written[0]["seq"], written[-1])
         except OSError as exc:  # the entries are written; the next checkpoint will do
             logging.getLogger(__name__).error("audit checkpoint not written: %s", exc)
+
+
+def chain_pending(engine: Engine) -> None:
+    """Chain every entry committed so far and still waiting (`audited_transaction` on
+    PostgreSQL); return once they are in the chain. One chaining step serves the
+    concurrent callers of this process (the group writer)."""
+    _writer(engine).submit(None).result()
+
+
+def _chain_before_reading(engine: Engine) -> None:
+    # Readers of the trail see every committed entry: normally the act's caller has
+    # chained it already; entries a crash left waiting are chained here.
+    if has_pending(engine):
+        chain_pending(engine)
 
 
 def advance_checkpoint(engine: Engine, first: int, last: dict[str, Any]) -> None:
@@ -148,8 +202,14 @@ def advance_checkpoint(engine: Engine, first: int, last: dict[str, Any]) -> None
         checkpoints.advance(engine, last["seq"], last["entry_hash"])
 
 
-_WRITERS: weakref.WeakKeyDictionary[Engine, GroupWriter[AuditEvent]] = weakref.WeakKeyDictionary()
+_WRITERS: weakref.WeakKeyDictionary[Engine, GroupWriter[AuditEvent | None]] = (
+    weakref.WeakKeyDictionary()
+)
 _WRITERS_LOCK = threading.Lock()
+# The engines whose acts leave their entries waiting for the chaining step
+# (`zicht.access._audit_transaction`).
+_DEFERRING_DIALECTS = frozenset({"postgresql"})
+_CHAIN_ENGINES: weakref.WeakKeyDictionary[Engine, Engine] = weakref.WeakKeyDictionary()
 _CHECKPOINTS: weakref.WeakKeyDictionary[Engine, Checkpoints] = weakref.WeakKeyDictionary()
 
 
@@ -160,6 +220,7 @@ def checkpoint_audit(engine: Engine, checkpoints: Checkpoints) -> bool:
     `verify` will say where).
     """
     _CHECKPOINTS[engine] = checkpoints
+    _chain_before_reading(engine)
     with engine.connect() as connection:
         seq, head = head_entry(connection)
     return checkpoints.advance(engine, seq, head)
@@ -167,9 +228,11 @@ def checkpoint_audit(engine: Engine, checkpoints: Checkpoints) -> bool:
 
 def _forget_writers() -> None:
     # A forked child has none of the parent's writer threads: start afresh.
-    global _WRITERS_LOCK
+    global _WRITERS_LOCK, _CHAIN_ENGINES
     _WRITERS.clear()
     _WRITERS_LOCK = threading.Lock()
+    # Nor may it share the parent's connections.
+    _CHAIN_ENGINES = weakref.WeakKeyDictionary()
 
 
 os.register_at_fork(after_in_child=_forget_writers)
@@ -225,6 +288,7 @@ def verify(
             checkpoint = checkpoints.read()
         except CheckpointError as exc:
             return ChainReport(False, 0, GENESIS_HASH, problem=f"checkpoint: {exc}")
+    _chain_before_reading(engine)
     with closing(iter_entries(engine)) as entries:
         report = _walk(entries, anchor, checkpoint)
     if report.ok and checkpoints is not None:
@@ -284,6 +348,7 @@ def search(
     offset: int = 0,
 ) -> tuple[list[AuditEntry], int]:
     """Entries matching the filters, newest first (typed rows), and how many match in all."""
+    _chain_before_reading(engine)
     return search_entries(
         engine,
         actor=actor,
@@ -298,4 +363,5 @@ def search(
 
 def actions_logged(engine: Engine) -> list[str]:
     """The distinct actions in the log (for the search form)."""
+    _chain_before_reading(engine)
     return logged_actions(engine)

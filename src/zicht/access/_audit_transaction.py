@@ -2,10 +2,22 @@
 
 A workflow that writes its own rows opens `audited_transaction`, writes through its
 `connection` and records what it did with `log`; when the block ends the entries are
-appended to the chain (ordered by the chain's lock, see `zicht.store.audit.append_in`)
-and everything commits at once. An act that fails leaves no entry, and no entry is
-written without its act. Page views, which write nothing of their own, keep the group
-writer (`log_action`).
+written in the same transaction and everything commits at once. An act that fails
+leaves no entry, and no entry is written without its act. Page views, which write
+nothing of their own, keep the group writer (`log_action`).
+
+Where the entries go before the commit depends on the engine:
+
+- SQLite: straight into the chain (`zicht.store.audit.append_in`). The transaction holds
+  the database's only write lock from its start anyway, so chaining costs nothing more.
+- PostgreSQL: into `audit_pending` (`add_pending`), without the chain's lock, so that
+  concurrent acts commit side by side instead of taking the lock one at a time for their
+  last statements and the commit. After the commit the caller waits for the process's
+  group writer, which chains every waiting entry, in the order written, in one commit
+  for many callers (`chain_pending`). The block thus returns with its entries in the
+  chain, as on SQLite; should the chaining fail (or the process die first), the entries
+  are safe in `audit_pending` and the next chaining step, or the next reader of the
+  trail, chains them.
 """
 
 from __future__ import annotations
@@ -19,8 +31,15 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine
 
-from zicht.access._audit import AuditEvent, advance_checkpoint, build_values
-from zicht.store.audit import append_in, chained_transaction
+from zicht.access._audit import (
+    AuditEvent,
+    advance_checkpoint,
+    build_values,
+    chain_pending,
+    defers,
+    entry_fields,
+)
+from zicht.store.audit import add_pending, append_in, chained_transaction
 
 __all__ = ["AuditedTransaction", "audited_transaction"]
 
@@ -33,7 +52,7 @@ class AuditedTransaction:
     _events: list[AuditEvent] = field(default_factory=list)
 
     def log(self, event: AuditEvent) -> None:
-        """Record `event`; it is appended to the chain just before the commit."""
+        """Record `event`; it is written with the act just before the commit."""
         self._events.append(event)
 
     @property
@@ -43,19 +62,37 @@ class AuditedTransaction:
 
 
 @contextmanager
-def audited_transaction(engine: Engine) -> Iterator[AuditedTransaction]:
+def audited_transaction(engine: Engine, *, batched: bool = False) -> Iterator[AuditedTransaction]:
     """A write transaction whose audit entries commit with it (or roll back with it).
 
-    The entries are chained at the end of the block, so the chain's lock is held only
-    for the append and the commit. Raises what the block raises (nothing committed).
+    Returns once the act has committed and its entries are in the chain. Raises what
+    the block raises (nothing committed).
+
+    Args:
+        batched: the caller batches many acts in one transaction from one thread per
+            process (notice intake): its entries are chained within the transaction on
+            PostgreSQL too. The chain's lock is then held for the end of the transaction,
+            but by few writers, and each batch saves the chaining step's own commit.
     """
     written: list[dict[str, Any]] = []
+    deferred = False
     with chained_transaction(engine) as connection:
         transaction = AuditedTransaction(connection)
         yield transaction
         if transaction._events:
-            written = append_in(
-                connection, [partial(build_values, event) for event in transaction._events]
+            if defers(connection) and not batched:
+                add_pending(connection, [entry_fields(event) for event in transaction._events])
+                deferred = True
+            else:
+                written = append_in(
+                    connection, [partial(build_values, event) for event in transaction._events]
+                )
+    if deferred:
+        try:
+            chain_pending(engine)
+        except Exception as exc:  # the act and its entries are committed: chained later
+            logging.getLogger(__name__).error(
+                "audit entries committed but not chained yet: %s", type(exc).__name__
             )
     if written:
         try:

@@ -6,6 +6,12 @@ so the chain can neither fork nor lose an entry in the middle unnoticed. The app
 never updates or deletes a row; on both engines a trigger refuses it as well
 (migration 0003). The service (`zicht.access`) computes the hashes; this module
 appends (one writer at a time, several entries per commit when asked) and reads.
+
+An act on PostgreSQL writes its entries to `audit_pending` in its own transaction,
+without the chain's lock (`add_pending`, migration 0018); the next chaining step
+(`append_many` with `pending`) moves every committed waiting entry into the chain, in
+the order they were written, and removes them in the same commit. A waiting entry
+thus survives a crash of its writer and is chained by whoever chains next.
 """
 
 from __future__ import annotations
@@ -27,6 +33,7 @@ from sqlalchemy import (
     Integer,
     String,
     Text,
+    delete,
     func,
     insert,
     or_,
@@ -43,11 +50,15 @@ __all__ = [
     "GENESIS_HASH",
     "AuditEntry",
     "AuditEntryRow",
+    "AuditPendingRow",
+    "PendingBuild",
+    "add_pending",
     "append_in",
     "append_many",
     "chained_transaction",
     "count_recent",
     "entry_hash_at",
+    "has_pending",
     "head_entry",
     "iter_entries",
     "logged_actions",
@@ -57,8 +68,9 @@ __all__ = [
 GENESIS_HASH = "0" * 64
 _WRITE_LOCK = threading.Lock()
 _ATTEMPTS = 8
-# Arbitrary constant: the PostgreSQL advisory lock that serialises audit writers.
-_PG_LOCK_KEY = 0x7A696368
+# The PostgreSQL advisory lock that serialises audit writers: an arbitrary constant and
+# the schema, since each schema of a database holds a store (and a chain) of its own.
+_PG_LOCK = "SELECT pg_advisory_xact_lock(2053729128, hashtext(current_schema()))"
 
 
 class AuditEntryRow(Base):
@@ -82,6 +94,28 @@ class AuditEntryRow(Base):
     entry_hash: Mapped[str] = mapped_column(String(64), unique=True)
 
     __table_args__ = (Index("ix_audit_entry_action_client_at", "action", "client", "at"),)
+
+
+class AuditPendingRow(Base):
+    """An entry committed with its act, waiting for its place in the chain (`append_many`)."""
+
+    __tablename__ = "audit_pending"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[dt.datetime] = mapped_column(DateTime)
+    actor: Mapped[str] = mapped_column(String(80))
+    actor_kind: Mapped[str] = mapped_column(String(10))
+    actor_organisation: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    action: Mapped[str] = mapped_column(String(60))
+    object_type: Mapped[str | None] = mapped_column(String(60), nullable=True)
+    object_ids: Mapped[str | None] = mapped_column(Text, nullable=True)
+    purpose: Mapped[str | None] = mapped_column(String(400), nullable=True)
+    client: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    details: Mapped[dict[str, Any]] = mapped_column(JSON)
+
+
+# Builds a waiting entry's chained values from its fields, its seq and the previous hash.
+PendingBuild = Callable[[dict[str, Any], int, str], dict[str, Any]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -165,7 +199,7 @@ def _lock_log(connection: Connection) -> None:
     # by an advisory lock, SQLite by BEGIN IMMEDIATE (the write lock up front, so that
     # two processes never both read the same head).
     if connection.dialect.name == "postgresql":
-        connection.execute(text(f"SELECT pg_advisory_xact_lock({_PG_LOCK_KEY})"))
+        connection.execute(text(_PG_LOCK))
     elif connection.dialect.name == "sqlite":
         connection.exec_driver_sql("BEGIN IMMEDIATE")
 
@@ -191,33 +225,53 @@ def _sqlite_writers_queue(engine: Engine) -> Iterator[None]:
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
-def append_many(engine: Engine, builds: Sequence[Callable[[int, str], dict[str, Any]]]) -> None:
+def append_many(
+    engine: Engine,
+    builds: Sequence[Callable[[int, str], dict[str, Any]]],
+    pending: PendingBuild | None = None,
+) -> list[dict[str, Any]]:
     """Append one entry per `build`, in order, chained after the newest one, in one commit.
 
     Each `build` gets the next sequence number and the previous entry's hash and returns
-    the fully computed entry (seq and both hashes included). Writers are serialised by a
-    lock in this process and by a database lock across processes; should a writer in
-    another process take the place all the same, the head is read again and the
-    entries rebuilt.
+    the fully computed entry (seq and both hashes included). With `pending`, every
+    waiting entry committed so far (`add_pending`) is chained first, in the order it was
+    written, built by `pending(fields, seq, previous)`, and leaves `audit_pending` in the
+    same commit. Writers are serialised by a lock in this process and by a database lock
+    across processes; should a writer in another process take the place all the same,
+    the head is read again and the entries rebuilt. Returns the entries written.
     """
     for attempt in range(_ATTEMPTS):
         try:
             with _WRITE_LOCK, _sqlite_writers_queue(engine), engine.connect() as connection:
                 _lock_log(connection)
-                _append(connection, builds)
+                entries = _append(connection, builds, pending)
                 connection.commit()
-            return
+            return entries
         except (IntegrityError, OperationalError):
             if attempt == _ATTEMPTS - 1:
                 raise
             time.sleep(0.005 * (attempt + 1))
+    raise AssertionError("unreachable")  # pragma: no cover
 
 
 def _append(
-    connection: Connection, builds: Sequence[Callable[[int, str], dict[str, Any]]]
+    connection: Connection,
+    builds: Sequence[Callable[[int, str], dict[str, Any]]],
+    pending: PendingBuild | None = None,
 ) -> list[dict[str, Any]]:
     seq, previous = head_entry(connection)
     entries = []
+    if pending is not None:
+        # Under the chain's lock, one statement takes the waiting rows out and returns
+        # exactly those; a row committed meanwhile waits for the next step.
+        taking = delete(AuditPendingRow).returning(*AuditPendingRow.__table__.columns)
+        taken = [dict(row._mapping) for row in connection.execute(taking)]
+        for fields in sorted(taken, key=lambda row: int(row["id"])):
+            del fields["id"]
+            seq += 1
+            entry = pending(fields, seq, previous)
+            entries.append(entry)
+            previous = entry["entry_hash"]
     for build in builds:
         seq += 1
         entry = build(seq, previous)
@@ -226,6 +280,19 @@ def _append(
     if entries:
         connection.execute(insert(AuditEntryRow), entries)
     return entries
+
+
+def add_pending(connection: Connection, entries: Sequence[dict[str, Any]]) -> None:
+    """Write entries (their fields, not yet a place in the chain) in the caller's
+    transaction, without the chain's lock: they commit or roll back with the act, and the
+    next `append_many` with `pending` chains them."""
+    connection.execute(insert(AuditPendingRow), list(entries))
+
+
+def has_pending(engine: Engine) -> bool:
+    """Whether committed entries wait to be chained (e.g. left by a crashed process)."""
+    with engine.connect() as connection:
+        return connection.execute(select(AuditPendingRow.id).limit(1)).first() is not None
 
 
 @contextmanager
@@ -250,7 +317,13 @@ def chained_transaction(engine: Engine) -> Iterator[Connection]:
         except BaseException:
             connection.rollback()
             raise
-        connection.commit()
+        try:
+            connection.commit()
+        except BaseException:
+            # A COMMIT that SQLite refuses (a deferred constraint) leaves its transaction
+            # open: never hand that connection, the act still in it, to the next user.
+            connection.invalidate()
+            raise
 
 
 def append_in(
@@ -265,7 +338,7 @@ def append_in(
     same, the unique `seq` and `previous_hash` refuse the commit: the chain never forks.
     """
     if connection.dialect.name == "postgresql":
-        connection.execute(text(f"SELECT pg_advisory_xact_lock({_PG_LOCK_KEY})"))
+        connection.execute(text(_PG_LOCK))
     return _append(connection, builds)
 
 

@@ -201,7 +201,7 @@ _WRITERS_LOCK = threading.Lock()
 
 def _store_filed(engine: Engine, filed: list[_Filed]) -> None:
     # The notices and their "notice_filed" entries commit together: one commit a burst.
-    with audited_transaction(engine) as transaction:
+    with audited_transaction(engine, batched=True) as transaction:
         store.insert_notices(transaction.connection, [notice.values for notice in filed])
         for notice in filed:
             transaction.log(notice.entry(notice.values["id"]))
