@@ -223,15 +223,23 @@ def test_identity_cells_only_after_a_purpose_and_each_look_audited(world: WebWor
     plain = client.get(f"/quarantine/{entry}").text
     assert "Piet" not in plain and 'id="identity-hidden"' in plain and "31-02-2023" in plain
     purpose = "datum van registratie verbeteren"
-    shown = client.get(f"/quarantine/{entry}", params={"purpose": purpose}).text
+
+    def show(text: str) -> str:
+        form = {"show": "1", "purpose": text, "csrf_token": world.csrf(client)}
+        return client.post(f"/quarantine/{entry}", data=form).text
+
+    shown = show(purpose)
     assert "Piet" in shown and 'id="identity-hidden"' not in shown
-    too_short = client.get(f"/quarantine/{entry}", params={"purpose": "x"}).text
+    too_short = show("x")
     assert "Piet" not in too_short
+    # a purpose in the URL (browser history, server logs) shows nothing
+    in_url = client.get(f"/quarantine/{entry}", params={"purpose": purpose}).text
+    assert "Piet" not in in_url and 'id="identity-hidden"' in in_url
     entries = _audit(world, "view_quarantine_row")[views:]
     # every look decrypts the row: without a purpose of its own it is recorded with the
     # role's one (correcting the own rows), and the identity cells stay hidden
     own = "correct quarantined rows of the own organisation"
-    assert [e["purpose"] for e in entries] == [own, purpose, own]
+    assert [e["purpose"] for e in entries] == [own, purpose, own, own]
     assert all(str(entry) in str(e["object_ids"]) for e in entries)
 
 

@@ -287,18 +287,13 @@ def _pages(world: WebWorld) -> list[tuple[str | None, str]]:
             principal = Principal.for_user(1, role, role, ORGANISATION_OF[role])
             if action is not None and authorize(principal, action):
                 pages.append((role, path))
-    for role, path in WITH_QUERY:
-        pages.append((role, path.format(**common)))
     return pages
 
 
-# Pages whose widest form needs a query (the quarantine row's purpose form is a GET form).
-WITH_QUERY = [
-    ("data_steward", "/quarantine/{entry_id}?purpose=registratie verbeteren"),
-]
 # Pages whose widest form, identities shown beside the analytic columns, is reached by
 # submitting the page's own purpose form (POSTed with its CSRF token; a purpose in the
-# URL decrypts nothing): (role, path, purpose).
+# URL decrypts nothing): (role, path, purpose). The quarantine row's purpose form
+# (its identity cells as form fields) is driven by tests/web/e2e/test_quarantine_browser.py.
 WITH_FORM = [
     ("coordinator", "/registrations", "controle op dubbele registraties"),
     ("data_steward", "/registrations", "controle op dubbele registraties"),

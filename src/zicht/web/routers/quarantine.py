@@ -252,7 +252,14 @@ def quarantine_row(
     entry = _entry(request, principal, entry_id)
     if entry.status != "open":
         return RedirectResponse(f"/quarantine?fixed={entry_id}", status_code=303)
-    purpose = _purpose(request.query_params.get("purpose"))
+    # a purpose in the URL would end up in browser histories and server logs: the
+    # identity cells are shown only through the page's POST form
+    return _row_page(request, principal, entry, "")
+
+
+def _row_page(
+    request: Request, principal: Principal, entry: QuarantineEntry, purpose: str
+) -> Response:
     shared = state(request)
     # audited by original_cells itself (view_quarantine_row, with the purpose given or
     # the role's own: correcting the organisation's rows, identity cells then hidden)
@@ -277,6 +284,8 @@ async def quarantine_fix(
         return RedirectResponse(f"/quarantine?fixed={entry_id}", status_code=303)
     form = await request.form()
     purpose = _purpose(str(form.get("purpose", "")))
+    if form.get("show"):  # the purpose form: show the identity cells, correct nothing
+        return await run_in_threadpool(_row_page, request, principal, entry, purpose)
     correction = look(
         request, principal, purpose or QUARANTINE_PURPOSE, identities=bool(purpose), correction=True
     )
