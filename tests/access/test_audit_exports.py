@@ -80,7 +80,7 @@ def test_models_and_migration_agree(engine: Engine) -> None:
 def test_the_ids_are_stored_in_order_under_the_key_the_entry_chains(engine: Engine) -> None:
     key = _world(engine)
     details = _details(engine, 3)
-    assert details["export"] == key and details["rows"] == len(EXPORTED)
+    assert details["export_key"] == key and details["rows"] == len(EXPORTED)
     assert details["filters"] == {"year": "2023"}
     joined = ",".join(str(i) for i in EXPORTED).encode()
     assert details["ids_sha256"] == hashlib.sha256(joined).hexdigest()

@@ -213,7 +213,7 @@ def test_each_web_and_api_path_leaves_one_entry(
         if not isinstance(details, dict):
             details = json.loads(str(details))
         with world.engine.connect() as connection:
-            exported = export_ids(connection, details["export"])
+            exported = export_ids(connection, details["export_key"])
         assert exported and details["rows"] == len(exported)
         in_order = ",".join(str(i) for i in exported).encode()
         assert details["ids_sha256"] == hashlib.sha256(in_order).hexdigest()

@@ -37,7 +37,7 @@ from zicht.store.audit import (
     logged_actions,
     search_entries,
 )
-from zicht.store.audit_exports import export_ids
+from zicht.store.audit_exports import EXPORT_KEY, export_ids
 from zicht.store.models import utcnow
 
 __all__ = [
@@ -70,8 +70,6 @@ class AuditEvent:
     details: dict[str, Any] = field(default_factory=dict)
 
 
-EXPORT_KEY = "export"
-"""The detail of an export's entry that keys its ids beside the chain (`audit_export_id`)."""
 IDS_DIGEST = "ids_sha256"
 """The detail of an export's entry with the SHA-256 of its ids (`ids_digest`)."""
 

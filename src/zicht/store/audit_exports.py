@@ -22,7 +22,10 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from zicht.store.models import Base
 
-__all__ = ["AuditExportIdRow", "export_ids", "exports_with", "write_export_ids"]
+__all__ = ["EXPORT_KEY", "AuditExportIdRow", "export_ids", "exports_with", "write_export_ids"]
+
+EXPORT_KEY = "export_key"
+"""The detail of an export's audit entry that keys its ids here."""
 
 _CHUNK = 10_000
 
