@@ -41,6 +41,8 @@ from zicht.store.audit_exports import EXPORT_KEY, export_ids
 from zicht.store.models import utcnow
 
 __all__ = [
+    "EXPORT_KEY",
+    "IDS_DIGEST",
     "AuditEntry",
     "AuditEvent",
     "ChainReport",
