@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Integer, String, insert, select
+from sqlalchemy import Integer, String, insert, select, text
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -42,6 +42,16 @@ class AuditExportIdRow(Base):
 
 def write_export_ids(connection: Connection, export_key: str, ids: Sequence[int]) -> None:
     """Store `ids` (in order) under `export_key`, in the caller's transaction."""
+    if connection.dialect.name == "postgresql":  # one statement, the ids as one array
+        connection.execute(
+            text(
+                "INSERT INTO audit_export_id (export_key, position, record_id) "
+                "SELECT :key, t.ord - 1, t.id "
+                "FROM unnest(CAST(:ids AS integer[])) WITH ORDINALITY AS t(id, ord)"
+            ),
+            {"key": export_key, "ids": [int(i) for i in ids]},
+        )
+        return
     for start in range(0, len(ids), _CHUNK):
         rows = [
             {"export_key": export_key, "position": start + offset, "record_id": int(i)}
