@@ -14,7 +14,7 @@ import json
 import math
 import re
 
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, select, text
 
 from tests.web.conftest import WebWorld
 from zicht.store import VictimRegistrationRow
@@ -113,7 +113,8 @@ def test_the_export_is_the_filtered_list_audited_without_identities(world: WebWo
     entry = _audit(world.engine)[-1]
     assert (entry["action"], entry["actor"]) == ("export_registrations", "coordinator")
     # The entry names the filters, the count and a digest of the ids in the file's order
-    # (not the ids themselves: up to 100,000 of them).
+    # (not the ids themselves: up to 100,000 of them); the ids lie beside the chain under
+    # the export's key, in the file's order.
     assert not entry["object_ids"]
     details = (
         entry["details"] if isinstance(entry["details"], dict) else json.loads(entry["details"])
@@ -122,6 +123,25 @@ def test_the_export_is_the_filtered_list_audited_without_identities(world: WebWo
     assert details["ids_sha256"] == hashlib.sha256(in_file.encode()).hexdigest()
     assert details["rows"] == len(expected)
     assert details["filters"]["year"] == str(year)
+    with world.engine.connect() as connection:
+        beside = connection.execute(
+            text("SELECT record_id FROM audit_export_id WHERE export_key = :k ORDER BY position"),
+            {"k": details["export_key"]},
+        ).scalars()
+        assert ",".join(str(i) for i in beside) == in_file
+    # The auditor finds the export by a record it contains, and not by one it does not.
+    auditor = world.client("auditor")
+    other = max(r.id for r in rows) + 1000  # in no export
+    inside = auditor.get(
+        "/audit",
+        params={"object_id": table[-1]["id"], "action": "export_registrations", "lang": "en"},
+    )
+    assert re.search(rf'<th scope="row">{entry["seq"]}</th>', inside.text), inside.text[-2000:]
+    assert f"{table[-1]['id']}</span> and {len(expected) - 1} more" in inside.text
+    outside = auditor.get(
+        "/audit", params={"object_id": str(other), "action": "export_registrations"}
+    )
+    assert not re.search(rf'<th scope="row">{entry["seq"]}</th>', outside.text)
 
 
 def test_the_export_with_identities_needs_a_purpose_and_goes_through_the_door(

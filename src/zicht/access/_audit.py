@@ -41,10 +41,13 @@ from zicht.store.audit import (
     logged_actions,
     search_entries,
 )
+from zicht.store.audit_exports import EXPORT_KEY, export_ids
 from zicht.store.database import make_engine
 from zicht.store.models import utcnow
 
 __all__ = [
+    "EXPORT_KEY",
+    "IDS_DIGEST",
     "AuditEntry",
     "AuditEvent",
     "ChainReport",
@@ -52,6 +55,7 @@ __all__ = [
     "chain_pending",
     "checkpoint_audit",
     "entry_hash",
+    "ids_digest",
     "log_action",
     "log_action_async",
     "search",
@@ -72,6 +76,15 @@ class AuditEvent:
     purpose: str | None = None
     client: str | None = None
     details: dict[str, Any] = field(default_factory=dict)
+
+
+IDS_DIGEST = "ids_sha256"
+"""The detail of an export's entry with the SHA-256 of its ids (`ids_digest`)."""
+
+
+def ids_digest(ids: Sequence[int]) -> str:
+    """SHA-256 (hex) of the ids joined with commas in their order: `1,2,3`."""
+    return hashlib.sha256(",".join(str(int(i)) for i in ids).encode("ascii")).hexdigest()
 
 
 def _canonical(values: dict[str, Any]) -> bytes:
@@ -289,15 +302,21 @@ def verify(
         except CheckpointError as exc:
             return ChainReport(False, 0, GENESIS_HASH, problem=f"checkpoint: {exc}")
     _chain_before_reading(engine)
+    exports: list[AuditEntry] = []
     with closing(iter_entries(engine)) as entries:
-        report = _walk(entries, anchor, checkpoint)
+        report = _walk(entries, anchor, checkpoint, exports)
+    if report.ok:
+        report = _check_exports(engine, exports, report)
     if report.ok and checkpoints is not None:
         checkpoints.advance(engine, report.entries, report.head_hash)
     return report
 
 
 def _walk(
-    entries: Iterator[AuditEntry], anchor: str | None, checkpoint: Checkpoint | None
+    entries: Iterator[AuditEntry],
+    anchor: str | None,
+    checkpoint: Checkpoint | None,
+    exports: list[AuditEntry],
 ) -> ChainReport:
     previous = GENESIS_HASH
     count = 0
@@ -320,6 +339,8 @@ def _walk(
             problem = f"entry differs from the signed checkpoint of {checkpoint.at}"
         if problem is not None:
             return ChainReport(False, count, previous, entry.id, entry.seq, problem, mark)
+        if isinstance(entry.details, dict) and EXPORT_KEY in entry.details:
+            exports.append(entry)
         previous = entry.entry_hash
         anchor_seen = anchor_seen or previous == anchor
         count += 1
@@ -336,6 +357,25 @@ def _walk(
     return ChainReport(True, count, previous, checkpoint_seq=mark)
 
 
+def _check_exports(engine: Engine, exports: list[AuditEntry], report: ChainReport) -> ChainReport:
+    """The ids stored beside each export's entry must hash to the digest it chained."""
+    with engine.connect() as connection:
+        for entry in exports:
+            ids = export_ids(connection, str(entry.details[EXPORT_KEY]))
+            if ids_digest(ids) != entry.details.get(IDS_DIGEST):
+                problem = "the exported record ids stored beside the entry do not match its digest"
+                return ChainReport(
+                    False,
+                    entry.seq - 1,
+                    entry.previous_hash,
+                    entry.id,
+                    entry.seq,
+                    problem,
+                    report.checkpoint_seq,
+                )
+    return report
+
+
 def search(
     engine: Engine,
     *,
@@ -347,7 +387,11 @@ def search(
     limit: int = 50,
     offset: int = 0,
 ) -> tuple[list[AuditEntry], int]:
-    """Entries matching the filters, newest first (typed rows), and how many match in all."""
+    """Entries matching the filters, newest first (typed rows), and how many match in all.
+
+    `object_id` finds the entries naming that record id, and the exports whose ids
+    (kept beside the chain, `AuditedTransaction.log_export`) contain it.
+    """
     _chain_before_reading(engine)
     return search_entries(
         engine,

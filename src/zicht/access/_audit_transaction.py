@@ -22,8 +22,10 @@ Where the entries go before the commit depends on the engine:
 
 from __future__ import annotations
 
+import dataclasses
 import logging
-from collections.abc import Iterator
+import uuid
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import partial
@@ -32,14 +34,18 @@ from typing import Any
 from sqlalchemy import Connection, Engine
 
 from zicht.access._audit import (
+    EXPORT_KEY,
+    IDS_DIGEST,
     AuditEvent,
     advance_checkpoint,
     build_values,
     chain_pending,
     defers,
     entry_fields,
+    ids_digest,
 )
 from zicht.store.audit import add_pending, append_in, chained_transaction
+from zicht.store.audit_exports import write_export_ids
 
 __all__ = ["AuditedTransaction", "audited_transaction"]
 
@@ -54,6 +60,20 @@ class AuditedTransaction:
     def log(self, event: AuditEvent) -> None:
         """Record `event`; it is written with the act just before the commit."""
         self._events.append(event)
+
+    def log_export(self, event: AuditEvent, ids: Sequence[int]) -> str:
+        """Record an export of the records `ids` (in the file's order) with `event`.
+
+        The entry chains a new random export key, the number of ids and their digest
+        (`ids_digest`); the ids go beside the chain (`zicht.store.audit_exports`) in this
+        transaction. `verify` rehashes them, the search finds the export by any of them.
+        Returns the export key.
+        """
+        key = uuid.uuid4().hex
+        write_export_ids(self.connection, key, ids)
+        details = {**event.details, EXPORT_KEY: key, "rows": len(ids), IDS_DIGEST: ids_digest(ids)}
+        self.log(dataclasses.replace(event, details=details))
+        return key
 
     @property
     def logged(self) -> int:

@@ -44,6 +44,7 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Mapped, mapped_column
 
+from zicht.store.audit_exports import EXPORT_KEY, exports_with
 from zicht.store.models import Base
 
 __all__ = [
@@ -385,6 +386,12 @@ def search_entries(
                 ids.like(f"{object_id},%"),
                 ids.like(f"%,{object_id}"),
                 ids.like(f"%,{object_id},%"),
+                # an export names its ids beside the chain (`zicht.store.audit_exports`)
+                *(
+                    [table.c.details[EXPORT_KEY].as_string().in_(exports_with(int(object_id)))]
+                    if object_id.isdigit() and len(object_id) < 10
+                    else []
+                ),
             )
         )
     if since is not None:

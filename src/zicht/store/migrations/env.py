@@ -6,6 +6,7 @@ from alembic import context
 
 import zicht.store.accounts
 import zicht.store.audit
+import zicht.store.audit_exports
 import zicht.store.linkage
 import zicht.store.network
 import zicht.store.notices

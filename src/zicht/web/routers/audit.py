@@ -14,7 +14,15 @@ from starlette.datastructures import QueryParams
 from starlette.requests import Request
 from starlette.responses import Response
 
-from zicht.access import AUDIT_ACTIONS, AuditEntry, Principal, actions_logged, search, verify
+from zicht.access import (
+    AUDIT_ACTIONS,
+    EXPORT_KEY,
+    AuditEntry,
+    Principal,
+    actions_logged,
+    search,
+    verify,
+)
 from zicht.i18n import N_
 from zicht.privacy import CsvWriter
 from zicht.standard import RECORD_TYPES
@@ -46,9 +54,19 @@ def action_label(t: Translator, code: str) -> str:
     return t(AUDIT_ACTIONS[code]) if code in AUDIT_ACTIONS else code
 
 
-def _records(entry: AuditEntry, t: Translator) -> dict[str, Any]:
+def _records(entry: AuditEntry, t: Translator, object_id: str | None = None) -> dict[str, Any]:
     ids = entry.ids
     kind = entry.object_type or ""
+    if not ids and isinstance(entry.details, dict) and EXPORT_KEY in entry.details:
+        # An export names its ids beside the chain: the one searched for, then the count.
+        rows = int(entry.details.get("rows") or 0)
+        ids = (object_id,) if object_id else ()
+        return {
+            "type": kind,
+            "type_label": record_type_label(kind, t.lang) if kind in RECORD_TYPES else "",
+            "shown": list(ids),
+            "more": max(0, rows - len(ids)),
+        }
     return {
         "type": kind,
         # a record of the standard by its name; other kinds of object as their code
@@ -87,7 +105,7 @@ async def audit_log(
             "actor": e.actor,
             "label": action_label(t, e.action),
             "label_known": e.action in AUDIT_ACTIONS,
-            "records": _records(e, t),
+            "records": _records(e, t, query["object_id"]),
             "purpose": e.purpose,
             "client": e.client,
         }

@@ -10,7 +10,6 @@ its CSRF token), and the pages showing them carry the purpose on in POSTed forms
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import io
 from collections.abc import Mapping
 from typing import Annotated, Any
@@ -24,6 +23,7 @@ from starlette.responses import Response
 from zicht.access import (
     MIN_PURPOSE,
     Principal,
+    audited_transaction,
     authorize,
     reveal_identities,
     reveal_identities_async,
@@ -42,7 +42,7 @@ from zicht.store.web_registrations import (
     registration_page,
     years,
 )
-from zicht.web.deps import audit, audit_async, look, requires, state
+from zicht.web.deps import audit, audit_async, audit_event, look, requires, state
 from zicht.web.i18n import Translator, language_of
 from zicht.web.params import RowId, iso_date, whole_number
 from zicht.web.queries import (
@@ -260,17 +260,20 @@ def _export(
         )
     else:
         # Up to EXPORT_LIMIT ids would make one entry of a megabyte: the entry names the
-        # filters, the count and a digest of the exported ids (in the file's order), which
-        # says whether a given file is the one exported without copying the register.
-        audit(
-            request,
-            principal,
-            "export_registrations",
-            object_type=query.record_type,
-            filters=filters,
-            rows=len(rows),
-            ids_sha256=ids_digest(ids),
-        )
+        # filters, the count and a digest of the exported ids (in the file's order); the
+        # ids go beside the chain in the same transaction, so that the trail can say who
+        # exported a given record and `verify` finds them altered.
+        with audited_transaction(shared.engine) as transaction:
+            transaction.log_export(
+                audit_event(
+                    request,
+                    principal,
+                    "export_registrations",
+                    object_type=query.record_type,
+                    filters=filters,
+                ),
+                ids,
+            )
     buffer = io.StringIO()
     writer = CsvWriter(buffer)
     # Codes as stored (stable for other programs), then their labels in the reader's language.
@@ -291,11 +294,6 @@ def _export(
     if total > len(rows):
         headers["x-zicht-truncated"] = str(total)
     return Response(buffer.getvalue(), media_type="text/csv; charset=utf-8", headers=headers)
-
-
-def ids_digest(ids: list[int]) -> str:
-    """SHA-256 (hex) of the ids joined with commas in their order: `1,2,3`."""
-    return hashlib.sha256(",".join(str(int(i)) for i in ids).encode("ascii")).hexdigest()
 
 
 _LABELLED = frozenset(
