@@ -1,6 +1,8 @@
 """Repository of notice and action: tenants, flaggers, the queue, decisions, complaints.
 
 Every function is one transaction. Rows come back detached (read, never lazy-loaded).
+Functions that take `bind` also run inside a caller's transaction when given its
+`Connection` (`zicht.access.audited_transaction`): they then commit nothing themselves.
 """
 
 from __future__ import annotations
@@ -10,7 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, Engine, and_, func, or_, select, update
+from sqlalchemy import Connection, Engine, and_, delete, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from zicht.store.models import utcnow
@@ -33,10 +35,12 @@ __all__ = [
     "approve_decision",
     "complaint_by",
     "decision_by",
+    "decision_referrals",
     "decisions_since",
     "flagger_outcomes",
     "insert_complaint",
     "insert_decision",
+    "insert_messages",
     "insert_notice",
     "insert_notices",
     "insert_sanction",
@@ -54,6 +58,7 @@ __all__ = [
     "platform_by_code",
     "platform_codes",
     "referrals_for",
+    "reject_decision",
     "resolve_complaint",
     "sanction_kinds",
     "save_platform",
@@ -65,13 +70,16 @@ __all__ = [
 ]
 
 
-# Decisions that do not count (Art. 22 accuracy, Art. 23 misuse): lifted on a complaint,
-# or an account termination the second moderator refused.
-_NOT_TAKEN = ("reversed", "rejected")
+# Decisions that do not count (Art. 22 accuracy, Art. 23 misuse): an account termination
+# still waiting for its second moderator (no effect yet), one the second moderator refused,
+# or one lifted on a complaint.
+_NOT_TAKEN = ("pending_approval", "reversed", "rejected")
+# Decisions whose referral is not (yet, or ever) in a partner's queue.
+_NOT_IN_FORCE = ("pending_approval", "rejected")
 
 
-def _session(engine: Engine) -> Session:
-    return Session(engine, expire_on_commit=False)
+def _session(bind: Engine | Connection) -> Session:
+    return Session(bind, expire_on_commit=False)
 
 
 def save_platform(engine: Engine, code: str, name: str, contact_point: str, state: str) -> bool:
@@ -238,7 +246,7 @@ def notices_from_since(engine: Engine, notifier_key: str, since: dt.datetime) ->
 
 
 def notice_by(
-    engine: Engine, *, id: int | None = None, reference: str | None = None
+    engine: Engine | Connection, *, id: int | None = None, reference: str | None = None
 ) -> NoticeRow | None:
     """The notice with row `id` or receipt `reference`, or None."""
     with _session(engine) as session:
@@ -292,17 +300,19 @@ def take_notice(engine: Engine, notice_id: int, moderator: str, at: dt.datetime)
 
 
 def insert_decision(
-    engine: Engine,
+    bind: Engine | Connection,
     values: dict[str, Any],
     referral: dict[str, Any] | None,
     messages: list[dict[str, Any]] | None = None,
 ) -> tuple[DecisionRow, int | None]:
     """Store a decision, close its notice and file its referral, in one transaction.
 
-    Returns the decision and the referral's id (None without one). Raises ValueError
+    Returns the decision and the referral's id (None without one). The referral of a
+    decision awaiting approval is kept out of every queue and count until approved
+    (`approve_decision`) and deleted when refused (`reject_decision`). Raises ValueError
     (and stores nothing) when the notice is no longer open.
     """
-    with _session(engine) as session, session.begin():
+    with _session(bind) as session, session.begin():
         closed = session.execute(
             update(NoticeRow)
             .where(NoticeRow.id == values["notice_id"], NoticeRow.status == "open")
@@ -325,18 +335,43 @@ def insert_decision(
     return row, referral_id
 
 
+def insert_messages(
+    bind: Engine | Connection, notice_id: int, messages: list[dict[str, Any]]
+) -> None:
+    """Queue messages about a notice in the outbox."""
+    with _session(bind) as session, session.begin():
+        session.add_all(OutboxRow(notice_id=notice_id, **message) for message in messages)
+
+
+def decision_referrals(bind: Engine | Connection, decision_id: int) -> list[tuple[int, str]]:
+    """The referrals a decision files: (id, organisation), in order of filing."""
+    statement = (
+        select(ReferralRow.id, ReferralRow.organisation)
+        .where(ReferralRow.decision_id == decision_id)
+        .order_by(ReferralRow.id)
+    )
+    with _session(bind) as session:
+        return [(id_, organisation) for id_, organisation in session.execute(statement)]
+
+
 def decision_by(
-    engine: Engine, *, id: int | None = None, redress_key: str | None = None
+    bind: Engine | Connection, *, id: int | None = None, redress_key: str | None = None
 ) -> DecisionRow | None:
     """The decision with row `id` or redress key, or None."""
-    with _session(engine) as session:
+    with _session(bind) as session:
         if id is not None:
             return session.get(DecisionRow, id)
         return session.scalar(select(DecisionRow).where(DecisionRow.redress_key == redress_key))
 
 
-def approve_decision(engine: Engine, decision_id: int, approver: str, at: dt.datetime) -> bool:
-    """Put a decision awaiting a second moderator in force (not by its own decider)."""
+def approve_decision(
+    bind: Engine | Connection, decision_id: int, approver: str, at: dt.datetime
+) -> bool:
+    """Put a decision awaiting a second moderator in force (not by its own decider).
+
+    It applies from `at` (its statement's application date), and its referral is filed
+    now: in the partner's queue, and counted, from `at`.
+    """
     statement = (
         update(DecisionRow)
         .where(
@@ -344,23 +379,35 @@ def approve_decision(engine: Engine, decision_id: int, approver: str, at: dt.dat
             DecisionRow.status == "pending_approval",
             DecisionRow.decided_by != approver,
         )
-        .values(status="in_force", approved_by=approver, approved_at=at)
+        .values(status="in_force", approved_by=approver, approved_at=at, application_date=at.date())
     )
-    with _session(engine) as session, session.begin():
-        return bool(session.execute(statement).rowcount)  # type: ignore[attr-defined]
-
-
-def reject_decision(engine: Engine, decision_id: int, at: dt.datetime) -> bool:
-    """A second moderator refuses a pending decision: it never takes effect (`rejected`)
-    and its notice goes back to the queue for a new decision."""
-    with _session(engine) as session, session.begin():
-        decision = session.get(DecisionRow, decision_id, with_for_update=True)
-        if decision is None or decision.status != "pending_approval":
+    with _session(bind) as session, session.begin():
+        if not session.execute(statement).rowcount:  # type: ignore[attr-defined]
             return False
-        decision.status, decision.reversed_at = "rejected", at
+        session.execute(
+            update(ReferralRow).where(ReferralRow.decision_id == decision_id).values(created_at=at)
+        )
+    return True
+
+
+def reject_decision(bind: Engine | Connection, decision_id: int, at: dt.datetime) -> bool:
+    """A second moderator refuses a pending decision: it never takes effect (`rejected`),
+    the referral it would have filed is deleted unread, and its notice goes back to the
+    queue for a new decision. False (nothing changed) when it is not awaiting approval."""
+    refused = (
+        update(DecisionRow)
+        .where(DecisionRow.id == decision_id, DecisionRow.status == "pending_approval")
+        .values(status="rejected", reversed_at=at)
+        .returning(DecisionRow.notice_id)
+    )
+    with _session(bind) as session, session.begin():
+        notice_id = session.scalar(refused)
+        if notice_id is None:
+            return False
+        session.execute(delete(ReferralRow).where(ReferralRow.decision_id == decision_id))
         session.execute(
             update(NoticeRow)
-            .where(NoticeRow.id == decision.notice_id)
+            .where(NoticeRow.id == notice_id)
             .values(status="open", decided_at=None, assigned_to=None, assigned_at=None)
         )
     return True
@@ -431,10 +478,12 @@ def resolve_complaint(
 
 
 def referrals_for(engine: Engine, organisation: str) -> list[ReferralRow]:
-    """The referrals in a partner's queue, newest first."""
+    """The referrals in a partner's queue, newest first (not those of a decision still
+    awaiting its second moderator)."""
     statement = (
         select(ReferralRow)
-        .where(ReferralRow.organisation == organisation)
+        .join(DecisionRow, DecisionRow.id == ReferralRow.decision_id)
+        .where(ReferralRow.organisation == organisation, DecisionRow.status.not_in(_NOT_IN_FORCE))
         .order_by(ReferralRow.created_at.desc(), ReferralRow.id.desc())
     )
     with _session(engine) as session:
@@ -508,7 +557,7 @@ def transparency_rows(
     """
     first = (
         select(DecisionRow.notice_id, func.min(DecisionRow.id).label("decision_id"))
-        .where(DecisionRow.status != "rejected")  # a refused proposal was never taken
+        .where(DecisionRow.status.not_in(_NOT_IN_FORCE))  # awaiting approval or refused: not taken
         .group_by(DecisionRow.notice_id)
         .subquery()
     )
@@ -540,7 +589,12 @@ def transparency_rows(
         )
         .group_by(ComplaintRow.status)
     )
-    referred = select(func.count()).where(
+    referred = (
+        select(func.count())
+        .select_from(ReferralRow)
+        .join(DecisionRow, DecisionRow.id == ReferralRow.decision_id)
+        .where(DecisionRow.status.not_in(_NOT_IN_FORCE))
+    ).where(
         ReferralRow.platform == platform,
         ReferralRow.created_at >= start,
         ReferralRow.created_at < end,
@@ -580,7 +634,9 @@ def outbox_done(engine: Engine, message_id: int, error: str | None) -> None:
         session.execute(update(OutboxRow).where(OutboxRow.id == message_id).values(**values))
 
 
-def misuse_count(engine: Engine, platform: str, subject: str, key: str, since: dt.datetime) -> int:
+def misuse_count(
+    engine: Engine | Connection, platform: str, subject: str, key: str, since: dt.datetime
+) -> int:
     """Decisions since `since` that found a notifier's notice manifestly unfounded
     (`subject` notifier) or a poster's content manifestly illegal (`poster`)."""
     statement = (
@@ -606,7 +662,9 @@ def misuse_count(engine: Engine, platform: str, subject: str, key: str, since: d
         return int(session.scalar(statement) or 0)
 
 
-def _unfounded_complaints(engine: Engine, platform: str, key: str, since: dt.datetime) -> int:
+def _unfounded_complaints(
+    engine: Engine | Connection, platform: str, key: str, since: dt.datetime
+) -> int:
     """Complaints since `since` found manifestly unfounded, by the notifier or poster `key`."""
     statement = (
         select(func.count())
@@ -651,7 +709,9 @@ def open_complaints(engine: Engine, platform: str, limit: int = 100) -> list[Com
         return list(session.scalars(statement))
 
 
-def sanction_kinds(engine: Engine, platform: str, key: str, since: dt.datetime) -> list[str]:
+def sanction_kinds(
+    engine: Engine | Connection, platform: str, key: str, since: dt.datetime
+) -> list[str]:
     """The kinds of measures taken against `key` on `platform` since `since`, oldest first."""
     statement = (
         select(SanctionRow.kind)
@@ -666,7 +726,7 @@ def sanction_kinds(engine: Engine, platform: str, key: str, since: dt.datetime) 
         return list(session.scalars(statement))
 
 
-def insert_sanction(engine: Engine, values: dict[str, Any]) -> int:
+def insert_sanction(engine: Engine | Connection, values: dict[str, Any]) -> int:
     """Store a warning or suspension; return its id."""
     with _session(engine) as session, session.begin():
         row = SanctionRow(**values)
@@ -676,7 +736,7 @@ def insert_sanction(engine: Engine, values: dict[str, Any]) -> int:
 
 
 def active_suspension(
-    engine: Engine, platform: str, key: str, now: dt.datetime
+    engine: Engine | Connection, platform: str, key: str, now: dt.datetime
 ) -> dt.datetime | None:
     """Until when `key` is suspended on `platform` (None: not suspended)."""
     statement = select(func.max(SanctionRow.until)).where(
