@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, Engine, and_, delete, func, or_, select, update
+from sqlalchemy import Connection, Engine, and_, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from zicht.store.models import utcnow
@@ -35,7 +35,6 @@ __all__ = [
     "approve_decision",
     "complaint_by",
     "decision_by",
-    "decision_referrals",
     "decisions_since",
     "flagger_outcomes",
     "insert_complaint",
@@ -74,7 +73,8 @@ __all__ = [
 # still waiting for its second moderator (no effect yet), one the second moderator refused,
 # or one lifted on a complaint.
 _NOT_TAKEN = ("pending_approval", "reversed", "rejected")
-# Decisions whose referral is not (yet, or ever) in a partner's queue.
+# Decisions not (yet, or ever) in force: not in the Transparency DB or the report's
+# decision counts (their Art. 18 referrals are: filed at decide time, never withdrawn).
 _NOT_IN_FORCE = ("pending_approval", "rejected")
 
 
@@ -307,9 +307,9 @@ def insert_decision(
 ) -> tuple[DecisionRow, int | None]:
     """Store a decision, close its notice and file its referral, in one transaction.
 
-    Returns the decision and the referral's id (None without one). The referral of a
-    decision awaiting approval is kept out of every queue and count until approved
-    (`approve_decision`) and deleted when refused (`reject_decision`). Raises ValueError
+    Returns the decision and the referral's id (None without one). The referral is in
+    the partner's queue at once, also for a decision awaiting approval, and stays there
+    when that decision is refused (Art. 18: it is about the suspected crime). Raises ValueError
     (and stores nothing) when the notice is no longer open.
     """
     with _session(bind) as session, session.begin():
@@ -343,17 +343,6 @@ def insert_messages(
         session.add_all(OutboxRow(notice_id=notice_id, **message) for message in messages)
 
 
-def decision_referrals(bind: Engine | Connection, decision_id: int) -> list[tuple[int, str]]:
-    """The referrals a decision files: (id, organisation), in order of filing."""
-    statement = (
-        select(ReferralRow.id, ReferralRow.organisation)
-        .where(ReferralRow.decision_id == decision_id)
-        .order_by(ReferralRow.id)
-    )
-    with _session(bind) as session:
-        return [(id_, organisation) for id_, organisation in session.execute(statement)]
-
-
 def decision_by(
     bind: Engine | Connection, *, id: int | None = None, redress_key: str | None = None
 ) -> DecisionRow | None:
@@ -369,8 +358,8 @@ def approve_decision(
 ) -> bool:
     """Put a decision awaiting a second moderator in force (not by its own decider).
 
-    It applies from `at` (its statement's application date), and its referral is filed
-    now: in the partner's queue, and counted, from `at`.
+    It applies from `at` (its statement's application date). Its referral was filed
+    when it was decided and is left as it is.
     """
     statement = (
         update(DecisionRow)
@@ -382,18 +371,13 @@ def approve_decision(
         .values(status="in_force", approved_by=approver, approved_at=at, application_date=at.date())
     )
     with _session(bind) as session, session.begin():
-        if not session.execute(statement).rowcount:  # type: ignore[attr-defined]
-            return False
-        session.execute(
-            update(ReferralRow).where(ReferralRow.decision_id == decision_id).values(created_at=at)
-        )
-    return True
+        return bool(session.execute(statement).rowcount)  # type: ignore[attr-defined]
 
 
 def reject_decision(bind: Engine | Connection, decision_id: int, at: dt.datetime) -> bool:
-    """A second moderator refuses a pending decision: it never takes effect (`rejected`),
-    the referral it would have filed is deleted unread, and its notice goes back to the
-    queue for a new decision. False (nothing changed) when it is not awaiting approval."""
+    """A second moderator refuses a pending decision: it never takes effect (`rejected`)
+    and its notice goes back to the queue for a new decision; its Art. 18 referral stays
+    filed. False (nothing changed) when it is not awaiting approval."""
     refused = (
         update(DecisionRow)
         .where(DecisionRow.id == decision_id, DecisionRow.status == "pending_approval")
@@ -404,7 +388,6 @@ def reject_decision(bind: Engine | Connection, decision_id: int, at: dt.datetime
         notice_id = session.scalar(refused)
         if notice_id is None:
             return False
-        session.execute(delete(ReferralRow).where(ReferralRow.decision_id == decision_id))
         session.execute(
             update(NoticeRow)
             .where(NoticeRow.id == notice_id)
@@ -478,12 +461,11 @@ def resolve_complaint(
 
 
 def referrals_for(engine: Engine, organisation: str) -> list[ReferralRow]:
-    """The referrals in a partner's queue, newest first (not those of a decision still
-    awaiting its second moderator)."""
+    """The referrals in a partner's queue, newest first (also those of a decision
+    awaiting approval or refused: Art. 18 does not wait for the account measure)."""
     statement = (
         select(ReferralRow)
-        .join(DecisionRow, DecisionRow.id == ReferralRow.decision_id)
-        .where(ReferralRow.organisation == organisation, DecisionRow.status.not_in(_NOT_IN_FORCE))
+        .where(ReferralRow.organisation == organisation)
         .order_by(ReferralRow.created_at.desc(), ReferralRow.id.desc())
     )
     with _session(engine) as session:
@@ -550,7 +532,9 @@ def transparency_rows(
     engine: Engine, platform: str, start: dt.datetime, end: dt.datetime
 ) -> tuple[list[dict[str, Any]], dict[str, int]]:
     """Notices a platform received in [start, end) with their first decision, and the
-    complaints filed in the period (counted: `complaints`, `reversed`, `referrals`).
+    complaints filed in the period (counted: `complaints`, `reversed`, `referrals`; the
+    referrals are those filed in the period, a termination's also while it awaits
+    approval or after its refusal).
 
     A notice's row: source, category, received_at, and of its first decision (None when
     undecided) decided_at, acted, ground, automated_detection, automated_decision.
@@ -589,12 +573,7 @@ def transparency_rows(
         )
         .group_by(ComplaintRow.status)
     )
-    referred = (
-        select(func.count())
-        .select_from(ReferralRow)
-        .join(DecisionRow, DecisionRow.id == ReferralRow.decision_id)
-        .where(DecisionRow.status.not_in(_NOT_IN_FORCE))
-    ).where(
+    referred = select(func.count()).where(
         ReferralRow.platform == platform,
         ReferralRow.created_at >= start,
         ReferralRow.created_at < end,

@@ -2,10 +2,12 @@
 refer a suspected crime against life or safety to the police (Art. 18).
 
 A decision has its effects outside the decision itself (the notifier's message, Art. 23
-misuse measures, the referral in the partner's queue) only once it is in force: at once,
-or, for an account termination, when the second moderator approves it. A termination
-awaiting approval has none, and one refused leaves none. Each act commits with its
-audit entries and its effects in one transaction (`audited_transaction`).
+misuse measures) only once it is in force: at once, or, for an account termination, when
+the second moderator approves it. A termination awaiting approval has none, and one
+refused leaves none. The Art. 18 referral is not such an effect: it concerns the
+suspected crime, not the sanction, so it is filed when the decision is taken, whatever
+its status, and a refusal of the termination leaves it in place. Each act commits with
+its audit entries and its effects in one transaction (`audited_transaction`).
 
 A moderator acts only on notices of their own platform; a record outside the scope is
 answered as if it did not exist (NotAllowed, shown as 404 at the edges).
@@ -159,8 +161,9 @@ def decide(
 
     An account termination waits for a second moderator (`approve`) and has no effect
     until then; every other decision is in force at once. With `refer_to`, the referral
-    is stored in the same transaction and is in the partner's queue when the decision is
-    in force (when this returns, or on approval; a refusal deletes it unread).
+    (Art. 18: promptly) is filed in the same transaction, with its `referral_made` entry,
+    and is in the partner's queue when this returns, whether the decision is in force or
+    awaits approval; a refusal of the termination does not withdraw it.
     """
     notice = _own_notice(engine, principal, "decide_notice", notice_id)
     now = utcnow()
@@ -213,13 +216,18 @@ def decide(
     referral = _referral(engine, cipher, notice, form, principal.actor) if form.refer_to else None
     with audited_transaction(engine) as transaction:
         try:
-            decision, _ = store.insert_decision(transaction.connection, values, referral)
+            decision, referral_id = store.insert_decision(transaction.connection, values, referral)
         except ValueError:
             raise refuse("notice", "decided", "the notice was decided meanwhile") from None
         audit(
             transaction, principal, "notice_decided", "decision", [decision.id],
             notice=notice.id, acted=form.acted, status=decision.status,
         )  # fmt: skip
+        if referral_id is not None:  # Art. 18: filed now, even while a termination awaits approval
+            audit(
+                transaction, principal, "referral_made", "referral", [referral_id],
+                notice=notice.id, organisation=form.refer_to,
+            )  # fmt: skip
         if decision.status == "in_force":
             _take_effect(transaction, principal, notice, decision)
     return decision
@@ -229,7 +237,8 @@ def _take_effect(
     transaction: AuditedTransaction, principal: Principal, notice: NoticeRow, decision: DecisionRow
 ) -> None:
     """What a decision in force does outside itself, in the transaction putting it in
-    force: the notifier's message, Art. 23 misuse measures, its referral's entry."""
+    force: the notifier's message, Art. 23 misuse measures (its referral was filed at
+    decide time, `decide`)."""
     connection = transaction.connection
     if notice.contact is not None:  # the notifier gave an address: tell the decision
         message = decision_message(
@@ -243,11 +252,6 @@ def _take_effect(
         )
     if decision.poster_key and decision.manifestly_illegal:
         apply_misuse_policy(transaction, principal, notice.platform, "poster", decision.poster_key)
-    for referral_id, organisation in store.decision_referrals(connection, decision.id):
-        audit(
-            transaction, principal, "referral_made", "referral", [referral_id],
-            notice=notice.id, organisation=organisation,
-        )  # fmt: skip
 
 
 def approve(engine: Engine, principal: Principal, decision_id: int) -> None:
@@ -285,8 +289,9 @@ def decision_of(engine: Engine, principal: Principal, decision_id: int) -> Decis
 
 def reject(engine: Engine, principal: Principal, decision_id: int) -> None:
     """The second pair of eyes refuses an account termination: it never takes effect
-    (it had none: no message, measure or referral), and the notice goes back to the
-    queue (the same rules as `approve`); the act and its entry commit together."""
+    (it had none: no message, no measure), and the notice goes back to the queue (the
+    same rules as `approve`); the act and its entry commit together. Its Art. 18
+    referral, filed at decide time, stays in the partner's queue."""
     decision = store.decision_by(engine, id=decision_id)
     if decision is None or not authorize(principal, "decide_notice", decision.platform):
         raise NotAllowed("decide_notice")
