@@ -1,8 +1,10 @@
 """On SQLite and PostgreSQL: an account termination awaiting its second moderator has no
-effect outside itself (no Art. 23 measure, no message to the notifier, no referral in a
-partner's queue or in the report's counts); approving it brings exactly those effects,
-once; refusing it leaves nothing behind. Approval and refusal commit with their audit
-entries, or not at all.
+effect outside itself (no Art. 23 measure, no message to the notifier); approving it
+brings exactly those effects, once; refusing it leaves none behind. Its Art. 18 referral
+is not such an effect: it is filed when the termination is decided (in the partner's
+queue, counted in the report, its `referral_made` entry committed with the decision),
+before any approval, and a refusal leaves it in place. Approval and refusal commit with
+their audit entries, or not at all.
 
 The oracle is the database's own rows (sanctions, outbox, referrals) and the audit trail,
 counted here with plain SQL, and the published misuse policy's thresholds (a warning at
@@ -12,10 +14,12 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+from functools import partial
+from typing import Any
 from unittest import mock
 
 import pytest
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Connection, Engine, func, select
 
 from tests.platforms.notices.conftest import (
     MODERATOR,
@@ -27,6 +31,7 @@ from tests.platforms.notices.conftest import (
     notice_form,
 )
 from zicht.access import Actor, Look, search
+from zicht.access import _audit_transaction as audit_transaction
 from zicht.platforms.notices import (
     NoticeError,
     approve,
@@ -86,37 +91,70 @@ def _reported_referrals(engine: Engine) -> int:
     return counts["referrals"]
 
 
-NOTHING = {
-    "sanctions": 0,
-    "decision_messages": 0,
-    "misuse_entries": 0,
-    "referral_entries": 0,
-}
+NOTHING = {"sanctions": 0, "decision_messages": 0, "misuse_entries": 0}
 
 
-def test_a_termination_awaiting_approval_or_refused_has_no_effect(
+def _filed(engine: Engine, cipher: Cipher, n: int) -> None:
+    """Art. 18: `n` referrals filed, each with its entry, read in the police queue and
+    counted in the transparency report."""
+    effects = _effects(engine)
+    assert effects["referral_rows"] == effects["referral_entries"] == n
+    assert len(referrals(engine, cipher, POLICE_STEWARD, LOOK)) == n
+    assert _reported_referrals(engine) == n
+
+
+def test_a_termination_awaiting_approval_or_refused_has_no_effect_but_its_referral(
     tenants: Engine, cipher: Cipher
 ) -> None:
     pending = _pending_terminations(tenants, cipher, 5)
     awaiting = _effects(tenants)
     assert {k: awaiting[k] for k in NOTHING} == NOTHING
-    assert referrals(tenants, cipher, POLICE_STEWARD, LOOK) == []
-    assert _reported_referrals(tenants) == 0
+    _filed(tenants, cipher, 5)  # Art. 18: the police have them before any approval
     poster_key = pending[0].poster_key
     assert poster_key is not None
     assert suspended_until(tenants, PLATFORM, poster_key) is None
 
     for decision in pending:
         reject(tenants, SECOND_MODERATOR, decision.id)
-    assert _effects(tenants) == {**NOTHING, "referral_rows": 0}  # the unread referrals are gone
-    assert referrals(tenants, cipher, POLICE_STEWARD, LOOK) == []
-    assert _reported_referrals(tenants) == 0
+    after = _effects(tenants)
+    assert {k: after[k] for k in NOTHING} == NOTHING
+    _filed(tenants, cipher, 5)  # refusing the sanction does not withdraw the referral
     assert suspended_until(tenants, PLATFORM, poster_key) is None
 
     # decided anew (no termination): that decision, in force at once, tells the notifier once
     again = decide(tenants, cipher, MODERATOR, pending[0].notice_id, REMOVE_ILLEGAL)
     assert again.status == "in_force"
     assert _effects(tenants)["decision_messages"] == 1
+    _filed(tenants, cipher, 5)
+
+
+def test_the_referral_is_filed_with_the_termination_in_one_transaction(
+    tenants: Engine, cipher: Cipher
+) -> None:
+    """If the `referral_made` entry cannot be written, the decision and its referral are
+    not stored either: a referral is never filed without its entry, nor the reverse."""
+    receipt = file_notice(tenants, cipher, PUBLIC, notice_form(threat_to_life=True))
+    real = audit_transaction.append_in
+
+    def failing_on_referral(connection: Connection, builds: list[partial[Any]]) -> Any:
+        if any(build.args[0].action == "referral_made" for build in builds):
+            raise RuntimeError("audit trail unavailable")
+        return real(connection, builds)
+
+    with (
+        mock.patch("zicht.access._audit_transaction.append_in", failing_on_referral),
+        pytest.raises(RuntimeError, match="audit trail unavailable"),
+    ):
+        decide(tenants, cipher, MODERATOR, receipt.notice_id, TERMINATE)
+    assert _effects(tenants)["referral_rows"] == 0
+    assert search(tenants, action="notice_decided")[1] == 0
+    assert receipt.notice_id in [e.notice_id for e in queue(tenants, MODERATOR, PLATFORM)]
+
+    decision = decide(tenants, cipher, MODERATOR, receipt.notice_id, TERMINATE)
+    assert decision.status == "pending_approval"
+    _filed(tenants, cipher, 1)
+    (entry,) = search(tenants, action="referral_made")[0]
+    assert entry.actor == MODERATOR.actor
 
 
 def test_an_approved_termination_takes_effect_exactly_once(tenants: Engine, cipher: Cipher) -> None:
@@ -127,10 +165,8 @@ def test_an_approved_termination_takes_effect_exactly_once(tenants: Engine, ciph
         approve(tenants, SECOND_MODERATOR, decision.id)
         effects = _effects(tenants)
         assert effects["decision_messages"] == i  # one per approved notice
-        assert effects["referral_entries"] == i
-        assert len(referrals(tenants, cipher, POLICE_STEWARD, LOOK)) == i
-        assert _reported_referrals(tenants) == i
         assert effects["sanctions"] == effects["misuse_entries"] == (i >= 3) + (i >= 5)
+        _filed(tenants, cipher, 5)  # filed at decide time: approval adds no second one
     assert suspended_until(tenants, PLATFORM, poster_key) is not None
     kinds = [e.action for e in search(tenants, limit=500)[0] if e.action.startswith("misuse_")]
     assert sorted(kinds) == ["misuse_suspension", "misuse_warning"]
@@ -162,7 +198,7 @@ def test_a_refusal_or_approval_whose_audit_entry_fails_changes_nothing(
         assert decision_of(tenants, MODERATOR, decision.id).status == "pending_approval"
         assert decision.notice_id not in [e.notice_id for e in queue(tenants, MODERATOR, PLATFORM)]
         assert _effects(tenants) == before
-        assert referrals(tenants, cipher, POLICE_STEWARD, LOOK) == []
+        _filed(tenants, cipher, 1)
     entries, _ = search(tenants, limit=500)
     assert not {e.action for e in entries} & {"decision_rejected", "decision_approved"}
 
@@ -170,3 +206,4 @@ def test_a_refusal_or_approval_whose_audit_entry_fails_changes_nothing(
     assert decision_of(tenants, MODERATOR, decision.id).status == "rejected"
     assert decision.notice_id in [e.notice_id for e in queue(tenants, MODERATOR, PLATFORM)]
     assert search(tenants, action="decision_rejected")[1] == 1
+    _filed(tenants, cipher, 1)
