@@ -1,6 +1,8 @@
 """Repository of notice and action: tenants, flaggers, the queue, decisions, complaints.
 
 Every function is one transaction. Rows come back detached (read, never lazy-loaded).
+Functions that take `bind` also run inside a caller's transaction when given its
+`Connection` (`zicht.access.audited_transaction`): they then commit nothing themselves.
 """
 
 from __future__ import annotations
@@ -37,6 +39,7 @@ __all__ = [
     "flagger_outcomes",
     "insert_complaint",
     "insert_decision",
+    "insert_messages",
     "insert_notice",
     "insert_notices",
     "insert_sanction",
@@ -54,6 +57,7 @@ __all__ = [
     "platform_by_code",
     "platform_codes",
     "referrals_for",
+    "reject_decision",
     "resolve_complaint",
     "sanction_kinds",
     "save_platform",
@@ -65,13 +69,17 @@ __all__ = [
 ]
 
 
-# Decisions that do not count (Art. 22 accuracy, Art. 23 misuse): lifted on a complaint,
-# or an account termination the second moderator refused.
-_NOT_TAKEN = ("reversed", "rejected")
+# Decisions that do not count (Art. 22 accuracy, Art. 23 misuse): an account termination
+# still waiting for its second moderator (no effect yet), one the second moderator refused,
+# or one lifted on a complaint.
+_NOT_TAKEN = ("pending_approval", "reversed", "rejected")
+# Decisions not (yet, or ever) in force: not in the Transparency DB or the report's
+# decision counts (their Art. 18 referrals are: filed at decide time, never withdrawn).
+_NOT_IN_FORCE = ("pending_approval", "rejected")
 
 
-def _session(engine: Engine) -> Session:
-    return Session(engine, expire_on_commit=False)
+def _session(bind: Engine | Connection) -> Session:
+    return Session(bind, expire_on_commit=False)
 
 
 def save_platform(engine: Engine, code: str, name: str, contact_point: str, state: str) -> bool:
@@ -238,7 +246,7 @@ def notices_from_since(engine: Engine, notifier_key: str, since: dt.datetime) ->
 
 
 def notice_by(
-    engine: Engine, *, id: int | None = None, reference: str | None = None
+    engine: Engine | Connection, *, id: int | None = None, reference: str | None = None
 ) -> NoticeRow | None:
     """The notice with row `id` or receipt `reference`, or None."""
     with _session(engine) as session:
@@ -292,17 +300,19 @@ def take_notice(engine: Engine, notice_id: int, moderator: str, at: dt.datetime)
 
 
 def insert_decision(
-    engine: Engine,
+    bind: Engine | Connection,
     values: dict[str, Any],
     referral: dict[str, Any] | None,
     messages: list[dict[str, Any]] | None = None,
 ) -> tuple[DecisionRow, int | None]:
     """Store a decision, close its notice and file its referral, in one transaction.
 
-    Returns the decision and the referral's id (None without one). Raises ValueError
+    Returns the decision and the referral's id (None without one). The referral is in
+    the partner's queue at once, also for a decision awaiting approval, and stays there
+    when that decision is refused (Art. 18: it is about the suspected crime). Raises ValueError
     (and stores nothing) when the notice is no longer open.
     """
-    with _session(engine) as session, session.begin():
+    with _session(bind) as session, session.begin():
         closed = session.execute(
             update(NoticeRow)
             .where(NoticeRow.id == values["notice_id"], NoticeRow.status == "open")
@@ -325,18 +335,32 @@ def insert_decision(
     return row, referral_id
 
 
+def insert_messages(
+    bind: Engine | Connection, notice_id: int, messages: list[dict[str, Any]]
+) -> None:
+    """Queue messages about a notice in the outbox."""
+    with _session(bind) as session, session.begin():
+        session.add_all(OutboxRow(notice_id=notice_id, **message) for message in messages)
+
+
 def decision_by(
-    engine: Engine, *, id: int | None = None, redress_key: str | None = None
+    bind: Engine | Connection, *, id: int | None = None, redress_key: str | None = None
 ) -> DecisionRow | None:
     """The decision with row `id` or redress key, or None."""
-    with _session(engine) as session:
+    with _session(bind) as session:
         if id is not None:
             return session.get(DecisionRow, id)
         return session.scalar(select(DecisionRow).where(DecisionRow.redress_key == redress_key))
 
 
-def approve_decision(engine: Engine, decision_id: int, approver: str, at: dt.datetime) -> bool:
-    """Put a decision awaiting a second moderator in force (not by its own decider)."""
+def approve_decision(
+    bind: Engine | Connection, decision_id: int, approver: str, at: dt.datetime
+) -> bool:
+    """Put a decision awaiting a second moderator in force (not by its own decider).
+
+    It applies from `at` (its statement's application date). Its referral was filed
+    when it was decided and is left as it is.
+    """
     statement = (
         update(DecisionRow)
         .where(
@@ -344,23 +368,29 @@ def approve_decision(engine: Engine, decision_id: int, approver: str, at: dt.dat
             DecisionRow.status == "pending_approval",
             DecisionRow.decided_by != approver,
         )
-        .values(status="in_force", approved_by=approver, approved_at=at)
+        .values(status="in_force", approved_by=approver, approved_at=at, application_date=at.date())
     )
-    with _session(engine) as session, session.begin():
+    with _session(bind) as session, session.begin():
         return bool(session.execute(statement).rowcount)  # type: ignore[attr-defined]
 
 
-def reject_decision(engine: Engine, decision_id: int, at: dt.datetime) -> bool:
+def reject_decision(bind: Engine | Connection, decision_id: int, at: dt.datetime) -> bool:
     """A second moderator refuses a pending decision: it never takes effect (`rejected`)
-    and its notice goes back to the queue for a new decision."""
-    with _session(engine) as session, session.begin():
-        decision = session.get(DecisionRow, decision_id, with_for_update=True)
-        if decision is None or decision.status != "pending_approval":
+    and its notice goes back to the queue for a new decision; its Art. 18 referral stays
+    filed. False (nothing changed) when it is not awaiting approval."""
+    refused = (
+        update(DecisionRow)
+        .where(DecisionRow.id == decision_id, DecisionRow.status == "pending_approval")
+        .values(status="rejected", reversed_at=at)
+        .returning(DecisionRow.notice_id)
+    )
+    with _session(bind) as session, session.begin():
+        notice_id = session.scalar(refused)
+        if notice_id is None:
             return False
-        decision.status, decision.reversed_at = "rejected", at
         session.execute(
             update(NoticeRow)
-            .where(NoticeRow.id == decision.notice_id)
+            .where(NoticeRow.id == notice_id)
             .values(status="open", decided_at=None, assigned_to=None, assigned_at=None)
         )
     return True
@@ -431,7 +461,8 @@ def resolve_complaint(
 
 
 def referrals_for(engine: Engine, organisation: str) -> list[ReferralRow]:
-    """The referrals in a partner's queue, newest first."""
+    """The referrals in a partner's queue, newest first (also those of a decision
+    awaiting approval or refused: Art. 18 does not wait for the account measure)."""
     statement = (
         select(ReferralRow)
         .where(ReferralRow.organisation == organisation)
@@ -501,14 +532,16 @@ def transparency_rows(
     engine: Engine, platform: str, start: dt.datetime, end: dt.datetime
 ) -> tuple[list[dict[str, Any]], dict[str, int]]:
     """Notices a platform received in [start, end) with their first decision, and the
-    complaints filed in the period (counted: `complaints`, `reversed`, `referrals`).
+    complaints filed in the period (counted: `complaints`, `reversed`, `referrals`; the
+    referrals are those filed in the period, a termination's also while it awaits
+    approval or after its refusal).
 
     A notice's row: source, category, received_at, and of its first decision (None when
     undecided) decided_at, acted, ground, automated_detection, automated_decision.
     """
     first = (
         select(DecisionRow.notice_id, func.min(DecisionRow.id).label("decision_id"))
-        .where(DecisionRow.status != "rejected")  # a refused proposal was never taken
+        .where(DecisionRow.status.not_in(_NOT_IN_FORCE))  # awaiting approval or refused: not taken
         .group_by(DecisionRow.notice_id)
         .subquery()
     )
@@ -580,7 +613,9 @@ def outbox_done(engine: Engine, message_id: int, error: str | None) -> None:
         session.execute(update(OutboxRow).where(OutboxRow.id == message_id).values(**values))
 
 
-def misuse_count(engine: Engine, platform: str, subject: str, key: str, since: dt.datetime) -> int:
+def misuse_count(
+    engine: Engine | Connection, platform: str, subject: str, key: str, since: dt.datetime
+) -> int:
     """Decisions since `since` that found a notifier's notice manifestly unfounded
     (`subject` notifier) or a poster's content manifestly illegal (`poster`)."""
     statement = (
@@ -606,7 +641,9 @@ def misuse_count(engine: Engine, platform: str, subject: str, key: str, since: d
         return int(session.scalar(statement) or 0)
 
 
-def _unfounded_complaints(engine: Engine, platform: str, key: str, since: dt.datetime) -> int:
+def _unfounded_complaints(
+    engine: Engine | Connection, platform: str, key: str, since: dt.datetime
+) -> int:
     """Complaints since `since` found manifestly unfounded, by the notifier or poster `key`."""
     statement = (
         select(func.count())
@@ -651,7 +688,9 @@ def open_complaints(engine: Engine, platform: str, limit: int = 100) -> list[Com
         return list(session.scalars(statement))
 
 
-def sanction_kinds(engine: Engine, platform: str, key: str, since: dt.datetime) -> list[str]:
+def sanction_kinds(
+    engine: Engine | Connection, platform: str, key: str, since: dt.datetime
+) -> list[str]:
     """The kinds of measures taken against `key` on `platform` since `since`, oldest first."""
     statement = (
         select(SanctionRow.kind)
@@ -666,7 +705,7 @@ def sanction_kinds(engine: Engine, platform: str, key: str, since: dt.datetime) 
         return list(session.scalars(statement))
 
 
-def insert_sanction(engine: Engine, values: dict[str, Any]) -> int:
+def insert_sanction(engine: Engine | Connection, values: dict[str, Any]) -> int:
     """Store a warning or suspension; return its id."""
     with _session(engine) as session, session.begin():
         row = SanctionRow(**values)
@@ -676,7 +715,7 @@ def insert_sanction(engine: Engine, values: dict[str, Any]) -> int:
 
 
 def active_suspension(
-    engine: Engine, platform: str, key: str, now: dt.datetime
+    engine: Engine | Connection, platform: str, key: str, now: dt.datetime
 ) -> dt.datetime | None:
     """Until when `key` is suspended on `platform` (None: not suspended)."""
     statement = select(func.max(SanctionRow.until)).where(

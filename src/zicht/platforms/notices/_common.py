@@ -9,7 +9,7 @@ from typing import Any
 
 from sqlalchemy import Engine
 
-from zicht.access import AuditEvent, Principal, authorize, log_action
+from zicht.access import AuditedTransaction, AuditEvent, Principal, authorize, log_action
 
 
 @dataclass(frozen=True)
@@ -53,7 +53,7 @@ def new_reference(prefix: str) -> str:
 
 
 def audit(
-    engine: Engine,
+    engine: Engine | AuditedTransaction,
     principal: Principal,
     action: str,
     object_type: str,
@@ -61,8 +61,13 @@ def audit(
     client: str | None = None,
     **details: Any,
 ) -> None:
-    """One entry in the hash-chained trail, written after the change committed."""
-    log_action(engine, audit_event(principal, action, object_type, ids, client, **details))
+    """One entry in the hash-chained trail: committed with the act when given the act's
+    `audited_transaction`, else written after the change committed."""
+    event = audit_event(principal, action, object_type, ids, client, **details)
+    if isinstance(engine, AuditedTransaction):
+        engine.log(event)
+    else:
+        log_action(engine, event)
 
 
 def audit_event(

@@ -1,6 +1,14 @@
 """The queue and decisions: take a notice, decide it, approve an account termination,
 refer a suspected crime against life or safety to the police (Art. 18).
 
+A decision has its effects outside the decision itself (the notifier's message, Art. 23
+misuse measures) only once it is in force: at once, or, for an account termination, when
+the second moderator approves it. A termination awaiting approval has none, and one
+refused leaves none. The Art. 18 referral is not such an effect: it concerns the
+suspected crime, not the sanction, so it is filed when the decision is taken, whatever
+its status, and a refusal of the termination leaves it in place. Each act commits with
+its audit entries and its effects in one transaction (`audited_transaction`).
+
 A moderator acts only on notices of their own platform; a record outside the scope is
 answered as if it did not exist (NotAllowed, shown as 404 at the edges).
 """
@@ -14,7 +22,14 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import Engine
 
-from zicht.access import Look, Principal, authorize, record_look
+from zicht.access import (
+    AuditedTransaction,
+    Look,
+    Principal,
+    audited_transaction,
+    authorize,
+    record_look,
+)
 from zicht.platforms.notices._common import (
     NotAllowed,
     NoticeError,
@@ -144,9 +159,11 @@ def decide(
 ) -> DecisionRow:
     """Decide an open notice of the moderator's platform; return the stored decision.
 
-    An account termination waits for a second moderator (`approve`); every other
-    decision is in force at once. With `refer_to`, the referral is stored in the same
-    transaction and is in the partner's queue when this returns.
+    An account termination waits for a second moderator (`approve`) and has no effect
+    until then; every other decision is in force at once. With `refer_to`, the referral
+    (Art. 18: promptly) is filed in the same transaction, with its `referral_made` entry,
+    and is in the partner's queue when this returns, whether the decision is in force or
+    awaits approval; a refusal of the termination does not withdraw it.
     """
     notice = _own_notice(engine, principal, "decide_notice", notice_id)
     now = utcnow()
@@ -197,41 +214,49 @@ def decide(
         "decided_at": now,
     }
     referral = _referral(engine, cipher, notice, form, principal.actor) if form.refer_to else None
-    messages = []
-    if notice.contact is not None:  # the notifier gave an address: tell the decision
-        messages.append(
-            decision_message(
-                notice.reference, form.acted, form.automated_decision,
-                notice.automated_detection, notice.language,
-            )
-        )  # fmt: skip
-    try:
-        decision, referral_id = store.insert_decision(engine, values, referral, messages)
-    except ValueError:
-        raise refuse("notice", "decided", "the notice was decided meanwhile") from None
-    audit(
-        engine, principal, "notice_decided", "decision", [decision.id],
-        notice=notice.id, acted=form.acted, status=decision.status,
-    )  # fmt: skip
-    if form.unfounded and notice.notifier_key and notice.source == "notice":
-        apply_misuse_policy(engine, principal, notice.platform, "notifier", notice.notifier_key)
-    if decision.poster_key and form.manifestly_illegal:
-        apply_misuse_policy(engine, principal, notice.platform, "poster", decision.poster_key)
-    if referral_id is not None:
+    with audited_transaction(engine) as transaction:
+        try:
+            decision, referral_id = store.insert_decision(transaction.connection, values, referral)
+        except ValueError:
+            raise refuse("notice", "decided", "the notice was decided meanwhile") from None
         audit(
-            engine,
-            principal,
-            "referral_made",
-            "referral",
-            [referral_id],
-            notice=notice.id,
-            organisation=form.refer_to,
-        )
+            transaction, principal, "notice_decided", "decision", [decision.id],
+            notice=notice.id, acted=form.acted, status=decision.status,
+        )  # fmt: skip
+        if referral_id is not None:  # Art. 18: filed now, even while a termination awaits approval
+            audit(
+                transaction, principal, "referral_made", "referral", [referral_id],
+                notice=notice.id, organisation=form.refer_to,
+            )  # fmt: skip
+        if decision.status == "in_force":
+            _take_effect(transaction, principal, notice, decision)
     return decision
 
 
+def _take_effect(
+    transaction: AuditedTransaction, principal: Principal, notice: NoticeRow, decision: DecisionRow
+) -> None:
+    """What a decision in force does outside itself, in the transaction putting it in
+    force: the notifier's message, Art. 23 misuse measures (its referral was filed at
+    decide time, `decide`)."""
+    connection = transaction.connection
+    if notice.contact is not None:  # the notifier gave an address: tell the decision
+        message = decision_message(
+            notice.reference, decision.acted, decision.automated_decision,
+            notice.automated_detection, notice.language,
+        )  # fmt: skip
+        store.insert_messages(connection, notice.id, [message])
+    if decision.unfounded and notice.notifier_key and notice.source == "notice":
+        apply_misuse_policy(
+            transaction, principal, notice.platform, "notifier", notice.notifier_key
+        )
+    if decision.poster_key and decision.manifestly_illegal:
+        apply_misuse_policy(transaction, principal, notice.platform, "poster", decision.poster_key)
+
+
 def approve(engine: Engine, principal: Principal, decision_id: int) -> None:
-    """The second pair of eyes: put an account termination in force (not its decider)."""
+    """The second pair of eyes: put an account termination in force (not its decider),
+    and with it its effects (`_take_effect`), in one transaction with the entry."""
     decision = store.decision_by(engine, id=decision_id)
     if decision is None or not authorize(principal, "decide_notice", decision.platform):
         raise NotAllowed("decide_notice")
@@ -239,9 +264,16 @@ def approve(engine: Engine, principal: Principal, decision_id: int) -> None:
         raise refuse("decision", "person", "approved by a logged-in moderator")
     if decision.decided_by == principal.actor:
         raise refuse("decision", "four_eyes", "approved by a moderator other than its decider")
-    if not store.approve_decision(engine, decision.id, principal.actor, utcnow()):
-        raise refuse("decision", "status", "not awaiting approval")
-    audit(engine, principal, "decision_approved", "decision", [decision.id])
+    with audited_transaction(engine) as transaction:
+        connection = transaction.connection
+        if not store.approve_decision(connection, decision.id, principal.actor, utcnow()):
+            raise refuse("decision", "status", "not awaiting approval")
+        audit(transaction, principal, "decision_approved", "decision", [decision.id])
+        approved = store.decision_by(connection, id=decision.id)
+        notice = store.notice_by(connection, id=decision.notice_id)
+        assert approved is not None
+        assert notice is not None
+        _take_effect(transaction, principal, notice, approved)
 
 
 def decision_of(engine: Engine, principal: Principal, decision_id: int) -> DecisionRow:
@@ -256,8 +288,10 @@ def decision_of(engine: Engine, principal: Principal, decision_id: int) -> Decis
 
 
 def reject(engine: Engine, principal: Principal, decision_id: int) -> None:
-    """The second pair of eyes refuses an account termination: it never takes effect,
-    and the notice goes back to the queue (the same rules as `approve`)."""
+    """The second pair of eyes refuses an account termination: it never takes effect
+    (it had none: no message, no measure), and the notice goes back to the queue (the
+    same rules as `approve`); the act and its entry commit together. Its Art. 18
+    referral, filed at decide time, stays in the partner's queue."""
     decision = store.decision_by(engine, id=decision_id)
     if decision is None or not authorize(principal, "decide_notice", decision.platform):
         raise NotAllowed("decide_notice")
@@ -265,11 +299,13 @@ def reject(engine: Engine, principal: Principal, decision_id: int) -> None:
         raise refuse("decision", "person", "refused by a logged-in moderator")
     if decision.decided_by == principal.actor:
         raise refuse("decision", "four_eyes", "refused by a moderator other than its decider")
-    if not store.reject_decision(engine, decision.id, utcnow()):
-        raise refuse("decision", "status", "not awaiting approval")
-    audit(
-        engine, principal, "decision_rejected", "decision", [decision.id], notice=decision.notice_id
-    )
+    with audited_transaction(engine) as transaction:
+        if not store.reject_decision(transaction.connection, decision.id, utcnow()):
+            raise refuse("decision", "status", "not awaiting approval")
+        audit(
+            transaction, principal, "decision_rejected", "decision", [decision.id],
+            notice=decision.notice_id,
+        )  # fmt: skip
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import Engine
 
-from zicht.access import Principal
+from zicht.access import AuditedTransaction, Principal
 from zicht.platforms.notices._common import audit
 from zicht.store import notice_cases as store
 from zicht.store.models import utcnow
@@ -32,14 +32,19 @@ class MisusePolicy:
 
 
 def apply_misuse_policy(
-    engine: Engine,
+    target: Engine | AuditedTransaction,
     principal: Principal,
     platform: str,
     subject: str,
     key: str,
     policy: MisusePolicy | None = None,
 ) -> str | None:
-    """Warn or suspend `key` when its count reaches the policy; return the measure taken."""
+    """Warn or suspend `key` when its count reaches the policy; return the measure taken.
+
+    Given the `audited_transaction` of the decision that counts, the measure and its
+    audit entry commit with that decision (or not at all).
+    """
+    engine = target.connection if isinstance(target, AuditedTransaction) else target
     policy = policy or MisusePolicy()
     now = utcnow()
     since = now - policy.window
@@ -56,7 +61,7 @@ def apply_misuse_policy(
     values = {"platform": platform, "subject": subject, "subject_key": key, "kind": kind}
     sanction = store.insert_sanction(engine, {**values, "until": until, "created_at": now})
     audit(
-        engine, principal, f"misuse_{kind}", "sanction", [sanction], subject=subject,
+        target, principal, f"misuse_{kind}", "sanction", [sanction], subject=subject,
         count=count,
     )  # fmt: skip
     return kind
