@@ -231,3 +231,35 @@ def test_a_pending_report_that_cannot_be_opened_is_skipped_and_logged_without_va
     assert finish_pending(channel.engine, channel.policy) == 0
     with pytest.raises(ReportingError):
         open_conversation(channel.engine, channel.policy, bad_receipt)
+
+
+def test_a_report_finished_elsewhere_after_the_list_was_read_is_not_derived_again(
+    channel: Channel, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from zicht.reporting import _pending
+    from zicht.store import reporting as store
+
+    filed = [_file(channel) for _ in range(4)]
+    derived: list[str] = []
+    real_keys = _pending.receipt_keys
+    real_list = store.pending_reports
+
+    def counting(receipt: str, passphrase: str, pepper: bytes) -> object:
+        derived.append(receipt)
+        return real_keys(receipt, passphrase, pepper)
+
+    def then_another_process(*args: object) -> object:
+        rows = real_list(*args)  # type: ignore[arg-type]
+        # Another process finishes two of them after this one read its list.
+        monkeypatch.setattr(store, "pending_reports", real_list)
+        monkeypatch.setattr(_pending, "receipt_keys", real_keys)
+        assert finish_pending(channel.engine, channel.policy, [filed[0][1], filed[3][1]]) == 2
+        monkeypatch.setattr(_pending, "receipt_keys", counting)
+        return rows
+
+    monkeypatch.setattr(store, "pending_reports", then_another_process)
+    monkeypatch.setattr(_pending, "receipt_keys", counting)
+    assert _pending.finish_pending(channel.engine, channel.policy) == 2
+    assert sorted(derived) == sorted([filed[1][0], filed[2][0]])
+    for receipt, report_id in filed:
+        _assert_finished(channel, receipt, "", report_id)

@@ -35,6 +35,7 @@ import json
 import logging
 import os
 import queue
+import secrets
 import threading
 import time
 from collections.abc import Sequence
@@ -151,15 +152,23 @@ def finish_pending(
     those filed more than `older_than` seconds ago); how many this call finished.
 
     The derivations run outside any transaction; their results are written `BATCH` at a
-    time.
+    time. Each row is read again just before its derivation and skipped when another
+    process has finished it meanwhile, and a sweep takes its rows in random order, so
+    processes sweeping at once mostly derive different reports (best effort, not a
+    claim: two may still derive the same one; the write keeps the first).
     """
     server = pending_private_key(policy)
     with Session(engine) as session:
         rows = store.pending_reports(session, PENDING_PREFIX, report_ids, older_than)
+    if report_ids is None:
+        secrets.SystemRandom().shuffle(rows)
     finished = 0
     for start in range(0, len(rows), BATCH):
         done = []
         for row in rows[start : start + BATCH]:
+            with Session(engine) as session:
+                if not store.is_pending(session, row.report_id, row.lookup):
+                    continue  # finished by another process since the list was read
             opened = _open(server, row)
             if opened is not None:
                 keys = receipt_keys(opened.receipt, opened.passphrase, policy.pepper)

@@ -54,6 +54,7 @@ __all__ = [
     "file_report",
     "finish_pending_report",
     "insert_message",
+    "is_pending",
     "key_wrap",
     "messages_of",
     "organisation_key",
@@ -328,6 +329,14 @@ def pending_report_by_lookup(session: Session, lookup: str) -> PendingRow | None
         .where(ReportRow.lookup == lookup)
     ).first()
     return None if row is None else PendingRow(row[0], row[1], row[2])
+
+
+def is_pending(session: Session, report_id: int, placeholder: str) -> bool:
+    """Whether the report is still pending under `placeholder` (not finished since)."""
+    found = session.execute(
+        select(ReportRow.id).where(ReportRow.id == report_id, ReportRow.lookup == placeholder)
+    ).first()
+    return found is not None
 
 
 def finish_pending_report(
