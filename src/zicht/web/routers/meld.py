@@ -136,7 +136,7 @@ async def meld_send(request: Request, lang: str, audience: str) -> Response:
     except SQLAlchemyError:
         # Busy, away or failed: one transaction, so nothing of the report was written.
         # The reporter is told so and gets their text back in the form (kept nowhere
-        # else); only the type is logged, never a value.
+        # else); the log gets a fixed text, no value and no exception message.
         log.warning("a report could not be filed: database unavailable")
         error, status = "unavailable", 503
     if error is not None:
