@@ -138,3 +138,128 @@ def test_the_pending_key_is_the_servers_own() -> None:
     assert bytes(pending_private_key(one)) == bytes(pending_private_key(one))
     assert bytes(pending_private_key(one)) != bytes(pending_private_key(other))
     assert isinstance(pending_private_key(one), PrivateKey)
+
+
+def _index(pepper: bytes, receipt: str) -> str:
+    """The keyed hash of a receipt as docs/reporting.md defines it (the oracle: written
+    here from the definition, not read from the code under test)."""
+    import hashlib
+    import hmac
+
+    key = hashlib.blake2b(b"zicht/meld/pending-index/v1", key=pepper, digest_size=32).digest()
+    return hmac.new(key, receipt.encode(), hashlib.sha256).hexdigest()[:32]
+
+
+def _count_opened(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """Report ids whose sealed pending receipt was opened, in order."""
+    from zicht.reporting import _pending
+
+    opened: list[int] = []
+    real = _pending._open
+
+    def counting(server: PrivateKey, row: object) -> object:
+        opened.append(row.report_id)  # type: ignore[attr-defined]
+        return real(server, row)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(_pending, "_open", counting)
+    return opened
+
+
+def test_a_wrong_receipt_opens_no_pending_report_and_a_right_one_only_its_own(
+    channel: Channel, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    filed = [_file(channel, passphrase="zonnebloem") for _ in range(5)]
+    opened = _count_opened(monkeypatch)
+    receipt, report_id = filed[2]
+    wrong = str((int(receipt) + 1) % 10**16).zfill(16)
+    with pytest.raises(ReportingError):
+        open_conversation(channel.engine, channel.policy, wrong, "zonnebloem")
+    assert opened == []  # no amplification: a failed lookup costs no decryption
+    with pytest.raises(ReportingError):  # the right receipt, a wrong passphrase
+        open_conversation(channel.engine, channel.policy, receipt, "tulp")
+    assert opened == [report_id]
+    conversation = open_conversation(channel.engine, channel.policy, receipt, "zonnebloem")
+    assert [m.text for m in conversation.messages] == [WHAT]
+    assert opened == [report_id, report_id]
+    for other, other_id in filed[:2] + filed[3:]:  # the others are still pending
+        assert _row(channel.engine, other_id)[0] == PENDING_PREFIX + _index(
+            channel.policy.pepper, other
+        )
+
+
+def test_no_keyed_hash_of_the_receipt_remains_after_finishing(channel: Channel) -> None:
+    receipt, report_id = _file(channel)
+    index = _index(channel.policy.pepper, receipt)
+    assert _row(channel.engine, report_id)[0] == PENDING_PREFIX + index
+    assert finish_pending(channel.engine, channel.policy) == 1
+    from sqlalchemy import MetaData, Table, inspect
+
+    with channel.engine.connect() as connection:
+        for table in inspect(connection).get_table_names():
+            reflected = Table(table, MetaData(), autoload_with=connection)
+            for row in connection.execute(select(reflected)):
+                text = " ".join(
+                    v.hex() + v.decode("latin-1") if isinstance(v, bytes) else str(v) for v in row
+                )
+                assert index not in text, table
+                assert index[:16] not in text, table
+
+
+def test_a_pending_report_that_cannot_be_opened_is_skipped_and_logged_without_values(
+    channel: Channel, caplog: pytest.LogCaptureFixture
+) -> None:
+    from sqlalchemy import update
+
+    good = [_file(channel) for _ in range(2)]
+    bad_receipt, bad_id = _file(channel)
+    with channel.engine.begin() as connection:  # its sealed pending receipt is damaged
+        connection.execute(
+            update(ReportMessageRow)
+            .where(ReportMessageRow.report_id == bad_id)
+            .values(for_reporter=b"\x00" * 80)
+        )
+    caplog.set_level("ERROR", logger="zicht.reporting._pending")
+    assert finish_pending(channel.engine, channel.policy) == 2  # the others are finished
+    for receipt, report_id in good:
+        _assert_finished(channel, receipt, "", report_id)
+    assert _row(channel.engine, bad_id)[0].startswith(PENDING_PREFIX)
+    logged = "\n".join(r.getMessage() for r in caplog.records)
+    assert str(bad_id) in logged
+    assert bad_receipt not in logged and WHAT not in logged
+    # The next sweep fails no more than this one did, and a visit with that receipt is
+    # the usual "no such report", not an error.
+    assert finish_pending(channel.engine, channel.policy) == 0
+    with pytest.raises(ReportingError):
+        open_conversation(channel.engine, channel.policy, bad_receipt)
+
+
+def test_a_report_finished_elsewhere_after_the_list_was_read_is_not_derived_again(
+    channel: Channel, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from zicht.reporting import _pending
+    from zicht.store import reporting as store
+
+    filed = [_file(channel) for _ in range(4)]
+    derived: list[str] = []
+    real_keys = _pending.receipt_keys
+    real_list = store.pending_reports
+
+    def counting(receipt: str, passphrase: str, pepper: bytes) -> object:
+        derived.append(receipt)
+        return real_keys(receipt, passphrase, pepper)
+
+    def then_another_process(*args: object) -> object:
+        rows = real_list(*args)  # type: ignore[arg-type]
+        # Another process finishes two of them after this one read its list.
+        monkeypatch.setattr(store, "pending_reports", real_list)
+        monkeypatch.setattr(_pending, "receipt_keys", real_keys)
+        assert finish_pending(channel.engine, channel.policy, [filed[0][1], filed[3][1]]) == 2
+        monkeypatch.setattr(_pending, "receipt_keys", counting)
+        return rows
+
+    monkeypatch.setattr(store, "pending_reports", then_another_process)
+    monkeypatch.setattr(_pending, "receipt_keys", counting)
+    assert _pending.finish_pending(channel.engine, channel.policy) == 2
+    assert sorted(derived) == sorted([filed[1][0], filed[2][0]])
+    for receipt, report_id in filed:
+        _assert_finished(channel, receipt, "", report_id)

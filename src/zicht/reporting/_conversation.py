@@ -141,7 +141,7 @@ def submit_report(
     server_key = bytes(pending_private_key(policy).public_key)
     pending = seal_pending(server_key, number, new.passphrase, new.what)
     report = {
-        "lookup": pending_lookup(),
+        "lookup": pending_lookup(policy, number),
         "organisation": organisation,
         "audience": new.audience,
         "language": new.language,

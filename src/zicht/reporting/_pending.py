@@ -11,7 +11,10 @@ receipt's keys, gives the row its real lookup and the reporter's public key, res
 every message of the conversation to that key, and drops the sealed receipt. While a
 report is pending:
 
-- `lookup` is `pending:` and 32 random hex digits (a real lookup is 64 hex digits);
+- `lookup` is `pending:` and 32 hex digits of a keyed hash of the receipt (HMAC-SHA256
+  with a key derived from the pepper, domain-separated; a real lookup is 64 hex digits),
+  so the reporter's visit finds its pending report with one indexed read and a wrong
+  receipt opens nothing; the real lookup replaces it when the report is finished;
 - `reporter_key` is the server's pending public key, so a staff answer written in the
   meantime is sealed to it and resealed to the reporter when the report is finished;
 - the first message's `for_reporter` is the sealed box (receipt, extra password, text).
@@ -40,6 +43,7 @@ from dataclasses import dataclass
 
 from nacl.public import PrivateKey
 from sqlalchemy import Engine
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from zicht.reporting._policy import ReportingPolicy
@@ -73,9 +77,17 @@ def _pending_key(pepper: bytes) -> PrivateKey:
     return PrivateKey(seed)
 
 
-def pending_lookup() -> str:
-    """A unique stand-in for the lookup of a report whose receipt is not derived yet."""
-    return PENDING_PREFIX + secrets.token_hex(16)
+def pending_lookup(policy: ReportingPolicy, receipt: str) -> str:
+    """The stand-in lookup of a report whose receipt is not derived yet: `pending:` and
+    a keyed hash of the (normalised) receipt, unique as the receipt is. It names no
+    passphrase, and without the pepper it says nothing of the receipt."""
+    digest = hmac.new(_index_key(policy.pepper), receipt.encode(), hashlib.sha256)
+    return PENDING_PREFIX + digest.hexdigest()[:32]
+
+
+@functools.lru_cache(maxsize=4)
+def _index_key(pepper: bytes) -> bytes:
+    return hashlib.blake2b(b"zicht/meld/pending-index/v1", key=pepper, digest_size=32).digest()
 
 
 def seal_pending(server_public: bytes, receipt: str, passphrase: str, text: str) -> bytes:
@@ -92,9 +104,16 @@ class _Opened:
     passphrase: str
 
 
-def _open(server: PrivateKey, row: store.PendingRow) -> _Opened:
-    body = json.loads(open_sealed(server, row.sealed))
-    return _Opened(row.report_id, row.lookup, body["receipt"], body["passphrase"])
+def _open(server: PrivateKey, row: store.PendingRow) -> _Opened | None:
+    """The row's sealed receipt, or None (logged by report id only) when it cannot be
+    opened: one bad row must not stop the others from being finished."""
+    try:
+        body = json.loads(open_sealed(server, row.sealed))
+        return _Opened(row.report_id, row.lookup, body["receipt"], body["passphrase"])
+    except Exception as exc:  # any failure: skip the row, keep going
+        # Only the id and the type: a message could carry a value.
+        log.error("pending report %d cannot be opened: %s", row.report_id, type(exc).__name__)
+        return None
 
 
 def _complete(
@@ -133,36 +152,65 @@ def finish_pending(
     those filed more than `older_than` seconds ago); how many this call finished.
 
     The derivations run outside any transaction; their results are written `BATCH` at a
-    time.
+    time. Each row is read again just before its derivation and skipped when another
+    process has finished it meanwhile, and a sweep takes its rows in random order, so
+    processes sweeping at once mostly derive different reports (best effort, not a
+    claim: two may still derive the same one; the write keeps the first).
     """
     server = pending_private_key(policy)
     with Session(engine) as session:
         rows = store.pending_reports(session, PENDING_PREFIX, report_ids, older_than)
+    if report_ids is None:
+        secrets.SystemRandom().shuffle(rows)
     finished = 0
     for start in range(0, len(rows), BATCH):
         done = []
         for row in rows[start : start + BATCH]:
+            with Session(engine) as session:
+                if not store.is_pending(session, row.report_id, row.lookup):
+                    continue  # finished by another process since the list was read
             opened = _open(server, row)
-            done.append((opened, receipt_keys(opened.receipt, opened.passphrase, policy.pepper)))
-        finished += _complete(engine, server, done)
+            if opened is not None:
+                keys = receipt_keys(opened.receipt, opened.passphrase, policy.pepper)
+                done.append((opened, keys))
+        try:
+            finished += _complete(engine, server, done)
+        except SQLAlchemyError:
+            raise  # the database: the sweep or a visit retries later
+        except Exception:  # a report whose messages cannot be resealed
+            finished += sum(_complete_one(engine, server, item) for item in done)
     return finished
+
+
+def _complete_one(engine: Engine, server: PrivateKey, item: tuple[_Opened, ReceiptKeys]) -> int:
+    """`_complete` of one report, its failure logged (id only) and skipped."""
+    try:
+        return _complete(engine, server, [item])
+    except SQLAlchemyError:
+        raise
+    except Exception as exc:  # logged and skipped
+        log.error("pending report %d cannot be finished: %s", item[0].report_id, type(exc).__name__)
+        return 0
 
 
 def finish_own_report(
     engine: Engine, policy: ReportingPolicy, receipt: str, passphrase: str, keys: ReceiptKeys
 ) -> bool:
     """On a visit whose lookup found nothing: finish the pending report of this receipt
-    and passphrase with the keys the visit derived (opening a sealed box per pending
-    report costs far less than a derivation); False when there is none."""
+    and passphrase with the keys the visit derived; False when there is none.
+
+    The pending report is found by its keyed hash of the receipt (one indexed read), so
+    a wrong receipt opens no sealed box at all, and a right one opens only its own."""
     server = pending_private_key(policy)
     with Session(engine) as session:
-        rows = store.pending_reports(session, PENDING_PREFIX, None, None)
-    for row in rows:
-        opened = _open(server, row)
-        same = hmac.compare_digest(opened.receipt.encode(), receipt.encode())
-        if same and hmac.compare_digest(opened.passphrase.encode(), passphrase.encode()):
-            _complete(engine, server, [(opened, keys)])
-            return True
+        row = store.pending_report_by_lookup(session, pending_lookup(policy, receipt))
+    opened = None if row is None else _open(server, row)
+    if opened is None:
+        return False
+    same = hmac.compare_digest(opened.receipt.encode(), receipt.encode())
+    if same and hmac.compare_digest(opened.passphrase.encode(), passphrase.encode()):
+        _complete(engine, server, [(opened, keys)])
+        return True
     return False
 
 

@@ -54,10 +54,12 @@ __all__ = [
     "file_report",
     "finish_pending_report",
     "insert_message",
+    "is_pending",
     "key_wrap",
     "messages_of",
     "organisation_key",
     "page_rows",
+    "pending_report_by_lookup",
     "pending_reports",
     "purge_reports",
     "report_by_id",
@@ -311,6 +313,30 @@ def pending_reports(
         before = utcnow() - dt.timedelta(seconds=older_than)
         statement = statement.where(ReportRow.created_at < before)
     return [PendingRow(row[0], row[1], row[2]) for row in session.execute(statement)]
+
+
+def pending_report_by_lookup(session: Session, lookup: str) -> PendingRow | None:
+    """The pending report whose stand-in lookup is `lookup` (one indexed read), or None."""
+    first = (
+        select(func.min(ReportMessageRow.id))
+        .where(ReportMessageRow.report_id == ReportRow.id)
+        .correlate(ReportRow)
+        .scalar_subquery()
+    )
+    row = session.execute(
+        select(ReportRow.id, ReportRow.lookup, ReportMessageRow.for_reporter)
+        .join(ReportMessageRow, ReportMessageRow.id == first)
+        .where(ReportRow.lookup == lookup)
+    ).first()
+    return None if row is None else PendingRow(row[0], row[1], row[2])
+
+
+def is_pending(session: Session, report_id: int, placeholder: str) -> bool:
+    """Whether the report is still pending under `placeholder` (not finished since)."""
+    found = session.execute(
+        select(ReportRow.id).where(ReportRow.id == report_id, ReportRow.lookup == placeholder)
+    ).first()
+    return found is not None
 
 
 def finish_pending_report(

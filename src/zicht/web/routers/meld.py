@@ -4,9 +4,11 @@ address, and no server log records requests (docs/reporting.md)."""
 
 from __future__ import annotations
 
+import logging
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, HTTPException
+from sqlalchemy.exc import SQLAlchemyError
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 from starlette.requests import Request
@@ -30,6 +32,8 @@ from zicht.reporting import (
 )
 from zicht.web.deps import public, state
 from zicht.web.meld_pages import page_language, render_meld
+
+log = logging.getLogger(__name__)
 
 router = APIRouter(include_in_schema=False, dependencies=[Depends(public)])
 
@@ -66,7 +70,10 @@ def _form(
     error: str | None = None,
     status_code: int = 200,
 ) -> Response:
-    pages = information_pages(state(request).reader, audience, lang)
+    try:
+        pages = information_pages(state(request).reader, audience, lang)
+    except SQLAlchemyError:  # the database is away: the form still shows, without them
+        pages = []
     return render_meld(
         "meld/form.html",
         lang,
@@ -113,23 +120,27 @@ async def meld_send(request: Request, lang: str, audience: str) -> Response:
         attachments=files,
     )
     engine, policy = state(request).engine, _policy(request)
+    # Always a worker thread: the write can wait for SQLite's write lock (up to its busy
+    # timeout) or for a pooled PostgreSQL connection, and the event loop must not.
+    error, status = None, 400
     try:
-        if files:  # decoding and re-encoding images: a worker thread
-            receipt = await run_in_threadpool(
-                submit_report, engine, policy, new, challenge=challenge, nonce=nonce
-            )
-        else:
-            # Without files a submission is about a millisecond of CPU and one short
-            # write (the receipt's argon2id comes after it): cheaper on the event loop
-            # than the hop to a worker thread, which cost some 2 ms of CPU each in a
-            # burst of 100 (GIL hand-offs between the pool's threads).
-            receipt = submit_report(engine, policy, new, challenge=challenge, nonce=nonce)
+        receipt = await run_in_threadpool(
+            submit_report, engine, policy, new, challenge=challenge, nonce=nonce
+        )
     except WorkError:
-        return _form(request, chosen, audience, values, "work", 400)
+        error = "work"
     except AttachmentError:
-        return _form(request, chosen, audience, values, "attachment", 400)
+        error = "attachment"
     except ReportingError as exc:
-        return _form(request, chosen, audience, values, exc.rule, 400)
+        error = exc.rule
+    except SQLAlchemyError:
+        # Busy, away or failed: one transaction, so nothing of the report was written.
+        # The reporter is told so and gets their text back in the form (kept nowhere
+        # else); the log gets a fixed text, no value and no exception message.
+        log.warning("a report could not be filed: database unavailable")
+        error, status = "unavailable", 503
+    if error is not None:
+        return await run_in_threadpool(_form, request, chosen, audience, values, error, status)
     # Filed and committed: the receipt's slow derivation follows, off this request.
     request.app.state.reporting_finisher.notify(receipt.report_id)
     return render_meld(
