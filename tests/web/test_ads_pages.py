@@ -366,7 +366,10 @@ def test_a_delivery_whose_audit_entry_fails_stores_nothing(ad_world: WebWorld) -
         ]
 
     before = _stored(ad_world)
-    with mock.patch("zicht.access._audit_transaction.append_in", failing):
+    with (  # SQLite chains in the act's transaction, PostgreSQL writes audit_pending
+        mock.patch("zicht.access._audit_transaction.append_in", failing),
+        mock.patch("zicht.access._audit_transaction.add_pending", failing),
+    ):
         assert deliveries() == [400, 400, 400]
     assert _stored(ad_world) == before
     for action in ("import_ads", "import_licences"):

@@ -45,6 +45,7 @@ ENDPOINTS: list[tuple[str, str, str, str]] = [
     ("GET", "/deliveries", "view_deliveries", "/deliveries"),
     ("GET", "/persons", "view_persons", "/persons"),
     ("GET", "/persons/{person_id}", "view_persons", "/persons/{person}"),
+    ("POST", "/persons/{person_id}", "view_persons", "/persons/{person}"),
     ("POST", "/persons/{person_id}/review", "review_persons", "/persons/{person}/review"),
     ("GET", "/networks", "view_networks", "/networks"),
     ("GET", "/networks/{network}", "view_networks", "/networks/1"),

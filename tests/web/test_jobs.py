@@ -136,8 +136,16 @@ def test_a_job_and_its_audit_entry_commit_together(
             raise RuntimeError("audit trail not writable")
         return original(event, seq, previous)
 
+    original_fields = _audit.entry_fields
+
+    def failing_fields(event: AuditEvent, at: Any = None) -> dict[str, Any]:
+        if event.action == "job_started":  # PostgreSQL: the entry waits in audit_pending
+            raise RuntimeError("audit trail not writable")
+        return original_fields(event, at)
+
     monkeypatch.setattr(_audit, "build_values", failing)
     monkeypatch.setattr(_audit_transaction, "build_values", failing)
+    monkeypatch.setattr(_audit_transaction, "entry_fields", failing_fields)
     client = world.client("coordinator")
     csrf = world.csrf(client)
     refused = client.post(

@@ -141,8 +141,16 @@ def test_the_referral_is_filed_with_the_termination_in_one_transaction(
             raise RuntimeError("audit trail unavailable")
         return real(connection, builds)
 
+    real_pending = audit_transaction.add_pending
+
+    def pending_failing_on_referral(connection: Connection, entries: list[Any]) -> Any:
+        if any(entry["action"] == "referral_made" for entry in entries):
+            raise RuntimeError("audit trail unavailable")
+        return real_pending(connection, entries)
+
     with (
         mock.patch("zicht.access._audit_transaction.append_in", failing_on_referral),
+        mock.patch("zicht.access._audit_transaction.add_pending", pending_failing_on_referral),
         pytest.raises(RuntimeError, match="audit trail unavailable"),
     ):
         decide(tenants, cipher, MODERATOR, receipt.notice_id, TERMINATE)
@@ -192,6 +200,7 @@ def test_a_refusal_or_approval_whose_audit_entry_fails_changes_nothing(
     for act in (reject, approve):
         with (
             mock.patch("zicht.access._audit_transaction.append_in", _failing),
+            mock.patch("zicht.access._audit_transaction.add_pending", _failing),
             pytest.raises(RuntimeError, match="audit trail unavailable"),
         ):
             act(tenants, SECOND_MODERATOR, decision.id)
