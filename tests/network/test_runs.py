@@ -81,6 +81,11 @@ def test_build_compare_evaluate_and_export(stored: Engine, world_dir: Path, tmp_
     assert figures["pair_precision"] >= 0.95
     assert 0 < figures["adjusted_rand_index"] <= 1
     assert 0 < figures["normalised_mutual_information"] <= 1
+    # the truth as the registrations show it never joins two true networks, and bounds
+    # the pairs any graph of them can find
+    assert figures["ceiling_pair_precision"] == 1.0
+    assert figures["pair_recall"] <= figures["ceiling_pair_recall"] + 0.05
+    assert 0 < figures["recoverable_adjusted_rand_index"] <= 1
     # every build is in the audit trail
     assert search(stored, action="network_build")[1] == 2
     # one network: its evidence names registrations of the store

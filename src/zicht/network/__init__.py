@@ -17,6 +17,7 @@ from zicht.network._evaluate import (
     evaluate_run,
     mutual_information,
     pairs,
+    recoverable,
 )
 from zicht.network._export import ExportSummary, export_network
 from zicht.network._formats import EDGE_ATTRIBUTES, FORMATS, NODE_ATTRIBUTES, write_graph
@@ -79,6 +80,7 @@ __all__ = [
     "rank_networks",
     "ranking",
     "reason_text",
+    "recoverable",
     "resolve_run",
     "weighted_pairs",
     "write_graph",

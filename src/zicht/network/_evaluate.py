@@ -8,6 +8,16 @@ registrations carry no identifier is a network of one. Against the true partitio
 entropies, as scikit-learn's default), pair precision and recall, and precision at k
 of the ranking: of the top k networks, how many distinct true networks among the
 truly k largest (by victims, ties included) they stand for (majority of members).
+
+The truth names networks the registrations cannot show: a member whose registrations
+carry none of the network's identifiers, or only ones no other registered member
+carries. The *recoverable* partition (`recoverable`) is the truth as far as the
+registrations show it: two registered members of one true network are together when
+a chain of identifiers, each in registrations of members of that network, ties them
+(with the true persons, so no linkage error, and only identifiers shared inside the
+network, so no chance collision). Its figures against the truth (`ceiling_*`) bound
+what any graph of these registrations can reach; the run against it (`recoverable_*`)
+is the method's own error: linkage, evidence and communities.
 """
 
 from __future__ import annotations
@@ -24,7 +34,14 @@ from zicht.store import network as store
 from zicht.store import read_records
 from zicht.store.linkage import read_person_registrations
 
-__all__ = ["EvaluationError", "adjusted_rand", "evaluate_run", "mutual_information", "pairs"]
+__all__ = [
+    "EvaluationError",
+    "adjusted_rand",
+    "evaluate_run",
+    "mutual_information",
+    "pairs",
+    "recoverable",
+]
 
 
 class EvaluationError(RuntimeError):
@@ -101,10 +118,53 @@ def _read_truth(truth_dir: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
     return registrations, networks
 
 
-def _registration_nodes(engine: Engine, run: store.NetworkRunRecord) -> pd.DataFrame:
-    """`record_type`, `source`, `source_record_id`, `node` of every registration placed."""
+def recoverable(members: pd.DataFrame, ties: pd.DataFrame) -> pd.Series:
+    """The truth as far as the registrations show it: a label per registered person.
+
+    Args:
+        members: `person_id` (unique) and true `network_id` ("" for none).
+        ties: `person_id` and `identifier`: an identifier node the person's
+            registrations carry.
+
+    Two members of one true network are together when a chain of identifiers, each
+    carried by members of that network, ties them; everyone else is alone. Returns
+    labels indexed by `person_id`, in the order of `members`.
+    """
+    from scipy.sparse import coo_matrix
+    from scipy.sparse.csgraph import connected_components
+
+    persons = pd.Index(members["person_id"])
+    network = members["network_id"].to_numpy(object)
+    position = persons.get_indexer(ties["person_id"])
+    known = position >= 0
+    position = position[known]
+    inside = network[position] != ""
+    position = position[inside]
+    # an identifier counts inside one network only: shared across networks, it is two
+    identifier = (
+        pd.Series(network[position]).astype(str)
+        + "\x1f"
+        + pd.Series(ties["identifier"].to_numpy()[known][inside]).astype(str)
+    )
+    codes, _ = pd.factorize(identifier)
+    size = len(persons) + (int(codes.max()) + 1 if len(codes) else 0)
+    matrix = coo_matrix(
+        (np.ones(len(codes), dtype=np.int8), (position, len(persons) + codes)), shape=(size, size)
+    )
+    _, labels = connected_components(matrix, directed=False)
+    return pd.Series("r" + pd.Series(labels[: len(persons)]).astype(str).to_numpy(), index=persons)
+
+
+def _registration_nodes(
+    engine: Engine, run: store.NetworkRunRecord
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """`record_type`, `source`, `source_record_id`, `node` of every registration placed,
+    and the identifier nodes each registration carries (`record_type`,
+    `registration_id`, `identifier`)."""
     nodes = store.read_network_nodes(engine, run.id)
     edges = store.read_network_edges(engine, run.id)
+    carried = edges[edges["record_type"] != "ad"][["record_type", "record_id", "target_node"]]
+    carried = carried.rename(columns={"record_id": "registration_id", "target_node": "identifier"})
     placed = edges[edges["record_type"] != "ad"][["record_type", "record_id", "source_node"]]
     placed = placed.rename(columns={"record_id": "registration_id", "source_node": "node"})
     parts = [placed]
@@ -131,7 +191,7 @@ def _registration_nodes(engine: Engine, run: store.NetworkRunRecord) -> pd.DataF
     )
     network = pd.Series(nodes["network"].to_numpy(), index=nodes["node"].to_numpy())
     located["network"] = network.reindex(located["node"].to_numpy()).to_numpy()
-    return located
+    return located, carried
 
 
 def evaluate_run(
@@ -146,9 +206,8 @@ def evaluate_run(
     if run is None or run.status != "done":
         raise EvaluationError("no finished network run to evaluate; run zicht network build")
     truth, true_networks = _read_truth(truth_dir)
-    located = _registration_nodes(engine, run).merge(
-        truth, on=["record_type", "source", "source_record_id"], how="inner"
-    )
+    located, carried = _registration_nodes(engine, run)
+    located = located.merge(truth, on=["record_type", "source", "source_record_id"], how="inner")
     if located.empty:
         raise EvaluationError(f"{truth_dir}: no registration of the store is in this truth")
     located = located.sort_values("network", na_position="last")
@@ -159,44 +218,70 @@ def evaluate_run(
         "p" + person["person_id"],
     )
     true = np.where(person["network_id"] != "", person["network_id"], "p" + person["person_id"])
+    ties = carried.merge(
+        located[["record_type", "registration_id", "person_id"]],
+        on=["record_type", "registration_id"],
+    )
+    shown = recoverable(person[["person_id", "network_id"]], ties).to_numpy()
+    located = located.assign(
+        recoverable=pd.Series(shown, index=person["person_id"].to_numpy())
+        .reindex(located["person_id"].to_numpy())
+        .to_numpy()
+    )
     networked = (person["network_id"] != "").to_numpy()
-    precision, recall = pairs(true, found)
     figures: dict[str, Any] = {
         "run_id": run.id,
         "persons": len(person),
         "networked_persons": int(networked.sum()),
-        "adjusted_rand_index": round(float(adjusted_rand(true, found)), 4),
-        "normalised_mutual_information": round(mutual_information(true, found), 4),
-        "pair_precision": round(precision, 4),
-        "pair_recall": round(recall, 4),
+        **_agreement("", true, found),
         "networked_adjusted_rand_index": round(
             float(adjusted_rand(true[networked], found[networked])), 4
         ),
         "networked_normalised_mutual_information": round(
             mutual_information(true[networked], found[networked]), 4
         ),
+        **_agreement("ceiling_", true, shown),
+        **_agreement("recoverable_", shown, found),
     }
     figures.update(_precision_at(engine, run.id, located, true_networks, top))
     return figures
+
+
+def _agreement(prefix: str, truth: npt.ArrayLike, found: npt.ArrayLike) -> dict[str, float]:
+    precision, recall = pairs(truth, found)
+    return {
+        f"{prefix}adjusted_rand_index": round(float(adjusted_rand(truth, found)), 4),
+        f"{prefix}normalised_mutual_information": round(mutual_information(truth, found), 4),
+        f"{prefix}pair_precision": round(precision, 4),
+        f"{prefix}pair_recall": round(recall, 4),
+    }
 
 
 def _precision_at(
     engine: Engine, run_id: int, located: pd.DataFrame, true_networks: pd.DataFrame, top: int
 ) -> dict[str, Any]:
     ranked = store.read_networks(engine, run_id, top=top)
-    registered = (
-        located[(located["record_type"] == "victim_registration") & (located["network_id"] != "")]
-        .groupby("network_id")["person_id"]
-        .nunique()
-    )
+    victims = located[
+        (located["record_type"] == "victim_registration") & (located["network_id"] != "")
+    ]
+    registered = victims.groupby("network_id")["person_id"].nunique()
+    shown = victims.groupby("recoverable")["person_id"].nunique()
     return {
-        f"precision_at_{top}": _hits(ranked, located, true_networks["victims"], top),
-        f"precision_at_{top}_registered": _hits(ranked, located, registered, top),
+        f"precision_at_{top}": _hits(ranked, located, "network_id", true_networks["victims"], top),
+        f"precision_at_{top}_registered": _hits(ranked, located, "network_id", registered, top),
+        f"precision_at_{top}_recoverable": _hits(ranked, located, "recoverable", shown, top),
     }
 
 
-def _hits(ranked: pd.DataFrame, located: pd.DataFrame, size: pd.Series, top: int) -> float:
-    """Share of the top networks standing for distinct true networks among the largest."""
+def _hits(
+    ranked: pd.DataFrame, located: pd.DataFrame, label: str, size: pd.Series, top: int
+) -> float:
+    """Share of the top networks standing for distinct true networks among the largest.
+
+    `label` is the column of `located` naming each registration's true group, `size`
+    the groups' sizes; a ranked network stands for the group most of its networked
+    members are in.
+    """
     sizes = size.sort_values(ascending=False).to_numpy()
     if len(ranked) == 0 or len(sizes) == 0:
         return 0.0
@@ -204,7 +289,7 @@ def _hits(ranked: pd.DataFrame, located: pd.DataFrame, size: pd.Series, top: int
     largest = set(size.index[size.to_numpy() >= cut])
     members = located[located["network"].isin(ranked["network"]) & (located["network_id"] != "")]
     majority = (
-        members.groupby("network")["network_id"].agg(lambda s: s.value_counts().index[0])
+        members.groupby("network")[label].agg(lambda s: s.value_counts().index[0])
         if len(members)
         else pd.Series(dtype=object)
     )
