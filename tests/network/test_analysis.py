@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 from tests.network.world import TRUE_NETWORKS, evidence
-from zicht.network import analyse, analyse_evidence, compare_runs, weighted_pairs
+from zicht.network import analyse, analyse_evidence, compare_runs, hub_fence, weighted_pairs
 
 
 def _groups(nodes: pd.DataFrame) -> list[set[str]]:
@@ -93,3 +93,58 @@ def test_a_shared_address_does_not_join_two_groups() -> None:
     assert network[3] == network[4] == network[5]
     assert network[0] != network[3]
     assert len(set(structure.component.tolist())) == 3  # {0,1,2}, {3,4,5}, {6}
+
+
+def test_the_hub_fence_is_tukeys_far_out_fence_on_log_holders() -> None:
+    # shared identifiers tie 2, 2, 4, 4 holders (the ones of 1 are not shared):
+    # log quartiles log 2 and log 4, IQR log 2: exp(log 4 + 3 log 2) = 32
+    assert hub_fence(np.array([1, 1, 2, 2, 4, 4, 1])) == pytest.approx(32.0)
+    # all tie two: the IQR is taken as one doubling, exp(log 2 + 3 log 2) = 16
+    assert hub_fence(np.array([2, 2, 2, 2])) == pytest.approx(16.0)
+    assert hub_fence(np.array([1, 1])) == float("inf")
+
+
+def _pairs_and_hub(pairs: int, hub_kind: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    # holders 3i and 3i+1 share phone 3i+2; holder 3i also gives the hub (node 3 * pairs)
+    hub = 3 * pairs
+    source, target, kinds = [], [], []
+    for i in range(pairs):
+        source += [3 * i, 3 * i + 1, 3 * i]
+        target += [3 * i + 2, 3 * i + 2, hub]
+        kinds += ["phone", "phone", hub_kind]
+    return np.array(source), np.array(target), np.array(kinds, dtype=object)
+
+
+def test_a_hub_does_not_join_strangers() -> None:
+    # twenty pairs, each held by its own phone, all giving one phone (a shelter's line):
+    # the fence is 16 (every other identifier ties two), the hub ties 20: weak evidence
+    source, target, kinds = _pairs_and_hub(20, "phone")
+    pairs = weighted_pairs(source, target, kinds)
+    assert pairs.loc[pairs["hub"], "weight"].to_numpy() == pytest.approx(0.5 * 16 / 20)
+    structure = analyse(61, pairs)
+    # not tied for certain: every pair is a component of its own (and the hub alone)
+    assert len(set(structure.component.tolist())) == 21
+    network = structure.network
+    for i in range(20):
+        assert network[3 * i] == network[3 * i + 1] == network[3 * i + 2]
+    assert len({network[3 * i] for i in range(20)}) == 20
+
+
+def test_below_the_fence_a_shared_phone_still_ties() -> None:
+    # ten pairs and a phone all ten give: 10 is below the fence of 16, a network of 31
+    source, target, kinds = _pairs_and_hub(10, "phone")
+    pairs = weighted_pairs(source, target, kinds)
+    assert not pairs["hub"].any()
+    structure = analyse(31, pairs)
+    assert len(set(structure.network.tolist())) == 1
+    assert len(set(structure.component.tolist())) == 1
+
+
+def test_an_operator_is_never_a_hub() -> None:
+    # twenty ad pairs sharing a phone each, all forty ads of one operator: the
+    # screening's grouping, however large, keeps them together
+    source, target, kinds = _pairs_and_hub(20, "operator")
+    pairs = weighted_pairs(source, target, kinds)
+    assert not pairs["hub"].any()
+    structure = analyse(61, pairs)
+    assert len(set(structure.network.tolist())) == 1

@@ -7,7 +7,7 @@ compared with the previous run, exported for Gephi and i2 Analyst's Notebook
 (`evaluate_run`). See docs/network.md.
 """
 
-from zicht.network._analysis import Structure, analyse, weighted_pairs
+from zicht.network._analysis import Structure, analyse, hub_fence, specificity, weighted_pairs
 from zicht.network._build import Evidence, GraphInputs, collect_evidence
 from zicht.network._change import CHANGES, compare_runs
 from zicht.network._drawing import KIND_COLOURS, MAX_DRAWN, draw_svg
@@ -72,6 +72,7 @@ __all__ = [
     "evaluate_run",
     "export_network",
     "graph_edges",
+    "hub_fence",
     "mutual_information",
     "network_detail",
     "node_identities",
@@ -82,6 +83,7 @@ __all__ = [
     "reason_text",
     "recoverable",
     "resolve_run",
+    "specificity",
     "weighted_pairs",
     "write_graph",
 ]

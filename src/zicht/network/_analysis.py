@@ -10,7 +10,16 @@ would split a chain of five in a small graph and keep it in a large one). Its
 resolution is chosen from the data: one over the square of the largest component over
 hard identifiers, so that no group held together by hard identifiers is ever split and
 only larger groups tied by soft identifiers are. Components are taken over hard
-identifiers only: what is certainly tied. Betweenness is counted over paths of at
+identifiers only: what is certainly tied.
+
+A hub, an identifier that ties far more holders than identifiers usually do (a shelter's
+phone, an employment agency's KvK number, a large building), is weak evidence that any
+two of them belong together: it is left out of the hard components (so that it can
+neither join strangers for certain nor inflate the resolution) and its edges weigh
+less the more holders it ties (`specificity`). What "far more" is comes from the
+graph itself: Tukey's far-out fence on the log of the number of holders per shared
+identifier (`hub_fence`). Operators and licences are groupings of ads by their
+makers, not identifiers strangers share, and are never hubs. Betweenness is counted over paths of at
 most `BETWEENNESS_CUTOFF` steps (exact inside the small networks of this graph, and
 near linear in the graph's size).
 """
@@ -23,13 +32,25 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-__all__ = ["BETWEENNESS_CUTOFF", "Structure", "analyse", "resolution", "weighted_pairs"]
+__all__ = [
+    "BETWEENNESS_CUTOFF",
+    "Structure",
+    "analyse",
+    "hub_fence",
+    "resolution",
+    "specificity",
+    "weighted_pairs",
+]
 
 Index = npt.NDArray[np.int64]
 
 BETWEENNESS_CUTOFF = 6
 SOFT_WEIGHT = 0.5
 SOFT_KINDS = frozenset({"address", "postcode"})
+# groupings of ads by who made them (the screening's operator, a licence): never hubs
+GROUPING_KINDS = frozenset({"operator", "licence"})
+# Tukey's far-out fence: this many interquartile ranges above the upper quartile
+FENCE_IQRS = 3.0
 
 
 @dataclass(frozen=True)
@@ -43,18 +64,67 @@ class Structure:
     modularity: float
 
 
-def weighted_pairs(
+Specificity = tuple[npt.NDArray[np.float64], npt.NDArray[np.bool_], float]
+
+
+def hub_fence(holders: npt.NDArray[np.int64]) -> float:
+    """The most holders an identifier ties before it is a hub, from the graph's own counts.
+
+    Tukey's far-out fence on the log of `holders` (per identifier) among identifiers
+    shared by at least two: exp(Q3 + 3 IQR). Counts are whole numbers bunched at two,
+    so the interquartile range is taken as at least one doubling (log 2), else a graph
+    whose shared identifiers all tie two would call every third holder a hub.
+    Infinite when no identifier is shared.
+    """
+    shared = np.log(holders[holders >= 2].astype(np.float64))
+    if len(shared) == 0:
+        return float("inf")
+    q1, q3 = np.quantile(shared, [0.25, 0.75])
+    return float(np.exp(q3 + FENCE_IQRS * max(q3 - q1, np.log(2.0))))
+
+
+def specificity(
     source: npt.NDArray[np.int64], target: npt.NDArray[np.int64], kinds: npt.NDArray[np.object_]
+) -> Specificity:
+    """Per evidence row (holder `source`, identifier `target`): the factor on its weight,
+    whether its identifier is a hub, and the fence.
+
+    An identifier tying k holders beyond the fence f weighs f / k of an ordinary one:
+    together its edges carry what an identifier at the fence carries, however many
+    holders it ties.
+    """
+    grouping = np.isin(kinds, list(GROUPING_KINDS))
+    distinct = pd.DataFrame({"s": source, "t": target}).drop_duplicates()
+    holders = distinct.groupby("t").size()
+    identifiers = ~np.isin(holders.index.to_numpy(), target[grouping])
+    fence = hub_fence(holders.to_numpy(np.int64)[identifiers])
+    k = holders.reindex(target).to_numpy(np.float64)
+    hub = (k > fence) & ~grouping
+    factor = np.where(hub, fence / np.maximum(k, 1.0), 1.0)
+    return factor, hub, fence
+
+
+def weighted_pairs(
+    source: npt.NDArray[np.int64],
+    target: npt.NDArray[np.int64],
+    kinds: npt.NDArray[np.object_],
+    specific: Specificity | None = None,
 ) -> pd.DataFrame:
-    """One row per distinct node pair (`a` < `b`) with its weight and whether it is hard."""
+    """One row per distinct node pair (`a` < `b`) with its weight, whether it is hard and
+    whether it goes to a hub (`source`: holders, `target`: their identifiers;
+    `specific`: `specificity` of these rows, computed when not given)."""
+    factor, hub, _ = specificity(source, target, kinds) if specific is None else specific
     a = np.minimum(source, target)
     b = np.maximum(source, target)
-    hard = ~np.isin(kinds, list(SOFT_KINDS))
-    frame = pd.DataFrame({"a": a, "b": b, "hard": hard})
+    hard = ~np.isin(kinds, list(SOFT_KINDS)) & ~hub
+    weight = np.where(hard, 1.0, SOFT_WEIGHT) * factor
+    frame = pd.DataFrame({"a": a, "b": b, "hard": hard, "hub": hub, "weight": weight})
     frame = frame[frame["a"] != frame["b"]]
-    pairs = frame.groupby(["a", "b"], sort=False)["hard"].max().reset_index()
-    pairs["weight"] = np.where(pairs["hard"], 1.0, SOFT_WEIGHT)
-    return pairs
+    return (
+        frame.groupby(["a", "b"], sort=False)
+        .agg(hard=("hard", "max"), hub=("hub", "max"), weight=("weight", "max"))
+        .reset_index()
+    )
 
 
 def resolution(largest_hard_component: int) -> float:
@@ -92,12 +162,14 @@ def _leiden(
     largest_hard: int,
     seed: int,
 ) -> Index:
-    """Leiden (CPM) inside every component larger than the largest hard component.
+    """Leiden (CPM) inside every component larger than the largest hard component, or
+    holding a hub.
 
-    Smaller components are networks as they are: with the resolution of `resolution`,
+    Other components are networks as they are: with the resolution of `resolution`,
     cutting a hard edge (weight 1) or a soft one (1/2) of such a component costs more
     than the at most 1/4 it could gain, so the CPM optimum keeps them whole and Leiden
-    need not run there (it is the slow part on millions of edges).
+    need not run there (it is the slow part on millions of edges). A hub's edges weigh
+    less, so its component is always left to Leiden.
     """
     import random
 
@@ -105,7 +177,8 @@ def _leiden(
 
     network = whole.copy()
     sizes = np.bincount(whole)
-    large = np.flatnonzero(sizes > largest_hard)
+    hubs = whole[pairs["a"].to_numpy(np.int64)[pairs["hub"].to_numpy(bool)]]
+    large = np.union1d(np.flatnonzero(sizes > largest_hard), hubs)
     if len(large) == 0:
         return network
     inside = np.isin(whole, large)

@@ -20,7 +20,14 @@ import pandas as pd
 from sqlalchemy import Engine
 
 from zicht.access import Actor, AuditEvent, log_action
-from zicht.network._analysis import BETWEENNESS_CUTOFF, SOFT_WEIGHT, analyse, weighted_pairs
+from zicht.network._analysis import (
+    BETWEENNESS_CUTOFF,
+    FENCE_IQRS,
+    SOFT_WEIGHT,
+    analyse,
+    specificity,
+    weighted_pairs,
+)
 from zicht.network._build import Evidence, GraphInputs, collect_evidence
 from zicht.network._change import compare_runs
 from zicht.network._ranking import rank_networks
@@ -51,6 +58,8 @@ class NetworkRunSummary:
     networks: int
     components: int
     modularity: float
+    hubs: int
+    hub_fence: float
     timings: dict[str, float]
 
     def as_dict(self) -> dict[str, Any]:
@@ -67,6 +76,8 @@ class Analysed:
     pairs: int
     components: int
     modularity: float
+    hubs: int
+    hub_fence: float
 
 
 def _inputs(engine: Engine, cipher: Cipher) -> tuple[GraphInputs, int | None]:
@@ -92,7 +103,9 @@ def analyse_evidence(evidence: Evidence, previous: pd.DataFrame | None, seed: in
     edges = evidence.edges.reset_index(drop=True)
     source = index.reindex(edges["source_key"].to_numpy()).to_numpy(np.int64)
     target = index.reindex(edges["target_key"].to_numpy()).to_numpy(np.int64)
-    pairs = weighted_pairs(source, target, edges["kind"].to_numpy(object))
+    kinds = edges["kind"].to_numpy(object)
+    specific = specificity(source, target, kinds)
+    pairs = weighted_pairs(source, target, kinds, specific)
     structure = analyse(len(nodes), pairs, seed=seed)
     nodes["component"] = structure.component
     nodes["network"] = structure.network
@@ -110,6 +123,8 @@ def analyse_evidence(evidence: Evidence, previous: pd.DataFrame | None, seed: in
         pairs=len(pairs),
         components=int(structure.component.max()) if len(nodes) else 0,
         modularity=structure.modularity,
+        hubs=len(np.unique(target[specific[1]])),
+        hub_fence=specific[2],
     )
 
 
@@ -150,6 +165,7 @@ def _build(engine: Engine, cipher: Cipher, actor: Actor, seed: int) -> NetworkRu
     parameters = {
         "seed": seed,
         "soft_weight": SOFT_WEIGHT,
+        "hub_fence_iqrs": FENCE_IQRS,
         "betweenness_cutoff": BETWEENNESS_CUTOFF,
         "method": "leiden-cpm",
     }
@@ -169,6 +185,8 @@ def _build(engine: Engine, cipher: Cipher, actor: Actor, seed: int) -> NetworkRu
             "pairs": result.pairs,
             "components": result.components,
             "modularity": round(result.modularity, 6),
+            "hubs": result.hubs,
+            "hub_fence": None if np.isinf(result.hub_fence) else round(result.hub_fence, 2),
             "ranked_networks": len(result.networks),
             "previous_run": None if before is None else before.id,
         }
@@ -207,5 +225,7 @@ def _build(engine: Engine, cipher: Cipher, actor: Actor, seed: int) -> NetworkRu
         networks=len(result.networks),
         components=result.components,
         modularity=result.modularity,
+        hubs=result.hubs,
+        hub_fence=result.hub_fence,
         timings=timings,
     )
