@@ -15,6 +15,11 @@ from zicht.network import normal_identifier
         ("phone", "06-34159179", "phone/+31634159179"),
         ("phone", "0031634159179", "phone/+31634159179"),
         ("phone", "+31 6 3415 9179", "phone/+31634159179"),
+        # a field's number outside the ranges the numbering plan lists (06-0...), as
+        # registrations write it: kept, in one form
+        ("phone", "06-09762691", "phone/+31609762691"),
+        ("phone", "0031609762691", "phone/+31609762691"),
+        ("phone", "+31609762691", "phone/+31609762691"),
         ("iban", "NL50 ASNB 7005 4861 50", "iban/NL50ASNB7005486150"),
         ("iban", "nl50asnb7005486150", "iban/NL50ASNB7005486150"),
         ("employer", "8836.6953", "employer/88366953"),
