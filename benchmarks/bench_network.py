@@ -4,7 +4,9 @@ Accuracy: for each noise level (a factor on the default scenario's error, move a
 missing rates, as bench_linkage_synth), a world is simulated, every file ingested into
 a fresh SQLite store, linked (DuckDB), the graph built (`zicht.network.build_network`)
 and evaluated against the truth (`evaluate_run`): adjusted Rand index, NMI, pair
-precision and recall, precision at 10.
+precision and recall, precision at 10; and the same against the recoverable truth
+(what the registrations show: `ceiling_*` is the truth against it, the bound of any
+graph of these registrations; `recoverable_*` the run against it).
 
 Scale: a planted graph of N nodes (40% holders, 60% identifiers, one in ten an
 address) and M distinct edges (one evidence row each) inside blocks of about 40 nodes,
