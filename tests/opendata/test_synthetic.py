@@ -45,7 +45,7 @@ def test_total_variation_by_hand() -> None:
 
 def test_budget_is_spent_exactly_and_values_stay_in_domain() -> None:
     domain = synthetic_domain(2020, 2021)
-    release = synthesise(_true(800, 1), domain, 1.0, np.random.default_rng(0))
+    release = synthesise(_true(800, 1), domain, 1.0, np.random.default_rng(0), forest=False)
     assert release.epsilon == pytest.approx(1.0)
     assert release.delta == 0.0
     assert sum(release.spent.values()) == pytest.approx(1.0)
@@ -239,7 +239,7 @@ def test_a_forest_keeps_a_strong_pair_and_stops_on_independent_ones(
     release = synthesise(_true(3000, 6), domain, 1.0, np.random.default_rng(0), forest=True)
     assert release.edges == (("gender", "typeOfExploitConcatenated"),)
     # the spanning tree, by contrast, joins every variable
-    tree = synthesise(_true(3000, 6), domain, 1.0, np.random.default_rng(0))
+    tree = synthesise(_true(3000, 6), domain, 1.0, np.random.default_rng(0), forest=False)
     assert len(tree.edges) == len(SYNTHETIC_COLUMNS) - 1
 
 
@@ -286,6 +286,6 @@ def test_of_equal_gains_the_forest_measures_the_smaller_table_first(
     w = rng.choice(["x", "y", "z"], size=3000)
     domain = {"u": tuple("xyzabcdef"), "v": ("x", "y", "z"), "w": ("x", "y", "z")}
     true = pd.DataFrame({"u": w, "v": w, "w": w})
-    release = synthesise(true, domain, 1.0, np.random.default_rng(0), forest=True)
+    release = synthesise(true, domain, 1.0, np.random.default_rng(0))
     assert release.edges[0] == ("v", "w")
     assert len(release.edges) == 2  # both strong: the forest is a tree here

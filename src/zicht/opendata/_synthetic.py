@@ -1,23 +1,28 @@
-"""Differentially private synthetic microdata: a tree of noisy two-way marginals (MST).
+"""Differentially private synthetic microdata: a forest of noisy two-way marginals.
 
 The method of McKenna, Sheldon and Miklau, "Winning the NIST Contest" (2021, MST), with
-a tree-shaped model instead of Private-PGM's general one:
+a tree-shaped model instead of Private-PGM's general one, and AIM's rule (McKenna et
+al. 2022) for which edges are worth their noise:
 
 1. every one-way marginal is measured with discrete Laplace noise;
-2. a maximum spanning tree is chosen edge by edge with the exponential mechanism
+2. edges are chosen one by one (Kruskal's order) with the exponential mechanism
    (report-noisy-max, Gumbel noise); an edge's score is the L1 distance between the
-   true two-way marginal and the product of the noisy one-way ones (sensitivity 1);
-3. the two-way marginal of every edge is measured with discrete Laplace noise, the
-   budget of edge e proportional to the square root of its number of cells (which
-   minimises the summed expected L1 error);
+   true two-way marginal and the product of the noisy one-way ones (sensitivity 1),
+   less the expected L1 error of the Laplace noise its measurement would bring (public:
+   its number of cells over its planned epsilon); each round may also stop, so the
+   model is a forest (``forest=False``: MST's spanning tree, no cost, no stop);
+3. the two-way marginal of every edge, and the one-way marginal of every variable on
+   no edge, is measured with discrete Laplace noise, the budget of each proportional
+   to the square root of its number of cells (which minimises the summed expected L1
+   error); selection rounds not used go to these measurements;
 4. consistency: each variable's marginal is estimated from every noisy table that holds
    it (its one-way measurement and the edges' tables summed over the other variable),
    weighted by inverse variance, and projected on the nonnegative vectors summing to
    the estimated number of persons; each edge's table is projected likewise and then
    raked (iterative proportional fitting) to the marginals of its two variables, so
    that adjacent tables agree;
-5. records are drawn from the tree: the root from its marginal, each child given its
-   parent from the edge's consistent table, allocated by largest remainders rather
+5. records are drawn from each tree of the forest: the root from its marginal, each
+   child given its parent from the edge's consistent table, allocated by largest remainders rather
    than sampled, so that the release follows the measured tables without adding
    sampling error.
 
@@ -40,7 +45,7 @@ import pandas as pd
 
 __all__ = ["BUDGET_SPLIT", "METHOD", "SyntheticRelease", "synthesise"]
 
-METHOD = "MST-style tree of noisy two-way marginals (OpenDP discrete Laplace)"
+METHOD = "MST/AIM-style forest of noisy two-way marginals (OpenDP discrete Laplace)"
 
 BUDGET_SPLIT = (0.1, 0.1, 0.8)
 """Shares of epsilon for one-way marginals, tree selection and edge marginals."""
@@ -131,7 +136,7 @@ def synthesise(
     epsilon: float,
     rng: np.random.Generator | None = None,
     *,
-    forest: bool = False,
+    forest: bool = True,
 ) -> SyntheticRelease:
     """An epsilon-DP synthetic version of `true` (columns = the keys of `domain`).
 
@@ -140,6 +145,8 @@ def synthesise(
         domain: the public values of each column.
         epsilon: the privacy budget (pure DP; delta is 0).
         rng: only for the post-processing's shuffles and ties, never for noise.
+        forest: choose edges by gain minus noise cost and allow stopping (the default);
+            False makes MST's spanning tree.
     """
     if epsilon <= 0:
         raise ValueError("epsilon must be positive")
