@@ -10,7 +10,8 @@ true data of:
   exact, the tree chosen by exact maximum): the error of the tree model itself;
 - ``oracle_tree_eps``: noisy measurements but the tree chosen exactly (selection's
   noise removed), so ``eps - oracle_tree_eps`` is what private selection costs;
-- ``eps``: the release as made, at epsilon 0.5, 1 and 4.
+- ``eps``: MST's spanning tree (``forest=False``) as released, at epsilon 0.5, 1 and 4;
+- ``forest``: the default forest (edges by gain minus noise cost, stop allowed).
 
 Per epsilon, ``noise`` = ``eps - model`` (what the noise adds), split into pairs that
 were a tree edge in the release (all their error is noise) and the others; per
