@@ -16,9 +16,10 @@ true data of:
 Per epsilon, ``noise`` = ``eps - model`` (what the noise adds), split into pairs that
 were a tree edge in the release (all their error is noise) and the others; per
 variable, the mean TVD of the five pairs it is in, to show which attributes carry the
-error. ``--sizes`` adds TVD against the number of persons: subsamples (without
-replacement) of the largest world's persons, so the distribution stays fixed while
-the size changes.
+error. ``--single-year Y`` adds tree against forest on year Y alone (each world's
+persons registered that year, epsilon 1 and 3). ``--sizes`` adds TVD against the
+number of persons: subsamples (without replacement) of the largest world's persons, so
+the distribution stays fixed while the size changes.
 
 The noise is OpenDP's (not seedable): ``--repeats`` releases per world and epsilon.
 The linked persons of each world are cached in ``--cache`` (synthetic data only; no
@@ -214,6 +215,31 @@ def by_size(
     return rows
 
 
+def single_year(worlds: list[pd.DataFrame], year: int, repeats: int) -> dict[str, object]:
+    """Tree and forest on one registration year of each world (what the web offers)."""
+    domain = synthetic_domain(year, year)
+    figures: dict[str, object] = {"year": year}
+    parts = [w[w["yearOfRegistration"] == str(year)].reset_index(drop=True) for w in worlds]
+    figures["persons"] = [len(part) for part in parts]
+    for epsilon in (1.0, 3.0):
+        for name, forest in (("tree", False), ("forest", True)):
+            means = [
+                float(
+                    np.mean(
+                        [
+                            np.mean(list(_release(part, domain, epsilon, r, forest)[0].values()))
+                            for r in range(repeats)
+                        ]
+                    )
+                )
+                for part in parts
+            ]
+            figures[f"{name} {epsilon}"] = [round(m, 4) for m in means] + [
+                round(float(np.mean(means)), 4)
+            ]
+    return figures
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--persons", type=int, default=4000)
@@ -222,6 +248,7 @@ def main() -> None:
     parser.add_argument("--cache", type=Path, default=Path(tempfile.gettempdir()) / "od-cache")
     parser.add_argument("--size-world", type=int, help="victims of the world for --sizes")
     parser.add_argument("--sizes", type=int, nargs="*", default=[])
+    parser.add_argument("--single-year", type=int, help="also tree vs forest on this year")
     args = parser.parse_args()
     domain = synthetic_domain(FIRST, LAST)
     start, cpu = time.perf_counter(), time.process_time()
@@ -253,6 +280,9 @@ def main() -> None:
     if args.sizes:
         big = _world(args.size_world or args.persons, args.seeds[0], args.cache)
         result["by_size"] = by_size(big, domain, args.sizes, args.repeats)
+    if args.single_year:
+        chosen = [_world(args.persons, seed, args.cache) for seed in args.seeds]
+        result["single_year"] = single_year(chosen, args.single_year, args.repeats)
     result["seconds"] = round(time.perf_counter() - start, 1)
     result["cpu_seconds"] = round(time.process_time() - cpu, 1)
     print(json.dumps(result, indent=2))
