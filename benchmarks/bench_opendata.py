@@ -39,14 +39,14 @@ QUASI = ["yearOfRegistration", "gender", "ageBroad", "majorityStatus", "citizens
 QUASI += ["CountryOfExploitation"]
 
 
-def _linked_world(folder: Path, persons: int) -> str:
+def _linked_world(folder: Path, persons: int, seed: int = 1) -> str:
     from zicht.ingest import ingest_file, load_mapping, read_manifest
     from zicht.linkage import run_linkage
     from zicht.privacy import Cipher, generate_key
     from zicht.store import upgrade
     from zicht.synth import generate_world
 
-    generate_world(folder, persons=persons, seed=1, years=(2016, 2023))
+    generate_world(folder, persons=persons, seed=seed, years=(2016, 2023))
     url = f"sqlite:///{folder / 'zicht.db'}"
     engine = make_engine(url)
     upgrade(engine)

@@ -45,7 +45,7 @@ def test_total_variation_by_hand() -> None:
 
 def test_budget_is_spent_exactly_and_values_stay_in_domain() -> None:
     domain = synthetic_domain(2020, 2021)
-    release = synthesise(_true(800, 1), domain, 1.0, np.random.default_rng(0))
+    release = synthesise(_true(800, 1), domain, 1.0, np.random.default_rng(0), forest=False)
     assert release.epsilon == pytest.approx(1.0)
     assert release.delta == 0.0
     assert sum(release.spent.values()) == pytest.approx(1.0)
@@ -182,3 +182,110 @@ def test_the_release_depends_on_the_data_only_through_the_measurements(
     # without noise the consistent tables are the true ones: every tree edge is exact
     for x, y in release_b.edges:
         assert total_variation(b, release_b.frame, [x, y]) == pytest.approx(0.0, abs=0.01)
+
+
+def _exact(monkeypatch: pytest.MonkeyPatch, stop_after: int | None = None) -> None:
+    """Counts without noise and the candidate of the largest score chosen (or, with
+    `stop_after`, that many pairs and then the forest's stop), so that the selection's
+    rule is checked deterministically."""
+    import zicht.opendata._synthetic as synthetic
+
+    chosen: list[int] = []
+
+    def choose(scores: list[float], epsilon: float) -> tuple[int, float]:
+        if stop_after is None:
+            chosen.append(int(np.argmax(scores)))
+        elif len(chosen) >= stop_after:
+            return len(scores) - 1, epsilon  # the forest's stop is the last candidate
+        else:
+            chosen.append(int(np.argmax(scores[:-1])))
+        return chosen[-1], epsilon
+
+    monkeypatch.setattr(synthetic, "_laplace", lambda counts, e: (counts.astype(float), e))
+    monkeypatch.setattr(synthetic, "_noisy_max", choose)
+
+
+def test_a_forest_spends_exactly_epsilon_however_early_it_stops(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    domain = synthetic_domain(2020, 2021)
+    true = _true(600, 5)
+    for edges in (0, 1, 3):
+        with monkeypatch.context() as patch:
+            _exact(patch, stop_after=edges)
+            release = synthesise(true, domain, 1.0, np.random.default_rng(0), forest=True)
+        assert len(release.edges) == edges
+        # what the selection did not use went to the measurements; never more than epsilon
+        assert release.epsilon == pytest.approx(1.0)
+        assert release.epsilon <= 1.0 + 1e-9
+        assert set(release.spent) == {"one_way", "selection", "two_way"}
+        # every variable, on an edge or alone, comes out with its exact marginal, and the
+        # edges' pairs exactly: each component of the forest is drawn
+        report = utility(true, release.frame, 11)
+        assert len(release.frame) == len(true)
+        assert max(report.one_way.values()) == pytest.approx(0.0, abs=1e-9)
+        for a, b in release.edges:
+            assert report.two_way[f"{a}|{b}"] == pytest.approx(0.0, abs=1e-9)
+
+
+def test_a_forest_keeps_a_strong_pair_and_stops_on_independent_ones(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """With exact scores (the noise removed), the gain-minus-cost rule keeps the one
+    strong dependence of `_true` (women and sexual exploitation) and then stops: every
+    other pair is independent, so measuring it would bring more noise than it gains."""
+    _exact(monkeypatch)
+    domain = synthetic_domain(2020, 2021)
+    release = synthesise(_true(3000, 6), domain, 1.0, np.random.default_rng(0), forest=True)
+    assert release.edges == (("gender", "typeOfExploitConcatenated"),)
+    # the spanning tree, by contrast, joins every variable
+    tree = synthesise(_true(3000, 6), domain, 1.0, np.random.default_rng(0), forest=False)
+    assert len(tree.edges) == len(SYNTHETIC_COLUMNS) - 1
+
+
+def test_a_forest_depends_on_the_data_only_through_the_measurements(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """As for the tree: A's release with B's measurements (and B's choices) is B's."""
+    import zicht.opendata._synthetic as synthetic
+
+    measured: list[np.ndarray] = []
+    chosen: list[int] = []
+
+    def record(counts: np.ndarray, epsilon: float) -> tuple[np.ndarray, float]:
+        measured.append(counts.astype(float))
+        return counts.astype(float), epsilon
+
+    def choose(scores: list[float], epsilon: float) -> tuple[int, float]:
+        # two pairs (the last candidate is the stop), then stop
+        chosen.append(int(np.argmax(scores[:-1])) if len(chosen) < 2 else len(scores) - 1)
+        return chosen[-1], epsilon
+
+    monkeypatch.setattr(synthetic, "_noisy_max", choose)
+    monkeypatch.setattr(synthetic, "_laplace", record)
+    domain = synthetic_domain(2020, 2021)
+    a, b = _true(500, 7), _true(400, 8)
+    release_b = synthesise(b, domain, 1.0, np.random.default_rng(0), forest=True)
+    replay, picks = iter(list(measured)), iter(list(chosen))
+    monkeypatch.setattr(synthetic, "_laplace", lambda counts, epsilon: (next(replay), epsilon))
+    monkeypatch.setattr(synthetic, "_noisy_max", lambda scores, epsilon: (next(picks), epsilon))
+    release_a = synthesise(a, domain, 1.0, np.random.default_rng(0), forest=True)
+    assert len(release_b.edges) == 2
+    assert release_a.edges == release_b.edges
+    assert release_a.frame.equals(release_b.frame)
+
+
+def test_of_equal_gains_the_forest_measures_the_smaller_table_first(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Three copies of one variable: every pair gains the same over independence, but a
+    3 x 3 table costs less noise than a 9 x 3 one, so (v, w) is chosen first (with no
+    cost, or the cost added, the first pair (u, v) would be)."""
+    _exact(monkeypatch)
+    rng = np.random.default_rng(9)
+    w = rng.choice(["x", "y", "z"], size=3000)
+    domain = {"u": tuple("xyzabcdef"), "v": ("x", "y", "z"), "w": ("x", "y", "z")}
+    true = pd.DataFrame({"u": w, "v": w, "w": w})
+    release = synthesise(true, domain, 1.0, np.random.default_rng(0))
+    assert release.edges[0] == ("v", "w")
+    assert len(release.edges) == 2  # both strong: the forest is a tree here

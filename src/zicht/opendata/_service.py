@@ -207,7 +207,9 @@ def export_synthetic(
             "delta": release.delta,
             "method": METHOD,
             "budget": {name: round(value, 6) for name, value in release.spent.items()},
-            "model": [list(clique) for clique in release.edges],
+            # the forest's edges, then each variable on no edge (measured alone)
+            "model": [list(clique) for clique in release.edges]
+            + [[c] for c in domain if not any(c in edge for edge in release.edges)],
             "domain": {column: list(values) for column, values in domain.items()},
         }
         return {"synthetic.csv": _csv(release.frame), "synthetic_report.json": _json(meta)}

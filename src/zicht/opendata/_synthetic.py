@@ -1,23 +1,28 @@
-"""Differentially private synthetic microdata: a tree of noisy two-way marginals (MST).
+"""Differentially private synthetic microdata: a forest of noisy two-way marginals.
 
 The method of McKenna, Sheldon and Miklau, "Winning the NIST Contest" (2021, MST), with
-a tree-shaped model instead of Private-PGM's general one:
+a tree-shaped model instead of Private-PGM's general one, and AIM's rule (McKenna et
+al. 2022) for which edges are worth their noise:
 
 1. every one-way marginal is measured with discrete Laplace noise;
-2. a maximum spanning tree is chosen edge by edge with the exponential mechanism
+2. edges are chosen one by one (Kruskal's order) with the exponential mechanism
    (report-noisy-max, Gumbel noise); an edge's score is the L1 distance between the
-   true two-way marginal and the product of the noisy one-way ones (sensitivity 1);
-3. the two-way marginal of every edge is measured with discrete Laplace noise, the
-   budget of edge e proportional to the square root of its number of cells (which
-   minimises the summed expected L1 error);
+   true two-way marginal and the product of the noisy one-way ones (sensitivity 1),
+   less the expected L1 error of the Laplace noise its measurement would bring (public:
+   its number of cells over its planned epsilon); each round may also stop, so the
+   model is a forest (``forest=False``: MST's spanning tree, no cost, no stop);
+3. the two-way marginal of every edge, and the one-way marginal of every variable on
+   no edge, is measured with discrete Laplace noise, the budget of each proportional
+   to the square root of its number of cells (which minimises the summed expected L1
+   error); selection rounds not used go to these measurements;
 4. consistency: each variable's marginal is estimated from every noisy table that holds
    it (its one-way measurement and the edges' tables summed over the other variable),
    weighted by inverse variance, and projected on the nonnegative vectors summing to
    the estimated number of persons; each edge's table is projected likewise and then
    raked (iterative proportional fitting) to the marginals of its two variables, so
    that adjacent tables agree;
-5. records are drawn from the tree: the root from its marginal, each child given its
-   parent from the edge's consistent table, allocated by largest remainders rather
+5. records are drawn from each tree of the forest: the root from its marginal, each
+   child given its parent from the edge's consistent table, allocated by largest remainders rather
    than sampled, so that the release follows the measured tables without adding
    sampling error.
 
@@ -40,7 +45,7 @@ import pandas as pd
 
 __all__ = ["BUDGET_SPLIT", "METHOD", "SyntheticRelease", "synthesise"]
 
-METHOD = "MST-style tree of noisy two-way marginals (OpenDP discrete Laplace)"
+METHOD = "MST/AIM-style forest of noisy two-way marginals (OpenDP discrete Laplace)"
 
 BUDGET_SPLIT = (0.1, 0.1, 0.8)
 """Shares of epsilon for one-way marginals, tree selection and edge marginals."""
@@ -130,6 +135,8 @@ def synthesise(
     domain: Mapping[str, Sequence[str]],
     epsilon: float,
     rng: np.random.Generator | None = None,
+    *,
+    forest: bool = True,
 ) -> SyntheticRelease:
     """An epsilon-DP synthetic version of `true` (columns = the keys of `domain`).
 
@@ -138,6 +145,8 @@ def synthesise(
         domain: the public values of each column.
         epsilon: the privacy budget (pure DP; delta is 0).
         rng: only for the post-processing's shuffles and ties, never for noise.
+        forest: choose edges by gain minus noise cost and allow stopping (the default);
+            False makes MST's spanning tree.
     """
     if epsilon <= 0:
         raise ValueError("epsilon must be positive")
@@ -169,14 +178,32 @@ def synthesise(
     total = _combined_total(sums)
     shares = [m / m.sum() if m.sum() > 0 else np.full(len(m), 1 / len(m)) for m in one_way]
 
-    # 2. a spanning tree by the exponential mechanism (Kruskal's order)
-    edges = _select_tree(codes, sizes, shares, total, share_select / max(1, p - 1), spent)
+    # 2. a spanning tree by the exponential mechanism (Kruskal's order); as a forest, an
+    # edge only when its gain beats the noise it would bring (a round may stop)
+    cost = None
+    if forest:
+        planned = share_edges / max(1, p - 1)
+        cost = {(a, b): sizes[a] * sizes[b] / planned for a in range(p) for b in range(a + 1, p)}
+    edges = _select_tree(codes, sizes, shares, total, share_select / max(1, p - 1), spent, cost)
+    if forest:
+        # a forest's unused selection rounds go to its edges (the total stays epsilon:
+        # each budget is fixed before its measurement, a pure-DP privacy filter)
+        share_edges += share_select - spent["selection"]
 
-    # 3. noisy two-way marginals of the tree's edges
-    roots = np.sqrt([sizes[a] * sizes[b] for a, b in edges])
+    # 3. noisy two-way marginals of the tree's edges (and, in a forest, the one-way
+    # marginal of each variable on no edge once more, as it has no other estimate)
+    alone = [a for a in range(p) if not any(a in edge for edge in edges)]
+    roots = np.sqrt([float(sizes[a] * sizes[b]) for a, b in edges]) if edges else np.ones(0)
+    weights = float(roots.sum() + np.sqrt([float(sizes[a]) for a in alone]).sum())
+    for a in alone:
+        alone_epsilon = share_edges * np.sqrt(sizes[a]) / weights
+        noisy, used = _laplace(_marginal(codes, sizes, [a]), alone_epsilon)
+        sums.append((float(noisy.sum()), 2 * noisy.size / alone_epsilon**2))
+        estimates[a].append((noisy, 2 / alone_epsilon**2))
+        spent["one_way"] += used
     raw: dict[tuple[int, int], np.ndarray] = {}
     for (a, b), weight in zip(edges, roots, strict=True):
-        edge_epsilon = share_edges * weight / roots.sum()
+        edge_epsilon = share_edges * weight / weights
         noisy, used = _laplace(_marginal(codes, sizes, [a, b]), edge_epsilon)
         sums.append((float(noisy.sum()), 2 * noisy.size / edge_epsilon**2))
         # summed over the other variable, a table is one more noisy estimate of each margin
@@ -194,7 +221,7 @@ def synthesise(
         for (a, b), noisy in raw.items()
     }
 
-    frame = _draw(columns, sizes, edges, tables, one_way, round(total), rng)
+    frame = _draw(columns, sizes, edges, tables, margins, round(total), rng)
     decoded = pd.DataFrame(
         {c: np.asarray(domain[c], dtype=object)[frame[:, i]] for i, c in enumerate(columns)}
     )
@@ -252,8 +279,15 @@ def _select_tree(
     total: float,
     epsilon: float,
     spent: dict[str, float],
+    cost: Mapping[tuple[int, int], float] | None = None,
 ) -> list[tuple[int, int]]:
-    """A spanning tree, edge by edge (Kruskal's order), each by report-noisy-max."""
+    """A spanning tree, edge by edge (Kruskal's order), each by report-noisy-max.
+
+    With `cost` (public: from the domain sizes and the planned noise scale, never from
+    the data), a pair scores its gain over independence minus its cost, and each round
+    also offers to stop: the result is a forest (AIM's rule, McKenna et al. 2022, with
+    the expected L1 error of Laplace noise instead of Gaussian).
+    """
     p = len(sizes)
     component = list(range(p))
     edges: list[tuple[int, int]] = []
@@ -265,10 +299,18 @@ def _select_tree(
                     _marginal(codes, sizes, [a, b]) - np.outer(shares[a], shares[b]) * total
                 ).sum()
             )
+            - (cost[(a, b)] if cost is not None else 0.0)
             for a, b in pairs
         ]
+        if cost is not None:
+            # stop: a constant (sensitivity 0), offset so that when no pair gains
+            # anything, stopping is as likely as going on (the largest of k Gumbel
+            # draws of scale 2 / epsilon exceeds one by about 2 / epsilon * ln k)
+            scores.append(2.0 / epsilon * float(np.log(len(pairs))))
         index, used = _noisy_max(scores, epsilon)
         spent["selection"] += used
+        if index == len(pairs):
+            break
         a, b = pairs[index]
         edges.append((a, b))
         old, new = component[b], component[a]
@@ -281,33 +323,38 @@ def _draw(
     sizes: Sequence[int],
     edges: Sequence[tuple[int, int]],
     tables: Mapping[tuple[int, int], np.ndarray],
-    one_way: Sequence[np.ndarray],
+    margins: Sequence[np.ndarray],
     n: int,
     rng: np.random.Generator,
 ) -> np.ndarray:
-    """Records from the tree: root by its marginal, each child by its parent's row."""
+    """Records from the tree (or forest): in each of its components, the root by its
+    marginal, each child by its parent's row; components independent of each other."""
     p = len(columns)
     out = np.full((n, p), -1, dtype=int)
     neighbours: dict[int, list[tuple[int, np.ndarray]]] = {a: [] for a in range(p)}
     for (a, b), table in tables.items():
         neighbours[a].append((b, table))
         neighbours[b].append((a, table.T))
-    root = max(range(p), key=lambda a: (len(neighbours[a]), -a))
-    root_weights = neighbours[root][0][1].sum(axis=1) if neighbours[root] else one_way[root]
-    out[:, root] = np.repeat(np.arange(sizes[root]), _allocate(root_weights, n, rng))
-    rng.shuffle(out[:, root])
-    seen, queue = {root}, [root]
-    while queue:
-        parent = queue.pop(0)
-        for child, table in neighbours[parent]:
-            if child in seen:
-                continue
-            for value in range(sizes[parent]):
-                rows = np.flatnonzero(out[:, parent] == value)
-                weights = table[value] if table[value].sum() > 0 else table.sum(axis=0)
-                counts = _allocate(weights, len(rows), rng)
-                values = np.repeat(np.arange(sizes[child]), counts)
-                out[rng.permutation(rows), child] = values
-            seen.add(child)
-            queue.append(child)
+    seen: set[int] = set()
+    while len(seen) < p:
+        # the best-connected variable not yet drawn roots the next component
+        root = max((a for a in range(p) if a not in seen), key=lambda a: (len(neighbours[a]), -a))
+        root_weights = neighbours[root][0][1].sum(axis=1) if neighbours[root] else margins[root]
+        out[:, root] = np.repeat(np.arange(sizes[root]), _allocate(root_weights, n, rng))
+        rng.shuffle(out[:, root])
+        seen.add(root)
+        queue = [root]
+        while queue:
+            parent = queue.pop(0)
+            for child, table in neighbours[parent]:
+                if child in seen:
+                    continue
+                for value in range(sizes[parent]):
+                    rows = np.flatnonzero(out[:, parent] == value)
+                    weights = table[value] if table[value].sum() > 0 else table.sum(axis=0)
+                    counts = _allocate(weights, len(rows), rng)
+                    values = np.repeat(np.arange(sizes[child]), counts)
+                    out[rng.permutation(rows), child] = values
+                seen.add(child)
+                queue.append(child)
     return out[rng.permutation(n)] if n else out
