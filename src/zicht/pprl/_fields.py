@@ -22,7 +22,16 @@ from zicht.linkage import (
     normalise_text,
 )
 
-__all__ = ["FIELDS", "EncodedField", "field_tokens", "identity_values"]
+__all__ = [
+    "FIELDS",
+    "MARKS",
+    "SALT_TAG_BITS",
+    "YEAR_ONLY",
+    "YEAR_UNKNOWN",
+    "EncodedField",
+    "field_tokens",
+    "identity_values",
+]
 
 
 def _bigrams(text: str | None) -> tuple[str, ...]:
@@ -87,6 +96,24 @@ FIELDS: tuple[EncodedField, ...] = (
 )
 """The encoded fields. Gender and nationality are analytic fields of the standard
 (counted in the monitor) and travel as such; they are not compared in linkage."""
+
+
+MARKS = "birth_marks"
+"""A one-byte pseudo-field of every encoded registration (format 2): a coarse tag of the
+salt its names were hashed with and what is known of its date of birth. Linkage needs
+it to tell names that differ from names it cannot compare: two names salted with
+different birth years share no bits whether they are equal or not."""
+
+SALT_TAG_BITS = 2
+"""Bits of the salt tag: a keyed hash of the birth year cut to 2 bits (four classes of
+years, about a quarter of all years each). Different tags prove different salts (the
+names are then not compared); equal tags say nothing. More bits would let linkage
+recognise more pairs whose salts differ, and an attacker align names within smaller
+cohorts (docs/privacy.md)."""
+YEAR_UNKNOWN = 1 << SALT_TAG_BITS
+"""Mark bit: no birth year (the names were hashed with the empty salt)."""
+YEAR_ONLY = YEAR_UNKNOWN << 1
+"""Mark bit: the date of birth is the year alone."""
 
 
 def _text(value: Any) -> str | None:
