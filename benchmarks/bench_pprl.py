@@ -315,6 +315,58 @@ def attack(persons: int, seed: int) -> dict[str, Any]:
                 out[f"{field}/{label}/{'exact' if dice is None else 'dice0.8'}"] = round(
                     outcome.record_share, 4
                 )
+        out.update(_cohort_attacks(field, spec, values, years, truths, frame, public))
+    return out
+
+
+def _cohort_attacks(
+    field: str,
+    spec: Any,
+    values: list[Any],
+    years: list[int | None],
+    truths: list[str | None],
+    frame: pd.DataFrame,
+    public: dict[str, float],
+) -> dict[str, float]:
+    """The default encodings attacked within cohorts the attacker can see: the file's salt
+    tags (format 2), the birth year from the analytic age and registration date, and
+    (not built) names also encoded under the next year's salt, joined record by record."""
+    from zicht.pprl._encode import birth_marks
+
+    encoder = Encoder(new_secret(), Hardening())
+    packed, present = encoder.encode_field(spec, values, years)
+    after, _ = encoder.encode_field(spec, values, [None if y is None else y + 1 for y in years])
+    marks = birth_marks(encoder, [None] * len(years), years)
+    registered = pd.to_datetime(frame["registration_date"]).dt.year
+    age_year = [
+        None if pd.isna(v) else int(v)
+        for v in (registered - pd.to_numeric(frame["age"], errors="coerce")).tolist()
+    ]
+    kept = [i for i in range(len(values)) if present[i] and truths[i]]
+    encodings = [packed[i].tobytes() for i in kept]
+    named = [str(truths[i]) for i in kept]
+    out = {}
+    for label, cohorts in (
+        ("salt_tag_cohorts", [marks[i] for i in kept]),
+        ("age_year_cohorts", [age_year[i] for i in kept]),
+    ):
+        outcome = frequency_attack(encodings, named, public, top=300, cohorts=cohorts)
+        out[f"{field}/hardened_default/{label}"] = round(outcome.record_share, 4)
+    parent: dict[bytes, bytes] = {}
+
+    def find(x: bytes) -> bytes:
+        parent.setdefault(x, x)
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for i in kept:
+        if years[i] is not None:
+            parent[find(packed[i].tobytes())] = find(after[i].tobytes())
+    joined = [find(packed[i].tobytes()) for i in kept]
+    outcome = frequency_attack(joined, named, public, top=300)
+    out[f"{field}/neighbour_year_encodings_chained"] = round(outcome.record_share, 4)
     return out
 
 

@@ -84,7 +84,8 @@ def _year_only(scale: float, dice: str) -> cll.CustomLevel:
     other = "date_of_birth_year_only_r = 1"
     return cll.CustomLevel(
         f"({one} AND {other} AND {dice} >= {0.99 * scale:.4f}) OR "
-        f"({one} <> {other} AND {dice} >= {0.7 * scale:.4f})",
+        f"(date_of_birth_year_only_l + date_of_birth_year_only_r = 1 "
+        f"AND {dice} >= {0.7 * scale:.4f})",
         label_for_charts="Only the year known, equal",
     )
 
