@@ -82,13 +82,13 @@ def _marks_attack(field: str, cohorts_of: str, seed: int = 5) -> float:
 
 @pytest.mark.parametrize("field", ["given_name", "family_name"])
 def test_the_salt_tags_of_the_file_keep_the_attack_under_one_percent(field: str) -> None:
-    # Format 2 marks every registration with a 2-bit tag of its salt: an attacker can
-    # align within the four tag cohorts, each still spread over about 11 birth years.
+    # Format 2 marks every registration with a 1-bit tag of its salt: an attacker can
+    # align within the two tag cohorts, each still spread over about 23 birth years.
     assert _marks_attack(field, "tag") < 0.01
 
 
 def test_a_birth_year_in_clear_would_undo_the_salt() -> None:
-    # Why the tag has 2 bits and not the year: aligned within one birth year, the
+    # Why the tag has 1 bit and not the year: aligned within one birth year, the
     # salt no longer spreads a name's frequency (the threat model in docs/privacy.md).
     assert _marks_attack("family_name", "year") > 0.05
 

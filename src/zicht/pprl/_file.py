@@ -6,7 +6,7 @@
      "encoding": {"given_name": "base64", ..., "birth_marks": "base64"}}
 
 Format 2 added `birth_marks` (`zicht.pprl._fields.MARKS`): one byte per registration
-with a 2-bit tag of the salt and whether the birth year is unknown or all that is
+with a 1-bit tag of the salt and whether the birth year is unknown or all that is
 known of the date. A file of another format is refused (encode it again).
 
 No identity value is in it: only the analytic fields of the standard (what Zicht
