@@ -15,6 +15,7 @@ import hashlib
 import hmac
 import os
 import tempfile
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -101,7 +102,9 @@ def birth_year_of(identity: dict[str, Any]) -> int | None:
     return int(year) if year is not None and year == year else None
 
 
-def birth_marks(encoder: Encoder, dates: list[str | None], years: list[int | None]) -> list[int]:
+def birth_marks(
+    encoder: Encoder, dates: Sequence[str | None], years: Sequence[int | None]
+) -> list[int]:
     """The `MARKS` byte per record: salt tag, year unknown, year only (see `_fields`).
 
     The tag is the first byte of HMAC-SHA256 of the birth year under a key of the
