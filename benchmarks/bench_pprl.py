@@ -11,8 +11,12 @@
 - "attack": the frequency-alignment attack on the synthetic world's own name encodings
   (plain keyed vs hardened default), with the world's name frequencies as public list.
 
+FEBRL4's report also breaks down the true pairs plain linkage finds and the encodings
+miss by how their birth years relate (`lost_by_year`, as bench_pprl_blocking.py).
+`--secret-seed N` derives the linkage secret from N (pairs of runs on the same encodings).
+
 Usage: python benchmarks/bench_pprl.py [--persons 50000] [--speed-rows 200000]
-       [--parts synth febrl4 encode_speed attack]
+       [--parts synth febrl4 encode_speed attack] [--secret-seed N]
 Prints JSON.
 """
 
@@ -87,10 +91,20 @@ def _quality(clusters: pd.Series, truth: pd.Series) -> dict[str, Any]:
     return linkage_quality(clusters, truth.loc[clusters.index]).as_dict()
 
 
+_SECRET_SEED: list[int | None] = [None]
+
+
+def _secret() -> Any:
+    from bench_pprl_blocking import secret_of
+
+    return secret_of(_SECRET_SEED[0])
+
+
 def _plain(frame: pd.DataFrame, truth: pd.Series) -> dict[str, Any]:
     started = time.perf_counter()
     result = link_table(linkage_table(frame))
     return {
+        "_clusters": result.clusters,
         "quality": _quality(result.clusters, truth),
         "threshold": round(float(result.clustering.threshold or 0), 4),
         "seconds": round(time.perf_counter() - started, 1),
@@ -104,6 +118,7 @@ def _encoded(
     started = time.perf_counter()
     result = link_encoded(encoded_table(ids, sources, encodings, hardening), hardening)
     return {
+        "_clusters": result.clusters,
         "quality": _quality(result.clusters, truth),
         "threshold": round(float(result.clustering.threshold or 0), 4),
         "pairs_scored": len(result.pairs),
@@ -124,12 +139,14 @@ def synth(persons: int, seed: int) -> dict[str, Any]:
     truth = pd.Series(frame["truth"].to_numpy(), index=frame["registration_id"].to_numpy())
     plain = _plain(frame, truth)
     started = time.perf_counter()
-    encodings = encode_identities(Encoder(new_secret()), _identities(frame))
+    encodings = encode_identities(Encoder(_secret()), _identities(frame))
     encode_seconds = time.perf_counter() - started
     encoded = _encoded(
         frame["registration_id"].tolist(), frame["source"].tolist(), encodings, truth
     )
     encoded["encode_seconds"] = round(encode_seconds, 1)
+    plain.pop("_clusters")
+    encoded.pop("_clusters")
     return {
         "registrations": len(frame),
         "plain": plain,
@@ -138,8 +155,8 @@ def synth(persons: int, seed: int) -> dict[str, Any]:
     }
 
 
-def febrl(folder: Path) -> dict[str, Any]:
-    secret = new_secret()
+def febrl(folder: Path, anonlink: bool = True) -> dict[str, Any]:
+    secret = _secret()
     mapping = load_mapping(Path(__file__).parent / "febrl" / "febrl4.mapping.yaml")
     ids: list[int] = []
     sources: list[str] = []
@@ -166,13 +183,24 @@ def febrl(folder: Path) -> dict[str, Any]:
     encoded = _encoded(ids, sources, encodings, truth)
     frame = febrl4()
     plain = _plain(frame, pd.Series(frame["truth"].to_numpy(), index=frame["registration_id"]))
+    lost: dict[str, int] | str = "ids differ (rows refused)"
+    if refused == 0 and len(ids) == len(frame):
+        from bench_pprl_blocking import _pairs, lost_by_year
+
+        true_pairs = _pairs(truth)
+        missed = (_pairs(plain["_clusters"]) & true_pairs) - _pairs(encoded["_clusters"])
+        by_id = dict(zip(frame["registration_id"].tolist(), _identities(frame), strict=True))
+        lost = {"total": len(missed), **lost_by_year(missed, by_id)}
+    plain.pop("_clusters")
+    encoded.pop("_clusters")
     return {
         "records": len(frame),
         "refused_at_encoding": refused,
         "plain": plain,
         "encoded": encoded,
         "gap": _gap(plain, encoded),
-        "anonlink": _anonlink(encodings, parties, truth),
+        "lost_by_year": lost,
+        "anonlink": _anonlink(encodings, parties, truth) if anonlink else "skipped",
     }
 
 
@@ -287,6 +315,58 @@ def attack(persons: int, seed: int) -> dict[str, Any]:
                 out[f"{field}/{label}/{'exact' if dice is None else 'dice0.8'}"] = round(
                     outcome.record_share, 4
                 )
+        out.update(_cohort_attacks(field, spec, values, years, truths, frame, public))
+    return out
+
+
+def _cohort_attacks(
+    field: str,
+    spec: Any,
+    values: list[Any],
+    years: list[int | None],
+    truths: list[str | None],
+    frame: pd.DataFrame,
+    public: dict[str, float],
+) -> dict[str, float]:
+    """The default encodings attacked within cohorts the attacker can see: the file's salt
+    tags (format 2), the birth year from the analytic age and registration date, and
+    (not built) names also encoded under the next year's salt, joined record by record."""
+    from zicht.pprl._encode import birth_marks
+
+    encoder = Encoder(new_secret(), Hardening())
+    packed, present = encoder.encode_field(spec, values, years)
+    after, _ = encoder.encode_field(spec, values, [None if y is None else y + 1 for y in years])
+    marks = birth_marks(encoder, [None] * len(years), years)
+    registered = pd.to_datetime(frame["registration_date"]).dt.year
+    age_year = [
+        None if pd.isna(v) else int(v)
+        for v in (registered - pd.to_numeric(frame["age"], errors="coerce")).tolist()
+    ]
+    kept = [i for i in range(len(values)) if present[i] and truths[i]]
+    encodings = [packed[i].tobytes() for i in kept]
+    named = [str(truths[i]) for i in kept]
+    out = {}
+    for label, cohorts in (
+        ("salt_tag_cohorts", [marks[i] for i in kept]),
+        ("age_year_cohorts", [age_year[i] for i in kept]),
+    ):
+        outcome = frequency_attack(encodings, named, public, top=300, cohorts=cohorts)
+        out[f"{field}/hardened_default/{label}"] = round(outcome.record_share, 4)
+    parent: dict[bytes, bytes] = {}
+
+    def find(x: bytes) -> bytes:
+        parent.setdefault(x, x)
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for i in kept:
+        if years[i] is not None:
+            parent[find(packed[i].tobytes())] = find(after[i].tobytes())
+    joined = [find(packed[i].tobytes()) for i in kept]
+    outcome = frequency_attack(joined, named, public, top=300)
+    out[f"{field}/neighbour_year_encodings_chained"] = round(outcome.record_share, 4)
     return out
 
 
@@ -296,7 +376,10 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=3)
     parser.add_argument("--speed-rows", type=int, default=200_000)
     parser.add_argument("--parts", nargs="+", default=["synth", "febrl4", "encode_speed", "attack"])
+    parser.add_argument("--secret-seed", type=int, default=None)
+    parser.add_argument("--no-anonlink", action="store_true", help="skip anonlink on FEBRL4")
     args = parser.parse_args()
+    _SECRET_SEED[0] = args.secret_seed
     report: dict[str, Any] = {}
     with tempfile.TemporaryDirectory() as folder:
         if "encode_speed" in args.parts:
@@ -306,10 +389,12 @@ def main() -> None:
             report["attack"] = attack(args.persons, args.seed)
             print(json.dumps(report), file=sys.stderr, flush=True)
         if "febrl4" in args.parts:
-            report["febrl4"] = febrl(Path(folder))
+            report["febrl4"] = febrl(Path(folder), anonlink=not args.no_anonlink)
             print(json.dumps(report), file=sys.stderr, flush=True)
         if "synth" in args.parts:
             report["synth"] = synth(args.persons, args.seed)
+    with open("/proc/loadavg") as handle:
+        report["load_average"] = handle.read().split()[:3]
     print(json.dumps(report, indent=2))
 
 

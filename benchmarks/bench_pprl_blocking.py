@@ -3,15 +3,22 @@
 Links the same registrations plain (`link_table`) and on encodings (`link_encoded`),
 and counts the true pairs each side's blocking rules reach (`blocking_recall`), the
 true pairs plain linkage finds and the encodings miss (`lost_true_pairs`) and how many
-of those no encoded blocking rule reached (`lost_unblocked`).
+of those no encoded blocking rule reached (`lost_unblocked`). The lost pairs are broken
+down by how their birth years relate (same, one apart, further apart, known on one
+side only, on neither) and whether both names are equal after normalising (`lost_by_year`).
+
+`--secret-seed N` derives the linkage secret from N (SHA-256), so that two versions of
+the code can be compared on the same encodings; without it a new random secret is used.
 
 Usage: python benchmarks/bench_pprl_blocking.py [--persons 20000] [--seed 3] [--salt none]
+       [--secret-seed N]
 Prints JSON.
 """
 
 from __future__ import annotations
 
 import argparse
+import hashlib
 import itertools
 import json
 import sys
@@ -25,15 +32,18 @@ from bench_pprl import _identities, _quality
 from synth_data import synth_registrations
 
 from zicht.linkage import link_table, linkage_table
+from zicht.linkage._frame import name_key
 from zicht.linkage._settings import model_spec
 from zicht.pprl import (
     Encoder,
     Hardening,
+    LinkageSecret,
     encode_identities,
     encoded_table,
     link_encoded,
     new_secret,
 )
+from zicht.pprl._encode import birth_year_of
 from zicht.pprl._model import encoded_spec
 
 Pairs = set[tuple[int, int]]
@@ -59,11 +69,46 @@ def _pairs(clusters: pd.Series) -> Pairs:
     return out
 
 
+def secret_of(seed: int | None) -> LinkageSecret:
+    """A secret derived from `seed` (for pairs of runs), or a new random one."""
+    if seed is None:
+        return new_secret()
+    return LinkageSecret(hashlib.sha256(f"bench-secret-{seed}".encode()).digest())
+
+
+def _year_relation(a: int | None, b: int | None) -> str:
+    if a is None and b is None:
+        return "missing_both"
+    if a is None or b is None:
+        return "missing_one"
+    return {0: "same", 1: "one_apart"}.get(abs(a - b), "further")
+
+
+def lost_by_year(lost: Pairs, identities: dict[int, dict[str, object]]) -> dict[str, int]:
+    """Lost pairs per birth-year relation and whether both names are equal."""
+    out: dict[str, int] = {}
+
+    def names(identity: dict[str, object]) -> tuple[str | None, ...]:
+        return tuple(
+            name_key(str(identity[k])) if identity.get(k) else None
+            for k in ("given_names", "family_name")
+        )
+
+    for a, b in lost:
+        left, right = identities[a], identities[b]
+        relation = _year_relation(birth_year_of(left), birth_year_of(right))
+        equal = "names_equal" if names(left) == names(right) else "names_differ"
+        key = f"{relation}/{equal}"
+        out[key] = out.get(key, 0) + 1
+    return dict(sorted(out.items(), key=lambda kv: -kv[1]))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--persons", type=int, default=20_000)
     parser.add_argument("--seed", type=int, default=3)
     parser.add_argument("--salt", choices=["birth_year", "none"], default="birth_year")
+    parser.add_argument("--secret-seed", type=int, default=None)
     args = parser.parse_args()
     frame = synth_registrations(args.persons, seed=args.seed)
     truth = pd.Series(frame["truth"].to_numpy(), index=frame["registration_id"].to_numpy())
@@ -75,7 +120,8 @@ def main() -> None:
     plain_cpu = time.process_time() - started
     hardening = Hardening(salt=None if args.salt == "none" else "birth_year")
     started = time.process_time()
-    encodings = encode_identities(Encoder(new_secret(), hardening), _identities(frame))
+    identities = _identities(frame)
+    encodings = encode_identities(Encoder(secret_of(args.secret_seed), hardening), identities)
     table = encoded_table(
         frame["registration_id"].tolist(), frame["source"].tolist(), encodings, hardening
     )
@@ -111,6 +157,12 @@ def main() -> None:
                 },
                 "lost_true_pairs": len(lost),
                 "lost_unblocked": len(lost - encoded_blocked),
+                "lost_by_year": lost_by_year(
+                    lost, dict(zip(frame["registration_id"].tolist(), identities, strict=True))
+                ),
+                "found_only_encoded": len(
+                    (_pairs(encoded.clusters) & true_pairs) - _pairs(plain.clusters)
+                ),
                 "load_average": load,
             },
             indent=2,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import json
 import shutil
 from pathlib import Path
 
@@ -11,7 +12,15 @@ from typer.testing import CliRunner
 
 from zicht.cli import app
 from zicht.ingest import IngestFileError, load_mapping
-from zicht.pprl import EncodedFileError, encode_file, new_secret, read_encoded, write_secret
+from zicht.pprl import (
+    EncodedFileError,
+    encode_file,
+    is_encoded_file,
+    new_secret,
+    read_encoded,
+    write_secret,
+)
+from zicht.pprl._fields import MARKS
 
 EXAMPLES = Path(__file__).parents[2] / "examples"
 SOURCE = EXAMPLES / "police_victims.csv"
@@ -130,3 +139,21 @@ def test_worker_processes_write_the_same_file(tmp_path: Path) -> None:
         assert [r.row for r in result.refusals] == [4, 5, 6, 8, 9]
         outs.append(out.read_text(encoding="utf-8"))
     assert outs[0] == outs[1]
+
+
+def test_every_row_carries_its_marks_and_an_older_format_is_refused(tmp_path: Path) -> None:
+    secret = new_secret()
+    out = tmp_path / "police.jsonl"
+    encode_file(SOURCE, source="police", secret=secret, out=out, mapping=load_mapping(MAPPING))
+    rows = list(read_encoded(out, secret.secret_id).rows)
+    assert rows and all(len(r.encoding[MARKS]) == 1 for r in rows)
+    # Format 1 (no marks) is refused by name, with what to do, not read with wrong levels.
+    lines = out.read_text(encoding="utf-8").splitlines()
+    header = json.loads(lines[0])
+    header["zicht_pprl"] = 1
+    del header["fields"][MARKS]
+    old = tmp_path / "old.jsonl"
+    old.write_text("\n".join([json.dumps(header), *lines[1:]]) + "\n", encoding="utf-8")
+    assert is_encoded_file(old)
+    with pytest.raises(EncodedFileError, match=r"format 1.*encode the partner file again"):
+        read_encoded(old, secret.secret_id)

@@ -23,8 +23,8 @@ from zicht.pprl import (
     read_secret,
     write_secret,
 )
-from zicht.pprl._encode import _base64_rows, encoded_text
-from zicht.pprl._fields import FIELDS, EncodedField
+from zicht.pprl._encode import _base64_rows, birth_marks, encoded_text
+from zicht.pprl._fields import FIELDS, MARKS, SALT_TAG_BITS, YEAR_ONLY, YEAR_UNKNOWN, EncodedField
 from zicht.pprl._secret import LinkageSecret
 
 GIVEN = next(s for s in FIELDS if s.name == "given_name")
@@ -178,7 +178,26 @@ def test_encoded_text_is_the_base64_of_every_filter() -> None:
     texts = encoded_text(encoder, identities)
     raw = encode_identities(Encoder(encoder.secret, encoder.hardening), identities)
     assert texts == [{k: base64.b64encode(v).decode("ascii") for k, v in r.items()} for r in raw]
-    assert texts[2] == {}
+    # Nothing to encode: only the marks, saying the birth year is unknown.
+    assert texts[2] == {MARKS: base64.b64encode(bytes((YEAR_UNKNOWN,))).decode("ascii")}
     for width in (1, 2, 3, 16, 17, 32):
         rows = np.random.default_rng(width).integers(0, 256, (5, width), dtype=np.uint8)
         assert _base64_rows(rows) == [base64.b64encode(r.tobytes()).decode() for r in rows]
+
+
+def test_marks_tag_the_salt_and_say_what_is_known_of_the_date() -> None:
+    encoder = Encoder(new_secret())
+    years = list(range(1940, 2010))
+    dates = [f"{y}-03-0{1 + y % 9}" for y in years]
+    marks = birth_marks(encoder, dates, years)
+    tags = [m & ((1 << SALT_TAG_BITS) - 1) for m in marks]
+    # The same year always has the same tag (a salt's tag); the tag splits the years
+    # about evenly and carries nothing else (no year-only or unknown bit here).
+    assert birth_marks(encoder, dates[::-1], years[::-1]) == marks[::-1]
+    assert 0.3 < sum(tags) / len(tags) < 0.7 and marks == tags
+    year_only = birth_marks(encoder, ["1985", None, None], [1985, None, 1985])
+    assert year_only[0] & YEAR_ONLY and not year_only[2] & YEAR_ONLY
+    assert year_only[1] == YEAR_UNKNOWN and year_only[0] & 1 == year_only[2] & 1
+    # Another secret, other tags; without salting no tag at all.
+    assert birth_marks(Encoder(new_secret()), dates, years) != marks
+    assert set(birth_marks(Encoder(new_secret(), Hardening(salt=None)), dates, years)) == {0}

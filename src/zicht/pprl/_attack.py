@@ -12,7 +12,7 @@ group was taken for its true value.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -76,6 +76,7 @@ def frequency_attack(
     *,
     dice: float | None = None,
     top: int = 500,
+    cohorts: Sequence[Hashable] | None = None,
 ) -> AttackOutcome:
     """Run the attack on the encodings of one field and score it against the truth.
 
@@ -86,14 +87,22 @@ def frequency_attack(
         dice: group similar encodings (Dice at or above this) rather than identical ones.
         top: how many of the most frequent public values the attacker aligns (the
             frequent ones are where alignment works).
+        cohorts: what else the attacker can see per record (a salt tag, a birth year
+            from an age): the alignment is then made within each cohort separately,
+            against the same public frequencies.
     """
     ranked = sorted(public.items(), key=lambda kv: (-kv[1], kv[0]))
     ranked_values = [v for v, _ in ranked[:top]]
-    groups = _groups(encodings, dice, leaders_cap=len(ranked_values))
-    sizes = Counter(g for g in groups if g >= 0)
-    ranked_groups = [g for g, _ in sorted(sizes.items(), key=lambda kv: (-kv[1], kv[0]))]
-    guess = dict(zip(ranked_groups, ranked_values, strict=False))
-    hits = [guess.get(g) == t for g, t in zip(groups, truths, strict=True)]
+    hits = [False] * len(truths)
+    parts: dict[Hashable, list[int]] = {}
+    for number, cohort in enumerate(cohorts if cohorts is not None else [None] * len(truths)):
+        parts.setdefault(cohort, []).append(number)
+    for members in parts.values():
+        found = _align(
+            [encodings[i] for i in members], [truths[i] for i in members], ranked_values, dice
+        )
+        for number, hit in zip(members, found, strict=True):
+            hits[number] = hit
     named = {t for t, hit in zip(truths, hits, strict=True) if hit}
     return AttackOutcome(
         records=len(truths),
@@ -101,3 +110,17 @@ def frequency_attack(
         values=len(set(truths)),
         reidentified_values=len(named),
     )
+
+
+def _align(
+    encodings: Sequence[bytes],
+    truths: Sequence[str],
+    ranked_values: list[str],
+    dice: float | None,
+) -> list[bool]:
+    """Whether each record's group was taken for its true value (one cohort)."""
+    groups = _groups(encodings, dice, leaders_cap=len(ranked_values))
+    sizes = Counter(g for g in groups if g >= 0)
+    ranked_groups = [g for g, _ in sorted(sizes.items(), key=lambda kv: (-kv[1], kv[0]))]
+    guess = dict(zip(ranked_groups, ranked_values, strict=False))
+    return [guess.get(g) == t for g, t in zip(groups, truths, strict=True)]

@@ -11,8 +11,11 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
+import hashlib
+import hmac
 import os
 import tempfile
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -31,7 +34,13 @@ from zicht.ingest import (
     open_checked,
 )
 from zicht.pprl._bloom import Bits, Encoder, Hardening
-from zicht.pprl._fields import identity_values
+from zicht.pprl._fields import (
+    MARKS,
+    SALT_TAG_BITS,
+    YEAR_ONLY,
+    YEAR_UNKNOWN,
+    identity_values,
+)
 from zicht.pprl._file import header_line, row_line_text
 from zicht.pprl._secret import LinkageSecret
 
@@ -40,6 +49,7 @@ __all__ = [
     "EncodeResult",
     "EncodedChunk",
     "Refusal",
+    "birth_marks",
     "birth_year_of",
     "encode_file",
     "encode_identities",
@@ -92,21 +102,53 @@ def birth_year_of(identity: dict[str, Any]) -> int | None:
     return int(year) if year is not None and year == year else None
 
 
+def birth_marks(
+    encoder: Encoder, dates: Sequence[str | None], years: Sequence[int | None]
+) -> list[int]:
+    """The `MARKS` byte per record: salt tag, year unknown, year only (see `_fields`).
+
+    The tag is the first byte of HMAC-SHA256 of the birth year under a key of the
+    secret, cut to `SALT_TAG_BITS`; without salting it is 0 (the names share one salt).
+    """
+    key = encoder.secret.field_key(MARKS)
+    salted = encoder.hardening.salt is not None
+    tags: dict[int, int] = {}
+    out = []
+    for date, year in zip(dates, years, strict=True):
+        if year is None:
+            mark = YEAR_UNKNOWN
+        else:
+            tag = tags.get(year)
+            if tag is None:
+                digest = hmac.digest(key, str(year).encode(), hashlib.sha256)
+                tag = tags[year] = digest[0] & ((1 << SALT_TAG_BITS) - 1) if salted else 0
+            mark = tag
+        if date is not None and len(date) == 4:
+            mark |= YEAR_ONLY
+        out.append(mark)
+    return out
+
+
 def encode_identities(encoder: Encoder, identities: list[dict[str, Any]]) -> list[dict[str, bytes]]:
-    """Encodings per record (field -> packed bits) of identity dicts (standard field names)."""
+    """Encodings per record (field -> packed bits) of identity dicts (standard field names),
+    with the `MARKS` byte of every record."""
+    fields, marks = _encode_fields(encoder, identities)
     out: list[dict[str, bytes]] = [{} for _ in identities]
-    for name, (packed, present) in _encode_fields(encoder, identities).items():
+    for name, (packed, present) in fields.items():
         for number in present.nonzero()[0].tolist():
             out[number][name] = packed[number].tobytes()
+    for encoding, mark in zip(out, marks, strict=True):
+        encoding[MARKS] = bytes((mark,))
     return out
 
 
 def _encode_fields(
     encoder: Encoder, identities: list[dict[str, Any]]
-) -> dict[str, tuple[Bits, npt.NDArray[np.bool_]]]:
+) -> tuple[dict[str, tuple[Bits, npt.NDArray[np.bool_]]], list[int]]:
     values = [identity_values(i) for i in identities]
     years = [birth_year_of(i) for i in identities]
-    return encoder.encode(values, years)
+    marks = birth_marks(encoder, [v["date_of_birth"] for v in values], years)
+    return encoder.encode(values, years), marks
 
 
 def _base64_rows(packed: Bits) -> list[str]:
@@ -128,12 +170,16 @@ def _base64_rows(packed: Bits) -> list[str]:
 
 def encoded_text(encoder: Encoder, identities: list[dict[str, Any]]) -> list[dict[str, str]]:
     """Encodings per record (field -> base64 of packed bits, as the encoded file holds them)."""
+    fields, marks = _encode_fields(encoder, identities)
     out: list[dict[str, str]] = [{} for _ in identities]
-    for name, (packed, present) in _encode_fields(encoder, identities).items():
+    for name, (packed, present) in fields.items():
         numbers = present.nonzero()[0]
         if len(numbers):
             for number, text in zip(numbers.tolist(), _base64_rows(packed[numbers]), strict=True):
                 out[number][name] = text
+    texts = {mark: base64.b64encode(bytes((mark,))).decode("ascii") for mark in set(marks)}
+    for encoding, mark in zip(out, marks, strict=True):
+        encoding[MARKS] = texts[mark]
     return out
 
 

@@ -1,9 +1,13 @@
 """The encoded file: one JSON header line, then one line per registration.
 
-    {"zicht_pprl": 1, "secret_id": "...", "source": "police", "record_type": ...,
-     "hardening": {...}, "fields": {"given_name": 256, ...}}
+    {"zicht_pprl": 2, "secret_id": "...", "source": "police", "record_type": ...,
+     "hardening": {...}, "fields": {"given_name": 256, ..., "birth_marks": 8}}
     {"row": 2, "record": {analytic fields}, "flags": [...],
-     "encoding": {"given_name": "base64", ...}}
+     "encoding": {"given_name": "base64", ..., "birth_marks": "base64"}}
+
+Format 2 added `birth_marks` (`zicht.pprl._fields.MARKS`): one byte per registration
+with a 1-bit tag of the salt and whether the birth year is unknown or all that is
+known of the date. A file of another format is refused (encode it again).
 
 No identity value is in it: only the analytic fields of the standard (what Zicht
 stores unencrypted anyway) and the encodings.
@@ -19,12 +23,19 @@ from pathlib import Path
 from typing import IO, Any
 
 from zicht.pprl._bloom import Hardening, filter_bits
-from zicht.pprl._fields import FIELDS
+from zicht.pprl._fields import FIELDS, MARKS
 from zicht.pprl._secret import LinkageSecret
 
 __all__ = ["FORMAT_VERSION", "EncodedFile", "EncodedFileError", "EncodedRow", "read_encoded"]
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
+
+
+def _widths(hardening: Hardening) -> dict[str, int]:
+    """Bits of every field's encoding (and of the marks byte), as the header lists them."""
+    widths = {spec.name: filter_bits(spec, hardening) for spec in FIELDS}
+    widths[MARKS] = 8
+    return widths
 
 
 class EncodedFileError(ValueError):
@@ -61,7 +72,7 @@ class EncodedFile:
 
 def header_line(secret: LinkageSecret, source: str, record_type: str, hardening: Hardening) -> str:
     """The first line of an encoded file."""
-    fields = {spec.name: filter_bits(spec, hardening) for spec in FIELDS}
+    fields = _widths(hardening)
     return json.dumps(
         {
             "zicht_pprl": FORMAT_VERSION,
@@ -99,8 +110,13 @@ def _header(path: Path, line: str, secret_id: str | None) -> dict[str, Any]:
         header = json.loads(line)
     except json.JSONDecodeError:
         header = None
-    if not isinstance(header, dict) or header.get("zicht_pprl") != FORMAT_VERSION:
+    if not isinstance(header, dict) or "zicht_pprl" not in header:
         raise EncodedFileError(f"{path}: line 1: not an encoded file of this Zicht version")
+    if header["zicht_pprl"] != FORMAT_VERSION:
+        raise EncodedFileError(
+            f"{path}: line 1: encoded file format {header['zicht_pprl']!r}, this Zicht reads "
+            f"format {FORMAT_VERSION}: encode the partner file again with this version"
+        )
     if secret_id is not None and header.get("secret_id") != secret_id:
         raise EncodedFileError(
             f"{path}: encoded with another secret (id {header.get('secret_id')}, "
@@ -108,7 +124,7 @@ def _header(path: Path, line: str, secret_id: str | None) -> dict[str, Any]:
         )
     try:
         hardening = Hardening(**header["hardening"])
-        expected = {spec.name: filter_bits(spec, hardening) for spec in FIELDS}
+        expected = _widths(hardening)
     except (KeyError, TypeError, ValueError):
         raise EncodedFileError(f"{path}: line 1: hardening missing or unknown") from None
     if header.get("fields") != expected:

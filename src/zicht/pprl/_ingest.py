@@ -21,7 +21,7 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from zicht.ingest import IngestFileError, IngestResult
-from zicht.pprl._file import FORMAT_VERSION, EncodedFile, EncodedFileError, read_encoded
+from zicht.pprl._file import EncodedFile, EncodedFileError, read_encoded
 from zicht.pprl._secret import LinkageSecret
 from zicht.standard import RECORD_TYPES, age_band
 from zicht.store import writing
@@ -40,7 +40,8 @@ def is_encoded_file(path: Path) -> bool:
         header = json.loads(first)
     except (OSError, ValueError):
         return False
-    return isinstance(header, dict) and header.get("zicht_pprl") == FORMAT_VERSION
+    # Any format version: an older one is then refused by `read_encoded` with its reason.
+    return isinstance(header, dict) and isinstance(header.get("zicht_pprl"), int)
 
 
 def _columns(record: dict[str, Any], flags: tuple[str, ...]) -> dict[str, Any]:

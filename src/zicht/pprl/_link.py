@@ -22,7 +22,7 @@ from zicht.linkage import (
     train_model,
 )
 from zicht.pprl._bloom import Hardening
-from zicht.pprl._model import encoded_settings, encoded_spec
+from zicht.pprl._model import encoded_settings, encoded_spec, has_marks
 
 __all__ = ["link_encoded"]
 
@@ -57,7 +57,12 @@ def link_encoded(
     timings.record("engine_start", started)
     spec = encoded_spec(table)
     linker, model = train_model(
-        api, table, spec, training or TrainingOptions(), timings, encoded_settings(spec, hardening)
+        api,
+        table,
+        spec,
+        training or TrainingOptions(),
+        timings,
+        encoded_settings(spec, hardening, marks=has_marks(table)),
     )
     pairs = predict_pairs(linker, floor, timings)
     started = time.perf_counter()

@@ -6,6 +6,11 @@ other fields to estimate. Levels are bands of Dice similarity of the field's
 encodings, strongest first; with randomised response, identical values no longer have
 Dice 1, so every band is scaled by the expected similarity of identical values
 (1 - 2p(1 - p) of bits agree).
+
+With the marks of format 2 (`zicht.pprl._fields.MARKS`): names salted with birth
+years whose tags differ (or a year known on one side only) cannot be compared and
+count as unknown, not as different (their date of birth is compared on its own); a
+date of birth that is the year alone has its own level.
 """
 
 from __future__ import annotations
@@ -20,9 +25,9 @@ from splink import SettingsCreator, block_on
 from zicht.linkage import MIN_COVERAGE, ModelSpec
 from zicht.pprl._bloom import Hardening
 from zicht.pprl._fields import FIELDS
-from zicht.pprl._table import EXACT_COLUMNS, FAMILIES, word_columns
+from zicht.pprl._table import EXACT_COLUMNS, FAMILIES, MARK_COLUMNS, word_columns
 
-__all__ = ["DICE_LEVELS", "encoded_settings", "encoded_spec"]
+__all__ = ["DICE_LEVELS", "encoded_settings", "encoded_spec", "has_marks"]
 
 DICE_LEVELS = (0.99, 0.9, 0.8, 0.7)
 """Dice bands of a name or date comparison (before scaling for randomised response)."""
@@ -58,15 +63,51 @@ def _dice_sql(field: str, hardening: Hardening) -> str:
     return f"(2.0 * ({common}) / ({field}_n_l + {field}_n_r))"
 
 
-def _comparison(field: str, hardening: Hardening) -> cl.CustomComparison:
+_SALTED = frozenset({spec.name for spec in FIELDS if spec.salted})
+
+
+def _unknown(field: str, hardening: Hardening, marks: bool) -> str:
+    """When a field counts as unknown: missing on a side, or salted differently."""
+    sql = f"{field}_n_l IS NULL OR {field}_n_r IS NULL"
+    if marks and field in _SALTED and hardening.salt is not None:
+        # Tags differ: hashed with different birth years (or one unknown), so equal
+        # names share no bits; missing tags (older encodings) compare as before.
+        sql += " OR salt_tag_l <> salt_tag_r"
+    return sql
+
+
+def _year_only(scale: float, dice: str) -> cll.CustomLevel:
+    # Both only the year, and the same encoding; or one side only the year and its
+    # bits inside the other's full date (a year token in a full date's filter gives a
+    # balanced Dice of about 0.72; another year about 0.64).
+    one = "date_of_birth_year_only_l = 1"
+    other = "date_of_birth_year_only_r = 1"
+    return cll.CustomLevel(
+        f"({one} AND {other} AND {dice} >= {0.99 * scale:.4f}) OR "
+        f"(date_of_birth_year_only_l + date_of_birth_year_only_r = 1 "
+        f"AND {dice} >= {0.7 * scale:.4f})",
+        label_for_charts="Only the year known, equal",
+    )
+
+
+def _comparison(field: str, hardening: Hardening, marks: bool = False) -> cl.CustomComparison:
     p = hardening.flip_probability
     scale = 1 - 2 * p * (1 - p)
     dice = _dice_sql(field, hardening)
     levels: list[Any] = [
-        cll.CustomLevel(
-            f"{field}_n_l IS NULL OR {field}_n_r IS NULL", label_for_charts="Unknown"
-        ).configure(is_null_level=True)
+        cll.CustomLevel(_unknown(field, hardening, marks), label_for_charts="Unknown").configure(
+            is_null_level=True
+        )
     ]
+    if marks and field == "date_of_birth":
+        levels.append(_year_only(scale, dice))
+        # Any other pair with a year-only side: years differ, no date band applies.
+        levels.append(
+            cll.CustomLevel(
+                "date_of_birth_year_only_l = 1 OR date_of_birth_year_only_r = 1",
+                label_for_charts="Only the year known, different",
+            )
+        )
     if field in EXACT_COLUMNS and p == 0:
         # The same encoding, weighed by how common it is (plain linkage's term-frequency
         # adjustment of an exact name); without bit flipping equal values encode equally.
@@ -151,20 +192,27 @@ def encoded_spec(table: pd.DataFrame) -> ModelSpec:
     )
 
 
-def _comparisons(names: tuple[str, ...], hardening: Hardening) -> list[Any]:
+def _comparisons(names: tuple[str, ...], hardening: Hardening, marks: bool) -> list[Any]:
     address = tuple(f for f in _ADDRESS if f in names)
-    out: list[Any] = [_comparison(n, hardening) for n in names if n not in _ADDRESS]
+    out: list[Any] = [_comparison(n, hardening, marks) for n in names if n not in _ADDRESS]
     if address:
         out.append(_address(hardening, address))
     return out
 
 
-def encoded_settings(spec: ModelSpec, hardening: Hardening) -> SettingsCreator:
-    """Splink settings (untrained) for encoded registrations."""
+def has_marks(table: pd.DataFrame) -> bool:
+    """Whether the table's registrations carry marks (format 2 encodings)."""
+    return all(c in table for c in MARK_COLUMNS) and bool(table["salt_tag"].notna().any())
+
+
+def encoded_settings(
+    spec: ModelSpec, hardening: Hardening, *, marks: bool = False
+) -> SettingsCreator:
+    """Splink settings (untrained) for encoded registrations (`marks`: see `has_marks`)."""
     return SettingsCreator(
         link_type="dedupe_only",
         unique_id_column_name="unique_id",
-        comparisons=_comparisons(spec.comparisons, hardening),
+        comparisons=_comparisons(spec.comparisons, hardening, marks),
         blocking_rules_to_generate_predictions=[
             block_on(*rule, arrays_to_explode=[c for c in rule if c.startswith("lsh_")] or None)
             for rule in spec.prediction_rules

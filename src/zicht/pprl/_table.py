@@ -34,11 +34,12 @@ import pandas as pd
 import pyarrow as pa
 
 from zicht.pprl._bloom import Hardening, filter_bits
-from zicht.pprl._fields import FIELDS
+from zicht.pprl._fields import FIELDS, MARKS, SALT_TAG_BITS, YEAR_ONLY, YEAR_UNKNOWN
 
 __all__ = [
     "EXACT_COLUMNS",
     "FAMILIES",
+    "MARK_COLUMNS",
     "TRAINING_KEYS",
     "Banding",
     "Family",
@@ -131,6 +132,27 @@ EXACT_COLUMNS = frozenset({"given_name", "family_name"})
 """Fields with a column `FIELD_h`, a hash of the whole encoding: the same value (and
 salt) has the same encoding, so its frequency in the data can correct the weight of an
 exact agreement, as plain linkage's term-frequency adjustment does with the name."""
+
+
+MARK_COLUMNS = ("salt_tag", "date_of_birth_year_only")
+"""Columns from a registration's marks byte (format 2; missing for older encodings):
+`salt_tag`, the salt's tag or `YEAR_UNKNOWN` (names of two registrations whose tags
+differ were hashed with different salts), and `date_of_birth_year_only` (1 when the
+date of birth is the year alone)."""
+
+
+def _mark_columns(encodings: Sequence[dict[str, bytes]]) -> dict[str, pd.Series]:
+    present = np.fromiter((MARKS in e for e in encodings), dtype=bool, count=len(encodings))
+    marks = np.fromiter(
+        (e[MARKS][0] if MARKS in e else 0 for e in encodings), dtype=np.int64, count=len(encodings)
+    )
+    unknown = (marks & YEAR_UNKNOWN) > 0
+    tag = np.where(unknown, YEAR_UNKNOWN, marks & ((1 << SALT_TAG_BITS) - 1))
+    year_only = ((marks & YEAR_ONLY) > 0).astype(np.int64)
+    return {
+        "salt_tag": pd.Series(tag, dtype="Int64").where(present, pd.NA),
+        "date_of_birth_year_only": pd.Series(year_only, dtype="Int64").where(present, pd.NA),
+    }
 
 
 def _row_hashes(words: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
@@ -239,6 +261,7 @@ def encoded_table(
         "unique_id": np.asarray(unique_ids, dtype=np.int64),
         "source": list(sources),
     }
+    columns.update(_mark_columns(encodings))
     unpacked: dict[str, tuple[Matrix, npt.NDArray[np.bool_]]] = {}
     for spec in FIELDS:
         width = filter_bits(spec, hardening) // 8

@@ -52,6 +52,7 @@ _LEVELS = {
     "One character differs or two swapped": N_("One character differs or two swapped"),
     "One digit differs or two swapped": N_("One digit differs or two swapped"),
     "Only the year known, equal": N_("Only the year known, the same"),
+    "Only the year known, different": N_("Only the year known, different"),
     "Place of birth similar": N_("Place of birth similar"),
     "Same city": N_("Same city"),
     "Same first given name": N_("Same first given name"),
