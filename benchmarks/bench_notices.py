@@ -145,13 +145,16 @@ def _run(url: str, folder: Path, seconds: float, workers: int) -> dict[str, Any]
         # The database's own work: the backends of the server's pooled connections (on
         # this machine), named by the URL's application_name.
         backends = _backends(engine, APPLICATION)
-        server_cpu, database_cpu = _cpu_seconds(server.pid), _cpu_of(backends)
+        server_cpu, database_before = _cpu_seconds(server.pid), _cpu_of(backends)
         client_cpu, started = time.process_time(), time.monotonic()
         latencies, references, failures = asyncio.run(_load(port, seconds, 10**7))
         elapsed = time.monotonic() - started
         client_cpu = time.process_time() - client_cpu
         server_cpu = _cpu_seconds(server.pid) - server_cpu
-        database_cpu = _cpu_of(backends) - database_cpu
+        # Only when every backend lived through the load (an overflow connection of a
+        # pool is closed and replaced: its CPU would be lost).
+        lived = set(backends) <= set(_backends(engine, APPLICATION))
+        database_cpu = _cpu_of(backends) - database_before if lived else None
     finally:
         server.terminate()
         server.wait(timeout=60)
@@ -171,7 +174,7 @@ def _run(url: str, folder: Path, seconds: float, workers: int) -> dict[str, Any]
         # backends of their connections (counted when the measured load began).
         "server_cpu_ms_per_notice": round(1000 * server_cpu / max(1, len(references)), 2),
         "database_cpu_ms_per_notice": round(1000 * database_cpu / max(1, len(references)), 2)
-        if backends
+        if backends and database_cpu is not None
         else None,
         "database_backends": len(backends),
         # the load's own (httpx clients in this process), on the same two cores

@@ -19,7 +19,7 @@ from functools import partial
 from typing import Any
 from urllib.parse import urlsplit
 
-from sqlalchemy import Engine
+from sqlalchemy import Connection, Engine
 
 from zicht.access import (
     AuditedTransaction,
@@ -220,17 +220,26 @@ _WRITERS: weakref.WeakKeyDictionary[Engine, GroupWriter[_Filed]] = weakref.WeakK
 _WRITERS_LOCK = threading.Lock()
 
 
-def _admit(transaction: AuditedTransaction, filed: _Filed, earlier: Counter[str]) -> bool:
-    """Read the facts of `filed` in the batch's transaction and complete its row (True),
-    or record its refusal (False; a suspension or a flood with its misuse entry).
-    `earlier` counts the notices of each notifier stored earlier in this batch."""
-    form, principal, values = filed.form, filed.principal, filed.values
-    key = values["notifier_key"]
+def _facts(connection: Connection, filed: _Filed) -> store.IntakeFacts:
+    values = filed.values
     now = values["received_at"]
-    facts = store.intake_facts(
-        transaction.connection, form.platform, key, principal.organisation,
+    return store.intake_facts(
+        connection, filed.form.platform, values["notifier_key"], filed.principal.organisation,
         values["ad_ids"], now, now - dt.timedelta(hours=1),
     )  # fmt: skip
+
+
+def _admit(
+    transaction: AuditedTransaction,
+    filed: _Filed,
+    facts: store.IntakeFacts,
+    earlier: Counter[str],
+) -> bool:
+    """Complete the row of `filed` from its facts (True), or record its refusal (False;
+    a suspension or a flood with its misuse entry). `earlier` counts the notices of each
+    notifier admitted earlier in this burst."""
+    form, principal, values = filed.form, filed.principal, filed.values
+    key = values["notifier_key"]
     refused: tuple[str, str, str] | None = None
     if not facts.platform_known:
         filed.refusal = refuse("platform", "unknown", "not a platform registered with Zicht")
@@ -262,11 +271,19 @@ def _admit(transaction: AuditedTransaction, filed: _Filed, earlier: Counter[str]
 
 
 def _store_filed(engine: Engine, batch: list[_Filed]) -> None:
-    # One transaction a burst: each notice's reads, then the notices and their
-    # "notice_filed" entries (and the refusals' misuse entries) commit together.
+    # Each notice's reads first, one statement each on one connection, before the write
+    # lock (SQLite's is the database's, shared by every server process); then one
+    # transaction: the notices admitted and their "notice_filed" entries, and the
+    # refusals' misuse entries, commit together.
+    with engine.connect() as connection:
+        facts = [_facts(connection, filed) for filed in batch]
     with audited_transaction(engine, batched=True) as transaction:
         earlier: Counter[str] = Counter()
-        stored = [filed for filed in batch if _admit(transaction, filed, earlier)]
+        stored = [
+            filed
+            for filed, found in zip(batch, facts, strict=True)
+            if _admit(transaction, filed, found, earlier)
+        ]
         store.insert_notices(transaction.connection, [filed.values for filed in stored])
         for filed in stored:
             values = filed.values
