@@ -8,11 +8,28 @@ Functions that take `bind` also run inside a caller's transaction when given its
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, cast
 
-from sqlalchemy import Connection, Engine, Table, and_, func, insert, or_, select, update
+from sqlalchemy import (
+    BigInteger,
+    Connection,
+    Engine,
+    Float,
+    Select,
+    Table,
+    and_,
+    func,
+    insert,
+    literal_column,
+    null,
+    or_,
+    select,
+    union_all,
+    update,
+)
+from sqlalchemy import cast as sql_cast
 from sqlalchemy.orm import Session
 
 from zicht.store.models import utcnow
@@ -29,6 +46,7 @@ from zicht.store.notices import (
 from zicht.store.platforms import AdRow
 
 __all__ = [
+    "IntakeAsk",
     "IntakeFacts",
     "active_suspension",
     "ad_postings",
@@ -146,70 +164,106 @@ class IntakeFacts:
     score: float | None  # the highest screening score of the ads named (None: none)
 
 
-def intake_facts(
-    bind: Engine | Connection,
-    platform: str,
-    notifier_key: str | None,
-    organisation: str | None,
-    ad_ids: Iterable[str],
-    now: dt.datetime,
-    since: dt.datetime,
-) -> IntakeFacts:
-    """The intake's reads in one statement: the platform is registered; the notifier is
-    suspended there, and filed how many notices since `since`; the organisation is an
-    active trusted flagger; the highest screening score of the ads named.
+@dataclass(frozen=True)
+class IntakeAsk:
+    """What the intake asks about one notice (see `intake_facts`)."""
 
-    One round trip (scalar subqueries) instead of one a question: the intake's reads
-    cost more than its grouped write did (benchmarks/bench_notices.py).
-    """
-    wanted = sorted(set(ad_ids))
-    known = select(PlatformTenantRow.id).where(PlatformTenantRow.code == platform).scalar_subquery()
-    columns: list[Any] = [known]
-    if notifier_key is not None:
+    platform: str
+    notifier_key: str | None
+    organisation: str | None
+    ad_ids: Sequence[str]
+    now: dt.datetime
+    since: dt.datetime
+
+
+def _facts_select(number: int, ask: IntakeAsk) -> Select[Any]:
+    """One notice's questions as one row of scalar subqueries, numbered `number`."""
+    known = (
+        select(PlatformTenantRow.id).where(PlatformTenantRow.code == ask.platform).scalar_subquery()
+    )
+    # Typed NULLs: PostgreSQL types a UNION's column from its branches in order.
+    suspended: Any = sql_cast(null(), BigInteger)
+    recent: Any = sql_cast(null(), BigInteger)
+    if ask.notifier_key is not None:
         suspended = (
-            select(SanctionRow.id)
+            select(func.count())
+            .select_from(SanctionRow)
             .where(
-                SanctionRow.platform == platform,
-                SanctionRow.subject_key == notifier_key,
+                SanctionRow.platform == ask.platform,
+                SanctionRow.subject_key == ask.notifier_key,
                 SanctionRow.kind == "suspension",
-                SanctionRow.until > now,
+                SanctionRow.until > ask.now,
             )
-            .exists()
+            .scalar_subquery()
         )
         recent = (
             select(func.count())
             .select_from(NoticeRow)
-            .where(NoticeRow.notifier_key == notifier_key, NoticeRow.received_at >= since)
+            .where(NoticeRow.notifier_key == ask.notifier_key, NoticeRow.received_at >= ask.since)
             .scalar_subquery()
         )
-        columns += [suspended, recent]
-    if organisation is not None:
-        columns.append(
-            select(TrustedFlaggerRow.active)
-            .where(TrustedFlaggerRow.organisation == organisation)
+    trusted: Any = sql_cast(null(), BigInteger)
+    if ask.organisation is not None:
+        trusted = (
+            select(func.count())
+            .select_from(TrustedFlaggerRow)
+            .where(
+                TrustedFlaggerRow.organisation == ask.organisation,
+                TrustedFlaggerRow.active.is_(True),
+            )
             .scalar_subquery()
         )
+    score: Any = sql_cast(null(), Float)
+    wanted = sorted(set(ask.ad_ids))
     if wanted:
-        columns.append(
+        score = (
             select(func.max(AdRow.score))
-            .where(AdRow.platform == platform, AdRow.ad_id.in_(wanted))
+            .where(AdRow.platform == ask.platform, AdRow.ad_id.in_(wanted))
             .scalar_subquery()
         )
+    return select(
+        literal_column(str(int(number))).label("number"),
+        known.label("known"),
+        suspended.label("suspended"),
+        recent.label("recent"),
+        trusted.label("trusted"),
+        score.label("score"),
+    )
+
+
+def intake_facts(bind: Engine | Connection, asks: Sequence[IntakeAsk]) -> list[IntakeFacts]:
+    """The intake's reads about a burst of notices, in one statement: for each, the
+    platform is registered; the notifier is suspended there, and filed how many notices
+    since `since`; the organisation is an active trusted flagger; the highest screening
+    score of the ads named.
+
+    One round trip for the burst (a UNION ALL of rows of scalar subqueries) instead of one
+    a question: the intake's writer thread waits on every round trip, and under load it
+    waits for the interpreter lock after each one too (benchmarks/bench_notices.py).
+    """
+    if not asks:
+        return []
+    selects = [_facts_select(number, ask) for number, ask in enumerate(asks)]
+    statement = selects[0] if len(selects) == 1 else union_all(*selects)
     if isinstance(bind, Connection):
-        row = list(bind.execute(select(*columns)).one())
+        rows = bind.execute(statement).all()
     else:
         with bind.connect() as connection:
-            row = list(connection.execute(select(*columns)).one())
-    if row.pop(0) is None:
-        return IntakeFacts(False, False, 0, False, None)
-    suspended_now, recent_count = (
-        (bool(row.pop(0)), int(row.pop(0) or 0)) if notifier_key is not None else (False, 0)
-    )
-    trusted = bool(row.pop(0)) if organisation is not None else False
-    score = row.pop(0) if wanted else None
-    return IntakeFacts(
-        True, suspended_now, recent_count, trusted, None if score is None else float(score)
-    )
+            rows = connection.execute(statement).all()
+    found: dict[int, IntakeFacts] = {}
+    for number, known, suspended, recent, trusted, score in rows:
+        found[int(number)] = (
+            IntakeFacts(
+                True,
+                bool(suspended),
+                int(recent or 0),
+                bool(trusted),
+                None if score is None else float(score),
+            )
+            if known is not None
+            else IntakeFacts(False, False, 0, False, None)
+        )
+    return [found[number] for number in range(len(asks))]
 
 
 def insert_notice(engine: Engine, values: dict[str, Any]) -> NoticeRow:

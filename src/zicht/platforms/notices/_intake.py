@@ -19,7 +19,7 @@ from functools import partial
 from typing import Any
 from urllib.parse import urlsplit
 
-from sqlalchemy import Connection, Engine
+from sqlalchemy import Engine
 
 from zicht.access import (
     AuditedTransaction,
@@ -220,11 +220,11 @@ _WRITERS: weakref.WeakKeyDictionary[Engine, GroupWriter[_Filed]] = weakref.WeakK
 _WRITERS_LOCK = threading.Lock()
 
 
-def _facts(connection: Connection, filed: _Filed) -> store.IntakeFacts:
+def _ask(filed: _Filed) -> store.IntakeAsk:
     values = filed.values
     now = values["received_at"]
-    return store.intake_facts(
-        connection, filed.form.platform, values["notifier_key"], filed.principal.organisation,
+    return store.IntakeAsk(
+        filed.form.platform, values["notifier_key"], filed.principal.organisation,
         values["ad_ids"], now, now - dt.timedelta(hours=1),
     )  # fmt: skip
 
@@ -271,12 +271,11 @@ def _admit(
 
 
 def _store_filed(engine: Engine, batch: list[_Filed]) -> None:
-    # Each notice's reads first, one statement each on one connection, before the write
-    # lock (SQLite's is the database's, shared by every server process); then one
+    # Every notice's reads first, in one statement, before the write lock (SQLite's is
+    # the database's, shared by every server process); then one
     # transaction: the notices admitted and their "notice_filed" entries, and the
     # refusals' misuse entries, commit together.
-    with engine.connect() as connection:
-        facts = [_facts(connection, filed) for filed in batch]
+    facts = store.intake_facts(engine, [_ask(filed) for filed in batch])
     with audited_transaction(engine, batched=True) as transaction:
         earlier: Counter[str] = Counter()
         stored = [
