@@ -56,11 +56,19 @@ class GroupWriter(Generic[T]):
             self._write_batch(batch)
 
     def _write_batch(self, batch: list[tuple[T, Future[None]]]) -> None:
+        # Running from here on: a caller on the event loop whose request is cancelled
+        # meanwhile (asyncio.wrap_future) can no longer cancel its future, which would
+        # make setting the result raise and stop this thread. An item cancelled before
+        # is written all the same; only its caller is gone.
+        for _, done in batch:
+            done.set_running_or_notify_cancel()
         try:
             self._write([item for item, _ in batch])
         except BaseException as exc:  # every caller of the batch gets the failure
             for _, done in batch:
-                done.set_exception(exc)
+                if not done.cancelled():
+                    done.set_exception(exc)
             return
         for _, done in batch:
-            done.set_result(None)
+            if not done.cancelled():
+                done.set_result(None)

@@ -112,8 +112,13 @@ def current_principal(request: Request) -> Principal | None:
     return principal
 
 
-def public(request: Request) -> None:
-    """Marks a route that anyone may reach (login, static files, health)."""
+async def public(request: Request) -> None:
+    """Marks a route that anyone may reach (login, static files, health).
+
+    A coroutine, so that FastAPI runs it on the event loop: a plain function dependency
+    costs every public request a hop to a worker thread and back (the notice API's
+    intake: benchmarks/bench_notices.py).
+    """
 
 
 public.public = True  # type: ignore[attr-defined]
