@@ -51,9 +51,7 @@ def write_partner_file(path: Path, rows: int, seed: int) -> dict[str, Any]:
     persons = rows
     while True:
         world = simulate("default", persons=persons, seed=seed)
-        victims = world.registrations[
-            world.registrations["record_type"] == "victim_registration"
-        ]
+        victims = world.registrations[world.registrations["record_type"] == "victim_registration"]
         if len(victims) >= rows:
             break
         persons = int(persons * rows / max(1, len(victims)) * 1.05) + 1
@@ -116,9 +114,7 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=5)
     parser.add_argument("--workers", type=int, nargs="+", default=[1, 2])
     parser.add_argument("--dir", type=Path, default=None, help="Keep the partner file here.")
-    parser.add_argument(
-        "--src", type=Path, nargs="+", default=[Path(__file__).parents[1] / "src"]
-    )
+    parser.add_argument("--src", type=Path, nargs="+", default=[Path(__file__).parents[1] / "src"])
     parser.add_argument("--repeat", type=int, default=1)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as scratch:

@@ -92,14 +92,17 @@ def _row(rng: random.Random, number: int) -> dict[str, str]:
         "city": rng.choice(CITIES),
         "phone": _maybe(
             rng,
-            rng.choice(["06-", "+31 6 ", "0031 6", "+48 "]) + str(rng.randint(10_000_000, 99_999_999)),
+            rng.choice(["06-", "+31 6 ", "0031 6", "+48 "])
+            + str(rng.randint(10_000_000, 99_999_999)),
             0.6,
         ),
         "email": _maybe(rng, f"p{rng.randint(1, 500)}@example.org", 0.2),
         "national_id_number": _maybe(rng, rng.choice(BSNS), 0.3),
         "national_id_country": country,
         "id_document_number": _maybe(rng, f"NX{rng.randint(1000000, 9999999)}", 0.3),
-        "bank_account": _maybe(rng, f"NL{rng.randint(10, 99)}BANK0{rng.randint(10**8, 10**9)}", 0.1),
+        "bank_account": _maybe(
+            rng, f"NL{rng.randint(10, 99)}BANK0{rng.randint(10**8, 10**9)}", 0.1
+        ),
     }
 
 

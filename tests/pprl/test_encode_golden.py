@@ -18,7 +18,7 @@ import pytest
 
 import zicht.pprl._encode as encode_module
 from tests.pprl.golden_partner import write_golden_partner
-from zicht.pprl import EncodeResult, Encoder, Hardening, encode_file
+from zicht.pprl import Encoder, EncodeResult, Hardening, encode_file
 from zicht.pprl._secret import LinkageSecret
 
 SECRET = LinkageSecret(bytes(range(32)))
