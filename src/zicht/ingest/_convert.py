@@ -108,8 +108,9 @@ class Converter:
             (column, field, self._handler(field, kinds.get(field, "text")))
             for field, column in mapping.derived_columns().items()
         ]
-        # Which plan entries `convert_many` remembers: those that parse or look up
-        # (dates, codes, lists, numbers, booleans), not free text, which rarely repeats.
+        # Which plan entries parse or look up (dates, codes, lists, numbers, booleans):
+        # `convert_many` remembers their cells; free text, which rarely repeats, is
+        # taken as it is, without a call to its handler.
         self._remembered = tuple(
             kinds.get(field, "text") != "text" or field in self._values or field in _COUNTRY_FIELDS
             for _, field, _ in self._plan
@@ -164,21 +165,28 @@ class Converter:
         identity_names = self._identity_names
         if self._derives:
             cells = {**cells, **self.mapping.derived_cells(cells, nulls)}
+        remembered = self._remembered
         for index, (column, field, handler) in enumerate(self._plan):
             cell = cells.get(column)
             if cell is None:
                 continue
-            memo = None if memos is None else memos[index]
-            if memo is not None and type(cell) is str:
-                seen = memo.get(cell)
-                if seen is None:
-                    seen = memo[cell] = self._convert_text(cell, column, field, handler)
-                converted, broken = seen
-                if broken:
-                    (flags if field in identity_names else problems).extend(broken)
-                elif converted is not _SKIPPED and converted is not _FAILED:
-                    values[field] = converted
-                continue
+            if type(cell) is str:
+                if not remembered[index]:  # free text: the handler would return it as it is
+                    cell = cell.strip()
+                    if cell and cell.lower() not in nulls:
+                        values[field] = cell
+                    continue
+                memo = None if memos is None else memos[index]
+                if memo is not None:
+                    seen = memo.get(cell)
+                    if seen is None:
+                        seen = memo[cell] = self._convert_text(cell, column, field, handler)
+                    converted, broken = seen
+                    if broken:
+                        (flags if field in identity_names else problems).extend(broken)
+                    elif converted is not _SKIPPED and converted is not _FAILED:
+                        values[field] = converted
+                    continue
             if isinstance(cell, str):
                 cell = cell.strip()
                 if not cell or cell.lower() in nulls:
