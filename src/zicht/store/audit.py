@@ -23,6 +23,7 @@ import time
 from collections.abc import Callable, Generator, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
 from sqlalchemy import (
@@ -178,12 +179,21 @@ def count_recent(engine: Engine, action: str, client: str | None, since: dt.date
 
 def head_entry(connection: Connection) -> tuple[int, str]:
     """The (seq, entry_hash) of the newest entry; (0, GENESIS_HASH) for an empty log."""
-    row = connection.execute(
-        select(AuditEntryRow.seq, AuditEntryRow.entry_hash)
-        .order_by(AuditEntryRow.seq.desc())
-        .limit(1)
-    ).first()
+    row = connection.execute(_head_statement()).first()
     return (0, GENESIS_HASH) if row is None else (int(row[0]), str(row[1]))
+
+
+@cache
+def _head_statement() -> Any:
+    # Built once: every audited page view reads the head (a new statement object per
+    # call cost more than the query, in its cache key and result metadata).
+    table = AuditEntryRow.__table__
+    return select(table.c.seq, table.c.entry_hash).order_by(table.c.seq.desc()).limit(1)
+
+
+@cache
+def _insert_statement() -> Any:
+    return insert(AuditEntryRow)
 
 
 def entry_hash_at(engine: Engine, seq: int) -> str | None:
@@ -279,7 +289,7 @@ def _append(
         entries.append(entry)
         previous = entry["entry_hash"]
     if entries:
-        connection.execute(insert(AuditEntryRow), entries)
+        connection.execute(_insert_statement(), entries)
     return entries
 
 
