@@ -171,7 +171,7 @@ def test_an_act_commits_beside_a_held_chain_lock_and_is_chained_after(
     # entry waiting, and returns once the lock is free and the entry chained.
     from zicht.store.audit import _lock_log
 
-    with engine.connect() as holder, ThreadPoolExecutor(1) as pool:
+    with ThreadPoolExecutor(1) as pool, engine.connect() as holder:
         _lock_log(holder)  # held until this transaction ends
         act = pool.submit(_act, engine, acts, 1, "a1")
         deadline = time.monotonic() + 20
