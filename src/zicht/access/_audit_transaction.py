@@ -11,7 +11,8 @@ Where the entries go before the commit depends on the engine:
 - SQLite: straight into the chain (`zicht.store.audit.append_in`). The transaction holds
   the database's only write lock from its start anyway, so chaining costs nothing more.
 - PostgreSQL: straight into the chain as well when the chain's lock is free at that
-  moment (`try_chain_lock`, which never waits): the lock is then held only for the
+  moment (`try_chain_lock`, which never waits; not even asked while this process's
+  group writer is chaining or has callers queued): the lock is then held only for the
   entries' insert and the commit, and the act costs one commit. When another writer
   holds the lock or waits for it, the act does not queue behind it: its entries go to
   `audit_pending` (`add_pending`), without the lock, so that concurrent acts commit side
@@ -42,6 +43,7 @@ from zicht.access._audit import (
     AuditEvent,
     advance_checkpoint,
     build_values,
+    chain_busy,
     chain_pending,
     defers,
     entry_fields,
@@ -84,6 +86,12 @@ class AuditedTransaction:
         return len(self._events)
 
 
+def _chain_free(engine: Engine, connection: Connection) -> bool:
+    # While this process's group writer chains (or has callers queued) it holds the
+    # chain's lock or waits for it: the act waits beside it without asking the database.
+    return not chain_busy(engine) and try_chain_lock(connection)
+
+
 @contextmanager
 def audited_transaction(engine: Engine, *, batched: bool = False) -> Iterator[AuditedTransaction]:
     """A write transaction whose audit entries commit with it (or roll back with it).
@@ -103,7 +111,7 @@ def audited_transaction(engine: Engine, *, batched: bool = False) -> Iterator[Au
         transaction = AuditedTransaction(connection)
         yield transaction
         if transaction._events:
-            if batched or not defers(connection) or try_chain_lock(connection):
+            if batched or not defers(connection) or _chain_free(engine, connection):
                 written = append_in(
                     connection, [partial(build_values, event) for event in transaction._events]
                 )
