@@ -40,7 +40,7 @@ def test_models_and_migration_agree(engine: Engine) -> None:
 def test_a_complaint_from_before_has_no_address_and_dutch(database_url: str) -> None:
     engine = make_engine(database_url)
     try:
-        upgrade(engine, "0019")
+        upgrade(engine, "0020")
         now = dt.datetime(2026, 11, 1, 12, 0)
         with engine.begin() as connection:
             tables = Base.metadata.tables
@@ -72,7 +72,7 @@ def test_a_complaint_from_before_has_no_address_and_dutch(database_url: str) -> 
                 insert(tables["moderation_decision"]).returning(tables["moderation_decision"].c.id),
                 {k: v for k, v in values.items() if k in decision_columns},
             ).scalar_one()
-            connection.execute(  # the columns of 0019: no contact, no language
+            connection.execute(  # the columns before 0022: no contact, no language
                 insert(tables["dsa_complaint"]),
                 {"reference": "C-1", "decision_id": decision, "platform": "p",
                  "complainant": "poster", "content": b"x", "status": "open", "filed_at": now},

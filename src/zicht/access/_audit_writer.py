@@ -31,6 +31,7 @@ class GroupWriter(Generic[T]):
         self._wakeup = threading.Condition(self._lock)
         self._queued: list[tuple[T, Future[None]]] = []
         self._running = False
+        self._writing = False
 
     def submit(self, item: T) -> Future[None]:
         """Queue `item`; the future is resolved once it has been written."""
@@ -44,6 +45,11 @@ class GroupWriter(Generic[T]):
                 threading.Thread(target=self._run, name="zicht-audit-writer", daemon=True).start()
         return done
 
+    @property
+    def busy(self) -> bool:
+        """Whether a batch is being written or items wait for the next one."""
+        return self._writing or bool(self._queued)
+
     def _run(self) -> None:
         while True:
             with self._lock:
@@ -53,7 +59,11 @@ class GroupWriter(Generic[T]):
                     self._running = False
                     return
                 batch, self._queued = self._queued, []
-            self._write_batch(batch)
+                self._writing = True
+            try:
+                self._write_batch(batch)
+            finally:
+                self._writing = False
 
     def _write_batch(self, batch: list[tuple[T, Future[None]]]) -> None:
         # Running from here on: a caller on the event loop whose request is cancelled
