@@ -205,28 +205,29 @@ def usages(
     to_db = posted.bind_processor(dialect) or (lambda value: value)
     read = posted.result_processor(dialect, None) or (lambda value: value)
     window = (to_db(start), to_db(end))
-    by_licence = [
-        Usage(row_id, key, read(at), city, key, cluster)
-        for row_id, key, at, city, cluster in _driver_rows(
+    # SQLite would take the index on posting time and scan every ad of the window (all
+    # of a large delivery); the licence key is the selective term ("+": no index).
+    posted_at = "+posted_at" if dialect.name == "sqlite" else "posted_at"
+    found = list(
+        _driver_rows(
             session,
             "SELECT id, licence_key, posted_at, city, cluster_id FROM ad "
-            "WHERE licence_key IN ({keys}) AND posted_at BETWEEN {m} AND {m}",
+            f"WHERE licence_key IN ({{keys}}) AND {posted_at} BETWEEN {{m}} AND {{m}}",
             licence_keys,
             window,
         )
-    ]
+    )
     phones: dict[int, list[str]] = {}
     for ad, key in _driver_rows(
         session,
         "SELECT ad, key FROM ad_contact WHERE ad IN ({keys}) AND kind = 'phone'",
-        {u.id for u in by_licence},
+        {row[0] for row in found},
     ):
         phones.setdefault(ad, []).append(key)
     by_licence = [
-        Usage(u.id, u.key, u.posted_at, u.city, u.licence_key, u.cluster_id,
-              tuple(sorted(phones.get(u.id, ()))))
-        for u in by_licence
-    ]  # fmt: skip
+        Usage(row_id, key, read(at), city, key, cluster, tuple(sorted(phones.get(row_id, ()))))
+        for row_id, key, at, city, cluster in found
+    ]
     by_contact = [
         Usage(row_id, key, read(at), city, licence, cluster)
         for row_id, key, at, city, licence, cluster in _driver_rows(
