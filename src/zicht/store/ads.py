@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any, cast
+from typing import Any, NamedTuple, cast
 
 from sqlalchemy import JSON, Table, bindparam, delete, insert, select, update
 from sqlalchemy.orm import Session, aliased
@@ -45,9 +45,9 @@ class AdFacts:
     content: bytes
 
 
-@dataclass(frozen=True, slots=True)
-class Usage:
-    """A stored ad using a licence number or contact `key`, for window counts."""
+class Usage(NamedTuple):
+    """A stored ad using a licence number or contact `key`, for window counts (a named
+    tuple: a window holds many, and a frozen dataclass cost three times as much to make)."""
 
     id: int
     key: str
