@@ -220,13 +220,13 @@ class _Run:
         self._facts(sorted(met - set(row_ids)))
         links: list[Link] = []
         new_bands: list[tuple[int, str]] = []
-        for row_id, own, images, texts in zip(
+        for row_id, own_contacts, images, texts in zip(
             row_ids, contacts, image_bands, text_bands, strict=True
         ):
             band_list = images + texts
             found, joined = self.grouping.add(
                 row_id,
-                [(kind, firsts[key]) for kind, key in own],
+                [(kind, firsts[key]) for kind, key in own_contacts],
                 [buckets.setdefault(key, []) for key in images],
                 [buckets.setdefault(key, []) for key in texts],
             )

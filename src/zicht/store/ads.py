@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, NamedTuple, cast
 
@@ -190,6 +190,10 @@ def grouping_facts(session: Session, ids: Iterable[int]) -> dict[int, AdFacts]:
     return facts
 
 
+def _as_is(value: Any) -> Any:
+    return value
+
+
 def usages(
     session: Session,
     licence_keys: Iterable[str],
@@ -202,8 +206,8 @@ def usages(
     # Times as the dialect stores and reads them (SQLite: text), outside SQLAlchemy.
     dialect = session.connection().dialect
     posted = cast(Table, AdRow.__table__).c.posted_at.type.dialect_impl(dialect)
-    to_db = posted.bind_processor(dialect) or (lambda value: value)
-    read = posted.result_processor(dialect, None) or (lambda value: value)
+    to_db: Callable[[Any], Any] = posted.bind_processor(dialect) or _as_is
+    read: Callable[[Any], Any] = posted.result_processor(dialect, None) or _as_is
     window = (to_db(start), to_db(end))
     # SQLite would take the index on posting time and scan every ad of the window (all
     # of a large delivery); the licence key is the selective term ("+": no index).
