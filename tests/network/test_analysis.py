@@ -320,7 +320,7 @@ def test_postcodes_do_not_raise_the_fence_of_the_numbers() -> None:
     target += [shared] * 20
     kinds += ["phone"] * 20
     arrays = np.array(source), np.array(target), np.array(kinds, dtype=object)
-    factor, hub, fence = specificity(*arrays)
+    _, hub, fence = specificity(*arrays)
     assert fence == 16.0
     is_shared = arrays[1] == shared
     assert hub[is_shared].all()
@@ -334,6 +334,6 @@ def test_an_identifier_at_the_fence_is_not_a_hub() -> None:
     source += list(range(n + 1, n + 17))
     target += [n] * 16
     kinds += ["phone"] * 16
-    factor, hub, fence = specificity(np.array(source), np.array(target), np.array(kinds, dtype=object))
+    _, hub, fence = specificity(np.array(source), np.array(target), np.array(kinds, dtype=object))
     assert fence == 16.0
     assert not hub.any()

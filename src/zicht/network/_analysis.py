@@ -100,9 +100,7 @@ def _holder_counts(
     grouping = np.isin(kinds, list(GROUPING_KINDS))
     operator_rows = (kinds == "operator") & ads
     operator_of = (
-        pd.Series(target[operator_rows], index=source[operator_rows])
-        .groupby(level=0)
-        .min()
+        pd.Series(target[operator_rows], index=source[operator_rows]).groupby(level=0).min()
     )
     maker = operator_of.reindex(source).to_numpy(np.float64)
     holder = np.where(ads, np.nan_to_num(maker, nan=-1.0), source.astype(np.float64))
