@@ -49,6 +49,8 @@ SOFT_WEIGHT = 0.5
 SOFT_KINDS = frozenset({"address", "postcode"})
 # groupings of ads by who made them (the screening's operator, a licence): never hubs
 GROUPING_KINDS = frozenset({"operator", "licence"})
+# families of kinds with a fence each: the hard kinds together, each soft kind alone
+FAMILIES = ("hard", *sorted(SOFT_KINDS))
 # Tukey's far-out fence: this many interquartile ranges above the upper quartile
 FENCE_IQRS = 3.0
 
@@ -89,8 +91,9 @@ def _holder_counts(
     target: npt.NDArray[np.int64],
     kinds: npt.NDArray[np.object_],
     ads: npt.NDArray[np.bool_],
-) -> pd.Series:
-    """Holders per identifier (index: target), the ads of one maker counted once.
+) -> pd.DataFrame:
+    """Holders per identifier (index: target; `n`), the ads of one maker counted once,
+    and the identifier's family of kinds (`family`: index in `FAMILIES`).
 
     An ad's maker is its operator (the screening's cluster): a phone repeated in thirty
     ads of one operator is one holder. Ads without an operator that give the same
@@ -98,14 +101,22 @@ def _holder_counts(
     so they are at most one maker not yet clustered.
     """
     grouping = np.isin(kinds, list(GROUPING_KINDS))
-    operator_rows = (kinds == "operator") & ads
-    operator_of = (
-        pd.Series(target[operator_rows], index=source[operator_rows]).groupby(level=0).min()
-    )
-    maker = operator_of.reindex(source).to_numpy(np.float64)
-    holder = np.where(ads, np.nan_to_num(maker, nan=-1.0), source.astype(np.float64))
-    distinct = pd.DataFrame({"t": target[~grouping], "h": holder[~grouping]}).drop_duplicates()
-    return distinct.groupby("t").size()
+    holder = source.astype(np.int64)
+    if ads.any():
+        operator_rows = (kinds == "operator") & ads
+        operator_of = (
+            pd.Series(target[operator_rows], index=source[operator_rows]).groupby(level=0).min()
+        )
+        maker = operator_of.reindex(source[ads]).fillna(-1).to_numpy(np.int64)
+        holder[ads] = maker
+    family = np.zeros(len(kinds), dtype=np.int64)
+    for code, name in enumerate(FAMILIES[1:], start=1):
+        family[kinds == name] = code
+    rows = ~grouping
+    distinct = pd.DataFrame(
+        {"t": target[rows], "h": holder[rows], "f": family[rows]}
+    ).drop_duplicates(["t", "h"])
+    return distinct.groupby("t").agg(n=("h", "size"), family=("f", "first"))
 
 
 def specificity(
@@ -130,18 +141,18 @@ def specificity(
     ads = np.zeros(len(source), dtype=bool) if ads is None else np.asarray(ads, dtype=bool)
     grouping = np.isin(kinds, list(GROUPING_KINDS))
     holders = _holder_counts(source, target, kinds, ads)
-    family = pd.Series(np.where(np.isin(kinds, list(SOFT_KINDS)), kinds, "hard"), index=target)
-    family = family[~grouping].groupby(level=0).first().reindex(holders.index)
-    counts = holders.to_numpy(np.int64)
-    fences = {
-        name: hub_fence(counts[(family == name).to_numpy()])
-        for name in ["hard", *sorted(SOFT_KINDS)]
-    }
-    fence_of = family.map(fences).reindex(target).to_numpy(np.float64)
-    k = holders.reindex(target).to_numpy(np.float64)
+    counts = holders["n"].to_numpy(np.int64)
+    family = holders["family"].to_numpy(np.int64)
+    fences = np.array(
+        [hub_fence(counts[family == code]) for code in range(len(FAMILIES))], dtype=np.float64
+    )
+    at = holders.index.get_indexer(target)
+    known = at >= 0
+    k = np.where(known, counts[at], 0).astype(np.float64)
+    fence_of = np.where(known, fences[family[at]], np.inf)
     hub = (k > fence_of) & ~grouping
     factor = np.where(hub, fence_of / np.maximum(k, 1.0), 1.0)
-    return factor, hub, fences["hard"]
+    return factor, hub, float(fences[0])
 
 
 def weighted_pairs(
