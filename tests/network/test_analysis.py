@@ -2,12 +2,24 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import numpy as np
 import pandas as pd
 import pytest
 
 from tests.network.world import TRUE_NETWORKS, evidence
-from zicht.network import analyse, analyse_evidence, compare_runs, hub_fence, weighted_pairs
+from zicht.network import (
+    GraphInputs,
+    analyse,
+    analyse_evidence,
+    collect_evidence,
+    compare_runs,
+    hub_fence,
+    specificity,
+    weighted_pairs,
+)
+from zicht.privacy import Cipher, generate_key
 
 
 def _groups(nodes: pd.DataFrame) -> list[set[str]]:
@@ -148,3 +160,180 @@ def test_an_operator_is_never_a_hub() -> None:
     assert not pairs["hub"].any()
     structure = analyse(61, pairs)
     assert len(set(structure.network.tolist())) == 1
+
+
+def _victims_with_phones(phones: list[str]) -> GraphInputs:
+    n = len(phones)
+    victims = pd.DataFrame(
+        {
+            "registration_id": range(1, n + 1),
+            "person_id": range(1, n + 1),
+            "minor": False,
+            "forms": "labour",
+            "country_of_exploitation": "NL",
+            "registration_date": dt.date(2024, 1, 10),
+            "source": "police",
+            "phone": phones,
+        }
+    )
+    suspects = pd.DataFrame(
+        {
+            name: pd.Series([], dtype=object)
+            for name in [
+                "registration_id",
+                "family_name",
+                "given_names",
+                "date_of_birth",
+                "birth_year",
+                "forms",
+                "referred_to_prosecutor",
+                "registration_date",
+            ]
+        }
+    )
+    ads = pd.DataFrame(
+        {
+            name: pd.Series([], dtype=object)
+            for name in ["ad", "posted_at", "platform", "licence_key", "cluster_id"]
+        }
+    )
+    contacts = pd.DataFrame({name: pd.Series([], dtype=object) for name in ["ad", "key", "kind"]})
+    return GraphInputs(victims, suspects, ads, contacts)
+
+
+@pytest.mark.parametrize("placeholder", ["0000000000", "0600000000", "1234567890"])
+def test_a_placeholder_phone_does_not_tie_strangers(placeholder: str) -> None:
+    # persons 1 and 2 are unrelated but both registered with a placeholder; persons 3 and
+    # 4 share a real number (the control: a shared phone does tie)
+    inputs = _victims_with_phones([placeholder, placeholder, "06-34159179", "06 3415 9179"])
+    result = analyse_evidence(collect_evidence(inputs, Cipher(generate_key())), None)
+    network = result.nodes.set_index("key")["network"]
+    assert network["person:1"] != network["person:2"]
+    assert network["person:3"] == network["person:4"]
+
+
+def _background(twos: int, fours: int) -> tuple[list[int], list[int], list[str], int]:
+    # `twos` phones held by two holders each, `fours` by four: the fence's sample
+    source: list[int] = []
+    target: list[int] = []
+    kinds: list[str] = []
+    n = 0
+    for size, count in ((2, twos), (4, fours)):
+        for _ in range(count):
+            phone = n + size
+            source += list(range(n, n + size))
+            target += [phone] * size
+            kinds += ["phone"] * size
+            n += size + 1
+    return source, target, kinds, n
+
+
+def _recruiter(
+    victims: int, ads: int, operator: bool, twos: int = 40, fours: int = 0
+) -> tuple[pd.DataFrame, list[int], list[int], int, float]:
+    """Background pairs, one phone held by `victims` victims and given in `ads` ads of
+    one maker (with its operator node or not yet clustered)."""
+    source, target, kinds, n = _background(twos, fours)
+    from_ad = [False] * len(source)
+    phone, op = n, n + 1
+    held = list(range(n + 2, n + 2 + victims + ads))
+    n = n + 2 + victims + ads
+    for i, holder in enumerate(held):
+        is_ad = i >= victims
+        source.append(holder)
+        target.append(phone)
+        kinds.append("phone")
+        from_ad.append(is_ad)
+        if is_ad and operator:
+            source.append(holder)
+            target.append(op)
+            kinds.append("operator")
+            from_ad.append(True)
+    arrays = np.array(source), np.array(target), np.array(kinds, dtype=object)
+    specific = specificity(*arrays, np.array(from_ad))
+    return weighted_pairs(*arrays, specific), held, [phone], n, specific[2]
+
+
+@pytest.mark.parametrize("operator", [False, True])
+def test_a_makers_own_ads_do_not_make_his_phone_a_hub(operator: bool) -> None:
+    # three victims and thirty ads of one maker give one phone; forty background pairs
+    # set the fence at 16: the ads are one holder (with or without the operator node),
+    # so the phone ties 4 and everyone stays in one network, tied for certain
+    pairs, held, phone, n, fence = _recruiter(3, 30, operator)
+    assert fence == 16.0
+    assert not pairs["hub"].any()
+    structure = analyse(n, pairs)
+    assert len({structure.network[h] for h in held + phone}) == 1
+    assert len({structure.component[h] for h in held[:3] + phone}) == 1
+
+
+@pytest.mark.parametrize("victims", [17, 20])
+def test_a_large_network_under_the_fence_stays_one(victims: int) -> None:
+    # background phones tying 2 and 4 put the fence at 2 * 2 ** 4 = 32; a recruiter's
+    # phone held by 17-20 victims and given in his thirty ads ties 18-21 holders: under
+    # the fence, one network (counting every ad would make it 47-50, a hub)
+    pairs, held, phone, n, fence = _recruiter(victims, 30, True, twos=20, fours=20)
+    assert fence == pytest.approx(32.0)
+    assert not pairs["hub"].any()
+    structure = analyse(n, pairs)
+    assert len({structure.network[h] for h in held + phone}) == 1
+
+
+def test_ads_of_many_makers_still_count() -> None:
+    # one phone given by two victims and by ads of twenty different operators ties 22
+    # holders, over the fence of 16: a hub
+    source, target, kinds, n = _background(40, 0)
+    from_ad = [False] * len(source)
+    phone = n
+    n += 1
+    for i in range(22):
+        source.append(n + i)
+        target.append(phone)
+        kinds.append("phone")
+        from_ad.append(i >= 2)
+        if i >= 2:
+            source.append(n + i)
+            target.append(n + 22 + i)  # an operator of its own
+            kinds.append("operator")
+            from_ad.append(True)
+    arrays = np.array(source), np.array(target), np.array(kinds, dtype=object)
+    factor, hub, fence = specificity(*arrays, np.array(from_ad))
+    assert fence == 16.0
+    assert hub[np.array(target) == phone].all()
+    assert factor[np.array(target) == phone] == pytest.approx(16 / 22)
+
+
+def test_postcodes_do_not_raise_the_fence_of_the_numbers() -> None:
+    # 300 phone pairs and 30 phone triples: the numbers' fence is 16; 150 postcodes of
+    # twenty addresses each have their own fence (20 * 2 ** 3 = 160) and are not hubs;
+    # a phone twenty strangers give is a hub (one pooled fence would be 20 * 2 ** 9)
+    source, target, kinds = [], [], []
+    n = 0
+    for size, count, kind in ((2, 300, "phone"), (3, 30, "phone"), (20, 150, "postcode")):
+        for _ in range(count):
+            source += list(range(n, n + size))
+            target += [n + size] * size
+            kinds += [kind] * size
+            n += size + 1
+    shared = n
+    source += list(range(n + 1, n + 21))
+    target += [shared] * 20
+    kinds += ["phone"] * 20
+    arrays = np.array(source), np.array(target), np.array(kinds, dtype=object)
+    _, hub, fence = specificity(*arrays)
+    assert fence == 16.0
+    is_shared = arrays[1] == shared
+    assert hub[is_shared].all()
+    assert not hub[~is_shared].any()
+
+
+def test_an_identifier_at_the_fence_is_not_a_hub() -> None:
+    # every other identifier ties two: the fence is exactly 16 (not 15.999...), and a
+    # phone of sixteen holders is at it, not over it
+    source, target, kinds, n = _background(40, 0)
+    source += list(range(n + 1, n + 17))
+    target += [n] * 16
+    kinds += ["phone"] * 16
+    _, hub, fence = specificity(np.array(source), np.array(target), np.array(kinds, dtype=object))
+    assert fence == 16.0
+    assert not hub.any()

@@ -81,8 +81,10 @@ def test_build_compare_evaluate_and_export(stored: Engine, world_dir: Path, tmp_
     assert figures["pair_precision"] >= 0.95
     assert 0 < figures["adjusted_rand_index"] <= 1
     assert 0 < figures["normalised_mutual_information"] <= 1
-    # the truth as the registrations show it never joins two true networks, and bounds
-    # the pairs any graph of them can find
+    # the truth as the registrations show it never joins two true networks; the run's
+    # recall stays near its recall, with 0.05 of slack: it is not a strict bound, the
+    # graph can also join through ads (phone, ad, operator, ad, phone) and linkage can
+    # merge two persons, neither of which the recoverable truth counts
     assert figures["ceiling_pair_precision"] == 1.0
     assert figures["pair_recall"] <= figures["ceiling_pair_recall"] + 0.05
     assert 0 < figures["recoverable_adjusted_rand_index"] <= 1

@@ -49,6 +49,8 @@ SOFT_WEIGHT = 0.5
 SOFT_KINDS = frozenset({"address", "postcode"})
 # groupings of ads by who made them (the screening's operator, a licence): never hubs
 GROUPING_KINDS = frozenset({"operator", "licence"})
+# families of kinds with a fence each: the hard kinds together, each soft kind alone
+FAMILIES = ("hard", *sorted(SOFT_KINDS))
 # Tukey's far-out fence: this many interquartile ranges above the upper quartile
 FENCE_IQRS = 3.0
 
@@ -73,35 +75,84 @@ def hub_fence(holders: npt.NDArray[np.int64]) -> float:
     Tukey's far-out fence on the log of `holders` (per identifier) among identifiers
     shared by at least two: exp(Q3 + 3 IQR). Counts are whole numbers bunched at two,
     so the interquartile range is taken as at least one doubling (log 2), else a graph
-    whose shared identifiers all tie two would call every third holder a hub.
+    whose shared identifiers all tie two would call every third holder a hub. Rounded
+    to 6 decimals, so that a fence of 16 is 16 and not 15.999999999999998.
     Infinite when no identifier is shared.
     """
     shared = np.log(holders[holders >= 2].astype(np.float64))
     if len(shared) == 0:
         return float("inf")
     q1, q3 = np.quantile(shared, [0.25, 0.75])
-    return float(np.exp(q3 + FENCE_IQRS * max(q3 - q1, np.log(2.0))))
+    return round(float(np.exp(q3 + FENCE_IQRS * max(q3 - q1, np.log(2.0)))), 6)
+
+
+def _holder_counts(
+    source: npt.NDArray[np.int64],
+    target: npt.NDArray[np.int64],
+    kinds: npt.NDArray[np.object_],
+    ads: npt.NDArray[np.bool_],
+) -> pd.DataFrame:
+    """Holders per identifier (index: target; `n`), the ads of one maker counted once,
+    and the identifier's family of kinds (`family`: index in `FAMILIES`).
+
+    An ad's maker is its operator (the screening's cluster): a phone repeated in thirty
+    ads of one operator is one holder. Ads without an operator that give the same
+    identifier count once together: the screening groups ads by their shared contacts,
+    so they are at most one maker not yet clustered.
+    """
+    grouping = np.isin(kinds, list(GROUPING_KINDS))
+    holder = source.astype(np.int64)
+    if ads.any():
+        operator_rows = (kinds == "operator") & ads
+        operator_of = (
+            pd.Series(target[operator_rows], index=source[operator_rows]).groupby(level=0).min()
+        )
+        maker = operator_of.reindex(source[ads]).fillna(-1).to_numpy(np.int64)
+        holder[ads] = maker
+    family = np.zeros(len(kinds), dtype=np.int64)
+    for code, name in enumerate(FAMILIES[1:], start=1):
+        family[kinds == name] = code
+    rows = ~grouping
+    distinct = pd.DataFrame(
+        {"t": target[rows], "h": holder[rows], "f": family[rows]}
+    ).drop_duplicates(["t", "h"])
+    return distinct.groupby("t").agg(n=("h", "size"), family=("f", "first"))
 
 
 def specificity(
-    source: npt.NDArray[np.int64], target: npt.NDArray[np.int64], kinds: npt.NDArray[np.object_]
+    source: npt.NDArray[np.int64],
+    target: npt.NDArray[np.int64],
+    kinds: npt.NDArray[np.object_],
+    ads: npt.NDArray[np.bool_] | None = None,
 ) -> Specificity:
     """Per evidence row (holder `source`, identifier `target`): the factor on its weight,
-    whether its identifier is a hub, and the fence.
+    whether its identifier is a hub, and the fence of the hard kinds.
 
-    An identifier tying k holders beyond the fence f weighs f / k of an ordinary one:
+    `ads`: per row, whether its holder is an ad (none when not given); the ads of one
+    operator count as one holder (`_holder_counts`). The fence is taken per family of
+    kinds: one over the hard kinds together (a number or account names one holder, so
+    sharing it means the same for each; pooled, the sample stays large enough), one for
+    each soft kind on its own (a postcode ties the addresses of a street by nature, so
+    its counts would push the fence of the numbers up until no phone is ever a hub).
+    An identifier tying k holders beyond its fence f weighs f / k of an ordinary one:
     together its edges carry what an identifier at the fence carries, however many
     holders it ties.
     """
+    ads = np.zeros(len(source), dtype=bool) if ads is None else np.asarray(ads, dtype=bool)
     grouping = np.isin(kinds, list(GROUPING_KINDS))
-    distinct = pd.DataFrame({"s": source, "t": target}).drop_duplicates()
-    holders = distinct.groupby("t").size()
-    identifiers = ~np.isin(holders.index.to_numpy(), target[grouping])
-    fence = hub_fence(holders.to_numpy(np.int64)[identifiers])
-    k = holders.reindex(target).to_numpy(np.float64)
-    hub = (k > fence) & ~grouping
-    factor = np.where(hub, fence / np.maximum(k, 1.0), 1.0)
-    return factor, hub, fence
+    holders = _holder_counts(source, target, kinds, ads)
+    counts = holders["n"].to_numpy(np.int64)
+    family = holders["family"].to_numpy(np.int64)
+    fences = np.array(
+        [hub_fence(counts[family == code]) for code in range(len(FAMILIES))], dtype=np.float64
+    )
+    at = holders.index.get_indexer(target)
+    known = at >= 0
+    k = np.where(known, counts[at], 0).astype(np.float64)
+    fence_of = np.where(known, fences[family[at]], np.inf)
+    hub = (k > fence_of) & ~grouping
+    factor = np.where(hub, fence_of / np.maximum(k, 1.0), 1.0)
+    return factor, hub, float(fences[0])
 
 
 def weighted_pairs(

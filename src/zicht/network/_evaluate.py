@@ -15,9 +15,12 @@ carries. The *recoverable* partition (`recoverable`) is the truth as far as the
 registrations show it: two registered members of one true network are together when
 a chain of identifiers, each in registrations of members of that network, ties them
 (with the true persons, so no linkage error, and only identifiers shared inside the
-network, so no chance collision). Its figures against the truth (`ceiling_*`) bound
-what any graph of these registrations can reach; the run against it (`recoverable_*`)
-is the method's own error: linkage, evidence and communities.
+network, so no chance collision). Its figures against the truth (`ceiling_*`) are what
+the registrations' own identifiers show, in the graph's normal forms; not a true upper
+bound: chains through ads (identifier, ad, operator, ad, identifier) are left out,
+and ARI is not monotone in the pairs found, so a run can score above it. The run
+against it (`recoverable_*`) is the method's own error: linkage, evidence and
+communities.
 """
 
 from __future__ import annotations

@@ -2,12 +2,11 @@
 
 Phones and e-mail addresses take the normal forms of the ad screening
 (`zicht.platforms._contacts`), so a phone in a registration and the same phone in an ad
-give the same keyed pseudonym (``phone/+31612345678``). The screening finds phones in
-free text and keeps only numbers valid in the numbering plan (else prices and dates
-would be phones); a registration's phone field is a phone by its column, so any
-number of a possible length for its country is kept, in the same E.164 form (numbers
-of ranges the plan's metadata does not list, a foreign prepaid number, would otherwise
-be lost as evidence). IBANs and KvK numbers lose
+give the same keyed pseudonym (``phone/+31612345678``). A phone is kept only when it is
+valid in the numbering plan, as in the screening: a number that is merely of a possible
+length is as often a placeholder typed when the number is unknown (0000000000,
+0600000000, 1234567890), and a phone is a hard identifier, so such a value would tie
+strangers together for certain. IBANs and KvK numbers lose
 spaces and punctuation; an address is its street line (case and spacing folded) with
 the postcode, or the city when no postcode is given. A value without a valid normal
 form is not an identifier of the graph.
@@ -17,10 +16,7 @@ from __future__ import annotations
 
 import re
 
-import phonenumbers
-
 from zicht.platforms import normalise_email, normalise_phone
-from zicht.platforms._contacts import DEFAULT_REGION
 
 __all__ = ["HARD_KINDS", "IDENTIFIER_KINDS", "normal_identifier"]
 
@@ -32,20 +28,6 @@ HARD_KINDS = frozenset({"phone", "email", "iban", "employer"})
 _IBAN = re.compile(r"[A-Z]{2}[0-9]{2}[A-Z0-9]{10,30}")
 _KVK = re.compile(r"[0-9]{8}")
 _POSTCODE = re.compile(r"([0-9]{4})\s*([A-Za-z]{2})")
-
-
-def _phone(value: str) -> str | None:
-    """E.164 of a phone field: the screening's form when valid, else when possible."""
-    valid = normalise_phone(value)
-    if valid is not None:
-        return valid
-    try:
-        number = phonenumbers.parse(value, DEFAULT_REGION)
-    except phonenumbers.NumberParseException:
-        return None
-    if not phonenumbers.is_possible_number(number):
-        return None
-    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
 def _fold(text: str) -> str:
@@ -65,7 +47,7 @@ def normal_identifier(
         return None
     normal: str | None
     if kind == "phone":
-        normal = _phone(value)
+        normal = normalise_phone(value)
     elif kind == "email":
         normal = normalise_email(value)
     elif kind == "iban":

@@ -104,7 +104,7 @@ def analyse_evidence(evidence: Evidence, previous: pd.DataFrame | None, seed: in
     source = index.reindex(edges["source_key"].to_numpy()).to_numpy(np.int64)
     target = index.reindex(edges["target_key"].to_numpy()).to_numpy(np.int64)
     kinds = edges["kind"].to_numpy(object)
-    specific = specificity(source, target, kinds)
+    specific = specificity(source, target, kinds, edges["record_type"].eq("ad").to_numpy(bool))
     pairs = weighted_pairs(source, target, kinds, specific)
     structure = analyse(len(nodes), pairs, seed=seed)
     nodes["component"] = structure.component
