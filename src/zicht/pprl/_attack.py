@@ -17,8 +17,8 @@ share their salt, so the attacker may intersect their rows' bounds (`pool=True`)
 
 from __future__ import annotations
 
-from collections import Counter
 import datetime as dt
+from collections import Counter
 from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
