@@ -1,6 +1,6 @@
 """The encoded file: one JSON header line, then one line per registration.
 
-    {"zicht_pprl": 2, "secret_id": "...", "source": "police", "record_type": ...,
+    {"zicht_pprl": 3, "secret_id": "...", "source": "police", "record_type": ...,
      "hardening": {...}, "fields": {"given_name": 256, ..., "birth_marks": 8}}
     {"row": 2, "record": {analytic fields}, "flags": [...],
      "encoding": {"given_name": "base64", ..., "birth_marks": "base64"}}
