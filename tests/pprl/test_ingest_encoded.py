@@ -22,6 +22,7 @@ from zicht.pprl import (
 )
 from zicht.store import IngestBatch, VictimRegistrationRow, read_records
 from zicht.store.pprl import RegistrationEncodingRow, read_registration_encodings
+from zicht.store.statistics import missing_fields
 
 EXAMPLES = Path(__file__).parents[2] / "examples"
 SOURCE = EXAMPLES / "police_victims.csv"
@@ -64,6 +65,8 @@ def test_encoded_registrations_are_stored_with_their_analytic_fields(
         "P-2023-0007": "24--26",  # 26
     }
     assert stored["age"].isna().all()
+    # ... and the monitor's completeness table does not count the band as a missing age.
+    assert missing_fields(engine, 2023)["police"]["age"] == 0
     encoding = encodings[int(first["registration_id"])]
     assert encoding["secret_id"] == secret.secret_id
     assert {k: bytes.fromhex(v) for k, v in encoding["encoding"].items()} == row.encoding
