@@ -4,8 +4,10 @@ The app served as `zicht serve` serves it (gunicorn with uvicorn workers) on a f
 SQLite database (and PostgreSQL with --postgres-url), one registered platform;
 CONCURRENCY keep-alive clients on loopback post valid public notices (one notifier
 each, so the flood rule does not apply) for --seconds after a warm-up. Every response
-must be 201; afterwards every acknowledged reference must be in the database. Prints
-JSON with the load average before and after.
+must be 201; afterwards every acknowledged reference must be in the database. Reports
+the server's CPU per notice (its processes, from /proc) and, on PostgreSQL, that of the
+database backends serving its connections. Prints JSON with the load average before
+and after.
 
     nice .venv/bin/python benchmarks/bench_notices.py [--seconds 20] [--workers N]
         [--postgres-url postgresql+psycopg://postgres@127.0.0.1:5432/test]
@@ -28,7 +30,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-from sqlalchemy import select, text
+from sqlalchemy import Engine, select, text
 
 from zicht.access import Principal
 from zicht.platforms.notices import register_platform
@@ -38,6 +40,7 @@ from zicht.store.notices import NoticeRow
 from zicht.web import default_workers
 
 CONCURRENCY = 32
+APPLICATION = f"bench_notices_{os.getpid()}"
 ZICHT = str(Path(sys.executable).parent / "zicht")
 PATH = "/api/platforms/bench-platform/notices"
 
@@ -83,6 +86,38 @@ async def _load(port: int, seconds: float, offset: int) -> tuple[list[float], li
     return latencies, references, failures
 
 
+def _cpu_seconds(root: int) -> float:
+    """CPU seconds (user and system) used so far by the process `root` and its children
+    (the server's processes), from /proc; 0.0 where /proc is missing."""
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    pending = [root]
+    while pending:
+        pid = pending.pop()
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+        except OSError:
+            continue
+        total += (int(fields[11]) + int(fields[12])) / tick  # utime, stime
+        pending += [int(child) for child in children]
+    return total
+
+
+def _backends(engine: Engine, name: str) -> list[int]:
+    """The PostgreSQL backends serving connections named `name` (application_name);
+    none on SQLite."""
+    if engine.dialect.name != "postgresql":
+        return []
+    with engine.connect() as connection:
+        query = text("SELECT pid FROM pg_stat_activity WHERE application_name = :name")
+        return [int(pid) for pid in connection.scalars(query, {"name": name})]
+
+
+def _cpu_of(pids: list[int]) -> float:
+    return sum(_cpu_seconds(pid) for pid in pids)
+
+
 def _run(url: str, folder: Path, seconds: float, workers: int) -> dict[str, Any]:
     engine = make_engine(url)
     upgrade(engine)
@@ -107,9 +142,19 @@ def _run(url: str, folder: Path, seconds: float, workers: int) -> dict[str, Any]
             except httpx.HTTPError:
                 time.sleep(0.5)
         asyncio.run(_load(port, 5.0, 0))  # warm-up: every worker started and compiled
-        started = time.monotonic()
+        # The database's own work: the backends of the server's pooled connections (on
+        # this machine), named by the URL's application_name.
+        backends = _backends(engine, APPLICATION)
+        server_cpu, database_before = _cpu_seconds(server.pid), _cpu_of(backends)
+        client_cpu, started = time.process_time(), time.monotonic()
         latencies, references, failures = asyncio.run(_load(port, seconds, 10**7))
         elapsed = time.monotonic() - started
+        client_cpu = time.process_time() - client_cpu
+        server_cpu = _cpu_seconds(server.pid) - server_cpu
+        # Only when every backend lived through the load (an overflow connection of a
+        # pool is closed and replaced: its CPU would be lost).
+        lived = set(backends) <= set(_backends(engine, APPLICATION))
+        database_cpu = _cpu_of(backends) - database_before if lived else None
     finally:
         server.terminate()
         server.wait(timeout=60)
@@ -125,6 +170,15 @@ def _run(url: str, folder: Path, seconds: float, workers: int) -> dict[str, Any]
         "p50_ms": round(1000 * statistics.median(latencies), 1),
         "p95_ms": round(1000 * latencies[int(0.95 * (len(latencies) - 1))], 1),
         "acknowledged_missing_from_database": len(set(references) - stored),
+        # CPU per acknowledged notice: the server's processes, and on PostgreSQL the
+        # backends of their connections (counted when the measured load began).
+        "server_cpu_ms_per_notice": round(1000 * server_cpu / max(1, len(references)), 2),
+        "database_cpu_ms_per_notice": round(1000 * database_cpu / max(1, len(references)), 2)
+        if backends and database_cpu is not None
+        else None,
+        "database_backends": len(backends),
+        # the load's own (httpx clients in this process), on the same two cores
+        "client_cpu_ms_per_notice": round(1000 * client_cpu / max(1, len(references)), 2),
         "workers": workers,
         "concurrency": CONCURRENCY,
     }
@@ -148,7 +202,10 @@ def main() -> None:
             with admin.begin() as connection:
                 connection.execute(text(f'CREATE SCHEMA "{schema}"'))
             separator = "&" if "?" in args.postgres_url else "?"
-            url = f"{args.postgres_url}{separator}options=-csearch_path%3D{schema}"
+            url = (
+                f"{args.postgres_url}{separator}options=-csearch_path%3D{schema}"
+                f"&application_name={APPLICATION}"
+            )
             try:
                 results["postgresql"] = _run(url, folder, args.seconds, args.workers)
             finally:

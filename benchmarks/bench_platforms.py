@@ -6,13 +6,15 @@ flags; the hand-written ads of tests/platforms/data as a check that nothing is t
 the synthetic world; ads/s and peak memory of screening and of a new day added.
 
 Run: ``nice -n 10 .venv/bin/python benchmarks/bench_platforms.py [--independents N]
-[--networks N] [--days D] [--day-ads N]``; prints JSON.
+[--networks N] [--days D] [--day-ads N] [--workers N]``; prints JSON. With workers,
+the CPU seconds of the main process and of the workers are given apart.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import resource
 import tempfile
 import time
@@ -57,17 +59,26 @@ def _read_csv(path: Path) -> list[dict[str, str]]:
         return list(csv.DictReader(handle))
 
 
-def _run(world: AdWorld, folder: Path, cipher: Cipher, label: str) -> dict[str, object]:
+def _children_cpu() -> float:
+    """CPU seconds of the worker processes that ended (user and system)."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def _run(
+    world: AdWorld, folder: Path, cipher: Cipher, label: str, workers: int
+) -> dict[str, object]:
     write_ad_world(world, folder)
     engine = make_engine(f"sqlite:///{folder / 'zicht.db'}")
     upgrade(engine)
     for path in sorted((folder / "ads" / "licences").glob("*.csv")):
         import_licences(path, municipality=path.stem, engine=engine, cipher=cipher)
     feed = folder / "ads" / "synthplatform.jsonl"
-    started, cpu = time.perf_counter(), time.process_time()
+    started, cpu, children = time.perf_counter(), time.process_time(), _children_cpu()
     result = screen_file(feed, platform="synthplatform", engine=engine, cipher=cipher,
-                         out=folder / "out")  # fmt: skip
+                         out=folder / "out", workers=workers)  # fmt: skip
     seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
+    children = _children_cpu() - children
     engine.dispose()
     clusters = {r["ad_id"]: r["cluster_id"] for r in _read_csv(folder / "out" / "clusters.csv")}
     flags = {
@@ -102,6 +113,10 @@ def _run(world: AdWorld, folder: Path, cipher: Cipher, label: str) -> dict[str, 
         # The machine is shared: CPU time of this process says what the code costs.
         "screen_cpu_seconds": round(cpu, 2),
         "ads_per_cpu_second": round(result.stored / cpu, 1),
+        "workers": workers,
+        "worker_cpu_seconds": round(children, 2),
+        "ads_per_cpu_second_all_processes": round(result.stored / (cpu + children), 1),
+        "load_average": [round(x, 1) for x in os.getloadavg()],
     }
 
 
@@ -109,7 +124,7 @@ def _hand_ads() -> dict[str, object]:
     ads = [json.loads(line) for line in HAND_ADS.read_text(encoding="utf-8").splitlines()]
     vocabulary = Vocabulary()
     words = [vocabulary.words(str(ad["text"])) for ad in ads]
-    bands = band_keys(minhash_signatures(words, vocabulary))
+    bands = band_keys(minhash_signatures(words))
     nodes = [Node(i + 1, None, (), w, b, tuple(ad["image_hashes"]))
              for i, (ad, w, b) in enumerate(zip(ads, words, bands, strict=True))]  # fmt: skip
     clusters, _ = group_ads(nodes)
@@ -129,14 +144,16 @@ def _incremental(cipher: Cipher, folder: Path, args: argparse.Namespace) -> dict
     engine = make_engine(f"sqlite:///{folder / 'zicht.db'}")
     upgrade(engine)
     screen_file(folder / "before" / "ads" / "synthplatform.jsonl", platform="synthplatform",
-                engine=engine, cipher=cipher, out=folder / "o1")  # fmt: skip
-    started, cpu = time.perf_counter(), time.process_time()
+                engine=engine, cipher=cipher, out=folder / "o1", workers=args.workers)  # fmt: skip
+    started, cpu, children = time.perf_counter(), time.process_time(), _children_cpu()
     result = screen_file(folder / "day" / "ads" / "synthplatform.jsonl", platform="synthplatform",
-                         engine=engine, cipher=cipher, out=folder / "o2")  # fmt: skip
+                         engine=engine, cipher=cipher, out=folder / "o2",
+                         workers=args.workers)  # fmt: skip
     seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
     engine.dispose()
     return {"stored_before": len(before.ads), "day_ads": result.stored,
-            "seconds": round(seconds, 2), "cpu_seconds": round(cpu, 2)}  # fmt: skip
+            "seconds": round(seconds, 2), "cpu_seconds": round(cpu, 2),
+            "worker_cpu_seconds": round(_children_cpu() - children, 2)}  # fmt: skip
 
 
 def main() -> None:
@@ -146,6 +163,12 @@ def main() -> None:
     parser.add_argument("--days", type=int, default=30)
     parser.add_argument("--day-ads", type=int, default=50_000)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=1,
+        help="processes that prepare the ads (screen_file's workers)",
+    )
     args = parser.parse_args()
     cipher = Cipher(generate_key())
     report: dict[str, object] = {"parameters": vars(args)}
@@ -155,7 +178,7 @@ def main() -> None:
                 args.seed, independents=args.independents, networks=args.networks,
                 days=args.days, contacts=contacts,
             )  # fmt: skip
-            report[label] = _run(world, Path(tmp) / label, cipher, label)
+            report[label] = _run(world, Path(tmp) / label, cipher, label, args.workers)
         report["hand_written_ads"] = _hand_ads()
         report["incremental_day"] = _incremental(cipher, Path(tmp) / "incremental", args)
     report["peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)

@@ -7,13 +7,15 @@ the ad world (the feed of the first days, the feed of the last day, the licence 
 RSS). Steps log to stderr as they go, so a run cut short says how far it got.
 
 Run: ``nice -n 10 .venv/bin/python benchmarks/bench_platforms_scale.py --folder DIR
-[--independents 78000] [--networks 7800] [--days 21]``; prints JSON.
+[--independents 78000] [--networks 7800] [--days 21] [--workers 2]``; prints JSON
+(CPU seconds of the main process and of the worker processes apart).
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import resource
 import subprocess
 import sys
@@ -39,7 +41,12 @@ def _world(folder: Path, args: argparse.Namespace) -> dict[str, object]:
             "licence_files": len(world.licences)}  # fmt: skip
 
 
-def _screen(folder: Path, feed: str, step: str) -> dict[str, object]:
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def _screen(folder: Path, feed: str, step: str, workers: int) -> dict[str, object]:
     from zicht.platforms._register import import_licences
     from zicht.platforms._screen import screen_file
     from zicht.privacy import Cipher
@@ -54,16 +61,19 @@ def _screen(folder: Path, feed: str, step: str) -> dict[str, object]:
         for path in sorted((folder / "before" / "ads" / "licences").glob("*.csv")):
             import_licences(path, municipality=path.stem, engine=engine, cipher=cipher)
         report["licence_import_seconds"] = round(time.perf_counter() - started, 1)
-    started, cpu = time.perf_counter(), time.process_time()
+    started, cpu, children = time.perf_counter(), time.process_time(), _children_cpu()
     result = screen_file(folder / feed, platform="synthplatform", engine=engine, cipher=cipher,
-                         out=folder / f"out-{step}")  # fmt: skip
+                         out=folder / f"out-{step}", workers=workers)  # fmt: skip
     seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
+    children = _children_cpu() - children
     engine.dispose()
     report.update({
         "ads": result.stored, "quarantined": result.quarantined, "clusters": result.clusters,
         "seconds": round(seconds, 1), "cpu_seconds": round(cpu, 1),
         "ads_per_second": round(result.stored / seconds, 1),
         "ads_per_cpu_second": round(result.stored / cpu, 1),
+        "workers": workers, "worker_cpu_seconds": round(children, 1),
+        "load_average": [round(x, 1) for x in os.getloadavg()],
     })  # fmt: skip
     return report
 
@@ -76,6 +86,12 @@ def main() -> None:
     parser.add_argument("--days", type=int, default=21)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--step", default="all")
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=2,
+        help="processes that prepare the ads (screen_file's workers)",
+    )
     args = parser.parse_args()
     folder: Path = args.folder
     if args.step != "all":
@@ -84,7 +100,7 @@ def main() -> None:
         else:
             feed = "before/ads/synthplatform.jsonl" if args.step == "screen-before" else (
                 "day/ads/synthplatform.jsonl")  # fmt: skip
-            out = _screen(folder, feed, args.step)
+            out = _screen(folder, feed, args.step, args.workers)
         out["peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
         print(json.dumps(out))
         return
@@ -97,7 +113,8 @@ def main() -> None:
         _log(f"step {step} starts")
         command = [sys.executable, __file__, "--folder", str(folder), "--step", step,
                    "--independents", str(args.independents), "--networks", str(args.networks),
-                   "--days", str(args.days), "--seed", str(args.seed)]  # fmt: skip
+                   "--days", str(args.days), "--seed", str(args.seed),
+                   "--workers", str(args.workers)]  # fmt: skip
         done = subprocess.run(command, capture_output=True, text=True, check=False)
         if done.returncode != 0:
             report[step] = {"failed": done.stderr[-2000:]}

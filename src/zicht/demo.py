@@ -33,7 +33,7 @@ from zicht.monitor import ReportSummary, build_report
 from zicht.network import NetworkRunSummary, build_network
 from zicht.opendata import ExportResult, export_open_data
 from zicht.platforms import ScreenResult, import_licences, screen_file
-from zicht.platforms.notices import NoticeDemo, run_notice_demo
+from zicht.platforms.notices import DEMO_PLATFORM, NoticeDemo, run_notice_demo
 from zicht.pprl import EncodeDemo, encode_demo
 from zicht.privacy import DEFAULT_PUBLICATION, Cipher, load_cipher, write_key_file
 from zicht.programme import DemoProgramme, fill_demo_programme
@@ -225,7 +225,7 @@ def run_demo(
         step("network")
         result.network = build_network(engine, cipher)
         step("notices")
-        result.notices = run_notice_demo(engine, cipher, "synthplatform")
+        result.notices = run_notice_demo(engine, cipher, DEMO_PLATFORM)
         step("pprl")
         result.pprl = encode_demo(paths.world / "manifest.json", paths.workdir / "pprl")
         return result

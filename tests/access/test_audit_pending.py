@@ -1,5 +1,7 @@
 """Entries that wait for their place in the chain (`audit_pending`): the path acts take on
-PostgreSQL, forced here on SQLite too, so every test runs on both engines.
+PostgreSQL when the chain's lock is busy, forced here on SQLite too (and the lock
+reported busy where a test needs it), so every test runs on both engines. Where the lock
+is free an act appends its entries itself, in its own commit; both ways are checked.
 
 The oracle is plain SQL on a scratch table of acts and on the two audit tables: which
 acts committed, which entries name them, which entries still wait.
@@ -7,9 +9,11 @@ acts committed, which entries name them, which entries still wait.
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import os
 import threading
+import time
 import uuid
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -28,11 +32,37 @@ PER_THREAD = 10
 _BOTH = frozenset({"postgresql", "sqlite"})
 
 
+_TRY_LOCK = "zicht.access._audit_transaction.try_chain_lock"
+
+
 @pytest.fixture(autouse=True)
 def deferring() -> Iterator[None]:
-    """Acts leave their entries waiting on SQLite as well as on PostgreSQL."""
+    """Acts take PostgreSQL's path on SQLite as well: the chain's lock if it is free at
+    once, else their entries wait."""
     with mock.patch("zicht.access._audit._DEFERRING_DIALECTS", _BOTH):
         yield
+
+
+def _busy(_connection: object) -> bool:
+    """Stands in for `try_chain_lock` when another writer holds the chain's lock."""
+    return False
+
+
+@pytest.fixture
+def busy() -> Iterator[None]:
+    """Every act finds the chain's lock busy: its entries wait in audit_pending."""
+    with mock.patch(_TRY_LOCK, _busy):
+        yield
+
+
+@pytest.fixture(params=["free", "busy"])
+def chain_lock(request: pytest.FixtureRequest) -> Iterator[str]:
+    """The chain's lock as acts find it: as it is (free when nobody else writes), or busy."""
+    if request.param == "busy":
+        with mock.patch(_TRY_LOCK, _busy):
+            yield request.param
+    else:
+        yield request.param
 
 
 @pytest.fixture
@@ -108,12 +138,51 @@ def test_the_model_and_migration_0018_agree(engine: Engine) -> None:
     assert [d for d in differences if "audit_pending" in repr(d)] == []
 
 
-def test_the_act_returns_with_its_entry_chained(engine: Engine, acts: str) -> None:
+def test_the_act_returns_with_its_entry_chained(engine: Engine, acts: str, chain_lock: str) -> None:
     _act(engine, acts, 1, "a1")
     assert _act_labels(engine, acts) == ["a1"]
     assert _chained(engine) == ["a1"] and _waiting(engine) == []
     report = verify(engine)
     assert report.ok and report.entries == 1
+
+
+def test_a_lone_act_chains_its_entry_in_its_own_commit(engine: Engine, acts: str) -> None:
+    # Nobody else writes, so the chain's lock is free: the act appends its entry itself,
+    # in its own transaction, and has no chaining step to wait for (one commit, not two).
+    chaining: list[Engine] = []
+
+    def chain_step(target: Engine, wait: bool = True) -> None:
+        chaining.append(target)
+
+    with mock.patch("zicht.access._audit_transaction.chain_pending", chain_step):
+        _act(engine, acts, 1, "a1")
+    assert chaining == []
+    assert _chained(engine) == ["a1"] and _waiting(engine) == []
+    assert verify(engine).entries == 1
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
+def test_an_act_commits_beside_a_held_chain_lock_and_is_chained_after(
+    engine: Engine, acts: str
+) -> None:
+    # No stand-in here: another connection really holds the chain's lock. The act must
+    # neither wait for it before its commit nor append without it: it commits with its
+    # entry waiting, and returns once the lock is free and the entry chained.
+    from zicht.store.audit import _lock_log
+
+    with ThreadPoolExecutor(1) as pool, engine.connect() as holder:
+        _lock_log(holder)  # held until this transaction ends
+        act = pool.submit(_act, engine, acts, 1, "a1")
+        deadline = time.monotonic() + 20
+        while _waiting(engine) != ["a1"] and time.monotonic() < deadline:
+            time.sleep(0.02)
+        assert _act_labels(engine, acts) == ["a1"] and _waiting(engine) == ["a1"]
+        assert _count(engine) == 0 and not act.done()  # the caller waits for the chaining
+        holder.rollback()
+        act.result(20)
+    assert _chained(engine) == ["a1"] and _waiting(engine) == []
+    assert verify(engine).entries == 1
 
 
 def test_a_batched_act_chains_within_its_own_transaction(engine: Engine, acts: str) -> None:
@@ -131,7 +200,9 @@ def test_a_batched_act_chains_within_its_own_transaction(engine: Engine, acts: s
     assert _waiting(engine) == [] and verify(engine).entries == 2
 
 
-def test_an_act_refused_at_its_commit_leaves_no_entry_waiting(engine: Engine, acts: str) -> None:
+def test_an_act_refused_at_its_commit_leaves_no_entry_waiting(
+    engine: Engine, acts: str, chain_lock: str
+) -> None:
     # The deferred foreign key fails only at COMMIT, after the entry was written: the
     # entry must go with the act (written in its transaction, not beside it).
     with pytest.raises(IntegrityError):
@@ -143,7 +214,9 @@ def test_an_act_refused_at_its_commit_leaves_no_entry_waiting(engine: Engine, ac
     assert verify(engine).entries == 1
 
 
-def test_an_act_that_fails_in_its_block_leaves_nothing(engine: Engine, acts: str) -> None:
+def test_an_act_that_fails_in_its_block_leaves_nothing(
+    engine: Engine, acts: str, chain_lock: str
+) -> None:
     def failing_act() -> None:
         with audited_transaction(engine) as tx:
             tx.connection.execute(
@@ -157,7 +230,7 @@ def test_an_act_that_fails_in_its_block_leaves_nothing(engine: Engine, acts: str
     assert _act_labels(engine, acts) == [] and _waiting(engine) == [] and _count(engine) == 0
 
 
-def test_an_entry_that_cannot_wait_undoes_the_act(engine: Engine, acts: str) -> None:
+def test_an_entry_that_cannot_wait_undoes_the_act(engine: Engine, acts: str, busy: None) -> None:
     def failing(connection: object, entries: object) -> None:
         raise RuntimeError("audit trail unavailable")
 
@@ -170,7 +243,7 @@ def test_an_entry_that_cannot_wait_undoes_the_act(engine: Engine, acts: str) -> 
 
 
 def test_entries_left_by_a_crash_are_chained_before_the_trail_is_read(
-    engine: Engine, acts: str
+    engine: Engine, acts: str, busy: None
 ) -> None:
     with mock.patch("zicht.access._audit_transaction.chain_pending", _crash_after_commit):
         _act(engine, acts, 1, "a1")
@@ -184,7 +257,9 @@ def test_entries_left_by_a_crash_are_chained_before_the_trail_is_read(
     assert report.ok and report.entries == 2
 
 
-def test_the_next_group_write_chains_waiting_entries_first(engine: Engine, acts: str) -> None:
+def test_the_next_group_write_chains_waiting_entries_first(
+    engine: Engine, acts: str, busy: None
+) -> None:
     with mock.patch("zicht.access._audit_transaction.chain_pending", _crash_after_commit):
         _act(engine, acts, 1, "a1")
     log_action(engine, _event("v1", "page_viewed"))
@@ -196,7 +271,7 @@ def test_the_next_group_write_chains_waiting_entries_first(engine: Engine, acts:
     assert _waiting(engine) == [] and verify(engine).ok
 
 
-def test_a_waiting_entry_keeps_the_time_of_its_act(engine: Engine, acts: str) -> None:
+def test_a_waiting_entry_keeps_the_time_of_its_act(engine: Engine, acts: str, busy: None) -> None:
     with mock.patch("zicht.access._audit_transaction.chain_pending", _crash_after_commit):
         _act(engine, acts, 1, "a1")
     with engine.connect() as connection:
@@ -205,7 +280,9 @@ def test_a_waiting_entry_keeps_the_time_of_its_act(engine: Engine, acts: str) ->
     assert entry.at == written_at and verify(engine).ok
 
 
-def test_one_transactions_entries_keep_their_order(engine: Engine, acts: str) -> None:
+def test_one_transactions_entries_keep_their_order(
+    engine: Engine, acts: str, chain_lock: str
+) -> None:
     start = threading.Barrier(THREADS)
 
     def work(thread: int) -> None:
@@ -230,7 +307,9 @@ def test_one_transactions_entries_keep_their_order(engine: Engine, acts: str) ->
     assert verify(engine).ok
 
 
-def test_concurrent_acts_failures_and_page_views_keep_one_chain(engine: Engine, acts: str) -> None:
+def test_concurrent_acts_failures_and_page_views_keep_one_chain(
+    engine: Engine, acts: str, chain_lock: str
+) -> None:
     start = threading.Barrier(THREADS)
 
     def work(thread: int) -> None:
@@ -265,8 +344,11 @@ def _exit_at_once(_engine: Engine, wait: bool = True) -> None:
     os._exit(0)
 
 
-def _acts_in_a_process(url: str, acts: str, first: int, crash: bool) -> None:
-    with mock.patch("zicht.access._audit._DEFERRING_DIALECTS", _BOTH):
+def _acts_in_a_process(url: str, acts: str, first: int, crash: bool, busy: bool) -> None:
+    with (
+        mock.patch("zicht.access._audit._DEFERRING_DIALECTS", _BOTH),
+        mock.patch(_TRY_LOCK, _busy) if busy else contextlib.nullcontext(),
+    ):
         engine = make_engine(url)
         if crash:  # the process dies right after its act committed
             with mock.patch(
@@ -278,11 +360,12 @@ def _acts_in_a_process(url: str, acts: str, first: int, crash: bool) -> None:
         engine.dispose()
 
 
-def test_two_processes_keep_one_chain(engine: Engine, acts: str) -> None:
+@pytest.mark.parametrize("busy", [False, True], ids=["as-found", "busy"])
+def test_two_processes_keep_one_chain(engine: Engine, acts: str, busy: bool) -> None:
     url = engine.url.render_as_string(hide_password=False)
     context = multiprocessing.get_context("spawn")
     writers = [
-        context.Process(target=_acts_in_a_process, args=(url, acts, 1000 * (i + 1), False))
+        context.Process(target=_acts_in_a_process, args=(url, acts, 1000 * (i + 1), False, busy))
         for i in range(2)
     ]
     for process in writers:
@@ -301,7 +384,7 @@ def test_an_entry_of_a_process_killed_after_its_commit_is_not_lost(
 ) -> None:
     url = engine.url.render_as_string(hide_password=False)
     process = multiprocessing.get_context("spawn").Process(
-        target=_acts_in_a_process, args=(url, acts, 1, True)
+        target=_acts_in_a_process, args=(url, acts, 1, True, True)
     )
     process.start()
     process.join(120)
@@ -309,6 +392,11 @@ def test_an_entry_of_a_process_killed_after_its_commit_is_not_lost(
     assert _act_labels(engine, acts) == ["p1"] and _waiting(engine) == ["p1"]
     report = verify(engine)
     assert report.ok and report.entries == 1 and _chained(engine) == ["p1"]
+
+
+def _log_alone(engine: Engine, event: AuditEvent) -> None:
+    with audited_transaction(engine) as transaction:
+        transaction.log(event)
 
 
 @pytest.mark.postgres
@@ -332,8 +420,15 @@ def test_the_chain_lock_is_one_per_schema(postgres_schema_url: str) -> None:
             _lock_log(holder)  # held until this transaction ends
             with ThreadPoolExecutor(1) as pool:
                 pool.submit(log_action, second, _event("elsewhere", "page_viewed")).result(20)
+                # An act of the other store finds its chain's lock free: chained in its
+                # own commit, with no chaining step after it.
+                with mock.patch(
+                    "zicht.access._audit_transaction.chain_pending", _crash_after_commit
+                ):
+                    pool.submit(_log_alone, second, _event("act elsewhere")).result(20)
             holder.rollback()
-        assert _count(second) == 1 and verify(second).ok
+        assert _waiting(second) == [] and _chained(second) == ["act elsewhere"]
+        assert _count(second) == 2 and verify(second).ok
     finally:
         first.dispose()
         second.dispose()

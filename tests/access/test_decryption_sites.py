@@ -17,7 +17,10 @@ ALLOWED = {
     "platforms/_screen.py": "earlier ads' content for template grouping: processing, not a look",
     "platforms/_licence_lookup.py": "a licence holder's identity, audited with its look",
     "shelter/_places.py": "reveal_address, a shelter's secret address, audited with its look",
-    "platforms/notices/_outbox.py": "a notifier's address to send receipt and decision: processing",
+    "platforms/notices/_outbox.py": (
+        "a notifier's address to send receipt and decision, a complainant's to send the "
+        "outcome of the review: processing"
+    ),
     "platforms/notices/_complaints.py": (
         "a complaint's text for the moderators who may review it: audited (complaints_read)"
     ),

@@ -31,7 +31,7 @@ def _hand_ads() -> list[dict[str, object]]:
 def _nodes(ads: list[dict[str, object]]) -> list[Node]:
     vocabulary = Vocabulary()
     words = [vocabulary.words(str(ad["text"])) for ad in ads]
-    bands = band_keys(minhash_signatures(words, vocabulary))
+    bands = band_keys(minhash_signatures(words))
     return [
         Node(i + 1, None, (), w, b, tuple(ad["image_hashes"]))  # type: ignore[arg-type]
         for i, (ad, w, b) in enumerate(zip(ads, words, bands, strict=True))
@@ -76,7 +76,7 @@ def test_identical_word_sets_share_every_band_and_disjoint_ones_none() -> None:
         vocabulary.words("alpha beta gamma delta epsilon zeta eta theta"),
         [],
     ]
-    bands = band_keys(minhash_signatures(docs, vocabulary))
+    bands = band_keys(minhash_signatures(docs))
     assert bands[0] == bands[1]
     assert not set(bands[0]) & set(bands[2])
     assert bands[3] == []

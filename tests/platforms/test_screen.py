@@ -201,14 +201,15 @@ def _partition(rows: list[dict[str, str]]) -> set[frozenset[str]]:
     return {frozenset(m) for m in members.values()}
 
 
-@pytest.mark.parametrize("chunk_size", [1, 7])
+@pytest.mark.parametrize(("chunk_size", "workers"), [(1, 1), (7, 1), (7, 2)])
 def test_screening_in_chunks_gives_what_one_chunk_gives(
-    engine: Engine, cipher: Cipher, tmp_path: Path, chunk_size: int
+    engine: Engine, cipher: Cipher, tmp_path: Path, chunk_size: int, workers: int
 ) -> None:
     """Two deliveries (three days, then a fourth) of a synthetic world with hand-written
     ads: the same flags, reasons, scores, operators and links with chunks of 1 or 7 ads as in
-    one chunk. The grouping state between chunks is the store; an order that depends on
-    the chunk (e.g. all contacts of a chunk linked before its templates) fails here."""
+    one chunk, and with the chunks prepared in two worker processes. The grouping state
+    between chunks is the store; an order that depends on the chunk (e.g. all contacts of
+    a chunk linked before its templates) or on which process prepared it fails here."""
     world = simulate_ads(3, independents=25, networks=5, days=4)
     hand = (Path(__file__).parent / "data" / "hand_ads.jsonl").read_text(encoding="utf-8")
     write_ad_world(world, tmp_path / "world")
@@ -227,13 +228,13 @@ def test_screening_in_chunks_gives_what_one_chunk_gives(
 
     Output = tuple[list[dict[str, str]], set[frozenset[str]], list[dict[str, str]]]
 
-    def run(size: int) -> list[Output]:
+    def run(size: int, processes: int = 1) -> list[Output]:
         _wipe_ads(engine)
         outputs = []
         for number, path in enumerate(files):
-            out = tmp_path / f"out-{size}-{number}"
+            out = tmp_path / f"out-{size}-{processes}-{number}"
             screen_file(path, platform="synthplatform", engine=engine, cipher=cipher, out=out,
-                        chunk_size=size)  # fmt: skip
+                        chunk_size=size, workers=processes)  # fmt: skip
             with Session(engine) as session:
                 stored = [{"ad_id": r.ad_id, "cluster_id": str(r.cluster_id)}
                           for r in session.execute(select(AdRow)).scalars()]  # fmt: skip
@@ -248,4 +249,4 @@ def test_screening_in_chunks_gives_what_one_chunk_gives(
     kinds = {link["kind"] for _, _, found in whole for link in found}
     assert kinds == {"phone", "email", "template", "image"}
     assert {"licence_shared", "licence_not_active", "licence_unknown"} <= flags
-    assert run(chunk_size) == whole
+    assert run(chunk_size, workers) == whole

@@ -263,3 +263,110 @@ def test_a_report_finished_elsewhere_after_the_list_was_read_is_not_derived_agai
     assert sorted(derived) == sorted([filed[1][0], filed[2][0]])
     for receipt, report_id in filed:
         _assert_finished(channel, receipt, "", report_id)
+
+
+def test_the_model_and_migration_0020_agree(engine: Engine) -> None:
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+
+    from zicht.store.models import Base
+
+    with engine.connect() as connection:
+        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        differences = compare_metadata(context, Base.metadata)
+    assert [d for d in differences if "reporting_report" in repr(d)] == []
+
+
+@pytest.mark.parametrize("which", ["notified", "sweep"])
+def test_two_finishers_racing_for_the_same_reports_derive_each_once(
+    channel: Channel, monkeypatch: pytest.MonkeyPatch, which: str
+) -> None:
+    # Two processes (each its own engine and claimant) read the same pending reports at
+    # the same moment, as the filing process's finisher and another's sweep can: each
+    # report must be derived exactly once. The oracle is a count of the derivations
+    # themselves, taken beside the code under test.
+    import threading
+    from concurrent.futures import ThreadPoolExecutor
+
+    from zicht.reporting import _pending
+    from zicht.store import make_engine
+    from zicht.store import reporting as store
+
+    filed = [_file(channel) for _ in range(3)]
+    derived: list[str] = []
+    counted = threading.Lock()
+    both_listed = threading.Barrier(2)
+    real_keys, real_list = _pending.receipt_keys, store.pending_reports
+
+    def listed(*args: object) -> object:
+        rows = real_list(*args)  # type: ignore[arg-type]
+        both_listed.wait(20)  # both hold the same list before either claims or derives
+        return rows
+
+    def counting(receipt: str, passphrase: str, pepper: bytes) -> object:
+        with counted:
+            derived.append(receipt)
+        time.sleep(0.1)  # a slow derivation: time for the other to take the same one
+        return real_keys(receipt, passphrase, pepper)
+
+    monkeypatch.setattr(store, "pending_reports", listed)
+    monkeypatch.setattr(_pending, "receipt_keys", counting)
+    ids = [report_id for _, report_id in filed] if which == "notified" else None
+    other = make_engine(channel.engine.url.render_as_string(hide_password=False))
+    try:
+        with ThreadPoolExecutor(2) as pool:
+            runs = [
+                pool.submit(finish_pending, engine, channel.policy, ids, claimant=name)
+                for engine, name in ((channel.engine, "first"), (other, "second"))
+            ]
+            finished = [run.result(60) for run in runs]
+    finally:
+        other.dispose()
+    assert sorted(derived) == sorted(receipt for receipt, _ in filed)
+    assert sum(finished) == 3
+    for receipt, report_id in filed:
+        _assert_finished(channel, receipt, "", report_id)
+    with channel.engine.connect() as connection:  # a finished report keeps no claim
+        claims = connection.execute(select(ReportRow.claimed_by, ReportRow.claimed_at)).all()
+    assert [tuple(claim) for claim in claims] == [(None, None)] * 3
+
+
+def _claim_as(channel: Channel, report_id: int, claimant: str, seconds_ago: float) -> None:
+    import datetime as dt
+
+    from sqlalchemy import update
+
+    from zicht.store.models import utcnow
+
+    with channel.engine.begin() as connection:
+        connection.execute(
+            update(ReportRow)
+            .where(ReportRow.id == report_id)
+            .values(claimed_by=claimant, claimed_at=utcnow() - dt.timedelta(seconds=seconds_ago))
+        )
+
+
+def test_a_claim_holds_off_other_finishers_until_its_lease_runs_out(channel: Channel) -> None:
+    from zicht.reporting._pending import CLAIM_LEASE
+
+    receipt, report_id = _file(channel)
+    _claim_as(channel, report_id, "another-process", seconds_ago=CLAIM_LEASE / 2)
+    assert finish_pending(channel.engine, channel.policy, [report_id]) == 0
+    assert finish_pending(channel.engine, channel.policy) == 0  # nor a sweep
+    assert _row(channel.engine, report_id)[0].startswith(PENDING_PREFIX)
+    # Its process was killed: once the lease has run out the claim is taken over.
+    _claim_as(channel, report_id, "another-process", seconds_ago=CLAIM_LEASE + 1)
+    assert finish_pending(channel.engine, channel.policy) == 1
+    _assert_finished(channel, receipt, "", report_id)
+
+
+def test_the_reporters_visit_finishes_a_report_another_process_has_claimed(
+    channel: Channel,
+) -> None:
+    # The visit has derived the keys already (it needs them to look): it writes them
+    # whoever holds the claim, and that finisher then finds nothing to write.
+    receipt, report_id = _file(channel, "zonnebloem")
+    _claim_as(channel, report_id, "another-process", seconds_ago=0)
+    conversation = open_conversation(channel.engine, channel.policy, receipt, "zonnebloem")
+    assert [m.text for m in conversation.messages] == [WHAT]
+    _assert_finished(channel, receipt, "zonnebloem", report_id)

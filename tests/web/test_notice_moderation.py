@@ -19,7 +19,7 @@ from zicht.config import Settings
 from zicht.platforms.notices import NoticeForm, NoticeItem, file_notice, register_platform
 from zicht.privacy import Cipher, generate_key
 from zicht.store import make_engine, upgrade
-from zicht.store.notices import ComplaintRow, DecisionRow, NoticeRow
+from zicht.store.notices import ComplaintRow, DecisionRow, NoticeRow, OutboxRow
 from zicht.web import create_app
 
 ADMIN = Principal.for_user(1, "admin", "administrator", None)
@@ -229,6 +229,43 @@ def test_a_notifier_complaint_reversed_reopens_the_notice(site: Site) -> None:
     assert {"complaint_filed", "complaint_reviewed", "complaints_read"} <= {
         e.action for e in entries
     }
+
+
+def test_the_complaint_form_takes_an_address_for_the_outcome(site: Site) -> None:
+    client, engine, _, _ = site
+    notice_id, _ = _notice(site)
+    anna, bert = _as(site, "anna"), _as(site, "bert")
+    token = _token(anna.get(f"/notices/{notice_id}").text)
+    anna.post(f"/notices/{notice_id}/decide", data={"csrf_token": token, **ACT})
+    with Session(engine) as session:
+        redress = session.scalar(
+            select(DecisionRow.redress_key).where(DecisionRow.notice_id == notice_id)
+        )
+    form = client.get("/complaint?lang=en")
+    assert 'name="email"' in form.text and "E-mail address (optional)" in form.text
+    data = {"key": redress, "text": "My own ad.", "email": "not-an-address"}
+    bad = client.post("/complaint?lang=en", data={**data, "csrf_token": _token(form.text)})
+    assert bad.status_code == 400 and 'href="#email"' in bad.text
+    assert "Give a valid e-mail address, or leave it empty." in bad.text
+    data["email"] = "poster@example.net"
+    filed = client.post("/complaint?lang=en", data={**data, "csrf_token": _token(bad.text)})
+    assert filed.status_code == 201
+    with Session(engine) as session:
+        complaint = session.scalar(
+            select(ComplaintRow)
+            .join(DecisionRow, DecisionRow.id == ComplaintRow.decision_id)
+            .where(DecisionRow.notice_id == notice_id)
+        )
+        assert complaint is not None and complaint.contact is not None
+        assert complaint.language == "en" and b"poster@example.net" not in complaint.contact
+    page = bert.get("/notices")
+    bert.post(
+        f"/complaints/{complaint.id}/review",
+        data={"csrf_token": _token(page.text), "outcome": "uphold", "reason": "Checked."},
+    )
+    with Session(engine) as session:
+        message = session.scalar(select(OutboxRow).where(OutboxRow.complaint_id == complaint.id))
+        assert message is not None and message.subject == "Outcome of your complaint"
 
 
 def test_the_public_complaint_form_needs_its_token_and_closes_after_six_months(

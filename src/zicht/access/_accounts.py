@@ -64,6 +64,8 @@ DEMO_ACCOUNTS: tuple[tuple[str, str, str | None], ...] = (
     ("demo-caseworker", "caseworker", "inspectorate"),
     ("demo-shelter", "shelter_staff", "shelter"),
     ("demo-amsterdam", "municipality", "GM0363"),
+    # The notice pages: a moderator of the platform `zicht demo` registers (DEMO_PLATFORM).
+    ("demo-moderator", "platform_moderator", "synthplatform"),
 )
 
 

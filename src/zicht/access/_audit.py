@@ -197,6 +197,13 @@ def chain_pending(engine: Engine) -> None:
     _writer(engine).submit(None).result()
 
 
+def chain_busy(engine: Engine) -> bool:
+    """Whether this process's group writer for `engine` is chaining or has work queued:
+    then it holds the chain's lock or waits for it, and an act need not ask."""
+    writer = _WRITERS.get(engine)
+    return writer is not None and writer.busy
+
+
 def _chain_before_reading(engine: Engine) -> None:
     # Readers of the trail see every committed entry: normally the act's caller has
     # chained it already; entries a crash left waiting are chained here.

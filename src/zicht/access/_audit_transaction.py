@@ -10,14 +10,18 @@ Where the entries go before the commit depends on the engine:
 
 - SQLite: straight into the chain (`zicht.store.audit.append_in`). The transaction holds
   the database's only write lock from its start anyway, so chaining costs nothing more.
-- PostgreSQL: into `audit_pending` (`add_pending`), without the chain's lock, so that
-  concurrent acts commit side by side instead of taking the lock one at a time for their
-  last statements and the commit. After the commit the caller waits for the process's
-  group writer, which chains every waiting entry, in the order written, in one commit
-  for many callers (`chain_pending`). The block thus returns with its entries in the
-  chain, as on SQLite; should the chaining fail (or the process die first), the entries
-  are safe in `audit_pending` and the next chaining step, or the next reader of the
-  trail, chains them.
+- PostgreSQL: straight into the chain as well when the chain's lock is free at that
+  moment (`try_chain_lock`, which never waits; not even asked while this process's
+  group writer is chaining or has callers queued): the lock is then held only for the
+  entries' insert and the commit, and the act costs one commit. When another writer
+  holds the lock or waits for it, the act does not queue behind it: its entries go to
+  `audit_pending` (`add_pending`), without the lock, so that concurrent acts commit side
+  by side. After the commit the caller waits for the process's group writer, which
+  chains every waiting entry, in the order written, in one commit for many callers
+  (`chain_pending`). The block thus returns with its entries in the chain either way;
+  should the chaining fail (or the process die first), the entries are safe in
+  `audit_pending` and the next chaining step, or the next reader of the trail, chains
+  them.
 """
 
 from __future__ import annotations
@@ -39,12 +43,13 @@ from zicht.access._audit import (
     AuditEvent,
     advance_checkpoint,
     build_values,
+    chain_busy,
     chain_pending,
     defers,
     entry_fields,
     ids_digest,
 )
-from zicht.store.audit import add_pending, append_in, chained_transaction
+from zicht.store.audit import add_pending, append_in, chained_transaction, try_chain_lock
 from zicht.store.audit_exports import write_export_ids
 
 __all__ = ["AuditedTransaction", "audited_transaction"]
@@ -81,6 +86,12 @@ class AuditedTransaction:
         return len(self._events)
 
 
+def _chain_free(engine: Engine, connection: Connection) -> bool:
+    # While this process's group writer chains (or has callers queued) it holds the
+    # chain's lock or waits for it: the act waits beside it without asking the database.
+    return not chain_busy(engine) and try_chain_lock(connection)
+
+
 @contextmanager
 def audited_transaction(engine: Engine, *, batched: bool = False) -> Iterator[AuditedTransaction]:
     """A write transaction whose audit entries commit with it (or roll back with it).
@@ -100,13 +111,13 @@ def audited_transaction(engine: Engine, *, batched: bool = False) -> Iterator[Au
         transaction = AuditedTransaction(connection)
         yield transaction
         if transaction._events:
-            if defers(connection) and not batched:
-                add_pending(connection, [entry_fields(event) for event in transaction._events])
-                deferred = True
-            else:
+            if batched or not defers(connection) or _chain_free(engine, connection):
                 written = append_in(
                     connection, [partial(build_values, event) for event in transaction._events]
                 )
+            else:  # another writer has the chain: wait beside it, chained after the commit
+                add_pending(connection, [entry_fields(event) for event in transaction._events])
+                deferred = True
     if deferred:
         try:
             chain_pending(engine)

@@ -31,6 +31,7 @@ class GroupWriter(Generic[T]):
         self._wakeup = threading.Condition(self._lock)
         self._queued: list[tuple[T, Future[None]]] = []
         self._running = False
+        self._writing = False
 
     def submit(self, item: T) -> Future[None]:
         """Queue `item`; the future is resolved once it has been written."""
@@ -44,6 +45,11 @@ class GroupWriter(Generic[T]):
                 threading.Thread(target=self._run, name="zicht-audit-writer", daemon=True).start()
         return done
 
+    @property
+    def busy(self) -> bool:
+        """Whether a batch is being written or items wait for the next one."""
+        return self._writing or bool(self._queued)
+
     def _run(self) -> None:
         while True:
             with self._lock:
@@ -53,14 +59,26 @@ class GroupWriter(Generic[T]):
                     self._running = False
                     return
                 batch, self._queued = self._queued, []
-            self._write_batch(batch)
+                self._writing = True
+            try:
+                self._write_batch(batch)
+            finally:
+                self._writing = False
 
     def _write_batch(self, batch: list[tuple[T, Future[None]]]) -> None:
+        # Running from here on: a caller on the event loop whose request is cancelled
+        # meanwhile (asyncio.wrap_future) can no longer cancel its future, which would
+        # make setting the result raise and stop this thread. An item cancelled before
+        # is written all the same; only its caller is gone.
+        for _, done in batch:
+            done.set_running_or_notify_cancel()
         try:
             self._write([item for item, _ in batch])
         except BaseException as exc:  # every caller of the batch gets the failure
             for _, done in batch:
-                done.set_exception(exc)
+                if not done.cancelled():
+                    done.set_exception(exc)
             return
         for _, done in batch:
-            done.set_result(None)
+            if not done.cancelled():
+                done.set_result(None)

@@ -116,7 +116,8 @@ def demo(
         console.print(
             f"Notices: {n.notices} ({n.screening_cases} from screening), {n.decisions} "
             f"decisions, {n.referrals} referred to the police, {n.complaints} complaints "
-            f"({n.reversals} reversed), {n.statements} Transparency Database statements."
+            f"({n.reversals} reversed), {n.statements} Transparency Database statements; "
+            "see /notices (demo-moderator)."
         )
     if result.pprl is not None:
         p = result.pprl.result

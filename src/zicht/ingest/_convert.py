@@ -64,6 +64,7 @@ def _kind_of(annotation: Any) -> str:
 
 _WHOLE_NUMBER = re.compile(r"[+-]?[0-9]{1,18}")
 _FAILED = object()  # a cell that broke a rule (the problem is already recorded)
+_SKIPPED = object()  # an empty or null cell: no value
 Handler = Callable[[Any, str, str, list[RowProblem]], Any]
 
 
@@ -107,6 +108,13 @@ class Converter:
             (column, field, self._handler(field, kinds.get(field, "text")))
             for field, column in mapping.derived_columns().items()
         ]
+        # Which plan entries parse or look up (dates, codes, lists, numbers, booleans):
+        # `convert_many` remembers their cells; free text, which rarely repeats, is
+        # taken as it is, without a call to its handler.
+        self._remembered = tuple(
+            kinds.get(field, "text") != "text" or field in self._values or field in _COUNTRY_FIELDS
+            for _, field, _ in self._plan
+        )
         self._derives = bool(mapping.combine or mapping.split)
 
     def _handler(self, field: str, kind: str) -> Handler:
@@ -127,6 +135,25 @@ class Converter:
 
     def convert(self, row: RawRow) -> ValidRecord | list[RowProblem]:
         """Validate one row."""
+        return self._convert(row, None)
+
+    def convert_many(self, rows: list[RawRow]) -> list[ValidRecord | list[RowProblem]]:
+        """Validate many rows: the same outcomes as `convert` row by row, in order.
+
+        A cell text seen before in the same column of this batch is not parsed again:
+        its converted value (or the rule it broke) is taken from the first time.
+        Conversion is a pure function of column and text, so nothing else changes.
+        """
+        memos: list[dict[str, tuple[Any, tuple[RowProblem, ...]]] | None] = [
+            {} if remembered else None for remembered in self._remembered
+        ]
+        return [self._convert(row, memos) for row in rows]
+
+    def _convert(
+        self,
+        row: RawRow,
+        memos: list[dict[str, tuple[Any, tuple[RowProblem, ...]]] | None] | None,
+    ) -> ValidRecord | list[RowProblem]:
         if row.unreadable is not None:
             field = self.mapping.columns.get(row.column or "", "(row)")
             return [RowProblem(field=field, rule=row.unreadable, column=row.column)]
@@ -138,10 +165,28 @@ class Converter:
         identity_names = self._identity_names
         if self._derives:
             cells = {**cells, **self.mapping.derived_cells(cells, nulls)}
-        for column, field, handler in self._plan:
+        remembered = self._remembered
+        for index, (column, field, handler) in enumerate(self._plan):
             cell = cells.get(column)
             if cell is None:
                 continue
+            if type(cell) is str:
+                if not remembered[index]:  # free text: the handler would return it as it is
+                    cell = cell.strip()
+                    if cell and cell.lower() not in nulls:
+                        values[field] = cell
+                    continue
+                memo = None if memos is None else memos[index]
+                if memo is not None:
+                    seen = memo.get(cell)
+                    if seen is None:
+                        seen = memo[cell] = self._convert_text(cell, column, field, handler)
+                    converted, broken = seen
+                    if broken:
+                        (flags if field in identity_names else problems).extend(broken)
+                    elif converted is not _SKIPPED and converted is not _FAILED:
+                        values[field] = converted
+                    continue
             if isinstance(cell, str):
                 cell = cell.strip()
                 if not cell or cell.lower() in nulls:
@@ -167,6 +212,16 @@ class Converter:
         if problems:
             return [*problems, *flags]
         return self._validate(row.number, values, flags, cells)
+
+    def _convert_text(
+        self, cell: str, column: str, field: str, handler: Handler
+    ) -> tuple[Any, tuple[RowProblem, ...]]:
+        """One text cell as `_convert` takes it: (value or _SKIPPED or _FAILED, problems)."""
+        text = cell.strip()
+        if not text or text.lower() in self._nulls:
+            return _SKIPPED, ()
+        broken: list[RowProblem] = []
+        return handler(text, column, field, broken), tuple(broken)
 
     def _clean(self, cell: Any) -> Any:
         if cell is None:

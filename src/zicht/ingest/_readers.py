@@ -155,14 +155,18 @@ def _csv(
         width = len(header)
         try:
             for number, values in enumerate(reader, start=1):
-                if not any(value.strip() for value in values):
+                if not "".join(values).strip():  # every cell blank
                     continue
                 if on_bytes is not None and number % 1000 == 0:
                     position = raw.tell()
                     on_bytes(position - last)
                     last = position
                 cells = dict(zip(header, values, strict=False))
-                long_column = _first_long_cell(cells)
+                long_column = (
+                    _first_long_cell(cells)
+                    if values and max(map(len, values)) > MAX_CELL_CHARS
+                    else None
+                )
                 if len(values) > width:
                     cells.update(extra_cells(values[width:], width))
                     _first_long_cell(cells)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import math
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 
 from anyascii import anyascii
@@ -69,6 +69,7 @@ def _by_name() -> dict[str, Municipality]:
     return by_name
 
 
+@lru_cache(maxsize=1 << 12)
 def municipality_by_name(name: str | None) -> Municipality | None:
     """The municipality called `name` (case, accents and hyphens forgiven), if any."""
     if not name:

@@ -118,47 +118,48 @@ class Grouping:
             if first != row_id:
                 links.append(Link(first, row_id, kind, CONTACT_DETAIL.format(kind=kind)))
                 self.union(first, row_id)
+        find = self.find
+        root = find(row_id)
+        roots: dict[int, int] = {}  # representatives' roots, until the next union
         tried: set[int] = set()
         joined: list[int] = []
-        position = 0
+        position = -1
         for matches, buckets in (
             (self._same_photo, image_buckets),
             (self._same_template, text_buckets),
         ):
             for representatives in buckets:
-                if self._bucket(row_id, representatives, tried, matches, links):
-                    joined.append(position)
                 position += 1
+                if not representatives:  # a new bucket (most are): no one to align with
+                    representatives.append(row_id)
+                    joined.append(position)
+                    continue
+                one_operator = False
+                for rep in representatives:
+                    rep_root = roots.get(rep)
+                    if rep_root is None:
+                        rep_root = roots[rep] = find(rep)
+                    if rep_root == root:
+                        one_operator = True
+                        break
+                if one_operator:
+                    continue  # one operator already: nothing to align
+                for rep in representatives:
+                    if rep in tried:
+                        continue
+                    tried.add(rep)
+                    evidence = matches(rep, row_id)
+                    if evidence is not None:
+                        links.append(Link(rep, row_id, *evidence))
+                        self.union(rep, row_id)
+                        root = find(row_id)
+                        roots.clear()
+                        break
+                else:  # matching none: a representative while there is room
+                    if len(representatives) < REPRESENTATIVES:
+                        representatives.append(row_id)
+                        joined.append(position)
         return links, joined
-
-    def _bucket(
-        self,
-        member: int,
-        representatives: list[int],
-        tried: set[int],
-        matches: Callable[[int, int], tuple[str, str, int] | None],
-        links: list[Link],
-    ) -> bool:
-        if not representatives:  # a new bucket (most are): no one to align with
-            representatives.append(member)
-            return True
-        find = self.find
-        root = find(member)
-        if root in [find(r) for r in representatives]:
-            return False  # one operator already: nothing to align
-        for rep in representatives:
-            if rep in tried:
-                continue
-            tried.add(rep)
-            evidence = matches(rep, member)
-            if evidence is not None:
-                links.append(Link(rep, member, *evidence))
-                self.union(rep, member)
-                return False
-        if len(representatives) < REPRESENTATIVES:
-            representatives.append(member)
-            return True
-        return False
 
     def _same_photo(self, a: int, b: int) -> tuple[str, str, int] | None:
         best = min(

@@ -22,35 +22,34 @@ from __future__ import annotations
 import bisect
 import hashlib
 import json
+import pickle
 import re
 from array import array
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from itertools import islice
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Connection, Engine
 from sqlalchemy.orm import Session
 
-from zicht.ingest import IngestFileError
-from zicht.platforms._ads import Ad
-from zicht.platforms._feed import FeedRow, ad_keys, licence_in_ad, read_feed
+from zicht.ingest import IngestFileError, RawRow
+from zicht.platforms._feed import open_feed
 from zicht.platforms._grouping import REPRESENTATIVES, Grouping, link_detail
-from zicht.platforms._images import image_band_keys
 from zicht.platforms._operators import Link
 from zicht.platforms._outputs import CsvOutputs
-from zicht.platforms._register import licence_key
+from zicht.platforms._prepare import PreparedAd, prepared_chunks
+from zicht.platforms._problems import Problem
 from zicht.platforms._screening import (
     Flag,
     ScreeningPolicy,
     Usage,
     UsageIndex,
-    ad_flags,
+    licence_flags,
     sharing_flags,
     with_sharing,
 )
-from zicht.platforms._templates import Vocabulary, band_keys, minhash_signatures
+from zicht.platforms._templates import Vocabulary
 from zicht.privacy import Cipher
 from zicht.store import writing
 from zicht.store.ads import (
@@ -64,7 +63,6 @@ from zicht.store.ads import (
     save_clusters,
     save_links,
     save_screening,
-    screened_ads,
     usages,
     write_ads,
 )
@@ -102,7 +100,9 @@ def _sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def _quarantine(cipher: Cipher, platform: str, batch: int, name: str, row: FeedRow) -> Any:
+def _quarantine(
+    cipher: Cipher, platform: str, batch: int, name: str, row: RawRow, problems: list[Problem]
+) -> Any:
     cells = [[c, v] for c, v in row.cells.items()]
     return {
         "batch_id": batch,
@@ -111,38 +111,11 @@ def _quarantine(cipher: Cipher, platform: str, batch: int, name: str, row: FeedR
         "status": "open",
         "file_name": name,
         "row_number": row.number,
-        "errors": [p.as_dict() for p in row.problems],
+        "errors": [p.as_dict() for p in problems],
         "original": cipher.encrypt_json(
             {"cells": cells}, f"quarantine/{platform}/{name}/{row.number}"
         ),
         "original_hash": cipher.pseudonym(json.dumps(cells, default=str)),
-    }
-
-
-def _stored_row(
-    cipher: Cipher, ad: Ad, number_key: str | None, flags: list[Flag]
-) -> dict[str, Any]:
-    content = {
-        "url": ad.url,
-        "title": ad.title,
-        "text": ad.text,
-        "phones": list(ad.phones),
-        "emails": list(ad.emails),
-        "licence_number": ad.licence_number,
-    }
-    return {
-        "platform": ad.platform,
-        "ad_id": ad.ad_id,
-        "posted_at": ad.posted_at,
-        "city": ad.city,
-        "stated_age": ad.stated_age,
-        "licence_key": number_key,
-        "image_hashes": list(ad.image_hashes),
-        "content": cipher.encrypt_json(content, ad_context(ad.platform, ad.ad_id)),
-        "flags": [f.name for f in flags if f.kind == "evidence"],
-        "evidence": _evidence(flags),
-        "score": sum(f.weight for f in flags),
-        "cluster_id": None,
     }
 
 
@@ -177,6 +150,7 @@ class _Run:
         self.facts: dict[int, AdFacts] = {}  # of the stored ads the chunk meets
         self.grouping = Grouping(self._words_of, self._images_of)
         self.clusters_seen: set[int] = set()  # stored clusters this delivery touched
+        self.pending: list[bytes] = []  # per chunk, what the sharing pass needs
 
     def _facts(self, ids: Sequence[int]) -> None:
         """Load what grouping needs of stored ads (of earlier chunks or deliveries)."""
@@ -200,31 +174,45 @@ class _Run:
         images = self.images.get(row_id)
         return self.facts[row_id].image_hashes if images is None else images
 
-    def chunk(self, ads: list[Ad]) -> None:
-        """Store, screen (on their own) and group one chunk of checked ads."""
-        cipher, session, policy = self.cipher, self.session, self.policy
-        licences = [licence_in_ad(ad) for ad in ads]
-        number_keys = [licence_key(cipher, str(n)) if n else None for n, _ in licences]
-        contacts = [ad_keys(cipher, ad) for ad in ads]
-        words = [self.vocabulary.words(_text_of(ad.title, ad.text)) for ad in ads]
-        text_bands = band_keys(minhash_signatures(words, self.vocabulary))
-        image_bands = [[k for pdq in ad.image_hashes for k in image_band_keys(pdq)] for ad in ads]
-        states = licence_states(session, [k for k in number_keys if k])
-        stored = [
-            _stored_row(
-                cipher, ad, key,
-                ad_flags(ad, licence=licence, state=states.get(key) if key else None,
-                         policy=policy),
-            )
-            for ad, licence, key in zip(ads, licences, number_keys, strict=True)
-        ]  # fmt: skip
+    def chunk(self, ads: list[PreparedAd]) -> None:
+        """Store, screen (on their own) and group one chunk of checked, prepared ads."""
+        session, policy = self.session, self.policy
+        weights = policy.weights
+        states = licence_states(session, [ad[9] for ad in ads if ad[9]])
+        stored: list[dict[str, Any]] = []
+        evidences: list[list[list[Any]]] = []
+        for (_, ad_id, posted_at, city, age, images, content, municipality, rule, number_key,
+             _, _, _, _, own) in ads:  # fmt: skip
+            licence = licence_flags(
+                posted_at, city, licence=(municipality, rule),
+                state=states.get(number_key) if number_key else None, policy=policy,
+            )  # fmt: skip
+            evidence = _evidence(licence) + own
+            named = [e[0] for e in evidence if e[1] == "evidence"]
+            evidences.append(evidence)
+            stored.append({
+                "platform": self.platform, "ad_id": ad_id, "posted_at": posted_at,
+                "city": city, "stated_age": age, "licence_key": number_key,
+                "image_hashes": images, "content": content, "flags": named,
+                "evidence": evidence, "score": sum(float(weights.get(n, 1)) for n in named),
+                "cluster_id": None,
+            })  # fmt: skip
+        contacts = [ad[10] for ad in ads]
         row_ids = write_ads(session, stored, contacts, self.batch)
         del stored
         self.new_ids.extend(row_ids)
+        # What the sharing pass needs of the chunk's ads, kept (pickled) until then.
+        self.pending.append(pickle.dumps(
+            [(row_id, ad[1], ad[2], ad[9], evidence, ad[10])
+             for row_id, ad, evidence in zip(row_ids, ads, evidences, strict=True)],
+            protocol=pickle.HIGHEST_PROTOCOL,
+        ))  # fmt: skip
         if len(self.words) >= _WORDS_CACHE:
             self.words.clear()
-        self.words.update(zip(row_ids, words, strict=True))
-        self.images = {row_id: ad.image_hashes for row_id, ad in zip(row_ids, ads, strict=True)}
+        self.words.update(zip(row_ids, (ad[11] for ad in ads), strict=True))
+        self.images = {row_id: tuple(ad[5]) for row_id, ad in zip(row_ids, ads, strict=True)}
+        image_bands = [ad[13] for ad in ads]
+        text_bands = [ad[12] for ad in ads]
         firsts = first_with_contact(session, [key for own in contacts for _, key in own])
         keys = {key for own in image_bands + text_bands for key in own}
         buckets = band_representatives(session, keys, per_key=REPRESENTATIVES)
@@ -232,13 +220,13 @@ class _Run:
         self._facts(sorted(met - set(row_ids)))
         links: list[Link] = []
         new_bands: list[tuple[int, str]] = []
-        for row_id, own, images, texts in zip(
+        for row_id, own_contacts, images, texts in zip(
             row_ids, contacts, image_bands, text_bands, strict=True
         ):
             band_list = images + texts
             found, joined = self.grouping.add(
                 row_id,
-                [(kind, firsts[key]) for kind, key in own],
+                [(kind, firsts[key]) for kind, key in own_contacts],
                 [buckets.setdefault(key, []) for key in images],
                 [buckets.setdefault(key, []) for key in texts],
             )
@@ -262,11 +250,10 @@ class _Run:
         relabel_clusters(self.session, {old: new for old, new in renamed.items() if old != new})
 
 
-def _screen_sharing(run: _Run, ids: Sequence[int], outputs: CsvOutputs) -> list[float]:
-    """Add the sharing flags to a chunk of new ads, store their screening and cluster,
-    write their rows; returns their scores."""
+def _screen_sharing(run: _Run, ads: list[Any], outputs: CsvOutputs) -> list[float]:
+    """Add the sharing flags to a chunk of new ads (as `_Run.chunk` kept them), store
+    their screening and cluster, write their rows; returns their scores."""
     session, policy = run.session, run.policy
-    ads = screened_ads(session, ids)
     start = min(a[2] for a in ads) - policy.window
     end = max(a[2] for a in ads) + policy.window
     by_licence, by_contact = usages(
@@ -277,21 +264,26 @@ def _screen_sharing(run: _Run, ids: Sequence[int], outputs: CsvOutputs) -> list[
         end,
     )
     new = run.new_ids
+    known: dict[int, int | None] = {}
 
     def operator(row_id: int, stored: int | None) -> int | None:
-        at = _bisect(new, row_id)
-        return run.cluster(row_id) if at is not None else stored
+        found = known.get(row_id, -1)
+        if found == -1:
+            at = _bisect(new, row_id)
+            found = known[row_id] = run.cluster(row_id) if at is not None else stored
+        return found
 
-    def index(found: list[Any]) -> UsageIndex:
+    def index(found: list[Any], operators: bool) -> UsageIndex:
         grouped: dict[str, list[Usage]] = {}
         for u in found:
             grouped.setdefault(u.key, []).append(
                 Usage(str(u.id), u.posted_at, u.city, (), u.licence_key, u.phones,
-                      operator(u.id, u.cluster_id))
+                      operator(u.id, u.cluster_id) if operators else None)
             )  # fmt: skip
         return UsageIndex(grouped)
 
-    licence_index, contact_index = index(by_licence), index(by_contact)
+    # The licence rule counts operators (and phones); the contact rule cities and numbers.
+    licence_index, contact_index = index(by_licence, True), index(by_contact, False)
     results: list[dict[str, Any]] = []
     clusters: list[tuple[int, int]] = []
     scores: list[float] = []
@@ -299,7 +291,7 @@ def _screen_sharing(run: _Run, ids: Sequence[int], outputs: CsvOutputs) -> list[
         shared = sharing_flags(
             posted_at, licence_key=number_key, contact_keys=[k for _, k in contacts],
             licences=licence_index, contacts=contact_index, policy=policy,
-        )  # fmt: skip
+        ) if number_key or contacts else []  # fmt: skip
         flags, score = with_sharing(_stored_flags(evidence, policy), shared)
         cluster = run.cluster(row_id)
         if shared:
@@ -321,11 +313,6 @@ def _bisect(ids: array[int], row_id: int) -> int | None:
     return at if at < len(ids) and ids[at] == row_id else None
 
 
-def _chunks(rows: Iterator[FeedRow], size: int) -> Iterator[list[FeedRow]]:
-    while chunk := list(islice(rows, size)):
-        yield chunk
-
-
 def screen_file(
     path: Path,
     *,
@@ -335,12 +322,14 @@ def screen_file(
     out: Path,
     policy: ScreeningPolicy | None = None,
     chunk_size: int = CHUNK,
+    workers: int = 1,
 ) -> ScreenResult:
     """Store, screen and cluster one ad file of `platform`; write the CSVs to `out`.
 
     Given a connection, everything is written in the caller's transaction (e.g. with
     its audit entry, `zicht.access.audited_transaction`). The result does not depend
-    on `chunk_size` (memory does).
+    on `chunk_size` (memory does) nor on `workers` (processes that check, encrypt and
+    hash the next chunks while this one stores and groups).
 
     Raises:
         IngestFileError: the file is not an ad feed or unreadable (nothing stored).
@@ -348,7 +337,7 @@ def screen_file(
     if not PLATFORM_NAME.fullmatch(platform):
         raise IngestFileError(path, "platform name: 1 to 40 of a-z 0-9 . _ - (lower case)")
     policy = policy or ScreeningPolicy()
-    rows = read_feed(path, platform)
+    rows = open_feed(path)
     result = ScreenResult(file=str(path), platform=platform)
     with Session(engine) as session, session.begin():
         batch = writing.start_batch(
@@ -360,15 +349,27 @@ def screen_file(
         )
         result.batch_id = batch.id
         run = _Run(session, cipher, platform, batch.id, policy)
-        for chunk in _chunks(rows, max(1, chunk_size)):
+        seen: set[str] = set()  # ad ids of this file so far
+        for chunk, prepared in prepared_chunks(
+            rows, platform=platform, cipher=cipher, policy=policy,
+            chunk_size=max(1, chunk_size), workers=workers,
+        ):  # fmt: skip
             result.rows_read += len(chunk)
-            refused = [row for row in chunk if row.ad is None]
+            problems = dict(prepared.refused)
+            ads: list[PreparedAd] = []
+            for ad in prepared.ads:
+                if ad[1] in seen:
+                    problems[ad[0]] = [Problem("ad_id", "duplicate_record_id")]
+                else:
+                    seen.add(ad[1])
+                    ads.append(ad)
+            refused = [(chunk[index], problems[index]) for index in sorted(problems)]
             writing.insert_quarantine(
-                session, [_quarantine(cipher, platform, batch.id, path.name, r) for r in refused]
+                session,
+                [_quarantine(cipher, platform, batch.id, path.name, r, p) for r, p in refused],
             )
-            for row in refused:
-                result.refusals += [p.describe(path.name, row.number) for p in row.problems]
-            ads = [row.ad for row in chunk if row.ad is not None]
+            for row, found in refused:
+                result.refusals += [p.describe(path.name, row.number) for p in found]
             result.stored += len(ads)
             result.quarantined += len(refused)
             if ads:
@@ -376,12 +377,11 @@ def screen_file(
         run.finish_clusters()
         clusters: set[int] = set()
         with CsvOutputs(out) as outputs:
-            new = run.new_ids
-            for start in range(0, len(new), max(1, chunk_size)):
-                ids = list(new[start : start + max(1, chunk_size)])
-                scores = _screen_sharing(run, ids, outputs)
+            while run.pending:
+                kept = pickle.loads(run.pending.pop(0))  # noqa: S301 (our own, from memory)
+                scores = _screen_sharing(run, kept, outputs)
                 result.flagged += sum(1 for score in scores if score > 0)
-                clusters.update(run.cluster(i) for i in ids)
+                clusters.update(run.cluster(a[0]) for a in kept)
             for a, b, kind, value in batch_links(session, batch.id):
                 outputs.link(a, b, kind, link_detail(kind, value))
         result.clusters = len(clusters)

@@ -13,6 +13,7 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import NamedTuple
 
 from zicht.i18n import N_
 from zicht.platforms._ads import Ad
@@ -28,6 +29,8 @@ __all__ = [
     "Usage",
     "UsageIndex",
     "ad_flags",
+    "licence_flags",
+    "own_flags",
     "screen_ad",
     "sharing_flags",
     "with_sharing",
@@ -123,9 +126,9 @@ class Flag:
         return self.message % self.params
 
 
-@dataclass(frozen=True, slots=True)
-class Usage:
-    """One ad's use of a licence number or contact: when, where, with which others."""
+class Usage(NamedTuple):
+    """One ad's use of a licence number or contact: when, where, with which others (a
+    named tuple: a window holds many, and a frozen dataclass cost three times as much)."""
 
     ad: str
     posted_at: dt.datetime
@@ -159,8 +162,9 @@ def _city_key(city: str | None) -> str | None:
 
 
 def _licence_flags(
-    ad: Ad,
-    number: LicenceNumber | None,
+    posted_at: dt.datetime,
+    city: str | None,
+    municipality: str | None,
     rule: str | None,
     state: LicenceState | None,
     policy: ScreeningPolicy,
@@ -173,17 +177,17 @@ def _licence_flags(
     if rule == "check_digit":
         why = N_("the licence number fails its check digits (a typo or an invented number)")
         return [("licence_check_digit", why, {})]
-    assert number is not None
+    assert municipality is not None
     if state is None:
         return [
             (
                 "licence_unknown",
                 N_("no licence with this number in the register (%(code)s)"),
-                {"code": number.municipality},
+                {"code": municipality},
             )
         ]
     flags: list[Found] = []
-    day = ad.posted_at.date()
+    day = posted_at.date()
     if not state.active_on(day):
         dates: Params = {"status": state.status, "start": str(state.valid_from), "posted": str(day)}
         if state.valid_to is None:
@@ -192,8 +196,8 @@ def _licence_flags(
             text = N_("licence is %(status)s, valid %(start)s to %(end)s; ad posted %(posted)s")
             dates["end"] = str(state.valid_to)
         flags.append(("licence_not_active", text, dates))
-    place = municipality_by_name(ad.city)
-    issuer = municipalities().get(number.municipality)
+    place = municipality_by_name(city)
+    issuer = municipalities().get(municipality)
     if place is not None and issuer is not None:
         km = distance_km(place, issuer)
         if km > policy.far_km:
@@ -281,20 +285,33 @@ def _flags(found: list[Found], policy: ScreeningPolicy) -> list[Flag]:
     return [Flag(n, "evidence", float(policy.weights.get(n, 1)), m, p) for n, m, p in found]
 
 
-def ad_flags(
-    ad: Ad,
+def licence_flags(
+    posted_at: dt.datetime,
+    city: str | None,
     *,
-    licence: tuple[LicenceNumber | None, str | None],
+    licence: tuple[str | None, str | None],
     state: LicenceState | None,
     policy: ScreeningPolicy,
 ) -> list[Flag]:
-    """The flags of one ad on its own (licence, age, text): all but its sharing."""
-    found = _licence_flags(ad, licence[0], licence[1], state, policy)
+    """The flags of an ad's own licence number as the register knows it.
+
+    Args:
+        licence: the issuing municipality of the parsed number (None when it is not
+            one) and the rule it breaks ("missing", "malformed", "check_digit").
+        state: what the register says of the number (None: no hit).
+    """
+    return _flags(_licence_flags(posted_at, city, licence[0], licence[1], state, policy), policy)
+
+
+def own_flags(ad: Ad, *, has_licence: bool, policy: ScreeningPolicy) -> list[Flag]:
+    """The flags of one ad that need no register (age, text), in the order shown after
+    its licence flags."""
+    found: list[Found] = []
     if ad.stated_age is not None and ad.stated_age < 18:
         found.append(("stated_minor", N_("stated age %(age)s is under 18"), {"age": ad.stated_age}))
     elif ad.stated_age is not None and ad.stated_age < policy.licence_age:
         ages: Params = {"age": ad.stated_age, "limit": policy.licence_age}
-        if licence[0]:
+        if has_licence:
             text = N_("stated age %(age)s is under the licence age of %(limit)s "
                       "and the ad carries a licence number")  # fmt: skip
         else:
@@ -308,6 +325,22 @@ def ad_flags(
     flags = _flags(found, policy)
     flags += [Flag(i.name, "context", 0.0, _TEXT_EVIDENCE[i.name]) for i in context]
     return flags
+
+
+def ad_flags(
+    ad: Ad,
+    *,
+    licence: tuple[LicenceNumber | None, str | None],
+    state: LicenceState | None,
+    policy: ScreeningPolicy,
+) -> list[Flag]:
+    """The flags of one ad on its own (licence, age, text): all but its sharing."""
+    number, rule = licence
+    own = licence_flags(
+        ad.posted_at, ad.city, licence=(number.municipality if number else None, rule),
+        state=state, policy=policy,
+    )  # fmt: skip
+    return own + own_flags(ad, has_licence=number is not None, policy=policy)
 
 
 def sharing_flags(

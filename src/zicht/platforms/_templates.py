@@ -50,49 +50,49 @@ _NUMBER = re.compile(r"\d+")
 
 
 class Vocabulary:
-    """Words as small integers, and each word's stable 32-bit hash."""
+    """Words as their stable 32-bit hashes (blake2b), each word hashed once.
+
+    A word's hash is its token for MinHash and for alignment: it is the same in every
+    process and every delivery, so words need no shared numbering (ads are prepared in
+    worker processes). Two words with one hash (about one pair in 2^32) count as one
+    word, for MinHash and alignment alike.
+    """
 
     def __init__(self) -> None:
-        self._ids: dict[str, int] = {}
-        self._hashes: list[int] = []
+        self._hashes: dict[str, int] = {}
 
     def words(self, text: str) -> list[int]:
-        """The text's words (lower case, every number one token) as word ids."""
-        ids = self._ids
+        """The text's words (lower case, every number one token) as word hashes."""
+        hashes = self._hashes
         words = _WORD.findall(_NUMBER.sub(" 0 ", text.lower()))
-        found = [ids.get(word, -1) for word in words]
-        if -1 in found:  # new words: give them ids, in order of appearance
+        found = [hashes.get(word, -1) for word in words]
+        if -1 in found:  # new words: hash them
             for position, word in enumerate(words):
                 if found[position] == -1:
-                    index = ids.get(word)
-                    if index is None:
-                        index = ids[word] = len(ids)
+                    value = hashes.get(word)
+                    if value is None:
                         digest = hashlib.blake2b(word.encode("utf-8"), digest_size=4).digest()
-                        self._hashes.append(int.from_bytes(digest, "little"))
-                    found[position] = index
+                        value = hashes[word] = int.from_bytes(digest, "little")
+                    found[position] = value
         return found
-
-    def hashes(self) -> npt.NDArray[np.uint64]:
-        """The hash of every word id so far."""
-        return np.asarray(self._hashes, dtype=np.uint64)
 
 
 def minhash_signatures(
-    documents: Sequence[Sequence[int]], vocabulary: Vocabulary, chunk: int = 512
+    documents: Sequence[Sequence[int]], chunk: int = 512
 ) -> npt.NDArray[np.uint64]:
-    """MinHash signatures (documents x PERMUTATIONS) of word-id sequences as sets.
+    """MinHash signatures (documents x PERMUTATIONS) of word-hash sequences as sets.
 
     A document without words gets a signature of its own (all ones): it collides
     with no other.
     """
-    hashes = vocabulary.hashes()
     result = np.full((len(documents), PERMUTATIONS), np.iinfo(np.uint64).max, dtype=np.uint64)
     for start in range(0, len(documents), chunk):
-        part = [sorted(set(doc)) for doc in documents[start : start + chunk]]
+        part = [set(doc) for doc in documents[start : start + chunk]]
         lengths = np.fromiter((len(d) for d in part), dtype=np.int64, count=len(part))
-        if not lengths.sum():
+        total = int(lengths.sum())
+        if not total:
             continue
-        flat = hashes[np.fromiter((w for d in part for w in d), dtype=np.int64)]
+        flat = np.fromiter((w for d in part for w in d), dtype=np.uint64, count=total)
         values = (flat[:, None] * _A[None, :] + _B[None, :]) >> _SHIFT
         has_words = lengths > 0
         offsets = np.concatenate(([0], np.cumsum(lengths)[:-1]))[has_words]

@@ -31,6 +31,7 @@ import numpy.typing as npt
 import pandas as pd
 
 from zicht.pprl._fields import FIELDS, EncodedField, field_tokens
+from zicht.pprl._fields import _bigrams as bigrams
 from zicht.pprl._secret import LinkageSecret
 
 __all__ = ["Encoder", "Hardening", "filter_bits"]
@@ -41,6 +42,11 @@ Bits = npt.NDArray[np.uint8]
 _VALUE_CACHE = 200_000
 # Distinct tokens per field whose HMAC digest is kept.
 _TOKEN_CACHE = 1_000_000
+# Distinct raw names per salted field whose padded words are kept (salted fields meet
+# the same name under many birth years).
+_WORDS_CACHE = 200_000
+# A bigram in one integer: salt number, then two code points of 21 bits each.
+_CODE_BITS = 21
 
 
 @dataclass(frozen=True)
@@ -91,6 +97,9 @@ class Encoder:
         self._rng = rng or np.random.default_rng()
         self._keys: dict[str, bytes] = {}
         self._tokens: dict[str, dict[str, bytes]] = {}
+        self._bigram_digests: dict[str, dict[int, bytes]] = {}
+        self._words: dict[str, dict[str, str]] = {}
+        self._salt_numbers: dict[str, int] = {"": 0}
         self._filters: dict[str, dict[str, bytes]] = {}
         self._permutations = {
             spec.name: self._permutation(spec) for spec in FIELDS if self.hardening.balanced
@@ -183,6 +192,18 @@ class Encoder:
         # Salted: the salt is part of every hashed token, so the same name born in
         # another year sets unrelated bits.
         parts = [key.rpartition("\x1f") if salted else ("", "", key) for key in keys]
+        if spec.tokens is bigrams:
+            table, filled = self._bigram_table(spec, parts)
+        else:
+            table, filled = self._token_table(spec, parts, salted)
+        if self.hardening.balanced:
+            table = np.concatenate([table, 1 - table], axis=1)[:, self._permutations[spec.name]]
+        return np.packbits(table, axis=1), filled
+
+    def _token_table(
+        self, spec: EncodedField, parts: list[tuple[str, str, str]], salted: bool
+    ) -> tuple[Bits, npt.NDArray[np.bool_]]:
+        """(values x bits) unpacked filters from the field's own token function."""
         token_lists = [field_tokens(spec, raw) for _, _, raw in parts]
         grams = (
             [
@@ -193,16 +214,80 @@ class Encoder:
             if salted
             else [t for ts in token_lists for t in ts]
         )
-        lengths = np.fromiter(map(len, token_lists), dtype=np.int64, count=len(keys))
+        lengths = np.fromiter(map(len, token_lists), dtype=np.int64, count=len(parts))
         token_codes, distinct_tokens = pd.factorize(np.array(grams, dtype=object))
         positions = self._token_positions(spec, list(distinct_tokens))
-        table = np.zeros((len(keys), spec.bits), dtype=np.uint8)
-        rows = np.repeat(np.arange(len(keys), dtype=np.int64), lengths * spec.hashes)
+        table = np.zeros((len(parts), spec.bits), dtype=np.uint8)
+        rows = np.repeat(np.arange(len(parts), dtype=np.int64), lengths * spec.hashes)
         table[rows, positions[token_codes].ravel()] = 1
-        filled = lengths > 0
-        if self.hardening.balanced:
-            table = np.concatenate([table, 1 - table], axis=1)[:, self._permutations[spec.name]]
-        return np.packbits(table, axis=1), filled
+        return table, lengths > 0
+
+    def _padded_words(self, spec: EncodedField, raw: str, cache: dict[str, str] | None) -> str:
+        """The value's words as `bigrams` pads them ("_ana_ _maria_"), "" when none."""
+        if cache is not None:
+            padded = cache.get(raw)
+            if padded is not None:
+                return padded
+        text = spec.normalise(raw)
+        words = text.split() if text else []
+        padded = f"_{'_ _'.join(words)}_" if words else ""
+        if cache is not None and len(cache) < _WORDS_CACHE:
+            cache[raw] = padded
+        return padded
+
+    def _bigram_table(
+        self, spec: EncodedField, parts: list[tuple[str, str, str]]
+    ) -> tuple[Bits, npt.NDArray[np.bool_]]:
+        """(values x bits) unpacked filters of bigram fields, all values at once.
+
+        The same bits as hashing each of `bigrams(normalise(raw))`: a filter is the set
+        of its tokens' positions, so order and repeats do not matter. All values are
+        joined by spaces (no word holds one) and read as code points; every pair of
+        neighbours without a space is a bigram, numbered with its salt as one integer.
+        """
+        words = self._words.setdefault(spec.name, {}) if spec.salted else None
+        padded = [self._padded_words(spec, raw, words) for _, _, raw in parts]
+        salt_numbers = self._salt_numbers
+        salts = np.fromiter(
+            (salt_numbers.setdefault(salt, len(salt_numbers)) for salt, _, _ in parts),
+            dtype=np.int64,
+            count=len(parts),
+        )
+        lengths = np.fromiter(map(len, padded), dtype=np.int64, count=len(parts))
+        points = np.frombuffer(" ".join(padded).encode("utf-32-le"), dtype=np.uint32)
+        value_of = np.repeat(np.arange(len(parts), dtype=np.int64), lengths + 1)[: len(points)]
+        first, second = points[:-1].astype(np.int64), points[1:].astype(np.int64)
+        keep = (first != 32) & (second != 32)
+        values = value_of[:-1][keep]
+        codes = (salts[values] << (2 * _CODE_BITS)) | (first[keep] << _CODE_BITS) | second[keep]
+        distinct, inverse = np.unique(codes, return_inverse=True)
+        positions = self._bigram_positions(spec, distinct.tolist())
+        table = np.zeros((len(parts), spec.bits), dtype=np.uint8)
+        table[np.repeat(values, spec.hashes), positions[inverse.ravel()].ravel()] = 1
+        filled = np.bincount(values, minlength=len(parts)) > 0
+        return table, filled
+
+    def _bigram_positions(self, spec: EncodedField, codes: list[int]) -> npt.NDArray[np.int64]:
+        """(codes x hashes) bit positions of numbered bigrams (see `_bigram_table`)."""
+        key = self._key(spec)
+        known = self._bigram_digests.setdefault(spec.name, {})
+        salt_of = {number: salt for salt, number in self._salt_numbers.items()}
+        mask = (1 << _CODE_BITS) - 1
+        digests = []
+        room = _TOKEN_CACHE - len(known)
+        for code in codes:
+            digest = known.get(code)
+            if digest is None:
+                gram = chr((code >> _CODE_BITS) & mask) + chr(code & mask)
+                salt = salt_of[code >> (2 * _CODE_BITS)]
+                token = f"{salt}\x1f{gram}" if spec.salted and self.hardening.salt else gram
+                digest = hmac.digest(key, token.encode(), hashlib.sha256)
+                if room > 0:
+                    known[code] = digest
+                    room -= 1
+            digests.append(digest)
+        words = np.frombuffer(b"".join(digests), dtype=">u2").reshape(len(digests), 16)
+        return words[:, : spec.hashes].astype(np.int64) % spec.bits
 
     def encode(
         self, values: Sequence[dict[str, str | None]], birth_years: Sequence[int | None]

@@ -204,8 +204,7 @@ class ChunkEncoder:
         """The lines of the valid rows of `chunk`, in order, and its refused rows."""
         valid: list[ValidRecord] = []
         refusals = []
-        for raw in chunk:
-            outcome = self.converter.convert(raw)
+        for raw, outcome in zip(chunk, self.converter.convert_many(chunk), strict=True):
             if isinstance(outcome, ValidRecord):
                 valid.append(outcome)
             else:

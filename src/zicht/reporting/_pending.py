@@ -22,7 +22,11 @@ report is pending:
 Who finishes: the process that filed it, on a thread of lower priority
 (`PendingFinisher`, started with the web app); any process at start and every minute
 for reports left pending by a killed one; and the reporter's own visit, which derives
-the keys anyway and finishes its report if nothing else has yet.
+the keys anyway and finishes its report if nothing else has yet. The background
+finishers claim a report before deriving it (`claimed_by`/`claimed_at`, one atomic
+UPDATE, migration 0020), so of several processes only one derives it; a claim older
+than `CLAIM_LEASE` counts as abandoned (its process was killed) and may be taken again.
+The visit claims nothing: it has derived the keys already and just writes them.
 """
 
 from __future__ import annotations
@@ -63,7 +67,12 @@ __all__ = [
 log = logging.getLogger(__name__)
 
 PENDING_PREFIX = "pending:"
-BATCH = 32  # derivations written in one transaction
+BATCH = 32  # derivations claimed, and written, in one transaction each
+# Seconds after which a claim counts as abandoned. A batch's claims are written off
+# when its derivations are (32 at ~15 ms a core on a quiet machine, ~0.5 s); the lease
+# allows that more than 200 times over, for a lowest-priority thread on a loaded machine,
+# and delays the sweep of a killed process's claimed reports by as long.
+CLAIM_LEASE = 120.0
 
 
 def pending_private_key(policy: ReportingPolicy) -> PrivateKey:
@@ -141,21 +150,47 @@ def _complete(
     return finished
 
 
+def _new_claimant() -> str:
+    """A random name for this process's claims: nothing of the host or the reporter."""
+    return secrets.token_hex(8)
+
+
+_CLAIMANT = _new_claimant()
+
+
+def _forget_claimant() -> None:
+    global _CLAIMANT  # a forked child is another claimant
+    _CLAIMANT = _new_claimant()
+
+
+os.register_at_fork(after_in_child=_forget_claimant)
+
+
+def _claim(
+    engine: Engine, rows: Sequence[store.PendingRow], claimant: str, lease: float
+) -> set[int]:
+    with Session(engine) as session, session.begin():
+        return store.claim_pending(session, [row.lookup for row in rows], claimant, lease)
+
+
 def finish_pending(
     engine: Engine,
     policy: ReportingPolicy,
     report_ids: Sequence[int] | None = None,
     *,
     older_than: float | None = None,
+    claimant: str | None = None,
+    lease: float = CLAIM_LEASE,
 ) -> int:
     """Derive the receipts of pending reports (those of `report_ids`, or every one, or
     those filed more than `older_than` seconds ago); how many this call finished.
 
-    The derivations run outside any transaction; their results are written `BATCH` at a
-    time. Each row is read again just before its derivation and skipped when another
-    process has finished it meanwhile, and a sweep takes its rows in random order, so
-    processes sweeping at once mostly derive different reports (best effort, not a
-    claim: two may still derive the same one; the write keeps the first).
+    The rows are claimed `BATCH` at a time (for `claimant`, default this process)
+    before their derivations, in one short transaction: a report finished meanwhile, or
+    claimed by another caller less than `lease` seconds ago, is skipped, so of callers
+    racing for a report exactly one derives it. The derivations run outside any
+    transaction; their results are written a batch at a time. A sweep takes its rows in
+    random order, so processes sweeping at once claim different batches.
     """
     server = pending_private_key(policy)
     with Session(engine) as session:
@@ -164,11 +199,12 @@ def finish_pending(
         secrets.SystemRandom().shuffle(rows)
     finished = 0
     for start in range(0, len(rows), BATCH):
+        batch = rows[start : start + BATCH]
+        claimed = _claim(engine, batch, claimant or _CLAIMANT, lease)
         done = []
-        for row in rows[start : start + BATCH]:
-            with Session(engine) as session:
-                if not store.is_pending(session, row.report_id, row.lookup):
-                    continue  # finished by another process since the list was read
+        for row in batch:
+            if row.report_id not in claimed:
+                continue  # finished since the list was read, or another caller's
             opened = _open(server, row)
             if opened is not None:
                 keys = receipt_keys(opened.receipt, opened.passphrase, policy.pepper)

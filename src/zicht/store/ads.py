@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any, cast
+from typing import Any, NamedTuple, cast
 
-from sqlalchemy import JSON, Table, bindparam, delete, func, insert, select, update
+from sqlalchemy import JSON, Table, bindparam, delete, insert, select, update
 from sqlalchemy.orm import Session, aliased
 
 from zicht.store.models import utcnow
@@ -25,7 +25,6 @@ __all__ = [
     "save_clusters",
     "save_links",
     "save_screening",
-    "screened_ads",
     "usages",
     "write_ads",
 ]
@@ -46,9 +45,9 @@ class AdFacts:
     content: bytes
 
 
-@dataclass(frozen=True, slots=True)
-class Usage:
-    """A stored ad using a licence number or contact `key`, for window counts."""
+class Usage(NamedTuple):
+    """A stored ad using a licence number or contact `key`, for window counts (a named
+    tuple: a window holds many, and a frozen dataclass cost three times as much to make)."""
 
     id: int
     key: str
@@ -78,13 +77,12 @@ def write_ads(
         return []
     platform = rows[0]["platform"]
     ad_ids = [row["ad_id"] for row in rows]
+    earlier = select(AdRow.id).where(
+        AdRow.platform == platform, AdRow.ad_id.in_(bindparam("ids", expanding=True))
+    )
     for start in range(0, len(ad_ids), _KEYS_CHUNK):
         chunk = ad_ids[start : start + _KEYS_CHUNK]
-        old = list(
-            session.scalars(
-                select(AdRow.id).where(AdRow.platform == platform, AdRow.ad_id.in_(chunk))
-            )
-        )
+        old = list(session.connection().execute(earlier, {"ids": chunk}).scalars())
         if old:
             session.execute(delete(AdContactRow).where(AdContactRow.ad.in_(old)))
             session.execute(delete(AdBandRow).where(AdBandRow.ad.in_(old)))
@@ -99,12 +97,13 @@ def write_ads(
         insert(table), [{**row, "batch_id": batch_id, "updated_at": now} for row in rows]
     )
     by_ad_id: dict[str, int] = {}
+    statement = select(AdRow.ad_id, AdRow.id).where(
+        AdRow.platform == platform, AdRow.ad_id.in_(bindparam("ids", expanding=True))
+    )
     for start in range(0, len(ad_ids), _KEYS_CHUNK):
         chunk = ad_ids[start : start + _KEYS_CHUNK]
-        statement = select(AdRow.ad_id, AdRow.id).where(
-            AdRow.platform == platform, AdRow.ad_id.in_(chunk)
-        )
-        by_ad_id.update((ad_id, row_id) for ad_id, row_id in session.execute(statement))
+        found = session.connection().execute(statement, {"ids": chunk})
+        by_ad_id.update((ad_id, row_id) for ad_id, row_id in found)
     ids = [by_ad_id[ad_id] for ad_id in ad_ids]
     links = [
         {"ad": ad, "kind": kind, "key": key}
@@ -126,23 +125,35 @@ def save_bands(session: Session, keys: Sequence[tuple[int, str]]) -> None:
         )
 
 
-def _chunks(keys: Iterable[str]) -> Iterable[list[str]]:
+def _chunks(keys: Iterable[Any]) -> Iterable[list[Any]]:
     ordered = sorted(set(keys))
     for start in range(0, len(ordered), _KEYS_CHUNK):
         yield ordered[start : start + _KEYS_CHUNK]
 
 
+def _driver_rows(
+    session: Session, sql: str, keys: Iterable[Any], after: Sequence[Any] = ()
+) -> Iterable[Any]:
+    """Rows of `sql` (its `{keys}` an IN list, `{m}` a parameter marker, `after` the
+    values of those markers) for all `keys`, in chunks, through the driver's cursor:
+    these reads return many rows, and the expression building and row objects of
+    SQLAlchemy were most of their cost."""
+    connection = session.connection()
+    marker = "?" if connection.dialect.paramstyle == "qmark" else "%s"
+    cursor = connection.connection.cursor()
+    try:
+        for chunk in _chunks(keys):
+            statement = sql.format(keys=", ".join([marker] * len(chunk)), m=marker)
+            cursor.execute(statement, [*chunk, *after])
+            yield from cursor.fetchall()
+    finally:
+        cursor.close()
+
+
 def first_with_contact(session: Session, keys: Iterable[str]) -> dict[str, int]:
     """Per contact key, the first stored ad (smallest row id) with it."""
-    first: dict[str, int] = {}
-    for chunk in _chunks(keys):
-        statement = (
-            select(AdContactRow.key, func.min(AdContactRow.ad))
-            .where(AdContactRow.key.in_(chunk))
-            .group_by(AdContactRow.key)
-        )
-        first.update((key, int(ad)) for key, ad in session.connection().execute(statement))
-    return first
+    sql = "SELECT key, MIN(ad) FROM ad_contact WHERE key IN ({keys}) GROUP BY key"
+    return {key: int(ad) for key, ad in _driver_rows(session, sql, keys)}
 
 
 def band_representatives(
@@ -150,16 +161,13 @@ def band_representatives(
 ) -> dict[str, list[int]]:
     """Per band key, the row ids of its first `per_key` representatives, in order."""
     found: dict[str, list[int]] = {}
-    for chunk in _chunks(keys):
-        statement = (
-            select(AdBandRow.key, AdBandRow.ad)
-            .where(AdBandRow.key.in_(chunk))
-            .order_by(AdBandRow.key, AdBandRow.ad)
-        )
-        for key, ad in session.connection().execute(statement):
-            members = found.setdefault(key, [])
-            if len(members) < per_key:
-                members.append(ad)
+    sql = "SELECT key, ad FROM ad_band WHERE key IN ({keys}) ORDER BY key, ad"
+    for key, ad in _driver_rows(session, sql, keys):
+        members = found.get(key)
+        if members is None:
+            found[key] = [ad]
+        elif len(members) < per_key:
+            members.append(ad)
     return found
 
 
@@ -167,17 +175,23 @@ def grouping_facts(session: Session, ids: Iterable[int]) -> dict[int, AdFacts]:
     """Cluster, photos and encrypted content of stored ads, by row id."""
     facts: dict[int, AdFacts] = {}
     ordered = sorted(set(ids))
+    statement = select(
+        AdRow.id, AdRow.platform, AdRow.ad_id, AdRow.cluster_id, AdRow.image_hashes,
+        AdRow.content,
+    ).where(AdRow.id.in_(bindparam("ids", expanding=True)))  # fmt: skip
     for start in range(0, len(ordered), _IN_CHUNK):
-        statement = select(
-            AdRow.id, AdRow.platform, AdRow.ad_id, AdRow.cluster_id, AdRow.image_hashes,
-            AdRow.content,
-        ).where(AdRow.id.in_(ordered[start : start + _IN_CHUNK]))  # fmt: skip
-        for row in session.connection().execute(statement):
+        for row in session.connection().execute(
+            statement, {"ids": ordered[start : start + _IN_CHUNK]}
+        ):
             facts[row.id] = AdFacts(
                 row.id, row.platform, row.ad_id, row.cluster_id, tuple(row.image_hashes),
                 row.content,
             )  # fmt: skip
     return facts
+
+
+def _as_is(value: Any) -> Any:
+    return value
 
 
 def usages(
@@ -189,64 +203,47 @@ def usages(
 ) -> tuple[list[Usage], list[Usage]]:
     """Stored ads posted from `start` to `end` with one of the licence keys (with their
     phone keys) and with one of the contact keys."""
-    by_licence: list[Usage] = []
-    for chunk in _chunks(licence_keys):
-        by_key = select(
-            AdRow.id, AdRow.licence_key, AdRow.posted_at, AdRow.city, AdRow.cluster_id
-        ).where(AdRow.licence_key.in_(chunk), AdRow.posted_at.between(start, end))
-        by_licence += [
-            Usage(r.id, r.licence_key, r.posted_at, r.city, r.licence_key, r.cluster_id)
-            for r in session.connection().execute(by_key)
-        ]
-    phones: dict[int, list[str]] = {}
-    ids = sorted({u.id for u in by_licence})
-    for at in range(0, len(ids), _IN_CHUNK):
-        of_ads = select(AdContactRow.ad, AdContactRow.key).where(
-            AdContactRow.ad.in_(ids[at : at + _IN_CHUNK]), AdContactRow.kind == "phone"
+    # Times as the dialect stores and reads them (SQLite: text), outside SQLAlchemy.
+    dialect = session.connection().dialect
+    posted = cast(Table, AdRow.__table__).c.posted_at.type.dialect_impl(dialect)
+    to_db: Callable[[Any], Any] = posted.bind_processor(dialect) or _as_is
+    read: Callable[[Any], Any] = posted.result_processor(dialect, None) or _as_is
+    window = (to_db(start), to_db(end))
+    # SQLite would take the index on posting time and scan every ad of the window (all
+    # of a large delivery); the licence key is the selective term ("+": no index).
+    posted_at = "+posted_at" if dialect.name == "sqlite" else "posted_at"
+    found = list(
+        _driver_rows(
+            session,
+            "SELECT id, licence_key, posted_at, city, cluster_id FROM ad "
+            f"WHERE licence_key IN ({{keys}}) AND {posted_at} BETWEEN {{m}} AND {{m}}",
+            licence_keys,
+            window,
         )
-        for ad, key in session.connection().execute(of_ads):
-            phones.setdefault(ad, []).append(key)
+    )
+    phones: dict[int, list[str]] = {}
+    for ad, key in _driver_rows(
+        session,
+        "SELECT ad, key FROM ad_contact WHERE ad IN ({keys}) AND kind = 'phone'",
+        {row[0] for row in found},
+    ):
+        phones.setdefault(ad, []).append(key)
     by_licence = [
-        Usage(u.id, u.key, u.posted_at, u.city, u.licence_key, u.cluster_id,
-              tuple(sorted(phones.get(u.id, ()))))
-        for u in by_licence
-    ]  # fmt: skip
-    by_contact: list[Usage] = []
-    for chunk in _chunks(contact_keys):
-        sharing = (
-            select(AdRow.id, AdContactRow.key, AdRow.posted_at, AdRow.city, AdRow.licence_key,
-                   AdRow.cluster_id)
-            .join(AdRow, AdRow.id == AdContactRow.ad)
-            .where(AdContactRow.key.in_(chunk), AdRow.posted_at.between(start, end))
-        )  # fmt: skip
-        by_contact += [Usage(*row) for row in session.connection().execute(sharing)]
+        Usage(row_id, key, read(at), city, key, cluster, tuple(sorted(phones.get(row_id, ()))))
+        for row_id, key, at, city, cluster in found
+    ]
+    by_contact = [
+        Usage(row_id, key, read(at), city, licence, cluster)
+        for row_id, key, at, city, licence, cluster in _driver_rows(
+            session,
+            "SELECT ad.id, ad_contact.key, ad.posted_at, ad.city, ad.licence_key, "
+            "ad.cluster_id FROM ad_contact JOIN ad ON ad.id = ad_contact.ad "
+            "WHERE ad_contact.key IN ({keys}) AND ad.posted_at BETWEEN {m} AND {m}",
+            contact_keys,
+            window,
+        )
+    ]
     return by_licence, by_contact
-
-
-def screened_ads(
-    session: Session, ids: Sequence[int]
-) -> list[tuple[int, str, dt.datetime, str | None, list[Any], list[tuple[str, str]]]]:
-    """Row id, ad id, posting time, licence key, evidence and (kind, key) contacts of the
-    stored ads with these row ids, in the order of `ids`."""
-    rows: dict[int, Any] = {}
-    contacts: dict[int, list[tuple[str, str]]] = {}
-    for start in range(0, len(ids), _IN_CHUNK):
-        chunk = list(ids[start : start + _IN_CHUNK])
-        statement = select(
-            AdRow.id, AdRow.ad_id, AdRow.posted_at, AdRow.licence_key, AdRow.evidence
-        ).where(AdRow.id.in_(chunk))
-        rows.update((row.id, row) for row in session.connection().execute(statement))
-        for ad, kind, key in session.connection().execute(
-            select(AdContactRow.ad, AdContactRow.kind, AdContactRow.key)
-            .where(AdContactRow.ad.in_(chunk))
-            .order_by(AdContactRow.id)
-        ):
-            contacts.setdefault(ad, []).append((kind, key))
-    return [
-        (i, rows[i].ad_id, rows[i].posted_at, rows[i].licence_key, rows[i].evidence or [],
-         contacts.get(i, []))
-        for i in ids
-    ]  # fmt: skip
 
 
 def batch_links(session: Session, batch_id: int) -> Iterable[tuple[str, str, str, int]]:
@@ -304,15 +301,11 @@ def save_screening(session: Session, results: Sequence[dict[str, Any]]) -> None:
 
 def save_clusters(session: Session, clusters: Sequence[tuple[int, int]]) -> None:
     """Store the cluster of ads: (row id, cluster id)."""
-    if clusters:
-        table = cast(Table, AdRow.__table__)
-        statement = (
-            update(table)
-            .where(table.c.id == bindparam("row_id"))
-            .values(cluster_id=bindparam("new_cluster"))
-        )
-        session.connection().execute(
-            statement, [{"row_id": a, "new_cluster": c} for a, c in clusters]
+    marker = "?" if session.connection().dialect.paramstyle == "qmark" else "%s"
+    for start in range(0, len(clusters), 50_000):
+        session.connection().exec_driver_sql(
+            f"UPDATE ad SET cluster_id = {marker} WHERE id = {marker}",
+            [(cluster, row_id) for row_id, cluster in clusters[start : start + 50_000]],
         )
 
 

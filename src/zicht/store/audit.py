@@ -7,8 +7,10 @@ never updates or deletes a row; on both engines a trigger refuses it as well
 (migration 0003). The service (`zicht.access`) computes the hashes; this module
 appends (one writer at a time, several entries per commit when asked) and reads.
 
-An act on PostgreSQL writes its entries to `audit_pending` in its own transaction,
-without the chain's lock (`add_pending`, migration 0018); the next chaining step
+An act on PostgreSQL appends its entries in its own transaction when the chain's lock
+is free at that moment (`try_chain_lock`, then `append_in`: one commit). When another
+writer holds the lock (or waits for it) the act does not queue: it writes its entries
+to `audit_pending` instead (`add_pending`, migration 0018), and the next chaining step
 (`append_many` with `pending`) moves every committed waiting entry into the chain, in
 the order they were written, and removes them in the same commit. A waiting entry
 thus survives a crash of its writer and is chained by whoever chains next.
@@ -20,9 +22,11 @@ import datetime as dt
 import fcntl
 import threading
 import time
+import weakref
 from collections.abc import Callable, Generator, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
 from sqlalchemy import (
@@ -40,7 +44,7 @@ from sqlalchemy import (
     select,
     text,
 )
-from sqlalchemy.engine import Connection
+from sqlalchemy.engine import Connection, Transaction
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -64,6 +68,7 @@ __all__ = [
     "iter_entries",
     "logged_actions",
     "search_entries",
+    "try_chain_lock",
 ]
 
 GENESIS_HASH = "0" * 64
@@ -72,6 +77,12 @@ _ATTEMPTS = 8
 # The PostgreSQL advisory lock that serialises audit writers: an arbitrary constant and
 # the schema, since each schema of a database holds a store (and a chain) of its own.
 _PG_LOCK = "SELECT pg_advisory_xact_lock(2053729128, hashtext(current_schema()))"
+# The same lock taken only when it is free at once: PostgreSQL grants it neither while
+# another transaction holds it nor while one waits for it (so waiting writers, such as a
+# group writer, are not overtaken for ever).
+_PG_TRY_LOCK = "SELECT pg_try_advisory_xact_lock(2053729128, hashtext(current_schema()))"
+# The transactions that took the chain's lock with `try_chain_lock` (until they end).
+_HOLDING: weakref.WeakSet[Transaction] = weakref.WeakSet()
 
 
 class AuditEntryRow(Base):
@@ -178,12 +189,21 @@ def count_recent(engine: Engine, action: str, client: str | None, since: dt.date
 
 def head_entry(connection: Connection) -> tuple[int, str]:
     """The (seq, entry_hash) of the newest entry; (0, GENESIS_HASH) for an empty log."""
-    row = connection.execute(
-        select(AuditEntryRow.seq, AuditEntryRow.entry_hash)
-        .order_by(AuditEntryRow.seq.desc())
-        .limit(1)
-    ).first()
+    row = connection.execute(_head_statement()).first()
     return (0, GENESIS_HASH) if row is None else (int(row[0]), str(row[1]))
+
+
+@cache
+def _head_statement() -> Any:
+    # Built once: every audited page view reads the head (a new statement object per
+    # call cost more than the query, in its cache key and result metadata).
+    table = AuditEntryRow.__table__
+    return select(table.c.seq, table.c.entry_hash).order_by(table.c.seq.desc()).limit(1)
+
+
+@cache
+def _insert_statement() -> Any:
+    return insert(AuditEntryRow)
 
 
 def entry_hash_at(engine: Engine, seq: int) -> str | None:
@@ -279,7 +299,7 @@ def _append(
         entries.append(entry)
         previous = entry["entry_hash"]
     if entries:
-        connection.execute(insert(AuditEntryRow), entries)
+        connection.execute(_insert_statement(), entries)
     return entries
 
 
@@ -334,13 +354,32 @@ def append_in(
 
     The chain's order is taken here: on PostgreSQL the advisory lock the group writer
     also takes (released by the caller's commit or rollback, so it is best called just
-    before the commit); on SQLite the transaction already holds the database's write
-    lock. Returns the entries as written. Should another writer have appended all the
-    same, the unique `seq` and `previous_hash` refuse the commit: the chain never forks.
+    before the commit), unless `try_chain_lock` took it already; on SQLite the
+    transaction already holds the database's write lock. Returns the entries as
+    written. Should another writer have appended all the same, the unique `seq` and
+    `previous_hash` refuse the commit: the chain never forks.
     """
-    if connection.dialect.name == "postgresql":
+    if connection.dialect.name == "postgresql" and connection.get_transaction() not in _HOLDING:
         connection.execute(text(_PG_LOCK))
     return _append(connection, builds)
+
+
+def try_chain_lock(connection: Connection) -> bool:
+    """Take the chain's lock for the rest of the caller's transaction if nobody holds or
+    waits for it; False (nothing taken, nothing waited for) otherwise.
+
+    PostgreSQL: the advisory lock of `append_in` and the group writer, without waiting;
+    held until the caller's commit or rollback, and `append_in` then appends at once.
+    SQLite: the transaction of `chained_transaction` holds the write lock already: True.
+    """
+    if connection.dialect.name != "postgresql":
+        return True
+    if not connection.execute(text(_PG_TRY_LOCK)).scalar_one():
+        return False
+    transaction = connection.get_transaction()
+    if transaction is not None:
+        _HOLDING.add(transaction)
+    return True
 
 
 def iter_entries(engine: Engine, chunk_size: int = 5000) -> Generator[AuditEntry, None, None]:

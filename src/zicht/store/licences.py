@@ -7,7 +7,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, cast
 
-from sqlalchemy import Table, insert, select, update
+from sqlalchemy import Table, bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
 from zicht.store.models import utcnow
@@ -80,15 +80,16 @@ def licence_states(session: Session, number_keys: Iterable[str]) -> dict[str, Li
     """The register's state of each known licence among `number_keys` (hit / no hit)."""
     wanted = sorted(set(number_keys))
     found: dict[str, LicenceState] = {}
+    statement = select(
+        LicenceRow.number_key,
+        LicenceRow.municipality,
+        LicenceRow.valid_from,
+        LicenceRow.valid_to,
+        LicenceRow.status,
+        LicenceRow.holder_key,
+    ).where(LicenceRow.number_key.in_(bindparam("keys", expanding=True)))
     for start in range(0, len(wanted), _IN_CHUNK):
-        statement = select(
-            LicenceRow.number_key,
-            LicenceRow.municipality,
-            LicenceRow.valid_from,
-            LicenceRow.valid_to,
-            LicenceRow.status,
-            LicenceRow.holder_key,
-        ).where(LicenceRow.number_key.in_(wanted[start : start + _IN_CHUNK]))
-        for key, place, first_day, last_day, status, holder in session.execute(statement):
+        chunk = {"keys": wanted[start : start + _IN_CHUNK]}
+        for key, place, first_day, last_day, status, holder in session.execute(statement, chunk):
             found[key] = LicenceState(place, first_day, last_day, status, holder)
     return found

@@ -8,11 +8,28 @@ Functions that take `bind` also run inside a caller's transaction when given its
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import Connection, Engine, and_, func, or_, select, update
+from sqlalchemy import (
+    BigInteger,
+    Connection,
+    Engine,
+    Float,
+    Select,
+    Table,
+    and_,
+    func,
+    insert,
+    literal_column,
+    null,
+    or_,
+    select,
+    union_all,
+    update,
+)
+from sqlalchemy import cast as sql_cast
 from sqlalchemy.orm import Session
 
 from zicht.store.models import utcnow
@@ -29,6 +46,7 @@ from zicht.store.notices import (
 from zicht.store.platforms import AdRow
 
 __all__ = [
+    "IntakeAsk",
     "IntakeFacts",
     "active_suspension",
     "ad_postings",
@@ -143,72 +161,109 @@ class IntakeFacts:
     suspended: bool
     recent: int
     trusted: bool
-    scores: tuple[float, ...]
+    score: float | None  # the highest screening score of the ads named (None: none)
 
 
-def intake_facts(
-    engine: Engine,
-    platform: str,
-    notifier_key: str | None,
-    organisation: str | None,
-    ad_ids: Iterable[str],
-    now: dt.datetime,
-    since: dt.datetime,
-) -> IntakeFacts:
-    """The intake's reads on one connection: the platform is registered; the notifier is
-    suspended there, and filed how many notices since `since`; the organisation is an
-    active trusted flagger; the screening scores of the ads named.
+@dataclass(frozen=True)
+class IntakeAsk:
+    """What the intake asks about one notice (see `intake_facts`)."""
 
-    One checkout and one short read transaction instead of four sessions (the intake's
-    reads cost more than its grouped write did: benchmarks/bench_notices.py).
+    platform: str
+    notifier_key: str | None
+    organisation: str | None
+    ad_ids: Sequence[str]
+    now: dt.datetime
+    since: dt.datetime
+
+
+def _facts_select(number: int, ask: IntakeAsk) -> Select[Any]:
+    """One notice's questions as one row of scalar subqueries, numbered `number`."""
+    known = (
+        select(PlatformTenantRow.id).where(PlatformTenantRow.code == ask.platform).scalar_subquery()
+    )
+    # Typed NULLs: PostgreSQL types a UNION's column from its branches in order.
+    suspended: Any = sql_cast(null(), BigInteger)
+    recent: Any = sql_cast(null(), BigInteger)
+    if ask.notifier_key is not None:
+        suspended = (
+            select(func.count())
+            .select_from(SanctionRow)
+            .where(
+                SanctionRow.platform == ask.platform,
+                SanctionRow.subject_key == ask.notifier_key,
+                SanctionRow.kind == "suspension",
+                SanctionRow.until > ask.now,
+            )
+            .scalar_subquery()
+        )
+        recent = (
+            select(func.count())
+            .select_from(NoticeRow)
+            .where(NoticeRow.notifier_key == ask.notifier_key, NoticeRow.received_at >= ask.since)
+            .scalar_subquery()
+        )
+    trusted: Any = sql_cast(null(), BigInteger)
+    if ask.organisation is not None:
+        trusted = (
+            select(func.count())
+            .select_from(TrustedFlaggerRow)
+            .where(
+                TrustedFlaggerRow.organisation == ask.organisation,
+                TrustedFlaggerRow.active.is_(True),
+            )
+            .scalar_subquery()
+        )
+    score: Any = sql_cast(null(), Float)
+    wanted = sorted(set(ask.ad_ids))
+    if wanted:
+        score = (
+            select(func.max(AdRow.score))
+            .where(AdRow.platform == ask.platform, AdRow.ad_id.in_(wanted))
+            .scalar_subquery()
+        )
+    return select(
+        literal_column(str(int(number))).label("number"),
+        known.label("known"),
+        suspended.label("suspended"),
+        recent.label("recent"),
+        trusted.label("trusted"),
+        score.label("score"),
+    )
+
+
+def intake_facts(bind: Engine | Connection, asks: Sequence[IntakeAsk]) -> list[IntakeFacts]:
+    """The intake's reads about a burst of notices, in one statement: for each, the
+    platform is registered; the notifier is suspended there, and filed how many notices
+    since `since`; the organisation is an active trusted flagger; the highest screening
+    score of the ads named.
+
+    One round trip for the burst (a UNION ALL of rows of scalar subqueries) instead of one
+    a question: the intake's writer thread waits on every round trip, and under load it
+    waits for the interpreter lock after each one too (benchmarks/bench_notices.py).
     """
-    wanted = sorted(set(ad_ids))
-    with engine.connect() as connection:
-        known = connection.scalar(
-            select(PlatformTenantRow.id).where(PlatformTenantRow.code == platform)
+    if not asks:
+        return []
+    selects = [_facts_select(number, ask) for number, ask in enumerate(asks)]
+    statement = selects[0] if len(selects) == 1 else union_all(*selects)
+    if isinstance(bind, Connection):
+        rows = bind.execute(statement).all()
+    else:
+        with bind.connect() as connection:
+            rows = connection.execute(statement).all()
+    found: dict[int, IntakeFacts] = {}
+    for number, known, suspended, recent, trusted, score in rows:
+        found[int(number)] = (
+            IntakeFacts(
+                True,
+                bool(suspended),
+                int(recent or 0),
+                bool(trusted),
+                None if score is None else float(score),
+            )
+            if known is not None
+            else IntakeFacts(False, False, 0, False, None)
         )
-        if known is None:
-            return IntakeFacts(False, False, 0, False, ())
-        suspended, recent = False, 0
-        if notifier_key is not None:
-            suspended = (
-                connection.scalar(
-                    select(SanctionRow.id)
-                    .where(
-                        SanctionRow.platform == platform,
-                        SanctionRow.subject_key == notifier_key,
-                        SanctionRow.kind == "suspension",
-                        SanctionRow.until > now,
-                    )
-                    .limit(1)
-                )
-                is not None
-            )
-            recent = int(
-                connection.scalar(
-                    select(func.count()).where(
-                        NoticeRow.notifier_key == notifier_key, NoticeRow.received_at >= since
-                    )
-                )
-                or 0
-            )
-        trusted = organisation is not None and bool(
-            connection.scalar(
-                select(TrustedFlaggerRow.active).where(
-                    TrustedFlaggerRow.organisation == organisation
-                )
-            )
-        )
-        scores: tuple[float, ...] = ()
-        if wanted:
-            scores = tuple(
-                float(score)
-                for score in connection.scalars(
-                    select(AdRow.score).where(AdRow.platform == platform, AdRow.ad_id.in_(wanted))
-                )
-                if score is not None
-            )
-    return IntakeFacts(True, suspended, recent, trusted, scores)
+    return [found[number] for number in range(len(asks))]
 
 
 def insert_notice(engine: Engine, values: dict[str, Any]) -> NoticeRow:
@@ -223,17 +278,23 @@ def insert_notices(connection: Connection, rows: list[dict[str, Any]]) -> None:
     """Store many notices in the caller's transaction (group commit); each dict gets its
     `id`. The caller commits (with the audit entries of the notices).
 
-    A row's `outbox` (a list of messages: kind, subject, body) is queued with it.
+    A row's `outbox` (a list of messages: kind, subject, body) is queued with it. Two
+    statements a batch (Core, ids returned in the rows' order), not the ORM's unit of
+    work: the intake's write is on every notice's path.
     """
-    with Session(bind=connection) as session:
-        messages = [row.get("outbox", []) for row in rows]
-        made = [NoticeRow(**{k: v for k, v in row.items() if k != "outbox"}) for row in rows]
-        session.add_all(made)
-        session.flush()
-        for row, stored, queued in zip(rows, made, messages, strict=True):
-            row["id"] = stored.id
-            session.add_all(OutboxRow(notice_id=stored.id, **message) for message in queued)
-        session.flush()
+    if not rows:
+        return
+    notices = cast(Table, NoticeRow.__table__)
+    made = connection.execute(
+        insert(notices).returning(notices.c.id, sort_by_parameter_order=True),
+        [{k: v for k, v in row.items() if k != "outbox"} for row in rows],
+    )
+    messages = []
+    for row, notice_id in zip(rows, made.scalars(), strict=True):
+        row["id"] = notice_id
+        messages += [{"notice_id": notice_id, **message} for message in row.get("outbox", ())]
+    if messages:
+        connection.execute(insert(cast(Table, OutboxRow.__table__)), messages)
 
 
 def notices_from_since(engine: Engine, notifier_key: str, since: dt.datetime) -> int:
@@ -284,7 +345,7 @@ def notices_of(engine: Engine, flagger: str, limit: int = 100) -> list[NoticeRow
         return list(session.scalars(statement))
 
 
-def take_notice(engine: Engine, notice_id: int, moderator: str, at: dt.datetime) -> bool:
+def take_notice(bind: Engine | Connection, notice_id: int, moderator: str, at: dt.datetime) -> bool:
     """Assign an open notice to `moderator` unless another moderator holds it."""
     statement = (
         update(NoticeRow)
@@ -295,7 +356,7 @@ def take_notice(engine: Engine, notice_id: int, moderator: str, at: dt.datetime)
         )
         .values(assigned_to=moderator, assigned_at=at)
     )
-    with _session(engine) as session, session.begin():
+    with _session(bind) as session, session.begin():
         return bool(session.execute(statement).rowcount)  # type: ignore[attr-defined]
 
 
@@ -336,11 +397,18 @@ def insert_decision(
 
 
 def insert_messages(
-    bind: Engine | Connection, notice_id: int, messages: list[dict[str, Any]]
+    bind: Engine | Connection,
+    notice_id: int,
+    messages: list[dict[str, Any]],
+    complaint_id: int | None = None,
 ) -> None:
-    """Queue messages about a notice in the outbox."""
+    """Queue messages about a notice in the outbox (to the complainant of `complaint_id`,
+    whose own address they then go to, when given)."""
     with _session(bind) as session, session.begin():
-        session.add_all(OutboxRow(notice_id=notice_id, **message) for message in messages)
+        session.add_all(
+            OutboxRow(notice_id=notice_id, complaint_id=complaint_id, **message)
+            for message in messages
+        )
 
 
 def decision_by(
@@ -396,11 +464,12 @@ def reject_decision(bind: Engine | Connection, decision_id: int, at: dt.datetime
     return True
 
 
-def insert_complaint(engine: Engine, values: dict[str, Any]) -> ComplaintRow:
-    """Store a complaint."""
-    with _session(engine) as session, session.begin():
+def insert_complaint(bind: Engine | Connection, values: dict[str, Any]) -> ComplaintRow:
+    """Store a complaint (its `id` set when this returns)."""
+    with _session(bind) as session, session.begin():
         row = ComplaintRow(**values)
         session.add(row)
+        session.flush()
     return row
 
 
@@ -427,7 +496,7 @@ def latest_decision(engine: Engine, notice_id: int) -> DecisionRow | None:
 
 
 def resolve_complaint(
-    engine: Engine,
+    bind: Engine | Connection,
     complaint_id: int,
     reviewer: str,
     reverse: bool,
@@ -440,7 +509,7 @@ def resolve_complaint(
     not to act sends its notice back to the queue for a new decision.
     """
     now = utcnow()
-    with _session(engine) as session, session.begin():
+    with _session(bind) as session, session.begin():
         complaint = session.get(ComplaintRow, complaint_id, with_for_update=True)
         if complaint is None or complaint.status != "open":
             return False
@@ -591,17 +660,19 @@ def transparency_rows(
 
 def pending_messages(
     engine: Engine, limit: int, max_attempts: int
-) -> list[tuple[OutboxRow, NoticeRow]]:
-    """Unsent messages (oldest first, fewer than `max_attempts` tries) with their notice."""
+) -> list[tuple[OutboxRow, NoticeRow, ComplaintRow | None]]:
+    """Unsent messages (oldest first, fewer than `max_attempts` tries) with their notice
+    and, for a message to a complainant, the complaint."""
     statement = (
-        select(OutboxRow, NoticeRow)
+        select(OutboxRow, NoticeRow, ComplaintRow)
         .join(NoticeRow, NoticeRow.id == OutboxRow.notice_id)
+        .outerjoin(ComplaintRow, ComplaintRow.id == OutboxRow.complaint_id)
         .where(OutboxRow.sent_at.is_(None), OutboxRow.attempts < max_attempts)
         .order_by(OutboxRow.id)
         .limit(limit)
     )
     with _session(engine) as session:
-        return [(message, notice) for message, notice in session.execute(statement)]
+        return [tuple(row) for row in session.execute(statement)]  # type: ignore[misc]
 
 
 def outbox_done(engine: Engine, message_id: int, error: str | None) -> None:

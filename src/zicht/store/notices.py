@@ -2,8 +2,8 @@
 referrals to the police (Art. 18) and trusted flaggers (Art. 22).
 
 A notice's explanation and locations (`content`) and a notifier's contact (`contact`)
-are AES-GCM tokens bound to the notice's reference; a complaint's text and a referral's
-file likewise. Decisions are stored in the clear: their facts are written for the
+are AES-GCM tokens bound to the notice's reference; a complaint's text and contact and a
+referral's file likewise. Decisions are stored in the clear: their facts are written for the
 Transparency Database, without personal data.
 """
 
@@ -48,9 +48,9 @@ def notice_context(reference: str, part: str) -> str:
     return f"notice/{reference}/{part}"
 
 
-def complaint_context(reference: str) -> str:
-    """Associated data binding a complaint's encrypted text to it."""
-    return f"complaint/{reference}"
+def complaint_context(reference: str, part: str | None = None) -> str:
+    """Associated data binding a complaint's encrypted text (or `part`: contact) to it."""
+    return f"complaint/{reference}" if part is None else f"complaint/{reference}/{part}"
 
 
 def referral_context(reference: str, organisation: str) -> str:
@@ -167,6 +167,9 @@ class ComplaintRow(Base):
     platform: Mapped[str] = mapped_column(String(60), index=True)
     complainant: Mapped[str] = mapped_column(String(10))
     content: Mapped[bytes] = mapped_column(LargeBinary)
+    # The complainant's e-mail, when given, to tell the outcome (`complaint_context`).
+    contact: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)
+    language: Mapped[str] = mapped_column(String(5), server_default="nl")
     status: Mapped[str] = mapped_column(String(20), index=True)
     filed_at: Mapped[dt.datetime] = mapped_column(DateTime)
     reviewer: Mapped[str | None] = mapped_column(String(80), nullable=True)
@@ -200,6 +203,11 @@ class OutboxRow(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     notice_id: Mapped[int] = mapped_column(ForeignKey("notice.id"), index=True)
+    # Set for a message to a complainant who gave an address with the complaint: it goes
+    # to that address (the complaint's contact), never to the notice's.
+    complaint_id: Mapped[int | None] = mapped_column(
+        ForeignKey("dsa_complaint.id"), nullable=True, index=True
+    )
     kind: Mapped[str] = mapped_column(String(20))
     subject: Mapped[str] = mapped_column(String(200))
     body: Mapped[str] = mapped_column(Text)

@@ -7,7 +7,9 @@ only wrapped under staff passwords; a receipt is stored only as a keyed slow has
 (`lookup`). No column holds an address, a browser or any other trace of the reporter.
 Until a report's receipt is derived after its acknowledgement (`zicht.reporting._pending`)
 its `lookup` is a `pending:` stand-in, its `reporter_key` the server's pending key and its
-first message's `for_reporter` the receipt sealed to that key.
+first message's `for_reporter` the receipt sealed to that key; `claimed_by`/`claimed_at`
+name the process deriving it (a random token per process, never anything of the
+reporter; migration 0020), cleared when the report is finished.
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ from sqlalchemy import (
     delete,
     func,
     insert,
+    or_,
     select,
     update,
 )
@@ -50,11 +53,11 @@ __all__ = [
     "ReportRow",
     "attachment_of",
     "attachments_of",
+    "claim_pending",
     "count_reporter_messages",
     "file_report",
     "finish_pending_report",
     "insert_message",
-    "is_pending",
     "key_wrap",
     "messages_of",
     "organisation_key",
@@ -123,6 +126,9 @@ class ReportRow(Base):
     last_activity_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
     consent_at: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
     registration_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    # While pending: which process derives its receipt, since when (`claim_pending`).
+    claimed_by: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    claimed_at: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
 
 
 class ReportMessageRow(Base):
@@ -331,23 +337,44 @@ def pending_report_by_lookup(session: Session, lookup: str) -> PendingRow | None
     return None if row is None else PendingRow(row[0], row[1], row[2])
 
 
-def is_pending(session: Session, report_id: int, placeholder: str) -> bool:
-    """Whether the report is still pending under `placeholder` (not finished since)."""
-    found = session.execute(
-        select(ReportRow.id).where(ReportRow.id == report_id, ReportRow.lookup == placeholder)
-    ).first()
-    return found is not None
+def claim_pending(
+    session: Session, placeholders: Sequence[str], claimant: str, lease: float
+) -> set[int]:
+    """Claim the derivation of the pending reports named by their stand-in lookups for
+    `claimant`; the ids of those this call claimed. A report is left out when it is
+    finished (its lookup is no stand-in any more) or claimed by anyone less than `lease`
+    seconds ago. One UPDATE tests and sets at once, so of callers racing for a report
+    exactly one claims it: PostgreSQL locks each row and re-checks the condition on the
+    committed row; SQLite has one writer at a time. The caller commits."""
+    if not placeholders:
+        return set()
+    now = utcnow()
+    claimed = session.execute(
+        update(ReportRow)
+        .where(
+            ReportRow.lookup.in_(list(placeholders)),
+            or_(
+                ReportRow.claimed_at.is_(None),
+                ReportRow.claimed_at < now - dt.timedelta(seconds=lease),
+            ),
+        )
+        .values(claimed_by=claimant, claimed_at=now)
+        .returning(ReportRow.id),
+        execution_options={"synchronize_session": False},
+    ).scalars()
+    return {int(report_id) for report_id in claimed}
 
 
 def finish_pending_report(
     session: Session, report_id: int, placeholder: str, lookup: str, reporter_key: bytes
 ) -> bool:
-    """Give a pending report its derived lookup and reporter key; False when it is not
-    pending under `placeholder` any more (finished by another process)."""
+    """Give a pending report its derived lookup and reporter key, and drop its claim;
+    False when it is not pending under `placeholder` any more (finished by another
+    process)."""
     result = session.execute(
         update(ReportRow)
         .where(ReportRow.id == report_id, ReportRow.lookup == placeholder)
-        .values(lookup=lookup, reporter_key=reporter_key)
+        .values(lookup=lookup, reporter_key=reporter_key, claimed_by=None, claimed_at=None)
     )
     return bool(result.rowcount)  # type: ignore[attr-defined]
 

@@ -221,6 +221,12 @@ def _parameters(query: RegistrationQuery) -> dict[str, Any]:
 
 def _rows(result: Any, record_type: str) -> Iterator[RegistrationRow]:
     names = _row_columns(record_type)
+    if names == _ROW_FIELDS[: len(names)]:
+        # The columns are the row's first fields, in order (victims, suspects): by position,
+        # without a dictionary per row (a list page makes 50 of them on every view).
+        for row in result:
+            yield RegistrationRow(*row)
+        return
     for row in result:
         yield RegistrationRow(**dict(zip(names, row, strict=True)))
 

@@ -67,12 +67,19 @@ class AppState:
     )
     token_limiter: RateLimiter = field(default_factory=lambda: RateLimiter(60, 60.0))
     cache: dict[str, Any] = field(default_factory=dict)
-    # The same pool in autocommit mode, for reads of one statement each: on PostgreSQL
-    # that saves the BEGIN and ROLLBACK round trips around every query of a page.
+    # The same pool for reads of one statement each, in autocommit mode on PostgreSQL:
+    # that saves the BEGIN and ROLLBACK round trips around every query of a page. SQLite
+    # reads outside a transaction as it is (its driver begins one only before a write);
+    # there autocommit mode would cost a `PRAGMA read_uncommitted` each time the
+    # connection goes back to the pool, and that pragma expires every prepared statement
+    # of the connection, so each page's queries were compiled by SQLite anew.
     reader: Engine = field(init=False)
 
     def __post_init__(self) -> None:
-        self.reader = self.engine.execution_options(isolation_level="AUTOCOMMIT")
+        if self.engine.dialect.name == "sqlite":
+            self.reader = self.engine
+        else:
+            self.reader = self.engine.execution_options(isolation_level="AUTOCOMMIT")
 
 
 class NotAuthenticated(Exception):
@@ -112,8 +119,13 @@ def current_principal(request: Request) -> Principal | None:
     return principal
 
 
-def public(request: Request) -> None:
-    """Marks a route that anyone may reach (login, static files, health)."""
+async def public(request: Request) -> None:
+    """Marks a route that anyone may reach (login, static files, health).
+
+    A coroutine, so that FastAPI runs it on the event loop: a plain function dependency
+    costs every public request a hop to a worker thread and back (the notice API's
+    intake: benchmarks/bench_notices.py).
+    """
 
 
 public.public = True  # type: ignore[attr-defined]

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from html import escape
+from operator import attrgetter
 from typing import Any
 
 from markupsafe import Markup
@@ -91,7 +93,20 @@ def display(t: Translator, name: str, value: Any) -> str:
 def _analytic_cell(lang: str, name: str, value: Any) -> str:
     # Lists show the same codes, dates and numbers over and over. Only analytic values
     # are remembered here: identity values are never kept beyond their request.
-    return escape(display(Translator(lang), name, value))
+    return f"<td>{escape(display(Translator(lang), name, value))}</td>"
+
+
+@lru_cache(maxsize=8)
+def _values_of(record_type: str) -> Callable[[RegistrationRow], tuple[Any, ...]]:
+    # The list columns of a row in one call (a tuple, in LIST_COLUMNS order); a column
+    # that no list row has is a KeyError here, as in `RegistrationRow.value`.
+    names = LIST_COLUMNS[record_type]
+    for name in names:
+        RegistrationRow.__dataclass_fields__[name]
+    if len(names) == 1:
+        return lambda row: (getattr(row, names[0]),)
+    getter: Callable[[RegistrationRow], tuple[Any, ...]] = attrgetter(*names)
+    return getter
 
 
 def table_rows(
@@ -113,10 +128,13 @@ def table_rows(
     """
     kind = escape(record_type)
     names = LIST_COLUMNS[record_type]
+    values_of = _values_of(record_type)
+    lang = t.lang
     parts: list[str] = []
     for row in rows:
         ident = escape(str(row.id))
-        cells = "".join(f"<td>{_analytic_cell(t.lang, n, row.value(n))}</td>" for n in names)
+        values = values_of(row)
+        cells = "".join([_analytic_cell(lang, n, v) for n, v in zip(names, values, strict=True)])
         if identity_names:
             identity = (decrypted or {}).get(row.id, {})
             cells += "".join(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+from html import escape
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
@@ -14,6 +16,7 @@ from jinja2 import (
     select_autoescape,
 )
 from jinja2.runtime import Context
+from markupsafe import Markup
 from starlette.requests import Request
 from starlette.responses import HTMLResponse
 
@@ -103,6 +106,36 @@ def first_page(principal: Principal) -> str | None:
     return None
 
 
+def _menu_paths(principal: Principal) -> tuple[str, ...]:
+    """The menu paths `principal` may see (remembered per role: a user's grants are
+    those of the role; an API token's are its own, and are worked out each time)."""
+    if principal.kind == "user" and principal.role in ROLES:
+        return _role_menu_paths(principal.role, principal.organisation is not None)
+    return tuple(p for p, _, action in NAVIGATION if authorize(principal, action))
+
+
+@lru_cache(maxsize=64)
+def _role_menu_paths(role: str, has_organisation: bool) -> tuple[str, ...]:
+    stand_in = Principal.for_user(0, "", role, "x" if has_organisation else None)
+    return tuple(p for p, _, action in NAVIGATION if authorize(stand_in, action))
+
+
+_MENU_LABELS = {path: key for path, key, _ in NAVIGATION}
+
+
+@lru_cache(maxsize=1024)
+def _menu_html(shown: tuple[str, ...], lang: str, here: str | None) -> Markup:
+    """The menu's items as HTML: the same few per role, language and current page, so
+    built once each instead of in the template on every page."""
+    t = Translator(lang)
+    items = []
+    for path in shown:
+        current = ' aria-current="page"' if path == here else ""
+        label = escape(t(_MENU_LABELS[path]))
+        items.append(f'      <li><a href="{escape(path)}"{current}>{label}</a></li>\n')
+    return Markup("".join(items))  # noqa: S704 - every value above is escaped
+
+
 def _lang_links(request: Request, lang: str) -> list[dict[str, Any]]:
     links = []
     params = [(k, v) for k, v in request.query_params.multi_items() if k != "lang"]
@@ -135,13 +168,14 @@ def render(
     """
     lang = language_of(request)
     t = Translator(lang)
-    nav = []
+    nav = Markup()
     if principal is not None:
-        shown = [(p, k) for p, k, action in NAVIGATION if authorize(principal, action)]
+        shown = _menu_paths(principal)
         # The longest menu path the page is under is the current one (/programme/assessment
         # is not also /programme).
-        here = max((p for p, _ in shown if request.url.path.startswith(p)), key=len, default=None)
-        nav = [{"href": path, "label": t(key), "current": path == here} for path, key in shown]
+        path = request.url.path
+        here = max((p for p in shown if path.startswith(p)), key=len, default=None)
+        nav = _menu_html(shown, lang, here)
     role_label = ""
     if principal is not None:
         role = principal.role or ""

@@ -36,7 +36,7 @@ from zicht.platforms.notices._decisions import (
     reject,
     take,
 )
-from zicht.platforms.notices._demo import NoticeDemo, run_notice_demo
+from zicht.platforms.notices._demo import DEMO_PLATFORM, NoticeDemo, run_notice_demo
 from zicht.platforms.notices._export import StatementError, statements_since, write_statements
 from zicht.platforms.notices._intake import (
     LANES,
@@ -47,12 +47,14 @@ from zicht.platforms.notices._intake import (
     asks_for_contact,
     check_notice,
     file_notice,
+    file_notice_async,
 )
 from zicht.platforms.notices._misuse import MisusePolicy, apply_misuse_policy, suspended_until
 from zicht.platforms.notices._outbox import (
     FileSender,
     Sender,
     SmtpSender,
+    complaint_outcome_message,
     decision_message,
     deliver_outbox,
     receipt_message,
@@ -80,6 +82,7 @@ from zicht.platforms.notices._transparency import (
 )
 
 __all__ = [
+    "DEMO_PLATFORM",
     "LANES",
     "MINOR_FLAGS",
     "REFERRAL_PARTNERS",
@@ -111,6 +114,7 @@ __all__ = [
     "check_decision",
     "check_notice",
     "complaint_deadline",
+    "complaint_outcome_message",
     "decide",
     "decision_message",
     "decision_of",
@@ -118,6 +122,7 @@ __all__ = [
     "designate_flagger",
     "file_complaint",
     "file_notice",
+    "file_notice_async",
     "flagger_accuracy",
     "flagger_notices",
     "load_statement_schema",

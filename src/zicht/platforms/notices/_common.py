@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -45,6 +46,14 @@ def require(principal: Principal, action: str, organisation: str | None = None) 
     """Raise NotAllowed unless `principal` may do `action` (on `organisation`'s record)."""
     if not authorize(principal, action, organisation):
         raise NotAllowed(action)
+
+
+_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s.]+")
+
+
+def is_email(address: str) -> bool:
+    """Whether `address` looks like an e-mail address (at most 254 characters)."""
+    return len(address) <= 254 and _EMAIL.fullmatch(address) is not None
 
 
 def new_reference(prefix: str) -> str:

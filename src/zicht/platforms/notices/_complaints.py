@@ -1,6 +1,8 @@
 """Art. 20 internal complaints: by the poster (with the decision's redress key) or by the
 notifier (with the notice's receipt reference), for six months after the decision;
-reviewed by a moderator other than the decider; a reversal applies at once.
+reviewed by a moderator other than the decider; a reversal applies at once, and the
+complainant is told the outcome with its reasons (through the outbox, when an address
+is known).
 """
 
 from __future__ import annotations
@@ -10,9 +12,17 @@ from dataclasses import dataclass
 
 from sqlalchemy import Engine
 
-from zicht.access import Principal, authorize
-from zicht.platforms.notices._common import NotAllowed, audit, new_reference, refuse, require
+from zicht.access import AuditedTransaction, Principal, audited_transaction, authorize
+from zicht.platforms.notices._common import (
+    NotAllowed,
+    audit,
+    is_email,
+    new_reference,
+    refuse,
+    require,
+)
 from zicht.platforms.notices._misuse import MisusePolicy, apply_misuse_policy
+from zicht.platforms.notices._outbox import complaint_outcome_message
 from zicht.privacy import Cipher
 from zicht.store import notice_cases as store
 from zicht.store.models import utcnow
@@ -84,11 +94,23 @@ def file_complaint(
     key: str,
     text: str,
     client: str | None = None,
+    email: str | None = None,
+    language: str = "nl",
 ) -> ComplaintReceipt:
-    """File a complaint against the decision `key` identifies (poster or notifier)."""
+    """File a complaint against the decision `key` identifies (poster or notifier).
+
+    `email` (optional) is where the outcome of the review is sent, in `language` (nl or
+    en); without it a notifier hears at the notice's address, if it gave one. The
+    complaint and its entry commit together.
+    """
     require(principal, "file_notice")
     if not text.strip() or len(text) > MAX_COMPLAINT:
         raise refuse("text", "length", f"1 to {MAX_COMPLAINT} characters")
+    address = (email or "").strip()
+    if address and not is_email(address):
+        raise refuse("email", "email", "not an e-mail address")
+    if language not in ("nl", "en"):
+        raise refuse("language", "code", "nl or en")
     decision, complainant = _decision_for(engine, key)
     now = utcnow()
     if decision.status in ("reversed", "rejected"):
@@ -100,23 +122,52 @@ def file_complaint(
         audit(engine, principal, "complaint_suspended", "decision", [decision.id], client)
         raise refuse("complainant", "suspended", "complaints from you are suspended (Art. 23)")
     reference = new_reference("C")
-    row = store.insert_complaint(
-        engine,
-        {
-            "reference": reference,
-            "decision_id": decision.id,
-            "platform": decision.platform,
-            "complainant": complainant,
-            "content": cipher.encrypt_json({"text": text.strip()}, complaint_context(reference)),
-            "status": "open",
-            "filed_at": now,
-        },
-    )
-    audit(
-        engine, principal, "complaint_filed", "complaint", [row.id], client,
-        decision=decision.id, complainant=complainant,
-    )  # fmt: skip
+    values = {
+        "reference": reference,
+        "decision_id": decision.id,
+        "platform": decision.platform,
+        "complainant": complainant,
+        "content": cipher.encrypt_json({"text": text.strip()}, complaint_context(reference)),
+        "contact": cipher.encrypt_json({"email": address}, complaint_context(reference, "contact"))
+        if address
+        else None,
+        "language": language,
+        "status": "open",
+        "filed_at": now,
+    }
+    with audited_transaction(engine) as transaction:
+        row = store.insert_complaint(transaction.connection, values)
+        audit(
+            transaction, principal, "complaint_filed", "complaint", [row.id], client,
+            decision=decision.id, complainant=complainant,
+        )  # fmt: skip
     return ComplaintReceipt(reference, complainant, row.id)
+
+
+def _outcome_message(
+    transaction: AuditedTransaction,
+    complaint: ComplaintRow,
+    decision: DecisionRow,
+    outcome: str,
+    reason: str,
+) -> None:
+    """Queue the outcome for the complainant: at the complaint's own address when it gave
+    one, else (a notifier) at its notice's; a poster without an address is not reached."""
+    notice = store.notice_by(transaction.connection, id=decision.notice_id)
+    assert notice is not None
+    own = complaint.contact is not None
+    if not own and (complaint.complainant != "notifier" or notice.contact is None):
+        return
+    message = complaint_outcome_message(
+        complaint.reference,
+        outcome,
+        outcome == "reversed" and not decision.acted,
+        reason,
+        complaint.language if own else notice.language,
+    )
+    store.insert_messages(
+        transaction.connection, notice.id, [message], complaint.id if own else None
+    )
 
 
 def review_complaint(
@@ -134,6 +185,8 @@ def review_complaint(
     the decision's decider and its approver. An
     upheld complaint marked `unfounded` (manifestly unfounded) counts towards the
     complainant's warning and suspension (Art. 23(2)); the measure taken is returned.
+    The review, its entry, the complainant's message with the outcome (`_outcome_message`)
+    and any measure commit in one transaction.
     """
     complaint = store.complaint_by(engine, id=complaint_id)
     if complaint is None or not authorize(principal, "review_complaint", complaint.platform):
@@ -148,18 +201,24 @@ def review_complaint(
         raise refuse("reason", "length", "1 to 2000 characters")
     if reverse and unfounded:
         raise refuse("unfounded", "reversed", "a reversed complaint is not unfounded")
-    if not store.resolve_complaint(
-        engine, complaint.id, principal.actor, reverse, reason.strip(), unfounded
-    ):
-        raise refuse("complaint", "status", "already reviewed")
-    audit(
-        engine, principal, "complaint_reviewed", "complaint", [complaint.id],
-        decision=decision.id, reversed=reverse, unfounded=unfounded,
-    )  # fmt: skip
     key = _complainant_key(engine, decision, complaint.complainant) if unfounded else None
-    if key is None:
-        return None
-    return apply_misuse_policy(engine, principal, complaint.platform, "complaint", key, policy)
+    outcome = "reversed" if reverse else "unfounded" if unfounded else "upheld"
+    with audited_transaction(engine) as transaction:
+        if not store.resolve_complaint(
+            transaction.connection, complaint.id, principal.actor, reverse, reason.strip(),
+            unfounded,
+        ):  # fmt: skip
+            raise refuse("complaint", "status", "already reviewed")
+        audit(
+            transaction, principal, "complaint_reviewed", "complaint", [complaint.id],
+            decision=decision.id, reversed=reverse, unfounded=unfounded,
+        )  # fmt: skip
+        _outcome_message(transaction, complaint, decision, outcome, reason.strip())
+        if key is None:
+            return None
+        return apply_misuse_policy(
+            transaction, principal, complaint.platform, "complaint", key, policy
+        )
 
 
 @dataclass(frozen=True)

@@ -117,11 +117,13 @@ def queue_entry(engine: Engine, principal: Principal, notice_id: int) -> QueueEn
 
 
 def take(engine: Engine, principal: Principal, notice_id: int) -> None:
-    """Assign an open notice to the moderator (refused while another holds it)."""
+    """Assign an open notice to the moderator (refused while another holds it); the
+    assignment and its entry commit together."""
     notice = _own_notice(engine, principal, "decide_notice", notice_id)
-    if not store.take_notice(engine, notice.id, principal.actor, utcnow()):
-        raise refuse("notice", "assigned", "decided, or assigned to another moderator")
-    audit(engine, principal, "notice_assigned", "notice", [notice.id])
+    with audited_transaction(engine) as transaction:
+        if not store.take_notice(transaction.connection, notice.id, principal.actor, utcnow()):
+            raise refuse("notice", "assigned", "decided, or assigned to another moderator")
+        audit(transaction, principal, "notice_assigned", "notice", [notice.id])
 
 
 def _referral(
@@ -170,8 +172,6 @@ def decide(
     problems = check_decision(form, now.date())
     if problems:
         raise NoticeError(problems)
-    if not store.take_notice(engine, notice.id, principal.actor, now):
-        raise refuse("notice", "assigned", "decided, or assigned to another moderator")
     postings = store.ad_postings(engine, notice.platform, notice.ad_ids)
     first = min((at for at, _, _ in postings.values()), default=notice.received_at)
     values = {
@@ -215,6 +215,8 @@ def decide(
     }
     referral = _referral(engine, cipher, notice, form, principal.actor) if form.refer_to else None
     with audited_transaction(engine) as transaction:
+        if not store.take_notice(transaction.connection, notice.id, principal.actor, now):
+            raise refuse("notice", "assigned", "decided, or assigned to another moderator")
         try:
             decision, referral_id = store.insert_decision(transaction.connection, values, referral)
         except ValueError:

@@ -22,7 +22,10 @@ from zicht.platforms.notices._tenants import designate_flagger, register_platfor
 from zicht.privacy import Cipher
 from zicht.store import notice_cases as store
 
-__all__ = ["NoticeDemo", "run_notice_demo"]
+__all__ = ["DEMO_PLATFORM", "NoticeDemo", "run_notice_demo"]
+
+# The platform of the demo's notices (its moderator account: `ensure_demo_accounts`).
+DEMO_PLATFORM = "synthplatform"
 
 _TRAFFICKING = DecisionForm(
     acted=True,

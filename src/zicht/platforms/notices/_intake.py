@@ -7,11 +7,13 @@ notifier's contact when given, are encrypted before they are stored.
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import re
 import threading
 import weakref
-from collections.abc import Callable, Sequence
+from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import partial
 from typing import Any
@@ -19,13 +21,19 @@ from urllib.parse import urlsplit
 
 from sqlalchemy import Engine
 
-from zicht.access import AuditEvent, GroupWriter, Principal, audited_transaction, scope_of
+from zicht.access import (
+    AuditedTransaction,
+    GroupWriter,
+    Principal,
+    audited_transaction,
+    scope_of,
+)
 from zicht.platforms.notices._common import (
     NotAllowed,
     NoticeError,
     Problem,
-    audit,
     audit_event,
+    is_email,
     new_reference,
     refuse,
 )
@@ -50,12 +58,12 @@ __all__ = [
     "asks_for_contact",
     "check_notice",
     "file_notice",
+    "file_notice_async",
 ]
 
 # Priority lanes, most urgent first: the queue is ordered by a lane's index.
 LANES = ("life_or_safety", "minors", "trusted_flagger", "screening", "standard")
 
-_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s.]+")
 _AD_ID = re.compile(r"[\x21-\x7e]{1,200}")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
@@ -162,7 +170,7 @@ def check_notice(form: NoticeForm, policy: IntakePolicy = IntakePolicy()) -> lis
     if form.name is not None and (len(form.name) > 200 or _CONTROL.search(form.name)):
         problems.append(Problem("name", "length", "at most 200 characters"))
     email = (form.email or "").strip()
-    if email and (len(email) > 254 or not _EMAIL.fullmatch(email)):
+    if email and not is_email(email):
         problems.append(Problem("email", "email", "not an e-mail address"))
     return problems
 
@@ -187,24 +195,105 @@ def _notifier_key(
     return cipher.pseudonym(f"notifier/client/{client}") if client else None
 
 
-@dataclass(frozen=True)
+@dataclass
 class _Filed:
-    """A notice to store and the audit entry that records it (it needs the row id)."""
+    """A notice checked and sealed, for the writer: it reads the facts the lane and the
+    refusals need, then stores the notice with its entry, or records why not."""
 
-    values: dict[str, Any]
-    entry: Callable[[int], AuditEvent]
+    principal: Principal
+    form: NoticeForm
+    client: str | None
+    policy: IntakePolicy
+    values: dict[str, Any]  # the row, but for what the facts decide (lane, source, score)
+    receipt: Receipt | None = None
+    refusal: NoticeError | None = None
+
+    def outcome(self) -> Receipt:
+        """The receipt once stored; raises the refusal otherwise."""
+        if self.refusal is not None:
+            raise self.refusal
+        assert self.receipt is not None
+        return self.receipt
 
 
 _WRITERS: weakref.WeakKeyDictionary[Engine, GroupWriter[_Filed]] = weakref.WeakKeyDictionary()
 _WRITERS_LOCK = threading.Lock()
 
 
-def _store_filed(engine: Engine, filed: list[_Filed]) -> None:
-    # The notices and their "notice_filed" entries commit together: one commit a burst.
+def _ask(filed: _Filed) -> store.IntakeAsk:
+    values = filed.values
+    now = values["received_at"]
+    return store.IntakeAsk(
+        filed.form.platform, values["notifier_key"], filed.principal.organisation,
+        values["ad_ids"], now, now - dt.timedelta(hours=1),
+    )  # fmt: skip
+
+
+def _admit(
+    transaction: AuditedTransaction,
+    filed: _Filed,
+    facts: store.IntakeFacts,
+    earlier: Counter[str],
+) -> bool:
+    """Complete the row of `filed` from its facts (True), or record its refusal (False;
+    a suspension or a flood with its misuse entry). `earlier` counts the notices of each
+    notifier admitted earlier in this burst."""
+    form, principal, values = filed.form, filed.principal, filed.values
+    key = values["notifier_key"]
+    refused: tuple[str, str, str] | None = None
+    if not facts.platform_known:
+        filed.refusal = refuse("platform", "unknown", "not a platform registered with Zicht")
+        return False
+    if facts.suspended:
+        action = "notice_suspended_notifier"
+        refused = ("suspended", "notices from this notifier are suspended (Art. 23)", action)
+    elif (
+        key is not None
+        and principal.kind == "public"
+        and facts.recent + earlier[key] >= filed.policy.flood_per_hour
+    ):
+        refused = ("flood", "too many notices in the last hour", "notice_flood")
+    if refused is not None:
+        rule, message, action = refused
+        transaction.log(audit_event(principal, action, "platform", [form.platform], filed.client))
+        filed.refusal = refuse("notifier", rule, message)
+        return False
+    lane = _lane(form, facts.trusted, facts.score)
+    values.update(
+        source="trusted_flagger" if facts.trusted else "notice",
+        lane=lane,
+        priority=LANES.index(lane),
+        screening_score=facts.score,
+    )
+    if key is not None:
+        earlier[key] += 1
+    return True
+
+
+def _store_filed(engine: Engine, batch: list[_Filed]) -> None:
+    # Every notice's reads first, in one statement, before the write lock (SQLite's is
+    # the database's, shared by every server process); then one
+    # transaction: the notices admitted and their "notice_filed" entries, and the
+    # refusals' misuse entries, commit together.
+    facts = store.intake_facts(engine, [_ask(filed) for filed in batch])
     with audited_transaction(engine, batched=True) as transaction:
-        store.insert_notices(transaction.connection, [notice.values for notice in filed])
-        for notice in filed:
-            transaction.log(notice.entry(notice.values["id"]))
+        earlier: Counter[str] = Counter()
+        stored = [
+            filed
+            for filed, found in zip(batch, facts, strict=True)
+            if _admit(transaction, filed, found, earlier)
+        ]
+        store.insert_notices(transaction.connection, [filed.values for filed in stored])
+        for filed in stored:
+            values = filed.values
+            entry = audit_event(
+                filed.principal, "notice_filed", "notice", values["id"], filed.client,
+                platform=values["platform"], lane=values["lane"], source=values["source"],
+            )  # fmt: skip
+            transaction.log(entry)
+            filed.receipt = Receipt(
+                values["reference"], values["lane"], values["received_at"], values["id"]
+            )
 
 
 def _writer(engine: Engine) -> GroupWriter[_Filed]:
@@ -216,48 +305,20 @@ def _writer(engine: Engine) -> GroupWriter[_Filed]:
     return writer
 
 
-def file_notice(
-    engine: Engine,
+def _seal(
     cipher: Cipher,
     principal: Principal,
     form: NoticeForm,
-    client: str | None = None,
-    policy: IntakePolicy = IntakePolicy(),
-) -> Receipt:
-    """Check, store and acknowledge a notice (public, partner user or trusted flagger).
-
-    Raises NoticeError naming each broken rule (a flood is the rule `flood`, written to
-    the audit trail as a misuse flag), NotAllowed without `file_notice`.
-    """
+    client: str | None,
+    policy: IntakePolicy,
+) -> _Filed:
+    """Check `form` and encrypt it into its row (what needs no database)."""
     if scope_of(principal, "file_notice") is None:
         raise NotAllowed("file_notice")
     problems = check_notice(form, policy)
     if problems:
         raise NoticeError(problems)
     email = (form.email or "").strip()
-    now = utcnow()
-    key = _notifier_key(cipher, principal, email, client)
-    ads = [item.ad_id for item in form.items if item.ad_id]
-    facts = store.intake_facts(
-        engine,
-        form.platform,
-        key,
-        principal.organisation,
-        ads,
-        now,
-        now - dt.timedelta(hours=1),
-    )
-    if not facts.platform_known:
-        raise refuse("platform", "unknown", "not a platform registered with Zicht")
-    if facts.suspended:
-        audit(engine, principal, "notice_suspended_notifier", "platform", [form.platform], client)
-        raise refuse("notifier", "suspended", "notices from this notifier are suspended (Art. 23)")
-    if key is not None and principal.kind == "public" and facts.recent >= policy.flood_per_hour:
-        audit(engine, principal, "notice_flood", "platform", [form.platform], client)
-        raise refuse("notifier", "flood", "too many notices in the last hour")
-    trusted = facts.trusted
-    score = max(facts.scores) if facts.scores else None
-    lane = _lane(form, trusted, score)
     reference = new_reference("N")
     content = {
         "explanation": form.explanation.strip(),
@@ -272,31 +333,55 @@ def file_notice(
     values: dict[str, Any] = {
         "reference": reference,
         "platform": form.platform,
-        "source": "trusted_flagger" if trusted else "notice",
         "flagger": principal.organisation if principal.kind != "public" else None,
-        "notifier_key": key,
+        "notifier_key": _notifier_key(cipher, principal, email, client),
         "category": form.category,
         "keywords": list(dict.fromkeys(form.keywords)),
-        "ad_ids": ads,
+        "ad_ids": [item.ad_id for item in form.items if item.ad_id],
         "content": cipher.encrypt_json(content, notice_context(reference, "content")),
         "contact": contact,
         "good_faith": True,
         "threat_to_life": form.threat_to_life,
-        "lane": lane,
-        "priority": LANES.index(lane),
-        "screening_score": score,
         "automated_detection": False,
         "language": form.language,
         "status": "open",
-        "received_at": now,
+        "received_at": utcnow(),
     }
     if email:  # the receipt, queued in the notice's own transaction
         values["outbox"] = [receipt_message(reference, form.language)]
-    entry = partial(
-        audit_event, principal, "notice_filed", "notice", client=client,
-        platform=form.platform, lane=lane, source=values["source"],
-    )  # fmt: skip
-    # Committed with its audit entry: now it may be acknowledged.
-    _writer(engine).submit(_Filed(values, entry)).result()
-    notice_id: int = values["id"]
-    return Receipt(reference, lane, now, notice_id)
+    return _Filed(principal, form, client, policy, values)
+
+
+def file_notice(
+    engine: Engine,
+    cipher: Cipher,
+    principal: Principal,
+    form: NoticeForm,
+    client: str | None = None,
+    policy: IntakePolicy = IntakePolicy(),
+) -> Receipt:
+    """Check, store and acknowledge a notice (public, partner user or trusted flagger).
+
+    Returns once the notice is committed with its audit entry (then it may be
+    acknowledged). Raises NoticeError naming each broken rule (a flood is the rule
+    `flood`, written to the audit trail as a misuse flag), NotAllowed without
+    `file_notice`.
+    """
+    filed = _seal(cipher, principal, form, client, policy)
+    _writer(engine).submit(filed).result()
+    return filed.outcome()
+
+
+async def file_notice_async(
+    engine: Engine,
+    cipher: Cipher,
+    principal: Principal,
+    form: NoticeForm,
+    client: str | None = None,
+    policy: IntakePolicy = IntakePolicy(),
+) -> Receipt:
+    """`file_notice` for the event loop: the checks and encryption here, the reads and
+    the write on the writer's thread; other requests go on while it waits."""
+    filed = _seal(cipher, principal, form, client, policy)
+    await asyncio.wrap_future(_writer(engine).submit(filed))
+    return filed.outcome()

@@ -1,8 +1,10 @@
 """Messages to notifiers (Art. 16(4)-(5)): the receipt, and the decision with whether
-automated means were used and how to seek redress; queued in the same transaction as
-the notice or decision, sent later by a pluggable sender (a folder of .eml files, or an
-SMTP server). The address is read from the notice's encrypted contact when sending
-(processing, not a person's look) and never stored with the message.
+automated means were used and how to seek redress; to complainants (Art. 20(5)): the
+outcome of the review with its reasons. Each is queued in the same transaction as the
+notice, decision or review, and sent later by a pluggable sender (a folder of .eml
+files, or an SMTP server). The address is read when sending (processing, not a person's
+look) from the encrypted contact of the complaint (a complainant who gave one) or else
+of the notice, and never stored with the message.
 """
 
 from __future__ import annotations
@@ -19,12 +21,19 @@ from zicht.i18n import translator
 from zicht.platforms.notices._common import audit
 from zicht.privacy import Cipher
 from zicht.store import notice_cases as store
-from zicht.store.notices import notice_context
+from zicht.store.notices import (
+    ComplaintRow,
+    NoticeRow,
+    OutboxRow,
+    complaint_context,
+    notice_context,
+)
 
 __all__ = [
     "FileSender",
     "Sender",
     "SmtpSender",
+    "complaint_outcome_message",
     "decision_message",
     "deliver_outbox",
     "receipt_message",
@@ -102,6 +111,51 @@ def decision_message(
     return {"kind": "decision", "subject": t("Decision on your notice"), "body": "\n".join(lines)}
 
 
+def complaint_outcome_message(
+    reference: str, outcome: str, reopened: bool, reason: str, lang: str
+) -> dict[str, Any]:
+    """The outcome of a complaint's review for its complainant (Art. 20(5)): the reasoned
+    decision and the further redress. `outcome` is the complaint's new status (upheld,
+    unfounded, reversed); `reopened`: the notice is decided anew (a reversed no-action)."""
+    t = translator(lang)
+    lines = [t("We reviewed your complaint %(reference)s.", reference=reference)]
+    if outcome == "reversed":
+        lines.append(t("We reversed the decision: it no longer applies."))
+        if reopened:
+            lines.append(t("The notice will be decided again."))
+    elif outcome == "unfounded":
+        lines.append(t("The decision stands; we found your complaint manifestly unfounded."))
+    else:
+        lines.append(t("The decision stands."))
+    lines.append(t("Our reasons: %(reason)s", reason=reason))
+    lines.append(
+        t("You can also turn to a certified out-of-court dispute settlement body, or go to court.")
+    )
+    return {
+        "kind": "complaint",
+        "subject": t("Outcome of your complaint"),
+        "body": "\n".join(lines),
+    }
+
+
+def _address(
+    cipher: Cipher, queued: OutboxRow, notice: NoticeRow, complaint: ComplaintRow | None
+) -> str | None:
+    # A message to a complainant who gave an address goes there and nowhere else: never
+    # to the notice's contact (the notifier must not hear of the poster's complaint).
+    if queued.complaint_id is not None:
+        if complaint is None or complaint.contact is None:
+            return None
+        found = cipher.decrypt_json(
+            complaint.contact, complaint_context(complaint.reference, "contact")
+        )
+        return str(found["email"])
+    if notice.contact is None:
+        return None
+    found = cipher.decrypt_json(notice.contact, notice_context(notice.reference, "contact"))
+    return str(found["email"])
+
+
 def deliver_outbox(
     engine: Engine,
     cipher: Cipher,
@@ -113,14 +167,14 @@ def deliver_outbox(
     """Send queued messages; returns (sent, failed). A failed one is tried again later
     (at most MAX_ATTEMPTS times); its error is recorded by type, never with a value."""
     sent, failed, ids = 0, 0, list[int]()
-    for queued, notice in store.pending_messages(engine, limit, MAX_ATTEMPTS):
-        if notice.contact is None:
+    for queued, notice, complaint in store.pending_messages(engine, limit, MAX_ATTEMPTS):
+        address = _address(cipher, queued, notice, complaint)
+        if address is None:
             store.outbox_done(engine, queued.id, "no_contact")
             failed += 1
             continue
-        contact = cipher.decrypt_json(notice.contact, notice_context(notice.reference, "contact"))
         message = EmailMessage()
-        message["From"], message["To"] = from_address, contact["email"]
+        message["From"], message["To"] = from_address, address
         message["Subject"] = queued.subject
         message.set_content(queued.body)
         try:

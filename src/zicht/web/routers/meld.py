@@ -151,6 +151,15 @@ async def meld_send(request: Request, lang: str, audience: str) -> Response:
     )
 
 
+def _unavailable(lang: str) -> Response:
+    """A database error on a return visit or a reply (busy, away, failed): the way-back
+    page, empty, with "try again later" in the reporter's language, status 503. The
+    receipt and password are not put back in the page (another person may see the
+    screen) and the log gets a fixed text: no value, no exception message."""
+    log.warning("a conversation could not be opened: database unavailable")
+    return render_meld("meld/back.html", lang, 503, error="unavailable")
+
+
 @router.get("/meld/{lang}/back")
 def meld_back(lang: str) -> Response:
     return render_meld("meld/back.html", _lang(lang), error=None)
@@ -177,6 +186,8 @@ async def meld_open(
         )
     except ReportingError:
         return render_meld("meld/back.html", chosen, 400, error="receipt")
+    except SQLAlchemyError:
+        return _unavailable(chosen)
     return render_meld(
         "meld/conversation.html",
         chosen,
@@ -205,6 +216,8 @@ async def meld_reply(
         if exc.rule == "receipt":
             return render_meld("meld/back.html", chosen, 400, error="receipt")
         error = exc.rule
+    except SQLAlchemyError:  # one transaction: the message was not kept
+        return _unavailable(chosen)
     if error is not None:
         try:
             conversation = await run_in_threadpool(
@@ -212,6 +225,8 @@ async def meld_reply(
             )
         except ReportingError:  # the reply was refused before the receipt was checked
             return render_meld("meld/back.html", chosen, 400, error="receipt")
+        except SQLAlchemyError:
+            return _unavailable(chosen)
     return render_meld(
         "meld/conversation.html",
         chosen,

@@ -1,6 +1,7 @@
 """The public Art. 20 complaint form, logged out, without JavaScript: the poster with the
 decision's redress key, the notifier with the notice's receipt reference, for six months
-after the decision. One service: `file_complaint` (the same as for every other edge).
+after the decision; an e-mail address (optional) to hear the outcome. One service:
+`file_complaint` (the same as for every other edge).
 """
 
 from __future__ import annotations
@@ -28,11 +29,12 @@ _MESSAGES = {
     ("key", "reversed"): N_("This decision was already reversed."),
     ("key", "deadline"): N_("The six months to complain about this decision have passed."),
     ("text", "length"): N_("Explain your complaint in 1 to 5000 characters."),
+    ("email", "email"): N_("Give a valid e-mail address, or leave it empty."),
     ("complainant", "suspended"): N_(
         "Complaints from you are suspended for a while because of earlier unfounded ones."
     ),
 }
-_FIELD_OF = {"key": "key", "text": "text", "complainant": "key"}
+_FIELD_OF = {"key": "key", "text": "text", "complainant": "key", "email": "email"}
 _INVALID = N_("This field is not valid.")
 
 
@@ -70,8 +72,9 @@ def complaint_page(request: Request, key: str = "") -> Response:
 async def complaint_submit(request: Request) -> Response:
     await check_login_csrf(request, COMPLAINT_CSRF_COOKIE)
     form = await request.form()
-    values = {name: str(form.get(name, ""))[:6000] for name in ("key", "text")}
-    t = Translator(language_of(request))
+    values = {name: str(form.get(name, ""))[:6000] for name in ("key", "text", "email")}
+    language = language_of(request)
+    t = Translator(language)
     shared = state(request)
     client = client_of(request)
     try:
@@ -83,6 +86,8 @@ async def complaint_submit(request: Request) -> Response:
             values["key"][:100],
             values["text"],
             client,
+            values["email"][:300],
+            "en" if language == "en" else "nl",  # the outcome in the page's language
         )
     except NoticeError as exc:
         errors: dict[str, str] = {}

@@ -1,6 +1,7 @@
 """The public Art. 16 notice form of each platform and each ad, logged out, without
 JavaScript: step 1 chooses the category; step 2 asks the rest, and never a name or
-e-mail address for child sexual abuse. The same service as the API: `file_notice`.
+e-mail address for child sexual abuse. The same service as the API: `file_notice` (on
+the event loop: `file_notice_async`).
 """
 
 from __future__ import annotations
@@ -8,7 +9,6 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, HTTPException, Path
-from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
 
@@ -19,7 +19,7 @@ from zicht.platforms.notices import (
     NoticeForm,
     NoticeItem,
     asks_for_contact,
-    file_notice,
+    file_notice_async,
 )
 from zicht.store.notice_cases import platform_by_code
 from zicht.web.csrf import check_login_csrf, new_login_token
@@ -162,8 +162,8 @@ async def _submit(request: Request, platform: str, ad_id: str | None) -> Respons
         else Principal.public(client_of(request) or "unknown")
     )
     try:
-        receipt = await run_in_threadpool(
-            file_notice, shared.engine, shared.cipher, filer, notice, client_of(request)
+        receipt = await file_notice_async(
+            shared.engine, shared.cipher, filer, notice, client_of(request)
         )
     except NoticeError as exc:
         if [p.field for p in exc.problems] == ["platform"]:

@@ -9,10 +9,12 @@ every POST carries the session's CSRF token (`requires`). One service each:
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated
+from collections.abc import Callable
+from typing import Annotated, TypeVar
 
 from fastapi import APIRouter, Depends, HTTPException
 from markupsafe import Markup, escape
+from sqlalchemy import Engine
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData
 from starlette.requests import Request
@@ -43,6 +45,7 @@ from zicht.web.rendering import render
 from zicht.web.routers.notices import DONE, STATUS_TEXTS, notice_terms
 
 router = APIRouter(include_in_schema=False)
+T = TypeVar("T")
 
 KINDS = ("visibility", "monetary", "provision", "account")
 OTHER_FIELDS = {
@@ -149,13 +152,26 @@ def notice_page(request: Request, principal: Moderator, notice_id: RowId) -> Res
     return _decision_page(request, principal, notice_id, defaults, {})
 
 
-@router.post("/notices/{notice_id}/take")
-async def take_notice(request: Request, principal: Moderator, notice_id: RowId) -> Response:
+async def _act(service: Callable[..., T], *args: object) -> T | NoticeError:
+    """Run a moderator's act on a worker thread: its result, or the refusal (NoticeError)
+    for the page to show. Outside the moderator's platform: 404 (NotAllowed)."""
     try:
-        await run_in_threadpool(take, state(request).engine, principal, notice_id)
+        return await run_in_threadpool(service, *args)
     except NotAllowed:
         raise HTTPException(status_code=404, detail="not_found") from None
-    except NoticeError:
+    except NoticeError as exc:
+        return exc
+
+
+def _refused(refusal: NoticeError) -> Response:
+    """Back to the queue, saying which rule refused the act."""
+    return RedirectResponse(f"/notices?refused={refusal.problems[0].rule}", status_code=303)
+
+
+@router.post("/notices/{notice_id}/take")
+async def take_notice(request: Request, principal: Moderator, notice_id: RowId) -> Response:
+    refusal = await _act(take, state(request).engine, principal, notice_id)
+    if isinstance(refusal, NoticeError):
         t = Translator(language_of(request))
         errors = {"notice": t(_MESSAGES["notice"])}
         return _decision_page(request, principal, notice_id, {}, errors, status=409)
@@ -224,16 +240,11 @@ def decision_form(form: FormData) -> tuple[DecisionForm, dict[str, object]]:
 async def decide_notice(request: Request, principal: Moderator, notice_id: RowId) -> Response:
     form, values = decision_form(await request.form())
     shared = state(request)
-    try:
-        decision = await run_in_threadpool(
-            decide, shared.engine, shared.cipher, principal, notice_id, form
-        )
-    except NotAllowed:
-        raise HTTPException(status_code=404, detail="not_found") from None
-    except NoticeError as exc:
+    decision = await _act(decide, shared.engine, shared.cipher, principal, notice_id, form)
+    if isinstance(decision, NoticeError):
         t = Translator(language_of(request))
         errors: dict[str, str] = {}
-        for problem in exc.problems:
+        for problem in decision.problems:
             errors.setdefault(problem.field, t(_MESSAGES.get(problem.field, _INVALID)))
         return _decision_page(request, principal, notice_id, values, errors, status=400)
     return RedirectResponse(f"/decisions/{decision.id}?done=decided", status_code=303)
@@ -293,28 +304,28 @@ def decision_page(request: Request, principal: Moderator, decision_id: RowId) ->
     )
 
 
+async def _second_look(
+    request: Request,
+    service: Callable[[Engine, Principal, int], None],
+    principal: Principal,
+    decision_id: int,
+    done: str,
+) -> Response:
+    """Approve or refuse an account termination (four eyes): the same rules, the same
+    answers; `done` is where a moderator goes once it is done."""
+    refusal = await _act(service, state(request).engine, principal, decision_id)
+    return _refused(refusal) if refusal is not None else RedirectResponse(done, status_code=303)
+
+
 @router.post("/decisions/{decision_id}/approve")
 async def approve_decision(request: Request, principal: Moderator, decision_id: RowId) -> Response:
-    try:
-        await run_in_threadpool(approve, state(request).engine, principal, decision_id)
-    except NotAllowed:
-        raise HTTPException(status_code=404, detail="not_found") from None
-    except NoticeError as exc:
-        rule = exc.problems[0].rule
-        return RedirectResponse(f"/notices?refused={rule}", status_code=303)
-    return RedirectResponse(f"/decisions/{decision_id}?done=approved", status_code=303)
+    done = f"/decisions/{decision_id}?done=approved"
+    return await _second_look(request, approve, principal, decision_id, done)
 
 
 @router.post("/decisions/{decision_id}/reject")
 async def reject_decision(request: Request, principal: Moderator, decision_id: RowId) -> Response:
-    try:
-        await run_in_threadpool(reject, state(request).engine, principal, decision_id)
-    except NotAllowed:
-        raise HTTPException(status_code=404, detail="not_found") from None
-    except NoticeError as exc:
-        rule = exc.problems[0].rule
-        return RedirectResponse(f"/notices?refused={rule}", status_code=303)
-    return RedirectResponse("/notices?done=rejected", status_code=303)
+    return await _second_look(request, reject, principal, decision_id, "/notices?done=rejected")
 
 
 @router.post("/complaints/{complaint_id}/review")
@@ -329,19 +340,15 @@ async def review(
     unfounded = outcome == "unfounded"
     if outcome not in ("uphold", "unfounded", "reverse"):
         return RedirectResponse("/notices?refused=outcome", status_code=303)
-    try:
-        await run_in_threadpool(
-            review_complaint,
-            state(request).engine,
-            principal,
-            complaint_id,
-            outcome == "reverse",
-            reason,
-            unfounded,
-        )
-    except NotAllowed:
-        raise HTTPException(status_code=404, detail="not_found") from None
-    except NoticeError as exc:
-        rule = exc.problems[0].rule
-        return RedirectResponse(f"/notices?refused={rule}", status_code=303)
+    reviewed = await _act(
+        review_complaint,
+        state(request).engine,
+        principal,
+        complaint_id,
+        outcome == "reverse",
+        reason,
+        unfounded,
+    )
+    if isinstance(reviewed, NoticeError):
+        return _refused(reviewed)
     return RedirectResponse("/notices?done=reviewed", status_code=303)

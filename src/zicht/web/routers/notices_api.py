@@ -1,5 +1,6 @@
 """The Art. 16 notice API: anyone may file (logged out); a trusted flagger files with its
-API token or session, and its notice jumps the queue. One service: `file_notice`.
+API token or session, and its notice jumps the queue. One service: `file_notice` (its
+event-loop form `file_notice_async`).
 
 201 with the receipt once the notice is committed; 422 naming each field and rule
 (never a value); 404 for a platform not registered; 401 for a token that is not valid.
@@ -12,12 +13,11 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, HTTPException, Path
 from pydantic import BaseModel, ConfigDict, Field
-from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
 from zicht.access import Principal, scope_of
-from zicht.platforms.notices import NoticeError, NoticeForm, NoticeItem, file_notice
+from zicht.platforms.notices import NoticeError, NoticeForm, NoticeItem, file_notice_async
 from zicht.web.deps import client_of, current_principal, public, state
 
 router = APIRouter(prefix="/api", tags=["notices"])
@@ -102,9 +102,9 @@ async def post_notice(
         email=notice.email,
         language=notice.language,
     )
-    try:
-        receipt = await run_in_threadpool(
-            file_notice, shared.engine, shared.cipher, filer, form, client_of(request)
+    try:  # on the event loop: the reads and the write wait on the intake's writer thread
+        receipt = await file_notice_async(
+            shared.engine, shared.cipher, filer, form, client_of(request)
         )
     except NoticeError as exc:
         if [(p.field, p.rule) for p in exc.problems] == [("platform", "unknown")]:

@@ -1,0 +1,105 @@
+"""On SQLite and PostgreSQL: notices filed at once (one burst of the intake's writer, or
+many callers on threads and on the event loop) are each stored with exactly one entry,
+acknowledged with their own row, and the flood rule counts the notices of the same burst:
+a notifier filing many notices at once gets exactly as many through as the policy allows.
+
+The oracle is the policy's number and the rows and entries counted here."""
+
+from __future__ import annotations
+
+import asyncio
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+from sqlalchemy import Engine, func, select
+
+from tests.platforms.notices.conftest import (
+    POLICE_FLAGGER,
+    PUBLIC,
+    notice_form,
+)
+from zicht.access import search, verify
+from zicht.platforms.notices import (
+    IntakePolicy,
+    NoticeError,
+    Receipt,
+    file_notice,
+    file_notice_async,
+)
+from zicht.platforms.notices._intake import _seal, _store_filed
+from zicht.privacy import Cipher
+from zicht.store.notices import NoticeRow
+
+POLICY = IntakePolicy(flood_per_hour=5)
+
+
+def _stored(engine: Engine) -> dict[str, tuple[int, str]]:
+    with engine.connect() as connection:
+        rows = connection.execute(select(NoticeRow.reference, NoticeRow.id, NoticeRow.lane))
+        return {reference: (notice_id, lane) for reference, notice_id, lane in rows}
+
+
+def test_a_flood_within_one_burst_is_counted(tenants: Engine, cipher: Cipher) -> None:
+    # One burst: eight notices of one notifier, two of another, one of a trusted flagger.
+    forms = [(PUBLIC, notice_form()) for _ in range(8)]
+    forms += [(PUBLIC, notice_form(email="other@example.net")) for _ in range(2)]
+    forms.append((POLICE_FLAGGER, notice_form(name=None, email=None)))
+    burst = [_seal(cipher, who, form, "198.51.100.4", POLICY) for who, form in forms]
+    _store_filed(tenants, burst)
+    refused = [f for f in burst if f.refusal is not None]
+    assert len(refused) == 3  # 8 - 5
+    assert {(p.field, p.rule) for f in refused for p in f.refusal.problems} == {  # type: ignore[union-attr]
+        ("notifier", "flood")
+    }
+    assert all(f.refusal is not None for f in burst[5:8])  # the first five went through
+    stored = _stored(tenants)
+    receipts = [f.outcome() for f in burst if f.refusal is None]
+    assert len(receipts) == len(stored) == 8
+    for receipt in receipts:  # each acknowledged with its own row and lane
+        assert stored[receipt.reference] == (receipt.notice_id, receipt.lane)
+    assert receipts[-1].lane == "trusted_flagger"
+    assert search(tenants, action="notice_filed")[1] == 8
+    assert search(tenants, action="notice_flood")[1] == 3
+    assert verify(tenants).ok
+
+
+def test_concurrent_callers_each_get_their_own_receipt(tenants: Engine, cipher: Cipher) -> None:
+    def one(number: int) -> Receipt:
+        form = notice_form(email=f"notifier{number}@example.org")
+        return file_notice(tenants, cipher, PUBLIC, form, "198.51.100.4", POLICY)
+
+    async def on_the_loop() -> list[Receipt | BaseException]:
+        forms = [notice_form(email=f"loop{n}@example.org") for n in range(12)]
+        forms += [notice_form(email="same@example.org") for _ in range(8)]
+        return await asyncio.gather(
+            *(file_notice_async(tenants, cipher, PUBLIC, f, None, POLICY) for f in forms),
+            return_exceptions=True,
+        )
+
+    with ThreadPoolExecutor(8) as pool:
+        threaded = list(pool.map(one, range(24)))
+    looped = asyncio.run(on_the_loop())
+    receipts = threaded + [r for r in looped if isinstance(r, Receipt)]
+    floods = [r for r in looped if isinstance(r, NoticeError)]
+    assert len(floods) == 3 and len(receipts) == 24 + 12 + 5
+    assert {(p.field, p.rule) for e in floods for p in e.problems} == {("notifier", "flood")}
+    stored = _stored(tenants)
+    assert len(stored) == len(receipts)
+    assert all(stored[r.reference][0] == r.notice_id for r in receipts)
+    with tenants.connect() as connection:
+        assert connection.scalar(select(func.count(func.distinct(NoticeRow.id)))) == len(receipts)
+    assert search(tenants, action="notice_filed")[1] == len(receipts)
+
+
+def test_a_burst_with_an_unknown_platform_refuses_that_notice_only(
+    tenants: Engine, cipher: Cipher
+) -> None:
+    burst = [
+        _seal(cipher, PUBLIC, notice_form(platform="nowhere"), None, POLICY),
+        _seal(cipher, PUBLIC, notice_form(), None, POLICY),
+    ]
+    _store_filed(tenants, burst)
+    with pytest.raises(NoticeError) as unknown:
+        burst[0].outcome()
+    assert [(p.field, p.rule) for p in unknown.value.problems] == [("platform", "unknown")]
+    assert burst[1].outcome().reference in _stored(tenants)
