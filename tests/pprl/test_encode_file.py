@@ -66,6 +66,9 @@ def test_encoded_file_holds_analytic_fields_and_no_identity(tmp_path: Path) -> N
     rows = list(encoded.rows)
     assert encoded.source == "police" and len(rows) == 4
     assert rows[0].record["forms"] == ["sexual_domestic"]
+    # Format 3: the age travels as its band (the source's 19 is 18--20), never in years.
+    assert rows[0].record["age_band"] == "18--20" and rows[0].record["minor"] is False
+    assert not any("age" in r.record for r in rows)
     assert {"given_name", "family_name", "date_of_birth", "phone"} <= set(rows[0].encoding)
 
 
@@ -157,3 +160,10 @@ def test_every_row_carries_its_marks_and_an_older_format_is_refused(tmp_path: Pa
     assert is_encoded_file(old)
     with pytest.raises(EncodedFileError, match=r"format 1.*encode the partner file again"):
         read_encoded(old, secret.secret_id)
+    # Format 2 (the age in whole years) is refused the same way.
+    header["zicht_pprl"] = 2
+    header["fields"][MARKS] = 8
+    two = tmp_path / "two.jsonl"
+    two.write_text("\n".join([json.dumps(header), *lines[1:]]) + "\n", encoding="utf-8")
+    with pytest.raises(EncodedFileError, match=r"format 2.*reads format 3.*encode the partner"):
+        read_encoded(two, secret.secret_id)

@@ -22,6 +22,7 @@ from zicht.pprl import (
 )
 from zicht.store import IngestBatch, VictimRegistrationRow, read_records
 from zicht.store.pprl import RegistrationEncodingRow, read_registration_encodings
+from zicht.store.statistics import missing_fields
 
 EXAMPLES = Path(__file__).parents[2] / "examples"
 SOURCE = EXAMPLES / "police_victims.csv"
@@ -55,6 +56,17 @@ def test_encoded_registrations_are_stored_with_their_analytic_fields(
     assert first["forms"] == ";".join(row.record["forms"])
     assert first["registration_year"] == int(row.record["registration_date"][:4])
     assert first["gender"] == row.record["gender"]
+    # The band the file carries is stored; the age in years never reached Zicht.
+    bands = stored["age_band"].astype(object).where(stored["age_band"].notna(), None)
+    assert bands.to_dict() == {
+        "P-2023-0001": "18--20",  # 19 in the source
+        "P-2023-0002": "30--38",  # 34
+        "P-2023-0003": "9--17",  # no age: 17 from the date of birth
+        "P-2023-0007": "24--26",  # 26
+    }
+    assert stored["age"].isna().all()
+    # ... and the monitor's completeness table does not count the band as a missing age.
+    assert missing_fields(engine, 2023)["police"]["age"] == 0
     encoding = encodings[int(first["registration_id"])]
     assert encoding["secret_id"] == secret.secret_id
     assert {k: bytes.fromhex(v) for k, v in encoding["encoding"].items()} == row.encoding
@@ -86,6 +98,24 @@ def test_another_secret_or_source_or_a_bad_record_stores_nothing(
     out.write_text("\n".join(lines) + "\n", encoding="utf-8")
     result = ingest_encoded(out, source="police", engine=engine, secret=secret)
     assert (result.new, result.quarantined, dict(result.rules)) == (3, 1, {"gender:invalid": 1})
+
+
+@pytest.mark.parametrize(
+    ("band", "minor"), [("17--19", False), ("9--17", False), ("18--20", True), (18, False)]
+)
+def test_an_age_band_not_of_the_standard_or_against_the_minor_flag_is_refused(
+    engine: Engine, tmp_path: Path, band: object, minor: bool
+) -> None:
+    secret = new_secret()
+    out = tmp_path / "police.jsonl"
+    encode_file(SOURCE, source="police", secret=secret, out=out, mapping=load_mapping(MAPPING))
+    lines = out.read_text(encoding="utf-8").splitlines()
+    damaged = json.loads(lines[1])
+    damaged["record"].update(age_band=band, minor=minor)
+    lines[1] = json.dumps(damaged)
+    out.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    result = ingest_encoded(out, source="police", engine=engine, secret=secret)
+    assert (result.new, result.quarantined, dict(result.rules)) == (3, 1, {"age_band:invalid": 1})
 
 
 def test_cli_ingests_an_encoded_file(

@@ -7,17 +7,25 @@ group it is similar to), groups are ranked by size, values by public frequency, 
 the i-th group is taken for the i-th value (Kuzu et al. 2011; the alignment step of
 Christen et al. 2018's pattern-mining attack). A record is re-identified when its
 group was taken for its true value.
+
+The attacker also reads what each encoded row shows in clear (`clear_cohorts`): the
+analytic record's age (or age band, or minor flag) and registration date bound the
+birth year, and the salt tag says which half of the years it is in; the alignment is
+then made within each cohort of rows the file cannot tell apart. Identical encodings
+share their salt, so the attacker may intersect their rows' bounds (`pool=True`).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import Counter
 from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
-__all__ = ["AttackOutcome", "frequency_attack"]
+__all__ = ["AttackOutcome", "birth_years_shown", "clear_cohorts", "frequency_attack"]
 
 
 @dataclass(frozen=True)
@@ -38,6 +46,65 @@ class AttackOutcome:
     def value_share(self) -> float:
         """Share of distinct true values the attacker named correctly for some record."""
         return self.reidentified_values / self.values if self.values else 0.0
+
+
+_OLDEST = 120
+"""The oldest age the standard accepts (`VictimRegistration.age`): the widest bound."""
+
+
+def _band_ages(code: str) -> tuple[int, int]:
+    """The ages of a CTDC age band code ("21--23", "48+")."""
+    if code.endswith("+"):
+        return int(code[:-1]), _OLDEST
+    low, high = code.split("--")
+    return int(low), int(high)
+
+
+def birth_years_shown(record: Mapping[str, Any]) -> frozenset[int]:
+    """The birth years an encoded row's analytic record leaves possible.
+
+    The age at registration (whole years) on a registration date in year Y puts the
+    birth year at Y - age - 1 or Y - age; an age band widens that to the band's ages, a
+    minor flag to 0-17 or 18 and over. Without a registration year nothing is bounded
+    (the empty set: one cohort of its own).
+    """
+    date = record.get("registration_date")
+    if date is None:
+        return frozenset()
+    year = date.year if isinstance(date, dt.date) else int(str(date)[:4])
+    if record.get("age") is not None:
+        low = high = int(record["age"])
+    elif record.get("age_band") is not None:
+        low, high = _band_ages(str(record["age_band"]))
+    elif record.get("minor") is not None:
+        low, high = (0, 17) if record["minor"] else (18, _OLDEST)
+    else:
+        low, high = 0, _OLDEST
+    return frozenset(range(year - high - 1, year - low + 1))
+
+
+def clear_cohorts(
+    records: Sequence[Mapping[str, Any]],
+    tags: Sequence[int],
+    encodings: Sequence[bytes] | None = None,
+) -> list[Hashable]:
+    """The cohort of each encoded row as the file shows it: its possible birth years
+    (`birth_years_shown`) and its salt tag.
+
+    With `encodings`, rows with identical encodings (the same value under the same
+    salt, so the same birth year) pool what they show: each gets the intersection of
+    their possible years, which narrows as a value recurs across registration years.
+    """
+    shown = [birth_years_shown(r) for r in records]
+    if encodings is not None:
+        pooled: dict[bytes, frozenset[int]] = {}
+        for encoding, years in zip(encodings, shown, strict=True):
+            if not years:
+                continue
+            known = pooled.get(encoding)
+            pooled[encoding] = years if known is None else known & years
+        shown = [pooled.get(e, y) for e, y in zip(encodings, shown, strict=True)]
+    return list(zip(shown, tags, strict=True))
 
 
 def _groups(encodings: Sequence[bytes], dice: float | None, leaders_cap: int) -> list[int]:

@@ -41,7 +41,7 @@ from zicht.pprl._fields import (
     YEAR_UNKNOWN,
     identity_values,
 )
-from zicht.pprl._file import header_line, row_line_text
+from zicht.pprl._file import clear_record, header_line, row_line_text
 from zicht.pprl._secret import LinkageSecret
 
 __all__ = [
@@ -217,7 +217,7 @@ class ChunkEncoder:
             flagged += bool(flags)
             analytic = {
                 k: v.isoformat() if type(v) is dt.date else list(v) if type(v) is tuple else v
-                for k, v in record.analytic.__dict__.items()
+                for k, v in clear_record(record.analytic.__dict__).items()
             }
             lines.append(row_line_text(record.number, analytic, flags, encoding) + "\n")
         return EncodedChunk(lines, refusals, len(valid), flagged)

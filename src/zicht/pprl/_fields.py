@@ -99,7 +99,7 @@ FIELDS: tuple[EncodedField, ...] = (
 
 
 MARKS = "birth_marks"
-"""A one-byte pseudo-field of every encoded registration (format 2): a coarse tag of the
+"""A one-byte pseudo-field of every encoded registration (since format 2): a coarse tag of the
 salt its names were hashed with and what is known of its date of birth. Linkage needs
 it to tell names that differ from names it cannot compare: two names salted with
 different birth years share no bits whether they are equal or not."""

@@ -1,16 +1,20 @@
 """The encoded file: one JSON header line, then one line per registration.
 
-    {"zicht_pprl": 2, "secret_id": "...", "source": "police", "record_type": ...,
+    {"zicht_pprl": 3, "secret_id": "...", "source": "police", "record_type": ...,
      "hardening": {...}, "fields": {"given_name": 256, ..., "birth_marks": 8}}
     {"row": 2, "record": {analytic fields}, "flags": [...],
      "encoding": {"given_name": "base64", ..., "birth_marks": "base64"}}
 
 Format 2 added `birth_marks` (`zicht.pprl._fields.MARKS`): one byte per registration
 with a 1-bit tag of the salt and whether the birth year is unknown or all that is
-known of the date. A file of another format is refused (encode it again).
+known of the date. Format 3 carries the age at registration as its CTDC age band
+(`age_band`, with the minor flag), not in whole years (`clear_record`): an age and a
+registration date give the birth year the names are salted with to within one, and
+the frequency attack aligned within one birth year re-identifies about an eighth of
+the names (docs/privacy.md). A file of another format is refused (encode it again).
 
 No identity value is in it: only the analytic fields of the standard (what Zicht
-stores unencrypted anyway) and the encodings.
+stores unencrypted anyway, the age as its band) and the encodings.
 """
 
 from __future__ import annotations
@@ -25,10 +29,32 @@ from typing import IO, Any
 from zicht.pprl._bloom import Hardening, filter_bits
 from zicht.pprl._fields import FIELDS, MARKS
 from zicht.pprl._secret import LinkageSecret
+from zicht.standard import age_band
 
-__all__ = ["FORMAT_VERSION", "EncodedFile", "EncodedFileError", "EncodedRow", "read_encoded"]
+__all__ = [
+    "FORMAT_VERSION",
+    "EncodedFile",
+    "EncodedFileError",
+    "EncodedRow",
+    "clear_record",
+    "read_encoded",
+]
 
-FORMAT_VERSION = 2
+FORMAT_VERSION = 3
+
+
+def clear_record(analytic: dict[str, Any]) -> dict[str, Any]:
+    """The analytic record as an encoded file carries it: the age as its age band.
+
+    The monitor, the open data and the CTDC export count ages by band and minor flag
+    only (`zicht.standard.AGE_BANDS`, `MAJORITY`); the minor flag is kept as the
+    standard derived it from the age.
+    """
+    record = dict(analytic)
+    age = record.pop("age", None)
+    if age is not None:
+        record["age_band"] = age_band(int(age))
+    return record
 
 
 def _widths(hardening: Hardening) -> dict[str, int]:

@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 from zicht.ingest import IngestFileError, IngestResult
 from zicht.pprl._file import EncodedFile, EncodedFileError, read_encoded
 from zicht.pprl._secret import LinkageSecret
-from zicht.standard import RECORD_TYPES, age_band
+from zicht.standard import AGE_BANDS, RECORD_TYPES, age_band
 from zicht.store import writing
 from zicht.store.pprl import write_encoded
 
@@ -44,16 +44,38 @@ def is_encoded_file(path: Path) -> bool:
     return isinstance(header, dict) and isinstance(header.get("zicht_pprl"), int)
 
 
+class _BadBand(ValueError):
+    """A row's age band is not a band of the standard or disagrees with its minor flag."""
+
+
+_MINOR_BANDS = frozenset(age_band(age) for age in range(18))
+
+
+def _band(record: dict[str, Any], age: int | None, minor: bool | None) -> str | None:
+    """The row's age band: from the age when a row has one, else as the file carries it
+    (format 3, `clear_record`), checked against the standard and the minor flag."""
+    band = record.get("age_band")
+    if age is not None:
+        if band is not None and band != age_band(age):
+            raise _BadBand
+        return age_band(age)
+    if band is None:
+        return None
+    if band not in AGE_BANDS or (minor is not None and minor != (band in _MINOR_BANDS)):
+        raise _BadBand
+    return str(band)
+
+
 def _columns(record: dict[str, Any], flags: tuple[str, ...]) -> dict[str, Any]:
-    model = RECORD_TYPES[_RECORD_TYPE].analytic.model_validate(record)
+    fields = {key: value for key, value in record.items() if key != "age_band"}
+    model = RECORD_TYPES[_RECORD_TYPE].analytic.model_validate(fields)
     analytic: dict[str, Any] = model.__dict__
     columns = {
         key: ";".join(value) if isinstance(value, tuple) else value
         for key, value in analytic.items()
     }
     columns["registration_year"] = analytic["registration_date"].year
-    age = analytic.get("age")
-    columns["age_band"] = age_band(age) if age is not None else None
+    columns["age_band"] = _band(record, analytic.get("age"), analytic.get("minor"))
     columns["quality_flags"] = ";".join(flags) or None
     return columns
 
@@ -95,6 +117,10 @@ def _store(path: Path, encoded: EncodedFile, source: str, engine: Engine) -> Ing
                 fields = sorted({str(e["loc"][0]) for e in exc.errors() if e["loc"]})
                 result.quarantined += 1
                 result.rules.update(f"{name}:invalid" for name in fields or ["record"])
+                continue
+            except _BadBand:
+                result.quarantined += 1
+                result.rules["age_band:invalid"] += 1
                 continue
             if columns["source"] != source or columns["source_record_id"] in seen:
                 result.quarantined += 1

@@ -10,7 +10,7 @@ import datetime as dt
 from collections import Counter
 from typing import Any, Literal
 
-from sqlalchemy import Engine, case, distinct, func, inspect, select
+from sqlalchemy import Engine, and_, case, distinct, func, inspect, select
 from sqlalchemy.exc import SQLAlchemyError
 
 from zicht.store.linkage import LinkRunRecord, PersonRegistrationRow, latest_link_run
@@ -48,7 +48,8 @@ VICTIM_COLUMNS: tuple[Any, ...] = (
 """Columns the monitor breaks registrations down by (forms are ';'-joined sets)."""
 
 MISSING_FIELDS: dict[str, Any] = {
-    "age": V.age.is_(None),
+    # Encoded registrations (format 3) carry the age band only: not missing.
+    "age": and_(V.age.is_(None), V.age_band.is_(None)),
     "nationality": V.nationality.is_(None),
     "gender": V.gender == "unknown",
     "forms": V.forms == "",

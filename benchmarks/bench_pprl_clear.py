@@ -1,0 +1,136 @@
+"""What the clear fields of an encoded row give the frequency attack (issue 17).
+
+The population of `tests/pprl/test_attack.py`: 10,000 names from the synthetic world's
+name lists with Zipf frequencies, birth years 1960-2005, each registered on a day in
+2019-2024 (the analytic record as the standard makes it). The names are encoded with
+the default hardening, salted with the birth year (or, to compare, another part of the
+date of birth: `--salts month day month_day`), and attacked within the cohorts each
+row shows (`zicht.pprl._attack.clear_cohorts`): possible birth years from the
+registration year and what the record says of the age, and the salt tag. "pooled":
+identical encodings intersect their rows' possible years.
+
+What a row shows: "age" (format 2), "age_band" (format 3, `clear_record`), "minor"
+(the minor flag alone), "nothing" (the salt tag alone).
+
+Usage: python benchmarks/bench_pprl_clear.py [--seed 5] [--salts year month]
+       [--flip 0.05]
+Prints JSON: share of records re-identified per field, salt, shown and pooling.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import time
+from typing import Any
+
+import numpy as np
+
+from zicht.linkage._frame import name_key
+from zicht.pprl import Encoder, Hardening, new_secret
+from zicht.pprl._attack import clear_cohorts, frequency_attack
+from zicht.pprl._encode import birth_marks
+from zicht.pprl._fields import FIELDS, SALT_TAG_BITS
+from zicht.pprl._file import clear_record
+from zicht.standard import VictimRegistration
+from zicht.synth._names import name_table
+
+RECORDS = 10_000
+
+
+def _population(field: str, seed: int) -> tuple[list[str], list[int], dict[str, float]]:
+    """The same draw as `tests/pprl/test_attack.py::_population`."""
+    table = name_table()
+    pool = table.given[:, 0] if field == "given_name" else table.family[:, 0]
+    names = sorted({key for n in pool if (key := name_key(str(n)))})
+    rng = np.random.default_rng(seed)
+    rng.shuffle(names)
+    weights = 1 / np.arange(1, len(names) + 1)
+    weights /= weights.sum()
+    picked = rng.choice(len(names), size=RECORDS, p=weights)
+    years = rng.integers(1960, 2006, size=RECORDS).tolist()
+    return [names[i] for i in picked], years, dict(zip(names, weights.tolist(), strict=True))
+
+
+def _records(years: list[int], seed: int) -> tuple[list[dt.date], list[dict[str, Any]]]:
+    rng = np.random.default_rng(seed + 1)
+    born = [dt.date(y, 1, 1) + dt.timedelta(days=int(rng.integers(0, 365))) for y in years]
+    first = dt.date(2019, 1, 1)
+    records = []
+    for number, birth in enumerate(born):
+        registered = max(birth, first + dt.timedelta(days=int(rng.integers(0, 6 * 365))))
+        age = (
+            registered.year
+            - birth.year
+            - ((registered.month, registered.day) < (birth.month, birth.day))
+        )
+        model = VictimRegistration(
+            source="police",
+            source_record_id=f"r{number}",
+            registration_date=registered,
+            forms=("labour",),
+            age=age,
+        )
+        records.append(dict(model.__dict__))
+    return born, records
+
+
+def _shown(record: dict[str, Any], what: str) -> dict[str, Any]:
+    if what == "age":
+        return record
+    if what == "age_band":
+        return clear_record(record)
+    if what == "minor":
+        return {"registration_date": record["registration_date"], "minor": record["minor"]}
+    return {}
+
+
+def _salt(birth: dt.date, salt: str) -> int:
+    return {
+        "year": birth.year,
+        "month": birth.month,
+        "day": birth.day,
+        "month_day": birth.month * 100 + birth.day,
+    }[salt]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--seed", type=int, default=5)
+    parser.add_argument("--salts", nargs="+", default=["year"])
+    parser.add_argument("--flip", type=float, default=0.0, help="bit flipping probability")
+    args = parser.parse_args()
+    started = time.process_time()
+    dice = 0.8 if args.flip else None
+    out: dict[str, Any] = {"records": RECORDS, "seed": args.seed, "flip": args.flip}
+    for field in ("given_name", "family_name"):
+        truths, years, public = _population(field, args.seed)
+        born, records = _records(years, args.seed)
+        spec = next(s for s in FIELDS if s.name == field)
+        for salt in args.salts:
+            encoder = Encoder(
+                new_secret(),
+                Hardening(flip_probability=args.flip),
+                rng=np.random.default_rng(args.seed),
+            )
+            salts = [_salt(b, salt) for b in born]
+            packed, _ = encoder.encode_field(spec, truths, salts)
+            marks = birth_marks(encoder, [None] * len(salts), salts)
+            tags = [m & ((1 << SALT_TAG_BITS) - 1) for m in marks]
+            encodings = [row.tobytes() for row in packed]
+            for what in ("age", "age_band", "minor", "nothing"):
+                shown = [_shown(r, what) for r in records]
+                for pool in (False, True):
+                    cohorts = clear_cohorts(shown, tags, encodings if pool else None)
+                    share = frequency_attack(
+                        encodings, truths, public, top=300, cohorts=cohorts, dice=dice
+                    ).record_share
+                    key = f"{field}/{salt}/{what}/{'pooled' if pool else 'per_row'}"
+                    out[key] = round(share, 4)
+    out["cpu_seconds"] = round(time.process_time() - started, 1)
+    print(json.dumps(out, indent=1))
+
+
+if __name__ == "__main__":
+    main()
