@@ -71,3 +71,22 @@ def test_the_current_page_is_the_longest_menu_path_it_is_under(sqlite_world: Web
 
 def test_a_logged_out_page_has_no_menu(sqlite_world: WebWorld) -> None:
     assert _menu(sqlite_world.client().get("/login").text) == []
+
+
+def test_a_user_with_grants_of_their_own_gets_a_menu_of_their_own() -> None:
+    # Two analysts, one with one grant more: the menu is remembered per set of grants,
+    # not per role, so the second must not get the first one's menu (or the reverse).
+    from dataclasses import replace
+
+    from zicht.access import Principal
+    from zicht.web.rendering import _menu_paths
+
+    plain = Principal.for_user(1, "a", "analyst", None)
+    extra_action = next(
+        action for _, _, action in NAVIGATION if plain.permissions.get(action) is None
+    )
+    wider = replace(plain, id=2, permissions={**plain.permissions, extra_action: "all"})
+    path_of_extra = next(path for path, _, action in NAVIGATION if action == extra_action)
+    assert path_of_extra not in _menu_paths(plain)
+    assert path_of_extra in _menu_paths(wider)
+    assert path_of_extra not in _menu_paths(plain)

@@ -53,7 +53,8 @@ class Grouping:
     is a node of its own (`-cluster`), so that ads of one cluster stay together.
 
     Args:
-        words: the word ids of an ad (by row id), for template alignment.
+        words: the words of an ad as stable 32-bit hashes (by row id), for template
+            alignment.
         images: the PDQ hashes of an ad (by row id).
     """
 

@@ -107,17 +107,25 @@ def first_page(principal: Principal) -> str | None:
 
 
 def _menu_paths(principal: Principal) -> tuple[str, ...]:
-    """The menu paths `principal` may see (remembered per role: a user's grants are
-    those of the role; an API token's are its own, and are worked out each time)."""
+    """The menu paths `principal` may see (remembered per set of grants and whether an
+    organisation is set, what `authorize` reads besides the grants: a user's grants
+    today are those of the role, but a grant of their own would get a menu of its own)."""
     if principal.kind == "user" and principal.role in ROLES:
-        return _role_menu_paths(principal.role, principal.organisation is not None)
+        return _granted_menu_paths(principal, principal.organisation is not None)
     return tuple(p for p, _, action in NAVIGATION if authorize(principal, action))
 
 
-@lru_cache(maxsize=64)
-def _role_menu_paths(role: str, has_organisation: bool) -> tuple[str, ...]:
-    stand_in = Principal.for_user(0, "", role, "x" if has_organisation else None)
-    return tuple(p for p, _, action in NAVIGATION if authorize(stand_in, action))
+def _granted_menu_paths(principal: Principal, has_organisation: bool) -> tuple[str, ...]:
+    key = (frozenset(principal.permissions.items()), has_organisation)
+    found = _MENU_CACHE.get(key)
+    if found is None:
+        found = tuple(p for p, _, action in NAVIGATION if authorize(principal, action))
+        if len(_MENU_CACHE) < 256:
+            _MENU_CACHE[key] = found
+    return found
+
+
+_MENU_CACHE: dict[tuple[frozenset[tuple[str, object]], bool], tuple[str, ...]] = {}
 
 
 _MENU_LABELS = {path: key for path, key, _ in NAVIGATION}
