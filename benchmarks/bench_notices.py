@@ -36,6 +36,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+from proc_cpu import tree_cpu_seconds
 from sqlalchemy import Engine, select, text
 
 from zicht.access import Principal
@@ -134,24 +135,6 @@ def _percentile(values: list[float], share: float) -> float:
     return ordered[int(share * (len(ordered) - 1))]
 
 
-def _cpu_seconds(root: int) -> float:
-    """CPU seconds (user and system) used so far by the process `root` and its children
-    (the server's processes), from /proc; 0.0 where /proc is missing."""
-    tick = os.sysconf("SC_CLK_TCK")
-    total = 0.0
-    pending = [root]
-    while pending:
-        pid = pending.pop()
-        try:
-            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-            children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
-        except OSError:
-            continue
-        total += (int(fields[11]) + int(fields[12])) / tick  # utime, stime
-        pending += [int(child) for child in children]
-    return total
-
-
 def _backends(engine: Engine, name: str) -> list[int]:
     """The PostgreSQL backends serving connections named `name` (application_name);
     none on SQLite."""
@@ -163,7 +146,7 @@ def _backends(engine: Engine, name: str) -> list[int]:
 
 
 def _cpu_of(pids: list[int]) -> float:
-    return sum(_cpu_seconds(pid) for pid in pids)
+    return sum(tree_cpu_seconds(pid) for pid in pids)
 
 
 def _run(url: str, folder: Path, seconds: float, workers: int, rate: float) -> dict[str, Any]:
@@ -193,12 +176,12 @@ def _run(url: str, folder: Path, seconds: float, workers: int, rate: float) -> d
         # The database's own work: the backends of the server's pooled connections (on
         # this machine), named by the URL's application_name.
         backends = _backends(engine, APPLICATION)
-        server_cpu, database_before = _cpu_seconds(server.pid), _cpu_of(backends)
+        server_cpu, database_before = tree_cpu_seconds(server.pid), _cpu_of(backends)
         client_cpu, started = time.process_time(), time.monotonic()
         latencies, references, failures = asyncio.run(_load(port, seconds, 10**7))
         elapsed = time.monotonic() - started
         client_cpu = time.process_time() - client_cpu
-        server_cpu = _cpu_seconds(server.pid) - server_cpu
+        server_cpu = tree_cpu_seconds(server.pid) - server_cpu
         # Only when every backend lived through the load (an overflow connection of a
         # pool is closed and replaced: its CPU would be lost).
         lived = set(backends) <= set(_backends(engine, APPLICATION))

@@ -40,6 +40,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 import httpx
+from proc_cpu import tree_cpu_seconds
 from sqlalchemy import text
 
 from zicht.access import Actor, add_user, create_session
@@ -165,24 +166,6 @@ def _start_server(
     raise RuntimeError("the server did not start")
 
 
-def _cpu_seconds(root: int) -> float:
-    """CPU seconds (user and system) used so far by the process `root` and its children
-    (the server's processes), from /proc; 0.0 where /proc is missing."""
-    tick = os.sysconf("SC_CLK_TCK")
-    total = 0.0
-    pending = [root]
-    while pending:
-        pid = pending.pop()
-        try:
-            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-            children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
-        except OSError:
-            continue
-        total += (int(fields[11]) + int(fields[12])) / tick  # utime, stime
-        pending += [int(child) for child in children]
-    return total
-
-
 def _request(path: str, token: str, csrf: str, baseline: bool) -> bytes:
     """The bytes of one request for `path` (IDENTITY_LOOK: the list with identities)."""
     if path == IDENTITY_LOOK and baseline:
@@ -278,12 +261,12 @@ def _run(url: str, args: argparse.Namespace) -> dict[str, Any]:
                 # Interleaved, and each page's first turn alternating between the servers.
                 for server in servers[::-1] if number % 2 else servers:
                     request = _request(path, token, csrf, server == "baseline")
-                    cpu = _cpu_seconds(processes[server].pid)
+                    cpu = tree_cpu_seconds(processes[server].pid)
                     measured = asyncio.run(_load(ports[server], path, request, args.requests))
                     # The server's own CPU per request (its processes, not the database's):
                     # what the load of other work on the machine disturbs least.
                     measured["server_cpu_ms_per_request"] = round(
-                        (_cpu_seconds(processes[server].pid) - cpu)
+                        (tree_cpu_seconds(processes[server].pid) - cpu)
                         * 1000
                         / max(1, measured["requests"] + measured["warm_requests"]),
                         2,
