@@ -10,12 +10,21 @@ import threading
 import uuid
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 from unittest import mock
 
 import pytest
 from sqlalchemy import Engine, func, select, text
 
-from zicht.access import AuditEvent, audited_transaction, log_action, verify
+from zicht.access import (
+    AuditEvent,
+    Checkpoints,
+    audited_transaction,
+    checkpoint_audit,
+    log_action,
+    verify,
+)
+from zicht.privacy import Cipher, generate_key
 from zicht.store.audit import AuditEntryRow
 
 THREADS = 8
@@ -182,3 +191,31 @@ def test_an_orm_session_on_the_connection_joins_the_transaction(engine: Engine, 
         transaction.log(_event("orm"))
     assert _act_labels(engine, acts) == ["orm"]  # the session's close did not undo it
     assert _logged(engine) == ["orm"] and verify(engine).ok
+
+
+def test_a_checkpoint_that_fails_after_the_commit_does_not_fail_the_act(
+    engine: Engine,
+    acts: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    # The act and its entry are committed when the checkpoint step runs: an error there
+    # (of any kind) must not reach the caller, who would retry an act already done.
+    monkeypatch.setattr("zicht.access._audit.CHECKPOINT_EVERY", 1)
+    checkpoints = Checkpoints.of(engine, Cipher(generate_key()), tmp_path)
+    assert checkpoint_audit(engine, checkpoints)
+
+    def broken(*_args: object) -> None:
+        raise RuntimeError("secret-value-7731")
+
+    monkeypatch.setattr(Checkpoints, "advance", broken)
+    caplog.set_level("ERROR", logger="zicht.access._audit_transaction")
+    with audited_transaction(engine, batched=True) as transaction:
+        transaction.connection.execute(text(f"INSERT INTO {acts} (id, label) VALUES (1, 'a1')"))
+        transaction.log(_event("a1"))
+    assert _act_labels(engine, acts) == ["a1"] and _logged(engine) == ["a1"]
+    logged = "\n".join(record.getMessage() for record in caplog.records)
+    assert "RuntimeError" in logged and "secret-value-7731" not in logged
+    monkeypatch.undo()  # verify checkpoints too
+    assert verify(engine).ok

@@ -370,3 +370,47 @@ def test_the_reporters_visit_finishes_a_report_another_process_has_claimed(
     conversation = open_conversation(channel.engine, channel.policy, receipt, "zonnebloem")
     assert [m.text for m in conversation.messages] == [WHAT]
     _assert_finished(channel, receipt, "zonnebloem", report_id)
+
+
+def _claims(engine: Engine) -> dict[int, str | None]:
+    with engine.connect() as connection:
+        rows = connection.execute(select(ReportRow.id, ReportRow.claimed_by))
+        return {int(report_id): claimed_by for report_id, claimed_by in rows}
+
+
+def test_a_report_left_unfinished_is_not_held_by_its_claim(
+    channel: Channel, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from sqlalchemy import update
+    from sqlalchemy.exc import OperationalError
+
+    from zicht.reporting import _pending
+
+    _, bad_id = _file(channel)
+    with channel.engine.begin() as connection:  # it cannot be opened
+        connection.execute(
+            update(ReportMessageRow)
+            .where(ReportMessageRow.report_id == bad_id)
+            .values(for_reporter=b"\x00" * 80)
+        )
+    _, report_id = _file(channel)
+    _, other_id = _file(channel)
+    _claim_as(channel, other_id, "another-process", seconds_ago=0)
+    assert finish_pending(channel.engine, channel.policy, claimant="this-process") == 1
+    # The damaged one's claim is gone (the next sweep tries it at once, not after the
+    # lease); another process's claim is left as it was.
+    assert _claims(channel.engine) == {bad_id: None, report_id: None, other_id: "another-process"}
+
+    # The database fails while the batch is written: the error stands, the claims go.
+    fresh_receipt, fresh_id = _file(channel)
+
+    def failing(*_args: object) -> int:
+        raise OperationalError("UPDATE", {}, Exception("database is locked"))
+
+    monkeypatch.setattr(_pending, "_complete", failing)
+    with pytest.raises(OperationalError):
+        finish_pending(channel.engine, channel.policy, [fresh_id], claimant="this-process")
+    assert _claims(channel.engine)[fresh_id] is None
+    monkeypatch.undo()
+    assert finish_pending(channel.engine, channel.policy, [fresh_id]) == 1
+    _assert_finished(channel, fresh_receipt, "", fresh_id)

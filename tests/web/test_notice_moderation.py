@@ -218,6 +218,13 @@ def test_a_notifier_complaint_reversed_reopens_the_notice(site: Site) -> None:
         )
     assert f'action="/complaints/{complaint_id}/review"' in page.text
     assert "Kijk nog eens." in page.text
+    # The reviewer is told that the reason goes to the complainant as written, beside
+    # the field (in each language).
+    warning = "krijgt deze reden woordelijk met de uitkomst"
+    assert warning in page.text
+    assert f'aria-describedby="reason-{complaint_id}-hint"' in page.text
+    assert "receives this reason word for word" in bert.get("/notices?lang=en").text
+    page = bert.get("/notices?lang=nl")  # the language chosen stays: back to Dutch
     response = bert.post(
         f"/complaints/{complaint_id}/review",
         data={"csrf_token": _token(page.text), "outcome": "reverse", "reason": "Toch illegaal."},

@@ -26,6 +26,8 @@ the keys anyway and finishes its report if nothing else has yet. The background
 finishers claim a report before deriving it (`claimed_by`/`claimed_at`, one atomic
 UPDATE, migration 0020), so of several processes only one derives it; a claim older
 than `CLAIM_LEASE` counts as abandoned (its process was killed) and may be taken again.
+A claim whose report was not finished (it could not be opened or resealed, or the batch
+failed) is released at the end of its batch, so the next sweep retries it at once.
 The visit claims nothing: it has derived the keys already and just writes them.
 """
 
@@ -198,24 +200,49 @@ def finish_pending(
     if report_ids is None:
         secrets.SystemRandom().shuffle(rows)
     finished = 0
+    claimant = claimant or _CLAIMANT
     for start in range(0, len(rows), BATCH):
         batch = rows[start : start + BATCH]
-        claimed = _claim(engine, batch, claimant or _CLAIMANT, lease)
-        done = []
-        for row in batch:
-            if row.report_id not in claimed:
-                continue  # finished since the list was read, or another caller's
-            opened = _open(server, row)
-            if opened is not None:
-                keys = receipt_keys(opened.receipt, opened.passphrase, policy.pepper)
-                done.append((opened, keys))
+        claimed = _claim(engine, batch, claimant, lease)
         try:
-            finished += _complete(engine, server, done)
-        except SQLAlchemyError:
-            raise  # the database: the sweep or a visit retries later
-        except Exception:  # a report whose messages cannot be resealed
-            finished += sum(_complete_one(engine, server, item) for item in done)
+            finished += _derive(engine, server, policy, batch, claimed)
+        finally:
+            # Finishing a report drops its claim; the claims of those not finished (not
+            # opened, not resealed, or an error) go too, so the next sweep retries them
+            # at once rather than after the lease.
+            _release(engine, claimed, claimant)
     return finished
+
+
+def _derive(
+    engine: Engine,
+    server: PrivateKey,
+    policy: ReportingPolicy,
+    batch: Sequence[store.PendingRow],
+    claimed: set[int],
+) -> int:
+    done = []
+    for row in batch:
+        if row.report_id not in claimed:
+            continue  # finished since the list was read, or another caller's
+        opened = _open(server, row)
+        if opened is not None:
+            keys = receipt_keys(opened.receipt, opened.passphrase, policy.pepper)
+            done.append((opened, keys))
+    try:
+        return _complete(engine, server, done)
+    except SQLAlchemyError:
+        raise  # the database: the sweep or a visit retries later
+    except Exception:  # a report whose messages cannot be resealed
+        return sum(_complete_one(engine, server, item) for item in done)
+
+
+def _release(engine: Engine, claimed: set[int], claimant: str) -> None:
+    try:
+        with Session(engine) as session, session.begin():
+            store.release_claims(session, claimed, claimant)
+    except SQLAlchemyError as exc:  # the lease ends them anyway; never mask the error
+        log.error("pending report claims not released: %s", type(exc).__name__)
 
 
 def _complete_one(engine: Engine, server: PrivateKey, item: tuple[_Opened, ReceiptKeys]) -> int:

@@ -26,6 +26,7 @@ from sqlalchemy import (
     null,
     or_,
     select,
+    text,
     union_all,
     update,
 )
@@ -46,6 +47,7 @@ from zicht.store.notices import (
 from zicht.store.platforms import AdRow
 
 __all__ = [
+    "FACTS_CHUNK",
     "IntakeAsk",
     "IntakeFacts",
     "active_suspension",
@@ -74,6 +76,7 @@ __all__ = [
     "pending_messages",
     "platform_by_code",
     "platform_codes",
+    "recent_notices",
     "referrals_for",
     "reject_decision",
     "resolve_complaint",
@@ -231,6 +234,59 @@ def _facts_select(number: int, ask: IntakeAsk) -> Select[Any]:
     )
 
 
+# The notices asked about in one statement (see `intake_facts`).
+FACTS_CHUNK = 400
+# The PostgreSQL advisory locks of the flood rule's count (`recent_notices`): an
+# arbitrary constant (not the audit chain's) with the schema and the notifier key.
+_NOTIFIER_LOCK = 1861304729
+
+
+def _facts_rows(connection: Connection, asks: Sequence[IntakeAsk]) -> list[Any]:
+    rows: list[Any] = []
+    for start in range(0, len(asks), FACTS_CHUNK):
+        chunk = asks[start : start + FACTS_CHUNK]
+        selects = [_facts_select(start + n, ask) for n, ask in enumerate(chunk)]
+        statement = selects[0] if len(selects) == 1 else union_all(*selects)
+        rows += connection.execute(statement).all()
+    return rows
+
+
+def recent_notices(connection: Connection, since: dict[str, dt.datetime]) -> dict[str, int]:
+    """In the caller's write transaction: how many notices each notifier key of `since`
+    filed since its time, counted under a lock that no other intake transaction shares
+    for these keys until the commit (so a count and the notices admitted on it are one
+    step across processes). SQLite: the transaction's write lock (BEGIN IMMEDIATE)
+    already is that lock. PostgreSQL: a transaction-level advisory lock per key and
+    schema, taken in sorted order (no two intakes wait on each other in a cycle)."""
+    keys = sorted(since)
+    if not keys:
+        return {}
+    if connection.dialect.name == "postgresql":
+        connection.execute(
+            text(
+                "SELECT count(pg_advisory_xact_lock(:lock, hashtext(current_schema() || '/' || k)))"
+                " FROM (SELECT k FROM unnest(CAST(:keys AS text[])) WITH ORDINALITY AS u(k, n)"
+                " ORDER BY n) AS ordered"
+            ),
+            {"lock": _NOTIFIER_LOCK, "keys": keys},
+        )
+    counted: dict[str, int] = dict.fromkeys(keys, 0)
+    for start in range(0, len(keys), FACTS_CHUNK):
+        chunk = keys[start : start + FACTS_CHUNK]
+        # From the chunk's earliest `since`: a burst spans milliseconds, and a count
+        # that errs does so on the strict side.
+        rows = connection.execute(
+            select(NoticeRow.notifier_key, func.count())
+            .where(
+                NoticeRow.notifier_key.in_(chunk),
+                NoticeRow.received_at >= min(since[key] for key in chunk),
+            )
+            .group_by(NoticeRow.notifier_key)
+        )
+        counted.update({str(key): int(number) for key, number in rows})
+    return counted
+
+
 def intake_facts(bind: Engine | Connection, asks: Sequence[IntakeAsk]) -> list[IntakeFacts]:
     """The intake's reads about a burst of notices, in one statement: for each, the
     platform is registered; the notifier is suspended there, and filed how many notices
@@ -239,17 +295,18 @@ def intake_facts(bind: Engine | Connection, asks: Sequence[IntakeAsk]) -> list[I
 
     One round trip for the burst (a UNION ALL of rows of scalar subqueries) instead of one
     a question: the intake's writer thread waits on every round trip, and under load it
-    waits for the interpreter lock after each one too (benchmarks/bench_notices.py).
+    waits for the interpreter lock after each one too (benchmarks/bench_notices.py). A
+    burst of more than `FACTS_CHUNK` notices takes one statement per `FACTS_CHUNK`:
+    SQLite refuses a compound SELECT of more than 500 terms, PostgreSQL a statement of
+    more than 65,535 parameters.
     """
     if not asks:
         return []
-    selects = [_facts_select(number, ask) for number, ask in enumerate(asks)]
-    statement = selects[0] if len(selects) == 1 else union_all(*selects)
     if isinstance(bind, Connection):
-        rows = bind.execute(statement).all()
+        rows = _facts_rows(bind, asks)
     else:
         with bind.connect() as connection:
-            rows = connection.execute(statement).all()
+            rows = _facts_rows(connection, asks)
     found: dict[int, IntakeFacts] = {}
     for number, known, suspended, recent, trusted, score in rows:
         found[int(number)] = (

@@ -15,7 +15,7 @@ reporter; migration 0020), cleared when the report is finished.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -65,6 +65,7 @@ __all__ = [
     "pending_report_by_lookup",
     "pending_reports",
     "purge_reports",
+    "release_claims",
     "report_by_id",
     "report_by_lookup",
     "report_facts",
@@ -363,6 +364,21 @@ def claim_pending(
         execution_options={"synchronize_session": False},
     ).scalars()
     return {int(report_id) for report_id in claimed}
+
+
+def release_claims(session: Session, report_ids: Iterable[int], claimant: str) -> None:
+    """Drop `claimant`'s claims on the reports `report_ids` that are still its own (a
+    report finished meanwhile has no claim left, one taken over after the lease another
+    claimant's): the next sweep may try them at once. The caller commits."""
+    ids = sorted(set(report_ids))
+    if not ids:
+        return
+    session.execute(
+        update(ReportRow)
+        .where(ReportRow.id.in_(ids), ReportRow.claimed_by == claimant)
+        .values(claimed_by=None, claimed_at=None),
+        execution_options={"synchronize_session": False},
+    )
 
 
 def finish_pending_report(

@@ -103,3 +103,61 @@ def test_a_burst_with_an_unknown_platform_refuses_that_notice_only(
         burst[0].outcome()
     assert [(p.field, p.rule) for p in unknown.value.problems] == [("platform", "unknown")]
     assert burst[1].outcome().reference in _stored(tenants)
+
+
+def test_a_burst_larger_than_one_statement_is_stored_whole(tenants: Engine, cipher: Cipher) -> None:
+    # 600 notices in one burst of the writer (SQLite refuses a compound SELECT of more
+    # than 500 terms): each acknowledged and stored; the one with an unknown platform,
+    # past the first statement's share, is the only one refused (the facts of the
+    # second statement are each notice's own).
+    forms = [notice_form(email=f"burst{n}@example.org") for n in range(600)]
+    forms[450] = notice_form(email="burst450@example.org", platform="nowhere")
+    burst = [_seal(cipher, PUBLIC, form, None, POLICY) for form in forms]
+    _store_filed(tenants, burst)
+    refused = [n for n, filed in enumerate(burst) if filed.refusal is not None]
+    assert refused == [450]
+    receipts = [filed.outcome() for n, filed in enumerate(burst) if n != 450]
+    stored = _stored(tenants)
+    assert len(stored) == len(receipts) == 599
+    assert all(stored[r.reference] == (r.notice_id, r.lane) for r in receipts)
+    assert search(tenants, action="notice_filed")[1] == 599
+    assert verify(tenants).ok
+
+
+def test_bursts_of_two_processes_admit_no_more_than_the_flood_limit(
+    tenants: Engine, database_url: str, cipher: Cipher, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Two server processes (two engines on the same database), each with a burst of five
+    # notices from one notifier; both read the notifier's count before either commits.
+    import threading
+
+    from zicht.platforms.notices import _intake
+    from zicht.store import make_engine
+
+    read = _intake.store.intake_facts
+    both_read = threading.Barrier(2, timeout=30)
+
+    def then_wait(*args: object, **kwargs: object) -> object:
+        facts = read(*args, **kwargs)  # type: ignore[arg-type]
+        both_read.wait()
+        return facts
+
+    monkeypatch.setattr(_intake.store, "intake_facts", then_wait)
+    other = make_engine(database_url)
+    try:
+        bursts = [
+            [_seal(cipher, PUBLIC, notice_form(), None, POLICY) for _ in range(5)] for _ in range(2)
+        ]
+        with ThreadPoolExecutor(2) as pool:
+            done = [
+                pool.submit(_store_filed, e, b)
+                for e, b in zip((tenants, other), bursts, strict=True)
+            ]
+            for future in done:
+                future.result(timeout=60)
+    finally:
+        other.dispose()
+    admitted = [f for burst in bursts for f in burst if f.refusal is None]
+    assert len(admitted) == POLICY.flood_per_hour == len(_stored(tenants))
+    assert search(tenants, action="notice_flood")[1] == 5
+    assert verify(tenants).ok

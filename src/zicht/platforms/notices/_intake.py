@@ -8,6 +8,7 @@ notifier's contact when given, are encrypted before they are stored.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import datetime as dt
 import re
 import threading
@@ -272,11 +273,26 @@ def _admit(
 
 def _store_filed(engine: Engine, batch: list[_Filed]) -> None:
     # Every notice's reads first, in one statement, before the write lock (SQLite's is
-    # the database's, shared by every server process); then one
-    # transaction: the notices admitted and their "notice_filed" entries, and the
+    # the database's, shared by every server process), but the flood rule's count; then
+    # one transaction: the notices admitted and their "notice_filed" entries, and the
     # refusals' misuse entries, commit together.
-    facts = store.intake_facts(engine, [_ask(filed) for filed in batch])
+    asks = [_ask(filed) for filed in batch]
+    facts = store.intake_facts(engine, asks)
     with audited_transaction(engine, batched=True) as transaction:
+        # The flood rule's count once more, under the write lock (SQLite) or the
+        # notifiers' locks (PostgreSQL): another process's burst may have been admitted
+        # since the read above, and both must not admit on the same count.
+        since: dict[str, dt.datetime] = {}
+        for filed, ask in zip(batch, asks, strict=True):
+            if ask.notifier_key is not None and filed.principal.kind == "public":
+                since[ask.notifier_key] = min(ask.since, since.get(ask.notifier_key, ask.since))
+        recent = store.recent_notices(transaction.connection, since)
+        facts = [
+            dataclasses.replace(found, recent=recent[ask.notifier_key])
+            if ask.notifier_key in recent
+            else found
+            for found, ask in zip(facts, asks, strict=True)
+        ]
         earlier: Counter[str] = Counter()
         stored = [
             filed

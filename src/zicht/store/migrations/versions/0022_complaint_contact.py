@@ -1,7 +1,7 @@
 """a complainant's optional contact and language; outbox messages to a complainant
 
 Revision ID: 0022
-Revises: 0019
+Revises: 0020
 Create Date: 2026-11-30 12:00:00
 """
 
