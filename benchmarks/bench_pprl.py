@@ -52,6 +52,7 @@ from zicht.pprl import (
     new_secret,
     read_encoded,
 )
+from zicht.pprl._attack import chained_encodings
 
 IDENTITY = (
     "given_names",
@@ -352,19 +353,9 @@ def _cohort_attacks(
     ):
         outcome = frequency_attack(encodings, named, public, top=300, cohorts=cohorts)
         out[f"{field}/hardened_default/{label}"] = round(outcome.record_share, 4)
-    parent: dict[bytes, bytes] = {}
-
-    def find(x: bytes) -> bytes:
-        parent.setdefault(x, x)
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
-    for i in kept:
-        if years[i] is not None:
-            parent[find(packed[i].tobytes())] = find(after[i].tobytes())
-    joined = [find(packed[i].tobytes()) for i in kept]
+    joined = chained_encodings(
+        encodings, [None if years[i] is None else after[i].tobytes() for i in kept]
+    )
     outcome = frequency_attack(joined, named, public, top=300)
     out[f"{field}/neighbour_year_encodings_chained"] = round(outcome.record_share, 4)
     return out

@@ -29,11 +29,10 @@ import numpy as np
 
 from zicht.linkage._frame import name_key
 from zicht.pprl import Encoder, Hardening, new_secret
-from zicht.pprl._attack import clear_cohorts, frequency_attack
+from zicht.pprl._attack import clear_cohorts, frequency_attack, registered_population
 from zicht.pprl._encode import birth_marks
 from zicht.pprl._fields import FIELDS, SALT_TAG_BITS
 from zicht.pprl._file import clear_record
-from zicht.standard import VictimRegistration
 from zicht.synth._names import name_table
 
 RECORDS = 10_000
@@ -51,29 +50,6 @@ def _population(field: str, seed: int) -> tuple[list[str], list[int], dict[str, 
     picked = rng.choice(len(names), size=RECORDS, p=weights)
     years = rng.integers(1960, 2006, size=RECORDS).tolist()
     return [names[i] for i in picked], years, dict(zip(names, weights.tolist(), strict=True))
-
-
-def _records(years: list[int], seed: int) -> tuple[list[dt.date], list[dict[str, Any]]]:
-    rng = np.random.default_rng(seed + 1)
-    born = [dt.date(y, 1, 1) + dt.timedelta(days=int(rng.integers(0, 365))) for y in years]
-    first = dt.date(2019, 1, 1)
-    records = []
-    for number, birth in enumerate(born):
-        registered = max(birth, first + dt.timedelta(days=int(rng.integers(0, 6 * 365))))
-        age = (
-            registered.year
-            - birth.year
-            - ((registered.month, registered.day) < (birth.month, birth.day))
-        )
-        model = VictimRegistration(
-            source="police",
-            source_record_id=f"r{number}",
-            registration_date=registered,
-            forms=("labour",),
-            age=age,
-        )
-        records.append(dict(model.__dict__))
-    return born, records
 
 
 def _shown(record: dict[str, Any], what: str) -> dict[str, Any]:
@@ -106,7 +82,7 @@ def main() -> None:
     out: dict[str, Any] = {"records": RECORDS, "seed": args.seed, "flip": args.flip}
     for field in ("given_name", "family_name"):
         truths, years, public = _population(field, args.seed)
-        born, records = _records(years, args.seed)
+        born, records = registered_population(years, args.seed)
         spec = next(s for s in FIELDS if s.name == field)
         for salt in args.salts:
             encoder = Encoder(

@@ -16,11 +16,16 @@ import pytest
 
 from zicht.linkage._frame import name_key
 from zicht.pprl import Encoder, Hardening, new_secret
-from zicht.pprl._attack import birth_years_shown, clear_cohorts, frequency_attack
+from zicht.pprl._attack import (
+    birth_years_shown,
+    chained_encodings,
+    clear_cohorts,
+    frequency_attack,
+    registered_population,
+)
 from zicht.pprl._encode import birth_marks
 from zicht.pprl._fields import FIELDS, SALT_TAG_BITS
 from zicht.pprl._file import clear_record
-from zicht.standard import VictimRegistration
 from zicht.synth._names import name_table
 
 RECORDS = 10_000
@@ -98,23 +103,6 @@ def test_a_birth_year_in_clear_would_undo_the_salt() -> None:
     assert _marks_attack("family_name", "year") > 0.05
 
 
-def _components(own: list[bytes], other: list[bytes]) -> list[bytes]:
-    """Union of encodings that occur in one record (union-find): what an attacker joins
-    when every record also carries its names under a neighbouring year's salt."""
-    parent: dict[bytes, bytes] = {}
-
-    def find(x: bytes) -> bytes:
-        parent.setdefault(x, x)
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
-    for a, b in zip(own, other, strict=True):
-        parent[find(a)] = find(b)
-    return [find(a) for a in own]
-
-
 def test_names_under_neighbouring_years_salts_would_undo_the_salt() -> None:
     # The fix proposed for pairs one birth year apart (names also encoded under year+1,
     # compared across) is not built: each record ties (name, year) to (name, year + 1),
@@ -124,7 +112,7 @@ def test_names_under_neighbouring_years_salts_would_undo_the_salt() -> None:
     encoder = Encoder(new_secret(), Hardening(), rng=np.random.default_rng(5))
     own, _ = encoder.encode_field(spec, truths, years)
     after, _ = encoder.encode_field(spec, truths, [y + 1 for y in years])
-    joined = _components([r.tobytes() for r in own], [r.tobytes() for r in after])
+    joined = chained_encodings([r.tobytes() for r in own], [r.tobytes() for r in after])
     assert frequency_attack(joined, truths, public, top=300).record_share > 0.2
 
 
@@ -132,26 +120,7 @@ def _registrations(field: str, seed: int) -> tuple[list[dt.date], list[dict[str,
     """Dates of birth of `_population(field, seed)`'s years and each one's analytic record as
     the standard makes it (registered 2019-2024, age at registration, minor flag)."""
     _, years, _ = _population(field, seed)
-    rng = np.random.default_rng(seed + 1)
-    born = [dt.date(y, 1, 1) + dt.timedelta(days=int(rng.integers(0, 365))) for y in years]
-    first = dt.date(2019, 1, 1)
-    records = []
-    for number, birth in enumerate(born):
-        registered = max(birth, first + dt.timedelta(days=int(rng.integers(0, 6 * 365))))
-        age = (
-            registered.year
-            - birth.year
-            - ((registered.month, registered.day) < (birth.month, birth.day))
-        )
-        model = VictimRegistration(
-            source="police",
-            source_record_id=f"r{number}",
-            registration_date=registered,
-            forms=("labour",),
-            age=age,
-        )
-        records.append(dict(model.__dict__))
-    return born, records
+    return registered_population(years, seed)
 
 
 def _clear_attack(field: str, coarse: bool, pool: bool = False, seed: int = 5) -> float:

@@ -25,7 +25,14 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["AttackOutcome", "birth_years_shown", "clear_cohorts", "frequency_attack"]
+__all__ = [
+    "AttackOutcome",
+    "birth_years_shown",
+    "chained_encodings",
+    "clear_cohorts",
+    "frequency_attack",
+    "registered_population",
+]
 
 
 @dataclass(frozen=True)
@@ -46,6 +53,55 @@ class AttackOutcome:
     def value_share(self) -> float:
         """Share of distinct true values the attacker named correctly for some record."""
         return self.reidentified_values / self.values if self.values else 0.0
+
+
+def chained_encodings(own: Sequence[bytes], other: Sequence[bytes | None]) -> list[bytes]:
+    """Each record's encoding replaced by the representative of every encoding joined to
+    it (union-find): what an attacker links when a record also carries its value under
+    a second salt (`other`, None where it has none), chained across all records."""
+    parent: dict[bytes, bytes] = {}
+
+    def find(x: bytes) -> bytes:
+        parent.setdefault(x, x)
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for a, b in zip(own, other, strict=True):
+        if b is not None:
+            parent[find(a)] = find(b)
+    return [find(a) for a in own]
+
+
+def registered_population(
+    years: Sequence[int], seed: int
+) -> tuple[list[dt.date], list[dict[str, Any]]]:
+    """The attacked population's dates of birth (a day drawn in each of `years`) and each
+    one's analytic record as the standard makes it: registered on a day in 2019-2024 (not
+    before birth), with its age at registration and the minor flag derived from it."""
+    from zicht.standard import VictimRegistration
+
+    rng = np.random.default_rng(seed + 1)
+    born = [dt.date(y, 1, 1) + dt.timedelta(days=int(rng.integers(0, 365))) for y in years]
+    first = dt.date(2019, 1, 1)
+    records = []
+    for number, birth in enumerate(born):
+        registered = max(birth, first + dt.timedelta(days=int(rng.integers(0, 6 * 365))))
+        age = (
+            registered.year
+            - birth.year
+            - ((registered.month, registered.day) < (birth.month, birth.day))
+        )
+        model = VictimRegistration(
+            source="police",
+            source_record_id=f"r{number}",
+            registration_date=registered,
+            forms=("labour",),
+            age=age,
+        )
+        records.append(dict(model.__dict__))
+    return born, records
 
 
 _OLDEST = 120
