@@ -23,6 +23,8 @@ Prints JSON.
 from __future__ import annotations
 
 import argparse
+import hashlib
+import hmac
 import json
 import sys
 import tempfile
@@ -53,6 +55,8 @@ from zicht.pprl import (
     read_encoded,
 )
 from zicht.pprl._attack import chained_encodings
+from zicht.pprl._bloom import salt_values
+from zicht.pprl._fields import identity_values
 
 IDENTITY = (
     "given_names",
@@ -297,6 +301,8 @@ def attack(persons: int, seed: int) -> dict[str, Any]:
         i["date_of_birth"].year if i.get("date_of_birth") else i.get("birth_year")
         for i in identities
     ]
+    # The default's salt: the date of birth as the date field encodes it.
+    dates = salt_values([identity_values(i) for i in identities])
     out: dict[str, Any] = {}
     for field, column in (("given_name", "given_names"), ("family_name", "family_name")):
         spec = next(s for s in FIELDS if s.name == field)
@@ -307,7 +313,7 @@ def attack(persons: int, seed: int) -> dict[str, Any]:
             ("plain_keyed", Hardening(balanced=False, salt=None)),
             ("hardened_default", Hardening()),
         ):
-            packed, present = Encoder(new_secret(), hardening).encode_field(spec, values, years)
+            packed, present = Encoder(new_secret(), hardening).encode_field(spec, values, dates)
             kept = [i for i in range(len(values)) if present[i] and truths[i]]
             encodings = [packed[i].tobytes() for i in kept]
             named = [str(truths[i]) for i in kept]
@@ -329,15 +335,17 @@ def _cohort_attacks(
     frame: pd.DataFrame,
     public: dict[str, float],
 ) -> dict[str, float]:
-    """The default encodings attacked within cohorts the attacker can see: the file's salt
-    tags (format 2), the birth year from the analytic age and registration date, and
-    (not built) names also encoded under the next year's salt, joined record by record."""
-    from zicht.pprl._encode import birth_marks
-
+    """Names salted with the birth year alone (formats 1-3) attacked within cohorts the
+    attacker can see: formats 2-3's 1-bit salt tag, the birth year from the analytic age
+    and registration date, and (not built) names also encoded under the next year's
+    salt, joined record by record."""
     encoder = Encoder(new_secret(), Hardening())
     packed, present = encoder.encode_field(spec, values, years)
     after, _ = encoder.encode_field(spec, values, [None if y is None else y + 1 for y in years])
-    marks = birth_marks(encoder, [None] * len(years), years)
+    key = encoder.secret.field_key("birth_marks")
+    marks = [
+        2 if y is None else hmac.digest(key, str(y).encode(), hashlib.sha256)[0] & 1 for y in years
+    ]
     registered = pd.to_datetime(frame["registration_date"]).dt.year
     age_year = [
         None if pd.isna(v) else int(v)
@@ -352,7 +360,7 @@ def _cohort_attacks(
         ("age_year_cohorts", [age_year[i] for i in kept]),
     ):
         outcome = frequency_attack(encodings, named, public, top=300, cohorts=cohorts)
-        out[f"{field}/hardened_default/{label}"] = round(outcome.record_share, 4)
+        out[f"{field}/birth_year_salt/{label}"] = round(outcome.record_share, 4)
     joined = chained_encodings(
         encodings, [None if years[i] is None else after[i].tobytes() for i in kept]
     )

@@ -3,17 +3,18 @@
 The population of `tests/pprl/test_attack.py`: 10,000 names from the synthetic world's
 name lists with Zipf frequencies, birth years 1960-2005, each registered on a day in
 2019-2024 (the analytic record as the standard makes it). The names are encoded with
-the default hardening, salted with the birth year (or, to compare, another part of the
-date of birth: `--salts month day month_day`), and attacked within the cohorts each
-row shows (`zicht.pprl._attack.clear_cohorts`): possible birth years from the
-registration year and what the record says of the age, and the salt tag. "pooled":
+the default hardening, salted with the birth year (formats 1-3; or, to compare, another
+part of the date of birth: `--salts date month day month_day`, format 4 salts with the
+whole `date`), and attacked within the cohorts each row shows
+(`zicht.pprl._attack.clear_cohorts`): possible birth years from the registration year
+and what the record says of the age, and with `--tag` formats 2-3's 1-bit salt tag. "pooled":
 identical encodings intersect their rows' possible years.
 
 What a row shows: "age" (format 2), "age_band" (format 3, `clear_record`), "minor"
 (the minor flag alone), "nothing" (the salt tag alone).
 
-Usage: python benchmarks/bench_pprl_clear.py [--seed 5] [--salts year month]
-       [--flip 0.05]
+Usage: python benchmarks/bench_pprl_clear.py [--seed 5] [--salts year date month]
+       [--flip 0.05] [--tag]
 Prints JSON: share of records re-identified per field, salt, shown and pooling.
 """
 
@@ -21,6 +22,8 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import hashlib
+import hmac
 import json
 import time
 from typing import Any
@@ -30,8 +33,7 @@ import numpy as np
 from zicht.linkage._frame import name_key
 from zicht.pprl import Encoder, Hardening, new_secret
 from zicht.pprl._attack import clear_cohorts, frequency_attack, registered_population
-from zicht.pprl._encode import birth_marks
-from zicht.pprl._fields import FIELDS, SALT_TAG_BITS
+from zicht.pprl._fields import FIELDS
 from zicht.pprl._file import clear_record
 from zicht.synth._names import name_table
 
@@ -68,6 +70,7 @@ def _salt(birth: dt.date, salt: str) -> int:
         "month": birth.month,
         "day": birth.day,
         "month_day": birth.month * 100 + birth.day,
+        "date": birth.year * 10_000 + birth.month * 100 + birth.day,
     }[salt]
 
 
@@ -76,10 +79,20 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=5)
     parser.add_argument("--salts", nargs="+", default=["year"])
     parser.add_argument("--flip", type=float, default=0.0, help="bit flipping probability")
+    parser.add_argument(
+        "--tag",
+        action="store_true",
+        help="the rows carry formats 2-3's 1-bit salt tag (a keyed hash of the salt value)",
+    )
     args = parser.parse_args()
     started = time.process_time()
     dice = 0.8 if args.flip else None
-    out: dict[str, Any] = {"records": RECORDS, "seed": args.seed, "flip": args.flip}
+    out: dict[str, Any] = {
+        "records": RECORDS,
+        "seed": args.seed,
+        "flip": args.flip,
+        "tag": args.tag,
+    }
     for field in ("given_name", "family_name"):
         truths, years, public = _population(field, args.seed)
         born, records = registered_population(years, args.seed)
@@ -92,8 +105,11 @@ def main() -> None:
             )
             salts = [_salt(b, salt) for b in born]
             packed, _ = encoder.encode_field(spec, truths, salts)
-            marks = birth_marks(encoder, [None] * len(salts), salts)
-            tags = [m & ((1 << SALT_TAG_BITS) - 1) for m in marks]
+            key = encoder.secret.field_key("birth_marks")
+            tags = [
+                hmac.digest(key, str(s).encode(), hashlib.sha256)[0] & 1 if args.tag else 0
+                for s in salts
+            ]
             encodings = [row.tobytes() for row in packed]
             for what in ("age", "age_band", "minor", "nothing"):
                 shown = [_shown(r, what) for r in records]

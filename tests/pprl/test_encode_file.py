@@ -165,5 +165,13 @@ def test_every_row_carries_its_marks_and_an_older_format_is_refused(tmp_path: Pa
     header["fields"][MARKS] = 8
     two = tmp_path / "two.jsonl"
     two.write_text("\n".join([json.dumps(header), *lines[1:]]) + "\n", encoding="utf-8")
-    with pytest.raises(EncodedFileError, match=r"format 2.*reads format 3.*encode the partner"):
+    with pytest.raises(EncodedFileError, match=r"format 2.*reads format 4.*encode the partner"):
         read_encoded(two, secret.secret_id)
+    # Format 3 (names salted with the birth year, a salt tag) too; its hardening also
+    # names a salt this version does not make.
+    header["zicht_pprl"] = 3
+    header["hardening"]["salt"] = "birth_year"
+    three = tmp_path / "three.jsonl"
+    three.write_text("\n".join([json.dumps(header), *lines[1:]]) + "\n", encoding="utf-8")
+    with pytest.raises(EncodedFileError, match=r"format 3.*reads format 4.*encode the partner"):
+        read_encoded(three, secret.secret_id)

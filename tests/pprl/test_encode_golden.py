@@ -1,8 +1,9 @@
 """The encoded file is byte for byte what the encoder wrote before it was made faster.
 
-The hashes below were taken from `encode_file` at commit ba41acc (file format 3:
-89a3186, before the batched validation and hashing, with the age carried as its band;
-the same script first reproduced 89a3186's format 2 hashes), on the golden partner file
+The hashes below were taken from `encode_file` on branch wip/pprlpriv (file format 4:
+names salted with the whole date of birth, no salt tag in the marks; regenerated from
+that code, whose format-3 predecessor first reproduced the format-3 hashes of ba41acc,
+and those 89a3186's format 2 ones), on the golden partner file
 (`golden_partner.py`, 600 rows, 113 refused, 294 flagged) under a fixed secret: the
 encoded file and the refusals (row, field, rule, column, detail). They are not generated
 by the code under test.
@@ -27,10 +28,10 @@ SECRET = LinkageSecret(bytes(range(32)))
 CSV_SHA256 = "a6c5c2aa31a4eeb00aef55271ac9003bb92aea32fefb50db1d703785e9cacb36"
 REFUSALS_SHA256 = "2553e67f1d11afff70d51d1d2a7aa7e5ebe8c65d22ffe47f03f94409a484ab5c"
 OUTPUT_SHA256 = {
-    "default": "19fff0bb8cc0e2414d2088efee2a7e067b3837a19aee92df6c183a752d540de5",
-    "plain": "e4c3866fefa0033a9ec48fa11e3b97e6ebae1959dc0719e247e90e6afc6260f9",
+    "default": "f5af8928cb6053b1e07534f9cbae067386c05e166148f84b3b80b836d6c9b349",
+    "plain": "d4b20c92e5b9ad9d6f04b25165c00f360c8d4d1904b53efbe1f1c058baef6dce",
     # Bit flipping with a seeded generator, one process, 10,000-row chunks.
-    "flip": "58d7e2606a4804b4f198dcbffd15643e40ff979728099ef5e4eb9f50850c1181",
+    "flip": "8685dc0d491b2558bc2c1678c50ae130dd254542879330750d7c3be6407fd10b",
 }
 HARDENINGS = {
     "default": Hardening(),

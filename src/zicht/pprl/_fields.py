@@ -25,7 +25,6 @@ from zicht.linkage import (
 __all__ = [
     "FIELDS",
     "MARKS",
-    "SALT_TAG_BITS",
     "YEAR_ONLY",
     "YEAR_UNKNOWN",
     "EncodedField",
@@ -99,27 +98,19 @@ FIELDS: tuple[EncodedField, ...] = (
 
 
 MARKS = "birth_marks"
-"""A one-byte pseudo-field of every encoded registration (since format 2): a coarse tag of the
-salt its names were hashed with and what is known of its date of birth. Linkage needs
-it to tell names that differ from names it cannot compare: two names salted with
-different birth years share no bits whether they are equal or not."""
+"""A one-byte pseudo-field of every encoded registration (since format 2): what is known of
+its date of birth, which linkage needs for the date's own levels (`zicht.pprl._model`).
+Formats 2 and 3 also carried a salt tag, 1 bit of a keyed hash of the birth year: against
+an attacker who reads the age band and registration date in clear it cost about 2.5
+points of re-identification (5.2% with it, 3.1% without, given names) for about 0.004
+pairwise F1 (docs/privacy.md). Format 4 has none: names are salted with the whole date
+of birth, whose own encoding tells linkage exactly when two salts are equal."""
 
-SALT_TAG_BITS = 1
-"""Bits of the salt tag: a keyed hash of the birth year cut to 1 bit (two classes of
-years, about half of all years each). Different tags prove different salts (the names
-are then not compared); equal tags say nothing. Each further bit lets linkage recognise
-more pairs whose salts differ, and doubles what the frequency attack re-identifies
-when it aligns within the tag's cohorts (measured: 0.3% with no tag, 0.6% with 1 bit,
-1.2% with 2, 2.4% with 3, about 20% with the year itself; docs/privacy.md). Those
-shares hold only against an attacker who ignores the fields in clear: with the age band
-and registration date of format 3, which narrow the year to about four, the attack
-re-identifies about 5.5% of given names with the tag against 3.1% with it zeroed
-(reviewer's measurement, docs/privacy.md), so the tag's linkage gain costs about 2.5
-points there; neither meets the issue's 1%."""
-YEAR_UNKNOWN = 1 << SALT_TAG_BITS
-"""Mark bit: no birth year (the names were hashed with the empty salt)."""
+YEAR_UNKNOWN = 2
+"""Mark bit: no date of birth (the names were hashed with the empty salt). Bit 0, the salt
+tag of formats 2 and 3, is always 0 since format 4."""
 YEAR_ONLY = YEAR_UNKNOWN << 1
-"""Mark bit: the date of birth is the year alone."""
+"""Mark bit: the date of birth is the year alone (the names are salted with the year)."""
 
 
 def _text(value: Any) -> str | None:

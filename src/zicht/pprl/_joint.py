@@ -60,7 +60,16 @@ def stored_hardening(stored: list[dict[str, Any]], secret: LinkageSecret) -> Har
             "the encoded registrations were made with different hardenings; "
             "the partners must encode with the same settings"
         )
-    return Hardening(**dict(hardenings.pop())) if hardenings else Hardening()
+    if not hardenings:
+        return Hardening()
+    try:
+        return Hardening(**dict(hardenings.pop()))
+    except (TypeError, ValueError):
+        # Encodings of an older format (names salted with the birth year alone).
+        raise LinkageError(
+            "the encoded registrations were made with a hardening this Zicht no longer "
+            "links; the partners must encode their files again"
+        ) from None
 
 
 def _clean(value: Any) -> Any:

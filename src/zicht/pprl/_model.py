@@ -7,10 +7,12 @@ encodings, strongest first; with randomised response, identical values no longer
 Dice 1, so every band is scaled by the expected similarity of identical values
 (1 - 2p(1 - p) of bits agree).
 
-With the marks of format 2 (`zicht.pprl._fields.MARKS`): names salted with birth
-years whose tags differ (or a year known on one side only) cannot be compared and
-count as unknown, not as different (their date of birth is compared on its own); a
-date of birth that is the year alone has its own level.
+Names are salted with the date of birth (`zicht.pprl._bloom.Hardening`): two names
+whose dates of birth do not encode alike (a typo in the date, the year alone on one
+side, a date known on one side only) were hashed with different salts, share no bits
+whether equal or not, and count as unknown, not as different; the date itself is
+compared on its own. With the marks (`zicht.pprl._fields.MARKS`, format 2 on) a date
+of birth that is the year alone has its own level.
 """
 
 from __future__ import annotations
@@ -66,13 +68,27 @@ def _dice_sql(field: str, hardening: Hardening) -> str:
 _SALTED = frozenset({spec.name for spec in FIELDS if spec.salted})
 
 
-def _unknown(field: str, hardening: Hardening, marks: bool) -> str:
+def _salts_differ(hardening: Hardening) -> str:
+    """SQL: the two sides' names were salted differently, read off their dates of birth.
+
+    The salt is the date's own text, so the salts are equal exactly when both dates are
+    missing or both encode alike; "alike" is the date's top Dice band (identical
+    encodings without bit flipping: another date changes at least one token's bits).
+    """
+    p = hardening.flip_probability
+    same = 0.99 * (1 - 2 * p * (1 - p))
+    left, right = "date_of_birth_n_l IS NULL", "date_of_birth_n_r IS NULL"
+    return (
+        f"(({left}) <> ({right})) OR (NOT {left} AND NOT {right} "
+        f"AND {_dice_sql('date_of_birth', hardening)} < {same:.4f})"
+    )
+
+
+def _unknown(field: str, hardening: Hardening) -> str:
     """When a field counts as unknown: missing on a side, or salted differently."""
     sql = f"{field}_n_l IS NULL OR {field}_n_r IS NULL"
-    if marks and field in _SALTED and hardening.salt is not None:
-        # Tags differ: hashed with different birth years (or one unknown), so equal
-        # names share no bits; missing tags (older encodings) compare as before.
-        sql += " OR salt_tag_l <> salt_tag_r"
+    if field in _SALTED and hardening.salt is not None:
+        sql += f" OR {_salts_differ(hardening)}"
     return sql
 
 
@@ -95,7 +111,7 @@ def _comparison(field: str, hardening: Hardening, marks: bool = False) -> cl.Cus
     scale = 1 - 2 * p * (1 - p)
     dice = _dice_sql(field, hardening)
     levels: list[Any] = [
-        cll.CustomLevel(_unknown(field, hardening, marks), label_for_charts="Unknown").configure(
+        cll.CustomLevel(_unknown(field, hardening), label_for_charts="Unknown").configure(
             is_null_level=True
         )
     ]
@@ -202,7 +218,9 @@ def _comparisons(names: tuple[str, ...], hardening: Hardening, marks: bool) -> l
 
 def has_marks(table: pd.DataFrame) -> bool:
     """Whether the table's registrations carry marks (format 2 encodings)."""
-    return all(c in table for c in MARK_COLUMNS) and bool(table["salt_tag"].notna().any())
+    return all(c in table for c in MARK_COLUMNS) and bool(
+        table["date_of_birth_year_only"].notna().any()
+    )
 
 
 def encoded_settings(

@@ -34,7 +34,7 @@ import pandas as pd
 import pyarrow as pa
 
 from zicht.pprl._bloom import Hardening, filter_bits
-from zicht.pprl._fields import FIELDS, MARKS, SALT_TAG_BITS, YEAR_ONLY, YEAR_UNKNOWN
+from zicht.pprl._fields import FIELDS, MARKS, YEAR_ONLY
 
 __all__ = [
     "EXACT_COLUMNS",
@@ -134,11 +134,10 @@ salt) has the same encoding, so its frequency in the data can correct the weight
 exact agreement, as plain linkage's term-frequency adjustment does with the name."""
 
 
-MARK_COLUMNS = ("salt_tag", "date_of_birth_year_only")
-"""Columns from a registration's marks byte (format 2; missing for older encodings):
-`salt_tag`, the salt's tag or `YEAR_UNKNOWN` (names of two registrations whose tags
-differ were hashed with different salts), and `date_of_birth_year_only` (1 when the
-date of birth is the year alone)."""
+MARK_COLUMNS = ("date_of_birth_year_only",)
+"""Columns from a registration's marks byte (format 2 on; missing for older encodings):
+`date_of_birth_year_only` (1 when the date of birth is the year alone). Whether two
+registrations' names share a salt is read off their date of birth (`zicht.pprl._model`)."""
 
 
 def _mark_columns(encodings: Sequence[dict[str, bytes]]) -> dict[str, pd.Series]:
@@ -146,11 +145,8 @@ def _mark_columns(encodings: Sequence[dict[str, bytes]]) -> dict[str, pd.Series]
     marks = np.fromiter(
         (e[MARKS][0] if MARKS in e else 0 for e in encodings), dtype=np.int64, count=len(encodings)
     )
-    unknown = (marks & YEAR_UNKNOWN) > 0
-    tag = np.where(unknown, YEAR_UNKNOWN, marks & ((1 << SALT_TAG_BITS) - 1))
     year_only = ((marks & YEAR_ONLY) > 0).astype(np.int64)
     return {
-        "salt_tag": pd.Series(tag, dtype="Int64").where(present, pd.NA),
         "date_of_birth_year_only": pd.Series(year_only, dtype="Int64").where(present, pd.NA),
     }
 
