@@ -4,8 +4,9 @@ Links the same registrations plain (`link_table`) and on encodings (`link_encode
 and counts the true pairs each side's blocking rules reach (`blocking_recall`), the
 true pairs plain linkage finds and the encodings miss (`lost_true_pairs`) and how many
 of those no encoded blocking rule reached (`lost_unblocked`). The lost pairs are broken
-down by how their birth years relate (same, one apart, further apart, known on one
-side only, on neither) and whether both names are equal after normalising (`lost_by_year`).
+down by how their dates of birth relate (the same date, so the same salt; the same year
+otherwise; years one apart, further apart; known on one side only, on neither) and
+whether both names are equal after normalising (`lost_by_year`).
 
 `--secret-seed N` derives the linkage secret from N (SHA-256), so that two versions of
 the code can be compared on the same encodings; without it a new random secret is used.
@@ -43,7 +44,7 @@ from zicht.pprl import (
     link_encoded,
     new_secret,
 )
-from zicht.pprl._encode import birth_year_of
+from zicht.pprl._fields import identity_values
 from zicht.pprl._model import encoded_spec
 
 Pairs = set[tuple[int, int]]
@@ -76,16 +77,21 @@ def secret_of(seed: int | None) -> LinkageSecret:
     return LinkageSecret(hashlib.sha256(f"bench-secret-{seed}".encode()).digest())
 
 
-def _year_relation(a: int | None, b: int | None) -> str:
+def _date_relation(a: str | None, b: str | None) -> str:
+    """How two dates of birth (as the date field encodes them) relate: the same date
+    (the same salt), the same year otherwise (a day, month or year-only difference),
+    years one apart or further, missing on one side or both."""
     if a is None and b is None:
         return "missing_both"
     if a is None or b is None:
         return "missing_one"
-    return {0: "same", 1: "one_apart"}.get(abs(a - b), "further")
+    if a == b:
+        return "same"
+    return {0: "same_year", 1: "one_apart"}.get(abs(int(a[:4]) - int(b[:4])), "further")
 
 
 def lost_by_year(lost: Pairs, identities: dict[int, dict[str, object]]) -> dict[str, int]:
-    """Lost pairs per birth-year relation and whether both names are equal."""
+    """Lost pairs per date-of-birth relation and whether both names are equal."""
     out: dict[str, int] = {}
 
     def names(identity: dict[str, object]) -> tuple[str | None, ...]:
@@ -96,7 +102,9 @@ def lost_by_year(lost: Pairs, identities: dict[int, dict[str, object]]) -> dict[
 
     for a, b in lost:
         left, right = identities[a], identities[b]
-        relation = _year_relation(birth_year_of(left), birth_year_of(right))
+        relation = _date_relation(
+            identity_values(left)["date_of_birth"], identity_values(right)["date_of_birth"]
+        )
         equal = "names_equal" if names(left) == names(right) else "names_differ"
         key = f"{relation}/{equal}"
         out[key] = out.get(key, 0) + 1
@@ -107,7 +115,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--persons", type=int, default=20_000)
     parser.add_argument("--seed", type=int, default=3)
-    parser.add_argument("--salt", choices=["birth_year", "none"], default="birth_year")
+    parser.add_argument("--salt", choices=["date_of_birth", "none"], default="date_of_birth")
     parser.add_argument("--secret-seed", type=int, default=None)
     args = parser.parse_args()
     frame = synth_registrations(args.persons, seed=args.seed)
@@ -118,7 +126,7 @@ def main() -> None:
     plain_blocked = _blocked(plain_table, model_spec(plain_table).prediction_rules)
     plain = link_table(plain_table)
     plain_cpu = time.process_time() - started
-    hardening = Hardening(salt=None if args.salt == "none" else "birth_year")
+    hardening = Hardening(salt=None if args.salt == "none" else "date_of_birth")
     started = time.process_time()
     identities = _identities(frame)
     encodings = encode_identities(Encoder(secret_of(args.secret_seed), hardening), identities)

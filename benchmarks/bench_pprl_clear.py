@@ -33,7 +33,7 @@ import numpy as np
 from zicht.linkage._frame import name_key
 from zicht.pprl import Encoder, Hardening, new_secret
 from zicht.pprl._attack import clear_cohorts, frequency_attack, registered_population
-from zicht.pprl._fields import FIELDS
+from zicht.pprl._fields import FIELDS, YEAR_ONLY
 from zicht.pprl._file import clear_record
 from zicht.synth._names import name_table
 
@@ -84,6 +84,13 @@ def main() -> None:
         action="store_true",
         help="the rows carry formats 2-3's 1-bit salt tag (a keyed hash of the salt value)",
     )
+    parser.add_argument(
+        "--year-only",
+        type=float,
+        default=0.0,
+        help="share of rows whose date of birth is the year alone: salted with the year "
+        "and marked so (format 4's `YEAR_ONLY`, which the attacker reads as a cohort)",
+    )
     args = parser.parse_args()
     started = time.process_time()
     dice = 0.8 if args.flip else None
@@ -92,6 +99,7 @@ def main() -> None:
         "seed": args.seed,
         "flip": args.flip,
         "tag": args.tag,
+        "year_only": args.year_only,
     }
     for field in ("given_name", "family_name"):
         truths, years, public = _population(field, args.seed)
@@ -103,12 +111,17 @@ def main() -> None:
                 Hardening(flip_probability=args.flip),
                 rng=np.random.default_rng(args.seed),
             )
-            salts = [_salt(b, salt) for b in born]
+            rng = np.random.default_rng(args.seed + 2)
+            partial = (rng.random(len(born)) < args.year_only).tolist()
+            salts = [
+                b.year if alone else _salt(b, salt) for b, alone in zip(born, partial, strict=True)
+            ]
             packed, _ = encoder.encode_field(spec, truths, salts)
             key = encoder.secret.field_key("birth_marks")
             tags = [
-                hmac.digest(key, str(s).encode(), hashlib.sha256)[0] & 1 if args.tag else 0
-                for s in salts
+                (hmac.digest(key, str(s).encode(), hashlib.sha256)[0] & 1 if args.tag else 0)
+                | (YEAR_ONLY if alone else 0)
+                for s, alone in zip(salts, partial, strict=True)
             ]
             encodings = [row.tobytes() for row in packed]
             for what in ("age", "age_band", "minor", "nothing"):
@@ -120,6 +133,18 @@ def main() -> None:
                     ).record_share
                     key = f"{field}/{salt}/{what}/{'pooled' if pool else 'per_row'}"
                     out[key] = round(share, 4)
+                    if args.year_only and not pool:
+                        # The year-only rows on their own: their salt is the year.
+                        rows = [i for i, alone in enumerate(partial) if alone]
+                        hit = frequency_attack(
+                            [encodings[i] for i in rows],
+                            [truths[i] for i in rows],
+                            public,
+                            top=300,
+                            cohorts=[cohorts[i] for i in rows],
+                            dice=dice,
+                        ).record_share
+                        out[f"{key}/year_only_rows"] = round(hit, 4)
     out["cpu_seconds"] = round(time.process_time() - started, 1)
     print(json.dumps(out, indent=1))
 

@@ -47,7 +47,7 @@ _VALUE_CACHE = 200_000
 # Distinct tokens per field whose HMAC digest is kept.
 _TOKEN_CACHE = 1_000_000
 # Distinct raw names per salted field whose padded words are kept (salted fields meet
-# the same name under many birth years).
+# the same name under many dates of birth).
 _WORDS_CACHE = 200_000
 # A bigram in one integer: salt number, then two code points of 21 bits each.
 _CODE_BITS = 21

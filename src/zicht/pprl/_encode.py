@@ -42,7 +42,6 @@ __all__ = [
     "EncodedChunk",
     "Refusal",
     "birth_marks",
-    "birth_year_of",
     "encode_file",
     "encode_identities",
 ]
@@ -81,17 +80,6 @@ class EncodeResult:
     encoded: int = 0
     flagged: int = 0
     refusals: list[Refusal] = field(default_factory=list)
-
-
-def birth_year_of(identity: dict[str, Any]) -> int | None:
-    """The birth year of a record (from the date of birth, else the year alone)."""
-    born = identity.get("date_of_birth")
-    if isinstance(born, dt.date):
-        return born.year
-    if isinstance(born, str) and len(born) >= 4 and born[:4].isdigit():
-        return int(born[:4])
-    year = identity.get("birth_year")
-    return int(year) if year is not None and year == year else None
 
 
 def birth_marks(dates: Sequence[str | None]) -> list[int]:

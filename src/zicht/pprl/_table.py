@@ -64,7 +64,7 @@ FAMILIES: dict[str, Family] = {
     "name": Family(("given_name", "family_name"), 0.8),
     "given_dob": Family(("given_name", "date_of_birth"), 0.8),
     "family_dob": Family(("family_name", "date_of_birth"), 0.8),
-    # Swapped or missing names, and names salted with different birth years.
+    # Swapped or missing names, and names salted with different dates of birth.
     "dob_postcode": Family(("date_of_birth", "postcode"), 0.9),
     "phone": Family(("phone",), 0.9),
     "id_document": Family(("id_document",), 0.9),
