@@ -28,7 +28,7 @@ from zicht.shelter._vocabulary import (
 )
 from zicht.standard import FORMS, ORGANISATIONS
 from zicht.store.models import utcnow
-from zicht.store.shelter_beds import bed_counts, insert_request, shelter_facts
+from zicht.store.shelter_beds import insert_request, place_candidates
 from zicht.store.shelter_queries import RequestView, request_view, requests
 
 __all__ = [
@@ -181,7 +181,6 @@ def match_request(engine: Engine, principal: Principal, request_id: int) -> list
     """The suitable shelters for a request, best first, with reasons (coordinators)."""
     require(principal, "coordinate_shelter")
     found = find_request(engine, principal, request_id)
-    with engine.connect() as connection:
-        facts = shelter_facts(connection)
-        counts = bed_counts(connection)
+    with engine.connect() as connection:  # the read `reserve` ranks by, one statement
+        facts, counts, _overdue = place_candidates(connection, found.bed_kind, utcnow())
     return rank_places(need_of(found), facts, counts)

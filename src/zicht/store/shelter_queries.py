@@ -12,7 +12,18 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, String, bindparam, case, cast, distinct, func, select, update
+from sqlalchemy import (
+    Connection,
+    String,
+    bindparam,
+    case,
+    cast,
+    distinct,
+    func,
+    or_,
+    select,
+    update,
+)
 
 from zicht.store.models import VictimRegistrationRow
 from zicht.store.shelter import SERVED_STATES, ReservationRow, ShelterRequestRow, ShelterRow
@@ -132,9 +143,10 @@ def request_view(connection: Connection, request_id: int) -> RequestView | None:
 def _served(statement: Any) -> Any:
     """`statement` limited to the reservations of the outer query's request that serve a
     person (SERVED_STATES)."""
+    # OR of plain comparisons: an IN list is expanded into the SQL at every execution.
     return statement.where(
         ReservationRow.request_id == ShelterRequestRow.id,
-        ReservationRow.status.in_(SERVED_STATES),
+        or_(*(ReservationRow.status == state for state in SERVED_STATES)),
     )
 
 
