@@ -25,6 +25,7 @@ from zicht.shelter import (
     availability,
     discharge,
     expire_holds,
+    find_request,
     list_requests,
     list_reservations,
     make_request,
@@ -51,6 +52,10 @@ def test_whole_path(places: Engine, cipher: Cipher) -> None:
     ranked = match_request(places, COORDINATOR, request_id)
     assert [c.shelter.code for c in ranked] == ["b", "a"]  # b is in the region asked
     assert "region" in {reason.code for reason in ranked[0].reasons}
+    found = find_request(places, COORDINATOR, request_id)  # as the request's page passes it
+    assert match_request(places, COORDINATOR, found) == ranked
+    with pytest.raises(ShelterDenied):
+        match_request(places, CASEWORKER, found)  # coordinators match
     outcome = reserve(places, COORDINATOR, request_id)
     assert outcome.reserved and not outcome.unplaced
     (placement,) = outcome.placed

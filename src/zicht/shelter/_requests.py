@@ -28,7 +28,7 @@ from zicht.shelter._vocabulary import (
 )
 from zicht.standard import FORMS, ORGANISATIONS
 from zicht.store.models import utcnow
-from zicht.store.shelter_beds import bed_counts, insert_request, shelter_facts
+from zicht.store.shelter_beds import insert_request, place_candidates
 from zicht.store.shelter_queries import RequestView, request_view, requests
 
 __all__ = [
@@ -156,9 +156,12 @@ def make_request(
 
 def find_request(engine: Engine, principal: Principal, request_id: int) -> RequestView:
     """One request the principal may see (their organisation's, or all for coordinators)."""
-    require(principal, "request_shelter")
     with engine.connect() as connection:
-        found = request_view(connection, request_id)
+        return _visible(principal, request_id, request_view(connection, request_id))
+
+
+def _visible(principal: Principal, request_id: int, found: RequestView | None) -> RequestView:
+    require(principal, "request_shelter")
     if found is None or not authorize(principal, "request_shelter", found.organisation):
         # another organisation's request is "not found": its existence is not told
         raise ShelterNotFound(N_("no request %(id)s"), id=request_id)
@@ -177,11 +180,19 @@ def list_requests(
         )
 
 
-def match_request(engine: Engine, principal: Principal, request_id: int) -> list[Candidate]:
-    """The suitable shelters for a request, best first, with reasons (coordinators)."""
+def match_request(
+    engine: Engine, principal: Principal, request: int | RequestView
+) -> list[Candidate]:
+    """The suitable shelters for a request, best first, with reasons (coordinators).
+
+    `request` is its id, or the request `find_request` gave (not read again; a page that
+    shows the request and its matches reads it once).
+    """
     require(principal, "coordinate_shelter")
-    found = find_request(engine, principal, request_id)
-    with engine.connect() as connection:
-        facts = shelter_facts(connection)
-        counts = bed_counts(connection)
+    if isinstance(request, RequestView):
+        found = _visible(principal, request.id, request)
+    else:
+        found = find_request(engine, principal, request)
+    with engine.connect() as connection:  # the read `reserve` ranks by, one statement
+        facts, counts, _overdue = place_candidates(connection, found.bed_kind, utcnow())
     return rank_places(need_of(found), facts, counts)

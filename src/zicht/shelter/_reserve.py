@@ -5,6 +5,12 @@ refuses it. A group request is reserved in one transaction: every person gets a 
 (unless a partial placement is asked for) nothing is reserved and the outcome says
 exactly who could not be placed. A bed is given by `claim_bed`'s conditional UPDATE,
 so no bed is ever given twice, whatever the concurrency.
+
+A reservation reads what it needs in two statements (the request with the people it
+served; the shelters with beds of the kind, their counts, and whether any hold ran
+out). Holds that ran out are released in its transaction, before any bed is claimed,
+whenever there is one: a hold past its time never blocks a bed, and costs nothing while
+there is none.
 """
 
 from __future__ import annotations
@@ -19,29 +25,22 @@ from sqlalchemy.exc import IntegrityError
 from zicht.access import AuditedTransaction, AuditEvent, Principal, audited_transaction
 from zicht.i18n import N_
 from zicht.shelter._errors import ShelterError, ShelterNotFound
-from zicht.shelter._matching import rank_places
+from zicht.shelter._matching import Candidate, rank_places
 from zicht.shelter._requests import need_of
 from zicht.shelter._scope import audit, require, require_shelter
 from zicht.shelter._vocabulary import HOLD_MINUTES, REFUSAL_REASONS
 from zicht.store.models import utcnow
-from zicht.store.shelter import ACTIVE_STATES
 from zicht.store.shelter_beds import (
     ReservationState,
-    bed_counts,
     claim_bed,
     insert_reservation,
     overdue_holds,
+    place_candidates,
     release_bed,
     reservation_state,
     set_reservation_status,
-    shelter_facts,
 )
-from zicht.store.shelter_queries import (
-    RequestView,
-    request_view,
-    served_people,
-    set_request_status,
-)
+from zicht.store.shelter_queries import RequestView, refresh_request_status, request_to_place
 
 __all__ = [
     "Placement",
@@ -53,8 +52,6 @@ __all__ = [
     "refuse",
     "reserve",
 ]
-
-_SERVED = (*ACTIVE_STATES, "discharged")
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,37 +112,39 @@ def _release_overdue(connection: Connection, now: dt.datetime) -> list[int]:
             expired.append(reservation_id)
             requests.add(request_id)
     for request_id in sorted(requests):
-        found = request_view(connection, request_id)
-        if found is not None:
-            _refresh_status(connection, found)
+        refresh_request_status(connection, request_id)
     return expired
 
 
-def _refresh_status(
-    connection: Connection, request: RequestView, served: set[int] | None = None
-) -> str:
-    if served is None:
-        served = served_people(connection, request.id, _SERVED)
-    status = "open" if not served else "placed" if len(served) >= request.size else "partly"
-    set_request_status(connection, request.id, status)
-    return status
+def _candidates(
+    connection: Connection,
+    request: RequestView,
+    shelters: Sequence[str] | None,
+    now: dt.datetime,
+) -> tuple[list[Candidate], list[int]]:
+    """The shelters to try, in order, and the holds released because they ran out."""
+    need = need_of(request)
+    facts, counts, overdue = place_candidates(connection, need.bed_kind, now)
+    expired = []
+    if overdue:  # released before anything is claimed, then read again
+        expired = _release_overdue(connection, now)
+        facts, counts, _ = place_candidates(connection, need.bed_kind, now)
+    candidates = rank_places(need, facts, counts)
+    if shelters is not None:
+        by_code = {c.shelter.code: c for c in candidates}
+        candidates = [by_code[code] for code in shelters if code in by_code]
+    return candidates, expired
 
 
 def _place(
     connection: Connection,
     request: RequestView,
-    shelters: Sequence[str] | None,
+    served: set[int],
+    candidates: list[Candidate],
     now: dt.datetime,
 ) -> ReservationOutcome:
-    served = served_people(connection, request.id, _SERVED)
     waiting = [i for i in range(request.size) if i not in served]
-    need = need_of(request)
-    candidates = rank_places(
-        need, shelter_facts(connection), bed_counts(connection, kind=need.bed_kind)
-    )
-    if shelters is not None:
-        by_code = {c.shelter.code: c for c in candidates}
-        candidates = [by_code[code] for code in shelters if code in by_code]
+    kind = request.bed_kind
     held_until = now + dt.timedelta(minutes=HOLD_MINUTES[request.urgency])
     keys = list(request.person_keys)
     placed: list[Placement] = []
@@ -156,7 +155,7 @@ def _place(
         bed = None
         while open_shelters and bed is None:
             shelter = open_shelters[0].shelter
-            bed = claim_bed(connection, shelter.id, need.bed_kind)
+            bed = claim_bed(connection, shelter.id, kind)
             if bed is None:
                 open_shelters.pop(0)  # full now: the next one in rank order
         if bed is None:
@@ -198,22 +197,19 @@ def reserve(
     try:
         with audited_transaction(engine) as transaction:
             connection = transaction.connection
-            request = request_view(connection, request_id)
-            if request is None:
+            found = request_to_place(connection, request_id)
+            if found is None:
                 raise ShelterNotFound(N_("no request %(id)s"), id=request_id)
-            expired = _release_overdue(connection, now)
-            outcome = _place(connection, request, shelters, now)
+            request, served = found
+            candidates, expired = _candidates(connection, request, shelters, now)
+            outcome = _place(connection, request, served, candidates, now)
             if outcome.unplaced and not partial:
                 raise _Undo(
                     ReservationOutcome(
                         request_id, False, outcome.placed, outcome.unplaced, outcome.already
                     )
                 )
-            _refresh_status(
-                connection,
-                request,
-                served_people(connection, request.id, _SERVED),
-            )
+            refresh_request_status(connection, request.id)
             _log_expired(transaction, expired)
             audit(
                 transaction,
@@ -301,9 +297,7 @@ def _decision(
                 )
             if status in ("refused", "discharged"):
                 release_bed(connection, state.bed_id)
-        found = request_view(connection, state.request_id)
-        if found is not None:
-            _refresh_status(connection, found)
+        refresh_request_status(connection, state.request_id)
         if ran_out:
             _log_expired(transaction, expired)
         else:

@@ -29,6 +29,7 @@ from zicht.store.models import Base, utcnow
 
 __all__ = [
     "ACTIVE_STATES",
+    "SERVED_STATES",
     "BedRow",
     "ReservationRow",
     "ShelterMemberRow",
@@ -39,6 +40,8 @@ __all__ = [
 
 # A reservation in one of these states holds its bed.
 ACTIVE_STATES = ("held", "accepted")
+# A person of a request with a reservation in one of these states has been given a place.
+SERVED_STATES = (*ACTIVE_STATES, "discharged")
 _ACTIVE_SQL = text("status IN ('held', 'accepted')")
 
 

@@ -5,6 +5,10 @@ so two writers never both read and then upgrade; PostgreSQL: READ COMMITTED, whe
 conditional UPDATE on a bed row waits for a competing one and re-checks its condition).
 `claim_bed` gives a bed only when its UPDATE changed exactly one row from free to taken,
 so a bed is never given twice, whatever the concurrency.
+
+The statements a reservation runs (`place_candidates`, `claim_bed`, `insert_reservation`)
+are built once, at import: under load, building a statement per call cost more CPU than
+the database took to run it.
 """
 
 from __future__ import annotations
@@ -18,7 +22,9 @@ from sqlalchemy import (
     Connection,
     CursorResult,
     Integer,
+    bindparam,
     delete,
+    exists,
     func,
     insert,
     select,
@@ -46,6 +52,7 @@ __all__ = [
     "member_shelters",
     "members",
     "overdue_holds",
+    "place_candidates",
     "release_bed",
     "reservation_state",
     "set_beds",
@@ -157,20 +164,21 @@ def shelter_facts(connection: Connection, ids: Sequence[int] | None = None) -> l
     ).order_by(ShelterRow.code)
     if ids is not None:
         statement = statement.where(ShelterRow.id.in_(list(ids)))
-    return [
-        ShelterFacts(
-            row.id,
-            row.code,
-            row.name,
-            row.kind,
-            row.region,
-            tuple(code for code in row.languages.split(";") if code),
-            row.wheelchair,
-            row.security,
-            row.care,
-        )
-        for row in connection.execute(statement)
-    ]
+    return [_facts(row) for row in connection.execute(statement)]
+
+
+def _facts(row: Any) -> ShelterFacts:
+    return ShelterFacts(
+        row.id,
+        row.code,
+        row.name,
+        row.kind,
+        row.region,
+        tuple(code for code in row.languages.split(";") if code),
+        row.wheelchair,
+        row.security,
+        row.care,
+    )
 
 
 def shelter_address(connection: Connection, code: str) -> tuple[int, bytes] | None:
@@ -255,24 +263,105 @@ def set_beds(connection: Connection, shelter_id: int, kind: str, total: int, fre
     return offered
 
 
+_FREE = BedRow.in_service.is_(True) & BedRow.taken.is_(False)
+_COUNTS_OF_KIND = (
+    select(
+        BedRow.shelter_id,
+        func.count(BedRow.id).label("total"),
+        func.sum(sql_cast(BedRow.taken, Integer)).label("taken"),
+        func.sum(sql_cast(_FREE, Integer)).label("free"),
+    )
+    .where(BedRow.kind == bindparam("kind"))
+    .group_by(BedRow.shelter_id)
+    .subquery()
+)
+_OVERDUE = exists().where(
+    ReservationRow.status == "held", ReservationRow.held_until < bindparam("now")
+)
+# Every shelter with beds of a kind, its facts and counts, and whether any hold (of any
+# kind) ran out before `now`: what a reservation reads before it claims.
+_CANDIDATES = (
+    select(
+        ShelterRow.id,
+        ShelterRow.code,
+        ShelterRow.name,
+        ShelterRow.kind,
+        ShelterRow.region,
+        ShelterRow.languages,
+        ShelterRow.wheelchair,
+        ShelterRow.security,
+        ShelterRow.care,
+        _COUNTS_OF_KIND.c.total,
+        _COUNTS_OF_KIND.c.taken,
+        _COUNTS_OF_KIND.c.free,
+        _OVERDUE.label("overdue"),
+    )
+    .join(_COUNTS_OF_KIND, _COUNTS_OF_KIND.c.shelter_id == ShelterRow.id)
+    .order_by(ShelterRow.code)
+)
+
+
+def place_candidates(
+    connection: Connection, kind: str, now: dt.datetime
+) -> tuple[list[ShelterFacts], list[BedCount], bool]:
+    """The shelters with beds of `kind` (by code), their beds of that kind, and whether a
+    hold ran out before `now` (any kind), in one statement."""
+    facts, counts, overdue = [], [], False
+    for row in connection.execute(_CANDIDATES, {"kind": kind, "now": now}):
+        facts.append(_facts(row))
+        counts.append(
+            BedCount(row.id, kind, int(row.total), int(row.taken or 0), int(row.free or 0))
+        )
+        overdue = overdue or bool(row.overdue)
+    return facts, counts, overdue
+
+
+# Take the first free bed of a shelter and kind in one statement. PostgreSQL locks the
+# candidate row in the subquery, skipping those another transaction holds, so that
+# concurrent claims take different beds instead of queueing on the first one; SQLite has
+# no row locks (its writers take turns) and leaves FOR UPDATE out.
+_CANDIDATE_BED = BedRow.__table__.alias("candidate")  # the subquery's own shelter_bed
+_CLAIM_FIRST = (
+    update(BedRow)
+    .where(
+        BedRow.id
+        == select(_CANDIDATE_BED.c.id)
+        .where(
+            _CANDIDATE_BED.c.shelter_id == bindparam("of_shelter"),
+            _CANDIDATE_BED.c.kind == bindparam("of_kind"),
+            _CANDIDATE_BED.c.in_service.is_(True),
+            _CANDIDATE_BED.c.taken.is_(False),
+        )
+        .order_by(_CANDIDATE_BED.c.id)
+        .limit(1)
+        .with_for_update(skip_locked=True)
+        .scalar_subquery(),
+        _FREE,
+    )
+    .values(taken=True)
+    .returning(BedRow.id)
+)
+
+
 def claim_bed(connection: Connection, shelter_id: int, kind: str) -> int | None:
     """Take one free bed of `kind` in a shelter; its id, or None when none is free."""
-    # PostgreSQL: lock one candidate row at a time, skipping those another transaction
-    # holds, so that concurrent claims take different beds instead of queueing on the
-    # first one, and a claim holds no more rows than the bed it takes (it keeps its locks
-    # until its commit, after the audit entry: locking a batch of candidates would hide
-    # free beds from the others meanwhile). SQLite has no row locks; its writers take
-    # turns. The UPDATE's condition is what guarantees a bed is given once.
+    # The claim keeps its row lock until its commit, after the audit entry: locking a
+    # batch of candidates would hide free beds from the others meanwhile. The UPDATE's
+    # condition is what guarantees a bed is given once.
+    bed_id = connection.execute(_CLAIM_FIRST, {"of_shelter": shelter_id, "of_kind": kind}).scalar()
+    if bed_id is not None:
+        return int(bed_id)
+    # None: no free bed, or (in theory) the one found was taken meanwhile. The slower
+    # path below tells the two apart, bed by bed.
+    return _claim_one_by_one(connection, shelter_id, kind)
+
+
+def _claim_one_by_one(connection: Connection, shelter_id: int, kind: str) -> int | None:
     tried: list[int] = []
     for _ in range(_CLAIM_TRIES):
         statement = (
             select(BedRow.id)
-            .where(
-                BedRow.shelter_id == shelter_id,
-                BedRow.kind == kind,
-                BedRow.in_service.is_(True),
-                BedRow.taken.is_(False),
-            )
+            .where(BedRow.shelter_id == shelter_id, BedRow.kind == kind, _FREE)
             .order_by(BedRow.id)
             .limit(1)
             .with_for_update(skip_locked=True)
@@ -284,15 +373,7 @@ def claim_bed(connection: Connection, shelter_id: int, kind: str) -> int | None:
             return None
         result = cast(
             CursorResult[Any],
-            connection.execute(
-                update(BedRow)
-                .where(
-                    BedRow.id == bed_id,
-                    BedRow.taken.is_(False),
-                    BedRow.in_service.is_(True),
-                )
-                .values(taken=True)
-            ),
+            connection.execute(update(BedRow).where(BedRow.id == bed_id, _FREE).values(taken=True)),
         )
         if result.rowcount == 1:
             return int(bed_id)
@@ -312,9 +393,12 @@ def insert_request(connection: Connection, values: dict[str, Any]) -> int:
     return int(new_id[0])
 
 
+_INSERT_RESERVATION = insert(ReservationRow)
+
+
 def insert_reservation(connection: Connection, values: dict[str, Any]) -> int:
     """Store a reservation of a claimed bed; its id."""
-    new_id = connection.execute(insert(ReservationRow).values(**values)).inserted_primary_key
+    new_id = connection.execute(_INSERT_RESERVATION, values).inserted_primary_key
     assert new_id is not None
     return int(new_id[0])
 
@@ -360,7 +444,9 @@ def set_reservation_status(
 
 def overdue_holds(connection: Connection, now: dt.datetime) -> list[tuple[int, int, int]]:
     """(reservation id, bed id, request id) of every hold whose time ran out before `now`."""
-    statement = select(ReservationRow.id, ReservationRow.bed_id, ReservationRow.request_id).where(
-        ReservationRow.status == "held", ReservationRow.held_until < now
+    statement = (
+        select(ReservationRow.id, ReservationRow.bed_id, ReservationRow.request_id)
+        .where(ReservationRow.status == "held", ReservationRow.held_until < now)
+        .order_by(ReservationRow.id)  # every releaser locks them in the same order
     )
     return [(int(r), int(b), int(q)) for r, b, q in connection.execute(statement)]

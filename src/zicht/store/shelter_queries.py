@@ -1,4 +1,9 @@
-"""Reads of the shelter area: requests, reservations, and the rows behind its figures."""
+"""Reads of the shelter area: requests, reservations, and the rows behind its figures.
+
+The statements of a reservation (`request_to_place`, `refresh_request_status`) are
+built once, here: a reservation runs them under load, and building a statement per call
+cost more CPU than the database took to run it.
+"""
 
 from __future__ import annotations
 
@@ -7,10 +12,21 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, func, select, update
+from sqlalchemy import (
+    Connection,
+    String,
+    bindparam,
+    case,
+    cast,
+    distinct,
+    func,
+    or_,
+    select,
+    update,
+)
 
 from zicht.store.models import VictimRegistrationRow
-from zicht.store.shelter import ReservationRow, ShelterRequestRow, ShelterRow
+from zicht.store.shelter import SERVED_STATES, ReservationRow, ShelterRequestRow, ShelterRow
 
 __all__ = [
     "PlacementRow",
@@ -19,13 +35,13 @@ __all__ = [
     "ReservationView",
     "latest_decision",
     "placement_rows",
+    "refresh_request_status",
     "refusal_counts",
     "registration_refs",
+    "request_to_place",
     "request_view",
     "requests",
     "reservations",
-    "served_people",
-    "set_request_status",
 ]
 
 
@@ -124,19 +140,55 @@ def request_view(connection: Connection, request_id: int) -> RequestView | None:
     return None if row is None else _request(row)
 
 
-def set_request_status(connection: Connection, request_id: int, status: str) -> None:
-    """Record a request's status (open, placed, partly placed, unplaced)."""
-    connection.execute(
-        update(ShelterRequestRow).where(ShelterRequestRow.id == request_id).values(status=status)
+def _served(statement: Any) -> Any:
+    """`statement` limited to the reservations of the outer query's request that serve a
+    person (SERVED_STATES)."""
+    # OR of plain comparisons: an IN list is expanded into the SQL at every execution.
+    return statement.where(
+        ReservationRow.request_id == ShelterRequestRow.id,
+        or_(*(ReservationRow.status == state for state in SERVED_STATES)),
     )
 
 
-def served_people(connection: Connection, request_id: int, statuses: Collection[str]) -> set[int]:
-    """The person indices of a request with a reservation in one of `statuses`."""
-    statement = select(ReservationRow.person_index).where(
-        ReservationRow.request_id == request_id, ReservationRow.status.in_(list(statuses))
+# The request and, comma-joined, the person indices it has served already.
+_TO_PLACE = select(
+    _REQUESTS,
+    _served(
+        select(func.aggregate_strings(cast(ReservationRow.person_index, String), ","))
+    ).scalar_subquery(),
+).where(ShelterRequestRow.id == bindparam("request_id"))
+
+# A request's status from its reservations, in the database at the time of the update:
+# open (nobody served), placed (everyone), partly.
+_SERVED_COUNT = _served(select(func.count(distinct(ReservationRow.person_index)))).scalar_subquery()
+_REFRESH_STATUS = (
+    update(ShelterRequestRow)
+    .where(ShelterRequestRow.id == bindparam("request_id"))
+    .values(
+        status=case(
+            (ShelterRequestRow.size <= _SERVED_COUNT, "placed"),
+            (_SERVED_COUNT > 0, "partly"),
+            else_="open",
+        )
     )
-    return {int(index) for index in connection.execute(statement).scalars()}
+)
+
+
+def request_to_place(
+    connection: Connection, request_id: int
+) -> tuple[RequestView, set[int]] | None:
+    """One request and the person indices it has served already (a reservation in
+    SERVED_STATES), in one statement; None when there is no such request."""
+    row = connection.execute(_TO_PLACE, {"request_id": request_id}).first()
+    if row is None:
+        return None
+    served = {int(index) for index in (row[-1] or "").split(",") if index}
+    return _request(row), served
+
+
+def refresh_request_status(connection: Connection, request_id: int) -> None:
+    """Set a request's status from its reservations: open, placed or partly (placed)."""
+    connection.execute(_REFRESH_STATUS, {"request_id": request_id})
 
 
 def reservations(

@@ -224,7 +224,7 @@ def _request_page(
     engine = state(request).engine
     found = _call(lambda: find_request(engine, principal, request_id))
     coordinator = authorize(principal, "coordinate_shelter")
-    ranked = match_request(engine, principal, request_id) if coordinator else []
+    ranked = match_request(engine, principal, found) if coordinator else []
     return render(
         request,
         "shelter_request.html",
