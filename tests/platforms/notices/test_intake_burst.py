@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine, func, select
@@ -234,3 +235,36 @@ def test_the_writer_stores_a_backlog_in_bounded_batches(tenants: Engine, cipher:
     stored = _stored(tenants)
     ids = [filed.outcome().notice_id for filed in burst]
     assert ids == sorted(ids) and all(filed.outcome().reference in stored for filed in burst)
+
+
+def test_the_audit_checkpoint_follows_once_the_burst_is_answered(
+    tenants: Engine, cipher: Cipher, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The burst commits and its callers may be answered before the checkpoint step
+    # (a signed file every CHECKPOINT_EVERY entries) runs; the step the writer runs next
+    # records the chain's head (the oracle: the last entry read here).
+    from zicht.access import Checkpoints, checkpoint_audit
+    from zicht.store.audit import AuditEntryRow
+
+    monkeypatch.setattr("zicht.access._audit.CHECKPOINT_EVERY", 1)
+    checkpoints = Checkpoints.of(tenants, cipher, tmp_path)
+    assert checkpoint_audit(tenants, checkpoints)
+    before = checkpoints.read()
+    assert before is not None
+    burst = [
+        _seal(cipher, PUBLIC, notice_form(email=f"head{n}@example.org"), None, POLICY)
+        for n in range(3)
+    ]
+    then = _store_filed(tenants, burst)
+    assert all(filed.outcome().reference in _stored(tenants) for filed in burst)
+    assert checkpoints.read() == before  # not yet: off the callers' path
+    then()
+    with tenants.connect() as connection:
+        seq, head = connection.execute(
+            select(AuditEntryRow.seq, AuditEntryRow.entry_hash)
+            .order_by(AuditEntryRow.seq.desc())
+            .limit(1)
+        ).one()
+    after = checkpoints.read()
+    assert after is not None and (after.seq, after.head_hash) == (seq, head)
+    assert after.seq == before.seq + 3
