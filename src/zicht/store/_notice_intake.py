@@ -72,7 +72,7 @@ FACTS_CHUNK = 400
 _NOTIFIER_LOCK = 1861304729
 
 
-def _facts_statement() -> CompoundSelect:
+def _facts_statement() -> CompoundSelect[Any]:
     """The facts of a chunk of notices, set-based: rows (fact, first, second, number).
 
     One statement of fixed shape whatever the chunk (the lists are expanding
@@ -138,7 +138,7 @@ def _facts_of(connection: Connection, asks: Sequence[IntakeAsk]) -> list[IntakeF
     parameters = {
         "platforms": sorted({a.platform for a in asks}),
         "keys": sorted({a.notifier_key for a in asks if a.notifier_key is not None}),
-        "counted": sorted({a.notifier_key for a in counted}),
+        "counted": sorted({a.notifier_key for a in counted if a.notifier_key is not None}),
         "organisations": sorted({a.organisation for a in asks if a.organisation is not None}),
         "ads": sorted({ad for a in asks for ad in a.ad_ids}),
         # The earliest of the chunk: a burst spans milliseconds, and a fact that errs
