@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import os
 import random
@@ -95,7 +96,7 @@ async def _load(port: int, seconds: float, offset: int) -> tuple[list[float], li
 
 async def _at_rate(
     port: int, seconds: float, rate: float, offset: int
-) -> tuple[list[float], list[str], int, float]:
+) -> tuple[list[tuple[float, float, float]], list[str], int, float]:
     """Notices due at `rate` per second (exponential gaps, seeded) for `seconds`, sent
     over CONCURRENCY keep-alive connections (as wrk2 does: each takes the next notice
     due, waits for its moment, sends it); each latency runs from when the notice was
@@ -109,30 +110,66 @@ async def _at_rate(
             break
         due.append(moment)
     queue = iter(enumerate(due))
-    latencies: list[float] = []
+    # The clients and their connections are made before the clock starts: building 32
+    # httpx clients (an SSL context each) took the event loop 0.6-3.5 s on this machine,
+    # charged to the first notices as the "start-up stall" (client_lag_max_ms).
+    stack = contextlib.AsyncExitStack()
+    clients = [
+        await stack.enter_async_context(
+            httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", timeout=30)
+        )
+        for _ in range(CONCURRENCY)
+    ]
+    await asyncio.gather(*(http.get("/health") for http in clients))
+    # (due, latency, send lag): the lag is how late the client itself sent a notice
+    # while a connection was free (its event loop starved on the shared cores), told
+    # apart from time spent waiting for the server.
+    latencies: list[tuple[float, float, float]] = []
     references: list[str] = []
     failures = 0
-    began = time.perf_counter()
 
-    async def connection() -> None:
+    async def connection(http: httpx.AsyncClient) -> None:
         nonlocal failures
-        async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", timeout=30) as http:
-            for number, at in queue:
-                await asyncio.sleep(max(0.0, began + at - time.perf_counter()))
-                response = await http.post(PATH, json=_notice(offset + number))
-                latencies.append(time.perf_counter() - (began + at))
-                if response.status_code == 201:
-                    references.append(response.json()["reference"])
-                else:
-                    failures += 1
+        for number, at in queue:
+            free = time.perf_counter()
+            await asyncio.sleep(max(0.0, began + at - free))
+            sent = time.perf_counter()
+            response = await http.post(PATH, json=_notice(offset + number))
+            lag = sent - max(free, began + at)
+            latencies.append((at, time.perf_counter() - (began + at), lag))
+            if response.status_code == 201:
+                references.append(response.json()["reference"])
+            else:
+                failures += 1
 
-    await asyncio.gather(*(connection() for _ in range(CONCURRENCY)))
-    return latencies, references, failures, time.perf_counter() - began
+    async with stack:
+        began = time.perf_counter()
+        await asyncio.gather(*(connection(http) for http in clients))
+        elapsed = time.perf_counter() - began
+    return latencies, references, failures, elapsed
 
 
 def _percentile(values: list[float], share: float) -> float:
     ordered = sorted(values)
     return ordered[int(share * (len(ordered) - 1))]
+
+
+def _timeline(timed: list[tuple[float, float, float]]) -> list[dict[str, float]]:
+    """Per second of due time: notices due, their p95 and worst latency, and the client's
+    worst send lag (ms): where the stalls are, and whose they are."""
+    seconds: dict[int, list[tuple[float, float, float]]] = {}
+    for entry in timed:
+        seconds.setdefault(int(entry[0]), []).append(entry)
+    return [
+        {
+            "second": second,
+            "due": len(entries),
+            "p95_ms": round(1000 * _percentile([e[1] for e in entries], 0.95), 1),
+            "max_ms": round(1000 * max(e[1] for e in entries), 1),
+            "client_lag_max_ms": round(1000 * max(e[2] for e in entries), 1),
+        }
+        for second, entries in sorted(seconds.items())
+    ]
 
 
 def _backends(engine: Engine, name: str) -> list[int]:
@@ -187,9 +224,10 @@ def _run(url: str, folder: Path, seconds: float, workers: int, rate: float) -> d
         lived = set(backends) <= set(_backends(engine, APPLICATION))
         database_cpu = _cpu_of(backends) - database_before if lived else None
         time.sleep(2.0)  # the closed loop's tail settles before the open-loop run
-        open_latencies, open_references, open_failures, open_elapsed = asyncio.run(
+        open_timed, open_references, open_failures, open_elapsed = asyncio.run(
             _at_rate(port, seconds, rate, 2 * 10**7)
         )
+        open_latencies = [latency for _, latency, _ in open_timed]
     finally:
         server.terminate()
         server.wait(timeout=60)
@@ -206,6 +244,8 @@ def _run(url: str, folder: Path, seconds: float, workers: int, rate: float) -> d
         "p50_ms": round(1000 * _percentile(open_latencies, 0.5), 1),
         "p95_ms": round(1000 * _percentile(open_latencies, 0.95), 1),
         "max_ms": round(1000 * max(open_latencies), 1),
+        "client_lag_p95_ms": round(1000 * _percentile([t[2] for t in open_timed], 0.95), 1),
+        "per_second": _timeline(open_timed),
         "acknowledged_missing_from_database": len(set(open_references) - stored),
         "met": open_failures == 0
         and len(open_references) / open_elapsed >= 0.97 * rate

@@ -63,11 +63,15 @@ def _token(page: str) -> str:
     return found.group(1)
 
 
-def _notice(site: Site, email: str | None = "melder@example.org") -> tuple[int, str]:
+def _notice(
+    site: Site,
+    email: str | None = "melder@example.org",
+    category: str = "STATEMENT_CATEGORY_VIOLENCE",
+) -> tuple[int, str]:
     _, engine, cipher, _ = site
     form = NoticeForm(
         platform="kinky-nl",
-        category="STATEMENT_CATEGORY_VIOLENCE",
+        category=category,
         explanation="Zelfde sjabloon als advertenties van een netwerk.",
         items=(NoticeItem("https://kinky.example/ad/A-1", "A-1"),),
         good_faith=True,
@@ -273,6 +277,41 @@ def test_the_complaint_form_takes_an_address_for_the_outcome(site: Site) -> None
     with Session(engine) as session:
         message = session.scalar(select(OutboxRow).where(OutboxRow.complaint_id == complaint.id))
         assert message is not None and message.subject == "Outcome of your complaint"
+
+
+def test_the_complaint_form_asks_no_address_of_a_child_abuse_notifier(site: Site) -> None:
+    # As on the notice itself: the notifier of a child sexual abuse notice is never
+    # asked for contact details, so an address with the complaint is refused (the
+    # field named, nothing stored); without one the complaint is filed.
+    client, engine, _, _ = site
+    minors = "STATEMENT_CATEGORY_PROTECTION_OF_MINORS"
+    notice_id, reference = _notice(site, email=None, category=minors)
+    anna = _as(site, "anna")
+    token = _token(anna.get(f"/notices/{notice_id}").text)
+    anna.post(f"/notices/{notice_id}/decide", data={"csrf_token": token, **ACT})
+    form = client.get("/complaint?lang=en")
+    assert "Not for a notice about child sexual abuse: there you stay anonymous." in form.text
+    data = {"key": reference, "text": "Still online.", "email": "melder@example.org"}
+    refused = client.post("/complaint?lang=en", data={**data, "csrf_token": _token(form.text)})
+    assert refused.status_code == 400 and 'href="#email"' in refused.text
+    assert "No e-mail address for a notice about child sexual abuse" in refused.text
+
+    def filed() -> list[ComplaintRow]:
+        with Session(engine) as session:
+            return list(
+                session.scalars(
+                    select(ComplaintRow)
+                    .join(DecisionRow, DecisionRow.id == ComplaintRow.decision_id)
+                    .where(DecisionRow.notice_id == notice_id)
+                )
+            )
+
+    assert filed() == []
+    data["email"] = ""
+    done = client.post("/complaint?lang=en", data={**data, "csrf_token": _token(refused.text)})
+    assert done.status_code == 201
+    (complaint,) = filed()
+    assert complaint.complainant == "notifier" and complaint.contact is None
 
 
 def test_the_public_complaint_form_needs_its_token_and_closes_after_six_months(

@@ -61,6 +61,8 @@ class AuditedTransaction:
 
     connection: Connection
     _events: list[AuditEvent] = field(default_factory=list)
+    _engine: Engine | None = None
+    _written: list[dict[str, Any]] = field(default_factory=list)
 
     def log(self, event: AuditEvent) -> None:
         """Record `event`; it is written with the act just before the commit."""
@@ -85,6 +87,22 @@ class AuditedTransaction:
         """How many entries wait for the commit."""
         return len(self._events)
 
+    def checkpoint(self) -> None:
+        """After the commit, of a block opened with `checkpoint_later`: the checkpoint
+        step its entries are due (`advance_checkpoint`); never raises."""
+        if self._engine is not None and self._written:
+            _checkpoint(self._engine, self._written)
+            self._written = []
+
+
+def _checkpoint(engine: Engine, written: list[dict[str, Any]]) -> None:
+    try:
+        advance_checkpoint(engine, written[0]["seq"], written[-1])
+    except Exception as exc:  # the act and its entries are committed: never fail it
+        # now (a caller would retry an act already done); the next checkpoint will do.
+        # The type only: a message could carry a value.
+        logging.getLogger(__name__).error("audit checkpoint not written: %s", type(exc).__name__)
+
 
 def _chain_free(engine: Engine, connection: Connection) -> bool:
     # While this process's group writer chains (or has callers queued) it holds the
@@ -93,7 +111,9 @@ def _chain_free(engine: Engine, connection: Connection) -> bool:
 
 
 @contextmanager
-def audited_transaction(engine: Engine, *, batched: bool = False) -> Iterator[AuditedTransaction]:
+def audited_transaction(
+    engine: Engine, *, batched: bool = False, checkpoint_later: bool = False
+) -> Iterator[AuditedTransaction]:
     """A write transaction whose audit entries commit with it (or roll back with it).
 
     Returns once the act has committed and its entries are in the chain. Raises what
@@ -105,11 +125,15 @@ def audited_transaction(engine: Engine, *, batched: bool = False) -> Iterator[Au
             process (notice intake): its entries are chained within the transaction on
             PostgreSQL too. The chain's lock is then held for the end of the transaction,
             but by few writers, and each batch saves the chaining step's own commit.
+        checkpoint_later: the checkpoint step (a signed file written every
+            `CHECKPOINT_EVERY` entries, after reading the chain's last recorded head)
+            is left to the caller's `AuditedTransaction.checkpoint`, called once its
+            callers are answered (the notice intake's writer: not on a notice's path).
     """
     written: list[dict[str, Any]] = []
     deferred = False
     with chained_transaction(engine) as connection:
-        transaction = AuditedTransaction(connection)
+        transaction = AuditedTransaction(connection, _engine=engine)
         yield transaction
         if transaction._events:
             if batched or not defers(connection) or _chain_free(engine, connection):
@@ -127,11 +151,6 @@ def audited_transaction(engine: Engine, *, batched: bool = False) -> Iterator[Au
                 "audit entries committed but not chained yet: %s", type(exc).__name__
             )
     if written:
-        try:
-            advance_checkpoint(engine, written[0]["seq"], written[-1])
-        except Exception as exc:  # the act and its entries are committed: never fail it
-            # now (a caller would retry an act already done); the next checkpoint will do.
-            # The type only: a message could carry a value.
-            logging.getLogger(__name__).error(
-                "audit checkpoint not written: %s", type(exc).__name__
-            )
+        transaction._written = written
+        if not checkpoint_later:
+            transaction.checkpoint()

@@ -10,6 +10,7 @@ requests. The thread ends after a few idle seconds and starts again when needed.
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections.abc import Callable
 from concurrent.futures import Future
@@ -24,9 +25,19 @@ _IDLE_SECONDS = 5.0
 class GroupWriter(Generic[T]):
     """Writes queued items in batches with `write` on a thread of its own."""
 
-    def __init__(self, write: Callable[[list[T]], None], idle: float = _IDLE_SECONDS) -> None:
+    def __init__(
+        self,
+        write: Callable[[list[T]], Callable[[], None] | None],
+        idle: float = _IDLE_SECONDS,
+        most: int | None = None,
+    ) -> None:
+        """`most`: the largest batch (None: everything queued), so that one batch holds
+        the database's write lock for a bounded time and the first callers of a
+        backlog are answered before the rest is written. `write` may return a step to
+        run once the batch's callers are answered (follow-up work off their path)."""
         self._write = write
         self._idle = idle
+        self._most = most
         self._lock = threading.Lock()
         self._wakeup = threading.Condition(self._lock)
         self._queued: list[tuple[T, Future[None]]] = []
@@ -58,7 +69,8 @@ class GroupWriter(Generic[T]):
                 if not self._queued:
                     self._running = False
                     return
-                batch, self._queued = self._queued, []
+                most = self._most or len(self._queued)
+                batch, self._queued = self._queued[:most], self._queued[most:]
                 self._writing = True
             try:
                 self._write_batch(batch)
@@ -73,7 +85,7 @@ class GroupWriter(Generic[T]):
         for _, done in batch:
             done.set_running_or_notify_cancel()
         try:
-            self._write([item for item, _ in batch])
+            then = self._write([item for item, _ in batch])
         except BaseException as exc:  # every caller of the batch gets the failure
             for _, done in batch:
                 if not done.cancelled():
@@ -82,3 +94,8 @@ class GroupWriter(Generic[T]):
         for _, done in batch:
             if not done.cancelled():
                 done.set_result(None)
+        if then is not None:
+            try:
+                then()
+            except Exception as exc:  # the batch is written and answered; the thread goes on
+                logging.getLogger(__name__).error("after a batch: %s", type(exc).__name__)

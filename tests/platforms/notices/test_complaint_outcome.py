@@ -146,3 +146,36 @@ def test_the_complainants_address_is_checked_and_encrypted(tenants: Engine, ciph
     with tenants.connect() as connection:
         stored = connection.scalar(select(ComplaintRow.contact))
     assert stored is not None and POSTER.encode() not in bytes(stored)
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [
+        {"category": "STATEMENT_CATEGORY_PROTECTION_OF_MINORS", "keywords": ()},
+        {"keywords": ("KEYWORD_HUMAN_TRAFFICKING", "KEYWORD_CHILD_SEXUAL_ABUSE_MATERIAL")},
+    ],
+    ids=["category", "keyword"],
+)
+def test_a_child_abuse_notifier_is_asked_no_address_for_the_outcome(
+    tenants: Engine, cipher: Cipher, changes: dict[str, object]
+) -> None:
+    # Art. 16(2)(c): no name or e-mail for child sexual abuse notices; the notifier's
+    # complaint follows the same rule (`asks_for_contact`), the poster's does not.
+    form = notice_form(name=None, email=None, **changes)
+    receipt = file_notice(tenants, cipher, PUBLIC, form)
+    decision = decide(tenants, cipher, MODERATOR, receipt.notice_id, REMOVE_ILLEGAL)
+    with pytest.raises(NoticeError) as refused:
+        file_complaint(tenants, cipher, PUBLIC, receipt.reference, "Still online.", email=NOTIFIER)
+    assert [(p.field, p.rule) for p in refused.value.problems] == [("email", "not_asked")]
+    with tenants.connect() as connection:
+        assert connection.scalar(select(func.count()).select_from(ComplaintRow)) == 0
+    anonymous = file_complaint(tenants, cipher, PUBLIC, receipt.reference, "Still online.")
+    assert anonymous.complainant == "notifier"
+    poster = file_complaint(
+        tenants, cipher, PUBLIC, decision.redress_key, "My ad is legal.", email=POSTER
+    )
+    assert poster.complainant == "poster"
+    with tenants.connect() as connection:
+        rows = connection.execute(select(ComplaintRow.reference, ComplaintRow.contact))
+        contacts = {row.reference: row.contact for row in rows}
+    assert contacts[anonymous.reference] is None and contacts[poster.reference] is not None

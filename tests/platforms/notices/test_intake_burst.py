@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine, func, select
@@ -128,21 +129,21 @@ def test_bursts_of_two_processes_admit_no_more_than_the_flood_limit(
     tenants: Engine, database_url: str, cipher: Cipher, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # Two server processes (two engines on the same database), each with a burst of five
-    # notices from one notifier; both read the notifier's count before either commits.
+    # notices from one notifier, both at the door of their write transaction at once:
+    # the facts are read inside it, so the second burst counts the first's notices.
     import threading
 
     from zicht.platforms.notices import _intake
     from zicht.store import make_engine
 
-    read = _intake.store.intake_facts
-    both_read = threading.Barrier(2, timeout=30)
+    begin = _intake.audited_transaction
+    both_ready = threading.Barrier(2, timeout=30)
 
-    def then_wait(*args: object, **kwargs: object) -> object:
-        facts = read(*args, **kwargs)  # type: ignore[arg-type]
-        both_read.wait()
-        return facts
+    def when_both_ready(*args: object, **kwargs: object) -> object:
+        both_ready.wait()
+        return begin(*args, **kwargs)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(_intake.store, "intake_facts", then_wait)
+    monkeypatch.setattr(_intake, "audited_transaction", when_both_ready)
     other = make_engine(database_url)
     try:
         bursts = [
@@ -161,3 +162,109 @@ def test_bursts_of_two_processes_admit_no_more_than_the_flood_limit(
     assert len(admitted) == POLICY.flood_per_hour == len(_stored(tenants))
     assert search(tenants, action="notice_flood")[1] == 5
     assert verify(tenants).ok
+
+
+def test_a_suspension_committed_as_the_burst_begins_refuses_the_notice(
+    tenants: Engine, cipher: Cipher, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A moderator's suspension of the notifier commits just as the writer begins the
+    # burst's write transaction (after the notice was checked and sealed): the facts are
+    # read inside that transaction, so the notice is refused, its neighbour stored (the
+    # oracle: the sanction row written here).
+    import datetime as dt
+
+    from zicht.platforms.notices import _intake
+    from zicht.store.models import utcnow
+    from zicht.store.notices import SanctionRow
+
+    sealed = _seal(cipher, PUBLIC, notice_form(), None, POLICY)
+    other = _seal(cipher, PUBLIC, notice_form(email="other@example.net"), None, POLICY)
+    begin = _intake.audited_transaction
+
+    def suspended_first(*args: object, **kwargs: object) -> object:
+        now = utcnow()
+        with tenants.begin() as connection:
+            connection.execute(
+                SanctionRow.__table__.insert(),  # type: ignore[attr-defined]
+                {
+                    "platform": sealed.form.platform,
+                    "subject": "notifier",
+                    "subject_key": sealed.values["notifier_key"],
+                    "kind": "suspension",
+                    "until": now + dt.timedelta(days=30),
+                    "created_at": now,
+                },
+            )
+        return begin(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(_intake, "audited_transaction", suspended_first)
+    _store_filed(tenants, [sealed, other])
+    with pytest.raises(NoticeError) as refused:
+        sealed.outcome()
+    assert [(p.field, p.rule) for p in refused.value.problems] == [("notifier", "suspended")]
+    assert set(_stored(tenants)) == {other.outcome().reference}
+    assert search(tenants, action="notice_suspended_notifier")[1] == 1
+
+
+def test_the_writer_stores_a_backlog_in_bounded_batches(tenants: Engine, cipher: Cipher) -> None:
+    # 150 notices queued while the writer is busy: each transaction stores at most
+    # `_BATCH` of them, in the order queued, and every caller gets its receipt.
+    import threading
+
+    from zicht.access import GroupWriter
+    from zicht.platforms.notices import _intake
+
+    sizes: list[int] = []
+    hold = threading.Event()
+
+    def store(batch: list[_intake._Filed]) -> None:
+        hold.wait(30)
+        sizes.append(len(batch))
+        _store_filed(tenants, batch)
+
+    writer: GroupWriter[_intake._Filed] = GroupWriter(store, most=_intake._BATCH)
+    burst = [
+        _seal(cipher, PUBLIC, notice_form(email=f"backlog{n}@example.org"), None, POLICY)
+        for n in range(150)
+    ]
+    futures = [writer.submit(filed) for filed in burst]
+    hold.set()
+    for future in futures:
+        future.result(timeout=60)
+    assert max(sizes) <= _intake._BATCH == 64 and sum(sizes) == 150
+    stored = _stored(tenants)
+    ids = [filed.outcome().notice_id for filed in burst]
+    assert ids == sorted(ids) and all(filed.outcome().reference in stored for filed in burst)
+
+
+def test_the_audit_checkpoint_follows_once_the_burst_is_answered(
+    tenants: Engine, cipher: Cipher, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The burst commits and its callers may be answered before the checkpoint step
+    # (a signed file every CHECKPOINT_EVERY entries) runs; the step the writer runs next
+    # records the chain's head (the oracle: the last entry read here).
+    from zicht.access import Checkpoints, checkpoint_audit
+    from zicht.store.audit import AuditEntryRow
+
+    monkeypatch.setattr("zicht.access._audit.CHECKPOINT_EVERY", 1)
+    checkpoints = Checkpoints.of(tenants, cipher, tmp_path)
+    assert checkpoint_audit(tenants, checkpoints)
+    before = checkpoints.read()
+    assert before is not None
+    burst = [
+        _seal(cipher, PUBLIC, notice_form(email=f"head{n}@example.org"), None, POLICY)
+        for n in range(3)
+    ]
+    then = _store_filed(tenants, burst)
+    assert all(filed.outcome().reference in _stored(tenants) for filed in burst)
+    assert checkpoints.read() == before  # not yet: off the callers' path
+    then()
+    with tenants.connect() as connection:
+        seq, head = connection.execute(
+            select(AuditEntryRow.seq, AuditEntryRow.entry_hash)
+            .order_by(AuditEntryRow.seq.desc())
+            .limit(1)
+        ).one()
+    after = checkpoints.read()
+    assert after is not None and (after.seq, after.head_hash) == (seq, head)
+    assert after.seq == before.seq + 3

@@ -48,6 +48,7 @@ from zicht.platforms.notices._intake import (
     check_notice,
     file_notice,
     file_notice_async,
+    warm_intake,
 )
 from zicht.platforms.notices._misuse import MisusePolicy, apply_misuse_policy, suspended_until
 from zicht.platforms.notices._outbox import (
@@ -146,6 +147,7 @@ __all__ = [
     "take",
     "tdb_statement",
     "transparency_report",
+    "warm_intake",
     "write_statements",
     "write_transparency_report",
 ]

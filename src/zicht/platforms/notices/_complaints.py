@@ -21,6 +21,7 @@ from zicht.platforms.notices._common import (
     refuse,
     require,
 )
+from zicht.platforms.notices._intake import asks_for_contact
 from zicht.platforms.notices._misuse import MisusePolicy, apply_misuse_policy
 from zicht.platforms.notices._outbox import complaint_outcome_message
 from zicht.privacy import Cipher
@@ -87,6 +88,15 @@ def _complainant_key(engine: Engine, decision: DecisionRow, complainant: str) ->
     return notice.notifier_key if notice is not None else None
 
 
+def _asks_for_address(engine: Engine, decision: DecisionRow, complainant: str) -> bool:
+    """Whether the complainant may give an address: not the notifier of a child sexual
+    abuse notice, as on the notice itself (`asks_for_contact`)."""
+    if complainant != "notifier":
+        return True
+    notice = store.notice_by(engine, id=decision.notice_id)
+    return notice is None or asks_for_contact(notice.category, notice.keywords)
+
+
 def file_complaint(
     engine: Engine,
     cipher: Cipher,
@@ -101,7 +111,9 @@ def file_complaint(
 
     `email` (optional) is where the outcome of the review is sent, in `language` (nl or
     en); without it a notifier hears at the notice's address, if it gave one. The
-    complaint and its entry commit together.
+    notifier of a child sexual abuse notice is never asked for an address, here no
+    more than on the notice (`asks_for_contact`): one given is refused (`email`,
+    `not_asked`). The complaint and its entry commit together.
     """
     require(principal, "file_notice")
     if not text.strip() or len(text) > MAX_COMPLAINT:
@@ -117,6 +129,8 @@ def file_complaint(
         raise refuse("key", "reversed", "the decision was reversed or never took effect")
     if now > complaint_deadline(decision.decided_at):
         raise refuse("key", "deadline", "more than six months after the decision")
+    if address and not _asks_for_address(engine, decision, complainant):
+        raise refuse("email", "not_asked", "no e-mail for child sexual abuse notices")
     pseudonym = _complainant_key(engine, decision, complainant)
     if pseudonym is not None and store.active_suspension(engine, decision.platform, pseudonym, now):
         audit(engine, principal, "complaint_suspended", "decision", [decision.id], client)

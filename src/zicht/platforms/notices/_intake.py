@@ -8,13 +8,12 @@ notifier's contact when given, are encrypted before they are stored.
 from __future__ import annotations
 
 import asyncio
-import dataclasses
 import datetime as dt
 import re
 import threading
 import weakref
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import partial
 from typing import Any
@@ -60,6 +59,7 @@ __all__ = [
     "check_notice",
     "file_notice",
     "file_notice_async",
+    "warm_intake",
 ]
 
 # Priority lanes, most urgent first: the queue is ordered by a lane's index.
@@ -217,6 +217,10 @@ class _Filed:
         return self.receipt
 
 
+# The most notices one transaction of the writer stores: a backlog after a pause is
+# written in bounded steps, each acknowledged at its commit, and SQLite's write lock
+# (shared by every server process) is held for a bounded time.
+_BATCH = 64
 _WRITERS: weakref.WeakKeyDictionary[Engine, GroupWriter[_Filed]] = weakref.WeakKeyDictionary()
 _WRITERS_LOCK = threading.Lock()
 
@@ -224,9 +228,11 @@ _WRITERS_LOCK = threading.Lock()
 def _ask(filed: _Filed) -> store.IntakeAsk:
     values = filed.values
     now = values["received_at"]
+    # The flood rule counts public notifiers only.
+    since = now - dt.timedelta(hours=1) if filed.principal.kind == "public" else None
     return store.IntakeAsk(
         filed.form.platform, values["notifier_key"], filed.principal.organisation,
-        values["ad_ids"], now, now - dt.timedelta(hours=1),
+        values["ad_ids"], now, since,
     )  # fmt: skip
 
 
@@ -271,28 +277,15 @@ def _admit(
     return True
 
 
-def _store_filed(engine: Engine, batch: list[_Filed]) -> None:
-    # Every notice's reads first, in one statement, before the write lock (SQLite's is
-    # the database's, shared by every server process), but the flood rule's count; then
-    # one transaction: the notices admitted and their "notice_filed" entries, and the
-    # refusals' misuse entries, commit together.
-    asks = [_ask(filed) for filed in batch]
-    facts = store.intake_facts(engine, asks)
-    with audited_transaction(engine, batched=True) as transaction:
-        # The flood rule's count once more, under the write lock (SQLite) or the
-        # notifiers' locks (PostgreSQL): another process's burst may have been admitted
-        # since the read above, and both must not admit on the same count.
-        since: dict[str, dt.datetime] = {}
-        for filed, ask in zip(batch, asks, strict=True):
-            if ask.notifier_key is not None and filed.principal.kind == "public":
-                since[ask.notifier_key] = min(ask.since, since.get(ask.notifier_key, ask.since))
-        recent = store.recent_notices(transaction.connection, since)
-        facts = [
-            dataclasses.replace(found, recent=recent[ask.notifier_key])
-            if ask.notifier_key in recent
-            else found
-            for found, ask in zip(facts, asks, strict=True)
-        ]
+def _store_filed(engine: Engine, batch: list[_Filed]) -> Callable[[], None]:
+    # One transaction: the facts the lane and the refusals need, read under the write
+    # lock (SQLite's, or the notifiers' on PostgreSQL: `intake_facts`), so another
+    # process's burst or a suspension committed meanwhile is seen and no two bursts
+    # admit on the same count; then the notices admitted with their "notice_filed"
+    # entries, and the refusals' misuse entries, commit together. The audit checkpoint
+    # step is returned, for the writer to run once the burst's callers are answered.
+    with audited_transaction(engine, batched=True, checkpoint_later=True) as transaction:
+        facts = store.intake_facts(transaction.connection, [_ask(filed) for filed in batch])
         earlier: Counter[str] = Counter()
         stored = [
             filed
@@ -310,6 +303,7 @@ def _store_filed(engine: Engine, batch: list[_Filed]) -> None:
             filed.receipt = Receipt(
                 values["reference"], values["lane"], values["received_at"], values["id"]
             )
+    return transaction.checkpoint
 
 
 def _writer(engine: Engine) -> GroupWriter[_Filed]:
@@ -317,7 +311,7 @@ def _writer(engine: Engine) -> GroupWriter[_Filed]:
     with _WRITERS_LOCK:
         writer = _WRITERS.get(engine)
         if writer is None:
-            writer = _WRITERS[engine] = GroupWriter(partial(_store_filed, engine))
+            writer = _WRITERS[engine] = GroupWriter(partial(_store_filed, engine), most=_BATCH)
     return writer
 
 
@@ -401,3 +395,12 @@ async def file_notice_async(
     filed = _seal(cipher, principal, form, client, policy)
     await asyncio.wrap_future(_writer(engine).submit(filed))
     return filed.outcome()
+
+
+def warm_intake(engine: Engine) -> None:
+    """Once in a server process before it accepts requests, so that its first notices do
+    not pay for it: open the intake's first pooled connection and compile its facts
+    statement (read only; nothing is written)."""
+    with engine.connect() as connection:
+        store.intake_facts(connection, [store.IntakeAsk("", None, None, (), utcnow(), None)])
+        connection.rollback()

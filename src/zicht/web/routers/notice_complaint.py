@@ -1,6 +1,7 @@
 """The public Art. 20 complaint form, logged out, without JavaScript: the poster with the
 decision's redress key, the notifier with the notice's receipt reference, for six months
-after the decision; an e-mail address (optional) to hear the outcome. One service:
+after the decision; an e-mail address (optional) to hear the outcome, never asked of
+the notifier of a child sexual abuse notice (refused as on the notice itself). One service:
 `file_complaint` (the same as for every other edge).
 """
 
@@ -30,6 +31,9 @@ _MESSAGES = {
     ("key", "deadline"): N_("The six months to complain about this decision have passed."),
     ("text", "length"): N_("Explain your complaint in 1 to 5000 characters."),
     ("email", "email"): N_("Give a valid e-mail address, or leave it empty."),
+    ("email", "not_asked"): N_(
+        "No e-mail address for a notice about child sexual abuse: you may stay anonymous."
+    ),
     ("complainant", "suspended"): N_(
         "Complaints from you are suspended for a while because of earlier unfounded ones."
     ),
