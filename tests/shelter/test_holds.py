@@ -46,6 +46,18 @@ def test_a_hold_past_its_time_never_blocks_a_bed(places: Engine) -> None:
     assert by_id[outcome.request_id] == "placed"
 
 
+def test_a_request_whose_own_hold_ran_out_is_placed_again(places: Engine) -> None:
+    request_id = _limburg(places)
+    (held,) = reserve(places, COORDINATOR, request_id, now=START).placed
+    late = held.held_until + dt.timedelta(minutes=1)
+    again = reserve(places, COORDINATOR, request_id, now=late)
+    assert again.reserved and again.already == 0  # the run-out hold serves nobody
+    assert [p.person_index for p in again.placed] == [0]
+    assert _statuses(places)[held.reservation_id] == "expired"
+    status = {r.id: r.status for r in list_requests(places, COORDINATOR)}[request_id]
+    assert status != "open"
+
+
 def test_a_hold_of_another_kind_is_released_as_well(places: Engine) -> None:
     (held,) = reserve(places, COORDINATOR, _limburg(places), now=START).placed
     late = held.held_until + dt.timedelta(minutes=1)

@@ -202,6 +202,10 @@ def reserve(
                 raise ShelterNotFound(N_("no request %(id)s"), id=request_id)
             request, served = found
             candidates, expired = _candidates(connection, request, shelters, now)
+            if expired:  # a hold of this request may have run out: who is served now
+                found = request_to_place(connection, request_id)
+                assert found is not None  # the request was read in this transaction
+                request, served = found
             outcome = _place(connection, request, served, candidates, now)
             if outcome.unplaced and not partial:
                 raise _Undo(
