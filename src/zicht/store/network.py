@@ -215,6 +215,12 @@ def _column_values(frame: pd.DataFrame, name: str, kind: Any, sqlite: bool) -> l
         return list(distinct[codes].tolist())  # code -1 (missing) takes the trailing None
     if column.dtype.kind in "biuf" and not column.isna().any():
         return list(column.to_numpy().tolist())
+    codes, distinct = pd.factorize(column)
+    if 2 * len(distinct) <= len(column):
+        # a few values repeated (kinds, record types, organisations): one Python object
+        # each, shared by the rows, instead of one per row made from Arrow's strings
+        shared = np.append(np.asarray(distinct, dtype=object), None)
+        return list(shared[codes].tolist())  # code -1 (missing) takes the trailing None
     part = column.astype(object)
     return list(part.where(pd.notna(part), None).tolist())
 
