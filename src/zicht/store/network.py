@@ -18,6 +18,7 @@ from itertools import repeat
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -200,6 +201,13 @@ def start_network_run(
         return int(key[0])
 
 
+def _then_none(values: npt.NDArray[Any]) -> npt.NDArray[np.object_]:
+    """`values` as objects and None after them: where factorize's code -1 (missing) lands."""
+    result = np.empty(len(values) + 1, dtype=object)
+    result[:-1] = values
+    return result
+
+
 def _column_values(frame: pd.DataFrame, name: str, kind: Any, sqlite: bool) -> list[Any]:
     """One column as Python values for the driver: None for missing, dates as ISO text on
     SQLite (as SQLAlchemy's Date keeps them there), JSON serialised."""
@@ -211,16 +219,14 @@ def _column_values(frame: pd.DataFrame, name: str, kind: Any, sqlite: bool) -> l
         # is converted once (formatting 5 million dates one by one took 3.5 CPU-s)
         codes, days = pd.factorize(pd.to_datetime(column).to_numpy("datetime64[D]"))
         converted = np.asarray(days, dtype="datetime64[D]").astype(str if sqlite else object)
-        distinct = np.append(converted.astype(object), None)
-        return list(distinct[codes].tolist())  # code -1 (missing) takes the trailing None
+        return list(_then_none(converted)[codes].tolist())
     if column.dtype.kind in "biuf" and not column.isna().any():
         return list(column.to_numpy().tolist())
     codes, distinct = pd.factorize(column)
     if 2 * len(distinct) <= len(column):
         # a few values repeated (kinds, record types, organisations): one Python object
         # each, shared by the rows, instead of one per row made from Arrow's strings
-        shared = np.append(np.asarray(distinct, dtype=object), None)
-        return list(shared[codes].tolist())  # code -1 (missing) takes the trailing None
+        return list(_then_none(np.asarray(distinct, dtype=object))[codes].tolist())
     part = column.astype(object)
     return list(part.where(pd.notna(part), None).tolist())
 
