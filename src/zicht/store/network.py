@@ -358,9 +358,9 @@ def write_network_results(
 ) -> None:
     """Store a run's nodes, edge evidence and networks in one transaction.
 
-    Millions of edges are a bulk load: rows go to the driver as tuples built column by
-    column, through COPY on PostgreSQL and one executemany on SQLite (with a larger
-    page cache for the operation). On SQLite a table that receives at least
+    Millions of edges are a bulk load: on PostgreSQL through COPY, its text made by
+    Arrow column by column in chunks (`COPY_CHUNK_ROWS`); on SQLite as tuples built
+    column by column for one executemany (with a larger page cache for the operation). On SQLite a table that receives at least
     `BULK_LOAD_ROWS` rows and no fewer than it holds is loaded without its secondary
     indexes, which are built again inside the same transaction (readers keep their WAL
     snapshot meanwhile). PostgreSQL keeps its indexes: DROP INDEX takes an ACCESS
