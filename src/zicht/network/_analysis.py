@@ -215,12 +215,14 @@ def _graph(n_nodes: int, pairs: pd.DataFrame) -> ig.Graph:
 
     Built once and shared by Leiden, betweenness, articulation points and modularity:
     handing igraph millions of edges costs more than any of them but Leiden. A list of
-    pairs is igraph's fast path (a 2-D array goes through a slower buffer conversion).
+    tuples zipped from two flat lists is igraph's fastest path: half the CPU of a 2-D
+    array's `tolist` (a list per edge), and igraph's own conversion of an array is slower.
     """
     import igraph as ig
 
-    edges = np.column_stack([pairs["a"].to_numpy(np.int64), pairs["b"].to_numpy(np.int64)])
-    graph = ig.Graph(n=n_nodes, edges=edges.tolist(), directed=False)
+    a = pairs["a"].to_numpy(np.int64).tolist()
+    b = pairs["b"].to_numpy(np.int64).tolist()
+    graph = ig.Graph(n=n_nodes, edges=list(zip(a, b, strict=True)), directed=False)
     graph.es["weight"] = pairs["weight"].to_numpy(np.float64).tolist()
     return graph
 
