@@ -294,7 +294,9 @@ def _copy_column(frame: pd.DataFrame, name: str, kind: Any) -> pa.Array:
         if typed is None:
             for plain, escaped in COPY_ESCAPES:
                 values = pc.replace_substring(values, plain, escaped)
-    return pc.fill_null(values, _text("\\N"))
+    filled = pc.fill_null(values, _text("\\N"))
+    # a column Arrow holds in several chunks (as pandas may) becomes one array
+    return filled.combine_chunks() if isinstance(filled, pa.ChunkedArray) else filled
 
 
 def _text(value: str) -> pa.Scalar:
@@ -360,12 +362,12 @@ def write_network_results(
 
     Millions of edges are a bulk load: on PostgreSQL through COPY, its text made by
     Arrow column by column in chunks (`COPY_CHUNK_ROWS`); on SQLite as tuples built
-    column by column for one executemany (with a larger page cache for the operation). On SQLite a table that receives at least
-    `BULK_LOAD_ROWS` rows and no fewer than it holds is loaded without its secondary
-    indexes, which are built again inside the same transaction (readers keep their WAL
-    snapshot meanwhile). PostgreSQL keeps its indexes: DROP INDEX takes an ACCESS
-    EXCLUSIVE lock until the commit, which would stop every network page for the
-    minutes a large load takes.
+    column by column for one executemany (with a larger page cache for the operation).
+    On SQLite a table that receives at least `BULK_LOAD_ROWS` rows and no fewer than it
+    holds is loaded without its secondary indexes, which are built again inside the same
+    transaction (readers keep their WAL snapshot meanwhile). PostgreSQL keeps its
+    indexes: DROP INDEX takes an ACCESS EXCLUSIVE lock until the commit, which would
+    stop every network page for the minutes a large load takes.
     """
     sqlite = engine.dialect.name == "sqlite"
     with engine.begin() as connection:
