@@ -108,3 +108,44 @@ def test_only_sqlite_drops_indexes_for_a_bulk_load(
         assert dropped == []
     else:
         assert "ix_network_edge_source_node" in dropped
+
+
+@pytest.mark.parametrize("copy_rows", [2, 10**6], ids=["many-copy-chunks", "one-copy-chunk"])
+def test_awkward_values_and_missing_ones_read_back_as_written(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch, copy_rows: int
+) -> None:
+    """What COPY's text format must escape (backslash, tab, newline, carriage return),
+    missing values of each type and floats at full precision come back as written,
+    whether the rows go in one COPY chunk or many, from columns that Arrow holds in
+    several chunks."""
+    monkeypatch.setattr(store, "COPY_CHUNK_ROWS", copy_rows)
+    result = analyse_evidence(evidence(), None)
+    # concatenated halves: pandas keeps their strings as an Arrow array of two chunks
+    half = len(result.nodes) // 2
+    nodes = pd.concat([result.nodes.iloc[:half], result.nodes.iloc[half:]], ignore_index=True)
+    edges = result.edges.copy()
+    awkward = ["a\\b", "tab\there", "two\nlines", "cr\rhere", "\\N", ""]
+    edges["organisation"] = [awkward[i % len(awkward)] for i in range(len(edges))]
+    edges["record_id"] = pd.array([None if i % 3 == 0 else i for i in range(len(edges))], "Int64")
+    edges["seen_on"] = [None if i % 4 == 0 else d for i, d in enumerate(edges["seen_on"])]
+    nodes["ref"] = [None if i % 2 else f"r\\{i}\t" for i in range(len(nodes))]
+    nodes["betweenness"] = [1 / 3 + i * 1e-17 + (i % 5) * 1e300 for i in range(len(nodes))]
+    run_id = store.start_network_run(engine, link_run_id=None, parameters={})
+    store.write_network_results(engine, run_id, nodes, edges, result.networks)
+
+    got = store.read_network_nodes(engine, run_id)
+    assert [None if pd.isna(r) else r for r in got["ref"]] == [
+        None if i % 2 else f"r\\{i}\t" for i in range(len(nodes))
+    ]
+    assert got["betweenness"].tolist() == [
+        1 / 3 + i * 1e-17 + (i % 5) * 1e300 for i in range(len(nodes))
+    ]
+    got_edges = store.read_network_edges(engine, run_id)
+    assert got_edges["organisation"].tolist() == [
+        awkward[i % len(awkward)] for i in range(len(edges))
+    ]
+    assert [None if pd.isna(r) else int(r) for r in got_edges["record_id"]] == [
+        None if i % 3 == 0 else i for i in range(len(edges))
+    ]
+    want_days = [None if i % 4 == 0 else str(d) for i, d in enumerate(result.edges["seen_on"])]
+    assert [None if d is None else str(d) for d in got_edges["seen_on"]] == want_days
