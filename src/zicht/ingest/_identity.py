@@ -51,7 +51,7 @@ def validate_identity(
         problems_of: turns a ValidationError into problems naming field and rule.
         flags: receives one problem per left-out field.
     """
-    validate = model.model_validate if isinstance(model, type) else model
+    validate: Callable[[dict[str, Any]], BaseModel] = getattr(model, "model_validate", model)
     # Each round returns, or leaves out at least one value (or all of them), so the
     # rounds are bounded by the number of values; a bound, not `while True`, so that a
     # bug that stops the progress fails instead of hanging.

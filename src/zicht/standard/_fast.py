@@ -86,11 +86,12 @@ def _text_check(metadata: list[Any], optional: bool) -> Check:
 
 
 def _number_check(metadata: list[Any], optional: bool) -> Check:
-    low, high = -math.inf, math.inf
+    low: float = -math.inf
+    high: float = math.inf
     for item in metadata:
-        if isinstance(item, Ge):
+        if isinstance(item, Ge) and isinstance(item.ge, int):
             low = max(low, item.ge)
-        elif isinstance(item, Le):
+        elif isinstance(item, Le) and isinstance(item.le, int):
             high = min(high, item.le)
         else:  # Gt, Lt, MultipleOf, ...: left to pydantic
             raise _Unsupported
