@@ -21,7 +21,7 @@ from zicht.ingest._identity import validate_identity
 from zicht.ingest._mapping import RESERVED_PREFIX, Mapping
 from zicht.ingest._problems import RowProblem
 from zicht.ingest._readers import RawRow
-from zicht.standard import country_code
+from zicht.standard import FastValidator, country_code
 
 __all__ = ["Converter", "ValidRecord"]
 
@@ -81,6 +81,9 @@ class Converter:
         kind = mapping.kind
         self._analytic = kind.analytic
         self._identity = kind.identity
+        # Same outcomes as their `model_validate`, faster for rows that pass.
+        self._validate_analytic = FastValidator(kind.analytic).validate
+        self._validate_identity = FastValidator(kind.identity).validate
         kinds = {
             name: _kind_of(info.annotation)
             for name, info in {**kind.analytic.model_fields, **kind.identity.model_fields}.items()
@@ -337,7 +340,7 @@ class Converter:
         analytic_values = {k: v for k, v in values.items() if k not in self._identity_names}
         identity_values = {k: v for k, v in values.items() if k in self._identity_names}
         identity = validate_identity(
-            self._identity,
+            self._validate_identity,
             identity_values,
             values.get("registration_date"),
             self._problems,
@@ -349,7 +352,7 @@ class Converter:
         ]
         self._derive_age(analytic_values, identity)
         try:
-            analytic = self._analytic.model_validate(analytic_values)
+            analytic = self._validate_analytic(analytic_values)
         except ValidationError as exc:
             return [*self._problems(exc), *flags]
         originals = {

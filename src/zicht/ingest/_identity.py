@@ -35,7 +35,7 @@ def _named_fields(problem: RowProblem, values: dict[str, Any]) -> list[str]:
 
 
 def validate_identity(
-    model: type[BaseModel],
+    model: type[BaseModel] | Callable[[dict[str, Any]], BaseModel],
     values: dict[str, Any],
     registered: object,
     problems_of: Problems,
@@ -44,18 +44,20 @@ def validate_identity(
     """The identity without the fields that break a rule; each left-out field is flagged.
 
     Args:
-        model: the identity model of the record type.
+        model: the identity model of the record type, or what validates a dict as it
+            (a `zicht.standard.FastValidator`'s `validate`).
         values: identity field -> converted value (fields are removed from it).
         registered: the registration date, when it parsed: a birth after it is flagged.
         problems_of: turns a ValidationError into problems naming field and rule.
         flags: receives one problem per left-out field.
     """
+    validate: Callable[[dict[str, Any]], BaseModel] = getattr(model, "model_validate", model)
     # Each round returns, or leaves out at least one value (or all of them), so the
     # rounds are bounded by the number of values; a bound, not `while True`, so that a
     # bug that stops the progress fails instead of hanging.
     for _ in range(len(values) + 2):
         try:
-            identity = model.model_validate(values)
+            identity = validate(values)
         except ValidationError as exc:
             dropped = False
             for problem in problems_of(exc):

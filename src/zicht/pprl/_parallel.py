@@ -7,13 +7,16 @@ its own encoder (its own cache of token positions; bit flipping draws from its o
 random generator, seeded afresh from the operating system in each worker).
 
 Workers are forked when that is safe (Linux, Python before 3.12, and no other thread
-in this process): a spawned worker first imports Zicht again, about 2 CPU-seconds each,
-as much as encoding 15,000 rows; a forked one starts with everything imported. Anywhere
-else they are spawned, as before.
+in this process but the native ones its imports start): a spawned worker first imports Zicht again,
+about 2 CPU-seconds each, as much as encoding 15,000 rows; a forked one starts with
+everything imported. Anywhere else they are spawned, as before. A worker moves what it
+imported out of the garbage collector's sight (`gc.freeze`): its full collections
+then look at the objects of the chunk at hand only, not at every imported module.
 """
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 import sys
@@ -29,6 +32,7 @@ from zicht.ingest import Mapping, RawRow, die_with_parent
 from zicht.pprl._bloom import Encoder, Hardening
 from zicht.pprl._encode import ChunkEncoder, EncodedChunk
 from zicht.pprl._secret import LinkageSecret
+from zicht.pprl._threads import new_threads
 
 __all__ = ["encoded_chunks"]
 
@@ -42,6 +46,8 @@ def _start_worker(
     global _worker
     die_with_parent(parent)
     _worker = ChunkEncoder(mapping, source, Encoder(secret, hardening))
+    # Everything so far lives as long as the worker: never garbage, so never scanned.
+    gc.freeze()
 
 
 def _encode_in_worker(rows: _Wire) -> EncodedChunk:
@@ -54,12 +60,15 @@ def worker_context() -> BaseContext:
 
     Forking a process that runs other threads can deadlock the child (a lock held by
     another thread at the fork stays held); from 3.12 Python warns about any fork of a
-    process with threads, native ones included, so there workers are always spawned.
+    process with threads, so there workers are always spawned. `threading` sees Python's
+    own threads only; native ones started since Zicht was imported (DuckDB running a
+    query, a driver's pool) are seen in the kernel's list (`zicht.pprl._threads`).
     """
     if (
         sys.platform.startswith("linux")
         and sys.version_info < (3, 12)
         and threading.active_count() == 1
+        and not new_threads()
     ):
         return multiprocessing.get_context("fork")
     return multiprocessing.get_context("spawn")

@@ -6,6 +6,7 @@ Pure: imports nothing else from Zicht and does no I/O.
 from zicht.standard._countries import COUNTRIES, country_code
 from zicht.standard._docs import data_standard_markdown
 from zicht.standard._exploitation import FORMS, MEANS_OF_CONTROL, RECRUITER_RELATIONS, SECTORS
+from zicht.standard._fast import FastValidator
 from zicht.standard._fields import InVocabulary
 from zicht.standard._licence import (
     LICENCE_STATUSES,
@@ -62,6 +63,7 @@ __all__ = [
     "SUSPECT_ROLES",
     "VICTIM_STATUSES",
     "VOCABULARIES",
+    "FastValidator",
     "InVocabulary",
     "LicenceNumber",
     "LicenceNumberError",
