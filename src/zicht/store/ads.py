@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from operator import itemgetter
 from typing import Any, NamedTuple, cast
 
-from sqlalchemy import JSON, Table, bindparam, delete, insert, select, update
+from sqlalchemy import JSON, Table, delete, insert, select, update
 from sqlalchemy.orm import Session, aliased
 
 from zicht.store.models import utcnow
@@ -295,30 +295,25 @@ def save_screening(session: Session, results: Sequence[dict[str, Any]]) -> None:
     and optionally `evidence`."""
     if not results:
         return
+    connection = session.connection()
+    dialect = connection.dialect
+    marker = "?" if dialect.paramstyle == "qmark" else "%s"
+    json_marker = f"CAST({marker} AS JSON)" if dialect.name == "postgresql" else marker
     table = cast(Table, AdRow.__table__)
-    statement = (
-        update(table)
-        .where(table.c.id == bindparam("row_id"))
-        .values(
-            flags=bindparam("new_flags", type_=JSON),
-            evidence=bindparam("new_evidence", type_=JSON),
-            score=bindparam("new_score"),
-            cluster_id=bindparam("new_cluster"),
+    to_json = table.c.flags.type.dialect_impl(dialect).bind_processor(dialect) or _as_is
+    params = [
+        (to_json(r["flags"]), to_json(r.get("evidence")), r["score"], r["cluster_id"], r["id"])
+        for r in results
+    ]
+    cursor = connection.connection.cursor()
+    try:  # through the driver: SQLAlchemy's per-row parameter handling cost more
+        cursor.executemany(
+            f"UPDATE ad SET flags = {json_marker}, evidence = {json_marker}, score = {marker}, "
+            f"cluster_id = {marker} WHERE id = {marker}",
+            params,
         )
-    )
-    session.connection().execute(
-        statement,
-        [
-            {
-                "row_id": r["id"],
-                "new_flags": r["flags"],
-                "new_evidence": r.get("evidence"),
-                "new_score": r["score"],
-                "new_cluster": r["cluster_id"],
-            }
-            for r in results
-        ],
-    )
+    finally:
+        cursor.close()
 
 
 def save_clusters(session: Session, clusters: Sequence[tuple[int, int]]) -> None:
