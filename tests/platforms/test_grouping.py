@@ -95,6 +95,22 @@ def test_hamming(a: str, b: str, distance: int) -> None:
     assert hamming(a, b) == distance
 
 
+def test_hamming_counts_differing_bits_of_random_hashes() -> None:
+    # Oracle: the differing bits counted byte by byte in the binary text of each byte.
+    import random
+
+    rng = random.Random(15)
+    for _ in range(200):
+        a = "".join(rng.choice("0123456789abcdef") for _ in range(64))
+        b = "".join(rng.choice("0123456789abcdef") for _ in range(64))
+        expected = sum(
+            bin(x ^ y).count("1") for x, y in zip(bytes.fromhex(a), bytes.fromhex(b), strict=True)
+        )
+        assert hamming(a, b) == expected
+    with pytest.raises(ValueError, match="lengths"):
+        hamming("0" * 64, "0" * 62)
+
+
 def test_image_bands() -> None:
     keys = image_band_keys("0123456789abcdef" * 4)
     assert keys[0] == "i000123" and keys[15] == "i15cdef" and len(keys) == 16

@@ -43,12 +43,11 @@ from zicht.platforms._problems import Problem
 from zicht.platforms._screening import (
     Flag,
     ScreeningPolicy,
-    Usage,
-    UsageIndex,
     licence_flags,
     sharing_flags,
     with_sharing,
 )
+from zicht.platforms._sharing import SharingWindows
 from zicht.platforms._templates import Vocabulary
 from zicht.privacy import Cipher
 from zicht.store import writing
@@ -63,7 +62,6 @@ from zicht.store.ads import (
     save_clusters,
     save_links,
     save_screening,
-    usages,
     write_ads,
 )
 from zicht.store.licences import licence_states
@@ -151,6 +149,7 @@ class _Run:
         self.grouping = Grouping(self._words_of, self._images_of)
         self.clusters_seen: set[int] = set()  # stored clusters this delivery touched
         self.pending: list[bytes] = []  # per chunk, what the sharing pass needs
+        self.windows = SharingWindows(session, self._operator, ahead=policy.window)
 
     def _facts(self, ids: Sequence[int]) -> None:
         """Load what grouping needs of stored ads (of earlier chunks or deliveries)."""
@@ -240,6 +239,10 @@ class _Run:
                 del self.words[row_id]
         self.images, self.facts = {}, {}
 
+    def _operator(self, row_id: int, stored: int | None) -> int | None:
+        """The operator of a stored ad: this delivery's cluster of it if it is new."""
+        return self.cluster(row_id) if _bisect(self.new_ids, row_id) is not None else stored
+
     def cluster(self, row_id: int) -> int:
         """The cluster id of a new ad (after all chunks)."""
         return self.grouping.cluster_of(row_id)
@@ -254,36 +257,13 @@ def _screen_sharing(run: _Run, ads: list[Any], outputs: CsvOutputs) -> list[floa
     """Add the sharing flags to a chunk of new ads (as `_Run.chunk` kept them), store
     their screening and cluster, write their rows; returns their scores."""
     session, policy = run.session, run.policy
-    start = min(a[2] for a in ads) - policy.window
-    end = max(a[2] for a in ads) + policy.window
-    by_licence, by_contact = usages(
-        session,
+    # The licence rule counts operators (and phones); the contact rule cities and numbers.
+    licence_index, contact_index = run.windows.indexes(
         [a[3] for a in ads if a[3]],
         [key for a in ads for _, key in a[5]],
-        start,
-        end,
+        min(a[2] for a in ads) - policy.window,
+        max(a[2] for a in ads) + policy.window,
     )
-    new = run.new_ids
-    known: dict[int, int | None] = {}
-
-    def operator(row_id: int, stored: int | None) -> int | None:
-        found = known.get(row_id, -1)
-        if found == -1:
-            at = _bisect(new, row_id)
-            found = known[row_id] = run.cluster(row_id) if at is not None else stored
-        return found
-
-    def index(found: list[Any], operators: bool) -> UsageIndex:
-        grouped: dict[str, list[Usage]] = {}
-        for u in found:
-            grouped.setdefault(u.key, []).append(
-                Usage(str(u.id), u.posted_at, u.city, (), u.licence_key, u.phones,
-                      operator(u.id, u.cluster_id) if operators else None)
-            )  # fmt: skip
-        return UsageIndex(grouped)
-
-    # The licence rule counts operators (and phones); the contact rule cities and numbers.
-    licence_index, contact_index = index(by_licence, True), index(by_contact, False)
     results: list[dict[str, Any]] = []
     clusters: list[tuple[int, int]] = []
     scores: list[float] = []

@@ -146,6 +146,16 @@ class UsageIndex:
         self._usages = {k: sorted(v, key=lambda u: u.posted_at) for k, v in usages.items()}
         self._times = {k: [u.posted_at for u in v] for k, v in self._usages.items()}
 
+    @classmethod
+    def presorted(
+        cls, usages: dict[str, list[Usage]], times: dict[str, list[dt.datetime]]
+    ) -> UsageIndex:
+        """An index over lists already sorted by posting time, with their times; it
+        shares (does not copy) the dicts, so it sees what is added to them later."""
+        index = cls.__new__(cls)
+        index._usages, index._times = usages, times
+        return index
+
     def around(self, key: str, moment: dt.datetime, window: dt.timedelta) -> Sequence[Usage]:
         """Uses of `key` within `window` of `moment` (the ad itself included)."""
         times = self._times.get(key)
