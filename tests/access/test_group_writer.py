@@ -45,3 +45,30 @@ def test_a_failed_batch_fails_each_of_its_callers_only() -> None:
     with pytest.raises(ValueError, match="refused"):
         writer.submit("bad").result(timeout=10)
     writer.submit("good").result(timeout=10)
+
+
+def test_the_step_after_a_batch_runs_once_its_callers_are_answered() -> None:
+    answered: list[bool] = []
+    steps: list[str] = []
+    futures = []
+
+    def write(batch: list[str]) -> object:
+        def then() -> None:
+            answered.append(all(f.done() for f in futures))
+            steps.append(batch[0])
+            if batch == ["first"]:
+                raise OSError("checkpoint disk gone")  # logged; the writer goes on
+
+        return then
+
+    writer: GroupWriter[str] = GroupWriter(write, idle=1.0)  # type: ignore[arg-type]
+    futures.append(writer.submit("first"))
+    futures[0].result(timeout=10)
+    futures.append(writer.submit("second"))
+    futures[1].result(timeout=10)
+    for _ in range(100):  # the step runs on the writer thread after the answer
+        if len(steps) == 2:
+            break
+        threading.Event().wait(0.05)
+    assert steps == ["first", "second"]
+    assert answered == [True, True]

@@ -97,5 +97,5 @@ class GroupWriter(Generic[T]):
         if then is not None:
             try:
                 then()
-            except Exception as exc:  # the batch is written and answered; the thread goes on
+            except BaseException as exc:  # the batch is written and answered; the thread goes on
                 logging.getLogger(__name__).error("after a batch: %s", type(exc).__name__)

@@ -219,12 +219,16 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     from zicht.platforms.notices import warm_intake
 
     await run_in_threadpool(_start_checkpoints, app)  # server start: checkpoint the audit head
+    # Before the process accepts requests (uvicorn serves once the lifespan has started):
+    # the notice intake's first connection and compiled statement, not the first notice's.
+    # Only a head start: a database that is away now must not stop the server.
+    try:
+        await run_in_threadpool(warm_intake, app.state.zicht.engine)
+    except Exception as exc:
+        logging.getLogger(__name__).warning("notice intake not warmed: %s", type(exc).__name__)
     # Receipts of anonymous reports are derived after the reporter has theirs, on a
     # thread of lower priority (zicht.reporting._pending); it first finishes any left.
     app.state.reporting_finisher.start()
-    # Before the process accepts requests (uvicorn serves once the lifespan has started):
-    # the notice intake's first connection and compiled statement, not the first notice's.
-    await run_in_threadpool(warm_intake, app.state.zicht.engine)
     # What is alive once the app is built (modules, templates, SQLAlchemy metadata)
     # lives as long as the process: freezing it keeps the cyclic garbage collector
     # from walking it in every full collection, each a pause of some 80 ms otherwise.
