@@ -13,8 +13,13 @@ identical encodings intersect their rows' possible years.
 What a row shows: "age" (format 2), "age_band" (format 3, `clear_record`), "minor"
 (the minor flag alone), "nothing" (the salt tag alone).
 
+With `--year-only` and `--missing` shares of rows have the year alone or no date of
+birth: their names are left out (`--partial dropped`, what `Encoder.encode` does) or,
+to compare, salted with the year / the empty salt (`--partial salted`, format 4 as
+first merged); shares are of the rows whose names are in the file.
+
 Usage: python benchmarks/bench_pprl_clear.py [--seed 5] [--salts year date month]
-       [--flip 0.05] [--tag]
+       [--flip 0.05] [--tag] [--year-only 0.05] [--missing 0.06] [--partial salted]
 Prints JSON: share of records re-identified per field, salt, shown and pooling.
 """
 
@@ -33,7 +38,7 @@ import numpy as np
 from zicht.linkage._frame import name_key
 from zicht.pprl import Encoder, Hardening, new_secret
 from zicht.pprl._attack import clear_cohorts, frequency_attack, registered_population
-from zicht.pprl._fields import FIELDS, YEAR_ONLY
+from zicht.pprl._fields import FIELDS, YEAR_ONLY, YEAR_UNKNOWN
 from zicht.pprl._file import clear_record
 from zicht.synth._names import name_table
 
@@ -91,6 +96,19 @@ def main() -> None:
         help="share of rows whose date of birth is the year alone: salted with the year "
         "and marked so (format 4's `YEAR_ONLY`, which the attacker reads as a cohort)",
     )
+    parser.add_argument(
+        "--missing",
+        type=float,
+        default=0.0,
+        help="share of rows without a date of birth (marked `YEAR_UNKNOWN`)",
+    )
+    parser.add_argument(
+        "--partial",
+        choices=["dropped", "salted"],
+        default="dropped",
+        help="names of rows without a whole date: left out (the default since issue 17's "
+        "follow-up) or salted with the year / the empty salt (format 4 as first merged)",
+    )
     args = parser.parse_args()
     started = time.process_time()
     dice = 0.8 if args.flip else None
@@ -100,6 +118,8 @@ def main() -> None:
         "flip": args.flip,
         "tag": args.tag,
         "year_only": args.year_only,
+        "missing": args.missing,
+        "partial": args.partial,
     }
     for field in ("given_name", "family_name"):
         truths, years, public = _population(field, args.seed)
@@ -112,39 +132,57 @@ def main() -> None:
                 rng=np.random.default_rng(args.seed),
             )
             rng = np.random.default_rng(args.seed + 2)
-            partial = (rng.random(len(born)) < args.year_only).tolist()
-            salts = [
-                b.year if alone else _salt(b, salt) for b, alone in zip(born, partial, strict=True)
+            draw = rng.random(len(born))
+            missing = draw < args.missing
+            partial = (~missing & (draw < args.missing + args.year_only)).tolist()
+            kind = [
+                YEAR_UNKNOWN if gone else YEAR_ONLY if alone else 0
+                for gone, alone in zip(missing.tolist(), partial, strict=True)
             ]
-            packed, _ = encoder.encode_field(spec, truths, salts)
+            salts = [
+                None if k == YEAR_UNKNOWN else b.year if k == YEAR_ONLY else _salt(b, salt)
+                for b, k in zip(born, kind, strict=True)
+            ]
+            # Rows whose names are in the file (with --partial dropped, full dates only).
+            rows = [i for i, k in enumerate(kind) if k == 0 or args.partial == "salted"]
+            packed, _ = encoder.encode_field(
+                spec, [truths[i] for i in rows], [salts[i] for i in rows]
+            )
             key = encoder.secret.field_key("birth_marks")
             tags = [
-                (hmac.digest(key, str(s).encode(), hashlib.sha256)[0] & 1 if args.tag else 0)
-                | (YEAR_ONLY if alone else 0)
-                for s, alone in zip(salts, partial, strict=True)
+                (hmac.digest(key, str(salts[i]).encode(), hashlib.sha256)[0] & 1 if args.tag else 0)
+                | kind[i]
+                for i in rows
             ]
             encodings = [row.tobytes() for row in packed]
+            named = [truths[i] for i in rows]
+            out[f"{field}/{salt}/rows_with_names"] = len(rows)
             for what in ("age", "age_band", "minor", "nothing"):
-                shown = [_shown(r, what) for r in records]
+                shown = [_shown(records[i], what) for i in rows]
                 for pool in (False, True):
                     cohorts = clear_cohorts(shown, tags, encodings if pool else None)
                     share = frequency_attack(
-                        encodings, truths, public, top=300, cohorts=cohorts, dice=dice
+                        encodings, named, public, top=300, cohorts=cohorts, dice=dice
                     ).record_share
                     key = f"{field}/{salt}/{what}/{'pooled' if pool else 'per_row'}"
                     out[key] = round(share, 4)
-                    if args.year_only and not pool:
-                        # The year-only rows on their own: their salt is the year.
-                        rows = [i for i, alone in enumerate(partial) if alone]
+                    for mark, label in (
+                        (YEAR_ONLY, "year_only_rows"),
+                        (YEAR_UNKNOWN, "no_date_rows"),
+                    ):
+                        part = [n for n, i in enumerate(rows) if kind[i] == mark]
+                        if not part or pool:
+                            continue
+                        # The rows without a whole date on their own.
                         hit = frequency_attack(
-                            [encodings[i] for i in rows],
-                            [truths[i] for i in rows],
+                            [encodings[n] for n in part],
+                            [named[n] for n in part],
                             public,
                             top=300,
-                            cohorts=[cohorts[i] for i in rows],
+                            cohorts=[cohorts[n] for n in part],
                             dice=dice,
                         ).record_share
-                        out[f"{key}/year_only_rows"] = round(hit, 4)
+                        out[f"{key}/{label}"] = round(hit, 4)
     out["cpu_seconds"] = round(time.process_time() - started, 1)
     print(json.dumps(out, indent=1))
 

@@ -9,13 +9,14 @@ through its arithmetic (Niedermeyer et al. 2014). Hardening (Ranbaduge & Schnell
 - balanced filters: the filter followed by its complement, bits permuted with a
   keyed permutation, so that every encoding has the same number of ones (the count
   of ones otherwise gives away the length of a name; Berger et al. 2014);
-- salting with a stable attribute: name tokens are hashed together with the date of
-  birth (as the date field encodes it: the whole date, or the year when only that is
-  known), so the same name born on another day gets unrelated bits and the frequency
-  of a name is spread over many encodings. Not the birth year alone: the analytic
-  record in clear (age band, registration date) bounds the year to about four, and
-  within those the year's fifty-odd salts no longer hide a frequent name (issue 17,
-  docs/privacy.md);
+- salting with a stable attribute: name tokens are hashed together with the whole date
+  of birth, so the same name born on another day gets unrelated bits and the frequency
+  of a name is spread over many encodings. Records whose date of birth is the year
+  alone or unknown carry no names at all: their salt (the year, or none) would be one
+  cohort the file shows, in which a name's frequency is no longer spread. Not the
+  birth year alone as the salt: the analytic record in clear (age band, registration
+  date) bounds the year to about four, and within those the year's fifty-odd salts
+  no longer hide a frequent name (issue 17, docs/privacy.md);
 - randomised response: every bit is flipped with probability p (independently per
   record, from the operating system's randomness), which gives each bit
   epsilon = ln((1 - p) / p) local differential privacy (Warner 1965; RAPPOR).
@@ -38,7 +39,7 @@ from zicht.pprl._fields import FIELDS, EncodedField, field_tokens
 from zicht.pprl._fields import _bigrams as bigrams
 from zicht.pprl._secret import LinkageSecret
 
-__all__ = ["Encoder", "Hardening", "filter_bits", "salt_values"]
+__all__ = ["Encoder", "Hardening", "filter_bits", "full_date", "salt_values"]
 
 Bits = npt.NDArray[np.uint8]
 
@@ -296,16 +297,35 @@ class Encoder:
         self, values: Sequence[dict[str, str | None]]
     ) -> dict[str, tuple[Bits, npt.NDArray[np.bool_]]]:
         """Encodings of every field for many records (`identity_values` form), the names
-        salted with each record's date of birth (see `encode_field`)."""
+        salted with each record's date of birth (see `encode_field`); the names of records
+        without a whole date of birth are left out (`full_date`)."""
         salts = salt_values(values)
+        salting = self.hardening.salt is not None
         return {
-            spec.name: self.encode_field(spec, [v[spec.name] for v in values], salts)
+            spec.name: self.encode_field(
+                spec,
+                [
+                    # No full date, no salted field: a year's or the empty salt is
+                    # one cohort the file shows (the marks), in which the names'
+                    # frequencies align again (issue 17, docs/privacy.md).
+                    None if salting and spec.salted and not full_date(salt) else v[spec.name]
+                    for v, salt in zip(values, salts, strict=True)
+                ],
+                salts,
+            )
             for spec in FIELDS
         }
+
+
+def full_date(date: str | None) -> bool:
+    """Whether a date of birth's text (`identity_values`) is a whole date, not the year
+    alone or nothing: only then are the salted fields (names) encoded."""
+    return date is not None and len(date) == 10
 
 
 def salt_values(values: Sequence[dict[str, str | None]]) -> list[str | None]:
     """The salt of each record (`identity_values` form): its date of birth as the date
     field encodes it ("1990-05-17", or "1990" when only the year is known), so that two
-    records share a salt exactly when their dates of birth encode alike."""
+    records share a salt exactly when their dates of birth encode alike. `Encoder.encode`
+    encodes the names of whole dates only (`full_date`)."""
     return [v["date_of_birth"] for v in values]

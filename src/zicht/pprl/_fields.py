@@ -107,10 +107,12 @@ pairwise F1 (docs/privacy.md). Format 4 has none: names are salted with the whol
 of birth, whose own encoding tells linkage exactly when two salts are equal."""
 
 YEAR_UNKNOWN = 2
-"""Mark bit: no date of birth (the names were hashed with the empty salt). Bit 0, the salt
-tag of formats 2 and 3, is always 0 since format 4."""
+"""Mark bit: no date of birth (the names are left out; before issue 17's follow-up they were
+hashed with the empty salt). Bit 0, the salt tag of formats 2 and 3, is always 0 since
+format 4."""
 YEAR_ONLY = YEAR_UNKNOWN << 1
-"""Mark bit: the date of birth is the year alone (the names are salted with the year)."""
+"""Mark bit: the date of birth is the year alone (the names are left out; before issue 17's
+follow-up they were salted with the year, which the marks and the band gave away)."""
 
 
 def _text(value: Any) -> str | None:
