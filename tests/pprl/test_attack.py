@@ -23,8 +23,9 @@ from zicht.pprl._attack import (
     frequency_attack,
     registered_population,
 )
+from zicht.pprl._bloom import salt_values
 from zicht.pprl._encode import birth_marks, encode_identities
-from zicht.pprl._fields import FIELDS, MARKS, YEAR_ONLY, YEAR_UNKNOWN
+from zicht.pprl._fields import FIELDS, MARKS, YEAR_ONLY, YEAR_UNKNOWN, identity_values
 from zicht.pprl._file import clear_record
 from zicht.synth._names import name_table
 
@@ -132,7 +133,12 @@ def _clear_attack(field: str, coarse: bool, pool: bool = False, salt: str = "dat
     shown = [clear_record(r) for r in records] if coarse else records
     spec = next(s for s in FIELDS if s.name == field)
     encoder = Encoder(new_secret(), Hardening(), rng=np.random.default_rng(seed))
-    salts = [b.isoformat() for b in born] if salt == "date" else years
+    # The default salt as the encoder takes it (`salt_values`), not re-derived here.
+    salts = (
+        salt_values([identity_values({"date_of_birth": b}) for b in born])
+        if salt == "date"
+        else years
+    )
     packed, _ = encoder.encode_field(spec, truths, salts)
     marks = birth_marks([b.isoformat() for b in born])
     assert set(marks) == {0}  # full dates: the marks tell the attacker nothing
