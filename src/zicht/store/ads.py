@@ -133,11 +133,8 @@ def _insert_many(session: Session, table: Table, rows: Sequence[dict[str, Any]])
         for at, to_db in processed:
             value[at] = to_db(picked[at])
         params.append(tuple(value))
-    cursor = connection.connection.cursor()
-    try:
-        cursor.executemany(sql, params)
-    finally:
-        cursor.close()
+    # exec_driver_sql: one driver executemany, through the engine's error scrubbing.
+    connection.exec_driver_sql(sql, params)
 
 
 def save_bands(session: Session, keys: Sequence[tuple[int, str]]) -> None:
@@ -165,14 +162,9 @@ def _driver_rows(
     SQLAlchemy were most of their cost."""
     connection = session.connection()
     marker = "?" if connection.dialect.paramstyle == "qmark" else "%s"
-    cursor = connection.connection.cursor()
-    try:
-        for chunk in _chunks(keys):
-            statement = sql.format(keys=", ".join([marker] * len(chunk)), m=marker)
-            cursor.execute(statement, [*chunk, *after])
-            yield from cursor.fetchall()
-    finally:
-        cursor.close()
+    for chunk in _chunks(keys):
+        statement = sql.format(keys=", ".join([marker] * len(chunk)), m=marker)
+        yield from connection.exec_driver_sql(statement, (*chunk, *after)).fetchall()
 
 
 def first_with_contact(session: Session, keys: Iterable[str]) -> dict[str, int]:
@@ -305,15 +297,13 @@ def save_screening(session: Session, results: Sequence[dict[str, Any]]) -> None:
         (to_json(r["flags"]), to_json(r.get("evidence")), r["score"], r["cluster_id"], r["id"])
         for r in results
     ]
-    cursor = connection.connection.cursor()
-    try:  # through the driver: SQLAlchemy's per-row parameter handling cost more
-        cursor.executemany(
-            f"UPDATE ad SET flags = {json_marker}, evidence = {json_marker}, score = {marker}, "
-            f"cluster_id = {marker} WHERE id = {marker}",
-            params,
-        )
-    finally:
-        cursor.close()
+    # Through the driver (SQLAlchemy's per-row parameter handling cost more), yet
+    # through the engine's error scrubbing: no value in a refusal's message.
+    connection.exec_driver_sql(
+        f"UPDATE ad SET flags = {json_marker}, evidence = {json_marker}, score = {marker}, "
+        f"cluster_id = {marker} WHERE id = {marker}",
+        params,
+    )
 
 
 def save_clusters(session: Session, clusters: Sequence[tuple[int, int]]) -> None:
