@@ -120,3 +120,55 @@ def test_a_model_validator_error_is_pydantic_s() -> None:
     with pytest.raises(ValidationError) as caught:
         fast.validate(values)
     assert "birth_year disagrees with date_of_birth" in str(caught.value)
+
+
+def _same_as_pydantic(model: type[BaseModel], values: dict[str, Any]) -> None:
+    try:
+        expected: Any = model.model_validate(values)
+    except ValidationError:
+        expected = ValidationError
+    try:
+        got: Any = FastValidator(model).validate(values)
+    except ValidationError:
+        got = ValidationError
+    assert got == expected
+
+
+def test_a_configuration_the_plain_check_does_not_know_is_left_to_pydantic() -> None:
+    from pydantic import ConfigDict
+
+    class Shouting(BaseModel):
+        model_config = ConfigDict(str_strip_whitespace=True, str_max_length=3, str_to_lower=True)
+        s: str
+
+    assert FastValidator(Shouting)._checks is None
+    _same_as_pydantic(Shouting, {"s": "ABCDEF"})
+
+
+def test_an_after_validator_taking_info_is_left_to_pydantic() -> None:
+    from pydantic import ConfigDict, ValidationInfo, model_validator
+
+    class Informed(BaseModel):
+        model_config = ConfigDict(str_strip_whitespace=True)
+        s: str
+
+        @model_validator(mode="after")
+        def _seen(self, info: ValidationInfo) -> Informed:
+            return self
+
+    assert FastValidator(Informed)._checks is None
+    _same_as_pydantic(Informed, {"s": "a"})
+
+
+@pytest.mark.parametrize("value", ["x", "-", "a"])
+def test_a_class_with_set_operations_is_left_to_pydantic(value: str) -> None:
+    from typing import Annotated
+
+    from pydantic import ConfigDict, StringConstraints
+
+    class Subtracted(BaseModel):
+        model_config = ConfigDict(str_strip_whitespace=True)
+        s: Annotated[str, StringConstraints(pattern=r"^[a-z--x]*$")]
+
+    assert FastValidator(Subtracted)._checks is None
+    _same_as_pydantic(Subtracted, {"s": value})

@@ -34,7 +34,22 @@ Check = Callable[[Any], Any]
 # A pattern of one character class repeated (`_PRINTABLE`): Python's `re` and the Rust
 # regex of pydantic-core agree on it; any other pattern is left to pydantic.
 _CLASS_PATTERN = re.compile(r"\^\[(\^?(?:\\x[0-9a-fA-F]{2}|[^\\\]\[])*)\]\*\$")
+# Set operations inside a class (`--`, `&&`, `~~`) mean something else in Rust's regex.
+_CLASS_SET_OPERATIONS = ("--", "&&", "~~")
+# The configuration keys the plain check knows; any other (str_max_length,
+# str_to_lower, coerce_numbers_to_str ...) may change an outcome: pydantic validates.
+_KNOWN_CONFIG = frozenset(
+    {"str_strip_whitespace", "strict", "extra", "validate_default", "frozen", "title"}
+)
 _MEMO_LIMIT = 4096  # distinct codes (or code lists) remembered per field
+
+
+def _takes_info(validator: Callable[..., Any]) -> bool:
+    """Whether an after-validator takes pydantic's `info` (the plain check calls it with
+    the instance alone)."""
+    function = getattr(validator, "__func__", validator)
+    code = getattr(function, "__code__", None)
+    return code is None or code.co_argcount > 1
 
 
 class _Unsupported(Exception):
@@ -72,7 +87,7 @@ def _text_check(metadata: list[Any], optional: bool) -> Check:
             longest = item.max_length if item.max_length is not None else longest
             if item.pattern is not None:
                 found = _CLASS_PATTERN.fullmatch(str(item.pattern))
-                if found is None:
+                if found is None or any(op in found.group(1) for op in _CLASS_SET_OPERATIONS):
                     raise _Unsupported
                 item_class = found.group(1)
         elif isinstance(item, MinLen):
@@ -205,6 +220,8 @@ class FastValidator:
 
     def _compile(self, model: type[BaseModel]) -> None:
         config = model.model_config
+        if not _KNOWN_CONFIG.issuperset(config):
+            raise _Unsupported
         if not config.get("str_strip_whitespace") or config.get("strict"):
             raise _Unsupported
         if config.get("extra") not in (None, "ignore", "forbid") or config.get("validate_default"):
@@ -215,7 +232,7 @@ class FastValidator:
         if model.__pydantic_post_init__ is not None or decorators.field_serializers:
             raise _Unsupported
         for validator in decorators.model_validators.values():
-            if validator.info.mode != "after":
+            if validator.info.mode != "after" or _takes_info(validator.func):
                 raise _Unsupported
             self._after.append(validator.func)
         if model.__private_attributes__ or model.__pydantic_root_model__:
