@@ -43,27 +43,44 @@ environment = Environment(
 # Templates translate with _(), gettext, ngettext, pgettext and {% trans %} (Jinja2's
 # newstyle gettext: placeholders are %(name)s, filled and escaped by Jinja2) in the
 # language of the request: the page's translator `t` is taken from the render context.
+# These are Jinja2's own newstyle callables (jinja2.ext._make_new_gettext and the rest)
+# with the translation done in place: Jinja2's `_` resolves `gettext`, which calls the
+# translation function, each through `Context.call`: three calls per message, and the
+# registrations list has some twenty (benchmarks/bench_web.py, docs/web.md).
 @pass_context
-def _gettext(context: Context, message: str) -> str:
+def _gettext(context: Context, message: str, /, **variables: Any) -> str:
     translator: Translator = context["t"]
-    return translator.translations.gettext(message)
+    text = translator.translations.gettext(message)
+    if context.eval_ctx.autoescape:
+        text = Markup(text)  # noqa: S704 - the catalogue's text, as Jinja2 trusts it
+    return text % variables
 
 
 @pass_context
-def _ngettext(context: Context, singular: str, plural: str, n: int) -> str:
+def _ngettext(context: Context, singular: str, plural: str, n: int, /, **variables: Any) -> str:
     translator: Translator = context["t"]
-    return translator.translations.ngettext(singular, plural, n)
+    variables.setdefault("num", n)
+    text = translator.translations.ngettext(singular, plural, n)
+    if context.eval_ctx.autoescape:
+        text = Markup(text)  # noqa: S704 - the catalogue's text, as Jinja2 trusts it
+    return text % variables
 
 
 @pass_context
-def _pgettext(context: Context, message_context: str, message: str) -> str:
+def _pgettext(context: Context, message_context: str, message: str, /, **variables: Any) -> str:
     translator: Translator = context["t"]
-    return translator.translations.pgettext(message_context, message)
+    variables.setdefault("context", message_context)
+    text = translator.translations.pgettext(message_context, message)
+    if context.eval_ctx.autoescape:
+        text = Markup(text)  # noqa: S704 - the catalogue's text, as Jinja2 trusts it
+    return text % variables
 
 
+# The extension's setup first (newstyle {% trans %}), then the callables in its place.
 environment.install_gettext_callables(  # type: ignore[attr-defined]
     _gettext, _ngettext, newstyle=True, pgettext=_pgettext
 )
+environment.globals.update(_=_gettext, gettext=_gettext, ngettext=_ngettext, pgettext=_pgettext)
 # {% trans %} blocks are looked up with their whitespace collapsed, as babel.cfg extracts them.
 environment.policies["ext.i18n.trimmed"] = True
 
