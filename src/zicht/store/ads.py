@@ -162,9 +162,16 @@ def _driver_rows(
     SQLAlchemy were most of their cost."""
     connection = session.connection()
     marker = "?" if connection.dialect.paramstyle == "qmark" else "%s"
-    for chunk in _chunks(keys):
-        statement = sql.format(keys=", ".join([marker] * len(chunk)), m=marker)
-        yield from connection.exec_driver_sql(statement, (*chunk, *after)).fetchall()
+    # The raw cursor (no Row objects): these reads are hot. A read's refusal carries no
+    # stored value; the writes above go through the engine's error scrubbing.
+    cursor = connection.connection.cursor()
+    try:
+        for chunk in _chunks(keys):
+            statement = sql.format(keys=", ".join([marker] * len(chunk)), m=marker)
+            cursor.execute(statement, [*chunk, *after])
+            yield from cursor.fetchall()
+    finally:
+        cursor.close()
 
 
 def first_with_contact(session: Session, keys: Iterable[str]) -> dict[str, int]:
