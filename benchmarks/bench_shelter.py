@@ -42,11 +42,11 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
-from bench_web import _free_port, _start_server
+from bench_web import _free_port, _start_server, coordinator_session
 from proc_cpu import tree_cpu_seconds
 from sqlalchemy import Engine, event, text
 
-from zicht.access import Actor, Principal, add_user, create_session
+from zicht.access import Principal
 from zicht.privacy import Cipher, generate_key
 from zicht.shelter import (
     RequestInput,
@@ -233,21 +233,6 @@ def _percentiles(latencies: list[float]) -> dict[str, float]:
     }
 
 
-def _coordinator_session(engine: Engine) -> tuple[str, str]:
-    """A coordinator's session token and its CSRF token."""
-    add_user(engine, Actor("bench"), "bench-web", "coordinator", "comensha", "bench-pass-0123")
-    with engine.connect() as connection:
-        user_id = connection.execute(
-            text("SELECT id FROM app_user WHERE username = 'bench-web'")
-        ).scalar_one()
-    token = create_session(engine, int(user_id), "bench")
-    with engine.connect() as connection:
-        csrf = connection.execute(
-            text("SELECT csrf_token FROM app_session WHERE user_id = :user"), {"user": user_id}
-        ).scalar_one()
-    return token, str(csrf)
-
-
 async def _reserving_client(
     port: int, posts: list[bytes], latencies: list[float], errors: list[int]
 ) -> None:
@@ -306,7 +291,7 @@ def served_requests(
         make_request(engine, CASEWORKER, RequestInput("women", 1, REGIONS[n % 4], "labour"))
         for n in range(warm + measured)
     ]
-    token, csrf = _coordinator_session(engine)
+    token, csrf = coordinator_session(engine, "bench-web")
     with tempfile.TemporaryDirectory(prefix="zicht-bench-shelter-") as folder:
         key_file = Path(folder) / "zicht.key"
         key_file.write_text(base64.b64encode(key).decode())

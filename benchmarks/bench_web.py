@@ -41,7 +41,7 @@ from urllib.parse import urlencode
 
 import httpx
 from proc_cpu import tree_cpu_seconds
-from sqlalchemy import text
+from sqlalchemy import Engine, text
 
 from zicht.access import Actor, add_user, create_session
 from zicht.ingest import ingest_file
@@ -104,24 +104,23 @@ def _populate(url: str, key: bytes, registrations: int, folder: Path) -> tuple[s
                     ]
                 )
         ingest_file(path, source=source, engine=engine, cipher=cipher)
-    add_user(
-        engine,
-        Actor("bench"),
-        "bench-coordinator",
-        "coordinator",
-        "comensha",
-        "bench-password-0123",
-    )
+    token, csrf = coordinator_session(engine, "bench-coordinator")
+    engine.dispose()
+    return token, csrf
+
+
+def coordinator_session(engine: Engine, username: str) -> tuple[str, str]:
+    """A new coordinator `username`'s session token and its CSRF token."""
+    add_user(engine, Actor("bench"), username, "coordinator", "comensha", "bench-password-0123")
     with engine.connect() as connection:
         user_id = connection.execute(
-            text("SELECT id FROM app_user WHERE username = 'bench-coordinator'")
+            text("SELECT id FROM app_user WHERE username = :name"), {"name": username}
         ).scalar_one()
     token = create_session(engine, int(user_id), "bench")
     with engine.connect() as connection:
         csrf = connection.execute(
             text("SELECT csrf_token FROM app_session WHERE user_id = :user"), {"user": user_id}
         ).scalar_one()
-    engine.dispose()
     return token, str(csrf)
 
 

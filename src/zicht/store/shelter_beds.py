@@ -149,19 +149,23 @@ def members(connection: Connection) -> dict[int, list[str]]:
     return found
 
 
+# A shelter's facts without its address (secret): what matching and the lists read.
+_FACT_COLUMNS = (
+    ShelterRow.id,
+    ShelterRow.code,
+    ShelterRow.name,
+    ShelterRow.kind,
+    ShelterRow.region,
+    ShelterRow.languages,
+    ShelterRow.wheelchair,
+    ShelterRow.security,
+    ShelterRow.care,
+)
+
+
 def shelter_facts(connection: Connection, ids: Sequence[int] | None = None) -> list[ShelterFacts]:
     """Every shelter (or those of `ids`) without its address, by code."""
-    statement = select(
-        ShelterRow.id,
-        ShelterRow.code,
-        ShelterRow.name,
-        ShelterRow.kind,
-        ShelterRow.region,
-        ShelterRow.languages,
-        ShelterRow.wheelchair,
-        ShelterRow.security,
-        ShelterRow.care,
-    ).order_by(ShelterRow.code)
+    statement = select(*_FACT_COLUMNS).order_by(ShelterRow.code)
     if ids is not None:
         statement = statement.where(ShelterRow.id.in_(list(ids)))
     return [_facts(row) for row in connection.execute(statement)]
@@ -282,15 +286,7 @@ _OVERDUE = exists().where(
 # kind) ran out before `now`: what a reservation reads before it claims.
 _CANDIDATES = (
     select(
-        ShelterRow.id,
-        ShelterRow.code,
-        ShelterRow.name,
-        ShelterRow.kind,
-        ShelterRow.region,
-        ShelterRow.languages,
-        ShelterRow.wheelchair,
-        ShelterRow.security,
-        ShelterRow.care,
+        *_FACT_COLUMNS,
         _COUNTS_OF_KIND.c.total,
         _COUNTS_OF_KIND.c.taken,
         _COUNTS_OF_KIND.c.free,
