@@ -21,6 +21,7 @@ from zicht.linkage import (
     person_table,
     run_linkage,
 )
+from zicht.linkage._explain import field_weights
 from zicht.linkage._results import linked_registrations_frame
 from zicht.linkage._threshold import choose_threshold
 from zicht.privacy import Cipher
@@ -153,3 +154,38 @@ def test_export_and_estimation_frame(
     assert frame["person_id"].nunique() == summary.persons
     assert (frame["year"] == 2024).all()
     assert frame["dutch"].dtype == bool
+
+
+def test_explained_levels_come_from_the_stored_level_not_the_weight(
+    febrl_engine: Engine, cipher: Cipher
+) -> None:
+    # A level whose weight rounds to 0 looks like "unknown on one side" by its weight
+    # alone; the stored level (Splink's comparison vector value) decides.
+    summary = run_linkage(febrl_engine, cipher)
+    run = store.read_link_run(febrl_engine, summary.run_id)
+    assert run is not None and run.model is not None
+    pairs = store.read_scored_pairs(febrl_engine, summary.run_id)
+    stored = [p.split("/") for p in str(pairs["field_weights"].iloc[0]).split(",")]
+    assert all(len(part) == 3 for part in stored), pairs["field_weights"].iloc[0]
+    first = run.model["comparisons"][0]
+    levels = [lv for lv in first["comparison_levels"] if not lv.get("is_null_level")]
+    labels = [str(lv["label_for_charts"]) for lv in levels]
+    top = len(levels) - 1  # Splink numbers the non-null levels from the last (0) up
+    rest = ",".join("/".join(part) for part in stored[1:])
+    unknown = field_weights(run.model, f"0.0/0/-1,{rest}", 0.0)[1]
+    assert (unknown.comparison, unknown.level) == (
+        first["output_column_name"],
+        "Unknown on one side",
+    )
+    for gamma, label in zip(range(top, -1, -1), labels, strict=True):
+        bar = field_weights(run.model, f"0.0/0/{gamma},{rest}", 0.0)[1]
+        assert bar.level == label
+    # Pairs stored before the level was kept: the level is read off the weight.
+    old = ",".join("/".join(part[:2]) for part in stored)
+    bars = field_weights(run.model, old, float(pairs["match_weight"].iloc[0]))
+    assert [b.level for b in bars[1 : len(stored) + 1]] == [
+        b.level
+        for b in field_weights(run.model, str(pairs["field_weights"].iloc[0]), 0.0)[
+            1 : len(stored) + 1
+        ]
+    ]

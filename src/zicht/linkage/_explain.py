@@ -85,8 +85,16 @@ def _settings(model: dict[str, Any]) -> Any:
     return SettingsCreator.from_path_or_dict(settings).get_settings("duckdb")
 
 
-def _level_of(comparison: Any, weight: float) -> Any:
-    """The level of `comparison` whose match weight is `weight` (None: the null level)."""
+def _level_of(comparison: Any, weight: float, gamma: int | None = None) -> Any:
+    """The level of `comparison` with comparison vector value `gamma` (None: the null
+    level); pairs stored before the level was kept give only their weight, the level
+    is then the one whose match weight is `weight` (a level whose weight rounds to 0 is
+    then taken for the null level)."""
+    if gamma is not None:
+        for level in comparison.comparison_levels:
+            if not level.is_null_level and level.comparison_vector_value == gamma:
+                return level
+        return None
     best, distance = None, 0.01
     for level in comparison.comparison_levels:
         if level.is_null_level:
@@ -104,7 +112,8 @@ def field_weights(
 
     Args:
         model: the run's Splink model.
-        weights: "weight/tf adjustment" per comparison, comma-separated (as stored).
+        weights: "weight/tf adjustment/level" per comparison, comma-separated (as
+            stored; pairs stored before the level was kept have no "/level").
         match_weight: the pair's final match weight.
     """
     settings = _settings(model)
@@ -115,13 +124,16 @@ def field_weights(
         )
     ]
     parts = [p.split("/") for p in weights.split(",")] if weights else []
-    for comparison, (weight_text, tf_text) in zip(settings.comparisons, parts, strict=False):
+    for comparison, (weight_text, tf_text, *level_text) in zip(
+        settings.comparisons, parts, strict=False
+    ):
         weight, tf = float(weight_text), float(tf_text)
+        gamma = int(level_text[0]) if level_text and level_text[0] else None
         # A null on one side has no term frequency: Splink stores NaN, which is no
         # adjustment (0), not a number to print or to put in JSON.
         tf = tf if math.isfinite(tf) else 0.0
         weight = weight if math.isfinite(weight) else 0.0
-        level = _level_of(comparison, weight)
+        level = _level_of(comparison, weight, gamma)
         bars.append(
             FieldWeight(
                 comparison=comparison.output_column_name,

@@ -308,7 +308,8 @@ def settings_creator(spec: ModelSpec) -> SettingsCreator:
         comparisons=[_COMPARISONS[name][1]() for name in spec.comparisons],
         blocking_rules_to_generate_predictions=[block_on(*rule) for rule in spec.prediction_rules],
         additional_columns_to_retain=["source"],
-        # The comparison levels (gamma_*) are kept with each pair for explanations.
+        # Each level's match weight is kept with each pair for explanations (the level
+        # itself is read off it: `zicht.linkage._train._level_sql`).
         retain_intermediate_calculation_columns=True,
         retain_matching_columns=False,
         max_iterations=20,

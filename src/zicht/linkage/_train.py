@@ -148,8 +148,25 @@ def load_model(api: Any, table: pd.DataFrame, model: dict[str, Any]) -> Linker:
     return _linker(api, table, trained_settings(model, dialect, model_spec(table)))
 
 
+def _level_sql(comparison: Any) -> str:
+    """SQL: the comparison level of a scored pair (Splink's comparison vector value, -1
+    unknown on a side; '' if none matches), read off its unrounded match weight: Splink
+    writes each level's weight into the prediction as the same literal, and predictions
+    keep no gamma columns unless they keep the compared values too."""
+    name = comparison.output_column_name
+    cases = [
+        f"when mw_{name} = cast({level._match_weight!r} as double) "
+        f"then '{level.comparison_vector_value}'"
+        for level in comparison.comparison_levels
+        if level._match_weight is not None
+    ]
+    return f"coalesce(case {' '.join(cases)} end, '')" if cases else "''"
+
+
 def _weights_sql(linker: Linker, columns: set[str]) -> str:
-    """SQL for the compact per-field weights: "mw/tf_adj" per comparison, comma-separated."""
+    """SQL for the compact per-field weights: "mw/tf_adj/level" per comparison,
+    comma-separated; the level (`_level_sql`) spares an explanation guessing it from a
+    rounded weight (a level whose weight rounds to 0 looked unknown on a side)."""
     parts = []
     for comparison in linker._settings_obj.comparisons:
         name = comparison.output_column_name
@@ -159,7 +176,7 @@ def _weights_sql(linker: Linker, columns: set[str]) -> str:
             if f"mw_tf_adj_{name}" in columns
             else "'0'"
         )
-        parts.append(f"concat({weight}, '/', {tf})")
+        parts.append(f"concat({weight}, '/', {tf}, '/', {_level_sql(comparison)})")
     return "concat_ws(',', " + ", ".join(parts) + ")" if parts else "''"
 
 

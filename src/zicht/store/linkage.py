@@ -117,7 +117,9 @@ class ScoredPairRow(Base):
     """A scored pair of registrations (l < r) of one run, with its per-field weights.
 
     `field_weights` holds, per comparison of the run's model in order, the match
-    weight and the term-frequency adjustment as "weight/adjustment", comma-separated.
+    weight, the term-frequency adjustment and the comparison level (Splink's comparison
+    vector value, -1 for unknown) as "weight/adjustment/level", comma-separated (runs
+    stored before the level was kept: "weight/adjustment").
     """
 
     __tablename__ = "scored_pair"
