@@ -141,7 +141,9 @@ def _screen_peak(step: dict[str, Any] | None) -> float | None:
     """The main process and each worker process at its own peak, as if at once."""
     if step is None:
         return None
-    return round(step["peak_rss_mb"] + step["workers"] * step["worker_peak_rss_mb"], 1)
+    return round(
+        float(step["peak_rss_mb"]) + step["workers"] * float(step["worker_peak_rss_mb"]), 1
+    )
 
 
 def _summary(report: dict[str, Any]) -> dict[str, Any]:
