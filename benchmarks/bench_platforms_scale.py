@@ -142,7 +142,7 @@ def _screen_peak(step: dict[str, Any] | None) -> float | None:
     if step is None:
         return None
     return round(
-        float(step["peak_rss_mb"]) + step["workers"] * float(step["worker_peak_rss_mb"]), 1
+        float(step["peak_rss_mb"]) + int(step["workers"]) * float(step["worker_peak_rss_mb"]), 1
     )
 
 
