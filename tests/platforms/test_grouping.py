@@ -151,3 +151,30 @@ def test_every_ad_gets_the_smallest_id_of_its_component(keys: list[list[str]]) -
                 label[i] = label[j] = min(label[i], label[j])
                 changed = True
     assert ids == label
+
+
+def _lcs_length(a: list[int], b: list[int]) -> int:
+    """Longest common subsequence by the textbook dynamic programme (the oracle)."""
+    previous = [0] * (len(b) + 1)
+    for x in a:
+        current = [0]
+        for j, y in enumerate(b):
+            current.append(previous[j] + 1 if x == y else max(previous[j + 1], current[j]))
+        previous = current
+    return previous[-1]
+
+
+@given(
+    st.lists(st.integers(0, 5), min_size=0, max_size=24),
+    st.lists(st.integers(0, 5), min_size=0, max_size=24),
+    st.sampled_from([0.0, 0.5, 0.8, 0.81, 1.0]),
+)
+def test_a_similarity_with_a_floor_is_exact_above_it_and_zero_below(
+    a: list[int], b: list[int], at_least: float
+) -> None:
+    if min(len(a), len(b)) < 8:
+        expected = 0.0
+    else:
+        share = _lcs_length(a, b) / max(len(a), len(b))
+        expected = share if share >= at_least else 0.0
+    assert template_similarity(a, b, at_least=at_least) == expected

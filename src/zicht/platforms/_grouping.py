@@ -172,7 +172,9 @@ class Grouping:
         return "image", link_detail("image", best), best
 
     def _same_template(self, a: int, b: int) -> tuple[str, str, int] | None:
-        similarity = template_similarity(self._words(a), self._words(b))
+        similarity = template_similarity(
+            self._words(a), self._words(b), at_least=TEMPLATE_SIMILARITY
+        )
         if similarity < TEMPLATE_SIMILARITY:
             return None
         value = round(similarity * 100)

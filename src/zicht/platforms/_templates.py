@@ -19,6 +19,7 @@ slow for screening 2,000 ads/s end to end.
 from __future__ import annotations
 
 import hashlib
+import math
 import re
 from collections.abc import Sequence
 
@@ -115,8 +116,30 @@ def band_keys(signatures: npt.NDArray[np.uint64]) -> list[list[str]]:
     ]
 
 
-def template_similarity(a: Sequence[int], b: Sequence[int]) -> float:
-    """Share of the words of the longer text in a longest common subsequence of both."""
-    if len(a) < MIN_WORDS or len(b) < MIN_WORDS:
+def template_similarity(a: Sequence[int], b: Sequence[int], *, at_least: float = 0.0) -> float:
+    """Share of the words of the longer text in a longest common subsequence of both.
+
+    Args:
+        at_least: a share below this is returned as 0.0, and then cheaply: the common
+            subsequence is at most the shorter text, and rapidfuzz stops early
+            (``score_cutoff``) once the share cannot be reached. A share at or above it
+            is exact.
+    """
+    shorter, longer = sorted((len(a), len(b)))
+    if shorter < MIN_WORDS:
         return 0.0
-    return float(LCSseq.similarity(a, b)) / max(len(a), len(b))
+    needed = _words_needed(longer, at_least)
+    if shorter < needed:
+        return 0.0
+    return float(LCSseq.similarity(a, b, score_cutoff=needed)) / longer
+
+
+def _words_needed(longer: int, at_least: float) -> int:
+    """The fewest common words whose share of `longer` is at least `at_least` (as the
+    float division computes it, so that the cutoff changes no decision)."""
+    needed = max(0, math.ceil(at_least * longer))
+    while needed > 0 and (needed - 1) / longer >= at_least:
+        needed -= 1
+    while needed / longer < at_least:
+        needed += 1
+    return needed
