@@ -3,14 +3,14 @@
 A reservation holds a bed (`HOLD_MINUTES` by urgency) until the shelter accepts or
 refuses it. A group request is reserved in one transaction: every person gets a bed, or
 (unless a partial placement is asked for) nothing is reserved and the outcome says
-exactly who could not be placed. A bed is given by `claim_bed`'s conditional UPDATE,
-so no bed is ever given twice, whatever the concurrency.
+exactly who could not be placed. A bed is given by the conditional UPDATE of
+`hold_bed` (`claim_bed`'s), so no bed is ever given twice, whatever the concurrency.
 
-A reservation reads what it needs in two statements (the request with the people it
-served; the shelters with beds of the kind, their counts, and whether any hold ran
-out). Holds that ran out are released in its transaction, before any bed is claimed,
-whenever there is one: a hold past its time never blocks a bed, and costs nothing while
-there is none.
+A reservation reads what it needs in one statement (`request_and_places`: the request
+with the people it served, the shelters with beds of the kind and their counts, and
+whether any hold ran out). Holds that ran out are released in its transaction, before
+any bed is claimed, whenever there is one: a hold past its time never blocks a bed, and
+costs nothing while there is none.
 """
 
 from __future__ import annotations
