@@ -21,6 +21,7 @@ from zicht.shelter import (
     RequestInput,
     ShelterDenied,
     ShelterError,
+    ShelterNotFound,
     accept,
     availability,
     discharge,
@@ -34,6 +35,7 @@ from zicht.shelter import (
     registration_pseudonym,
     reserve,
     reveal_address,
+    set_availability,
 )
 
 
@@ -185,3 +187,28 @@ def test_a_reservation_whose_audit_entry_fails_is_not_kept(places: Engine) -> No
     (placement,) = reserve(places, COORDINATOR, request_id).placed  # works once it can log
     assert search(places, action="shelter_reserved")[1] == 1
     assert placement.shelter_code == "a"
+
+
+def test_a_kind_no_shelter_has_places_nobody_and_a_second_try_only_the_rest(
+    places: Engine,
+) -> None:
+    keys = (f"{7:064x}", f"{8:064x}")
+    minors = make_request(
+        places, CASEWORKER, RequestInput("minors", 2, "rotterdam", "labour", person_keys=keys)
+    )
+    outcome = reserve(places, COORDINATOR, minors)  # no shelter has beds of this kind
+    assert not outcome.reserved and outcome.placed == ()
+    assert [(u.person_index, u.person_key) for u in outcome.unplaced] == [
+        (0, keys[0]),
+        (1, keys[1]),
+    ]
+    with pytest.raises(ShelterNotFound):
+        reserve(places, COORDINATOR, minors + 1000)
+    group = make_request(places, CASEWORKER, RequestInput("women", 6, "limburg", "labour"))
+    first = reserve(places, COORDINATOR, group, partial=True)  # a: 3 beds, b: 2
+    assert sorted(p.person_index for p in first.placed) == [0, 1, 2, 3, 4]
+    set_availability(places, COORDINATOR, "b", "women", 3, 3)  # one more bed in b
+    second = reserve(places, COORDINATOR, group)
+    assert second.reserved and second.already == 5
+    assert [(p.person_index, p.shelter_code) for p in second.placed] == [(5, "b")]
+    assert list_requests(places, COORDINATOR)[0].status == "placed"

@@ -3,14 +3,14 @@
 A reservation holds a bed (`HOLD_MINUTES` by urgency) until the shelter accepts or
 refuses it. A group request is reserved in one transaction: every person gets a bed, or
 (unless a partial placement is asked for) nothing is reserved and the outcome says
-exactly who could not be placed. A bed is given by `claim_bed`'s conditional UPDATE,
-so no bed is ever given twice, whatever the concurrency.
+exactly who could not be placed. A bed is given by the conditional UPDATE of
+`hold_bed` (`claim_bed`'s), so no bed is ever given twice, whatever the concurrency.
 
-A reservation reads what it needs in two statements (the request with the people it
-served; the shelters with beds of the kind, their counts, and whether any hold ran
-out). Holds that ran out are released in its transaction, before any bed is claimed,
-whenever there is one: a hold past its time never blocks a bed, and costs nothing while
-there is none.
+A reservation reads what it needs in one statement (`request_and_places`: the request
+with the people it served, the shelters with beds of the kind and their counts, and
+whether any hold ran out). Holds that ran out are released in its transaction, before
+any bed is claimed, whenever there is one: a hold past its time never blocks a bed, and
+costs nothing while there is none.
 """
 
 from __future__ import annotations
@@ -32,15 +32,18 @@ from zicht.shelter._vocabulary import HOLD_MINUTES, REFUSAL_REASONS
 from zicht.store.models import utcnow
 from zicht.store.shelter_beds import (
     ReservationState,
-    claim_bed,
-    insert_reservation,
+    hold_bed,
     overdue_holds,
-    place_candidates,
     release_bed,
     reservation_state,
     set_reservation_status,
 )
-from zicht.store.shelter_queries import RequestView, refresh_request_status, request_to_place
+from zicht.store.shelter_queries import (
+    PlaceInputs,
+    RequestView,
+    refresh_request_status,
+    request_and_places,
+)
 
 __all__ = [
     "Placement",
@@ -116,24 +119,13 @@ def _release_overdue(connection: Connection, now: dt.datetime) -> list[int]:
     return expired
 
 
-def _candidates(
-    connection: Connection,
-    request: RequestView,
-    shelters: Sequence[str] | None,
-    now: dt.datetime,
-) -> tuple[list[Candidate], list[int]]:
-    """The shelters to try, in order, and the holds released because they ran out."""
-    need = need_of(request)
-    facts, counts, overdue = place_candidates(connection, need.bed_kind, now)
-    expired = []
-    if overdue:  # released before anything is claimed, then read again
-        expired = _release_overdue(connection, now)
-        facts, counts, _ = place_candidates(connection, need.bed_kind, now)
-    candidates = rank_places(need, facts, counts)
+def _ranked(inputs: PlaceInputs, shelters: Sequence[str] | None) -> list[Candidate]:
+    """The shelters to try, in order: the ranking, or the coordinator's choice."""
+    candidates = rank_places(need_of(inputs.request), inputs.facts, inputs.counts)
     if shelters is not None:
         by_code = {c.shelter.code: c for c in candidates}
         candidates = [by_code[code] for code in shelters if code in by_code]
-    return candidates, expired
+    return candidates
 
 
 def _place(
@@ -152,28 +144,16 @@ def _place(
     open_shelters = list(candidates)
     for index in waiting:
         key = keys[index] if index < len(keys) else None
-        bed = None
-        while open_shelters and bed is None:
+        held = None
+        while open_shelters and held is None:
             shelter = open_shelters[0].shelter
-            bed = claim_bed(connection, shelter.id, kind)
-            if bed is None:
+            held = hold_bed(connection, shelter.id, kind, request.id, index, held_until, now)
+            if held is None:
                 open_shelters.pop(0)  # full now: the next one in rank order
-        if bed is None:
+        if held is None:
             unplaced.append(Unplaced(index, key))
             continue
-        reservation_id = insert_reservation(
-            connection,
-            {
-                "request_id": request.id,
-                "person_index": index,
-                "bed_id": bed,
-                "shelter_id": shelter.id,
-                "status": "held",
-                "held_until": held_until,
-                "created_at": now,
-            },
-        )
-        placed.append(Placement(index, key, shelter.code, reservation_id, held_until))
+        placed.append(Placement(index, key, shelter.code, held[0], held_until))
     return ReservationOutcome(request.id, True, tuple(placed), tuple(unplaced), already=len(served))
 
 
@@ -197,15 +177,16 @@ def reserve(
     try:
         with audited_transaction(engine) as transaction:
             connection = transaction.connection
-            found = request_to_place(connection, request_id)
-            if found is None:
+            inputs = request_and_places(connection, request_id, now)
+            if inputs is None:
                 raise ShelterNotFound(N_("no request %(id)s"), id=request_id)
-            request, served = found
-            candidates, expired = _candidates(connection, request, shelters, now)
-            if expired:  # a hold of this request may have run out: who is served now
-                found = request_to_place(connection, request_id)
-                assert found is not None  # the request was read in this transaction
-                request, served = found
+            expired = []
+            if inputs.overdue:  # released before anything is claimed, then read again
+                expired = _release_overdue(connection, now)
+                inputs = request_and_places(connection, request_id, now)
+                assert inputs is not None  # the request was read in this transaction
+            request, served = inputs.request, inputs.served
+            candidates = _ranked(inputs, shelters)
             outcome = _place(connection, request, served, candidates, now)
             if outcome.unplaced and not partial:
                 raise _Undo(

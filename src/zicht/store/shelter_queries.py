@@ -1,6 +1,6 @@
 """Reads of the shelter area: requests, reservations, and the rows behind its figures.
 
-The statements of a reservation (`request_to_place`, `refresh_request_status`) are
+The statements of a reservation (`request_and_places`, `refresh_request_status`) are
 built once, here: a reservation runs them under load, and building a statement per call
 cost more CPU than the database took to run it.
 """
@@ -22,13 +22,22 @@ from sqlalchemy import (
     func,
     or_,
     select,
+    true,
     update,
 )
 
 from zicht.store.models import VictimRegistrationRow
 from zicht.store.shelter import SERVED_STATES, ReservationRow, ShelterRequestRow, ShelterRow
+from zicht.store.shelter_beds import (
+    HOLD_RAN_OUT,
+    BedCount,
+    ShelterFacts,
+    candidate_of,
+    candidate_places,
+)
 
 __all__ = [
+    "PlaceInputs",
     "PlacementRow",
     "RegistrationRef",
     "RequestView",
@@ -38,7 +47,7 @@ __all__ = [
     "refresh_request_status",
     "refusal_counts",
     "registration_refs",
-    "request_to_place",
+    "request_and_places",
     "request_view",
     "requests",
     "reservations",
@@ -174,16 +183,62 @@ _REFRESH_STATUS = (
 )
 
 
-def request_to_place(
-    connection: Connection, request_id: int
-) -> tuple[RequestView, set[int]] | None:
-    """One request and the person indices it has served already (a reservation in
-    SERVED_STATES), in one statement; None when there is no such request."""
-    row = connection.execute(_TO_PLACE, {"request_id": request_id}).first()
-    if row is None:
+@dataclass(frozen=True, slots=True)
+class PlaceInputs:
+    """What a reservation reads before it claims: the request, the person indices it has
+    served already, the shelters with beds of its kind (by code) with those beds, and
+    whether any hold (of any kind) ran out."""
+
+    request: RequestView
+    served: set[int]
+    facts: list[ShelterFacts]
+    counts: list[BedCount]
+    overdue: bool
+
+
+_KIND_ASKED = (
+    select(ShelterRequestRow.bed_kind)
+    .where(ShelterRequestRow.id == bindparam("request_id"))
+    .scalar_subquery()
+)
+_PLACES = candidate_places(_KIND_ASKED).subquery("place")
+# `_TO_PLACE` with whether a hold ran out and, one row each, the shelters with beds of
+# the request's kind (one row without a shelter when there is none): the reads of a
+# reservation in one round trip.
+_TO_PLACE_AND_PLACES = (
+    select(
+        *_TO_PLACE.selected_columns,
+        HOLD_RAN_OUT.label("overdue"),
+        *(column.label(f"place_{column.name}") for column in _PLACES.c),
+    )
+    .select_from(_REQUESTS.outerjoin(_PLACES, true()))
+    .where(ShelterRequestRow.id == bindparam("request_id"))
+    .order_by(_PLACES.c.code)
+)
+_PLACE_FROM = len(_TO_PLACE.selected_columns) + 1
+
+
+def request_and_places(
+    connection: Connection, request_id: int, now: dt.datetime
+) -> PlaceInputs | None:
+    """A request, the person indices it has served already (a reservation in
+    SERVED_STATES), and `place_candidates` of its bed kind (holds run out before `now`),
+    in one statement; None when there is no such request."""
+    rows = connection.execute(_TO_PLACE_AND_PLACES, {"request_id": request_id, "now": now}).all()
+    if not rows:
         return None
-    served = {int(index) for index in (row[-1] or "").split(",") if index}
-    return _request(row), served
+    first = rows[0]
+    served = {int(index) for index in (first[_PLACE_FROM - 2] or "").split(",") if index}
+    request = _request(first)
+    facts, counts = [], []
+    for row in rows:
+        place = row[_PLACE_FROM:]
+        if place[0] is None:  # the outer join's row without a shelter
+            continue
+        shelter, beds = candidate_of(place, request.bed_kind)
+        facts.append(shelter)
+        counts.append(beds)
+    return PlaceInputs(request, served, facts, counts, bool(first.overdue))
 
 
 def refresh_request_status(connection: Connection, request_id: int) -> None:
