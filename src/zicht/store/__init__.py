@@ -35,9 +35,9 @@ __all__ = [
     "head_revision",
     "identity_context",
     "make_engine",
-    "reader_engine",
     "read_flagged",
     "read_quarantine",
     "read_records",
+    "reader_engine",
     "upgrade",
 ]

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-from sqlalchemy import Engine, String, cast, func, literal_column, select
+from sqlalchemy import ColumnElement, Engine, String, cast, func, literal_column, select
 
 from zicht.store.linkage import LinkRunRow
 from zicht.store.models import RECORD_TABLES, IngestBatch, QuarantineRow
@@ -67,7 +67,7 @@ def _data_version_statement() -> Any:
     # bound parameters (which the driver would convert on every execution).
     empty, comma = literal_column("''", String), literal_column("','", String)
     facts = [func.coalesce(cast(fact, String), empty) for fact in _version_facts()]
-    joined = facts[0]
+    joined: ColumnElement[str] = facts[0]
     for fact in facts[1:]:
         joined = joined + comma + fact  # || on text, in both databases
     return select(joined)
