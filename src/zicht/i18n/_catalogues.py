@@ -14,6 +14,7 @@ from __future__ import annotations
 import io
 import threading
 from dataclasses import dataclass
+from functools import cached_property
 from gettext import GNUTranslations
 from pathlib import Path
 
@@ -33,9 +34,10 @@ class Catalogue:
     locale: Locale
     translations: GNUTranslations
 
-    @property
+    @cached_property
     def name(self) -> str:
-        """The language's own name for itself (Nederlands, English, polski)."""
+        """The language's own name for itself (Nederlands, English, polski); looked up in
+        Babel's locale data once (the language switch of every page shows it)."""
         return (self.locale.get_language_name(self.locale) or self.code).capitalize()
 
 

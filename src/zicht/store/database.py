@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import threading
 import time
+import weakref
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -12,7 +15,7 @@ from sqlalchemy.exc import DisconnectionError
 
 from zicht.store.errors import scrub_errors
 
-__all__ = ["make_engine"]
+__all__ = ["make_engine", "reader_engine"]
 
 # A pooled PostgreSQL connection idle for longer than this is pinged before use.
 PING_AFTER_IDLE_SECONDS = 5.0
@@ -71,3 +74,39 @@ def _ping_idle_connections(engine: Engine) -> None:
 
     event.listen(engine, "checkin", on_checkin)
     event.listen(engine, "checkout", on_checkout)
+
+
+_READERS: weakref.WeakKeyDictionary[Engine, Engine] = weakref.WeakKeyDictionary()
+_READERS_LOCK = threading.Lock()
+
+
+def reader_engine(engine: Engine) -> Engine:
+    """An engine for reads of one statement each on `engine`'s database: on PostgreSQL a
+    pool of its own whose connections are in autocommit mode from the moment they
+    connect and are not rolled back when they go back to the pool (no BEGIN or ROLLBACK
+    round trips, and none of the switching to autocommit and back that an
+    `isolation_level` execution option costs each checkout). Made once per engine and
+    disposed with it.
+
+    SQLite reads outside a transaction as it is (its driver begins one only before a
+    write), so there it is `engine` itself: autocommit mode would cost a `PRAGMA
+    read_uncommitted` each time a connection goes back to the pool, which expires every
+    prepared statement of the connection.
+    """
+    if engine.dialect.name != "postgresql":
+        return engine
+    with _READERS_LOCK:
+        reader = _READERS.get(engine)
+        if reader is None:
+            reader = make_engine(
+                engine.url.render_as_string(hide_password=False),
+                isolation_level="AUTOCOMMIT",
+                pool_reset_on_return=None,
+            )
+            _READERS[engine] = reader
+            event.listen(engine, "engine_disposed", partial(_dispose_reader, reader))
+    return reader
+
+
+def _dispose_reader(reader: Engine, _engine: Engine) -> None:
+    reader.dispose()

@@ -32,6 +32,7 @@ from zicht.access import (
     principal_for_token,
 )
 from zicht.privacy import Cipher
+from zicht.store import reader_engine
 from zicht.web.csrf import check_csrf
 
 if TYPE_CHECKING:
@@ -67,19 +68,12 @@ class AppState:
     )
     token_limiter: RateLimiter = field(default_factory=lambda: RateLimiter(60, 60.0))
     cache: dict[str, Any] = field(default_factory=dict)
-    # The same pool for reads of one statement each, in autocommit mode on PostgreSQL:
-    # that saves the BEGIN and ROLLBACK round trips around every query of a page. SQLite
-    # reads outside a transaction as it is (its driver begins one only before a write);
-    # there autocommit mode would cost a `PRAGMA read_uncommitted` each time the
-    # connection goes back to the pool, and that pragma expires every prepared statement
-    # of the connection, so each page's queries were compiled by SQLite anew.
+    # Reads of one statement each (the session, the data version, a page of a list): on
+    # PostgreSQL a pool of autocommit connections of their own (`reader_engine`).
     reader: Engine = field(init=False)
 
     def __post_init__(self) -> None:
-        if self.engine.dialect.name == "sqlite":
-            self.reader = self.engine
-        else:
-            self.reader = self.engine.execution_options(isolation_level="AUTOCOMMIT")
+        self.reader = reader_engine(self.engine)
 
 
 class NotAuthenticated(Exception):

@@ -54,12 +54,12 @@ from zicht.web.queries import (
     versioned,
 )
 from zicht.web.registrations_form import filter_form
+from zicht.web.registrations_pager import numbered_pages
 from zicht.web.registrations_view import (
     display,
     identity_fields,
     list_columns,
     may_identify,
-    page_numbers,
     record_fields,
     table_rows,
     visible_organisation,
@@ -204,8 +204,9 @@ async def _list(
         rows=table_rows(t, query.record_type, rows, identity_names, decrypted, look_form=show),
         total=total,
         pages=pages,
-        page_numbers=page_numbers(query.page, pages),
-        base_query=urlencode(filters) + ("&" if filters else ""),
+        pager=numbered_pages(
+            t, query.page, pages, urlencode(filters) + ("&" if filters else ""), show
+        ),
         export_query=urlencode(filters),
         can_identify=can_identify,
         identities=show,
