@@ -102,6 +102,11 @@ def reader_engine(engine: Engine) -> Engine:
                 engine.url.render_as_string(hide_password=False),
                 isolation_level="AUTOCOMMIT",
                 pool_reset_on_return=None,
+                # Single reads return their connection at once: a smaller pool than the
+                # engine's (5 + 10) keeps a worker's connections to PostgreSQL at most
+                # 15 + 10 + the audit writer's 2.
+                pool_size=5,
+                max_overflow=5,
             )
             _READERS[engine] = reader
             event.listen(engine, "engine_disposed", partial(_dispose_reader, reader))
