@@ -52,7 +52,14 @@ from zicht.linkage._reviews import (
 from zicht.linkage._runs import LinkageError, LinkRunSummary, TableLinker, run_linkage
 from zicht.linkage._settings import MIN_COVERAGE, ModelSpec
 from zicht.linkage._threshold import ThresholdChoice, choose_threshold
-from zicht.linkage._train import PAIR_FLOOR, Timings, TrainingOptions, predict_pairs, train_model
+from zicht.linkage._train import (
+    PAIR_FLOOR,
+    Timings,
+    TrainingOptions,
+    load_model,
+    predict_pairs,
+    train_model,
+)
 
 __all__ = [
     "BACKENDS",
@@ -91,6 +98,7 @@ __all__ = [
     "linkage_quality",
     "linkage_table",
     "linked_registrations_frame",
+    "load_model",
     "name_key",
     "normalise_document",
     "normalise_phone",

@@ -23,6 +23,7 @@ __all__ = [
     "model_spec",
     "settings_creator",
     "trained_settings",
+    "with_trained_parameters",
 ]
 
 MIN_COVERAGE = 0.01
@@ -340,7 +341,15 @@ def trained_settings(
         raise ValueError(f"the model has comparison(s) Zicht does not know: {unknown}")
     rules = spec.prediction_rules if spec is not None else ()
     creator = settings_creator(ModelSpec(names, rules, (), ()))
-    settings = creator.create_settings_dict(dialect)
+    return with_trained_parameters(creator.create_settings_dict(dialect), model)
+
+
+def with_trained_parameters(settings: dict[str, Any], model: dict[str, Any]) -> dict[str, Any]:
+    """`settings` (untrained, in any dialect) with the prior and every level's m and u
+    of a trained `model` of the same comparisons and levels.
+
+    Raises ValueError when a comparison's levels differ between the two.
+    """
     settings["probability_two_random_records_match"] = model["probability_two_random_records_match"]
     for comparison, saved in zip(settings["comparisons"], model["comparisons"], strict=True):
         levels, saved_levels = comparison["comparison_levels"], saved["comparison_levels"]

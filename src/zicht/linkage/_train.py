@@ -20,7 +20,13 @@ from splink import Linker, block_on
 from splink.internals.exceptions import SplinkException
 
 from zicht.linkage._engine import query_frame, register_table
-from zicht.linkage._settings import ModelSpec, model_spec, settings_creator, trained_settings
+from zicht.linkage._settings import (
+    ModelSpec,
+    model_spec,
+    settings_creator,
+    trained_settings,
+    with_trained_parameters,
+)
 
 __all__ = [
     "PAIR_FLOOR",
@@ -142,10 +148,20 @@ def train_model(
     return linker, linker.misc.save_model_to_json()
 
 
-def load_model(api: Any, table: pd.DataFrame, model: dict[str, Any]) -> Linker:
-    """A linker over `table` with a trained model (no retraining), on any engine."""
+def load_model(
+    api: Any, table: pd.DataFrame, model: dict[str, Any], settings: Any = None
+) -> Linker:
+    """A linker over `table` with a trained model (no retraining), on any engine.
+
+    `settings` are the model's untrained settings when they are not the plain model's
+    (as in `train_model`, e.g. the Dice levels of `zicht.pprl`): rebuilt in the
+    engine's dialect and given the model's trained parameters.
+    """
     dialect = api.sql_dialect.sql_dialect_str
-    return _linker(api, table, trained_settings(model, dialect, model_spec(table)))
+    if settings is None:
+        return _linker(api, table, trained_settings(model, dialect, model_spec(table)))
+    rebuilt = with_trained_parameters(settings.create_settings_dict(dialect), model)
+    return _linker(api, table, rebuilt)
 
 
 def _level_sql(comparison: Any) -> str:

@@ -117,6 +117,10 @@ def run_encoded_linkage(
     """
     stored = read_registration_encodings(engine)
     hardening = stored_hardening(stored, secret)
+    table_of = joint_table_of(stored, secret, hardening)
+    # The store's rows (hex text) are no longer needed once their bytes are taken: at
+    # a million registrations they hold gigabytes for the whole run otherwise.
+    del stored
 
     def linker(
         table: pd.DataFrame,
@@ -131,7 +135,7 @@ def run_encoded_linkage(
     return run_linkage(
         engine,
         cipher,
-        table_of=joint_table_of(stored, secret, hardening),
+        table_of=table_of,
         linker=linker,
         kind="encodings",
         **options,

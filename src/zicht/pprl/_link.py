@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 import time
+from typing import Any
 
 import pandas as pd
 
@@ -17,6 +18,7 @@ from zicht.linkage import (
     TrainingOptions,
     cluster_pairs,
     database_api,
+    load_model,
     predict_pairs,
     resolve_options,
     train_model,
@@ -36,12 +38,15 @@ def link_encoded(
     engine: EngineOptions | None = None,
     clustering: ClusterOptions | None = None,
     training: TrainingOptions | None = None,
+    model: dict[str, Any] | None = None,
     floor: float = PAIR_FLOOR,
 ) -> LinkResult:
     """Link the registrations of an encoded table (see `encoded_table`) into persons.
 
     The same training recipe, threshold choice and clustering as plain linkage; the
-    result's pairs carry per-field weights (similarity levels), never values.
+    result's pairs carry per-field weights (similarity levels), never values. `model`:
+    a model trained on encodings (`LinkResult.model`, on any engine) to score with as
+    is, no training; its comparisons must be those of this table and hardening.
     """
     engine = engine or EngineOptions()
     clustering = clustering or ClusterOptions()
@@ -56,14 +61,13 @@ def link_encoded(
     )
     timings.record("engine_start", started)
     spec = encoded_spec(table)
-    linker, model = train_model(
-        api,
-        table,
-        spec,
-        training or TrainingOptions(),
-        timings,
-        encoded_settings(spec, hardening, marks=has_marks(table)),
-    )
+    settings = encoded_settings(spec, hardening, marks=has_marks(table))
+    if model is None:
+        linker, model = train_model(
+            api, table, spec, training or TrainingOptions(), timings, settings
+        )
+    else:
+        linker = load_model(api, table, model, settings)
     pairs = predict_pairs(linker, floor, timings)
     started = time.perf_counter()
     clustering, choice = resolve_options(clustering, pairs["match_probability"].to_numpy())
