@@ -3,9 +3,11 @@ incremental runs, explanations, export and the estimation frame."""
 
 from __future__ import annotations
 
+import copy
 import math
 from pathlib import Path
 
+import duckdb
 import pandas as pd
 import pytest
 from sqlalchemy import Engine
@@ -21,9 +23,10 @@ from zicht.linkage import (
     person_table,
     run_linkage,
 )
-from zicht.linkage._explain import field_weights
+from zicht.linkage._explain import _settings, field_weights
 from zicht.linkage._results import linked_registrations_frame
 from zicht.linkage._threshold import choose_threshold
+from zicht.linkage._train import _level_sql
 from zicht.privacy import Cipher
 from zicht.store import linkage as store
 
@@ -180,6 +183,18 @@ def test_explained_levels_come_from_the_stored_level_not_the_weight(
     for gamma, label in zip(range(top, -1, -1), labels, strict=True):
         bar = field_weights(run.model, f"0.0/0/{gamma},{rest}", 0.0)[1]
         assert bar.level == label
+    # Levels that share a weight are all named: a level seen in no training pair has
+    # m = u (weight 0), as the unknown level.
+    shared = field_weights(run.model, f"0.0/0/-1|{top},{rest}", 0.0)[1]
+    assert shared.level == f"Unknown on one side or {labels[0]}"
+    assert shared.m_probability is None
+    model = copy.deepcopy(run.model)
+    level = next(lv for lv in model["comparisons"][0]["comparison_levels"] if "m_probability" in lv)
+    level["m_probability"] = level["u_probability"] = 0.01
+    comparison = _settings(model).comparisons[0]
+    mw = f"mw_{comparison.output_column_name}"
+    sql = f"select {_level_sql(comparison)} from (select 0.0::double as {mw})"
+    assert duckdb.sql(sql).fetchall() == [(f"-1|{top}",)]
     # Pairs stored before the level was kept: the level is read off the weight.
     old = ",".join("/".join(part[:2]) for part in stored)
     bars = field_weights(run.model, old, float(pairs["match_weight"].iloc[0]))

@@ -85,16 +85,13 @@ def _settings(model: dict[str, Any]) -> Any:
     return SettingsCreator.from_path_or_dict(settings).get_settings("duckdb")
 
 
-def _level_of(comparison: Any, weight: float, gamma: int | None = None) -> Any:
-    """The level of `comparison` with comparison vector value `gamma` (None: the null
-    level); pairs stored before the level was kept give only their weight, the level
-    is then the one whose match weight is `weight` (a level whose weight rounds to 0 is
-    then taken for the null level)."""
-    if gamma is not None:
-        for level in comparison.comparison_levels:
-            if not level.is_null_level and level.comparison_vector_value == gamma:
-                return level
-        return None
+_UNKNOWN = "Unknown on one side"
+
+
+def _level_of(comparison: Any, weight: float) -> Any:
+    """The level of `comparison` whose match weight is `weight` (None: the null level),
+    for pairs stored before the level was kept (a level whose weight rounds to 0 is then
+    taken for the null level)."""
     best, distance = None, 0.01
     for level in comparison.comparison_levels:
         if level.is_null_level:
@@ -105,6 +102,29 @@ def _level_of(comparison: Any, weight: float, gamma: int | None = None) -> Any:
     return best
 
 
+def _bar_level(
+    comparison: Any, weight: float, stored: str | None
+) -> tuple[str, float | None, float | None]:
+    """A bar's level label, m and u: from the stored level (Splink's comparison vector
+    value; several joined by '|' when levels share the pair's weight, and then all are
+    named, with no m and u), else read off the weight (`_level_of`)."""
+    if stored:
+        values = {int(v) for v in stored.split("|")}
+        levels = [lv for lv in comparison.comparison_levels if lv.comparison_vector_value in values]
+        if len(levels) == 1:
+            level = levels[0]
+            if level.is_null_level:
+                return _UNKNOWN, None, None
+            return str(level.label_for_charts), level.m_probability, level.u_probability
+        if levels:
+            labels = [_UNKNOWN if lv.is_null_level else str(lv.label_for_charts) for lv in levels]
+            return " or ".join(labels), None, None
+    level = _level_of(comparison, weight)
+    if level is None:
+        return _UNKNOWN, None, None
+    return str(level.label_for_charts), level.m_probability, level.u_probability
+
+
 def field_weights(
     model: dict[str, Any], weights: str, match_weight: float
 ) -> tuple[FieldWeight, ...]:
@@ -113,7 +133,8 @@ def field_weights(
     Args:
         model: the run's Splink model.
         weights: "weight/tf adjustment/level" per comparison, comma-separated (as
-            stored; pairs stored before the level was kept have no "/level").
+            stored; levels sharing the weight joined by '|'; pairs stored before the
+            level was kept have no "/level").
         match_weight: the pair's final match weight.
     """
     settings = _settings(model)
@@ -128,19 +149,18 @@ def field_weights(
         settings.comparisons, parts, strict=False
     ):
         weight, tf = float(weight_text), float(tf_text)
-        gamma = int(level_text[0]) if level_text and level_text[0] else None
         # A null on one side has no term frequency: Splink stores NaN, which is no
         # adjustment (0), not a number to print or to put in JSON.
         tf = tf if math.isfinite(tf) else 0.0
         weight = weight if math.isfinite(weight) else 0.0
-        level = _level_of(comparison, weight, gamma)
+        label, m, u = _bar_level(comparison, weight, level_text[0] if level_text else None)
         bars.append(
             FieldWeight(
                 comparison=comparison.output_column_name,
-                level="Unknown on one side" if level is None else str(level.label_for_charts),
+                level=label,
                 match_weight=weight,
-                m_probability=None if level is None else level.m_probability,
-                u_probability=None if level is None else level.u_probability,
+                m_probability=m,
+                u_probability=u,
             )
         )
         if tf != 0:

@@ -168,13 +168,17 @@ def _level_sql(comparison: Any) -> str:
     """SQL: the comparison level of a scored pair (Splink's comparison vector value, -1
     unknown on a side; '' if none matches), read off its unrounded match weight: Splink
     writes each level's weight into the prediction as the same literal, and predictions
-    keep no gamma columns unless they keep the compared values too."""
+    keep no gamma columns unless they keep the compared values too. Levels that share a
+    weight (a level seen in no training pair has m = u, weight 0, as the unknown level)
+    cannot be told apart: all of them are written, joined by '|'."""
     name = comparison.output_column_name
+    shared: dict[float, list[str]] = {}
+    for level in comparison.comparison_levels:
+        if level._match_weight is not None:
+            shared.setdefault(level._match_weight, []).append(str(level.comparison_vector_value))
     cases = [
-        f"when mw_{name} = cast({level._match_weight!r} as double) "
-        f"then '{level.comparison_vector_value}'"
-        for level in comparison.comparison_levels
-        if level._match_weight is not None
+        f"when mw_{name} = cast({weight!r} as double) then '{'|'.join(values)}'"
+        for weight, values in shared.items()
     ]
     return f"coalesce(case {' '.join(cases)} end, '')" if cases else "''"
 
@@ -227,7 +231,8 @@ def predict_pairs(
 
     Returns columns `unique_id_l`, `unique_id_r` (registration ids, l < r),
     `match_weight`, `match_probability` and `field_weights` (per comparison in
-    the model's order "weight/term-frequency adjustment", comma-separated).
+    the model's order "weight/term-frequency adjustment/level", comma-separated;
+    see `_level_sql`).
     """
     started = time.perf_counter()
     pairs = _pairs_frame(linker, linker.inference.predict(threshold_match_probability=floor))

@@ -118,8 +118,9 @@ class ScoredPairRow(Base):
 
     `field_weights` holds, per comparison of the run's model in order, the match
     weight, the term-frequency adjustment and the comparison level (Splink's comparison
-    vector value, -1 for unknown) as "weight/adjustment/level", comma-separated (runs
-    stored before the level was kept: "weight/adjustment").
+    vector value, -1 for unknown; levels sharing the weight joined by '|') as
+    "weight/adjustment/level", comma-separated (runs stored before the level was kept:
+    "weight/adjustment").
     """
 
     __tablename__ = "scored_pair"
