@@ -344,19 +344,43 @@ def trained_settings(
     return with_trained_parameters(creator.create_settings_dict(dialect), model)
 
 
-def with_trained_parameters(settings: dict[str, Any], model: dict[str, Any]) -> dict[str, Any]:
+def with_trained_parameters(
+    settings: dict[str, Any], model: dict[str, Any], *, same_sql: bool = False
+) -> dict[str, Any]:
     """`settings` (untrained, in any dialect) with the prior and every level's m and u
     of a trained `model` of the same comparisons and levels.
 
-    Raises ValueError when a comparison's levels differ between the two.
+    Comparisons are matched by name and order, levels by label; with `same_sql` (levels
+    written as the same SQL in every dialect, as `zicht.pprl`'s Dice levels) also by
+    their condition, quoting aside, so that a model trained under other thresholds (an
+    other bit-flip probability) is refused too.
+
+    Raises ValueError when the comparisons or a comparison's levels differ.
     """
+    names = [c["output_column_name"] for c in settings["comparisons"]]
+    saved_names = [c["output_column_name"] for c in model["comparisons"]]
+    if names != saved_names:
+        raise ValueError(
+            f"the model compares {saved_names}, the registrations to score {names}: "
+            "train a model on these registrations"
+        )
     settings["probability_two_random_records_match"] = model["probability_two_random_records_match"]
     for comparison, saved in zip(settings["comparisons"], model["comparisons"], strict=True):
         levels, saved_levels = comparison["comparison_levels"], saved["comparison_levels"]
-        if len(levels) != len(saved_levels):
+        if [_level_key(lv, same_sql) for lv in levels] != [
+            _level_key(lv, same_sql) for lv in saved_levels
+        ]:
             raise ValueError(f"comparison {comparison['output_column_name']} changed its levels")
         for level, saved_level in zip(levels, saved_levels, strict=True):
             for key in _TRAINED_KEYS:
                 if key in saved_level:
                     level[key] = saved_level[key]
     return settings
+
+
+def _level_key(level: dict[str, Any], same_sql: bool) -> tuple[str, ...]:
+    label = str(level.get("label_for_charts", ""))
+    if not same_sql:
+        return (label,)
+    sql = str(level.get("sql_condition", "")).replace('"', "").replace("`", "")
+    return label, " ".join(sql.split())

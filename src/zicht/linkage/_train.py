@@ -160,7 +160,7 @@ def load_model(
     dialect = api.sql_dialect.sql_dialect_str
     if settings is None:
         return _linker(api, table, trained_settings(model, dialect, model_spec(table)))
-    rebuilt = with_trained_parameters(settings.create_settings_dict(dialect), model)
+    rebuilt = with_trained_parameters(settings.create_settings_dict(dialect), model, same_sql=True)
     return _linker(api, table, rebuilt)
 
 
