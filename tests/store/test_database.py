@@ -1,11 +1,15 @@
-"""The engine seam: a PostgreSQL connection that died while idle in the pool is replaced."""
+"""The engine seam: a PostgreSQL connection that died while idle in the pool is replaced;
+the reader engine of single-statement reads."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import psycopg
 import pytest
 from sqlalchemy import text
 
-from zicht.store import database, make_engine
+from zicht.store import database, make_engine, reader_engine
 
 
 @pytest.mark.postgres
@@ -38,5 +42,38 @@ def test_a_busy_connection_is_not_pinged(postgres_schema_url: str) -> None:
             with engine.connect() as connection:
                 connection.execute(text("SELECT 1"))
         assert pings == []
+    finally:
+        engine.dispose()
+
+
+@pytest.mark.postgres
+def test_the_reader_engine_reads_in_autocommit_and_goes_with_its_engine(
+    postgres_schema_url: str,
+) -> None:
+    engine = make_engine(postgres_schema_url)
+    reader = reader_engine(engine)
+    try:
+        assert reader is not engine and reader_engine(engine) is reader
+        with reader.connect() as connection:
+            # No transaction is open around a read (no BEGIN, nothing to roll back).
+            assert connection.connection.driver_connection.autocommit is True  # type: ignore[union-attr]
+            assert connection.execute(text("SELECT 1")).scalar_one() == 1
+            status = connection.connection.driver_connection.info.transaction_status  # type: ignore[union-attr]
+            assert status == psycopg.pq.TransactionStatus.IDLE
+        # Its own connections see the engine's schema (the URL's search path).
+        with engine.connect() as one, reader.connect() as other:
+            path = text("SHOW search_path")
+            assert one.execute(path).scalar_one() == other.execute(path).scalar_one()
+        assert reader.pool.checkedin() >= 1  # type: ignore[attr-defined]
+        engine.dispose()
+        assert reader.pool.checkedin() == 0  # type: ignore[attr-defined]
+    finally:
+        engine.dispose()
+
+
+def test_sqlite_reads_through_the_engine_itself(tmp_path: Path) -> None:
+    engine = make_engine(f"sqlite:///{tmp_path / 'z.db'}")
+    try:
+        assert reader_engine(engine) is engine
     finally:
         engine.dispose()
