@@ -79,14 +79,20 @@ def _clean(value: Any) -> Any:
 def joint_table_of(
     stored: list[dict[str, Any]], secret: LinkageSecret, hardening: Hardening
 ) -> Callable[[pd.DataFrame], pd.DataFrame]:
-    """Makes the encoded linkage table of all registrations (read with their identity)."""
+    """Makes the encoded linkage table of all registrations (read with their identity),
+    once: the delivered encodings are let go once the table holds them (at a million
+    registrations they would otherwise stay in memory through training and scoring)."""
     delivered = {
         int(row["registration_id"]): {k: bytes.fromhex(v) for k, v in row["encoding"].items()}
         for row in stored
     }
     fields = RECORD_TYPES["victim_registration"].identity_fields
+    made: list[bool] = []
 
     def table_of(registrations: pd.DataFrame) -> pd.DataFrame:
+        if made:
+            raise RuntimeError("the encoded linkage table is made once per run")
+        made.append(True)
         ids = registrations["registration_id"].astype("int64").tolist()
         plain_rows = [i for i, rid in enumerate(ids) if rid not in delivered]
         identities = [
@@ -101,6 +107,7 @@ def joint_table_of(
         encodings: list[dict[str, bytes]] = [delivered.get(rid, {}) for rid in ids]
         for i, encoding in zip(plain_rows, encoded_here, strict=True):
             encodings[i] = encoding
+        delivered.clear()
         return encoded_table(ids, registrations["source"].tolist(), encodings, hardening)
 
     return table_of

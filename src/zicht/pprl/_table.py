@@ -301,10 +301,13 @@ def encoded_table(
         rows = present.nonzero()[0]
         keys = np.zeros((0, 0), dtype=np.int64)
         if len(rows) > 1:
-            banding = choose_banding(
-                bits[rows], family.dice, hardening.flip_probability, _seed(name)
-            )
-            keys = band_keys(bits[rows], banding, _seed(name) + 1)
+            # One copy of the family's present rows (none when all are present), and the
+            # family's bits freed before the next family is unpacked.
+            sub = bits if len(rows) == n else bits[rows]
+            del bits
+            banding = choose_banding(sub, family.dice, hardening.flip_probability, _seed(name))
+            keys = band_keys(sub, banding, _seed(name) + 1)
+            del sub
         else:
             present = np.zeros(n, dtype=bool)
         columns[f"lsh_{name}"] = _list_column(keys, present)
