@@ -192,28 +192,37 @@ class Encoder:
             if salted
             else list(raws)
         )
-        codes, distinct = pd.factorize(np.array(keys, dtype=object), use_na_sentinel=True)
+        codes, uniques = pd.factorize(np.array(keys, dtype=object), use_na_sentinel=True)
         width = filter_bits(spec, self.hardening) // 8
         # Filters of values seen before (in this or an earlier chunk) are reused: names,
         # dates and places repeat a lot. b"" marks a value with no token left.
         known = self._filters.setdefault(spec.name, {})
+        distinct: list[str] = uniques.tolist()
         found = [known.get(key) for key in distinct]
+        # One row per distinct value and a last one of zeros; a value with no token
+        # left encodes to nothing (zeros, not present).
+        table = np.zeros((len(distinct) + 1, width), dtype=np.uint8)
+        filled = np.zeros(len(distinct) + 1, dtype=bool)
+        hits = [number for number, hit in enumerate(found) if hit]
+        if hits:
+            joined = b"".join([found[number] for number in hits])  # type: ignore[misc]
+            table[hits] = np.frombuffer(joined, dtype=np.uint8).reshape(len(hits), width)
+            filled[hits] = True
         missing = [number for number, hit in enumerate(found) if hit is None]
         if missing:
             fresh, fresh_filled = self._fresh_filters(spec, [distinct[i] for i in missing], salted)
-            room = _VALUE_CACHE - len(known)
-            for at, number in enumerate(missing):
-                hit = fresh[at].tobytes() if fresh_filled[at] else b""
-                found[number] = hit
-                if room > 0:
-                    known[distinct[number]] = hit
-                    room -= 1
-        filled = np.zeros(len(distinct) + 1, dtype=bool)
-        filled[: len(distinct)] = [len(hit) > 0 for hit in found]  # type: ignore[arg-type]
-        empty = bytes(width)
-        table = np.frombuffer(
-            b"".join([hit or empty for hit in found]) + empty, dtype=np.uint8
-        ).reshape(len(distinct) + 1, width)
+            fresh[~fresh_filled] = 0
+            table[missing] = fresh
+            filled[missing] = fresh_filled
+            kept = missing[: max(0, _VALUE_CACHE - len(known))]
+            if kept:
+                blob = fresh[: len(kept)].tobytes()
+                for at, (number, any_token) in enumerate(
+                    zip(kept, fresh_filled[: len(kept)].tolist(), strict=True)
+                ):
+                    known[distinct[number]] = (
+                        blob[at * width : (at + 1) * width] if any_token else b""
+                    )
         # A missing value's code (-1) picks the last row: encodes to nothing.
         packed = table[codes]
         present = filled[codes]
