@@ -29,7 +29,9 @@ PRIVATE_MODULE_PACKAGES = sorted(
 def test_all_is_exact(name: str) -> None:
     package = importlib.import_module(f"zicht.{name}")
     subpackages = {info.name for info in pkgutil.iter_modules(package.__path__) if info.ispkg}
-    public = {n for n in vars(package) if not n.startswith("_")} - subpackages
+    # dir(), not vars(): a package that imports its names when first used (PEP 562) lists
+    # them in its __dir__.
+    public = {n for n in dir(package) if not n.startswith("_")} - subpackages
     assert public == set(package.__all__)
     assert len(package.__all__) == len(set(package.__all__))
 
@@ -52,7 +54,7 @@ def test_implementation_modules_are_private(name: str) -> None:
         modules = [info.name for info in infos if not info.ispkg]
         assert all(module.startswith("_") for module in modules), dotted
         subpackages = {info.name for info in infos if info.ispkg}
-        public = {n for n in vars(package) if not n.startswith("_")} - subpackages
+        public = {n for n in dir(package) if not n.startswith("_")} - subpackages
         assert public == set(package.__all__), dotted
 
 

@@ -6,6 +6,7 @@ import base64
 import datetime as dt
 import hashlib
 import hmac
+import json
 import math
 from pathlib import Path
 
@@ -23,7 +24,8 @@ from zicht.pprl import (
     read_secret,
     write_secret,
 )
-from zicht.pprl._encode import _base64_rows, birth_marks, encoded_text
+from zicht.pprl._bloom import KeyedHash
+from zicht.pprl._encode import _base64_rows, birth_marks, encoded_json, encoded_text
 from zicht.pprl._fields import FIELDS, MARKS, YEAR_ONLY, YEAR_UNKNOWN, EncodedField
 from zicht.pprl._secret import LinkageSecret
 
@@ -187,6 +189,40 @@ def test_encoded_text_is_the_base64_of_every_filter() -> None:
     for width in (1, 2, 3, 16, 17, 32):
         rows = np.random.default_rng(width).integers(0, 256, (5, width), dtype=np.uint8)
         assert _base64_rows(rows) == [base64.b64encode(r.tobytes()).decode() for r in rows]
+
+
+def test_encoded_json_is_what_json_writes_of_encoded_text() -> None:
+    encoder = Encoder(LinkageSecret(bytes(range(32))))
+    identities = [
+        {
+            "given_names": "Olena",
+            "family_name": "Shevchenko",
+            "date_of_birth": dt.date(1990, 5, 17),
+        },
+        {"given_names": "Fatima", "phone": "0612345678", "birth_year": 1985},
+        {"email": "a.b@example.org", "address": "Dorpsstraat 1", "city": "Ede"},
+        {},
+    ]
+    texts = encoded_text(encoder, identities)
+    lines = encoded_json(Encoder(encoder.secret, encoder.hardening), identities)
+    assert lines == [json.dumps(t, separators=(",", ":")) for t in texts]
+    assert [list(json.loads(line)) for line in lines] == [list(t) for t in texts]
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    key=st.binary(min_size=0, max_size=150),
+    prefix=st.binary(max_size=80),
+    message=st.binary(max_size=200),
+)
+def test_keyed_hash_is_hmac_sha256(key: bytes, prefix: bytes, message: bytes) -> None:
+    # Keys shorter than, as long as and longer than SHA-256's 64-byte block.
+    expected = hmac.digest(key, prefix + message, hashlib.sha256)
+    keyed = KeyedHash(key)
+    assert keyed.prefixed(prefix).digest(message) == expected
+    assert keyed.digest(prefix + message) == expected
+    # The prefixed copy leaves its parent as it was.
+    assert keyed.digest(message) == hmac.digest(key, message, hashlib.sha256)
 
 
 def test_marks_say_what_is_known_of_the_date_and_nothing_of_the_salt() -> None:

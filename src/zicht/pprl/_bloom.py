@@ -25,7 +25,6 @@ through its arithmetic (Niedermeyer et al. 2014). Hardening (Ranbaduge & Schnell
 from __future__ import annotations
 
 import hashlib
-import hmac
 import math
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
@@ -39,7 +38,7 @@ from zicht.pprl._fields import FIELDS, EncodedField, field_tokens
 from zicht.pprl._fields import _bigrams as bigrams
 from zicht.pprl._secret import LinkageSecret
 
-__all__ = ["Encoder", "Hardening", "filter_bits", "full_date", "salt_values"]
+__all__ = ["Encoder", "Hardening", "KeyedHash", "filter_bits", "full_date", "salt_values"]
 
 Bits = npt.NDArray[np.uint8]
 
@@ -84,6 +83,41 @@ def filter_bits(spec: EncodedField, hardening: Hardening) -> int:
     return spec.bits * 2 if hardening.balanced else spec.bits
 
 
+class KeyedHash:
+    """HMAC-SHA256 under one key, with the key's padded blocks hashed once (RFC 2104).
+
+    `prefixed(prefix)` hashes a message prefix (a salt) once more; `digest(rest)` of
+    what it returns is `hmac.digest(key, prefix + rest, sha256)`, bit for bit, for a
+    copy of two hash states instead of hashing the key's blocks (and the salt) again
+    for every token: a third of the cost of `hmac.digest` per token.
+    """
+
+    _BLOCK = 64  # SHA-256's block size in bytes
+
+    def __init__(self, key: bytes) -> None:
+        if len(key) > self._BLOCK:
+            key = hashlib.sha256(key).digest()
+        key = key.ljust(self._BLOCK, b"\0")
+        self._inner = hashlib.sha256(bytes(byte ^ 0x36 for byte in key))
+        self._outer = hashlib.sha256(bytes(byte ^ 0x5C for byte in key))
+
+    def prefixed(self, prefix: bytes) -> KeyedHash:
+        """The same key with `prefix` in front of every message."""
+        keyed = object.__new__(KeyedHash)
+        keyed._inner = self._inner.copy()
+        keyed._inner.update(prefix)
+        keyed._outer = self._outer
+        return keyed
+
+    def digest(self, message: bytes) -> bytes:
+        """HMAC-SHA256 of (the prefix and) `message`."""
+        inner = self._inner.copy()
+        inner.update(message)
+        outer = self._outer.copy()
+        outer.update(inner.digest())
+        return outer.digest()
+
+
 class Encoder:
     """Encodes identity values of many records with one secret and one hardening.
 
@@ -100,7 +134,7 @@ class Encoder:
         self.secret = secret
         self.hardening = hardening or Hardening()
         self._rng = rng or np.random.default_rng()
-        self._keys: dict[str, bytes] = {}
+        self._keys: dict[str, KeyedHash] = {}
         self._tokens: dict[str, dict[str, bytes]] = {}
         self._bigram_digests: dict[str, dict[int, bytes]] = {}
         self._words: dict[str, dict[str, str]] = {}
@@ -114,10 +148,10 @@ class Encoder:
         seed = int.from_bytes(self.secret.field_key(spec.name, "permutation")[:8], "big")
         return np.random.default_rng(seed).permutation(spec.bits * 2)
 
-    def _key(self, spec: EncodedField) -> bytes:
+    def _key(self, spec: EncodedField) -> KeyedHash:
         key = self._keys.get(spec.name)
         if key is None:
-            key = self._keys[spec.name] = self.secret.field_key(spec.name)
+            key = self._keys[spec.name] = KeyedHash(self.secret.field_key(spec.name))
         return key
 
     def _token_positions(self, spec: EncodedField, tokens: Sequence[str]) -> npt.NDArray[np.int64]:
@@ -126,14 +160,14 @@ class Encoder:
         The first `hashes` big-endian 16-bit words of the token's HMAC-SHA256, modulo the
         filter length; digests are joined and read as one array.
         """
-        key = self._key(spec)
+        digest_of = self._key(spec).digest
         known = self._tokens.setdefault(spec.name, {})
         digests = []
         room = _TOKEN_CACHE - len(known)
         for token in tokens:
             digest = known.get(token)
             if digest is None:
-                digest = hmac.digest(key, token.encode(), hashlib.sha256)
+                digest = digest_of(token.encode())
                 if room > 0:
                     known[token] = digest
                     room -= 1
@@ -158,28 +192,37 @@ class Encoder:
             if salted
             else list(raws)
         )
-        codes, distinct = pd.factorize(np.array(keys, dtype=object), use_na_sentinel=True)
+        codes, uniques = pd.factorize(np.array(keys, dtype=object), use_na_sentinel=True)
         width = filter_bits(spec, self.hardening) // 8
         # Filters of values seen before (in this or an earlier chunk) are reused: names,
         # dates and places repeat a lot. b"" marks a value with no token left.
         known = self._filters.setdefault(spec.name, {})
+        distinct: list[str] = uniques.tolist()
         found = [known.get(key) for key in distinct]
+        # One row per distinct value and a last one of zeros; a value with no token
+        # left encodes to nothing (zeros, not present).
+        table = np.zeros((len(distinct) + 1, width), dtype=np.uint8)
+        filled = np.zeros(len(distinct) + 1, dtype=bool)
+        hits = [number for number, hit in enumerate(found) if hit]
+        if hits:
+            joined = b"".join([found[number] for number in hits])  # type: ignore[misc]
+            table[hits] = np.frombuffer(joined, dtype=np.uint8).reshape(len(hits), width)
+            filled[hits] = True
         missing = [number for number, hit in enumerate(found) if hit is None]
         if missing:
             fresh, fresh_filled = self._fresh_filters(spec, [distinct[i] for i in missing], salted)
-            room = _VALUE_CACHE - len(known)
-            for at, number in enumerate(missing):
-                hit = fresh[at].tobytes() if fresh_filled[at] else b""
-                found[number] = hit
-                if room > 0:
-                    known[distinct[number]] = hit
-                    room -= 1
-        filled = np.zeros(len(distinct) + 1, dtype=bool)
-        filled[: len(distinct)] = [len(hit) > 0 for hit in found]  # type: ignore[arg-type]
-        empty = bytes(width)
-        table = np.frombuffer(
-            b"".join([hit or empty for hit in found]) + empty, dtype=np.uint8
-        ).reshape(len(distinct) + 1, width)
+            fresh[~fresh_filled] = 0
+            table[missing] = fresh
+            filled[missing] = fresh_filled
+            kept = missing[: max(0, _VALUE_CACHE - len(known))]
+            if kept:
+                blob = fresh[: len(kept)].tobytes()
+                for at, (number, any_token) in enumerate(
+                    zip(kept, fresh_filled[: len(kept)].tolist(), strict=True)
+                ):
+                    known[distinct[number]] = (
+                        blob[at * width : (at + 1) * width] if any_token else b""
+                    )
         # A missing value's code (-1) picks the last row: encodes to nothing.
         packed = table[codes]
         present = filled[codes]
@@ -272,20 +315,27 @@ class Encoder:
         return table, filled
 
     def _bigram_positions(self, spec: EncodedField, codes: list[int]) -> npt.NDArray[np.int64]:
-        """(codes x hashes) bit positions of numbered bigrams (see `_bigram_table`)."""
+        """(codes x hashes) bit positions of numbered bigrams (see `_bigram_table`).
+
+        The HMAC of the token `salt + "\x1f" + bigram` (the bigram alone when not salted);
+        `codes` come sorted (`np.unique`), so those of one salt are neighbours and the
+        salt is hashed once for them (`KeyedHash.prefixed`).
+        """
         key = self._key(spec)
+        salted = spec.salted and self.hardening.salt is not None
         known = self._bigram_digests.setdefault(spec.name, {})
         salt_of = {number: salt for salt, number in self._salt_numbers.items()}
         mask = (1 << _CODE_BITS) - 1
         digests = []
         room = _TOKEN_CACHE - len(known)
+        current, digest_of = -1, key.digest
         for code in codes:
             digest = known.get(code)
             if digest is None:
-                gram = chr((code >> _CODE_BITS) & mask) + chr(code & mask)
-                salt = salt_of[code >> (2 * _CODE_BITS)]
-                token = f"{salt}\x1f{gram}" if spec.salted and self.hardening.salt else gram
-                digest = hmac.digest(key, token.encode(), hashlib.sha256)
+                if salted and code >> (2 * _CODE_BITS) != current:
+                    current = code >> (2 * _CODE_BITS)
+                    digest_of = key.prefixed(f"{salt_of[current]}\x1f".encode()).digest
+                digest = digest_of((chr((code >> _CODE_BITS) & mask) + chr(code & mask)).encode())
                 if room > 0:
                     known[code] = digest
                     room -= 1

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
+import json
 import os
 import tempfile
 from collections.abc import Sequence
@@ -34,7 +35,7 @@ from zicht.ingest import (
 )
 from zicht.pprl._bloom import Bits, Encoder, Hardening
 from zicht.pprl._fields import MARKS, YEAR_ONLY, YEAR_UNKNOWN, identity_values
-from zicht.pprl._file import clear_record, header_line, row_line_text
+from zicht.pprl._file import clear_record, header_line
 from zicht.pprl._secret import LinkageSecret
 
 __all__ = [
@@ -45,6 +46,7 @@ __all__ = [
     "birth_marks",
     "encode_file",
     "encode_identities",
+    "encoded_json",
 ]
 
 _CHUNK = 10_000
@@ -142,6 +144,41 @@ def encoded_text(encoder: Encoder, identities: list[dict[str, Any]]) -> list[dic
     return out
 
 
+def encoded_json(encoder: Encoder, identities: list[dict[str, Any]]) -> list[str]:
+    """`encoded_text` of every record as the encoded file writes it: its JSON object,
+    compact, fields in the same order, the marks last.
+
+    Built as text: names and base64 need no escaping, so this is what `json` writes.
+    """
+    fields, marks = _encode_fields(encoder, identities)
+    parts: list[list[str]] = [[] for _ in identities]
+    for name, (packed, present) in fields.items():
+        numbers = present.nonzero()[0]
+        if len(numbers):
+            key = f'"{name}":"'
+            for number, text in zip(numbers.tolist(), _base64_rows(packed[numbers]), strict=True):
+                parts[number].append(key + text + '"')
+    texts = {
+        mark: f'"{MARKS}":"' + base64.b64encode(bytes((mark,))).decode("ascii") + '"'
+        for mark in set(marks)
+    }
+    for fields_text, mark in zip(parts, marks, strict=True):
+        fields_text.append(texts[mark])
+    return ["{" + ",".join(fields_text) + "}" for fields_text in parts]
+
+
+def _json_date(value: Any) -> str:
+    """Dates of the analytic record in ISO form (what `json` does not know)."""
+    if type(value) is dt.date:
+        return value.isoformat()
+    raise TypeError(f"Object of type {type(value).__name__} is not JSON serializable")
+
+
+# The analytic record's line text: compact, dates in ISO form; tuples are written as
+# arrays as lists are (`json`'s own rule).
+_record_json = json.JSONEncoder(separators=(",", ":"), default=_json_date).encode
+
+
 @dataclass
 class EncodedChunk:
     """A chunk of rows encoded: the file's lines (joined), refusals, counts."""
@@ -172,16 +209,21 @@ class ChunkEncoder:
             else:
                 refusals.append(Refusal(raw.number, tuple(outcome)))
         # Absent and None are alike to the encoder: the identity's own fields, as they are.
-        encodings = encoded_text(self.encoder, [r.identity.__dict__ for r in valid])
+        encodings = encoded_json(self.encoder, [r.identity.__dict__ for r in valid])
+        # Each line is what `zicht.pprl._file.row_line_text` writes, put together here
+        # from its parts' JSON (row_line_text would convert and encode every value).
         lines, flagged = [], 0
         for record, encoding in zip(valid, encodings, strict=True):
-            flags = tuple(sorted({f"{f.field}:{f.rule}" for f in record.flags}))
-            flagged += bool(flags)
-            analytic = {
-                k: v.isoformat() if type(v) is dt.date else list(v) if type(v) is tuple else v
-                for k, v in clear_record(record.analytic.__dict__).items()
-            }
-            lines.append(row_line_text(record.number, analytic, flags, encoding))
+            if record.flags:
+                flags = _record_json(sorted({f"{f.field}:{f.rule}" for f in record.flags}))
+                flagged += 1
+            else:
+                flags = "[]"
+            lines.append(
+                f'{{"row":{int(record.number)},"record":'
+                f"{_record_json(clear_record(record.analytic.__dict__))},"
+                f'"flags":{flags},"encoding":{encoding}}}'
+            )
         text = "\n".join(lines) + "\n" if lines else ""
         return EncodedChunk(text, refusals, len(valid), flagged)
 
