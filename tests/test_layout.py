@@ -34,6 +34,13 @@ def test_all_is_exact(name: str) -> None:
     public = {n for n in dir(package) if not n.startswith("_")} - subpackages
     assert public == set(package.__all__)
     assert len(package.__all__) == len(set(package.__all__))
+    # A lazy package lists `__all__` in its `__dir__` whatever it can import: every name
+    # must come from the module its table names, as that module's own object.
+    sources = getattr(package, "_SOURCES", None)
+    if sources is not None:
+        assert set(sources) == set(package.__all__)
+        for exported, module in sources.items():
+            assert getattr(package, exported) is getattr(importlib.import_module(module), exported)
 
 
 def _packages(name: str) -> list[str]:

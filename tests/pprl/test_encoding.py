@@ -8,6 +8,7 @@ import hashlib
 import hmac
 import json
 import math
+import random
 from pathlib import Path
 
 import numpy as np
@@ -24,6 +25,7 @@ from zicht.pprl import (
     read_secret,
     write_secret,
 )
+from zicht.pprl import _bloom as bloom
 from zicht.pprl._bloom import KeyedHash
 from zicht.pprl._encode import _base64_rows, birth_marks, encoded_json, encoded_text
 from zicht.pprl._fields import FIELDS, MARKS, YEAR_ONLY, YEAR_UNKNOWN, EncodedField
@@ -168,6 +170,38 @@ def test_encodings_match_the_recipe_across_calls_and_caches(hardening: Hardening
                     assert not packed[number].any()
                 else:
                     assert packed[number].tobytes() == expected
+
+
+@pytest.mark.parametrize("caps", [(0, 0), (2, 3), (5, 11)], ids=["none", "tiny", "small"])
+def test_encodings_match_the_recipe_when_the_caches_are_full(
+    caps: tuple[int, int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Whole dates as salts make most salted values new; past the caches' caps only some
+    # values and tokens are kept: every filter must still be the recipe's.
+    monkeypatch.setattr(bloom, "_VALUE_CACHE", caps[0])
+    monkeypatch.setattr(bloom, "_TOKEN_CACHE", caps[1])
+    rng = random.Random(5)
+    names = ["Olena", "Anna", "Jan de Vries", "Ана", "ß", "O'Brien", "a\\b", " ", "中文", None]
+    dates = [
+        None,
+        *(str(dt.date(1980, 1, 1) + dt.timedelta(days=rng.randrange(4000))) for _ in range(6)),
+    ]
+    for hardening in (Hardening(), Hardening(balanced=False, salt=None)):
+        secret = new_secret()
+        encoder = Encoder(secret, hardening)
+        for _call in range(4):
+            raws = [rng.choice(names) for _ in range(rng.randrange(1, 25))]
+            salts = [rng.choice(dates) for _ in raws]
+            for spec in (GIVEN, PHONE):
+                packed, present = encoder.encode_field(spec, raws, salts)
+                for number, (raw, salt) in enumerate(zip(raws, salts, strict=True)):
+                    expected = (
+                        None
+                        if raw is None
+                        else _reference_filter(secret, spec, raw, salt, hardening)
+                    )
+                    assert bool(present[number]) is (expected is not None)
+                    assert packed[number].tobytes() == (expected or bytes(packed.shape[1]))
 
 
 def test_encoded_text_is_the_base64_of_every_filter() -> None:

@@ -13,6 +13,11 @@ import importlib as _importlib
 from typing import TYPE_CHECKING as _TYPE_CHECKING
 from typing import Any as _Any
 
+# Not lazy: the threads this process runs when `zicht.pprl` is imported are recorded
+# now, so that encoding workers are forked only if no thread (DuckDB's, a driver's)
+# started since (`_threads`, `_parallel.worker_context`); imports numpy, not DuckDB.
+from zicht.pprl import _threads  # noqa: F401
+
 if _TYPE_CHECKING:
     from zicht.pprl._attack import AttackOutcome, frequency_attack
     from zicht.pprl._bloom import Encoder, Hardening

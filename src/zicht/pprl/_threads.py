@@ -5,14 +5,15 @@ native ones (OpenBLAS's pool, the background thread of DuckDB's jemalloc), which
 made to survive a fork (they register fork handlers and sit idle); threads started
 later -- DuckDB running a query for linkage, a database driver's pool -- may hold a
 lock at the fork that then stays held in the child for ever. So a fork is safe when no
-thread was started since this module was imported (with `zicht.pprl._encode`).
+thread was started since this module was imported (with `zicht.pprl`).
 """
 
 from __future__ import annotations
 
 import os
 
-# Imported first, so that the threads their imports start (numpy, DuckDB) are counted.
+# Imported first, so that the threads its imports start (numpy's) are counted; DuckDB is
+# imported later (linkage), so its threads count as new: workers are then spawned.
 import zicht.pprl._bloom  # noqa: F401
 
 __all__ = ["new_threads"]
