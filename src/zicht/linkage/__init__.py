@@ -10,9 +10,9 @@ Importing this package is cheap: each name is imported from its module when firs
 (`zicht pprl encode` needs the normalisers of `_frame` only, not Splink or the store).
 """
 
-import importlib as _importlib
 from typing import TYPE_CHECKING as _TYPE_CHECKING
-from typing import Any as _Any
+
+from zicht._lazy import lazy_names as _lazy_names
 
 if _TYPE_CHECKING:
     from zicht.linkage._cluster import (
@@ -179,14 +179,4 @@ __all__ = [
 ]
 
 
-def __getattr__(name: str) -> _Any:
-    module = _SOURCES.get(name)
-    if module is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(_importlib.import_module(module), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted({*globals(), *__all__})
+__getattr__, __dir__ = _lazy_names(__name__, _SOURCES)

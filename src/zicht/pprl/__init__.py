@@ -9,9 +9,9 @@ Importing this package is cheap: each name is imported from its module when firs
 so that encoding at the source (`encode_file`) does not load linkage, DuckDB or Splink.
 """
 
-import importlib as _importlib
 from typing import TYPE_CHECKING as _TYPE_CHECKING
-from typing import Any as _Any
+
+from zicht._lazy import lazy_names as _lazy_names
 
 # Not lazy: the threads this process runs when `zicht.pprl` is imported are recorded
 # now, so that encoding workers are forked only if no thread (DuckDB's, a driver's)
@@ -88,14 +88,4 @@ __all__ = [
 ]
 
 
-def __getattr__(name: str) -> _Any:
-    module = _SOURCES.get(name)
-    if module is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(_importlib.import_module(module), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted({*globals(), *__all__})
+__getattr__, __dir__ = _lazy_names(__name__, _SOURCES)
