@@ -52,16 +52,16 @@ def test_workers_are_forked_only_without_threads_started_since_import() -> None:
     assert _start_method(_AFTER_DUCKDB) == "spawn"
 
 
-def test_fewer_collections_while_encoding_and_the_thresholds_restored() -> None:
+def testfewer_collections_while_encoding_and_the_thresholds_restored() -> None:
     import gc
 
-    from zicht.pprl._parallel import _YOUNG_THRESHOLD, _fewer_collections
+    from zicht.pprl._parallel import _YOUNG_THRESHOLD, fewer_collections
 
     before = gc.get_threshold()
     seen = []
 
     def encode() -> None:
-        with _fewer_collections():
+        with fewer_collections():
             seen.append(gc.get_threshold())
             raise KeyError
 

@@ -13,9 +13,10 @@ everything imported. Anywhere else they are spawned, as before. A worker moves w
 imported out of the garbage collector's sight (`gc.freeze`): its full collections
 then look at the objects of the chunk at hand only, not at every imported module.
 Encoding also collects the youngest generation less often (after 50,000 new objects, not
-700; `_fewer_collections`): a chunk allocates a few hundred thousand objects that live
-until its lines are written, and at the default every one of them was looked at several
-times (about 6 us a row, 5% of a worker's time).
+700; `fewer_collections`, in the workers and around `encode_file`'s loop): a chunk
+allocates a few hundred thousand objects that live until its lines are written, and at
+the default every one of them was looked at several times (about 6 us a row, 5% of a
+worker's time).
 """
 
 from __future__ import annotations
@@ -39,7 +40,7 @@ from zicht.pprl._encode import ChunkEncoder, EncodedChunk
 from zicht.pprl._secret import LinkageSecret
 from zicht.pprl._threads import new_threads
 
-__all__ = ["encoded_chunks"]
+__all__ = ["encoded_chunks", "fewer_collections"]
 
 _worker: ChunkEncoder | None = None
 # Allocations between collections of the youngest generation while encoding (default 700).
@@ -47,7 +48,7 @@ _YOUNG_THRESHOLD = 50_000
 
 
 @contextmanager
-def _fewer_collections() -> Iterator[None]:
+def fewer_collections() -> Iterator[None]:
     """Collect the youngest generation after `_YOUNG_THRESHOLD` allocations, not 700
     (the older generations' thresholds as they were); restored afterwards."""
     before = gc.get_threshold()
@@ -119,9 +120,7 @@ def encoded_chunks(
     """
     if workers <= 1:
         for batch in _batches(rows, chunk_size):
-            with _fewer_collections():
-                encoded = local.encode(batch)
-            yield len(batch), encoded
+            yield len(batch), local.encode(batch)
         return
     context = worker_context()
     with ProcessPoolExecutor(
