@@ -67,17 +67,24 @@ Forms = Annotated[tuple[str, ...], InVocabulary(FORMS)]
 # and every record checks one or two dates (issue 17). It is `date.fromtimestamp(time())`,
 # and a local date only changes on a whole second (time zone offsets and their
 # transitions are whole seconds), so it is the same for every call within one second.
-_today_at: list[Any] = [None, None]  # [whole second of time.time(), its local date]
+# (whole second of time.time(), its local date): one tuple, replaced whole, so that a
+# thread never reads the second of one lookup with the date of another.
+_today_at: tuple[int, dt.date] = (-1, dt.date.min)
 
 
 def _today() -> dt.date:
     """`dt.date.today()`, looked up once per second of the clock."""
     now = time.time()
-    second = int(now)
-    if _today_at[0] != second:
-        _today_at[1] = dt.date.fromtimestamp(now)
-        _today_at[0] = second
-    today: dt.date = _today_at[1]
+    second, today = _today_at
+    if second != int(now):
+        return _new_day(now)
+    return today
+
+
+def _new_day(now: float) -> dt.date:
+    global _today_at
+    today = dt.date.fromtimestamp(now)
+    _today_at = (int(now), today)
     return today
 
 
