@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pandas as pd
+from anyascii import anyascii
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -24,6 +26,13 @@ def test_text_is_lowercase_ascii_without_punctuation() -> None:
     assert normalise_text("Олена") == "olena"
     assert normalise_text(" - ") is None
     assert normalise_text(None) is None
+
+
+@given(st.text(alphabet=st.characters(codec="utf-8"), max_size=40))
+def test_text_has_single_spaces_as_the_recipe_squeezes_them(value: str) -> None:
+    # The oracle: the recipe written out, runs of whitespace squeezed at the end.
+    text = re.sub(r"[^a-z0-9]+", " ", anyascii(value).lower()).strip()
+    assert normalise_text(value) == (re.sub(r"\s+", " ", text) or None)
 
 
 def test_name_key_drops_particles_but_not_a_name_made_of_them() -> None:

@@ -259,6 +259,19 @@ def test_keyed_hash_is_hmac_sha256(key: bytes, prefix: bytes, message: bytes) ->
     assert keyed.digest(message) == hmac.digest(key, message, hashlib.sha256)
 
 
+@settings(max_examples=100, deadline=None)
+@given(
+    key=st.binary(min_size=0, max_size=150),
+    prefix=st.binary(max_size=80),
+    messages=st.lists(st.binary(max_size=100), max_size=20),
+)
+def test_keyed_hash_digests_are_hmac_sha256_in_order(
+    key: bytes, prefix: bytes, messages: list[bytes]
+) -> None:
+    expected = [hmac.digest(key, prefix + message, hashlib.sha256) for message in messages]
+    assert KeyedHash(key).prefixed(prefix).digests(messages) == expected
+
+
 def test_marks_say_what_is_known_of_the_date_and_nothing_of_the_salt() -> None:
     # Format 4: no salt tag (bit 0 is always 0), only whether the date is unknown or
     # the year alone; two full dates of any years or days give the same byte.

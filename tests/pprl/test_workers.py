@@ -50,3 +50,22 @@ def _start_method(code: str) -> str:
 def test_workers_are_forked_only_without_threads_started_since_import() -> None:
     assert _start_method(_QUIET) == "fork"
     assert _start_method(_AFTER_DUCKDB) == "spawn"
+
+
+def testfewer_collections_while_encoding_and_the_thresholds_restored() -> None:
+    import gc
+
+    from zicht.pprl._parallel import _YOUNG_THRESHOLD, fewer_collections
+
+    before = gc.get_threshold()
+    seen = []
+
+    def encode() -> None:
+        with fewer_collections():
+            seen.append(gc.get_threshold())
+            raise KeyError
+
+    with pytest.raises(KeyError):
+        encode()
+    assert seen == [(max(before[0], _YOUNG_THRESHOLD), *before[1:])]
+    assert gc.get_threshold() == before

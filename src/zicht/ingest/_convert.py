@@ -66,6 +66,10 @@ _WHOLE_NUMBER = re.compile(r"[+-]?[0-9]{1,18}")
 _FAILED = object()  # a cell that broke a rule (the problem is already recorded)
 _SKIPPED = object()  # an empty or null cell: no value
 Handler = Callable[[Any, str, str, list[RowProblem]], Any]
+# A column's converted cells by text: (value or _SKIPPED or _FAILED, the rules broken).
+_Memo = dict[str, tuple[Any, tuple[RowProblem, ...]]]
+# One step of the row loop: column, field, handler, free text?, memo (None: not remembered).
+_Step = tuple[str, str, Handler, bool, _Memo | None]
 
 
 class Converter:
@@ -119,6 +123,7 @@ class Converter:
             for _, field, _ in self._plan
         )
         self._derives = bool(mapping.combine or mapping.split)
+        self._plain_steps = self._steps(None)  # `convert`: nothing remembered
 
     def _handler(self, field: str, kind: str) -> Handler:
         if kind == "multi":
@@ -138,7 +143,16 @@ class Converter:
 
     def convert(self, row: RawRow) -> ValidRecord | list[RowProblem]:
         """Validate one row."""
-        return self._convert(row, None)
+        return self._convert(row, self._plain_steps)
+
+    def _steps(self, memos: list[_Memo | None] | None) -> list[_Step]:
+        """The plan as the row loop walks it: (column, field, handler, free text?, memo)."""
+        return [
+            (column, field, handler, not remembered, None if memos is None else memo)
+            for (column, field, handler), remembered, memo in zip(
+                self._plan, self._remembered, memos or [None] * len(self._plan), strict=True
+            )
+        ]
 
     def convert_many(self, rows: list[RawRow]) -> list[ValidRecord | list[RowProblem]]:
         """Validate many rows: the same outcomes as `convert` row by row, in order.
@@ -147,16 +161,11 @@ class Converter:
         its converted value (or the rule it broke) is taken from the first time.
         Conversion is a pure function of column and text, so nothing else changes.
         """
-        memos: list[dict[str, tuple[Any, tuple[RowProblem, ...]]] | None] = [
-            {} if remembered else None for remembered in self._remembered
-        ]
-        return [self._convert(row, memos) for row in rows]
+        memos: list[_Memo | None] = [{} if remembered else None for remembered in self._remembered]
+        steps = self._steps(memos)
+        return [self._convert(row, steps) for row in rows]
 
-    def _convert(
-        self,
-        row: RawRow,
-        memos: list[dict[str, tuple[Any, tuple[RowProblem, ...]]] | None] | None,
-    ) -> ValidRecord | list[RowProblem]:
+    def _convert(self, row: RawRow, steps: list[_Step]) -> ValidRecord | list[RowProblem]:
         if row.unreadable is not None:
             field = self.mapping.columns.get(row.column or "", "(row)")
             return [RowProblem(field=field, rule=row.unreadable, column=row.column)]
@@ -168,18 +177,16 @@ class Converter:
         identity_names = self._identity_names
         if self._derives:
             cells = {**cells, **self.mapping.derived_cells(cells, nulls)}
-        remembered = self._remembered
-        for index, (column, field, handler) in enumerate(self._plan):
+        for column, field, handler, free, memo in steps:
             cell = cells.get(column)
             if cell is None:
                 continue
             if type(cell) is str:
-                if not remembered[index]:  # free text: the handler would return it as it is
+                if free:  # free text: the handler would return it as it is
                     cell = cell.strip()
                     if cell and cell.lower() not in nulls:
                         values[field] = cell
                     continue
-                memo = None if memos is None else memos[index]
                 if memo is not None:
                     seen = memo.get(cell)
                     if seen is None:

@@ -103,8 +103,9 @@ def normalise_text(value: str | None) -> str | None:
     """Lowercase ASCII words separated by single spaces; None when nothing is left."""
     if value is None:
         return None
-    text = _NOT_ALNUM.sub(" ", anyascii(str(value)).lower()).strip()
-    return re.sub(r"\s+", " ", text) or None
+    # Every run of anything but a-z and 0-9 becomes one space, so no two spaces are left
+    # to squeeze (anyascii's text is ASCII, and so is its lower case).
+    return _NOT_ALNUM.sub(" ", anyascii(str(value)).lower()).strip() or None
 
 
 def name_tokens(value: str | None) -> list[str]:

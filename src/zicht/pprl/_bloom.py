@@ -117,6 +117,18 @@ class KeyedHash:
         outer.update(inner.digest())
         return outer.digest()
 
+    def digests(self, messages: Sequence[bytes]) -> list[bytes]:
+        """`digest` of every message, in order, in one loop (no method call per message)."""
+        inner_copy, outer_copy = self._inner.copy, self._outer.copy
+        out = []
+        for message in messages:
+            inner = inner_copy()
+            inner.update(message)
+            outer = outer_copy()
+            outer.update(inner.digest())
+            out.append(outer.digest())
+        return out
+
 
 class Encoder:
     """Encodes identity values of many records with one secret and one hardening.
@@ -139,6 +151,8 @@ class Encoder:
         self._bigram_digests: dict[str, dict[int, bytes]] = {}
         self._words: dict[str, dict[str, str]] = {}
         self._salt_numbers: dict[str, int] = {"": 0}
+        # UTF-8 of the two characters of a numbered bigram (the low bits of its code).
+        self._pair_texts: dict[int, bytes] = {}
         self._filters: dict[str, dict[str, bytes]] = {}
         self._permutations = {
             spec.name: self._permutation(spec) for spec in FIELDS if self.hardening.balanced
@@ -308,39 +322,57 @@ class Encoder:
         values = value_of[:-1][keep]
         codes = (salts[values] << (2 * _CODE_BITS)) | (first[keep] << _CODE_BITS) | second[keep]
         distinct, inverse = np.unique(codes, return_inverse=True)
-        positions = self._bigram_positions(spec, distinct.tolist())
+        positions = self._bigram_positions(spec, distinct)
         table = np.zeros((len(parts), spec.bits), dtype=np.uint8)
         table[np.repeat(values, spec.hashes), positions[inverse.ravel()].ravel()] = 1
         filled = np.bincount(values, minlength=len(parts)) > 0
         return table, filled
 
-    def _bigram_positions(self, spec: EncodedField, codes: list[int]) -> npt.NDArray[np.int64]:
+    def _bigram_positions(
+        self, spec: EncodedField, codes: npt.NDArray[np.int64]
+    ) -> npt.NDArray[np.int64]:
         """(codes x hashes) bit positions of numbered bigrams (see `_bigram_table`).
 
         The HMAC of the token `salt + "\x1f" + bigram` (the bigram alone when not salted);
         `codes` come sorted (`np.unique`), so those of one salt are neighbours and the
-        salt is hashed once for them (`KeyedHash.prefixed`).
+        salt is hashed once for them (`KeyedHash.prefixed`). Digests are looked up and
+        computed a list at a time, not code by code.
         """
         key = self._key(spec)
         salted = spec.salted and self.hardening.salt is not None
         known = self._bigram_digests.setdefault(spec.name, {})
-        salt_of = {number: salt for salt, number in self._salt_numbers.items()}
-        mask = (1 << _CODE_BITS) - 1
-        digests = []
-        room = _TOKEN_CACHE - len(known)
-        current, digest_of = -1, key.digest
-        for code in codes:
-            digest = known.get(code)
-            if digest is None:
-                if salted and code >> (2 * _CODE_BITS) != current:
-                    current = code >> (2 * _CODE_BITS)
-                    digest_of = key.prefixed(f"{salt_of[current]}\x1f".encode()).digest
-                digest = digest_of((chr((code >> _CODE_BITS) & mask) + chr(code & mask)).encode())
-                if room > 0:
-                    known[code] = digest
-                    room -= 1
-            digests.append(digest)
-        words = np.frombuffer(b"".join(digests), dtype=">u2").reshape(len(digests), 16)
+        listed: list[int] = codes.tolist()
+        found: list[bytes | None] = list(map(known.get, listed))
+        missing = np.flatnonzero(
+            np.fromiter((d is None for d in found), dtype=bool, count=len(found))
+        )
+        if len(missing):
+            new = codes[missing]
+            pairs: list[int] = (new & ((1 << (2 * _CODE_BITS)) - 1)).tolist()
+            texts = self._pair_texts
+            mask = (1 << _CODE_BITS) - 1
+            for pair in set(pairs).difference(texts):
+                texts[pair] = (chr(pair >> _CODE_BITS) + chr(pair & mask)).encode()
+            messages = list(map(texts.__getitem__, pairs))
+            if salted:
+                salt_of = {number: salt for salt, number in self._salt_numbers.items()}
+                salts = new >> (2 * _CODE_BITS)
+                starts = np.flatnonzero(np.diff(salts, prepend=-1)).tolist()
+                digests: list[bytes] = []
+                for start, stop, salt in zip(
+                    starts, [*starts[1:], len(new)], salts[starts].tolist(), strict=True
+                ):
+                    prefixed = key.prefixed(f"{salt_of[salt]}\x1f".encode())
+                    digests += prefixed.digests(messages[start:stop])
+            else:
+                digests = key.digests(messages)
+            at_list: list[int] = missing.tolist()
+            for at, digest in zip(at_list, digests, strict=True):
+                found[at] = digest
+            room = max(0, _TOKEN_CACHE - len(known))
+            if room:
+                known.update(zip(new[:room].tolist(), digests[:room], strict=False))
+        words = np.frombuffer(b"".join(found), dtype=">u2").reshape(len(found), 16)  # type: ignore[arg-type]
         return words[:, : spec.hashes].astype(np.int64) % spec.bits
 
     def encode(

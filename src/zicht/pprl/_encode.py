@@ -256,7 +256,7 @@ def encode_file(
     try:
         with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
             handle.write(header_line(secret, source, mapping.record_type, encoder.hardening) + "\n")
-            from zicht.pprl._parallel import encoded_chunks
+            from zicht.pprl._parallel import encoded_chunks, fewer_collections
 
             chunks = encoded_chunks(
                 opened.rows,
@@ -268,12 +268,13 @@ def encode_file(
                 workers=workers,
                 chunk_size=_CHUNK,
             )
-            for size, chunk in chunks:
-                result.rows_read += size
-                result.refusals.extend(chunk.refusals)
-                result.encoded += chunk.encoded
-                result.flagged += chunk.flagged
-                handle.write(chunk.text)
+            with fewer_collections():  # the rows read and their chunks: few are garbage
+                for size, chunk in chunks:
+                    result.rows_read += size
+                    result.refusals.extend(chunk.refusals)
+                    result.encoded += chunk.encoded
+                    result.flagged += chunk.flagged
+                    handle.write(chunk.text)
         os.replace(temporary, out)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)

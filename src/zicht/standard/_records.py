@@ -10,6 +10,7 @@ together with the statistics.
 from __future__ import annotations
 
 import datetime as dt
+import time
 from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, StringConstraints, model_validator
@@ -62,9 +63,34 @@ Forms = Annotated[tuple[str, ...], InVocabulary(FORMS)]
 # not mutate decorated methods, and a rule it cannot mutate is a rule it cannot measure.
 
 
+# `dt.date.today()` costs about 4 us (the local time zone is looked up on every call),
+# and every record checks one or two dates (issue 17). It is `date.fromtimestamp(time())`,
+# and a local date only changes on a whole second (time zone offsets and their
+# transitions are whole seconds), so it is the same for every call within one second.
+# (whole second of time.time(), its local date): one tuple, replaced whole, so that a
+# thread never reads the second of one lookup with the date of another.
+_today_at: tuple[int, dt.date] = (-1, dt.date.min)
+
+
+def _today() -> dt.date:
+    """`dt.date.today()`, looked up once per second of the clock."""
+    now = time.time()
+    second, today = _today_at
+    if second != int(now):
+        return _new_day(now)
+    return today
+
+
+def _new_day(now: float) -> dt.date:
+    global _today_at
+    today = dt.date.fromtimestamp(now)
+    _today_at = (int(now), today)
+    return today
+
+
 def _check_date(name: str, date: dt.date) -> None:
     """Refuse a date after today or before 1900 (the message names the field)."""
-    if date > dt.date.today():
+    if date > _today():
         raise ValueError(f"{name} lies in the future")
     if date < EARLIEST_DATE:
         raise ValueError(f"{name} lies before 1900")
