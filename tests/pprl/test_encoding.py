@@ -202,6 +202,9 @@ def test_encodings_match_the_recipe_when_the_caches_are_full(
                     )
                     assert bool(present[number]) is (expected is not None)
                     assert packed[number].tobytes() == (expected or bytes(packed.shape[1]))
+        # Nothing kept grows past its cap (a worker's memory stays bounded on any file).
+        assert len(encoder._pair_texts) <= caps[1]
+        assert all(len(kept) <= caps[1] for kept in encoder._bigram_digests.values())
 
 
 def test_encoded_text_is_the_base64_of_every_filter() -> None:

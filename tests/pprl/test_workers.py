@@ -52,7 +52,7 @@ def test_workers_are_forked_only_without_threads_started_since_import() -> None:
     assert _start_method(_AFTER_DUCKDB) == "spawn"
 
 
-def testfewer_collections_while_encoding_and_the_thresholds_restored() -> None:
+def test_fewer_collections_while_encoding_and_the_thresholds_restored() -> None:
     import gc
 
     from zicht.pprl._parallel import _YOUNG_THRESHOLD, fewer_collections
@@ -69,3 +69,26 @@ def testfewer_collections_while_encoding_and_the_thresholds_restored() -> None:
         encode()
     assert seen == [(max(before[0], _YOUNG_THRESHOLD), *before[1:])]
     assert gc.get_threshold() == before
+
+
+def test_overlapping_uses_of_fewer_collections_restore_the_first_thresholds() -> None:
+    # Two threads' encodings overlap (A enters, B enters, A leaves, B leaves): the
+    # process must end with the thresholds it had, not the raised ones B saw.
+    import gc
+
+    from zicht.pprl._parallel import _YOUNG_THRESHOLD, fewer_collections
+
+    before = gc.get_threshold()
+    first, second = fewer_collections(), fewer_collections()
+    first.__enter__()
+    second.__enter__()
+    first.__exit__(None, None, None)
+    assert gc.get_threshold()[0] == max(before[0], _YOUNG_THRESHOLD)
+    second.__exit__(None, None, None)
+    assert gc.get_threshold() == before
+    gc.set_threshold(0)
+    try:
+        with fewer_collections():
+            assert gc.get_threshold()[0] == 0  # collection switched off stays off
+    finally:
+        gc.set_threshold(*before)

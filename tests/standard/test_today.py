@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import time
 
 import pytest
@@ -10,6 +11,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from zicht.standard import _records
+
+_ZONES = ("UTC", "Europe/Amsterdam", "Pacific/Chatham", "America/St_Johns")
 
 
 @settings(max_examples=200, deadline=None)
@@ -23,13 +26,25 @@ def test_today_is_the_local_date_of_the_clock(start: float, steps: list[float]) 
     clock = [start]
     for step in steps:
         clock.append(clock[-1] + step)
-    original = time.time
+    # In zones whose midnight is not UTC's, with summer time and quarter-hour offsets:
+    # a cache per UTC day (or per hour) passes in UTC and fails here.
+    original, zone = time.time, os.environ.get("TZ")
     try:
-        for now in clock:
-            time.time = lambda now=now: now  # type: ignore[misc]
-            assert _records._today() == dt.date.fromtimestamp(now)
+        for name in _ZONES:
+            os.environ["TZ"] = name
+            time.tzset()
+            _records._today_at = (-1, dt.date.min)  # a process's zone is fixed: start afresh
+            for now in clock:
+                time.time = lambda now=now: now  # type: ignore[misc]
+                assert _records._today() == dt.date.fromtimestamp(now)
     finally:
         time.time = original  # type: ignore[misc]
+        if zone is None:
+            os.environ.pop("TZ", None)
+        else:
+            os.environ["TZ"] = zone
+        time.tzset()
+        _records._today_at = (-1, dt.date.min)
 
 
 def test_today_is_todays_date() -> None:

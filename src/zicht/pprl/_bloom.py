@@ -351,9 +351,17 @@ class Encoder:
             pairs: list[int] = (new & ((1 << (2 * _CODE_BITS)) - 1)).tolist()
             texts = self._pair_texts
             mask = (1 << _CODE_BITS) - 1
-            for pair in set(pairs).difference(texts):
-                texts[pair] = (chr(pair >> _CODE_BITS) + chr(pair & mask)).encode()
-            messages = list(map(texts.__getitem__, pairs))
+            fresh = {
+                pair: (chr(pair >> _CODE_BITS) + chr(pair & mask)).encode()
+                for pair in set(pairs).difference(texts)
+            }
+            messages = [texts.get(pair) or fresh[pair] for pair in pairs]
+            # Kept like the digests: up to a cap, so that a file of endless new
+            # characters (free text mapped to e-mail) cannot grow a worker's memory.
+            for pair, text in fresh.items():
+                if len(texts) >= _TOKEN_CACHE:
+                    break
+                texts[pair] = text
             if salted:
                 salt_of = {number: salt for salt, number in self._salt_numbers.items()}
                 salts = new >> (2 * _CODE_BITS)

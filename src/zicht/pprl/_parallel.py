@@ -47,16 +47,33 @@ _worker: ChunkEncoder | None = None
 _YOUNG_THRESHOLD = 50_000
 
 
+# The thresholds are the process's: nested or overlapping uses (threads) are counted,
+# and the first one's thresholds come back when the last one ends.
+_collections_lock = threading.Lock()
+_collections_users = 0
+_collections_before: tuple[int, ...] = ()
+
+
 @contextmanager
 def fewer_collections() -> Iterator[None]:
     """Collect the youngest generation after `_YOUNG_THRESHOLD` allocations, not 700
-    (the older generations' thresholds as they were); restored afterwards."""
-    before = gc.get_threshold()
-    gc.set_threshold(max(before[0], _YOUNG_THRESHOLD), *before[1:])
+    (the older generations' thresholds as they were; off stays off); restored afterwards."""
+    global _collections_users, _collections_before
+    with _collections_lock:
+        if _collections_users == 0:
+            _collections_before = gc.get_threshold()
+            if _collections_before[0]:
+                gc.set_threshold(
+                    max(_collections_before[0], _YOUNG_THRESHOLD), *_collections_before[1:]
+                )
+        _collections_users += 1
     try:
         yield
     finally:
-        gc.set_threshold(*before)
+        with _collections_lock:
+            _collections_users -= 1
+            if _collections_users == 0:
+                gc.set_threshold(*_collections_before)
 
 
 _Wire = list[tuple[int, dict[str, Any], str | None, str | None]]
