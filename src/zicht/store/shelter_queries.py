@@ -8,13 +8,16 @@ cost more CPU than the database took to run it.
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import (
+    JSON,
     Connection,
     String,
+    Text,
     bindparam,
     case,
     cast,
@@ -124,6 +127,19 @@ def _request(row: Any) -> RequestView:
     )
 
 
+class _JsonParsed:
+    """A row of `_REQUEST_COLUMNS` read by name, its JSON columns parsed from their text."""
+
+    def __init__(self, mapping: Any) -> None:
+        self._mapping = mapping
+
+    def __getattr__(self, name: str) -> Any:
+        value = self._mapping[name]
+        if name in _JSON_COLUMNS and value is not None:
+            return json.loads(value)
+        return value
+
+
 def requests(
     connection: Connection,
     *,
@@ -159,9 +175,17 @@ def _served(statement: Any) -> Any:
     )
 
 
+# The request's columns, the JSON ones as their text: the statement of a reservation
+# repeats the request on the row of every shelter, and its JSON would be parsed on each.
+_REQUEST_COLUMNS = [
+    cast(column, Text).label(column.name) if isinstance(column.type, JSON) else column
+    for column in _REQUESTS.c
+]
+_JSON_COLUMNS = frozenset(column.name for column in _REQUESTS.c if isinstance(column.type, JSON))
+
 # The request and, comma-joined, the person indices it has served already.
 _TO_PLACE = select(
-    _REQUESTS,
+    *_REQUEST_COLUMNS,
     _served(
         select(func.aggregate_strings(cast(ReservationRow.person_index, String), ","))
     ).scalar_subquery(),
@@ -229,7 +253,7 @@ def request_and_places(
         return None
     first = rows[0]
     served = {int(index) for index in (first[_PLACE_FROM - 2] or "").split(",") if index}
-    request = _request(first)
+    request = _request(_JsonParsed(first._mapping))
     facts, counts = [], []
     for row in rows:
         place = row[_PLACE_FROM:]
