@@ -1,7 +1,8 @@
-"""The one read of a reservation (`request_and_places`) says what the other reads say.
+"""The reads built once for speed say what the other reads say, on SQLite and PostgreSQL.
 
-Its oracle: `request_view` (the request through the JSON column type) and `bed_counts`
-(the beds per shelter and kind, a statement of its own), on SQLite and PostgreSQL.
+The one read of a reservation (`request_and_places`) against `request_view` (the request
+through the JSON column type) and `bed_counts` (a statement of its own); one request's
+reservations against the general read of `reservations`.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from zicht.privacy import Cipher
 from zicht.shelter import RequestInput, make_request, registration_pseudonym, reserve
 from zicht.store.models import utcnow
 from zicht.store.shelter_beds import bed_counts, shelter_facts
-from zicht.store.shelter_queries import request_and_places, request_view
+from zicht.store.shelter_queries import request_and_places, request_view, reservations
 
 
 def test_the_request_and_its_places_as_the_other_reads_see_them(
@@ -49,3 +50,24 @@ def test_the_request_and_its_places_as_the_other_reads_see_them(
         assert [c.taken for c in women] == [1, 0]  # the oracle saw the bed taken too
         with_women = {c.shelter_id for c in women}
         assert inputs.facts == [f for f in shelter_facts(connection) if f.id in with_women]
+
+
+def test_the_reservations_of_one_request_as_the_general_read_sees_them(
+    places: Engine,
+) -> None:
+    # One request's reservations have a statement built once (every request page reads
+    # them); its oracle is the general read, filtered here.
+    group = make_request(
+        places, CASEWORKER, RequestInput("crisis_labour", 3, "rotterdam", "labour")
+    )
+    single = make_request(places, CASEWORKER, RequestInput("women", 1, "rotterdam", "labour"))
+    assert reserve(places, COORDINATOR, group).reserved
+    assert reserve(places, COORDINATOR, single).reserved
+    with places.connect() as connection:
+        everything = reservations(connection)
+        for request_id, count in ((group, 3), (single, 1)):
+            mine = [r for r in everything if r.request_id == request_id]
+            assert len(mine) == count
+            assert reservations(connection, request_ids=[request_id]) == mine
+            assert reservations(connection, request_ids={request_id}, limit=2) == mine[:2]
+        assert [r.id for r in everything] == sorted((r.id for r in everything), reverse=True)

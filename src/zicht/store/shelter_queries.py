@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy import (
     JSON,
     Connection,
+    Integer,
     String,
     Text,
     bindparam,
@@ -159,9 +160,13 @@ def requests(
     return [_request(row) for row in connection.execute(statement)]
 
 
+# Built once: every request's page reads its request.
+_REQUEST_BY_ID = select(_REQUESTS).where(ShelterRequestRow.id == bindparam("request_id"))
+
+
 def request_view(connection: Connection, request_id: int) -> RequestView | None:
     """One request, or None."""
-    row = connection.execute(select(_REQUESTS).where(ShelterRequestRow.id == request_id)).first()
+    row = connection.execute(_REQUEST_BY_ID, {"request_id": request_id}).first()
     return None if row is None else _request(row)
 
 
@@ -270,6 +275,36 @@ def refresh_request_status(connection: Connection, request_id: int) -> None:
     connection.execute(_REFRESH_STATUS, {"request_id": request_id})
 
 
+# Reservations with their shelter's code and their request's organisation, kind and
+# urgency, built once; `reservations` adds its filters.
+_RESERVATIONS = (
+    select(
+        ReservationRow.id,
+        ReservationRow.request_id,
+        ReservationRow.person_index,
+        ReservationRow.shelter_id,
+        ShelterRow.code.label("shelter_code"),
+        ReservationRow.status,
+        ReservationRow.held_until,
+        ReservationRow.created_at,
+        ReservationRow.decided_at,
+        ReservationRow.reason,
+        ReservationRow.discharged_at,
+        ShelterRequestRow.organisation,
+        ShelterRequestRow.bed_kind,
+        ShelterRequestRow.urgency,
+    )
+    .join(ShelterRow, ShelterRow.id == ReservationRow.shelter_id)
+    .join(ShelterRequestRow, ShelterRequestRow.id == ReservationRow.request_id)
+    .order_by(ReservationRow.id.desc())
+)
+# The reservations of one request, the read of every request's page (after each
+# reservation made there): a statement built per call cost more CPU than the query.
+_RESERVATIONS_OF_REQUEST = _RESERVATIONS.where(
+    ReservationRow.request_id == bindparam("request_id")
+).limit(bindparam("most", type_=Integer))
+
+
 def reservations(
     connection: Connection,
     *,
@@ -279,28 +314,18 @@ def reservations(
     limit: int = 500,
 ) -> list[ReservationView]:
     """Reservations, newest first, filtered by shelters, requests and statuses."""
-    statement = (
-        select(
-            ReservationRow.id,
-            ReservationRow.request_id,
-            ReservationRow.person_index,
-            ReservationRow.shelter_id,
-            ShelterRow.code.label("shelter_code"),
-            ReservationRow.status,
-            ReservationRow.held_until,
-            ReservationRow.created_at,
-            ReservationRow.decided_at,
-            ReservationRow.reason,
-            ReservationRow.discharged_at,
-            ShelterRequestRow.organisation,
-            ShelterRequestRow.bed_kind,
-            ShelterRequestRow.urgency,
+    if (
+        shelter_ids is None
+        and statuses is None
+        and request_ids is not None
+        and len(request_ids) == 1
+    ):
+        (request_id,) = request_ids
+        rows = connection.execute(
+            _RESERVATIONS_OF_REQUEST, {"request_id": request_id, "most": limit}
         )
-        .join(ShelterRow, ShelterRow.id == ReservationRow.shelter_id)
-        .join(ShelterRequestRow, ShelterRequestRow.id == ReservationRow.request_id)
-        .order_by(ReservationRow.id.desc())
-        .limit(limit)
-    )
+        return [ReservationView(**row._asdict()) for row in rows]
+    statement = _RESERVATIONS.limit(limit)
     if shelter_ids is not None:
         statement = statement.where(ReservationRow.shelter_id.in_(list(shelter_ids)))
     if request_ids is not None:
