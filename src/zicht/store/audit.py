@@ -48,6 +48,7 @@ from sqlalchemy.engine import Connection, Transaction
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Mapped, mapped_column
 
+from zicht.store._turns import Turns
 from zicht.store.audit_exports import EXPORT_KEY, exports_with
 from zicht.store.models import Base
 
@@ -233,17 +234,37 @@ def _sqlite_writers_queue(engine: Engine) -> Iterator[None]:
     steady writing from several server processes gives long waits; a kernel file lock
     wakes the next writer as soon as the lock is free. BEGIN IMMEDIATE still guards
     against writers that do not take this lock.
+
+    Within a process the writers first take turns in the order they came (`Turns`):
+    the kernel lock lets the thread that just released it take it again before a woken
+    waiter runs, so under steady writing one thread would write act after act while
+    others waited for hundreds of milliseconds (50 reservation threads: p50 10 ms, p95
+    270-380 ms; in turns both ~70-150 ms).
     """
     database = engine.url.database if engine.dialect.name == "sqlite" else None
     if not database or database == ":memory:" or database.startswith("file:"):
         yield
         return
-    with open(f"{database}-audit.lock", "a+b") as handle:
+    with _turns_of(database).turn(), open(f"{database}-audit.lock", "a+b") as handle:
         fcntl.flock(handle, fcntl.LOCK_EX)
         try:
             yield
         finally:
             fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+_TURNS: weakref.WeakValueDictionary[str, Turns] = weakref.WeakValueDictionary()
+_TURNS_LOCK = threading.Lock()
+
+
+def _turns_of(database: str) -> Turns:
+    """The writers' queue of this process for an SQLite file (one per name: two names
+    of one file make two queues, and the kernel lock still keeps their writers apart)."""
+    with _TURNS_LOCK:
+        turns = _TURNS.get(database)
+        if turns is None:
+            turns = _TURNS[database] = Turns()
+        return turns
 
 
 def append_many(

@@ -8,13 +8,17 @@ cost more CPU than the database took to run it.
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import (
+    JSON,
     Connection,
+    Integer,
     String,
+    Text,
     bindparam,
     case,
     cast,
@@ -124,6 +128,19 @@ def _request(row: Any) -> RequestView:
     )
 
 
+class _JsonParsed:
+    """A row of `_REQUEST_COLUMNS` read by name, its JSON columns parsed from their text."""
+
+    def __init__(self, mapping: Any) -> None:
+        self._mapping = mapping
+
+    def __getattr__(self, name: str) -> Any:
+        value = self._mapping[name]
+        if name in _JSON_COLUMNS and value is not None:
+            return json.loads(value)
+        return value
+
+
 def requests(
     connection: Connection,
     *,
@@ -143,9 +160,13 @@ def requests(
     return [_request(row) for row in connection.execute(statement)]
 
 
+# Built once: every request's page reads its request.
+_REQUEST_BY_ID = select(_REQUESTS).where(ShelterRequestRow.id == bindparam("request_id"))
+
+
 def request_view(connection: Connection, request_id: int) -> RequestView | None:
     """One request, or None."""
-    row = connection.execute(select(_REQUESTS).where(ShelterRequestRow.id == request_id)).first()
+    row = connection.execute(_REQUEST_BY_ID, {"request_id": request_id}).first()
     return None if row is None else _request(row)
 
 
@@ -159,9 +180,17 @@ def _served(statement: Any) -> Any:
     )
 
 
+# The request's columns, the JSON ones as their text: the statement of a reservation
+# repeats the request on the row of every shelter, and its JSON would be parsed on each.
+_REQUEST_COLUMNS = [
+    cast(column, Text).label(column.name) if isinstance(column.type, JSON) else column
+    for column in _REQUESTS.c
+]
+_JSON_COLUMNS = frozenset(column.name for column in _REQUESTS.c if isinstance(column.type, JSON))
+
 # The request and, comma-joined, the person indices it has served already.
 _TO_PLACE = select(
-    _REQUESTS,
+    *_REQUEST_COLUMNS,
     _served(
         select(func.aggregate_strings(cast(ReservationRow.person_index, String), ","))
     ).scalar_subquery(),
@@ -229,7 +258,7 @@ def request_and_places(
         return None
     first = rows[0]
     served = {int(index) for index in (first[_PLACE_FROM - 2] or "").split(",") if index}
-    request = _request(first)
+    request = _request(_JsonParsed(first._mapping))
     facts, counts = [], []
     for row in rows:
         place = row[_PLACE_FROM:]
@@ -246,6 +275,36 @@ def refresh_request_status(connection: Connection, request_id: int) -> None:
     connection.execute(_REFRESH_STATUS, {"request_id": request_id})
 
 
+# Reservations with their shelter's code and their request's organisation, kind and
+# urgency, built once; `reservations` adds its filters.
+_RESERVATIONS = (
+    select(
+        ReservationRow.id,
+        ReservationRow.request_id,
+        ReservationRow.person_index,
+        ReservationRow.shelter_id,
+        ShelterRow.code.label("shelter_code"),
+        ReservationRow.status,
+        ReservationRow.held_until,
+        ReservationRow.created_at,
+        ReservationRow.decided_at,
+        ReservationRow.reason,
+        ReservationRow.discharged_at,
+        ShelterRequestRow.organisation,
+        ShelterRequestRow.bed_kind,
+        ShelterRequestRow.urgency,
+    )
+    .join(ShelterRow, ShelterRow.id == ReservationRow.shelter_id)
+    .join(ShelterRequestRow, ShelterRequestRow.id == ReservationRow.request_id)
+    .order_by(ReservationRow.id.desc())
+)
+# The reservations of one request, the read of every request's page (after each
+# reservation made there): a statement built per call cost more CPU than the query.
+_RESERVATIONS_OF_REQUEST = _RESERVATIONS.where(
+    ReservationRow.request_id == bindparam("request_id")
+).limit(bindparam("most", type_=Integer))
+
+
 def reservations(
     connection: Connection,
     *,
@@ -255,28 +314,18 @@ def reservations(
     limit: int = 500,
 ) -> list[ReservationView]:
     """Reservations, newest first, filtered by shelters, requests and statuses."""
-    statement = (
-        select(
-            ReservationRow.id,
-            ReservationRow.request_id,
-            ReservationRow.person_index,
-            ReservationRow.shelter_id,
-            ShelterRow.code.label("shelter_code"),
-            ReservationRow.status,
-            ReservationRow.held_until,
-            ReservationRow.created_at,
-            ReservationRow.decided_at,
-            ReservationRow.reason,
-            ReservationRow.discharged_at,
-            ShelterRequestRow.organisation,
-            ShelterRequestRow.bed_kind,
-            ShelterRequestRow.urgency,
+    if (
+        shelter_ids is None
+        and statuses is None
+        and request_ids is not None
+        and len(request_ids) == 1
+    ):
+        (request_id,) = request_ids
+        rows = connection.execute(
+            _RESERVATIONS_OF_REQUEST, {"request_id": request_id, "most": limit}
         )
-        .join(ShelterRow, ShelterRow.id == ReservationRow.shelter_id)
-        .join(ShelterRequestRow, ShelterRequestRow.id == ReservationRow.request_id)
-        .order_by(ReservationRow.id.desc())
-        .limit(limit)
-    )
+        return [ReservationView(**row._asdict()) for row in rows]
+    statement = _RESERVATIONS.limit(limit)
     if shelter_ids is not None:
         statement = statement.where(ReservationRow.shelter_id.in_(list(shelter_ids)))
     if request_ids is not None:
