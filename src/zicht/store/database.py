@@ -5,17 +5,20 @@ from __future__ import annotations
 import threading
 import time
 import weakref
+from collections.abc import Mapping
+from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DisconnectionError
+from sqlalchemy.sql import ClauseElement, Executable
 
 from zicht.store.errors import scrub_errors
 
-__all__ = ["make_engine", "reader_engine"]
+__all__ = ["make_engine", "read_rows", "reader_engine"]
 
 # A pooled PostgreSQL connection idle for longer than this is pinged before use.
 PING_AFTER_IDLE_SECONDS = 5.0
@@ -109,9 +112,93 @@ def reader_engine(engine: Engine) -> Engine:
                 max_overflow=5,
             )
             _READERS[engine] = reader
+            _PLAIN_READERS.add(reader)
             event.listen(engine, "engine_disposed", partial(_dispose_reader, reader))
     return reader
 
 
 def _dispose_reader(reader: Engine, _engine: Engine) -> None:
     reader.dispose()
+
+
+# The readers `reader_engine` made: autocommit connections with nothing to reset.
+_PLAIN_READERS: weakref.WeakSet[Engine] = weakref.WeakSet()
+
+
+@dataclass(frozen=True)
+class _PlainRead:
+    """A statement compiled for a reader's driver, when the driver's rows need nothing of
+    SQLAlchemy: no value converted on the way in or out, no parameter expanded."""
+
+    compiled: Any
+    sql: str
+
+
+_PLAIN: dict[tuple[Executable, str], _PlainRead | None] = {}
+_PLAIN_LOCK = threading.Lock()
+
+
+def read_rows(
+    engine: Engine, statement: Executable, parameters: Mapping[str, Any] | None = None
+) -> list[tuple[Any, ...]]:
+    """The rows of one read statement, as tuples: on a PostgreSQL `reader_engine` run on
+    the driver's cursor directly when SQLAlchemy would hand back the driver's values
+    unchanged (no type converts them, on the way in or out), the same rows without
+    SQLAlchemy's execution steps (some 0.1 ms a statement, three on every page
+    request); otherwise through SQLAlchemy. Meant for statements built once (the
+    compiled form is remembered per statement object).
+
+    A driver error is not raised from the direct path: the connection is discarded and
+    the statement runs again through SQLAlchemy, which scrubs what it raises.
+    """
+    plain = _plain_read(engine, statement)
+    if plain is not None:
+        connection = engine.raw_connection()
+        try:
+            cursor = connection.cursor()
+            try:
+                cursor.execute(plain.sql, plain.compiled.construct_params(parameters))
+                return [tuple(row) for row in cursor.fetchall()]
+            finally:
+                cursor.close()
+        except engine.dialect.loaded_dbapi.Error:
+            connection.invalidate()
+        finally:
+            connection.close()
+    with engine.connect() as sqlalchemy_connection:
+        return [tuple(row) for row in sqlalchemy_connection.execute(statement, parameters)]
+
+
+def _plain_read(engine: Engine, statement: Executable) -> _PlainRead | None:
+    if engine not in _PLAIN_READERS or _observed(engine):
+        return None
+    key = (statement, engine.dialect.name)
+    try:
+        return _PLAIN[key]
+    except KeyError:
+        pass
+    dialect = engine.dialect
+    compiled: Any = cast(ClauseElement, statement).compile(dialect=dialect)
+    plain = None
+    if (
+        dialect.paramstyle == "pyformat"
+        and not compiled.positional
+        and not compiled._bind_processors
+        and not compiled.literal_execute_params
+        and not compiled.post_compile_params
+        and not compiled.escaped_bind_names
+        and all(
+            column[3]._cached_result_processor(dialect, None) is None
+            for column in compiled._result_columns
+        )
+    ):
+        plain = _PlainRead(compiled, compiled.string)
+    with _PLAIN_LOCK:
+        if len(_PLAIN) < 256:  # statements built once; a few dozen in all
+            _PLAIN[key] = plain
+    return plain
+
+
+def _observed(engine: Engine) -> bool:
+    # Listeners on statements (a test counting them) see every statement: through SQLAlchemy.
+    return bool(engine.dispatch.before_cursor_execute or engine.dispatch.after_cursor_execute)
