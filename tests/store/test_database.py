@@ -1,9 +1,11 @@
 """The engine seam: a PostgreSQL connection that died while idle in the pool is replaced;
-the reader engine of single-statement reads, and `read_rows` on it."""
+the reader engine of single-statement reads, and `read_rows` on it; the engines made
+beside an engine (the reader, the audit chain's)."""
 
 from __future__ import annotations
 
 import datetime as dt
+import weakref
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +24,7 @@ from sqlalchemy import (
     TypeDecorator,
     bindparam,
     cast,
+    event,
     func,
     select,
     text,
@@ -213,3 +216,40 @@ def test_read_rows_on_sqlite_reads_through_sqlalchemy(tmp_path: Path) -> None:
         assert rows[1][3] == dt.datetime(2024, 5, 6, 7, 8, 9, 123456)
     finally:
         engine.dispose()
+
+
+def test_an_engine_beside_is_made_once_per_engine_and_disposed_with_it(tmp_path: Path) -> None:
+    engine = make_engine(f"sqlite:///{tmp_path / 'zicht.db'}")
+    other = make_engine(f"sqlite:///{tmp_path / 'other.db'}")
+    made: weakref.WeakKeyDictionary[Engine, Engine] = weakref.WeakKeyDictionary()
+    elsewhere: weakref.WeakKeyDictionary[Engine, Engine] = weakref.WeakKeyDictionary()
+    own, new = database.engine_beside(engine, made, pool_size=1, max_overflow=0)
+    assert new and own is not engine and made[engine] is own
+    assert own.url == engine.url and own.pool.size() == 1  # type: ignore[attr-defined]
+    assert database.engine_beside(engine, made, pool_size=1) == (own, False)
+    assert database.engine_beside(other, made)[0] is not own  # one per engine
+    assert database.engine_beside(engine, elsewhere)[0] is not own  # one per record
+    disposed: list[Engine] = []
+    event.listen(own, "engine_disposed", disposed.append)
+    engine.dispose()
+    assert disposed == [own]
+    other.dispose()
+
+
+@pytest.mark.postgres
+def test_the_audit_chain_appends_with_an_engine_of_its_own(postgres_schema_url: str) -> None:
+    from zicht.access import _audit
+
+    engine = make_engine(postgres_schema_url)
+    try:
+        own = _audit._chain_engine(engine)
+        assert own is not engine and own is not reader_engine(engine)
+        assert _audit._chain_engine(engine) is own
+        assert own.pool.size() == 1  # type: ignore[attr-defined]
+        with own.connect() as connection:  # not the reader's autocommit connections
+            assert connection.connection.driver_connection.autocommit is False  # type: ignore[union-attr]
+        disposed: list[Engine] = []
+        event.listen(own, "engine_disposed", disposed.append)
+    finally:
+        engine.dispose()
+    assert disposed == [own]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import threading
 import time
 import weakref
@@ -18,7 +19,7 @@ from sqlalchemy.sql import ClauseElement, Executable
 
 from zicht.store.errors import scrub_errors
 
-__all__ = ["make_engine", "read_rows", "reader_engine"]
+__all__ = ["engine_beside", "make_engine", "read_rows", "reader_engine"]
 
 # A pooled PostgreSQL connection idle for longer than this is pinged before use.
 PING_AFTER_IDLE_SECONDS = 5.0
@@ -79,8 +80,42 @@ def _ping_idle_connections(engine: Engine) -> None:
     event.listen(engine, "checkout", on_checkout)
 
 
+_BESIDE_LOCK = threading.Lock()
+
+
+def _new_beside_lock() -> None:
+    # A forked child must not inherit the lock held by a thread it does not have.
+    global _BESIDE_LOCK
+    _BESIDE_LOCK = threading.Lock()
+
+
+os.register_at_fork(after_in_child=_new_beside_lock)
+
+
+def engine_beside(
+    engine: Engine,
+    made: weakref.WeakKeyDictionary[Engine, Engine],
+    **options: Any,
+) -> tuple[Engine, bool]:
+    """An engine of its own on `engine`'s database (a pool apart, with `options` for
+    `make_engine`), made once per engine and kept in `made`, the caller's record of
+    them; disposed when `engine` is. Returns the engine and whether it was made now.
+    """
+    with _BESIDE_LOCK:
+        own = made.get(engine)
+        if own is not None:
+            return own, False
+        own = make_engine(engine.url.render_as_string(hide_password=False), **options)
+        made[engine] = own
+        event.listen(engine, "engine_disposed", partial(_dispose_beside, own))
+    return own, True
+
+
+def _dispose_beside(own: Engine, _engine: Engine) -> None:
+    own.dispose()
+
+
 _READERS: weakref.WeakKeyDictionary[Engine, Engine] = weakref.WeakKeyDictionary()
-_READERS_LOCK = threading.Lock()
 
 
 def reader_engine(engine: Engine) -> Engine:
@@ -98,27 +133,20 @@ def reader_engine(engine: Engine) -> Engine:
     """
     if engine.dialect.name != "postgresql":
         return engine
-    with _READERS_LOCK:
-        reader = _READERS.get(engine)
-        if reader is None:
-            reader = make_engine(
-                engine.url.render_as_string(hide_password=False),
-                isolation_level="AUTOCOMMIT",
-                pool_reset_on_return=None,
-                # Single reads return their connection at once: a smaller pool than the
-                # engine's (5 + 10) keeps a worker's connections to PostgreSQL at most
-                # 15 + 10 + the audit writer's 2.
-                pool_size=5,
-                max_overflow=5,
-            )
-            _READERS[engine] = reader
-            _PLAIN_READERS.add(reader)
-            event.listen(engine, "engine_disposed", partial(_dispose_reader, reader))
+    reader, made = engine_beside(
+        engine,
+        _READERS,
+        isolation_level="AUTOCOMMIT",
+        pool_reset_on_return=None,
+        # Single reads return their connection at once: a smaller pool than the
+        # engine's (5 + 10) keeps a worker's connections to PostgreSQL at most
+        # 15 + 10 + the audit writer's 2.
+        pool_size=5,
+        max_overflow=5,
+    )
+    if made:
+        _PLAIN_READERS.add(reader)
     return reader
-
-
-def _dispose_reader(reader: Engine, _engine: Engine) -> None:
-    reader.dispose()
 
 
 # The readers `reader_engine` made: autocommit connections with nothing to reset.
