@@ -6,7 +6,7 @@ import os
 import threading
 import time
 import weakref
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
@@ -168,13 +168,15 @@ _PLAIN_LOCK = threading.Lock()
 
 def read_rows(
     engine: Engine, statement: Executable, parameters: Mapping[str, Any] | None = None
-) -> list[tuple[Any, ...]]:
-    """The rows of one read statement, as tuples: on a PostgreSQL `reader_engine` run on
-    the driver's cursor directly when SQLAlchemy would hand back the driver's values
-    unchanged (no type converts them, on the way in or out), the same rows without
-    SQLAlchemy's execution steps (some 0.1 ms a statement, three on every page
-    request); otherwise through SQLAlchemy. Meant for statements built once (the
-    compiled form is remembered per statement object).
+) -> Sequence[Sequence[Any]]:
+    """The rows of one read statement (the driver's tuples, or SQLAlchemy's rows).
+
+    On a PostgreSQL `reader_engine` the statement runs on the driver's cursor directly
+    when SQLAlchemy would hand back the driver's values unchanged (no type converts
+    them, on the way in or out): the same rows without SQLAlchemy's execution steps
+    (some 0.1 ms a statement, three on every page request); otherwise through
+    SQLAlchemy. Meant for statements built once (the compiled form is remembered per
+    statement object).
 
     A driver error is not raised from the direct path: the connection is discarded and
     the statement runs again through SQLAlchemy, which scrubs what it raises.
@@ -186,7 +188,8 @@ def read_rows(
             cursor = connection.cursor()
             try:
                 cursor.execute(plain.sql, plain.compiled.construct_params(parameters))
-                return [tuple(row) for row in cursor.fetchall()]
+                rows: Sequence[Sequence[Any]] = cursor.fetchall()
+                return rows
             finally:
                 cursor.close()
         except engine.dialect.loaded_dbapi.Error:
@@ -194,7 +197,7 @@ def read_rows(
         finally:
             connection.close()
     with engine.connect() as sqlalchemy_connection:
-        return [tuple(row) for row in sqlalchemy_connection.execute(statement, parameters)]
+        return sqlalchemy_connection.execute(statement, parameters).all()
 
 
 def _plain_read(engine: Engine, statement: Executable) -> _PlainRead | None:
