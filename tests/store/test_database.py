@@ -253,3 +253,21 @@ def test_the_audit_chain_appends_with_an_engine_of_its_own(postgres_schema_url: 
     finally:
         engine.dispose()
     assert disposed == [own]
+
+
+@pytest.mark.postgres
+def test_read_rows_starts_its_record_afresh_when_full(
+    postgres_schema_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    engine = make_engine(postgres_schema_url)
+    reader = reader_engine(engine)
+    monkeypatch.setattr(database, "_PLAIN", {})
+    monkeypatch.setattr(database, "_PLAIN_MOST", 2)
+    try:
+        statements = [select(func.abs(bindparam("n", type_=Integer)) + k) for k in range(5)]
+        for k, statement in enumerate(statements):
+            assert read_rows(reader, statement, {"n": -3}) == [(3 + k,)]
+            assert len(database._PLAIN) <= 2
+        assert (statements[-1], "postgresql") in database._PLAIN
+    finally:
+        engine.dispose()

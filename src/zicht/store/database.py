@@ -162,7 +162,12 @@ class _PlainRead:
     sql: str
 
 
+# Per statement object and dialect. The statements read here are built once and kept
+# by their modules (a few dozen shapes in use); should more come, the record starts
+# afresh rather than grow (a weak one would not do: the compiled form holds its
+# statement).
 _PLAIN: dict[tuple[Executable, str], _PlainRead | None] = {}
+_PLAIN_MOST = 1024
 _PLAIN_LOCK = threading.Lock()
 
 
@@ -203,12 +208,12 @@ def read_rows(
 def _plain_read(engine: Engine, statement: Executable) -> _PlainRead | None:
     if engine not in _PLAIN_READERS or _observed(engine):
         return None
-    key = (statement, engine.dialect.name)
+    dialect = engine.dialect
+    key = (statement, dialect.name)
     try:
         return _PLAIN[key]
     except KeyError:
         pass
-    dialect = engine.dialect
     compiled: Any = cast(ClauseElement, statement).compile(dialect=dialect)
     plain = None
     if (
@@ -225,8 +230,9 @@ def _plain_read(engine: Engine, statement: Executable) -> _PlainRead | None:
     ):
         plain = _PlainRead(compiled, compiled.string)
     with _PLAIN_LOCK:
-        if len(_PLAIN) < 256:  # statements built once; a few dozen in all
-            _PLAIN[key] = plain
+        if len(_PLAIN) >= _PLAIN_MOST:
+            _PLAIN.clear()
+        _PLAIN[key] = plain
     return plain
 
 
