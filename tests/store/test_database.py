@@ -1,15 +1,37 @@
 """The engine seam: a PostgreSQL connection that died while idle in the pool is replaced;
-the reader engine of single-statement reads."""
+the reader engine of single-statement reads, and `read_rows` on it; the engines made
+beside an engine (the reader, the audit chain's)."""
 
 from __future__ import annotations
 
+import datetime as dt
+import weakref
 from pathlib import Path
+from typing import Any
 
 import psycopg
 import pytest
-from sqlalchemy import text
+from sqlalchemy import (
+    Boolean,
+    Column,
+    Date,
+    DateTime,
+    Engine,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    TypeDecorator,
+    bindparam,
+    cast,
+    event,
+    func,
+    select,
+    text,
+)
+from sqlalchemy.exc import DBAPIError
 
-from zicht.store import database, make_engine, reader_engine
+from zicht.store import database, make_engine, read_rows, reader_engine
 
 
 @pytest.mark.postgres
@@ -75,5 +97,177 @@ def test_sqlite_reads_through_the_engine_itself(tmp_path: Path) -> None:
     engine = make_engine(f"sqlite:///{tmp_path / 'z.db'}")
     try:
         assert reader_engine(engine) is engine
+    finally:
+        engine.dispose()
+
+
+_PEOPLE = Table(
+    "read_rows_probe",
+    MetaData(),
+    Column("id", Integer, primary_key=True),
+    Column("name", String(40)),
+    Column("born", Date),
+    Column("seen_at", DateTime),
+    Column("active", Boolean),
+)
+
+
+class _Shouting(TypeDecorator[str]):
+    """A type that changes what the driver returns: the direct path must not be taken."""
+
+    impl = String
+    cache_ok = True
+
+    def process_result_value(self, value: str | None, dialect: Any) -> str | None:
+        return None if value is None else value.upper()
+
+
+def _probe(engine: Engine) -> None:
+    _PEOPLE.create(engine)
+    with engine.begin() as connection:
+        connection.execute(
+            _PEOPLE.insert(),
+            [
+                {
+                    "id": 1,
+                    "name": "Synth A",
+                    "born": dt.date(1990, 1, 2),
+                    "seen_at": None,
+                    "active": True,
+                },
+                {
+                    "id": 2,
+                    "name": "Synth B",
+                    "born": None,
+                    "seen_at": dt.datetime(2024, 5, 6, 7, 8, 9, 123456),
+                    "active": False,
+                },
+                {"id": 3, "name": None, "born": None, "seen_at": None, "active": None},
+            ],
+        )
+
+
+@pytest.mark.postgres
+def test_read_rows_on_the_postgresql_reader_gives_what_sqlalchemy_gives(
+    postgres_schema_url: str,
+) -> None:
+    engine = make_engine(postgres_schema_url)
+    reader = reader_engine(engine)
+    try:
+        _probe(engine)
+        by_id = select(_PEOPLE).where(_PEOPLE.c.id >= bindparam("low")).order_by(_PEOPLE.c.id)
+        count = select(func.count(), func.current_date()).select_from(_PEOPLE)
+        shouting = select(cast(_PEOPLE.c.name, _Shouting)).order_by(_PEOPLE.c.id)
+        # The oracle: the same statements through SQLAlchemy on the engine itself.
+        with engine.connect() as connection:
+            expected = [
+                [tuple(r) for r in connection.execute(by_id, {"low": 2})],
+                [tuple(r) for r in connection.execute(count)],
+                [tuple(r) for r in connection.execute(shouting)],
+            ]
+        assert database._plain_read(reader, by_id) is not None  # the direct path is taken
+        assert database._plain_read(reader, shouting) is None  # a converting type is not
+        for _ in range(7):  # past psycopg's threshold for preparing a statement
+            got = [
+                read_rows(reader, by_id, {"low": 2}),
+                read_rows(reader, count),
+                read_rows(reader, shouting),
+            ]
+            assert got == expected
+        assert expected[2][0] == ("SYNTH A",)
+        # Neither path leaves a transaction open on the reader's connections.
+        with reader.connect() as connection:
+            assert connection.connection.driver_connection.info.transaction_status == 0  # type: ignore[union-attr]
+    finally:
+        engine.dispose()
+
+
+@pytest.mark.postgres
+def test_read_rows_errors_are_scrubbed_as_sqlalchemy_scrubs_them(
+    postgres_schema_url: str,
+) -> None:
+    engine = make_engine(postgres_schema_url)
+    reader = reader_engine(engine)
+    try:
+        _probe(engine)
+        secret = "Synth-Secret-Value"
+        statement = select(_PEOPLE.c.id).where(
+            _PEOPLE.c.id == func.cast(bindparam("value", type_=String), Integer)
+        )
+        assert database._plain_read(reader, statement) is not None
+        with pytest.raises(DBAPIError) as raised:
+            read_rows(reader, statement, {"value": secret})
+        assert secret not in str(raised.value) and "SQLSTATE 22P02" in str(raised.value)
+        # The reader goes on reading after the error.
+        assert read_rows(reader, select(func.count()).select_from(_PEOPLE)) == [(3,)]
+    finally:
+        engine.dispose()
+
+
+def test_read_rows_on_sqlite_reads_through_sqlalchemy(tmp_path: Path) -> None:
+    engine = make_engine(f"sqlite:///{tmp_path / 'zicht.db'}")
+    try:
+        _probe(engine)
+        statement = select(_PEOPLE).order_by(_PEOPLE.c.id)
+        assert database._plain_read(reader_engine(engine), statement) is None
+        rows = read_rows(reader_engine(engine), statement)
+        # SQLAlchemy's conversions of SQLite's text into dates and times were applied.
+        assert rows[0][2] == dt.date(1990, 1, 2)
+        assert rows[1][3] == dt.datetime(2024, 5, 6, 7, 8, 9, 123456)
+    finally:
+        engine.dispose()
+
+
+def test_an_engine_beside_is_made_once_per_engine_and_disposed_with_it(tmp_path: Path) -> None:
+    engine = make_engine(f"sqlite:///{tmp_path / 'zicht.db'}")
+    other = make_engine(f"sqlite:///{tmp_path / 'other.db'}")
+    made: weakref.WeakKeyDictionary[Engine, Engine] = weakref.WeakKeyDictionary()
+    elsewhere: weakref.WeakKeyDictionary[Engine, Engine] = weakref.WeakKeyDictionary()
+    own, new = database.engine_beside(engine, made, pool_size=1, max_overflow=0)
+    assert new and own is not engine and made[engine] is own
+    assert own.url == engine.url and own.pool.size() == 1  # type: ignore[attr-defined]
+    assert database.engine_beside(engine, made, pool_size=1) == (own, False)
+    assert database.engine_beside(other, made)[0] is not own  # one per engine
+    assert database.engine_beside(engine, elsewhere)[0] is not own  # one per record
+    disposed: list[Engine] = []
+    event.listen(own, "engine_disposed", disposed.append)
+    engine.dispose()
+    assert disposed == [own]
+    other.dispose()
+
+
+@pytest.mark.postgres
+def test_the_audit_chain_appends_with_an_engine_of_its_own(postgres_schema_url: str) -> None:
+    from zicht.access import _audit
+
+    engine = make_engine(postgres_schema_url)
+    try:
+        own = _audit._chain_engine(engine)
+        assert own is not engine and own is not reader_engine(engine)
+        assert _audit._chain_engine(engine) is own
+        assert own.pool.size() == 1  # type: ignore[attr-defined]
+        with own.connect() as connection:  # not the reader's autocommit connections
+            assert connection.connection.driver_connection.autocommit is False  # type: ignore[union-attr]
+        disposed: list[Engine] = []
+        event.listen(own, "engine_disposed", disposed.append)
+    finally:
+        engine.dispose()
+    assert disposed == [own]
+
+
+@pytest.mark.postgres
+def test_read_rows_starts_its_record_afresh_when_full(
+    postgres_schema_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    engine = make_engine(postgres_schema_url)
+    reader = reader_engine(engine)
+    monkeypatch.setattr(database, "_PLAIN", {})
+    monkeypatch.setattr(database, "_PLAIN_MOST", 2)
+    try:
+        statements = [select(func.abs(bindparam("n", type_=Integer)) + k) for k in range(5)]
+        for k, statement in enumerate(statements):
+            assert read_rows(reader, statement, {"n": -3}) == [(3 + k,)]
+            assert len(database._PLAIN) <= 2
+        assert (statements[-1], "postgresql") in database._PLAIN
     finally:
         engine.dispose()

@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from functools import partial
 from typing import Any
 
-from sqlalchemy import Connection, Engine, event
+from sqlalchemy import Connection, Engine
 
 from zicht.access._audit_writer import GroupWriter
 from zicht.access._checkpoint import CHECKPOINT_EVERY, Checkpoint, CheckpointError, Checkpoints
@@ -42,7 +42,7 @@ from zicht.store.audit import (
     search_entries,
 )
 from zicht.store.audit_exports import EXPORT_KEY, export_ids
-from zicht.store.database import make_engine
+from zicht.store.database import engine_beside
 from zicht.store.models import utcnow
 
 __all__ = [
@@ -153,19 +153,8 @@ def _chain_engine(engine: Engine) -> Engine:
     pool's connections (every act waits for that step). Disposed with `engine`."""
     if engine.dialect.name != "postgresql":
         return engine
-    with _WRITERS_LOCK:
-        own = _CHAIN_ENGINES.get(engine)
-        if own is None:
-            own = make_engine(
-                engine.url.render_as_string(hide_password=False), pool_size=1, max_overflow=1
-            )
-            _CHAIN_ENGINES[engine] = own
-            event.listen(engine, "engine_disposed", partial(_dispose_chain_engine, own))
+    own, _ = engine_beside(engine, _CHAIN_ENGINES, pool_size=1, max_overflow=1)
     return own
-
-
-def _dispose_chain_engine(own: Engine, _engine: Engine) -> None:
-    own.dispose()
 
 
 def defers(engine: Engine | Connection) -> bool:

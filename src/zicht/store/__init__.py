@@ -3,7 +3,7 @@
 The only package that talks SQL to the application database.
 """
 
-from zicht.store.database import make_engine, reader_engine
+from zicht.store.database import make_engine, read_rows, reader_engine
 from zicht.store.migrate import current_revision, head_revision, upgrade
 from zicht.store.models import (
     RECORD_TABLES,
@@ -38,6 +38,7 @@ __all__ = [
     "read_flagged",
     "read_quarantine",
     "read_records",
+    "read_rows",
     "reader_engine",
     "upgrade",
 ]

@@ -33,6 +33,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
+from zicht.store.database import read_rows
 from zicht.store.models import Base, utcnow
 
 __all__ = [
@@ -323,9 +324,8 @@ def _session_user_statement() -> Any:
 
 def session_user(engine: Engine, token_hash: str) -> SessionUser | None:
     """The session with token digest `token_hash` and its user, or None."""
-    with engine.connect() as connection:
-        row = connection.execute(_session_user_statement(), {"token_hash": token_hash}).first()
-    return None if row is None else SessionUser(*row)
+    rows = read_rows(engine, _session_user_statement(), {"token_hash": token_hash})
+    return SessionUser(*rows[0]) if rows else None
 
 
 def touch_session(engine: Engine, session_id: int, at: dt.datetime) -> None:

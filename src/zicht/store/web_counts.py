@@ -10,6 +10,7 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, Engine, String, cast, func, literal_column, select
 
+from zicht.store.database import read_rows
 from zicht.store.linkage import LinkRunRow
 from zicht.store.models import RECORD_TABLES, IngestBatch, QuarantineRow
 from zicht.store.reporting import reports_version
@@ -30,8 +31,8 @@ def data_version(engine: Engine) -> tuple[Any, ...]:
     tables and one indexed column, and one text column back (the facts joined by the
     database), since it is read on every page request.
     """
-    with engine.connect() as connection:
-        return (connection.execute(_data_version_statement()).scalar_one(),)
+    (version,) = read_rows(engine, _data_version_statement())
+    return (version[0],)
 
 
 def _version_facts() -> list[Any]:

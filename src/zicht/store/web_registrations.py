@@ -17,6 +17,7 @@ from typing import Any
 
 from sqlalchemy import Engine, String, bindparam, func, or_, select
 
+from zicht.store.database import read_rows
 from zicht.store.models import RECORD_TABLES
 from zicht.store.reading import identity_context
 
@@ -246,8 +247,7 @@ def registration_page(engine: Engine, query: RegistrationQuery) -> list[Registra
         "limit": query.page_size,
         "offset": (query.page - 1) * query.page_size,
     }
-    with engine.connect() as connection:
-        return list(_rows(connection.execute(statement, parameters), query.record_type))
+    return list(_rows(read_rows(engine, statement, parameters), query.record_type))
 
 
 def iter_registrations(

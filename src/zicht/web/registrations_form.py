@@ -1,18 +1,22 @@
 """The filter form of the registrations list, rendered once per set of inputs.
 
-The form depends only on the language, the choices (record types, organisations when
+The filter form depends only on the language, the choices (record types, organisations when
 the caller sees all, years present, forms, genders, sorts) and the chosen values; it is
 therefore remembered for exactly those inputs (the years passed in come from the
 data-version cache of the list). The purpose of a look at identities is not part of it:
-that is a form of its own, POSTed (templates/registrations.html).
+that is a form of its own, POSTed (`look_form`), rendered once per language, page and
+error, with markers where the request's own values go (its CSRF token, filters and
+purpose), each replaced by its value escaped as the template escapes it.
 """
 
 from __future__ import annotations
 
+import re
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from functools import lru_cache
 
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from zicht.i18n import N_
 from zicht.standard import FORMS, GENDERS, ORGANISATIONS, RECORD_TYPES
@@ -21,7 +25,7 @@ from zicht.web.i18n import Translator
 from zicht.web.queries import SORTS, field_label
 from zicht.web.rendering import environment
 
-__all__ = ["filter_form"]
+__all__ = ["filter_form", "look_form"]
 
 _SORT_LABELS = {
     "id": N_("Number"),
@@ -74,3 +78,42 @@ def filter_form(
 
 def _without_page(query: RegistrationQuery) -> RegistrationQuery:
     return replace(query, page=1) if query.page != 1 else query
+
+
+# Where a request's own values go in the remembered look form. No value put in place
+# is searched again (one pass), so a purpose that holds a marker stays as typed.
+_MARKER = re.compile("\x00(csrf|hidden|purpose)\x00")
+_MARKS = {name: f"\x00{name}\x00" for name in ("csrf", "hidden", "purpose")}
+
+
+@lru_cache(maxsize=1024)
+def _look(lang: str, errors: tuple[tuple[str, str], ...], page: int, identities: bool) -> str:
+    return environment.get_template("registrations_look.html").render(
+        t=Translator(lang),
+        csrf_token=_MARKS["csrf"],
+        hidden=_MARKS["hidden"],
+        purpose=_MARKS["purpose"],
+        errors=dict(errors),
+        page=page,
+        identities=identities,
+    )
+
+
+def look_form(
+    t: Translator,
+    csrf_token: str,
+    filters: Sequence[tuple[str, str]],
+    purpose: str,
+    errors: Mapping[str, str],
+    page: int,
+    identities: bool,
+) -> Markup:
+    """The POSTed form asking for identities with a purpose: the list's `filters` as
+    hidden fields, the `purpose` typed so far, the button asking for `page`."""
+    hidden = "".join(
+        f'<input type="hidden" name="{escape(name)}" value="{escape(value)}">'
+        for name, value in filters
+    )
+    values = {"csrf": str(escape(csrf_token)), "hidden": hidden, "purpose": str(escape(purpose))}
+    html = _look(t.lang, tuple(errors.items()), page, identities)
+    return Markup(_MARKER.sub(lambda found: values[found.group(1)], html))  # noqa: S704 - escaped above

@@ -53,7 +53,7 @@ from zicht.web.queries import (
     SORTS,
     versioned,
 )
-from zicht.web.registrations_form import filter_form
+from zicht.web.registrations_form import filter_form, look_form
 from zicht.web.registrations_pager import numbered_pages
 from zicht.web.registrations_view import (
     display,
@@ -191,6 +191,12 @@ async def _list(
         lambda: tuple(years(shared.reader, query.record_type)),
     )
     form_html = filter_form(t, query, all_organisations, year_options)
+    shown_purpose = purpose if (show or errors) else ""
+    identity_form = (
+        look_form(t, principal.csrf_token or "", filters, shown_purpose, errors, query.page, show)
+        if can_identify
+        else ""
+    )
     return render(
         request,
         "registrations.html",
@@ -198,8 +204,8 @@ async def _list(
         N_("Registrations"),
         errors=errors,
         query=query,
-        filters=filters,
         filter_form=form_html,
+        look_form=identity_form,
         columns=columns,
         rows=table_rows(t, query.record_type, rows, identity_names, decrypted, look_form=show),
         total=total,
@@ -210,7 +216,6 @@ async def _list(
         export_query=urlencode(filters),
         can_identify=can_identify,
         identities=show,
-        purpose=purpose if (show or errors) else "",
     )
 
 
