@@ -65,6 +65,7 @@ from zicht.store.ads import (
     save_screening,
     write_ads,
 )
+from zicht.store.database import bulk_page_cache
 from zicht.store.licences import licence_states
 from zicht.store.platforms import ad_context
 
@@ -77,6 +78,9 @@ CHUNK = 5000  # ads read, stored and grouped at a time
 # dropped first, as arrays of 32-bit hashes (about 300 bytes a text, a tenth of a list
 # of ints): a representative whose words are gone is read and decrypted again.
 _WORDS_CACHE = 200_000
+# SQLite's page cache while a delivery is stored and grouped (the default is 2 MiB): the
+# ads, their contacts and band keys go into indexes far larger than that.
+PAGE_CACHE_MIB = 256
 
 
 @dataclass
@@ -332,7 +336,11 @@ def screen_file(
     policy = policy or ScreeningPolicy()
     rows = open_feed(path)
     result = ScreenResult(file=str(path), platform=platform)
-    with Session(engine) as session, session.begin():
+    with (
+        Session(engine) as session,
+        session.begin(),
+        bulk_page_cache(session.connection(), PAGE_CACHE_MIB),
+    ):
         batch = writing.start_batch(
             session,
             source=platform,
