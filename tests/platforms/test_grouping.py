@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import json
+from array import array
 from pathlib import Path
 
 import pytest
@@ -178,3 +179,21 @@ def test_a_similarity_with_a_floor_is_exact_above_it_and_zero_below(
         share = _lcs_length(a, b) / max(len(a), len(b))
         expected = share if share >= at_least else 0.0
     assert template_similarity(a, b, at_least=at_least) == expected
+
+
+_HASHES = [0, 7, 2**31 - 1, 2**31, 2**32 - 2, 2**32 - 1]  # word hashes are 32-bit
+
+
+@given(
+    st.lists(st.sampled_from(_HASHES), min_size=8, max_size=24),
+    st.lists(st.sampled_from(_HASHES), min_size=8, max_size=24),
+)
+def test_words_held_as_arrays_align_as_lists(a: list[int], b: list[int]) -> None:
+    """Screening keeps representatives' words as arrays of unsigned 32-bit hashes: they
+    align as the lists they came from, by the textbook oracle."""
+    share = _lcs_length(a, b) / max(len(a), len(b))
+    expected = share if share >= 0.8 else 0.0
+    packed_a, packed_b = array("I", a), array("I", b)
+    assert list(packed_a) == a
+    assert template_similarity(packed_a, packed_b, at_least=0.8) == expected
+    assert template_similarity(packed_a, b, at_least=0.8) == expected

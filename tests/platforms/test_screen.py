@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 
 from zicht.cli import app
 from zicht.ingest import IngestFileError
-from zicht.platforms import import_licences
+from zicht.platforms import _screen, import_licences
 from zicht.platforms._screen import screen_file
 from zicht.privacy import Cipher
 from zicht.store import IngestBatch, QuarantineRow
@@ -201,15 +201,26 @@ def _partition(rows: list[dict[str, str]]) -> set[frozenset[str]]:
     return {frozenset(m) for m in members.values()}
 
 
-@pytest.mark.parametrize(("chunk_size", "workers"), [(1, 1), (7, 1), (7, 2)])
+@pytest.mark.parametrize(
+    ("chunk_size", "workers", "words_cache"),
+    [(1, 1, None), (7, 1, None), (7, 2, None), (7, 1, 0), (3, 1, 5)],
+)
 def test_screening_in_chunks_gives_what_one_chunk_gives(
-    engine: Engine, cipher: Cipher, tmp_path: Path, chunk_size: int, workers: int
+    engine: Engine,
+    cipher: Cipher,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    chunk_size: int,
+    workers: int,
+    words_cache: int | None,
 ) -> None:
     """Two deliveries (three days, then a fourth) of a synthetic world with hand-written
     ads: the same flags, reasons, scores, operators and links with chunks of 1 or 7 ads as in
     one chunk, and with the chunks prepared in two worker processes. The grouping state
     between chunks is the store; an order that depends on the chunk (e.g. all contacts of
-    a chunk linked before its templates) or on which process prepared it fails here."""
+    a chunk linked before its templates) or on which process prepared it fails here. With
+    no or few representatives' words held between chunks, their words come from their
+    stored, encrypted content: the cache changes no result."""
     world = simulate_ads(3, independents=25, networks=5, days=4)
     hand = (Path(__file__).parent / "data" / "hand_ads.jsonl").read_text(encoding="utf-8")
     write_ad_world(world, tmp_path / "world")
@@ -249,4 +260,6 @@ def test_screening_in_chunks_gives_what_one_chunk_gives(
     kinds = {link["kind"] for _, _, found in whole for link in found}
     assert kinds == {"phone", "email", "template", "image"}
     assert {"licence_shared", "licence_not_active", "licence_unknown"} <= flags
+    if words_cache is not None:
+        monkeypatch.setattr(_screen, "_WORDS_CACHE", words_cache)
     assert run(chunk_size, workers) == whole

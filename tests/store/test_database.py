@@ -271,3 +271,34 @@ def test_read_rows_starts_its_record_afresh_when_full(
         assert (statements[-1], "postgresql") in database._PLAIN
     finally:
         engine.dispose()
+
+
+def test_a_bulk_page_cache_is_sqlites_only_while_it_lasts(tmp_path: Path) -> None:
+    engine = make_engine(f"sqlite:///{tmp_path / 'cache.db'}")
+    try:
+        with engine.begin() as connection:
+            before = connection.exec_driver_sql("PRAGMA cache_size").scalar_one()
+            with database.bulk_page_cache(connection, 256):
+                inside = connection.exec_driver_sql("PRAGMA cache_size").scalar_one()
+            after = connection.exec_driver_sql("PRAGMA cache_size").scalar_one()
+        assert (inside, after) == (-256 * 1024, before)
+        with (  # restored when the work inside fails
+            pytest.raises(RuntimeError),
+            engine.begin() as connection,
+            database.bulk_page_cache(connection, 64),
+        ):
+            raise RuntimeError("the delivery failed")
+        with engine.connect() as connection:  # the pooled connection as it was
+            assert connection.exec_driver_sql("PRAGMA cache_size").scalar_one() == before
+    finally:
+        engine.dispose()
+
+
+@pytest.mark.postgres
+def test_a_bulk_page_cache_changes_nothing_on_postgresql(postgres_schema_url: str) -> None:
+    engine = make_engine(postgres_schema_url)
+    try:
+        with engine.begin() as connection, database.bulk_page_cache(connection, 256):
+            assert connection.execute(text("SELECT 1")).scalar_one() == 1
+    finally:
+        engine.dispose()

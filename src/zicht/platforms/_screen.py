@@ -27,6 +27,7 @@ import re
 from array import array
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from itertools import islice
 from pathlib import Path
 from typing import Any
 
@@ -64,6 +65,7 @@ from zicht.store.ads import (
     save_screening,
     write_ads,
 )
+from zicht.store.database import bulk_page_cache
 from zicht.store.licences import licence_states
 from zicht.store.platforms import ad_context
 
@@ -72,7 +74,13 @@ __all__ = ["CHUNK", "PLATFORM_NAME", "ScreenResult", "screen_file"]
 RECORD_TYPE = "ad"
 PLATFORM_NAME = re.compile(r"[a-z0-9][a-z0-9._-]{0,39}")
 CHUNK = 5000  # ads read, stored and grouped at a time
-_WORDS_CACHE = 20_000  # word lists of stored representatives kept between chunks
+# Word lists of stored representatives kept between chunks, least recently aligned
+# dropped first, as arrays of 32-bit hashes (about 300 bytes a text, a tenth of a list
+# of ints): a representative whose words are gone is read and decrypted again.
+_WORDS_CACHE = 200_000
+# SQLite's page cache while a delivery is stored and grouped (the default is 2 MiB): the
+# ads, their contacts and band keys go into indexes far larger than that.
+PAGE_CACHE_MIB = 256
 
 
 @dataclass
@@ -143,7 +151,7 @@ class _Run:
         self.policy = policy
         self.vocabulary = Vocabulary()
         self.new_ids = array("q")  # row ids of this delivery's ads, in file order
-        self.words: dict[int, list[int]] = {}
+        self.words: dict[int, Sequence[int]] = {}  # in order of last use
         self.images: dict[int, tuple[str, ...]] = {}  # of the chunk's ads
         self.facts: dict[int, AdFacts] = {}  # of the stored ads the chunk meets
         self.grouping = Grouping(self._words_of, self._images_of)
@@ -153,20 +161,25 @@ class _Run:
 
     def _facts(self, ids: Sequence[int]) -> None:
         """Load what grouping needs of stored ads (of earlier chunks or deliveries)."""
-        self.facts = grouping_facts(self.session, ids)
+        words = self.words
+        self.facts = grouping_facts(
+            self.session, ids, content_of=[i for i in ids if i not in words]
+        )
         for row_id, facts in self.facts.items():
             if facts.cluster_id is not None:  # an earlier delivery's (this one's: not yet)
                 self.grouping.stored(row_id, facts.cluster_id)
                 self.clusters_seen.add(facts.cluster_id)
 
-    def _words_of(self, row_id: int) -> list[int]:
-        words = self.words.get(row_id)
+    def _words_of(self, row_id: int) -> Sequence[int]:
+        cache = self.words
+        words = cache.pop(row_id, None)
         if words is None:  # a stored representative: its text decrypted here only
             facts = self.facts[row_id]
+            assert facts.content is not None  # read for every ad without words
             context = ad_context(facts.platform, facts.ad_id)
             content = self.cipher.decrypt_json(facts.content, context)
-            words = self.vocabulary.words(_text_of(content["title"], content["text"]))
-            self.words[row_id] = words
+            words = array("I", self.vocabulary.words(_text_of(content["title"], content["text"])))
+        cache[row_id] = words  # the most recently used last
         return words
 
     def _images_of(self, row_id: int) -> tuple[str, ...]:
@@ -206,8 +219,9 @@ class _Run:
              for row_id, ad, evidence in zip(row_ids, ads, evidences, strict=True)],
             protocol=pickle.HIGHEST_PROTOCOL,
         ))  # fmt: skip
-        if len(self.words) >= _WORDS_CACHE:
-            self.words.clear()
+        if (excess := len(self.words) - _WORDS_CACHE) > 0:  # the least recently used
+            for row_id in list(islice(self.words, excess)):
+                del self.words[row_id]
         self.words.update(zip(row_ids, (ad[11] for ad in ads), strict=True))
         self.images = {row_id: tuple(ad[5]) for row_id, ad in zip(row_ids, ads, strict=True)}
         image_bands = [ad[13] for ad in ads]
@@ -234,9 +248,12 @@ class _Run:
         save_bands(session, new_bands)
         save_links(session, [(k.a, k.b, k.kind, k.value) for k in links])
         represented = {row_id for row_id, _ in new_bands}
+        words = self.words
         for row_id in row_ids:  # keep the words of the chunk's new representatives only
-            if row_id not in represented:
-                del self.words[row_id]
+            if row_id in represented:
+                words[row_id] = array("I", words[row_id])
+            else:
+                del words[row_id]
         self.images, self.facts = {}, {}
 
     def _operator(self, row_id: int, stored: int | None) -> int | None:
@@ -319,7 +336,11 @@ def screen_file(
     policy = policy or ScreeningPolicy()
     rows = open_feed(path)
     result = ScreenResult(file=str(path), platform=platform)
-    with Session(engine) as session, session.begin():
+    with (
+        Session(engine) as session,
+        session.begin(),
+        bulk_page_cache(session.connection(), PAGE_CACHE_MIB),
+    ):
         batch = writing.start_batch(
             session,
             source=platform,

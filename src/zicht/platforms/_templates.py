@@ -22,6 +22,7 @@ import hashlib
 import math
 import re
 from collections.abc import Sequence
+from functools import lru_cache
 
 import numpy as np
 import numpy.typing as npt
@@ -134,9 +135,11 @@ def template_similarity(a: Sequence[int], b: Sequence[int], *, at_least: float =
     return float(LCSseq.similarity(a, b, score_cutoff=needed)) / longer
 
 
+@lru_cache(maxsize=4096)
 def _words_needed(longer: int, at_least: float) -> int:
     """The fewest common words whose share of `longer` is at least `at_least` (as the
-    float division computes it, so that the cutoff changes no decision)."""
+    float division computes it, so that the cutoff changes no decision). Memoised: a
+    text's length and the floor repeat, and grouping asks once per alignment."""
     needed = max(0, math.ceil(at_least * longer))
     while needed > 0 and (needed - 1) / longer >= at_least:
         needed -= 1

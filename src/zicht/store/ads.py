@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass
 from operator import itemgetter
 from typing import Any, NamedTuple, cast
@@ -36,14 +36,15 @@ _KEYS_CHUNK = 2000
 
 @dataclass(frozen=True, slots=True)
 class AdFacts:
-    """What grouping needs of a stored ad (content still encrypted)."""
+    """What grouping needs of a stored ad (content still encrypted; None when it was
+    not asked for)."""
 
     id: int
     platform: str
     ad_id: str
     cluster_id: int | None
     image_hashes: tuple[str, ...]
-    content: bytes
+    content: bytes | None
 
 
 class Usage(NamedTuple):
@@ -195,15 +196,29 @@ def band_representatives(
     return found
 
 
-def grouping_facts(session: Session, ids: Iterable[int]) -> dict[int, AdFacts]:
-    """Cluster, photos and encrypted content of stored ads, by row id."""
-    sql = (
-        "SELECT id, platform, ad_id, cluster_id, image_hashes, content FROM ad WHERE id IN ({keys})"
-    )
+def grouping_facts(
+    session: Session, ids: Iterable[int], *, content_of: Collection[int] | None = None
+) -> dict[int, AdFacts]:
+    """Cluster, photos and encrypted content of stored ads, by row id.
+
+    Args:
+        content_of: the ads whose content is read (None: all); the caller holds the
+            words of the others (their content is most of the bytes read).
+    """
+    ids = set(ids)
+    wanted = ids if content_of is None else ids & set(content_of)
+    sql = "SELECT id, content FROM ad WHERE id IN ({keys})"
+    contents = {row_id: bytes(content) for row_id, content in _driver_rows(session, sql, wanted)}
+    sql = "SELECT id, platform, ad_id, cluster_id, image_hashes FROM ad WHERE id IN ({keys})"
     return {
-        row_id: AdFacts(row_id, platform, ad_id, cluster, tuple(_json(images)), bytes(content))
-        for row_id, platform, ad_id, cluster, images, content in _driver_rows(session, sql, ids)
+        row_id: AdFacts(row_id, platform, ad_id, cluster, _images(images), contents.get(row_id))
+        for row_id, platform, ad_id, cluster, images in _driver_rows(session, sql, ids)
     }
+
+
+def _images(value: Any) -> tuple[str, ...]:
+    # Most ads have no photo: their JSON is not parsed.
+    return () if value == "[]" or value == [] else tuple(_json(value))
 
 
 def _json(value: Any) -> Any:
