@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import weakref
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -17,8 +18,10 @@ from sqlalchemy import (
     Date,
     DateTime,
     Engine,
+    Float,
     Integer,
     MetaData,
+    Numeric,
     String,
     Table,
     TypeDecorator,
@@ -26,6 +29,7 @@ from sqlalchemy import (
     cast,
     event,
     func,
+    literal_column,
     select,
     text,
 )
@@ -165,6 +169,10 @@ def test_read_rows_on_the_postgresql_reader_gives_what_sqlalchemy_gives(
                 [tuple(r) for r in connection.execute(count)],
                 [tuple(r) for r in connection.execute(shouting)],
             ]
+        # Before the reader's first connection its server's settings are unknown: no
+        # statement is compiled for the direct path yet.
+        assert database._plain_read(reader, by_id) is None
+        reader.connect().close()
         assert database._plain_read(reader, by_id) is not None  # the direct path is taken
         assert database._plain_read(reader, shouting) is None  # a converting type is not
         for _ in range(7):  # past psycopg's threshold for preparing a statement
@@ -194,6 +202,7 @@ def test_read_rows_errors_are_scrubbed_as_sqlalchemy_scrubs_them(
         statement = select(_PEOPLE.c.id).where(
             _PEOPLE.c.id == func.cast(bindparam("value", type_=String), Integer)
         )
+        reader.connect().close()
         assert database._plain_read(reader, statement) is not None
         with pytest.raises(DBAPIError) as raised:
             read_rows(reader, statement, {"value": secret})
@@ -268,7 +277,7 @@ def test_read_rows_starts_its_record_afresh_when_full(
         for k, statement in enumerate(statements):
             assert read_rows(reader, statement, {"n": -3}) == [(3 + k,)]
             assert len(database._PLAIN) <= 2
-        assert (statements[-1], "postgresql") in database._PLAIN
+        assert (statements[-1], reader.dialect) in database._PLAIN
     finally:
         engine.dispose()
 
@@ -300,5 +309,37 @@ def test_a_bulk_page_cache_changes_nothing_on_postgresql(postgres_schema_url: st
     try:
         with engine.begin() as connection, database.bulk_page_cache(connection, 256):
             assert connection.execute(text("SELECT 1")).scalar_one() == 1
+    finally:
+        engine.dispose()
+
+
+@pytest.mark.postgres
+def test_read_rows_of_numbers_go_through_sqlalchemy_and_a_refused_value_keeps_the_connection(
+    postgres_schema_url: str,
+) -> None:
+    engine = make_engine(postgres_schema_url)
+    reader = reader_engine(engine)
+    connects: list[object] = []
+    event.listen(reader, "connect", lambda *_args: connects.append(1))
+    try:
+        _probe(engine)
+        reader.connect().close()
+        # psycopg's numeric types are converted by the column's type code: not plain.
+        amount = select(
+            cast(literal_column("1.50"), Numeric(10, 2)), cast(literal_column("2.5"), Float)
+        )
+        assert database._plain_read(reader, amount) is None
+        assert read_rows(reader, amount) == [(Decimal("1.50"), 2.5)]
+        # A value the driver refuses before sending (a NUL byte) is the statement's
+        # error, not the connection's: raised, scrubbed, and no new backend per request.
+        by_name = select(_PEOPLE.c.id).where(_PEOPLE.c.name == bindparam("name", type_=String))
+        assert database._plain_read(reader, by_name) is not None
+        before = len(connects)
+        for _ in range(3):
+            with pytest.raises(DBAPIError) as raised:
+                read_rows(reader, by_name, {"name": "Synth\x00Name"})
+            assert "Synth" not in str(raised.value)
+        assert len(connects) == before
+        assert read_rows(reader, by_name, {"name": "Synth A"}) == [(1,)]
     finally:
         engine.dispose()

@@ -118,3 +118,20 @@ def test_a_waiter_interrupted_gives_up_its_place() -> None:
     second.join(10)
     assert got == ["patient"]
     assert not turns._held
+
+
+def test_a_forked_child_gets_queues_of_its_own() -> None:
+    # A turn held by a thread of the parent is never handed on in a child (it has only
+    # the forking thread): the child's SQLite writers must not wait for it.
+    import os
+
+    from zicht.store import audit
+
+    held = audit._turns_of("/tmp/zicht-fork-probe.db")
+    with held.turn():
+        child = os.fork()
+        if child == 0:  # pragma: no cover - runs in the child
+            fresh = audit._turns_of("/tmp/zicht-fork-probe.db")
+            os._exit(0 if fresh is not held and fresh.waiting == 0 else 1)
+        _, status = os.waitpid(child, 0)
+    assert os.waitstatus_to_exitcode(status) == 0

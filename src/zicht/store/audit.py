@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import datetime as dt
 import fcntl
+import os
 import threading
 import time
 import weakref
@@ -255,6 +256,17 @@ def _sqlite_writers_queue(engine: Engine) -> Iterator[None]:
 
 _TURNS: weakref.WeakValueDictionary[str, Turns] = weakref.WeakValueDictionary()
 _TURNS_LOCK = threading.Lock()
+
+
+def _new_turns() -> None:
+    # A forked child has only the forking thread: turns held or awaited by the others
+    # would never be handed on there.
+    global _TURNS, _TURNS_LOCK
+    _TURNS = weakref.WeakValueDictionary()
+    _TURNS_LOCK = threading.Lock()
+
+
+os.register_at_fork(after_in_child=_new_turns)
 
 
 def _turns_of(database: str) -> Turns:

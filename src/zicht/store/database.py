@@ -183,7 +183,7 @@ class _PlainRead:
 # by their modules (a few dozen shapes in use); should more come, the record starts
 # afresh rather than grow (a weak one would not do: the compiled form holds its
 # statement).
-_PLAIN: dict[tuple[Executable, str], _PlainRead | None] = {}
+_PLAIN: dict[tuple[Executable, Any], _PlainRead | None] = {}
 _PLAIN_MOST = 1024
 _PLAIN_LOCK = threading.Lock()
 
@@ -214,8 +214,12 @@ def read_rows(
                 return rows
             finally:
                 cursor.close()
-        except engine.dialect.loaded_dbapi.Error:
-            connection.invalidate()
+        except engine.dialect.loaded_dbapi.Error as exc:
+            # Discarded only when the connection broke: an error of the statement (a
+            # value the driver refuses, a timeout) leaves an autocommit connection fit
+            # for use, and a request must not cost the server a new backend.
+            if engine.dialect.is_disconnect(exc, connection.driver_connection, None):
+                connection.invalidate()
         finally:
             connection.close()
     with engine.connect() as sqlalchemy_connection:
@@ -226,7 +230,12 @@ def _plain_read(engine: Engine, statement: Executable) -> _PlainRead | None:
     if engine not in _PLAIN_READERS or _observed(engine):
         return None
     dialect = engine.dialect
-    key = (statement, dialect.name)
+    if dialect.server_version_info is None:
+        # Not connected yet: the server's settings (which the compiled form depends on)
+        # are read at the first connection, which SQLAlchemy's path makes.
+        return None
+    # Per dialect object (one per engine): readers of other drivers or servers differ.
+    key = (statement, dialect)
     try:
         return _PLAIN[key]
     except KeyError:
@@ -240,10 +249,7 @@ def _plain_read(engine: Engine, statement: Executable) -> _PlainRead | None:
         and not compiled.literal_execute_params
         and not compiled.post_compile_params
         and not compiled.escaped_bind_names
-        and all(
-            column[3]._cached_result_processor(dialect, None) is None
-            for column in compiled._result_columns
-        )
+        and not any(_converts(column[3], dialect) for column in compiled._result_columns)
     ):
         plain = _PlainRead(compiled, compiled.string)
     with _PLAIN_LOCK:
@@ -251,6 +257,15 @@ def _plain_read(engine: Engine, statement: Executable) -> _PlainRead | None:
             _PLAIN.clear()
         _PLAIN[key] = plain
     return plain
+
+
+def _converts(column_type: Any, dialect: Any) -> bool:
+    """Whether SQLAlchemy converts what the driver returns for a result column; a type
+    that cannot tell without the column's type code (numerics on psycopg) converts."""
+    try:
+        return column_type._cached_result_processor(dialect, None) is not None
+    except Exception:  # its processor needs the driver's type code: SQLAlchemy's path
+        return True
 
 
 def _observed(engine: Engine) -> bool:
