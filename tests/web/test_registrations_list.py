@@ -52,6 +52,15 @@ def test_search_finds_a_registration_by_the_sources_own_reference(world: WebWorl
     assert _listed_ids(none.text) == []
 
 
+def test_a_nul_byte_in_the_search_is_dropped_not_a_server_error(world: WebWorld) -> None:
+    rows = _victims(world.engine)
+    part = rows[0].source_record_id[-4:].lower()
+    expected = sorted(r.id for r in rows if part in r.source_record_id.lower())
+    page = world.client("coordinator").get("/registrations", params={"q": f"{part}\x00"})
+    assert page.status_code == 200
+    assert sorted(_listed_ids(page.text)) == expected
+
+
 def test_filters_by_gender_and_registration_date(world: WebWorld) -> None:
     rows = _victims(world.engine)
     gender = rows[0].gender

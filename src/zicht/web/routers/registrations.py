@@ -96,7 +96,8 @@ def parse_query(principal: Principal, params: Mapping[str, Any]) -> Registration
     form = params.get("form") or None
     gender = params.get("gender") or None
     sort = params.get("sort") or "id"
-    search = str(params.get("q") or "").strip()[:100] or None
+    # NUL can be in no stored text (PostgreSQL refuses it in a parameter): dropped.
+    search = str(params.get("q") or "").replace("\x00", "").strip()[:100] or None
     return RegistrationQuery(
         record_type=record_type,
         organisation=visible_organisation(principal, "list_registrations", organisation),
