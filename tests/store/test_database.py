@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import weakref
+from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -151,66 +152,67 @@ def _probe(engine: Engine) -> None:
         )
 
 
-@pytest.mark.postgres
-def test_read_rows_on_the_postgresql_reader_gives_what_sqlalchemy_gives(
-    postgres_schema_url: str,
-) -> None:
+@pytest.fixture
+def probed(postgres_schema_url: str) -> Iterator[tuple[Engine, Engine]]:
+    """An engine on PostgreSQL with the probe table filled, and its reader engine."""
     engine = make_engine(postgres_schema_url)
-    reader = reader_engine(engine)
     try:
         _probe(engine)
-        by_id = select(_PEOPLE).where(_PEOPLE.c.id >= bindparam("low")).order_by(_PEOPLE.c.id)
-        count = select(func.count(), func.current_date()).select_from(_PEOPLE)
-        shouting = select(cast(_PEOPLE.c.name, _Shouting)).order_by(_PEOPLE.c.id)
-        # The oracle: the same statements through SQLAlchemy on the engine itself.
-        with engine.connect() as connection:
-            expected = [
-                [tuple(r) for r in connection.execute(by_id, {"low": 2})],
-                [tuple(r) for r in connection.execute(count)],
-                [tuple(r) for r in connection.execute(shouting)],
-            ]
-        # Before the reader's first connection its server's settings are unknown: no
-        # statement is compiled for the direct path yet.
-        assert database._plain_read(reader, by_id) is None
-        reader.connect().close()
-        assert database._plain_read(reader, by_id) is not None  # the direct path is taken
-        assert database._plain_read(reader, shouting) is None  # a converting type is not
-        for _ in range(7):  # past psycopg's threshold for preparing a statement
-            got = [
-                read_rows(reader, by_id, {"low": 2}),
-                read_rows(reader, count),
-                read_rows(reader, shouting),
-            ]
-            assert got == expected
-        assert expected[2][0] == ("SYNTH A",)
-        # Neither path leaves a transaction open on the reader's connections.
-        with reader.connect() as connection:
-            assert connection.connection.driver_connection.info.transaction_status == 0  # type: ignore[union-attr]
+        yield engine, reader_engine(engine)
     finally:
         engine.dispose()
+
+
+@pytest.mark.postgres
+def test_read_rows_on_the_postgresql_reader_gives_what_sqlalchemy_gives(
+    probed: tuple[Engine, Engine],
+) -> None:
+    engine, reader = probed
+    by_id = select(_PEOPLE).where(_PEOPLE.c.id >= bindparam("low")).order_by(_PEOPLE.c.id)
+    count = select(func.count(), func.current_date()).select_from(_PEOPLE)
+    shouting = select(cast(_PEOPLE.c.name, _Shouting)).order_by(_PEOPLE.c.id)
+    # The oracle: the same statements through SQLAlchemy on the engine itself.
+    with engine.connect() as connection:
+        expected = [
+            [tuple(r) for r in connection.execute(by_id, {"low": 2})],
+            [tuple(r) for r in connection.execute(count)],
+            [tuple(r) for r in connection.execute(shouting)],
+        ]
+    # Before the reader's first connection its server's settings are unknown: no
+    # statement is compiled for the direct path yet.
+    assert database._plain_read(reader, by_id) is None
+    reader.connect().close()
+    assert database._plain_read(reader, by_id) is not None  # the direct path is taken
+    assert database._plain_read(reader, shouting) is None  # a converting type is not
+    for _ in range(7):  # past psycopg's threshold for preparing a statement
+        got = [
+            read_rows(reader, by_id, {"low": 2}),
+            read_rows(reader, count),
+            read_rows(reader, shouting),
+        ]
+        assert got == expected
+    assert expected[2][0] == ("SYNTH A",)
+    # Neither path leaves a transaction open on the reader's connections.
+    with reader.connect() as connection:
+        assert connection.connection.driver_connection.info.transaction_status == 0  # type: ignore[union-attr]
 
 
 @pytest.mark.postgres
 def test_read_rows_errors_are_scrubbed_as_sqlalchemy_scrubs_them(
-    postgres_schema_url: str,
+    probed: tuple[Engine, Engine],
 ) -> None:
-    engine = make_engine(postgres_schema_url)
-    reader = reader_engine(engine)
-    try:
-        _probe(engine)
-        secret = "Synth-Secret-Value"
-        statement = select(_PEOPLE.c.id).where(
-            _PEOPLE.c.id == func.cast(bindparam("value", type_=String), Integer)
-        )
-        reader.connect().close()
-        assert database._plain_read(reader, statement) is not None
-        with pytest.raises(DBAPIError) as raised:
-            read_rows(reader, statement, {"value": secret})
-        assert secret not in str(raised.value) and "SQLSTATE 22P02" in str(raised.value)
-        # The reader goes on reading after the error.
-        assert read_rows(reader, select(func.count()).select_from(_PEOPLE)) == [(3,)]
-    finally:
-        engine.dispose()
+    _engine, reader = probed
+    secret = "Synth-Secret-Value"
+    statement = select(_PEOPLE.c.id).where(
+        _PEOPLE.c.id == func.cast(bindparam("value", type_=String), Integer)
+    )
+    reader.connect().close()
+    assert database._plain_read(reader, statement) is not None
+    with pytest.raises(DBAPIError) as raised:
+        read_rows(reader, statement, {"value": secret})
+    assert secret not in str(raised.value) and "SQLSTATE 22P02" in str(raised.value)
+    # The reader goes on reading after the error.
+    assert read_rows(reader, select(func.count()).select_from(_PEOPLE)) == [(3,)]
 
 
 def test_read_rows_on_sqlite_reads_through_sqlalchemy(tmp_path: Path) -> None:
@@ -315,31 +317,26 @@ def test_a_bulk_page_cache_changes_nothing_on_postgresql(postgres_schema_url: st
 
 @pytest.mark.postgres
 def test_read_rows_of_numbers_go_through_sqlalchemy_and_a_refused_value_keeps_the_connection(
-    postgres_schema_url: str,
+    probed: tuple[Engine, Engine],
 ) -> None:
-    engine = make_engine(postgres_schema_url)
-    reader = reader_engine(engine)
+    _engine, reader = probed
     connects: list[object] = []
     event.listen(reader, "connect", lambda *_args: connects.append(1))
-    try:
-        _probe(engine)
-        reader.connect().close()
-        # psycopg's numeric types are converted by the column's type code: not plain.
-        amount = select(
-            cast(literal_column("1.50"), Numeric(10, 2)), cast(literal_column("2.5"), Float)
-        )
-        assert database._plain_read(reader, amount) is None
-        assert read_rows(reader, amount) == [(Decimal("1.50"), 2.5)]
-        # A value the driver refuses before sending (a NUL byte) is the statement's
-        # error, not the connection's: raised, scrubbed, and no new backend per request.
-        by_name = select(_PEOPLE.c.id).where(_PEOPLE.c.name == bindparam("name", type_=String))
-        assert database._plain_read(reader, by_name) is not None
-        before = len(connects)
-        for _ in range(3):
-            with pytest.raises(DBAPIError) as raised:
-                read_rows(reader, by_name, {"name": "Synth\x00Name"})
-            assert "Synth" not in str(raised.value)
-        assert len(connects) == before
-        assert read_rows(reader, by_name, {"name": "Synth A"}) == [(1,)]
-    finally:
-        engine.dispose()
+    reader.connect().close()
+    # psycopg's numeric types are converted by the column's type code: not plain.
+    amount = select(
+        cast(literal_column("1.50"), Numeric(10, 2)), cast(literal_column("2.5"), Float)
+    )
+    assert database._plain_read(reader, amount) is None
+    assert read_rows(reader, amount) == [(Decimal("1.50"), 2.5)]
+    # A value the driver refuses before sending (a NUL byte) is the statement's
+    # error, not the connection's: raised, scrubbed, and no new backend per request.
+    by_name = select(_PEOPLE.c.id).where(_PEOPLE.c.name == bindparam("name", type_=String))
+    assert database._plain_read(reader, by_name) is not None
+    before = len(connects)
+    for _ in range(3):
+        with pytest.raises(DBAPIError) as raised:
+            read_rows(reader, by_name, {"name": "Synth\x00Name"})
+        assert "Synth" not in str(raised.value)
+    assert len(connects) == before
+    assert read_rows(reader, by_name, {"name": "Synth A"}) == [(1,)]
