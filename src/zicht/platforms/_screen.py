@@ -154,15 +154,29 @@ class _Run:
         self.codes = WordCodes()  # the words of a text as one character each
         self.words: dict[int, str | list[int]] = {}  # coded, in order of last use
         self.images: dict[int, tuple[str, ...]] = {}  # of the chunk's ads
+        # Photos of this delivery's representatives of photo bands, oldest dropped first.
+        self.rep_images: dict[int, tuple[str, ...]] = {}
         self.facts: dict[int, AdFacts] = {}  # of the stored ads the chunk meets
         self.grouping = Grouping(self._words_of_pair, self._images_of)
         self.clusters_seen: set[int] = set()  # stored clusters this delivery touched
         self.pending: list[bytes] = []  # per chunk, what the sharing pass needs
         self.windows = SharingWindows(session, self._operator, ahead=policy.window)
 
-    def _facts(self, ids: Sequence[int]) -> None:
-        """Load what grouping needs of stored ads (of earlier chunks or deliveries)."""
-        words = self.words
+    def _facts(self, ids: Sequence[int], texts: set[int], photos: set[int]) -> None:
+        """Load what grouping needs of stored ads (of earlier chunks or deliveries) that
+        the chunk meets (`texts`, `photos`: those met as representatives of text bands,
+        of photo bands).
+
+        An earlier delivery's ad is read for its cluster (and photos, and content when
+        its words are not held); this delivery's ads have no stored cluster yet, and are
+        read only for what is not held: the words of a text representative, the photos
+        of a photo representative."""
+        words, held, new_ids = self.words, self.rep_images, self.new_ids
+        ids = [
+            i for i in ids
+            if _bisect(new_ids, i) is None or (i in texts and i not in words)
+            or (i in photos and i not in held)
+        ]  # fmt: skip
         self.facts = grouping_facts(
             self.session, ids, content_of=[i for i in ids if i not in words]
         )
@@ -172,7 +186,14 @@ class _Run:
                 self.clusters_seen.add(facts.cluster_id)
 
     def _words_of_pair(self, a: int, b: int) -> tuple[Sequence[Hashable], Sequence[Hashable]]:
-        return self.codes.same_kind(self._words_of(a), self._words_of(b))
+        """The words of a representative `a` and of the chunk's ad `b` (held for its
+        chunk: not moved in the order of use), in one form."""
+        words_a, words_b = self._words_of(a), self.words.get(b)
+        if words_b is None:
+            words_b = self._words_of(b)
+        if type(words_a) is type(words_b):
+            return words_a, words_b
+        return self.codes.same_kind(words_a, words_b)
 
     def _words_of(self, row_id: int) -> str | list[int]:
         cache = self.words
@@ -189,6 +210,8 @@ class _Run:
 
     def _images_of(self, row_id: int) -> tuple[str, ...]:
         images = self.images.get(row_id)
+        if images is None:
+            images = self.rep_images.get(row_id)
         return self.facts[row_id].image_hashes if images is None else images
 
     def chunk(self, ads: list[PreparedAd]) -> None:
@@ -239,7 +262,9 @@ class _Run:
         keys = {key for own in image_bands + text_bands for key in own}
         buckets = band_representatives(session, keys, per_key=REPRESENTATIVES)
         met = {i for r in buckets.values() for i in r} | set(firsts.values())
-        self._facts(sorted(met - set(row_ids)))
+        text_reps = {i for key, r in buckets.items() if key[0] == "t" for i in r}
+        photo_reps = {i for key, r in buckets.items() if key[0] == "i" for i in r}
+        self._facts(sorted(met - set(row_ids)), text_reps, photo_reps)
         links: list[Link] = []
         new_bands: list[tuple[int, str]] = []
         for row_id, own_contacts, images, texts in zip(
@@ -257,6 +282,11 @@ class _Run:
         save_bands(session, new_bands)
         save_links(session, [(k.a, k.b, k.kind, k.value) for k in links])
         represented = {row_id for row_id, _ in new_bands}
+        held = self.rep_images
+        held.update((row_id, self.images[row_id]) for row_id, key in new_bands if key[0] == "i")
+        if (excess := len(held) - _WORDS_CACHE) > 0:  # the oldest
+            for row_id in list(islice(held, excess)):
+                del held[row_id]
         words = self.words
         for row_id in row_ids:  # keep the words of the chunk's new representatives only
             if row_id not in represented:
