@@ -65,6 +65,34 @@ def _children_cpu() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
+def evaluate(truth: Sequence[dict[str, str]], out: Path) -> dict[str, object]:
+    """Operator pairs and licence flags of the ads of `truth` (the world's truth rows)
+    as `ads screen` wrote them to the folder `out` (clusters.csv, screening.csv)."""
+    clusters = {r["ad_id"]: r["cluster_id"] for r in _read_csv(out / "clusters.csv")}
+    flags = {r["ad_id"]: set(r["flags"].split(";")) for r in _read_csv(out / "screening.csv")}
+    scores = pairwise([t["operator"] for t in truth], [clusters[t["ad_id"]] for t in truth])
+    # A problem: no licence of the poster's own that is valid and used by her alone.
+    problem = {t["ad_id"]: t["licence_case"] != "own" for t in truth}
+    flagged = {ad: bool(flags[ad] & LICENCE_FLAGS) for ad in problem}
+    tp = sum(problem[a] and flagged[a] for a in problem)
+    fp = sum(flagged[a] and not problem[a] for a in problem)
+    fn = sum(problem[a] and not flagged[a] for a in problem)
+    by_case = {
+        case: round(sum(flagged[t["ad_id"]] for t in truth if t["licence_case"] == case)
+                    / max(1, sum(t["licence_case"] == case for t in truth)), 4)
+        for case in sorted({t["licence_case"] for t in truth})
+    }  # fmt: skip
+    return {
+        "operators": len({t["operator"] for t in truth}),
+        "operator_pairs": scores,
+        "licence_flags": {
+            "precision": round(tp / (tp + fp), 4) if tp + fp else 1.0,
+            "recall": round(tp / (tp + fn), 4) if tp + fn else 1.0,
+            "share_flagged_by_case": by_case,
+        },
+    }
+
+
 def _run(
     world: AdWorld, folder: Path, cipher: Cipher, label: str, workers: int
 ) -> dict[str, object]:
@@ -80,34 +108,11 @@ def _run(
     seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
     children = _children_cpu() - children
     engine.dispose()
-    clusters = {r["ad_id"]: r["cluster_id"] for r in _read_csv(folder / "out" / "clusters.csv")}
-    flags = {
-        r["ad_id"]: set(r["flags"].split(";")) for r in _read_csv(folder / "out" / "screening.csv")
-    }
-    truth = world.truth
-    scores = pairwise([t["operator"] for t in truth], [clusters[t["ad_id"]] for t in truth])
-    # A problem: no licence of the poster's own that is valid and used by her alone.
-    problem = {t["ad_id"]: t["licence_case"] != "own" for t in truth}
-    flagged = {ad: bool(f & LICENCE_FLAGS) for ad, f in flags.items()}
-    tp = sum(problem[a] and flagged[a] for a in problem)
-    fp = sum(flagged[a] and not problem[a] for a in problem)
-    fn = sum(problem[a] and not flagged[a] for a in problem)
-    by_case = {
-        case: round(sum(flagged[t["ad_id"]] for t in truth if t["licence_case"] == case)
-                    / max(1, sum(t["licence_case"] == case for t in truth)), 4)
-        for case in sorted({t["licence_case"] for t in truth})
-    }  # fmt: skip
     return {
         "label": label,
         "ads": result.stored,
-        "operators": len({t["operator"] for t in truth}),
+        **evaluate(world.truth, folder / "out"),
         "clusters": result.clusters,
-        "operator_pairs": scores,
-        "licence_flags": {
-            "precision": round(tp / (tp + fp), 4) if tp + fp else 1.0,
-            "recall": round(tp / (tp + fn), 4) if tp + fn else 1.0,
-            "share_flagged_by_case": by_case,
-        },
         "screen_seconds": round(seconds, 2),
         "ads_per_second": round(result.stored / seconds, 1),
         # The machine is shared: CPU time of this process says what the code costs.

@@ -4,7 +4,9 @@ to end (one delivery), then one day of about 50,000 new ads added incrementally.
 Each step runs in its own process so that its peak memory is its own: `world` writes
 the ad world (the feed of the first days, the feed of the last day, the licence files),
 `screen` imports the licences and screens one feed into the store (time, CPU time, peak
-RSS). Steps log to stderr as they go, so a run cut short says how far it got.
+RSS) and evaluates what it wrote against the world's truth (operator pairs, licence
+flags: `bench_platforms.evaluate`). Steps log to stderr as they go, so a run cut short
+says how far it got.
 
 Run: ``nice -n 10 .venv/bin/python benchmarks/bench_platforms_scale.py --folder DIR
 [--independents 78000] [--networks 7800] [--days 21] [--workers 2]``; prints JSON
@@ -39,8 +41,13 @@ def _world(folder: Path, args: argparse.Namespace) -> dict[str, object]:
     world = simulate_ads(args.seed, independents=args.independents, networks=args.networks,
                          days=args.days)  # fmt: skip
     last = max(ad["posted_at"][:10] for ad in world.ads)
-    before = AdWorld([a for a in world.ads if a["posted_at"][:10] < last], world.licences)
-    day = AdWorld([a for a in world.ads if a["posted_at"][:10] == last], world.licences)
+    truth = {t["ad_id"]: t for t in world.truth}
+
+    def part(ads: list[dict[str, Any]]) -> AdWorld:
+        return AdWorld(ads, world.licences, [truth[a["ad_id"]] for a in ads])
+
+    before = part([a for a in world.ads if a["posted_at"][:10] < last])
+    day = part([a for a in world.ads if a["posted_at"][:10] == last])
     write_ad_world(before, folder / "before")
     write_ad_world(day, folder / "day")
     return {"ads_before": len(before.ads), "ads_day": len(day.ads),
@@ -57,6 +64,10 @@ def _children_cpu() -> float:
 
 
 def _screen(folder: Path, feed: str, step: str, workers: int) -> dict[str, object]:
+    import csv
+
+    from bench_platforms import evaluate  # this folder: the evaluation of bench_platforms
+
     from zicht.platforms._register import import_licences
     from zicht.platforms._screen import screen_file
     from zicht.privacy import Cipher
@@ -86,6 +97,10 @@ def _screen(folder: Path, feed: str, step: str, workers: int) -> dict[str, objec
         "worker_peak_rss_mb": round(_children_peak_kb() / 1024, 1),
         "load_average": [round(x, 1) for x in os.getloadavg()],
     })  # fmt: skip
+    # The delivery's ads against the world's truth (the day's: pairs among its own ads).
+    with (folder / Path(feed).parents[1] / "truth" / "ads.csv").open(encoding="utf-8") as handle:
+        truth = list(csv.DictReader(handle))
+    report.update(evaluate(truth, folder / f"out-{step}"))
     return report
 
 
@@ -166,6 +181,10 @@ def _summary(report: dict[str, Any]) -> dict[str, Any]:
         "day_ads": day["ads"] if day else None,
         "day_seconds": day["seconds"] if day else None,
         "target_day_seconds": 60,
+        "operator_pairs": before["operator_pairs"] if before else None,
+        "licence_flags": (
+            {k: before["licence_flags"][k] for k in ("precision", "recall")} if before else None
+        ),
     }
 
 

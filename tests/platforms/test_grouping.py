@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import itertools
 import json
-from array import array
 from pathlib import Path
 
 import pytest
@@ -16,6 +15,7 @@ from zicht.platforms._images import hamming, image_band_keys
 from zicht.platforms._operators import cluster_ids, links_by_shared_key
 from zicht.platforms._templates import (
     Vocabulary,
+    WordCodes,
     band_keys,
     minhash_signatures,
     template_similarity,
@@ -187,13 +187,18 @@ _HASHES = [0, 7, 2**31 - 1, 2**31, 2**32 - 2, 2**32 - 1]  # word hashes are 32-b
 @given(
     st.lists(st.sampled_from(_HASHES), min_size=8, max_size=24),
     st.lists(st.sampled_from(_HASHES), min_size=8, max_size=24),
+    st.integers(0, len(_HASHES)),
 )
-def test_words_held_as_arrays_align_as_lists(a: list[int], b: list[int]) -> None:
-    """Screening keeps representatives' words as arrays of unsigned 32-bit hashes: they
-    align as the lists they came from, by the textbook oracle."""
+def test_coded_words_align_as_their_hashes(a: list[int], b: list[int], limit: int) -> None:
+    """Screening holds words as one character each (`WordCodes`), and as hashes once the
+    codes run out (a small `limit` here): any two, made one kind, align as the hash
+    lists they came from, by the textbook oracle."""
     share = _lcs_length(a, b) / max(len(a), len(b))
     expected = share if share >= 0.8 else 0.0
-    packed_a, packed_b = array("I", a), array("I", b)
-    assert list(packed_a) == a
-    assert template_similarity(packed_a, packed_b, at_least=0.8) == expected
-    assert template_similarity(packed_a, b, at_least=0.8) == expected
+    codes = WordCodes(limit=limit)
+    coded_a, coded_b = codes.text(a), codes.text(b)
+    assert codes.full() == (limit <= len(set(a) | set(b)))
+    assert template_similarity(*codes.same_kind(coded_a, coded_b), at_least=0.8) == expected
+    assert template_similarity(*codes.same_kind(coded_b, coded_a), at_least=0.8) == expected
+    codes.clear()
+    assert not codes.full() or limit == 0

@@ -14,7 +14,7 @@ or day by day (`screen_file` keeps the state in the store between chunks):
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass
 
 from zicht.platforms._images import MATCH_DISTANCE, hamming, image_band_keys
@@ -53,14 +53,14 @@ class Grouping:
     is a node of its own (`-cluster`), so that ads of one cluster stay together.
 
     Args:
-        words: the words of an ad as stable 32-bit hashes (by row id), for template
-            alignment.
+        words: the words of two ads (by row id) in one form, for template alignment:
+            both as stable 32-bit hashes, or both coded by one `WordCodes`.
         images: the PDQ hashes of an ad (by row id).
     """
 
     def __init__(
         self,
-        words: Callable[[int], Sequence[int]],
+        words: Callable[[int, int], tuple[Sequence[Hashable], Sequence[Hashable]]],
         images: Callable[[int], Sequence[str]],
     ) -> None:
         self._parent: dict[int, int] = {}
@@ -172,9 +172,7 @@ class Grouping:
         return "image", link_detail("image", best), best
 
     def _same_template(self, a: int, b: int) -> tuple[str, str, int] | None:
-        similarity = template_similarity(
-            self._words(a), self._words(b), at_least=TEMPLATE_SIMILARITY
-        )
+        similarity = template_similarity(*self._words(a, b), at_least=TEMPLATE_SIMILARITY)
         if similarity < TEMPLATE_SIMILARITY:
             return None
         value = round(similarity * 100)
@@ -185,7 +183,10 @@ def group_ads(nodes: Sequence[Node]) -> tuple[list[int], list[Link]]:
     """Cluster ids (smallest row id or existing cluster id) and the links that made them,
     grouping `nodes` in memory in the order of their row ids (links between indexes)."""
     by_row = {node.row_id: index for index, node in enumerate(nodes)}
-    grouping = Grouping(lambda row: nodes[by_row[row]].words, lambda row: nodes[by_row[row]].images)
+    grouping = Grouping(
+        lambda a, b: (nodes[by_row[a]].words, nodes[by_row[b]].words),
+        lambda row: nodes[by_row[row]].images,
+    )
     firsts: dict[str, int] = {}
     buckets: dict[str, list[int]] = {}
     links: list[Link] = []

@@ -25,7 +25,7 @@ import json
 import pickle
 import re
 from array import array
-from collections.abc import Sequence
+from collections.abc import Hashable, Sequence
 from dataclasses import dataclass, field
 from itertools import islice
 from pathlib import Path
@@ -49,7 +49,7 @@ from zicht.platforms._screening import (
     with_sharing,
 )
 from zicht.platforms._sharing import SharingWindows
-from zicht.platforms._templates import Vocabulary
+from zicht.platforms._templates import Vocabulary, WordCodes
 from zicht.privacy import Cipher
 from zicht.store import writing
 from zicht.store.ads import (
@@ -75,8 +75,8 @@ RECORD_TYPE = "ad"
 PLATFORM_NAME = re.compile(r"[a-z0-9][a-z0-9._-]{0,39}")
 CHUNK = 5000  # ads read, stored and grouped at a time
 # Word lists of stored representatives kept between chunks, least recently aligned
-# dropped first, as arrays of 32-bit hashes (about 300 bytes a text, a tenth of a list
-# of ints): a representative whose words are gone is read and decrypted again.
+# dropped first, as strings of one character a word (`WordCodes`: about 200 bytes a
+# text): a representative whose words are gone is read and decrypted again.
 _WORDS_CACHE = 200_000
 # SQLite's page cache while a delivery is stored and grouped (the default is 2 MiB): the
 # ads, their contacts and band keys go into indexes far larger than that.
@@ -151,17 +151,32 @@ class _Run:
         self.policy = policy
         self.vocabulary = Vocabulary()
         self.new_ids = array("q")  # row ids of this delivery's ads, in file order
-        self.words: dict[int, Sequence[int]] = {}  # in order of last use
+        self.codes = WordCodes()  # the words of a text as one character each
+        self.words: dict[int, str | list[int]] = {}  # coded, in order of last use
         self.images: dict[int, tuple[str, ...]] = {}  # of the chunk's ads
+        # Photos of this delivery's representatives of photo bands, oldest dropped first.
+        self.rep_images: dict[int, tuple[str, ...]] = {}
         self.facts: dict[int, AdFacts] = {}  # of the stored ads the chunk meets
-        self.grouping = Grouping(self._words_of, self._images_of)
+        self.grouping = Grouping(self._words_of_pair, self._images_of)
         self.clusters_seen: set[int] = set()  # stored clusters this delivery touched
         self.pending: list[bytes] = []  # per chunk, what the sharing pass needs
         self.windows = SharingWindows(session, self._operator, ahead=policy.window)
 
-    def _facts(self, ids: Sequence[int]) -> None:
-        """Load what grouping needs of stored ads (of earlier chunks or deliveries)."""
-        words = self.words
+    def _facts(self, ids: Sequence[int], texts: set[int], photos: set[int]) -> None:
+        """Load what grouping needs of stored ads (of earlier chunks or deliveries) that
+        the chunk meets (`texts`, `photos`: those met as representatives of text bands,
+        of photo bands).
+
+        An earlier delivery's ad is read for its cluster (and photos, and content when
+        its words are not held); this delivery's ads have no stored cluster yet, and are
+        read only for what is not held: the words of a text representative, the photos
+        of a photo representative."""
+        words, held, new_ids = self.words, self.rep_images, self.new_ids
+        ids = [
+            i for i in ids
+            if _bisect(new_ids, i) is None or (i in texts and i not in words)
+            or (i in photos and i not in held)
+        ]  # fmt: skip
         self.facts = grouping_facts(
             self.session, ids, content_of=[i for i in ids if i not in words]
         )
@@ -170,7 +185,17 @@ class _Run:
                 self.grouping.stored(row_id, facts.cluster_id)
                 self.clusters_seen.add(facts.cluster_id)
 
-    def _words_of(self, row_id: int) -> Sequence[int]:
+    def _words_of_pair(self, a: int, b: int) -> tuple[Sequence[Hashable], Sequence[Hashable]]:
+        """The words of a representative `a` and of the chunk's ad `b` (held for its
+        chunk: not moved in the order of use), in one form."""
+        words_a, words_b = self._words_of(a), self.words.get(b)
+        if words_b is None:
+            words_b = self._words_of(b)
+        if type(words_a) is type(words_b):
+            return words_a, words_b
+        return self.codes.same_kind(words_a, words_b)
+
+    def _words_of(self, row_id: int) -> str | list[int]:
         cache = self.words
         words = cache.pop(row_id, None)
         if words is None:  # a stored representative: its text decrypted here only
@@ -178,12 +203,15 @@ class _Run:
             assert facts.content is not None  # read for every ad without words
             context = ad_context(facts.platform, facts.ad_id)
             content = self.cipher.decrypt_json(facts.content, context)
-            words = array("I", self.vocabulary.words(_text_of(content["title"], content["text"])))
+            text = _text_of(content["title"], content["text"])
+            words = self.codes.text(self.vocabulary.words(text))
         cache[row_id] = words  # the most recently used last
         return words
 
     def _images_of(self, row_id: int) -> tuple[str, ...]:
         images = self.images.get(row_id)
+        if images is None:
+            images = self.rep_images.get(row_id)
         return self.facts[row_id].image_hashes if images is None else images
 
     def chunk(self, ads: list[PreparedAd]) -> None:
@@ -219,10 +247,14 @@ class _Run:
              for row_id, ad, evidence in zip(row_ids, ads, evidences, strict=True)],
             protocol=pickle.HIGHEST_PROTOCOL,
         ))  # fmt: skip
+        if self.codes.full():  # start the codes again (rare: over a million words)
+            self.codes.clear()
+            self.words.clear()
         if (excess := len(self.words) - _WORDS_CACHE) > 0:  # the least recently used
             for row_id in list(islice(self.words, excess)):
                 del self.words[row_id]
-        self.words.update(zip(row_ids, (ad[11] for ad in ads), strict=True))
+        code = self.codes.text
+        self.words.update(zip(row_ids, (code(ad[11]) for ad in ads), strict=True))
         self.images = {row_id: tuple(ad[5]) for row_id, ad in zip(row_ids, ads, strict=True)}
         image_bands = [ad[13] for ad in ads]
         text_bands = [ad[12] for ad in ads]
@@ -230,7 +262,9 @@ class _Run:
         keys = {key for own in image_bands + text_bands for key in own}
         buckets = band_representatives(session, keys, per_key=REPRESENTATIVES)
         met = {i for r in buckets.values() for i in r} | set(firsts.values())
-        self._facts(sorted(met - set(row_ids)))
+        text_reps = {i for key, r in buckets.items() if key[0] == "t" for i in r}
+        photo_reps = {i for key, r in buckets.items() if key[0] == "i" for i in r}
+        self._facts(sorted(met - set(row_ids)), text_reps, photo_reps)
         links: list[Link] = []
         new_bands: list[tuple[int, str]] = []
         for row_id, own_contacts, images, texts in zip(
@@ -248,11 +282,14 @@ class _Run:
         save_bands(session, new_bands)
         save_links(session, [(k.a, k.b, k.kind, k.value) for k in links])
         represented = {row_id for row_id, _ in new_bands}
+        held = self.rep_images
+        held.update((row_id, self.images[row_id]) for row_id, key in new_bands if key[0] == "i")
+        if (excess := len(held) - _WORDS_CACHE) > 0:  # the oldest
+            for row_id in list(islice(held, excess)):
+                del held[row_id]
         words = self.words
         for row_id in row_ids:  # keep the words of the chunk's new representatives only
-            if row_id in represented:
-                words[row_id] = array("I", words[row_id])
-            else:
+            if row_id not in represented:
                 del words[row_id]
         self.images, self.facts = {}, {}
 

@@ -21,7 +21,7 @@ from __future__ import annotations
 import hashlib
 import math
 import re
-from collections.abc import Sequence
+from collections.abc import Hashable, Sequence
 from functools import lru_cache
 
 import numpy as np
@@ -34,6 +34,7 @@ __all__ = [
     "PERMUTATIONS",
     "TEMPLATE_SIMILARITY",
     "Vocabulary",
+    "WordCodes",
     "band_keys",
     "minhash_signatures",
     "template_similarity",
@@ -48,6 +49,7 @@ _A = _rng.integers(1, np.iinfo(np.uint64).max, PERMUTATIONS, dtype=np.uint64) | 
 _B = _rng.integers(0, np.iinfo(np.uint64).max, PERMUTATIONS, dtype=np.uint64)
 _SHIFT = np.uint64(32)
 _WORD = re.compile(r"\w+")
+_CODE_POINTS = 0x110000  # chr() takes 0 to 0x10FFFF
 _NUMBER = re.compile(r"\d+")
 
 
@@ -77,6 +79,59 @@ class Vocabulary:
                         value = hashes[word] = int.from_bytes(digest, "little")
                     found[position] = value
         return found
+
+
+class WordCodes:
+    """Word hashes as one character each, for alignment.
+
+    rapidfuzz aligns a ``str`` by its code points in C, about four times as fast as a
+    sequence of Python ints (1.4 against 5.5 µs a pair of ads); each distinct word hash
+    gets the next code point of this process, so the coding is one to one and the
+    common subsequence of two coded texts is that of their words. Codes mean nothing
+    outside the process that gave them. Once all code points are given, a text with a
+    new word stays a list of hashes, and `same_kind` turns its partner into hashes too.
+    """
+
+    def __init__(self, limit: int = _CODE_POINTS) -> None:
+        self._codes: dict[int, str] = {}
+        self._hashes: list[int] = []
+        self._limit = limit
+
+    def text(self, words: Sequence[int]) -> str | list[int]:
+        """The words as a string of codes (a list of hashes when codes ran out)."""
+        codes = self._codes
+        try:
+            return "".join([codes[word] for word in words])
+        except KeyError:  # new words: give them codes
+            hashes = self._hashes
+            for word in words:
+                if word not in codes:
+                    if len(hashes) >= self._limit:
+                        return list(words)
+                    codes[word] = chr(len(hashes))
+                    hashes.append(word)
+            return "".join([codes[word] for word in words])
+
+    def same_kind(
+        self, a: str | list[int], b: str | list[int]
+    ) -> tuple[Sequence[Hashable], Sequence[Hashable]]:
+        """Two texts of `text` in one form (both codes, or both hashes)."""
+        if isinstance(a, str) == isinstance(b, str):
+            return a, b
+        hashes = self._hashes
+        if isinstance(a, str):
+            return [hashes[ord(code)] for code in a], b
+        assert isinstance(b, str)
+        return a, [hashes[ord(code)] for code in b]
+
+    def full(self) -> bool:
+        """Whether every code point is given."""
+        return len(self._hashes) >= self._limit
+
+    def clear(self) -> None:
+        """Forget every code (the texts coded so far mean nothing any more)."""
+        self._codes.clear()
+        self._hashes.clear()
 
 
 def minhash_signatures(
@@ -117,8 +172,11 @@ def band_keys(signatures: npt.NDArray[np.uint64]) -> list[list[str]]:
     ]
 
 
-def template_similarity(a: Sequence[int], b: Sequence[int], *, at_least: float = 0.0) -> float:
-    """Share of the words of the longer text in a longest common subsequence of both.
+def template_similarity(
+    a: Sequence[Hashable], b: Sequence[Hashable], *, at_least: float = 0.0
+) -> float:
+    """Share of the words of the longer text in a longest common subsequence of both
+    (words as hashes, or as the characters of `WordCodes`).
 
     Args:
         at_least: a share below this is returned as 0.0, and then cheaply: the common
@@ -126,7 +184,7 @@ def template_similarity(a: Sequence[int], b: Sequence[int], *, at_least: float =
             (``score_cutoff``) once the share cannot be reached. A share at or above it
             is exact.
     """
-    shorter, longer = sorted((len(a), len(b)))
+    shorter, longer = (len(a), len(b)) if len(a) <= len(b) else (len(b), len(a))
     if shorter < MIN_WORDS:
         return 0.0
     needed = _words_needed(longer, at_least)
