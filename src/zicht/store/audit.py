@@ -208,6 +208,13 @@ def _insert_statement() -> Any:
     return insert(AuditEntryRow)
 
 
+@cache
+def _pending_statement() -> Any:
+    # Built once, as the chain's insert: every deferred act runs it, and a new
+    # statement object per call cost more CPU (its cache key) than the insert itself.
+    return insert(AuditPendingRow)
+
+
 def entry_hash_at(engine: Engine, seq: int) -> str | None:
     """The entry hash of the entry numbered `seq`, or None when there is none."""
     with engine.connect() as connection:
@@ -340,7 +347,7 @@ def add_pending(connection: Connection, entries: Sequence[dict[str, Any]]) -> No
     """Write entries (their fields, not yet a place in the chain) in the caller's
     transaction, without the chain's lock: they commit or roll back with the act, and the
     next `append_many` with `pending` chains them."""
-    connection.execute(insert(AuditPendingRow), list(entries))
+    connection.execute(_pending_statement(), list(entries))
 
 
 def has_pending(engine: Engine) -> bool:
