@@ -53,6 +53,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from zicht.store._turns import Turns
 from zicht.store.audit_exports import EXPORT_KEY, exports_with
+from zicht.store.database import transaction_write
 from zicht.store.models import Base
 
 __all__ = [
@@ -382,7 +383,7 @@ def add_pending(connection: Connection, entries: Sequence[dict[str, Any]]) -> No
     """Write entries (their fields, not yet a place in the chain) in the caller's
     transaction, without the chain's lock: they commit or roll back with the act, and the
     next `append_many` with `pending` chains them."""
-    connection.execute(_pending_statement(), list(entries))
+    transaction_write(connection, _pending_statement(), entries)
 
 
 def has_pending(engine: Engine) -> bool:

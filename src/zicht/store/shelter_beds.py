@@ -36,6 +36,7 @@ from sqlalchemy import (
 )
 from sqlalchemy import cast as sql_cast
 
+from zicht.store.database import transaction_rows
 from zicht.store.shelter import (
     BedRow,
     ReservationRow,
@@ -498,9 +499,12 @@ def hold_bed_with(
     nothing was written after it (always False on SQLite, which does not run it)."""
     hold = {"request_id": request_id, "person_index": person_index, "held_until": held_until}
     if connection.dialect.name == "postgresql":
-        row = connection.execute(
-            statement, {**hold, "held_at": now, "of_shelter": shelter_id, "of_kind": kind}
-        ).first()
+        rows = transaction_rows(
+            connection,
+            statement,
+            {**hold, "held_at": now, "of_shelter": shelter_id, "of_kind": kind},
+        )
+        row = rows[0] if rows else None
         if row is not None:
             return (int(row[0]), int(row[1])), True
         bed_id = _claim_one_by_one(connection, shelter_id, kind)

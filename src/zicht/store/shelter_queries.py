@@ -24,12 +24,14 @@ from sqlalchemy import (
     cast,
     distinct,
     func,
+    literal_column,
     or_,
     select,
     true,
     update,
 )
 
+from zicht.store.database import transaction_rows
 from zicht.store.models import VictimRegistrationRow
 from zicht.store.shelter import SERVED_STATES, ReservationRow, ShelterRequestRow, ShelterRow
 from zicht.store.shelter_beds import (
@@ -191,11 +193,16 @@ _REQUEST_COLUMNS = [
 ]
 _JSON_COLUMNS = frozenset(column.name for column in _REQUESTS.c if isinstance(column.type, JSON))
 
+# The separator written into the SQL once: given as a string, SQLAlchemy writes it in
+# at every execution (a `literal_execute` value), which `transaction_rows` does not run
+# on the driver. Typed as the string the function's signature names.
+_COMMA: Any = literal_column("','")
+
 # The request and, comma-joined, the person indices it has served already.
 _TO_PLACE = select(
     *_REQUEST_COLUMNS,
     _served(
-        select(func.aggregate_strings(cast(ReservationRow.person_index, String), ","))
+        select(func.aggregate_strings(cast(ReservationRow.person_index, String), _COMMA))
     ).scalar_subquery(),
 ).where(ShelterRequestRow.id == bindparam("request_id"))
 
@@ -264,6 +271,7 @@ _TO_PLACE_AND_PLACES = (
     .order_by(_PLACES.c.code)
 )
 _PLACE_FROM = len(_TO_PLACE.selected_columns) + 1
+_REQUEST_NAMES = tuple(column.name for column in _REQUEST_COLUMNS)
 
 
 def request_and_places(
@@ -272,12 +280,14 @@ def request_and_places(
     """A request, the person indices it has served already (a reservation in
     SERVED_STATES), and `place_candidates` of its bed kind (holds run out before `now`),
     in one statement; None when there is no such request."""
-    rows = connection.execute(_TO_PLACE_AND_PLACES, {"request_id": request_id, "now": now}).all()
+    rows = transaction_rows(
+        connection, _TO_PLACE_AND_PLACES, {"request_id": request_id, "now": now}
+    )
     if not rows:
         return None
     first = rows[0]
     served = {int(index) for index in (first[_PLACE_FROM - 2] or "").split(",") if index}
-    request = _request(_JsonParsed(first._mapping))
+    request = _request(_JsonParsed(dict(zip(_REQUEST_NAMES, first, strict=False))))
     facts, counts = [], []
     for row in rows:
         place = row[_PLACE_FROM:]
@@ -286,7 +296,7 @@ def request_and_places(
         shelter, beds = candidate_of(place, request.bed_kind)
         facts.append(shelter)
         counts.append(beds)
-    return PlaceInputs(request, served, facts, counts, bool(first.overdue))
+    return PlaceInputs(request, served, facts, counts, bool(first[_PLACE_FROM - 1]))
 
 
 def refresh_request_status(connection: Connection, request_id: int) -> None:
