@@ -371,15 +371,19 @@ def test_transaction_rows_and_writes_run_in_the_connections_transaction(
         transaction.rollback()
     with engine.connect() as connection:
         assert connection.execute(select(func.count()).select_from(_PEOPLE)).scalar_one() == 3
-    # Outside a transaction, or with a listener on the statements: through SQLAlchemy.
+    # Outside a transaction: through SQLAlchemy.
     with engine.connect() as connection:
         assert database._in_transaction(connection, by_id, {"low": 1}) is None
-    seen_statements: list[str] = []
-    event.listen(engine, "before_cursor_execute", lambda *args: seen_statements.append(args[2]))
+    # A listener of statements sees those run on the driver (a statement count stays true).
+    seen: list[tuple[str, str]] = []
+    event.listen(engine, "before_cursor_execute", lambda *a: seen.append(("before", a[2])))
+    event.listen(engine, "after_cursor_execute", lambda *a: seen.append(("after", a[2])))
     with engine.begin() as connection:
-        assert database._in_transaction(connection, by_id, {"low": 1}) is None
+        assert database._in_transaction(connection, by_id, {"low": 1}) is not None
         database.transaction_rows(connection, by_id, {"low": 1})
-    assert len(seen_statements) == 1
+        database.transaction_write(connection, _PEOPLE.insert(), [{"id": 7}, {"id": 8}])
+    assert [when for when, _ in seen] == ["before", "after", "before", "after"]
+    assert seen[0][1].startswith("SELECT") and seen[2][1].startswith("INSERT")
 
 
 @pytest.mark.postgres

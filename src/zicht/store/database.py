@@ -312,9 +312,9 @@ def transaction_rows(
     (no result type converts them; the bound values are converted as SQLAlchemy would):
     the same rows without SQLAlchemy's execution steps (0.2-0.5 ms of CPU for a wide
     result). A driver error is raised as SQLAlchemy raises it (scrubbed, the connection
-    invalidated when it broke). Meant for statements built once (the compiled form is
-    remembered per statement object). Elsewhere, and while a listener watches the
-    statements, through SQLAlchemy.
+    invalidated when it broke); listeners of statements (`before_cursor_execute`,
+    `after_cursor_execute`) are called for it. Meant for statements built once (the
+    compiled form is remembered per statement object). Elsewhere, through SQLAlchemy.
     """
     direct = _in_transaction(connection, statement, parameters)
     if direct is None:
@@ -323,14 +323,31 @@ def transaction_rows(
     rows: Sequence[Sequence[Any]] = ()
     cursor = connection.connection.cursor()
     try:
-        cursor.execute(direct.sql, values)
+        sql, values = _before(connection, cursor, direct.sql, values, many=False)
+        cursor.execute(sql, values)
         # Not `description`: psycopg builds an object per column for it.
         rows = cursor.fetchall()
+        _after(connection, cursor, sql, values, many=False)
     except Exception as exc:
         connection._handle_dbapi_exception(exc, direct.sql, values, cursor, None)
     finally:
         cursor.close()
     return rows
+
+
+def _before(
+    connection: Connection, cursor: Any, sql: str, values: Any, *, many: bool
+) -> tuple[str, Any]:
+    """The listeners of statements see one run on the driver as SQLAlchemy shows them
+    theirs (with no execution context): a statement counted is never missed."""
+    for listen in connection.dispatch.before_cursor_execute:
+        sql, values = listen(connection, cursor, sql, values, None, many)
+    return sql, values
+
+
+def _after(connection: Connection, cursor: Any, sql: str, values: Any, *, many: bool) -> None:
+    for listen in connection.dispatch.after_cursor_execute:
+        listen(connection, cursor, sql, values, None, many)
 
 
 def transaction_write(
@@ -346,9 +363,13 @@ def transaction_write(
     cursor = connection.connection.cursor()
     try:
         if len(values) == 1:
-            cursor.execute(direct.sql, values[0])
+            sql, one = _before(connection, cursor, direct.sql, values[0], many=False)
+            cursor.execute(sql, one)
+            _after(connection, cursor, sql, one, many=False)
         else:
-            cursor.executemany(direct.sql, values)
+            sql, values = _before(connection, cursor, direct.sql, values, many=True)
+            cursor.executemany(sql, values)
+            _after(connection, cursor, sql, values, many=True)
     except Exception as exc:
         connection._handle_dbapi_exception(exc, direct.sql, values, cursor, None)
     finally:
@@ -359,12 +380,7 @@ def _in_transaction(
     connection: Connection, statement: Executable, given: Mapping[str, Any] | None
 ) -> _DriverStatement | None:
     dialect = connection.dialect
-    if (
-        dialect.driver != "psycopg"
-        or not connection.in_transaction()
-        or connection.dispatch.before_cursor_execute
-        or connection.dispatch.after_cursor_execute
-    ):
+    if dialect.driver != "psycopg" or not connection.in_transaction():
         return None
     # The names given shape the compiled form of an INSERT or UPDATE (its columns).
     keys = tuple(sorted(given)) if given else ()
