@@ -34,7 +34,7 @@ from sqlalchemy import (
     select,
     text,
 )
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from zicht.store import database, make_engine, read_rows, reader_engine
 
@@ -340,3 +340,83 @@ def test_read_rows_of_numbers_go_through_sqlalchemy_and_a_refused_value_keeps_th
         assert "Synth" not in str(raised.value)
     assert len(connects) == before
     assert read_rows(reader, by_name, {"name": "Synth A"}) == [(1,)]
+
+
+@pytest.mark.postgres
+def test_transaction_rows_and_writes_run_in_the_connections_transaction(
+    probed: tuple[Engine, Engine],
+) -> None:
+    engine, _reader = probed
+    insert_returning = _PEOPLE.insert().returning(_PEOPLE.c.id, _PEOPLE.c.seen_at)
+    by_id = select(_PEOPLE).where(_PEOPLE.c.id >= bindparam("low")).order_by(_PEOPLE.c.id)
+    with engine.connect() as connection:
+        expected = [tuple(r) for r in connection.execute(by_id, {"low": 1})]
+    with engine.connect() as connection, connection.begin() as transaction:
+        assert database._in_transaction(connection, by_id, {"low": 1}) is not None
+        for _ in range(7):  # past psycopg's threshold for preparing a statement
+            assert [tuple(r) for r in database.transaction_rows(connection, by_id, {"low": 1})] == (
+                expected
+            )
+        seen = dt.datetime(2025, 1, 2, 3, 4, 5, 6)
+        assert database.transaction_rows(
+            connection, insert_returning, {"id": 4, "name": "Synth D", "seen_at": seen}
+        ) == [(4, seen)]
+        database.transaction_write(
+            connection,
+            _PEOPLE.insert(),
+            [{"id": 5, "name": "Synth E"}, {"id": 6, "name": None}],
+        )
+        # SQLAlchemy sees the rows in the same transaction; the rollback undoes them.
+        assert connection.execute(select(func.count()).select_from(_PEOPLE)).scalar_one() == 6
+        transaction.rollback()
+    with engine.connect() as connection:
+        assert connection.execute(select(func.count()).select_from(_PEOPLE)).scalar_one() == 3
+    # Outside a transaction: through SQLAlchemy.
+    with engine.connect() as connection:
+        assert database._in_transaction(connection, by_id, {"low": 1}) is None
+    # A listener of statements sees those run on the driver (a statement count stays true).
+    seen: list[tuple[str, str]] = []
+    event.listen(engine, "before_cursor_execute", lambda *a: seen.append(("before", a[2])))
+    event.listen(engine, "after_cursor_execute", lambda *a: seen.append(("after", a[2])))
+    with engine.begin() as connection:
+        assert database._in_transaction(connection, by_id, {"low": 1}) is not None
+        database.transaction_rows(connection, by_id, {"low": 1})
+        database.transaction_write(connection, _PEOPLE.insert(), [{"id": 7}, {"id": 8}])
+    assert [when for when, _ in seen] == ["before", "after", "before", "after"]
+    assert seen[0][1].startswith("SELECT") and seen[2][1].startswith("INSERT")
+
+
+@pytest.mark.postgres
+def test_transaction_rows_errors_are_raised_as_sqlalchemy_raises_them(
+    probed: tuple[Engine, Engine],
+) -> None:
+    engine, _reader = probed
+    secret = "Synth-Secret-Value"
+    with engine.connect() as connection, connection.begin():
+        assert database._in_transaction(connection, _PEOPLE.insert(), {"id": 1}) is not None
+        with pytest.raises(IntegrityError) as raised:
+            database.transaction_write(connection, _PEOPLE.insert(), [{"id": 1, "name": secret}])
+    assert secret not in str(raised.value) and "SQLSTATE 23505" in str(raised.value)
+    statement = select(_PEOPLE.c.id).where(
+        _PEOPLE.c.id == func.cast(bindparam("value", type_=String), Integer)
+    )
+    with pytest.raises(DBAPIError) as failed, engine.begin() as connection:
+        database.transaction_rows(connection, statement, {"value": secret})
+    assert secret not in str(failed.value) and "SQLSTATE 22P02" in str(failed.value)
+    with engine.connect() as connection:  # the connection went back to the pool fit for use
+        assert connection.execute(select(func.count()).select_from(_PEOPLE)).scalar_one() == 3
+
+
+def test_transaction_rows_on_sqlite_run_through_sqlalchemy(tmp_path: Path) -> None:
+    engine = make_engine(f"sqlite:///{tmp_path / 'zicht.db'}")
+    try:
+        _probe(engine)
+        statement = select(_PEOPLE).order_by(_PEOPLE.c.id)
+        with engine.begin() as connection:
+            assert database._in_transaction(connection, statement, None) is None
+            rows = database.transaction_rows(connection, statement)
+            database.transaction_write(connection, _PEOPLE.insert(), [{"id": 4}])
+        assert rows[1][3] == dt.datetime(2024, 5, 6, 7, 8, 9, 123456)
+        assert len(read_rows(engine, statement)) == 4
+    finally:
+        engine.dispose()

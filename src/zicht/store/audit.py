@@ -41,9 +41,11 @@ from sqlalchemy import (
     delete,
     func,
     insert,
+    literal,
     or_,
     select,
     text,
+    true,
 )
 from sqlalchemy.engine import Connection, Transaction
 from sqlalchemy.exc import IntegrityError, OperationalError
@@ -51,6 +53,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from zicht.store._turns import Turns
 from zicht.store.audit_exports import EXPORT_KEY, exports_with
+from zicht.store.database import transaction_write
 from zicht.store.models import Base
 
 __all__ = [
@@ -208,6 +211,13 @@ def _insert_statement() -> Any:
     return insert(AuditEntryRow)
 
 
+@cache
+def _pending_statement() -> Any:
+    # Built once, as the chain's insert: every deferred act runs it, and a new
+    # statement object per call cost more CPU (its cache key) than the insert itself.
+    return insert(AuditPendingRow)
+
+
 def entry_hash_at(engine: Engine, seq: int) -> str | None:
     """The entry hash of the entry numbered `seq`, or None when there is none."""
     with engine.connect() as connection:
@@ -313,13 +323,11 @@ def _append(
     builds: Sequence[Callable[[int, str], dict[str, Any]]],
     pending: PendingBuild | None = None,
 ) -> list[dict[str, Any]]:
-    seq, previous = head_entry(connection)
     entries = []
-    if pending is not None:
-        # Under the chain's lock, one statement takes the waiting rows out and returns
-        # exactly those; a row committed meanwhile waits for the next step.
-        taking = delete(AuditPendingRow).returning(*AuditPendingRow.__table__.columns)
-        taken = [dict(row._mapping) for row in connection.execute(taking)]
+    if pending is None:
+        seq, previous = head_entry(connection)
+    else:
+        seq, previous, taken = _head_and_waiting(connection)
         for fields in sorted(taken, key=lambda row: int(row["id"])):
             del fields["id"]
             seq += 1
@@ -336,11 +344,46 @@ def _append(
     return entries
 
 
+def _head_and_waiting(connection: Connection) -> tuple[int, str, list[dict[str, Any]]]:
+    """Under the chain's lock: its head, and the waiting entries, taken out of
+    `audit_pending` (exactly those returned; a row committed meanwhile waits for the next
+    step). On PostgreSQL in one statement (a round trip less on every chaining step)."""
+    if connection.dialect.name != "postgresql":
+        seq, previous = head_entry(connection)
+        taking = delete(AuditPendingRow).returning(*AuditPendingRow.__table__.columns)
+        return seq, previous, [dict(row._mapping) for row in connection.execute(taking)]
+    rows = connection.execute(_head_and_taking_statement()).all()
+    head_seq, head_hash = rows[0][:2]  # one row at least: the waiting ones, or none
+    taken = [dict(row._mapping) for row in rows if row.id is not None]
+    for fields in taken:
+        del fields["head_seq"], fields["head_hash"]
+    if head_seq is None:
+        return 0, GENESIS_HASH, taken
+    return int(head_seq), str(head_hash), taken
+
+
+@cache
+def _head_and_taking_statement() -> Any:
+    # The DELETE runs (and its rows come back) once, whatever the outer query reads: a
+    # WITH's data-modifying statement always runs to completion. One row at least (the
+    # outer join of a single row), so that the head comes back with no entry waiting.
+    newest = _head_statement()
+    taken = delete(AuditPendingRow).returning(*AuditPendingRow.__table__.columns).cte("taken")
+    one = select(literal(1).label("one")).subquery("one")
+    return select(
+        newest.with_only_columns(AuditEntryRow.__table__.c.seq).scalar_subquery().label("head_seq"),
+        newest.with_only_columns(AuditEntryRow.__table__.c.entry_hash)
+        .scalar_subquery()
+        .label("head_hash"),
+        *taken.c,
+    ).select_from(one.outerjoin(taken, true()))
+
+
 def add_pending(connection: Connection, entries: Sequence[dict[str, Any]]) -> None:
     """Write entries (their fields, not yet a place in the chain) in the caller's
     transaction, without the chain's lock: they commit or roll back with the act, and the
     next `append_many` with `pending` chains them."""
-    connection.execute(insert(AuditPendingRow), list(entries))
+    transaction_write(connection, _pending_statement(), entries)
 
 
 def has_pending(engine: Engine) -> bool:

@@ -24,12 +24,14 @@ from sqlalchemy import (
     cast,
     distinct,
     func,
+    literal_column,
     or_,
     select,
     true,
     update,
 )
 
+from zicht.store.database import transaction_rows
 from zicht.store.models import VictimRegistrationRow
 from zicht.store.shelter import SERVED_STATES, ReservationRow, ShelterRequestRow, ShelterRow
 from zicht.store.shelter_beds import (
@@ -38,6 +40,8 @@ from zicht.store.shelter_beds import (
     ShelterFacts,
     candidate_of,
     candidate_places,
+    hold_bed_with,
+    hold_statement,
 )
 
 __all__ = [
@@ -46,6 +50,7 @@ __all__ = [
     "RegistrationRef",
     "RequestView",
     "ReservationView",
+    "hold_bed_and_refresh",
     "latest_decision",
     "placement_rows",
     "refresh_request_status",
@@ -188,27 +193,48 @@ _REQUEST_COLUMNS = [
 ]
 _JSON_COLUMNS = frozenset(column.name for column in _REQUESTS.c if isinstance(column.type, JSON))
 
+# The separator written into the SQL once: given as a string, SQLAlchemy writes it in
+# at every execution (a `literal_execute` value), which `transaction_rows` does not run
+# on the driver. Typed as the string the function's signature names.
+_COMMA: Any = literal_column("','")
+
 # The request and, comma-joined, the person indices it has served already.
 _TO_PLACE = select(
     *_REQUEST_COLUMNS,
     _served(
-        select(func.aggregate_strings(cast(ReservationRow.person_index, String), ","))
+        select(func.aggregate_strings(cast(ReservationRow.person_index, String), _COMMA))
     ).scalar_subquery(),
 ).where(ShelterRequestRow.id == bindparam("request_id"))
 
 # A request's status from its reservations, in the database at the time of the update:
 # open (nobody served), placed (everyone), partly.
 _SERVED_COUNT = _served(select(func.count(distinct(ReservationRow.person_index)))).scalar_subquery()
-_REFRESH_STATUS = (
-    update(ShelterRequestRow)
-    .where(ShelterRequestRow.id == bindparam("request_id"))
-    .values(
-        status=case(
-            (ShelterRequestRow.size <= _SERVED_COUNT, "placed"),
-            (_SERVED_COUNT > 0, "partly"),
-            else_="open",
+
+
+def _status_update(served: Any) -> Any:
+    """The request's status from `served`, the number of its people served."""
+    return (
+        update(ShelterRequestRow)
+        .where(ShelterRequestRow.id == bindparam("request_id"))
+        .values(
+            status=case(
+                (ShelterRequestRow.size <= served, "placed"),
+                (served > 0, "partly"),
+                else_="open",
+            )
         )
     )
+
+
+_REFRESH_STATUS = _status_update(_SERVED_COUNT)
+# PostgreSQL: a hold and the refresh of its request's status in one statement. The
+# statement's parts share one snapshot, so the refresh does not see the hold's own row:
+# it counts that person apart (a person not yet served: the reservation only places
+# those, and the unique index on a person's active reservation refuses a second).
+_HOLD_AND_REFRESH = hold_statement(
+    lambda held: _status_update(
+        _SERVED_COUNT + select(func.count()).select_from(held).scalar_subquery()
+    ).cte("refreshed")
 )
 
 
@@ -245,6 +271,7 @@ _TO_PLACE_AND_PLACES = (
     .order_by(_PLACES.c.code)
 )
 _PLACE_FROM = len(_TO_PLACE.selected_columns) + 1
+_REQUEST_NAMES = tuple(column.name for column in _REQUEST_COLUMNS)
 
 
 def request_and_places(
@@ -253,12 +280,14 @@ def request_and_places(
     """A request, the person indices it has served already (a reservation in
     SERVED_STATES), and `place_candidates` of its bed kind (holds run out before `now`),
     in one statement; None when there is no such request."""
-    rows = connection.execute(_TO_PLACE_AND_PLACES, {"request_id": request_id, "now": now}).all()
+    rows = transaction_rows(
+        connection, _TO_PLACE_AND_PLACES, {"request_id": request_id, "now": now}
+    )
     if not rows:
         return None
     first = rows[0]
     served = {int(index) for index in (first[_PLACE_FROM - 2] or "").split(",") if index}
-    request = _request(_JsonParsed(first._mapping))
+    request = _request(_JsonParsed(dict(zip(_REQUEST_NAMES, first, strict=False))))
     facts, counts = [], []
     for row in rows:
         place = row[_PLACE_FROM:]
@@ -267,12 +296,29 @@ def request_and_places(
         shelter, beds = candidate_of(place, request.bed_kind)
         facts.append(shelter)
         counts.append(beds)
-    return PlaceInputs(request, served, facts, counts, bool(first.overdue))
+    return PlaceInputs(request, served, facts, counts, bool(first[_PLACE_FROM - 1]))
 
 
 def refresh_request_status(connection: Connection, request_id: int) -> None:
     """Set a request's status from its reservations: open, placed or partly (placed)."""
     connection.execute(_REFRESH_STATUS, {"request_id": request_id})
+
+
+def hold_bed_and_refresh(
+    connection: Connection,
+    shelter_id: int,
+    kind: str,
+    request_id: int,
+    person_index: int,
+    held_until: dt.datetime,
+    now: dt.datetime,
+) -> tuple[tuple[int, int] | None, bool]:
+    """`hold_bed` and, on PostgreSQL in the same statement, `refresh_request_status`.
+    Returns the hold (or None) and whether the request's status is up to date after it
+    (False: the caller refreshes it)."""
+    return hold_bed_with(
+        connection, _HOLD_AND_REFRESH, shelter_id, kind, request_id, person_index, held_until, now
+    )
 
 
 # Reservations with their shelter's code and their request's organisation, kind and
