@@ -152,3 +152,23 @@ def test_bigram_filters_match_the_recipe(
                 expected = _recipe(spec, raw, salt, hardening)
                 assert bool(present[number]) is (expected is not None), (spec.name, raw)
                 assert packed[number].tobytes() == (expected or bytes(packed.shape[1]))
+
+
+_JSON_VALUE = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | st.text() | st.dates(),
+    lambda inner: st.lists(inner, max_size=4).map(tuple) | st.lists(inner, max_size=4),
+    max_leaves=12,
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.dictionaries(st.text(), _JSON_VALUE, max_size=8))
+def test_record_json_is_json_dumps(record: dict[str, object]) -> None:
+    """The record's line text is what `json` writes (compact, dates in ISO form)."""
+    import json
+
+    from zicht.pprl._encode import _json_date, _record_json
+
+    expected = json.dumps(record, separators=(",", ":"), default=_json_date)
+    assert _record_json(record) == expected
+    assert _record_json(sorted(record)) == json.dumps(sorted(record), separators=(",", ":"))
