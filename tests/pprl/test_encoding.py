@@ -256,9 +256,8 @@ def test_keyed_hash_is_hmac_sha256(key: bytes, prefix: bytes, message: bytes) ->
     # Keys shorter than, as long as and longer than SHA-256's 64-byte block.
     expected = hmac.digest(key, prefix + message, hashlib.sha256)
     keyed = KeyedHash(key)
-    assert keyed.prefixed(prefix).digest(message) == expected
     assert keyed.digest(prefix + message) == expected
-    # The prefixed copy leaves its parent as it was.
+    # A digest leaves the key's states as they were.
     assert keyed.digest(message) == hmac.digest(key, message, hashlib.sha256)
 
 
@@ -272,7 +271,7 @@ def test_keyed_hash_digests_are_hmac_sha256_in_order(
     key: bytes, prefix: bytes, messages: list[bytes]
 ) -> None:
     expected = [hmac.digest(key, prefix + message, hashlib.sha256) for message in messages]
-    assert KeyedHash(key).prefixed(prefix).digests(messages) == expected
+    assert KeyedHash(key).digests([prefix + message for message in messages]) == expected
 
 
 def test_marks_say_what_is_known_of_the_date_and_nothing_of_the_salt() -> None:

@@ -11,7 +11,8 @@ import re
 import types
 import typing
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
@@ -21,6 +22,7 @@ from zicht.ingest._identity import validate_identity
 from zicht.ingest._mapping import RESERVED_PREFIX, Mapping
 from zicht.ingest._problems import RowProblem
 from zicht.ingest._readers import RawRow
+from zicht.ingest._rowcode import row_function
 from zicht.standard import FastValidator, country_code
 
 __all__ = ["Converter", "ValidRecord"]
@@ -40,7 +42,7 @@ class ValidRecord:
     analytic: BaseModel
     identity: BaseModel
     flags: tuple[RowProblem, ...] = ()
-    originals: dict[str, str] = field(default_factory=dict)
+    originals: dict[str, str] = dataclass_field(default_factory=dict)
 
 
 def _kind_of(annotation: Any) -> str:
@@ -163,12 +165,65 @@ class Converter:
         """
         memos: list[_Memo | None] = [{} if remembered else None for remembered in self._remembered]
         steps = self._steps(memos)
-        return [self._convert(row, steps) for row in rows]
+        if self._derives or self.mapping.flags:  # steps that need all values at once
+            return [self._convert(row, steps) for row in rows]
+        convert_row = row_function(
+            steps,
+            self._identity_names,
+            {
+                "nulls": self._nulls,
+                "convert_text": self._convert_text,
+                "other": self._other_cell,
+                "skipped": _SKIPPED,
+                "failed": _FAILED,
+            },
+        )
+        base_analytic = {k: v for k, v in self._base.items() if k not in self._identity_names}
+        base_identity = {k: v for k, v in self._base.items() if k in self._identity_names}
+        outcomes: list[ValidRecord | list[RowProblem]] = []
+        for row in rows:
+            if row.unreadable is not None:
+                outcomes.append(self._unreadable(row))
+                continue
+            analytic, identity = base_analytic.copy(), base_identity.copy()
+            problems: list[RowProblem] = []
+            flags: list[RowProblem] = []
+            convert_row(row.cells, analytic, identity, problems, flags)
+            if problems:
+                outcomes.append([*problems, *flags])
+            else:
+                outcomes.append(
+                    self._validate_split(row.number, analytic, identity, flags, row.cells)
+                )
+        return outcomes
+
+    def _unreadable(self, row: RawRow) -> list[RowProblem]:
+        field = self.mapping.columns.get(row.column or "", "(row)")
+        return [RowProblem(field=field, rule=row.unreadable or "", column=row.column)]
+
+    def _other_cell(
+        self,
+        cell: Any,
+        column: str,
+        field: str,
+        handler: Handler,
+        record: dict[str, Any],
+        problems: list[RowProblem],
+    ) -> None:
+        """A cell the row loop does not take as plain text: as `_convert`'s last steps."""
+        if isinstance(cell, str):
+            cell = cell.strip()
+            if not cell or cell.lower() in self._nulls:
+                return
+        elif isinstance(cell, float) and cell.is_integer():
+            cell = int(cell)
+        converted = handler(cell, column, field, problems)
+        if converted is not _FAILED:
+            record[field] = converted
 
     def _convert(self, row: RawRow, steps: list[_Step]) -> ValidRecord | list[RowProblem]:
         if row.unreadable is not None:
-            field = self.mapping.columns.get(row.column or "", "(row)")
-            return [RowProblem(field=field, rule=row.unreadable, column=row.column)]
+            return self._unreadable(row)
         problems: list[RowProblem] = []
         flags: list[RowProblem] = []  # identity values that are left out, not fatal
         values = dict(self._base)
@@ -346,10 +401,24 @@ class Converter:
         """Validate identity first (a bad value is flagged and left out), then the rest."""
         analytic_values = {k: v for k, v in values.items() if k not in self._identity_names}
         identity_values = {k: v for k, v in values.items() if k in self._identity_names}
+        return self._validate_split(number, analytic_values, identity_values, flags, cells)
+
+    def _validate_split(
+        self,
+        number: int,
+        analytic_values: dict[str, Any],
+        identity_values: dict[str, Any],
+        flags: list[RowProblem],
+        cells: dict[str, Any],
+    ) -> ValidRecord | list[RowProblem]:
+        """`_validate` of values already split into the analytic and identity record."""
+        registered = (
+            identity_values if "registration_date" in self._identity_names else analytic_values
+        ).get("registration_date")
         identity = validate_identity(
             self._validate_identity,
             identity_values,
-            values.get("registration_date"),
+            registered,
             self._problems,
             flags,
         )

@@ -86,10 +86,9 @@ def filter_bits(spec: EncodedField, hardening: Hardening) -> int:
 class KeyedHash:
     """HMAC-SHA256 under one key, with the key's padded blocks hashed once (RFC 2104).
 
-    `prefixed(prefix)` hashes a message prefix (a salt) once more; `digest(rest)` of
-    what it returns is `hmac.digest(key, prefix + rest, sha256)`, bit for bit, for a
-    copy of two hash states instead of hashing the key's blocks (and the salt) again
-    for every token: a third of the cost of `hmac.digest` per token.
+    `digest(message)` is `hmac.digest(key, message, sha256)`, bit for bit, for a copy of
+    two hash states instead of hashing the key's blocks again for every token: a third
+    of the cost of `hmac.digest` per token.
     """
 
     _BLOCK = 64  # SHA-256's block size in bytes
@@ -101,16 +100,8 @@ class KeyedHash:
         self._inner = hashlib.sha256(bytes(byte ^ 0x36 for byte in key))
         self._outer = hashlib.sha256(bytes(byte ^ 0x5C for byte in key))
 
-    def prefixed(self, prefix: bytes) -> KeyedHash:
-        """The same key with `prefix` in front of every message."""
-        keyed = object.__new__(KeyedHash)
-        keyed._inner = self._inner.copy()
-        keyed._inner.update(prefix)
-        keyed._outer = self._outer
-        return keyed
-
     def digest(self, message: bytes) -> bytes:
-        """HMAC-SHA256 of (the prefix and) `message`."""
+        """HMAC-SHA256 of `message`."""
         inner = self._inner.copy()
         inner.update(message)
         outer = self._outer.copy()
@@ -154,13 +145,28 @@ class Encoder:
         # UTF-8 of the two characters of a numbered bigram (the low bits of its code).
         self._pair_texts: dict[int, bytes] = {}
         self._filters: dict[str, dict[str, bytes]] = {}
-        self._permutations = {
-            spec.name: self._permutation(spec) for spec in FIELDS if self.hardening.balanced
-        }
+        self._layouts = {spec.name: self._layout(spec) for spec in FIELDS}
 
-    def _permutation(self, spec: EncodedField) -> npt.NDArray[np.intp]:
+    def _layout(
+        self, spec: EncodedField
+    ) -> tuple[Bits, npt.NDArray[np.intp], npt.NDArray[np.intp]]:
+        """Where a filter's bits go in the encoding: (the encoding of no bit set, where bit
+        p's one goes, where its complement's zero goes).
+
+        Balanced, the encoding is `concatenate([bits, 1 - bits])[permutation]`: bit p
+        lands at `inverse[p]` and its complement at `inverse[bits + p]`, so an encoding is
+        the empty filter's (ones at every complement place) with each set bit's one placed
+        and its complement's one taken away; unbalanced, the filter itself.
+        """
+        if not self.hardening.balanced:
+            places = np.arange(spec.bits, dtype=np.intp)
+            return np.zeros(spec.bits, dtype=np.uint8), places, places
         seed = int.from_bytes(self.secret.field_key(spec.name, "permutation")[:8], "big")
-        return np.random.default_rng(seed).permutation(spec.bits * 2)
+        permutation = np.random.default_rng(seed).permutation(spec.bits * 2)
+        inverse = np.argsort(permutation)
+        empty = np.zeros(spec.bits * 2, dtype=np.uint8)
+        empty[inverse[spec.bits :]] = 1
+        return empty, inverse[: spec.bits], inverse[spec.bits :]
 
     def _key(self, spec: EncodedField) -> KeyedHash:
         key = self._keys.get(spec.name)
@@ -254,17 +260,21 @@ class Encoder:
         # another year sets unrelated bits.
         parts = [key.rpartition("\x1f") if salted else ("", "", key) for key in keys]
         if spec.tokens is bigrams:
-            table, filled = self._bigram_table(spec, parts)
+            rows, positions, filled = self._bigram_hits(spec, parts)
         else:
-            table, filled = self._token_table(spec, parts, salted)
+            rows, positions, filled = self._token_hits(spec, parts, salted)
+        empty, ones, zeros = self._layouts[spec.name]
+        table = np.tile(empty, (len(parts), 1))
+        table[rows, ones[positions]] = 1
         if self.hardening.balanced:
-            table = np.concatenate([table, 1 - table], axis=1)[:, self._permutations[spec.name]]
+            table[rows, zeros[positions]] = 0
         return np.packbits(table, axis=1), filled
 
-    def _token_table(
+    def _token_hits(
         self, spec: EncodedField, parts: list[tuple[str, str, str]], salted: bool
-    ) -> tuple[Bits, npt.NDArray[np.bool_]]:
-        """(values x bits) unpacked filters from the field's own token function."""
+    ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64], npt.NDArray[np.bool_]]:
+        """(value, bit) of every bit set by the field's own token function, and whether
+        any token was left."""
         token_lists = [field_tokens(spec, raw) for _, _, raw in parts]
         grams = (
             [
@@ -278,10 +288,8 @@ class Encoder:
         lengths = np.fromiter(map(len, token_lists), dtype=np.int64, count=len(parts))
         token_codes, distinct_tokens = pd.factorize(np.array(grams, dtype=object))
         positions = self._token_positions(spec, list(distinct_tokens))
-        table = np.zeros((len(parts), spec.bits), dtype=np.uint8)
         rows = np.repeat(np.arange(len(parts), dtype=np.int64), lengths * spec.hashes)
-        table[rows, positions[token_codes].ravel()] = 1
-        return table, lengths > 0
+        return rows, positions[token_codes].ravel(), lengths > 0
 
     def _padded_words(self, spec: EncodedField, raw: str, cache: dict[str, str] | None) -> str:
         """The value's words as `bigrams` pads them ("_ana_ _maria_"), "" when none."""
@@ -296,10 +304,11 @@ class Encoder:
             cache[raw] = padded
         return padded
 
-    def _bigram_table(
+    def _bigram_hits(
         self, spec: EncodedField, parts: list[tuple[str, str, str]]
-    ) -> tuple[Bits, npt.NDArray[np.bool_]]:
-        """(values x bits) unpacked filters of bigram fields, all values at once.
+    ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64], npt.NDArray[np.bool_]]:
+        """(value, bit) of every bit set in bigram fields, all values at once, and whether
+        any bigram was left.
 
         The same bits as hashing each of `bigrams(normalise(raw))`: a filter is the set
         of its tokens' positions, so order and repeats do not matter. All values are
@@ -323,20 +332,16 @@ class Encoder:
         codes = (salts[values] << (2 * _CODE_BITS)) | (first[keep] << _CODE_BITS) | second[keep]
         distinct, inverse = np.unique(codes, return_inverse=True)
         positions = self._bigram_positions(spec, distinct)
-        table = np.zeros((len(parts), spec.bits), dtype=np.uint8)
-        table[np.repeat(values, spec.hashes), positions[inverse.ravel()].ravel()] = 1
         filled = np.bincount(values, minlength=len(parts)) > 0
-        return table, filled
+        return np.repeat(values, spec.hashes), positions[inverse.ravel()].ravel(), filled
 
     def _bigram_positions(
         self, spec: EncodedField, codes: npt.NDArray[np.int64]
     ) -> npt.NDArray[np.int64]:
-        """(codes x hashes) bit positions of numbered bigrams (see `_bigram_table`).
+        """(codes x hashes) bit positions of numbered bigrams (see `_bigram_hits`).
 
         The HMAC of the token `salt + "\x1f" + bigram` (the bigram alone when not salted);
-        `codes` come sorted (`np.unique`), so those of one salt are neighbours and the
-        salt is hashed once for them (`KeyedHash.prefixed`). Digests are looked up and
-        computed a list at a time, not code by code.
+        digests are looked up and computed a list at a time, not code by code.
         """
         key = self._key(spec)
         salted = spec.salted and self.hardening.salt is not None
@@ -363,17 +368,16 @@ class Encoder:
                     break
                 texts[pair] = text
             if salted:
+                # The salt joined to each message and all hashed in one list: a salt has
+                # about seven new bigrams per field, too few for `prefixed` and a call
+                # per salt to pay (about 0.2 us a digest more).
                 salt_of = {number: salt for salt, number in self._salt_numbers.items()}
-                salts = new >> (2 * _CODE_BITS)
-                starts = np.flatnonzero(np.diff(salts, prepend=-1)).tolist()
-                digests: list[bytes] = []
-                for start, stop, salt in zip(
-                    starts, [*starts[1:], len(new)], salts[starts].tolist(), strict=True
-                ):
-                    prefixed = key.prefixed(f"{salt_of[salt]}\x1f".encode())
-                    digests += prefixed.digests(messages[start:stop])
-            else:
-                digests = key.digests(messages)
+                salts: list[int] = (new >> (2 * _CODE_BITS)).tolist()
+                prefixes = {number: f"{salt_of[number]}\x1f".encode() for number in set(salts)}
+                messages = [
+                    prefixes[salt] + message for salt, message in zip(salts, messages, strict=True)
+                ]
+            digests = key.digests(messages)
             at_list: list[int] = missing.tolist()
             for at, digest in zip(at_list, digests, strict=True):
                 found[at] = digest
@@ -390,21 +394,19 @@ class Encoder:
         salted with each record's date of birth (see `encode_field`); the names of records
         without a whole date of birth are left out (`full_date`)."""
         salts = salt_values(values)
-        salting = self.hardening.salt is not None
-        return {
-            spec.name: self.encode_field(
-                spec,
-                [
-                    # No full date, no salted field: a year's or the empty salt is
-                    # one cohort the file shows (the marks), in which the names'
-                    # frequencies align again (issue 17, docs/privacy.md).
-                    None if salting and spec.salted and not full_date(salt) else v[spec.name]
-                    for v, salt in zip(values, salts, strict=True)
-                ],
-                salts,
-            )
-            for spec in FIELDS
-        }
+        # No full date, no salted field: a year's or the empty salt is one cohort the
+        # file shows (the marks), in which the names' frequencies align again (issue 17,
+        # docs/privacy.md). Which records those are is worked out once for all fields.
+        whole = [full_date(salt) for salt in salts] if self.hardening.salt is not None else None
+        encoded = {}
+        for spec in FIELDS:
+            name = spec.name
+            if whole is not None and spec.salted:
+                raws = [v[name] if w else None for v, w in zip(values, whole, strict=True)]
+            else:
+                raws = [v[name] for v in values]
+            encoded[name] = self.encode_field(spec, raws, salts)
+        return encoded
 
 
 def full_date(date: str | None) -> bool:
