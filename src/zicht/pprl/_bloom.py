@@ -145,7 +145,10 @@ class Encoder:
         # UTF-8 of the two characters of a numbered bigram (the low bits of its code).
         self._pair_texts: dict[int, bytes] = {}
         self._filters: dict[str, dict[str, bytes]] = {}
-        self._layouts = {spec.name: self._layout(spec) for spec in FIELDS}
+        # Per field spec, built when first used: any spec, not only the standard's.
+        self._layouts: dict[
+            EncodedField, tuple[Bits, npt.NDArray[np.intp], npt.NDArray[np.intp]]
+        ] = {}
 
     def _layout(
         self, spec: EncodedField
@@ -263,7 +266,10 @@ class Encoder:
             rows, positions, filled = self._bigram_hits(spec, parts)
         else:
             rows, positions, filled = self._token_hits(spec, parts, salted)
-        empty, ones, zeros = self._layouts[spec.name]
+        layout = self._layouts.get(spec)
+        if layout is None:
+            layout = self._layouts[spec] = self._layout(spec)
+        empty, ones, zeros = layout
         table = np.tile(empty, (len(parts), 1))
         table[rows, ones[positions]] = 1
         if self.hardening.balanced:
