@@ -96,6 +96,8 @@ def _screen(folder: Path, feed: str, step: str, workers: int) -> dict[str, objec
         "workers": workers, "worker_cpu_seconds": round(children, 1),
         "worker_peak_rss_mb": round(_children_peak_kb() / 1024, 1),
         "load_average": [round(x, 1) for x in os.getloadavg()],
+        # Read before the evaluation below, whose own memory is not the screening's.
+        "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
     })  # fmt: skip
     # The delivery's ads against the world's truth (the day's: pairs among its own ads).
     with (folder / Path(feed).parents[1] / "truth" / "ads.csv").open(encoding="utf-8") as handle:
@@ -127,7 +129,9 @@ def main() -> None:
             feed = "before/ads/synthplatform.jsonl" if args.step == "screen-before" else (
                 "day/ads/synthplatform.jsonl")  # fmt: skip
             out = _screen(folder, feed, args.step, args.workers)
-        out["peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+        out.setdefault(
+            "peak_rss_mb", round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+        )
         print(json.dumps(out))
         return
     from zicht.privacy import generate_key

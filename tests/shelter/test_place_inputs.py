@@ -14,13 +14,7 @@ from zicht.privacy import Cipher
 from zicht.shelter import RequestInput, make_request, registration_pseudonym, reserve
 from zicht.store.models import utcnow
 from zicht.store.shelter_beds import bed_counts, shelter_facts
-from zicht.store.shelter_queries import (
-    hold_bed_and_refresh,
-    refresh_request_status,
-    request_and_places,
-    request_view,
-    reservations,
-)
+from zicht.store.shelter_queries import request_and_places, request_view, reservations
 
 
 def test_the_request_and_its_places_as_the_other_reads_see_them(
@@ -77,32 +71,3 @@ def test_the_reservations_of_one_request_as_the_general_read_sees_them(
             assert reservations(connection, request_ids=[request_id]) == mine
             assert reservations(connection, request_ids={request_id}, limit=2) == mine[:2]
         assert [r.id for r in everything] == sorted((r.id for r in everything), reverse=True)
-
-
-def test_a_hold_that_refreshes_its_request_leaves_the_status_the_refresh_would(
-    places: Engine,
-) -> None:
-    # On PostgreSQL the last person's hold refreshes the request's status in the same
-    # statement (`hold_bed_and_refresh`); its oracle is `refresh_request_status` run after.
-    group = make_request(places, CASEWORKER, RequestInput("women", 2, "rotterdam", "labour"))
-    with places.connect() as connection:
-        facts = {f.code: f.id for f in shelter_facts(connection)}
-    now = utcnow()
-    seen = []
-    for index in (0, 1):
-        with places.begin() as connection:
-            held, refreshed = hold_bed_and_refresh(
-                connection, facts["a"], "women", group, index, now, now
-            )
-            assert held is not None
-            assert refreshed == (places.dialect.name == "postgresql")
-            status = request_view(connection, group)
-            assert status is not None
-            if refreshed:
-                seen.append(status.status)
-            refresh_request_status(connection, group)
-            again = request_view(connection, group)
-            assert again is not None
-            assert not refreshed or again.status == status.status
-            seen.append(again.status)
-    assert seen[-1] == "placed" and ("partly" in seen)

@@ -407,6 +407,42 @@ def test_transaction_rows_errors_are_raised_as_sqlalchemy_raises_them(
         assert connection.execute(select(func.count()).select_from(_PEOPLE)).scalar_one() == 3
 
 
+@pytest.mark.postgres
+def test_transaction_rows_raise_other_errors_as_sqlalchemy_and_refuse_empty_writes(
+    probed: tuple[Engine, Engine],
+) -> None:
+    # The oracle is SQLAlchemy's own execution of the same statement.
+    engine, _reader = probed
+
+    def refuse(*_args: object) -> None:
+        raise RuntimeError("a listener's own error")
+
+    by_id = select(_PEOPLE.c.id).where(_PEOPLE.c.id >= bindparam("low"))
+    event.listen(engine, "before_cursor_execute", refuse)
+    try:
+        raised: list[type[BaseException]] = []
+        for run in (
+            lambda c: c.execute(by_id, {"low": 1}),
+            lambda c: database.transaction_rows(c, by_id, {"low": 1}),
+            lambda c: database.transaction_write(c, _PEOPLE.insert(), [{"id": 9}]),
+        ):
+            with engine.connect() as connection, connection.begin():
+                with pytest.raises(RuntimeError) as error:
+                    run(connection)
+                raised.append(type(error.value))
+        assert raised == [RuntimeError] * 3  # not wrapped in a StatementError
+    finally:
+        event.remove(engine, "before_cursor_execute", refuse)
+    # No parameters (an empty executemany, which SQLAlchemy deprecates): refused, on the
+    # driver's path and SQLAlchemy's alike, and nothing written.
+    with engine.begin() as connection, pytest.raises(ValueError):
+        database.transaction_write(connection, _PEOPLE.insert(), [])
+    with engine.connect() as connection, pytest.raises(ValueError):  # no transaction
+        database.transaction_write(connection, _PEOPLE.insert(), [])
+    with engine.connect() as connection:
+        assert connection.execute(select(func.count()).select_from(_PEOPLE)).scalar_one() == 3
+
+
 def test_transaction_rows_on_sqlite_run_through_sqlalchemy(tmp_path: Path) -> None:
     engine = make_engine(f"sqlite:///{tmp_path / 'zicht.db'}")
     try:

@@ -41,7 +41,6 @@ from zicht.store.shelter_beds import (
 from zicht.store.shelter_queries import (
     PlaceInputs,
     RequestView,
-    hold_bed_and_refresh,
     refresh_request_status,
     request_and_places,
 )
@@ -135,10 +134,7 @@ def _place(
     served: set[int],
     candidates: list[Candidate],
     now: dt.datetime,
-) -> tuple[ReservationOutcome, bool]:
-    """Hold a bed for every person not served yet, in rank order of the shelters; the
-    outcome, and whether the request's status is up to date (refreshed with the last
-    person's hold, on PostgreSQL: a statement less)."""
+) -> ReservationOutcome:
     waiting = [i for i in range(request.size) if i not in served]
     kind = request.bed_kind
     held_until = now + dt.timedelta(minutes=HOLD_MINUTES[request.urgency])
@@ -146,28 +142,19 @@ def _place(
     placed: list[Placement] = []
     unplaced: list[Unplaced] = []
     open_shelters = list(candidates)
-    refreshed = False
     for index in waiting:
         key = keys[index] if index < len(keys) else None
         held = None
         while open_shelters and held is None:
             shelter = open_shelters[0].shelter
-            if index == waiting[-1]:
-                held, refreshed = hold_bed_and_refresh(
-                    connection, shelter.id, kind, request.id, index, held_until, now
-                )
-            else:
-                held = hold_bed(connection, shelter.id, kind, request.id, index, held_until, now)
+            held = hold_bed(connection, shelter.id, kind, request.id, index, held_until, now)
             if held is None:
                 open_shelters.pop(0)  # full now: the next one in rank order
         if held is None:
             unplaced.append(Unplaced(index, key))
             continue
         placed.append(Placement(index, key, shelter.code, held[0], held_until))
-    outcome = ReservationOutcome(
-        request.id, True, tuple(placed), tuple(unplaced), already=len(served)
-    )
-    return outcome, refreshed
+    return ReservationOutcome(request.id, True, tuple(placed), tuple(unplaced), already=len(served))
 
 
 def reserve(
@@ -200,15 +187,14 @@ def reserve(
                 assert inputs is not None  # the request was read in this transaction
             request, served = inputs.request, inputs.served
             candidates = _ranked(inputs, shelters)
-            outcome, refreshed = _place(connection, request, served, candidates, now)
+            outcome = _place(connection, request, served, candidates, now)
             if outcome.unplaced and not partial:
                 raise _Undo(
                     ReservationOutcome(
                         request_id, False, outcome.placed, outcome.unplaced, outcome.already
                     )
                 )
-            if not refreshed:
-                refresh_request_status(connection, request.id)
+            refresh_request_status(connection, request.id)
             _log_expired(transaction, expired)
             audit(
                 transaction,

@@ -11,7 +11,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
-from typing import Any, cast
+from typing import Any, NoReturn, cast
 
 from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import make_url
@@ -328,11 +328,23 @@ def transaction_rows(
         # Not `description`: psycopg builds an object per column for it.
         rows = cursor.fetchall()
         _after(connection, cursor, sql, values, many=False)
-    except Exception as exc:
-        connection._handle_dbapi_exception(exc, direct.sql, values, cursor, None)
+    except BaseException as exc:
+        _raise_as_sqlalchemy(connection, exc, direct.sql, values, cursor)
     finally:
         cursor.close()
     return rows
+
+
+def _raise_as_sqlalchemy(
+    connection: Connection, exc: BaseException, sql: str, values: Any, cursor: Any
+) -> NoReturn:
+    """Raise `exc` as SQLAlchemy's execution would: a driver error wrapped and scrubbed
+    (the connection invalidated when it broke), an interrupt with the connection
+    invalidated; any other error (a listener's, a value the driver cannot take) as it is."""
+    if isinstance(exc, Exception) and not isinstance(exc, connection.dialect.loaded_dbapi.Error):
+        raise exc
+    connection._handle_dbapi_exception(exc, sql, values, cursor, None)
+    raise exc  # not reached: SQLAlchemy raises
 
 
 def _before(
@@ -355,7 +367,9 @@ def transaction_write(
 ) -> None:
     """Run a write without RETURNING once per set of `parameters` (an executemany), in
     `connection`'s transaction, as `transaction_rows` runs its statement."""
-    direct = _in_transaction(connection, statement, parameters[0] if parameters else None)
+    if not parameters:  # SQLAlchemy deprecates an empty executemany: a caller's mistake
+        raise ValueError("transaction_write needs at least one set of parameters")
+    direct = _in_transaction(connection, statement, parameters[0])
     if direct is None:
         connection.execute(statement, list(parameters))
         return
@@ -370,8 +384,8 @@ def transaction_write(
             sql, values = _before(connection, cursor, direct.sql, values, many=True)
             cursor.executemany(sql, values)
             _after(connection, cursor, sql, values, many=True)
-    except Exception as exc:
-        connection._handle_dbapi_exception(exc, direct.sql, values, cursor, None)
+    except BaseException as exc:
+        _raise_as_sqlalchemy(connection, exc, direct.sql, values, cursor)
     finally:
         cursor.close()
 

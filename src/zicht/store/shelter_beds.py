@@ -15,7 +15,7 @@ statement (the claim's UPDATE in a WITH): a round trip less per person placed.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, cast
 
@@ -56,8 +56,6 @@ __all__ = [
     "candidate_places",
     "claim_bed",
     "hold_bed",
-    "hold_bed_with",
-    "hold_statement",
     "insert_request",
     "insert_reservation",
     "member_shelters",
@@ -449,22 +447,12 @@ _HOLD_FIRST = (
             bindparam("of_shelter", type_=Integer),
             literal("held", String),
             bindparam("held_until", type_=DateTime),
-            # Not named after a column: an UPDATE run in the same statement
-            # (`hold_statement`) would set any column named by a parameter.
-            bindparam("held_at", type_=DateTime),
+            bindparam("created_at", type_=DateTime),
         ),
     )
     .add_cte(_CLAIMED)
     .returning(ReservationRow.id, ReservationRow.bed_id)
 )
-
-
-def hold_statement(then: Callable[[Any], Any]) -> Any:
-    """PostgreSQL: the statement of `hold_bed` that also runs `then(held)`, a data-modifying
-    CTE built on the CTE `held` (the hold's row, or none), in the same round trip; it
-    returns the hold's (reservation id, bed id), as `hold_bed`'s own."""
-    held = _HOLD_FIRST.cte("held")
-    return select(held.c.id, held.c.bed_id).add_cte(then(held))
 
 
 def hold_bed(
@@ -478,50 +466,25 @@ def hold_bed(
 ) -> tuple[int, int] | None:
     """Take one free bed of `kind` in a shelter (as `claim_bed`) and store its hold for
     one person of a request; (reservation id, bed id), or None when none is free."""
-    held, _ = hold_bed_with(
-        connection, _HOLD_FIRST, shelter_id, kind, request_id, person_index, held_until, now
-    )
-    return held
-
-
-def hold_bed_with(
-    connection: Connection,
-    statement: Any,
-    shelter_id: int,
-    kind: str,
-    request_id: int,
-    person_index: int,
-    held_until: dt.datetime,
-    now: dt.datetime,
-) -> tuple[tuple[int, int] | None, bool]:
-    """`hold_bed`, running `statement` (a `hold_statement`) on PostgreSQL. Returns the hold
-    and whether `statement` was the last write: it made the hold, or found no bed and
-    nothing was written after it (always False on SQLite, which does not run it)."""
-    hold = {"request_id": request_id, "person_index": person_index, "held_until": held_until}
+    hold = {
+        "request_id": request_id,
+        "person_index": person_index,
+        "held_until": held_until,
+        "created_at": now,
+    }
     if connection.dialect.name == "postgresql":
         rows = transaction_rows(
-            connection,
-            statement,
-            {**hold, "held_at": now, "of_shelter": shelter_id, "of_kind": kind},
+            connection, _HOLD_FIRST, {**hold, "of_shelter": shelter_id, "of_kind": kind}
         )
-        row = rows[0] if rows else None
-        if row is not None:
-            return (int(row[0]), int(row[1])), True
+        if rows:
+            return int(rows[0][0]), int(rows[0][1])
         bed_id = _claim_one_by_one(connection, shelter_id, kind)
-        if bed_id is None:
-            return None, True
     else:
         bed_id = claim_bed(connection, shelter_id, kind)
-        if bed_id is None:
-            return None, False
-    values = {
-        **hold,
-        "created_at": now,
-        "bed_id": bed_id,
-        "shelter_id": shelter_id,
-        "status": "held",
-    }
-    return (insert_reservation(connection, values), bed_id), False
+    if bed_id is None:
+        return None
+    values = {**hold, "bed_id": bed_id, "shelter_id": shelter_id, "status": "held"}
+    return insert_reservation(connection, values), bed_id
 
 
 def reservation_state(connection: Connection, reservation_id: int) -> ReservationState | None:

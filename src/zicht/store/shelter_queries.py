@@ -40,8 +40,6 @@ from zicht.store.shelter_beds import (
     ShelterFacts,
     candidate_of,
     candidate_places,
-    hold_bed_with,
-    hold_statement,
 )
 
 __all__ = [
@@ -50,7 +48,6 @@ __all__ = [
     "RegistrationRef",
     "RequestView",
     "ReservationView",
-    "hold_bed_and_refresh",
     "latest_decision",
     "placement_rows",
     "refresh_request_status",
@@ -209,32 +206,16 @@ _TO_PLACE = select(
 # A request's status from its reservations, in the database at the time of the update:
 # open (nobody served), placed (everyone), partly.
 _SERVED_COUNT = _served(select(func.count(distinct(ReservationRow.person_index)))).scalar_subquery()
-
-
-def _status_update(served: Any) -> Any:
-    """The request's status from `served`, the number of its people served."""
-    return (
-        update(ShelterRequestRow)
-        .where(ShelterRequestRow.id == bindparam("request_id"))
-        .values(
-            status=case(
-                (ShelterRequestRow.size <= served, "placed"),
-                (served > 0, "partly"),
-                else_="open",
-            )
+_REFRESH_STATUS = (
+    update(ShelterRequestRow)
+    .where(ShelterRequestRow.id == bindparam("request_id"))
+    .values(
+        status=case(
+            (ShelterRequestRow.size <= _SERVED_COUNT, "placed"),
+            (_SERVED_COUNT > 0, "partly"),
+            else_="open",
         )
     )
-
-
-_REFRESH_STATUS = _status_update(_SERVED_COUNT)
-# PostgreSQL: a hold and the refresh of its request's status in one statement. The
-# statement's parts share one snapshot, so the refresh does not see the hold's own row:
-# it counts that person apart (a person not yet served: the reservation only places
-# those, and the unique index on a person's active reservation refuses a second).
-_HOLD_AND_REFRESH = hold_statement(
-    lambda held: _status_update(
-        _SERVED_COUNT + select(func.count()).select_from(held).scalar_subquery()
-    ).cte("refreshed")
 )
 
 
@@ -302,23 +283,6 @@ def request_and_places(
 def refresh_request_status(connection: Connection, request_id: int) -> None:
     """Set a request's status from its reservations: open, placed or partly (placed)."""
     connection.execute(_REFRESH_STATUS, {"request_id": request_id})
-
-
-def hold_bed_and_refresh(
-    connection: Connection,
-    shelter_id: int,
-    kind: str,
-    request_id: int,
-    person_index: int,
-    held_until: dt.datetime,
-    now: dt.datetime,
-) -> tuple[tuple[int, int] | None, bool]:
-    """`hold_bed` and, on PostgreSQL in the same statement, `refresh_request_status`.
-    Returns the hold (or None) and whether the request's status is up to date after it
-    (False: the caller refreshes it)."""
-    return hold_bed_with(
-        connection, _HOLD_AND_REFRESH, shelter_id, kind, request_id, person_index, held_until, now
-    )
 
 
 # Reservations with their shelter's code and their request's organisation, kind and
