@@ -14,6 +14,7 @@ import hashlib
 import hmac
 
 import numpy as np
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -54,8 +55,9 @@ _CELLS = {
     "age": ["19", "200", "-1", "1_0", "", "19.0", "٢٣", "+5"],
     "minor": ["", "true", "false", "maybe", "TRUE"],
     "nationality": ["NL", "ro", "Roemenië", "", "XX"],
-    "given_names": ["Anna", " Olena ", "", "An\x01na", "x" * 201],
-    "family_name": ["de Vries", "Шевченко", ""],
+    # Null markers ("NB", "onbekend": the `constants` mapping's null values) in free text.
+    "given_names": ["Anna", " Olena ", "", "An\x01na", "x" * 201, "NB", "nb", "Onbekend"],
+    "family_name": ["de Vries", "Шевченко", "", "onbekend", "NB"],
     "date_of_birth": ["1990-05-17", "1990-02-30", "2024-01-01", "2100-01-01", "", "1899-12-31"],
     "birth_year": ["", "1990", "1991", "abc", "1800"],
     "phone": ["0612345678", "", "+31 6 1234 5678"],
@@ -101,9 +103,9 @@ def _outcome(result: ValidRecord | list) -> object:  # type: ignore[type-arg]
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(st.lists(_ROW, min_size=1, max_size=40), st.sampled_from(["default", "mapped"]))
+@given(st.lists(_ROW, min_size=1, max_size=40), st.sampled_from(["default", "mapped", "constants"]))
 def test_convert_many_is_convert_row_by_row(cells: list[dict[str, str]], which: str) -> None:
-    mapping = default_mapping() if which == "default" else _mapped()
+    mapping = {"default": default_mapping, "mapped": _mapped, "constants": _constants}[which]()
     rows = [RawRow(number, dict(row)) for number, row in enumerate(cells, start=1)]
     if which == "mapped":
         rows = [RawRow(r.number, {k.upper(): v for k, v in r.cells.items()}) for r in rows]
@@ -141,6 +143,20 @@ def test_row_function_is_convert_on_any_cells(
     assert [_outcome(r) for r in batched] == [_outcome(r) for r in one_by_one]
 
 
+@pytest.mark.parametrize("marker", ["NB", " nb ", "Onbekend", "ONBEKEND ", ""])
+@pytest.mark.parametrize("column", ["given_names", "family_name", "phone"])
+def test_row_function_drops_null_markers_in_free_text(column: str, marker: str) -> None:
+    # A valid row but for one free-text cell that is a null marker of the mapping (in any
+    # case, with spaces): `convert` leaves the field empty, so must the row function.
+    mapping = _constants()
+    cells = {name: values[0] for name, values in _CELLS.items()} | {column: marker}
+    row = RawRow(1, cells)
+    batched = Converter(mapping, "police").convert_many([row])[0]
+    assert isinstance(batched, ValidRecord)
+    assert batched.identity.model_dump()[column] is None
+    assert _outcome(batched) == _outcome(Converter(mapping, "police").convert(row))
+
+
 def _constants():  # type: ignore[no-untyped-def]
     """A mapping that sets analytic and identity fields as constants, one also mapped."""
     import tempfile
@@ -150,6 +166,7 @@ def _constants():  # type: ignore[no-untyped-def]
     text = (
         "record_type: victim_registration\n"
         f"columns:\n{columns}\n"
+        'null_values: ["", "NB", "onbekend"]\n'
         "constants: {country_of_exploitation: NL, victim_status: possible, "
         "national_id_country: NL}\n"
     )

@@ -30,6 +30,11 @@ __all__ = ["Converter", "ValidRecord"]
 _COUNTRY_FIELDS = frozenset({"nationality", "country_of_exploitation", "national_id_country"})
 
 
+# At most this many mapped columns get a row function of their own (`convert_many`); a
+# mapping may send any number of columns to a multi-valued field.
+GENERATED_COLUMNS = 256
+
+
 @dataclass(frozen=True, slots=True)
 class ValidRecord:
     """A row that passed: its analytic record and its identity (possibly empty).
@@ -165,7 +170,9 @@ class Converter:
         """
         memos: list[_Memo | None] = [{} if remembered else None for remembered in self._remembered]
         steps = self._steps(memos)
-        if self._derives or self.mapping.flags:  # steps that need all values at once
+        # Steps that need all values at once, or more columns than a generated function
+        # pays for (its compile time and memory grow with them, per chunk): the loop.
+        if self._derives or self.mapping.flags or len(steps) > GENERATED_COLUMNS:
             return [self._convert(row, steps) for row in rows]
         convert_row = row_function(
             steps,
