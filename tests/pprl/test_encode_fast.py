@@ -157,31 +157,33 @@ def test_row_function_drops_null_markers_in_free_text(column: str, marker: str) 
     assert _outcome(batched) == _outcome(Converter(mapping, "police").convert(row))
 
 
-def _constants():  # type: ignore[no-untyped-def]
-    """A mapping that sets analytic and identity fields as constants, one also mapped."""
+def _mapping_of(text: str):  # type: ignore[no-untyped-def]
+    """The mapping a YAML text describes, loaded as `zicht ingest --mapping` loads a file."""
     import tempfile
     from pathlib import Path
 
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "mapping.yaml"
+        path.write_text(text, encoding="utf-8")
+        return load_mapping(path)
+
+
+def _constants():  # type: ignore[no-untyped-def]
+    """A mapping that sets analytic and identity fields as constants, one also mapped."""
     columns = "\n".join(f"  {c}: {c}" for c in _CELLS)
-    text = (
+    return _mapping_of(
         "record_type: victim_registration\n"
         f"columns:\n{columns}\n"
         'null_values: ["", "NB", "onbekend"]\n'
         "constants: {country_of_exploitation: NL, victim_status: possible, "
         "national_id_country: NL}\n"
     )
-    with tempfile.NamedTemporaryFile("w", suffix=".yaml", delete=False) as handle:
-        handle.write(text)
-    return load_mapping(Path(handle.name))
 
 
 def _mapped():  # type: ignore[no-untyped-def]
     """A mapping with value tables and date formats, so the remembered handlers differ."""
-    import tempfile
-    from pathlib import Path
-
     columns = "\n".join(f"  {c.upper()}: {c}" for c in _CELLS)
-    text = (
+    return _mapping_of(
         "record_type: victim_registration\n"
         f"columns:\n{columns}\n"
         "values:\n  gender: {x: other, female: female, male: male}\n"
@@ -189,9 +191,6 @@ def _mapped():  # type: ignore[no-untyped-def]
         "date_formats: {registration_date: ['%Y-%m-%d', '%d-%m-%Y'], "
         "date_of_birth: ['%Y-%m-%d']}\n"
     )
-    with tempfile.NamedTemporaryFile("w", suffix=".yaml", delete=False) as handle:
-        handle.write(text)
-    return load_mapping(Path(handle.name))
 
 
 def _recipe(spec: EncodedField, raw: str, salt: str, hardening: Hardening) -> bytes | None:
