@@ -57,6 +57,7 @@ from zicht.shelter import (
     set_availability,
 )
 from zicht.store import make_engine, upgrade
+from zicht.store.shelter_queries import requests as requests_read
 from zicht.web import default_workers
 
 COORDINATOR = Principal.for_user(1, "bench", "coordinator", "comensha")
@@ -315,9 +316,7 @@ def served_requests(
             server.terminate()
             server.wait(15)
     with engine.connect() as connection:
-        placed = connection.execute(
-            text("SELECT count(*) FROM shelter_request WHERE status = 'placed'")
-        ).scalar_one()
+        placed = len(requests_read(connection, statuses=("placed",), limit=len(requests)))
     return {
         "users": users,
         "workers": workers,

@@ -66,7 +66,7 @@ def test_a_hold_of_another_kind_is_released_as_well(places: Engine) -> None:
     assert _statuses(places)[held.reservation_id] == "expired"
 
 
-def test_a_reservation_without_overdue_holds_runs_seven_statements_at_most(places: Engine) -> None:
+def test_a_reservation_without_overdue_holds_runs_six_statements_at_most(places: Engine) -> None:
     reserve(places, COORDINATOR, _limburg(places), now=START)  # warm: audit head, caches
     request_id = _limburg(places)
     statements: list[str] = []
@@ -81,9 +81,9 @@ def test_a_reservation_without_overdue_holds_runs_seven_statements_at_most(place
         event.remove(places, "before_cursor_execute", count)
     assert outcome.reserved
     # read the request with the shelters; claim and insert (one statement on PostgreSQL);
-    # status; audit head, audit entry; plus BEGIN IMMEDIATE (SQLite) or the chain's
-    # try-lock (PostgreSQL). Was 13, then 8.
-    assert len(statements) <= (7 if places.dialect.name == "sqlite" else 6), statements
+    # audit head, audit entry; plus BEGIN IMMEDIATE (SQLite) or the chain's try-lock
+    # (PostgreSQL). Was 13, then 8, then 7 (the request's status is no longer stored).
+    assert len(statements) <= (6 if places.dialect.name == "sqlite" else 5), statements
     assert not any(
         "shelter_reservation.held_until <" in s and "SELECT shelter_reservation.id" in s
         for s in statements

@@ -137,7 +137,6 @@ def make_request(
         "urgency": request.urgency,
         "region": request.region,
         "form": request.form,
-        "status": "open",
         "created_at": now or utcnow(),
     }
     with audited_transaction(engine) as transaction:

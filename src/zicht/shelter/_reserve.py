@@ -41,7 +41,6 @@ from zicht.store.shelter_beds import (
 from zicht.store.shelter_queries import (
     PlaceInputs,
     RequestView,
-    refresh_request_status,
     request_and_places,
 )
 
@@ -100,10 +99,9 @@ class _Undo(Exception):
 
 
 def _release_overdue(connection: Connection, now: dt.datetime) -> list[int]:
-    """Expire every overdue hold, free its bed, refresh its request; the expired ids."""
+    """Expire every overdue hold and free its bed; the expired ids."""
     expired = []
-    requests = set()
-    for reservation_id, bed_id, request_id in overdue_holds(connection, now):
+    for reservation_id, bed_id in overdue_holds(connection, now):
         if set_reservation_status(
             connection,
             reservation_id,
@@ -113,9 +111,6 @@ def _release_overdue(connection: Connection, now: dt.datetime) -> list[int]:
         ):
             release_bed(connection, bed_id)
             expired.append(reservation_id)
-            requests.add(request_id)
-    for request_id in sorted(requests):
-        refresh_request_status(connection, request_id)
     return expired
 
 
@@ -194,7 +189,6 @@ def reserve(
                         request_id, False, outcome.placed, outcome.unplaced, outcome.already
                     )
                 )
-            refresh_request_status(connection, request.id)
             _log_expired(transaction, expired)
             audit(
                 transaction,
@@ -282,7 +276,6 @@ def _decision(
                 )
             if status in ("refused", "discharged"):
                 release_bed(connection, state.bed_id)
-        refresh_request_status(connection, state.request_id)
         if ran_out:
             _log_expired(transaction, expired)
         else:

@@ -109,7 +109,6 @@ class ShelterRequestRow(Base):
     urgency: Mapped[str] = mapped_column(String(20))
     region: Mapped[str] = mapped_column(String(40))
     form: Mapped[str] = mapped_column(String(30))
-    status: Mapped[str] = mapped_column(String(20), default="open", index=True)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow, index=True)
 
 

@@ -526,11 +526,11 @@ def set_reservation_status(
     return result.rowcount == 1
 
 
-def overdue_holds(connection: Connection, now: dt.datetime) -> list[tuple[int, int, int]]:
-    """(reservation id, bed id, request id) of every hold whose time ran out before `now`."""
+def overdue_holds(connection: Connection, now: dt.datetime) -> list[tuple[int, int]]:
+    """(reservation id, bed id) of every hold whose time ran out before `now`."""
     statement = (
-        select(ReservationRow.id, ReservationRow.bed_id, ReservationRow.request_id)
+        select(ReservationRow.id, ReservationRow.bed_id)
         .where(ReservationRow.status == "held", ReservationRow.held_until < now)
         .order_by(ReservationRow.id)  # every releaser locks them in the same order
     )
-    return [(int(r), int(b), int(q)) for r, b, q in connection.execute(statement)]
+    return [(int(r), int(b)) for r, b in connection.execute(statement)]

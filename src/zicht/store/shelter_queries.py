@@ -1,8 +1,9 @@
 """Reads of the shelter area: requests, reservations, and the rows behind its figures.
 
-The statements of a reservation (`request_and_places`, `refresh_request_status`) are
-built once, here: a reservation runs them under load, and building a statement per call
-cost more CPU than the database took to run it.
+The statements of a reservation (`request_and_places`) are built once, here: a
+reservation runs them under load, and building a statement per call cost more CPU than
+the database took to run it. A request's status is read from its reservations (`_STATUS`),
+never stored.
 """
 
 from __future__ import annotations
@@ -28,7 +29,6 @@ from sqlalchemy import (
     or_,
     select,
     true,
-    update,
 )
 
 from zicht.store.database import transaction_rows
@@ -50,7 +50,6 @@ __all__ = [
     "ReservationView",
     "latest_decision",
     "placement_rows",
-    "refresh_request_status",
     "refusal_counts",
     "registration_refs",
     "request_and_places",
@@ -112,6 +111,28 @@ class PlacementRow:
 _REQUESTS = ShelterRequestRow.__table__
 
 
+def _served(statement: Any) -> Any:
+    """`statement` limited to the reservations of the outer query's request that serve a
+    person (SERVED_STATES)."""
+    # OR of plain comparisons: an IN list is expanded into the SQL at every execution.
+    return statement.where(
+        ReservationRow.request_id == ShelterRequestRow.id,
+        or_(*(ReservationRow.status == state for state in SERVED_STATES)),
+    )
+
+
+# A request's status, read from its reservations whenever the request is read: open
+# (nobody served), placed (everyone), partly. Never stored: an act that stored it from
+# its own snapshot of the reservations could leave it untrue beside another act.
+_SERVED_COUNT = _served(select(func.count(distinct(ReservationRow.person_index)))).scalar_subquery()
+_STATUS = case(
+    (ShelterRequestRow.size <= _SERVED_COUNT, "placed"),
+    (_SERVED_COUNT > 0, "partly"),
+    else_="open",
+).label("status")
+_REQUEST_READ = select(*_REQUESTS.c, _STATUS)
+
+
 def _request(row: Any) -> RequestView:
     keys = tuple(row.person_keys or ())
     return RequestView(
@@ -152,18 +173,18 @@ def requests(
     limit: int = 200,
 ) -> list[RequestView]:
     """Requests, newest first, of one organisation / ids / statuses when given."""
-    statement = select(_REQUESTS).order_by(ShelterRequestRow.id.desc()).limit(limit)
+    statement = _REQUEST_READ.order_by(ShelterRequestRow.id.desc()).limit(limit)
     if organisation is not None:
         statement = statement.where(ShelterRequestRow.organisation == organisation)
     if ids is not None:
         statement = statement.where(ShelterRequestRow.id.in_(list(ids)))
     if statuses is not None:
-        statement = statement.where(ShelterRequestRow.status.in_(list(statuses)))
+        statement = statement.where(_STATUS.element.in_(list(statuses)))
     return [_request(row) for row in connection.execute(statement)]
 
 
 # Built once: every request's page reads its request.
-_REQUEST_BY_ID = select(_REQUESTS).where(ShelterRequestRow.id == bindparam("request_id"))
+_REQUEST_BY_ID = _REQUEST_READ.where(ShelterRequestRow.id == bindparam("request_id"))
 
 
 def request_view(connection: Connection, request_id: int) -> RequestView | None:
@@ -172,21 +193,14 @@ def request_view(connection: Connection, request_id: int) -> RequestView | None:
     return None if row is None else _request(row)
 
 
-def _served(statement: Any) -> Any:
-    """`statement` limited to the reservations of the outer query's request that serve a
-    person (SERVED_STATES)."""
-    # OR of plain comparisons: an IN list is expanded into the SQL at every execution.
-    return statement.where(
-        ReservationRow.request_id == ShelterRequestRow.id,
-        or_(*(ReservationRow.status == state for state in SERVED_STATES)),
-    )
-
-
 # The request's columns, the JSON ones as their text: the statement of a reservation
 # repeats the request on the row of every shelter, and its JSON would be parsed on each.
 _REQUEST_COLUMNS = [
-    cast(column, Text).label(column.name) if isinstance(column.type, JSON) else column
-    for column in _REQUESTS.c
+    *(
+        cast(column, Text).label(column.name) if isinstance(column.type, JSON) else column
+        for column in _REQUESTS.c
+    ),
+    _STATUS,
 ]
 _JSON_COLUMNS = frozenset(column.name for column in _REQUESTS.c if isinstance(column.type, JSON))
 
@@ -202,21 +216,6 @@ _TO_PLACE = select(
         select(func.aggregate_strings(cast(ReservationRow.person_index, String), _COMMA))
     ).scalar_subquery(),
 ).where(ShelterRequestRow.id == bindparam("request_id"))
-
-# A request's status from its reservations, in the database at the time of the update:
-# open (nobody served), placed (everyone), partly.
-_SERVED_COUNT = _served(select(func.count(distinct(ReservationRow.person_index)))).scalar_subquery()
-_REFRESH_STATUS = (
-    update(ShelterRequestRow)
-    .where(ShelterRequestRow.id == bindparam("request_id"))
-    .values(
-        status=case(
-            (ShelterRequestRow.size <= _SERVED_COUNT, "placed"),
-            (_SERVED_COUNT > 0, "partly"),
-            else_="open",
-        )
-    )
-)
 
 
 @dataclass(frozen=True, slots=True)
@@ -278,11 +277,6 @@ def request_and_places(
         facts.append(shelter)
         counts.append(beds)
     return PlaceInputs(request, served, facts, counts, bool(first[_PLACE_FROM - 1]))
-
-
-def refresh_request_status(connection: Connection, request_id: int) -> None:
-    """Set a request's status from its reservations: open, placed or partly (placed)."""
-    connection.execute(_REFRESH_STATUS, {"request_id": request_id})
 
 
 # Reservations with their shelter's code and their request's organisation, kind and
