@@ -221,7 +221,9 @@ def _request_page(
     errors: dict[str, str] | None = None,
 ) -> Response:
     t = Translator(language_of(request))
-    engine = state(request).engine
+    # Reads only, each of one statement: the pool of autocommit connections (no BEGIN and
+    # ROLLBACK around each, and not the pool the reservations' transactions wait for).
+    engine = state(request).reader
     found = _call(lambda: find_request(engine, principal, request_id))
     coordinator = authorize(principal, "coordinate_shelter")
     ranked = match_request(engine, principal, found) if coordinator else []
