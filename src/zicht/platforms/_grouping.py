@@ -19,7 +19,11 @@ from dataclasses import dataclass
 
 from zicht.platforms._images import MATCH_DISTANCE, hamming, image_band_keys
 from zicht.platforms._operators import Link
-from zicht.platforms._templates import TEMPLATE_SIMILARITY, template_similarity
+from zicht.platforms._templates import (
+    TEMPLATE_SIMILARITY,
+    specific_similarity,
+    template_similarity,
+)
 
 __all__ = ["CONTACT_DETAIL", "REPRESENTATIVES", "Grouping", "Node", "group_ads", "link_detail"]
 
@@ -67,6 +71,7 @@ class Grouping:
         self._label: dict[int, int] = {}  # root -> smallest row id or cluster id
         self._words = words
         self._images = images
+        self._candidates: list[int] = []  # the text representatives of the ad in hand
 
     def find(self, node: int) -> int:
         """The root of `node`'s cluster."""
@@ -114,6 +119,8 @@ class Grouping:
             image_buckets, text_buckets: per band key of the ad, the bucket's
                 representatives so far (the ad is appended where it becomes one).
         """
+        text_buckets = list(text_buckets)
+        self._candidates = list(dict.fromkeys(rep for reps in text_buckets for rep in reps))
         links: list[Link] = []
         for kind, first in firsts:
             if first != row_id:
@@ -172,8 +179,19 @@ class Grouping:
         return "image", link_detail("image", best), best
 
     def _same_template(self, a: int, b: int) -> tuple[str, str, int] | None:
-        similarity = template_similarity(*self._words(a, b), at_least=TEMPLATE_SIMILARITY)
+        words_a, words_b = self._words(a, b)
+        similarity = template_similarity(words_a, words_b, at_least=TEMPLATE_SIMILARITY)
         if similarity < TEMPLATE_SIMILARITY:
+            return None
+        find = self.find
+        own = {find(a), find(b)}
+        others = []
+        for other in self._candidates:
+            if other != b and find(other) not in own:
+                words_other, words_ad = self._words(other, b)
+                if type(words_ad) is type(words_b):  # one coding (not when codes ran out)
+                    others.append(words_other)
+        if others and specific_similarity(words_a, words_b, others) < TEMPLATE_SIMILARITY:
             return None
         value = round(similarity * 100)
         return "template", link_detail("template", value), value

@@ -21,7 +21,8 @@ from __future__ import annotations
 import hashlib
 import math
 import re
-from collections.abc import Hashable, Sequence
+from collections import Counter
+from collections.abc import Hashable, Iterable, Sequence
 from functools import lru_cache
 
 import numpy as np
@@ -37,6 +38,7 @@ __all__ = [
     "WordCodes",
     "band_keys",
     "minhash_signatures",
+    "specific_similarity",
     "template_similarity",
 ]
 
@@ -204,3 +206,41 @@ def _words_needed(longer: int, at_least: float) -> int:
     while needed / longer < at_least:
         needed += 1
     return needed
+
+
+def specific_similarity(
+    a: Sequence[Hashable], b: Sequence[Hashable], others: Iterable[Sequence[Hashable]]
+) -> float:
+    """`template_similarity` with each word weighed by how few of `others` hold it.
+
+    `others` are texts of other operators that are candidates of the same pair (the
+    representatives of the new ad's buckets outside both clusters: texts of much the
+    same words). A word that k of those K texts also hold tells the two texts apart
+    from them with weight ``(K + 1 - k) / (K + 1)`` (the share of them, counting one
+    more that lacks it, that lack it): boilerplate that every candidate writes weighs
+    little, a phrase only these two share weighs fully. The result is the weight of
+    the words of one longest common subsequence over the weight of the heavier text;
+    without others every word weighs 1 and it is `template_similarity`'s share of the
+    longer text.
+    """
+    if len(a) < MIN_WORDS or len(b) < MIN_WORDS:
+        return 0.0
+    held: Counter[Hashable] = Counter()
+    count = 0
+    for other in others:
+        held.update(set(other))
+        count += 1
+    if not count:
+        return template_similarity(a, b)
+
+    def weight(word: Hashable) -> float:
+        return (count + 1 - held[word]) / (count + 1)
+
+    matched = sum(
+        weight(word)
+        for block in LCSseq.opcodes(a, b)
+        if block.tag == "equal"
+        for word in a[block.src_start : block.src_end]
+    )
+    heavier = max(sum(weight(word) for word in a), sum(weight(word) for word in b))
+    return matched / heavier if heavier else 0.0
