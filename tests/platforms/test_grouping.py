@@ -18,6 +18,7 @@ from zicht.platforms._templates import (
     WordCodes,
     band_keys,
     minhash_signatures,
+    specific_similarity,
     template_similarity,
 )
 
@@ -202,3 +203,41 @@ def test_coded_words_align_as_their_hashes(a: list[int], b: list[int], limit: in
     assert template_similarity(*codes.same_kind(coded_b, coded_a), at_least=0.8) == expected
     codes.clear()
     assert not codes.full() or limit == 0
+
+
+# Hand-made texts as word lists: 16 words of boilerplate that every operator here writes,
+# after an opener of each operator's own (the others' openers are one word longer, so
+# that they align with each other and with X and Y at 16 of 21 words: below 80%).
+_BOILERPLATE = list(range(100, 116))
+_OTHERS = [[10 * k + i for i in range(5)] + _BOILERPLATE for k in (1, 2, 3)]
+_X = [41, 42, 43, 44] + _BOILERPLATE  # operator X
+_Y = [51, 52, 53, 54] + _BOILERPLATE  # operator Y: X's boilerplate, an opener of her own
+_Z = [41, 42, 49, 44] + _BOILERPLATE  # operator X again, one slot (a name) filled anew
+
+
+def test_boilerplate_that_other_candidates_write_weighs_little() -> None:
+    """Weights by hand: with the three others, each boilerplate word is held by all 3
+    (weight (3 + 1 - 3) / 4 = 1/4), each opener word by none (weight 1)."""
+    # X and Y align on the boilerplate only: 16 of 20 words, exactly 80% unweighted.
+    assert template_similarity(_X, _Y) == pytest.approx(0.8)
+    # Weighted: 16 x 1/4 = 4 aligned, of 4 x 1 + 16 x 1/4 = 8 in either text.
+    assert specific_similarity(_X, _Y, _OTHERS) == pytest.approx(4 / 8)
+    # X and Z share the opener but its slot: 3 x 1 + 4 aligned, of 8.
+    assert specific_similarity(_X, _Z, _OTHERS) == pytest.approx(7 / 8)
+    # Without others every word weighs 1: the plain share.
+    assert specific_similarity(_X, _Z, []) == pytest.approx(19 / 20)
+    assert specific_similarity(_X[:7], _Z[:7], _OTHERS) == 0.0  # too short for a template
+
+
+def test_a_template_link_needs_more_than_boilerplate_the_bucket_shares() -> None:
+    """Five operators post in one band bucket: three whose texts share the boilerplate
+    (below 80% with anyone), then X, then Y (X's boilerplate at exactly 80%, opener
+    not), then X again with a slot changed. Oracle by hand: only X's two ads are one
+    operator. The old rule (80% of the words, whatever they are) joined Y to X."""
+    texts = [*_OTHERS, _X, _Y, _Z]
+    nodes = [Node(i, None, (), words, ["t00"], ()) for i, words in enumerate(texts, start=1)]
+    clusters, links = group_ads(nodes)
+    assert clusters == [1, 2, 3, 4, 5, 4]
+    assert [(link.a, link.b, link.kind, link.value) for link in links] == [
+        (3, 5, "template", 95)  # indexes: X (4th) and Z (6th), 19 of 20 words
+    ]
