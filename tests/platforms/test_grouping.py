@@ -224,8 +224,13 @@ def test_boilerplate_that_other_candidates_write_weighs_little() -> None:
     assert specific_similarity(_X, _Y, _OTHERS) == pytest.approx(4 / 8)
     # X and Z share the opener but its slot: 3 x 1 + 4 aligned, of 8.
     assert specific_similarity(_X, _Z, _OTHERS) == pytest.approx(7 / 8)
-    # Without others every word weighs 1: the plain share.
+    # A sentence of 4 words of her own added to X's ad (the plain share, of the longer
+    # text, is 20 of 24): weighed on the lighter text, X's, all of it aligns.
+    assert template_similarity(_X, [*_X, 200, 201, 202, 203]) == pytest.approx(20 / 24)
+    assert specific_similarity(_X, [*_X, 200, 201, 202, 203], _OTHERS) == pytest.approx(1.0)
+    # Without others every word weighs 1: the common share of the shorter text.
     assert specific_similarity(_X, _Z, []) == pytest.approx(19 / 20)
+    assert specific_similarity(_X, [*_Z, 200], []) == pytest.approx(19 / 20)
     assert specific_similarity(_X[:7], _Z[:7], _OTHERS) == 0.0  # too short for a template
 
 

@@ -219,9 +219,12 @@ def specific_similarity(
     from them with weight ``(K + 1 - k) / (K + 1)`` (the share of them, counting one
     more that lacks it, that lack it): boilerplate that every candidate writes weighs
     little, a phrase only these two share weighs fully. The result is the weight of
-    the words of one longest common subsequence over the weight of the heavier text;
-    without others every word weighs 1 and it is `template_similarity`'s share of the
-    longer text.
+    the words of one longest common subsequence (rapidfuzz's) over the weight of the
+    lighter text: how much of what that text says beyond the others' words the two
+    have in common. (That the alignment covers most of the *longer* text is
+    `template_similarity`'s test, asked first; a sentence one ad adds or leaves out is
+    judged there, not weighed twice.) Without others every word weighs 1 and the
+    result is the common subsequence's share of the shorter text.
     """
     if len(a) < MIN_WORDS or len(b) < MIN_WORDS:
         return 0.0
@@ -230,8 +233,6 @@ def specific_similarity(
     for other in others:
         held.update(set(other))
         count += 1
-    if not count:
-        return template_similarity(a, b)
 
     def weight(word: Hashable) -> float:
         return (count + 1 - held[word]) / (count + 1)
@@ -242,5 +243,5 @@ def specific_similarity(
         if block.tag == "equal"
         for word in a[block.src_start : block.src_end]
     )
-    heavier = max(sum(weight(word) for word in a), sum(weight(word) for word in b))
-    return matched / heavier if heavier else 0.0
+    lighter = min(sum(weight(word) for word in a), sum(weight(word) for word in b))
+    return matched / lighter if lighter else 0.0
