@@ -209,10 +209,10 @@ def test_coded_words_align_as_their_hashes(a: list[int], b: list[int], limit: in
 # after an opener of each operator's own (the others' openers are one word longer, so
 # that they align with each other and with X and Y at 16 of 21 words: below 80%).
 _BOILERPLATE = list(range(100, 116))
-_OTHERS = [[10 * k + i for i in range(5)] + _BOILERPLATE for k in (1, 2, 3)]
-_X = [41, 42, 43, 44] + _BOILERPLATE  # operator X
-_Y = [51, 52, 53, 54] + _BOILERPLATE  # operator Y: X's boilerplate, an opener of her own
-_Z = [41, 42, 49, 44] + _BOILERPLATE  # operator X again, one slot (a name) filled anew
+_OTHERS = [[*(10 * k + i for i in range(5)), *_BOILERPLATE] for k in (1, 2, 3)]
+_X = [41, 42, 43, 44, *_BOILERPLATE]  # operator X
+_Y = [51, 52, 53, 54, *_BOILERPLATE]  # operator Y: X's boilerplate, an opener of her own
+_Z = [41, 42, 49, 44, *_BOILERPLATE]  # operator X again, one slot (a name) filled anew
 
 
 def test_boilerplate_that_other_candidates_write_weighs_little() -> None:
