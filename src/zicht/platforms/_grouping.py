@@ -10,6 +10,9 @@ or day by day (`screen_file` keeps the state in the store between chunks):
   of different clusters: a new member is aligned with them (never when it is in one
   cluster with one of them already) and, matching none, becomes one while there is
   room. The number of alignments per ad stays bounded, whatever the size of the store.
+  A template match must also hold when each word is weighed by how few of the ad's
+  other candidates (its buckets' representatives of other clusters) hold it
+  (`specific_similarity`): boilerplate many operators write is weak evidence.
 """
 
 from __future__ import annotations
