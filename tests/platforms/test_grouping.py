@@ -4,20 +4,24 @@ from __future__ import annotations
 
 import itertools
 import json
+import random
+from fractions import Fraction
 from pathlib import Path
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from zicht.platforms._grouping import Node, group_ads
+from zicht.platforms._grouping import Grouping, Node, group_ads
 from zicht.platforms._images import hamming, image_band_keys
 from zicht.platforms._operators import cluster_ids, links_by_shared_key
 from zicht.platforms._templates import (
+    TEMPLATE_SHARE,
     Vocabulary,
     WordCodes,
     band_keys,
     minhash_signatures,
+    specific_similarity,
     template_similarity,
 )
 
@@ -202,3 +206,120 @@ def test_coded_words_align_as_their_hashes(a: list[int], b: list[int], limit: in
     assert template_similarity(*codes.same_kind(coded_b, coded_a), at_least=0.8) == expected
     codes.clear()
     assert not codes.full() or limit == 0
+
+
+# Hand-made texts as word lists: 16 words of boilerplate that every operator here writes,
+# after an opener of each operator's own (the others' openers are one word longer, so
+# that they align with each other and with X and Y at 16 of 21 words: below 80%).
+_BOILERPLATE = list(range(100, 116))
+_OTHERS = [[*(10 * k + i for i in range(5)), *_BOILERPLATE] for k in (1, 2, 3)]
+_X = [41, 42, 43, 44, *_BOILERPLATE]  # operator X
+_Y = [51, 52, 53, 54, *_BOILERPLATE]  # operator Y: X's boilerplate, an opener of her own
+_Z = [41, 42, 49, 44, *_BOILERPLATE]  # operator X again, one slot (a name) filled anew
+
+
+def test_boilerplate_that_other_candidates_write_weighs_little() -> None:
+    """Weights by hand: with the three others, each boilerplate word is held by all 3
+    (weight (3 + 1 - 3) / 4 = 1/4), each opener word by none (weight 1)."""
+    # X and Y align on the boilerplate only: 16 of 20 words, exactly 80% unweighted.
+    assert template_similarity(_X, _Y) == pytest.approx(0.8)
+    # Weighted: 16 x 1/4 = 4 aligned, of 4 x 1 + 16 x 1/4 = 8 in either text.
+    assert specific_similarity(_X, _Y, _OTHERS) == pytest.approx(4 / 8)
+    # X and Z share the opener but its slot: 3 x 1 + 4 aligned, of 8.
+    assert specific_similarity(_X, _Z, _OTHERS) == pytest.approx(7 / 8)
+    # A sentence of 4 words of her own added to X's ad (the plain share, of the longer
+    # text, is 20 of 24): weighed on the lighter text, X's, all of it aligns.
+    assert template_similarity(_X, [*_X, 200, 201, 202, 203]) == pytest.approx(20 / 24)
+    assert specific_similarity(_X, [*_X, 200, 201, 202, 203], _OTHERS) == pytest.approx(1.0)
+    # Without others every word weighs 1: the common share of the shorter text.
+    assert specific_similarity(_X, _Z, []) == pytest.approx(19 / 20)
+    assert specific_similarity(_X, [*_Z, 200], []) == pytest.approx(19 / 20)
+    assert specific_similarity(_X[:7], _Z[:7], _OTHERS) == 0.0  # too short for a template
+
+
+def test_a_template_link_needs_more_than_boilerplate_the_bucket_shares() -> None:
+    """Five operators post in one band bucket: three whose texts share the boilerplate
+    (below 80% with anyone), then X, then Y (X's boilerplate at exactly 80%, opener
+    not), then X again with a slot changed. Oracle by hand: only X's two ads are one
+    operator. The old rule (80% of the words, whatever they are) joined Y to X."""
+    texts = [*_OTHERS, _X, _Y, _Z]
+    nodes = [Node(i, None, (), words, ["t00"], ()) for i, words in enumerate(texts, start=1)]
+    clusters, links = group_ads(nodes)
+    assert clusters == [1, 2, 3, 4, 5, 4]
+    assert [(link.a, link.b, link.kind, link.value) for link in links] == [
+        (3, 5, "template", 95)  # indexes: X (4th) and Z (6th), 19 of 20 words
+    ]
+
+
+def test_one_operators_ads_stay_one_cluster_when_another_shares_her_boilerplate() -> None:
+    """Operator W writes X's 20 template words after an opener of her own (below 80%
+    with X: never linked); then X posts 40 ads from her template with 3 slots (name,
+    city, service) drawn anew. Oracle by hand: X's 40 ads are one operator, W another.
+    (X's own earlier ads that pass the plain test with the new one are not the "others";
+    and W, one other operator, cannot decide alone.)"""
+    rng = random.Random(5)
+    template = list(range(1000, 1020))
+    w = [*range(500, 508), *template]
+    xs = [
+        [rng.randrange(10, 15), rng.randrange(20, 25), rng.randrange(30, 35), *template]
+        for _ in range(40)
+    ]
+    nodes = [Node(i, None, (), words, ["t00"], ()) for i, words in enumerate([w, *xs], 1)]
+    clusters, _ = group_ads(nodes)
+    assert clusters == [1] + [2] * 40
+
+
+def test_an_operators_own_longer_version_does_not_split_her_ads() -> None:
+    """Five ads of one operator: her template with three slots, her longer version with 8
+    words added (20 of 31 words: below 80% with the others), then three more with the
+    slots filled anew (20 of 23). Oracle by hand: the four short ads join (the long one
+    aligns with none of them); the long one alone cannot weigh their template down."""
+    template = list(range(1000, 1020))
+    texts = [
+        [1, 2, 3, *template],
+        [10, 11, 12, *template, *range(2000, 2008)],
+        [4, 5, 6, *template],
+        [7, 8, 9, *template],
+        [4, 8, 3, *template],
+    ]
+    nodes = [Node(i, None, (), words, ["t00"], ()) for i, words in enumerate(texts, start=1)]
+    clusters, _ = group_ads(nodes)
+    assert clusters == [1, 2, 1, 1, 1]
+
+
+def test_the_weighted_share_is_exact_at_four_fifths() -> None:
+    """Integer weights by hand: three others hold the 8 boilerplate words (weight
+    3 + 1 - 3 = 1), none the openers' words (weight 4). a and b share the boilerplate
+    and 2 of 3 opener words: 8 + 2 x 4 = 16 of 8 + 3 x 4 = 20 in either, exactly 4/5:
+    kept (a float sum of quarters can land below 0.8)."""
+    boilerplate = list(range(100, 108))
+    others = [[*boilerplate, k] for k in (1, 2, 3)]
+    a = [11, 12, 13, *boilerplate]
+    b = [11, 12, 23, *boilerplate]
+    assert specific_similarity(a, b, others) == Fraction(4, 5) == TEMPLATE_SHARE
+    c = [*boilerplate, 11, 12, 13, 24, 25]  # a's words, the opener moved to the end
+    assert specific_similarity(a, c, others) == Fraction(8, 20)
+    # One other alone decides nothing: every word weighs 1 + 1, the plain share of the
+    # shorter text (10 of 11).
+    assert specific_similarity(a, b, others[:1]) == Fraction(10, 11)
+    assert specific_similarity(a, b, []) == Fraction(10, 11)
+
+
+def test_the_second_question_does_not_depend_on_the_coding_of_words() -> None:
+    """The same texts give the same links whether the words are coded as characters or,
+    once codes ran out, kept as hashes (three others written before X and Y; X coded
+    last). Oracle: Y is refused in both (the test above by hand: 4 of 8)."""
+
+    def links(limit: int) -> list[tuple[int, int, str]]:
+        codes = WordCodes(limit)
+        texts = {row: codes.text(words) for row, words in enumerate([*_OTHERS, _Y], 1)}
+        texts[5] = texts.pop(4)  # Y is the new ad, row 5
+        texts[4] = codes.text(_X)
+        grouping = Grouping(lambda *rows: codes.same_kind(*(texts[r] for r in rows)), lambda r: ())
+        bucket: list[int] = []
+        for row in (1, 2, 3, 4):
+            grouping.add(row, [], [], [bucket])
+        found, _ = grouping.add(5, [], [], [bucket])
+        return [(link.a, link.b, link.kind) for link in found]
+
+    assert links(0x110000) == links(35) == []

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import csv
 import json
+from fractions import Fraction
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import Engine, delete, func, select
@@ -13,8 +15,9 @@ from typer.testing import CliRunner
 
 from zicht.cli import app
 from zicht.ingest import IngestFileError
-from zicht.platforms import _screen, import_licences
+from zicht.platforms import _grouping, _screen, import_licences
 from zicht.platforms._screen import screen_file
+from zicht.platforms._templates import TEMPLATE_SHARE
 from zicht.privacy import Cipher
 from zicht.store import IngestBatch, QuarantineRow
 from zicht.store.platforms import AdBandRow, AdContactRow, AdLinkRow, AdRow, ad_context
@@ -263,3 +266,52 @@ def test_screening_in_chunks_gives_what_one_chunk_gives(
     if words_cache is not None:
         monkeypatch.setattr(_screen, "_WORDS_CACHE", words_cache)
     assert run(chunk_size, workers) == whole
+
+
+def test_chunks_and_days_give_the_links_the_second_question_refuses_in_one_run(
+    engine: Engine, cipher: Cipher, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A contact-free world in which the template rule's second question (weighed by the
+    other candidates) refuses plain-passing pairs: screened at once, in chunks of 37 and
+    of 7 in two worker processes, and one delivery per day, it gives the same operators
+    and links. The refusals are counted where the rule is asked (none would leave the
+    state the question reads untested)."""
+    asked = {"calls": 0, "refused": 0}
+    specific = _grouping.specific_similarity
+
+    def counted(*args: Any) -> Fraction:
+        share = specific(*args)
+        asked["calls"] += 1
+        asked["refused"] += share < TEMPLATE_SHARE
+        return share
+
+    monkeypatch.setattr(_grouping, "specific_similarity", counted)
+    world = simulate_ads(2, independents=200, networks=20, days=4, contacts=False)
+    write_ad_world(world, tmp_path / "world")
+    for licences in sorted((tmp_path / "world" / "ads" / "licences").glob("*.csv")):
+        import_licences(licences, municipality=licences.stem, engine=engine, cipher=cipher)
+    lines = (tmp_path / "world" / "ads" / "synthplatform.jsonl").read_text().splitlines()
+    by_day: dict[str, list[str]] = {}
+    for line in lines:
+        by_day.setdefault(json.loads(line)["posted_at"][:10], []).append(line)
+
+    def run(name: str, deliveries: list[list[str]], size: int, processes: int = 1) -> object:
+        _wipe_ads(engine)
+        links: list[dict[str, str]] = []
+        for number, delivery in enumerate(deliveries):
+            path = tmp_path / f"{name}{number}.jsonl"
+            path.write_text("\n".join(delivery) + "\n", encoding="utf-8")
+            out = tmp_path / f"out-{name}{number}"
+            screen_file(path, platform="synthplatform", engine=engine, cipher=cipher, out=out,
+                        chunk_size=size, workers=processes)  # fmt: skip
+            links += _csv(out / "cluster_evidence.csv")
+        with Session(engine) as session:
+            stored = [{"ad_id": r.ad_id, "cluster_id": str(r.cluster_id)}
+                      for r in session.execute(select(AdRow)).scalars()]  # fmt: skip
+        return _partition(stored), sorted(tuple(sorted(link.items())) for link in links)
+
+    whole = run("whole", [lines], 10_000)
+    assert asked["refused"] > 0 and len(by_day) > 2
+    assert run("chunks", [lines], 37) == whole
+    assert run("workers", [lines], 7, 2) == whole
+    assert run("days", [by_day[day] for day in sorted(by_day)], 10_000) == whole

@@ -10,6 +10,10 @@ or day by day (`screen_file` keeps the state in the store between chunks):
   of different clusters: a new member is aligned with them (never when it is in one
   cluster with one of them already) and, matching none, becomes one while there is
   room. The number of alignments per ad stays bounded, whatever the size of the store.
+  A template match must also hold when each word is weighed by how few of the ad's
+  other candidates (its buckets' representatives of other clusters that pass the plain
+  test with neither ad of the pair) hold it (`specific_similarity`): boilerplate that
+  several other operators write is weak evidence.
 """
 
 from __future__ import annotations
@@ -19,7 +23,12 @@ from dataclasses import dataclass
 
 from zicht.platforms._images import MATCH_DISTANCE, hamming, image_band_keys
 from zicht.platforms._operators import Link
-from zicht.platforms._templates import TEMPLATE_SIMILARITY, template_similarity
+from zicht.platforms._templates import (
+    TEMPLATE_SHARE,
+    TEMPLATE_SIMILARITY,
+    specific_similarity,
+    template_similarity,
+)
 
 __all__ = ["CONTACT_DETAIL", "REPRESENTATIVES", "Grouping", "Node", "group_ads", "link_detail"]
 
@@ -53,20 +62,22 @@ class Grouping:
     is a node of its own (`-cluster`), so that ads of one cluster stay together.
 
     Args:
-        words: the words of two ads (by row id) in one form, for template alignment:
-            both as stable 32-bit hashes, or both coded by one `WordCodes`.
+        words: the words of ads (by row id; the ad in hand last) in one form, for
+            template alignment: all as stable 32-bit hashes, or all coded by one
+            `WordCodes`.
         images: the PDQ hashes of an ad (by row id).
     """
 
     def __init__(
         self,
-        words: Callable[[int, int], tuple[Sequence[Hashable], Sequence[Hashable]]],
+        words: Callable[..., tuple[Sequence[Hashable], ...]],
         images: Callable[[int], Sequence[str]],
     ) -> None:
         self._parent: dict[int, int] = {}
         self._label: dict[int, int] = {}  # root -> smallest row id or cluster id
         self._words = words
         self._images = images
+        self._candidates: list[int] = []  # the text representatives of the ad in hand
 
     def find(self, node: int) -> int:
         """The root of `node`'s cluster."""
@@ -114,6 +125,8 @@ class Grouping:
             image_buckets, text_buckets: per band key of the ad, the bucket's
                 representatives so far (the ad is appended where it becomes one).
         """
+        text_buckets = list(text_buckets)
+        self._candidates = list(dict.fromkeys(rep for reps in text_buckets for rep in reps))
         links: list[Link] = []
         for kind, first in firsts:
             if first != row_id:
@@ -172,9 +185,24 @@ class Grouping:
         return "image", link_detail("image", best), best
 
     def _same_template(self, a: int, b: int) -> tuple[str, str, int] | None:
-        similarity = template_similarity(*self._words(a, b), at_least=TEMPLATE_SIMILARITY)
+        words_a, words_b = self._words(a, b)
+        similarity = template_similarity(words_a, words_b, at_least=TEMPLATE_SIMILARITY)
         if similarity < TEMPLATE_SIMILARITY:
             return None
+        find = self.find
+        own = {find(a), find(b)}
+        rows = [other for other in self._candidates if other != b and find(other) not in own]
+        if rows:
+            *texts, words_a, words_b = self._words(*rows, a, b)  # all in one form
+            others: dict[int, set[Hashable]] = {}  # per other cluster, its words
+            for other, words in zip(rows, texts, strict=True):
+                if not (
+                    template_similarity(words, words_a, at_least=TEMPLATE_SIMILARITY)
+                    or template_similarity(words, words_b, at_least=TEMPLATE_SIMILARITY)
+                ):  # one that passes with either ad is as much this template as they are
+                    others.setdefault(find(other), set()).update(words)
+            if specific_similarity(words_a, words_b, others.values()) < TEMPLATE_SHARE:
+                return None
         value = round(similarity * 100)
         return "template", link_detail("template", value), value
 
@@ -184,7 +212,7 @@ def group_ads(nodes: Sequence[Node]) -> tuple[list[int], list[Link]]:
     grouping `nodes` in memory in the order of their row ids (links between indexes)."""
     by_row = {node.row_id: index for index, node in enumerate(nodes)}
     grouping = Grouping(
-        lambda a, b: (nodes[by_row[a]].words, nodes[by_row[b]].words),
+        lambda *rows: tuple(nodes[by_row[row]].words for row in rows),
         lambda row: nodes[by_row[row]].images,
     )
     firsts: dict[str, int] = {}

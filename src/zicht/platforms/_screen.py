@@ -157,7 +157,7 @@ class _Run:
         # Photos of this delivery's representatives of photo bands, oldest dropped first.
         self.rep_images: dict[int, tuple[str, ...]] = {}
         self.facts: dict[int, AdFacts] = {}  # of the stored ads the chunk meets
-        self.grouping = Grouping(self._words_of_pair, self._images_of)
+        self.grouping = Grouping(self._words_of_rows, self._images_of)
         self.clusters_seen: set[int] = set()  # stored clusters this delivery touched
         self.pending: list[bytes] = []  # per chunk, what the sharing pass needs
         self.windows = SharingWindows(session, self._operator, ahead=policy.window)
@@ -185,15 +185,14 @@ class _Run:
                 self.grouping.stored(row_id, facts.cluster_id)
                 self.clusters_seen.add(facts.cluster_id)
 
-    def _words_of_pair(self, a: int, b: int) -> tuple[Sequence[Hashable], Sequence[Hashable]]:
-        """The words of a representative `a` and of the chunk's ad `b` (held for its
+    def _words_of_rows(self, *rows: int) -> tuple[Sequence[Hashable], ...]:
+        """The words of representatives and, last, of the chunk's ad (held for its
         chunk: not moved in the order of use), in one form."""
-        words_a, words_b = self._words_of(a), self.words.get(b)
-        if words_b is None:
-            words_b = self._words_of(b)
-        if type(words_a) is type(words_b):
-            return words_a, words_b
-        return self.codes.same_kind(words_a, words_b)
+        *earlier, ad = rows
+        words_ad = self.words.get(ad)
+        if words_ad is None:
+            words_ad = self._words_of(ad)
+        return self.codes.same_kind(*[self._words_of(row) for row in earlier], words_ad)
 
     def _words_of(self, row_id: int) -> str | list[int]:
         cache = self.words

@@ -21,7 +21,9 @@ from __future__ import annotations
 import hashlib
 import math
 import re
-from collections.abc import Hashable, Sequence
+from collections import Counter
+from collections.abc import Hashable, Iterable, Sequence
+from fractions import Fraction
 from functools import lru_cache
 
 import numpy as np
@@ -32,11 +34,13 @@ __all__ = [
     "BANDS",
     "MIN_WORDS",
     "PERMUTATIONS",
+    "TEMPLATE_SHARE",
     "TEMPLATE_SIMILARITY",
     "Vocabulary",
     "WordCodes",
     "band_keys",
     "minhash_signatures",
+    "specific_similarity",
     "template_similarity",
 ]
 
@@ -44,6 +48,9 @@ PERMUTATIONS = 64
 BANDS = 16
 MIN_WORDS = 8
 TEMPLATE_SIMILARITY = 0.8
+# The same floor exactly, for `specific_similarity`'s integer weights (no float sums).
+TEMPLATE_SHARE = Fraction(str(TEMPLATE_SIMILARITY))
+_HELD_BY = 2  # a word counts as the others' when at least this many of them hold it
 _rng = np.random.default_rng(20261129)
 _A = _rng.integers(1, np.iinfo(np.uint64).max, PERMUTATIONS, dtype=np.uint64) | np.uint64(1)
 _B = _rng.integers(0, np.iinfo(np.uint64).max, PERMUTATIONS, dtype=np.uint64)
@@ -112,17 +119,17 @@ class WordCodes:
                     hashes.append(word)
             return "".join([codes[word] for word in words])
 
-    def same_kind(
-        self, a: str | list[int], b: str | list[int]
-    ) -> tuple[Sequence[Hashable], Sequence[Hashable]]:
-        """Two texts of `text` in one form (both codes, or both hashes)."""
-        if isinstance(a, str) == isinstance(b, str):
-            return a, b
+    def same_kind(self, *texts: str | list[int]) -> tuple[Sequence[Hashable], ...]:
+        """Texts of `text` in one form (all codes, or all hashes)."""
+        if all(isinstance(text, str) for text in texts) or not any(
+            isinstance(text, str) for text in texts
+        ):
+            return texts
         hashes = self._hashes
-        if isinstance(a, str):
-            return [hashes[ord(code)] for code in a], b
-        assert isinstance(b, str)
-        return a, [hashes[ord(code)] for code in b]
+        return tuple(
+            [hashes[ord(code)] for code in text] if isinstance(text, str) else text
+            for text in texts
+        )
 
     def full(self) -> bool:
         """Whether every code point is given."""
@@ -204,3 +211,47 @@ def _words_needed(longer: int, at_least: float) -> int:
     while needed / longer < at_least:
         needed += 1
     return needed
+
+
+def specific_similarity(
+    a: Sequence[Hashable], b: Sequence[Hashable], others: Iterable[Iterable[Hashable]]
+) -> Fraction:
+    """`template_similarity` with each word weighed by how few of `others` hold it.
+
+    `others` are the words of other operators (one collection per other cluster) that
+    are candidates of the same pair but not of its template: texts of much the same
+    words. A word that k of those K hold tells the two texts apart from them with
+    weight ``K + 1 - k`` (out of ``K + 1``: the share of them, counting one more that
+    lacks it, that lack it): boilerplate that the other candidates write weighs little,
+    a phrase only these two share weighs fully. One other operator never decides
+    alone: a word held by only one of them counts as held by none (k = 0), so with
+    fewer than two others every word weighs the same. The result, exact, is the weight
+    of the words of one longest common subsequence (rapidfuzz's) over the weight of the
+    lighter text: how much of what that text says beyond the others' words the two
+    have in common. (That the alignment covers most of the *longer* text is
+    `template_similarity`'s test, asked first; a sentence one ad adds or leaves out is
+    judged there, not weighed twice.) Which common subsequence rapidfuzz returns
+    (several may be longest) can move the result; the link's evidence keeps the plain
+    share. Without others the result is the common subsequence's share of the shorter
+    text.
+    """
+    if len(a) < MIN_WORDS or len(b) < MIN_WORDS:
+        return Fraction(0)
+    held: Counter[Hashable] = Counter()
+    count = 0
+    for other in others:
+        held.update(set(other))
+        count += 1
+
+    def weight(word: Hashable) -> int:
+        k = held[word]
+        return count + 1 - (k if k >= _HELD_BY else 0)
+
+    matched = sum(
+        weight(word)
+        for block in LCSseq.opcodes(a, b)
+        if block.tag == "equal"
+        for word in a[block.src_start : block.src_end]
+    )
+    lighter = min(sum(weight(word) for word in a), sum(weight(word) for word in b))
+    return Fraction(matched, lighter)
