@@ -51,6 +51,9 @@ __all__ = [
 ]
 
 _CHUNK = 10_000
+# Bytes of a CSV file a worker reads and encodes at a time (about 5,000 rows of the
+# standard's columns; `zicht.ingest._blocks`).
+_BLOCK_BYTES = 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -274,6 +277,7 @@ def encode_file(
     try:
         with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
             handle.write(header_line(secret, source, mapping.record_type, encoder.hardening) + "\n")
+            from zicht.ingest._blocks import csv_blocks
             from zicht.pprl._parallel import encoded_chunks, fewer_collections
 
             chunks = encoded_chunks(
@@ -285,6 +289,8 @@ def encode_file(
                 hardening=encoder.hardening,
                 workers=workers,
                 chunk_size=_CHUNK,
+                # Workers read their own byte ranges of a CSV file when it can be cut.
+                plan=csv_blocks(opened, _BLOCK_BYTES) if workers > 1 else None,
             )
             with fewer_collections():  # the rows read and their chunks: few are garbage
                 for size, chunk in chunks:
