@@ -18,6 +18,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+import zicht.ingest._convert as convert_module
 from zicht.ingest import Converter, RawRow, ValidRecord, default_mapping, load_mapping
 from zicht.pprl import Encoder, Hardening
 from zicht.pprl._fields import FIELDS, EncodedField
@@ -141,6 +142,34 @@ def test_row_function_is_convert_on_any_cells(
     batched = Converter(mapping, "police").convert_many(rows)
     one_by_one = [Converter(mapping, "police").convert(row) for row in rows]
     assert [_outcome(r) for r in batched] == [_outcome(r) for r in one_by_one]
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.lists(st.lists(st.one_of(_ROW, _ANY_ROW), max_size=12), min_size=1, max_size=5),
+    st.sampled_from(["default", "mapped", "constants"]),
+    st.sampled_from([2, 10_000]),
+)
+def test_cells_remembered_across_batches_are_convert_row_by_row(
+    batches: list[list[dict[str, object]]], which: str, kept: int
+) -> None:
+    """One converter's `convert_many` over several batches (its row function compiled
+    once, its memos kept from batch to batch and emptied past `MEMO_KEPT`) against
+    `convert` of a fresh converter per row."""
+    mapping = {"default": default_mapping, "mapped": _mapped, "constants": _constants}[which]()
+    converter = Converter(mapping, "police")
+    before = convert_module.MEMO_KEPT
+    convert_module.MEMO_KEPT = kept
+    try:
+        for batch in batches:
+            rows = [RawRow(number, dict(cells)) for number, cells in enumerate(batch, start=1)]
+            if which == "mapped":
+                rows = [RawRow(r.number, {k.upper(): v for k, v in r.cells.items()}) for r in rows]
+            batched = converter.convert_many(rows)
+            one_by_one = [Converter(mapping, "police").convert(row) for row in rows]
+            assert [_outcome(r) for r in batched] == [_outcome(r) for r in one_by_one]
+    finally:
+        convert_module.MEMO_KEPT = before
 
 
 @pytest.mark.parametrize("marker", ["NB", " nb ", "Onbekend", "ONBEKEND ", ""])
