@@ -144,9 +144,20 @@ def test_row_function_is_convert_on_any_cells(
     assert [_outcome(r) for r in batched] == [_outcome(r) for r in one_by_one]
 
 
+# The same texts in any columns: a memo must belong to its column (a text is a date in
+# one, a code or a number in another).
+_SHARED_ROW = st.tuples(
+    _ROW,
+    st.dictionaries(
+        st.sampled_from(sorted(_CELLS)),
+        st.sampled_from(["1990", "NL", "PL", "2023-05-01", "12", "labour", "ja", "1"]),
+    ),
+).map(lambda pair: {**pair[0], **pair[1]})
+
+
 @settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
-    st.lists(st.lists(st.one_of(_ROW, _ANY_ROW), max_size=12), min_size=1, max_size=5),
+    st.lists(st.lists(st.one_of(_ROW, _ANY_ROW, _SHARED_ROW), max_size=12), min_size=1, max_size=5),
     st.sampled_from(["default", "mapped", "constants"]),
     st.sampled_from([2, 10_000]),
 )
