@@ -12,7 +12,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from zicht.ingest import RawRow, open_source
+from zicht.ingest import IngestFileError, RawRow, open_source
 from zicht.ingest import _blocks as blocks_module
 from zicht.ingest._blocks import CsvPlan, csv_blocks, read_csv_block
 from zicht.ingest._rows import MAX_CELL_CHARS
@@ -127,3 +127,15 @@ def test_only_encodings_whose_ascii_bytes_are_ascii_are_planned(
     if plan is not None:
         assert [r for b in plan.blocks for r in read_csv_block(plan, b)] == list(source.rows)
     source.close()
+
+
+def test_a_file_cut_short_after_planning_is_an_error_not_fewer_rows(tmp_path: Path) -> None:
+    path = tmp_path / "partner.csv"
+    path.write_bytes((HEADER + "a,b,c\n" * 200).encode())
+    source = open_source(path, encoding="utf-8", delimiter=",")
+    plan = csv_blocks(source, 256)
+    source.close()
+    assert plan is not None
+    path.write_bytes((HEADER + "a,b,c\n" * 100).encode())
+    with pytest.raises(IngestFileError, match="changed while it was read"):
+        read_csv_block(plan, plan.blocks[-1])
