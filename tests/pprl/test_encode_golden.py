@@ -24,7 +24,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-import zicht.ingest._blocks as blocks_module
+import zicht.ingest as ingest_module
 import zicht.pprl._encode as encode_module
 from tests.pprl.golden_partner import write_golden_partner
 from zicht.ingest import open_source
@@ -88,12 +88,13 @@ def test_encoded_file_is_the_golden_one(
 ) -> None:
     monkeypatch.setattr(encode_module, "_CHUNK", chunk)
     if block is None:
-        monkeypatch.setattr(blocks_module, "csv_blocks", lambda source, size: None)
+        # encode_file takes `csv_blocks` from the package when it runs: no plan, rows sent.
+        monkeypatch.setattr(ingest_module, "csv_blocks", lambda source, size: None)
     else:
         monkeypatch.setattr(encode_module, "_BLOCK_BYTES", block)
         opened = open_source(partner)
         try:
-            plan = blocks_module.csv_blocks(opened, block)
+            plan = ingest_module.csv_blocks(opened, block)
         finally:
             opened.close()
         assert plan is not None and len(plan.blocks) > 10
@@ -144,7 +145,7 @@ def test_workers_reading_blocks_write_what_one_process_writes(
     monkeypatch.setattr(encode_module, "_BLOCK_BYTES", 2048)
     opened = open_source(source)
     try:
-        plan = blocks_module.csv_blocks(opened, 2048)
+        plan = ingest_module.csv_blocks(opened, 2048)
     finally:
         opened.close()
     assert plan is not None and len(plan.blocks) > 10

@@ -308,7 +308,7 @@ def encode_file(
     try:
         with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
             handle.write(header_line(secret, source, mapping.record_type, encoder.hardening) + "\n")
-            from zicht.ingest._blocks import csv_blocks
+            from zicht.ingest import csv_blocks
             from zicht.pprl._parallel import encoded_chunks, fewer_collections
 
             chunks = encoded_chunks(

@@ -38,8 +38,7 @@ from itertools import islice
 from multiprocessing.context import BaseContext
 from typing import Any
 
-from zicht.ingest import Mapping, RawRow, die_with_parent
-from zicht.ingest._blocks import CsvBlock, CsvPlan, read_csv_block
+from zicht.ingest import CsvBlock, CsvPlan, Mapping, RawRow, die_with_parent, read_csv_block
 from zicht.pprl._bloom import Encoder, Hardening
 from zicht.pprl._encode import ChunkEncoder, EncodedChunk
 from zicht.pprl._secret import LinkageSecret
