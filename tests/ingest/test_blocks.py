@@ -6,6 +6,7 @@ may decline (None), never differ.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -139,3 +140,73 @@ def test_a_file_cut_short_after_planning_is_an_error_not_fewer_rows(tmp_path: Pa
     path.write_bytes((HEADER + "a,b,c\n" * 100).encode())
     with pytest.raises(IngestFileError, match="changed while it was read"):
         read_csv_block(plan, plan.blocks[-1])
+
+
+def _opened_and_planned(path: Path, body: str) -> tuple[CsvPlan, str]:
+    path.write_bytes((HEADER + body).encode())
+    source = open_source(path, encoding="utf-8", delimiter=",")
+    try:
+        plan = csv_blocks(source, 256)
+    finally:
+        source.close()
+    assert plan is not None and len(plan.blocks) > 3
+    return plan, body
+
+
+def test_a_file_replaced_after_planning_is_an_error_not_another_files_rows(
+    tmp_path: Path,
+) -> None:
+    # The new version has the same size: offsets and lengths alone would read it.
+    path = tmp_path / "partner.csv"
+    plan, body = _opened_and_planned(path, "".join(f"a{i:03d},b,c\n" for i in range(200)))
+    newer = tmp_path / "partner.new"
+    newer.write_bytes((HEADER + body.replace("a", "z")).encode())
+    os.replace(newer, path)
+    for block in plan.blocks:
+        with pytest.raises(IngestFileError, match="changed while it was read"):
+            read_csv_block(plan, block)
+
+
+def test_a_file_replaced_after_opening_is_not_planned_under_the_old_header(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "partner.csv"
+    path.write_bytes((HEADER + "Ana,Delft,x\n" * 300).encode())
+    source = open_source(path, encoding="utf-8", delimiter=",")
+    try:
+        newer = tmp_path / "partner.new"  # two columns swapped, same size
+        newer.write_bytes(("city,name,note\n" + "Delft,Ana,x\n" * 300).encode())
+        os.replace(newer, path)
+        with pytest.raises(IngestFileError, match="changed while it was read"):
+            csv_blocks(source, 256)
+    finally:
+        source.close()
+
+
+def test_a_file_edited_in_place_after_planning_is_an_error(tmp_path: Path) -> None:
+    path = tmp_path / "partner.csv"
+    plan, _ = _opened_and_planned(path, "a,b,c\n" * 200)
+    with path.open("r+b") as handle:
+        handle.seek(len(HEADER) + 6 * 150)
+        handle.write(b"z")  # same size, same inode: the modification time tells
+    os.utime(path, ns=(0, 10**18))
+    with pytest.raises(IngestFileError, match="changed while it was read"):
+        read_csv_block(plan, plan.blocks[-1])
+
+
+def test_a_byte_that_no_longer_decodes_names_the_row_not_the_byte(tmp_path: Path) -> None:
+    # Changed in place with its times kept (as rsync --inplace --times does): the check
+    # of the file's identity cannot see it, the decode must still be the ordinary error.
+    path = tmp_path / "partner.csv"
+    plan, _ = _opened_and_planned(path, "a,b,c\n" * 200)
+    times = path.stat()
+    with path.open("r+b") as handle:
+        handle.seek(len(HEADER) + 6 * 149 + 2)  # the "b" of row 150
+        handle.write(b"\xff")
+    os.utime(path, ns=(times.st_atime_ns, times.st_mtime_ns))
+    block = next(b for b in plan.blocks if b.offset <= len(HEADER) + 6 * 149 < b.offset + b.size)
+    with pytest.raises(IngestFileError) as raised:
+        read_csv_block(plan, block)
+    message = str(raised.value)
+    assert message.endswith("text is not valid utf-8 after row 149"), message
+    assert "0xff" not in message and "xff" not in message and "position" not in message

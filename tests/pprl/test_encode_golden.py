@@ -157,3 +157,36 @@ def test_workers_reading_blocks_write_what_one_process_writes(
         refusals.append((result.rows_read, result.encoded, _refusal_text(result)))
     assert refusals[0] == refusals[1] and refusals[0][0] == 600
     assert texts[0] == texts[1]
+
+
+def test_a_partner_file_replaced_while_workers_read_it_leaves_nothing_behind(
+    partner: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The same rows with two columns swapped: read at the old offsets under the old
+    # header, they would be encoded silently as the wrong fields.
+    rows = list(csv.reader(io.StringIO(partner.read_text(encoding="utf-8"), newline="")))
+    given, family = rows[0].index("given_names"), rows[0].index("family_name")
+    for row in rows:
+        if len(row) > family:
+            row[given], row[family] = row[family], row[given]
+    swapped = io.StringIO(newline="")
+    csv.writer(swapped).writerows(rows)
+    work = tmp_path / "in"
+    work.mkdir()
+    source = work / "partner.csv"
+    source.write_bytes(partner.read_bytes())
+    planned = ingest_module.csv_blocks
+
+    def plan_then_replace(opened: ingest_module.SourceFile, size: int) -> object:
+        plan = planned(opened, size)
+        (work / "partner.new").write_text(swapped.getvalue(), encoding="utf-8", newline="")
+        (work / "partner.new").replace(source)
+        return plan
+
+    monkeypatch.setattr(ingest_module, "csv_blocks", plan_then_replace)
+    monkeypatch.setattr(encode_module, "_BLOCK_BYTES", 4096)
+    out_dir = tmp_path / "out"
+    out_dir.mkdir()
+    with pytest.raises(ingest_module.IngestFileError, match="changed while it was read"):
+        encode_file(source, source="police", secret=SECRET, out=out_dir / "e.jsonl", workers=2)
+    assert list(out_dir.iterdir()) == []

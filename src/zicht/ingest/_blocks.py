@@ -16,6 +16,12 @@ next range (the last range runs to the end of the file, where the two reads agre
 anyway). No plan (None: read the file whole) for other formats and encodings, text
 that does not decode (the ordinary read reports where), a NUL byte, or more than
 `_CARRY` bytes without a place to cut.
+
+The planner and every worker open the file by its path again. Each checks that the
+handle it opened is the file `open_source` opened, unchanged (`file_identity`: device,
+inode, size and modification time, before and after reading): a file replaced or
+edited since is an IngestFileError, never rows read at another file's offsets or under
+its old header.
 """
 
 from __future__ import annotations
@@ -24,11 +30,13 @@ import codecs
 import csv
 import io
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import IO
 
 from zicht.ingest._problems import IngestFileError
-from zicht.ingest._readers import FIELD_LIMIT, RawRow, SourceFile, csv_rows
+from zicht.ingest._readers import FIELD_LIMIT, RawRow, SourceFile, csv_rows, file_identity
 
 __all__ = ["CsvBlock", "CsvPlan", "csv_blocks", "read_csv_block"]
 
@@ -57,6 +65,7 @@ class CsvPlan:
     encoding: str
     delimiter: str
     blocks: tuple[CsvBlock, ...]
+    identity: tuple[int, int, int, int]  # of the file as opened (`file_identity`)
 
 
 def _record_pattern(delimiter: str) -> re.Pattern[bytes]:
@@ -101,13 +110,14 @@ def csv_blocks(source: SourceFile, size: int = 1024 * 1024) -> CsvPlan | None:
     delimiter = source.delimiter
     if codec not in _ASCII_SAFE or len(delimiter) != 1 or delimiter in '"\r\n\0':
         return None
-    if not delimiter.isascii():
+    if not delimiter.isascii() or source.identity is None:
         return None
     record = _record_pattern(delimiter)
     decoder = codecs.getincrementaldecoder(codec)()
     blocks: list[CsvBlock] = []
     offset, number, held = 0, 0, b""  # number: of the next record; the header is 0
     with source.path.open("rb") as handle:
+        _check_same(source.path, handle, source.identity)
         while True:
             data = handle.read(size)
             held += data
@@ -132,6 +142,7 @@ def csv_blocks(source: SourceFile, size: int = 1024 * 1024) -> CsvPlan | None:
                 offset, number, held = offset + cut, number + records, held[cut:]
             if len(held) > _CARRY:
                 return None
+        _check_same(source.path, handle, source.identity)
     try:
         decoder.decode(b"", final=True)
     except UnicodeDecodeError:
@@ -140,20 +151,54 @@ def csv_blocks(source: SourceFile, size: int = 1024 * 1024) -> CsvPlan | None:
         return None  # no header record found to cut after
     if held:
         blocks.append(CsvBlock(offset, len(held), number))
-    return CsvPlan(source.path, tuple(source.header), source.encoding, delimiter, tuple(blocks))
+    return CsvPlan(
+        source.path,
+        tuple(source.header),
+        source.encoding,
+        delimiter,
+        tuple(blocks),
+        source.identity,
+    )
+
+
+def _check_same(path: Path, handle: IO[bytes], identity: tuple[int, int, int, int]) -> None:
+    """IngestFileError unless `handle` is the file `identity` was taken of, unchanged."""
+    if file_identity(handle) != identity:
+        raise IngestFileError(path, "file changed while it was read")
 
 
 def read_csv_block(plan: CsvPlan, block: CsvBlock) -> list[RawRow]:
     """The rows of one block, numbered and built as `open_source`'s read of the whole file
     gives them (in any process: it opens the file itself)."""
     with plan.path.open("rb") as handle:
+        _check_same(plan.path, handle, plan.identity)
         handle.seek(block.offset)
         data = handle.read(block.size)
+        _check_same(plan.path, handle, plan.identity)
     if len(data) != block.size:
         raise IngestFileError(plan.path, "file changed while it was read")
     # A block never starts at the byte order mark: the header holds it.
     codec = codecs.lookup(plan.encoding).name
-    text = data.decode("utf-8" if codec == "utf-8-sig" else codec)
+    codec = "utf-8" if codec == "utf-8-sig" else codec
     csv.field_size_limit(FIELD_LIMIT)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=plan.delimiter)
-    return list(csv_rows(plan.path, list(plan.header), reader, block.first, plan.encoding))
+    try:
+        text, broken = data.decode(codec), None
+    except UnicodeDecodeError as exc:  # the file was planned as decoding: changed in place
+        text, broken = data[: exc.start].decode(codec), exc
+    records: Iterator[list[str]] = csv.reader(
+        io.StringIO(text, newline=""), delimiter=plan.delimiter
+    )
+    if broken is not None:
+        records = _until_broken(records, broken)
+    return list(csv_rows(plan.path, list(plan.header), records, block.first, plan.encoding))
+
+
+def _until_broken(records: Iterator[list[str]], broken: UnicodeDecodeError) -> Iterator[list[str]]:
+    """The records before the one the undecodable bytes are in, then the decode error,
+    which `csv_rows` reports as the whole-file read does ("after row N", no byte)."""
+    previous = None
+    for values in records:
+        if previous is not None:
+            yield previous
+        previous = values
+    raise broken

@@ -10,6 +10,7 @@ import codecs
 import csv
 import io
 import json
+import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import IO
@@ -33,6 +34,7 @@ __all__ = [
     "SourceFile",
     "csv_rows",
     "detect_encoding",
+    "file_identity",
     "open_source",
 ]
 
@@ -140,6 +142,7 @@ def _csv(
         delimiter = _detect_delimiter(path, sample.decode(encoding, errors="replace"))
     csv.field_size_limit(FIELD_LIMIT)
     raw = path.open("rb")
+    identity = file_identity(raw)
     text = io.TextIOWrapper(raw, encoding=encoding, newline="")
     reader = csv.reader(text, delimiter=delimiter)
     try:
@@ -175,8 +178,22 @@ def _csv(
             raw.close()
 
     return SourceFile(
-        path, "csv", header, rows(), encoding=encoding, delimiter=delimiter, close=raw.close
+        path,
+        "csv",
+        header,
+        rows(),
+        encoding=encoding,
+        delimiter=delimiter,
+        close=raw.close,
+        identity=identity,
     )
+
+
+def file_identity(handle: IO[bytes]) -> tuple[int, int, int, int]:
+    """(st_dev, st_ino, st_size, st_mtime_ns) of an open file: another file put in its
+    place (os.replace) or a change to its bytes gives another identity."""
+    stat = os.fstat(handle.fileno())
+    return (stat.st_dev, stat.st_ino, stat.st_size, stat.st_mtime_ns)
 
 
 def csv_rows(
