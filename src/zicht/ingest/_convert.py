@@ -36,6 +36,13 @@ GENERATED_COLUMNS = 256
 # Converted cells `convert_many` keeps per column from one batch to the next; a memo
 # holding more is emptied before the next batch (memory stays bounded).
 MEMO_KEPT = 20_000
+# Only cells of at most this many characters are remembered. The remembered columns hold
+# dates, numbers, codes and vocabulary terms: their values, repeated from row to row,
+# are short (a date-time with zone, a list of forms, fit well within it). A longer cell
+# is almost never seen twice, and remembering cells of up to MAX_CELL_CHARS (32,767)
+# would let MEMO_KEPT of them hold about 0.65 GB a column; with this bound a memo holds
+# about 6 MB at most (measured: 36 MB for six columns of 25,000 cells of 64 characters).
+MEMO_CELL_CHARS = 64
 
 
 @dataclass(frozen=True, slots=True)
@@ -169,7 +176,8 @@ class Converter:
         """Validate many rows: the same outcomes as `convert` row by row, in order.
 
         A cell text seen before in the same column (in this batch or, with the generated
-        row function, an earlier one; up to `MEMO_KEPT` per column) is not parsed again:
+        row function, an earlier one; up to `MEMO_KEPT` per column, of at most
+        `MEMO_CELL_CHARS` characters) is not parsed again:
         its converted value (or the rule it broke) is taken from the first time.
         Conversion is a pure function of column and text, so nothing else changes.
         """
@@ -218,6 +226,7 @@ class Converter:
                     "other": self._other_cell,
                     "skipped": _SKIPPED,
                     "failed": _FAILED,
+                    "memo_chars": MEMO_CELL_CHARS,
                 },
             )
             self._generated = (function, memos)
@@ -275,7 +284,9 @@ class Converter:
                 if memo is not None:
                     seen = memo.get(cell)
                     if seen is None:
-                        seen = memo[cell] = self._convert_text(cell, column, field, handler)
+                        seen = self._convert_text(cell, column, field, handler)
+                        if len(cell) <= MEMO_CELL_CHARS:
+                            memo[cell] = seen
                     converted, broken = seen
                     if broken:
                         (flags if field in identity_names else problems).extend(broken)
