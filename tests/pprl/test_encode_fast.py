@@ -18,6 +18,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+import zicht.ingest._convert as convert_module
 from zicht.ingest import Converter, RawRow, ValidRecord, default_mapping, load_mapping
 from zicht.pprl import Encoder, Hardening
 from zicht.pprl._fields import FIELDS, EncodedField
@@ -141,6 +142,65 @@ def test_row_function_is_convert_on_any_cells(
     batched = Converter(mapping, "police").convert_many(rows)
     one_by_one = [Converter(mapping, "police").convert(row) for row in rows]
     assert [_outcome(r) for r in batched] == [_outcome(r) for r in one_by_one]
+
+
+# The same texts in any columns: a memo must belong to its column (a text is a date in
+# one, a code or a number in another).
+_SHARED_ROW = st.tuples(
+    _ROW,
+    st.dictionaries(
+        st.sampled_from(sorted(_CELLS)),
+        st.sampled_from(["1990", "NL", "PL", "2023-05-01", "12", "labour", "ja", "1"]),
+    ),
+).map(lambda pair: {**pair[0], **pair[1]})
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.lists(st.lists(st.one_of(_ROW, _ANY_ROW, _SHARED_ROW), max_size=12), min_size=1, max_size=5),
+    st.sampled_from(["default", "mapped", "constants"]),
+    st.sampled_from([2, 10_000]),
+    st.sampled_from([2, 64]),
+)
+def test_cells_remembered_across_batches_are_convert_row_by_row(
+    batches: list[list[dict[str, object]]], which: str, kept: int, chars: int
+) -> None:
+    """One converter's `convert_many` over several batches (its row function compiled
+    once, its memos kept from batch to batch and emptied past `MEMO_KEPT`, cells longer
+    than `MEMO_CELL_CHARS` not kept) against `convert` of a fresh converter per row."""
+    mapping = {"default": default_mapping, "mapped": _mapped, "constants": _constants}[which]()
+    before = convert_module.MEMO_KEPT, convert_module.MEMO_CELL_CHARS
+    convert_module.MEMO_KEPT, convert_module.MEMO_CELL_CHARS = kept, chars
+    converter = Converter(mapping, "police")
+    try:
+        for batch in batches:
+            rows = [RawRow(number, dict(cells)) for number, cells in enumerate(batch, start=1)]
+            if which == "mapped":
+                rows = [RawRow(r.number, {k.upper(): v for k, v in r.cells.items()}) for r in rows]
+            batched = converter.convert_many(rows)
+            one_by_one = [Converter(mapping, "police").convert(row) for row in rows]
+            assert [_outcome(r) for r in batched] == [_outcome(r) for r in one_by_one]
+    finally:
+        convert_module.MEMO_KEPT, convert_module.MEMO_CELL_CHARS = before
+
+
+def test_long_cells_are_not_remembered_from_batch_to_batch() -> None:
+    # Cells of remembered columns, each seen twice in a batch: the short one is kept for
+    # the next batch; none longer than 64 characters is (by hand, not MEMO_CELL_CHARS).
+    converter = Converter(default_mapping(), "police")
+    short = "NL"
+    for batch in range(3):
+        rows = [
+            RawRow(n, {"date_of_birth": f"{n:08d}" + "x" * (60 + batch), "nationality": short})
+            for n in range(1, 41)
+        ]
+        outcomes = converter.convert_many(rows + rows)
+        one_by_one = [Converter(default_mapping(), "police").convert(row) for row in rows + rows]
+        assert [_outcome(r) for r in outcomes] == [_outcome(r) for r in one_by_one]
+    assert converter._generated is not None
+    kept = [memo for memo in converter._generated[1] if memo is not None]
+    assert any(short in memo for memo in kept)
+    assert max(len(cell) for memo in kept for cell in memo) <= 64
 
 
 @pytest.mark.parametrize("marker", ["NB", " nb ", "Onbekend", "ONBEKEND ", ""])

@@ -16,14 +16,18 @@ hashes change with it: regenerate them from the code before that change's speed 
 
 from __future__ import annotations
 
+import csv
 import hashlib
+import io
 from pathlib import Path
 
 import numpy as np
 import pytest
 
+import zicht.ingest as ingest_module
 import zicht.pprl._encode as encode_module
 from tests.pprl.golden_partner import write_golden_partner
+from zicht.ingest import open_source
 from zicht.pprl import Encoder, EncodeResult, Hardening, encode_file
 from zicht.pprl._secret import LinkageSecret
 
@@ -62,14 +66,15 @@ def partner(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.mark.parametrize(
-    ("label", "workers", "chunk"),
+    ("label", "workers", "chunk", "block"),
     [
-        ("default", 1, 10_000),
-        ("default", 1, 97),  # caches carried across chunks
-        ("default", 2, 97),
-        ("plain", 1, 10_000),
-        ("plain", 2, 97),
-        ("flip", 1, 10_000),
+        ("default", 1, 10_000, None),
+        ("default", 1, 97, None),  # caches carried across chunks
+        ("default", 2, 97, None),  # rows read here and sent to the workers
+        ("default", 2, 97, 4096),  # workers read their own blocks (zicht.ingest._blocks)
+        ("plain", 1, 10_000, None),
+        ("plain", 2, 97, 1024),
+        ("flip", 1, 10_000, None),
     ],
 )
 def test_encoded_file_is_the_golden_one(
@@ -79,8 +84,20 @@ def test_encoded_file_is_the_golden_one(
     label: str,
     workers: int,
     chunk: int,
+    block: int | None,
 ) -> None:
     monkeypatch.setattr(encode_module, "_CHUNK", chunk)
+    if block is None:
+        # encode_file takes `csv_blocks` from the package when it runs: no plan, rows sent.
+        monkeypatch.setattr(ingest_module, "csv_blocks", lambda source, size: None)
+    else:
+        monkeypatch.setattr(encode_module, "_BLOCK_BYTES", block)
+        opened = open_source(partner)
+        try:
+            plan = ingest_module.csv_blocks(opened, block)
+        finally:
+            opened.close()
+        assert plan is not None and len(plan.blocks) > 10
     hardening = HARDENINGS[label]
     encoder = (
         Encoder(SECRET, hardening, rng=np.random.default_rng(7))
@@ -100,3 +117,76 @@ def test_encoded_file_is_the_golden_one(
     assert (result.rows_read, result.encoded, result.flagged) == (600, 487, 294)
     assert _sha(_refusal_text(result).encode()) == REFUSALS_SHA256
     assert _sha(out.read_bytes()) == OUTPUT_SHA256[label]
+
+
+def test_workers_reading_blocks_write_what_one_process_writes(
+    partner: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Quoted cells with delimiters, quotes and line breaks, blank records and a stray
+    quote (after which nothing can be cut): the same file and refusals as one process
+    reading the whole file (the oracle: `open_source`'s ordinary read)."""
+    rows = list(csv.reader(io.StringIO(partner.read_bytes().decode("utf-8"), newline="")))
+    header, body = rows[0], rows[1:]
+    address = header.index("address")
+    for number, row in enumerate(body):
+        if number % 5 == 0:
+            row[address] = f'Kade {number}, "achter"\r\nhuis'
+    text = io.StringIO(newline="")
+    writer = csv.writer(text)
+    writer.writerow(header)
+    for number, row in enumerate(body):
+        writer.writerow(row)
+        if number % 50 == 0:
+            text.write("\r\n")  # a blank record: numbered, not read
+    lines = text.getvalue().split("\r\n")
+    lines[450] = lines[450].replace(",", ',x"y', 1)  # a stray quote
+    source = tmp_path / "quoted.csv"
+    source.write_text("\r\n".join(lines), encoding="utf-8", newline="")
+    monkeypatch.setattr(encode_module, "_BLOCK_BYTES", 2048)
+    opened = open_source(source)
+    try:
+        plan = ingest_module.csv_blocks(opened, 2048)
+    finally:
+        opened.close()
+    assert plan is not None and len(plan.blocks) > 10
+    texts, refusals = [], []
+    for workers in (1, 2):
+        out = tmp_path / f"encoded-{workers}.jsonl"
+        result = encode_file(source, source="police", secret=SECRET, out=out, workers=workers)
+        texts.append(out.read_bytes())
+        refusals.append((result.rows_read, result.encoded, _refusal_text(result)))
+    assert refusals[0] == refusals[1] and refusals[0][0] == 600
+    assert texts[0] == texts[1]
+
+
+def test_a_partner_file_replaced_while_workers_read_it_leaves_nothing_behind(
+    partner: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The same rows with two columns swapped: read at the old offsets under the old
+    # header, they would be encoded silently as the wrong fields.
+    rows = list(csv.reader(io.StringIO(partner.read_text(encoding="utf-8"), newline="")))
+    given, family = rows[0].index("given_names"), rows[0].index("family_name")
+    for row in rows:
+        if len(row) > family:
+            row[given], row[family] = row[family], row[given]
+    swapped = io.StringIO(newline="")
+    csv.writer(swapped).writerows(rows)
+    work = tmp_path / "in"
+    work.mkdir()
+    source = work / "partner.csv"
+    source.write_bytes(partner.read_bytes())
+    planned = ingest_module.csv_blocks
+
+    def plan_then_replace(opened: ingest_module.SourceFile, size: int) -> object:
+        plan = planned(opened, size)
+        (work / "partner.new").write_text(swapped.getvalue(), encoding="utf-8", newline="")
+        (work / "partner.new").replace(source)
+        return plan
+
+    monkeypatch.setattr(ingest_module, "csv_blocks", plan_then_replace)
+    monkeypatch.setattr(encode_module, "_BLOCK_BYTES", 4096)
+    out_dir = tmp_path / "out"
+    out_dir.mkdir()
+    with pytest.raises(ingest_module.IngestFileError, match="changed while it was read"):
+        encode_file(source, source="police", secret=SECRET, out=out_dir / "e.jsonl", workers=2)
+    assert list(out_dir.iterdir()) == []

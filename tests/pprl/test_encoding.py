@@ -250,6 +250,38 @@ def test_encoded_json_is_what_json_writes_of_encoded_text() -> None:
     assert [list(json.loads(line)) for line in lines] == [list(t) for t in texts]
 
 
+_IDENTITY_VALUES = {
+    "given_names": st.sampled_from(["Olena", "Ana Maria", "", "  ", "Łukasz"]),
+    "family_name": st.sampled_from(["Shevchenko", "de Vries", ""]),
+    "date_of_birth": st.sampled_from([dt.date(1990, 5, 17), dt.date(2001, 1, 2), None]),
+    "birth_year": st.sampled_from([1985, None]),
+    "phone": st.sampled_from(["0612345678", "+31 6 1234 5678", ""]),
+    "email": st.sampled_from(["a.b@example.org", "geen"]),
+    "address": st.sampled_from(["Dorpsstraat 1", "Kade 5, achter"]),
+    "postcode": st.sampled_from(["1234 AB", "9999ZZ"]),
+    "city": st.sampled_from(["Ede", "WOERDEN"]),
+    "id_document_number": st.sampled_from(["NX123456", "---"]),
+    "bank_account": st.sampled_from(["NL19INGB2457609041"]),
+}
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    identities=st.lists(st.fixed_dictionaries({}, optional=_IDENTITY_VALUES), max_size=12),
+    balanced=st.booleans(),
+)
+def test_encoded_json_of_any_fields_present(
+    identities: list[dict[str, object]], balanced: bool
+) -> None:
+    """The records' JSON laid out as one array (`encoded_json`) against `json.dumps` of
+    `encoded_text`, whichever fields each record has (none too)."""
+    hardening = Hardening(balanced=balanced)
+    secret = LinkageSecret(bytes(range(32)))
+    texts = encoded_text(Encoder(secret, hardening), identities)
+    lines = encoded_json(Encoder(secret, hardening), identities)
+    assert lines == [json.dumps(t, separators=(",", ":")) for t in texts]
+
+
 @settings(max_examples=200, deadline=None)
 @given(
     key=st.binary(min_size=0, max_size=150),

@@ -1,5 +1,6 @@
 """Ingest of partner files: source file + mapping -> standard records + quarantined rows."""
 
+from zicht.ingest._blocks import CsvBlock, CsvPlan, csv_blocks, read_csv_block
 from zicht.ingest._convert import Converter, ValidRecord
 from zicht.ingest._manifest import ManifestEntry, read_manifest
 from zicht.ingest._mapping import (
@@ -21,6 +22,8 @@ __all__ = [
     "QUARANTINE_ID_COLUMN",
     "RULES",
     "Converter",
+    "CsvBlock",
+    "CsvPlan",
     "IngestFileError",
     "IngestResult",
     "ManifestEntry",
@@ -29,6 +32,7 @@ __all__ = [
     "RawRow",
     "RowProblem",
     "ValidRecord",
+    "csv_blocks",
     "default_mapping",
     "die_with_parent",
     "export_flagged",
@@ -40,6 +44,7 @@ __all__ = [
     "open_source",
     "quarantine_context",
     "quarantined_record_types",
+    "read_csv_block",
     "read_manifest",
     "rule_message",
     "rule_summary",

@@ -10,6 +10,7 @@ import codecs
 import csv
 import io
 import json
+import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import IO
@@ -26,7 +27,16 @@ from zicht.ingest._rows import (
 )
 from zicht.ingest._rows import first_long_cell as _first_long_cell
 
-__all__ = ["FORMATS", "RawRow", "SourceFile", "detect_encoding", "open_source"]
+__all__ = [
+    "FIELD_LIMIT",
+    "FORMATS",
+    "RawRow",
+    "SourceFile",
+    "csv_rows",
+    "detect_encoding",
+    "file_identity",
+    "open_source",
+]
 
 FORMATS = {
     ".csv": "csv",
@@ -40,7 +50,7 @@ _SAMPLE = 64 * 1024
 _CHUNK = 1024 * 1024
 # A CSV field larger than this stops the file (the csv module must hold it whole);
 # a smaller one longer than MAX_CELL_CHARS quarantines its row.
-_FIELD_LIMIT = 16 * 1024 * 1024
+FIELD_LIMIT = 16 * 1024 * 1024
 # Bytes that cp1252 leaves undefined: a file holding them is latin-1.
 _CP1252_UNDEFINED = frozenset(b"\x81\x8d\x8f\x90\x9d")
 # Byte order marks, longest first (UTF-32 LE starts with UTF-16 LE's mark).
@@ -130,8 +140,9 @@ def _csv(
         encoding = detect_encoding(path)
     if delimiter == "auto":
         delimiter = _detect_delimiter(path, sample.decode(encoding, errors="replace"))
-    csv.field_size_limit(_FIELD_LIMIT)
+    csv.field_size_limit(FIELD_LIMIT)
     raw = path.open("rb")
+    identity = file_identity(raw)
     text = io.TextIOWrapper(raw, encoding=encoding, newline="")
     reader = csv.reader(text, delimiter=delimiter)
     try:
@@ -151,50 +162,88 @@ def _csv(
 
     def rows() -> Iterator[RawRow]:
         last = 0
-        number = 0
-        width = len(header)
+
+        def progress() -> None:
+            nonlocal last
+            assert on_bytes is not None
+            position = raw.tell()
+            on_bytes(position - last)
+            last = position
+
         try:
-            for number, values in enumerate(reader, start=1):
-                if not "".join(values).strip():  # every cell blank
-                    continue
-                if on_bytes is not None and number % 1000 == 0:
-                    position = raw.tell()
-                    on_bytes(position - last)
-                    last = position
-                cells = dict(zip(header, values, strict=False))
-                long_column = (
-                    _first_long_cell(cells)
-                    if values and max(map(len, values)) > MAX_CELL_CHARS
-                    else None
-                )
-                if len(values) > width:
-                    cells.update(extra_cells(values[width:], width))
-                    _first_long_cell(cells)
-                if long_column is not None:
-                    yield RawRow(number, cells, unreadable="too_long", column=long_column)
-                elif len(values) != width:
-                    yield RawRow(number, cells, unreadable="cell_count")
-                else:
-                    yield RawRow(number, cells)
-        except UnicodeDecodeError:
-            raise IngestFileError(
-                path, f"text is not valid {encoding} after row {number}"
-            ) from None
-        except csv.Error as exc:
-            raise IngestFileError(
-                path, f"CSV cannot be parsed at row {number + 1}: {_csv_problem(exc)}"
-            ) from None
+            yield from csv_rows(
+                path, header, reader, 1, encoding, None if on_bytes is None else progress
+            )
         finally:
             raw.close()
 
     return SourceFile(
-        path, "csv", header, rows(), encoding=encoding, delimiter=delimiter, close=raw.close
+        path,
+        "csv",
+        header,
+        rows(),
+        encoding=encoding,
+        delimiter=delimiter,
+        close=raw.close,
+        identity=identity,
     )
+
+
+def file_identity(handle: IO[bytes]) -> tuple[int, int, int, int]:
+    """(st_dev, st_ino, st_size, st_mtime_ns) of an open file: another file put in its
+    place (os.replace) or a change to its bytes gives another identity."""
+    stat = os.fstat(handle.fileno())
+    return (stat.st_dev, stat.st_ino, stat.st_size, stat.st_mtime_ns)
+
+
+def csv_rows(
+    path: Path,
+    header: list[str],
+    reader: Iterator[list[str]],
+    first: int,
+    encoding: str,
+    progress: Callable[[], None] | None = None,
+) -> Iterator[RawRow]:
+    """The `RawRow`s of CSV records read by `reader`, the first numbered `first`.
+
+    The one loop of every CSV read: the whole file after its header (`open_source`), or
+    a range of its records (`zicht.ingest._blocks`). `progress` is called every 1,000th
+    record.
+    """
+    number = first - 1
+    width = len(header)
+    try:
+        for number, values in enumerate(reader, start=first):
+            if not "".join(values).strip():  # every cell blank
+                continue
+            if progress is not None and number % 1000 == 0:
+                progress()
+            cells = dict(zip(header, values, strict=False))
+            long_column = (
+                _first_long_cell(cells)
+                if values and max(map(len, values)) > MAX_CELL_CHARS
+                else None
+            )
+            if len(values) > width:
+                cells.update(extra_cells(values[width:], width))
+                _first_long_cell(cells)
+            if long_column is not None:
+                yield RawRow(number, cells, unreadable="too_long", column=long_column)
+            elif len(values) != width:
+                yield RawRow(number, cells, unreadable="cell_count")
+            else:
+                yield RawRow(number, cells)
+    except UnicodeDecodeError:
+        raise IngestFileError(path, f"text is not valid {encoding} after row {number}") from None
+    except csv.Error as exc:
+        raise IngestFileError(
+            path, f"CSV cannot be parsed at row {number + 1}: {_csv_problem(exc)}"
+        ) from None
 
 
 def _csv_problem(exc: csv.Error) -> str:
     if "field larger than field limit" in str(exc):
-        return f"a cell is larger than {_FIELD_LIMIT >> 20} MB"
+        return f"a cell is larger than {FIELD_LIMIT >> 20} MB"
     return str(exc)
 
 

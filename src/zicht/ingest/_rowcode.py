@@ -37,7 +37,9 @@ _REMEMBERED = """\
         if type(cell) is str:
             seen = m{i}.get(cell)
             if seen is None:
-                seen = m{i}[cell] = convert_text(cell, c{i}, f{i}, h{i})
+                seen = convert_text(cell, c{i}, f{i}, h{i})
+                if len(cell) <= memo_chars:
+                    m{i}[cell] = seen
             if seen[1]:
                 {broken}.extend(seen[1])
             elif seen[0] is not skipped and seen[0] is not failed:
@@ -61,7 +63,8 @@ def row_function(
     """The unrolled row loop of `steps` (column, field, handler, free text?, memo).
 
     `namespace` gives what the loop calls: `nulls`, `convert_text`, `other` (a cell
-    that is not a str), `skipped` and `failed`.
+    that is not a str), `skipped` and `failed`, and `memo_chars` (the longest cell text
+    a memo keeps).
     """
     scope = dict(namespace)
     lines = ["def convert_row(cells, analytic, identity, problems, flags):", "    get = cells.get"]

@@ -52,6 +52,8 @@ class SourceFile:
     encoding: str | None = None
     delimiter: str | None = None
     close: Callable[[], None] = lambda: None
+    # (st_dev, st_ino, st_size, st_mtime_ns) of the handle a CSV file is read through.
+    identity: tuple[int, int, int, int] | None = None
 
 
 def excerpt(text: str) -> str:
