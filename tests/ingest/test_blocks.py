@@ -167,6 +167,17 @@ def test_a_file_replaced_after_planning_is_an_error_not_another_files_rows(
             read_csv_block(plan, block)
 
 
+def test_a_file_moved_away_after_planning_is_an_error_naming_it(tmp_path: Path) -> None:
+    # Not an error of the output (an OSError of opening, which the command would blame
+    # on the file it writes): the partner's file, named.
+    path = tmp_path / "partner.csv"
+    plan, _body = _opened_and_planned(path, "".join(f"a{i:03d},b,c\n" for i in range(200)))
+    path.rename(tmp_path / "archived.csv")
+    with pytest.raises(IngestFileError, match="changed while it was read") as raised:
+        read_csv_block(plan, plan.blocks[0])
+    assert "partner.csv" in str(raised.value)
+
+
 def test_a_file_replaced_after_opening_is_not_planned_under_the_old_header(
     tmp_path: Path,
 ) -> None:

@@ -19,9 +19,11 @@ that does not decode (the ordinary read reports where), a NUL byte, or more than
 
 The planner and every worker open the file by its path again. Each checks that the
 handle it opened is the file `open_source` opened, unchanged (`file_identity`: device,
-inode, size and modification time, before and after reading): a file replaced or
-edited since is an IngestFileError, never rows read at another file's offsets or under
-its old header.
+inode, size and modification time, before and after reading): a file moved, deleted,
+replaced, grown, cut or touched since is an IngestFileError, not rows read at another
+file's offsets or under its old header. Not seen: an edit in place that keeps the size
+and the modification time (`rsync --inplace --times`, or within one tick of a coarse
+file system's clock); a single process reading its own handle does not see it either.
 """
 
 from __future__ import annotations
@@ -43,6 +45,7 @@ __all__ = ["CsvBlock", "CsvPlan", "csv_blocks", "read_csv_block"]
 # Encodings in which the bytes of '"', CR and LF and of an ASCII delimiter only ever
 # stand for those characters (codecs.lookup names).
 _ASCII_SAFE = frozenset({"utf-8", "utf-8-sig", "cp1252", "iso8859-1"})
+_CHANGED = "file changed while it was read"
 # At most this many bytes are held before a place to cut is found.
 _CARRY = 8 * 1024 * 1024
 
@@ -116,7 +119,7 @@ def csv_blocks(source: SourceFile, size: int = 1024 * 1024) -> CsvPlan | None:
     decoder = codecs.getincrementaldecoder(codec)()
     blocks: list[CsvBlock] = []
     offset, number, held = 0, 0, b""  # number: of the next record; the header is 0
-    with source.path.open("rb") as handle:
+    with _reopen(source.path) as handle:
         _check_same(source.path, handle, source.identity)
         while True:
             data = handle.read(size)
@@ -161,22 +164,31 @@ def csv_blocks(source: SourceFile, size: int = 1024 * 1024) -> CsvPlan | None:
     )
 
 
+def _reopen(path: Path) -> IO[bytes]:
+    """The file opened again by its path; one moved, deleted or made unreadable since
+    `open_source` opened it is an IngestFileError naming it (not an error of the output)."""
+    try:
+        return path.open("rb")
+    except OSError:
+        raise IngestFileError(path, _CHANGED) from None
+
+
 def _check_same(path: Path, handle: IO[bytes], identity: tuple[int, int, int, int]) -> None:
     """IngestFileError unless `handle` is the file `identity` was taken of, unchanged."""
     if file_identity(handle) != identity:
-        raise IngestFileError(path, "file changed while it was read")
+        raise IngestFileError(path, _CHANGED)
 
 
 def read_csv_block(plan: CsvPlan, block: CsvBlock) -> list[RawRow]:
     """The rows of one block, numbered and built as `open_source`'s read of the whole file
     gives them (in any process: it opens the file itself)."""
-    with plan.path.open("rb") as handle:
+    with _reopen(plan.path) as handle:
         _check_same(plan.path, handle, plan.identity)
         handle.seek(block.offset)
         data = handle.read(block.size)
         _check_same(plan.path, handle, plan.identity)
     if len(data) != block.size:
-        raise IngestFileError(plan.path, "file changed while it was read")
+        raise IngestFileError(plan.path, _CHANGED)
     # A block never starts at the byte order mark: the header holds it.
     codec = codecs.lookup(plan.encoding).name
     codec = "utf-8" if codec == "utf-8-sig" else codec
@@ -195,7 +207,10 @@ def read_csv_block(plan: CsvPlan, block: CsvBlock) -> list[RawRow]:
 
 def _until_broken(records: Iterator[list[str]], broken: UnicodeDecodeError) -> Iterator[list[str]]:
     """The records before the one the undecodable bytes are in, then the decode error,
-    which `csv_rows` reports as the whole-file read does ("after row N", no byte)."""
+    which `csv_rows` reports in the whole-file read's words ("after row N", no byte). N
+    is a row before the broken bytes, not always the last whole one: the record cut by
+    them is dropped, and so is a whole one when they start a record; the whole-file read,
+    decoding ahead in larger pieces, may name an earlier row still."""
     previous = None
     for values in records:
         if previous is not None:

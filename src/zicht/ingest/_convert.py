@@ -38,10 +38,11 @@ GENERATED_COLUMNS = 256
 MEMO_KEPT = 20_000
 # Only cells of at most this many characters are remembered. The remembered columns hold
 # dates, numbers, codes and vocabulary terms: their values, repeated from row to row,
-# are short (a date-time with zone, a list of forms, fit well within it). A longer cell
-# is almost never seen twice, and remembering cells of up to MAX_CELL_CHARS (32,767)
-# would let MEMO_KEPT of them hold about 0.65 GB a column; with this bound a memo holds
-# about 6 MB at most (measured: 36 MB for six columns of 25,000 cells of 64 characters).
+# are mostly short (a date-time with zone, a list of one or two forms). A longer cell (a
+# long list of codes) is converted each time, the same but without the memo; remembering
+# cells of up to MAX_CELL_CHARS (32,767) would let MEMO_KEPT of them hold about 0.65 GB a
+# column; with this bound a memo holds about 6 MB at most (measured: 36 MB for six
+# columns of 25,000 cells of 64 characters).
 MEMO_CELL_CHARS = 64
 
 
