@@ -303,6 +303,9 @@ def test_the_weighted_share_is_exact_at_four_fifths() -> None:
     # shorter text (10 of 11).
     assert specific_similarity(a, b, others[:1]) == Fraction(10, 11)
     assert specific_similarity(a, b, []) == Fraction(10, 11)
+    # Exactly two others hold the boilerplate: enough (weight 2 + 1 - 2 = 1, openers 3):
+    # 8 + 2 x 3 = 14 of 8 + 3 x 3 = 17.
+    assert specific_similarity(a, b, others[:2]) == Fraction(14, 17)
 
 
 def test_the_second_question_does_not_depend_on_the_coding_of_words() -> None:
@@ -310,11 +313,14 @@ def test_the_second_question_does_not_depend_on_the_coding_of_words() -> None:
     once codes ran out, kept as hashes (three others written before X and Y; X coded
     last). Oracle: Y is refused in both (the test above by hand: 4 of 8)."""
 
+    kinds_of_x = []
+
     def links(limit: int) -> list[tuple[int, int, str]]:
         codes = WordCodes(limit)
         texts = {row: codes.text(words) for row, words in enumerate([*_OTHERS, _Y], 1)}
         texts[5] = texts.pop(4)  # Y is the new ad, row 5
         texts[4] = codes.text(_X)
+        kinds_of_x.append(type(texts[4]))
         grouping = Grouping(lambda *rows: codes.same_kind(*(texts[r] for r in rows)), lambda r: ())
         bucket: list[int] = []
         for row in (1, 2, 3, 4):
@@ -323,3 +329,43 @@ def test_the_second_question_does_not_depend_on_the_coding_of_words() -> None:
         return [(link.a, link.b, link.kind) for link in found]
 
     assert links(0x110000) == links(35) == []
+    assert kinds_of_x == [str, list]  # the codes did run out for X at 35
+
+
+_HER_TEMPLATE = list(range(1000, 1020))
+
+
+def test_her_stored_ads_that_the_new_one_matches_plainly_are_not_others() -> None:
+    """Her ads stored as five clusters of one bucket (say, grouped before), each 3 slot
+    words and her 20 template words; her new ad passes the plain test with every one.
+    They are not "others" (each is as much her template as the pair): the new ad joins
+    the first (by hand: 20 + 0 of 23 words, 87%). Counted as others, five clusters would
+    hold all her template words and refuse her."""
+    texts = {r: [10 + r, 20 + r, 30 + r, *_HER_TEMPLATE] for r in range(1, 6)}
+    texts[6] = [19, 29, 39, *_HER_TEMPLATE]
+    grouping = Grouping(lambda *rows: tuple(texts[r] for r in rows), lambda r: ())
+    for row in range(1, 6):
+        grouping.stored(row, 100 + row)
+    found, _ = grouping.add(6, [], [], [[1, 2, 3, 4, 5]])
+    assert [(link.a, link.b, link.kind) for link in found] == [(1, 6, "template")]
+    assert grouping.cluster_of(6) == 1
+
+
+def test_others_are_counted_per_cluster_not_per_ad() -> None:
+    """One other operator W writes her template after an opener of his own, in two
+    linked ads that stand for two buckets her ads fall in: W is one other, and one other
+    never decides alone, so her 40 ads (3 slot words each) stay one cluster. Counted per
+    ad, W would count twice and split her."""
+    rng = random.Random(5)
+    writer = [*range(500, 508), *_HER_TEMPLATE]
+    nodes = [
+        Node(1, None, (), writer, ["t00"], ()),
+        Node(2, None, (), [*writer, 77], ["t00", "t01"], ()),  # 27 of 29: linked to 1
+    ]
+    for row in range(3, 43):
+        slots = [rng.randrange(10, 15), rng.randrange(20, 25), rng.randrange(30, 35)]
+        nodes.append(Node(row, None, (), [*slots, *_HER_TEMPLATE], ["t00", "t01"], ()))
+    clusters, _links = group_ads(nodes)
+    assert clusters[0] == clusters[1]
+    assert len(set(clusters[2:])) == 1
+    assert clusters[2] != clusters[0]
