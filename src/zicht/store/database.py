@@ -143,13 +143,14 @@ def _dispose_beside(own: Engine, _engine: Engine) -> None:
 _READERS: weakref.WeakKeyDictionary[Engine, Engine] = weakref.WeakKeyDictionary()
 
 
-def reader_engine(engine: Engine) -> Engine:
+def reader_engine(engine: Engine, pool_size: int = 5, max_overflow: int = 5) -> Engine:
     """An engine for reads of one statement each on `engine`'s database: on PostgreSQL a
     pool of its own whose connections are in autocommit mode from the moment they
     connect and are not rolled back when they go back to the pool (no BEGIN or ROLLBACK
     round trips, and none of the switching to autocommit and back that an
     `isolation_level` execution option costs each checkout). Made once per engine and
-    disposed with it.
+    disposed with it; `pool_size` and `max_overflow` are its pool's when it is made (a
+    server process gives its own, `store.server_pools`).
 
     SQLite reads outside a transaction as it is (its driver begins one only before a
     write), so there it is `engine` itself: autocommit mode would cost a `PRAGMA
@@ -163,11 +164,8 @@ def reader_engine(engine: Engine) -> Engine:
         _READERS,
         isolation_level="AUTOCOMMIT",
         pool_reset_on_return=None,
-        # Single reads return their connection at once: a smaller pool than the
-        # engine's (5 + 10) keeps a worker's connections to PostgreSQL at most
-        # 15 + 10 + the audit writer's 2.
-        pool_size=5,
-        max_overflow=5,
+        pool_size=pool_size,
+        max_overflow=max_overflow,
     )
     if made:
         _PLAIN_READERS.add(reader)

@@ -13,6 +13,7 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import anyio.to_thread
 from fastapi import FastAPI
 from fastapi.exceptions import RequestValidationError
 from fastapi.routing import APIRoute
@@ -29,6 +30,7 @@ from zicht.config import Settings
 from zicht.i18n import N_
 from zicht.privacy import Cipher
 from zicht.store import make_engine
+from zicht.store.server_pools import OVERFLOW, server_pools_for
 from zicht.web.deps import AppState, NotAuthenticated, current_principal
 from zicht.web.i18n import Translator, language_of
 from zicht.web.rendering import render
@@ -218,6 +220,10 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
 
     from zicht.platforms.notices import warm_intake
 
+    pools = app.state.zicht.pools
+    if pools is not None:
+        # No more request threads than the process keeps connections (server_pools).
+        anyio.to_thread.current_default_thread_limiter().total_tokens = pools.threads
     await run_in_threadpool(_start_checkpoints, app)  # server start: checkpoint the audit head
     # Before the process accepts requests (uvicorn serves once the lifespan has started):
     # the notice intake's first connection and compiled statement, not the first notice's.
@@ -272,6 +278,7 @@ def create_app(
     engine: Engine | None = None,
     cipher: Cipher | None = None,
     report_dir: Path | None = None,
+    processes: int = 1,
 ) -> FastAPI:
     """The Zicht web application.
 
@@ -282,6 +289,9 @@ def create_app(
         cipher: the identity-data cipher instead of the configured key (MissingKeyError
             when neither is available: the app does not start without its key).
         report_dir: folder of the report files (default: `default_report_dir`).
+        processes: how many server processes run this app on one database; with no
+            engine given, a PostgreSQL database's connections are shared among them
+            (`store.server_pools`).
     """
     from zicht.reporting import PendingFinisher, ReportingPolicy
     from zicht.web.routers import (
@@ -320,7 +330,11 @@ def create_app(
     )
 
     settings = settings or Settings()
-    engine = engine or make_engine(settings.database_url)
+    pools = None
+    if engine is None:
+        pools = server_pools_for(settings.database_url, processes)
+        sizes = {} if pools is None else {"pool_size": pools.threads, "max_overflow": OVERFLOW}
+        engine = make_engine(settings.database_url, **sizes)
     cipher = cipher or settings.cipher()
     app = FastAPI(
         title="Zicht API",
@@ -337,6 +351,7 @@ def create_app(
         engine=engine,
         cipher=cipher,
         report_dir=report_dir or default_report_dir(settings),
+        pools=pools,
     )
     app.state.reporting = ReportingPolicy.of(settings, cipher)
     app.state.reporting_finisher = PendingFinisher(engine, app.state.reporting)

@@ -33,6 +33,7 @@ from zicht.access import (
 )
 from zicht.privacy import Cipher
 from zicht.store import reader_engine
+from zicht.store.server_pools import OVERFLOW, ServerPools
 from zicht.web.csrf import check_csrf
 
 if TYPE_CHECKING:
@@ -71,9 +72,16 @@ class AppState:
     # Reads of one statement each (the session, the data version, a page of a list): on
     # PostgreSQL a pool of autocommit connections of their own (`reader_engine`).
     reader: Engine = field(init=False)
+    # A server process's pools on PostgreSQL (`store.server_pools`); None: the defaults.
+    pools: ServerPools | None = None
 
     def __post_init__(self) -> None:
-        self.reader = reader_engine(self.engine)
+        if self.pools is None:
+            self.reader = reader_engine(self.engine)
+        else:
+            self.reader = reader_engine(
+                self.engine, pool_size=self.pools.threads, max_overflow=OVERFLOW
+            )
 
 
 class NotAuthenticated(Exception):

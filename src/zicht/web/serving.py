@@ -120,7 +120,7 @@ class _Application(BaseApplication):  # type: ignore[misc]
         # belongs to that process alone.
         from zicht.web.app import create_app
 
-        return create_app(self._settings)
+        return create_app(self._settings, processes=self._options.workers)
 
 
 def serve_app(settings: Settings, options: ServerOptions) -> None:
