@@ -70,6 +70,9 @@ def test_request_match_reserve_accept_discharge(
     page.wait_for_load_state()
     assert "1 people got a bed" in page.get_by_role("status").inner_text()
     assert page.locator("#request-status").inner_text() == "placed"
+    # nothing is left to reserve: no search for places, no form
+    assert page.locator("#reserve-form").count() == 0
+    assert page.locator("#everyone-placed").inner_text() == "Everyone in this request has a bed."
     _no_violations(page)
 
     _login(page, base, "shelter_staff")

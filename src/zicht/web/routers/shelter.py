@@ -225,8 +225,10 @@ def _request_page(
     # ROLLBACK around each, and not the pool the reservations' transactions wait for).
     engine = state(request).reader
     found = _call(lambda: find_request(engine, principal, request_id))
-    coordinator = authorize(principal, "coordinate_shelter")
-    ranked = match_request(engine, principal, found) if coordinator else []
+    # Places are sought only while someone of the request has no bed: a placed request
+    # has nothing left to reserve (the search is the costliest read of the page).
+    can_reserve = authorize(principal, "coordinate_shelter") and found.status != "placed"
+    ranked = match_request(engine, principal, found) if can_reserve else []
     return render(
         request,
         "shelter_request.html",
@@ -249,7 +251,7 @@ def _request_page(
         ],
         reservations=list_reservations(engine, principal, request_id=request_id),
         outcome=outcome,
-        can_reserve=coordinator,
+        can_reserve=can_reserve,
         errors=errors or {},
     )
 
