@@ -33,15 +33,15 @@ from zicht.web.app import create_app
 
 # (max_connections, superuser_reserved_connections, processes) -> request threads, by
 # hand: usable = max - reserved; keep max(10, usable // 5); share = (usable - keep) //
-# processes; threads = (share - 2 - 2 * 2) // 2, within 2..16.
+# processes; threads = (share - 2 - 2 * 2) // 2, within 2..4.
 BY_HAND = [
-    ((100, 3, 1), 16),  # share 78 -> 36, at most 16
-    ((100, 3, 2), 16),  # share 39 -> 16
-    ((100, 3, 3), 10),  # share 26 -> 10
-    ((100, 3, 4), 6),  # share 19 -> 6
+    ((100, 3, 1), 4),  # share 78 -> 36, at most 4
+    ((100, 3, 4), 4),  # share 19 -> 6, at most 4
     ((100, 3, 8), 2),  # share 9 -> 1, at least 2
+    ((50, 3, 3), 3),  # usable 47, keep 10, share 12 -> 3
     ((40, 3, 2), 3),  # usable 37, keep 10, share 13 -> 3
-    ((500, 3, 4), 16),  # usable 497, keep 99, share 99 -> 46, at most 16
+    ((30, 3, 2), 2),  # usable 27, keep 10, share 8 -> 1, at least 2
+    ((500, 3, 4), 4),  # usable 497, keep 99, share 99 -> 46, at most 4
 ]
 
 

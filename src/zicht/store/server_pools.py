@@ -35,8 +35,12 @@ __all__ = [
 
 _LOG = logging.getLogger(__name__)
 
-# Beyond this many request threads a process only queues them on the interpreter lock.
-MOST_THREADS = 16
+# A server process runs one thread of Python at a time: threads beyond what covers its
+# waits for the database only queue on the interpreter lock, each request's wait
+# stretched by all the others'. Served reservations (docs/shelter.md: 2 cores, 2
+# processes, 50 clients) answered p95 433-496 ms at 137-148 requests a second with 4
+# threads a process, 617-632 ms with 8 and 557-860 ms with 16.
+MOST_THREADS = 4
 # A few connections past the pool for a thread that holds one connection of a pool
 # and briefly needs a second (opened and closed again: rare).
 OVERFLOW = 2
