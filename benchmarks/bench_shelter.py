@@ -14,7 +14,8 @@
    serves it (gunicorn, uvicorn workers, one process per core unless --workers says
    otherwise) and 50 keep-alive HTTP clients, each a coordinator session posting the
    reserve form of 8 requests one after the other (no pause), each answered with the
-   request's page: p50 / p95 / max in ms, and the server processes' CPU per request.
+   request's page: p50 / p95 / max in ms, the server processes' CPU per request, and on
+   PostgreSQL the database server's CPU per request and the connections opened.
    Closed loops both: a client sends its next request as soon as the last is answered.
 
 Run: ``PYTHONPATH=src .venv/bin/python benchmarks/bench_shelter.py
@@ -43,7 +44,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from bench_web import _free_port, _start_server, coordinator_session
-from proc_cpu import tree_cpu_seconds
+from proc_cpu import postgres_cpu_seconds, tree_cpu_seconds
 from sqlalchemy import Engine, event, text
 
 from zicht.access import Principal
@@ -303,6 +304,7 @@ def served_requests(
         try:
             posts = _posts(requests, token, csrf)
             asyncio.run(_serve_load(port, [posts[n:warm:5] for n in range(5)]))
+            sessions, database_cpu = _sessions(engine), postgres_cpu_seconds()
             cpu = tree_cpu_seconds(server.pid)
             began = time.perf_counter()
             latencies, errors = asyncio.run(
@@ -312,6 +314,8 @@ def served_requests(
             )
             seconds = time.perf_counter() - began
             cpu = tree_cpu_seconds(server.pid) - cpu
+            database_cpu = postgres_cpu_seconds() - database_cpu
+            sessions = _sessions(engine) - sessions
         finally:
             server.terminate()
             server.wait(15)
@@ -325,9 +329,31 @@ def served_requests(
         **_percentiles(latencies),
         "requests_per_second": round(len(latencies) / seconds, 1),
         "server_cpu_ms_per_request": round(cpu * 1000 / len(latencies), 2),
+        **(
+            {
+                # PostgreSQL on this machine: its CPU per request, and the connections
+                # the server processes opened during the run (a pool too small for the
+                # request threads opens them all the time, ~10 ms of CPU each)
+                "database_cpu_ms_per_request": round(database_cpu * 1000 / len(latencies), 2),
+                "database_sessions_opened": sessions,
+            }
+            if engine.dialect.name == "postgresql"
+            else {}
+        ),
         "requests_placed": int(placed),
         "double_bookings": _double_bookings(engine),
     }
+
+
+def _sessions(engine: Engine) -> int:
+    """Connections opened to the database so far (PostgreSQL; 0 on SQLite)."""
+    if engine.dialect.name != "postgresql":
+        return 0
+    with engine.connect() as connection:
+        opened = connection.execute(
+            text("SELECT sessions FROM pg_stat_database WHERE datname = current_database()")
+        ).scalar_one()
+    return int(opened)
 
 
 def main() -> None:
