@@ -33,15 +33,16 @@ from zicht.web.app import create_app
 
 # (max_connections, superuser_reserved_connections, processes) -> request threads, by
 # hand: usable = max - reserved; keep max(10, usable // 5); share = (usable - keep) //
-# processes; threads = (share - 2 - 2 * 2) // 2, within 2..4.
+# processes; threads = (share - 2 audit - 3 jobs - 2 * 2 overflow - 1 loop) // 2, within
+# 2..4.
 BY_HAND = [
-    ((100, 3, 1), 4),  # share 78 -> 36, at most 4
-    ((100, 3, 4), 4),  # share 19 -> 6, at most 4
-    ((100, 3, 8), 2),  # share 9 -> 1, at least 2
-    ((50, 3, 3), 3),  # usable 47, keep 10, share 12 -> 3
-    ((40, 3, 2), 3),  # usable 37, keep 10, share 13 -> 3
-    ((30, 3, 2), 2),  # usable 27, keep 10, share 8 -> 1, at least 2
-    ((500, 3, 4), 4),  # usable 497, keep 99, share 99 -> 46, at most 4
+    ((100, 3, 1), 4),  # share 78 -> 34, at most 4
+    ((100, 3, 4), 4),  # share 19 -> 4
+    ((100, 3, 8), 2),  # share 9 -> 0, at least 2
+    ((45, 3, 2), 3),  # usable 42, keep 10, share 16 -> 3
+    ((30, 3, 1), 3),  # usable 27, keep 10, share 17 -> 3
+    ((30, 3, 2), 2),  # usable 27, keep 10, share 8 -> 0, at least 2
+    ((500, 3, 4), 4),  # usable 497, keep 99, share 99 -> 44, at most 4
 ]
 
 
@@ -63,24 +64,22 @@ def test_processes_stay_within_the_share_left_to_the_web_server(
     pools = server_pools(max_connections, reserved, processes)
     usable = max_connections - reserved
     kept_free = max(10, usable // 5)
-    held = processes * (2 * (pools.threads + OVERFLOW) + AUDIT_CONNECTIONS)
+    # engine pool, readers' pool (one more), each with overflow; audit writer; jobs
+    each = pools.threads + (pools.threads + 1) + 2 * OVERFLOW + AUDIT_CONNECTIONS + 3
     assert 2 <= pools.threads <= MOST_THREADS
-    assert pools.per_process * processes == held
-    smallest = 2 * (2 + OVERFLOW) + AUDIT_CONNECTIONS
+    assert pools.per_process == each
+    smallest = 2 + 3 + 2 * OVERFLOW + AUDIT_CONNECTIONS + 3
     if (usable - kept_free) // processes >= smallest:
-        assert held <= usable - kept_free
+        assert processes * each <= usable - kept_free
         # and no thread more would still fit, unless at the most
-        one_more = (
-            processes * 2 * (pools.threads + 1 + OVERFLOW + 0) + processes * AUDIT_CONNECTIONS
-        )
-        assert pools.threads == MOST_THREADS or one_more > usable - kept_free
+        assert pools.threads == MOST_THREADS or processes * (each + 2) > usable - kept_free
 
 
 def test_more_processes_than_the_limit_allows_are_warned_of(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     with caplog.at_level(logging.WARNING, logger="zicht.store.server_pools"):
-        server_pools(100, 3, 8)
+        server_pools(100, 3, 4)
     assert not caplog.records
     with caplog.at_level(logging.WARNING, logger="zicht.store.server_pools"):
         server_pools(100, 3, 16)
@@ -123,7 +122,10 @@ def test_a_served_app_keeps_its_connections_under_concurrent_requests(
     state = app.state.zicht
     threads = state.pools.threads
     assert threads >= 2
-    assert state.engine.pool.size() == threads == state.reader.pool.size()
+    assert state.engine.pool.size() == threads
+    assert state.reader.pool.size() == threads + 1  # and the event loop's reads
+    # no more than OVERFLOW beyond each pool (the budget counts on it)
+    assert state.engine.pool._max_overflow == OVERFLOW == state.reader.pool._max_overflow
     assert 2 * state.pools.per_process <= usable  # two such processes fit on the server
 
     opened: list[str] = []
@@ -132,7 +134,7 @@ def test_a_served_app_keeps_its_connections_under_concurrent_requests(
 
     def round_of_requests() -> None:
         # as many requests at once as the process runs threads, each holding one
-        # connection of each pool in turn
+        # connection of each pool in turn (the readers' one more is the event loop's)
         start = threading.Barrier(threads)
 
         def request() -> None:
@@ -162,3 +164,17 @@ def test_a_served_app_keeps_its_connections_under_concurrent_requests(
         )
     assert limiter_tokens == threads
     state.engine.dispose()
+
+
+def test_each_server_process_builds_its_app_for_the_number_of_processes(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    from zicht.web import serving
+
+    made: list[int] = []
+    monkeypatch.setattr(
+        "zicht.web.app.create_app", lambda settings, *, processes: made.append(processes)
+    )
+    settings = Settings(database_url=f"sqlite:///{tmp_path / 'z.db'}")
+    serving._Application(settings, serving.ServerOptions(workers=3)).load()
+    assert made == [3]

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
-from tests.shelter.conftest import CASEWORKER, add_places
+from tests.shelter.conftest import CASEWORKER, COORDINATOR, add_places
 from tests.web.conftest import WebWorld
-from zicht.shelter import RequestInput, make_request
+from zicht.shelter import RequestInput, make_request, reserve
+from zicht.store.models import utcnow
 
 
 def _page(world: WebWorld, request_id: int, *, reserve: bool = False, partial: bool = False) -> str:
@@ -39,10 +41,26 @@ def test_places_are_offered_until_everyone_has_a_bed(world: WebWorld) -> None:
     page = _page(world, one, reserve=True)
     assert _status(page) == "placed"
     assert 'id="reserve-form"' not in page and 'id="candidates"' not in page
-    assert "Everyone in this request has a bed." in page
+    assert "Everyone in this request has been given a place." in page
 
     page = _page(world, six, reserve=True, partial=True)  # 4 beds left for 6 people
     assert _status(page) == "partly placed"
     assert 'id="reserve-form"' in page  # two people still need a place
     assert "No shelter has a suitable free bed." in page
     assert 'id="everyone-placed"' not in page
+
+
+def test_a_hold_that_ran_out_is_offered_again(world: WebWorld) -> None:
+    """A held bed counts until the hold is released: a request whose hold ran out reads
+    placed, yet the coordinator must be able to reserve again (which releases it)."""
+    add_places(world.engine, world.cipher)
+    one = make_request(world.engine, CASEWORKER, RequestInput("women", 1, "rotterdam", "labour"))
+    reserve(world.engine, COORDINATOR, one, now=utcnow() - dt.timedelta(days=2))
+
+    page = _page(world, one)
+    assert _status(page) == "placed"
+    assert 'id="reserve-form"' in page and 'id="everyone-placed"' not in page
+
+    page = _page(world, one, reserve=True)  # held again, now
+    assert "1 people got a bed" in page
+    assert 'id="reserve-form"' not in page and 'id="everyone-placed"' in page

@@ -175,8 +175,11 @@ def _append_events(engine: Engine, events: list[AuditEvent | None]) -> None:
     if written:
         try:
             advance_checkpoint(engine, written[0]["seq"], written[-1])
-        except OSError as exc:  # the entries are written; the next checkpoint will do
-            logging.getLogger(__name__).error("audit checkpoint not written: %s", exc)
+        except Exception as exc:  # the entries are written; the next checkpoint will do
+            # (the type only: a message could carry a value)
+            logging.getLogger(__name__).error(
+                "audit checkpoint not written: %s", type(exc).__name__
+            )
 
 
 def chain_pending(engine: Engine) -> None:

@@ -52,6 +52,7 @@ from zicht.shelter._reserve import (
     accept,
     discharge,
     expire_holds,
+    hold_ran_out,
     refuse,
     reserve,
 )
@@ -105,6 +106,7 @@ __all__ = [
     "expire_holds",
     "fill_demo",
     "find_request",
+    "hold_ran_out",
     "import_capacity",
     "latest_shelter_year",
     "list_requests",

@@ -152,6 +152,12 @@ def _place(
     return ReservationOutcome(request.id, True, tuple(placed), tuple(unplaced), already=len(served))
 
 
+def hold_ran_out(status: str, held_until: dt.datetime, now: dt.datetime) -> bool:
+    """Whether a reservation is a hold whose time ran out before `now` (its bed is
+    released by the next act on the shelter's beds, or by `expire_holds`)."""
+    return status == "held" and held_until < now
+
+
 def reserve(
     engine: Engine,
     principal: Principal,
@@ -256,7 +262,7 @@ def _decision(
         if state is None:
             raise ShelterNotFound(N_("no reservation %(id)s"), id=reservation_id)
         require_shelter(connection, principal, "manage_shelter", state.shelter_id)
-        if state.status == "held" and state.held_until < now:
+        if hold_ran_out(state.status, state.held_until, now):
             ran_out = True
             expired = _release_overdue(connection, now)
         else:

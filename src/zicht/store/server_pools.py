@@ -6,10 +6,11 @@ catalogue caches, some 10 ms of the database server's CPU. A web process whose r
 threads outnumber its pool's connections does that all the time under load (a pool of
 5 under 50 clients opened 230 connections for 400 requests, and the database server
 spent 12–16 ms of CPU a request instead of 5–7). So each server process keeps as many
-connections as it runs request threads, and runs no more request threads than that;
-and all processes together stay within the server's `max_connections`, less the
-connections kept for its superusers and a share left for everything else (command-line
-jobs, migrations, a psql session, monitoring).
+connections as it runs request threads (the readers' pool one more, for the event
+loop's reads), and runs no more request threads than that; and all processes together,
+with their audit writers' and background jobs' connections, stay within the server's
+`max_connections`, less the connections kept for its superusers and a share left for
+everything else (command-line jobs, migrations, a psql session, monitoring).
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from zicht.store.database import make_engine
 
 __all__ = [
     "AUDIT_CONNECTIONS",
+    "JOB_CONNECTIONS",
     "MOST_THREADS",
     "OVERFLOW",
     "ServerPools",
@@ -46,6 +48,10 @@ MOST_THREADS = 4
 OVERFLOW = 2
 # The audit writer's own pool per process (`access._audit`): one and one overflow.
 AUDIT_CONNECTIONS = 2
+# Background jobs started from the web run in the server process with connections of
+# the engine's for their whole run (a link run two, a report one): kept out of the
+# threads' share.
+JOB_CONNECTIONS = 3
 # PostgreSQL's default `max_connections` and `superuser_reserved_connections`, for a
 # server whose settings cannot be read when the process starts.
 _DEFAULT_LIMITS = (100, 3)
@@ -53,15 +59,21 @@ _DEFAULT_LIMITS = (100, 3)
 
 @dataclass(frozen=True)
 class ServerPools:
-    """The pools of one server process: its request threads, the engine's pool and the
-    readers' pool each as large (plus `OVERFLOW` each), and the audit writer's."""
+    """The pools of one server process: its request threads, the engine's pool as
+    large, the readers' pool one larger (the event loop reads the session there too),
+    each with `OVERFLOW` more, the audit writer's, and its background jobs'."""
 
     threads: int
 
     @property
+    def readers(self) -> int:
+        """The readers' pool: the threads' and the event loop's."""
+        return self.threads + 1
+
+    @property
     def per_process(self) -> int:
         """The most connections the process can hold at once."""
-        return 2 * (self.threads + OVERFLOW) + AUDIT_CONNECTIONS
+        return self.threads + self.readers + 2 * OVERFLOW + AUDIT_CONNECTIONS + JOB_CONNECTIONS
 
 
 def server_pools(max_connections: int, reserved: int, processes: int) -> ServerPools:
@@ -77,7 +89,7 @@ def server_pools(max_connections: int, reserved: int, processes: int) -> ServerP
         raise ValueError("processes must be at least 1")
     usable = max_connections - reserved
     share = (usable - max(10, usable // 5)) // processes
-    threads = (share - AUDIT_CONNECTIONS - 2 * OVERFLOW) // 2
+    threads = (share - AUDIT_CONNECTIONS - JOB_CONNECTIONS - 2 * OVERFLOW - 1) // 2
     pools = ServerPools(threads=max(2, min(MOST_THREADS, threads)))
     if pools.per_process * processes > usable:
         _LOG.warning(

@@ -80,7 +80,7 @@ class AppState:
             self.reader = reader_engine(self.engine)
         else:
             self.reader = reader_engine(
-                self.engine, pool_size=self.pools.threads, max_overflow=OVERFLOW
+                self.engine, pool_size=self.pools.readers, max_overflow=OVERFLOW
             )
 
 

@@ -72,7 +72,10 @@ def test_request_match_reserve_accept_discharge(
     assert page.locator("#request-status").inner_text() == "placed"
     # nothing is left to reserve: no search for places, no form
     assert page.locator("#reserve-form").count() == 0
-    assert page.locator("#everyone-placed").inner_text() == "Everyone in this request has a bed."
+    assert (
+        page.locator("#everyone-placed").inner_text()
+        == "Everyone in this request has been given a place."
+    )
     _no_violations(page)
 
     _login(page, base, "shelter_staff")

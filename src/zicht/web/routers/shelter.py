@@ -34,6 +34,7 @@ from zicht.shelter import (
     availability,
     discharge,
     find_request,
+    hold_ran_out,
     list_requests,
     list_reservations,
     make_request,
@@ -46,6 +47,7 @@ from zicht.shelter import (
     shelter_figures,
 )
 from zicht.standard import FORMS
+from zicht.store.models import utcnow
 from zicht.web.deps import requires, state
 from zicht.web.figures import shown
 from zicht.web.i18n import Translator, language_of
@@ -225,9 +227,15 @@ def _request_page(
     # ROLLBACK around each, and not the pool the reservations' transactions wait for).
     engine = state(request).reader
     found = _call(lambda: find_request(engine, principal, request_id))
-    # Places are sought only while someone of the request has no bed: a placed request
-    # has nothing left to reserve (the search is the costliest read of the page).
-    can_reserve = authorize(principal, "coordinate_shelter") and found.status != "placed"
+    reservations = list_reservations(engine, principal, request_id=request_id)
+    # Places are sought only while someone of the request has no place, or a hold ran
+    # out (reserving again releases it): otherwise nothing is left to reserve, and the
+    # search is the costliest read of the page.
+    now = utcnow()
+    can_reserve = authorize(principal, "coordinate_shelter") and (
+        found.status != "placed"
+        or any(hold_ran_out(r.status, r.held_until, now) for r in reservations)
+    )
     ranked = match_request(engine, principal, found) if can_reserve else []
     return render(
         request,
@@ -249,7 +257,7 @@ def _request_page(
             }
             for c in ranked
         ],
-        reservations=list_reservations(engine, principal, request_id=request_id),
+        reservations=reservations,
         outcome=outcome,
         can_reserve=can_reserve,
         errors=errors or {},
